@@ -1,0 +1,169 @@
+//! Passwords (argon2id), opaque server-side sessions and the `CurrentUser` extractor.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use hovor_types::auth::{Me, Role};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+
+use crate::AppState;
+use crate::db::now_ms;
+use crate::error::{AppError, AppResult};
+
+pub const SESSION_COOKIE: &str = "hovor_session";
+/// A session unused this long ends.
+const IDLE_TIMEOUT_MS: i64 = 4 * 60 * 60 * 1000;
+/// A session ends this long after sign-in whatever happens: a shift plus overtime.
+const ABSOLUTE_TIMEOUT_MS: i64 = 12 * 60 * 60 * 1000;
+/// `last_seen_at` is written at most this often, so reads stay reads.
+const TOUCH_INTERVAL_MS: i64 = 60 * 1000;
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hash: {e}"))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Checks the password and opens a session; returns the user and the cookie to set.
+pub async fn sign_in(pool: &SqlitePool, username: &str, password: &str) -> AppResult<(Me, HeaderValue)> {
+    let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, username, display_name, role, password_hash FROM users WHERE username = ?",
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await?;
+    let Some((id, username, display_name, role, hash)) = row else {
+        // Spend the same effort as a real check so timing does not reveal which user names exist.
+        let _ = verify_password(password, DUMMY_HASH);
+        return Err(AppError::InvalidCredentials);
+    };
+    if !verify_password(password, &hash) {
+        return Err(AppError::InvalidCredentials);
+    }
+    let role = Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let now = now_ms();
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash(&token))
+        .bind(id)
+        .bind(now)
+        .bind(now)
+        .execute(pool)
+        .await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        ABSOLUTE_TIMEOUT_MS / 1000
+    );
+    let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))?;
+    Ok((Me { id, username, display_name, role }, cookie))
+}
+
+/// An argon2id hash of a random string, for constant-effort failures.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$W9vAkAYsHk7rnV1bRwG+Q0sTHmAV1wXjRHqVHXVtqOc";
+
+pub async fn sign_out(pool: &SqlitePool, headers: &HeaderMap) -> AppResult<HeaderValue> {
+    if let Some(token) = session_token(headers) {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash(token))
+            .execute(pool)
+            .await?;
+    }
+    Ok(HeaderValue::from_static("hovor_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
+}
+
+pub fn set_cookie(value: HeaderValue) -> [(axum::http::HeaderName, HeaderValue); 1] {
+    [(SET_COOKIE, value)]
+}
+
+fn session_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
+        .filter(|v| !v.is_empty())
+}
+
+/// The signed-in user of a request; extracting it fails with 401 when there is no live session.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub Me);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let token = session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        let hash = token_hash(token);
+        let row: Option<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT u.id, u.username, u.display_name, u.role, s.created_at, s.last_seen_at
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+        )
+        .bind(&hash)
+        .fetch_optional(&state.pool)
+        .await?;
+        let (id, username, display_name, role, created_at, last_seen_at) =
+            row.ok_or(AppError::Unauthenticated)?;
+        let now = now_ms();
+        if now - last_seen_at > IDLE_TIMEOUT_MS || now - created_at > ABSOLUTE_TIMEOUT_MS {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(&hash).execute(&state.pool).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        if now - last_seen_at > TOUCH_INTERVAL_MS {
+            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+                .bind(now)
+                .bind(&hash)
+                .execute(&state.pool)
+                .await?;
+        }
+        let role = Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
+        Ok(CurrentUser(Me { id, username, display_name, role }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_round_trip_and_dummy_hash_parses() {
+        let hash = hash_password("hovor-demo").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("hovor-demo", &hash));
+        assert!(!verify_password("hovor-dem0", &hash));
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn finds_the_session_cookie_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("theme=dark; hovor_session=abc; x=1"));
+        assert_eq!(session_token(&headers), Some("abc"));
+        headers.insert(COOKIE, HeaderValue::from_static("hovor_session="));
+        assert_eq!(session_token(&headers), None);
+    }
+}

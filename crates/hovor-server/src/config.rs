@@ -1,0 +1,21 @@
+//! Command-line flags, each also readable from the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "hovor-server", version, about = "Hovor agent desktop server")]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "HOVOR_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Database URL; a SQLite file is created and migrated on first start.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hovor.db")]
+    pub database: String,
+    /// Fill the database with a demo contact center when it is empty.
+    #[arg(long, env = "HOVOR_DEMO")]
+    pub demo: bool,
+    /// Directory of the built app (Trunk's `dist/`); without it only the API is served.
+    #[arg(long, env = "HOVOR_DIST")]
+    pub dist: Option<PathBuf>,
+}

@@ -1,0 +1,59 @@
+//! A demo contact center generated from a fixed seed: queues with skills, agents, customers in four
+//! languages with their history and cases, standard responses, and live conversations for every agent.
+
+mod content;
+mod directory;
+mod interactions;
+mod org;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sqlx::SqlitePool;
+
+/// The password of every demo user.
+pub const PASSWORD: &str = "hovor-demo";
+/// The customer whose timeline holds `Scale::heavy_events` entries, for performance checks.
+pub const HEAVY_CUSTOMER: (&str, &str) = ("Oleksandra", "Bondarenko-Heavy");
+/// The customer whose timeline holds exactly `LIGHT_EVENTS` entries, the benchmark's baseline.
+pub const LIGHT_CUSTOMER: (&str, &str) = ("Vlasta", "Stovková-Light");
+pub const LIGHT_EVENTS: usize = 100;
+
+const SEED: u64 = 0x486f_766f_7220;
+
+/// How big a contact center to generate.
+#[derive(Debug, Clone)]
+pub struct Scale {
+    pub contacts: usize,
+    pub accounts: usize,
+    pub past_interactions: usize,
+    pub active_per_agent: usize,
+    pub heavy_events: usize,
+}
+
+impl Scale {
+    /// The demo and the benchmarks.
+    pub fn full() -> Scale {
+        Scale { contacts: 300, accounts: 60, past_interactions: 3000, active_per_agent: 3, heavy_events: 10_000 }
+    }
+
+    /// Enough of everything for tests, quickly.
+    pub fn small() -> Scale {
+        Scale { contacts: 24, accounts: 6, past_interactions: 60, active_per_agent: 2, heavy_events: 300 }
+    }
+}
+
+/// Fills the database when it has no users; returns whether it did.
+pub async fn fill_if_empty(pool: &SqlitePool, scale: &Scale) -> anyhow::Result<bool> {
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
+    if users > 0 {
+        return Ok(false);
+    }
+    let mut rng = StdRng::seed_from_u64(SEED);
+    let now = crate::db::now_ms();
+    let mut tx = pool.begin().await?;
+    let org = org::create(&mut tx, &mut rng).await?;
+    let directory = directory::create(&mut tx, &mut rng, scale, now).await?;
+    interactions::create(&mut tx, &mut rng, scale, &org, &directory, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,163 @@
+//! Demo customers: people with several phones, emails and addresses, and companies with a primary contact.
+
+use rand::Rng;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use sqlx::{Sqlite, Transaction};
+
+use super::content::{ALL, LanguageContent};
+use super::{HEAVY_CUSTOMER, LIGHT_CUSTOMER, Scale};
+
+#[derive(Clone)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+    pub language: &'static LanguageContent,
+}
+
+pub struct Directory {
+    pub customers: Vec<Customer>,
+    pub heavy: Customer,
+    pub light: Customer,
+}
+
+const EMAIL_DOMAINS: [&str; 6] = ["seznam.cz", "email.cz", "gmail.com", "abv.bg", "ukr.net", "outlook.com"];
+
+pub async fn create(
+    tx: &mut Transaction<'_, Sqlite>,
+    rng: &mut StdRng,
+    scale: &Scale,
+    _now: i64,
+) -> anyhow::Result<Directory> {
+    let mut customers = Vec::with_capacity(scale.contacts);
+    for i in 0..scale.contacts {
+        let language = ALL[i % ALL.len()];
+        let female = rng.random_bool(0.5);
+        let (first_names, last_names) =
+            if female { (language.female_first, language.female_last) } else { (language.male_first, language.male_last) };
+        let first = pick(rng, first_names)?;
+        let last = pick(rng, last_names)?;
+        customers.push(insert_contact(tx, rng, language, first, last).await?);
+    }
+    let heavy = insert_contact(tx, rng, ALL[3], HEAVY_CUSTOMER.0, HEAVY_CUSTOMER.1).await?;
+    let light = insert_contact(tx, rng, ALL[1], LIGHT_CUSTOMER.0, LIGHT_CUSTOMER.1).await?;
+
+    // Companies: each takes a few of the people as employees, the first as its primary contact.
+    for (a, chunk) in customers.chunks(scale.contacts.div_ceil(scale.accounts).max(1)).take(scale.accounts).enumerate() {
+        let language = ALL[a % ALL.len()];
+        let city = language.cities.choose(rng).ok_or_else(|| anyhow::anyhow!("no cities"))?;
+        let employees = &chunk[..chunk.len().min(rng.random_range(1..=3))];
+        let name = language.company_names[a / ALL.len() % language.company_names.len()];
+        let account_id: i64 = sqlx::query_scalar(
+            "INSERT INTO accounts (name, city, country, phone, primary_contact_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(name)
+        .bind(city.name)
+        .bind(language.country)
+        .bind(phone(rng, language))
+        .bind(employees[0].id)
+        .fetch_one(&mut **tx)
+        .await?;
+        for employee in employees {
+            sqlx::query("UPDATE contacts SET account_id = ? WHERE id = ?")
+                .bind(account_id)
+                .bind(employee.id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(Directory { customers, heavy, light })
+}
+
+fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> anyhow::Result<&'a str> {
+    items.choose(rng).copied().ok_or_else(|| anyhow::anyhow!("empty demo word list"))
+}
+
+async fn insert_contact(
+    tx: &mut Transaction<'_, Sqlite>,
+    rng: &mut StdRng,
+    language: &'static LanguageContent,
+    first: &str,
+    last: &str,
+) -> anyhow::Result<Customer> {
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO contacts (first_name, last_name, language) VALUES (?, ?, ?) RETURNING id")
+            .bind(first)
+            .bind(last)
+            .bind(language.code)
+            .fetch_one(&mut **tx)
+            .await?;
+    let phones = rng.random_range(1..=3);
+    for (n, label) in ["mobile", "work", "home"].into_iter().take(phones).enumerate() {
+        insert_point(tx, id, "phone", &phone(rng, language), label, n == 0).await?;
+    }
+    let local = format!("{}.{}", latin(first), latin(last)).to_lowercase().replace(' ', "");
+    let emails = rng.random_range(1..=2);
+    for n in 0..emails {
+        let domain = EMAIL_DOMAINS.choose(rng).unwrap_or(&"example.com");
+        let (value, label) =
+            if n == 0 { (format!("{local}@{domain}"), "personal") } else { (format!("{local}{}@work.example", id), "work") };
+        insert_point(tx, id, "email", &value, label, n == 0).await?;
+    }
+    for label in ["home", "billing"].into_iter().take(rng.random_range(1..=2)) {
+        let city = language.cities.choose(rng).ok_or_else(|| anyhow::anyhow!("no cities"))?;
+        sqlx::query(
+            "INSERT INTO addresses (contact_id, label, street, city, postcode, country) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(label)
+        .bind(format!("{} {}", pick(rng, language.streets)?, rng.random_range(1..=180)))
+        .bind(city.name)
+        .bind(city.postcode)
+        .bind(language.country)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(Customer { id, name: format!("{first} {last}"), language })
+}
+
+async fn insert_point(
+    tx: &mut Transaction<'_, Sqlite>,
+    contact_id: i64,
+    kind: &str,
+    value: &str,
+    label: &str,
+    is_default: bool,
+) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO contact_points (contact_id, kind, value, label, is_default) VALUES (?, ?, ?, ?, ?)")
+        .bind(contact_id)
+        .bind(kind)
+        .bind(value)
+        .bind(label)
+        .bind(is_default)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A local number in the country's usual grouping, e.g. "+420 602 123 456".
+fn phone(rng: &mut StdRng, language: &LanguageContent) -> String {
+    format!(
+        "{} {} {:03} {:03}",
+        language.phone_prefix,
+        rng.random_range(600..=799),
+        rng.random_range(0..1000),
+        rng.random_range(0..1000)
+    )
+}
+
+/// ASCII spelling for e-mail addresses: diacritics dropped, Cyrillic transliterated.
+fn latin(s: &str) -> String {
+    hovor_types::text::fold(s)
+        .chars()
+        .map(|c| match c {
+            'а' => "a", 'б' => "b", 'в' => "v", 'г' => "h", 'ґ' => "g", 'д' => "d", 'е' => "e", 'є' => "ye",
+            'ж' => "zh", 'з' => "z", 'и' => "y", 'і' => "i", 'ї' => "yi", 'й' => "y", 'к' => "k", 'л' => "l",
+            'м' => "m", 'н' => "n", 'о' => "o", 'п' => "p", 'р' => "r", 'с' => "s", 'т' => "t", 'у' => "u",
+            'ф' => "f", 'х' => "kh", 'ц' => "ts", 'ч' => "ch", 'ш' => "sh", 'щ' => "sht", 'ъ' => "a", 'ь' => "",
+            'ю' => "yu", 'я' => "ya", c if c.is_ascii_alphanumeric() => return c.to_string(),
+            _ => "",
+        }
+        .to_owned())
+        .collect()
+}

@@ -1,0 +1,295 @@
+//! Demo history and live work: cases, past interactions with transcripts, and active conversations
+//! with their pre-chat survey, visitor details and self-service trail.
+
+use rand::Rng;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use sqlx::{Sqlite, Transaction};
+
+use super::content::Topic;
+use super::directory::{Customer, Directory};
+use super::org::{Org, Queue, category_id};
+use super::{LIGHT_EVENTS, Scale};
+
+const MINUTE: i64 = 60_000;
+const DAY: i64 = 24 * 60 * MINUTE;
+const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+const CLOSED_STATUSES: [&str; 2] = ["resolved", "closed"];
+const OPEN_STATUSES: [&str; 3] = ["new", "open", "pending"];
+
+struct Writer<'t, 'c, 'o> {
+    tx: &'t mut Transaction<'c, Sqlite>,
+    rng: &'t mut StdRng,
+    org: &'o Org,
+    next_case: u32,
+}
+
+pub async fn create(
+    tx: &mut Transaction<'_, Sqlite>,
+    rng: &mut StdRng,
+    scale: &Scale,
+    org: &Org,
+    directory: &Directory,
+    now: i64,
+) -> anyhow::Result<()> {
+    let mut w = Writer { tx, rng, org, next_case: 1001 };
+    for _ in 0..scale.past_interactions {
+        let customer = directory.customers.choose(w.rng).ok_or_else(|| anyhow::anyhow!("no customers"))?;
+        let started = now - w.rng.random_range(DAY..365 * DAY);
+        w.past_interaction(customer, started, None).await?;
+    }
+    // The benchmark customers: exactly this many timeline entries, the live conversation's included.
+    let live_messages = 3;
+    w.history_of_exactly(&directory.heavy, scale.heavy_events - live_messages, now).await?;
+    w.history_of_exactly(&directory.light, LIGHT_EVENTS - live_messages, now).await?;
+
+    for (a, agent) in org.agents.iter().enumerate() {
+        for n in 0..scale.active_per_agent {
+            let customer = match (a, n) {
+                (0, 0) => Some(&directory.heavy),
+                (0, 1) => Some(&directory.light),
+                // One unidentified web visitor, as a chat without a linked contact looks.
+                (1, 1) => None,
+                _ => Some(directory.customers.choose(w.rng).ok_or_else(|| anyhow::anyhow!("no customers"))?),
+            };
+            let channel = if n == 2 { "email" } else { "chat" };
+            w.active_conversation(agent.id, customer, directory, channel, now - (n as i64 + 1) * 7 * MINUTE).await?;
+        }
+    }
+    Ok(())
+}
+
+impl<'o> Writer<'_, '_, 'o> {
+    /// A queue serving the topic's category (any queue if none does).
+    fn queue_for(&mut self, category: &str) -> anyhow::Result<&'o Queue> {
+        let org: &'o Org = self.org;
+        let serving: Vec<&'o Queue> = org.queues.iter().filter(|q| q.categories.contains(&category)).collect();
+        serving
+            .choose(self.rng)
+            .copied()
+            .or(org.queues.first())
+            .ok_or_else(|| anyhow::anyhow!("no queues"))
+    }
+
+    async fn case(&mut self, customer: &Customer, title: &str, at: i64, open: bool) -> anyhow::Result<i64> {
+        let number = format!("CAS-{:05}", self.next_case);
+        self.next_case += 1;
+        let status = if open { OPEN_STATUSES.choose(self.rng) } else { CLOSED_STATUSES.choose(self.rng) };
+        let id = sqlx::query_scalar(
+            "INSERT INTO cases (number, contact_id, title, priority, status, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(number)
+        .bind(customer.id)
+        .bind(title)
+        .bind(PRIORITIES.choose(self.rng).copied().unwrap_or("normal"))
+        .bind(status.copied().unwrap_or("open"))
+        .bind(at)
+        .fetch_one(&mut **self.tx)
+        .await?;
+        Ok(id)
+    }
+
+    /// One ended interaction with its transcript; returns how many messages it wrote.
+    async fn past_interaction(&mut self, customer: &Customer, started: i64, length: Option<usize>) -> anyhow::Result<usize> {
+        let topic = customer.language.topics.choose(self.rng).ok_or_else(|| anyhow::anyhow!("no topics"))?;
+        let queue = self.queue_for(topic.category)?;
+        let agent = queue.members.choose(self.rng).ok_or_else(|| anyhow::anyhow!("queue without agents"))?;
+        let channel = ["chat", "chat", "email", "voice"].choose(self.rng).copied().unwrap_or("chat");
+        let case_id = if self.rng.random_bool(0.3) {
+            Some(self.case(customer, topic.subject, started, false).await?)
+        } else {
+            None
+        };
+        let length = length.unwrap_or_else(|| self.rng.random_range(4..=8));
+        let step = if channel == "email" { 3 * 60 * MINUTE } else { 2 * MINUTE };
+        let ended = started + step * length as i64;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO conversations (queue_id, channel, contact_id, agent_id, case_id, status, subject, language,
+                                        queued_at, started_at, ended_at)
+             VALUES (?, ?, ?, ?, ?, 'ended', ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(queue.id)
+        .bind(channel)
+        .bind(customer.id)
+        .bind(agent.id)
+        .bind(case_id)
+        .bind((channel == "email").then_some(topic.subject))
+        .bind(customer.language.code)
+        .bind(started - self.rng.random_range(5_000..300_000))
+        .bind(started)
+        .bind(ended)
+        .fetch_one(&mut **self.tx)
+        .await?;
+        self.transcript(id, customer, topic, &agent.name, started, step, length).await?;
+        Ok(length)
+    }
+
+    async fn history_of_exactly(&mut self, customer: &Customer, events: usize, now: i64) -> anyhow::Result<()> {
+        let mut left = events;
+        let mut started = now - 400 * DAY;
+        while left > 0 {
+            let length = left.min(8);
+            left -= self.past_interaction(customer, started, Some(length)).await?;
+            started += (400 * DAY) / (events as i64 / 6 + 1);
+        }
+        Ok(())
+    }
+
+    /// Customer and agent lines alternating: opening, replies and follow-ups, closing.
+    #[allow(clippy::too_many_arguments)]
+    async fn transcript(
+        &mut self,
+        conversation_id: i64,
+        customer: &Customer,
+        topic: &Topic,
+        agent: &str,
+        started: i64,
+        step: i64,
+        length: usize,
+    ) -> anyhow::Result<()> {
+        for n in 0..length {
+            let inbound = n % 2 == 0;
+            let lines = match (n, inbound) {
+                (0, _) => topic.opening,
+                (n, true) if n + 1 >= length => topic.closing,
+                (_, true) => topic.customer,
+                (_, false) => topic.agent,
+            };
+            let body = lines.choose(self.rng).copied().unwrap_or("…");
+            let author = if inbound { customer.name.as_str() } else { agent };
+            sqlx::query(
+                "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(conversation_id)
+            .bind(customer.id)
+            .bind(if inbound { "inbound" } else { "outbound" })
+            .bind(author)
+            .bind(body)
+            .bind(started + step * n as i64 + self.rng.random_range(0..step / 2))
+            .execute(&mut **self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn active_conversation(
+        &mut self,
+        agent_id: i64,
+        customer: Option<&Customer>,
+        directory: &Directory,
+        channel: &str,
+        started: i64,
+    ) -> anyhow::Result<()> {
+        let language = customer.map_or(directory.customers[0].language, |c| c.language);
+        let topic = language.topics.choose(self.rng).ok_or_else(|| anyhow::anyhow!("no topics"))?;
+        let org: &'o Org = self.org;
+        let queue = org
+            .queues
+            .iter()
+            .filter(|q| q.members.iter().any(|m| m.id == agent_id))
+            .find(|q| q.categories.contains(&topic.category))
+            .or_else(|| org.queues.iter().find(|q| q.members.iter().any(|m| m.id == agent_id)))
+            .ok_or_else(|| anyhow::anyhow!("agent without a queue"))?;
+        let agent_name = queue.members.iter().find(|m| m.id == agent_id).map(|m| m.name.clone()).unwrap_or_default();
+        let case_id = match customer {
+            Some(c) => Some(self.case(c, topic.subject, started, true).await?),
+            None => None,
+        };
+        let city = language.cities.choose(self.rng).ok_or_else(|| anyhow::anyhow!("no cities"))?;
+        let visitor = serde_json::json!({
+            "authenticated": customer.is_some() && self.rng.random_bool(0.7),
+            "browser": (["Chrome 141", "Firefox 144", "Safari 19", "Edge 141"].choose(self.rng)),
+            "os": (["Windows 11", "macOS 16", "Android 16", "iOS 19"].choose(self.rng)),
+            "location": format!("{}, {}", city.name, language.country),
+            "language": language.code,
+        });
+        let details = serde_json::json!([
+            {"key": "Customer tier", "value": (["Standard", "Gold", "Business"].choose(self.rng))},
+            {"key": "Entry page", "value": (language.pages.choose(self.rng))},
+            {"key": "Time zone", "value": city.time_zone},
+        ]);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO conversations (queue_id, channel, contact_id, agent_id, case_id, status, subject, language,
+                                        queued_at, started_at, visitor, additional_details)
+             VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(queue.id)
+        .bind(channel)
+        .bind(customer.map(|c| c.id))
+        .bind(agent_id)
+        .bind(case_id)
+        .bind((channel == "email").then_some(topic.subject))
+        .bind(language.code)
+        .bind(started - self.rng.random_range(20_000..240_000))
+        .bind(started)
+        .bind(visitor.to_string())
+        .bind(details.to_string())
+        .fetch_one(&mut **self.tx)
+        .await?;
+        for key in [topic.category, "greeting", "closing"] {
+            sqlx::query("INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES (?, ?)")
+                .bind(id)
+                .bind(category_id(&org.category_ids, key)?)
+                .execute(&mut **self.tx)
+                .await?;
+        }
+        for q in language.survey {
+            sqlx::query("INSERT INTO survey_answers (conversation_id, question, answer) VALUES (?, ?, ?)")
+                .bind(id)
+                .bind(q.question)
+                .bind(q.answers.choose(self.rng).copied().unwrap_or("—"))
+                .execute(&mut **self.tx)
+                .await?;
+        }
+        let trail: [(&str, &[&str]); 4] = [
+            ("page_visited", language.pages),
+            ("search_phrase", language.search_phrases),
+            ("article_viewed", language.articles),
+            ("custom_action", language.custom_actions),
+        ];
+        for k in 0..self.rng.random_range(3..=6) {
+            let (kind, options) = trail[k % trail.len()];
+            sqlx::query("INSERT INTO self_service_actions (conversation_id, kind, detail, at) VALUES (?, ?, ?, ?)")
+                .bind(id)
+                .bind(kind)
+                .bind(options.choose(self.rng).copied().unwrap_or("—"))
+                .bind(started - (10 - k as i64) * MINUTE)
+                .execute(&mut **self.tx)
+                .await?;
+        }
+        let visitor_name = Customer { id: 0, name: "Visitor".to_owned(), language };
+        let speaker = customer.unwrap_or(&visitor_name);
+        self.transcript_live(id, customer.map(|c| c.id), speaker, topic, &agent_name, started).await
+    }
+
+    /// Opening, the agent's first reply, and the customer's latest question: three messages.
+    async fn transcript_live(
+        &mut self,
+        id: i64,
+        contact_id: Option<i64>,
+        customer: &Customer,
+        topic: &Topic,
+        agent: &str,
+        started: i64,
+    ) -> anyhow::Result<()> {
+        let lines = [
+            ("inbound", customer.name.as_str(), topic.opening),
+            ("outbound", agent, topic.agent),
+            ("inbound", customer.name.as_str(), topic.customer),
+        ];
+        for (n, (direction, author, options)) in lines.into_iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(contact_id)
+            .bind(direction)
+            .bind(author)
+            .bind(options.choose(self.rng).copied().unwrap_or("…"))
+            .bind(started + n as i64 * MINUTE)
+            .execute(&mut **self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,77 @@
+//! One error type for every handler, answered as a typed `ErrorBody`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use hovor_types::error::{ErrorBody, ErrorCode, FieldError};
+
+#[derive(Debug)]
+pub enum AppError {
+    Unauthenticated,
+    InvalidCredentials,
+    /// Absent or not visible to the caller: the two are indistinguishable on purpose.
+    NotFound,
+    Validation(FieldError),
+    Conflict(&'static str),
+    BadRequest(String),
+    /// The cause is logged; the client only learns that something failed.
+    Internal(anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Validation(e)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code, message, field) = match self {
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthenticated,
+                "Sign in to continue.".to_owned(),
+                None,
+            ),
+            AppError::InvalidCredentials => (
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::InvalidCredentials,
+                "Unknown user name or wrong password.".to_owned(),
+                None,
+            ),
+            AppError::NotFound => {
+                (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found.".to_owned(), None)
+            }
+            AppError::Validation(e) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                e.to_string(),
+                Some(e.field.to_owned()),
+            ),
+            AppError::Conflict(message) => {
+                (StatusCode::CONFLICT, ErrorCode::Conflict, message.to_owned(), None)
+            }
+            AppError::BadRequest(message) => {
+                (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message, None)
+            }
+            AppError::Internal(cause) => {
+                tracing::error!(error = %cause, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    "Something went wrong on the server.".to_owned(),
+                    None,
+                )
+            }
+        };
+        (status, Json(ErrorBody { code, message, field })).into_response()
+    }
+}

@@ -1,0 +1,99 @@
+//! The Hovor server: JSON API under `/api`, the built app everywhere else, one port.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+mod openapi;
+mod routes;
+mod static_files;
+pub mod store;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use sqlx::SqlitePool;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: SqlitePool,
+}
+
+/// Largest request body the API accepts.
+const BODY_LIMIT_BYTES: usize = 256 * 1024;
+
+/// The whole application: API routes, the OpenAPI document and, when `dist` is given, the app.
+pub fn app(state: AppState, dist: Option<&std::path::Path>) -> Router {
+    let api = routes::api_router(state);
+    let router = match dist {
+        Some(dist) => api.fallback_service(static_files::service(dist)),
+        None => api,
+    };
+    router
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        // Framing is refused until the embed allow-list exists; the CRM-iframe issue opens it per origin.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+                 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Opens the database, fills the demo when asked, and serves until SIGTERM or Ctrl-C.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let pool = db::connect(&config.database).await?;
+    if config.demo && demo::fill_if_empty(&pool, &demo::Scale::full()).await? {
+        tracing::info!("filled the empty database with the demo contact center");
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let address = listener.local_addr()?;
+    let router = app(AppState { pool: pool.clone() }, config.dist.as_deref());
+    println!("Hovor is running at http://{address}/");
+    if config.demo {
+        println!("Demo sign-ins (password \"{}\"): agent1 … agent8, supervisor, admin", demo::PASSWORD);
+    }
+    if config.dist.is_none() {
+        println!("No --dist given: serving the API only.");
+    }
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    pool.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,137 @@
+//! The Active Conversation: task list, summary, customer, cases, timeline, messages and suggestions.
+//! Each conversation route first checks that the conversation is in one of the caller's queues.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use hovor_types::case::CasePane;
+use hovor_types::conversation::{ConversationSummary, TaskSummary};
+use hovor_types::customer::CustomerCard;
+use hovor_types::error::ErrorBody;
+use hovor_types::message::{Message, SendMessageRequest, validate_message_body};
+use hovor_types::response::SuggestedResponse;
+use hovor_types::timeline::{TIMELINE_MAX_PAGE, TIMELINE_PAGE, TimelineCursor, TimelinePage};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::store::{cases as case_store, conversations as store, customers, messages, responses, timeline as tl};
+
+/// The signed-in agent's active conversations.
+#[utoipa::path(get, path = "/api/tasks", tag = "conversations",
+    responses((status = 200, body = Vec<TaskSummary>), (status = 401, body = ErrorBody)))]
+pub async fn tasks(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> AppResult<Json<Vec<TaskSummary>>> {
+    Ok(Json(store::tasks(&state.pool, me.id).await?))
+}
+
+/// Channel, wait time, skills, queue, start time and the survey, self-service and visitor tabs.
+#[utoipa::path(get, path = "/api/conversations/{id}", tag = "conversations", params(("id" = i64, Path)),
+    responses((status = 200, body = ConversationSummary), (status = 404, body = ErrorBody)))]
+pub async fn summary(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<ConversationSummary>> {
+    let c = store::visible(&state.pool, me.id, id).await?;
+    Ok(Json(store::summary(&state.pool, &c).await?))
+}
+
+/// The linked contact and account.
+#[utoipa::path(get, path = "/api/conversations/{id}/customer", tag = "conversations", params(("id" = i64, Path)),
+    responses((status = 200, body = CustomerCard), (status = 404, body = ErrorBody)))]
+pub async fn customer(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<CustomerCard>> {
+    let c = store::visible(&state.pool, me.id, id).await?;
+    Ok(Json(customers::card(&state.pool, c.contact_id).await?))
+}
+
+/// The linked case and the customer's recent cases.
+#[utoipa::path(get, path = "/api/conversations/{id}/cases", tag = "conversations", params(("id" = i64, Path)),
+    responses((status = 200, body = CasePane), (status = 404, body = ErrorBody)))]
+pub async fn cases(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<CasePane>> {
+    let c = store::visible(&state.pool, me.id, id).await?;
+    Ok(Json(case_store::pane(&state.pool, &c).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct TimelineQuery {
+    /// With `before_id`: return entries strictly older than this point (from the previous page's `older`).
+    before_at: Option<i64>,
+    before_id: Option<i64>,
+    /// Entries per page, 1–200 (default 50).
+    limit: Option<u32>,
+}
+
+/// One page of the timeline, newest end first requested; older pages through `older`.
+#[utoipa::path(get, path = "/api/conversations/{id}/timeline", tag = "conversations",
+    params(("id" = i64, Path), TimelineQuery),
+    responses((status = 200, body = TimelinePage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<TimelineQuery>,
+) -> AppResult<Json<TimelinePage>> {
+    let before = match (q.before_at, q.before_id) {
+        (Some(before_at), Some(before_id)) => Some(TimelineCursor { before_at, before_id }),
+        (None, None) => None,
+        _ => return Err(AppError::BadRequest("before_at and before_id go together.".into())),
+    };
+    let limit = q.limit.unwrap_or(TIMELINE_PAGE);
+    if !(1..=TIMELINE_MAX_PAGE).contains(&limit) {
+        return Err(AppError::BadRequest(format!("limit must be between 1 and {TIMELINE_MAX_PAGE}.")));
+    }
+    let c = store::visible(&state.pool, me.id, id).await?;
+    Ok(Json(tl::page(&state.pool, &c, before, limit).await?))
+}
+
+/// Longest accepted `Idempotency-Key`.
+const IDEMPOTENCY_KEY_MAX: usize = 100;
+
+/// Sends a chat message as the signed-in agent. A repeated `Idempotency-Key` returns the first message.
+#[utoipa::path(post, path = "/api/conversations/{id}/messages", tag = "conversations",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key store one message")),
+    request_body = SendMessageRequest,
+    responses((status = 201, body = Message), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn send_message(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(request): Json<SendMessageRequest>,
+) -> AppResult<(StatusCode, Json<Message>)> {
+    let key = match headers.get("idempotency-key") {
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .filter(|k| !k.is_empty() && k.len() <= IDEMPOTENCY_KEY_MAX)
+                .ok_or_else(|| AppError::BadRequest("Idempotency-Key must be 1–100 visible ASCII characters.".into()))?,
+        ),
+        None => None,
+    };
+    let c = store::visible(&state.pool, me.id, id).await?;
+    let body = validate_message_body(&request.body)?;
+    let message = messages::send(&state.pool, &c, &me.display_name, body, key).await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// Standard responses of the conversation's categories, ranked by relevance to the latest customer message.
+#[utoipa::path(get, path = "/api/conversations/{id}/suggestions", tag = "conversations", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<SuggestedResponse>), (status = 404, body = ErrorBody)))]
+pub async fn suggestions(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<SuggestedResponse>>> {
+    let c = store::visible(&state.pool, me.id, id).await?;
+    Ok(Json(responses::suggestions(&state.pool, &c).await?))
+}

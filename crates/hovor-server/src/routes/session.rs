@@ -1,0 +1,35 @@
+//! Sign-in, sign-out and who is signed in.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use hovor_types::auth::{Me, SignInRequest};
+use hovor_types::error::ErrorBody;
+
+use crate::AppState;
+use crate::auth::{self, CurrentUser, set_cookie};
+use crate::error::AppResult;
+
+/// Checks the password and sets the `hovor_session` cookie (HttpOnly).
+#[utoipa::path(post, path = "/api/session", tag = "session", security(()), request_body = SignInRequest,
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn sign_in(State(state): State<AppState>, Json(request): Json<SignInRequest>) -> AppResult<impl IntoResponse> {
+    let (me, cookie) = auth::sign_in(&state.pool, request.username.trim(), &request.password).await?;
+    Ok((set_cookie(cookie), Json(me)))
+}
+
+/// Ends the session and clears the cookie.
+#[utoipa::path(delete, path = "/api/session", tag = "session", responses((status = 204)))]
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppResult<impl IntoResponse> {
+    let cookie = auth::sign_out(&state.pool, &headers).await?;
+    Ok((StatusCode::NO_CONTENT, set_cookie(cookie)))
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/session", tag = "session",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn current(CurrentUser(me): CurrentUser) -> Json<Me> {
+    Json(me)
+}

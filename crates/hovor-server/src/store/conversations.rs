@@ -1,0 +1,128 @@
+//! Conversations: access by queue membership, the task list and the summary pane.
+
+use hovor_types::conversation::{
+    Channel, ConversationSummary, KeyValue, SelfServiceAction, SelfServiceKind, SurveyAnswer, TaskSummary,
+    VisitorDetails,
+};
+use sqlx::SqlitePool;
+
+use crate::error::{AppError, AppResult};
+
+/// A conversation the caller may see.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConversationRow {
+    pub id: i64,
+    pub queue_id: i64,
+    pub channel: String,
+    pub contact_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub status: String,
+    pub subject: Option<String>,
+    pub language: String,
+    pub queued_at: i64,
+    pub started_at: i64,
+    pub visitor: String,
+    pub additional_details: String,
+}
+
+impl ConversationRow {
+    pub fn channel(&self) -> AppResult<Channel> {
+        Channel::parse(&self.channel).ok_or_else(|| bad_value("channel", &self.channel))
+    }
+}
+
+pub fn bad_value(column: &str, value: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("unexpected {column} value {value:?} in the database"))
+}
+
+/// The conversation, if it belongs to one of the user's queues; otherwise `NotFound`, exactly as if absent.
+pub async fn visible(pool: &SqlitePool, user_id: i64, id: i64) -> AppResult<ConversationRow> {
+    sqlx::query_as(
+        "SELECT c.id, c.queue_id, c.channel, c.contact_id, c.case_id, c.status, c.subject, c.language,
+                c.queued_at, c.started_at, c.visitor, c.additional_details
+         FROM conversations c
+         JOIN queue_members m ON m.queue_id = c.queue_id AND m.user_id = ?
+         WHERE c.id = ?",
+    )
+    .bind(user_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+/// The user's active conversations, oldest first (the order work arrived in).
+pub async fn tasks(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<TaskSummary>> {
+    let rows: Vec<(i64, String, Option<String>, Option<String>, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT c.id, c.channel, p.first_name, p.last_name, q.name,
+                (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1),
+                c.started_at
+         FROM conversations c
+         JOIN queues q ON q.id = c.queue_id
+         JOIN queue_members m ON m.queue_id = c.queue_id AND m.user_id = c.agent_id
+         LEFT JOIN contacts p ON p.id = c.contact_id
+         WHERE c.agent_id = ? AND c.status = 'active'
+         ORDER BY c.started_at, c.id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(id, channel, first, last, queue_name, last_message, started_at)| {
+            Ok(TaskSummary {
+                id,
+                channel: Channel::parse(&channel).ok_or_else(|| bad_value("channel", &channel))?,
+                customer_name: first.zip(last).map(|(f, l)| format!("{f} {l}")),
+                queue_name,
+                last_message,
+                started_at,
+            })
+        })
+        .collect()
+}
+
+pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<ConversationSummary> {
+    let queue_name: String =
+        sqlx::query_scalar("SELECT name FROM queues WHERE id = ?").bind(c.queue_id).fetch_one(pool).await?;
+    let skills: Vec<String> = sqlx::query_scalar(
+        "SELECT s.name FROM queue_skills qs JOIN skills s ON s.id = qs.skill_id WHERE qs.queue_id = ? ORDER BY s.name",
+    )
+    .bind(c.queue_id)
+    .fetch_all(pool)
+    .await?;
+    let survey: Vec<(String, String)> =
+        sqlx::query_as("SELECT question, answer FROM survey_answers WHERE conversation_id = ? ORDER BY id")
+            .bind(c.id)
+            .fetch_all(pool)
+            .await?;
+    let actions: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT kind, detail, at FROM self_service_actions WHERE conversation_id = ? ORDER BY at DESC, id DESC",
+    )
+    .bind(c.id)
+    .fetch_all(pool)
+    .await?;
+    let self_service = actions
+        .into_iter()
+        .map(|(kind, detail, at)| {
+            let kind = SelfServiceKind::parse(&kind).ok_or_else(|| bad_value("kind", &kind))?;
+            Ok(SelfServiceAction { kind, detail, at })
+        })
+        .collect::<AppResult<_>>()?;
+    let visitor: VisitorDetails =
+        serde_json::from_str(&c.visitor).map_err(|e| AppError::Internal(e.into()))?;
+    let additional_details: Vec<KeyValue> =
+        serde_json::from_str(&c.additional_details).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(ConversationSummary {
+        id: c.id,
+        channel: c.channel()?,
+        queue_name,
+        skills,
+        started_at: c.started_at,
+        wait_seconds: (c.started_at - c.queued_at).max(0) / 1000,
+        subject: c.subject.clone(),
+        pre_chat_survey: survey.into_iter().map(|(question, answer)| SurveyAnswer { question, answer }).collect(),
+        self_service,
+        visitor,
+        additional_details,
+    })
+}

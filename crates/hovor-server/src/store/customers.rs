@@ -1,0 +1,70 @@
+//! The customer card: a contact with its phones, emails and addresses, and its account.
+
+use hovor_types::customer::{Account, Address, Contact, ContactPoint, ContactRef, CustomerCard};
+use sqlx::SqlitePool;
+
+use crate::error::AppResult;
+
+pub async fn card(pool: &SqlitePool, contact_id: Option<i64>) -> AppResult<CustomerCard> {
+    let Some(contact_id) = contact_id else {
+        return Ok(CustomerCard { contact: None, account: None });
+    };
+    let Some((first_name, last_name, language, account_id)) =
+        sqlx::query_as::<_, (String, String, String, Option<i64>)>(
+            "SELECT first_name, last_name, language, account_id FROM contacts WHERE id = ?",
+        )
+        .bind(contact_id)
+        .fetch_optional(pool)
+        .await?
+    else {
+        return Ok(CustomerCard { contact: None, account: None });
+    };
+    let points: Vec<(i64, String, String, String, bool)> = sqlx::query_as(
+        "SELECT id, kind, value, label, is_default FROM contact_points WHERE contact_id = ? ORDER BY is_default DESC, id",
+    )
+    .bind(contact_id)
+    .fetch_all(pool)
+    .await?;
+    let (mut phones, mut emails) = (Vec::new(), Vec::new());
+    for (id, kind, value, label, is_default) in points {
+        let point = ContactPoint { id, value, label, is_default };
+        if kind == "phone" { phones.push(point) } else { emails.push(point) }
+    }
+    let addresses = sqlx::query_as::<_, (i64, String, String, String, String, String)>(
+        "SELECT id, label, street, city, postcode, country FROM addresses WHERE contact_id = ? ORDER BY id",
+    )
+    .bind(contact_id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(id, label, street, city, postcode, country)| Address { id, label, street, city, postcode, country })
+    .collect();
+    let account = match account_id {
+        Some(id) => account(pool, id).await?,
+        None => None,
+    };
+    let contact = Contact { id: contact_id, first_name, last_name, language, phones, emails, addresses };
+    Ok(CustomerCard { contact: Some(contact), account })
+}
+
+async fn account(pool: &SqlitePool, id: i64) -> AppResult<Option<Account>> {
+    let row: Option<(String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>)> =
+        sqlx::query_as(
+            "SELECT a.name, a.city, a.country, a.phone, p.id, p.first_name, p.last_name
+             FROM accounts a LEFT JOIN contacts p ON p.id = a.primary_contact_id WHERE a.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|(name, city, country, phone, primary_id, first, last)| Account {
+        id,
+        name,
+        city,
+        country,
+        phone,
+        primary_contact: primary_id.map(|id| ContactRef {
+            id,
+            name: format!("{} {}", first.unwrap_or_default(), last.unwrap_or_default()),
+        }),
+    }))
+}

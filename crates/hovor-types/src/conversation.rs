@@ -1,0 +1,128 @@
+//! Active conversations: the task list row and the conversation summary.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Chat,
+    Email,
+    Voice,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::Chat, Channel::Email, Channel::Voice];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Chat => "chat",
+            Channel::Email => "email",
+            Channel::Voice => "voice",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// One row of the agent's task list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskSummary {
+    pub id: i64,
+    pub channel: Channel,
+    /// The linked customer's name; `None` for an unidentified visitor.
+    pub customer_name: Option<String>,
+    pub queue_name: String,
+    pub last_message: Option<String>,
+    pub started_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyAnswer {
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SelfServiceKind {
+    PageVisited,
+    SearchPhrase,
+    ArticleViewed,
+    CustomAction,
+}
+
+impl SelfServiceKind {
+    pub const ALL: [SelfServiceKind; 4] = [
+        SelfServiceKind::PageVisited,
+        SelfServiceKind::SearchPhrase,
+        SelfServiceKind::ArticleViewed,
+        SelfServiceKind::CustomAction,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SelfServiceKind::PageVisited => "page_visited",
+            SelfServiceKind::SearchPhrase => "search_phrase",
+            SelfServiceKind::ArticleViewed => "article_viewed",
+            SelfServiceKind::CustomAction => "custom_action",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SelfServiceKind> {
+        SelfServiceKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// What the customer did on the host site before the conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SelfServiceAction {
+    pub kind: SelfServiceKind,
+    pub detail: String,
+    pub at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitorDetails {
+    /// True when the host site vouched for the customer's identity.
+    pub authenticated: bool,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    pub location: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeyValue {
+    pub key: String,
+    pub value: String,
+}
+
+/// The conversation summary pane (D365): the facts of routing plus what the customer told us first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationSummary {
+    pub id: i64,
+    pub channel: Channel,
+    pub queue_name: String,
+    pub skills: Vec<String>,
+    pub started_at: Millis,
+    /// Seconds between entering the queue and being assigned to an agent.
+    pub wait_seconds: i64,
+    pub subject: Option<String>,
+    pub pre_chat_survey: Vec<SurveyAnswer>,
+    /// Newest first.
+    pub self_service: Vec<SelfServiceAction>,
+    pub visitor: VisitorDetails,
+    pub additional_details: Vec<KeyValue>,
+}

@@ -1,0 +1,57 @@
+//! The typed error body every failing API call answers with.
+
+use serde::{Deserialize, Serialize};
+
+/// A machine-readable reason; `message` carries the human one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No session, or the session expired.
+    Unauthenticated,
+    /// Sign-in with an unknown user name or a wrong password.
+    InvalidCredentials,
+    /// The record does not exist or is not visible to the caller.
+    NotFound,
+    /// A field broke a rule; `field` names it.
+    Validation,
+    /// The request cannot apply to the record in its current state (e.g. the conversation ended).
+    Conflict,
+    /// The request was malformed (bad JSON, bad query).
+    BadRequest,
+    /// Something failed on the server; details are in its log, never here.
+    Internal,
+}
+
+/// `{code, message}`, plus the offending field for validation errors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// A broken rule: which field, and why. Both the form and the handler produce it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub rule: Rule,
+}
+
+/// The rules a field can break; the app maps each to a translated sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    Required,
+    TooLong { max: usize },
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.rule {
+            Rule::Required => write!(f, "{} is required", self.field),
+            Rule::TooLong { max } => write!(f, "{} is longer than {max} characters", self.field),
+        }
+    }
+}

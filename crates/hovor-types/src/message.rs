@@ -1,0 +1,88 @@
+//! Messages in a conversation, and the rule for what an agent may send.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+use crate::error::{FieldError, Rule};
+
+/// Longest message an agent can send, in characters.
+pub const MESSAGE_MAX_CHARS: usize = 4000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the customer.
+    Inbound,
+    /// From an agent.
+    Outbound,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Direction> {
+        match s {
+            "inbound" => Some(Direction::Inbound),
+            "outbound" => Some(Direction::Outbound),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SendMessageRequest {
+    pub body: String,
+}
+
+/// Checks a message before it is sent: not blank, not longer than [`MESSAGE_MAX_CHARS`].
+/// Returns the text to store (surrounding whitespace removed).
+pub fn validate_message_body(body: &str) -> Result<&str, FieldError> {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError { field: "body", rule: Rule::Required });
+    }
+    if trimmed.chars().count() > MESSAGE_MAX_CHARS {
+        return Err(FieldError { field: "body", rule: Rule::TooLong { max: MESSAGE_MAX_CHARS } });
+    }
+    Ok(trimmed)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub direction: Direction,
+    pub author: String,
+    pub body: String,
+    pub at: Millis,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_message_is_refused() {
+        assert_eq!(validate_message_body("  \n ").unwrap_err().rule, Rule::Required);
+    }
+
+    #[test]
+    fn message_is_trimmed_and_limited_in_characters_not_bytes() {
+        assert_eq!(validate_message_body("  Dobrý den \n").unwrap(), "Dobrý den");
+        let at_limit = "ž".repeat(MESSAGE_MAX_CHARS);
+        assert!(validate_message_body(&at_limit).is_ok());
+        let over = "ž".repeat(MESSAGE_MAX_CHARS + 1);
+        assert_eq!(
+            validate_message_body(&over).unwrap_err().rule,
+            Rule::TooLong { max: MESSAGE_MAX_CHARS }
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! Text folding for search and ranking: case- and diacritics-insensitive, for Latin and Cyrillic alike.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Lower-cases `s` and strips diacritics: "Příliš" → "prilis", "Йордан" → "иордан", "Їжак" → "іжак".
+pub fn fold(s: &str) -> String {
+    s.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
+}
+
+/// Characters a stem keeps. Czech, Bulgarian and Ukrainian inflect word endings
+/// ("faktura", "faktury", "fakturu"), so words are compared by their beginnings.
+pub const STEM_CHARS: usize = 5;
+
+/// The folded, stemmed words of `s`, in order; one- and two-letter words are dropped.
+pub fn stems(s: &str) -> impl Iterator<Item = String> + '_ {
+    let folded = fold(s);
+    let words: Vec<String> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 2)
+        .map(|w| w.chars().take(STEM_CHARS).collect())
+        .collect();
+    words.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_czech_bulgarian_and_ukrainian() {
+        assert_eq!(fold("Žluťoučký KŮŇ"), "zlutoucky kun");
+        assert_eq!(fold("Йордан"), "иордан");
+        assert_eq!(fold("Їжачок і ґанок"), "іжачок і ганок");
+    }
+
+    #[test]
+    fn stems_match_inflected_forms() {
+        let a: Vec<_> = stems("Faktura za září").collect();
+        let b: Vec<_> = stems("fakturu za zari").collect();
+        assert_eq!(a, b);
+        assert_eq!(a, vec!["faktu", "zari"]);
+    }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what building and testing Hovor needs, skipping every tool already present at its pinned version.
+# Safe to run again: a machine that has everything finishes in about a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+STYLANCE_VERSION=0.8.4
+# wasm-bindgen-cli must equal the wasm-bindgen that Cargo.lock resolved, or the built module will not load.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+
+export PATH="$HOME/.cargo/bin:$PATH"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+have_version() { # command, expected version
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"
+}
+
+want_browser="${HOVOR_NEED_BROWSER:-1}"
+if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  echo "==> installing Chromium and ChromeDriver (Debian packages)"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium chromium-driver
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "==> adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+  echo "==> installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: the CLI's lock file pins a webpki-roots release that is no longer in the index.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! have_version trunk "$TRUNK_VERSION"; then
+  echo "==> installing trunk $TRUNK_VERSION"
+  # Trunk's own profile uses fat LTO (30 min on 2 cores); a thin build is as good for a build tool.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if ! have_version stylance "$STYLANCE_VERSION"; then
+  echo "==> installing stylance-cli $STYLANCE_VERSION"
+  cargo install stylance-cli --version "$STYLANCE_VERSION" --locked
+fi
+
+# wasm-opt (npm binaryen 132) and Playwright come from end2end's lock file.
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ] \
+   || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  echo "==> installing Node packages (binaryen, Playwright)"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi

@@ -1,0 +1,75 @@
+//! GET/POST/DELETE with JSON bodies, turning the server's `ErrorBody` into a typed `ApiError`.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use hovor_types::error::{ErrorBody, ErrorCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No session: the app returns to sign-in.
+    Unauthenticated,
+    InvalidCredentials,
+    NotFound,
+    Validation { field: Option<String>, message: String },
+    Conflict(String),
+    /// The request never got an answer (offline, server restarting).
+    Network,
+    /// The server answered with an error it could not explain further.
+    Server(String),
+}
+
+impl ApiError {
+    /// Worth trying again unchanged: the request may not have arrived.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ApiError::Network | ApiError::Server(_))
+    }
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    parse(send(Request::get(path), None::<&()>).await?).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    idempotency_key: Option<&str>,
+) -> Result<T, ApiError> {
+    let mut builder = Request::post(path);
+    if let Some(key) = idempotency_key {
+        builder = builder.header("Idempotency-Key", key);
+    }
+    parse(send(builder, Some(body)).await?).await
+}
+
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    send(Request::delete(path), None::<&()>).await.map(|_| ())
+}
+
+async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result<Response, ApiError> {
+    let request = match body {
+        Some(body) => builder.json(body).map_err(|_| ApiError::Network)?,
+        None => builder.build().map_err(|_| ApiError::Network)?,
+    };
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let body: Option<ErrorBody> = response.json().await.ok();
+    Err(match body {
+        Some(ErrorBody { code: ErrorCode::Unauthenticated, .. }) => ApiError::Unauthenticated,
+        Some(ErrorBody { code: ErrorCode::InvalidCredentials, .. }) => ApiError::InvalidCredentials,
+        Some(ErrorBody { code: ErrorCode::NotFound, .. }) => ApiError::NotFound,
+        Some(ErrorBody { code: ErrorCode::Validation, message, field }) => ApiError::Validation { field, message },
+        Some(ErrorBody { code: ErrorCode::Conflict, message, .. }) => ApiError::Conflict(message),
+        Some(ErrorBody { message, .. }) => ApiError::Server(message),
+        None if status == 401 => ApiError::Unauthenticated,
+        None if status == 404 => ApiError::NotFound,
+        None => ApiError::Server(format!("HTTP {status}")),
+    })
+}
+
+async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response.json().await.map_err(|e| ApiError::Server(e.to_string()))
+}

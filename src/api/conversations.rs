@@ -1,0 +1,43 @@
+//! The Active Conversation's resources.
+
+use hovor_types::case::CasePane;
+use hovor_types::conversation::{ConversationSummary, TaskSummary};
+use hovor_types::customer::CustomerCard;
+use hovor_types::message::{Message, SendMessageRequest};
+use hovor_types::response::SuggestedResponse;
+use hovor_types::timeline::{TimelineCursor, TimelinePage};
+
+use super::client::{self, ApiError};
+
+pub async fn tasks() -> Result<Vec<TaskSummary>, ApiError> {
+    client::get("/api/tasks").await
+}
+
+pub async fn summary(id: i64) -> Result<ConversationSummary, ApiError> {
+    client::get(&format!("/api/conversations/{id}")).await
+}
+
+pub async fn customer(id: i64) -> Result<CustomerCard, ApiError> {
+    client::get(&format!("/api/conversations/{id}/customer")).await
+}
+
+pub async fn cases(id: i64) -> Result<CasePane, ApiError> {
+    client::get(&format!("/api/conversations/{id}/cases")).await
+}
+
+pub async fn suggestions(id: i64) -> Result<Vec<SuggestedResponse>, ApiError> {
+    client::get(&format!("/api/conversations/{id}/suggestions")).await
+}
+
+pub async fn timeline(id: i64, before: Option<TimelineCursor>) -> Result<TimelinePage, ApiError> {
+    let path = match before {
+        Some(c) => format!("/api/conversations/{id}/timeline?before_at={}&before_id={}", c.before_at, c.before_id),
+        None => format!("/api/conversations/{id}/timeline"),
+    };
+    client::get(&path).await
+}
+
+pub async fn send_message(id: i64, body: String, idempotency_key: &str) -> Result<Message, ApiError> {
+    client::post(&format!("/api/conversations/{id}/messages"), &SendMessageRequest { body }, Some(idempotency_key))
+        .await
+}

@@ -1,0 +1,6 @@
+//! Domain-free building blocks.
+
+pub mod language_select;
+pub mod pane;
+pub mod tabs;
+pub mod window;

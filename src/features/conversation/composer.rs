@@ -1,0 +1,128 @@
+//! Writes and sends a chat message. The text lives in the conversation's draft until the server
+//! confirms the message; a sent message shows at once as pending and is retried under the same key.
+
+use std::time::Duration;
+
+use hovor_types::error::Rule;
+use hovor_types::message::validate_message_body;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::conversations as api;
+use crate::i18n::{t, use_i18n};
+use crate::state::conversation::{OpenConversation, PendingMessage, PendingState, use_open_conversation};
+use crate::state::drafts::use_drafts;
+
+stylance::import_crate_style!(css, "src/features/conversation/composer.module.css");
+
+/// The textarea's id: inserting a response focuses it.
+pub const COMPOSER_ID: &str = "composer-input";
+/// Automatic retries of a send that got no answer, before the agent is asked.
+const AUTO_RETRIES: u32 = 3;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Problem {
+    Blank,
+    TooLong(usize),
+}
+
+#[component]
+pub fn Composer() -> impl IntoView {
+    let i18n = use_i18n();
+    let open = use_open_conversation();
+    let drafts = use_drafts();
+    let problem = RwSignal::new(None::<Problem>);
+    let text = move || drafts.get(open.id);
+
+    let send = move || {
+        let draft = drafts.get(open.id);
+        let body = match validate_message_body(&draft) {
+            Ok(body) => body.to_owned(),
+            Err(e) => {
+                problem.set(Some(match e.rule {
+                    Rule::Required => Problem::Blank,
+                    Rule::TooLong { max } => Problem::TooLong(max),
+                }));
+                return;
+            }
+        };
+        problem.set(None);
+        let key = idempotency_key();
+        open.pending.update(|p| p.push(PendingMessage { key: key.clone(), body, state: PendingState::Sending }));
+        drafts.set(open.id, String::new());
+        deliver(open, key);
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        // Enter sends, Shift+Enter is a new line; composing (IME) and AltGr text are left alone.
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() && !ev.alt_key() {
+            ev.prevent_default();
+            send();
+        }
+    };
+    let message = move || {
+        problem.get().map(|p| match p {
+            Problem::Blank => t!(i18n, composer.blank).into_any(),
+            Problem::TooLong(max) => t!(i18n, composer.too_long, max = max).into_any(),
+        })
+    };
+    view! {
+        <form class=css::composer on:submit=move |ev| { ev.prevent_default(); send(); }>
+            <label class=css::label for=COMPOSER_ID>{t!(i18n, composer.label)}</label>
+            <textarea
+                id=COMPOSER_ID
+                class=css::input
+                data-testid="composer"
+                rows="3"
+                placeholder=move || crate::i18n::t_string!(i18n, composer.placeholder).to_string()
+                aria-invalid=move || problem.get().is_some().to_string()
+                aria-describedby="composer-error"
+                prop:value=text
+                on:input=move |ev| {
+                    problem.set(None);
+                    drafts.set(open.id, event_target_value(&ev));
+                }
+                on:keydown=on_key
+            ></textarea>
+            <div class=css::actions>
+                <p id="composer-error" class=css::error role="alert">{message}</p>
+                <button type="submit" class="button primary" data-testid="send">{t!(i18n, composer.send)}</button>
+            </div>
+        </form>
+    }
+}
+
+/// Sends (or re-sends) a pending message under its key, retrying on its own a few times when
+/// the server cannot be reached.
+pub fn deliver(open: OpenConversation, key: String) {
+    let Some(body) = open.pending.with_untracked(|p| p.iter().find(|m| m.key == key).map(|m| m.body.clone())) else {
+        return;
+    };
+    open.set_pending_state(&key, PendingState::Sending);
+    spawn_local(async move {
+        let mut attempt = 0;
+        loop {
+            match api::send_message(open.id, body.clone(), &key).await {
+                Ok(message) => {
+                    open.confirm(&key, message);
+                    return;
+                }
+                Err(e) if e.is_transient() && attempt < AUTO_RETRIES => {
+                    attempt += 1;
+                    gloo_timers::future::sleep(Duration::from_millis(500 * 2u64.pow(attempt))).await;
+                }
+                Err(_) => {
+                    open.set_pending_state(&key, PendingState::Failed);
+                    return;
+                }
+            }
+        }
+    });
+}
+
+fn idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+}
+

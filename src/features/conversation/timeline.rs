@@ -1,0 +1,237 @@
+//! This conversation's messages under the customer's earlier interactions, newest at the bottom.
+//! Only a window of rows is in the page; scrolling up moves the window and loads older pages.
+
+use hovor_types::message::Direction;
+use hovor_types::timeline::{TimelineEntry, TimelinePage};
+use leptos::html::Div;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::api::conversations as api;
+use crate::components::pane::Pane;
+use crate::components::window::Window;
+use crate::features::task_list::ChannelBadge;
+use crate::format;
+use crate::i18n::{t, use_i18n};
+use crate::state::conversation::{OpenConversation, PendingState, use_open_conversation};
+
+stylance::import_crate_style!(css, "src/features/conversation/timeline.module.css");
+
+/// Rows in the page at most, and how far one scroll step moves the window.
+const WINDOW_ROWS: usize = 100;
+const WINDOW_STEP: usize = 40;
+/// Distance from an edge (px) at which the window moves.
+const EDGE_PX: i32 = 240;
+
+#[component]
+pub fn Timeline() -> impl IntoView {
+    let i18n = use_i18n();
+    let open = use_open_conversation();
+    let first_page = LocalResource::new(move || api::timeline(open.id, None));
+    let render = move |page: TimelinePage| {
+        view! { <TimelineRows open page /> }
+    };
+    view! { <Pane title=move || t!(i18n, timeline.title) testid="timeline" resource=first_page render /> }
+}
+
+#[component]
+fn TimelineRows(open: OpenConversation, page: TimelinePage) -> impl IntoView {
+    let i18n = use_i18n();
+    let len = page.entries.len();
+    open.entries.set(page.entries);
+    open.older.set(page.older);
+    let window = RwSignal::new(Window::at_bottom(len, WINDOW_ROWS, WINDOW_STEP));
+    let loading_older = RwSignal::new(false);
+    let scroller = NodeRef::<Div>::new();
+
+    // New rows at the bottom (a sent message) keep a bottom-following window at the bottom.
+    let last_len = StoredValue::new(len);
+    Effect::new(move |_| {
+        let len = open.entries.with(Vec::len);
+        let old = last_len.get_value();
+        if len > old && window.with_untracked(|w| w.is_at_bottom(old)) {
+            window.update(|w| w.appended(old, len));
+            after_render(move || scroll_to_bottom(scroller));
+        }
+        last_len.set_value(len);
+    });
+    Effect::new(move |_| {
+        open.pending.track();
+        after_render(move || scroll_to_bottom(scroller));
+    });
+    after_render(move || scroll_to_bottom(scroller));
+
+    let on_scroll = move |_| {
+        let Some(el) = scroller.get_untracked() else { return };
+        if el.scroll_top() < EDGE_PX {
+            move_up(open, window, loading_older, scroller);
+        } else if el.scroll_height() - el.scroll_top() - el.client_height() < EDGE_PX {
+            let len = open.entries.with_untracked(Vec::len);
+            let anchor = Anchor::take(scroller);
+            if window.try_update(|w| w.down(len)).unwrap_or(false) {
+                after_render(move || anchor.restore(scroller));
+            }
+        }
+    };
+
+    let rows = move || {
+        let w = window.get();
+        open.entries.with(|entries| {
+            let end = w.end.min(entries.len());
+            let start = w.start.min(end);
+            (start..end)
+                .map(|i| {
+                    let separator = i == 0 || i == start || entries[i - 1].conversation_id != entries[i].conversation_id;
+                    (entries[i].clone(), separator)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let at_beginning = move || window.get().start == 0 && open.older.get().is_none();
+
+    view! {
+        <div class=css::scroller node_ref=scroller on:scroll=on_scroll data-testid="timeline-scroller">
+            <Show when=at_beginning>
+                <p class=css::edge>{t!(i18n, timeline.beginning)}</p>
+            </Show>
+            <Show when=move || loading_older.get()>
+                <p class=css::edge role="status">{t!(i18n, timeline.loading_older)}</p>
+            </Show>
+            <ol class=css::list aria-live="polite">
+                <For each=rows key=|(e, separator)| (e.id, *separator) let((entry, separator))>
+                    <Row entry separator current=open.id />
+                </For>
+                <For each=move || open.pending.get() key=|p| (p.key.clone(), p.state.clone()) let(message)>
+                    <PendingRow key=message.key body=message.body failed=message.state == PendingState::Failed />
+                </For>
+            </ol>
+        </div>
+    }
+}
+
+/// Moves the window towards older rows, fetching the next older page when the loaded ones run out.
+fn move_up(open: OpenConversation, window: RwSignal<Window>, loading: RwSignal<bool>, scroller: NodeRef<Div>) {
+    if loading.get_untracked() {
+        return;
+    }
+    let anchor = Anchor::take(scroller);
+    if window.try_update(|w| w.up()).unwrap_or(false) {
+        after_render(move || anchor.restore(scroller));
+        return;
+    }
+    let Some(cursor) = open.older.get_untracked() else { return };
+    loading.set(true);
+    spawn_local(async move {
+        let result = api::timeline(open.id, Some(cursor)).await;
+        loading.set(false);
+        let Ok(page) = result else { return };
+        let count = page.entries.len();
+        let anchor = Anchor::take(scroller);
+        open.entries.update(|entries| {
+            entries.splice(0..0, page.entries);
+        });
+        open.older.set(page.older);
+        window.update(|w| {
+            w.prepended(count);
+            w.up();
+        });
+        after_render(move || anchor.restore(scroller));
+    });
+}
+
+/// The first visible row and its distance from the top, so a window move does not jump the view.
+struct Anchor {
+    key: Option<String>,
+    offset: i32,
+}
+
+impl Anchor {
+    fn take(scroller: NodeRef<Div>) -> Anchor {
+        let Some(el) = scroller.get_untracked() else { return Anchor { key: None, offset: 0 } };
+        let top = el.scroll_top();
+        let rows = el.query_selector_all("[data-row]").ok();
+        let mut found = Anchor { key: None, offset: 0 };
+        if let Some(rows) = rows {
+            for i in 0..rows.length() {
+                let Some(row) = rows.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
+                if row.offset_top() + row.offset_height() > top {
+                    found = Anchor { key: row.get_attribute("data-row"), offset: row.offset_top() - top };
+                    break;
+                }
+            }
+        }
+        found
+    }
+
+    fn restore(&self, scroller: NodeRef<Div>) {
+        let (Some(el), Some(key)) = (scroller.get_untracked(), &self.key) else { return };
+        if let Ok(Some(row)) = el.query_selector(&format!("[data-row=\"{key}\"]")) {
+            if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
+                el.set_scroll_top(row.offset_top() - self.offset);
+            }
+        }
+    }
+}
+
+fn scroll_to_bottom(scroller: NodeRef<Div>) {
+    if let Some(el) = scroller.get_untracked() {
+        el.set_scroll_top(el.scroll_height());
+    }
+}
+
+/// Runs `f` after the DOM has been updated and laid out.
+fn after_render(f: impl FnOnce() + 'static) {
+    request_animation_frame(f);
+}
+
+#[component]
+fn Row(entry: TimelineEntry, separator: bool, current: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let is_current = entry.conversation_id == current;
+    let started = entry.interaction_started_at;
+    let at = entry.at;
+    let direction = match entry.direction {
+        Direction::Inbound => "inbound",
+        Direction::Outbound => "outbound",
+    };
+    view! {
+        {separator.then(|| view! {
+            <li class=css::separator data-current=is_current.to_string() data-testid="timeline-separator">
+                <ChannelBadge channel=entry.channel />
+                <span>{if is_current { t!(i18n, timeline.current).into_any() } else { t!(i18n, timeline.earlier).into_any() }}</span>
+                <time>{move || format::date_time(i18n.get_locale(), started)}</time>
+            </li>
+        })}
+        <li class=css::message data-direction=direction data-row=entry.id.to_string() data-testid="timeline-message">
+            <span class=css::meta>
+                <span class=css::author>{entry.author}</span>
+                <time>{move || format::time(i18n.get_locale(), at)}</time>
+            </span>
+            <p class=css::body>{entry.body}</p>
+        </li>
+    }
+}
+
+#[component]
+fn PendingRow(key: String, body: String, failed: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = use_open_conversation();
+    let retry_key = key.clone();
+    let retry = move |_| super::composer::deliver(open, retry_key.clone());
+    view! {
+        <li class=css::message data-direction="outbound" data-pending="true" data-testid="pending-message">
+            <span class=css::meta>
+                {if failed {
+                    view! {
+                        <span class=css::failed role="alert">{t!(i18n, composer.failed)}</span>
+                        <button class="button" on:click=retry>{t!(i18n, composer.retry)}</button>
+                    }.into_any()
+                } else {
+                    view! { <span role="status">{t!(i18n, composer.pending)}</span> }.into_any()
+                }}
+            </span>
+            <p class=css::body>{body}</p>
+        </li>
+    }
+}

@@ -1,0 +1,128 @@
+//! The conversation summary (D365): channel, wait time, skills, queue, start time, and four tabs.
+
+use hovor_types::conversation::{ConversationSummary, SelfServiceKind, VisitorDetails};
+use leptos::prelude::*;
+
+use crate::api::conversations as api;
+use crate::components::pane::Pane;
+use crate::components::tabs::{Tab, Tabs};
+use crate::features::task_list::ChannelBadge;
+use crate::format;
+use crate::i18n::{t, use_i18n};
+
+stylance::import_crate_style!(css, "src/features/summary.module.css");
+
+#[component]
+pub fn SummaryPanel(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = LocalResource::new(move || api::summary(id));
+    let render = move |s: ConversationSummary| {
+        view! { <SummaryView s /> }
+    };
+    view! { <Pane title=move || t!(i18n, summary.title) testid="summary" resource=summary render /> }
+}
+
+#[component]
+fn SummaryView(s: ConversationSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let started = s.started_at;
+    let wait = s.wait_seconds;
+    let selected = RwSignal::new("survey");
+    let tabs = vec![
+        Tab { id: "survey", label: ViewFn::from(move || t!(i18n, summary.tab_survey)) },
+        Tab { id: "self-service", label: ViewFn::from(move || t!(i18n, summary.tab_self_service)) },
+        Tab { id: "visitor", label: ViewFn::from(move || t!(i18n, summary.tab_visitor)) },
+        Tab { id: "additional", label: ViewFn::from(move || t!(i18n, summary.tab_additional)) },
+    ];
+    let survey = s.pre_chat_survey;
+    let actions = s.self_service;
+    let visitor = s.visitor;
+    let details = s.additional_details;
+    let panel = move || match selected.get() {
+        "survey" if survey.is_empty() => view! { <p class=css::muted>{t!(i18n, summary.no_survey)}</p> }.into_any(),
+        "survey" => view! {
+            <dl class=css::facts data-testid="survey">
+                {survey.iter().map(|a| view! { <dt>{a.question.clone()}</dt><dd>{a.answer.clone()}</dd> }).collect_view()}
+            </dl>
+        }
+        .into_any(),
+        "self-service" if actions.is_empty() => view! { <p class=css::muted>{t!(i18n, summary.no_self_service)}</p> }.into_any(),
+        "self-service" => view! {
+            <ol class=css::actions data-testid="self-service">
+                {actions
+                    .iter()
+                    .map(|a| {
+                        let at = a.at;
+                        view! {
+                            <li>
+                                <time class=css::muted>{move || format::date_time(i18n.get_locale(), at)}</time>
+                                <span class=css::kind>{kind_label(a.kind)}</span>
+                                <span>{a.detail.clone()}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        }
+        .into_any(),
+        "visitor" => view! { <Visitor v=visitor.clone() /> }.into_any(),
+        _ if details.is_empty() => view! { <p class=css::muted>{t!(i18n, summary.no_additional)}</p> }.into_any(),
+        _ => view! {
+            <dl class=css::facts data-testid="additional-details">
+                {details.iter().map(|d| view! { <dt>{d.key.clone()}</dt><dd>{d.value.clone()}</dd> }).collect_view()}
+            </dl>
+        }
+        .into_any(),
+    };
+    view! {
+        <dl class=css::facts data-testid="summary-facts">
+            <dt>{t!(i18n, summary.channel)}</dt>
+            <dd><ChannelBadge channel=s.channel /></dd>
+            <dt>{t!(i18n, summary.wait_time)}</dt>
+            <dd>{move || format::duration(i18n.get_locale(), wait)}</dd>
+            <dt>{t!(i18n, summary.skills)}</dt>
+            <dd class=css::skills>{s.skills.into_iter().map(|skill| view! { <span class=css::skill>{skill}</span> }).collect_view()}</dd>
+            <dt>{t!(i18n, summary.queue)}</dt>
+            <dd>{s.queue_name}</dd>
+            <dt>{t!(i18n, summary.start_time)}</dt>
+            <dd>{move || format::date_time(i18n.get_locale(), started)}</dd>
+            {s.subject.map(|subject| view! { <dt>{t!(i18n, summary.subject)}</dt><dd>{subject}</dd> })}
+        </dl>
+        <Tabs name="summary" tabs selected>
+            {panel.clone()}
+        </Tabs>
+    }
+}
+
+fn kind_label(kind: SelfServiceKind) -> AnyView {
+    let i18n = use_i18n();
+    match kind {
+        SelfServiceKind::PageVisited => t!(i18n, summary.page_visited).into_any(),
+        SelfServiceKind::SearchPhrase => t!(i18n, summary.search_phrase).into_any(),
+        SelfServiceKind::ArticleViewed => t!(i18n, summary.article_viewed).into_any(),
+        SelfServiceKind::CustomAction => t!(i18n, summary.custom_action).into_any(),
+    }
+}
+
+#[component]
+fn Visitor(v: VisitorDetails) -> impl IntoView {
+    let i18n = use_i18n();
+    let known = move |value: Option<String>| match value {
+        Some(value) => value.into_any(),
+        None => t!(i18n, summary.unknown).into_any(),
+    };
+    view! {
+        <dl class=css::facts data-testid="visitor">
+            <dt>{t!(i18n, summary.authenticated)}</dt>
+            <dd>{if v.authenticated { t!(i18n, summary.yes).into_any() } else { t!(i18n, summary.no).into_any() }}</dd>
+            <dt>{t!(i18n, summary.browser)}</dt>
+            <dd>{known(v.browser)}</dd>
+            <dt>{t!(i18n, summary.os)}</dt>
+            <dd>{known(v.os)}</dd>
+            <dt>{t!(i18n, summary.location)}</dt>
+            <dd>{known(v.location)}</dd>
+            <dt>{t!(i18n, summary.language)}</dt>
+            <dd>{known(v.language)}</dd>
+        </dl>
+    }
+}

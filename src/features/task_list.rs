@@ -1,0 +1,72 @@
+//! The agent's active conversations: channel, customer, queue, last message, time since start.
+
+use hovor_types::conversation::{Channel, TaskSummary};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::conversations as api;
+use crate::components::pane::Pane;
+use crate::format;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::state::clock::use_clock;
+
+stylance::import_crate_style!(css, "src/features/task_list.module.css");
+
+#[component]
+pub fn TaskList() -> impl IntoView {
+    let i18n = use_i18n();
+    let tasks = LocalResource::new(api::tasks);
+    let render = move |tasks: Vec<TaskSummary>| {
+        if tasks.is_empty() {
+            return view! { <p class=css::empty>{t!(i18n, tasks.empty)}</p> }.into_any();
+        }
+        view! {
+            <ul class=css::list>
+                {tasks.into_iter().map(|task| view! { <TaskRow task /> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! { <Pane title=move || t!(i18n, tasks.title) testid="task-list" resource=tasks render /> }
+}
+
+#[component]
+fn TaskRow(task: TaskSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let clock = use_clock();
+    let params = use_params_map();
+    let id = task.id;
+    let selected = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()) == Some(id);
+    let since = move || format::duration(i18n.get_locale(), (clock.0.get() - task.started_at) / 1000);
+    view! {
+        <li>
+            <A href=format!("/desk/{id}") attr:class=css::row attr:data-testid="task" attr:aria-current=move || selected().then_some("page")>
+                <span class=css::top>
+                    <ChannelBadge channel=task.channel />
+                    <span class=css::customer>
+                        {match task.customer_name {
+                            Some(name) => name.into_any(),
+                            None => t!(i18n, tasks.unknown_customer).into_any(),
+                        }}
+                    </span>
+                    <span class=css::since title=move || t_string!(i18n, tasks.since_start, duration = since()).to_string()>{since}</span>
+                </span>
+                <span class=css::queue>{task.queue_name}</span>
+                <span class=css::last>{task.last_message.unwrap_or_default()}</span>
+            </A>
+        </li>
+    }
+}
+
+/// The channel as a small labelled badge.
+#[component]
+pub fn ChannelBadge(channel: Channel) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move || match channel {
+        Channel::Chat => t!(i18n, channel.chat).into_any(),
+        Channel::Email => t!(i18n, channel.email).into_any(),
+        Channel::Voice => t!(i18n, channel.voice).into_any(),
+    };
+    view! { <span class=css::channel data-channel=channel.as_str()>{label}</span> }
+}

@@ -1,0 +1,17 @@
+//! Hovor's agent desktop: a Leptos single-page app compiled to WebAssembly.
+
+mod api;
+mod app;
+pub mod components;
+mod features;
+pub mod format;
+mod pages;
+mod state;
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+/// Starts the app in the page's `<body>`.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,5 @@
+//! Route components.
+
+pub mod desk;
+pub mod login;
+pub mod not_found;

@@ -1,0 +1,98 @@
+//! `/desk` and `/desk/:id`: the task list beside the selected Active Conversation.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::use_params_map;
+
+use crate::api::session as session_api;
+use crate::components::language_select::LanguageSelect;
+use crate::features::conversation::ActiveConversation;
+use crate::features::task_list::TaskList;
+use crate::i18n::{t, use_i18n};
+use crate::state::drafts::provide_drafts;
+use crate::state::session::{SessionState, use_session};
+
+stylance::import_crate_style!(css, "src/pages/desk.module.css");
+
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    provide_drafts();
+    move || match session.0.get() {
+        SessionState::Checking => view! { <p class=css::centered role="status">{t!(i18n, pane.loading)}</p> }.into_any(),
+        SessionState::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
+        SessionState::Unreachable => view! {
+            <div class=css::centered role="alert">
+                <p>{t!(i18n, pane.error)}</p>
+                <button class="button" on:click=move |_| session.check()>{t!(i18n, pane.retry)}</button>
+            </div>
+        }
+        .into_any(),
+        SessionState::SignedIn(me) => view! { <Desk name=me.display_name /> }.into_any(),
+    }
+}
+
+#[component]
+fn Desk(name: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    // On narrow screens the task list is a drawer; choosing a conversation closes it.
+    let tasks_open = RwSignal::new(false);
+    let sign_out = move |_| {
+        spawn_local(async move {
+            let _ = session_api::sign_out().await;
+            session.0.set(SessionState::SignedOut);
+        });
+    };
+    view! {
+        <div class=css::shell>
+            <header class=css::bar>
+                <button
+                    class=format!("button {}", css::drawer_toggle)
+                    aria-expanded=move || tasks_open.get().to_string()
+                    aria-controls="task-list"
+                    on:click=move |_| tasks_open.update(|o| *o = !*o)
+                >
+                    {t!(i18n, desk.tasks_toggle)}
+                </button>
+                <span class=css::brand>{t!(i18n, app_name)}</span>
+                <nav class=css::nav>
+                    <span class=css::user>{t!(i18n, nav.signed_in_as, name = name.clone())}</span>
+                    <LanguageSelect />
+                    <button class="button" data-testid="sign-out" on:click=sign_out>{t!(i18n, nav.sign_out)}</button>
+                </nav>
+            </header>
+            <div class=css::desk>
+                <aside
+                    id="task-list"
+                    class=css::tasks
+                    data-open=move || tasks_open.get().to_string()
+                    on:click=move |_| tasks_open.set(false)
+                >
+                    <TaskList />
+                </aside>
+                <Outlet />
+            </div>
+        </div>
+    }
+}
+
+/// `/desk` with nothing chosen.
+#[component]
+pub fn NoSelection() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class=css::empty>{t!(i18n, desk.choose)}</p> }
+}
+
+/// `/desk/:id`: a fresh Active Conversation for each id, so no state leaks between conversations.
+#[component]
+pub fn ConversationRoute() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    move || match id.get() {
+        Some(id) => view! { <ActiveConversation id /> }.into_any(),
+        None => view! { <Redirect path="/desk" /> }.into_any(),
+    }
+}

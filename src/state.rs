@@ -1,0 +1,6 @@
+//! App-wide stores, each with `provide_x()` and `use_x()`.
+
+pub mod clock;
+pub mod conversation;
+pub mod drafts;
+pub mod session;

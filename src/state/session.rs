@@ -1,0 +1,42 @@
+//! Who is signed in. Checked once at start; every page reads it from here.
+
+use hovor_types::auth::Me;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{ApiError, session as api};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionState {
+    Checking,
+    SignedIn(Me),
+    SignedOut,
+    /// The server could not be reached to check; the app offers to try again.
+    Unreachable,
+}
+
+#[derive(Clone, Copy)]
+pub struct Session(pub RwSignal<SessionState>);
+
+impl Session {
+    pub fn check(self) {
+        self.0.set(SessionState::Checking);
+        spawn_local(async move {
+            self.0.set(match api::current().await {
+                Ok(me) => SessionState::SignedIn(me),
+                Err(ApiError::Unauthenticated) => SessionState::SignedOut,
+                Err(_) => SessionState::Unreachable,
+            });
+        });
+    }
+}
+
+pub fn provide_session() {
+    let session = Session(RwSignal::new(SessionState::Checking));
+    session.check();
+    provide_context(session);
+}
+
+pub fn use_session() -> Session {
+    expect_context()
+}
