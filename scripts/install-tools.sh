@@ -18,6 +18,7 @@ have_version() { # command, expected version
 }
 
 want_browser="${HOVOR_NEED_BROWSER:-1}"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   echo "==> installing Chromium and ChromeDriver (Debian packages)"
   $SUDO apt-get update -q

@@ -46,7 +46,7 @@ fn ContactView(contact: Contact) -> impl IntoView {
                             .into_iter()
                             .map(|a| view! {
                                 <li>
-                                    <span class=css::label>{a.label}</span>
+                                    <span class=css::label>{label(&a.label)}</span>
                                     {format!("{}, {} {}, {}", a.street, a.postcode, a.city, a.country)}
                                 </li>
                             })
@@ -69,7 +69,7 @@ fn Points(points: Vec<ContactPoint>, kind: &'static str) -> impl IntoView {
                     let href = format!("{kind}:{}", p.value.replace(' ', ""));
                     view! {
                         <li data-default=p.is_default.to_string()>
-                            <span class=css::label>{p.label}</span>
+                            <span class=css::label>{label(&p.label)}</span>
                             <a href=href>{p.value}</a>
                             {p.is_default.then(|| view! { <span class=css::default>{t!(i18n, customer.default)}</span> })}
                         </li>
@@ -101,4 +101,17 @@ fn AccountView(account: Option<Account>) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The translated name of a phone, email or address label; a label an administrator made up is shown as is.
+fn label(value: &str) -> AnyView {
+    let i18n = use_i18n();
+    match value {
+        "mobile" => t!(i18n, customer.label.mobile).into_any(),
+        "work" => t!(i18n, customer.label.work).into_any(),
+        "home" => t!(i18n, customer.label.home).into_any(),
+        "personal" => t!(i18n, customer.label.personal).into_any(),
+        "billing" => t!(i18n, customer.label.billing).into_any(),
+        other => other.to_owned().into_any(),
+    }
 }

@@ -41,7 +41,7 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
     let panel = move || match selected.get() {
         "survey" if survey.is_empty() => view! { <p class=css::muted>{t!(i18n, summary.no_survey)}</p> }.into_any(),
         "survey" => view! {
-            <dl class=css::facts data-testid="survey">
+            <dl class=css::qa data-testid="survey">
                 {survey.iter().map(|a| view! { <dt>{a.question.clone()}</dt><dd>{a.answer.clone()}</dd> }).collect_view()}
             </dl>
         }
@@ -68,7 +68,7 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
         "visitor" => view! { <Visitor v=visitor.clone() /> }.into_any(),
         _ if details.is_empty() => view! { <p class=css::muted>{t!(i18n, summary.no_additional)}</p> }.into_any(),
         _ => view! {
-            <dl class=css::facts data-testid="additional-details">
+            <dl class=css::qa data-testid="additional-details">
                 {details.iter().map(|d| view! { <dt>{d.key.clone()}</dt><dd>{d.value.clone()}</dd> }).collect_view()}
             </dl>
         }

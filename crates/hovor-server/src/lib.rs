@@ -28,31 +28,25 @@ pub struct AppState {
 const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
 /// The whole application: API routes, the OpenAPI document and, when `dist` is given, the app.
-pub fn app(state: AppState, dist: Option<&std::path::Path>) -> Router {
+pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Router> {
+    let csp = static_files::content_security_policy(dist)?;
     let api = routes::api_router(state);
     let router = match dist {
         Some(dist) => api.fallback_service(static_files::service(dist)),
         None => api,
     };
-    router
+    Ok(router
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        // Framing is refused until the embed allow-list exists; the CRM-iframe issue opens it per origin.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-                 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
-            ),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http()))
 }
 
 /// Opens the database, fills the demo when asked, and serves until SIGTERM or Ctrl-C.
@@ -63,7 +57,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
-    let router = app(AppState { pool: pool.clone() }, config.dist.as_deref());
+    let router = app(AppState { pool: pool.clone() }, config.dist.as_deref())?;
     println!("Hovor is running at http://{address}/");
     if config.demo {
         println!("Demo sign-ins (password \"{}\"): agent1 … agent8, supervisor, admin", demo::PASSWORD);

@@ -3,6 +3,8 @@
 use std::path::Path;
 
 use axum::http::{HeaderValue, header};
+use base64::Engine;
+use sha2::{Digest, Sha256};
 use tower::Layer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
@@ -15,4 +17,52 @@ pub fn service(dist: &Path) -> SetResponseHeader<ServeDir<ServeFile>, HeaderValu
     // Trunk puts a content hash in every asset name; index.html itself must always be revalidated.
     SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
         .layer(dir)
+}
+
+/// The Content-Security-Policy for every response: only our own origin, plus exactly the inline
+/// scripts of the built `index.html` (Trunk's module loader), allowed by their SHA-256.
+pub fn content_security_policy(dist: Option<&Path>) -> anyhow::Result<HeaderValue> {
+    let index = match dist {
+        Some(dist) => std::fs::read_to_string(dist.join("index.html"))
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dist.join("index.html").display()))?,
+        None => String::new(),
+    };
+    let hashes: String = inline_scripts(&index)
+        .map(|script| {
+            let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+            format!(" 'sha256-{digest}'")
+        })
+        .collect();
+    // Framing is refused until the embed allow-list exists.
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    Ok(HeaderValue::from_str(&policy)?)
+}
+
+/// The bodies of `<script>` elements that have no `src`.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.split("<script").skip(1).filter_map(|rest| {
+        let (attributes, rest) = rest.split_once('>')?;
+        let (body, _) = rest.split_once("</script>")?;
+        (!attributes.contains("src=")).then_some(body)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_inline_scripts_are_hashed() {
+        let html = "<script src=\"/a.js\"></script><script type=\"module\">run()</script>";
+        assert_eq!(inline_scripts(html).collect::<Vec<_>>(), vec!["run()"]);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), html).unwrap();
+        let csp = content_security_policy(Some(dir.path())).unwrap();
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"run()"));
+        assert!(csp.to_str().unwrap().contains(&format!("'sha256-{expected}'")));
+        assert!(csp.to_str().unwrap().contains("frame-ancestors 'none'"));
+    }
 }

@@ -90,8 +90,10 @@ pub struct SelfServiceAction {
     pub at: Millis,
 }
 
+/// Every field may be absent: a phone call or an old email knows none of them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
 pub struct VisitorDetails {
     /// True when the host site vouched for the customer's identity.
     pub authenticated: bool,

@@ -4,8 +4,13 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// Lower-cases `s` and strips diacritics: "Příliš" → "prilis", "Йордан" → "иордан", "Їжак" → "іжак".
+/// Ukrainian ґ is its own letter in Unicode, but people without it on the keyboard write г.
 pub fn fold(s: &str) -> String {
-    s.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ґ' { 'г' } else { c })
+        .collect()
 }
 
 /// Characters a stem keeps. Czech, Bulgarian and Ukrainian inflect word endings
