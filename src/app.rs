@@ -9,6 +9,7 @@ use crate::pages::desk::{ConversationRoute, DeskPage, NoSelection};
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::state::clock::provide_clock;
+use crate::state::language::remember_language;
 use crate::state::session::provide_session;
 
 #[component]
@@ -17,6 +18,7 @@ pub fn App() -> impl IntoView {
     provide_clock();
     view! {
         <I18nContextProvider>
+            <RememberLanguage />
             <Router>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path="/desk" /> } />
@@ -29,4 +31,9 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
+}
+
+#[component]
+fn RememberLanguage() -> impl IntoView {
+    remember_language();
 }

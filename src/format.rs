@@ -6,6 +6,9 @@ use wasm_bindgen::JsValue;
 
 use crate::i18n::Locale;
 
+/// Every language the app ships.
+pub const LOCALES: [Locale; 4] = [Locale::en, Locale::cs, Locale::bg, Locale::uk];
+
 /// The BCP 47 tag of an app language.
 pub fn tag(locale: Locale) -> &'static str {
     match locale {

@@ -3,4 +3,5 @@
 pub mod clock;
 pub mod conversation;
 pub mod drafts;
+pub mod language;
 pub mod session;

@@ -13,7 +13,7 @@ use crate::components::pane::Pane;
 use crate::components::window::Window;
 use crate::features::task_list::ChannelBadge;
 use crate::format;
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::{OpenConversation, PendingState, use_open_conversation};
 
 stylance::import_crate_style!(css, "src/features/conversation/timeline.module.css");
@@ -91,7 +91,15 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage) -> impl IntoView {
     let at_beginning = move || window.get().start == 0 && open.older.get().is_none();
 
     view! {
-        <div class=css::scroller node_ref=scroller on:scroll=on_scroll data-testid="timeline-scroller">
+        <div
+            class=css::scroller
+            node_ref=scroller
+            on:scroll=on_scroll
+            data-testid="timeline-scroller"
+            tabindex="0"
+            role="region"
+            aria-label=move || t_string!(i18n, timeline.title).to_string()
+        >
             <Show when=at_beginning>
                 <p class=css::edge>{t!(i18n, timeline.beginning)}</p>
             </Show>

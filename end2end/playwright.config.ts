@@ -1,0 +1,40 @@
+import { defineConfig } from "@playwright/test";
+
+// The server under test: the release binary on a free loopback port (chosen by scripts/test.sh),
+// with a fresh SQLite database filled with the demo, serving the built app from ../dist.
+const port = Number(process.env.HOVOR_E2E_PORT ?? 18080);
+const database = `artifacts/e2e-${port}.db`;
+
+export default defineConfig({
+  testDir: "tests",
+  outputDir: "test-results",
+  timeout: 60_000,
+  workers: 1,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+    trace: "retain-on-failure",
+  },
+  webServer: {
+    command:
+      `mkdir -p artifacts && rm -f ${database} ${database}-wal ${database}-shm && ` +
+      `../target/release/hovor-server --listen 127.0.0.1:${port} --database sqlite://${database} --demo --dist ../dist`,
+    url: `http://127.0.0.1:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

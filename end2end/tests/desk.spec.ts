@@ -1,0 +1,151 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { test, expect, signIn } from "./fixtures";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+test("an agent opens a conversation, every pane shows its data, a suggested reply is edited, sent and kept", async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await signIn(page, "agent1");
+
+  const tasks = page.getByTestId("task");
+  await expect(tasks).toHaveCount(3);
+  const task = tasks.filter({ hasText: "Vlasta Stovková-Light" });
+  await task.click();
+  await expect(page).toHaveURL(/\/desk\/\d+$/);
+  const id = page.url().split("/").pop();
+  await expect(task).toHaveAttribute("aria-current", "page");
+
+  // Customer card: the contact with the default phone and email marked.
+  const card = page.getByTestId("customer-card");
+  await expect(card).toHaveAttribute("data-state", "ready");
+  await expect(card.getByTestId("contact")).toContainText("Vlasta Stovková-Light");
+  await expect(card.locator('li[data-default="true"]')).toHaveCount(2);
+
+  // Conversation summary and its four tabs.
+  const summary = page.getByTestId("summary");
+  await expect(summary.getByTestId("summary-facts")).toContainText("Billing and payments");
+  await expect(summary.getByTestId("survey").locator("dt")).not.toHaveCount(0);
+  await summary.getByRole("tab", { name: "Self-service" }).click();
+  const actions = summary.getByTestId("self-service").locator("li");
+  expect(await actions.count()).toBeGreaterThanOrEqual(3);
+  await summary.getByRole("tab", { name: "Visitor details" }).click();
+  await expect(summary.getByTestId("visitor")).toContainText(/Chrome|Firefox|Safari|Edge/);
+  await summary.getByRole("tab", { name: "Additional details" }).click();
+  await expect(summary.getByTestId("additional-details")).toContainText("Customer tier");
+
+  // The linked case and the customer's recent cases, colour-coded.
+  const cases = page.getByTestId("case");
+  await expect(cases.getByTestId("linked-case")).toContainText("CAS-");
+  await expect(cases.getByTestId("recent-case").first()).toBeVisible();
+  await expect(cases.locator("[data-priority]").first()).toHaveCSS("background-color", /rgb/);
+
+  // Timeline: earlier interactions above this one, newest at the bottom.
+  const timeline = page.getByTestId("timeline");
+  await expect(timeline.getByTestId("timeline-separator").first()).toBeVisible();
+  await expect(timeline.locator('[data-testid="timeline-separator"][data-current="true"]')).toHaveCount(1);
+
+  // Insert the best suggestion, edit it, send it.
+  const suggestion = page.getByTestId("suggestion").first();
+  const suggested = (await suggestion.locator("p").innerText()).trim();
+  await suggestion.getByTestId("insert-suggestion").click();
+  const composer = page.getByTestId("composer");
+  await expect(composer).toBeFocused();
+  await expect(composer).toHaveValue(suggested);
+  const reply = `${suggested} S pozdravem, Tereza (${Date.now()})`;
+  await composer.fill(reply);
+  await page.getByTestId("send").click();
+  await expect(composer).toHaveValue("");
+  const sent = timeline.getByTestId("timeline-message").filter({ hasText: reply });
+  await expect(sent).toHaveCount(1);
+  await expect(timeline.getByTestId("pending-message")).toHaveCount(0);
+
+  await page.screenshot({ path: "artifacts/desk.png" });
+
+  // A reload restores the selection and the sent message is still there.
+  await page.reload();
+  await expect(page).toHaveURL(new RegExp(`/desk/${id}$`));
+  await expect(page.getByTestId("timeline").getByTestId("timeline-message").last()).toContainText(reply);
+});
+
+test("a blank reply is refused next to the composer and nothing typed is lost", async ({ page }) => {
+  await signIn(page, "agent2");
+  await page.getByTestId("task").first().click();
+  const composer = page.getByTestId("composer");
+  await composer.fill("   ");
+  await page.getByTestId("send").click();
+  await expect(page.locator("#composer-error")).toHaveText("Write a message first.");
+  await expect(composer).toHaveAttribute("aria-invalid", "true");
+
+  // A draft survives switching to another conversation and back.
+  await composer.fill("Rozepsaná odpověď");
+  await page.getByTestId("task").nth(1).click();
+  await expect(page.getByTestId("composer")).toHaveValue("");
+  await page.getByTestId("task").first().click();
+  await expect(page.getByTestId("composer")).toHaveValue("Rozepsaná odpověď");
+});
+
+test("another agent's conversation answers not found and shows nothing of it", async ({ page, request }) => {
+  await signIn(page, "agent1");
+  await page.getByTestId("task").first().click();
+  const id = page.url().split("/").pop();
+  await page.getByTestId("sign-out").click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  // agent3 works other queues.
+  await page.getByLabel(/user name/i).fill("agent3");
+  await page.getByLabel(/password/i).fill("hovor-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/desk$/);
+  await page.goto(`/desk/${id}`);
+  await expect(page.getByTestId("summary")).toHaveAttribute("data-state", "error");
+  await expect(page.getByTestId("customer-card")).toContainText("does not exist or is not in your queues");
+  await expect(page.getByTestId("customer-card").getByTestId("contact")).toHaveCount(0);
+});
+
+test("the desk speaks Czech, Bulgarian and Ukrainian, and remembers the choice", async ({ page }) => {
+  await signIn(page, "agent1");
+  await page.getByTestId("task").first().click();
+  const language = page.getByTestId("language").first();
+  for (const [value, heading] of [["cs", "Zákazník"], ["bg", "Клиент"], ["uk", "Клієнт"]]) {
+    await language.selectOption(value);
+    await expect(page.getByTestId("customer-card").locator("h2")).toHaveText(heading);
+  }
+  await page.reload();
+  await expect(page.getByTestId("customer-card").locator("h2")).toHaveText("Клієнт");
+  await expect(page.locator("html")).toHaveAttribute("lang", "uk");
+});
+
+test("at tablet width the desk adapts instead of overflowing", async ({ page }) => {
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await signIn(page, "agent1");
+  await page.getByRole("button", { name: "Conversations" }).click();
+  await page.getByTestId("task").first().click();
+  await expect(page.getByTestId("customer-card")).toHaveAttribute("data-state", "ready");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expect(page.getByTestId("task-list")).toBeHidden();
+  await page.screenshot({ path: "artifacts/desk-tablet.png", fullPage: true });
+});
+
+test.describe("accessibility", () => {
+  // axe is injected as a script, which the app's own Content-Security-Policy rightly forbids.
+  test.use({ bypassCSP: true });
+
+  test("the desk has no serious or critical axe violations", async ({ page }) => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await signIn(page, "agent1");
+    await page.getByTestId("task").first().click();
+    await expect(page.getByTestId("suggestions")).toHaveAttribute("data-state", "ready");
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      // @ts-ignore axe is injected above
+      const result = await axe.run(document, { resultTypes: ["violations"] });
+      return result.violations
+        .filter((v: any) => v.impact === "serious" || v.impact === "critical")
+        .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+    });
+    expect(violations).toEqual([]);
+  });
+});

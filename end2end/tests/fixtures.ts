@@ -1,0 +1,24 @@
+import { test as base, expect, Page } from "@playwright/test";
+
+export const PASSWORD = "hovor-demo";
+
+/** Every page fails its test on an uncaught error: a broken wasm module shows only as a blank page. */
+export const test = base.extend<{ page: Page }>({
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await use(page);
+    expect(errors, "uncaught errors in the page").toEqual([]);
+  },
+});
+
+export { expect };
+
+export async function signIn(page: Page, username: string) {
+  await page.goto("/desk");
+  await expect(page).toHaveURL(/\/login$/);
+  await page.getByLabel(/user name/i).fill(username);
+  await page.getByLabel(/password/i).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/desk$/);
+}

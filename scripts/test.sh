@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test: unit and server tests, browser unit tests (wasm, headless Chromium) and the
+# Playwright journeys against the real server. Installs Chromium, tools and Node packages if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HOVOR_NEED_BROWSER=1 scripts/build.sh
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+
+echo "==> unit and server tests"
+# --release reuses the server build above instead of compiling everything again in debug.
+cargo test --release --locked -p hovor-types -p hovor-server
+
+echo "==> browser unit tests (wasm32, headless Chromium)"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p hovor --target wasm32-unknown-unknown
+
+echo "==> Playwright journeys (headless Chromium, real server, fresh database)"
+HOVOR_E2E_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export HOVOR_E2E_PORT
+(cd end2end && npx playwright test)
