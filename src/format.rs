@@ -1,7 +1,11 @@
 //! Dates, times and durations in the agent's chosen language, through the browser's `Intl`
 //! (it knows every locale's conventions and plural rules, and costs the app no bytes).
+//! Formatters are expensive to create and cheap to use, so each is made once and kept.
 
-use js_sys::{Array, Date, Intl, Object, Reflect};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use crate::i18n::Locale;
@@ -19,6 +23,18 @@ pub fn tag(locale: Locale) -> &'static str {
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Style {
+    DateTime,
+    Date,
+    Time,
+    Unit(&'static str),
+}
+
+thread_local! {
+    static FORMATTERS: RefCell<HashMap<(Locale, Style), Function>> = RefCell::new(HashMap::new());
+}
+
 fn options(pairs: &[(&str, &str)]) -> Object {
     let object = Object::new();
     for (key, value) in pairs {
@@ -27,36 +43,65 @@ fn options(pairs: &[(&str, &str)]) -> Object {
     object
 }
 
-fn date_with(locale: Locale, ms: i64, pairs: &[(&str, &str)]) -> String {
-    Date::new(&JsValue::from_f64(ms as f64)).to_locale_string(tag(locale), &options(pairs)).into()
+/// The bound `format` function of the locale's formatter for `style`.
+fn formatter(locale: Locale, style: Style) -> Function {
+    FORMATTERS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry((locale, style))
+            .or_insert_with(|| {
+                let locales = Array::of1(&JsValue::from_str(tag(locale)));
+                match style {
+                    Style::DateTime => Intl::DateTimeFormat::new(
+                        &locales,
+                        &options(&[("dateStyle", "medium"), ("timeStyle", "short")]),
+                    )
+                    .format(),
+                    Style::Date => Intl::DateTimeFormat::new(&locales, &options(&[("dateStyle", "medium")])).format(),
+                    Style::Time => Intl::DateTimeFormat::new(
+                        &locales,
+                        &options(&[("hour", "2-digit"), ("minute", "2-digit")]),
+                    )
+                    .format(),
+                    Style::Unit(unit) => Intl::NumberFormat::new(
+                        &locales,
+                        &options(&[("style", "unit"), ("unit", unit), ("unitDisplay", "short")]),
+                    )
+                    .format(),
+                }
+            })
+            .clone()
+    })
+}
+
+fn apply(locale: Locale, style: Style, value: JsValue) -> String {
+    formatter(locale, style).call1(&JsValue::NULL, &value).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+fn date_value(ms: i64) -> JsValue {
+    Date::new(&JsValue::from_f64(ms as f64)).into()
 }
 
 /// "21 Nov 2026, 14:05" in the locale's own order and words.
 pub fn date_time(locale: Locale, ms: i64) -> String {
-    date_with(locale, ms, &[("dateStyle", "medium"), ("timeStyle", "short")])
+    apply(locale, Style::DateTime, date_value(ms))
 }
 
 /// "14:05".
 pub fn time(locale: Locale, ms: i64) -> String {
-    date_with(locale, ms, &[("hour", "2-digit"), ("minute", "2-digit")])
+    apply(locale, Style::Time, date_value(ms))
 }
 
 /// "21 Nov 2026".
 pub fn date(locale: Locale, ms: i64) -> String {
-    date_with(locale, ms, &[("dateStyle", "medium")])
-}
-
-fn unit(locale: Locale, value: i64, unit: &str) -> String {
-    let format = Intl::NumberFormat::new(
-        &Array::of1(&JsValue::from_str(tag(locale))),
-        &options(&[("style", "unit"), ("unit", unit), ("unitDisplay", "short")]),
-    );
-    format.format().call1(&JsValue::NULL, &JsValue::from_f64(value as f64)).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    apply(locale, Style::Date, date_value(ms))
 }
 
 /// A span of time in its two largest units: "45 s", "3 min 20 s", "2 h 5 min", "3 days 4 h".
 pub fn duration(locale: Locale, seconds: i64) -> String {
-    let s = seconds.max(0);
-    let parts = hovor_types::duration_parts(s);
-    parts.iter().map(|(value, name)| unit(locale, *value, name)).collect::<Vec<_>>().join(" ")
+    hovor_types::duration_parts(seconds)
+        .into_iter()
+        .map(|(value, unit)| apply(locale, Style::Unit(unit), JsValue::from_f64(value as f64)))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -4,7 +4,7 @@ use hovor_types::case::{CaseInfo, CasePane, CaseStatus, Priority};
 use leptos::prelude::*;
 
 use crate::api::conversations as api;
-use crate::components::pane::Pane;
+use crate::components::pane::resource_pane;
 use crate::format;
 use crate::i18n::{t, use_i18n};
 
@@ -34,7 +34,7 @@ pub fn CasePanel(id: i64) -> impl IntoView {
             }}
         }
     };
-    view! { <Pane title=move || t!(i18n, case.title) testid="case" resource=cases render /> }
+    resource_pane(ViewFn::from(move || t!(i18n, case.title)), "case", cases, render)
 }
 
 #[component]

@@ -4,7 +4,7 @@ use hovor_types::customer::{Account, Contact, ContactPoint, CustomerCard as Card
 use leptos::prelude::*;
 
 use crate::api::conversations as api;
-use crate::components::pane::Pane;
+use crate::components::pane::resource_pane;
 use crate::i18n::{t, use_i18n};
 
 stylance::import_crate_style!(css, "src/features/customer_card.module.css");
@@ -24,7 +24,7 @@ pub fn CustomerCard(id: i64) -> impl IntoView {
             .into_any(),
         }
     };
-    view! { <Pane title=move || t!(i18n, customer.title) testid="customer-card" resource=card render /> }
+    resource_pane(ViewFn::from(move || t!(i18n, customer.title)), "customer-card", card, render)
 }
 
 #[component]

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::conversations as api;
-use crate::components::pane::Pane;
+use crate::components::pane::resource_pane;
 use crate::features::conversation::COMPOSER_ID;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::drafts::use_drafts;
@@ -27,7 +27,7 @@ pub fn Suggestions(id: i64) -> impl IntoView {
         }
         .into_any()
     };
-    view! { <Pane title=move || t!(i18n, suggestions.title) testid="suggestions" resource=suggestions render /> }
+    resource_pane(ViewFn::from(move || t!(i18n, suggestions.title)), "suggestions", suggestions, render)
 }
 
 #[component]

@@ -4,7 +4,7 @@ use hovor_types::conversation::{ConversationSummary, SelfServiceKind, VisitorDet
 use leptos::prelude::*;
 
 use crate::api::conversations as api;
-use crate::components::pane::Pane;
+use crate::components::pane::resource_pane;
 use crate::components::tabs::{Tab, Tabs};
 use crate::features::task_list::ChannelBadge;
 use crate::format;
@@ -19,7 +19,7 @@ pub fn SummaryPanel(id: i64) -> impl IntoView {
     let render = move |s: ConversationSummary| {
         view! { <SummaryView s /> }
     };
-    view! { <Pane title=move || t!(i18n, summary.title) testid="summary" resource=summary render /> }
+    resource_pane(ViewFn::from(move || t!(i18n, summary.title)), "summary", summary, render)
 }
 
 #[component]

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::conversations as api;
-use crate::components::pane::Pane;
+use crate::components::pane::resource_pane;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::clock::use_clock;
@@ -28,7 +28,7 @@ pub fn TaskList() -> impl IntoView {
         }
         .into_any()
     };
-    view! { <Pane title=move || t!(i18n, tasks.title) testid="task-list" resource=tasks render /> }
+    resource_pane(ViewFn::from(move || t!(i18n, tasks.title)), "task-list", tasks, render)
 }
 
 #[component]

@@ -134,11 +134,20 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Err(AppError::Unauthenticated);
         }
         if now - last_seen_at > TOUCH_INTERVAL_MS {
-            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
-                .bind(now)
-                .bind(&hash)
-                .execute(&state.pool)
-                .await?;
+            // Bookkeeping for the idle timeout: off the request's path, so parallel requests of one
+            // page never queue behind each other's write.
+            let pool = state.pool.clone();
+            tokio::spawn(async move {
+                let touched = sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?")
+                    .bind(now)
+                    .bind(&hash)
+                    .bind(now - TOUCH_INTERVAL_MS)
+                    .execute(&pool)
+                    .await;
+                if let Err(e) = touched {
+                    tracing::warn!(error = %e, "could not record session activity");
+                }
+            });
         }
         let role = Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
         Ok(CurrentUser(Me { id, username, display_name, role }))

@@ -15,7 +15,8 @@ pub const PASSWORD: &str = "hovor-demo";
 /// The customer whose timeline holds `Scale::heavy_events` entries, for performance checks.
 pub const HEAVY_CUSTOMER: (&str, &str) = ("Oleksandra", "Bondarenko-Heavy");
 /// The customer whose timeline holds exactly `LIGHT_EVENTS` entries, the benchmark's baseline.
-pub const LIGHT_CUSTOMER: (&str, &str) = ("Vlasta", "Stovková-Light");
+/// Same language as the heavy customer, so the two differ only in the number of events.
+pub const LIGHT_CUSTOMER: (&str, &str) = ("Olha", "Kovalenko-Light");
 pub const LIGHT_EVENTS: usize = 100;
 
 const SEED: u64 = 0x486f_766f_7220;

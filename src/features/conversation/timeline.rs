@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::conversations as api;
-use crate::components::pane::Pane;
+use crate::components::pane::resource_pane;
 use crate::components::window::Window;
 use crate::features::task_list::ChannelBadge;
 use crate::format;
@@ -32,7 +32,7 @@ pub fn Timeline() -> impl IntoView {
     let render = move |page: TimelinePage| {
         view! { <TimelineRows open page /> }
     };
-    view! { <Pane title=move || t!(i18n, timeline.title) testid="timeline" resource=first_page render /> }
+    resource_pane(ViewFn::from(move || t!(i18n, timeline.title)), "timeline", first_page, render)
 }
 
 #[component]

@@ -40,7 +40,7 @@ pub async fn create(
         customers.push(insert_contact(tx, rng, language, first, last).await?);
     }
     let heavy = insert_contact(tx, rng, ALL[3], HEAVY_CUSTOMER.0, HEAVY_CUSTOMER.1).await?;
-    let light = insert_contact(tx, rng, ALL[1], LIGHT_CUSTOMER.0, LIGHT_CUSTOMER.1).await?;
+    let light = insert_contact(tx, rng, ALL[3], LIGHT_CUSTOMER.0, LIGHT_CUSTOMER.1).await?;
 
     // Companies: each takes a few of the people as employees, the first as its primary contact.
     for (a, chunk) in customers.chunks(scale.contacts.div_ceil(scale.accounts).max(1)).take(scale.accounts).enumerate() {

@@ -89,18 +89,26 @@ impl<'o> Writer<'_, '_, 'o> {
         Ok(id)
     }
 
-    /// One ended interaction with its transcript; returns how many messages it wrote.
-    async fn past_interaction(&mut self, customer: &Customer, started: i64, length: Option<usize>) -> anyhow::Result<usize> {
+    /// One ended interaction with its transcript; returns when it ended.
+    async fn past_interaction(
+        &mut self,
+        customer: &Customer,
+        started: i64,
+        shape: Option<(usize, &'static str)>,
+    ) -> anyhow::Result<i64> {
         let topic = customer.language.topics.choose(self.rng).ok_or_else(|| anyhow::anyhow!("no topics"))?;
         let queue = self.queue_for(topic.category)?;
         let agent = queue.members.choose(self.rng).ok_or_else(|| anyhow::anyhow!("queue without agents"))?;
-        let channel = ["chat", "chat", "email", "voice"].choose(self.rng).copied().unwrap_or("chat");
+        let channel = match shape {
+            Some((_, channel)) => channel,
+            None => ["chat", "chat", "email", "voice"].choose(self.rng).copied().unwrap_or("chat"),
+        };
         let case_id = if self.rng.random_bool(0.3) {
             Some(self.case(customer, topic.subject, started, false).await?)
         } else {
             None
         };
-        let length = length.unwrap_or_else(|| self.rng.random_range(4..=8));
+        let length = shape.map_or_else(|| self.rng.random_range(4..=8), |(length, _)| length);
         let step = if channel == "email" { 3 * 60 * MINUTE } else { 2 * MINUTE };
         let ended = started + step * length as i64;
         let id: i64 = sqlx::query_scalar(
@@ -121,16 +129,24 @@ impl<'o> Writer<'_, '_, 'o> {
         .fetch_one(&mut **self.tx)
         .await?;
         self.transcript(id, customer, topic, &agent.name, started, step, length).await?;
-        Ok(length)
+        Ok(ended)
     }
 
+    /// A history of exactly `events` messages in chats and calls of up to 8 messages, one after
+    /// another (never overlapping), ending a day before `now`.
     async fn history_of_exactly(&mut self, customer: &Customer, events: usize, now: i64) -> anyhow::Result<()> {
+        let interactions = events.div_ceil(8) as i64;
+        let period = (400 * DAY) / interactions.max(1);
         let mut left = events;
-        let mut started = now - 400 * DAY;
+        let mut started = now - 401 * DAY;
+        let mut n = 0;
         while left > 0 {
             let length = left.min(8);
-            left -= self.past_interaction(customer, started, Some(length)).await?;
-            started += (400 * DAY) / (events as i64 / 6 + 1);
+            let channel = if n % 3 == 2 { "voice" } else { "chat" };
+            let ended = self.past_interaction(customer, started, Some((length, channel))).await?;
+            left -= length;
+            n += 1;
+            started = (started + period).max(ended + MINUTE);
         }
         Ok(())
     }

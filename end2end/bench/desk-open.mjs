@@ -1,0 +1,123 @@
+// The desk benchmark: prints the shipped app's size and the time from clicking a conversation in the
+// task list to the Active Conversation painted, against the budgets in docs/PERFORMANCE.md.
+// It starts its own server (release binary, fresh database with the demo) on a free loopback port.
+//
+//   node bench/desk-open.mjs [--runs 5]
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync, statSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const root = new URL("../..", import.meta.url).pathname;
+const dist = join(root, "dist");
+const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] || 5) || 5;
+const BUDGET = { brotliKB: 250, openMs: 100, heavyRatio: 1.1, elements: 800 };
+const LIGHT = "Olha Kovalenko-Light";
+const HEAVY = "Oleksandra Bondarenko-Heavy";
+
+const results = [];
+function report(name, value, unit, budget, ok) {
+  results.push(ok);
+  const verdict = ok === undefined ? "" : ok ? "ok" : "OVER BUDGET";
+  console.log(`${name.padEnd(46)} ${String(value).padStart(10)} ${unit.padEnd(3)} ${budget.padEnd(14)} ${verdict}`);
+}
+
+// --- Sizes of what the browser downloads: wasm, js, css (raw, gzip, brotli).
+const kb = (n) => (n / 1024).toFixed(1);
+let raw = 0, gz = 0, br = 0;
+for (const name of readdirSync(dist)) {
+  if (!/\.(wasm|js|css)$/.test(name)) continue;
+  raw += statSync(join(dist, name)).size;
+  gz += statSync(join(dist, `${name}.gz`)).size;
+  br += statSync(join(dist, `${name}.br`)).size;
+}
+console.log(`${"figure".padEnd(46)} ${"value".padStart(10)}     budget`);
+report("shipped wasm + js + css, raw", kb(raw), "KB", "", undefined);
+report("shipped wasm + js + css, gzip", kb(gz), "KB", "", undefined);
+report("shipped wasm + js + css, brotli", kb(br), "KB", `<= ${BUDGET.brotliKB} KB`, br / 1024 <= BUDGET.brotliKB);
+
+// --- A server of our own.
+const port = await new Promise((resolve) => {
+  const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const dir = mkdtempSync(join(tmpdir(), "hovor-bench-"));
+const server = spawn(join(root, "target/release/hovor-server"),
+  ["--listen", `127.0.0.1:${port}`, "--database", `sqlite://${join(dir, "bench.db")}`, "--demo", "--dist", dist],
+  { stdio: ["ignore", "ignore", "inherit"] });
+const base = `http://127.0.0.1:${port}`;
+for (let i = 0; ; i++) {
+  try { if ((await fetch(`${base}/api/health`)).ok) break; } catch {}
+  if (i > 300) throw new Error("the server did not start");
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "en-GB" });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => { throw e; });
+  await page.goto(`${base}/login`);
+  await page.getByLabel(/user name/i).fill("agent1");
+  await page.getByLabel(/password/i).fill("hovor-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/desk$/);
+  const cdp = await context.newCDPSession(page);
+
+  // Click → every pane of the chosen conversation has its data → the next frame is painted.
+  async function openOnce(customer) {
+    await page.goto(`${base}/desk`);
+    await page.locator('[data-testid="task-list"][data-state="ready"]').waitFor();
+    return page.evaluate(async (customer) => {
+      const link = [...document.querySelectorAll('[data-testid="task"]')].find((a) => a.textContent.includes(customer));
+      const id = link.getAttribute("href").split("/").pop();
+      const start = performance.now();
+      link.click();
+      await new Promise((resolve) => {
+        const check = () => {
+          const root = document.querySelector(`[data-conversation="${id}"]`);
+          const panes = root ? [...root.querySelectorAll("[data-state]")] : [];
+          const ready = panes.length === 5 && panes.every((p) => p.dataset.state === "ready")
+            && root.querySelector('[data-testid="timeline-message"]');
+          if (ready) setTimeout(resolve, 0); // after this frame's paint
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      });
+      return performance.now() - start;
+    }, customer);
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+  // Light and heavy runs alternate, so whatever else the machine does weighs on both alike.
+  const kinds = [["100 events", LIGHT], ["10,000 events", HEAVY]];
+  for (const rate of [1, 4]) {
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+    const times = { [LIGHT]: [], [HEAVY]: [] };
+    for (const [, customer] of kinds) await openOnce(customer); // warm-up
+    for (let i = 0; i < runs; i++) for (const [, customer] of kinds) times[customer].push(await openOnce(customer));
+    for (const [label, customer] of kinds) {
+      const budget = rate === 1 ? `<= ${BUDGET.openMs} ms` : "";
+      report(`open ${label}, CPU ${rate}x (median of ${runs})`, median(times[customer]).toFixed(1), "ms", budget,
+        rate === 1 ? median(times[customer]) <= BUDGET.openMs : undefined);
+    }
+    const ratio = median(times[HEAVY]) / median(times[LIGHT]);
+    report(`10,000-event open / 100-event open, CPU ${rate}x`, ratio.toFixed(2), "x", `<= ${BUDGET.heavyRatio}`,
+      ratio <= BUDGET.heavyRatio);
+  }
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+
+  await openOnce(HEAVY);
+  const elements = await page.evaluate(() => document.querySelectorAll("*").length);
+  report("DOM elements, 10,000-event conversation open", elements, "", `<= ${BUDGET.elements}`, elements <= BUDGET.elements);
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exitCode = results.every((ok) => ok !== false) ? 0 : 1;
