@@ -11,6 +11,7 @@ pub struct SuggestedResponse {
     pub category: String,
     pub language: String,
     pub shortcut: Option<String>,
-    /// Relevance to the customer's latest message; higher is better, 0 means no word in common.
-    pub score: f32,
+    /// Relevance to the customer's latest message in thousandths of a BM25 point; higher is better,
+    /// 0 means no word in common. An integer, so clients need no float parsing.
+    pub relevance: u32,
 }

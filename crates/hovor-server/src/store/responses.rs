@@ -37,7 +37,7 @@ pub async fn suggestions(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Ve
         .take(SUGGESTIONS)
         .map(|(i, score)| {
             let (id, title, body, category, language, shortcut) = rows[i].clone();
-            SuggestedResponse { id, title, body, category, language, shortcut, score }
+            SuggestedResponse { id, title, body, category, language, shortcut, relevance: (score * 1000.0).round() as u32 }
         })
         .collect())
 }
