@@ -57,7 +57,9 @@ fn formatter(locale: Locale, style: Style) -> Function {
                         &options(&[("dateStyle", "medium"), ("timeStyle", "short")]),
                     )
                     .format(),
-                    Style::Date => Intl::DateTimeFormat::new(&locales, &options(&[("dateStyle", "medium")])).format(),
+                    Style::Date => {
+                        Intl::DateTimeFormat::new(&locales, &options(&[("dateStyle", "medium")])).format()
+                    }
                     Style::Time => Intl::DateTimeFormat::new(
                         &locales,
                         &options(&[("hour", "2-digit"), ("minute", "2-digit")]),
@@ -75,7 +77,11 @@ fn formatter(locale: Locale, style: Style) -> Function {
 }
 
 fn apply(locale: Locale, style: Style, value: JsValue) -> String {
-    formatter(locale, style).call1(&JsValue::NULL, &value).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    formatter(locale, style)
+        .call1(&JsValue::NULL, &value)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 fn date_value(ms: i64) -> JsValue {

@@ -11,7 +11,10 @@ pub enum ApiError {
     Unauthenticated,
     InvalidCredentials,
     NotFound,
-    Validation { field: Option<String>, message: String },
+    Validation {
+        field: Option<String>,
+        message: String,
+    },
     Conflict(String),
     /// The request never got an answer (offline, server restarting).
     Network,
@@ -61,7 +64,9 @@ async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result
         Some(ErrorBody { code: ErrorCode::Unauthenticated, .. }) => ApiError::Unauthenticated,
         Some(ErrorBody { code: ErrorCode::InvalidCredentials, .. }) => ApiError::InvalidCredentials,
         Some(ErrorBody { code: ErrorCode::NotFound, .. }) => ApiError::NotFound,
-        Some(ErrorBody { code: ErrorCode::Validation, message, field }) => ApiError::Validation { field, message },
+        Some(ErrorBody { code: ErrorCode::Validation, message, field }) => {
+            ApiError::Validation { field, message }
+        }
         Some(ErrorBody { code: ErrorCode::Conflict, message, .. }) => ApiError::Conflict(message),
         Some(ErrorBody { message, .. }) => ApiError::Server(message),
         None if status == 401 => ApiError::Unauthenticated,

@@ -31,13 +31,19 @@ pub async fn suggestions(id: i64) -> Result<Vec<SuggestedResponse>, ApiError> {
 
 pub async fn timeline(id: i64, before: Option<TimelineCursor>) -> Result<TimelinePage, ApiError> {
     let path = match before {
-        Some(c) => format!("/api/conversations/{id}/timeline?before_at={}&before_id={}", c.before_at, c.before_id),
+        Some(c) => {
+            format!("/api/conversations/{id}/timeline?before_at={}&before_id={}", c.before_at, c.before_id)
+        }
         None => format!("/api/conversations/{id}/timeline"),
     };
     client::get(&path).await
 }
 
 pub async fn send_message(id: i64, body: String, idempotency_key: &str) -> Result<Message, ApiError> {
-    client::post(&format!("/api/conversations/{id}/messages"), &SendMessageRequest { body }, Some(idempotency_key))
-        .await
+    client::post(
+        &format!("/api/conversations/{id}/messages"),
+        &SendMessageRequest { body },
+        Some(idempotency_key),
+    )
+    .await
 }

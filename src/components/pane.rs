@@ -55,12 +55,22 @@ where
 
 /// The frame every pane shares; not generic, so the app carries one copy of it.
 #[component]
-fn Pane(title: ViewFn, testid: &'static str, state: Signal<PaneState>, retry: Callback<()>, content: ViewFn) -> impl IntoView {
+fn Pane(
+    title: ViewFn,
+    testid: &'static str,
+    state: Signal<PaneState>,
+    retry: Callback<()>,
+    content: ViewFn,
+) -> impl IntoView {
     let i18n = use_i18n();
     let body = move || match state.get() {
-        PaneState::Loading => view! { <p class=css::note role="status">{t!(i18n, pane.loading)}</p> }.into_any(),
+        PaneState::Loading => {
+            view! { <p class=css::note role="status">{t!(i18n, pane.loading)}</p> }.into_any()
+        }
         PaneState::Ready => content.run(),
-        PaneState::NotFound => view! { <p class=css::error role="alert">{t!(i18n, pane.not_found)}</p> }.into_any(),
+        PaneState::NotFound => {
+            view! { <p class=css::error role="alert">{t!(i18n, pane.not_found)}</p> }.into_any()
+        }
         PaneState::Failed => view! {
             <div class=css::error role="alert">
                 <p>{t!(i18n, pane.error)}</p>

@@ -38,7 +38,8 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
     let actions = s.self_service;
     let visitor = s.visitor;
     let details = s.additional_details;
-    let panel = move || match selected.get() {
+    let panel = move || {
+        match selected.get() {
         "survey" if survey.is_empty() => view! { <p class=css::muted>{t!(i18n, summary.no_survey)}</p> }.into_any(),
         "survey" => view! {
             <dl class=css::qa data-testid="survey">
@@ -73,6 +74,7 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
             </dl>
         }
         .into_any(),
+    }
     };
     view! {
         <dl class=css::facts data-testid="summary-facts">

@@ -21,7 +21,9 @@ pub fn DeskPage() -> impl IntoView {
     let session = use_session();
     provide_drafts();
     move || match session.0.get() {
-        SessionState::Checking => view! { <p class=css::centered role="status">{t!(i18n, pane.loading)}</p> }.into_any(),
+        SessionState::Checking => {
+            view! { <p class=css::centered role="status">{t!(i18n, pane.loading)}</p> }.into_any()
+        }
         SessionState::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
         SessionState::Unreachable => view! {
             <div class=css::centered role="alert">

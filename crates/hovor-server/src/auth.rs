@@ -1,7 +1,7 @@
 //! Passwords (argon2id), opaque server-side sessions and the `CurrentUser` extractor.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -138,18 +138,21 @@ impl FromRequestParts<AppState> for CurrentUser {
             // page never queue behind each other's write.
             let pool = state.pool.clone();
             tokio::spawn(async move {
-                let touched = sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?")
-                    .bind(now)
-                    .bind(&hash)
-                    .bind(now - TOUCH_INTERVAL_MS)
-                    .execute(&pool)
-                    .await;
+                let touched = sqlx::query(
+                    "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?",
+                )
+                .bind(now)
+                .bind(&hash)
+                .bind(now - TOUCH_INTERVAL_MS)
+                .execute(&pool)
+                .await;
                 if let Err(e) = touched {
                     tracing::warn!(error = %e, "could not record session activity");
                 }
             });
         }
-        let role = Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
+        let role =
+            Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
         Ok(CurrentUser(Me { id, username, display_name, role }))
     }
 }

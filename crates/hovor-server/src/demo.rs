@@ -34,7 +34,13 @@ pub struct Scale {
 impl Scale {
     /// The demo and the benchmarks.
     pub fn full() -> Scale {
-        Scale { contacts: 300, accounts: 60, past_interactions: 3000, active_per_agent: 3, heavy_events: 10_000 }
+        Scale {
+            contacts: 300,
+            accounts: 60,
+            past_interactions: 3000,
+            active_per_agent: 3,
+            heavy_events: 10_000,
+        }
     }
 
     /// Enough of everything for tests, quickly.

@@ -47,9 +47,7 @@ impl IntoResponse for AppError {
                 "Unknown user name or wrong password.".to_owned(),
                 None,
             ),
-            AppError::NotFound => {
-                (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found.".to_owned(), None)
-            }
+            AppError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found.".to_owned(), None),
             AppError::Validation(e) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::Validation,
@@ -59,9 +57,7 @@ impl IntoResponse for AppError {
             AppError::Conflict(message) => {
                 (StatusCode::CONFLICT, ErrorCode::Conflict, message.to_owned(), None)
             }
-            AppError::BadRequest(message) => {
-                (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message, None)
-            }
+            AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message, None),
             AppError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed");
                 (

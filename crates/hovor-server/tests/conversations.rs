@@ -24,20 +24,28 @@ async fn an_agent_sees_only_conversations_of_their_queues() {
     let cookie = server.sign_in("agent1").await;
     let foreign = foreign_conversation(&server, server.user_id("agent1").await).await;
     for suffix in ["", "/customer", "/cases", "/timeline", "/suggestions"] {
-        let answer = server.request("GET", &format!("/api/conversations/{foreign}{suffix}"), Some(&cookie), None).await;
+        let answer = server
+            .request("GET", &format!("/api/conversations/{foreign}{suffix}"), Some(&cookie), None)
+            .await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{suffix}");
         assert_eq!(answer.json["code"], "not_found");
         let fields: Vec<_> = answer.json.as_object().unwrap().keys().cloned().collect();
         assert_eq!(fields, vec!["code", "message"], "a 404 carries no data");
     }
     let send = server
-        .request("POST", &format!("/api/conversations/{foreign}/messages"), Some(&cookie), Some(json!({"body": "hi"})))
+        .request(
+            "POST",
+            &format!("/api/conversations/{foreign}/messages"),
+            Some(&cookie),
+            Some(json!({"body": "hi"})),
+        )
         .await;
     assert_eq!(send.status, StatusCode::NOT_FOUND);
 
     // The same conversation is visible to the supervisor, who belongs to every queue.
     let supervisor = server.sign_in("supervisor").await;
-    let answer = server.request("GET", &format!("/api/conversations/{foreign}"), Some(&supervisor), None).await;
+    let answer =
+        server.request("GET", &format!("/api/conversations/{foreign}"), Some(&supervisor), None).await;
     assert_eq!(answer.status, StatusCode::OK);
 }
 
@@ -63,7 +71,8 @@ async fn the_task_list_holds_the_agents_active_conversations_with_every_pane_fil
     assert!(summary["visitor"]["browser"].is_string());
     assert!(summary["wait_seconds"].as_i64().unwrap() > 0);
 
-    let card = server.request("GET", &format!("/api/conversations/{id}/customer"), Some(&cookie), None).await.json;
+    let card =
+        server.request("GET", &format!("/api/conversations/{id}/customer"), Some(&cookie), None).await.json;
     let contact = &card["contact"];
     assert_eq!(contact["last_name"], "Bondarenko-Heavy");
     for kind in ["phones", "emails"] {
@@ -72,7 +81,8 @@ async fn the_task_list_holds_the_agents_active_conversations_with_every_pane_fil
     }
     assert!(!contact["addresses"].as_array().unwrap().is_empty());
 
-    let cases = server.request("GET", &format!("/api/conversations/{id}/cases"), Some(&cookie), None).await.json;
+    let cases =
+        server.request("GET", &format!("/api/conversations/{id}/cases"), Some(&cookie), None).await.json;
     assert!(cases["linked"]["number"].as_str().unwrap().starts_with("CAS-"));
     assert!(!cases["recent"].as_array().unwrap().is_empty());
 }
@@ -82,7 +92,12 @@ async fn the_timeline_pages_through_the_whole_customer_history_without_gaps() {
     let server = TestServer::new().await;
     let cookie = server.sign_in("agent1").await;
     let tasks = server.request("GET", "/api/tasks", Some(&cookie), None).await.json;
-    let heavy = tasks.as_array().unwrap().iter().find(|t| t["customer_name"].as_str().unwrap().contains("Heavy")).unwrap();
+    let heavy = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["customer_name"].as_str().unwrap().contains("Heavy"))
+        .unwrap();
     let id = heavy["id"].as_i64().unwrap();
 
     let mut seen = Vec::new();
@@ -97,7 +112,11 @@ async fn the_timeline_pages_through_the_whole_customer_history_without_gaps() {
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first within a page");
         if pages == 0 {
             assert_eq!(entries.len(), 50);
-            assert_eq!(entries.last().unwrap()["conversation_id"].as_i64().unwrap(), id, "newest is this conversation");
+            assert_eq!(
+                entries.last().unwrap()["conversation_id"].as_i64().unwrap(),
+                id,
+                "newest is this conversation"
+            );
         }
         ids.append(&mut seen);
         seen = ids;
@@ -119,9 +138,13 @@ async fn the_timeline_pages_through_the_whole_customer_history_without_gaps() {
     assert_eq!(unique.len(), 300, "no entry twice");
     assert_eq!(pages, 6);
 
-    let bad = server.request("GET", &format!("/api/conversations/{id}/timeline?before_at=5"), Some(&cookie), None).await;
+    let bad = server
+        .request("GET", &format!("/api/conversations/{id}/timeline?before_at=5"), Some(&cookie), None)
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    let too_many = server.request("GET", &format!("/api/conversations/{id}/timeline?limit=5000"), Some(&cookie), None).await;
+    let too_many = server
+        .request("GET", &format!("/api/conversations/{id}/timeline?limit=5000"), Some(&cookie), None)
+        .await;
     assert_eq!(too_many.status, StatusCode::BAD_REQUEST);
 }
 
@@ -134,24 +157,43 @@ async fn a_sent_message_is_persisted_once_per_idempotency_key_and_validated() {
     let path = format!("/api/conversations/{id}/messages");
     let key = [("Idempotency-Key", "7b4f7c1e-retry")];
 
-    let first = server.request_with("POST", &path, Some(&cookie), Some(json!({"body": "  Dobrý den, hned to ověřím.  "})), &key).await;
+    let first = server
+        .request_with(
+            "POST",
+            &path,
+            Some(&cookie),
+            Some(json!({"body": "  Dobrý den, hned to ověřím.  "})),
+            &key,
+        )
+        .await;
     assert_eq!(first.status, StatusCode::CREATED);
     assert_eq!(first.json["body"], "Dobrý den, hned to ověřím.");
     assert_eq!(first.json["direction"], "outbound");
     assert_eq!(first.json["author"], "Petr Svoboda");
     for _ in 0..4 {
-        let retry = server.request_with("POST", &path, Some(&cookie), Some(json!({"body": "Dobrý den, hned to ověřím."})), &key).await;
+        let retry = server
+            .request_with(
+                "POST",
+                &path,
+                Some(&cookie),
+                Some(json!({"body": "Dobrý den, hned to ověřím."})),
+                &key,
+            )
+            .await;
         assert_eq!(retry.status, StatusCode::CREATED);
         assert_eq!(retry.json["id"], first.json["id"]);
     }
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND body LIKE 'Dobrý den, hned%'")
-        .bind(id)
-        .fetch_one(&server.pool)
-        .await
-        .unwrap();
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND body LIKE 'Dobrý den, hned%'",
+    )
+    .bind(id)
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
     assert_eq!(stored, 1);
 
-    let timeline = server.request("GET", &format!("/api/conversations/{id}/timeline"), Some(&cookie), None).await.json;
+    let timeline =
+        server.request("GET", &format!("/api/conversations/{id}/timeline"), Some(&cookie), None).await.json;
     let last = timeline["entries"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["id"], first.json["id"]);
 
@@ -162,7 +204,11 @@ async fn a_sent_message_is_persisted_once_per_idempotency_key_and_validated() {
     let long = server.request("POST", &path, Some(&cookie), Some(json!({"body": "a".repeat(4001)}))).await;
     assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    sqlx::query("UPDATE conversations SET status = 'ended' WHERE id = ?").bind(id).execute(&server.pool).await.unwrap();
+    sqlx::query("UPDATE conversations SET status = 'ended' WHERE id = ?")
+        .bind(id)
+        .execute(&server.pool)
+        .await
+        .unwrap();
     let ended = server.request("POST", &path, Some(&cookie), Some(json!({"body": "late"}))).await;
     assert_eq!(ended.status, StatusCode::CONFLICT);
     assert_eq!(ended.json["code"], "conflict");

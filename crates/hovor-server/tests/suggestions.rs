@@ -6,14 +6,20 @@ use axum::http::StatusCode;
 use common::TestServer;
 
 /// A conversation in agent1's first queue with its own categories, responses and messages.
-async fn fixture(server: &TestServer, language: &str, responses: &[(&str, &str, &str)], inbound: &[&str]) -> i64 {
+async fn fixture(
+    server: &TestServer,
+    language: &str,
+    responses: &[(&str, &str, &str)],
+    inbound: &[&str],
+) -> i64 {
     let pool = &server.pool;
     let agent = server.user_id("agent1").await;
-    let queue: i64 = sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = ? ORDER BY queue_id LIMIT 1")
-        .bind(agent)
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let queue: i64 =
+        sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = ? ORDER BY queue_id LIMIT 1")
+            .bind(agent)
+            .fetch_one(pool)
+            .await
+            .unwrap();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO conversations (queue_id, channel, agent_id, status, language, queued_at, started_at)
          VALUES (?, 'chat', ?, 'active', ?, 0, 1000) RETURNING id",
@@ -34,21 +40,25 @@ async fn fixture(server: &TestServer, language: &str, responses: &[(&str, &str, 
         .fetch_one(pool)
         .await
         .unwrap();
-        sqlx::query("INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES (?, ?)")
-            .bind(id)
-            .bind(category_id)
-            .execute(pool)
-            .await
-            .unwrap();
-        sqlx::query("INSERT INTO responses (category_id, language, title, body, shortcut) VALUES (?, ?, ?, ?, ?)")
-            .bind(category_id)
-            .bind(language)
-            .bind(*title)
-            .bind(*body)
-            .bind(format!("t{n}"))
-            .execute(pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES (?, ?)",
+        )
+        .bind(id)
+        .bind(category_id)
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO responses (category_id, language, title, body, shortcut) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(category_id)
+        .bind(language)
+        .bind(*title)
+        .bind(*body)
+        .bind(format!("t{n}"))
+        .execute(pool)
+        .await
+        .unwrap();
     }
     for (n, body) in inbound.iter().enumerate() {
         sqlx::query("INSERT INTO messages (conversation_id, direction, author, body, at) VALUES (?, 'inbound', 'Zákazník', ?, ?)")
@@ -64,14 +74,19 @@ async fn fixture(server: &TestServer, language: &str, responses: &[(&str, &str, 
 
 async fn titles(server: &TestServer, id: i64) -> Vec<String> {
     let cookie = server.sign_in("agent1").await;
-    let answer = server.request("GET", &format!("/api/conversations/{id}/suggestions"), Some(&cookie), None).await;
+    let answer =
+        server.request("GET", &format!("/api/conversations/{id}/suggestions"), Some(&cookie), None).await;
     assert_eq!(answer.status, StatusCode::OK);
     answer.json.as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_owned()).collect()
 }
 
 const CZECH: [(&str, &str, &str); 4] = [
     ("Pozdravy", "Pozdrav", "Dobrý den, děkujeme, že jste nás kontaktovali. Jak vám mohu pomoci?"),
-    ("Platby", "Dvojitá platba", "Omlouváme se, platba byla stržena dvakrát. Peníze vám vrátíme na účet do pěti dnů."),
+    (
+        "Platby",
+        "Dvojitá platba",
+        "Omlouváme se, platba byla stržena dvakrát. Peníze vám vrátíme na účet do pěti dnů.",
+    ),
     ("Doručení", "Zpožděná zásilka", "Vaše zásilka má zpoždění, dopravce ji doručí zítra."),
     ("Platby", "Kopie faktury", "Kopii faktury najdete v zákaznickém účtu v sekci Faktury."),
 ];
@@ -79,7 +94,9 @@ const CZECH: [(&str, &str, &str); 4] = [
 #[tokio::test]
 async fn suggestions_rank_the_matching_response_first_on_a_known_case() {
     let server = TestServer::new().await;
-    let id = fixture(&server, "cs", &CZECH, &["Dobrý den", "Zásilka stále nedorazila, kdy ji dopravce doručí?"]).await;
+    let id =
+        fixture(&server, "cs", &CZECH, &["Dobrý den", "Zásilka stále nedorazila, kdy ji dopravce doručí?"])
+            .await;
     let ranked = titles(&server, id).await;
     assert_eq!(ranked.len(), 4, "every response of the conversation's categories");
     assert_eq!(ranked[0], "Zpožděná zásilka", "the latest message decides: {ranked:?}");
@@ -93,7 +110,8 @@ async fn suggestions_rank_the_matching_response_first_on_a_known_case() {
 async fn czech_matches_with_and_without_diacritics() {
     let server = TestServer::new().await;
     let with = fixture(&server, "cs", &CZECH, &["Platba mi byla stržena dvakrát, chci vrátit peníze."]).await;
-    let without = fixture(&server, "cs", &CZECH, &["platba mi byla strzena dvakrat, chci vratit penize"]).await;
+    let without =
+        fixture(&server, "cs", &CZECH, &["platba mi byla strzena dvakrat, chci vratit penize"]).await;
     assert_eq!(titles(&server, with).await[0], "Dvojitá platba");
     assert_eq!(titles(&server, without).await[0], "Dvojitá platba");
 }
@@ -103,7 +121,11 @@ async fn bulgarian_and_ukrainian_match_with_and_without_diacritics() {
     let server = TestServer::new().await;
     let bulgarian = [
         ("Поздрави", "Поздрав", "Здравейте, с какво можем да помогнем?"),
-        ("Плащания", "Двойно плащане", "Съжаляваме, плащането е удържано два пъти. Ще възстановим сумата до пет дни."),
+        (
+            "Плащания",
+            "Двойно плащане",
+            "Съжаляваме, плащането е удържано два пъти. Ще възстановим сумата до пет дни.",
+        ),
         ("Доставка", "Забавена пратка", "Пратката ви е забавена, куриерът ще я достави утре."),
     ];
     let bg = fixture(&server, "bg", &bulgarian, &["Кога куриерът ще достави пратката?"]).await;
@@ -112,7 +134,11 @@ async fn bulgarian_and_ukrainian_match_with_and_without_diacritics() {
     // Ukrainian й and ї written without their marks (и, і), as on a keyboard without them.
     let ukrainian = [
         ("Вітання", "Привітання", "Добрий день! Чим можемо допомогти?"),
-        ("Рахунки", "Подвійне списання", "Перепрошуємо, кошти списано двічі. Повернемо їх протягом пʼяти днів."),
+        (
+            "Рахунки",
+            "Подвійне списання",
+            "Перепрошуємо, кошти списано двічі. Повернемо їх протягом пʼяти днів.",
+        ),
         ("Доставка", "Затримка посилки", "Ваша посилка затримується, курʼєр доставить її завтра."),
     ];
     let with = fixture(&server, "uk", &ukrainian, &["Мої кошти списано двічі, поверніть їх"]).await;

@@ -80,9 +80,6 @@ mod tests {
         let at_limit = "ž".repeat(MESSAGE_MAX_CHARS);
         assert!(validate_message_body(&at_limit).is_ok());
         let over = "ž".repeat(MESSAGE_MAX_CHARS + 1);
-        assert_eq!(
-            validate_message_body(&over).unwrap_err().rule,
-            Rule::TooLong { max: MESSAGE_MAX_CHARS }
-        );
+        assert_eq!(validate_message_body(&over).unwrap_err().rule, Rule::TooLong { max: MESSAGE_MAX_CHARS });
     }
 }

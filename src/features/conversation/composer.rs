@@ -48,7 +48,8 @@ pub fn Composer() -> impl IntoView {
         };
         problem.set(None);
         let key = idempotency_key();
-        open.pending.update(|p| p.push(PendingMessage { key: key.clone(), body, state: PendingState::Sending }));
+        open.pending
+            .update(|p| p.push(PendingMessage { key: key.clone(), body, state: PendingState::Sending }));
         drafts.set(open.id, String::new());
         deliver(open, key);
     };
@@ -94,7 +95,8 @@ pub fn Composer() -> impl IntoView {
 /// Sends (or re-sends) a pending message under its key, retrying on its own a few times when
 /// the server cannot be reached.
 pub fn deliver(open: OpenConversation, key: String) {
-    let Some(body) = open.pending.with_untracked(|p| p.iter().find(|m| m.key == key).map(|m| m.body.clone())) else {
+    let Some(body) = open.pending.with_untracked(|p| p.iter().find(|m| m.key == key).map(|m| m.body.clone()))
+    else {
         return;
     };
     open.set_pending_state(&key, PendingState::Sending);
@@ -125,4 +127,3 @@ fn idempotency_key() -> String {
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
 }
-

@@ -82,7 +82,8 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage) -> impl IntoView {
             let start = w.start.min(end);
             (start..end)
                 .map(|i| {
-                    let separator = i == 0 || i == start || entries[i - 1].conversation_id != entries[i].conversation_id;
+                    let separator =
+                        i == 0 || i == start || entries[i - 1].conversation_id != entries[i].conversation_id;
                     (entries[i].clone(), separator)
                 })
                 .collect::<Vec<_>>()
@@ -119,7 +120,12 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage) -> impl IntoView {
 }
 
 /// Moves the window towards older rows, fetching the next older page when the loaded ones run out.
-fn move_up(open: OpenConversation, window: RwSignal<Window>, loading: RwSignal<bool>, scroller: NodeRef<Div>) {
+fn move_up(
+    open: OpenConversation,
+    window: RwSignal<Window>,
+    loading: RwSignal<bool>,
+    scroller: NodeRef<Div>,
+) {
     if loading.get_untracked() {
         return;
     }
@@ -162,7 +168,9 @@ impl Anchor {
         let mut found = Anchor { key: None, offset: 0 };
         if let Some(rows) = rows {
             for i in 0..rows.length() {
-                let Some(row) = rows.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
+                let Some(row) = rows.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
+                    continue;
+                };
                 if row.offset_top() + row.offset_height() > top {
                     found = Anchor { key: row.get_attribute("data-row"), offset: row.offset_top() - top };
                     break;
@@ -174,10 +182,10 @@ impl Anchor {
 
     fn restore(&self, scroller: NodeRef<Div>) {
         let (Some(el), Some(key)) = (scroller.get_untracked(), &self.key) else { return };
-        if let Ok(Some(row)) = el.query_selector(&format!("[data-row=\"{key}\"]")) {
-            if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
-                el.set_scroll_top(row.offset_top() - self.offset);
-            }
+        if let Ok(Some(row)) = el.query_selector(&format!("[data-row=\"{key}\"]"))
+            && let Ok(row) = row.dyn_into::<web_sys::HtmlElement>()
+        {
+            el.set_scroll_top(row.offset_top() - self.offset);
         }
     }
 }

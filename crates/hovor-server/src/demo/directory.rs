@@ -33,8 +33,11 @@ pub async fn create(
     for i in 0..scale.contacts {
         let language = ALL[i % ALL.len()];
         let female = rng.random_bool(0.5);
-        let (first_names, last_names) =
-            if female { (language.female_first, language.female_last) } else { (language.male_first, language.male_last) };
+        let (first_names, last_names) = if female {
+            (language.female_first, language.female_last)
+        } else {
+            (language.male_first, language.male_last)
+        };
         let first = pick(rng, first_names)?;
         let last = pick(rng, last_names)?;
         customers.push(insert_contact(tx, rng, language, first, last).await?);
@@ -43,7 +46,9 @@ pub async fn create(
     let light = insert_contact(tx, rng, ALL[3], LIGHT_CUSTOMER.0, LIGHT_CUSTOMER.1).await?;
 
     // Companies: each takes a few of the people as employees, the first as its primary contact.
-    for (a, chunk) in customers.chunks(scale.contacts.div_ceil(scale.accounts).max(1)).take(scale.accounts).enumerate() {
+    for (a, chunk) in
+        customers.chunks(scale.contacts.div_ceil(scale.accounts).max(1)).take(scale.accounts).enumerate()
+    {
         let language = ALL[a % ALL.len()];
         let city = language.cities.choose(rng).ok_or_else(|| anyhow::anyhow!("no cities"))?;
         let employees = &chunk[..chunk.len().min(rng.random_range(1..=3))];
@@ -80,13 +85,14 @@ async fn insert_contact(
     first: &str,
     last: &str,
 ) -> anyhow::Result<Customer> {
-    let id: i64 =
-        sqlx::query_scalar("INSERT INTO contacts (first_name, last_name, language) VALUES (?, ?, ?) RETURNING id")
-            .bind(first)
-            .bind(last)
-            .bind(language.code)
-            .fetch_one(&mut **tx)
-            .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO contacts (first_name, last_name, language) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(first)
+    .bind(last)
+    .bind(language.code)
+    .fetch_one(&mut **tx)
+    .await?;
     let phones = rng.random_range(1..=3);
     for (n, label) in ["mobile", "work", "home"].into_iter().take(phones).enumerate() {
         insert_point(tx, id, "phone", &phone(rng, language), label, n == 0).await?;
@@ -95,8 +101,11 @@ async fn insert_contact(
     let emails = rng.random_range(1..=2);
     for n in 0..emails {
         let domain = EMAIL_DOMAINS.choose(rng).unwrap_or(&"example.com");
-        let (value, label) =
-            if n == 0 { (format!("{local}@{domain}"), "personal") } else { (format!("{local}{}@work.example", id), "work") };
+        let (value, label) = if n == 0 {
+            (format!("{local}@{domain}"), "personal")
+        } else {
+            (format!("{local}{}@work.example", id), "work")
+        };
         insert_point(tx, id, "email", &value, label, n == 0).await?;
     }
     for label in ["home", "billing"].into_iter().take(rng.random_range(1..=2)) {
@@ -124,14 +133,16 @@ async fn insert_point(
     label: &str,
     is_default: bool,
 ) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO contact_points (contact_id, kind, value, label, is_default) VALUES (?, ?, ?, ?, ?)")
-        .bind(contact_id)
-        .bind(kind)
-        .bind(value)
-        .bind(label)
-        .bind(is_default)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO contact_points (contact_id, kind, value, label, is_default) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(contact_id)
+    .bind(kind)
+    .bind(value)
+    .bind(label)
+    .bind(is_default)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -150,14 +161,46 @@ fn phone(rng: &mut StdRng, language: &LanguageContent) -> String {
 fn latin(s: &str) -> String {
     hovor_types::text::fold(s)
         .chars()
-        .map(|c| match c {
-            'а' => "a", 'б' => "b", 'в' => "v", 'г' => "h", 'ґ' => "g", 'д' => "d", 'е' => "e", 'є' => "ye",
-            'ж' => "zh", 'з' => "z", 'и' => "y", 'і' => "i", 'ї' => "yi", 'й' => "y", 'к' => "k", 'л' => "l",
-            'м' => "m", 'н' => "n", 'о' => "o", 'п' => "p", 'р' => "r", 'с' => "s", 'т' => "t", 'у' => "u",
-            'ф' => "f", 'х' => "kh", 'ц' => "ts", 'ч' => "ch", 'ш' => "sh", 'щ' => "sht", 'ъ' => "a", 'ь' => "",
-            'ю' => "yu", 'я' => "ya", c if c.is_ascii_alphanumeric() => return c.to_string(),
-            _ => "",
-        }
-        .to_owned())
+        .map(|c| {
+            match c {
+                'а' => "a",
+                'б' => "b",
+                'в' => "v",
+                'г' => "h",
+                'ґ' => "g",
+                'д' => "d",
+                'е' => "e",
+                'є' => "ye",
+                'ж' => "zh",
+                'з' => "z",
+                'и' => "y",
+                'і' => "i",
+                'ї' => "yi",
+                'й' => "y",
+                'к' => "k",
+                'л' => "l",
+                'м' => "m",
+                'н' => "n",
+                'о' => "o",
+                'п' => "p",
+                'р' => "r",
+                'с' => "s",
+                'т' => "t",
+                'у' => "u",
+                'ф' => "f",
+                'х' => "kh",
+                'ц' => "ts",
+                'ч' => "ch",
+                'ш' => "sh",
+                'щ' => "sht",
+                'ъ' => "a",
+                'ь' => "",
+                'ю' => "yu",
+                'я' => "ya",
+                c if c.is_ascii_alphanumeric() => return c.to_string(),
+                _ => "",
+            }
+            .to_owned()
+        })
         .collect()
 }

@@ -53,7 +53,8 @@ pub async fn create(
                 _ => Some(directory.customers.choose(w.rng).ok_or_else(|| anyhow::anyhow!("no customers"))?),
             };
             let channel = if n == 2 { "email" } else { "chat" };
-            w.active_conversation(agent.id, customer, directory, channel, now - (n as i64 + 1) * 7 * MINUTE).await?;
+            w.active_conversation(agent.id, customer, directory, channel, now - (n as i64 + 1) * 7 * MINUTE)
+                .await?;
         }
     }
     Ok(())
@@ -63,12 +64,9 @@ impl<'o> Writer<'_, '_, 'o> {
     /// A queue serving the topic's category (any queue if none does).
     fn queue_for(&mut self, category: &str) -> anyhow::Result<&'o Queue> {
         let org: &'o Org = self.org;
-        let serving: Vec<&'o Queue> = org.queues.iter().filter(|q| q.categories.contains(&category)).collect();
-        serving
-            .choose(self.rng)
-            .copied()
-            .or(org.queues.first())
-            .ok_or_else(|| anyhow::anyhow!("no queues"))
+        let serving: Vec<&'o Queue> =
+            org.queues.iter().filter(|q| q.categories.contains(&category)).collect();
+        serving.choose(self.rng).copied().or(org.queues.first()).ok_or_else(|| anyhow::anyhow!("no queues"))
     }
 
     async fn case(&mut self, customer: &Customer, title: &str, at: i64, open: bool) -> anyhow::Result<i64> {
@@ -134,7 +132,12 @@ impl<'o> Writer<'_, '_, 'o> {
 
     /// A history of exactly `events` messages in chats and calls of up to 8 messages, one after
     /// another (never overlapping), ending a day before `now`.
-    async fn history_of_exactly(&mut self, customer: &Customer, events: usize, now: i64) -> anyhow::Result<()> {
+    async fn history_of_exactly(
+        &mut self,
+        customer: &Customer,
+        events: usize,
+        now: i64,
+    ) -> anyhow::Result<()> {
         let interactions = events.div_ceil(8) as i64;
         let period = (400 * DAY) / interactions.max(1);
         let mut left = events;
@@ -206,7 +209,8 @@ impl<'o> Writer<'_, '_, 'o> {
             .find(|q| q.categories.contains(&topic.category))
             .or_else(|| org.queues.iter().find(|q| q.members.iter().any(|m| m.id == agent_id)))
             .ok_or_else(|| anyhow::anyhow!("agent without a queue"))?;
-        let agent_name = queue.members.iter().find(|m| m.id == agent_id).map(|m| m.name.clone()).unwrap_or_default();
+        let agent_name =
+            queue.members.iter().find(|m| m.id == agent_id).map(|m| m.name.clone()).unwrap_or_default();
         let case_id = match customer {
             Some(c) => Some(self.case(c, topic.subject, started, true).await?),
             None => None,
@@ -243,11 +247,13 @@ impl<'o> Writer<'_, '_, 'o> {
         .fetch_one(&mut **self.tx)
         .await?;
         for key in [topic.category, "greeting", "closing"] {
-            sqlx::query("INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES (?, ?)")
-                .bind(id)
-                .bind(category_id(&org.category_ids, key)?)
-                .execute(&mut **self.tx)
-                .await?;
+            sqlx::query(
+                "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES (?, ?)",
+            )
+            .bind(id)
+            .bind(category_id(&org.category_ids, key)?)
+            .execute(&mut **self.tx)
+            .await?;
         }
         for q in language.survey {
             sqlx::query("INSERT INTO survey_answers (conversation_id, question, answer) VALUES (?, ?, ?)")
@@ -265,13 +271,15 @@ impl<'o> Writer<'_, '_, 'o> {
         ];
         for k in 0..self.rng.random_range(3..=6) {
             let (kind, options) = trail[k % trail.len()];
-            sqlx::query("INSERT INTO self_service_actions (conversation_id, kind, detail, at) VALUES (?, ?, ?, ?)")
-                .bind(id)
-                .bind(kind)
-                .bind(options.choose(self.rng).copied().unwrap_or("—"))
-                .bind(started - (10 - k as i64) * MINUTE)
-                .execute(&mut **self.tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO self_service_actions (conversation_id, kind, detail, at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(kind)
+            .bind(options.choose(self.rng).copied().unwrap_or("—"))
+            .bind(started - (10 - k as i64) * MINUTE)
+            .execute(&mut **self.tx)
+            .await?;
         }
         let visitor_name = Customer { id: 0, name: "Visitor".to_owned(), language };
         let speaker = customer.unwrap_or(&visitor_name);

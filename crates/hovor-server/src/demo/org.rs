@@ -76,11 +76,11 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>, _rng: &mut StdRng) -> anyh
     }
 
     let mut agents = Vec::new();
-    let users = AGENTS
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (format!("agent{}", i + 1), *name, "agent"))
-        .chain([("supervisor".to_owned(), "Martina Králová", "supervisor"), ("admin".to_owned(), "Hovor Admin", "admin")]);
+    let users =
+        AGENTS.iter().enumerate().map(|(i, name)| (format!("agent{}", i + 1), *name, "agent")).chain([
+            ("supervisor".to_owned(), "Martina Králová", "supervisor"),
+            ("admin".to_owned(), "Hovor Admin", "admin"),
+        ]);
     for (i, (username, name, role)) in users.enumerate() {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, ?, ?) RETURNING id",
@@ -93,7 +93,8 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>, _rng: &mut StdRng) -> anyh
         .await?;
         let member = Member { id, name: name.to_owned() };
         // Agents work two neighbouring queues; the supervisor and the admin see every queue.
-        let memberships: Vec<usize> = if role == "agent" { vec![i % 4, (i + 1) % 4] } else { (0..4).collect() };
+        let memberships: Vec<usize> =
+            if role == "agent" { vec![i % 4, (i + 1) % 4] } else { (0..4).collect() };
         for q in memberships {
             sqlx::query("INSERT INTO queue_members (queue_id, user_id) VALUES (?, ?)")
                 .bind(queues[q].id)
@@ -111,23 +112,26 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>, _rng: &mut StdRng) -> anyh
 
     let mut category_ids = HashMap::new();
     for (key, name) in CATEGORIES {
-        let id: i64 = sqlx::query_scalar("INSERT INTO response_categories (key, name) VALUES (?, ?) RETURNING id")
-            .bind(key)
-            .bind(name)
-            .fetch_one(&mut **tx)
-            .await?;
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO response_categories (key, name) VALUES (?, ?) RETURNING id")
+                .bind(key)
+                .bind(name)
+                .fetch_one(&mut **tx)
+                .await?;
         category_ids.insert(key, id);
     }
     for language in ALL {
         for r in language.responses {
-            sqlx::query("INSERT INTO responses (category_id, language, title, body, shortcut) VALUES (?, ?, ?, ?, ?)")
-                .bind(category_id(&category_ids, r.category)?)
-                .bind(language.code)
-                .bind(r.title)
-                .bind(r.body)
-                .bind(r.shortcut)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO responses (category_id, language, title, body, shortcut) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(category_id(&category_ids, r.category)?)
+            .bind(language.code)
+            .bind(r.title)
+            .bind(r.body)
+            .bind(r.shortcut)
+            .execute(&mut **tx)
+            .await?;
         }
     }
     Ok(Org { queues, agents, category_ids })

@@ -16,12 +16,17 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::store::{cases as case_store, conversations as store, customers, messages, responses, timeline as tl};
+use crate::store::{
+    cases as case_store, conversations as store, customers, messages, responses, timeline as tl,
+};
 
 /// The signed-in agent's active conversations.
 #[utoipa::path(get, path = "/api/tasks", tag = "conversations",
     responses((status = 200, body = Vec<TaskSummary>), (status = 401, body = ErrorBody)))]
-pub async fn tasks(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> AppResult<Json<Vec<TaskSummary>>> {
+pub async fn tasks(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Vec<TaskSummary>>> {
     Ok(Json(store::tasks(&state.pool, me.id).await?))
 }
 
@@ -110,12 +115,11 @@ pub async fn send_message(
     Json(request): Json<SendMessageRequest>,
 ) -> AppResult<(StatusCode, Json<Message>)> {
     let key = match headers.get("idempotency-key") {
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .filter(|k| !k.is_empty() && k.len() <= IDEMPOTENCY_KEY_MAX)
-                .ok_or_else(|| AppError::BadRequest("Idempotency-Key must be 1–100 visible ASCII characters.".into()))?,
-        ),
+        Some(v) => {
+            Some(v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= IDEMPOTENCY_KEY_MAX).ok_or_else(
+                || AppError::BadRequest("Idempotency-Key must be 1–100 visible ASCII characters.".into()),
+            )?)
+        }
         None => None,
     };
     let c = store::visible(&state.pool, me.id, id).await?;

@@ -15,7 +15,10 @@ use crate::error::AppResult;
 /// Checks the password and sets the `hovor_session` cookie (HttpOnly).
 #[utoipa::path(post, path = "/api/session", tag = "session", security(()), request_body = SignInRequest,
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn sign_in(State(state): State<AppState>, Json(request): Json<SignInRequest>) -> AppResult<impl IntoResponse> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    Json(request): Json<SignInRequest>,
+) -> AppResult<impl IntoResponse> {
     let (me, cookie) = auth::sign_in(&state.pool, request.username.trim(), &request.password).await?;
     Ok((set_cookie(cookie), Json(me)))
 }

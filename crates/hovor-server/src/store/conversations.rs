@@ -53,9 +53,10 @@ pub async fn visible(pool: &SqlitePool, user_id: i64, id: i64) -> AppResult<Conv
 
 /// The user's active conversations, oldest first (the order work arrived in).
 pub async fn tasks(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<TaskSummary>> {
-    let rows: Vec<(i64, String, Option<String>, Option<String>, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT c.id, c.channel, p.first_name, p.last_name, q.name,
-                (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1),
+    let rows: Vec<TaskRow> = sqlx::query_as(
+        "SELECT c.id, c.channel, p.first_name, p.last_name, q.name AS queue_name,
+                (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
+                    AS last_message,
                 c.started_at
          FROM conversations c
          JOIN queues q ON q.id = c.queue_id
@@ -68,17 +69,28 @@ pub async fn tasks(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<TaskSummary
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(id, channel, first, last, queue_name, last_message, started_at)| {
+        .map(|r| {
             Ok(TaskSummary {
-                id,
-                channel: Channel::parse(&channel).ok_or_else(|| bad_value("channel", &channel))?,
-                customer_name: first.zip(last).map(|(f, l)| format!("{f} {l}")),
-                queue_name,
-                last_message,
-                started_at,
+                id: r.id,
+                channel: Channel::parse(&r.channel).ok_or_else(|| bad_value("channel", &r.channel))?,
+                customer_name: r.first_name.zip(r.last_name).map(|(f, l)| format!("{f} {l}")),
+                queue_name: r.queue_name,
+                last_message: r.last_message,
+                started_at: r.started_at,
             })
         })
         .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: i64,
+    channel: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    queue_name: String,
+    last_message: Option<String>,
+    started_at: i64,
 }
 
 pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<ConversationSummary> {
@@ -120,7 +132,10 @@ pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Conver
         started_at: c.started_at,
         wait_seconds: (c.started_at - c.queued_at).max(0) / 1000,
         subject: c.subject.clone(),
-        pre_chat_survey: survey.into_iter().map(|(question, answer)| SurveyAnswer { question, answer }).collect(),
+        pre_chat_survey: survey
+            .into_iter()
+            .map(|(question, answer)| SurveyAnswer { question, answer })
+            .collect(),
         self_service,
         visitor,
         additional_details,

@@ -37,7 +37,14 @@ pub async fn card(pool: &SqlitePool, contact_id: Option<i64>) -> AppResult<Custo
     .fetch_all(pool)
     .await?
     .into_iter()
-    .map(|(id, label, street, city, postcode, country)| Address { id, label, street, city, postcode, country })
+    .map(|(id, label, street, city, postcode, country)| Address {
+        id,
+        label,
+        street,
+        city,
+        postcode,
+        country,
+    })
     .collect();
     let account = match account_id {
         Some(id) => account(pool, id).await?,
@@ -48,23 +55,33 @@ pub async fn card(pool: &SqlitePool, contact_id: Option<i64>) -> AppResult<Custo
 }
 
 async fn account(pool: &SqlitePool, id: i64) -> AppResult<Option<Account>> {
-    let row: Option<(String, String, String, Option<String>, Option<i64>, Option<String>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT a.name, a.city, a.country, a.phone, p.id, p.first_name, p.last_name
-             FROM accounts a LEFT JOIN contacts p ON p.id = a.primary_contact_id WHERE a.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.map(|(name, city, country, phone, primary_id, first, last)| Account {
+    let row: Option<AccountRow> = sqlx::query_as(
+        "SELECT a.name, a.city, a.country, a.phone, p.id AS primary_id, p.first_name, p.last_name
+         FROM accounts a LEFT JOIN contacts p ON p.id = a.primary_contact_id WHERE a.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Account {
         id,
-        name,
-        city,
-        country,
-        phone,
-        primary_contact: primary_id.map(|id| ContactRef {
+        name: r.name,
+        city: r.city,
+        country: r.country,
+        phone: r.phone,
+        primary_contact: r.primary_id.map(|id| ContactRef {
             id,
-            name: format!("{} {}", first.unwrap_or_default(), last.unwrap_or_default()),
+            name: format!("{} {}", r.first_name.unwrap_or_default(), r.last_name.unwrap_or_default()),
         }),
     }))
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    name: String,
+    city: String,
+    country: String,
+    phone: Option<String>,
+    primary_id: Option<i64>,
+    first_name: Option<String>,
+    last_name: Option<String>,
 }

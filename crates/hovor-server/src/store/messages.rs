@@ -31,16 +31,17 @@ pub async fn send(
     .bind(idempotency_key)
     .fetch_optional(pool)
     .await?;
-    let (id, at, author, body) = match inserted {
-        Some((id, at)) => (id, at, author.to_owned(), body.to_owned()),
-        // A retry: answer with the message the first attempt stored.
-        None => sqlx::query_as(
-            "SELECT id, at, author, body FROM messages WHERE conversation_id = ? AND idempotency_key = ?",
-        )
-        .bind(c.id)
-        .bind(idempotency_key)
-        .fetch_one(pool)
-        .await?,
-    };
+    let (id, at, author, body) =
+        match inserted {
+            Some((id, at)) => (id, at, author.to_owned(), body.to_owned()),
+            // A retry: answer with the message the first attempt stored.
+            None => sqlx::query_as(
+                "SELECT id, at, author, body FROM messages WHERE conversation_id = ? AND idempotency_key = ?",
+            )
+            .bind(c.id)
+            .bind(idempotency_key)
+            .fetch_one(pool)
+            .await?,
+        };
     Ok(Message { id, conversation_id: c.id, direction: Direction::Outbound, author, body, at })
 }

@@ -29,7 +29,8 @@ pub async fn suggestions(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Ve
     .bind(c.id)
     .fetch_optional(pool)
     .await?;
-    let query = [c.subject.as_deref(), latest.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
+    let query =
+        [c.subject.as_deref(), latest.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
     let index = RankIndex::new(rows.iter().map(|r| (r.1.as_str(), r.2.as_str())));
     Ok(index
         .rank(&query)
@@ -37,7 +38,15 @@ pub async fn suggestions(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Ve
         .take(SUGGESTIONS)
         .map(|(i, score)| {
             let (id, title, body, category, language, shortcut) = rows[i].clone();
-            SuggestedResponse { id, title, body, category, language, shortcut, relevance: (score * 1000.0).round() as u32 }
+            SuggestedResponse {
+                id,
+                title,
+                body,
+                category,
+                language,
+                shortcut,
+                relevance: (score * 1000.0).round() as u32,
+            }
         })
         .collect())
 }

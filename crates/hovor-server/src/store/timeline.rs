@@ -15,7 +15,9 @@ macro_rules! page_sql {
         concat!(
             "SELECT m.id, m.conversation_id, c.channel, c.started_at, m.direction, m.author, m.body, m.at
              FROM messages m JOIN conversations c ON c.id = m.conversation_id
-             WHERE ", $filter, " = ? AND (m.at, m.id) < (?, ?)
+             WHERE ",
+            $filter,
+            " = ? AND (m.at, m.id) < (?, ?)
              ORDER BY m.at DESC, m.id DESC LIMIT ?"
         )
     };

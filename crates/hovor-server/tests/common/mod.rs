@@ -5,9 +5,9 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use hovor_server::demo::{self, Scale};
 use hovor_server::{AppState, app, db};
+use http_body_util::BodyExt;
 use serde_json::Value;
 use sqlx::SqlitePool;
 use tower::ServiceExt;
@@ -34,7 +34,13 @@ impl TestServer {
         TestServer { router, pool, _dir: dir }
     }
 
-    pub async fn request(&self, method: &str, path: &str, cookie: Option<&str>, body: Option<Value>) -> Answer {
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
         self.request_with(method, path, cookie, body, &[]).await
     }
 
@@ -65,7 +71,11 @@ impl TestServer {
         let set_cookie =
             response.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        let json = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
         Answer { status, json, set_cookie }
     }
 
