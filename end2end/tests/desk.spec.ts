@@ -149,3 +149,61 @@ test.describe("accessibility", () => {
     expect(violations).toEqual([]);
   });
 });
+
+test("scrolling up the 10,000-event timeline loads older pages and keeps at most 100 rows in the page", async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await signIn(page, "agent1");
+  await page.getByTestId("task").filter({ hasText: "Bondarenko-Heavy" }).click();
+  const rows = page.getByTestId("timeline-message");
+  await expect(rows).toHaveCount(50);
+  const oldestShown = () => rows.evaluateAll((els) => Math.min(...els.map((e) => Number(e.getAttribute("data-row")))));
+  const newest = await rows.last().getAttribute("data-row");
+  let oldest = await oldestShown();
+  const scroller = page.getByTestId("timeline-scroller");
+  for (let step = 0; step < 8; step++) {
+    await scroller.evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event("scroll")); });
+    await expect.poll(oldestShown).toBeLessThan(oldest);
+    oldest = await oldestShown();
+    expect(await rows.count()).toBeLessThanOrEqual(100);
+  }
+  await expect(page.getByText("Beginning of the customer's history")).toHaveCount(0);
+  // Back down to the newest message.
+  for (let step = 0; step < 20; step++) {
+    await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; el.dispatchEvent(new Event("scroll")); });
+    if ((await rows.last().getAttribute("data-row")) === newest) break;
+    await page.waitForTimeout(50);
+  }
+  await expect(rows.last()).toHaveAttribute("data-row", newest!);
+  expect(await rows.count()).toBeLessThanOrEqual(100);
+});
+
+test("a pane that fails shows its own error and retry while the others show their data", async ({ page }) => {
+  await signIn(page, "agent1");
+  let failing = true;
+  await page.route("**/api/conversations/*/customer", (route) =>
+    failing
+      ? route.fulfill({ status: 500, contentType: "application/json", body: '{"code":"internal","message":"down"}' })
+      : route.continue(),
+  );
+  await page.getByTestId("task").first().click();
+  const card = page.getByTestId("customer-card");
+  await expect(card).toHaveAttribute("data-state", "error");
+  await expect(card.getByRole("alert")).toContainText("could not be loaded");
+  for (const pane of ["timeline", "summary", "case", "suggestions"]) {
+    await expect(page.getByTestId(pane)).toHaveAttribute("data-state", "ready");
+  }
+  failing = false;
+  await card.getByRole("button", { name: "Try again" }).click();
+  await expect(card).toHaveAttribute("data-state", "ready");
+  await expect(card.getByTestId("contact")).toBeVisible();
+});
+
+test.describe("a Czech browser", () => {
+  test.use({ locale: "cs-CZ" });
+
+  test("gets the desk in Czech without choosing", async ({ page }) => {
+    await page.goto("/login");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Přihlášení do aplikace Hovor");
+    await expect(page.locator("html")).toHaveAttribute("lang", "cs");
+  });
+});

@@ -58,8 +58,8 @@ pub async fn fill_if_empty(pool: &SqlitePool, scale: &Scale) -> anyhow::Result<b
     let mut rng = StdRng::seed_from_u64(SEED);
     let now = crate::db::now_ms();
     let mut tx = pool.begin().await?;
-    let org = org::create(&mut tx, &mut rng).await?;
-    let directory = directory::create(&mut tx, &mut rng, scale, now).await?;
+    let org = org::create(&mut tx).await?;
+    let directory = directory::create(&mut tx, &mut rng, scale).await?;
     interactions::create(&mut tx, &mut rng, scale, &org, &directory, now).await?;
     tx.commit().await?;
     Ok(true)

@@ -27,7 +27,6 @@ pub async fn create(
     tx: &mut Transaction<'_, Sqlite>,
     rng: &mut StdRng,
     scale: &Scale,
-    _now: i64,
 ) -> anyhow::Result<Directory> {
     let mut customers = Vec::with_capacity(scale.contacts);
     for i in 0..scale.contacts {

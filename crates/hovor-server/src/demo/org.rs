@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use rand::rngs::StdRng;
 use sqlx::{Sqlite, Transaction};
 
 use super::PASSWORD;
@@ -46,7 +45,7 @@ const AGENTS: [&str; 8] = [
     "Andriy Melnyk",
 ];
 
-pub async fn create(tx: &mut Transaction<'_, Sqlite>, _rng: &mut StdRng) -> anyhow::Result<Org> {
+pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
     let mut skill_ids: HashMap<&str, i64> = HashMap::new();
     let mut queues = Vec::new();
     for (name, skills, categories) in QUEUES {
