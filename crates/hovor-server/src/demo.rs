@@ -20,6 +20,15 @@ pub const LIGHT_CUSTOMER: (&str, &str) = ("Olha", "Kovalenko-Light");
 pub const LIGHT_EVENTS: usize = 100;
 
 const SEED: u64 = 0x486f_766f_7220;
+/// The two benchmark customers are generated from this seed alike, counted back from their newest
+/// interaction, so what the desk shows of them is the same and only the depth of history differs.
+const TWIN_SEED: u64 = 0x7477_696e;
+
+/// Puts a generator seeded with `seed` in place of `rng` and returns the one it replaced,
+/// for the caller to put back.
+fn reseed(rng: &mut StdRng, seed: u64) -> StdRng {
+    std::mem::replace(rng, StdRng::seed_from_u64(seed))
+}
 
 /// How big a contact center to generate.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use rand::seq::IndexedRandom;
 use sqlx::{Sqlite, Transaction};
 
 use super::content::{ALL, LanguageContent};
-use super::{HEAVY_CUSTOMER, LIGHT_CUSTOMER, Scale};
+use super::{HEAVY_CUSTOMER, LIGHT_CUSTOMER, Scale, TWIN_SEED, reseed};
 
 #[derive(Clone)]
 pub struct Customer {
@@ -41,8 +41,12 @@ pub async fn create(
         let last = pick(rng, last_names)?;
         customers.push(insert_contact(tx, rng, language, first, last).await?);
     }
-    let heavy = insert_contact(tx, rng, ALL[3], HEAVY_CUSTOMER.0, HEAVY_CUSTOMER.1).await?;
-    let light = insert_contact(tx, rng, ALL[3], LIGHT_CUSTOMER.0, LIGHT_CUSTOMER.1).await?;
+    let saved = reseed(rng, TWIN_SEED);
+    let heavy = insert_contact(tx, rng, ALL[3], HEAVY_CUSTOMER.0, HEAVY_CUSTOMER.1).await;
+    reseed(rng, TWIN_SEED);
+    let light = insert_contact(tx, rng, ALL[3], LIGHT_CUSTOMER.0, LIGHT_CUSTOMER.1).await;
+    *rng = saved;
+    let (heavy, light) = (heavy?, light?);
 
     // Companies: each takes a few of the people as employees, the first as its primary contact.
     for (a, chunk) in

@@ -9,7 +9,7 @@ use sqlx::{Sqlite, Transaction};
 use super::content::Topic;
 use super::directory::{Customer, Directory};
 use super::org::{Org, Queue, category_id};
-use super::{LIGHT_EVENTS, Scale};
+use super::{LIGHT_EVENTS, Scale, TWIN_SEED, reseed};
 
 const MINUTE: i64 = 60_000;
 const DAY: i64 = 24 * 60 * MINUTE;
@@ -53,8 +53,17 @@ pub async fn create(
                 _ => Some(directory.customers.choose(w.rng).ok_or_else(|| anyhow::anyhow!("no customers"))?),
             };
             let channel = if n == 2 { "email" } else { "chat" };
-            w.active_conversation(agent.id, customer, directory, channel, now - (n as i64 + 1) * 7 * MINUTE)
-                .await?;
+            if a == 0 && n < 2 {
+                // The benchmark customers: the same live conversation, started at the same time.
+                let saved = reseed(w.rng, TWIN_SEED);
+                let result =
+                    w.active_conversation(agent.id, customer, directory, channel, now - 7 * MINUTE).await;
+                *w.rng = saved;
+                result?;
+            } else {
+                let started = now - (n as i64 + 1) * 7 * MINUTE;
+                w.active_conversation(agent.id, customer, directory, channel, started).await?;
+            }
         }
     }
     Ok(())
@@ -130,26 +139,27 @@ impl<'o> Writer<'_, '_, 'o> {
         Ok(ended)
     }
 
-    /// A history of exactly `events` messages in chats and calls of up to 8 messages, one after
-    /// another (never overlapping), ending a day before `now`.
+    /// A history of exactly `events` messages in chats and calls of up to 8 messages, one after another
+    /// (never overlapping), the newest ending a day before `now`. The k-th interaction from the newest
+    /// is generated from its own seed, so the two benchmark customers' recent histories read alike.
     async fn history_of_exactly(
         &mut self,
         customer: &Customer,
         events: usize,
         now: i64,
     ) -> anyhow::Result<()> {
-        let interactions = events.div_ceil(8) as i64;
-        let period = (400 * DAY) / interactions.max(1);
-        let mut left = events;
-        let mut started = now - 401 * DAY;
-        let mut n = 0;
-        while left > 0 {
-            let length = left.min(8);
-            let channel = if n % 3 == 2 { "voice" } else { "chat" };
-            let ended = self.past_interaction(customer, started, Some((length, channel))).await?;
-            left -= length;
-            n += 1;
-            started = (started + period).max(ended + MINUTE);
+        let interactions = events.div_ceil(8);
+        let period = (400 * DAY) / interactions.max(1) as i64;
+        let newest_start = now - DAY - 20 * MINUTE;
+        // Oldest first, so message ids follow time; the oldest takes the remainder.
+        for k in (0..interactions).rev() {
+            let length = if k + 1 == interactions { events - 8 * (interactions - 1) } else { 8 };
+            let channel = if k % 3 == 2 { "voice" } else { "chat" };
+            let started = newest_start - k as i64 * period;
+            let saved = reseed(self.rng, TWIN_SEED + k as u64);
+            let result = self.past_interaction(customer, started, Some((length, channel))).await;
+            *self.rng = saved;
+            result?;
         }
         Ok(())
     }
