@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod hub;
 mod openapi;
 mod routes;
 mod static_files;
@@ -22,6 +23,13 @@ pub use config::Config;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: SqlitePool,
+    pub hub: hub::Hub,
+}
+
+impl AppState {
+    pub fn new(pool: SqlitePool) -> AppState {
+        AppState { pool, hub: hub::Hub::default() }
+    }
 }
 
 /// Largest request body the API accepts.
@@ -57,7 +65,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
-    let router = app(AppState { pool: pool.clone() }, config.dist.as_deref())?;
+    let state = AppState::new(pool.clone());
+    let hub = state.hub.clone();
+    let router = app(state, config.dist.as_deref())?;
     println!("Hovor is running at http://{address}/");
     if config.demo {
         println!("Demo sign-ins (password \"{}\"): agent1 … agent8, supervisor, admin", demo::PASSWORD);
@@ -65,7 +75,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.dist.is_none() {
         println!("No --dist given: serving the API only.");
     }
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Event streams never end on their own: end them, or the shutdown would wait forever.
+            hub.shut_down();
+        })
+        .await?;
     pool.close().await;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The API: every route, its OpenAPI description, and the access rule it applies.
 
 mod conversations;
+mod events;
 mod session;
 mod system;
 
@@ -23,6 +24,7 @@ pub fn api_router(state: AppState) -> Router {
         .routes(routes!(conversations::timeline))
         .routes(routes!(conversations::send_message))
         .routes(routes!(conversations::suggestions))
+        .routes(routes!(events::stream))
         .with_state(state)
         .split_for_parts();
     router.merge(system::openapi_route(api))

@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod conversations;
 pub mod customers;
+pub mod events;
 pub mod messages;
 pub mod responses;
 pub mod timeline;

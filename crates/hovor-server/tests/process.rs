@@ -47,6 +47,32 @@ fn stop(mut child: Child) {
     }
 }
 
+/// Signs in as agent1 and opens `GET /api/events`; returns the open connection.
+fn open_event_stream(port: u16) -> TcpStream {
+    let body = r#"{"username":"agent1","password":"hovor-demo"}"#;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "POST /api/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let cookie = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(events, "GET /api/events HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n\r\n").unwrap();
+    let mut head = [0u8; 64];
+    let n = events.read(&mut head).unwrap();
+    assert!(String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 200"));
+    events
+}
+
 #[test]
 fn starts_serves_stops_on_sigterm_and_keeps_its_database() {
     let dir = tempfile::tempdir().unwrap();
@@ -58,7 +84,10 @@ fn starts_serves_stops_on_sigterm_and_keeps_its_database() {
     assert!(openapi.contains("\"/api/tasks\""));
     let protected = get(port, "/api/tasks").unwrap();
     assert!(protected.starts_with("HTTP/1.1 401"), "{protected}");
+    // SIGTERM with an event stream open: the stream is ended, the process exits cleanly.
+    let stream = open_event_stream(port);
     stop(server);
+    drop(stream);
 
     let users = || -> i64 {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

@@ -8,6 +8,7 @@ pub mod case;
 pub mod conversation;
 pub mod customer;
 pub mod error;
+pub mod event;
 pub mod message;
 pub mod rank;
 pub mod response;

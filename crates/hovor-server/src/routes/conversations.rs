@@ -124,7 +124,10 @@ pub async fn send_message(
     };
     let c = store::visible(&state.pool, me.id, id).await?;
     let body = validate_message_body(&request.body)?;
-    let message = messages::send(&state.pool, &c, &me.display_name, body, key).await?;
+    let (message, event) = messages::send(&state.pool, &c, &me.display_name, body, key).await?;
+    if let Some(event) = event {
+        state.hub.committed(event);
+    }
     Ok((StatusCode::CREATED, Json(message)))
 }
 

@@ -15,7 +15,8 @@ use tower::ServiceExt;
 pub struct TestServer {
     pub router: Router,
     pub pool: SqlitePool,
-    _dir: tempfile::TempDir,
+    pub state: AppState,
+    _dir: Option<tempfile::TempDir>,
 }
 
 pub struct Answer {
@@ -28,10 +29,20 @@ impl TestServer {
     pub async fn new() -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let pool = db::connect(&url).await.expect("database");
-        assert!(demo::fill_if_empty(&pool, &Scale::small()).await.expect("demo"));
-        let router = app(AppState { pool: pool.clone() }, None).expect("router");
-        TestServer { router, pool, _dir: dir }
+        let mut server = TestServer::on(&url, true).await;
+        server._dir = Some(dir);
+        server
+    }
+
+    /// A server on an existing database URL, as a restarted process would open it.
+    pub async fn on(url: &str, fill_demo: bool) -> TestServer {
+        let pool = db::connect(url).await.expect("database");
+        if fill_demo {
+            assert!(demo::fill_if_empty(&pool, &Scale::small()).await.expect("demo"));
+        }
+        let state = AppState::new(pool.clone());
+        let router = app(state.clone(), None).expect("router");
+        TestServer { router, pool, state, _dir: None }
     }
 
     pub async fn request(
@@ -100,5 +111,70 @@ impl TestServer {
             .fetch_one(&self.pool)
             .await
             .expect("user")
+    }
+}
+
+/// One server-sent event as a test reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sse {
+    pub id: Option<i64>,
+    pub event: Option<String>,
+    pub data: String,
+}
+
+/// An open `GET /api/events` response, read event by event.
+pub struct EventStream {
+    body: axum::body::BodyDataStream,
+    pending: String,
+}
+
+impl TestServer {
+    pub async fn events(&self, cookie: &str, last_event_id: Option<i64>) -> EventStream {
+        let mut builder = Request::builder().uri("/api/events").header(header::COOKIE, cookie);
+        if let Some(id) = last_event_id {
+            builder = builder.header("Last-Event-ID", id.to_string());
+        }
+        let response = self.router.clone().oneshot(builder.body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+        EventStream { body: response.into_body().into_data_stream(), pending: String::new() }
+    }
+}
+
+impl EventStream {
+    /// The next event (comments and keep-alives skipped), or `None` if nothing comes within `wait`.
+    pub async fn next_within(&mut self, wait: std::time::Duration) -> Option<Sse> {
+        use futures_util::StreamExt;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.pending.find("\n\n") {
+                let block: String = self.pending.drain(..end + 2).collect();
+                let mut sse = Sse { id: None, event: None, data: String::new() };
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        sse.id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        sse.event = Some(v.trim().to_owned());
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        sse.data.push_str(v.trim_start());
+                    }
+                }
+                if sse.id.is_some() || sse.event.is_some() {
+                    return Some(sse);
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.body.next()).await.ok()??.ok()?;
+            self.pending.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Every event that arrives until the stream is quiet for `quiet`.
+    pub async fn drain(&mut self, quiet: std::time::Duration) -> Vec<Sse> {
+        let mut all = Vec::new();
+        while let Some(e) = self.next_within(quiet).await {
+            all.push(e);
+        }
+        all
     }
 }

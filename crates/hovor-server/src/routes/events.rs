@@ -1,0 +1,124 @@
+//! `GET /api/events`: the signed-in user's events as server-sent events, replayed from the last id the
+//! client saw (`Last-Event-ID`, or `?after=` for clients that cannot set headers), then live.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use hovor_types::event::{EventEnvelope, RESYNC};
+use serde::Deserialize;
+use tokio::sync::watch;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::store::events;
+
+/// Events read from the outbox per query.
+const BATCH: i64 = 200;
+/// How long a browser waits before reconnecting on its own after a dropped stream.
+const RETRY: Duration = Duration::from_secs(1);
+/// A comment line this often keeps proxies from closing an idle stream.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct EventsQuery {
+    /// The id of the last event the client saw (the `Last-Event-ID` header wins when both are sent).
+    after: Option<i64>,
+}
+
+/// The event stream (text/event-stream). Each event's `data` is a JSON `EventEnvelope`; an event named
+/// `resync` means the missed events cannot be replayed and the client must reload its data.
+#[utoipa::path(get, path = "/api/events", tag = "events", params(EventsQuery),
+    responses((status = 200, description = "text/event-stream of EventEnvelope", content_type = "text/event-stream"),
+              (status = 401, body = hovor_types::error::ErrorBody)))]
+pub async fn stream(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    headers: HeaderMap,
+    Query(query): Query<EventsQuery>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let header = match headers.get("last-event-id") {
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(|s| s.trim().parse::<i64>().ok())
+                .ok_or_else(|| AppError::BadRequest("Last-Event-ID must be an event id.".into()))?,
+        ),
+        None => None,
+    };
+    let (oldest, newest) = events::bounds(&state.pool).await?;
+    let (cursor, resync) = match header.or(query.after) {
+        // A fresh client starts with what happens from now on.
+        None => (newest, false),
+        // Ids from another database, or events already pruned: the client must reload.
+        Some(after) if after > newest || (oldest > 0 && after < oldest - 1) => (newest, true),
+        Some(after) => (after, false),
+    };
+    let reader = Reader {
+        state: state.clone(),
+        user_id: me.id,
+        cursor,
+        buffer: VecDeque::new(),
+        latest: state.hub.subscribe(),
+        shutdown: state.hub.shutting_down(),
+        greeting: Some(resync),
+    };
+    let stream = futures_util::stream::unfold(reader, |mut reader| async move {
+        let event = reader.next().await?;
+        Some((Ok(event), reader))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(HEARTBEAT)))
+}
+
+struct Reader {
+    state: AppState,
+    user_id: i64,
+    cursor: i64,
+    buffer: VecDeque<EventEnvelope>,
+    latest: watch::Receiver<i64>,
+    shutdown: watch::Receiver<bool>,
+    /// The first item: the retry interval, and `resync` when the replay is impossible.
+    greeting: Option<bool>,
+}
+
+impl Reader {
+    /// The next event to send; `None` ends the stream (shutdown, or the database failed).
+    async fn next(&mut self) -> Option<Event> {
+        if let Some(resync) = self.greeting.take() {
+            let event = Event::default().retry(RETRY);
+            return Some(if resync { event.event(RESYNC).data("{}") } else { event.comment("live") });
+        }
+        loop {
+            if *self.shutdown.borrow() {
+                return None;
+            }
+            if let Some(envelope) = self.buffer.pop_front() {
+                self.cursor = envelope.id;
+                let data = serde_json::to_string(&envelope).ok()?;
+                return Some(Event::default().id(envelope.id.to_string()).data(data));
+            }
+            // Mark the current wake-up as seen before reading, so a commit during the read wakes us again.
+            self.latest.borrow_and_update();
+            match events::after(&self.state.pool, self.user_id, self.cursor, BATCH).await {
+                Ok(batch) if !batch.is_empty() => {
+                    self.buffer.extend(batch);
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = ?e, "event stream ends: the outbox could not be read");
+                    return None;
+                }
+            }
+            tokio::select! {
+                changed = self.latest.changed() => if changed.is_err() { return None },
+                _ = self.shutdown.changed() => return None,
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Events the server pushes over `GET /api/events` (server-sent events). Every change is stored with its
+//! event in one transaction, so a client that reconnects with the last id it saw misses nothing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+use crate::message::Message;
+
+/// One event as it travels: `id` is also the SSE `id:` field, strictly increasing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventEnvelope {
+    pub id: i64,
+    pub at: Millis,
+    pub event: ServerEvent,
+}
+
+/// Everything that can happen on the desk. Consumers match exhaustively, so a new kind of event is a
+/// compile error until every consumer handles it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerEvent {
+    /// A message was added to a conversation (by an agent or a customer).
+    MessageCreated { message: Message },
+}
+
+/// The SSE event name of a stream that cannot be replayed from the client's last id (the events were
+/// pruned, or the database is not the one the client saw): reload everything, then continue live.
+pub const RESYNC: &str = "resync";
