@@ -1,6 +1,7 @@
 //! One module per pane of the desk.
 
 pub mod case;
+pub mod connection_status;
 pub mod conversation;
 pub mod customer_card;
 pub mod suggestions;

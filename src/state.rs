@@ -4,4 +4,5 @@ pub mod clock;
 pub mod conversation;
 pub mod drafts;
 pub mod language;
+pub mod live;
 pub mod session;

@@ -207,3 +207,25 @@ test.describe("a Czech browser", () => {
     await expect(page.locator("html")).toHaveAttribute("lang", "cs");
   });
 });
+
+test("a message sent by the agent appears live for a supervisor watching the same conversation", async ({ page, browser }) => {
+  await signIn(page, "agent1");
+  await page.getByTestId("task").first().click();
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  const path = new URL(page.url()).pathname;
+
+  const watcher = await browser.newContext();
+  const supervisor = await watcher.newPage();
+  await signIn(supervisor, "supervisor");
+  await supervisor.goto(path);
+  await expect(supervisor.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  await expect(supervisor.getByTestId("timeline")).toHaveAttribute("data-state", "ready");
+
+  const text = `Živě doručeno ${Date.now()}`;
+  await page.getByTestId("composer").fill(text);
+  await page.getByTestId("send").click();
+  // No reload: the event stream brings it.
+  await expect(supervisor.getByTestId("timeline-message").filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByTestId("timeline-message").filter({ hasText: text })).toHaveCount(1);
+  await watcher.close();
+});

@@ -11,6 +11,7 @@ use crate::features::customer_card::CustomerCard;
 use crate::features::suggestions::Suggestions;
 use crate::features::summary::SummaryPanel;
 use crate::state::conversation::provide_open_conversation;
+use crate::state::live::use_live;
 use composer::Composer;
 use timeline::Timeline;
 
@@ -18,7 +19,15 @@ stylance::import_crate_style!(css, "src/features/conversation.module.css");
 
 #[component]
 pub fn ActiveConversation(id: i64) -> impl IntoView {
-    provide_open_conversation(id);
+    let open = provide_open_conversation(id);
+    // Events for this conversation reach it while it is on screen.
+    let live = use_live();
+    live.open.set(Some(open));
+    on_cleanup(move || {
+        if live.open.try_get_untracked().flatten().is_some_and(|o| o.id == id) {
+            live.open.set(None);
+        }
+    });
     view! {
         <div class=css::layout data-testid="active-conversation" data-conversation=id>
             <section class=css::centre>

@@ -2,7 +2,6 @@
 
 use hovor_types::conversation::{Channel, TaskSummary};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::conversations as api;
@@ -10,13 +9,18 @@ use crate::components::pane::resource_pane;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::clock::use_clock;
+use crate::state::live::use_live;
 
 stylance::import_crate_style!(css, "src/features/task_list.module.css");
 
 #[component]
 pub fn TaskList() -> impl IntoView {
     let i18n = use_i18n();
-    let tasks = LocalResource::new(api::tasks);
+    let live = use_live();
+    let tasks = LocalResource::new(move || {
+        live.tasks_changed.track();
+        api::tasks()
+    });
     let render = move |tasks: Vec<TaskSummary>| {
         if tasks.is_empty() {
             return view! { <p class=css::empty>{t!(i18n, tasks.empty)}</p> }.into_any();
@@ -41,7 +45,7 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
     let since = move || format::duration(i18n.get_locale(), (clock.0.get() - task.started_at) / 1000);
     view! {
         <li>
-            <A href=format!("/desk/{id}") attr:class=css::row attr:data-testid="task" attr:aria-current=move || selected().then_some("page")>
+            <a href=format!("/desk/{id}") class=css::row data-testid="task" aria-current=move || selected().then_some("page")>
                 <span class=css::top>
                     <ChannelBadge channel=task.channel />
                     <span class=css::customer>
@@ -54,7 +58,7 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
                 </span>
                 <span class=css::queue>{task.queue_name}</span>
                 <span class=css::last>{task.last_message.unwrap_or_default()}</span>
-            </A>
+            </a>
         </li>
     }
 }

@@ -7,10 +7,12 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::session as session_api;
 use crate::components::language_select::LanguageSelect;
+use crate::features::connection_status::ConnectionStatus;
 use crate::features::conversation::ActiveConversation;
 use crate::features::task_list::TaskList;
 use crate::i18n::{t, use_i18n};
 use crate::state::drafts::provide_drafts;
+use crate::state::live::{provide_live, use_live};
 use crate::state::session::{SessionState, use_session};
 
 stylance::import_crate_style!(css, "src/pages/desk.module.css");
@@ -40,6 +42,7 @@ pub fn DeskPage() -> impl IntoView {
 fn Desk(name: String) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    provide_live();
     // On narrow screens the task list is a drawer; choosing a conversation closes it.
     let tasks_open = RwSignal::new(false);
     let sign_out = move |_| {
@@ -61,6 +64,7 @@ fn Desk(name: String) -> impl IntoView {
                 </button>
                 <span class=css::brand>{t!(i18n, app_name)}</span>
                 <nav class=css::nav>
+                    <ConnectionStatus />
                     <span class=css::user>{t!(i18n, nav.signed_in_as, name = name.clone())}</span>
                     <LanguageSelect />
                     <button class="button" data-testid="sign-out" on:click=sign_out>{t!(i18n, nav.sign_out)}</button>
@@ -92,9 +96,11 @@ pub fn NoSelection() -> impl IntoView {
 #[component]
 pub fn ConversationRoute() -> impl IntoView {
     let params = use_params_map();
+    let live = use_live();
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
-    move || match id.get() {
-        Some(id) => view! { <ActiveConversation id /> }.into_any(),
-        None => view! { <Redirect path="/desk" /> }.into_any(),
+    // A resync (events lost) remounts the conversation, so every pane reloads.
+    move || match (id.get(), live.generation.get()) {
+        (Some(id), _) => view! { <ActiveConversation id /> }.into_any(),
+        (None, _) => view! { <Redirect path="/desk" /> }.into_any(),
     }
 }

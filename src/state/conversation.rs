@@ -64,6 +64,12 @@ impl OpenConversation {
         });
     }
 
+    /// A message that arrived on the event stream: added once, whoever sent it. Our own message may
+    /// arrive here before its send is answered; the answer then only clears the pending row.
+    pub fn receive(self, message: Message) {
+        self.confirm("", message);
+    }
+
     pub fn set_pending_state(self, key: &str, state: PendingState) {
         self.pending.update(|p| {
             if let Some(m) = p.iter_mut().find(|m| m.key == key) {

@@ -9,31 +9,11 @@ pub struct SignInRequest {
     pub password: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Agent,
-    Supervisor,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Agent => "agent",
-            Role::Supervisor => "supervisor",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "agent" => Some(Role::Agent),
-            "supervisor" => Some(Role::Supervisor),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
+crate::string_enum! {
+    pub enum Role {
+        Agent = "agent",
+        Supervisor = "supervisor",
+        Admin = "admin",
     }
 }
 

@@ -4,49 +4,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::Millis;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Priority {
-    Low,
-    Normal,
-    High,
-    Urgent,
+crate::string_enum! {
+    pub enum Priority {
+        Low = "low",
+        Normal = "normal",
+        High = "high",
+        Urgent = "urgent",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    New,
-    Open,
-    Pending,
-    Resolved,
-    Closed,
+crate::string_enum! {
+    pub enum CaseStatus {
+        New = "new",
+        Open = "open",
+        Pending = "pending",
+        Resolved = "resolved",
+        Closed = "closed",
+    }
 }
-
-macro_rules! str_enum {
-    ($ty:ident { $($variant:ident => $s:literal),+ $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($ty::$variant => $s),+ }
-            }
-            pub fn parse(s: &str) -> Option<$ty> {
-                match s { $($s => Some($ty::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-str_enum!(Priority { Low => "low", Normal => "normal", High => "high", Urgent => "urgent" });
-str_enum!(CaseStatus {
-    New => "new",
-    Open => "open",
-    Pending => "pending",
-    Resolved => "resolved",
-    Closed => "closed",
-});
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

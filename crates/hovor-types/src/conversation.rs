@@ -4,28 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::Millis;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Chat,
-    Email,
-    Voice,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 3] = [Channel::Chat, Channel::Email, Channel::Voice];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Chat => "chat",
-            Channel::Email => "email",
-            Channel::Voice => "voice",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+crate::string_enum! {
+    pub enum Channel {
+        Chat = "chat",
+        Email = "email",
+        Voice = "voice",
     }
 }
 
@@ -49,35 +32,12 @@ pub struct SurveyAnswer {
     pub answer: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum SelfServiceKind {
-    PageVisited,
-    SearchPhrase,
-    ArticleViewed,
-    CustomAction,
-}
-
-impl SelfServiceKind {
-    pub const ALL: [SelfServiceKind; 4] = [
-        SelfServiceKind::PageVisited,
-        SelfServiceKind::SearchPhrase,
-        SelfServiceKind::ArticleViewed,
-        SelfServiceKind::CustomAction,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SelfServiceKind::PageVisited => "page_visited",
-            SelfServiceKind::SearchPhrase => "search_phrase",
-            SelfServiceKind::ArticleViewed => "article_viewed",
-            SelfServiceKind::CustomAction => "custom_action",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SelfServiceKind> {
-        SelfServiceKind::ALL.into_iter().find(|k| k.as_str() == s)
+crate::string_enum! {
+    pub enum SelfServiceKind {
+        PageVisited = "page_visited",
+        SearchPhrase = "search_phrase",
+        ArticleViewed = "article_viewed",
+        CustomAction = "custom_action",
     }
 }
 

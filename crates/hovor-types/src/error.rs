@@ -2,25 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A machine-readable reason; `message` carries the human one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// No session, or the session expired.
-    Unauthenticated,
-    /// Sign-in with an unknown user name or a wrong password.
-    InvalidCredentials,
-    /// The record does not exist or is not visible to the caller.
-    NotFound,
-    /// A field broke a rule; `field` names it.
-    Validation,
-    /// The request cannot apply to the record in its current state (e.g. the conversation ended).
-    Conflict,
-    /// The request was malformed (bad JSON, bad query).
-    BadRequest,
-    /// Something failed on the server; details are in its log, never here.
-    Internal,
+crate::string_enum! {
+    /// A machine-readable reason; `message` carries the human one.
+    pub enum ErrorCode {
+        /// No session, or the session expired.
+        Unauthenticated = "unauthenticated",
+        /// Sign-in with an unknown user name or a wrong password.
+        InvalidCredentials = "invalid_credentials",
+        /// The record does not exist or is not visible to the caller.
+        NotFound = "not_found",
+        /// A field broke a rule; `field` names it.
+        Validation = "validation",
+        /// The request cannot apply to the record in its current state (e.g. the conversation ended).
+        Conflict = "conflict",
+        /// The request was malformed (bad JSON, bad query).
+        BadRequest = "bad_request",
+        /// Something failed on the server; details are in its log, never here.
+        Internal = "internal",
+    }
 }
 
 /// `{code, message}`, plus the offending field for validation errors.

@@ -16,10 +16,11 @@ pub struct EventEnvelope {
 }
 
 /// Everything that can happen on the desk. Consumers match exhaustively, so a new kind of event is a
-/// compile error until every consumer handles it.
+/// compile error until every consumer handles it. Externally tagged (`{"message_created": {...}}`):
+/// it parses without buffering, which keeps the app's wasm small.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ServerEvent {
     /// A message was added to a conversation (by an agent or a customer).
     MessageCreated { message: Message },

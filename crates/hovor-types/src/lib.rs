@@ -12,6 +12,7 @@ pub mod event;
 pub mod message;
 pub mod rank;
 pub mod response;
+pub mod string_enum;
 pub mod text;
 pub mod timeline;
 

@@ -8,30 +8,12 @@ use crate::error::{FieldError, Rule};
 /// Longest message an agent can send, in characters.
 pub const MESSAGE_MAX_CHARS: usize = 4000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// From the customer.
-    Inbound,
-    /// From an agent.
-    Outbound,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Inbound => "inbound",
-            Direction::Outbound => "outbound",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Direction> {
-        match s {
-            "inbound" => Some(Direction::Inbound),
-            "outbound" => Some(Direction::Outbound),
-            _ => None,
-        }
+crate::string_enum! {
+    pub enum Direction {
+        /// From the customer.
+        Inbound = "inbound",
+        /// From an agent.
+        Outbound = "outbound",
     }
 }
 

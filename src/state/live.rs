@@ -1,0 +1,154 @@
+//! The desk's one event stream: connects, shows its state, reconnects forever with jittered backoff
+//! (resuming after the last event seen), and hands every event to `dispatch`.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use hovor_types::event::{EventEnvelope, RESYNC, ServerEvent};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{EventSource, MessageEvent};
+
+use crate::api::{ApiError, session as session_api};
+use crate::state::conversation::OpenConversation;
+use crate::state::session::{SessionState, use_session};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Live,
+    Reconnecting,
+}
+
+/// What the desk's panes need from the stream.
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub connection: RwSignal<Connection>,
+    /// The conversation on screen, registered by it while mounted.
+    pub open: RwSignal<Option<OpenConversation>, LocalStorage>,
+    /// Bumped when the task list may have changed.
+    pub tasks_changed: RwSignal<u32>,
+    /// Bumped when events were lost (`resync`): everything on screen reloads.
+    pub generation: RwSignal<u32>,
+}
+
+/// The single place events enter the app; the match is exhaustive on purpose.
+fn dispatch(live: Live, envelope: EventEnvelope) {
+    match envelope.event {
+        ServerEvent::MessageCreated { message } => {
+            if let Some(open) = live.open.get_untracked().filter(|o| o.id == message.conversation_id) {
+                open.receive(message);
+            }
+            live.tasks_changed.update(|n| *n += 1);
+        }
+    }
+}
+
+const FIRST_RETRY_MS: f64 = 1_000.0;
+const LONGEST_RETRY_MS: f64 = 30_000.0;
+
+struct Stream {
+    source: EventSource,
+    _handlers: [Closure<dyn FnMut(web_sys::Event)>; 4],
+}
+
+/// Opens the stream for the signed-in desk and closes it when the desk goes away.
+pub fn provide_live() -> Live {
+    let live = Live {
+        connection: RwSignal::new(Connection::Connecting),
+        open: RwSignal::new_local(None),
+        tasks_changed: RwSignal::new(0),
+        generation: RwSignal::new(0),
+    };
+    provide_context(live);
+    let session = use_session();
+    let last_id = Rc::new(Cell::new(None::<i64>));
+    let current: Rc<RefCell<Option<Stream>>> = Rc::new(RefCell::new(None));
+    let failures = Rc::new(Cell::new(0u32));
+    connect(live, session, last_id, current.clone(), failures);
+    let current = send_wrapper::SendWrapper::new(current);
+    on_cleanup(move || {
+        if let Some(stream) = current.borrow_mut().take() {
+            stream.source.close();
+        }
+    });
+    live
+}
+
+pub fn use_live() -> Live {
+    expect_context()
+}
+
+fn connect(
+    live: Live,
+    session: crate::state::session::Session,
+    last_id: Rc<Cell<Option<i64>>>,
+    current: Rc<RefCell<Option<Stream>>>,
+    failures: Rc<Cell<u32>>,
+) {
+    let url = match last_id.get() {
+        Some(id) => format!("/api/events?after={id}"),
+        None => "/api/events".to_owned(),
+    };
+    let Ok(source) = EventSource::new(&url) else {
+        live.connection.set(Connection::Reconnecting);
+        return;
+    };
+    let on_open = {
+        let failures = failures.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            failures.set(0);
+            live.connection.set(Connection::Live);
+        })
+    };
+    let on_message = {
+        let last_id = last_id.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let Some(data) = e.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) else { return };
+            if let Ok(envelope) = serde_json::from_str::<EventEnvelope>(&data) {
+                last_id.set(Some(envelope.id));
+                dispatch(live, envelope);
+            }
+        })
+    };
+    let on_resync = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        live.generation.update(|n| *n += 1);
+        live.tasks_changed.update(|n| *n += 1);
+    });
+    let on_error = {
+        let (last_id, current, failures) = (last_id.clone(), current.clone(), failures.clone());
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            live.connection.set(Connection::Reconnecting);
+            let closed =
+                current.borrow().as_ref().is_some_and(|s| s.source.ready_state() == EventSource::CLOSED);
+            if !closed {
+                return; // the browser retries by itself, sending Last-Event-ID
+            }
+            // The browser gave up (an HTTP error): retry ourselves, after checking we are still signed in.
+            let attempt = failures.get();
+            failures.set(attempt + 1);
+            let delay = (FIRST_RETRY_MS * 2f64.powi(attempt.min(5) as i32)).min(LONGEST_RETRY_MS)
+                * (0.5 + js_sys::Math::random());
+            let (last_id, current, failures) = (last_id.clone(), current.clone(), failures.clone());
+            leptos::task::spawn_local(async move {
+                gloo_timers::future::sleep(Duration::from_millis(delay as u64)).await;
+                if let Err(ApiError::Unauthenticated) = session_api::current().await {
+                    session.0.set(SessionState::SignedOut);
+                    return;
+                }
+                connect(live, session, last_id, current, failures);
+            });
+        })
+    };
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let _ = source.add_event_listener_with_callback(RESYNC, on_resync.as_ref().unchecked_ref());
+    if let Some(old) =
+        current.borrow_mut().replace(Stream { source, _handlers: [on_open, on_message, on_resync, on_error] })
+    {
+        old.source.close();
+    }
+}
