@@ -1,27 +1,73 @@
-//! Wakes event streams when an event is committed, and ends them when the server shuts down.
-//! Streams read the events themselves from the outbox table; the hub carries no data, only "look again".
+//! Fans committed events out to the open streams, and ends the streams when the server shuts down.
+//!
+//! The outbox table stays the truth. The hub keeps the most recent committed events in memory, each
+//! serialized once, so a thousand streams do not run a thousand queries per event. A stream reads from
+//! memory while the events after its cursor are there without a gap, and from the table otherwise
+//! (after a reconnect, or when an event's publisher has not reached the hub yet).
 
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, RwLock};
 
 use tokio::sync::watch;
 
-#[derive(Clone)]
-pub struct Hub(Arc<Channels>);
+use crate::store::events::{Audience, Published};
 
-struct Channels {
+/// Events kept in memory for streams that are slightly behind.
+const RECENT: usize = 4096;
+
+#[derive(Clone)]
+pub struct Hub(Arc<Inner>);
+
+struct Inner {
     latest: watch::Sender<i64>,
     shutdown: watch::Sender<bool>,
+    recent: RwLock<BTreeMap<i64, Published>>,
 }
 
 impl Default for Hub {
     fn default() -> Self {
-        Hub(Arc::new(Channels { latest: watch::channel(0).0, shutdown: watch::channel(false).0 }))
+        Hub(Arc::new(Inner {
+            latest: watch::channel(0).0,
+            shutdown: watch::channel(false).0,
+            recent: RwLock::new(BTreeMap::new()),
+        }))
     }
 }
 
+/// Who a stream belongs to: events for these queues or this user reach it.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub queues: HashSet<i64>,
+}
+
+impl Viewer {
+    pub fn sees(&self, audience: Audience) -> bool {
+        match audience {
+            Audience::Queue(queue) => self.queues.contains(&queue),
+            Audience::User(user) => user == self.user_id,
+        }
+    }
+}
+
+/// What the memory holds after a cursor.
+pub enum Recent {
+    /// Every event after the cursor up to `cursor` (the new one); those the viewer sees are in `events`.
+    Events { events: Vec<Published>, cursor: i64 },
+    /// Memory cannot answer without a gap: read the table.
+    AskTheTable,
+}
+
 impl Hub {
-    /// Call after the transaction that appended event `id` has committed.
-    pub fn committed(&self, id: i64) {
+    /// Call once the transaction that stored the event has committed.
+    pub fn publish(&self, event: Published) {
+        let id = event.id;
+        if let Ok(mut recent) = self.0.recent.write() {
+            recent.insert(id, event);
+            while recent.len() > RECENT {
+                recent.pop_first();
+            }
+        }
         self.0.latest.send_if_modified(|latest| {
             let newer = id > *latest;
             if newer {
@@ -29,6 +75,30 @@ impl Hub {
             }
             newer
         });
+    }
+
+    /// The events after `cursor` for `viewer`, as far as memory holds them without a gap.
+    pub fn after(&self, cursor: i64, viewer: &Viewer, limit: usize) -> Recent {
+        let Ok(recent) = self.0.recent.read() else { return Recent::AskTheTable };
+        let mut next = cursor + 1;
+        let mut events = Vec::new();
+        for (id, event) in recent.range(next..) {
+            if *id != next {
+                return Recent::AskTheTable; // a gap: that event is committed but not published yet
+            }
+            if viewer.sees(event.audience) {
+                events.push(event.clone());
+            }
+            next += 1;
+            if events.len() == limit {
+                break;
+            }
+        }
+        // Nothing in memory after the cursor while a newer event was published: the oldest are gone.
+        if next == cursor + 1 && *self.0.latest.borrow() > cursor {
+            return Recent::AskTheTable;
+        }
+        Recent::Events { events, cursor: next - 1 }
     }
 
     pub fn subscribe(&self) -> watch::Receiver<i64> {

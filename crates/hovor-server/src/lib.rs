@@ -38,7 +38,7 @@ const BODY_LIMIT_BYTES: usize = 256 * 1024;
 /// The whole application: API routes, the OpenAPI document and, when `dist` is given, the app.
 pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Router> {
     let csp = static_files::content_security_policy(dist)?;
-    let api = routes::api_router(state);
+    let api = routes::api_router(state)?;
     let router = match dist {
         Some(dist) => api.fallback_service(static_files::service(dist)),
         None => api,
@@ -75,7 +75,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.dist.is_none() {
         println!("No --dist given: serving the API only.");
     }
-    axum::serve(listener, router)
+    // Prepared once: serving the bare Router would rebuild every route for each connection.
+    axum::serve(listener, router.into_make_service())
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             // Event streams never end on their own: end them, or the shutdown would wait forever.

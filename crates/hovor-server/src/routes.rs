@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::openapi::ApiDoc;
 
-pub fn api_router(state: AppState) -> Router {
+pub fn api_router(state: AppState) -> anyhow::Result<Router> {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(session::sign_in, session::sign_out, session::current))
@@ -27,5 +27,5 @@ pub fn api_router(state: AppState) -> Router {
         .routes(routes!(events::stream))
         .with_state(state)
         .split_for_parts();
-    router.merge(system::openapi_route(api))
+    Ok(router.merge(system::openapi_route(api)?))
 }

@@ -126,7 +126,7 @@ pub async fn send_message(
     let body = validate_message_body(&request.body)?;
     let (message, event) = messages::send(&state.pool, &c, &me.display_name, body, key).await?;
     if let Some(event) = event {
-        state.hub.committed(event);
+        state.hub.publish(event);
     }
     Ok((StatusCode::CREATED, Json(message)))
 }

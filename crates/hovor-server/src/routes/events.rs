@@ -9,14 +9,15 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use hovor_types::event::{EventEnvelope, RESYNC};
+use hovor_types::event::RESYNC;
 use serde::Deserialize;
 use tokio::sync::watch;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::store::events;
+use crate::hub::{Recent, Viewer};
+use crate::store::events::{self, Published};
 
 /// Events read from the outbox per query.
 const BATCH: i64 = 200;
@@ -59,9 +60,11 @@ pub async fn stream(
         Some(after) if after > newest || (oldest > 0 && after < oldest - 1) => (newest, true),
         Some(after) => (after, false),
     };
+    let viewer =
+        Viewer { user_id: me.id, queues: events::queues_of(&state.pool, me.id).await?.into_iter().collect() };
     let reader = Reader {
         state: state.clone(),
-        user_id: me.id,
+        viewer,
         cursor,
         buffer: VecDeque::new(),
         latest: state.hub.subscribe(),
@@ -77,9 +80,9 @@ pub async fn stream(
 
 struct Reader {
     state: AppState,
-    user_id: i64,
+    viewer: Viewer,
     cursor: i64,
-    buffer: VecDeque<EventEnvelope>,
+    buffer: VecDeque<Published>,
     latest: watch::Receiver<i64>,
     shutdown: watch::Receiver<bool>,
     /// The first item: the retry interval, and `resync` when the replay is impossible.
@@ -97,22 +100,32 @@ impl Reader {
             if *self.shutdown.borrow() {
                 return None;
             }
-            if let Some(envelope) = self.buffer.pop_front() {
-                self.cursor = envelope.id;
-                let data = serde_json::to_string(&envelope).ok()?;
-                return Some(Event::default().id(envelope.id.to_string()).data(data));
+            if let Some(event) = self.buffer.pop_front() {
+                self.cursor = self.cursor.max(event.id);
+                return Some(Event::default().id(event.id.to_string()).data(&*event.json));
             }
             // Mark the current wake-up as seen before reading, so a commit during the read wakes us again.
             self.latest.borrow_and_update();
-            match events::after(&self.state.pool, self.user_id, self.cursor, BATCH).await {
-                Ok(batch) if !batch.is_empty() => {
-                    self.buffer.extend(batch);
-                    continue;
+            match self.state.hub.after(self.cursor, &self.viewer, BATCH as usize) {
+                Recent::Events { events, cursor } => {
+                    self.cursor = cursor;
+                    if !events.is_empty() {
+                        self.buffer.extend(events);
+                        continue;
+                    }
                 }
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(error = ?e, "event stream ends: the outbox could not be read");
-                    return None;
+                Recent::AskTheTable => {
+                    match events::after(&self.state.pool, self.viewer.user_id, self.cursor, BATCH).await {
+                        Ok(batch) if !batch.is_empty() => {
+                            self.buffer.extend(batch);
+                            continue;
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = ?e, "event stream ends: the outbox could not be read");
+                            return None;
+                        }
+                    }
                 }
             }
             tokio::select! {

@@ -1,7 +1,10 @@
 //! Health and the OpenAPI document: open to everyone.
 
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::header;
 use axum::routing::get;
-use axum::{Json, Router};
 
 /// Answers 200 once the server accepts requests (the database is open and migrated by then).
 #[utoipa::path(get, path = "/api/health", tag = "system", security(()),
@@ -10,7 +13,13 @@ pub async fn health() -> &'static str {
     "ok"
 }
 
-/// `GET /api/openapi.json`.
-pub fn openapi_route(api: utoipa::openapi::OpenApi) -> Router {
-    Router::new().route("/api/openapi.json", get(move || async move { Json(api) }))
+/// `GET /api/openapi.json`. The document is serialized once and shared: handlers are cloned for every
+/// connection, and a captured `OpenApi` value would be deep-copied each time (~450 KB).
+pub fn openapi_route(api: utoipa::openapi::OpenApi) -> anyhow::Result<Router> {
+    let json: Arc<str> = api.to_json()?.into();
+    let handler = move || {
+        let json = json.clone();
+        async move { ([(header::CONTENT_TYPE, "application/json")], json.to_string()) }
+    };
+    Ok(Router::new().route("/api/openapi.json", get(handler)))
 }

@@ -1,6 +1,8 @@
 //! The outbox: events appended in the transaction of the change they describe, read back in id order
 //! by each stream for its user (the user's own events and those of the queues they belong to).
 
+use std::sync::Arc;
+
 use hovor_types::event::{EventEnvelope, ServerEvent};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
@@ -8,19 +10,35 @@ use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
 
 /// Who sees an event.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Queue(i64),
     User(i64),
 }
 
-/// Appends `event` inside `tx`; returns its id (valid once `tx` commits).
+/// A stored event ready to send: its id, who sees it, and its `EventEnvelope` as JSON, serialized once.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub id: i64,
+    pub audience: Audience,
+    pub json: Arc<str>,
+}
+
+impl Published {
+    fn new(envelope: &EventEnvelope, audience: Audience) -> AppResult<Published> {
+        let json = serde_json::to_string(envelope).map_err(|e| AppError::Internal(e.into()))?;
+        Ok(Published { id: envelope.id, audience, json: json.into() })
+    }
+}
+
+/// Appends `event` inside `tx`; hand the result to the hub once `tx` has committed.
 pub async fn append(
     tx: &mut Transaction<'_, Sqlite>,
     audience: Audience,
-    event: &ServerEvent,
-) -> AppResult<i64> {
-    let payload = serde_json::to_string(event).map_err(|e| AppError::Internal(e.into()))?;
+    event: ServerEvent,
+) -> AppResult<Published> {
+    let payload = serde_json::to_string(&event).map_err(|e| AppError::Internal(e.into()))?;
+    let at = now_ms();
     let (queue_id, user_id) = match audience {
         Audience::Queue(q) => (Some(q), None),
         Audience::User(u) => (None, Some(u)),
@@ -28,19 +46,19 @@ pub async fn append(
     let id = sqlx::query_scalar(
         "INSERT INTO events (at, queue_id, user_id, payload) VALUES (?, ?, ?, ?) RETURNING id",
     )
-    .bind(now_ms())
+    .bind(at)
     .bind(queue_id)
     .bind(user_id)
     .bind(payload)
     .fetch_one(&mut **tx)
     .await?;
-    Ok(id)
+    Published::new(&EventEnvelope { id, at, event }, audience)
 }
 
 /// Up to `limit` of the user's events after `after`, oldest first.
-pub async fn after(pool: &SqlitePool, user_id: i64, after: i64, limit: i64) -> AppResult<Vec<EventEnvelope>> {
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT id, at, payload FROM events
+pub async fn after(pool: &SqlitePool, user_id: i64, after: i64, limit: i64) -> AppResult<Vec<Published>> {
+    let rows: Vec<(i64, i64, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, at, payload, queue_id, user_id FROM events
          WHERE id > ? AND (user_id = ? OR queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = ?))
          ORDER BY id LIMIT ?",
     )
@@ -51,9 +69,16 @@ pub async fn after(pool: &SqlitePool, user_id: i64, after: i64, limit: i64) -> A
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(id, at, payload)| {
+        .map(|(id, at, payload, queue_id, user_id)| {
             let event = serde_json::from_str(&payload).map_err(|e| AppError::Internal(e.into()))?;
-            Ok(EventEnvelope { id, at, event })
+            let audience = match (queue_id, user_id) {
+                (Some(queue), _) => Audience::Queue(queue),
+                (None, Some(user)) => Audience::User(user),
+                (None, None) => {
+                    return Err(AppError::Internal(anyhow::anyhow!("event {id} has no audience")));
+                }
+            };
+            Published::new(&EventEnvelope { id, at, event }, audience)
         })
         .collect()
 }
@@ -63,4 +88,12 @@ pub async fn bounds(pool: &SqlitePool) -> AppResult<(i64, i64)> {
     let (min, max): (Option<i64>, Option<i64>) =
         sqlx::query_as("SELECT MIN(id), MAX(id) FROM events").fetch_one(pool).await?;
     Ok((min.unwrap_or(0), max.unwrap_or(0)))
+}
+
+/// The queues a user belongs to: the events of these queues reach the user's streams.
+pub async fn queues_of(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?)
 }

@@ -5,19 +5,19 @@ use hovor_types::message::{Direction, Message};
 use sqlx::SqlitePool;
 
 use super::conversations::ConversationRow;
-use super::events::{self, Audience};
+use super::events::{self, Audience, Published};
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
 
 /// Stores an agent's message and its `MessageCreated` event in one transaction. Returns the message and,
-/// when this call created it (not a retry), the event's id for the hub.
+/// when this call created it (not a retry), the event for the hub.
 pub async fn send(
     pool: &SqlitePool,
     c: &ConversationRow,
     author: &str,
     body: &str,
     idempotency_key: Option<&str>,
-) -> AppResult<(Message, Option<i64>)> {
+) -> AppResult<(Message, Option<Published>)> {
     if c.status != "active" {
         return Err(AppError::Conflict("The conversation has ended."));
     }
@@ -58,7 +58,7 @@ pub async fn send(
         at,
     };
     let event = ServerEvent::MessageCreated { message: message.clone() };
-    let event_id = events::append(&mut tx, Audience::Queue(c.queue_id), &event).await?;
+    let published = events::append(&mut tx, Audience::Queue(c.queue_id), event).await?;
     tx.commit().await?;
-    Ok((message, Some(event_id)))
+    Ok((message, Some(published)))
 }
