@@ -114,3 +114,51 @@ impl Hub {
         self.0.shutdown.send_replace(true);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: i64, queue: i64) -> Published {
+        Published { id, audience: Audience::Queue(queue), json: format!("{{\"id\":{id}}}").into() }
+    }
+
+    fn ids(recent: Recent) -> Option<(Vec<i64>, i64)> {
+        match recent {
+            Recent::Events { events, cursor } => Some((events.iter().map(|e| e.id).collect(), cursor)),
+            Recent::AskTheTable => None,
+        }
+    }
+
+    #[test]
+    fn reads_contiguous_events_and_skips_other_queues_without_losing_its_place() {
+        let hub = Hub::default();
+        let viewer = Viewer { user_id: 7, queues: [1].into_iter().collect() };
+        for (id, queue) in [(1, 1), (2, 2), (3, 1)] {
+            hub.publish(event(id, queue));
+        }
+        assert_eq!(ids(hub.after(0, &viewer, 10)), Some((vec![1, 3], 3)));
+        assert_eq!(ids(hub.after(3, &viewer, 10)), Some((vec![], 3)), "nothing new");
+        assert_eq!(ids(hub.after(1, &viewer, 1)), Some((vec![3], 3)), "queue 2's event is passed over");
+    }
+
+    #[test]
+    fn a_gap_or_an_evicted_range_sends_the_stream_to_the_table() {
+        let hub = Hub::default();
+        let viewer = Viewer { user_id: 7, queues: [1].into_iter().collect() };
+        hub.publish(event(1, 1));
+        hub.publish(event(3, 1)); // 2 committed but not published yet
+        assert!(
+            ids(hub.after(0, &viewer, 10)).is_none() || ids(hub.after(0, &viewer, 10)) == Some((vec![1], 1))
+        );
+        assert!(ids(hub.after(1, &viewer, 10)).is_none(), "event 2 is missing from memory");
+        hub.publish(event(2, 1));
+        assert_eq!(ids(hub.after(1, &viewer, 10)), Some((vec![2, 3], 3)));
+
+        let busy = Hub::default();
+        for id in 1..=(RECENT as i64 + 10) {
+            busy.publish(event(id, 1));
+        }
+        assert!(ids(busy.after(0, &viewer, 10)).is_none(), "the oldest events left memory");
+    }
+}

@@ -57,7 +57,7 @@ pub async fn append(
 
 /// Up to `limit` of the user's events after `after`, oldest first.
 pub async fn after(pool: &SqlitePool, user_id: i64, after: i64, limit: i64) -> AppResult<Vec<Published>> {
-    let rows: Vec<(i64, i64, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT id, at, payload, queue_id, user_id FROM events
          WHERE id > ? AND (user_id = ? OR queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = ?))
          ORDER BY id LIMIT ?",
@@ -69,7 +69,7 @@ pub async fn after(pool: &SqlitePool, user_id: i64, after: i64, limit: i64) -> A
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(id, at, payload, queue_id, user_id)| {
+        .map(|EventRow { id, at, payload, queue_id, user_id }| {
             let event = serde_json::from_str(&payload).map_err(|e| AppError::Internal(e.into()))?;
             let audience = match (queue_id, user_id) {
                 (Some(queue), _) => Audience::Queue(queue),
@@ -88,6 +88,15 @@ pub async fn bounds(pool: &SqlitePool) -> AppResult<(i64, i64)> {
     let (min, max): (Option<i64>, Option<i64>) =
         sqlx::query_as("SELECT MIN(id), MAX(id) FROM events").fetch_one(pool).await?;
     Ok((min.unwrap_or(0), max.unwrap_or(0)))
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    at: i64,
+    payload: String,
+    queue_id: Option<i64>,
+    user_id: Option<i64>,
 }
 
 /// The queues a user belongs to: the events of these queues reach the user's streams.
