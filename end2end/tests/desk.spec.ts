@@ -229,3 +229,17 @@ test("a message sent by the agent appears live for a supervisor watching the sam
   await expect(page.getByTestId("timeline-message").filter({ hasText: text })).toHaveCount(1);
   await watcher.close();
 });
+
+test("a reply refused because the conversation ended says so and offers no retry", async ({ page }) => {
+  await signIn(page, "agent1");
+  await page.getByTestId("task").first().click();
+  await page.route("**/api/conversations/*/messages", (route) =>
+    route.fulfill({ status: 409, contentType: "application/json", body: '{"code":"conflict","message":"The conversation has ended."}' }),
+  );
+  await page.getByTestId("composer").fill("Ještě jedna otázka?");
+  await page.getByTestId("send").click();
+  const pending = page.getByTestId("pending-message");
+  await expect(pending).toContainText("The conversation has ended; messages can no longer be sent.");
+  await expect(pending).toContainText("Ještě jedna otázka?");
+  await expect(pending.getByRole("button", { name: "Retry" })).toHaveCount(0);
+});

@@ -8,7 +8,10 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PendingState {
     Sending,
+    /// Not delivered; retrying may work.
     Failed,
+    /// Refused because the conversation has ended; retrying cannot help.
+    Ended,
 }
 
 /// A message the agent sent that the server has not confirmed yet.
@@ -39,9 +42,15 @@ impl OpenConversation {
         }
     }
 
-    /// Moves a confirmed message from pending to the timeline (once, whatever order answers arrive in).
+    /// The server confirmed a message we sent: its pending row goes, the message joins the timeline.
     pub fn confirm(self, key: &str, message: Message) {
         self.pending.update(|p| p.retain(|m| m.key != key));
+        self.receive(message);
+    }
+
+    /// Adds a message to the timeline once, whichever way it arrives first: the send's answer or the
+    /// event stream.
+    pub fn receive(self, message: Message) {
         self.entries.update(|entries| {
             if entries.iter().any(|e| e.id == message.id) {
                 return;
@@ -62,12 +71,6 @@ impl OpenConversation {
                 at: message.at,
             });
         });
-    }
-
-    /// A message that arrived on the event stream: added once, whoever sent it. Our own message may
-    /// arrive here before its send is answered; the answer then only clears the pending row.
-    pub fn receive(self, message: Message) {
-        self.confirm("", message);
     }
 
     pub fn set_pending_state(self, key: &str, state: PendingState) {

@@ -8,7 +8,7 @@ use hovor_types::message::validate_message_body;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::conversations as api;
+use crate::api::{ApiError, conversations as api};
 use crate::i18n::{t, use_i18n};
 use crate::state::conversation::{OpenConversation, PendingMessage, PendingState, use_open_conversation};
 use crate::state::drafts::use_drafts;
@@ -111,6 +111,10 @@ pub fn deliver(open: OpenConversation, key: String) {
                 Err(e) if e.is_transient() && attempt < AUTO_RETRIES => {
                     attempt += 1;
                     gloo_timers::future::sleep(Duration::from_millis(500 * 2u64.pow(attempt))).await;
+                }
+                Err(ApiError::Conflict(_)) => {
+                    open.set_pending_state(&key, PendingState::Ended);
+                    return;
                 }
                 Err(_) => {
                     open.set_pending_state(&key, PendingState::Failed);

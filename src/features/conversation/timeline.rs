@@ -112,7 +112,7 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage) -> impl IntoView {
                     <Row entry separator current=open.id />
                 </For>
                 <For each=move || open.pending.get() key=|p| (p.key.clone(), p.state.clone()) let(message)>
-                    <PendingRow key=message.key body=message.body failed=message.state == PendingState::Failed />
+                    <PendingRow key=message.key body=message.body state=message.state />
                 </For>
             </ol>
         </div>
@@ -230,23 +230,24 @@ fn Row(entry: TimelineEntry, separator: bool, current: i64) -> impl IntoView {
 }
 
 #[component]
-fn PendingRow(key: String, body: String, failed: bool) -> impl IntoView {
+fn PendingRow(key: String, body: String, state: PendingState) -> impl IntoView {
     let i18n = use_i18n();
     let open = use_open_conversation();
-    let retry_key = key.clone();
-    let retry = move |_| super::composer::deliver(open, retry_key.clone());
+    let retry = move |_| super::composer::deliver(open, key.clone());
+    let status = match state {
+        PendingState::Sending => view! { <span role="status">{t!(i18n, composer.pending)}</span> }.into_any(),
+        PendingState::Failed => view! {
+            <span class=css::failed role="alert">{t!(i18n, composer.failed)}</span>
+            <button class="button" on:click=retry>{t!(i18n, composer.retry)}</button>
+        }
+        .into_any(),
+        PendingState::Ended => {
+            view! { <span class=css::failed role="alert">{t!(i18n, composer.ended)}</span> }.into_any()
+        }
+    };
     view! {
         <li class=css::message data-direction="outbound" data-pending="true" data-testid="pending-message">
-            <span class=css::meta>
-                {if failed {
-                    view! {
-                        <span class=css::failed role="alert">{t!(i18n, composer.failed)}</span>
-                        <button class="button" on:click=retry>{t!(i18n, composer.retry)}</button>
-                    }.into_any()
-                } else {
-                    view! { <span role="status">{t!(i18n, composer.pending)}</span> }.into_any()
-                }}
-            </span>
+            <span class=css::meta>{status}</span>
             <p class=css::body>{body}</p>
         </li>
     }
