@@ -39,8 +39,16 @@ fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn token_hash(token: &str) -> String {
+/// What the database stores of a secret token: its SHA-256, never the token itself.
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random 256-bit token, hex-encoded.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 /// Checks the password and opens a session; returns the user and the cookie to set.
@@ -60,9 +68,7 @@ pub async fn sign_in(pool: &SqlitePool, username: &str, password: &str) -> AppRe
         return Err(AppError::InvalidCredentials);
     }
     let role = Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = new_token();
     let now = now_ms();
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
         .bind(token_hash(&token))
@@ -98,15 +104,29 @@ pub fn set_cookie(value: HeaderValue) -> [(axum::http::HeaderName, HeaderValue);
 }
 
 fn session_token(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The non-empty value of the named cookie.
+pub fn cookie<'h>(headers: &'h HeaderMap, wanted: &str) -> Option<&'h str> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value)
         .filter(|v| !v.is_empty())
+}
+
+/// The user whose session the request's cookie names, if any (live or not).
+pub async fn session_user(pool: &SqlitePool, headers: &HeaderMap) -> AppResult<Option<i64>> {
+    let Some(token) = session_token(headers) else { return Ok(None) };
+    Ok(sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = ?")
+        .bind(token_hash(token))
+        .fetch_optional(pool)
+        .await?)
 }
 
 /// The signed-in user of a request; extracting it fails with 401 when there is no live session.

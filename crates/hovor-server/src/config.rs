@@ -18,4 +18,8 @@ pub struct Config {
     /// Directory of the built app (Trunk's `dist/`); without it only the API is served.
     #[arg(long, env = "HOVOR_DIST")]
     pub dist: Option<PathBuf>,
+    /// Secret shared with the host site that signs customer identities for web chat (HMAC-SHA256).
+    /// Without it every chat customer is unauthenticated.
+    #[arg(long, env = "HOVOR_CHAT_IDENTITY_SECRET", hide_env_values = true)]
+    pub chat_identity_secret: Option<String>,
 }

@@ -9,6 +9,8 @@ use hovor_types::error::{ErrorBody, ErrorCode, FieldError};
 pub enum AppError {
     Unauthenticated,
     InvalidCredentials,
+    /// The caller's role does not allow it.
+    Forbidden,
     /// Absent or not visible to the caller: the two are indistinguishable on purpose.
     NotFound,
     Validation(FieldError),
@@ -47,12 +49,18 @@ impl IntoResponse for AppError {
                 "Unknown user name or wrong password.".to_owned(),
                 None,
             ),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                "Your role does not allow this.".to_owned(),
+                None,
+            ),
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found.".to_owned(), None),
             AppError::Validation(e) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::Validation,
                 e.to_string(),
-                Some(e.field.to_owned()),
+                Some(e.field.into_owned()),
             ),
             AppError::Conflict(message) => {
                 (StatusCode::CONFLICT, ErrorCode::Conflict, message.to_owned(), None)

@@ -34,18 +34,28 @@ impl Default for Hub {
     }
 }
 
-/// Who a stream belongs to: events for these queues or this user reach it.
+/// Who a stream belongs to.
 #[derive(Debug, Clone)]
-pub struct Viewer {
-    pub user_id: i64,
-    pub queues: HashSet<i64>,
+pub enum Viewer {
+    /// A signed-in user: events for their queues and for them.
+    Agent { user_id: i64, queues: HashSet<i64> },
+    /// A web-chat customer: the events of their conversation meant for them.
+    Customer { conversation_id: i64 },
 }
 
 impl Viewer {
     pub fn sees(&self, audience: Audience) -> bool {
-        match audience {
-            Audience::Queue(queue) => self.queues.contains(&queue),
-            Audience::User(user) => user == self.user_id,
+        match (self, audience) {
+            (
+                Viewer::Agent { queues, .. },
+                Audience::Queue(queue) | Audience::QueueAndCustomer { queue, .. },
+            ) => queues.contains(&queue),
+            (Viewer::Agent { user_id, .. }, Audience::User(user)) => user == *user_id,
+            (
+                Viewer::Customer { conversation_id },
+                Audience::Customer(conversation) | Audience::QueueAndCustomer { conversation, .. },
+            ) => conversation == *conversation_id,
+            _ => false,
         }
     }
 }
@@ -133,7 +143,7 @@ mod tests {
     #[test]
     fn reads_contiguous_events_and_skips_other_queues_without_losing_its_place() {
         let hub = Hub::default();
-        let viewer = Viewer { user_id: 7, queues: [1].into_iter().collect() };
+        let viewer = Viewer::Agent { user_id: 7, queues: [1].into_iter().collect() };
         for (id, queue) in [(1, 1), (2, 2), (3, 1)] {
             hub.publish(event(id, queue));
         }
@@ -145,7 +155,7 @@ mod tests {
     #[test]
     fn a_gap_or_an_evicted_range_sends_the_stream_to_the_table() {
         let hub = Hub::default();
-        let viewer = Viewer { user_id: 7, queues: [1].into_iter().collect() };
+        let viewer = Viewer::Agent { user_id: 7, queues: [1].into_iter().collect() };
         hub.publish(event(1, 1));
         hub.publish(event(3, 1)); // 2 committed but not published yet
         assert!(

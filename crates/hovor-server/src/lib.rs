@@ -1,6 +1,7 @@
 //! The Hovor server: JSON API under `/api`, the built app everywhere else, one port.
 
 pub mod auth;
+mod chat_page;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -8,6 +9,7 @@ pub mod error;
 pub mod hub;
 mod openapi;
 mod routes;
+pub mod routing;
 mod static_files;
 pub mod store;
 
@@ -24,11 +26,29 @@ pub use config::Config;
 pub struct AppState {
     pub pool: SqlitePool,
     pub hub: hub::Hub,
+    pub routing: routing::Routing,
+    /// Verifies the customer identities host sites sign for web chat.
+    pub chat_identity_secret: Option<std::sync::Arc<str>>,
 }
 
 impl AppState {
     pub fn new(pool: SqlitePool) -> AppState {
-        AppState { pool, hub: hub::Hub::default() }
+        AppState {
+            pool,
+            hub: hub::Hub::default(),
+            routing: routing::Routing::default(),
+            chat_identity_secret: None,
+        }
+    }
+
+    pub fn with_chat_identity_secret(mut self, secret: Option<&str>) -> AppState {
+        self.chat_identity_secret = secret.map(Into::into);
+        self
+    }
+
+    /// Starts the routing engine's deadline timer (RONA); it stops when the hub shuts down.
+    pub fn start_routing(&self) {
+        tokio::spawn(routing::run_deadlines(self.clone()));
     }
 }
 
@@ -39,6 +59,7 @@ const BODY_LIMIT_BYTES: usize = 256 * 1024;
 pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Router> {
     let csp = static_files::content_security_policy(dist)?;
     let api = routes::api_router(state)?;
+    let api = api.merge(chat_page::router());
     let router = match dist {
         Some(dist) => api.fallback_service(static_files::service(dist)),
         None => api,
@@ -65,7 +86,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
-    let state = AppState::new(pool.clone());
+    let state = AppState::new(pool.clone()).with_chat_identity_secret(config.chat_identity_secret.as_deref());
+    state.start_routing();
     let hub = state.hub.clone();
     let router = app(state, config.dist.as_deref())?;
     println!("Hovor is running at http://{address}/");

@@ -1,7 +1,10 @@
 //! The API: every route, its OpenAPI description, and the access rule it applies.
 
+mod admin;
+mod chat;
 mod conversations;
 mod events;
+mod routing;
 mod session;
 mod system;
 
@@ -25,6 +28,29 @@ pub fn api_router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(conversations::send_message))
         .routes(routes!(conversations::suggestions))
         .routes(routes!(events::stream))
+        .routes(routes!(routing::status, routing::set_status))
+        .routes(routes!(routing::list_offers))
+        .routes(routes!(routing::accept))
+        .routes(routes!(routing::decline))
+        .routes(routes!(routing::end))
+        .routes(routes!(routing::wrap_up_reasons))
+        .routes(routes!(routing::wrap_up))
+        .routes(routes!(routing::transfer_targets))
+        .routes(routes!(routing::transfer))
+        .routes(routes!(routing::typing))
+        .routes(routes!(routing::focus))
+        .routes(routes!(routing::interaction))
+        .routes(routes!(chat::setup))
+        .routes(routes!(chat::start))
+        .routes(routes!(chat::conversation))
+        .routes(routes!(chat::send_message))
+        .routes(routes!(chat::typing))
+        .routes(routes!(chat::self_service))
+        .routes(routes!(chat::context))
+        .routes(routes!(chat::end))
+        .routes(routes!(chat::events))
+        .routes(routes!(admin::set_capacity))
+        .routes(routes!(admin::set_queue_routing))
         .with_state(state)
         .split_for_parts();
     Ok(router.merge(system::openapi_route(api)?))

@@ -23,6 +23,8 @@ pub struct TaskSummary {
     pub queue_name: String,
     pub last_message: Option<String>,
     pub started_at: Millis,
+    /// Ended or transferred away: waiting for the agent's wrap-up.
+    pub needs_wrap_up: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,4 +89,7 @@ pub struct ConversationSummary {
     pub self_service: Vec<SelfServiceAction>,
     pub visitor: VisitorDetails,
     pub additional_details: Vec<KeyValue>,
+    pub ended: bool,
+    /// The operator note of the transfer that brought the conversation to its current agent.
+    pub transfer_note: Option<String>,
 }

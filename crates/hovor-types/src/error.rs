@@ -9,6 +9,8 @@ crate::string_enum! {
         Unauthenticated = "unauthenticated",
         /// Sign-in with an unknown user name or a wrong password.
         InvalidCredentials = "invalid_credentials",
+        /// The caller's role does not allow this (e.g. configuration is for administrators).
+        Forbidden = "forbidden",
         /// The record does not exist or is not visible to the caller.
         NotFound = "not_found",
         /// A field broke a rule; `field` names it.
@@ -35,15 +37,32 @@ pub struct ErrorBody {
 /// A broken rule: which field, and why. Both the form and the handler produce it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// The input's name; survey answers are named `answers.<question id>`.
+    pub field: std::borrow::Cow<'static, str>,
     pub rule: Rule,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, rule: Rule) -> FieldError {
+        FieldError { field: std::borrow::Cow::Borrowed(field), rule }
+    }
 }
 
 /// The rules a field can break; the app maps each to a translated sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
+    /// Present but not in the expected form (an email address without `@`).
+    Malformed,
+    /// Shorter than allowed (a search that needs at least `min` characters).
+    TooShort {
+        min: usize,
+    },
+    /// Not one of the values offered.
+    NotAnOption,
 }
 
 impl std::fmt::Display for FieldError {
@@ -51,6 +70,9 @@ impl std::fmt::Display for FieldError {
         match self.rule {
             Rule::Required => write!(f, "{} is required", self.field),
             Rule::TooLong { max } => write!(f, "{} is longer than {max} characters", self.field),
+            Rule::Malformed => write!(f, "{} is not in the expected form", self.field),
+            Rule::TooShort { min } => write!(f, "{} needs at least {min} characters", self.field),
+            Rule::NotAnOption => write!(f, "{} is not one of the offered choices", self.field),
         }
     }
 }

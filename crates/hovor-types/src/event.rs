@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Millis;
+use crate::chat::ConversationStatus;
 use crate::message::Message;
+use crate::routing::{AgentStatus, Offer, OfferEnd};
 
 /// One event as it travels: `id` is also the SSE `id:` field, strictly increasing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,6 +26,25 @@ pub struct EventEnvelope {
 pub enum ServerEvent {
     /// A message was added to a conversation (by an agent or a customer).
     MessageCreated { message: Message },
+    /// The customer or the agent started or stopped typing.
+    Typing { conversation_id: i64, party: Party, typing: bool },
+    /// A conversation was queued, offered, accepted, transferred or ended.
+    ConversationChanged { conversation_id: i64, status: ConversationStatus, agent_name: Option<String> },
+    /// A conversation is offered to this agent (the popover).
+    OfferCreated { offer: Offer },
+    /// An offer left this agent's stack.
+    OfferEnded { conversation_id: i64, reason: OfferEnd },
+    /// This agent submitted the wrap-up: the conversation leaves their task list.
+    WrappedUp { conversation_id: i64 },
+    /// This agent's state changed (by the agent, or by the server after an unanswered offer).
+    StatusChanged { status: AgentStatus },
+}
+
+crate::string_enum! {
+    pub enum Party {
+        Customer = "customer",
+        Agent = "agent",
+    }
 }
 
 /// The SSE event name of a stream that cannot be replayed from the client's last id (the events were

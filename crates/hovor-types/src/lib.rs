@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod case;
+pub mod chat;
 pub mod conversation;
 pub mod customer;
 pub mod error;
@@ -12,9 +13,11 @@ pub mod event;
 pub mod message;
 pub mod rank;
 pub mod response;
+pub mod routing;
 pub mod string_enum;
 pub mod text;
 pub mod timeline;
+pub mod wrap_up;
 
 /// Milliseconds since the Unix epoch, UTC. Every timestamp on the wire uses it.
 pub type Millis = i64;

@@ -28,10 +28,10 @@ pub struct SendMessageRequest {
 pub fn validate_message_body(body: &str) -> Result<&str, FieldError> {
     let trimmed = body.trim();
     if trimmed.is_empty() {
-        return Err(FieldError { field: "body", rule: Rule::Required });
+        return Err(FieldError::new("body", Rule::Required));
     }
     if trimmed.chars().count() > MESSAGE_MAX_CHARS {
-        return Err(FieldError { field: "body", rule: Rule::TooLong { max: MESSAGE_MAX_CHARS } });
+        return Err(FieldError::new("body", Rule::TooLong { max: MESSAGE_MAX_CHARS }));
     }
     Ok(trimmed)
 }

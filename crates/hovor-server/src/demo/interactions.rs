@@ -256,6 +256,16 @@ impl<'o> Writer<'_, '_, 'o> {
         .bind(details.to_string())
         .fetch_one(&mut **self.tx)
         .await?;
+        // The agent accepted it when it started: their activity is open.
+        sqlx::query(
+            "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(agent_id)
+        .bind(queue.id)
+        .bind(started)
+        .execute(&mut **self.tx)
+        .await?;
         for key in [topic.category, "greeting", "closing"] {
             sqlx::query(
                 "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES (?, ?)",

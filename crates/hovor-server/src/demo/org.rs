@@ -10,6 +10,7 @@ use crate::auth::hash_password;
 
 pub struct Queue {
     pub id: i64,
+    pub skills: Vec<i64>,
     /// The response categories its conversations are about.
     pub categories: &'static [&'static str],
     pub members: Vec<Member>,
@@ -71,7 +72,13 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
                 .execute(&mut **tx)
                 .await?;
         }
-        queues.push(Queue { id: queue_id, categories, members: Vec::new() });
+        routing_settings(tx, queue_id).await?;
+        queues.push(Queue {
+            id: queue_id,
+            categories,
+            members: Vec::new(),
+            skills: skills.iter().map(|s| skill_ids[s]).collect(),
+        });
     }
 
     let mut agents = Vec::new();
@@ -102,6 +109,14 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
                 .await?;
             if role == "agent" {
                 queues[q].members.push(member.clone());
+                // An agent has the skills of the queues they work.
+                for skill in &queues[q].skills {
+                    sqlx::query("INSERT OR IGNORE INTO user_skills (user_id, skill_id) VALUES (?, ?)")
+                        .bind(id)
+                        .bind(skill)
+                        .execute(&mut **tx)
+                        .await?;
+                }
             }
         }
         if role == "agent" {
@@ -134,6 +149,52 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
         }
     }
     Ok(Org { queues, agents, category_ids })
+}
+
+/// Every queue's pre-chat survey, wrap-up reasons and popover variables.
+const SURVEY: [(&str, bool, &[&str]); 3] = [
+    ("What can we help you with?", true, &[]),
+    ("Customer or order number", false, &[]),
+    ("Preferred language", true, &["Čeština", "English", "Български", "Українська"]),
+];
+
+const WRAP_UP_REASONS: [&str; 8] = [
+    "Resolved on first contact",
+    "Information provided",
+    "Complaint registered",
+    "Follow-up scheduled",
+    "Transferred to specialist",
+    "Customer left",
+    "Duplicate request",
+    "Not our customer",
+];
+
+const POPOVER_VARIABLES: &str = r#"[{"field":"customer_name"},{"field":"queue"},{"field":"wait_time"},{"field":"phone"},{"field":"first_answer"},{"field":"email","secure":true}]"#;
+
+async fn routing_settings(tx: &mut Transaction<'_, Sqlite>, queue_id: i64) -> anyhow::Result<()> {
+    for (position, (label, required, options)) in SURVEY.iter().enumerate() {
+        sqlx::query("INSERT INTO survey_questions (queue_id, position, label, required, options) VALUES (?, ?, ?, ?, ?)")
+            .bind(queue_id)
+            .bind(position as i64)
+            .bind(label)
+            .bind(required)
+            .bind(serde_json::to_string(options)?)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for label in WRAP_UP_REASONS {
+        sqlx::query("INSERT INTO wrap_up_reasons (queue_id, label) VALUES (?, ?)")
+            .bind(queue_id)
+            .bind(label)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("UPDATE queues SET popover_variables = ? WHERE id = ?")
+        .bind(POPOVER_VARIABLES)
+        .bind(queue_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 pub fn category_id(ids: &HashMap<&'static str, i64>, key: &str) -> anyhow::Result<i64> {

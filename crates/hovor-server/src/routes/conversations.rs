@@ -8,7 +8,7 @@ use hovor_types::case::CasePane;
 use hovor_types::conversation::{ConversationSummary, TaskSummary};
 use hovor_types::customer::CustomerCard;
 use hovor_types::error::ErrorBody;
-use hovor_types::message::{Message, SendMessageRequest, validate_message_body};
+use hovor_types::message::{Direction, Message, SendMessageRequest, validate_message_body};
 use hovor_types::response::SuggestedResponse;
 use hovor_types::timeline::{TIMELINE_MAX_PAGE, TIMELINE_PAGE, TimelineCursor, TimelinePage};
 use serde::Deserialize;
@@ -101,6 +101,18 @@ pub async fn timeline(
 /// Longest accepted `Idempotency-Key`.
 const IDEMPOTENCY_KEY_MAX: usize = 100;
 
+/// The request's `Idempotency-Key`, if it sent one.
+pub fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<&str>> {
+    match headers.get("idempotency-key") {
+        Some(v) => {
+            Ok(Some(v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= IDEMPOTENCY_KEY_MAX).ok_or_else(
+                || AppError::BadRequest("Idempotency-Key must be 1–100 visible ASCII characters.".into()),
+            )?))
+        }
+        None => Ok(None),
+    }
+}
+
 /// Sends a chat message as the signed-in agent. A repeated `Idempotency-Key` returns the first message.
 #[utoipa::path(post, path = "/api/conversations/{id}/messages", tag = "conversations",
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key store one message")),
@@ -114,17 +126,26 @@ pub async fn send_message(
     headers: HeaderMap,
     Json(request): Json<SendMessageRequest>,
 ) -> AppResult<(StatusCode, Json<Message>)> {
-    let key = match headers.get("idempotency-key") {
-        Some(v) => {
-            Some(v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= IDEMPOTENCY_KEY_MAX).ok_or_else(
-                || AppError::BadRequest("Idempotency-Key must be 1–100 visible ASCII characters.".into()),
-            )?)
-        }
-        None => None,
-    };
+    let key = idempotency_key(&headers)?;
     let c = store::visible(&state.pool, me.id, id).await?;
     let body = validate_message_body(&request.body)?;
-    let (message, event) = messages::send(&state.pool, &c, &me.display_name, body, key).await?;
+    if c.status == "active" && c.agent_id != Some(me.id) {
+        return Err(AppError::Conflict("This conversation is not assigned to you."));
+    }
+    let (message, event) = messages::send(
+        &state.pool,
+        messages::NewMessage {
+            conversation_id: c.id,
+            queue_id: c.queue_id,
+            contact_id: c.contact_id,
+            active: c.status == "active",
+            direction: Direction::Outbound,
+            author: &me.display_name,
+            body,
+            idempotency_key: key,
+        },
+    )
+    .await?;
     if let Some(event) = event {
         state.hub.publish(event);
     }

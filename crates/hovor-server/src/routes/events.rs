@@ -29,7 +29,7 @@ const HEARTBEAT: Duration = Duration::from_secs(15);
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct EventsQuery {
     /// The id of the last event the client saw (the `Last-Event-ID` header wins when both are sent).
-    after: Option<i64>,
+    pub after: Option<i64>,
 }
 
 /// The event stream (text/event-stream). Each event's `data` is a JSON `EventEnvelope`; an event named
@@ -43,25 +43,37 @@ pub async fn stream(
     headers: HeaderMap,
     Query(query): Query<EventsQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let header = match headers.get("last-event-id") {
-        Some(v) => Some(
+    let queues = events::queues_of(&state.pool, me.id).await?.into_iter().collect();
+    open(state, Viewer::Agent { user_id: me.id, queues }, last_event_id(&headers, query.after)?).await
+}
+
+/// The id the client resumes after: the `Last-Event-ID` header, else `?after=`.
+pub fn last_event_id(headers: &HeaderMap, after: Option<i64>) -> AppResult<Option<i64>> {
+    match headers.get("last-event-id") {
+        Some(v) => Ok(Some(
             v.to_str()
                 .ok()
                 .and_then(|s| s.trim().parse::<i64>().ok())
                 .ok_or_else(|| AppError::BadRequest("Last-Event-ID must be an event id.".into()))?,
-        ),
-        None => None,
-    };
+        )),
+        None => Ok(after),
+    }
+}
+
+/// A stream of `viewer`'s events after `resume` (from now on when `None`).
+pub async fn open(
+    state: AppState,
+    viewer: Viewer,
+    resume: Option<i64>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let (oldest, newest) = events::bounds(&state.pool).await?;
-    let (cursor, resync) = match header.or(query.after) {
+    let (cursor, resync) = match resume {
         // A fresh client starts with what happens from now on.
         None => (newest, false),
         // Ids from another database, or events already pruned: the client must reload.
         Some(after) if after > newest || (oldest > 0 && after < oldest - 1) => (newest, true),
         Some(after) => (after, false),
     };
-    let viewer =
-        Viewer { user_id: me.id, queues: events::queues_of(&state.pool, me.id).await?.into_iter().collect() };
     let reader = Reader {
         state: state.clone(),
         viewer,
@@ -115,7 +127,7 @@ impl Reader {
                     }
                 }
                 Recent::AskTheTable => {
-                    match events::after(&self.state.pool, self.viewer.user_id, self.cursor, BATCH).await {
+                    match events::after(&self.state.pool, &self.viewer, self.cursor, BATCH).await {
                         Ok(batch) if !batch.is_empty() => {
                             self.buffer.extend(batch);
                             continue;

@@ -10,7 +10,9 @@ use hovor_types::error::ErrorBody;
 
 use crate::AppState;
 use crate::auth::{self, CurrentUser, set_cookie};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::routing::{Work, agents};
+use hovor_types::routing::{AgentState, IdleReason};
 
 /// Checks the password and sets the `hovor_session` cookie (HttpOnly).
 #[utoipa::path(post, path = "/api/session", tag = "session", security(()), request_body = SignInRequest,
@@ -23,9 +25,18 @@ pub async fn sign_in(
     Ok((set_cookie(cookie), Json(me)))
 }
 
-/// Ends the session and clears the cookie.
-#[utoipa::path(delete, path = "/api/session", tag = "session", responses((status = 204)))]
+/// Ends the session and clears the cookie; the agent becomes Idle (signed out). Refused while a
+/// request is offered to the agent: they must accept or decline it first.
+#[utoipa::path(delete, path = "/api/session", tag = "session", responses((status = 204), (status = 409, body = ErrorBody)))]
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppResult<impl IntoResponse> {
+    if let Some(user_id) = auth::session_user(&state.pool, &headers).await? {
+        if agents::has_offers(&state.pool, user_id).await? {
+            return Err(AppError::Conflict("Accept or decline the requests on screen before signing out."));
+        }
+        let mut work = Work::begin(&state).await?;
+        agents::set_state(&mut work, user_id, AgentState::Idle, Some(IdleReason::SignedOut)).await?;
+        work.finish(&state).await?;
+    }
     let cookie = auth::sign_out(&state.pool, &headers).await?;
     Ok((StatusCode::NO_CONTENT, set_cookie(cookie)))
 }

@@ -15,6 +15,7 @@ pub struct ConversationRow {
     pub queue_id: i64,
     pub channel: String,
     pub contact_id: Option<i64>,
+    pub agent_id: Option<i64>,
     pub case_id: Option<i64>,
     pub status: String,
     pub subject: Option<String>,
@@ -38,7 +39,7 @@ pub fn bad_value(column: &str, value: &str) -> AppError {
 /// The conversation, if it belongs to one of the user's queues; otherwise `NotFound`, exactly as if absent.
 pub async fn visible(pool: &SqlitePool, user_id: i64, id: i64) -> AppResult<ConversationRow> {
     sqlx::query_as(
-        "SELECT c.id, c.queue_id, c.channel, c.contact_id, c.case_id, c.status, c.subject, c.language,
+        "SELECT c.id, c.queue_id, c.channel, c.contact_id, c.agent_id, c.case_id, c.status, c.subject, c.language,
                 c.queued_at, c.started_at, c.visitor, c.additional_details
          FROM conversations c
          JOIN queue_members m ON m.queue_id = c.queue_id AND m.user_id = ?
@@ -51,19 +52,21 @@ pub async fn visible(pool: &SqlitePool, user_id: i64, id: i64) -> AppResult<Conv
     .ok_or(AppError::NotFound)
 }
 
-/// The user's active conversations, oldest first (the order work arrived in).
+/// The user's work: every conversation they accepted and have not wrapped up yet, in the order they
+/// took it. One that ended or was transferred stays until the wrap-up is submitted.
 pub async fn tasks(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<TaskSummary>> {
     let rows: Vec<TaskRow> = sqlx::query_as(
-        "SELECT c.id, c.channel, p.first_name, p.last_name, q.name AS queue_name,
+        "SELECT c.id, c.channel, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name) AS customer_name,
+                q.name AS queue_name,
                 (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
                     AS last_message,
-                c.started_at
-         FROM conversations c
-         JOIN queues q ON q.id = c.queue_id
-         JOIN queue_members m ON m.queue_id = c.queue_id AND m.user_id = c.agent_id
+                c.started_at, a.ended_at IS NOT NULL AS needs_wrap_up
+         FROM activities a
+         JOIN conversations c ON c.id = a.conversation_id
+         JOIN queues q ON q.id = a.queue_id
          LEFT JOIN contacts p ON p.id = c.contact_id
-         WHERE c.agent_id = ? AND c.status = 'active'
-         ORDER BY c.started_at, c.id",
+         WHERE a.agent_id = ? AND a.wrapped_up_at IS NULL
+         ORDER BY a.accepted_at, c.id",
     )
     .bind(user_id)
     .fetch_all(pool)
@@ -73,10 +76,11 @@ pub async fn tasks(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<TaskSummary
             Ok(TaskSummary {
                 id: r.id,
                 channel: Channel::parse(&r.channel).ok_or_else(|| bad_value("channel", &r.channel))?,
-                customer_name: r.first_name.zip(r.last_name).map(|(f, l)| format!("{f} {l}")),
+                customer_name: r.customer_name,
                 queue_name: r.queue_name,
                 last_message: r.last_message,
                 started_at: r.started_at,
+                needs_wrap_up: r.needs_wrap_up,
             })
         })
         .collect()
@@ -86,11 +90,11 @@ pub async fn tasks(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<TaskSummary
 struct TaskRow {
     id: i64,
     channel: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
+    customer_name: Option<String>,
     queue_name: String,
     last_message: Option<String>,
     started_at: i64,
+    needs_wrap_up: bool,
 }
 
 pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<ConversationSummary> {
@@ -139,5 +143,13 @@ pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Conver
         self_service,
         visitor,
         additional_details,
+        ended: c.status == "ended",
+        transfer_note: sqlx::query_scalar(
+            "SELECT transfer_note FROM activities WHERE conversation_id = ? ORDER BY accepted_at DESC, id DESC LIMIT 1",
+        )
+        .bind(c.id)
+        .fetch_optional(pool)
+        .await?
+        .flatten(),
     })
 }

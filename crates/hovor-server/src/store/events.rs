@@ -8,12 +8,20 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
+use crate::hub::Viewer;
 
 /// Who sees an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Queue(i64),
     User(i64),
+    /// The customer of this web-chat conversation, on their own stream.
+    Customer(i64),
+    /// The queue's members and the customer of the conversation.
+    QueueAndCustomer {
+        queue: i64,
+        conversation: i64,
+    },
 }
 
 /// A stored event ready to send: its id, who sees it, and its `EventEnvelope` as JSON, serialized once.
@@ -39,42 +47,63 @@ pub async fn append(
 ) -> AppResult<Published> {
     let payload = serde_json::to_string(&event).map_err(|e| AppError::Internal(e.into()))?;
     let at = now_ms();
-    let (queue_id, user_id) = match audience {
-        Audience::Queue(q) => (Some(q), None),
-        Audience::User(u) => (None, Some(u)),
+    let (queue_id, user_id, customer) = match audience {
+        Audience::Queue(q) => (Some(q), None, None),
+        Audience::User(u) => (None, Some(u), None),
+        Audience::Customer(c) => (None, None, Some(c)),
+        Audience::QueueAndCustomer { queue, conversation } => (Some(queue), None, Some(conversation)),
     };
     let id = sqlx::query_scalar(
-        "INSERT INTO events (at, queue_id, user_id, payload) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO events (at, queue_id, user_id, customer_conversation_id, payload)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(at)
     .bind(queue_id)
     .bind(user_id)
+    .bind(customer)
     .bind(payload)
     .fetch_one(&mut **tx)
     .await?;
     Published::new(&EventEnvelope { id, at, event }, audience)
 }
 
-/// Up to `limit` of the user's events after `after`, oldest first.
-pub async fn after(pool: &SqlitePool, user_id: i64, after: i64, limit: i64) -> AppResult<Vec<Published>> {
-    let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT id, at, payload, queue_id, user_id FROM events
-         WHERE id > ? AND (user_id = ? OR queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = ?))
-         ORDER BY id LIMIT ?",
-    )
-    .bind(after)
-    .bind(user_id)
-    .bind(user_id)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
+/// Up to `limit` of the viewer's events after `after`, oldest first.
+pub async fn after(pool: &SqlitePool, viewer: &Viewer, after: i64, limit: i64) -> AppResult<Vec<Published>> {
+    let rows: Vec<EventRow> = match viewer {
+        Viewer::Agent { user_id, .. } => {
+            sqlx::query_as(
+                "SELECT id, at, payload, queue_id, user_id, customer_conversation_id FROM events
+                 WHERE id > ? AND (user_id = ? OR queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = ?))
+                 ORDER BY id LIMIT ?",
+            )
+            .bind(after)
+            .bind(user_id)
+            .bind(user_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }
+        Viewer::Customer { conversation_id } => {
+            sqlx::query_as(
+                "SELECT id, at, payload, queue_id, user_id, customer_conversation_id FROM events
+                 WHERE customer_conversation_id = ? AND id > ? ORDER BY id LIMIT ?",
+            )
+            .bind(conversation_id)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }
+    };
     rows.into_iter()
-        .map(|EventRow { id, at, payload, queue_id, user_id }| {
+        .map(|EventRow { id, at, payload, queue_id, user_id, customer_conversation_id }| {
             let event = serde_json::from_str(&payload).map_err(|e| AppError::Internal(e.into()))?;
-            let audience = match (queue_id, user_id) {
-                (Some(queue), _) => Audience::Queue(queue),
-                (None, Some(user)) => Audience::User(user),
-                (None, None) => {
+            let audience = match (queue_id, user_id, customer_conversation_id) {
+                (Some(queue), _, Some(conversation)) => Audience::QueueAndCustomer { queue, conversation },
+                (Some(queue), _, None) => Audience::Queue(queue),
+                (None, Some(user), _) => Audience::User(user),
+                (None, None, Some(conversation)) => Audience::Customer(conversation),
+                (None, None, None) => {
                     return Err(AppError::Internal(anyhow::anyhow!("event {id} has no audience")));
                 }
             };
@@ -97,6 +126,7 @@ struct EventRow {
     payload: String,
     queue_id: Option<i64>,
     user_id: Option<i64>,
+    customer_conversation_id: Option<i64>,
 }
 
 /// The queues a user belongs to: the events of these queues reach the user's streams.
@@ -105,4 +135,14 @@ pub async fn queues_of(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<i64>> {
         .bind(user_id)
         .fetch_all(pool)
         .await?)
+}
+
+/// Stores one event on its own and hands it to the hub (for changes that are nothing but the event,
+/// such as typing).
+pub async fn publish_one(state: &crate::AppState, audience: Audience, event: ServerEvent) -> AppResult<()> {
+    let mut tx = state.pool.begin().await?;
+    let published = append(&mut tx, audience, event).await?;
+    tx.commit().await?;
+    state.hub.publish(published);
+    Ok(())
 }

@@ -130,7 +130,12 @@ pub struct EventStream {
 
 impl TestServer {
     pub async fn events(&self, cookie: &str, last_event_id: Option<i64>) -> EventStream {
-        let mut builder = Request::builder().uri("/api/events").header(header::COOKIE, cookie);
+        self.stream("/api/events", cookie, last_event_id).await
+    }
+
+    /// Any event stream: `/api/events` for agents, `/api/chat/events` for a chat customer.
+    pub async fn stream(&self, path: &str, cookie: &str, last_event_id: Option<i64>) -> EventStream {
+        let mut builder = Request::builder().uri(path).header(header::COOKIE, cookie);
         if let Some(id) = last_event_id {
             builder = builder.header("Last-Event-ID", id.to_string());
         }

@@ -1,0 +1,98 @@
+//! The customer's web chat page and the host-site SDK, compiled into the binary: `/chat/{queue_id}`,
+//! its script and stylesheet, and `/chat/sdk.js`. The page speaks the customer's language (`?lang=`,
+//! else the browser's Accept-Language) with the strings of `locales/chat/`.
+
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use serde::Deserialize;
+
+const PAGE: &str = include_str!("../assets/chat/chat.html");
+const SCRIPT: &str = include_str!("../assets/chat/chat.js");
+const STYLE: &str = include_str!("../assets/chat/chat.css");
+const SDK: &str = include_str!("../assets/chat/sdk.js");
+
+/// The page's languages and their strings; the first is the fallback.
+const STRINGS: [(&str, &str); 4] = [
+    ("en", include_str!("../../../locales/chat/en.json")),
+    ("cs", include_str!("../../../locales/chat/cs.json")),
+    ("bg", include_str!("../../../locales/chat/bg.json")),
+    ("uk", include_str!("../../../locales/chat/uk.json")),
+];
+
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route("/chat/{queue_id}", get(page))
+        .route("/chat/assets/chat.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
+        .route("/chat/assets/chat.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
+        .route("/chat/sdk.js", get(|| async { asset("text/javascript; charset=utf-8", SDK) }))
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    lang: Option<String>,
+}
+
+async fn page(
+    Path(_queue_id): Path<String>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> impl IntoResponse {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let (lang, strings) = choose_language(q.lang.as_deref(), accept);
+    // The strings sit in a JSON data block: `</` must not close the element early.
+    let html = PAGE.replace("{{LANG}}", lang).replace("{{STRINGS}}", &strings.replace("</", "<\\/"));
+    ([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Html(html))
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        body,
+    )
+}
+
+/// `?lang=` when it is one of ours, else the first of Accept-Language's languages we have, else English.
+fn choose_language(asked: Option<&str>, accept_language: &str) -> (&'static str, &'static str) {
+    let wanted = asked
+        .into_iter()
+        .chain(accept_language.split(',').map(|part| part.split(';').next().unwrap_or_default().trim()));
+    for tag in wanted {
+        let primary = tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
+        if let Some(found) = STRINGS.iter().find(|(code, _)| *code == primary) {
+            return *found;
+        }
+    }
+    STRINGS[0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_comes_from_the_query_then_the_browser_then_english() {
+        assert_eq!(choose_language(Some("uk"), "cs-CZ").0, "uk");
+        assert_eq!(choose_language(Some("xx"), "de-DE,bg;q=0.8,en;q=0.5").0, "bg");
+        assert_eq!(choose_language(None, "de-DE").0, "en");
+    }
+
+    #[test]
+    fn every_language_has_the_same_strings() {
+        let keys = |json: &str| -> Vec<String> {
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(json).expect("valid JSON");
+            map.keys().cloned().collect()
+        };
+        let english = keys(STRINGS[0].1);
+        assert!(!english.is_empty());
+        for (code, json) in STRINGS {
+            assert_eq!(keys(json), english, "the keys of locales/chat/{code}.json");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Routing configuration: agents' capacity per channel and queues' offer settings (admin only).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use hovor_types::auth::Role;
+use hovor_types::error::ErrorBody;
+use hovor_types::routing::{QueueRouting, SetCapacity, validate_capacity, validate_queue_routing};
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::routing::Work;
+
+fn admin_only(me: &hovor_types::auth::Me) -> AppResult<()> {
+    if me.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// How many conversations of a channel the agent handles at once.
+#[utoipa::path(put, path = "/api/admin/agents/{id}/capacity", tag = "admin", params(("id" = i64, Path)),
+    request_body = SetCapacity,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_capacity(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(agent_id): Path<i64>,
+    Json(request): Json<SetCapacity>,
+) -> AppResult<StatusCode> {
+    admin_only(&me)?;
+    validate_capacity(&request)?;
+    let mut work = Work::begin(&state).await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = ? AND role = 'agent')")
+            .bind(agent_id)
+            .fetch_one(&mut *work.tx)
+            .await?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query(
+        "INSERT INTO agent_capacity (user_id, channel, capacity) VALUES (?, ?, ?)
+         ON CONFLICT (user_id, channel) DO UPDATE SET capacity = excluded.capacity",
+    )
+    .bind(agent_id)
+    .bind(request.channel.as_str())
+    .bind(request.capacity)
+    .execute(&mut *work.tx)
+    .await?;
+    // More room may mean new offers at once.
+    work.finish(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The queue's no-answer time, sensitive-data protection and popover variables.
+#[utoipa::path(put, path = "/api/admin/queues/{id}/routing", tag = "admin", params(("id" = i64, Path)),
+    request_body = QueueRouting,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_queue_routing(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(queue_id): Path<i64>,
+    Json(request): Json<QueueRouting>,
+) -> AppResult<StatusCode> {
+    admin_only(&me)?;
+    validate_queue_routing(&request)?;
+    let variables =
+        serde_json::to_string(&request.popover_variables).map_err(|e| AppError::Internal(e.into()))?;
+    let updated = sqlx::query(
+        "UPDATE queues SET rona_seconds = ?, mask_sensitive = ?, popover_variables = ? WHERE id = ?",
+    )
+    .bind(request.rona_seconds)
+    .bind(request.mask_sensitive)
+    .bind(variables)
+    .bind(queue_id)
+    .execute(&state.pool)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,194 @@
+//! The customer's side of web chat. No sign-in: starting a chat sets the `hovor_chat` cookie (HttpOnly,
+//! path `/api/chat`), and every later call acts on that cookie's conversation only.
+
+use std::convert::Infallible;
+
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event, Sse};
+use futures_util::Stream;
+use hovor_types::chat::{
+    ChatSetup, ChatView, ContextRequest, ReportedAction, StartChat, TypingRequest, validate_action,
+    validate_context, validate_start,
+};
+use hovor_types::error::ErrorBody;
+use hovor_types::event::{Party, ServerEvent};
+use hovor_types::message::{Direction, Message, SendMessageRequest, validate_message_body};
+
+use super::conversations::idempotency_key;
+use super::events::{EventsQuery, last_event_id, open};
+use crate::AppState;
+use crate::auth::{cookie, new_token, set_cookie, token_hash};
+use crate::error::{AppError, AppResult};
+use crate::hub::Viewer;
+use crate::routing::{Work, lifecycle};
+use crate::store::chat::{self, Customer};
+use crate::store::events::{Audience, publish_one};
+use crate::store::messages;
+
+const CHAT_COOKIE: &str = "hovor_chat";
+/// A chat session lasts a day.
+const CHAT_COOKIE_MAX_AGE_S: i64 = 24 * 60 * 60;
+
+/// The customer of the request's chat cookie; 401 without one.
+pub struct ChatCustomer(Customer);
+
+impl FromRequestParts<AppState> for ChatCustomer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let token = cookie(&parts.headers, CHAT_COOKIE).ok_or(AppError::Unauthenticated)?;
+        Ok(ChatCustomer(chat::customer(&state.pool, &token_hash(token)).await?))
+    }
+}
+
+/// The queue's name and pre-chat survey.
+#[utoipa::path(get, path = "/api/chat/queues/{id}", tag = "chat", params(("id" = i64, Path)),
+    responses((status = 200, body = ChatSetup), (status = 404, body = ErrorBody)))]
+pub async fn setup(State(state): State<AppState>, Path(queue_id): Path<i64>) -> AppResult<Json<ChatSetup>> {
+    Ok(Json(chat::setup(&state.pool, queue_id).await?))
+}
+
+/// Starts a chat in the queue: it waits there until an agent accepts it.
+#[utoipa::path(post, path = "/api/chat/queues/{id}/conversations", tag = "chat", params(("id" = i64, Path)),
+    request_body = StartChat,
+    responses((status = 201, body = ChatView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn start(
+    State(state): State<AppState>,
+    Path(queue_id): Path<i64>,
+    Json(request): Json<StartChat>,
+) -> AppResult<(StatusCode, [(axum::http::HeaderName, HeaderValue); 1], Json<ChatView>)> {
+    let setup = chat::setup(&state.pool, queue_id).await?;
+    validate_start(&request, &setup.survey)?;
+    let now = crate::db::now_ms();
+    let identity = request
+        .identity
+        .as_ref()
+        .filter(|i| chat::identity_is_valid(i, state.chat_identity_secret.as_deref(), now));
+    let token = new_token();
+    let mut work = Work::begin(&state).await?;
+    chat::start(&mut work, queue_id, &request, &setup.survey, identity, &token_hash(&token)).await?;
+    work.finish(&state).await?;
+    let customer = chat::customer(&state.pool, &token_hash(&token)).await?;
+    let view = chat::view(&state.pool, &customer).await?;
+    let cookie = format!(
+        "{CHAT_COOKIE}={token}; Path=/api/chat; HttpOnly; SameSite=Lax; Max-Age={CHAT_COOKIE_MAX_AGE_S}"
+    );
+    let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))?;
+    Ok((StatusCode::CREATED, set_cookie(cookie), Json(view)))
+}
+
+/// The customer's conversation: status, agent and transcript.
+#[utoipa::path(get, path = "/api/chat/conversation", tag = "chat",
+    responses((status = 200, body = ChatView), (status = 401, body = ErrorBody)))]
+pub async fn conversation(
+    State(state): State<AppState>,
+    ChatCustomer(c): ChatCustomer,
+) -> AppResult<Json<ChatView>> {
+    Ok(Json(chat::view(&state.pool, &c).await?))
+}
+
+/// A message from the customer. A repeated `Idempotency-Key` returns the first message.
+#[utoipa::path(post, path = "/api/chat/messages", tag = "chat", request_body = SendMessageRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key store one message")),
+    responses((status = 201, body = Message), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn send_message(
+    State(state): State<AppState>,
+    ChatCustomer(c): ChatCustomer,
+    headers: HeaderMap,
+    Json(request): Json<SendMessageRequest>,
+) -> AppResult<(StatusCode, Json<Message>)> {
+    let key = idempotency_key(&headers)?;
+    let body = validate_message_body(&request.body)?;
+    let (message, event) = messages::send(
+        &state.pool,
+        messages::NewMessage {
+            conversation_id: c.conversation_id,
+            queue_id: c.queue_id,
+            contact_id: c.contact_id,
+            active: c.status == "active",
+            direction: Direction::Inbound,
+            author: &c.name,
+            body,
+            idempotency_key: key,
+        },
+    )
+    .await?;
+    if let Some(event) = event {
+        state.hub.publish(event);
+    }
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// The customer started or stopped typing: their agent sees it.
+#[utoipa::path(post, path = "/api/chat/typing", tag = "chat", request_body = TypingRequest,
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn typing(
+    State(state): State<AppState>,
+    ChatCustomer(c): ChatCustomer,
+    Json(request): Json<TypingRequest>,
+) -> AppResult<StatusCode> {
+    if let (Some(agent_id), "active") = (c.agent_id, c.status.as_str()) {
+        let event = ServerEvent::Typing {
+            conversation_id: c.conversation_id,
+            party: Party::Customer,
+            typing: request.typing,
+        };
+        publish_one(&state, Audience::User(agent_id), event).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A self-service action the host site reported after the chat started.
+#[utoipa::path(post, path = "/api/chat/self-service", tag = "chat", request_body = ReportedAction,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn self_service(
+    State(state): State<AppState>,
+    ChatCustomer(c): ChatCustomer,
+    Json(action): Json<ReportedAction>,
+) -> AppResult<StatusCode> {
+    validate_action(&action)?;
+    let mut tx = state.pool.begin().await?;
+    chat::add_action(&mut tx, c.conversation_id, &action).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Context variables from the host site (its `setContextProvider`), added or replaced by key.
+#[utoipa::path(post, path = "/api/chat/context", tag = "chat", request_body = ContextRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn context(
+    State(state): State<AppState>,
+    ChatCustomer(c): ChatCustomer,
+    Json(request): Json<ContextRequest>,
+) -> AppResult<StatusCode> {
+    request.vars.iter().try_for_each(validate_context)?;
+    chat::set_context(&state.pool, c.conversation_id, &request.vars).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The customer ends the chat.
+#[utoipa::path(post, path = "/api/chat/end", tag = "chat",
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn end(State(state): State<AppState>, ChatCustomer(c): ChatCustomer) -> AppResult<StatusCode> {
+    let mut work = Work::begin(&state).await?;
+    lifecycle::end(&mut work, c.conversation_id).await?;
+    work.finish(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The customer's events (messages, typing, status) as server-sent events, resumable like `/api/events`.
+#[utoipa::path(get, path = "/api/chat/events", tag = "chat", params(EventsQuery),
+    responses((status = 200, description = "text/event-stream of EventEnvelope", content_type = "text/event-stream"),
+              (status = 401, body = ErrorBody)))]
+pub async fn events(
+    State(state): State<AppState>,
+    ChatCustomer(c): ChatCustomer,
+    headers: HeaderMap,
+    Query(query): Query<EventsQuery>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let resume = last_event_id(&headers, query.after)?;
+    open(state, Viewer::Customer { conversation_id: c.conversation_id }, resume).await
+}

@@ -1,0 +1,75 @@
+//! Agent states: Available or Idle with a reason, chosen by the agent or set by RONA.
+
+use hovor_types::event::ServerEvent;
+use hovor_types::routing::{AgentState, AgentStatus, IdleReason};
+use sqlx::SqlitePool;
+
+use super::Work;
+use crate::error::AppResult;
+use crate::store::conversations::bad_value;
+use crate::store::events::Audience;
+
+/// The agent's state; Idle (signed out) before their first choice.
+pub async fn status(pool: &SqlitePool, agent_id: i64) -> AppResult<AgentStatus> {
+    let row: Option<(String, Option<String>, i64)> =
+        sqlx::query_as("SELECT state, idle_reason, since FROM agent_states WHERE user_id = ?")
+            .bind(agent_id)
+            .fetch_optional(pool)
+            .await?;
+    let Some((state, reason, since)) = row else {
+        return Ok(AgentStatus {
+            state: AgentState::Idle,
+            idle_reason: Some(IdleReason::SignedOut),
+            since: 0,
+        });
+    };
+    Ok(AgentStatus {
+        state: AgentState::parse(&state).ok_or_else(|| bad_value("state", &state))?,
+        idle_reason: reason
+            .as_deref()
+            .map(|r| IdleReason::parse(r).ok_or_else(|| bad_value("idle_reason", r)))
+            .transpose()?,
+        since,
+    })
+}
+
+/// Sets the agent's state and tells their desks. Becoming Available starts their idle time.
+pub async fn set_state(
+    work: &mut Work,
+    agent_id: i64,
+    state: AgentState,
+    reason: Option<IdleReason>,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO agent_states (user_id, state, idle_reason, since, free_since) VALUES (?1, ?2, ?3, ?4, ?4)
+         ON CONFLICT (user_id) DO UPDATE SET
+             free_since = CASE WHEN ?2 = 'available' AND state <> 'available' THEN ?4 ELSE free_since END,
+             state = ?2, idle_reason = ?3, since = ?4",
+    )
+    .bind(agent_id)
+    .bind(state.as_str())
+    .bind(reason.map(IdleReason::as_str))
+    .bind(work.now)
+    .execute(&mut *work.tx)
+    .await?;
+    let status = AgentStatus { state, idle_reason: reason, since: work.now };
+    work.emit(Audience::User(agent_id), ServerEvent::StatusChanged { status }).await
+}
+
+/// The agent just took work or finished some: their idle time starts again now.
+pub async fn touch_free_since(work: &mut Work, agent_id: i64) -> AppResult<()> {
+    sqlx::query("UPDATE agent_states SET free_since = ? WHERE user_id = ?")
+        .bind(work.now)
+        .bind(agent_id)
+        .execute(&mut *work.tx)
+        .await?;
+    Ok(())
+}
+
+/// Whether the agent has offers on screen: they may not sign out then.
+pub async fn has_offers(pool: &SqlitePool, agent_id: i64) -> AppResult<bool> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM offers WHERE agent_id = ?)")
+        .bind(agent_id)
+        .fetch_one(pool)
+        .await?)
+}

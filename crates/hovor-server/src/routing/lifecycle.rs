@@ -1,0 +1,146 @@
+//! The end of a conversation, the wrap-up that closes an agent's activity, and transfers.
+
+use hovor_types::chat::ConversationStatus;
+use hovor_types::error::{FieldError, Rule};
+use hovor_types::event::ServerEvent;
+use hovor_types::wrap_up::TransferRequest;
+
+use super::{Work, agents, offers};
+use crate::error::{AppError, AppResult};
+use crate::store::events::Audience;
+
+/// Ends a conversation (by its agent or its customer). Its agent still owes the wrap-up.
+pub async fn end(work: &mut Work, conversation_id: i64) -> AppResult<()> {
+    let queue_id: Option<i64> = sqlx::query_scalar(
+        "UPDATE conversations SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active' RETURNING queue_id",
+    )
+    .bind(work.now)
+    .bind(conversation_id)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let Some(queue_id) = queue_id else {
+        return Err(AppError::Conflict("The conversation has already ended."));
+    };
+    offers::cancel(work, conversation_id).await?;
+    sqlx::query("UPDATE activities SET ended_at = ? WHERE conversation_id = ? AND ended_at IS NULL")
+        .bind(work.now)
+        .bind(conversation_id)
+        .execute(&mut *work.tx)
+        .await?;
+    let changed = ServerEvent::ConversationChanged {
+        conversation_id,
+        status: ConversationStatus::Ended,
+        agent_name: None,
+    };
+    work.emit(Audience::QueueAndCustomer { queue: queue_id, conversation: conversation_id }, changed).await
+}
+
+/// Closes the agent's activity on the conversation with a reason of its queue. Submitting again with
+/// the same reason changes nothing (a retried submit).
+pub async fn wrap_up(work: &mut Work, agent_id: i64, conversation_id: i64, reason_id: i64) -> AppResult<()> {
+    let activity: Option<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, queue_id, ended_at, wrap_up_reason_id FROM activities
+         WHERE conversation_id = ? AND agent_id = ? ORDER BY wrapped_up_at IS NULL DESC, accepted_at DESC LIMIT 1",
+    )
+    .bind(conversation_id)
+    .bind(agent_id)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let Some((activity_id, queue_id, ended_at, done_with)) = activity else { return Err(AppError::NotFound) };
+    if let Some(done_with) = done_with {
+        return if done_with == reason_id {
+            Ok(())
+        } else {
+            Err(AppError::Conflict("The wrap-up of this conversation was already submitted."))
+        };
+    }
+    if ended_at.is_none() {
+        return Err(AppError::Conflict("End the conversation before its wrap-up."));
+    }
+    let offered: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM wrap_up_reasons WHERE id = ? AND queue_id = ?)")
+            .bind(reason_id)
+            .bind(queue_id)
+            .fetch_one(&mut *work.tx)
+            .await?;
+    if !offered {
+        return Err(FieldError::new("reason_id", Rule::NotAnOption).into());
+    }
+    sqlx::query("UPDATE activities SET wrapped_up_at = ?, wrap_up_reason_id = ? WHERE id = ?")
+        .bind(work.now)
+        .bind(reason_id)
+        .bind(activity_id)
+        .execute(&mut *work.tx)
+        .await?;
+    agents::touch_free_since(work, agent_id).await?;
+    work.emit(Audience::User(agent_id), ServerEvent::WrappedUp { conversation_id }).await
+}
+
+/// Hands a conversation the agent is handling to a queue, or to one available agent of its queue,
+/// with a note for the receiver. The agent's activity ends here (they owe its wrap-up); the
+/// receiver's starts when they accept.
+pub async fn transfer(
+    work: &mut Work,
+    agent_id: i64,
+    conversation_id: i64,
+    request: &TransferRequest,
+) -> AppResult<()> {
+    let from_queue: i64 = sqlx::query_scalar(
+        "SELECT queue_id FROM conversations WHERE id = ? AND agent_id = ? AND status = 'active'",
+    )
+    .bind(conversation_id)
+    .bind(agent_id)
+    .fetch_optional(&mut *work.tx)
+    .await?
+    .ok_or(AppError::Conflict("Only the agent handling an active conversation can transfer it."))?;
+    let to_queue = request.queue_id.unwrap_or(from_queue);
+    let queue_exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM queues WHERE id = ?)")
+        .bind(to_queue)
+        .fetch_one(&mut *work.tx)
+        .await?;
+    if !queue_exists {
+        return Err(FieldError::new("queue_id", Rule::NotAnOption).into());
+    }
+    if let Some(wanted) = request.agent_id {
+        let available: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM agent_states s JOIN queue_members m ON m.user_id = s.user_id
+                            WHERE s.user_id = ? AND m.queue_id = ? AND s.state = 'available')",
+        )
+        .bind(wanted)
+        .bind(to_queue)
+        .fetch_one(&mut *work.tx)
+        .await?;
+        if !available || wanted == agent_id {
+            return Err(FieldError::new("agent_id", Rule::NotAnOption).into());
+        }
+    }
+    let note = Some(request.note.trim()).filter(|n| !n.is_empty());
+    sqlx::query(
+        "UPDATE conversations SET agent_id = NULL, queue_id = ?, wanted_agent_id = ?, transfer_note = ? WHERE id = ?",
+    )
+    .bind(to_queue)
+    .bind(request.agent_id)
+    .bind(note)
+    .bind(conversation_id)
+    .execute(&mut *work.tx)
+    .await?;
+    sqlx::query(
+        "UPDATE activities SET ended_at = ? WHERE conversation_id = ? AND agent_id = ? AND ended_at IS NULL",
+    )
+    .bind(work.now)
+    .bind(conversation_id)
+    .bind(agent_id)
+    .execute(&mut *work.tx)
+    .await?;
+    let changed = ServerEvent::ConversationChanged {
+        conversation_id,
+        status: ConversationStatus::Queued,
+        agent_name: None,
+    };
+    work.emit(Audience::QueueAndCustomer { queue: to_queue, conversation: conversation_id }, changed.clone())
+        .await?;
+    if to_queue != from_queue {
+        work.emit(Audience::Queue(from_queue), changed).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! Offers: what the popover shows, and accepting, declining and missing them.
+
+use hovor_types::chat::ConversationStatus;
+use hovor_types::conversation::Channel;
+use hovor_types::event::ServerEvent;
+use hovor_types::routing::{
+    AcceptedOffers, AgentState, IdleReason, Offer, OfferEnd, PopoverField, PopoverVariable, mask_phone,
+    stack_order,
+};
+use serde::Deserialize;
+
+use super::{Work, agents};
+use crate::error::{AppError, AppResult};
+use crate::store::conversations::bad_value;
+use crate::store::events::Audience;
+
+#[derive(sqlx::FromRow)]
+struct OfferRow {
+    conversation_id: i64,
+    channel: String,
+    queue_name: String,
+    queued_at: i64,
+    offered_at: i64,
+    expires_at: i64,
+    popover_variables: String,
+    mask_sensitive: bool,
+    subject: Option<String>,
+    language: String,
+    transfer_note: Option<String>,
+    customer_name: Option<String>,
+    contact_name: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    first_answer: Option<String>,
+}
+
+/// One conversation's offer (`?1`) or one agent's offers (`?2`).
+const OFFER_SELECT: &str = "
+    SELECT c.id AS conversation_id, c.queue_id, c.channel, q.name AS queue_name, c.queued_at,
+           o.offered_at, o.expires_at, q.popover_variables, q.mask_sensitive, c.subject, c.language,
+           c.transfer_note, c.customer_name,
+           p.first_name || ' ' || p.last_name AS contact_name,
+           (SELECT value FROM contact_points WHERE contact_id = c.contact_id AND kind = 'phone' AND is_default = 1) AS phone,
+           (SELECT value FROM contact_points WHERE contact_id = c.contact_id AND kind = 'email' AND is_default = 1) AS email,
+           (SELECT question || ': ' || answer FROM survey_answers WHERE conversation_id = c.id ORDER BY id LIMIT 1)
+               AS first_answer
+    FROM offers o
+    JOIN conversations c ON c.id = o.conversation_id
+    JOIN queues q ON q.id = c.queue_id
+    LEFT JOIN contacts p ON p.id = c.contact_id
+    WHERE (?1 IS NULL OR o.conversation_id = ?1) AND (?2 IS NULL OR o.agent_id = ?2)";
+
+/// One configured popover variable of a queue.
+#[derive(Deserialize)]
+struct Configured {
+    field: String,
+    #[serde(default)]
+    secure: bool,
+}
+
+impl OfferRow {
+    fn into_offer(self) -> AppResult<Offer> {
+        let configured: Vec<Configured> =
+            serde_json::from_str(&self.popover_variables).map_err(|e| AppError::Internal(e.into()))?;
+        let variables = configured
+            .iter()
+            // Secure variables never leave the server on a popover.
+            .filter(|c| !c.secure)
+            .filter_map(|c| PopoverField::parse(&c.field))
+            .filter_map(|field| {
+                let value = match field {
+                    PopoverField::CustomerName => self.contact_name.clone().or(self.customer_name.clone()),
+                    PopoverField::Queue => Some(self.queue_name.clone()),
+                    PopoverField::WaitTime => {
+                        Some(((self.offered_at - self.queued_at).max(0) / 1000).to_string())
+                    }
+                    PopoverField::Phone => self
+                        .phone
+                        .as_deref()
+                        .map(|p| if self.mask_sensitive { mask_phone(p) } else { p.to_owned() }),
+                    PopoverField::Email => self.email.clone(),
+                    PopoverField::Subject => self.subject.clone(),
+                    PopoverField::Language => Some(self.language.clone()),
+                    PopoverField::FirstAnswer => self.first_answer.clone(),
+                }?;
+                Some(PopoverVariable { field, value })
+            })
+            .collect();
+        Ok(Offer {
+            conversation_id: self.conversation_id,
+            channel: Channel::parse(&self.channel).ok_or_else(|| bad_value("channel", &self.channel))?,
+            queue_name: self.queue_name,
+            queued_at: self.queued_at,
+            offered_at: self.offered_at,
+            expires_at: self.expires_at,
+            variables,
+            transfer_note: self.transfer_note,
+        })
+    }
+}
+
+/// The offer of a conversation, as its popover shows it.
+pub async fn describe(work: &mut Work, conversation_id: i64) -> AppResult<Offer> {
+    let row: OfferRow = sqlx::query_as(OFFER_SELECT)
+        .bind(Some(conversation_id))
+        .bind(None::<i64>)
+        .fetch_one(&mut *work.tx)
+        .await?;
+    row.into_offer()
+}
+
+/// The agent's offers in stack order.
+pub async fn of_agent(pool: &sqlx::SqlitePool, agent_id: i64) -> AppResult<Vec<Offer>> {
+    let rows: Vec<OfferRow> =
+        sqlx::query_as(OFFER_SELECT).bind(None::<i64>).bind(Some(agent_id)).fetch_all(pool).await?;
+    let mut offers = rows.into_iter().map(OfferRow::into_offer).collect::<AppResult<Vec<_>>>()?;
+    stack_order(&mut offers);
+    Ok(offers)
+}
+
+/// Accepts those of `ids` still offered to the agent: each becomes theirs with a new activity.
+pub async fn accept(
+    work: &mut Work,
+    agent_id: i64,
+    agent_name: &str,
+    ids: &[i64],
+) -> AppResult<AcceptedOffers> {
+    let mut result = AcceptedOffers { accepted: Vec::new(), gone: Vec::new() };
+    for &id in ids {
+        let queue_id: Option<i64> = sqlx::query_scalar(
+            "DELETE FROM offers WHERE conversation_id = ? AND agent_id = ?
+             RETURNING (SELECT queue_id FROM conversations WHERE id = offers.conversation_id)",
+        )
+        .bind(id)
+        .bind(agent_id)
+        .fetch_optional(&mut *work.tx)
+        .await?;
+        let Some(queue_id) = queue_id else {
+            result.gone.push(id);
+            continue;
+        };
+        // The first acceptance ends the wait in the queue; later ones (after a transfer) keep it.
+        sqlx::query(
+            "UPDATE conversations SET agent_id = ?1,
+                 started_at = CASE WHEN EXISTS (SELECT 1 FROM activities WHERE conversation_id = ?2)
+                                   THEN started_at ELSE ?3 END,
+                 wanted_agent_id = NULL, transfer_note = NULL
+             WHERE id = ?2",
+        )
+        .bind(agent_id)
+        .bind(id)
+        .bind(work.now)
+        .execute(&mut *work.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at, transfer_note)
+             VALUES (?1, ?2, ?3, ?4, (SELECT transfer_note FROM conversations WHERE id = ?1))",
+        )
+        .bind(id)
+        .bind(agent_id)
+        .bind(queue_id)
+        .bind(work.now)
+        .execute(&mut *work.tx)
+        .await?;
+        work.emit(
+            Audience::User(agent_id),
+            ServerEvent::OfferEnded { conversation_id: id, reason: OfferEnd::Accepted },
+        )
+        .await?;
+        let changed = ServerEvent::ConversationChanged {
+            conversation_id: id,
+            status: ConversationStatus::Active,
+            agent_name: Some(agent_name.to_owned()),
+        };
+        work.emit(Audience::QueueAndCustomer { queue: queue_id, conversation: id }, changed).await?;
+        result.accepted.push(id);
+    }
+    if !result.accepted.is_empty() {
+        agents::touch_free_since(work, agent_id).await?;
+    }
+    Ok(result)
+}
+
+/// Withdraws an offer from its agent and puts the conversation back in its queue, at the place its
+/// queue entry gives it (the front, for anything that waited longer than the rest).
+async fn withdraw(work: &mut Work, conversation_id: i64, reason: OfferEnd) -> AppResult<Option<i64>> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "DELETE FROM offers WHERE conversation_id = ?
+         RETURNING agent_id, (SELECT queue_id FROM conversations WHERE id = offers.conversation_id)",
+    )
+    .bind(conversation_id)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let Some((agent_id, queue_id)) = row else { return Ok(None) };
+    work.emit(Audience::User(agent_id), ServerEvent::OfferEnded { conversation_id, reason }).await?;
+    if reason == OfferEnd::Withdrawn {
+        return Ok(Some(agent_id));
+    }
+    sqlx::query("INSERT OR REPLACE INTO offer_refusals (conversation_id, agent_id, at) VALUES (?, ?, ?)")
+        .bind(conversation_id)
+        .bind(agent_id)
+        .bind(work.now)
+        .execute(&mut *work.tx)
+        .await?;
+    // A transfer to this agent who did not take it falls back to the whole queue.
+    sqlx::query("UPDATE conversations SET wanted_agent_id = NULL WHERE id = ? AND wanted_agent_id = ?")
+        .bind(conversation_id)
+        .bind(agent_id)
+        .execute(&mut *work.tx)
+        .await?;
+    let changed = ServerEvent::ConversationChanged {
+        conversation_id,
+        status: ConversationStatus::Queued,
+        agent_name: None,
+    };
+    work.emit(Audience::QueueAndCustomer { queue: queue_id, conversation: conversation_id }, changed).await?;
+    Ok(Some(agent_id))
+}
+
+pub async fn decline(work: &mut Work, agent_id: i64, conversation_id: i64) -> AppResult<()> {
+    let offered_to: Option<i64> = sqlx::query_scalar("SELECT agent_id FROM offers WHERE conversation_id = ?")
+        .bind(conversation_id)
+        .fetch_optional(&mut *work.tx)
+        .await?;
+    if offered_to != Some(agent_id) {
+        return Err(AppError::NotFound);
+    }
+    withdraw(work, conversation_id, OfferEnd::Declined).await?;
+    Ok(())
+}
+
+/// The customer left while waiting: the offer, if any, disappears from the agent's stack.
+pub async fn cancel(work: &mut Work, conversation_id: i64) -> AppResult<()> {
+    withdraw(work, conversation_id, OfferEnd::Withdrawn).await?;
+    Ok(())
+}
+
+/// RONA: every offer past its deadline goes back to its queue and its agent becomes Idle.
+pub async fn expire(work: &mut Work) -> AppResult<()> {
+    let due: Vec<i64> =
+        sqlx::query_scalar("SELECT conversation_id FROM offers WHERE expires_at <= ? ORDER BY expires_at")
+            .bind(work.now)
+            .fetch_all(&mut *work.tx)
+            .await?;
+    for conversation_id in due {
+        if let Some(agent_id) = withdraw(work, conversation_id, OfferEnd::NoAnswer).await? {
+            agents::set_state(work, agent_id, AgentState::Idle, Some(IdleReason::NoAnswer)).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! Deadlines: offers that expire (RONA) and refusals that lapse. Sleeps until the next one, or until
+//! a routing change wakes it, and runs at least every few seconds as a safety net.
+
+use std::time::Duration;
+
+use crate::AppState;
+use crate::db::now_ms;
+
+use super::{Work, offers};
+
+const AT_LEAST_EVERY: Duration = Duration::from_secs(5);
+
+pub async fn run_deadlines(state: AppState) {
+    let mut shutdown = state.hub.shutting_down();
+    loop {
+        if let Err(e) = tick(&state).await {
+            tracing::warn!(error = ?e, "routing deadlines failed; trying again");
+        }
+        let wait = match next_deadline(&state).await {
+            Ok(Some(at)) => Duration::from_millis((at - now_ms()).clamp(0, 5_000) as u64),
+            _ => AT_LEAST_EVERY,
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = state.routing.wake.notified() => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Expires the offers past their deadline and offers what waits (refusals may have lapsed).
+async fn tick(state: &AppState) -> anyhow::Result<()> {
+    let mut work = Work::begin(state).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    offers::expire(&mut work).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    work.finish_quietly(state).await.map_err(|e| anyhow::anyhow!("{e:?}"))
+}
+
+async fn next_deadline(state: &AppState) -> anyhow::Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT MIN(expires_at) FROM offers").fetch_one(&state.pool).await?)
+}
