@@ -1,7 +1,7 @@
 //! Typed HTTP client for the Hovor API, one module per resource.
+pub use client::ApiError;
 
 pub mod client;
 pub mod conversations;
+pub mod routing;
 pub mod session;
-
-pub use client::ApiError;

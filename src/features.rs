@@ -1,9 +1,13 @@
 //! One module per pane of the desk.
 
+pub mod activities;
+pub mod agent_status;
 pub mod case;
 pub mod connection_status;
 pub mod conversation;
 pub mod customer_card;
+pub mod popovers;
 pub mod suggestions;
 pub mod summary;
 pub mod task_list;
+pub mod wrap_up;

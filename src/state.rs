@@ -1,8 +1,11 @@
 //! App-wide stores, each with `provide_x()` and `use_x()`.
 
+pub mod alerts;
 pub mod clock;
 pub mod conversation;
 pub mod drafts;
+pub mod focus;
 pub mod language;
 pub mod live;
+pub mod routing;
 pub mod session;

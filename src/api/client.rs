@@ -45,6 +45,23 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     parse(send(builder, Some(body)).await?).await
 }
 
+/// A POST whose answer carries no body (204).
+pub async fn post_empty<B: Serialize>(
+    path: &str,
+    body: &B,
+    idempotency_key: Option<&str>,
+) -> Result<(), ApiError> {
+    let mut builder = Request::post(path);
+    if let Some(key) = idempotency_key {
+        builder = builder.header("Idempotency-Key", key);
+    }
+    send(builder, Some(body)).await.map(|_| ())
+}
+
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    parse(send(Request::put(path), Some(body)).await?).await
+}
+
 pub async fn delete(path: &str) -> Result<(), ApiError> {
     send(Request::delete(path), None::<&()>).await.map(|_| ())
 }

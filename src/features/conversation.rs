@@ -1,5 +1,7 @@
 //! The Active Conversation: timeline and composer in the centre, the customer's context beside them.
 
+mod bar;
+pub use bar::Handling;
 mod composer;
 pub use composer::COMPOSER_ID;
 mod timeline;
@@ -12,6 +14,7 @@ use crate::features::suggestions::Suggestions;
 use crate::features::summary::SummaryPanel;
 use crate::state::conversation::provide_open_conversation;
 use crate::state::live::use_live;
+use bar::{ConversationBar, ConversationFooter, use_handling};
 use composer::Composer;
 use timeline::Timeline;
 
@@ -28,11 +31,14 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
             live.open.set(None);
         }
     });
+    let handling = use_handling(id);
+    crate::state::focus::track_focus(id, handling);
     view! {
         <div class=css::layout data-testid="active-conversation" data-conversation=id>
             <section class=css::centre>
+                <ConversationBar id handling />
                 <Timeline />
-                <Composer />
+                <ConversationFooter id handling><Composer /></ConversationFooter>
             </section>
             <div class=css::side>
                 <CustomerCard id />

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api::conversations as api;
 use crate::components::pane::resource_pane;
 use crate::components::tabs::{Tab, Tabs};
+use crate::features::activities::Activities;
 use crate::features::task_list::ChannelBadge;
 use crate::format;
 use crate::i18n::{t, use_i18n};
@@ -33,7 +34,10 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
         Tab { id: "self-service", label: ViewFn::from(move || t!(i18n, summary.tab_self_service)) },
         Tab { id: "visitor", label: ViewFn::from(move || t!(i18n, summary.tab_visitor)) },
         Tab { id: "additional", label: ViewFn::from(move || t!(i18n, summary.tab_additional)) },
+        Tab { id: "activities", label: ViewFn::from(move || t!(i18n, summary.tab_activities)) },
     ];
+    let id = s.id;
+    let note = s.transfer_note.clone();
     let survey = s.pre_chat_survey;
     let actions = s.self_service;
     let visitor = s.visitor;
@@ -67,6 +71,7 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
         }
         .into_any(),
         "visitor" => view! { <Visitor v=visitor.clone() /> }.into_any(),
+        "activities" => view! { <Activities id /> }.into_any(),
         _ if details.is_empty() => view! { <p class=css::muted>{t!(i18n, summary.no_additional)}</p> }.into_any(),
         _ => view! {
             <dl class=css::qa data-testid="additional-details">
@@ -89,6 +94,7 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
             <dt>{t!(i18n, summary.start_time)}</dt>
             <dd>{move || format::date_time(i18n.get_locale(), started)}</dd>
             {s.subject.map(|subject| view! { <dt>{t!(i18n, summary.subject)}</dt><dd>{subject}</dd> })}
+            {note.map(|note| view! { <dt>{t!(i18n, offers.note)}</dt><dd data-testid="summary-transfer-note">{note}</dd> })}
         </dl>
         <Tabs name="summary" tabs selected>
             {panel.clone()}

@@ -10,6 +10,7 @@ use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::clock::use_clock;
 use crate::state::live::use_live;
+use crate::state::routing::use_routing;
 
 stylance::import_crate_style!(css, "src/features/task_list.module.css");
 
@@ -21,12 +22,26 @@ pub fn TaskList() -> impl IntoView {
         live.tasks_changed.track();
         api::tasks()
     });
+    let routing = use_routing();
     let render = move |tasks: Vec<TaskSummary>| {
-        if tasks.is_empty() {
+        let ringing =
+            move || {
+                routing.offers.get().into_iter().map(|offer| view! {
+                <li class=css::ringing data-testid="ringing" data-conversation=offer.conversation_id>
+                    <span class=css::top>
+                        <ChannelBadge channel=offer.channel />
+                        <span class=css::customer>{t!(i18n, tasks.ringing)}</span>
+                    </span>
+                    <span class=css::queue>{offer.queue_name}</span>
+                </li>
+            }).collect_view()
+            };
+        if tasks.is_empty() && routing.offers.with_untracked(Vec::is_empty) {
             return view! { <p class=css::empty>{t!(i18n, tasks.empty)}</p> }.into_any();
         }
         view! {
             <ul class=css::list>
+                {ringing}
                 {tasks.into_iter().map(|task| view! { <TaskRow task /> }).collect_view()}
             </ul>
         }
@@ -56,7 +71,10 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
                     </span>
                     <span class=css::since title=move || t_string!(i18n, tasks.since_start, duration = since()).to_string()>{since}</span>
                 </span>
-                <span class=css::queue>{task.queue_name}</span>
+                <span class=css::queue>
+                    {task.queue_name}
+                    {task.needs_wrap_up.then(|| view! { " · " <strong data-testid="needs-wrap-up">{t!(i18n, tasks.wrap_up)}</strong> })}
+                </span>
                 <span class=css::last>{task.last_message.unwrap_or_default()}</span>
             </a>
         </li>

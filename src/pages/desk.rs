@@ -7,12 +7,16 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::session as session_api;
 use crate::components::language_select::LanguageSelect;
+use crate::features::agent_status::{AgentStatusSelect, MissedOfferPrompt};
 use crate::features::connection_status::ConnectionStatus;
 use crate::features::conversation::ActiveConversation;
+use crate::features::popovers::Popovers;
 use crate::features::task_list::TaskList;
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::state::alerts::provide_alerts;
 use crate::state::drafts::provide_drafts;
 use crate::state::live::{provide_live, use_live};
+use crate::state::routing::provide_routing;
 use crate::state::session::{SessionState, use_session};
 
 stylance::import_crate_style!(css, "src/pages/desk.module.css");
@@ -42,7 +46,10 @@ pub fn DeskPage() -> impl IntoView {
 fn Desk(name: String) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    provide_live();
+    let routing = provide_routing();
+    let alerts = provide_alerts();
+    provide_live(routing);
+    let offers_showing = move || routing.offers.with(|o| !o.is_empty());
     // On narrow screens the task list is a drawer; choosing a conversation closes it.
     let tasks_open = RwSignal::new(false);
     let sign_out = move |_| {
@@ -65,9 +72,28 @@ fn Desk(name: String) -> impl IntoView {
                 <span class=css::brand>{t!(i18n, app_name)}</span>
                 <nav class=css::nav>
                     <ConnectionStatus />
+                    <AgentStatusSelect />
                     <span class=css::user>{t!(i18n, nav.signed_in_as, name = name.clone())}</span>
+                    <label class=css::toggle>
+                        <input type="checkbox" data-testid="alert-sound" prop:checked=move || alerts.sound.get()
+                            on:change=move |ev| alerts.sound.set(event_target_checked(&ev)) />
+                        {t!(i18n, nav.sound)}
+                    </label>
+                    <label class=css::toggle>
+                        <input type="checkbox" data-testid="alert-notify" prop:checked=move || alerts.notify.get()
+                            on:change=move |ev| alerts.set_notify(event_target_checked(&ev)) />
+                        {t!(i18n, nav.notifications)}
+                    </label>
                     <LanguageSelect />
-                    <button class="button" data-testid="sign-out" on:click=sign_out>{t!(i18n, nav.sign_out)}</button>
+                    <button
+                        class="button"
+                        data-testid="sign-out"
+                        disabled=offers_showing
+                        title=move || offers_showing().then(|| t_string!(i18n, nav.sign_out_blocked).to_string())
+                        on:click=sign_out
+                    >
+                        {t!(i18n, nav.sign_out)}
+                    </button>
                 </nav>
             </header>
             <div class=css::desk>
@@ -81,6 +107,8 @@ fn Desk(name: String) -> impl IntoView {
                 </aside>
                 <Outlet />
             </div>
+            <Popovers />
+            <MissedOfferPrompt />
         </div>
     }
 }

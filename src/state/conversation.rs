@@ -30,6 +30,8 @@ pub struct OpenConversation {
     /// Where the next older page starts; `None` once the beginning is loaded.
     pub older: RwSignal<Option<TimelineCursor>>,
     pub pending: RwSignal<Vec<PendingMessage>>,
+    /// The conversation ended while on screen (by the customer or the agent).
+    pub ended: RwSignal<bool>,
 }
 
 impl OpenConversation {
@@ -39,6 +41,7 @@ impl OpenConversation {
             entries: RwSignal::new(Vec::new()),
             older: RwSignal::new(None),
             pending: RwSignal::new(Vec::new()),
+            ended: RwSignal::new(false),
         }
     }
 

@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
+use hovor_types::chat::ConversationStatus;
 use hovor_types::event::{EventEnvelope, RESYNC, ServerEvent};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -13,6 +14,7 @@ use web_sys::{EventSource, MessageEvent};
 
 use crate::api::{ApiError, session as session_api};
 use crate::state::conversation::OpenConversation;
+use crate::state::routing::Routing;
 use crate::state::session::{SessionState, use_session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +34,7 @@ pub struct Live {
     pub tasks_changed: RwSignal<u32>,
     /// Bumped when events were lost (`resync`): everything on screen reloads.
     pub generation: RwSignal<u32>,
+    pub routing: Routing,
 }
 
 /// The single place events enter the app; the match is exhaustive on purpose.
@@ -43,6 +46,24 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
             }
             live.tasks_changed.update(|n| *n += 1);
         }
+        ServerEvent::Typing { conversation_id, party, typing } => {
+            live.routing.typing_changed(conversation_id, party, typing)
+        }
+        ServerEvent::ConversationChanged { conversation_id, status, .. } => {
+            if let Some(open) = live.open.get_untracked().filter(|o| o.id == conversation_id) {
+                open.ended.set(status == ConversationStatus::Ended);
+            }
+            live.tasks_changed.update(|n| *n += 1);
+        }
+        ServerEvent::OfferCreated { offer } => {
+            live.routing.offered(offer);
+        }
+        ServerEvent::OfferEnded { conversation_id, reason } => {
+            live.routing.offer_ended(conversation_id, reason);
+            live.tasks_changed.update(|n| *n += 1);
+        }
+        ServerEvent::StatusChanged { status } => live.routing.status.set(Some(status)),
+        ServerEvent::WrappedUp { .. } => live.tasks_changed.update(|n| *n += 1),
     }
 }
 
@@ -55,13 +76,15 @@ struct Stream {
 }
 
 /// Opens the stream for the signed-in desk and closes it when the desk goes away.
-pub fn provide_live() -> Live {
+pub fn provide_live(routing: Routing) -> Live {
     let live = Live {
         connection: RwSignal::new(Connection::Connecting),
         open: RwSignal::new_local(None),
         tasks_changed: RwSignal::new(0),
         generation: RwSignal::new(0),
+        routing,
     };
+    routing.reload();
     provide_context(live);
     let session = use_session();
     let last_id = Rc::new(Cell::new(None::<i64>));
@@ -114,6 +137,7 @@ fn connect(
         })
     };
     let on_resync = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        live.routing.reload();
         live.generation.update(|n| *n += 1);
         live.tasks_changed.update(|n| *n += 1);
     });

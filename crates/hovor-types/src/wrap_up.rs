@@ -17,19 +17,26 @@ pub struct WrapUpReason {
 /// Searching wrap-up reasons needs at least this many characters (WBX).
 pub const WRAP_UP_SEARCH_MIN: usize = 3;
 
-/// The reasons matching `query`: all of them for an empty query; for a shorter one than
-/// [`WRAP_UP_SEARCH_MIN`], an error; otherwise those whose folded label contains the folded query.
-pub fn search_reasons<'a>(
-    reasons: &'a [WrapUpReason],
-    query: &str,
-) -> Result<Vec<&'a WrapUpReason>, FieldError> {
+/// A wrap-up search: empty (every reason) or at least [`WRAP_UP_SEARCH_MIN`] characters. Returns the
+/// trimmed query, `None` for all. Checked by the form as the agent types and by the server.
+pub fn check_reason_query(query: &str) -> Result<Option<&str>, FieldError> {
     let query = query.trim();
     if query.is_empty() {
-        return Ok(reasons.iter().collect());
+        return Ok(None);
     }
     if query.chars().count() < WRAP_UP_SEARCH_MIN {
         return Err(FieldError::new("query", Rule::TooShort { min: WRAP_UP_SEARCH_MIN }));
     }
+    Ok(Some(query))
+}
+
+/// The reasons whose label contains the query, ignoring case and diacritics. Runs on the server: the
+/// folding tables stay out of the app.
+pub fn search_reasons<'a>(
+    reasons: &'a [WrapUpReason],
+    query: &str,
+) -> Result<Vec<&'a WrapUpReason>, FieldError> {
+    let Some(query) = check_reason_query(query)? else { return Ok(reasons.iter().collect()) };
     let query = fold(query);
     Ok(reasons.iter().filter(|r| fold(&r.label).contains(&query)).collect())
 }

@@ -8,7 +8,7 @@ use hovor_types::message::validate_message_body;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{ApiError, conversations as api};
+use crate::api::{ApiError, conversations as api, routing as routing_api};
 use crate::i18n::{t, use_i18n};
 use crate::state::conversation::{OpenConversation, PendingMessage, PendingState, use_open_conversation};
 use crate::state::drafts::use_drafts;
@@ -33,6 +33,7 @@ pub fn Composer() -> impl IntoView {
     let drafts = use_drafts();
     let problem = RwSignal::new(None::<Problem>);
     let text = move || drafts.get(open.id);
+    let typing = Typing::new(open.id);
 
     let send = move || {
         let draft = drafts.get(open.id);
@@ -40,8 +41,8 @@ pub fn Composer() -> impl IntoView {
             Ok(body) => body.to_owned(),
             Err(e) => {
                 problem.set(Some(match e.rule {
-                    Rule::Required => Problem::Blank,
                     Rule::TooLong { max } => Problem::TooLong(max),
+                    _ => Problem::Blank,
                 }));
                 return;
             }
@@ -52,6 +53,7 @@ pub fn Composer() -> impl IntoView {
             .update(|p| p.push(PendingMessage { key: key.clone(), body, state: PendingState::Sending }));
         drafts.set(open.id, String::new());
         deliver(open, key);
+        typing.stopped();
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         // Enter sends, Shift+Enter is a new line; composing (IME) and AltGr text are left alone.
@@ -81,7 +83,9 @@ pub fn Composer() -> impl IntoView {
                 on:input=move |ev| {
                     problem.set(None);
                     drafts.set(open.id, event_target_value(&ev));
+                    typing.typed();
                 }
+                on:blur=move |_| typing.stopped()
                 on:keydown=on_key
             ></textarea>
             <div class=css::actions>
@@ -130,4 +134,43 @@ fn idempotency_key() -> String {
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+}
+
+/// Tells the customer the agent is typing: at most once every few seconds while keys are pressed,
+/// and once when the agent stops (sent the message or left the field).
+#[derive(Clone, Copy)]
+struct Typing {
+    conversation: i64,
+    last_sent: StoredValue<Option<f64>>,
+}
+
+const TYPING_EVERY_MS: f64 = 3_000.0;
+
+impl Typing {
+    fn new(conversation: i64) -> Typing {
+        Typing { conversation, last_sent: StoredValue::new(None) }
+    }
+
+    fn typed(self) {
+        let now = js_sys::Date::now();
+        if self.last_sent.get_value().is_some_and(|at| now - at < TYPING_EVERY_MS) {
+            return;
+        }
+        self.last_sent.set_value(Some(now));
+        let id = self.conversation;
+        spawn_local(async move {
+            let _ = routing_api::typing(id, true).await;
+        });
+    }
+
+    fn stopped(self) {
+        if self.last_sent.get_value().take().is_none() {
+            return;
+        }
+        self.last_sent.set_value(None);
+        let id = self.conversation;
+        spawn_local(async move {
+            let _ = routing_api::typing(id, false).await;
+        });
+    }
 }

@@ -559,6 +559,8 @@
     $("composer-input").focus();
     scrollToEnd();
     if (chat.view.status === "ended") return;
+    // Resume right after what this view shows: nothing in between is missed.
+    if (chat.lastEventId == null && view.last_event_id != null) chat.lastEventId = String(view.last_event_id);
     openStream();
     if (!fresh) syncHost();
   }

@@ -1,7 +1,7 @@
 //! The agent's side of routing: state, offers, ending, wrap-up, transfer, typing and focus time.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use hovor_types::chat::TypingRequest;
 use hovor_types::error::ErrorBody;
@@ -11,7 +11,7 @@ use hovor_types::routing::{
 };
 use hovor_types::wrap_up::{
     FocusReport, FocusTime, InteractionRecord, TransferRequest, TransferTargets, WrapUpReason, WrapUpRequest,
-    validate_transfer,
+    search_reasons, validate_transfer,
 };
 
 use crate::AppState;
@@ -103,16 +103,26 @@ pub async fn end(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The wrap-up reasons of the queue the agent handled the conversation in.
-#[utoipa::path(get, path = "/api/conversations/{id}/wrap-up-reasons", tag = "routing", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<WrapUpReason>), (status = 404, body = ErrorBody)))]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct ReasonQuery {
+    /// Words of the reason, at least 3 characters; case and diacritics do not matter.
+    query: Option<String>,
+}
+
+/// The wrap-up reasons of the queue the agent handled the conversation in, searched by `query`.
+#[utoipa::path(get, path = "/api/conversations/{id}/wrap-up-reasons", tag = "routing",
+    params(("id" = i64, Path), ReasonQuery),
+    responses((status = 200, body = Vec<WrapUpReason>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn wrap_up_reasons(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     Path(id): Path<i64>,
+    Query(q): Query<ReasonQuery>,
 ) -> AppResult<Json<Vec<WrapUpReason>>> {
     let c = store::visible(&state.pool, me.id, id).await?;
-    Ok(Json(activities::reasons_for(&state.pool, me.id, &c).await?))
+    let reasons = activities::reasons_for(&state.pool, me.id, &c).await?;
+    let found = search_reasons(&reasons, q.query.as_deref().unwrap_or_default())?;
+    Ok(Json(found.into_iter().cloned().collect()))
 }
 
 /// Submits the wrap-up: the agent's activity closes and the conversation leaves their task list.

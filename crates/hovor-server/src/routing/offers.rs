@@ -139,6 +139,12 @@ pub async fn accept(
             result.gone.push(id);
             continue;
         };
+        // The note a transfer brought, read before the conversation's copy is cleared below.
+        let transfer_note: Option<String> =
+            sqlx::query_scalar("SELECT transfer_note FROM conversations WHERE id = ?")
+                .bind(id)
+                .fetch_one(&mut *work.tx)
+                .await?;
         // The first acceptance ends the wait in the queue; later ones (after a transfer) keep it.
         sqlx::query(
             "UPDATE conversations SET agent_id = ?1,
@@ -154,12 +160,13 @@ pub async fn accept(
         .await?;
         sqlx::query(
             "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at, transfer_note)
-             VALUES (?1, ?2, ?3, ?4, (SELECT transfer_note FROM conversations WHERE id = ?1))",
+             VALUES (?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(agent_id)
         .bind(queue_id)
         .bind(work.now)
+        .bind(transfer_note)
         .execute(&mut *work.tx)
         .await?;
         work.emit(

@@ -27,20 +27,33 @@ pub struct Answer {
 
 impl TestServer {
     pub async fn new() -> TestServer {
+        TestServer::fresh(None).await
+    }
+
+    /// A fresh server that verifies web-chat identities signed with `secret`.
+    pub async fn with_chat_identity_secret(secret: &str) -> TestServer {
+        TestServer::fresh(Some(secret)).await
+    }
+
+    async fn fresh(secret: Option<&str>) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let mut server = TestServer::on(&url, true).await;
+        let mut server = TestServer::open(&url, true, secret).await;
         server._dir = Some(dir);
         server
     }
 
     /// A server on an existing database URL, as a restarted process would open it.
     pub async fn on(url: &str, fill_demo: bool) -> TestServer {
+        TestServer::open(url, fill_demo, None).await
+    }
+
+    async fn open(url: &str, fill_demo: bool, secret: Option<&str>) -> TestServer {
         let pool = db::connect(url).await.expect("database");
         if fill_demo {
             assert!(demo::fill_if_empty(&pool, &Scale::small()).await.expect("demo"));
         }
-        let state = AppState::new(pool.clone());
+        let state = AppState::new(pool.clone()).with_chat_identity_secret(secret);
         let router = app(state.clone(), None).expect("router");
         TestServer { router, pool, state, _dir: None }
     }
@@ -182,4 +195,127 @@ impl EventStream {
         }
         all
     }
+}
+
+/// A web-chat customer: their conversation and the `Cookie` header value of their chat session.
+pub struct Customer {
+    pub conversation_id: i64,
+    pub cookie: String,
+    /// The `ChatView` the start answered with.
+    pub view: Value,
+}
+
+impl TestServer {
+    /// The id of the demo's `index`-th queue (0-based, in creation order).
+    pub async fn queue_id(&self, index: i64) -> i64 {
+        sqlx::query_scalar("SELECT id FROM queues ORDER BY id LIMIT 1 OFFSET ?")
+            .bind(index)
+            .fetch_one(&self.pool)
+            .await
+            .expect("queue")
+    }
+
+    /// The ids of the queue's survey questions, in the order the page asks them.
+    pub async fn survey_ids(&self, queue_id: i64) -> Vec<i64> {
+        let setup = self.request("GET", &format!("/api/chat/queues/{queue_id}"), None, None).await;
+        assert_eq!(setup.status, StatusCode::OK);
+        setup.json["survey"].as_array().expect("survey").iter().map(|q| q["id"].as_i64().unwrap()).collect()
+    }
+
+    /// Starts a chat with `body` as the customer's page sends it.
+    pub async fn start_chat_with(&self, queue_id: i64, body: Value) -> Answer {
+        self.request("POST", &format!("/api/chat/queues/{queue_id}/conversations"), None, Some(body)).await
+    }
+
+    /// Starts a chat in the queue with the survey's required questions answered.
+    pub async fn start_chat(&self, queue_id: i64, name: &str) -> Customer {
+        let ids = self.survey_ids(queue_id).await;
+        let body = serde_json::json!({
+            "name": name,
+            "answers": [
+                {"question_id": ids[0], "answer": "My last invoice"},
+                {"question_id": ids[2], "answer": "English"},
+            ],
+        });
+        let answer = self.start_chat_with(queue_id, body).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "start of a chat: {}", answer.json);
+        Customer::from_start(answer)
+    }
+
+    /// The agent makes themselves Available; returns the moment it took effect.
+    pub async fn go_available(&self, cookie: &str) -> i64 {
+        let body = serde_json::json!({"state": "available"});
+        let answer = self.request("PUT", "/api/me/status", Some(cookie), Some(body)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+        answer.json["since"].as_i64().expect("since")
+    }
+
+    /// The conversations offered to the agent, in stack order.
+    pub async fn offered(&self, cookie: &str) -> Vec<i64> {
+        let answer = self.request("GET", "/api/offers", Some(cookie), None).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        answer
+            .json
+            .as_array()
+            .expect("offers")
+            .iter()
+            .map(|o| o["conversation_id"].as_i64().unwrap())
+            .collect()
+    }
+
+    /// How many of `conversations` are offered to anyone.
+    pub async fn offers_among(&self, conversations: &[i64]) -> i64 {
+        let ids = serde_json::to_string(conversations).unwrap();
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM offers WHERE conversation_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(ids)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+
+    /// The administrator sets the agent's chat capacity.
+    pub async fn set_chat_capacity(&self, username: &str, capacity: u32) {
+        let admin = self.sign_in("admin").await;
+        let agent = self.user_id(username).await;
+        let body = serde_json::json!({"channel": "chat", "capacity": capacity});
+        let path = format!("/api/admin/agents/{agent}/capacity");
+        let answer = self.request("PUT", &path, Some(&admin), Some(body)).await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT, "{}", answer.json);
+    }
+}
+
+impl Customer {
+    pub fn from_start(answer: Answer) -> Customer {
+        let cookie = answer.set_cookie.expect("chat cookie");
+        let cookie = cookie.split(';').next().expect("cookie pair").to_owned();
+        assert!(cookie.starts_with("hovor_chat="), "{cookie}");
+        Customer {
+            conversation_id: answer.json["conversation_id"].as_i64().expect("conversation id"),
+            cookie,
+            view: answer.json,
+        }
+    }
+}
+
+/// Waits (without sleeping) until the millisecond clock has passed `ms`, so that what happens next
+/// happens strictly later.
+pub async fn clock_past(ms: i64) {
+    while hovor_server::db::now_ms() <= ms {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// The events of a stream as envelopes, checking that each SSE id is its envelope's id.
+pub fn envelopes(events: &[Sse]) -> Vec<hovor_types::event::EventEnvelope> {
+    events
+        .iter()
+        .map(|e| {
+            let envelope: hovor_types::event::EventEnvelope =
+                serde_json::from_str(&e.data).expect("an EventEnvelope");
+            assert_eq!(Some(envelope.id), e.id, "the SSE id is the envelope's id");
+            envelope
+        })
+        .collect()
 }

@@ -1,0 +1,198 @@
+//! Offers on screen (WBX popovers): each arrives as a connecting popover, then shows the request with
+//! the queue's variables, a countdown to its no-answer deadline, Accept and Decline. Several stack,
+//! emails on top, then chats, then calls, the earliest first; with more than five, "1–5 of N".
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use hovor_types::conversation::Channel;
+use hovor_types::routing::{Offer, PopoverField, STACK_VISIBLE};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::routing as api;
+use crate::features::task_list::ChannelBadge;
+use crate::format;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::state::alerts::use_alerts;
+use crate::state::live::use_live;
+use crate::state::routing::use_routing;
+
+stylance::import_crate_style!(css, "src/features/popovers.module.css");
+
+/// How long a new offer shows as "connecting" before its details.
+const CONNECTING: Duration = Duration::from_millis(600);
+
+#[component]
+pub fn Popovers() -> impl IntoView {
+    let i18n = use_i18n();
+    let routing = use_routing();
+    announce_new_offers();
+    let now = RwSignal::new(js_sys::Date::now());
+    if let Ok(handle) = set_interval_with_handle(move || now.set(js_sys::Date::now()), Duration::from_secs(1))
+    {
+        on_cleanup(move || handle.clear());
+    }
+    let count = move || routing.offers.with(Vec::len);
+    let accept_all = move |_| {
+        let ids = routing.offers.with_untracked(|o| o.iter().map(|o| o.conversation_id).collect());
+        accept(ids);
+    };
+    view! {
+        <Show when=move || { count() > 0 }>
+            <section class=css::stack aria-label=move || t_string!(i18n, offers.region).to_string() data-testid="offers">
+                <div class=css::head>
+                    <Show when=move || { count() > STACK_VISIBLE }>
+                        <p class=css::range data-testid="offer-range">
+                            {move || t!(i18n, offers.range, shown = STACK_VISIBLE, total = count())}
+                        </p>
+                    </Show>
+                    <Show when=move || { count() > 1 }>
+                        <button class="button primary" data-testid="accept-all" on:click=accept_all>
+                            {move || t!(i18n, offers.accept_all, count = count())}
+                        </button>
+                    </Show>
+                </div>
+                <ol class=css::list>
+                    <For
+                        each=move || routing.offers.get().into_iter().take(STACK_VISIBLE)
+                        key=|offer| offer.conversation_id
+                        let(offer)
+                    >
+                        <OfferPopover offer now />
+                    </For>
+                </ol>
+            </section>
+        </Show>
+    }
+}
+
+/// Sound and desktop notification, once per offer.
+fn announce_new_offers() {
+    let i18n = use_i18n();
+    let routing = use_routing();
+    let alerts = use_alerts();
+    let announced = StoredValue::new(HashSet::<i64>::new());
+    Effect::new(move |_| {
+        routing.offers.with(|offers| {
+            for offer in offers {
+                if announced.try_update_value(|a| a.insert(offer.conversation_id)).unwrap_or(false) {
+                    alerts.announce(offer, &t_string!(i18n, offers.notification).to_string());
+                }
+            }
+        });
+    });
+}
+
+fn accept(ids: Vec<i64>) {
+    let routing = use_routing();
+    let live = use_live();
+    let navigate = use_navigate();
+    spawn_local(async move {
+        if let Ok(result) = api::accept(ids).await {
+            routing.offers.update(|o| {
+                o.retain(|o| {
+                    !result.accepted.contains(&o.conversation_id) && !result.gone.contains(&o.conversation_id)
+                })
+            });
+            live.tasks_changed.update(|n| *n += 1);
+            if let Some(first) = result.accepted.first() {
+                navigate(&format!("/desk/{first}"), Default::default());
+            }
+        }
+    });
+}
+
+#[component]
+fn OfferPopover(offer: Offer, now: RwSignal<f64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let routing = use_routing();
+    let id = offer.conversation_id;
+    let connecting = RwSignal::new(true);
+    set_timeout(move || connecting.set(false), CONNECTING);
+    let expires_at = offer.expires_at as f64;
+    let seconds_left = move || ((expires_at - now.get()) / 1000.0).ceil().max(0.0) as i64;
+    let decline = move |_| {
+        spawn_local(async move {
+            if api::decline(id).await.is_ok() {
+                routing.offers.update(|o| o.retain(|o| o.conversation_id != id));
+            }
+        });
+    };
+    let heading_id = format!("offer-{id}");
+    let channel = offer.channel;
+    view! {
+        <li class=css::popover data-testid="offer" data-conversation=id data-channel=channel.as_str()
+            data-state=move || if connecting.get() { "connecting" } else { "ringing" }>
+            <article aria-labelledby=heading_id.clone()>
+                <header class=css::title>
+                    <ChannelBadge channel />
+                    <h2 id=heading_id.clone()>
+                        {move || if connecting.get() { t!(i18n, offers.connecting).into_any() } else { channel_title(channel) }}
+                    </h2>
+                </header>
+                {move || (!connecting.get()).then(|| details(offer.clone(), seconds_left, decline))}
+            </article>
+        </li>
+    }
+}
+
+fn channel_title(channel: Channel) -> AnyView {
+    let i18n = use_i18n();
+    match channel {
+        Channel::Chat => t!(i18n, offers.chat).into_any(),
+        Channel::Email => t!(i18n, offers.email).into_any(),
+        Channel::Voice => t!(i18n, offers.call).into_any(),
+    }
+}
+
+/// The request once connected: queue, variables, the colleague's note, countdown, Accept and Decline.
+fn details(
+    offer: Offer,
+    seconds_left: impl Fn() -> i64 + Send + Sync + 'static,
+    decline: impl Fn(leptos::ev::MouseEvent) + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = offer.conversation_id;
+    let variables = offer
+        .variables
+        .into_iter()
+        .map(|v| {
+            let value = match v.field {
+                PopoverField::WaitTime => {
+                    let seconds = v.value.parse().unwrap_or_default();
+                    (move || format::duration(i18n.get_locale(), seconds)).into_any()
+                }
+                _ => v.value.into_any(),
+            };
+            view! { <dt>{field_label(v.field)}</dt><dd>{value}</dd> }
+        })
+        .collect_view();
+    view! {
+        <p class=css::queue>{offer.queue_name}</p>
+        <dl class=css::variables>{variables}</dl>
+        {offer.transfer_note.map(|note| view! {
+            <p class=css::note data-testid="transfer-note"><strong>{t!(i18n, offers.note)}</strong>" "{note}</p>
+        })}
+        <p class=css::countdown role="timer">{move || t!(i18n, offers.answer_within, seconds = seconds_left())}</p>
+        <div class=css::actions>
+            <button class="button primary" data-testid="accept" on:click=move |_| accept(vec![id])>{t!(i18n, offers.accept)}</button>
+            <button class="button" data-testid="decline" on:click=decline>{t!(i18n, offers.decline)}</button>
+        </div>
+    }
+}
+
+fn field_label(field: PopoverField) -> AnyView {
+    let i18n = use_i18n();
+    match field {
+        PopoverField::CustomerName => t!(i18n, offers.customer).into_any(),
+        PopoverField::Queue => t!(i18n, offers.queue).into_any(),
+        PopoverField::WaitTime => t!(i18n, offers.waiting).into_any(),
+        PopoverField::Phone => t!(i18n, offers.phone).into_any(),
+        PopoverField::Email => t!(i18n, offers.email_address).into_any(),
+        PopoverField::Subject => t!(i18n, offers.subject).into_any(),
+        PopoverField::Language => t!(i18n, offers.language).into_any(),
+        PopoverField::FirstAnswer => t!(i18n, offers.first_answer).into_any(),
+    }
+}

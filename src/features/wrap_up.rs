@@ -1,0 +1,121 @@
+//! The end of an agent's work on a conversation: End, then the wrap-up reason (searchable, at least
+//! three characters) and Submit, before the conversation leaves the task list (WBX).
+
+use hovor_types::wrap_up::check_reason_query;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{ApiError, routing as api};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::state::live::use_live;
+
+stylance::import_crate_style!(css, "src/features/wrap_up.module.css");
+
+#[component]
+pub fn EndButton(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let live = use_live();
+    let busy = RwSignal::new(false);
+    let end = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::end(id).await;
+            busy.set(false);
+            if result.is_ok() || matches!(result, Err(ApiError::Conflict(_))) {
+                live.tasks_changed.update(|n| *n += 1);
+            }
+        });
+    };
+    view! {
+        <button class="button" data-testid="end-conversation" disabled=move || busy.get() on:click=end>
+            {t!(i18n, wrap_up.end)}
+        </button>
+    }
+}
+
+#[component]
+pub fn WrapUpForm(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let live = use_live();
+    let navigate = use_navigate();
+    let query = RwSignal::new(String::new());
+    // Only a valid query goes to the server, which searches ignoring case and diacritics.
+    let valid = Memo::new(move |_| query.with(|q| check_reason_query(q).map(|q| q.map(str::to_owned)).ok()));
+    let reasons = LocalResource::new(move || {
+        let wanted = valid.get();
+        async move {
+            match wanted {
+                Some(query) => api::wrap_up_reasons(id, query).await.ok(),
+                None => None,
+            }
+        }
+    });
+    let chosen = RwSignal::new(None::<i64>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(reason_id) = chosen.get_untracked() else {
+            error.set(Some(t_string!(i18n, wrap_up.choose).to_string()));
+            return;
+        };
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::wrap_up(id, reason_id).await {
+                Ok(()) => {
+                    live.tasks_changed.update(|n| *n += 1);
+                    navigate("/desk", Default::default());
+                }
+                Err(ApiError::Validation { message, .. } | ApiError::Conflict(message)) => {
+                    error.set(Some(message))
+                }
+                Err(_) => error.set(Some(t_string!(i18n, wrap_up.failed).to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    let list = move || {
+        if valid.get().is_none() {
+            return view! { <p class=css::hint id="wrap-up-hint">{t!(i18n, wrap_up.too_short)}</p> }
+                .into_any();
+        }
+        match reasons.get().flatten() {
+            None => view! { <p class=css::hint id="wrap-up-hint">{t!(i18n, pane.loading)}</p> }.into_any(),
+            Some(found) if found.is_empty() => view! { <p class=css::hint id="wrap-up-hint">{t!(i18n, wrap_up.none)}</p> }.into_any(),
+            Some(found) => found
+                .into_iter()
+                .map(|r| {
+                    let reason_id = r.id;
+                    view! {
+                        <label class=css::reason>
+                            <input type="radio" name="wrap-up-reason" prop:checked=move || chosen.get() == Some(reason_id)
+                                on:change=move |_| { chosen.set(Some(reason_id)); error.set(None); } />
+                            {r.label.clone()}
+                        </label>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+        }
+    };
+    view! {
+        <form class=css::form data-testid="wrap-up" on:submit=submit aria-labelledby="wrap-up-title">
+            <h2 id="wrap-up-title" class=css::title>{t!(i18n, wrap_up.title)}</h2>
+            <label class=css::search>
+                <span>{t!(i18n, wrap_up.search)}</span>
+                <input type="search" prop:value=move || query.get() aria-describedby="wrap-up-hint"
+                    on:input=move |ev| query.set(event_target_value(&ev)) />
+            </label>
+            <fieldset class=css::reasons>
+                <legend class=css::legend>{t!(i18n, wrap_up.reasons)}</legend>
+                {list}
+            </fieldset>
+            <p class=css::error role="alert">{move || error.get()}</p>
+            <button type="submit" class="button primary" data-testid="submit-wrap-up" disabled=move || busy.get()>
+                {t!(i18n, wrap_up.submit)}
+            </button>
+        </form>
+    }
+}
