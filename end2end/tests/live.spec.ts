@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
 import { Browser, Page, request as playwrightRequest } from "@playwright/test";
 import { test, expect, PASSWORD } from "./fixtures";
 import { OwnServer, IDENTITY_SECRET } from "./own-server";
 
-const HOST = "http://shop.example";
 
 async function signInAt(page: Page, base: string, username: string) {
   await page.goto(`${base}/login`);
@@ -25,29 +25,34 @@ function signedIdentity(name: string, email: string) {
   return { ...identity, signature: createHmac("sha256", IDENTITY_SECRET).update(text).digest("hex") };
 }
 
-/** The host site's page: it loads Hovor's SDK, reports what the customer did, and opens the chat. */
+/**
+ * The host site: its own origin (another port on loopback), a page that loads Hovor's SDK, reports
+ * what the customer did, and opens the chat.
+ */
 async function openHostSite(browser: Browser, hovor: string, queue: number, identity: object) {
-  const context = await browser.newContext();
-  await context.route(`${HOST}/**`, (route) =>
-    route.fulfill({
-      contentType: "text/html",
-      body: `<!doctype html><html lang="cs"><head><title>Shop</title><script src="${hovor}/chat/sdk.js"></script></head>
-        <body><h1>Shop</h1><button id="chat">Chat</button>
-        <script>
-          Hovor.recordSelfService("page_visited", "/objednavky/4711");
-          Hovor.recordSelfService("search_phrase", "vrácení zboží");
-          Hovor.recordSelfService("article_viewed", "Jak vrátit zboží");
-          Hovor.identify(${JSON.stringify(identity)});
-          Hovor.setContextProvider(() => ({ "Cart total": "1 290 Kč", "Loyalty level": "Gold" }));
-          document.getElementById("chat").addEventListener("click", () => Hovor.openChat(${queue}, { language: "en" }));
-        </script></body></html>`,
-    }),
-  );
+  const page = `<!doctype html><html lang="cs"><head><title>Shop</title><script src="${hovor}/chat/sdk.js"></script></head>
+    <body><h1>Shop</h1><button id="chat">Chat</button>
+    <script>
+      Hovor.recordSelfService("page_visited", "/objednavky/4711");
+      Hovor.recordSelfService("search_phrase", "vrácení zboží");
+      Hovor.recordSelfService("article_viewed", "Jak vrátit zboží");
+      Hovor.identify(${JSON.stringify(identity)});
+      Hovor.setContextProvider(() => ({ "Cart total": "1 290 Kč", "Loyalty level": "Gold" }));
+      document.getElementById("chat").addEventListener("click", () => Hovor.openChat(${queue}, { language: "en" }));
+    </script></body></html>`;
+  const site = createServer((_, response) => {
+    response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    response.end(page);
+  });
+  await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+  const port = (site.address() as { port: number }).port;
+  // A customer in Prague with a Czech browser: the chat page reports both, without any IP look-up.
+  const context = await browser.newContext({ locale: "cs-CZ", timezoneId: "Europe/Prague" });
   const host = await context.newPage();
-  await host.goto(`${HOST}/objednavky/4711`);
+  await host.goto(`http://localhost:${port}/objednavky/4711`);
   const [chat] = await Promise.all([context.waitForEvent("page"), host.locator("#chat").click()]);
   await chat.waitForLoadState();
-  return { context, chat };
+  return { context, chat, site };
 }
 
 test("a customer chats from the host site, the agent accepts and answers, a server restart loses nothing, the agent wraps up", async ({ page, browser }) => {
@@ -62,7 +67,7 @@ test("a customer chats from the host site, the agent accepts and answers, a serv
 
     // The customer: signed in on the shop, opens the chat, fills the survey and writes.
     const email = await firstContactEmail(server.url);
-    const { context: customerContext, chat } = await openHostSite(browser, server.url, 3, signedIdentity("Jana Nováková", email));
+    const { context: customerContext, chat, site } = await openHostSite(browser, server.url, 3, signedIdentity("Jana Nováková", email));
     await expect(chat.getByLabel("Your name")).toHaveValue("Jana Nováková");
     await chat.getByLabel(/What can we help you with/).fill("Objednávka 4711 nedorazila");
     await chat.getByLabel(/Preferred language/).selectOption("Čeština");
@@ -94,7 +99,9 @@ test("a customer chats from the host site, the agent accepts and answers, a serv
     await expect(summary.getByTestId("self-service").locator("li").first()).toContainText("Jak vrátit zboží");
     await summary.getByRole("tab", { name: "Visitor details" }).click();
     await expect(summary.getByTestId("visitor")).toContainText("Yes");
-    await expect(summary.getByTestId("visitor")).toContainText("Chrome");
+    await expect(summary.getByTestId("visitor")).toContainText("Chromium");
+    await expect(summary.getByTestId("visitor")).toContainText("CZ · Europe/Prague");
+    await expect(summary.getByTestId("visitor")).toContainText("cs-CZ");
     await summary.getByRole("tab", { name: "Additional details" }).click();
     await expect(summary.getByTestId("additional-details")).toContainText("1 290 Kč");
     const timeline = page.getByTestId("timeline");
@@ -145,6 +152,7 @@ test("a customer chats from the host site, the agent accepts and answers, a serv
     await expect(page).toHaveURL(/\/desk$/);
     await expect(page.getByTestId("task")).toHaveCount(3);
     await customerContext.close();
+    site.close();
   } finally {
     await server.down();
   }

@@ -91,15 +91,16 @@ pub async fn start(
     .bind(name)
     .fetch_one(&mut *work.tx)
     .await?;
+    for question in survey {
+        if let Some(reply) = start.answers.iter().find(|a| a.question_id == question.id)
+            && !reply.answer.trim().is_empty()
+        {
+            insert_answer(&mut work.tx, id, &question.label, reply.answer.trim()).await?;
+        }
+    }
+    // After the queue's questions: the popover's "first answer" is the first question's, never this.
     if let Some(email) = start.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         insert_answer(&mut work.tx, id, "Email", email).await?;
-    }
-    for question in survey {
-        if let Some(reply) = start.answers.iter().find(|a| a.question_id == question.id) {
-            if !reply.answer.trim().is_empty() {
-                insert_answer(&mut work.tx, id, &question.label, reply.answer.trim()).await?;
-            }
-        }
     }
     for action in &start.self_service {
         add_action(&mut work.tx, id, action).await?;
