@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/PERFORMANCE.md: builds what is missing, then prints the desk's sizes, open
-# times and DOM size, and the event stream's fan-out figures, each against its budget.
+# times and DOM size, the customer-to-agent paint latency, and the event stream's fan-out figures,
+# each against its budget.
 # Exits non-zero when a budget is missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,8 @@ HOVOR_NEED_BROWSER=1 scripts/build.sh
 status=0
 echo "==> the desk (headless Chromium)"
 (cd end2end && node bench/desk-open.mjs "$@") || status=1
+echo "==> live chat: customer message → painted on the desk, 200 messages"
+(cd end2end && node bench/chat-paint.mjs) || status=1
 echo "==> the event stream: 1,000 subscribers, 200 messages"
 cargo build --release --locked --quiet -p hovor-server --example event_fanout
 target/release/examples/event_fanout || status=1

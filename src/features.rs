@@ -10,4 +10,5 @@ pub mod popovers;
 pub mod suggestions;
 pub mod summary;
 pub mod task_list;
+pub mod transfer;
 pub mod wrap_up;

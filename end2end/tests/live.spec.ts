@@ -253,3 +253,55 @@ test("seven offers stack as 1–5 of 7 in arrival order and Accept 7 requests ta
   for (const customer of customers.slice(7)) await customer.context.post("/api/chat/end");
   await page.getByTestId("agent-status").selectOption("idle:break");
 });
+
+test("a draft survives a reload, a transfer carries its note to the colleague, both activities are recorded", async ({ page, browser, baseURL }) => {
+  // "Technical support" (queue 2): agent2 (Petr Svoboda) and agent6 (Lucie Horáková) work it.
+  await signInAt(page, baseURL!, "agent2");
+  await becomeAvailable(page);
+  const [customer] = await startChats(baseURL!, 2, 1);
+  await page.getByTestId("offer").getByTestId("accept").click();
+  await expect(page).toHaveURL(new RegExp(`/desk/${customer.id}$`));
+
+  // What the agent typed is kept on the server: a reload brings it back.
+  await page.getByTestId("composer").fill("Rozepsaná odpověď o modemu");
+  await page.waitForTimeout(1000);
+  await page.reload();
+  await expect(page.getByTestId("composer")).toHaveValue("Rozepsaná odpověď o modemu");
+
+  const colleague = await (await browser.newContext()).newPage();
+  await signInAt(colleague, baseURL!, "agent6");
+  await becomeAvailable(colleague);
+
+  await page.getByTestId("transfer").click();
+  const form = page.getByTestId("transfer-form");
+  await form.getByRole("button", { name: "Transfer" }).click();
+  await expect(form.getByRole("alert")).toContainText("Choose where");
+  await form.getByLabel("Transfer to").selectOption({ label: "Lucie Horáková" });
+  await form.getByLabel("Note for the colleague").fill("Zákazník chce vrátit modem, ověřeno číslo smlouvy.");
+  await form.getByRole("button", { name: "Transfer" }).click();
+  await expect(page.getByTestId("wrap-up")).toBeVisible();
+
+  const offer = colleague.getByTestId("offer");
+  await expect(offer.getByTestId("transfer-note")).toContainText("vrátit modem");
+  await offer.getByTestId("accept").click();
+  await expect(colleague.getByTestId("summary").getByTestId("summary-transfer-note")).toContainText("vrátit modem");
+
+  await page.getByTestId("wrap-up").getByRole("radio", { name: "Transferred to specialist" }).check();
+  await page.getByTestId("submit-wrap-up").click();
+  await expect(page).toHaveURL(/\/desk$/);
+
+  // Both activities of the interaction, with their focus time.
+  await colleague.getByTestId("summary").getByRole("tab", { name: "Activities" }).click();
+  const activities = colleague.getByTestId("activity");
+  await expect(activities).toHaveCount(2);
+  await expect(activities.first()).toContainText("Petr Svoboda");
+  await expect(activities.first()).toContainText("Transferred to specialist");
+  await expect(activities.last()).toContainText("Lucie Horáková");
+  await expect(activities.last()).toContainText("vrátit modem");
+  await expect(activities.first().getByTestId("focus-time")).toContainText("Focus time");
+
+  // Leave the shared server as it was.
+  await customer.context.post("/api/chat/end");
+  await colleague.getByTestId("agent-status").selectOption("idle:break");
+  await page.getByTestId("agent-status").selectOption("idle:break");
+});

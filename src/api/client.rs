@@ -62,6 +62,11 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Res
     parse(send(Request::put(path), Some(body)).await?).await
 }
 
+/// A PUT whose answer carries no body (204).
+pub async fn put_empty<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
+    send(Request::put(path), Some(body)).await.map(|_| ())
+}
+
 pub async fn delete(path: &str) -> Result<(), ApiError> {
     send(Request::delete(path), None::<&()>).await.map(|_| ())
 }

@@ -3,7 +3,7 @@
 use hovor_types::case::CasePane;
 use hovor_types::conversation::{ConversationSummary, TaskSummary};
 use hovor_types::customer::CustomerCard;
-use hovor_types::message::{Message, SendMessageRequest};
+use hovor_types::message::{Draft, Message, SendMessageRequest};
 use hovor_types::response::SuggestedResponse;
 use hovor_types::timeline::{TimelineCursor, TimelinePage};
 
@@ -46,4 +46,12 @@ pub async fn send_message(id: i64, body: String, idempotency_key: &str) -> Resul
         Some(idempotency_key),
     )
     .await
+}
+
+pub async fn draft(id: i64) -> Result<Draft, ApiError> {
+    client::get(&format!("/api/conversations/{id}/draft")).await
+}
+
+pub async fn save_draft(id: i64, body: String) -> Result<(), ApiError> {
+    client::put_empty(&format!("/api/conversations/{id}/draft"), &Draft { body }).await
 }

@@ -4,7 +4,9 @@ use hovor_types::chat::TypingRequest;
 use hovor_types::routing::{
     AcceptOffers, AcceptedOffers, AgentState, AgentStatus, IdleReason, Offer, SetStatusRequest,
 };
-use hovor_types::wrap_up::{FocusReport, FocusTime, InteractionRecord, WrapUpReason, WrapUpRequest};
+use hovor_types::wrap_up::{
+    FocusReport, FocusTime, InteractionRecord, TransferRequest, TransferTargets, WrapUpReason, WrapUpRequest,
+};
 
 use super::client::{self, ApiError};
 
@@ -57,4 +59,12 @@ pub async fn focus(id: i64, report: FocusReport) -> Result<FocusTime, ApiError> 
 
 pub async fn interaction(id: i64) -> Result<InteractionRecord, ApiError> {
     client::get(&format!("/api/conversations/{id}/interaction")).await
+}
+
+pub async fn transfer_targets(id: i64) -> Result<TransferTargets, ApiError> {
+    client::get(&format!("/api/conversations/{id}/transfer-targets")).await
+}
+
+pub async fn transfer(id: i64, request: &TransferRequest) -> Result<(), ApiError> {
+    client::post_empty(&format!("/api/conversations/{id}/transfer"), request, None).await
 }

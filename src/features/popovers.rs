@@ -96,7 +96,7 @@ fn accept(ids: Vec<i64>) {
                     !result.accepted.contains(&o.conversation_id) && !result.gone.contains(&o.conversation_id)
                 })
             });
-            live.tasks_changed.update(|n| *n += 1);
+            live.work_changed();
             if let Some(first) = result.accepted.first() {
                 navigate(&format!("/desk/{first}"), Default::default());
             }

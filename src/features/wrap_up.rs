@@ -23,7 +23,7 @@ pub fn EndButton(id: i64) -> impl IntoView {
             let result = api::end(id).await;
             busy.set(false);
             if result.is_ok() || matches!(result, Err(ApiError::Conflict(_))) {
-                live.tasks_changed.update(|n| *n += 1);
+                live.work_changed();
             }
         });
     };
@@ -65,7 +65,7 @@ pub fn WrapUpForm(id: i64) -> impl IntoView {
         spawn_local(async move {
             match api::wrap_up(id, reason_id).await {
                 Ok(()) => {
-                    live.tasks_changed.update(|n| *n += 1);
+                    live.work_changed();
                     navigate("/desk", Default::default());
                 }
                 Err(ApiError::Validation { message, .. } | ApiError::Conflict(message)) => {

@@ -1,13 +1,62 @@
 //! The agent's unsent text per conversation: switching conversations or failing to send loses nothing.
+//! Each draft is also kept on the server (a moment after the last keystroke), so a reload, a crash or
+//! another device finds it again; nothing of it is stored in the browser.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::conversations as api;
+
+/// Quiet time after the last keystroke before the draft is saved.
+const SAVE_AFTER: Duration = Duration::from_millis(600);
 
 #[derive(Clone, Copy)]
-pub struct Drafts(RwSignal<HashMap<i64, String>>);
+pub struct Drafts(RwSignal<HashMap<i64, String>>, StoredValue<HashMap<i64, u32>>);
 
 impl Drafts {
+    /// Loads the conversation's saved draft, unless the agent already typed something here.
+    pub fn restore(self, conversation: i64) {
+        if self.0.with_untracked(|d| d.contains_key(&conversation)) {
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(draft) = api::draft(conversation).await
+                && !draft.body.is_empty()
+                && self.0.with_untracked(|d| !d.contains_key(&conversation))
+            {
+                self.0.update(|d| {
+                    d.insert(conversation, draft.body);
+                });
+            }
+        });
+    }
+
+    /// Saves the draft once the agent pauses; a newer edit cancels an older pending save.
+    fn save_later(self, conversation: i64) {
+        let Some(edit) = self.1.try_update_value(|edits| {
+            let n = edits.entry(conversation).or_default();
+            *n += 1;
+            *n
+        }) else {
+            return;
+        };
+        spawn_local(async move {
+            gloo_timers::future::sleep(SAVE_AFTER).await;
+            if self.1.try_with_value(|edits| edits.get(&conversation) == Some(&edit)) != Some(true) {
+                return;
+            }
+            let body = self.get_untracked(conversation);
+            let _ = api::save_draft(conversation, body).await;
+        });
+    }
+
+    fn get_untracked(self, conversation: i64) -> String {
+        self.0.with_untracked(|d| d.get(&conversation).cloned().unwrap_or_default())
+    }
+
     pub fn get(self, conversation: i64) -> String {
         self.0.with(|d| d.get(&conversation).cloned().unwrap_or_default())
     }
@@ -20,6 +69,7 @@ impl Drafts {
                 d.insert(conversation, text);
             }
         });
+        self.save_later(conversation);
     }
 
     /// Adds a response to the draft: on its own when the draft is empty, else on a new line.
@@ -35,7 +85,7 @@ impl Drafts {
 }
 
 pub fn provide_drafts() {
-    provide_context(Drafts(RwSignal::new(HashMap::new())));
+    provide_context(Drafts(RwSignal::new(HashMap::new()), StoredValue::new(HashMap::new())));
 }
 
 pub fn use_drafts() -> Drafts {

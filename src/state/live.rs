@@ -30,11 +30,20 @@ pub struct Live {
     pub connection: RwSignal<Connection>,
     /// The conversation on screen, registered by it while mounted.
     pub open: RwSignal<Option<OpenConversation>, LocalStorage>,
-    /// Bumped when the task list may have changed.
+    /// Bumped when the task list may have changed (a new message changes its last line).
     pub tasks_changed: RwSignal<u32>,
+    /// Bumped when the agent's work changed: accepted, ended, transferred or wrapped up.
+    pub assignments_changed: RwSignal<u32>,
     /// Bumped when events were lost (`resync`): everything on screen reloads.
     pub generation: RwSignal<u32>,
     pub routing: Routing,
+}
+
+impl Live {
+    pub fn work_changed(self) {
+        self.tasks_changed.update(|n| *n += 1);
+        self.assignments_changed.update(|n| *n += 1);
+    }
 }
 
 /// The single place events enter the app; the match is exhaustive on purpose.
@@ -53,17 +62,17 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
             if let Some(open) = live.open.get_untracked().filter(|o| o.id == conversation_id) {
                 open.ended.set(status == ConversationStatus::Ended);
             }
-            live.tasks_changed.update(|n| *n += 1);
+            live.work_changed();
         }
         ServerEvent::OfferCreated { offer } => {
             live.routing.offered(offer);
         }
         ServerEvent::OfferEnded { conversation_id, reason } => {
             live.routing.offer_ended(conversation_id, reason);
-            live.tasks_changed.update(|n| *n += 1);
+            live.work_changed();
         }
         ServerEvent::StatusChanged { status } => live.routing.status.set(Some(status)),
-        ServerEvent::WrappedUp { .. } => live.tasks_changed.update(|n| *n += 1),
+        ServerEvent::WrappedUp { .. } => live.work_changed(),
     }
 }
 
@@ -81,6 +90,7 @@ pub fn provide_live(routing: Routing) -> Live {
         connection: RwSignal::new(Connection::Connecting),
         open: RwSignal::new_local(None),
         tasks_changed: RwSignal::new(0),
+        assignments_changed: RwSignal::new(0),
         generation: RwSignal::new(0),
         routing,
     };
@@ -139,7 +149,7 @@ fn connect(
     let on_resync = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
         live.routing.reload();
         live.generation.update(|n| *n += 1);
-        live.tasks_changed.update(|n| *n += 1);
+        live.work_changed();
     });
     let on_error = {
         let (last_id, current, failures) = (last_id.clone(), current.clone(), failures.clone());

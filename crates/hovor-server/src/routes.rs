@@ -26,6 +26,7 @@ pub fn api_router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(conversations::cases))
         .routes(routes!(conversations::timeline))
         .routes(routes!(conversations::send_message))
+        .routes(routes!(conversations::draft, conversations::save_draft))
         .routes(routes!(conversations::suggestions))
         .routes(routes!(events::stream))
         .routes(routes!(routing::status, routing::set_status))

@@ -36,6 +36,24 @@ pub fn validate_message_body(body: &str) -> Result<&str, FieldError> {
     Ok(trimmed)
 }
 
+/// The agent's unsent text in a conversation: `GET`/`PUT /api/conversations/{id}/draft`. An empty
+/// body removes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Draft {
+    pub body: String,
+}
+
+/// A draft may run past the send limit while the agent edits; this is where storing it stops.
+pub const DRAFT_MAX_CHARS: usize = 2 * MESSAGE_MAX_CHARS;
+
+pub fn validate_draft(draft: &Draft) -> Result<(), FieldError> {
+    if draft.body.chars().count() > DRAFT_MAX_CHARS {
+        return Err(FieldError::new("body", Rule::TooLong { max: DRAFT_MAX_CHARS }));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::conversations as api;
+use crate::features::transfer::TransferButton;
 use crate::features::wrap_up::{EndButton, WrapUpForm};
 use crate::i18n::{t, use_i18n};
 use crate::state::conversation::use_open_conversation;
@@ -26,7 +27,7 @@ pub fn use_handling(id: i64) -> Signal<Handling> {
     let live = use_live();
     let open = use_open_conversation();
     let tasks = LocalResource::new(move || {
-        live.tasks_changed.track();
+        live.assignments_changed.track();
         api::tasks()
     });
     Signal::derive(move || {
@@ -56,7 +57,9 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
                 {move || typing().then(|| t!(i18n, conversation.customer_typing))}
             </p>
             {move || match handling.get() {
-                Handling::Handling => view! { <EndButton id /> }.into_any(),
+                Handling::Handling => view! {
+                    <span class=css::actions><TransferButton id /><EndButton id /></span>
+                }.into_any(),
                 Handling::WrapUp => view! { <span class=css::ended data-testid="conversation-ended">{t!(i18n, wrap_up.ended)}</span> }.into_any(),
                 Handling::Watching => ().into_any(),
             }}

@@ -8,7 +8,9 @@ use hovor_types::case::CasePane;
 use hovor_types::conversation::{ConversationSummary, TaskSummary};
 use hovor_types::customer::CustomerCard;
 use hovor_types::error::ErrorBody;
-use hovor_types::message::{Direction, Message, SendMessageRequest, validate_message_body};
+use hovor_types::message::{
+    Direction, Draft, Message, SendMessageRequest, validate_draft, validate_message_body,
+};
 use hovor_types::response::SuggestedResponse;
 use hovor_types::timeline::{TIMELINE_MAX_PAGE, TIMELINE_PAGE, TimelineCursor, TimelinePage};
 use serde::Deserialize;
@@ -162,4 +164,55 @@ pub async fn suggestions(
 ) -> AppResult<Json<Vec<SuggestedResponse>>> {
     let c = store::visible(&state.pool, me.id, id).await?;
     Ok(Json(responses::suggestions(&state.pool, &c).await?))
+}
+
+/// The signed-in agent's unsent text in the conversation (empty when there is none).
+#[utoipa::path(get, path = "/api/conversations/{id}/draft", tag = "conversations", params(("id" = i64, Path)),
+    responses((status = 200, body = Draft), (status = 404, body = ErrorBody)))]
+pub async fn draft(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Draft>> {
+    let c = store::visible(&state.pool, me.id, id).await?;
+    let body: Option<String> =
+        sqlx::query_scalar("SELECT body FROM drafts WHERE user_id = ? AND conversation_id = ?")
+            .bind(me.id)
+            .bind(c.id)
+            .fetch_optional(&state.pool)
+            .await?;
+    Ok(Json(Draft { body: body.unwrap_or_default() }))
+}
+
+/// Keeps the agent's unsent text; an empty body removes it.
+#[utoipa::path(put, path = "/api/conversations/{id}/draft", tag = "conversations", params(("id" = i64, Path)),
+    request_body = Draft,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save_draft(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(draft): Json<Draft>,
+) -> AppResult<StatusCode> {
+    validate_draft(&draft)?;
+    let c = store::visible(&state.pool, me.id, id).await?;
+    if draft.body.trim().is_empty() {
+        sqlx::query("DELETE FROM drafts WHERE user_id = ? AND conversation_id = ?")
+            .bind(me.id)
+            .bind(c.id)
+            .execute(&state.pool)
+            .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO drafts (user_id, conversation_id, body, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id, conversation_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+        )
+        .bind(me.id)
+        .bind(c.id)
+        .bind(&draft.body)
+        .bind(crate::db::now_ms())
+        .execute(&state.pool)
+        .await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
