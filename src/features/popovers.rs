@@ -78,7 +78,7 @@ fn announce_new_offers() {
         routing.offers.with(|offers| {
             for offer in offers {
                 if announced.try_update_value(|a| a.insert(offer.conversation_id)).unwrap_or(false) {
-                    alerts.announce(offer, &t_string!(i18n, offers.notification).to_string());
+                    alerts.announce(offer, t_string!(i18n, offers.notification));
                 }
             }
         });

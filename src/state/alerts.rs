@@ -45,11 +45,11 @@ pub fn use_alerts() -> Alerts {
 impl Alerts {
     /// Plays the sound and shows a notification for a new offer, as far as the agent and browser allow.
     pub fn announce(self, offer: &Offer, title: &str) {
-        if self.sound.get_untracked() {
-            if let Ok(audio) = HtmlAudioElement::new_with_src(SOUND) {
-                // Browsers refuse sound before the first click on the page; the popover still shows.
-                let _ = audio.play();
-            }
+        // Browsers refuse sound before the first click on the page; the popover still shows.
+        if self.sound.get_untracked()
+            && let Ok(audio) = HtmlAudioElement::new_with_src(SOUND)
+        {
+            let _ = audio.play();
         }
         if self.notify.get_untracked() && Notification::permission() == NotificationPermission::Granted {
             let options = NotificationOptions::new();

@@ -18,7 +18,8 @@ stylance::import_crate_style!(css, "src/features/conversation/bar.module.css");
 pub enum Handling {
     /// Not (or no longer) in the agent's task list: read only.
     Watching,
-    Handling,
+    /// The agent handles it.
+    Mine,
     WrapUp,
 }
 
@@ -35,7 +36,7 @@ pub fn use_handling(id: i64) -> Signal<Handling> {
         match task {
             None => Handling::Watching,
             Some(t) if t.needs_wrap_up || open.ended.get() => Handling::WrapUp,
-            Some(_) => Handling::Handling,
+            Some(_) => Handling::Mine,
         }
     })
 }
@@ -54,10 +55,10 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
     view! {
         <div class=css::bar>
             <p class=css::typing aria-live="polite" data-testid="customer-typing">
-                {move || typing().then(|| t!(i18n, conversation.customer_typing))}
+                {move || typing().then_some(t!(i18n, conversation.customer_typing))}
             </p>
             {move || match handling.get() {
-                Handling::Handling => view! {
+                Handling::Mine => view! {
                     <span class=css::actions><TransferButton id /><EndButton id /></span>
                 }.into_any(),
                 Handling::WrapUp => view! { <span class=css::ended data-testid="conversation-ended">{t!(i18n, wrap_up.ended)}</span> }.into_any(),

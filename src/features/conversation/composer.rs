@@ -164,7 +164,7 @@ impl Typing {
     }
 
     fn stopped(self) {
-        if self.last_sent.get_value().take().is_none() {
+        if self.last_sent.get_value().is_none() {
             return;
         }
         self.last_sent.set_value(None);
