@@ -19,7 +19,7 @@ pub fn TaskList() -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
     let tasks = LocalResource::new(move || {
-        live.tasks_changed.track();
+        live.assignments_changed.track();
         api::tasks()
     });
     let routing = use_routing();
@@ -55,7 +55,9 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
     let i18n = use_i18n();
     let clock = use_clock();
     let params = use_params_map();
+    let live = use_live();
     let id = task.id;
+    let last = task.last_message.clone();
     let selected = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()) == Some(id);
     let since = move || format::duration(i18n.get_locale(), (clock.0.get() - task.started_at) / 1000);
     view! {
@@ -75,7 +77,7 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
                     {task.queue_name}
                     {task.needs_wrap_up.then(|| view! { " · " <strong data-testid="needs-wrap-up">{t!(i18n, tasks.wrap_up)}</strong> })}
                 </span>
-                <span class=css::last>{task.last_message.unwrap_or_default()}</span>
+                <span class=css::last>{move || live.last_messages.with(|m| m.get(&id).cloned()).or(last.clone())}</span>
             </a>
         </li>
     }

@@ -2,6 +2,7 @@
 //! (resuming after the last event seen), and hands every event to `dispatch`.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -30,8 +31,9 @@ pub struct Live {
     pub connection: RwSignal<Connection>,
     /// The conversation on screen, registered by it while mounted.
     pub open: RwSignal<Option<OpenConversation>, LocalStorage>,
-    /// Bumped when the task list may have changed (a new message changes its last line).
-    pub tasks_changed: RwSignal<u32>,
+    /// The newest message of each conversation since the task list was loaded: its rows show it
+    /// without asking the server again.
+    pub last_messages: RwSignal<HashMap<i64, String>>,
     /// Bumped when the agent's work changed: accepted, ended, transferred or wrapped up.
     pub assignments_changed: RwSignal<u32>,
     /// Bumped when events were lost (`resync`): everything on screen reloads.
@@ -41,7 +43,6 @@ pub struct Live {
 
 impl Live {
     pub fn work_changed(self) {
-        self.tasks_changed.update(|n| *n += 1);
         self.assignments_changed.update(|n| *n += 1);
     }
 }
@@ -50,10 +51,12 @@ impl Live {
 fn dispatch(live: Live, envelope: EventEnvelope) {
     match envelope.event {
         ServerEvent::MessageCreated { message } => {
+            live.last_messages.update(|m| {
+                m.insert(message.conversation_id, message.body.clone());
+            });
             if let Some(open) = live.open.get_untracked().filter(|o| o.id == message.conversation_id) {
                 open.receive(message);
             }
-            live.tasks_changed.update(|n| *n += 1);
         }
         ServerEvent::Typing { conversation_id, party, typing } => {
             live.routing.typing_changed(conversation_id, party, typing)
@@ -89,7 +92,7 @@ pub fn provide_live(routing: Routing) -> Live {
     let live = Live {
         connection: RwSignal::new(Connection::Connecting),
         open: RwSignal::new_local(None),
-        tasks_changed: RwSignal::new(0),
+        last_messages: RwSignal::new(HashMap::new()),
         assignments_changed: RwSignal::new(0),
         generation: RwSignal::new(0),
         routing,

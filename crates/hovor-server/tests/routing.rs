@@ -357,3 +357,37 @@ async fn a_transfer_to_an_agent_carries_the_note_and_records_both_activities_in_
         server.request("GET", &format!("/api/conversations/{chat}"), Some(&agent4), None).await.json;
     assert_eq!(summary["transfer_note"], note, "the receiver's summary shows the note too");
 }
+
+#[tokio::test]
+async fn after_a_transfer_to_a_queue_of_others_the_sender_still_sees_and_wraps_up_the_conversation() {
+    let server = TestServer::new().await;
+    let agent1 = server.sign_in("agent1").await;
+    let tasks = server.request("GET", "/api/tasks", Some(&agent1), None).await.json;
+    let chat = tasks.as_array().unwrap().iter().find(|t| t["channel"] == "chat").expect("a chat").clone();
+    let id = chat["id"].as_i64().unwrap();
+    // agent1 works the demo's first two queues; the fourth is someone else's.
+    let elsewhere = server.queue_id(2).await;
+    let member: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM queue_members WHERE queue_id = ? AND user_id = ?)")
+            .bind(elsewhere)
+            .bind(server.user_id("agent1").await)
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
+    assert!(!member, "the target queue must not be one of agent1's");
+    let body = json!({"queue_id": elsewhere, "note": "Needs the delivery team."});
+    let transfer =
+        server.request("POST", &format!("/api/conversations/{id}/transfer"), Some(&agent1), Some(body)).await;
+    assert_eq!(transfer.status, StatusCode::NO_CONTENT, "{}", transfer.json);
+
+    let summary = server.request("GET", &format!("/api/conversations/{id}"), Some(&agent1), None).await;
+    assert_eq!(summary.status, StatusCode::OK, "the sender still sees what they worked on");
+    let reasons =
+        server.request("GET", &format!("/api/conversations/{id}/wrap-up-reasons"), Some(&agent1), None).await;
+    let reason = reasons.json[0]["id"].as_i64().expect("a reason of the queue the sender worked in");
+    let path = format!("/api/conversations/{id}/wrap-up");
+    let done = server.request("POST", &path, Some(&agent1), Some(json!({"reason_id": reason}))).await;
+    assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.json);
+    let tasks = server.request("GET", "/api/tasks", Some(&agent1), None).await.json;
+    assert!(tasks.as_array().unwrap().iter().all(|t| t["id"] != id));
+}

@@ -63,6 +63,10 @@ pub enum Rule {
     },
     /// Not one of the values offered.
     NotAnOption,
+    /// A number above the largest allowed.
+    TooLarge {
+        max: usize,
+    },
 }
 
 impl std::fmt::Display for FieldError {
@@ -73,6 +77,7 @@ impl std::fmt::Display for FieldError {
             Rule::Malformed => write!(f, "{} is not in the expected form", self.field),
             Rule::TooShort { min } => write!(f, "{} needs at least {min} characters", self.field),
             Rule::NotAnOption => write!(f, "{} is not one of the offered choices", self.field),
+            Rule::TooLarge { max } => write!(f, "{} is larger than {max}", self.field),
         }
     }
 }

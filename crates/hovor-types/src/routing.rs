@@ -188,7 +188,7 @@ pub const CAPACITY_MAX: u32 = 20;
 
 pub fn validate_capacity(request: &SetCapacity) -> Result<(), FieldError> {
     if request.capacity > CAPACITY_MAX {
-        return Err(FieldError::new("capacity", Rule::TooLong { max: CAPACITY_MAX as usize }));
+        return Err(FieldError::new("capacity", Rule::TooLarge { max: CAPACITY_MAX as usize }));
     }
     Ok(())
 }

@@ -75,7 +75,8 @@ pub fn validate_transfer(request: &TransferRequest) -> Result<(), FieldError> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransferTargets {
     pub queues: Vec<Target>,
-    /// Available agents of the conversation's queue with free chat capacity.
+    /// Available agents of the conversation's queue; one without a free slot gets the offer once a
+    /// slot frees up.
     pub agents: Vec<Target>,
 }
 

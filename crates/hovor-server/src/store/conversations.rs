@@ -42,8 +42,10 @@ pub async fn visible(pool: &SqlitePool, user_id: i64, id: i64) -> AppResult<Conv
         "SELECT c.id, c.queue_id, c.channel, c.contact_id, c.agent_id, c.case_id, c.status, c.subject, c.language,
                 c.queued_at, c.started_at, c.visitor, c.additional_details
          FROM conversations c
-         JOIN queue_members m ON m.queue_id = c.queue_id AND m.user_id = ?
-         WHERE c.id = ?",
+         WHERE c.id = ?2
+           AND (EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = ?1)
+                -- An agent keeps seeing what they worked on, also after transferring it to another queue.
+                OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?1))",
     )
     .bind(user_id)
     .bind(id)
