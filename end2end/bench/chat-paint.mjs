@@ -76,6 +76,8 @@ try {
   });
 
   const latencies = [];
+  // The server's part: send → the 201 answer (the message and its event committed).
+  const stored = [];
   for (let n = 0; n < count; n++) {
     const sent = performance.timeOrigin + performance.now();
     const answer = await fetch(`${base}/api/chat/messages`, {
@@ -84,18 +86,23 @@ try {
       body: JSON.stringify({ body: `paint-probe-${n}` }),
     });
     if (answer.status !== 201) throw new Error(`send ${n}: HTTP ${answer.status}`);
+    stored.push(performance.timeOrigin + performance.now() - sent);
     const painted = await page.waitForFunction((n) => window.__painted.get(String(n)), n, { polling: "raf" })
       .then((h) => h.jsonValue());
     latencies.push(painted - sent);
   }
   latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  const p50 = at(0.5), p99 = at(0.99);
+  stored.sort((a, b) => a - b);
+  const at = (list, q) => list[Math.min(list.length - 1, Math.floor(q * list.length))];
+  const p50 = at(latencies, 0.5), p99 = at(latencies, 0.99);
   console.log(`${"figure".padEnd(46)} ${"value".padStart(10)}     budget`);
   console.log(`${"customer message → painted for the agent, p50".padEnd(46)} ${p50.toFixed(1).padStart(10)} ms`);
   const ok = p99 <= BUDGET_P99_MS;
   console.log(`${"customer message → painted for the agent, p99".padEnd(46)} ${p99.toFixed(1).padStart(10)} ms  <= ${BUDGET_P99_MS} ms   ${ok ? "ok" : "OVER BUDGET"}`);
   console.log(`${"messages painted".padEnd(46)} ${String(latencies.length).padStart(10)}`);
+  console.log(`${"of which the server's answer (commit), p50".padEnd(46)} ${at(stored, 0.5).toFixed(1).padStart(10)} ms`);
+  console.log(`${"of which the server's answer (commit), p99".padEnd(46)} ${at(stored, 0.99).toFixed(1).padStart(10)} ms`);
+  console.log(`${"slowest paint".padEnd(46)} ${latencies[latencies.length - 1].toFixed(1).padStart(10)} ms`);
   failed = !ok;
 } finally {
   await browser.close();

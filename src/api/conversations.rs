@@ -3,7 +3,7 @@
 use hovor_types::case::CasePane;
 use hovor_types::conversation::{ConversationSummary, TaskSummary};
 use hovor_types::customer::CustomerCard;
-use hovor_types::message::{Draft, Message, SendMessageRequest};
+use hovor_types::message::{Draft, Message, SavedDraft, SendMessageRequest};
 use hovor_types::response::SuggestedResponse;
 use hovor_types::timeline::{TimelineCursor, TimelinePage};
 
@@ -48,8 +48,8 @@ pub async fn send_message(id: i64, body: String, idempotency_key: &str) -> Resul
     .await
 }
 
-pub async fn draft(id: i64) -> Result<Draft, ApiError> {
-    client::get(&format!("/api/conversations/{id}/draft")).await
+pub async fn drafts() -> Result<Vec<SavedDraft>, ApiError> {
+    client::get("/api/drafts").await
 }
 
 pub async fn save_draft(id: i64, body: String) -> Result<(), ApiError> {

@@ -31,7 +31,6 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
             live.open.set(None);
         }
     });
-    crate::state::drafts::use_drafts().restore(id);
     let handling = use_handling(id);
     crate::state::focus::track_focus(id, handling);
     view! {

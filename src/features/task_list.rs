@@ -4,7 +4,6 @@ use hovor_types::conversation::{Channel, TaskSummary};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::conversations as api;
 use crate::components::pane::resource_pane;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
@@ -18,10 +17,7 @@ stylance::import_crate_style!(css, "src/features/task_list.module.css");
 pub fn TaskList() -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
-    let tasks = LocalResource::new(move || {
-        live.assignments_changed.track();
-        api::tasks()
-    });
+    let tasks = live.tasks;
     let routing = use_routing();
     let render = move |tasks: Vec<TaskSummary>| {
         let ringing =

@@ -17,18 +17,14 @@ const SAVE_AFTER: Duration = Duration::from_millis(600);
 pub struct Drafts(RwSignal<HashMap<i64, String>>, StoredValue<HashMap<i64, u32>>);
 
 impl Drafts {
-    /// Loads the conversation's saved draft, unless the agent already typed something here.
-    pub fn restore(self, conversation: i64) {
-        if self.0.with_untracked(|d| d.contains_key(&conversation)) {
-            return;
-        }
+    /// Loads the saved drafts once when the desk opens; what the agent typed since wins.
+    fn restore(self) {
         spawn_local(async move {
-            if let Ok(draft) = api::draft(conversation).await
-                && !draft.body.is_empty()
-                && self.0.with_untracked(|d| !d.contains_key(&conversation))
-            {
+            if let Ok(saved) = api::drafts().await {
                 self.0.update(|d| {
-                    d.insert(conversation, draft.body);
+                    for draft in saved {
+                        d.entry(draft.conversation_id).or_insert(draft.body);
+                    }
                 });
             }
         });
@@ -85,7 +81,9 @@ impl Drafts {
 }
 
 pub fn provide_drafts() {
-    provide_context(Drafts(RwSignal::new(HashMap::new()), StoredValue::new(HashMap::new())));
+    let drafts = Drafts(RwSignal::new(HashMap::new()), StoredValue::new(HashMap::new()));
+    drafts.restore();
+    provide_context(drafts);
 }
 
 pub fn use_drafts() -> Drafts {

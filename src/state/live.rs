@@ -13,10 +13,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
-use crate::api::{ApiError, session as session_api};
+use crate::api::{ApiError, conversations as conversations_api, session as session_api};
 use crate::state::conversation::OpenConversation;
 use crate::state::routing::Routing;
 use crate::state::session::{SessionState, use_session};
+use hovor_types::conversation::TaskSummary;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Connection {
@@ -36,6 +37,9 @@ pub struct Live {
     pub last_messages: RwSignal<HashMap<i64, String>>,
     /// Bumped when the agent's work changed: accepted, ended, transferred or wrapped up.
     pub assignments_changed: RwSignal<u32>,
+    /// The agent's task list, loaded again when their work changes; shared by the list and the
+    /// conversation on screen, so opening a conversation asks nothing of it.
+    pub tasks: LocalResource<Result<Vec<TaskSummary>, ApiError>>,
     /// Bumped when events were lost (`resync`): everything on screen reloads.
     pub generation: RwSignal<u32>,
     pub routing: Routing,
@@ -89,11 +93,16 @@ struct Stream {
 
 /// Opens the stream for the signed-in desk and closes it when the desk goes away.
 pub fn provide_live(routing: Routing) -> Live {
+    let assignments_changed = RwSignal::new(0);
     let live = Live {
         connection: RwSignal::new(Connection::Connecting),
         open: RwSignal::new_local(None),
         last_messages: RwSignal::new(HashMap::new()),
-        assignments_changed: RwSignal::new(0),
+        assignments_changed,
+        tasks: LocalResource::new(move || {
+            assignments_changed.track();
+            conversations_api::tasks()
+        }),
         generation: RwSignal::new(0),
         routing,
     };

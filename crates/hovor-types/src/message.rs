@@ -44,6 +44,14 @@ pub struct Draft {
     pub body: String,
 }
 
+/// One of the agent's saved drafts: `GET /api/drafts` lists them all at once when the desk opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SavedDraft {
+    pub conversation_id: i64,
+    pub body: String,
+}
+
 /// A draft may run past the send limit while the agent edits; this is where storing it stops.
 pub const DRAFT_MAX_CHARS: usize = 2 * MESSAGE_MAX_CHARS;
 

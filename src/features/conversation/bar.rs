@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::api::conversations as api;
 use crate::features::transfer::TransferButton;
 use crate::features::wrap_up::{EndButton, WrapUpForm};
 use crate::i18n::{t, use_i18n};
@@ -27,10 +26,7 @@ pub enum Handling {
 pub fn use_handling(id: i64) -> Signal<Handling> {
     let live = use_live();
     let open = use_open_conversation();
-    let tasks = LocalResource::new(move || {
-        live.assignments_changed.track();
-        api::tasks()
-    });
+    let tasks = live.tasks;
     Signal::derive(move || {
         let task = tasks.get().and_then(Result::ok).and_then(|tasks| tasks.into_iter().find(|t| t.id == id));
         match task {

@@ -9,7 +9,7 @@ use hovor_types::conversation::{ConversationSummary, TaskSummary};
 use hovor_types::customer::CustomerCard;
 use hovor_types::error::ErrorBody;
 use hovor_types::message::{
-    Direction, Draft, Message, SendMessageRequest, validate_draft, validate_message_body,
+    Direction, Draft, Message, SavedDraft, SendMessageRequest, validate_draft, validate_message_body,
 };
 use hovor_types::response::SuggestedResponse;
 use hovor_types::timeline::{TIMELINE_MAX_PAGE, TIMELINE_PAGE, TimelineCursor, TimelinePage};
@@ -166,22 +166,20 @@ pub async fn suggestions(
     Ok(Json(responses::suggestions(&state.pool, &c).await?))
 }
 
-/// The signed-in agent's unsent text in the conversation (empty when there is none).
-#[utoipa::path(get, path = "/api/conversations/{id}/draft", tag = "conversations", params(("id" = i64, Path)),
-    responses((status = 200, body = Draft), (status = 404, body = ErrorBody)))]
-pub async fn draft(
+/// The signed-in agent's unsent drafts in the conversations they may still see.
+#[utoipa::path(get, path = "/api/drafts", tag = "conversations",
+    responses((status = 200, body = Vec<SavedDraft>), (status = 401, body = ErrorBody)))]
+pub async fn drafts(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-) -> AppResult<Json<Draft>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
-    let body: Option<String> =
-        sqlx::query_scalar("SELECT body FROM drafts WHERE user_id = ? AND conversation_id = ?")
-            .bind(me.id)
-            .bind(c.id)
-            .fetch_optional(&state.pool)
-            .await?;
-    Ok(Json(Draft { body: body.unwrap_or_default() }))
+) -> AppResult<Json<Vec<SavedDraft>>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT conversation_id, body FROM drafts WHERE user_id = ? ORDER BY updated_at DESC LIMIT 200",
+    )
+    .bind(me.id)
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(Json(rows.into_iter().map(|(conversation_id, body)| SavedDraft { conversation_id, body }).collect()))
 }
 
 /// Keeps the agent's unsent text; an empty body removes it.
