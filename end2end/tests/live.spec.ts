@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, Server } from "node:http";
 import { Browser, Page, request as playwrightRequest } from "@playwright/test";
 import { test, expect, PASSWORD } from "./fixtures";
 import { OwnServer, IDENTITY_SECRET } from "./own-server";
@@ -26,38 +26,59 @@ function signedIdentity(name: string, email: string) {
 }
 
 /**
- * The host site: its own origin (another port on loopback), a page that loads Hovor's SDK, reports
- * what the customer did, and opens the chat.
+ * The host site: its own origin (another port on loopback) with a page that loads Hovor's SDK,
+ * reports what the customer did, and opens the chat. `hovor` is set once Hovor's server runs.
  */
-async function openHostSite(browser: Browser, hovor: string, queue: number, identity: object) {
-  const page = `<!doctype html><html lang="cs"><head><title>Shop</title><script src="${hovor}/chat/sdk.js"></script></head>
-    <body><h1>Shop</h1><button id="chat">Chat</button>
-    <script>
-      Hovor.recordSelfService("page_visited", "/objednavky/4711");
-      Hovor.recordSelfService("search_phrase", "vrácení zboží");
-      Hovor.recordSelfService("article_viewed", "Jak vrátit zboží");
-      Hovor.identify(${JSON.stringify(identity)});
-      Hovor.setContextProvider(() => ({ "Cart total": "1 290 Kč", "Loyalty level": "Gold" }));
-      document.getElementById("chat").addEventListener("click", () => Hovor.openChat(${queue}, { language: "en" }));
-    </script></body></html>`;
-  const site = createServer((_, response) => {
-    response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    response.end(page);
-  });
-  await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
-  const port = (site.address() as { port: number }).port;
-  // A customer in Prague with a Czech browser: the chat page reports both, without any IP look-up.
-  const context = await browser.newContext({ locale: "cs-CZ", timezoneId: "Europe/Prague" });
-  const host = await context.newPage();
-  await host.goto(`http://localhost:${port}/objednavky/4711`);
-  const [chat] = await Promise.all([context.waitForEvent("page"), host.locator("#chat").click()]);
-  await chat.waitForLoadState();
-  return { context, chat, site };
+class HostSite {
+  hovor = "";
+  queue = 0;
+  identity: object = {};
+  private constructor(private readonly server: Server, readonly origin: string) {}
+
+  static async start(): Promise<HostSite> {
+    let site: HostSite | undefined;
+    const server = createServer((_, response) => {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      response.end(site!.page());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    site = new HostSite(server, `http://localhost:${(server.address() as { port: number }).port}`);
+    return site;
+  }
+
+  page() {
+    return `<!doctype html><html lang="cs"><head><title>Shop</title><script src="${this.hovor}/chat/sdk.js"></script></head>
+      <body><h1>Shop</h1><button id="chat">Chat</button>
+      <script>
+        Hovor.recordSelfService("page_visited", "/objednavky/4711");
+        Hovor.recordSelfService("search_phrase", "vrácení zboží");
+        Hovor.recordSelfService("article_viewed", "Jak vrátit zboží");
+        Hovor.identify(${JSON.stringify(this.identity)});
+        Hovor.setContextProvider(() => ({ "Cart total": "1 290 Kč", "Loyalty level": "Gold" }));
+        document.getElementById("chat").addEventListener("click", () => Hovor.openChat(${this.queue}, { language: "en" }));
+      </script></body></html>`;
+  }
+
+  /** A customer in Prague with a Czech browser opens the shop and the chat. */
+  async open(browser: Browser) {
+    const context = await browser.newContext({ locale: "cs-CZ", timezoneId: "Europe/Prague" });
+    const host = await context.newPage();
+    await host.goto(`${this.origin}/objednavky/4711`);
+    const [chat] = await Promise.all([context.waitForEvent("page"), host.locator("#chat").click()]);
+    await chat.waitForLoadState();
+    return { context, chat };
+  }
+
+  close() {
+    this.server.close();
+  }
 }
 
 test("a customer chats from the host site, the agent accepts and answers, a server restart loses nothing, the agent wraps up", async ({ page, browser }) => {
   test.setTimeout(120_000);
-  const server = await OwnServer.start("live-chat");
+  const site = await HostSite.start();
+  const server = await OwnServer.start("live-chat", { HOVOR_CHAT_HOST_ORIGINS: site.origin });
+  site.hovor = server.url;
   try {
     // agent3 (Ivan Petrov) works "Orders and delivery" (queue 3); every other agent is Idle.
     await page.setViewportSize({ width: 1366, height: 768 });
@@ -67,7 +88,9 @@ test("a customer chats from the host site, the agent accepts and answers, a serv
 
     // The customer: signed in on the shop, opens the chat, fills the survey and writes.
     const email = await firstContactEmail(server.url);
-    const { context: customerContext, chat, site } = await openHostSite(browser, server.url, 3, signedIdentity("Jana Nováková", email));
+    site.queue = 3;
+    site.identity = signedIdentity("Jana Nováková", email);
+    const { context: customerContext, chat } = await site.open(browser);
     await expect(chat.getByLabel("Your name")).toHaveValue("Jana Nováková");
     await chat.getByLabel(/What can we help you with/).fill("Objednávka 4711 nedorazila");
     await chat.getByLabel(/Preferred language/).selectOption("Čeština");
@@ -152,8 +175,8 @@ test("a customer chats from the host site, the agent accepts and answers, a serv
     await expect(page).toHaveURL(/\/desk$/);
     await expect(page.getByTestId("task")).toHaveCount(3);
     await customerContext.close();
-    site.close();
   } finally {
+    site.close();
     await server.down();
   }
 });

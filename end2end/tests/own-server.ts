@@ -23,11 +23,15 @@ export class OwnServer {
   private process?: ChildProcess;
   private constructor(readonly port: number, readonly database: string) {}
 
-  static async start(name: string): Promise<OwnServer> {
+  private env: Record<string, string> = {};
+
+  /** `env`: extra settings, e.g. the host sites allowed to talk to the chat page. */
+  static async start(name: string, env: Record<string, string> = {}): Promise<OwnServer> {
     mkdirSync("artifacts", { recursive: true });
     const database = `artifacts/${name}.db`;
     for (const suffix of ["", "-wal", "-shm"]) rmSync(database + suffix, { force: true });
     const server = new OwnServer(await freePort(), database);
+    server.env = env;
     await server.up();
     return server;
   }
@@ -40,7 +44,7 @@ export class OwnServer {
     this.process = spawn(
       "../target/release/hovor-server",
       ["--listen", `127.0.0.1:${this.port}`, "--database", `sqlite://${this.database}`, "--demo", "--dist", "../dist"],
-      { env: { ...process.env, HOVOR_CHAT_IDENTITY_SECRET: IDENTITY_SECRET }, stdio: ["ignore", "ignore", "inherit"] },
+      { env: { ...process.env, HOVOR_CHAT_IDENTITY_SECRET: IDENTITY_SECRET, ...this.env }, stdio: ["ignore", "ignore", "inherit"] },
     );
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::routing as api;
+use crate::api::{ApiError, routing as api};
 use crate::features::task_list::ChannelBadge;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
@@ -76,6 +76,8 @@ fn announce_new_offers() {
     let announced = StoredValue::new(HashSet::<i64>::new());
     Effect::new(move |_| {
         routing.offers.with(|offers| {
+            // An offer that left the stack rings again if it comes back (after a decline elsewhere).
+            announced.update_value(|a| a.retain(|id| offers.iter().any(|o| o.conversation_id == *id)));
             for offer in offers {
                 if announced.try_update_value(|a| a.insert(offer.conversation_id)).unwrap_or(false) {
                     alerts.announce(offer, t_string!(i18n, offers.notification));
@@ -111,11 +113,13 @@ fn OfferPopover(offer: Offer, now: RwSignal<f64>) -> impl IntoView {
     let id = offer.conversation_id;
     let connecting = RwSignal::new(true);
     set_timeout(move || connecting.set(false), CONNECTING);
-    let expires_at = offer.expires_at as f64;
+    // Counted on this computer's clock from the time the server gave to answer, not its clock.
+    let expires_at = js_sys::Date::now() + (offer.expires_at - offer.offered_at) as f64;
     let seconds_left = move || ((expires_at - now.get()) / 1000.0).ceil().max(0.0) as i64;
     let decline = move |_| {
         spawn_local(async move {
-            if api::decline(id).await.is_ok() {
+            // Gone already (expired or withdrawn) is as good as declined.
+            if matches!(api::decline(id).await, Ok(()) | Err(ApiError::NotFound)) {
                 routing.offers.update(|o| o.retain(|o| o.conversation_id != id));
             }
         });

@@ -32,7 +32,7 @@ pub fn TaskList() -> impl IntoView {
                 </li>
             }).collect_view()
             };
-        if tasks.is_empty() && routing.offers.with_untracked(Vec::is_empty) {
+        if tasks.is_empty() && routing.offers.with(Vec::is_empty) {
             return view! { <p class=css::empty>{t!(i18n, tasks.empty)}</p> }.into_any();
         }
         view! {

@@ -54,8 +54,10 @@ fn Desk(name: String) -> impl IntoView {
     let tasks_open = RwSignal::new(false);
     let sign_out = move |_| {
         spawn_local(async move {
-            let _ = session_api::sign_out().await;
-            session.0.set(SessionState::SignedOut);
+            // Refused while a request rings: the session stays, and so does the desk.
+            if session_api::sign_out().await.is_ok() {
+                session.0.set(SessionState::SignedOut);
+            }
         });
     };
     view! {

@@ -30,11 +30,12 @@ pub fn track_focus(id: i64, handling: Signal<Handling>) {
     }
     let report = {
         let (since, mine) = (since.clone(), mine.clone());
-        move |interrupted: bool| {
+        // `returning`: focus came back; an empty report tells the server the time away was no gap.
+        move |interrupted: bool, returning: bool| {
             let now = js_sys::Date::now();
             let focused_ms = since.get().map_or(0.0, |start| now - start) as i64;
             since.set(page_has_focus().then_some(now));
-            if !mine.get() || (focused_ms == 0 && !interrupted) {
+            if !mine.get() || (focused_ms == 0 && !interrupted && !returning) {
                 return;
             }
             spawn_local(async move {
@@ -45,14 +46,14 @@ pub fn track_focus(id: i64, handling: Signal<Handling>) {
     let every = Duration::from_millis(FOCUS_REPORT_EVERY_MS as u64);
     let interval = {
         let report = report.clone();
-        set_interval_with_handle(move || report(false), every).ok()
+        set_interval_with_handle(move || report(false, false), every).ok()
     };
     let changed = {
         let (since, report) = (since.clone(), report.clone());
         move || match (since.get(), page_has_focus()) {
             // Focus left the tab: report what was focused so far.
-            (Some(_), false) => report(false),
-            (None, true) => since.set(Some(js_sys::Date::now())),
+            (Some(_), false) => report(false, false),
+            (None, true) => report(false, true),
             _ => {}
         }
     };
@@ -76,6 +77,6 @@ pub fn track_focus(id: i64, handling: Signal<Handling>) {
         for listener in listeners {
             listener.remove();
         }
-        last(true);
+        last(true, false);
     });
 }

@@ -69,7 +69,15 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
             if let Some(open) = live.open.get_untracked().filter(|o| o.id == conversation_id) {
                 open.ended.set(status == ConversationStatus::Ended);
             }
-            live.work_changed();
+            // Other agents' conversations in the same queues do not touch this agent's task list.
+            let mine = live
+                .tasks
+                .get_untracked()
+                .and_then(Result::ok)
+                .is_some_and(|t| t.iter().any(|t| t.id == conversation_id));
+            if mine {
+                live.work_changed();
+            }
         }
         ServerEvent::OfferCreated { offer } => {
             live.routing.offered(offer);

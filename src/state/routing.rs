@@ -19,7 +19,7 @@ pub struct Routing {
 }
 
 /// A typing indicator without a refresh for this long is stale.
-pub const TYPING_STALE_MS: f64 = 6_000.0;
+const TYPING_STALE_MS: f64 = hovor_types::chat::TYPING_STALE_MS as f64;
 
 pub fn provide_routing() -> Routing {
     let routing = Routing {

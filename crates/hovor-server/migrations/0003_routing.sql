@@ -98,3 +98,9 @@ CREATE INDEX conversations_waiting ON conversations(queue_id, queued_at) WHERE a
 -- Events the customer of a conversation sees on their own stream.
 ALTER TABLE events ADD COLUMN customer_conversation_id INTEGER REFERENCES conversations(id) ON DELETE CASCADE;
 CREATE INDEX events_customer ON events(customer_conversation_id, id) WHERE customer_conversation_id IS NOT NULL;
+
+-- Work assigned before routing existed: its agent's activity is open, and every queue has reasons.
+INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at)
+SELECT id, agent_id, queue_id, started_at FROM conversations WHERE status = 'active' AND agent_id IS NOT NULL;
+INSERT INTO wrap_up_reasons (queue_id, label)
+SELECT q.id, r.label FROM queues q, (SELECT 'Resolved' AS label UNION ALL SELECT 'Follow-up needed' UNION ALL SELECT 'Other') r;

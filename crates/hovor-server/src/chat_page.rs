@@ -22,12 +22,43 @@ const STRINGS: [(&str, &str); 4] = [
     ("uk", include_str!("../../../locales/chat/uk.json")),
 ];
 
-pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+/// The page's settings: the shared limits of `hovor-types` and the allowed host origins, as JSON.
+fn page_config(host_origins: &[String]) -> String {
+    use hovor_types::chat::{
+        ANSWER_MAX_CHARS, DETAIL_MAX_CHARS, EMAIL_MAX_CHARS, NAME_MAX_CHARS, REPORTED_MAX, TYPING_EVERY_MS,
+        TYPING_STALE_MS,
+    };
+    use hovor_types::conversation::SelfServiceKind;
+    serde_json::json!({
+        "body_max": hovor_types::message::MESSAGE_MAX_CHARS,
+        "name_max": NAME_MAX_CHARS,
+        "email_max": EMAIL_MAX_CHARS,
+        "answer_max": ANSWER_MAX_CHARS,
+        "detail_max": DETAIL_MAX_CHARS,
+        "reported_max": REPORTED_MAX,
+        "kinds": SelfServiceKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "typing_every_ms": TYPING_EVERY_MS,
+        "typing_stale_ms": TYPING_STALE_MS,
+        "host_origins": host_origins,
+    })
+    .to_string()
+}
+
+pub fn router<S: Clone + Send + Sync + 'static>(host_origins: &[String]) -> Router<S> {
+    let config: std::sync::Arc<str> = page_config(host_origins).replace("</", "<\\/").into();
+    let kinds: Vec<&str> =
+        hovor_types::conversation::SelfServiceKind::ALL.iter().map(|k| k.as_str()).collect();
+    // Built once and kept for the life of the server.
+    let sdk: &'static str =
+        SDK.replace("/*KINDS*/ []", &serde_json::to_string(&kinds).unwrap_or_default()).leak();
     Router::new()
-        .route("/chat/{queue_id}", get(page))
+        .route(
+            "/chat/{queue_id}",
+            get(move |path, query, headers| page(path, query, headers, config.clone())),
+        )
         .route("/chat/assets/chat.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
         .route("/chat/assets/chat.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
-        .route("/chat/sdk.js", get(|| async { asset("text/javascript; charset=utf-8", SDK) }))
+        .route("/chat/sdk.js", get(move || async move { asset("text/javascript; charset=utf-8", sdk) }))
 }
 
 #[derive(Deserialize)]
@@ -39,11 +70,15 @@ async fn page(
     Path(_queue_id): Path<String>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
+    config: std::sync::Arc<str>,
 ) -> impl IntoResponse {
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let (lang, strings) = choose_language(q.lang.as_deref(), accept);
     // The strings sit in a JSON data block: `</` must not close the element early.
-    let html = PAGE.replace("{{LANG}}", lang).replace("{{STRINGS}}", &strings.replace("</", "<\\/"));
+    let html = PAGE
+        .replace("{{LANG}}", lang)
+        .replace("{{STRINGS}}", &strings.replace("</", "<\\/"))
+        .replace("{{CONFIG}}", &config);
     ([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Html(html))
 }
 
@@ -80,6 +115,15 @@ mod tests {
         assert_eq!(choose_language(Some("uk"), "cs-CZ").0, "uk");
         assert_eq!(choose_language(Some("xx"), "de-DE,bg;q=0.8,en;q=0.5").0, "bg");
         assert_eq!(choose_language(None, "de-DE").0, "en");
+    }
+
+    #[test]
+    fn the_page_gets_the_shared_limits_and_the_allowed_hosts() {
+        let config: serde_json::Value =
+            serde_json::from_str(&page_config(&["https://shop.example".to_owned()])).unwrap();
+        assert_eq!(config["body_max"], hovor_types::message::MESSAGE_MAX_CHARS);
+        assert_eq!(config["kinds"].as_array().unwrap().len(), 4);
+        assert_eq!(config["host_origins"][0], "https://shop.example");
     }
 
     #[test]

@@ -22,4 +22,8 @@ pub struct Config {
     /// Without it every chat customer is unauthenticated.
     #[arg(long, env = "HOVOR_CHAT_IDENTITY_SECRET", hide_env_values = true)]
     pub chat_identity_secret: Option<String>,
+    /// Origins of the host sites that may hand the chat page self-service actions and context
+    /// (comma-separated, e.g. `https://shop.example`). Messages from any other opener are ignored.
+    #[arg(long, env = "HOVOR_CHAT_HOST_ORIGINS", value_delimiter = ',')]
+    pub chat_host_origins: Vec<String>,
 }

@@ -29,6 +29,8 @@ pub struct AppState {
     pub routing: routing::Routing,
     /// Verifies the customer identities host sites sign for web chat.
     pub chat_identity_secret: Option<std::sync::Arc<str>>,
+    /// Host sites whose pages may pass self-service actions and context to the chat page.
+    pub chat_host_origins: Vec<String>,
 }
 
 impl AppState {
@@ -38,11 +40,17 @@ impl AppState {
             hub: hub::Hub::default(),
             routing: routing::Routing::default(),
             chat_identity_secret: None,
+            chat_host_origins: Vec::new(),
         }
     }
 
     pub fn with_chat_identity_secret(mut self, secret: Option<&str>) -> AppState {
         self.chat_identity_secret = secret.map(Into::into);
+        self
+    }
+
+    pub fn with_chat_host_origins(mut self, origins: Vec<String>) -> AppState {
+        self.chat_host_origins = origins;
         self
     }
 
@@ -58,8 +66,9 @@ const BODY_LIMIT_BYTES: usize = 256 * 1024;
 /// The whole application: API routes, the OpenAPI document and, when `dist` is given, the app.
 pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Router> {
     let csp = static_files::content_security_policy(dist)?;
+    let state_origins = state.chat_host_origins.clone();
     let api = routes::api_router(state)?;
-    let api = api.merge(chat_page::router());
+    let api = api.merge(chat_page::router(&state_origins));
     let router = match dist {
         Some(dist) => api.fallback_service(static_files::service(dist)),
         None => api,
@@ -86,7 +95,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
-    let state = AppState::new(pool.clone()).with_chat_identity_secret(config.chat_identity_secret.as_deref());
+    let state = AppState::new(pool.clone())
+        .with_chat_identity_secret(config.chat_identity_secret.as_deref())
+        .with_chat_host_origins(config.chat_host_origins.clone());
     state.start_routing();
     let hub = state.hub.clone();
     let router = app(state, config.dist.as_deref())?;

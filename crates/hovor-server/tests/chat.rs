@@ -131,11 +131,12 @@ async fn a_chat_reaches_the_agent_with_everything_the_page_sent_and_both_sides_s
     assert_eq!(
         summary["pre_chat_survey"],
         json!([
-            {"question": "Email", "answer": "jana.novakova@example.cz"},
             {"question": "What can we help you with?", "answer": "Double charge on my invoice"},
             {"question": "Customer or order number", "answer": "OBJ-2024-118"},
             {"question": "Preferred language", "answer": "Čeština"},
-        ])
+            {"question": "Email", "answer": "jana.novakova@example.cz"},
+        ]),
+        "the queue's questions in order, the email the customer gave after them"
     );
     let details: Vec<&str> =
         summary["self_service"].as_array().unwrap().iter().map(|a| a["detail"].as_str().unwrap()).collect();

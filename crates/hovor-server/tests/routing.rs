@@ -391,3 +391,48 @@ async fn after_a_transfer_to_a_queue_of_others_the_sender_still_sees_and_wraps_u
     let tasks = server.request("GET", "/api/tasks", Some(&agent1), None).await.json;
     assert!(tasks.as_array().unwrap().iter().all(|t| t["id"] != id));
 }
+
+#[tokio::test]
+async fn going_idle_hands_the_agents_offers_back_to_the_queue() {
+    let server = TestServer::new().await;
+    let queue = server.queue_id(0).await;
+    let agent1 = server.sign_in("agent1").await;
+    server.go_available(&agent1).await;
+    let customer = server.start_chat(queue, "Waiting Customer").await;
+    assert_eq!(server.offered(&agent1).await, vec![customer.conversation_id]);
+
+    let idle = json!({"state": "idle", "idle_reason": "lunch"});
+    let answer = server.request("PUT", "/api/me/status", Some(&agent1), Some(idle)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+    assert_eq!(answer.json["idle_reason"], "lunch", "the agent's own reason stays");
+    assert!(server.offered(&agent1).await.is_empty(), "no offer is left ringing for an Idle agent");
+    let view = server.request("GET", "/api/chat/conversation", Some(&customer.cookie), None).await;
+    assert_eq!(view.json["status"], "queued");
+}
+
+#[tokio::test]
+async fn a_retried_send_after_the_end_answers_with_the_first_message_and_a_new_one_is_refused() {
+    let server = TestServer::new().await;
+    let agent1 = server.sign_in("agent1").await;
+    let tasks = server.request("GET", "/api/tasks", Some(&agent1), None).await.json;
+    let id = tasks[0]["id"].as_i64().unwrap();
+    let path = format!("/api/conversations/{id}/messages");
+    let body = json!({"body": "Last words"});
+    let send = |key: &'static str| {
+        let body = body.clone();
+        let (path, agent1) = (path.clone(), agent1.clone());
+        let server = &server;
+        async move {
+            server.request_with("POST", &path, Some(&agent1), Some(body), &[("Idempotency-Key", key)]).await
+        }
+    };
+    let first = send("k-1").await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let end = server.request("POST", &format!("/api/conversations/{id}/end"), Some(&agent1), None).await;
+    assert_eq!(end.status, StatusCode::NO_CONTENT);
+    let retry = send("k-1").await;
+    assert_eq!(retry.status, StatusCode::CREATED, "a retry of a delivered message is not a failure");
+    assert_eq!(retry.json["id"], first.json["id"]);
+    let late = send("k-2").await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+}

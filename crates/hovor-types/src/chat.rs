@@ -204,6 +204,11 @@ pub struct ChatView {
     pub last_event_id: i64,
 }
 
+/// Typing is announced at most this often while keys are pressed.
+pub const TYPING_EVERY_MS: u32 = 3_000;
+/// A typing indicator not refreshed for this long disappears.
+pub const TYPING_STALE_MS: u32 = 6_000;
+
 /// `POST /api/chat/typing` and `POST /api/conversations/{id}/typing`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -137,10 +137,13 @@ pub struct FocusReport {
 pub const FOCUS_REPORT_EVERY_MS: i64 = 15_000;
 /// A longer silence between reports during focus is a gap: the figure gets the anomaly mark.
 pub const FOCUS_GAP_MS: i64 = 45_000;
+/// Reports travel over the network: a claim this much above the time between arrivals is jitter.
+pub const FOCUS_JITTER_MS: i64 = 2_000;
 
 /// Adds one report to an activity's focus time. `since_last` is the time since the previous report
-/// (None for the first). A report claiming more focus than time passed, or arriving after a gap, sets
-/// the anomaly; the claimed time is capped at the time that really passed.
+/// (None for the first). A report claiming clearly more focus than time passed, or arriving after a
+/// gap, sets the anomaly; the claimed time is capped at the time that really passed. The app sends an
+/// empty report when focus returns, so time spent elsewhere is never a gap.
 pub fn add_focus(total: FocusTime, report: &FocusReport, since_last: Option<i64>) -> FocusTime {
     let claimed = report.focused_ms.max(0);
     let (counted, gap) = match since_last {
@@ -150,7 +153,7 @@ pub fn add_focus(total: FocusTime, report: &FocusReport, since_last: Option<i64>
     FocusTime {
         focused_ms: total.focused_ms + counted,
         interruptions: total.interruptions + u32::from(report.interrupted),
-        anomaly: total.anomaly || gap || counted < claimed,
+        anomaly: total.anomaly || gap || claimed > counted + FOCUS_JITTER_MS,
     }
 }
 
@@ -186,6 +189,14 @@ mod tests {
         assert_eq!((claimed_too_much.focused_ms, claimed_too_much.anomaly), (30_000, true));
         let after_gap = add_focus(t, &report(60_000, false), Some(3_600_000));
         assert!(after_gap.anomaly);
+        let jitter = add_focus(t, &report(15_500, false), Some(15_000));
+        assert_eq!(
+            (jitter.focused_ms, jitter.anomaly),
+            (30_000, false),
+            "half a second of jitter is not an anomaly"
+        );
+        let back_from_elsewhere = add_focus(t, &report(0, false), Some(600_000));
+        assert!(!back_from_elsewhere.anomaly, "an empty report after time elsewhere is not a gap");
     }
 
     #[test]

@@ -144,7 +144,7 @@ struct Typing {
     last_sent: StoredValue<Option<f64>>,
 }
 
-const TYPING_EVERY_MS: f64 = 3_000.0;
+const TYPING_EVERY_MS: f64 = hovor_types::chat::TYPING_EVERY_MS as f64;
 
 impl Typing {
     fn new(conversation: i64) -> Typing {

@@ -3,18 +3,22 @@
 "use strict";
 
 (() => {
-  const MAX_BODY = 4000;
-  const COUNTER_FROM = 3800;
-  const MAX_NAME = 100;
-  const MAX_SELF_SERVICE = 50;
-  const TYPING_EVERY_MS = 3000;
+  const $ = (id) => document.getElementById(id);
+
+  // The server's rules (from hovor-types) and the host sites allowed to talk to this page.
+  const CONFIG = JSON.parse($("hovor-config").textContent);
+  const MAX_BODY = CONFIG.body_max;
+  const COUNTER_FROM = Math.floor(MAX_BODY * 0.95);
+  const MAX_NAME = CONFIG.name_max;
+  const MAX_SELF_SERVICE = CONFIG.reported_max;
+  const MAX_DETAIL = CONFIG.detail_max;
+  const TYPING_EVERY_MS = CONFIG.typing_every_ms;
   const TYPING_IDLE_MS = 4000;
-  const AGENT_TYPING_HIDE_MS = 6000;
+  const AGENT_TYPING_HIDE_MS = CONFIG.typing_stale_ms;
   const RETRY_MAX_MS = 15000;
   const ALIVE_EVERY_MS = 5000;
-  const KINDS = ["page_visited", "search_phrase", "article_viewed", "custom_action"];
-
-  const $ = (id) => document.getElementById(id);
+  const KINDS = CONFIG.kinds;
+  const HOST_ORIGINS = CONFIG.host_origins;
 
   // ---------------------------------------------------------------- strings
 
@@ -426,21 +430,28 @@
 
   // ---------------------------------------------------------------- host site (window.opener)
 
+  // What the host hands over is kept within the server's limits, so it can never block the start.
+  const clip = (text) => [...String(text ?? "").trim()].slice(0, MAX_DETAIL).join("");
+
   function sanitizeAction(action) {
     if (!action || !KINDS.includes(action.kind)) return null;
+    const detail = clip(action.detail);
+    if (!detail) return null;
     const at = Number(action.at);
-    return { kind: action.kind, detail: String(action.detail ?? ""), at: Number.isFinite(at) ? at : Date.now() };
+    return { kind: action.kind, detail, at: Number.isFinite(at) ? at : Date.now() };
   }
 
   function sanitizeVars(vars) {
     if (!Array.isArray(vars)) return [];
     return vars
-      .filter((v) => v && typeof v.key === "string" && v.key)
-      .map((v) => ({ key: v.key, value: String(v.value ?? "") }));
+      .filter((v) => v && typeof v.key === "string" && clip(v.key))
+      .map((v) => ({ key: [...v.key.trim()].slice(0, MAX_NAME).join(""), value: clip(v.value) }))
+      .slice(0, MAX_SELF_SERVICE);
   }
 
   function onHostMessage(event) {
-    if (!window.opener || event.source !== window.opener) return;
+    // Only the opener, and only when it is one of the host sites the server allows.
+    if (!window.opener || event.source !== window.opener || !HOST_ORIGINS.includes(event.origin)) return;
     const data = event.data;
     if (!data || typeof data !== "object") return;
     if (data.type === "hovor:init") onHostInit(data);
@@ -522,19 +533,24 @@
     }
   }
 
+  // Delivered only if the opener is on an allowed origin; the browser drops the rest.
+  function postToHost(message) {
+    for (const origin of HOST_ORIGINS) window.opener.postMessage(message, origin);
+  }
+
   // Announces this window to the host page. Repeated, because the host tab may
   // have moved to another page whose SDK has not met this window yet.
   function announceToOpener() {
     if (!window.opener) return;
     try {
-      window.opener.postMessage({ type: "hovor:ready" }, "*");
+      postToHost({ type: "hovor:ready" });
     } catch {
       return;
     }
     setInterval(() => {
       if (!window.opener || window.opener.closed) return;
       try {
-        window.opener.postMessage({ type: "hovor:alive" }, "*");
+        postToHost({ type: "hovor:alive" });
       } catch {
         // The opener went away; nothing to tell.
       }

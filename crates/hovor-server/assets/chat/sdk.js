@@ -18,7 +18,8 @@
   const WINDOW_NAME = "hovor-chat";
   const STORAGE_KEY = "hovor.selfService";
   const MAX_ACTIONS = 50;
-  const KINDS = ["page_visited", "search_phrase", "article_viewed", "custom_action"];
+  // Filled in by the server from hovor-types when it serves this file.
+  const KINDS = /*KINDS*/ [];
   const WIDTH = 400;
   const HEIGHT = 640;
 

@@ -1,8 +1,9 @@
 //! Routing configuration: agents' capacity per channel and queues' offer settings (admin only).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use hovor_types::auth::Role;
 use hovor_types::error::ErrorBody;
 use hovor_types::routing::{QueueRouting, SetCapacity, validate_capacity, validate_queue_routing};
@@ -12,8 +13,16 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::routing::Work;
 
-fn admin_only(me: &hovor_types::auth::Me) -> AppResult<()> {
-    if me.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
+/// An administrator's request; anyone else is refused (403) before the body is read.
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let CurrentUser(me) = CurrentUser::from_request_parts(parts, state).await?;
+        if me.role == Role::Admin { Ok(Admin) } else { Err(AppError::Forbidden) }
+    }
 }
 
 /// How many conversations of a channel the agent handles at once.
@@ -22,11 +31,10 @@ fn admin_only(me: &hovor_types::auth::Me) -> AppResult<()> {
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_capacity(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    _: Admin,
     Path(agent_id): Path<i64>,
     Json(request): Json<SetCapacity>,
 ) -> AppResult<StatusCode> {
-    admin_only(&me)?;
     validate_capacity(&request)?;
     let mut work = Work::begin(&state).await?;
     let exists: bool =
@@ -57,11 +65,10 @@ pub async fn set_capacity(
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_queue_routing(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    _: Admin,
     Path(queue_id): Path<i64>,
     Json(request): Json<QueueRouting>,
 ) -> AppResult<StatusCode> {
-    admin_only(&me)?;
     validate_queue_routing(&request)?;
     let variables =
         serde_json::to_string(&request.popover_variables).map_err(|e| AppError::Internal(e.into()))?;

@@ -108,9 +108,9 @@ pub async fn send_message(
             conversation_id: c.conversation_id,
             queue_id: c.queue_id,
             contact_id: c.contact_id,
-            active: c.status == "active",
             direction: Direction::Inbound,
             author: &c.name,
+            author_user: None,
             body,
             idempotency_key: key,
         },
@@ -174,7 +174,7 @@ pub async fn context(
     responses((status = 204), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn end(State(state): State<AppState>, ChatCustomer(c): ChatCustomer) -> AppResult<StatusCode> {
     let mut work = Work::begin(&state).await?;
-    lifecycle::end(&mut work, c.conversation_id).await?;
+    lifecycle::end(&mut work, c.conversation_id, None).await?;
     work.finish(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

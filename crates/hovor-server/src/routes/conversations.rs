@@ -140,9 +140,9 @@ pub async fn send_message(
             conversation_id: c.id,
             queue_id: c.queue_id,
             contact_id: c.contact_id,
-            active: c.status == "active",
             direction: Direction::Outbound,
             author: &me.display_name,
+            author_user: Some(me.id),
             body,
             idempotency_key: key,
         },
@@ -174,7 +174,11 @@ pub async fn drafts(
     CurrentUser(me): CurrentUser,
 ) -> AppResult<Json<Vec<SavedDraft>>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT conversation_id, body FROM drafts WHERE user_id = ? ORDER BY updated_at DESC LIMIT 200",
+        "SELECT d.conversation_id, d.body FROM drafts d JOIN conversations c ON c.id = d.conversation_id
+         WHERE d.user_id = ?1
+           AND (EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = ?1)
+                OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?1))
+         ORDER BY d.updated_at DESC LIMIT 200",
     )
     .bind(me.id)
     .fetch_all(&state.pool)

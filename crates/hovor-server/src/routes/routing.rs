@@ -98,7 +98,7 @@ pub async fn end(
         return Err(AppError::Conflict("This conversation is not assigned to you."));
     }
     let mut work = Work::begin(&state).await?;
-    lifecycle::end(&mut work, c.id).await?;
+    lifecycle::end(&mut work, c.id, Some(me.id)).await?;
     work.finish(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

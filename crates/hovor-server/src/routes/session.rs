@@ -30,10 +30,10 @@ pub async fn sign_in(
 #[utoipa::path(delete, path = "/api/session", tag = "session", responses((status = 204), (status = 409, body = ErrorBody)))]
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppResult<impl IntoResponse> {
     if let Some(user_id) = auth::session_user(&state.pool, &headers).await? {
-        if agents::has_offers(&state.pool, user_id).await? {
+        let mut work = Work::begin(&state).await?;
+        if agents::has_offers(&mut work, user_id).await? {
             return Err(AppError::Conflict("Accept or decline the requests on screen before signing out."));
         }
-        let mut work = Work::begin(&state).await?;
         agents::set_state(&mut work, user_id, AgentState::Idle, Some(IdleReason::SignedOut)).await?;
         work.finish(&state).await?;
     }

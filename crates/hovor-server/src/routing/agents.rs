@@ -4,7 +4,7 @@ use hovor_types::event::ServerEvent;
 use hovor_types::routing::{AgentState, AgentStatus, IdleReason};
 use sqlx::SqlitePool;
 
-use super::Work;
+use super::{Work, offers};
 use crate::error::AppResult;
 use crate::store::conversations::bad_value;
 use crate::store::events::Audience;
@@ -52,6 +52,16 @@ pub async fn set_state(
     .bind(work.now)
     .execute(&mut *work.tx)
     .await?;
+    if state == AgentState::Idle {
+        offers::release_all(work, agent_id).await?;
+        // A transfer meant for this agent goes to the whole queue instead.
+        sqlx::query(
+            "UPDATE conversations SET wanted_agent_id = NULL WHERE wanted_agent_id = ? AND agent_id IS NULL",
+        )
+        .bind(agent_id)
+        .execute(&mut *work.tx)
+        .await?;
+    }
     let status = AgentStatus { state, idle_reason: reason, since: work.now };
     work.emit(Audience::User(agent_id), ServerEvent::StatusChanged { status }).await
 }
@@ -67,9 +77,9 @@ pub async fn touch_free_since(work: &mut Work, agent_id: i64) -> AppResult<()> {
 }
 
 /// Whether the agent has offers on screen: they may not sign out then.
-pub async fn has_offers(pool: &SqlitePool, agent_id: i64) -> AppResult<bool> {
+pub async fn has_offers(work: &mut Work, agent_id: i64) -> AppResult<bool> {
     Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM offers WHERE agent_id = ?)")
         .bind(agent_id)
-        .fetch_one(pool)
+        .fetch_one(&mut *work.tx)
         .await?)
 }

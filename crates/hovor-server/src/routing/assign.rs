@@ -56,7 +56,8 @@ pub async fn pass(work: &mut Work) -> AppResult<()> {
 }
 
 /// The longest-idle available member of the queue with all its skills and a free slot in the channel
-/// (open activities and pending offers both take a slot), who has not just refused this conversation.
+/// (open activities and pending offers both take a slot), who has not just refused this conversation
+/// and does not still hold it (the agent who transferred it owes its wrap-up).
 async fn pick_agent(work: &mut Work, w: &Waiting, channel: Channel) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT s.user_id FROM agent_states s
@@ -66,6 +67,9 @@ async fn pick_agent(work: &mut Work, w: &Waiting, channel: Channel) -> AppResult
            AND NOT EXISTS (
                SELECT 1 FROM queue_skills qs WHERE qs.queue_id = ?1
                  AND qs.skill_id NOT IN (SELECT skill_id FROM user_skills WHERE user_id = s.user_id))
+           AND NOT EXISTS (
+               SELECT 1 FROM activities a
+               WHERE a.conversation_id = ?3 AND a.agent_id = s.user_id AND a.wrapped_up_at IS NULL)
            AND NOT EXISTS (
                SELECT 1 FROM offer_refusals r
                WHERE r.conversation_id = ?3 AND r.agent_id = s.user_id AND r.at > ?4)

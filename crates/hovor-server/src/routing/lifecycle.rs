@@ -9,17 +9,20 @@ use super::{Work, agents, offers};
 use crate::error::{AppError, AppResult};
 use crate::store::events::Audience;
 
-/// Ends a conversation (by its agent or its customer). Its agent still owes the wrap-up.
-pub async fn end(work: &mut Work, conversation_id: i64) -> AppResult<()> {
+/// Ends a conversation: by its customer (`by_agent` None), or by the agent handling it. Its agent
+/// still owes the wrap-up.
+pub async fn end(work: &mut Work, conversation_id: i64, by_agent: Option<i64>) -> AppResult<()> {
     let queue_id: Option<i64> = sqlx::query_scalar(
-        "UPDATE conversations SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active' RETURNING queue_id",
+        "UPDATE conversations SET status = 'ended', ended_at = ?1
+         WHERE id = ?2 AND status = 'active' AND (?3 IS NULL OR agent_id = ?3) RETURNING queue_id",
     )
     .bind(work.now)
     .bind(conversation_id)
+    .bind(by_agent)
     .fetch_optional(&mut *work.tx)
     .await?;
     let Some(queue_id) = queue_id else {
-        return Err(AppError::Conflict("The conversation has already ended."));
+        return Err(AppError::Conflict("The conversation has already ended or is not yours to end."));
     };
     offers::cancel(work, conversation_id).await?;
     sqlx::query("UPDATE activities SET ended_at = ? WHERE conversation_id = ? AND ended_at IS NULL")

@@ -42,7 +42,10 @@ const OFFER_SELECT: &str = "
            p.first_name || ' ' || p.last_name AS contact_name,
            (SELECT value FROM contact_points WHERE contact_id = c.contact_id AND kind = 'phone' AND is_default = 1) AS phone,
            (SELECT value FROM contact_points WHERE contact_id = c.contact_id AND kind = 'email' AND is_default = 1) AS email,
-           (SELECT question || ': ' || answer FROM survey_answers WHERE conversation_id = c.id ORDER BY id LIMIT 1)
+           (SELECT question || ': ' || answer FROM survey_answers
+            WHERE conversation_id = c.id
+              AND question IN (SELECT label FROM survey_questions WHERE queue_id = c.queue_id)
+            ORDER BY id LIMIT 1)
                AS first_answer
     FROM offers o
     JOIN conversations c ON c.id = o.conversation_id
@@ -233,6 +236,34 @@ pub async fn decline(work: &mut Work, agent_id: i64, conversation_id: i64) -> Ap
         return Err(AppError::NotFound);
     }
     withdraw(work, conversation_id, OfferEnd::Declined).await?;
+    Ok(())
+}
+
+/// The agent left Available: their offers go back to the queue for others (no refusal: they may get
+/// them again once Available).
+pub async fn release_all(work: &mut Work, agent_id: i64) -> AppResult<()> {
+    let offered: Vec<i64> = sqlx::query_scalar("SELECT conversation_id FROM offers WHERE agent_id = ?")
+        .bind(agent_id)
+        .fetch_all(&mut *work.tx)
+        .await?;
+    for conversation_id in offered {
+        let queue_id: i64 = sqlx::query_scalar("DELETE FROM offers WHERE conversation_id = ? RETURNING (SELECT queue_id FROM conversations WHERE id = offers.conversation_id)")
+            .bind(conversation_id)
+            .fetch_one(&mut *work.tx)
+            .await?;
+        work.emit(
+            Audience::User(agent_id),
+            ServerEvent::OfferEnded { conversation_id, reason: OfferEnd::Withdrawn },
+        )
+        .await?;
+        let changed = ServerEvent::ConversationChanged {
+            conversation_id,
+            status: ConversationStatus::Queued,
+            agent_name: None,
+        };
+        work.emit(Audience::QueueAndCustomer { queue: queue_id, conversation: conversation_id }, changed)
+            .await?;
+    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use hovor_types::event::ServerEvent;
 use hovor_types::message::{Direction, Message};
 use sqlx::SqlitePool;
 
+use super::conversations::bad_value;
 use super::events::{self, Audience, Published};
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
@@ -13,68 +14,86 @@ pub struct NewMessage<'a> {
     pub conversation_id: i64,
     pub queue_id: i64,
     pub contact_id: Option<i64>,
-    /// Whether the conversation is still active; an ended one takes no messages.
-    pub active: bool,
     pub direction: Direction,
     pub author: &'a str,
+    /// The agent who wrote it: their draft of the conversation goes with the send.
+    pub author_user: Option<i64>,
     pub body: &'a str,
     pub idempotency_key: Option<&'a str>,
 }
 
 /// Stores a message and its `MessageCreated` event (for the queue and the customer) in one
-/// transaction. Returns the message and, when this call created it (not a retry), the event for the hub.
+/// transaction, if the conversation is still active. A retry with the same key answers with the first
+/// message, also after the conversation ended. Returns the message and, when this call created it,
+/// the event for the hub.
 pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, Option<Published>)> {
-    let NewMessage {
-        conversation_id,
-        queue_id,
-        contact_id,
-        active,
-        direction,
-        author,
-        body,
-        idempotency_key,
-    } = m;
-    if !active {
-        return Err(AppError::Conflict("The conversation has ended."));
+    if let Some(first) = already_sent(pool, m.conversation_id, m.idempotency_key).await? {
+        return Ok((first, None));
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let inserted: Option<(i64, i64)> = sqlx::query_as(
         "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at, idempotency_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+         WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1 AND status = 'active')
          ON CONFLICT (conversation_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, at",
     )
-    .bind(conversation_id)
-    .bind(contact_id)
-    .bind(direction.as_str())
-    .bind(author)
-    .bind(body)
+    .bind(m.conversation_id)
+    .bind(m.contact_id)
+    .bind(m.direction.as_str())
+    .bind(m.author)
+    .bind(m.body)
     .bind(now_ms())
-    .bind(idempotency_key)
+    .bind(m.idempotency_key)
     .fetch_optional(&mut *tx)
     .await?;
     let Some((id, at)) = inserted else {
-        // A retry: answer with the message the first attempt stored; nothing new happened.
         tx.rollback().await?;
-        let (id, at, author, body) = sqlx::query_as(
-            "SELECT id, at, author, body FROM messages WHERE conversation_id = ? AND idempotency_key = ?",
-        )
-        .bind(conversation_id)
-        .bind(idempotency_key)
-        .fetch_one(pool)
-        .await?;
-        let message = Message { id, conversation_id, direction, author, body, at };
-        return Ok((message, None));
+        // Either a concurrent retry stored it first, or the conversation has ended.
+        return match already_sent(pool, m.conversation_id, m.idempotency_key).await? {
+            Some(first) => Ok((first, None)),
+            None => Err(AppError::Conflict("The conversation has ended.")),
+        };
     };
-    let message =
-        Message { id, conversation_id, direction, author: author.to_owned(), body: body.to_owned(), at };
+    if let Some(user) = m.author_user {
+        sqlx::query("DELETE FROM drafts WHERE user_id = ? AND conversation_id = ?")
+            .bind(user)
+            .bind(m.conversation_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let message = Message {
+        id,
+        conversation_id: m.conversation_id,
+        direction: m.direction,
+        author: m.author.to_owned(),
+        body: m.body.to_owned(),
+        at,
+    };
     let event = ServerEvent::MessageCreated { message: message.clone() };
-    let published = events::append(
-        &mut tx,
-        Audience::QueueAndCustomer { queue: queue_id, conversation: conversation_id },
-        event,
-    )
-    .await?;
+    let audience = Audience::QueueAndCustomer { queue: m.queue_id, conversation: m.conversation_id };
+    let published = events::append(&mut tx, audience, event).await?;
     tx.commit().await?;
     Ok((message, Some(published)))
+}
+
+/// The message stored earlier under this idempotency key, as it was stored.
+async fn already_sent(
+    pool: &SqlitePool,
+    conversation_id: i64,
+    key: Option<&str>,
+) -> AppResult<Option<Message>> {
+    let Some(key) = key else { return Ok(None) };
+    let row: Option<(i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, direction, author, body, at FROM messages WHERE conversation_id = ? AND idempotency_key = ?",
+    )
+    .bind(conversation_id)
+    .bind(key)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|(id, direction, author, body, at)| {
+        let direction = Direction::parse(&direction).ok_or_else(|| bad_value("direction", &direction))?;
+        Ok(Message { id, conversation_id, direction, author, body, at })
+    })
+    .transpose()
 }
