@@ -12,10 +12,30 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // Checkpoints run in the background (`checkpoint_regularly`), not inside whichever commit
+        // crosses the threshold: that commit would wait for the database file's fsync.
+        .pragma("wal_autocheckpoint", "0");
     let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// How often the write-ahead log is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(2);
+
+/// Copies the write-ahead log into the database file every few seconds, without blocking writers
+/// (PASSIVE), until `stop` turns true.
+pub async fn checkpoint_regularly(pool: SqlitePool, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(CHECKPOINT_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::warn!(error = %e, "checkpoint failed; trying again");
+        }
+    }
 }
 
 /// Now, in milliseconds since the Unix epoch.

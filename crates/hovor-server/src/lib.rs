@@ -99,6 +99,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_chat_identity_secret(config.chat_identity_secret.as_deref())
         .with_chat_host_origins(config.chat_host_origins.clone());
     state.start_routing();
+    tokio::spawn(db::checkpoint_regularly(pool.clone(), state.hub.shutting_down()));
     let hub = state.hub.clone();
     let router = app(state, config.dist.as_deref())?;
     println!("Hovor is running at http://{address}/");
