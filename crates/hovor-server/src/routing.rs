@@ -14,6 +14,7 @@ mod timer;
 
 use std::sync::Arc;
 
+use hovor_types::chat::ConversationStatus;
 use hovor_types::event::ServerEvent;
 use sqlx::{Sqlite, Transaction};
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
@@ -54,6 +55,18 @@ impl Work {
         let published = events::append(&mut self.tx, audience, event).await?;
         self.events.push(published);
         Ok(())
+    }
+
+    /// Tells the queue's desks and the conversation's customer where it now stands.
+    pub async fn conversation_changed(
+        &mut self,
+        queue: i64,
+        conversation_id: i64,
+        status: ConversationStatus,
+        agent_name: Option<String>,
+    ) -> AppResult<()> {
+        let event = ServerEvent::ConversationChanged { conversation_id, status, agent_name };
+        self.emit(Audience::QueueAndCustomer { queue, conversation: conversation_id }, event).await
     }
 
     /// Offers what can be offered, commits, publishes every event of the change, and wakes the

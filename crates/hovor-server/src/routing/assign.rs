@@ -45,12 +45,7 @@ pub async fn pass(work: &mut Work) -> AppResult<()> {
         .await?;
         let offer = offers::describe(work, w.id).await?;
         work.emit(Audience::User(agent_id), ServerEvent::OfferCreated { offer }).await?;
-        let changed = ServerEvent::ConversationChanged {
-            conversation_id: w.id,
-            status: ConversationStatus::Offered,
-            agent_name: None,
-        };
-        work.emit(Audience::QueueAndCustomer { queue: w.queue_id, conversation: w.id }, changed).await?;
+        work.conversation_changed(w.queue_id, w.id, ConversationStatus::Offered, None).await?;
     }
     Ok(())
 }

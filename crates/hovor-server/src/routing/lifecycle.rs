@@ -30,12 +30,7 @@ pub async fn end(work: &mut Work, conversation_id: i64, by_agent: Option<i64>) -
         .bind(conversation_id)
         .execute(&mut *work.tx)
         .await?;
-    let changed = ServerEvent::ConversationChanged {
-        conversation_id,
-        status: ConversationStatus::Ended,
-        agent_name: None,
-    };
-    work.emit(Audience::QueueAndCustomer { queue: queue_id, conversation: conversation_id }, changed).await
+    work.conversation_changed(queue_id, conversation_id, ConversationStatus::Ended, None).await
 }
 
 /// Closes the agent's activity on the conversation with a reason of its queue. Submitting again with
@@ -135,14 +130,14 @@ pub async fn transfer(
     .bind(agent_id)
     .execute(&mut *work.tx)
     .await?;
-    let changed = ServerEvent::ConversationChanged {
-        conversation_id,
-        status: ConversationStatus::Queued,
-        agent_name: None,
-    };
-    work.emit(Audience::QueueAndCustomer { queue: to_queue, conversation: conversation_id }, changed.clone())
-        .await?;
+    work.conversation_changed(to_queue, conversation_id, ConversationStatus::Queued, None).await?;
     if to_queue != from_queue {
+        // The old queue's desks learn it left them.
+        let changed = ServerEvent::ConversationChanged {
+            conversation_id,
+            status: ConversationStatus::Queued,
+            agent_name: None,
+        };
         work.emit(Audience::Queue(from_queue), changed).await?;
     }
     Ok(())

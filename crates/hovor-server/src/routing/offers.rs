@@ -177,12 +177,8 @@ pub async fn accept(
             ServerEvent::OfferEnded { conversation_id: id, reason: OfferEnd::Accepted },
         )
         .await?;
-        let changed = ServerEvent::ConversationChanged {
-            conversation_id: id,
-            status: ConversationStatus::Active,
-            agent_name: Some(agent_name.to_owned()),
-        };
-        work.emit(Audience::QueueAndCustomer { queue: queue_id, conversation: id }, changed).await?;
+        work.conversation_changed(queue_id, id, ConversationStatus::Active, Some(agent_name.to_owned()))
+            .await?;
         result.accepted.push(id);
     }
     if !result.accepted.is_empty() {
@@ -191,9 +187,12 @@ pub async fn accept(
     Ok(result)
 }
 
-/// Withdraws an offer from its agent and puts the conversation back in its queue, at the place its
-/// queue entry gives it (the front, for anything that waited longer than the rest).
-async fn withdraw(work: &mut Work, conversation_id: i64, reason: OfferEnd) -> AppResult<Option<i64>> {
+/// Takes the offer off its agent's stack; returns the agent and the conversation's queue.
+async fn take_offer(
+    work: &mut Work,
+    conversation_id: i64,
+    reason: OfferEnd,
+) -> AppResult<Option<(i64, i64)>> {
     let row: Option<(i64, i64)> = sqlx::query_as(
         "DELETE FROM offers WHERE conversation_id = ?
          RETURNING agent_id, (SELECT queue_id FROM conversations WHERE id = offers.conversation_id)",
@@ -201,11 +200,19 @@ async fn withdraw(work: &mut Work, conversation_id: i64, reason: OfferEnd) -> Ap
     .bind(conversation_id)
     .fetch_optional(&mut *work.tx)
     .await?;
-    let Some((agent_id, queue_id)) = row else { return Ok(None) };
-    work.emit(Audience::User(agent_id), ServerEvent::OfferEnded { conversation_id, reason }).await?;
-    if reason == OfferEnd::Withdrawn {
-        return Ok(Some(agent_id));
+    if let Some((agent_id, _)) = row {
+        work.emit(Audience::User(agent_id), ServerEvent::OfferEnded { conversation_id, reason }).await?;
     }
+    Ok(row)
+}
+
+/// The agent declined or missed the offer: the conversation goes back to its queue, at the place its
+/// queue entry gives it (the front, for anything that waited longer than the rest), and that agent is
+/// not offered it again for a while. Returns the agent.
+async fn refuse(work: &mut Work, conversation_id: i64, reason: OfferEnd) -> AppResult<Option<i64>> {
+    let Some((agent_id, queue_id)) = take_offer(work, conversation_id, reason).await? else {
+        return Ok(None);
+    };
     sqlx::query("INSERT OR REPLACE INTO offer_refusals (conversation_id, agent_id, at) VALUES (?, ?, ?)")
         .bind(conversation_id)
         .bind(agent_id)
@@ -218,12 +225,7 @@ async fn withdraw(work: &mut Work, conversation_id: i64, reason: OfferEnd) -> Ap
         .bind(agent_id)
         .execute(&mut *work.tx)
         .await?;
-    let changed = ServerEvent::ConversationChanged {
-        conversation_id,
-        status: ConversationStatus::Queued,
-        agent_name: None,
-    };
-    work.emit(Audience::QueueAndCustomer { queue: queue_id, conversation: conversation_id }, changed).await?;
+    work.conversation_changed(queue_id, conversation_id, ConversationStatus::Queued, None).await?;
     Ok(Some(agent_id))
 }
 
@@ -235,7 +237,7 @@ pub async fn decline(work: &mut Work, agent_id: i64, conversation_id: i64) -> Ap
     if offered_to != Some(agent_id) {
         return Err(AppError::NotFound);
     }
-    withdraw(work, conversation_id, OfferEnd::Declined).await?;
+    refuse(work, conversation_id, OfferEnd::Declined).await?;
     Ok(())
 }
 
@@ -247,29 +249,16 @@ pub async fn release_all(work: &mut Work, agent_id: i64) -> AppResult<()> {
         .fetch_all(&mut *work.tx)
         .await?;
     for conversation_id in offered {
-        let queue_id: i64 = sqlx::query_scalar("DELETE FROM offers WHERE conversation_id = ? RETURNING (SELECT queue_id FROM conversations WHERE id = offers.conversation_id)")
-            .bind(conversation_id)
-            .fetch_one(&mut *work.tx)
-            .await?;
-        work.emit(
-            Audience::User(agent_id),
-            ServerEvent::OfferEnded { conversation_id, reason: OfferEnd::Withdrawn },
-        )
-        .await?;
-        let changed = ServerEvent::ConversationChanged {
-            conversation_id,
-            status: ConversationStatus::Queued,
-            agent_name: None,
-        };
-        work.emit(Audience::QueueAndCustomer { queue: queue_id, conversation: conversation_id }, changed)
-            .await?;
+        if let Some((_, queue_id)) = take_offer(work, conversation_id, OfferEnd::Withdrawn).await? {
+            work.conversation_changed(queue_id, conversation_id, ConversationStatus::Queued, None).await?;
+        }
     }
     Ok(())
 }
 
 /// The customer left while waiting: the offer, if any, disappears from the agent's stack.
 pub async fn cancel(work: &mut Work, conversation_id: i64) -> AppResult<()> {
-    withdraw(work, conversation_id, OfferEnd::Withdrawn).await?;
+    take_offer(work, conversation_id, OfferEnd::Withdrawn).await?;
     Ok(())
 }
 
@@ -281,7 +270,7 @@ pub async fn expire(work: &mut Work) -> AppResult<()> {
             .fetch_all(&mut *work.tx)
             .await?;
     for conversation_id in due {
-        if let Some(agent_id) = withdraw(work, conversation_id, OfferEnd::NoAnswer).await? {
+        if let Some(agent_id) = refuse(work, conversation_id, OfferEnd::NoAnswer).await? {
             agents::set_state(work, agent_id, AgentState::Idle, Some(IdleReason::NoAnswer)).await?;
         }
     }

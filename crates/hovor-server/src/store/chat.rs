@@ -6,13 +6,11 @@ use hovor_types::chat::{
     ChatSetup, ChatView, ConversationStatus, ReportedAction, SignedIdentity, StartChat, SurveyQuestion,
 };
 use hovor_types::conversation::{KeyValue, VisitorDetails};
-use hovor_types::event::ServerEvent;
 use hovor_types::message::{Direction, Message};
 use sha2::Sha256;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::conversations::bad_value;
-use super::events::Audience;
 use crate::error::{AppError, AppResult};
 use crate::routing::Work;
 
@@ -115,12 +113,7 @@ pub async fn start(
     .bind(queue_id)
     .execute(&mut *work.tx)
     .await?;
-    let changed = ServerEvent::ConversationChanged {
-        conversation_id: id,
-        status: ConversationStatus::Queued,
-        agent_name: None,
-    };
-    work.emit(Audience::QueueAndCustomer { queue: queue_id, conversation: id }, changed).await?;
+    work.conversation_changed(queue_id, id, ConversationStatus::Queued, None).await?;
     Ok(id)
 }
 

@@ -27,9 +27,6 @@ pub struct NewMessage<'a> {
 /// message, also after the conversation ended. Returns the message and, when this call created it,
 /// the event for the hub.
 pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, Option<Published>)> {
-    if let Some(first) = already_sent(pool, m.conversation_id, m.idempotency_key).await? {
-        return Ok((first, None));
-    }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let inserted: Option<(i64, i64)> = sqlx::query_as(
         "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at, idempotency_key)
@@ -49,7 +46,7 @@ pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, O
     .await?;
     let Some((id, at)) = inserted else {
         tx.rollback().await?;
-        // Either a concurrent retry stored it first, or the conversation has ended.
+        // Not stored: a retry (the key exists, also after the end), or the conversation has ended.
         return match already_sent(pool, m.conversation_id, m.idempotency_key).await? {
             Some(first) => Ok((first, None)),
             None => Err(AppError::Conflict("The conversation has ended.")),
