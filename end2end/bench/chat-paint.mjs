@@ -4,47 +4,17 @@
 // messages one after another and prints p50 and p99 of send → paint against docs/PERFORMANCE.md.
 //
 //   node bench/chat-paint.mjs [--messages 200]
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { chromium } from "playwright-core";
+import { launchChromium, signedInDesk, startServer } from "./harness.mjs";
 
-const root = new URL("../..", import.meta.url).pathname;
-const dist = join(root, "dist");
 const count = Number(process.argv[process.argv.indexOf("--messages") + 1] || 200) || 200;
 const BUDGET_P99_MS = 50;
 
-const port = await new Promise((resolve) => {
-  const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
-const dir = mkdtempSync(join(tmpdir(), "hovor-paint-"));
-const server = spawn(join(root, "target/release/hovor-server"),
-  ["--listen", `127.0.0.1:${port}`, "--database", `sqlite://${join(dir, "bench.db")}`, "--demo", "--dist", dist],
-  { stdio: ["ignore", "ignore", "inherit"] });
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try { if ((await fetch(`${base}/api/health`)).ok) break; } catch {}
-  if (i > 300) throw new Error("the server did not start");
-  await new Promise((r) => setTimeout(r, 100));
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
+const { base, stop } = await startServer();
+const browser = await launchChromium();
 let failed = false;
 try {
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "en-GB" })).newPage();
-  page.on("pageerror", (e) => { throw e; });
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/user name/i).fill("agent3");
-  await page.getByLabel(/password/i).fill("hovor-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/desk$/);
+  const { page } = await signedInDesk(browser, base, "agent3");
   await page.getByTestId("agent-status").selectOption("available");
 
   // The customer: starts a chat in "Orders and delivery" (queue 3), answering the required questions.
@@ -106,6 +76,6 @@ try {
   failed = !ok;
 } finally {
   await browser.close();
-  server.kill("SIGTERM");
+  await stop();
 }
 process.exit(failed ? 1 : 0);

@@ -3,15 +3,10 @@
 // It starts its own server (release binary, fresh database with the demo) on a free loopback port.
 //
 //   node bench/desk-open.mjs [--runs 5]
-import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, statSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { dist, launchChromium, signedInDesk, startServer } from "./harness.mjs";
 
-const root = new URL("../..", import.meta.url).pathname;
-const dist = join(root, "dist");
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] || 5) || 5;
 const BUDGET = { brotliKB: 350, openMs: 100, heavyRatio: 1.1, elements: 800 };
 const LIGHT = "Olha Kovalenko-Light";
@@ -39,34 +34,10 @@ report("shipped wasm + js + css, gzip", kb(gz), "KB", "", undefined);
 report("shipped wasm + js + css, brotli", kb(br), "KB", `<= ${BUDGET.brotliKB} KB`, br / 1024 <= BUDGET.brotliKB);
 
 // --- A server of our own.
-const port = await new Promise((resolve) => {
-  const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
-const dir = mkdtempSync(join(tmpdir(), "hovor-bench-"));
-const server = spawn(join(root, "target/release/hovor-server"),
-  ["--listen", `127.0.0.1:${port}`, "--database", `sqlite://${join(dir, "bench.db")}`, "--demo", "--dist", dist],
-  { stdio: ["ignore", "ignore", "inherit"] });
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try { if ((await fetch(`${base}/api/health`)).ok) break; } catch {}
-  if (i > 300) throw new Error("the server did not start");
-  await new Promise((r) => setTimeout(r, 100));
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
+const { base, stop } = await startServer();
+const browser = await launchChromium();
 try {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "en-GB" });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => { throw e; });
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/user name/i).fill("agent1");
-  await page.getByLabel(/password/i).fill("hovor-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/desk$/);
+  const { context, page } = await signedInDesk(browser, base, "agent1");
   const cdp = await context.newCDPSession(page);
 
   // Click → every pane of the chosen conversation has its data → the next frame is painted.
@@ -124,7 +95,6 @@ try {
   report("DOM elements, 10,000-event conversation open", elements, "", `<= ${BUDGET.elements}`, elements <= BUDGET.elements);
 } finally {
   await browser.close();
-  server.kill("SIGTERM");
-  rmSync(dir, { recursive: true, force: true });
+  await stop();
 }
 process.exitCode = results.every((ok) => ok !== false) ? 0 : 1;
