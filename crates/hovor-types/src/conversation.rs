@@ -25,6 +25,25 @@ pub struct TaskSummary {
     pub started_at: Millis,
     /// Ended or transferred away: waiting for the agent's wrap-up.
     pub needs_wrap_up: bool,
+    pub tags: Vec<crate::session_data::Tag>,
+    /// An outbound call placed from the desk that nobody answered yet ("dialling").
+    pub dialling: bool,
+}
+
+/// Set contact, Change contact (a contact id) or Unlink from directory (`None`). Applies to the
+/// conversation and its child interactions (replies, transfers, calls and emails started from it).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetContact {
+    pub contact_id: Option<i64>,
+}
+
+/// Start call / New email from the card: a new outbound interaction to the contact's default phone or
+/// email, a child of the conversation it was started from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StartOutbound {
+    pub channel: Channel,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

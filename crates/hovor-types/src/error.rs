@@ -17,6 +17,8 @@ crate::string_enum! {
         Validation = "validation",
         /// The request cannot apply to the record in its current state (e.g. the conversation ended).
         Conflict = "conflict",
+        /// The record changed since the caller read it; `conflict` carries it as it is now.
+        VersionConflict = "version_conflict",
         /// The request was malformed (bad JSON, bad query).
         BadRequest = "bad_request",
         /// Something failed on the server; details are in its log, never here.
@@ -32,6 +34,8 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Box<crate::version::VersionConflict>>,
 }
 
 /// A broken rule: which field, and why. Both the form and the handler produce it.

@@ -36,6 +36,8 @@ pub enum ServerEvent {
     OfferEnded { conversation_id: i64, reason: OfferEnd },
     /// This agent submitted the wrap-up: the conversation leaves their task list.
     WrappedUp { conversation_id: i64 },
+    /// A conversation's tags changed (by an agent or a keyword rule).
+    TagsChanged { conversation_id: i64, tags: Vec<crate::session_data::Tag> },
     /// This agent's state changed (by the agent, or by the server after an unanswered offer).
     StatusChanged { status: AgentStatus },
 }

@@ -3,20 +3,26 @@
 //! Nothing here does I/O: every type is plain data, every rule a pure function, so the form in the
 //! browser and the handler on the server enforce exactly the same thing.
 
+pub mod audit;
 pub mod auth;
 pub mod case;
 pub mod chat;
 pub mod conversation;
 pub mod customer;
+pub mod directory;
 pub mod error;
 pub mod event;
+pub mod history;
 pub mod message;
 pub mod rank;
 pub mod response;
 pub mod routing;
+pub mod session_data;
 pub mod string_enum;
 pub mod text;
 pub mod timeline;
+pub mod validate;
+pub mod version;
 pub mod wrap_up;
 
 /// Milliseconds since the Unix epoch, UTC. Every timestamp on the wire uses it.

@@ -1,4 +1,6 @@
-//! The conversation timeline: this conversation's messages under the customer's earlier interactions.
+//! The timeline (D365): the linked record's messages, notes, case changes and interactions on one time
+//! line, read a page at a time from the newest end. Related records switch between contact, account
+//! and case.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,26 +12,81 @@ use crate::message::Direction;
 pub const TIMELINE_PAGE: u32 = 50;
 pub const TIMELINE_MAX_PAGE: u32 = 200;
 
+crate::string_enum! {
+    pub enum EntryKind {
+        Message = "message",
+        Note = "note",
+        /// A case field changed (from the audit trail).
+        CaseChange = "case_change",
+        /// An interaction started.
+        Interaction = "interaction",
+    }
+}
+
+impl EntryKind {
+    /// Orders entries of different kinds written in the same millisecond, and makes [`TimelineEntry::key`] unique.
+    pub fn rank(self) -> i64 {
+        match self {
+            EntryKind::Interaction => 0,
+            EntryKind::Message => 1,
+            EntryKind::Note => 2,
+            EntryKind::CaseChange => 3,
+        }
+    }
+}
+
+crate::string_enum! {
+    /// Which linked record the timeline follows.
+    pub enum RelatedRecord {
+        Contact = "contact",
+        Account = "account",
+        Case = "case",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
+    /// The row id within its kind (a message's id for messages).
     pub id: i64,
+    pub kind: EntryKind,
+    /// `id * 4 + kind rank`: unique across kinds; pages are cut at (at, key).
+    pub key: i64,
     pub conversation_id: i64,
     pub channel: Channel,
     /// When the entry's interaction started: the app draws a separator where it changes.
     pub interaction_started_at: Millis,
+    /// Messages: who wrote it. Other kinds: outbound.
     pub direction: Direction,
     pub author: String,
+    /// A message's or note's text; a case change's "field: old → new"; an interaction's queue.
     pub body: String,
     pub at: Millis,
 }
 
-/// Where the next older page starts: strictly before this (time, id).
+/// Where the next older page starts: strictly before this (time, key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineCursor {
     pub before_at: Millis,
-    pub before_id: i64,
+    pub before_key: i64,
+}
+
+/// A quick note from the conversation on the selected related record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewNote {
+    pub record: RelatedRecord,
+    pub body: String,
+}
+
+/// The records the Related records selector offers for a conversation, with their names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelatedRecords {
+    pub contact: Option<String>,
+    pub account: Option<String>,
+    pub case: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,4 +96,7 @@ pub struct TimelinePage {
     pub entries: Vec<TimelineEntry>,
     /// Present when older entries exist.
     pub older: Option<TimelineCursor>,
+    pub related: RelatedRecords,
+    /// The record this page follows.
+    pub record: Option<RelatedRecord>,
 }

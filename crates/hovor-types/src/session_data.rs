@@ -1,0 +1,206 @@
+//! What an agent records on a conversation (MLU client card): tags, the operator note, parameters and
+//! the custom data; the attached data comes with the interaction and is read-only.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+use crate::conversation::KeyValue;
+use crate::error::{FieldError, Rule};
+use crate::text::fold;
+use crate::validate;
+
+pub const TAG_MAX: usize = 40;
+pub const NOTE_MAX: usize = 2000;
+pub const PARAMETER_KEY_MAX: usize = 60;
+pub const PARAMETER_VALUE_MAX: usize = 500;
+/// Tags the agent used last, offered under the tag field.
+pub const RECENT_TAGS: usize = 6;
+
+/// A company tag, shown in its own colours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Tag {
+    pub id: i64,
+    pub name: String,
+    /// `#rrggbb`.
+    pub background: String,
+    pub text: String,
+}
+
+crate::string_enum! {
+    /// How a tag came onto a conversation.
+    pub enum TagSource {
+        /// Typed and confirmed with Enter (a new company tag if the name is new).
+        Typed = "typed",
+        /// Chosen from the company's tags.
+        Company = "company",
+        /// One of the agent's recent tags.
+        Recent = "recent",
+        /// A keyword rule matched a customer message.
+        Keyword = "keyword",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddTag {
+    pub name: String,
+    pub source: TagSource,
+}
+
+pub fn validate_tag_name(name: &str) -> Result<&str, FieldError> {
+    let name = validate::text("name", name, true, TAG_MAX)?;
+    if name.contains(',') {
+        return Err(FieldError::new("name", Rule::Malformed));
+    }
+    Ok(name)
+}
+
+/// An automatic tagging rule: a customer message containing `keyword` gets `tag`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagRule {
+    pub id: i64,
+    pub keyword: String,
+    pub tag: Tag,
+}
+
+/// Whether `keyword` occurs in `message` as a word or the start of one, ignoring case and diacritics:
+/// "reklamace" matches "Reklamaci", "REKLAMACE!"; "lam" does not match "reklamace".
+pub fn keyword_matches(keyword: &str, message: &str) -> bool {
+    let keyword = fold(keyword.trim());
+    if keyword.is_empty() {
+        return false;
+    }
+    let message = fold(message);
+    message
+        .match_indices(keyword.as_str())
+        .any(|(at, _)| message[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+}
+
+/// A conversation parameter: preset by the application (channel, queue...) or added by an agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Parameter {
+    pub key: String,
+    pub value: String,
+    pub preset: bool,
+    pub version: i64,
+}
+
+/// Add a custom parameter (`version` ignored) or change a value (`version` required).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ParameterEdit {
+    pub version: Option<i64>,
+    pub key: String,
+    pub value: String,
+}
+
+pub fn validate_parameter(p: &ParameterEdit) -> Result<(), FieldError> {
+    validate::text("key", &p.key, true, PARAMETER_KEY_MAX)?;
+    validate::text("value", &p.value, false, PARAMETER_VALUE_MAX)?;
+    Ok(())
+}
+
+/// The note the next agent sees after a transfer, and that helps find the conversation later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OperatorNote {
+    pub body: String,
+    pub by: Option<String>,
+    pub at: Option<Millis>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OperatorNoteEdit {
+    pub version: Option<i64>,
+    pub body: String,
+}
+
+pub fn validate_note(field: &'static str, body: &str, required: bool) -> Result<(), FieldError> {
+    validate::text(field, body, required, NOTE_MAX).map(|_| ())
+}
+
+/// New values for existing custom data keys; keys cannot be added or removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomDataEdit {
+    pub version: Option<i64>,
+    pub values: Vec<KeyValue>,
+}
+
+/// Every value must belong to a key that exists, each key at most once.
+pub fn validate_custom_data(existing: &[KeyValue], edit: &CustomDataEdit) -> Result<(), FieldError> {
+    validate::version(edit.version)?;
+    for (i, kv) in edit.values.iter().enumerate() {
+        if !existing.iter().any(|e| e.key == kv.key) || edit.values[..i].iter().any(|e| e.key == kv.key) {
+            return Err(FieldError {
+                field: format!("custom_data.{}", kv.key).into(),
+                rule: Rule::NotAnOption,
+            });
+        }
+        if kv.value.chars().count() > PARAMETER_VALUE_MAX {
+            return Err(FieldError {
+                field: format!("custom_data.{}", kv.key).into(),
+                rule: Rule::TooLong { max: PARAMETER_VALUE_MAX },
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The Session pane: everything above for one conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionData {
+    pub tags: Vec<Tag>,
+    /// The company's tags, for the dropdown.
+    pub company_tags: Vec<Tag>,
+    /// The agent's recently used tags not on this conversation yet.
+    pub recent_tags: Vec<Tag>,
+    pub operator_note: OperatorNote,
+    pub parameters: Vec<Parameter>,
+    /// Absent for campaign interactions.
+    pub attached_data: Option<Vec<KeyValue>>,
+    pub custom_data: Vec<KeyValue>,
+    pub custom_data_version: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_match_word_starts_without_case_or_diacritics() {
+        assert!(keyword_matches("reklamace", "Chci podat REKLAMACI? ne, reklamace!"));
+        assert!(keyword_matches("Reklamáce", "reklamace zboží"));
+        assert!(keyword_matches("refund", "I want a refund."));
+        assert!(!keyword_matches("lam", "reklamace"));
+        assert!(!keyword_matches("  ", "anything"));
+        assert!(keyword_matches("повернення", "Хочу ПОВЕРНЕННЯ коштів"));
+    }
+
+    #[test]
+    fn custom_data_keys_are_fixed() {
+        let existing = vec![KeyValue { key: "plan".into(), value: "basic".into() }];
+        let edit = |key: &str| CustomDataEdit {
+            version: Some(1),
+            values: vec![KeyValue { key: key.into(), value: "gold".into() }],
+        };
+        assert!(validate_custom_data(&existing, &edit("plan")).is_ok());
+        assert_eq!(validate_custom_data(&existing, &edit("new")).unwrap_err().rule, Rule::NotAnOption);
+        let twice =
+            CustomDataEdit { values: [edit("plan").values, edit("plan").values].concat(), ..edit("plan") };
+        assert!(validate_custom_data(&existing, &twice).is_err());
+    }
+
+    #[test]
+    fn tag_names_are_short_and_single() {
+        assert_eq!(validate_tag_name("  VIP "), Ok("VIP"));
+        assert_eq!(validate_tag_name("").unwrap_err().rule, Rule::Required);
+        assert_eq!(validate_tag_name("a,b").unwrap_err().rule, Rule::Malformed);
+    }
+}
