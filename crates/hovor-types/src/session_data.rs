@@ -65,6 +65,33 @@ pub struct TagRule {
     pub tag: Tag,
 }
 
+/// Administration: a new keyword rule; the tag is created if the company has none by that name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewTagRule {
+    pub keyword: String,
+    pub tag_name: String,
+}
+
+pub fn validate_tag_rule(r: &NewTagRule) -> Result<(), FieldError> {
+    validate::text("keyword", &r.keyword, true, TAG_MAX)?;
+    validate_tag_name(&r.tag_name).map_err(|e| FieldError { field: "tag_name".into(), rule: e.rule })?;
+    Ok(())
+}
+
+/// Administration: a tag's colours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagColours {
+    pub background: String,
+    pub text: String,
+}
+
+pub fn validate_tag_colours(c: &TagColours) -> Result<(), FieldError> {
+    validate::colour("background", &c.background)?;
+    validate::colour("text", &c.text)
+}
+
 /// Whether `keyword` occurs in `message` as a word or the start of one, ignoring case and diacritics:
 /// "reklamace" matches "Reklamaci", "REKLAMACE!"; "lam" does not match "reklamace".
 pub fn keyword_matches(keyword: &str, message: &str) -> bool {
