@@ -3,5 +3,6 @@ pub use client::ApiError;
 
 pub mod client;
 pub mod conversations;
+pub mod records;
 pub mod routing;
 pub mod session;

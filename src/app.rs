@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::i18n::I18nContextProvider;
 use crate::pages::desk::{ConversationRoute, DeskPage, NoSelection};
+use crate::pages::directory::DirectoryPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::state::clock::provide_clock;
@@ -25,6 +26,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <ParentRoute path=path!("/desk") view=DeskPage>
                         <Route path=path!("") view=NoSelection />
+                        <Route path=path!("directory") view=DirectoryPage />
                         <Route path=path!(":id") view=ConversationRoute />
                     </ParentRoute>
                 </Routes>

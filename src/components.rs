@@ -1,5 +1,6 @@
 //! Domain-free building blocks.
 
+pub mod form;
 pub mod language_select;
 pub mod pane;
 pub mod tabs;

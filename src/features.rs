@@ -7,6 +7,8 @@ pub mod connection_status;
 pub mod conversation;
 pub mod customer_card;
 pub mod popovers;
+pub mod records;
+pub mod session_data;
 pub mod suggestions;
 pub mod summary;
 pub mod task_list;

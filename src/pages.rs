@@ -1,5 +1,6 @@
 //! Route components.
 
 pub mod desk;
+pub mod directory;
 pub mod login;
 pub mod not_found;

@@ -16,6 +16,8 @@ pub enum ApiError {
         message: String,
     },
     Conflict(String),
+    /// Someone saved the record first: it is here as it is now, with who changed it.
+    VersionConflict(Box<hovor_types::version::VersionConflict>),
     /// The request never got an answer (offline, server restarting).
     Network,
     /// The server answered with an error it could not explain further.
@@ -71,6 +73,11 @@ pub async fn delete(path: &str) -> Result<(), ApiError> {
     send(Request::delete(path), None::<&()>).await.map(|_| ())
 }
 
+/// A DELETE answered with the record as it is after the removal.
+pub async fn delete_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    parse(send(Request::delete(path), None::<&()>).await?).await
+}
+
 async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result<Response, ApiError> {
     let request = match body {
         Some(body) => builder.json(body).map_err(|_| ApiError::Network)?,
@@ -86,8 +93,11 @@ async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result
         Some(ErrorBody { code: ErrorCode::Unauthenticated, .. }) => ApiError::Unauthenticated,
         Some(ErrorBody { code: ErrorCode::InvalidCredentials, .. }) => ApiError::InvalidCredentials,
         Some(ErrorBody { code: ErrorCode::NotFound, .. }) => ApiError::NotFound,
-        Some(ErrorBody { code: ErrorCode::Validation, message, field }) => {
+        Some(ErrorBody { code: ErrorCode::Validation, message, field, .. }) => {
             ApiError::Validation { field, message }
+        }
+        Some(ErrorBody { code: ErrorCode::VersionConflict, conflict: Some(conflict), .. }) => {
+            ApiError::VersionConflict(conflict)
         }
         Some(ErrorBody { code: ErrorCode::Conflict, message, .. }) => ApiError::Conflict(message),
         Some(ErrorBody { message, .. }) => ApiError::Server(message),

@@ -5,7 +5,7 @@ use hovor_types::conversation::{ConversationSummary, TaskSummary};
 use hovor_types::customer::CustomerCard;
 use hovor_types::message::{Draft, Message, SavedDraft, SendMessageRequest};
 use hovor_types::response::SuggestedResponse;
-use hovor_types::timeline::{TimelineCursor, TimelinePage};
+use hovor_types::timeline::{RelatedRecord, TimelineCursor, TimelinePage};
 
 use super::client::{self, ApiError};
 
@@ -29,13 +29,19 @@ pub async fn suggestions(id: i64) -> Result<Vec<SuggestedResponse>, ApiError> {
     client::get(&format!("/api/conversations/{id}/suggestions")).await
 }
 
-pub async fn timeline(id: i64, before: Option<TimelineCursor>) -> Result<TimelinePage, ApiError> {
-    let path = match before {
-        Some(c) => {
-            format!("/api/conversations/{id}/timeline?before_at={}&before_id={}", c.before_at, c.before_id)
-        }
-        None => format!("/api/conversations/{id}/timeline"),
-    };
+/// A timeline page of the chosen related record (the server's default when `None`).
+pub async fn timeline(
+    id: i64,
+    record: Option<RelatedRecord>,
+    before: Option<TimelineCursor>,
+) -> Result<TimelinePage, ApiError> {
+    let mut path = format!("/api/conversations/{id}/timeline?");
+    if let Some(record) = record {
+        path.push_str(&format!("record={}&", record.as_str()));
+    }
+    if let Some(c) = before {
+        path.push_str(&format!("before_at={}&before_key={}", c.before_at, c.before_key));
+    }
     client::get(&path).await
 }
 

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::features::case::CasePanel;
 use crate::features::customer_card::CustomerCard;
+use crate::features::session_data::SessionPanel;
 use crate::features::suggestions::Suggestions;
 use crate::features::summary::SummaryPanel;
 use crate::state::conversation::provide_open_conversation;
@@ -42,6 +43,7 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
             </section>
             <div class=css::side>
                 <CustomerCard id />
+                <SessionPanel id />
                 <SummaryPanel id />
                 <CasePanel id />
                 <Suggestions id />

@@ -1,117 +1,207 @@
-//! The customer: the contact's phones, emails and addresses (defaults marked) and its account.
+//! The customer pane (GEN customer records, MLU client card, D365 customer): the linked contact and
+//! account with every card action, and the History and Merge details tabs.
 
-use hovor_types::customer::{Account, Contact, ContactPoint, CustomerCard as Card};
+use hovor_types::conversation::{Channel, StartOutbound};
+use hovor_types::customer::{Account, Contact, CustomerCard as Card, KnownCustomer};
+use hovor_types::directory::DirectoryEntry;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
 
 use crate::api::conversations as api;
+use crate::api::records as records_api;
+use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::pane::resource_pane;
+use crate::components::tabs::{Tab, Tabs};
+use crate::features::records::account::{AccountForm, AccountRecord};
+use crate::features::records::contact::ContactRecord;
+use crate::features::records::history::HistoryTab;
+use crate::features::records::merge::MergeDialog;
+use crate::features::records::merges::MergeDetails;
+use crate::features::records::new_contact::NewContactForm;
+use crate::features::records::search::DirectorySearch;
 use crate::i18n::{t, use_i18n};
+use crate::state::conversation::use_open_conversation;
+use crate::state::live::use_live;
 
-stylance::import_crate_style!(css, "src/features/customer_card.module.css");
+use crate::features::records::css;
+
+/// What the card shows besides the record itself.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Card,
+    /// Directory/Find to set or change the contact.
+    Find,
+    NewContact,
+    NewAccount,
+    Merge,
+}
 
 #[component]
 pub fn CustomerCard(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let card = LocalResource::new(move || api::customer(id));
-    let render = move |card: Card| {
-        let i18n = use_i18n();
-        match card.contact {
-            None => view! { <p class=css::muted>{t!(i18n, customer.none)}</p> }.into_any(),
-            Some(contact) => view! {
-                <ContactView contact />
-                <AccountView account=card.account />
-            }
-            .into_any(),
-        }
+    let render = move |c: Card| {
+        let reload = Callback::new(move |()| card.refetch());
+        view! { <CardView id card=c reload /> }
     };
     resource_pane(ViewFn::from(move || t!(i18n, customer.title)), "customer-card", card, render)
 }
 
 #[component]
-fn ContactView(contact: Contact) -> impl IntoView {
+fn CardView(id: i64, card: Card, reload: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <div class=css::block data-testid="contact">
-            <p class=css::name>{contact.full_name()}</p>
-            <dl class=css::facts>
-                <dt>{t!(i18n, customer.phones)}</dt>
-                <dd><Points points=contact.phones kind="tel" /></dd>
-                <dt>{t!(i18n, customer.emails)}</dt>
-                <dd><Points points=contact.emails kind="mailto" /></dd>
-                <dt>{t!(i18n, customer.addresses)}</dt>
-                <dd>
-                    <ul class=css::points>
-                        {contact
-                            .addresses
-                            .into_iter()
-                            .map(|a| view! {
-                                <li>
-                                    <span class=css::label>{label(&a.label)}</span>
-                                    {format!("{}, {} {}, {}", a.street, a.postcode, a.city, a.country)}
-                                </li>
-                            })
-                            .collect_view()}
-                    </ul>
-                </dd>
-            </dl>
-        </div>
+    let open = use_open_conversation();
+    let mode = RwSignal::new(Mode::Card);
+    let errors = FormErrors::default();
+    // A change of contact reaches the case, timeline and session panes too.
+    let changed = Callback::new(move |()| {
+        open.records_changed();
+        reload.run(());
+    });
+    let set_contact = Callback::new(move |contact_id: Option<i64>| {
+        spawn_local(async move {
+            match records_api::set_contact(id, contact_id).await {
+                Ok(_) => changed.run(()),
+                Err(e) => errors.api(&e),
+            }
+        });
+    });
+    let find = move || {
+        (mode.get() == Mode::Find).then(|| {
+            let choose = Callback::new(move |entry: DirectoryEntry| set_contact.run(Some(entry.id)));
+            view! {
+                <div class=css::inset data-testid="find-contact">
+                    <DirectorySearch on_choose=choose choose_label=ViewFn::from(move || t!(i18n, records.choose)) contacts_only=true />
+                    <button class="button" on:click=move |_| mode.set(Mode::Card)>{t!(i18n, records.cancel)}</button>
+                </div>
+            }
+        })
+    };
+    let Some(contact) = card.contact else {
+        let known = card.known;
+        return view! {
+            <p class=css::muted>{t!(i18n, customer.none)}</p>
+            <Known known=known.clone() />
+            <div class=css::actions>
+                <button class="button" data-testid="set-contact" on:click=move |_| mode.set(Mode::Find)>{t!(i18n, records.set_contact)}</button>
+                <button class="button" data-testid="add-contact" on:click=move |_| mode.set(Mode::NewContact)>{t!(i18n, records.add_contact)}</button>
+            </div>
+            {find}
+            {move || (mode.get() == Mode::NewContact).then(|| {
+                let done = Callback::new(move |created: Option<Contact>| {
+                    mode.set(Mode::Card);
+                    if created.is_some() { changed.run(()) }
+                });
+                view! { <NewContactForm known=known.clone() link_conversation=Some(id) done /> }
+            })}
+            <FieldMessage errors field="" />
+        }
+        .into_any();
+    };
+    let contact = RwSignal::new(contact);
+    let account = card.account.map(RwSignal::new);
+    let outbound = move |channel: Channel| {
+        let navigate = use_navigate();
+        let live = use_live();
+        spawn_local(async move {
+            match records_api::start_outbound(id, StartOutbound { channel }).await {
+                Ok(task) => {
+                    live.work_changed();
+                    navigate(&format!("/desk/{}", task.id), Default::default());
+                }
+                Err(e) => errors.api(&e),
+            }
+        });
+    };
+    let remove = move |_| {
+        let (cid, version) = contact.with_untracked(|c| (c.id, c.version));
+        spawn_local(async move {
+            match records_api::delete_contact(cid, version).await {
+                Ok(()) => changed.run(()),
+                Err(e) => errors.api(&e),
+            }
+        });
+    };
+    let confirm_remove = RwSignal::new(false);
+    let tab = RwSignal::new("contact");
+    let tabs = vec![
+        Tab { id: "contact", label: ViewFn::from(move || t!(i18n, records.tab_contact)) },
+        Tab { id: "history", label: ViewFn::from(move || t!(i18n, records.tab_history)) },
+        Tab { id: "merges", label: ViewFn::from(move || t!(i18n, records.tab_merges)) },
+    ];
+    let contact_id = contact.with_untracked(|c| c.id);
+    let has_phone = move || contact.with(|c| c.default_phone().is_some());
+    let has_email = move || contact.with(|c| c.default_email().is_some());
+    let panel = move || {
+        match tab.get() {
+        "history" => view! { <HistoryTab contact_id /> }.into_any(),
+        "merges" => view! { <MergeDetails contact changed /> }.into_any(),
+        _ => view! {
+            <ContactRecord contact />
+            {match account {
+                Some(account) => view! { <AccountRecord account /> }.into_any(),
+                None => view! {
+                    <p class=css::muted>{t!(i18n, customer.no_account)}</p>
+                    <button class="button" data-testid="add-account" on:click=move |_| mode.set(Mode::NewAccount)>{t!(i18n, records.add_account)}</button>
+                }
+                .into_any(),
+            }}
+        }
+        .into_any(),
     }
-}
-
-#[component]
-fn Points(points: Vec<ContactPoint>, kind: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <ul class=css::points>
-            {points
-                .into_iter()
-                .map(|p| {
-                    let href = format!("{kind}:{}", p.value.replace(' ', ""));
-                    view! {
-                        <li data-default=p.is_default.to_string()>
-                            <span class=css::label>{label(&p.label)}</span>
-                            <a href=href>{p.value}</a>
-                            {p.is_default.then(|| view! { <span class=css::default>{t!(i18n, customer.default)}</span> })}
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
-    }
-}
-
-#[component]
-fn AccountView(account: Option<Account>) -> impl IntoView {
-    let i18n = use_i18n();
-    let Some(account) = account else {
-        return view! { <p class=css::muted>{t!(i18n, customer.no_account)}</p> }.into_any();
     };
     view! {
-        <div class=css::block data-testid="account">
-            <p class=css::subhead>{t!(i18n, customer.account)}</p>
-            <p class=css::name>{account.name}</p>
-            <dl class=css::facts>
-                <dt>{t!(i18n, customer.location)}</dt>
-                <dd>{format!("{}, {}", account.city, account.country)}</dd>
-                <dt>{t!(i18n, customer.phone)}</dt>
-                <dd>{account.phone.unwrap_or_default()}</dd>
-                <dt>{t!(i18n, customer.primary_contact)}</dt>
-                <dd>{account.primary_contact.map(|c| c.name).unwrap_or_default()}</dd>
-            </dl>
+        <div class=css::toolbar role="toolbar" aria-label="contact actions">
+            <button class="button" data-testid="start-call" disabled=move || !has_phone() on:click=move |_| outbound(Channel::Voice)>
+                {t!(i18n, records.start_call)}
+            </button>
+            <button class="button" data-testid="new-email" disabled=move || !has_email() on:click=move |_| outbound(Channel::Email)>
+                {t!(i18n, records.new_email)}
+            </button>
+            <button class="button" data-testid="change-contact" on:click=move |_| mode.set(Mode::Find)>{t!(i18n, records.change_contact)}</button>
+            <button class="button" data-testid="merge-contact" on:click=move |_| mode.set(Mode::Merge)>{t!(i18n, records.merge_contact)}</button>
+            <button class="button" data-testid="unlink-contact" on:click=move |_| set_contact.run(None)>{t!(i18n, records.unlink)}</button>
+            <button class="button" data-testid="remove-contact" on:click=move |_| confirm_remove.set(true)>{t!(i18n, records.remove_from_directory)}</button>
         </div>
+        <Show when=move || confirm_remove.get()>
+            <div class=css::notice role="alert">
+                <p>{t!(i18n, records.remove_confirm, name = contact.with_untracked(Contact::full_name))}</p>
+                <button class="button" on:click=move |_| confirm_remove.set(false)>{t!(i18n, records.cancel)}</button>
+                <button class="button danger" data-testid="remove-contact-confirm" on:click=remove>{t!(i18n, records.remove)}</button>
+            </div>
+        </Show>
+        <FieldMessage errors field="" />
+        {find}
+        {move || (mode.get() == Mode::NewAccount).then(|| {
+            let done = Callback::new(move |created: Option<Account>| {
+                mode.set(Mode::Card);
+                if created.is_some() { changed.run(()) }
+            });
+            view! { <AccountForm account=None link_conversation=Some(id) done /> }
+        })}
+        {move || (mode.get() == Mode::Merge).then(|| view! {
+            <MergeDialog master=contact close=Callback::new(move |()| mode.set(Mode::Card)) merged=changed />
+        })}
+        <Tabs name="customer" tabs selected=tab>
+            {panel}
+        </Tabs>
     }
     .into_any()
 }
 
-/// The translated name of a phone, email or address label; a label an administrator made up is shown as is.
-fn label(value: &str) -> AnyView {
+/// What the conversation knows about an unlinked customer.
+#[component]
+fn Known(known: KnownCustomer) -> impl IntoView {
     let i18n = use_i18n();
-    match value {
-        "mobile" => t!(i18n, customer.label.mobile).into_any(),
-        "work" => t!(i18n, customer.label.work).into_any(),
-        "home" => t!(i18n, customer.label.home).into_any(),
-        "personal" => t!(i18n, customer.label.personal).into_any(),
-        "billing" => t!(i18n, customer.label.billing).into_any(),
-        other => other.to_owned().into_any(),
-    }
+    let name = format!("{} {}", known.first_name, known.last_name);
+    (!name.trim().is_empty() || known.email.is_some()).then(|| {
+        view! {
+            <dl class=css::facts data-testid="known-customer">
+                <dt>{t!(i18n, records.name)}</dt><dd>{name}</dd>
+                {known.email.map(|e| view! { <dt>{t!(i18n, records.email)}</dt><dd>{e}</dd> })}
+                {known.phone.map(|p| view! { <dt>{t!(i18n, customer.phone)}</dt><dd>{p}</dd> })}
+            </dl>
+        }
+    })
 }

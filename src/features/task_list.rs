@@ -1,6 +1,7 @@
 //! The agent's active conversations: channel, customer, queue, last message, time since start.
 
 use hovor_types::conversation::{Channel, TaskSummary};
+use hovor_types::session_data::Tag;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -19,7 +20,15 @@ pub fn TaskList() -> impl IntoView {
     let live = use_live();
     let tasks = live.tasks;
     let routing = use_routing();
+    // Kept outside the render so a reload of the list keeps the agent's filter.
+    let filter = RwSignal::new(None::<i64>);
     let render = move |tasks: Vec<TaskSummary>| {
+        let tags_of = move |task: &TaskSummary| {
+            live.tags.with(|t| t.get(&task.id).cloned()).unwrap_or(task.tags.clone())
+        };
+        let mut all_tags: Vec<Tag> = tasks.iter().flat_map(tags_of).collect();
+        all_tags.sort_by(|a, b| a.name.cmp(&b.name));
+        all_tags.dedup_by_key(|t| t.id);
         let ringing =
             move || {
                 routing.offers.get().into_iter().map(|offer| view! {
@@ -35,10 +44,31 @@ pub fn TaskList() -> impl IntoView {
         if tasks.is_empty() && routing.offers.with(Vec::is_empty) {
             return view! { <p class=css::empty>{t!(i18n, tasks.empty)}</p> }.into_any();
         }
+        let shown = move || {
+            let filter = filter.get();
+            tasks
+                .iter()
+                .filter(|t| filter.is_none_or(|tag| tags_of(t).iter().any(|x| x.id == tag)))
+                .cloned()
+                .map(|task| view! { <TaskRow task /> })
+                .collect_view()
+        };
         view! {
+            {(!all_tags.is_empty()).then(|| view! {
+                <label class=css::filter>
+                    <span>{t!(i18n, tasks.filter_tag)}</span>
+                    <select data-testid="tag-filter" on:change=move |ev| filter.set(event_target_value(&ev).parse().ok())>
+                        <option value="" selected=move || filter.get().is_none()>{t!(i18n, tasks.all_tags)}</option>
+                        {all_tags.into_iter().map(|tag| {
+                            let id = tag.id;
+                            view! { <option value=id.to_string() selected=move || filter.get() == Some(id)>{tag.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
             <ul class=css::list>
                 {ringing}
-                {tasks.into_iter().map(|task| view! { <TaskRow task /> }).collect_view()}
+                {shown}
             </ul>
         }
         .into_any()
@@ -54,6 +84,8 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
     let live = use_live();
     let id = task.id;
     let last = task.last_message.clone();
+    let own_tags = task.tags.clone();
+    let tags = move || live.tags.with(|t| t.get(&id).cloned()).unwrap_or(own_tags.clone());
     let selected = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()) == Some(id);
     let since = move || format::duration(i18n.get_locale(), (clock.0.get() - task.started_at) / 1000);
     view! {
@@ -74,6 +106,8 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
                     {task.needs_wrap_up.then(|| view! { " · " <strong data-testid="needs-wrap-up">{t!(i18n, tasks.wrap_up)}</strong> })}
                 </span>
                 <span class=css::last>{move || live.last_messages.with(|m| m.get(&id).cloned()).or(last.clone())}</span>
+                {task.dialling.then(|| view! { <span class=css::queue data-testid="dialling">{t!(i18n, tasks.dialling)}</span> })}
+                <span class=css::tags>{move || tags().into_iter().map(|tag| view! { <TagChip tag /> }).collect_view()}</span>
             </a>
         </li>
     }
@@ -89,4 +123,14 @@ pub fn ChannelBadge(channel: Channel) -> impl IntoView {
         Channel::Voice => t!(i18n, channel.voice).into_any(),
     };
     view! { <span class=css::channel data-channel=channel.as_str()>{label}</span> }
+}
+
+/// A tag in its company colours.
+#[component]
+pub fn TagChip(tag: Tag) -> impl IntoView {
+    view! {
+        <span class=css::tag data-testid="tag" data-tag=tag.name.clone() style:background=tag.background style:color=tag.text>
+            {tag.name.clone()}
+        </span>
+    }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::api::session as session_api;
 use crate::components::language_select::LanguageSelect;
@@ -50,6 +50,8 @@ fn Desk(name: String) -> impl IntoView {
     let alerts = provide_alerts();
     provide_live(routing);
     let offers_showing = move || routing.offers.with(|o| !o.is_empty());
+    let location = use_location();
+    let in_directory = move || location.pathname.with(|p| p.starts_with("/desk/directory"));
     // On narrow screens the task list is a drawer; choosing a conversation closes it.
     let tasks_open = RwSignal::new(false);
     let sign_out = move |_| {
@@ -105,6 +107,14 @@ fn Desk(name: String) -> impl IntoView {
                     data-open=move || tasks_open.get().to_string()
                     on:click=move |_| tasks_open.set(false)
                 >
+                    <nav class=css::sections aria-label=move || t_string!(i18n, nav.sections).to_string()>
+                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory()).then_some("page")>
+                            {t!(i18n, nav.conversations)}
+                        </a>
+                        <a href="/desk/directory" data-testid="nav-directory" aria-current=move || in_directory().then_some("page")>
+                            {t!(i18n, nav.directory)}
+                        </a>
+                    </nav>
                     <TaskList />
                 </aside>
                 <Outlet />

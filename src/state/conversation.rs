@@ -2,7 +2,7 @@
 
 use hovor_types::conversation::Channel;
 use hovor_types::message::Message;
-use hovor_types::timeline::{TimelineCursor, TimelineEntry};
+use hovor_types::timeline::{EntryKind, TimelineCursor, TimelineEntry};
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -32,6 +32,8 @@ pub struct OpenConversation {
     pub pending: RwSignal<Vec<PendingMessage>>,
     /// The conversation ended while on screen (by the customer or the agent).
     pub ended: RwSignal<bool>,
+    /// Bumped when the linked contact, account or case changed: the panes that show them reload.
+    pub records: RwSignal<u32>,
 }
 
 impl OpenConversation {
@@ -42,6 +44,7 @@ impl OpenConversation {
             older: RwSignal::new(None),
             pending: RwSignal::new(Vec::new()),
             ended: RwSignal::new(false),
+            records: RwSignal::new(0),
         }
     }
 
@@ -55,7 +58,8 @@ impl OpenConversation {
     /// event stream.
     pub fn receive(self, message: Message) {
         self.entries.update(|entries| {
-            if entries.iter().any(|e| e.id == message.id) {
+            let key = message_key(message.id);
+            if entries.iter().any(|e| e.key == key) {
                 return;
             }
             let (started, channel) = entries
@@ -65,6 +69,8 @@ impl OpenConversation {
                 .map_or((message.at, Channel::Chat), |e| (e.interaction_started_at, e.channel));
             entries.push(TimelineEntry {
                 id: message.id,
+                kind: EntryKind::Message,
+                key,
                 conversation_id: message.conversation_id,
                 channel,
                 interaction_started_at: started,
@@ -74,6 +80,11 @@ impl OpenConversation {
                 at: message.at,
             });
         });
+    }
+
+    /// The linked records changed: the case, timeline and session panes load again.
+    pub fn records_changed(self) {
+        self.records.update(|n| *n += 1);
     }
 
     pub fn set_pending_state(self, key: &str, state: PendingState) {
@@ -93,4 +104,9 @@ pub fn provide_open_conversation(id: i64) -> OpenConversation {
 
 pub fn use_open_conversation() -> OpenConversation {
     expect_context()
+}
+
+/// A message's timeline key (see `TimelineEntry::key`).
+fn message_key(id: i64) -> i64 {
+    id * 4 + EntryKind::Message.rank()
 }

@@ -18,6 +18,7 @@ use crate::state::conversation::OpenConversation;
 use crate::state::routing::Routing;
 use crate::state::session::{SessionState, use_session};
 use hovor_types::conversation::TaskSummary;
+use hovor_types::session_data::Tag;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Connection {
@@ -35,6 +36,8 @@ pub struct Live {
     /// The newest message of each conversation since the task list was loaded: its rows show it
     /// without asking the server again.
     pub last_messages: RwSignal<HashMap<i64, String>>,
+    /// Each conversation's tags as the stream last announced them, newer than the task list's.
+    pub tags: RwSignal<HashMap<i64, Vec<Tag>>>,
     /// Bumped when the agent's work changed: accepted, ended, transferred or wrapped up.
     pub assignments_changed: RwSignal<u32>,
     /// The agent's task list, loaded again when their work changes; shared by the list and the
@@ -88,6 +91,9 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
         }
         ServerEvent::StatusChanged { status } => live.routing.status.set(Some(status)),
         ServerEvent::WrappedUp { .. } => live.work_changed(),
+        ServerEvent::TagsChanged { conversation_id, tags } => live.tags.update(|t| {
+            t.insert(conversation_id, tags);
+        }),
     }
 }
 
@@ -106,6 +112,7 @@ pub fn provide_live(routing: Routing) -> Live {
         connection: RwSignal::new(Connection::Connecting),
         open: RwSignal::new_local(None),
         last_messages: RwSignal::new(HashMap::new()),
+        tags: RwSignal::new(HashMap::new()),
         assignments_changed,
         tasks: LocalResource::new(move || {
             assignments_changed.track();

@@ -2,13 +2,16 @@
 //! Only a window of rows is in the page; scrolling up moves the window and loads older pages.
 
 use hovor_types::message::Direction;
-use hovor_types::timeline::{TimelineEntry, TimelinePage};
+use hovor_types::session_data::validate_note;
+use hovor_types::timeline::{EntryKind, NewNote, RelatedRecord, RelatedRecords, TimelineEntry, TimelinePage};
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::conversations as api;
+use crate::api::records as records_api;
+use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::pane::resource_pane;
 use crate::components::window::Window;
 use crate::features::task_list::ChannelBadge;
@@ -28,15 +31,25 @@ const EDGE_PX: i32 = 240;
 pub fn Timeline() -> impl IntoView {
     let i18n = use_i18n();
     let open = use_open_conversation();
-    let first_page = LocalResource::new(move || api::timeline(open.id, None));
+    // The related record the agent chose; `None` until then: the server's default.
+    let record = RwSignal::new(None::<RelatedRecord>);
+    let first_page = LocalResource::new(move || {
+        open.records.track();
+        api::timeline(open.id, record.get(), None)
+    });
     let render = move |page: TimelinePage| {
-        view! { <TimelineRows open page /> }
+        let shown = page.record;
+        view! {
+            <RecordSelector related=page.related.clone() shown record />
+            <TimelineRows open page record=shown />
+            {shown.map(|shown| view! { <QuickNote open record=shown /> })}
+        }
     };
     resource_pane(ViewFn::from(move || t!(i18n, timeline.title)), "timeline", first_page, render)
 }
 
 #[component]
-fn TimelineRows(open: OpenConversation, page: TimelinePage) -> impl IntoView {
+fn TimelineRows(open: OpenConversation, page: TimelinePage, record: Option<RelatedRecord>) -> impl IntoView {
     let i18n = use_i18n();
     let len = page.entries.len();
     open.entries.set(page.entries);
@@ -65,7 +78,7 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage) -> impl IntoView {
     let on_scroll = move |_| {
         let Some(el) = scroller.get_untracked() else { return };
         if el.scroll_top() < EDGE_PX {
-            move_up(open, window, loading_older, scroller);
+            move_up(open, record, window, loading_older, scroller);
         } else if el.scroll_height() - el.scroll_top() - el.client_height() < EDGE_PX {
             let len = open.entries.with_untracked(Vec::len);
             let anchor = Anchor::take(scroller);
@@ -82,9 +95,15 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage) -> impl IntoView {
             let start = w.start.min(end);
             (start..end)
                 .map(|i| {
-                    let separator =
-                        i == 0 || i == start || entries[i - 1].conversation_id != entries[i].conversation_id;
-                    (entries[i].clone(), separator)
+                    // Messages of another interaction than the row above get a heading, unless the
+                    // interaction's own entry is right there.
+                    let e = &entries[i];
+                    let separator = e.kind == EntryKind::Message
+                        && (i == 0
+                            || i == start
+                            || (entries[i - 1].conversation_id != e.conversation_id
+                                && entries[i - 1].kind != EntryKind::Interaction));
+                    (e.clone(), separator)
                 })
                 .collect::<Vec<_>>()
         })
@@ -108,7 +127,7 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage) -> impl IntoView {
                 <p class=css::edge role="status">{t!(i18n, timeline.loading_older)}</p>
             </Show>
             <ol class=css::list aria-live="polite">
-                <For each=rows key=|(e, separator)| (e.id, *separator) let((entry, separator))>
+                <For each=rows key=|(e, separator)| (e.key, *separator) let((entry, separator))>
                     <Row entry separator current=open.id />
                 </For>
                 <For each=move || open.pending.get() key=|p| (p.key.clone(), p.state.clone()) let(message)>
@@ -122,6 +141,7 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage) -> impl IntoView {
 /// Moves the window towards older rows, fetching the next older page when the loaded ones run out.
 fn move_up(
     open: OpenConversation,
+    record: Option<RelatedRecord>,
     window: RwSignal<Window>,
     loading: RwSignal<bool>,
     scroller: NodeRef<Div>,
@@ -137,7 +157,7 @@ fn move_up(
     let Some(cursor) = open.older.get_untracked() else { return };
     loading.set(true);
     spawn_local(async move {
-        let result = api::timeline(open.id, Some(cursor)).await;
+        let result = api::timeline(open.id, record, Some(cursor)).await;
         loading.set(false);
         let Ok(page) = result else { return };
         let count = page.entries.len();
@@ -202,7 +222,7 @@ fn after_render(f: impl FnOnce() + 'static) {
 }
 
 #[component]
-fn Row(entry: TimelineEntry, separator: bool, current: i64) -> impl IntoView {
+fn Row(entry: TimelineEntry, separator: bool, current: i64) -> AnyView {
     let i18n = use_i18n();
     let is_current = entry.conversation_id == current;
     let started = entry.interaction_started_at;
@@ -211,6 +231,36 @@ fn Row(entry: TimelineEntry, separator: bool, current: i64) -> impl IntoView {
         Direction::Inbound => "inbound",
         Direction::Outbound => "outbound",
     };
+    match entry.kind {
+        EntryKind::Message => {}
+        EntryKind::Interaction => {
+            let current = entry.conversation_id == current;
+            return view! {
+                <li class=css::separator data-current=current.to_string() data-row=entry.key.to_string() data-testid="timeline-interaction">
+                    <ChannelBadge channel=entry.channel />
+                    <span>{entry.body}</span>
+                    <time>{move || format::date_time(i18n.get_locale(), at)}</time>
+                </li>
+            }
+            .into_any();
+        }
+        EntryKind::Note | EntryKind::CaseChange => {
+            let kind = entry.kind.as_str();
+            return view! {
+                <li class=css::note data-kind=kind data-row=entry.key.to_string() data-testid=format!("timeline-{kind}")>
+                    <span class=css::meta>
+                        <span class=css::author>
+                            {if entry.kind == EntryKind::Note { t!(i18n, timeline.note).into_any() } else { t!(i18n, timeline.case_change).into_any() }}
+                            " · "{entry.author}
+                        </span>
+                        <time>{move || format::date_time(i18n.get_locale(), at)}</time>
+                    </span>
+                    <p class=css::body>{entry.body}</p>
+                </li>
+            }
+            .into_any();
+        }
+    }
     view! {
         {separator.then(|| view! {
             <li class=css::separator data-current=is_current.to_string() data-testid="timeline-separator">
@@ -219,13 +269,83 @@ fn Row(entry: TimelineEntry, separator: bool, current: i64) -> impl IntoView {
                 <time>{move || format::date_time(i18n.get_locale(), started)}</time>
             </li>
         })}
-        <li class=css::message data-direction=direction data-row=entry.id.to_string() data-testid="timeline-message">
+        <li class=css::message data-direction=direction data-row=entry.key.to_string() data-testid="timeline-message">
             <span class=css::meta>
                 <span class=css::author>{entry.author}</span>
                 <time>{move || format::time(i18n.get_locale(), at)}</time>
             </span>
             <p class=css::body>{entry.body}</p>
         </li>
+    }
+    .into_any()
+}
+
+/// Related records: which linked record the timeline follows.
+#[component]
+fn RecordSelector(
+    related: RelatedRecords,
+    shown: Option<RelatedRecord>,
+    record: RwSignal<Option<RelatedRecord>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let options: Vec<(RelatedRecord, String)> = [
+        (RelatedRecord::Contact, related.contact),
+        (RelatedRecord::Account, related.account),
+        (RelatedRecord::Case, related.case),
+    ]
+    .into_iter()
+    .filter_map(|(r, name)| name.map(|n| (r, n)))
+    .collect();
+    (!options.is_empty()).then(|| view! {
+        <label class=css::related>
+            <span>{t!(i18n, timeline.related)}</span>
+            <select data-testid="related-records" on:change=move |ev| record.set(RelatedRecord::parse(&event_target_value(&ev)))>
+                {options.into_iter().map(|(r, name)| {
+                    let label = match r {
+                        RelatedRecord::Contact => t_string!(i18n, records.contact).to_string(),
+                        RelatedRecord::Account => t_string!(i18n, records.account).to_string(),
+                        RelatedRecord::Case => t_string!(i18n, case.title).to_string(),
+                    };
+                    view! { <option value=r.as_str() selected=shown == Some(r)>{format!("{label}: {name}")}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    })
+}
+
+/// A quick note on the record the timeline shows; it joins the timeline at once.
+#[component]
+fn QuickNote(open: OpenConversation, record: RelatedRecord) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = RwSignal::new(String::new());
+    let errors = FormErrors::default();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = body.get_untracked();
+        if let Err(e) = validate_note("body", &text, true) {
+            return errors.field(&e);
+        }
+        spawn_local(async move {
+            match records_api::add_note(open.id, &NewNote { record, body: text }).await {
+                Ok(entry) => {
+                    errors.clear();
+                    body.set(String::new());
+                    open.entries.update(|e| e.push(entry));
+                }
+                Err(e) => errors.api(&e),
+            }
+        });
+    };
+    view! {
+        <form class=css::quick_note data-testid="quick-note" on:submit=submit>
+            <input type="text" name="body" data-testid="quick-note-input"
+                placeholder=move || t_string!(i18n, timeline.note_placeholder).to_string()
+                aria-label=move || t_string!(i18n, timeline.note_placeholder).to_string()
+                prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev)) />
+            <button type="submit" class="button" data-testid="quick-note-save">{t!(i18n, timeline.add_note)}</button>
+            <FieldMessage errors field="body" />
+            <FieldMessage errors field="" />
+        </form>
     }
 }
 

@@ -1,0 +1,102 @@
+//! Form errors: the first broken rule of a form, shown next to its field in the agent's language, and
+//! the server's answer mapped onto the same place.
+
+use hovor_types::error::{FieldError, Rule};
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::i18n::{t_string, use_i18n};
+
+stylance::import_crate_style!(#[allow(dead_code)] pub css, "src/components/form.module.css");
+
+/// A rule as a sentence.
+pub fn rule_text(rule: Rule) -> String {
+    let i18n = use_i18n();
+    match rule {
+        Rule::Required => t_string!(i18n, form.required).to_string(),
+        Rule::TooLong { max } => t_string!(i18n, form.too_long, max = max).to_string(),
+        Rule::Malformed => t_string!(i18n, form.malformed).to_string(),
+        Rule::TooShort { min } => t_string!(i18n, form.too_short, min = min).to_string(),
+        Rule::NotAnOption => t_string!(i18n, form.not_an_option).to_string(),
+        Rule::TooLarge { max } => t_string!(i18n, form.too_large, max = max).to_string(),
+    }
+}
+
+/// The form's current problem: `(field, message)`; field "" is the form as a whole.
+#[derive(Clone, Copy)]
+pub struct FormErrors(RwSignal<Option<(String, String)>>);
+
+impl Default for FormErrors {
+    fn default() -> Self {
+        FormErrors(RwSignal::new(None))
+    }
+}
+
+impl FormErrors {
+    pub fn clear(self) {
+        self.0.set(None);
+    }
+
+    pub fn field(self, e: &FieldError) {
+        self.0.set(Some((e.field.to_string(), rule_text(e.rule))));
+    }
+
+    /// A failed save: validation goes next to its field, anything else above the buttons.
+    pub fn api(self, e: &ApiError) {
+        let i18n = use_i18n();
+        let (field, message) = match e {
+            ApiError::Validation { field, message } => (field.clone().unwrap_or_default(), message.clone()),
+            ApiError::Conflict(message) => (String::new(), message.clone()),
+            ApiError::NotFound => (String::new(), t_string!(i18n, form.gone).to_string()),
+            _ => (String::new(), t_string!(i18n, form.failed).to_string()),
+        };
+        self.0.set(Some((field, message)));
+    }
+
+    pub fn message(self, field: &'static str) -> Signal<Option<String>> {
+        let errors = self.0;
+        Signal::derive(move || {
+            errors.with(|e| e.as_ref().filter(|(f, _)| f == field).map(|(_, m)| m.clone()))
+        })
+    }
+
+    pub fn any(self) -> bool {
+        self.0.with(Option::is_some)
+    }
+}
+
+/// The error under one input (or the whole form for `field = ""`), announced to screen readers.
+#[component]
+pub fn FieldMessage(errors: FormErrors, field: &'static str) -> impl IntoView {
+    let message = errors.message(field);
+    move || {
+        message.get().map(|m| {
+            view! { <p class=css::error role="alert" data-field=field>{m}</p> }
+        })
+    }
+}
+
+/// A labelled text input bound to `value`, with its error below.
+#[component]
+pub fn TextField(
+    label: ViewFn,
+    value: RwSignal<String>,
+    errors: FormErrors,
+    field: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+) -> impl IntoView {
+    let invalid = errors.message(field);
+    view! {
+        <label class=css::field>
+            <span class=css::label>{label.run()}</span>
+            <input
+                type=kind
+                name=field
+                prop:value=move || value.get()
+                aria-invalid=move || invalid.with(Option::is_some).to_string()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <FieldMessage errors field />
+        </label>
+    }
+}

@@ -1,0 +1,140 @@
+//! An account (company): location, phone and primary contact, edited inline under its version; and
+//! the Add account form.
+
+use hovor_types::customer::{Account, AccountFields, validate_account};
+use hovor_types::version::{CurrentRecord, VersionConflict};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::audit::AuditLog;
+use super::conflict::{ConflictNotice, Difference};
+use crate::api::ApiError;
+use crate::api::records as api;
+use crate::components::form::{FieldMessage, FormErrors, TextField};
+use crate::i18n::{t, t_string, use_i18n};
+
+use crate::features::records::css;
+
+#[component]
+pub fn AccountRecord(account: RwSignal<Account>) -> impl IntoView {
+    let i18n = use_i18n();
+    let editing = RwSignal::new(false);
+    view! {
+        <div class=css::record data-testid="account" data-version=move || account.with(|a| a.version)>
+            <p class=css::subhead>{t!(i18n, customer.account)}</p>
+            <div class=css::heading>
+                <p class=css::name>{move || account.with(|a| a.name.clone())}</p>
+                <button class="button" data-testid="account-edit" aria-expanded=move || editing.get().to_string()
+                    on:click=move |_| editing.update(|e| *e = !*e)>{t!(i18n, records.edit)}</button>
+            </div>
+            <Show when=move || editing.get()>
+                <AccountForm account=Some(account) link_conversation=None
+                    done=Callback::new(move |_| editing.set(false)) />
+            </Show>
+            <dl class=css::facts>
+                <dt>{t!(i18n, customer.location)}</dt>
+                <dd>{move || account.with(|a| format!("{}, {}", a.city, a.country))}</dd>
+                <dt>{t!(i18n, customer.phone)}</dt>
+                <dd>{move || account.with(|a| a.phone.clone().unwrap_or_default())}</dd>
+                <dt>{t!(i18n, customer.primary_contact)}</dt>
+                <dd>{move || account.with(|a| a.primary_contact.as_ref().map(|c| c.name.clone()).unwrap_or_default())}</dd>
+            </dl>
+            <AuditLog record="accounts" id=Signal::derive(move || account.with(|a| a.id)) version=Signal::derive(move || account.with(|a| a.version)) />
+        </div>
+    }
+}
+
+/// Edits `account` when given, otherwise creates one (linked to the conversation's contact when asked).
+#[component]
+pub fn AccountForm(
+    account: Option<RwSignal<Account>>,
+    link_conversation: Option<i64>,
+    done: Callback<Option<Account>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let start = account.map(|a| a.get_untracked());
+    let name = RwSignal::new(start.as_ref().map(|a| a.name.clone()).unwrap_or_default());
+    let city = RwSignal::new(start.as_ref().map(|a| a.city.clone()).unwrap_or_default());
+    let country = RwSignal::new(start.as_ref().map(|a| a.country.clone()).unwrap_or_default());
+    let phone = RwSignal::new(start.as_ref().and_then(|a| a.phone.clone()).unwrap_or_default());
+    let errors = FormErrors::default();
+    let conflict = RwSignal::new(None::<(VersionConflict, Account)>);
+    let save = move |version: Option<i64>| {
+        let fields = AccountFields {
+            version,
+            name: name.get_untracked(),
+            city: city.get_untracked(),
+            country: country.get_untracked(),
+            phone: Some(phone.get_untracked()).filter(|p| !p.trim().is_empty()),
+            link_conversation,
+        };
+        if let Err(e) = validate_account(&fields) {
+            errors.field(&e);
+            return;
+        }
+        errors.clear();
+        spawn_local(async move {
+            let result = match account {
+                Some(a) => api::save_account(a.with_untracked(|a| a.id), &fields).await,
+                None => api::create_account(&fields).await,
+            };
+            match result {
+                Ok(saved) => {
+                    if let Some(a) = account {
+                        a.set(saved.clone());
+                    }
+                    conflict.set(None);
+                    done.run(Some(saved));
+                }
+                Err(ApiError::VersionConflict(c)) => {
+                    if let CurrentRecord::Account(current) = c.current.clone() {
+                        conflict.set(Some((*c, current)));
+                    }
+                }
+                Err(e) => errors.api(&e),
+            }
+        });
+    };
+    let conflict_view = move || {
+        conflict.get().map(|(c, current)| {
+            let row = |label: String, mine: RwSignal<String>, theirs: String| Difference {
+                label,
+                mine: mine.get_untracked(),
+                theirs,
+            };
+            let differences = vec![
+                row(t_string!(i18n, records.account_name).to_string(), name, current.name.clone()),
+                row(t_string!(i18n, records.city).to_string(), city, current.city.clone()),
+                row(t_string!(i18n, records.country).to_string(), country, current.country.clone()),
+                row(t_string!(i18n, customer.phone).to_string(), phone, current.phone.clone().unwrap_or_default()),
+            ];
+            let version = current.version;
+            let use_theirs = Callback::new(move |()| {
+                if let Some(a) = account {
+                    a.set(current.clone());
+                }
+                conflict.set(None);
+                done.run(None);
+            });
+            let reapply = Callback::new(move |()| save(Some(version)));
+            view! { <ConflictNotice changed_by=c.changed_by changed_at=c.changed_at differences use_theirs reapply /> }
+        })
+    };
+    view! {
+        <form class=css::form data-testid="account-form" on:submit=move |ev| {
+            ev.prevent_default();
+            save(account.map(|a| a.with_untracked(|a| a.version)));
+        }>
+            <TextField label=ViewFn::from(move || t!(i18n, records.account_name)) value=name errors field="name" />
+            <TextField label=ViewFn::from(move || t!(i18n, records.city)) value=city errors field="city" />
+            <TextField label=ViewFn::from(move || t!(i18n, records.country)) value=country errors field="country" />
+            <TextField label=ViewFn::from(move || t!(i18n, customer.phone)) value=phone errors field="phone" kind="tel" />
+            {conflict_view}
+            <FieldMessage errors field="" />
+            <div class=css::actions>
+                <button type="button" class="button" on:click=move |_| done.run(None)>{t!(i18n, records.cancel)}</button>
+                <button type="submit" class="button primary" data-testid="account-save">{t!(i18n, records.save)}</button>
+            </div>
+        </form>
+    }
+}
