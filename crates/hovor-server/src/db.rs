@@ -18,7 +18,19 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .pragma("wal_autocheckpoint", "0");
     let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
+    fill_search_keys(&pool).await?;
     Ok(pool)
+}
+
+/// Computes the search keys of rows that have none (rows from before keys existed): SQL cannot fold
+/// text, so the migration leaves them empty.
+pub async fn fill_search_keys(pool: &SqlitePool) -> anyhow::Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    crate::store::directory::fill_missing_keys(&mut tx)
+        .await
+        .map_err(|e| anyhow::anyhow!("search keys: {e:?}"))?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// How often the write-ahead log is copied back into the database file.

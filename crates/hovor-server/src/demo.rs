@@ -70,6 +70,9 @@ pub async fn fill_if_empty(pool: &SqlitePool, scale: &Scale) -> anyhow::Result<b
     let org = org::create(&mut tx).await?;
     let directory = directory::create(&mut tx, &mut rng, scale).await?;
     interactions::create(&mut tx, &mut rng, scale, &org, &directory, now).await?;
+    crate::store::directory::fill_missing_keys(&mut tx)
+        .await
+        .map_err(|e| anyhow::anyhow!("search keys: {e:?}"))?;
     tx.commit().await?;
     Ok(true)
 }

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hovor_types::error::{ErrorBody, ErrorCode, FieldError};
+use hovor_types::version::VersionConflict;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -15,6 +16,8 @@ pub enum AppError {
     NotFound,
     Validation(FieldError),
     Conflict(&'static str),
+    /// Someone else saved the record first: the answer carries it as it is now.
+    VersionConflict(Box<VersionConflict>),
     BadRequest(String),
     /// The cause is logged; the client only learns that something failed.
     Internal(anyhow::Error),
@@ -36,6 +39,7 @@ impl From<FieldError> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let mut conflict = None;
         let (status, code, message, field) = match self {
             AppError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
@@ -65,6 +69,15 @@ impl IntoResponse for AppError {
             AppError::Conflict(message) => {
                 (StatusCode::CONFLICT, ErrorCode::Conflict, message.to_owned(), None)
             }
+            AppError::VersionConflict(current) => {
+                conflict = Some(current);
+                (
+                    StatusCode::CONFLICT,
+                    ErrorCode::VersionConflict,
+                    "Someone else saved this record first.".to_owned(),
+                    None,
+                )
+            }
             AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message, None),
             AppError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed");
@@ -76,6 +89,6 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        (status, Json(ErrorBody { code, message, field })).into_response()
+        (status, Json(ErrorBody { code, message, field, conflict })).into_response()
     }
 }

@@ -1,11 +1,16 @@
 //! The API: every route, its OpenAPI description, and the access rule it applies.
 
+mod accounts;
 mod admin;
+mod cases;
 mod chat;
+mod contacts;
 mod conversations;
+mod directory;
 mod events;
 mod routing;
 mod session;
+mod session_data;
 mod system;
 
 use axum::Router;
@@ -29,6 +34,34 @@ pub fn api_router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(conversations::drafts))
         .routes(routes!(conversations::save_draft))
         .routes(routes!(conversations::suggestions))
+        .routes(routes!(conversations::set_contact))
+        .routes(routes!(conversations::outbound))
+        .routes(routes!(conversations::add_note))
+        .routes(routes!(directory::search))
+        .routes(routes!(contacts::create))
+        .routes(routes!(contacts::get, contacts::update, contacts::remove))
+        .routes(routes!(contacts::add_detail))
+        .routes(routes!(contacts::set_default))
+        .routes(routes!(contacts::remove_detail))
+        .routes(routes!(contacts::audit_trail))
+        .routes(routes!(contacts::merge))
+        .routes(routes!(contacts::list_merges))
+        .routes(routes!(contacts::undo_merge))
+        .routes(routes!(contacts::history_page))
+        .routes(routes!(contacts::transcript))
+        .routes(routes!(accounts::create))
+        .routes(routes!(accounts::get, accounts::update, accounts::remove))
+        .routes(routes!(accounts::audit_trail))
+        .routes(routes!(cases::search, cases::create))
+        .routes(routes!(cases::update))
+        .routes(routes!(cases::audit_trail))
+        .routes(routes!(cases::link))
+        .routes(routes!(session_data::session))
+        .routes(routes!(session_data::add_tag))
+        .routes(routes!(session_data::remove_tag))
+        .routes(routes!(session_data::operator_note))
+        .routes(routes!(session_data::parameter))
+        .routes(routes!(session_data::custom_data))
         .routes(routes!(events::stream))
         .routes(routes!(routing::status, routing::set_status))
         .routes(routes!(routing::list_offers))
@@ -53,6 +86,9 @@ pub fn api_router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(chat::events))
         .routes(routes!(admin::set_capacity))
         .routes(routes!(admin::set_queue_routing))
+        .routes(routes!(admin::tag_rules, admin::add_tag_rule))
+        .routes(routes!(admin::remove_tag_rule))
+        .routes(routes!(admin::tag_colours))
         .with_state(state)
         .split_for_parts();
     Ok(router.merge(system::openapi_route(api)?))

@@ -10,6 +10,7 @@ pub mod agents;
 mod assign;
 pub mod lifecycle;
 pub mod offers;
+pub mod outbound;
 mod timer;
 
 use std::sync::Arc;

@@ -1,12 +1,23 @@
 //! Database reads and writes, one module per resource. Handlers check access through
-//! [`conversations::visible`] before reading anything that belongs to a conversation.
+//! [`conversations::visible`] before reading anything that belongs to a conversation. Writes to
+//! records take the caller's immediate transaction (`&mut SqliteConnection`), so a change, its
+//! version, its audit rows and its events commit together.
 
+pub mod accounts;
 pub mod activities;
+pub mod audit;
 pub mod cases;
 pub mod chat;
+pub mod contacts;
 pub mod conversations;
 pub mod customers;
+pub mod directory;
 pub mod events;
+pub mod history;
+pub mod merges;
 pub mod messages;
 pub mod responses;
+pub mod session_data;
+pub mod tags;
 pub mod timeline;
+pub mod versions;

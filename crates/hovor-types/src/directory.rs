@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{FieldError, Rule};
 use crate::text::fold;
 use crate::validate::phone_digits;
 
@@ -68,6 +69,14 @@ pub fn search_terms(query: &str) -> Vec<String> {
     fold(trimmed).split_whitespace().map(str::to_owned).collect()
 }
 
+/// A search (directory or cases) must fit in [`QUERY_MAX`] characters; empty lists everything.
+pub fn validate_query(query: &str) -> Result<(), FieldError> {
+    if query.chars().count() > QUERY_MAX {
+        return Err(FieldError::new("q", Rule::TooLong { max: QUERY_MAX }));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +103,12 @@ mod tests {
         let key = search_key(["Олена", "Шевченко"], []);
         assert!(finds(&key, "шевченко"));
         assert!(finds(&key, "ОЛЕНА"));
+    }
+
+    #[test]
+    fn a_query_is_limited_in_characters() {
+        assert!(validate_query("").is_ok());
+        assert!(validate_query(&"ž".repeat(QUERY_MAX)).is_ok());
+        assert_eq!(validate_query(&"a".repeat(QUERY_MAX + 1)).unwrap_err().field, "q");
     }
 }

@@ -92,6 +92,32 @@ pub fn validate_tag_colours(c: &TagColours) -> Result<(), FieldError> {
     validate::colour("text", &c.text)
 }
 
+/// Background and text pairs a new tag is given: light backgrounds with dark text of the same hue,
+/// each pair above 7:1 contrast (WCAG AAA), so a tag reads in both themes.
+pub const TAG_PALETTE: [(&str, &str); 8] = [
+    ("#fde2e1", "#7f1d1d"),
+    ("#fdecc8", "#6b4300"),
+    ("#dcf5e3", "#14532d"),
+    ("#dbeafe", "#1e3a8a"),
+    ("#ede9fe", "#4c1d95"),
+    ("#fce7f3", "#831843"),
+    ("#d5f5f0", "#134e4a"),
+    ("#e9ecef", "#262b30"),
+];
+
+/// The colours of a new tag, chosen from [`TAG_PALETTE`] by its name (case-insensitively), so the
+/// same name always gets the same colours.
+pub fn tag_colours_for(name: &str) -> TagColours {
+    // FNV-1a: stable across builds and platforms, unlike the standard library's hasher.
+    let hash = name
+        .trim()
+        .to_lowercase()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let (background, text) = TAG_PALETTE[(hash % TAG_PALETTE.len() as u64) as usize];
+    TagColours { background: background.to_owned(), text: text.to_owned() }
+}
+
 /// Whether `keyword` occurs in `message` as a word or the start of one, ignoring case and diacritics:
 /// "reklamace" matches "Reklamaci", "REKLAMACE!"; "lam" does not match "reklamace".
 pub fn keyword_matches(keyword: &str, message: &str) -> bool {
@@ -222,6 +248,23 @@ mod tests {
         let twice =
             CustomDataEdit { values: [edit("plan").values, edit("plan").values].concat(), ..edit("plan") };
         assert!(validate_custom_data(&existing, &twice).is_err());
+    }
+
+    #[test]
+    fn a_new_tag_always_gets_the_same_valid_colours_for_its_name() {
+        let vip = tag_colours_for("VIP");
+        assert_eq!(vip, tag_colours_for(" vip "));
+        assert!(validate_tag_colours(&vip).is_ok());
+        for (background, text) in TAG_PALETTE {
+            assert!(
+                validate_tag_colours(&TagColours { background: background.into(), text: text.into() })
+                    .is_ok()
+            );
+        }
+        let names = ["VIP", "Complaint", "Billing", "Refund", "Callback", "Urgent", "Fraud", "Upsell"];
+        let distinct: std::collections::HashSet<_> =
+            names.iter().map(|n| tag_colours_for(n).background).collect();
+        assert!(distinct.len() > 2, "names spread over the palette");
     }
 
     #[test]

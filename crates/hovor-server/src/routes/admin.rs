@@ -1,4 +1,5 @@
-//! Routing configuration: agents' capacity per channel and queues' offer settings (admin only).
+//! Configuration (admin only): agents' capacity per channel, queues' offer settings, keyword tagging
+//! rules and tag colours.
 
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
@@ -7,11 +8,15 @@ use axum::http::request::Parts;
 use hovor_types::auth::Role;
 use hovor_types::error::ErrorBody;
 use hovor_types::routing::{QueueRouting, SetCapacity, validate_capacity, validate_queue_routing};
+use hovor_types::session_data::{
+    NewTagRule, Tag, TagColours, TagRule, validate_tag_colours, validate_tag_rule,
+};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::routing::Work;
+use crate::store::tags;
 
 /// An administrator's request; anyone else is refused (403) before the body is read.
 pub struct Admin;
@@ -85,4 +90,57 @@ pub async fn set_queue_routing(
         return Err(AppError::NotFound);
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The keyword rules that tag conversations from customer messages.
+#[utoipa::path(get, path = "/api/admin/tag-rules", tag = "admin",
+    responses((status = 200, body = Vec<TagRule>), (status = 403, body = ErrorBody)))]
+pub async fn tag_rules(State(state): State<AppState>, _: Admin) -> AppResult<Json<Vec<TagRule>>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(tags::rules(&mut conn).await?))
+}
+
+/// A new keyword rule; its tag is created if the company has none by that name.
+#[utoipa::path(post, path = "/api/admin/tag-rules", tag = "admin", request_body = NewTagRule,
+    responses((status = 201, body = TagRule), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_tag_rule(
+    State(state): State<AppState>,
+    _: Admin,
+    Json(rule): Json<NewTagRule>,
+) -> AppResult<(StatusCode, Json<TagRule>)> {
+    validate_tag_rule(&rule)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let rule = tags::add_rule(&mut tx, &rule.keyword, &rule.tag_name, crate::db::now_ms()).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(rule)))
+}
+
+#[utoipa::path(delete, path = "/api/admin/tag-rules/{id}", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn remove_tag_rule(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    let removed = sqlx::query("DELETE FROM tag_rules WHERE id = ?").bind(id).execute(&state.pool).await?;
+    if removed.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A tag's colours.
+#[utoipa::path(put, path = "/api/admin/tags/{id}/colours", tag = "admin", params(("id" = i64, Path)),
+    request_body = TagColours,
+    responses((status = 200, body = Tag), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn tag_colours(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<i64>,
+    Json(colours): Json<TagColours>,
+) -> AppResult<Json<Tag>> {
+    validate_tag_colours(&colours)?;
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(tags::set_colours(&mut conn, id, &colours).await?))
 }

@@ -102,7 +102,7 @@ pub async fn send_message(
 ) -> AppResult<(StatusCode, Json<Message>)> {
     let key = idempotency_key(&headers)?;
     let body = validate_message_body(&request.body)?;
-    let (message, event) = messages::send(
+    let (message, events) = messages::send(
         &state.pool,
         messages::NewMessage {
             conversation_id: c.conversation_id,
@@ -116,7 +116,7 @@ pub async fn send_message(
         },
     )
     .await?;
-    if let Some(event) = event {
+    for event in events {
         state.hub.publish(event);
     }
     Ok((StatusCode::CREATED, Json(message)))

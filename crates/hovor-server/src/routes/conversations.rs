@@ -5,31 +5,45 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use hovor_types::case::CasePane;
-use hovor_types::conversation::{ConversationSummary, TaskSummary};
+use hovor_types::conversation::{ConversationSummary, SetContact, StartOutbound, TaskSummary};
 use hovor_types::customer::CustomerCard;
 use hovor_types::error::ErrorBody;
 use hovor_types::message::{
     Direction, Draft, Message, SavedDraft, SendMessageRequest, validate_draft, validate_message_body,
 };
 use hovor_types::response::SuggestedResponse;
-use hovor_types::timeline::{TIMELINE_MAX_PAGE, TIMELINE_PAGE, TimelineCursor, TimelinePage};
+use hovor_types::session_data::validate_note;
+use hovor_types::timeline::{
+    NewNote, RelatedRecord, TIMELINE_MAX_PAGE, TIMELINE_PAGE, TimelineCursor, TimelineEntry, TimelinePage,
+};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::routing::{Work, outbound};
+use crate::store::audit::Edit;
+use crate::store::conversations::ConversationRow;
 use crate::store::{
     cases as case_store, conversations as store, customers, messages, responses, timeline as tl,
 };
 
-/// The signed-in agent's active conversations.
-#[utoipa::path(get, path = "/api/tasks", tag = "conversations",
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct TasksQuery {
+    /// Only the conversations with this tag.
+    tag: Option<i64>,
+}
+
+/// The signed-in agent's active conversations, each with its tags.
+#[utoipa::path(get, path = "/api/tasks", tag = "conversations", params(TasksQuery),
     responses((status = 200, body = Vec<TaskSummary>), (status = 401, body = ErrorBody)))]
 pub async fn tasks(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
+    Query(q): Query<TasksQuery>,
 ) -> AppResult<Json<Vec<TaskSummary>>> {
-    Ok(Json(store::tasks(&state.pool, me.id).await?))
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(store::tasks(&mut conn, me.id, q.tag, None).await?))
 }
 
 /// Channel, wait time, skills, queue, start time and the survey, self-service and visitor tabs.
@@ -44,7 +58,7 @@ pub async fn summary(
     Ok(Json(store::summary(&state.pool, &c).await?))
 }
 
-/// The linked contact and account.
+/// The linked contact and account, and what the conversation knows of an unlinked customer.
 #[utoipa::path(get, path = "/api/conversations/{id}/customer", tag = "conversations", params(("id" = i64, Path)),
     responses((status = 200, body = CustomerCard), (status = 404, body = ErrorBody)))]
 pub async fn customer(
@@ -53,7 +67,49 @@ pub async fn customer(
     Path(id): Path<i64>,
 ) -> AppResult<Json<CustomerCard>> {
     let c = store::visible(&state.pool, me.id, id).await?;
-    Ok(Json(customers::card(&state.pool, c.contact_id).await?))
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(customers::card(&mut conn, &c).await?))
+}
+
+/// Set contact, Change contact or Unlink from directory: for the conversation and every interaction
+/// started from it, with their messages.
+#[utoipa::path(put, path = "/api/conversations/{id}/contact", tag = "conversations", params(("id" = i64, Path)),
+    request_body = SetContact,
+    responses((status = 200, body = CustomerCard), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_contact(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(request): Json<SetContact>,
+) -> AppResult<Json<CustomerCard>> {
+    let c = store::visible(&state.pool, me.id, id).await?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    customers::set_contact(&mut tx, &c, request.contact_id, Edit::by(me.id)).await?;
+    let c = ConversationRow { contact_id: request.contact_id, ..c };
+    let card = customers::card(&mut tx, &c).await?;
+    tx.commit().await?;
+    Ok(Json(card))
+}
+
+/// Start call or New email to the contact's default phone or email: a new outbound interaction of
+/// the agent's, a child of this conversation.
+#[utoipa::path(post, path = "/api/conversations/{id}/outbound", tag = "conversations", params(("id" = i64, Path)),
+    request_body = StartOutbound,
+    responses((status = 201, body = TaskSummary), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn outbound(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(request): Json<StartOutbound>,
+) -> AppResult<(StatusCode, Json<TaskSummary>)> {
+    let c = store::visible(&state.pool, me.id, id).await?;
+    let mut work = Work::begin(&state).await?;
+    let started = outbound::start(&mut work, (me.id, &me.display_name), c.id, request.channel).await?;
+    work.finish(&state).await?;
+    let mut conn = state.pool.acquire().await?;
+    let task = store::tasks(&mut conn, me.id, None, Some(started)).await?.pop().ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(task)))
 }
 
 /// The linked case and the customer's recent cases.
@@ -70,34 +126,63 @@ pub async fn cases(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct TimelineQuery {
-    /// With `before_id`: return entries strictly older than this point (from the previous page's `older`).
+    /// The related record to follow; by default the contact, else the case, else this conversation alone.
+    record: Option<RelatedRecord>,
+    /// With `before_key`: return entries strictly older than this point (from the previous page's `older`).
     before_at: Option<i64>,
-    before_id: Option<i64>,
+    before_key: Option<i64>,
     /// Entries per page, 1–200 (default 50).
     limit: Option<u32>,
 }
 
-/// One page of the timeline, newest end first requested; older pages through `older`.
+/// One page of the related record's timeline, newest end first requested; older pages through `older`.
 #[utoipa::path(get, path = "/api/conversations/{id}/timeline", tag = "conversations",
     params(("id" = i64, Path), TimelineQuery),
-    responses((status = 200, body = TimelinePage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TimelinePage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn timeline(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     Path(id): Path<i64>,
     Query(q): Query<TimelineQuery>,
 ) -> AppResult<Json<TimelinePage>> {
-    let before = match (q.before_at, q.before_id) {
-        (Some(before_at), Some(before_id)) => Some(TimelineCursor { before_at, before_id }),
+    let before = match (q.before_at, q.before_key) {
+        (Some(before_at), Some(before_key)) => Some(TimelineCursor { before_at, before_key }),
         (None, None) => None,
-        _ => return Err(AppError::BadRequest("before_at and before_id go together.".into())),
+        _ => return Err(AppError::BadRequest("before_at and before_key go together.".into())),
     };
     let limit = q.limit.unwrap_or(TIMELINE_PAGE);
     if !(1..=TIMELINE_MAX_PAGE).contains(&limit) {
         return Err(AppError::BadRequest(format!("limit must be between 1 and {TIMELINE_MAX_PAGE}.")));
     }
     let c = store::visible(&state.pool, me.id, id).await?;
-    Ok(Json(tl::page(&state.pool, &c, before, limit).await?))
+    Ok(Json(tl::page(&state.pool, &c, q.record, before, limit).await?))
+}
+
+/// A quick note on the conversation's contact, account or case; it appears on that record's timeline.
+#[utoipa::path(post, path = "/api/conversations/{id}/notes", tag = "conversations", params(("id" = i64, Path)),
+    request_body = NewNote,
+    responses((status = 201, body = TimelineEntry), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_note(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(note): Json<NewNote>,
+) -> AppResult<(StatusCode, Json<TimelineEntry>)> {
+    validate_note("body", &note.body, true)?;
+    let c = store::visible(&state.pool, me.id, id).await?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let entry = tl::add_note(
+        &mut tx,
+        &c,
+        note.record,
+        note.body.trim(),
+        (me.id, &me.display_name),
+        crate::db::now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(entry)))
 }
 
 /// Longest accepted `Idempotency-Key`.
@@ -134,7 +219,7 @@ pub async fn send_message(
     if c.status == "active" && c.agent_id != Some(me.id) {
         return Err(AppError::Conflict("This conversation is not assigned to you."));
     }
-    let (message, event) = messages::send(
+    let (message, events) = messages::send(
         &state.pool,
         messages::NewMessage {
             conversation_id: c.id,
@@ -148,7 +233,7 @@ pub async fn send_message(
         },
     )
     .await?;
-    if let Some(event) = event {
+    for event in events {
         state.hub.publish(event);
     }
     Ok((StatusCode::CREATED, Json(message)))

@@ -13,7 +13,7 @@ use crate::store::events::Audience;
 /// still owes the wrap-up.
 pub async fn end(work: &mut Work, conversation_id: i64, by_agent: Option<i64>) -> AppResult<()> {
     let queue_id: Option<i64> = sqlx::query_scalar(
-        "UPDATE conversations SET status = 'ended', ended_at = ?1
+        "UPDATE conversations SET status = 'ended', ended_at = ?1, dialling = 0
          WHERE id = ?2 AND status = 'active' AND (?3 IS NULL OR agent_id = ?3) RETURNING queue_id",
     )
     .bind(work.now)

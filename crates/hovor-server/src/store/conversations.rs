@@ -4,7 +4,7 @@ use hovor_types::conversation::{
     Channel, ConversationSummary, KeyValue, SelfServiceAction, SelfServiceKind, SurveyAnswer, TaskSummary,
     VisitorDetails,
 };
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::error::{AppError, AppResult};
 
@@ -24,6 +24,9 @@ pub struct ConversationRow {
     pub started_at: i64,
     pub visitor: String,
     pub additional_details: String,
+    pub customer_name: Option<String>,
+    pub ended_at: Option<i64>,
+    pub is_campaign: bool,
 }
 
 impl ConversationRow {
@@ -36,17 +39,30 @@ pub fn bad_value(column: &str, value: &str) -> AppError {
     AppError::Internal(anyhow::anyhow!("unexpected {column} value {value:?} in the database"))
 }
 
+/// The columns of a [`ConversationRow`].
+macro_rules! row_columns {
+    () => {
+        "SELECT c.id, c.queue_id, c.channel, c.contact_id, c.agent_id, c.case_id, c.status, c.subject, c.language,
+                c.queued_at, c.started_at, c.visitor, c.additional_details, c.customer_name, c.ended_at, c.is_campaign
+         FROM conversations c "
+    };
+}
+
+/// Any conversation, without an access check: for reads the caller has authorised otherwise
+/// (a contact's history).
+pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<ConversationRow>> {
+    Ok(sqlx::query_as(concat!(row_columns!(), "WHERE c.id = ?")).bind(id).fetch_optional(&mut *conn).await?)
+}
+
 /// The conversation, if it belongs to one of the user's queues; otherwise `NotFound`, exactly as if absent.
 pub async fn visible(pool: &SqlitePool, user_id: i64, id: i64) -> AppResult<ConversationRow> {
-    sqlx::query_as(
-        "SELECT c.id, c.queue_id, c.channel, c.contact_id, c.agent_id, c.case_id, c.status, c.subject, c.language,
-                c.queued_at, c.started_at, c.visitor, c.additional_details
-         FROM conversations c
-         WHERE c.id = ?2
+    sqlx::query_as(concat!(
+        row_columns!(),
+        "WHERE c.id = ?2
            AND (EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = ?1)
                 -- An agent keeps seeing what they worked on, also after transferring it to another queue.
-                OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?1))",
-    )
+                OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?1))"
+    ))
     .bind(user_id)
     .bind(id)
     .fetch_optional(pool)
@@ -55,24 +71,36 @@ pub async fn visible(pool: &SqlitePool, user_id: i64, id: i64) -> AppResult<Conv
 }
 
 /// The user's work: every conversation they accepted and have not wrapped up yet, in the order they
-/// took it. One that ended or was transferred stays until the wrap-up is submitted.
-pub async fn tasks(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<TaskSummary>> {
+/// took it. One that ended or was transferred stays until the wrap-up is submitted. `tag` keeps only
+/// the conversations with that tag; `only` only that conversation.
+pub async fn tasks(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    tag: Option<i64>,
+    only: Option<i64>,
+) -> AppResult<Vec<TaskSummary>> {
     let rows: Vec<TaskRow> = sqlx::query_as(
         "SELECT c.id, c.channel, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name) AS customer_name,
                 q.name AS queue_name,
                 (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
                     AS last_message,
-                c.started_at, a.ended_at IS NOT NULL AS needs_wrap_up
+                c.started_at, a.ended_at IS NOT NULL AS needs_wrap_up, c.dialling
          FROM activities a
          JOIN conversations c ON c.id = a.conversation_id
          JOIN queues q ON q.id = a.queue_id
          LEFT JOIN contacts p ON p.id = c.contact_id
-         WHERE a.agent_id = ? AND a.wrapped_up_at IS NULL
+         WHERE a.agent_id = ?1 AND a.wrapped_up_at IS NULL
+           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = ?2))
+           AND (?3 IS NULL OR c.id = ?3)
          ORDER BY a.accepted_at, c.id",
     )
     .bind(user_id)
-    .fetch_all(pool)
+    .bind(tag)
+    .bind(only)
+    .fetch_all(&mut *conn)
     .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut tags = super::tags::of_conversations(conn, &ids).await?;
     rows.into_iter()
         .map(|r| {
             Ok(TaskSummary {
@@ -83,6 +111,8 @@ pub async fn tasks(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<TaskSummary
                 last_message: r.last_message,
                 started_at: r.started_at,
                 needs_wrap_up: r.needs_wrap_up,
+                tags: tags.remove(&r.id).unwrap_or_default(),
+                dialling: r.dialling,
             })
         })
         .collect()
@@ -97,6 +127,7 @@ struct TaskRow {
     last_message: Option<String>,
     started_at: i64,
     needs_wrap_up: bool,
+    dialling: bool,
 }
 
 pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<ConversationSummary> {

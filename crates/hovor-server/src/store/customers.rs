@@ -1,87 +1,92 @@
-//! The customer card: a contact with its phones, emails and addresses, and its account.
+//! The customer card of a conversation: its contact and account, and what the conversation itself
+//! learned about an unknown customer; setting and unlinking the contact.
 
-use hovor_types::customer::{Account, Address, Contact, ContactPoint, ContactRef, CustomerCard};
-use sqlx::SqlitePool;
+use hovor_types::audit::AuditedRecord;
+use hovor_types::customer::{CustomerCard, KnownCustomer};
+use sqlx::SqliteConnection;
 
+use super::audit::{self, Edit};
+use super::conversations::ConversationRow;
+use super::{accounts, contacts};
 use crate::error::AppResult;
 
-pub async fn card(pool: &SqlitePool, contact_id: Option<i64>) -> AppResult<CustomerCard> {
-    let Some(contact_id) = contact_id else {
-        return Ok(CustomerCard { contact: None, account: None });
-    };
-    let Some((first_name, last_name, language, account_id)) =
-        sqlx::query_as::<_, (String, String, String, Option<i64>)>(
-            "SELECT first_name, last_name, language, account_id FROM contacts WHERE id = ?",
-        )
-        .bind(contact_id)
-        .fetch_optional(pool)
-        .await?
-    else {
-        return Ok(CustomerCard { contact: None, account: None });
-    };
-    let points: Vec<(i64, String, String, String, bool)> = sqlx::query_as(
-        "SELECT id, kind, value, label, is_default FROM contact_points WHERE contact_id = ? ORDER BY is_default DESC, id",
-    )
-    .bind(contact_id)
-    .fetch_all(pool)
-    .await?;
-    let (mut phones, mut emails) = (Vec::new(), Vec::new());
-    for (id, kind, value, label, is_default) in points {
-        let point = ContactPoint { id, value, label, is_default };
-        if kind == "phone" { phones.push(point) } else { emails.push(point) }
-    }
-    let addresses = sqlx::query_as::<_, (i64, String, String, String, String, String)>(
-        "SELECT id, label, street, city, postcode, country FROM addresses WHERE contact_id = ? ORDER BY id",
-    )
-    .bind(contact_id)
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|(id, label, street, city, postcode, country)| Address {
-        id,
-        label,
-        street,
-        city,
-        postcode,
-        country,
-    })
-    .collect();
-    let account = match account_id {
-        Some(id) => account(pool, id).await?,
+pub async fn card(conn: &mut SqliteConnection, c: &ConversationRow) -> AppResult<CustomerCard> {
+    let contact = match c.contact_id {
+        Some(id) => contacts::load(conn, id).await?,
         None => None,
     };
-    let contact = Contact { id: contact_id, first_name, last_name, language, phones, emails, addresses };
-    Ok(CustomerCard { contact: Some(contact), account })
+    let account = match contact.as_ref().and_then(|c| c.account_id) {
+        Some(id) => accounts::load(conn, id).await?,
+        None => None,
+    };
+    Ok(CustomerCard { contact, account, known: known(conn, c).await? })
 }
 
-async fn account(pool: &SqlitePool, id: i64) -> AppResult<Option<Account>> {
-    let row: Option<AccountRow> = sqlx::query_as(
-        "SELECT a.name, a.city, a.country, a.phone, p.id AS primary_id, p.first_name, p.last_name
-         FROM accounts a LEFT JOIN contacts p ON p.id = a.primary_contact_id WHERE a.id = ?",
+/// The name the visitor gave (split at its first space), the email of the chat start, the language.
+async fn known(conn: &mut SqliteConnection, c: &ConversationRow) -> AppResult<KnownCustomer> {
+    let name = c.customer_name.as_deref().unwrap_or_default().trim();
+    let (first_name, last_name) = name.split_once(' ').unwrap_or((name, ""));
+    // The chat start stores the customer's own email as the survey's last answer.
+    let email: Option<String> = sqlx::query_scalar(
+        "SELECT answer FROM survey_answers WHERE conversation_id = ? AND question = 'Email' ORDER BY id LIMIT 1",
     )
-    .bind(id)
-    .fetch_optional(pool)
+    .bind(c.id)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|r| Account {
-        id,
-        name: r.name,
-        city: r.city,
-        country: r.country,
-        phone: r.phone,
-        primary_contact: r.primary_id.map(|id| ContactRef {
-            id,
-            name: format!("{} {}", r.first_name.unwrap_or_default(), r.last_name.unwrap_or_default()),
-        }),
-    }))
+    Ok(KnownCustomer {
+        first_name: first_name.to_owned(),
+        last_name: last_name.trim().to_owned(),
+        email,
+        phone: None,
+        language: Some(c.language.clone()),
+    })
 }
 
-#[derive(sqlx::FromRow)]
-struct AccountRow {
-    name: String,
-    city: String,
-    country: String,
-    phone: Option<String>,
-    primary_id: Option<i64>,
-    first_name: Option<String>,
-    last_name: Option<String>,
+/// Links the contact (or none) to the conversation and every interaction started from it, with
+/// their messages: the timeline reads messages by contact.
+pub async fn set_contact(
+    conn: &mut SqliteConnection,
+    c: &ConversationRow,
+    contact_id: Option<i64>,
+    by: Edit,
+) -> AppResult<()> {
+    if let Some(id) = contact_id {
+        contacts::check_linkable(conn, id, "contact_id").await?;
+    }
+    // Read in the transaction: the caller's copy may be older.
+    let old_id: Option<i64> = sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = ?")
+        .bind(c.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query(
+        "WITH RECURSIVE family(id) AS (
+             SELECT ?1 UNION SELECT c.id FROM conversations c JOIN family f ON c.parent_id = f.id)
+         UPDATE conversations SET contact_id = ?2 WHERE id IN (SELECT id FROM family)",
+    )
+    .bind(c.id)
+    .bind(contact_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "WITH RECURSIVE family(id) AS (
+             SELECT ?1 UNION SELECT c.id FROM conversations c JOIN family f ON c.parent_id = f.id)
+         UPDATE messages SET contact_id = ?2 WHERE conversation_id IN (SELECT id FROM family)",
+    )
+    .bind(c.id)
+    .bind(contact_id)
+    .execute(&mut *conn)
+    .await?;
+    if old_id != contact_id {
+        let old = match old_id {
+            Some(id) => contacts::name(conn, id).await?,
+            None => None,
+        };
+        let new = match contact_id {
+            Some(id) => contacts::name(conn, id).await?,
+            None => None,
+        };
+        audit::record(conn, AuditedRecord::Conversation, c.id, "contact", old.as_deref(), new.as_deref(), by)
+            .await?;
+    }
+    Ok(())
 }

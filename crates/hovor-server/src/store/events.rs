@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use hovor_types::event::{EventEnvelope, ServerEvent};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
@@ -39,9 +39,9 @@ impl Published {
     }
 }
 
-/// Appends `event` inside `tx`; hand the result to the hub once `tx` has committed.
+/// Appends `event` inside the caller's transaction; hand the result to the hub once it has committed.
 pub async fn append(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     audience: Audience,
     event: ServerEvent,
 ) -> AppResult<Published> {
@@ -62,7 +62,7 @@ pub async fn append(
     .bind(user_id)
     .bind(customer)
     .bind(payload)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     Published::new(&EventEnvelope { id, at, event }, audience)
 }

@@ -6,6 +6,7 @@ use sqlx::SqlitePool;
 
 use super::conversations::bad_value;
 use super::events::{self, Audience, Published};
+use super::tags;
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
 
@@ -23,10 +24,10 @@ pub struct NewMessage<'a> {
 }
 
 /// Stores a message and its `MessageCreated` event (for the queue and the customer) in one
-/// transaction, if the conversation is still active. A retry with the same key answers with the first
-/// message, also after the conversation ended. Returns the message and, when this call created it,
-/// the event for the hub.
-pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, Option<Published>)> {
+/// transaction, if the conversation is still active; a customer's message also gets the tags of the
+/// keyword rules it matches. A retry with the same key answers with the first message, also after
+/// the conversation ended. Returns the message and, when this call created it, the events for the hub.
+pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, Vec<Published>)> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let inserted: Option<(i64, i64)> = sqlx::query_as(
         "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at, idempotency_key)
@@ -48,7 +49,7 @@ pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, O
         tx.rollback().await?;
         // Not stored: a retry (the key exists, also after the end), or the conversation has ended.
         return match already_sent(pool, m.conversation_id, m.idempotency_key).await? {
-            Some(first) => Ok((first, None)),
+            Some(first) => Ok((first, Vec::new())),
             None => Err(AppError::Conflict("The conversation has ended.")),
         };
     };
@@ -69,9 +70,14 @@ pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, O
     };
     let event = ServerEvent::MessageCreated { message: message.clone() };
     let audience = Audience::QueueAndCustomer { queue: m.queue_id, conversation: m.conversation_id };
-    let published = events::append(&mut tx, audience, event).await?;
+    let mut published = vec![events::append(&mut tx, audience, event).await?];
+    if m.direction == Direction::Inbound
+        && let Some(tagged) = tags::apply_keywords(&mut tx, m.conversation_id, m.queue_id, m.body, at).await?
+    {
+        published.push(tagged);
+    }
     tx.commit().await?;
-    Ok((message, Some(published)))
+    Ok((message, published))
 }
 
 /// The message stored earlier under this idempotency key, as it was stored.

@@ -1,0 +1,106 @@
+//! Accounts: read, add (from the card, for the conversation's contact), edit, remove, audit trail.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use hovor_types::audit::{AuditEntry, AuditedRecord};
+use hovor_types::customer::{Account, AccountFields, validate_account};
+use hovor_types::error::ErrorBody;
+
+use super::directory::VersionQuery;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::store::audit::{self, Edit};
+use crate::store::{accounts, contacts, conversations};
+
+/// Adds an account; with `link_conversation`, the conversation's contact joins it.
+#[utoipa::path(post, path = "/api/accounts", tag = "directory", request_body = AccountFields,
+    responses((status = 201, body = Account), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Json(fields): Json<AccountFields>,
+) -> AppResult<(StatusCode, Json<Account>)> {
+    validate_account(&fields)?;
+    let conversation = match fields.link_conversation {
+        Some(id) => Some(conversations::visible(&state.pool, me.id, id).await?),
+        None => None,
+    };
+    let by = Edit::by(me.id);
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let id = accounts::create(&mut tx, &fields, by).await?;
+    if let Some(c) = conversation {
+        let contact: Option<i64> = sqlx::query_scalar(
+            "SELECT p.id FROM conversations c JOIN contacts p ON p.id = c.contact_id AND p.merged_into IS NULL
+             WHERE c.id = ?",
+        )
+        .bind(c.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let contact = contact.ok_or(AppError::Conflict("The conversation has no contact."))?;
+        contacts::set_account(&mut tx, contact, id, by).await?;
+    }
+    let account = accounts::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+#[utoipa::path(get, path = "/api/accounts/{id}", tag = "directory", params(("id" = i64, Path)),
+    responses((status = 200, body = Account), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Account>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(accounts::get(&mut conn, id).await?))
+}
+
+#[utoipa::path(put, path = "/api/accounts/{id}", tag = "directory", params(("id" = i64, Path)),
+    request_body = AccountFields,
+    responses((status = 200, body = Account), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(fields): Json<AccountFields>,
+) -> AppResult<Json<Account>> {
+    validate_account(&fields)?;
+    hovor_types::validate::version(fields.version)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    accounts::update(&mut tx, id, &fields, Edit::by(me.id)).await?;
+    let account = accounts::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(account))
+}
+
+/// Removes the account; its contacts stay, without an account.
+#[utoipa::path(delete, path = "/api/accounts/{id}", tag = "directory", params(("id" = i64, Path), VersionQuery),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<VersionQuery>,
+) -> AppResult<StatusCode> {
+    hovor_types::validate::version(q.version)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    accounts::remove(&mut tx, id, q.version, Edit::by(me.id)).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/accounts/{id}/audit", tag = "directory", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 404, body = ErrorBody)))]
+pub async fn audit_trail(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<AuditEntry>>> {
+    let mut conn = state.pool.acquire().await?;
+    accounts::get(&mut conn, id).await?;
+    Ok(Json(audit::list(&mut conn, AuditedRecord::Account, id).await?))
+}

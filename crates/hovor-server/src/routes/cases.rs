@@ -1,0 +1,118 @@
+//! Cases: search, add (from a conversation), edit, link to a conversation, audit trail.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use hovor_types::audit::{AuditEntry, AuditedRecord};
+use hovor_types::case::{CaseFields, CaseInfo, CasePane, LinkCase, validate_case};
+use hovor_types::directory::{search_terms, validate_query};
+use hovor_types::error::ErrorBody;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::store::audit::{self, Edit};
+use crate::store::{cases, conversations};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CaseQuery {
+    /// Words of the case number or title, ignoring case and diacritics; empty lists the newest.
+    q: Option<String>,
+}
+
+/// Up to 20 cases matching `q`, newest first.
+#[utoipa::path(get, path = "/api/cases", tag = "cases", params(CaseQuery),
+    responses((status = 200, body = Vec<CaseInfo>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Query(q): Query<CaseQuery>,
+) -> AppResult<Json<Vec<CaseInfo>>> {
+    let query = q.q.unwrap_or_default();
+    validate_query(&query)?;
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(cases::search(&mut conn, &search_terms(&query)).await?))
+}
+
+/// Adds a case; with `link_conversation`, it is linked to that conversation and its contact.
+#[utoipa::path(post, path = "/api/cases", tag = "cases", request_body = CaseFields,
+    responses((status = 201, body = CaseInfo), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Json(fields): Json<CaseFields>,
+) -> AppResult<(StatusCode, Json<CaseInfo>)> {
+    validate_case(&fields)?;
+    let conversation = match fields.link_conversation {
+        Some(id) => Some(conversations::visible(&state.pool, me.id, id).await?),
+        None => None,
+    };
+    let by = Edit::by(me.id);
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let contact_id = match &conversation {
+        Some(c) => {
+            sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = ?")
+                .bind(c.id)
+                .fetch_one(&mut *tx)
+                .await?
+        }
+        None => None,
+    };
+    let id = cases::create(&mut tx, &fields, contact_id, by).await?;
+    if let Some(c) = conversation {
+        cases::link(&mut tx, c.id, Some(id), by).await?;
+    }
+    let case = cases::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(case)))
+}
+
+/// Edits title, priority, status and description, on the version the form was read at.
+#[utoipa::path(put, path = "/api/cases/{id}", tag = "cases", params(("id" = i64, Path)), request_body = CaseFields,
+    responses((status = 200, body = CaseInfo), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(fields): Json<CaseFields>,
+) -> AppResult<Json<CaseInfo>> {
+    validate_case(&fields)?;
+    hovor_types::validate::version(fields.version)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    cases::update(&mut tx, id, &fields, Edit::by(me.id)).await?;
+    let case = cases::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(case))
+}
+
+#[utoipa::path(get, path = "/api/cases/{id}/audit", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 404, body = ErrorBody)))]
+pub async fn audit_trail(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<AuditEntry>>> {
+    let mut conn = state.pool.acquire().await?;
+    cases::get(&mut conn, id).await?;
+    Ok(Json(audit::list(&mut conn, AuditedRecord::Case, id).await?))
+}
+
+/// Links a case to the conversation, or unlinks it.
+#[utoipa::path(put, path = "/api/conversations/{id}/case", tag = "cases", params(("id" = i64, Path)),
+    request_body = LinkCase,
+    responses((status = 200, body = CasePane), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn link(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(request): Json<LinkCase>,
+) -> AppResult<Json<CasePane>> {
+    let c = conversations::visible(&state.pool, me.id, id).await?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    cases::link(&mut tx, c.id, request.case_id, Edit::by(me.id)).await?;
+    tx.commit().await?;
+    let c = conversations::visible(&state.pool, me.id, id).await?;
+    Ok(Json(cases::pane(&state.pool, &c).await?))
+}

@@ -1,0 +1,242 @@
+//! Contacts: read, add, edit, remove, their details, audit trail, merges and history. Any signed-in
+//! user may work with the directory; conversation links are checked against the caller's queues.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use hovor_types::audit::{AuditEntry, AuditedRecord};
+use hovor_types::customer::{
+    Contact, ContactFields, MergeRecord, MergeRequest, NewContact, NewDetail, VersionOnly, validate_contact,
+    validate_detail, validate_merge, validate_new_contact,
+};
+use hovor_types::error::ErrorBody;
+use hovor_types::history::{HistoryPage, Transcript};
+use serde::Deserialize;
+
+use super::directory::VersionQuery;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::store::audit::{self, Edit};
+use crate::store::{contacts, conversations, customers, history, merges};
+
+/// Adds a contact with its first phone and email (each the default of its kind), linked at once to a
+/// conversation when asked.
+#[utoipa::path(post, path = "/api/contacts", tag = "directory", request_body = NewContact,
+    responses((status = 201, body = Contact), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Json(new): Json<NewContact>,
+) -> AppResult<(StatusCode, Json<Contact>)> {
+    validate_new_contact(&new)?;
+    let conversation = match new.link_conversation {
+        Some(id) => Some(conversations::visible(&state.pool, me.id, id).await?),
+        None => None,
+    };
+    let by = Edit::by(me.id);
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let id = contacts::create(&mut tx, &new, by).await?;
+    if let Some(c) = conversation {
+        customers::set_contact(&mut tx, &c, Some(id), by).await?;
+    }
+    let contact = contacts::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(contact)))
+}
+
+#[utoipa::path(get, path = "/api/contacts/{id}", tag = "directory", params(("id" = i64, Path)),
+    responses((status = 200, body = Contact), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Contact>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(contacts::get(&mut conn, id).await?))
+}
+
+/// Edits names, language and account, on the version the form was read at.
+#[utoipa::path(put, path = "/api/contacts/{id}", tag = "directory", params(("id" = i64, Path)),
+    request_body = ContactFields,
+    responses((status = 200, body = Contact), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(fields): Json<ContactFields>,
+) -> AppResult<Json<Contact>> {
+    validate_contact(&fields)?;
+    hovor_types::validate::version(fields.version)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    contacts::update(&mut tx, id, &fields, Edit::by(me.id)).await?;
+    let contact = contacts::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(contact))
+}
+
+/// Remove from directory: the contact's conversations and cases stay, without a contact.
+#[utoipa::path(delete, path = "/api/contacts/{id}", tag = "directory", params(("id" = i64, Path), VersionQuery),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<VersionQuery>,
+) -> AppResult<StatusCode> {
+    hovor_types::validate::version(q.version)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    contacts::remove(&mut tx, id, q.version, Edit::by(me.id)).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds a phone, an email or an identifier.
+#[utoipa::path(post, path = "/api/contacts/{id}/details", tag = "directory", params(("id" = i64, Path)),
+    request_body = NewDetail,
+    responses((status = 200, body = Contact), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn add_detail(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(detail): Json<NewDetail>,
+) -> AppResult<Json<Contact>> {
+    validate_detail(&detail)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    contacts::add_detail(&mut tx, id, &detail, Edit::by(me.id)).await?;
+    let contact = contacts::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(contact))
+}
+
+/// Mark as default: the phone or email becomes its kind's default.
+#[utoipa::path(put, path = "/api/contacts/{id}/details/{detail_id}/default", tag = "directory",
+    params(("id" = i64, Path), ("detail_id" = i64, Path)), request_body = VersionOnly,
+    responses((status = 200, body = Contact), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn set_default(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path((id, detail_id)): Path<(i64, i64)>,
+    Json(v): Json<VersionOnly>,
+) -> AppResult<Json<Contact>> {
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    contacts::set_default(&mut tx, id, detail_id, v.version, Edit::by(me.id)).await?;
+    let contact = contacts::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(contact))
+}
+
+/// Removes a detail; a removed default is replaced by the oldest remaining of its kind.
+#[utoipa::path(delete, path = "/api/contacts/{id}/details/{detail_id}", tag = "directory",
+    params(("id" = i64, Path), ("detail_id" = i64, Path), VersionQuery),
+    responses((status = 200, body = Contact), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn remove_detail(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path((id, detail_id)): Path<(i64, i64)>,
+    Query(q): Query<VersionQuery>,
+) -> AppResult<Json<Contact>> {
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    contacts::remove_detail(&mut tx, id, detail_id, q.version, Edit::by(me.id)).await?;
+    let contact = contacts::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(contact))
+}
+
+/// Who changed what on the contact, newest first (at most 200).
+#[utoipa::path(get, path = "/api/contacts/{id}/audit", tag = "directory", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 404, body = ErrorBody)))]
+pub async fn audit_trail(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<AuditEntry>>> {
+    let mut conn = state.pool.acquire().await?;
+    contacts::load_any(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(audit::list(&mut conn, AuditedRecord::Contact, id).await?))
+}
+
+/// Merges a duplicate (the child) into this contact: the chosen field values, both contacts' details,
+/// the child's interactions and cases. The child is hidden until the merge is undone.
+#[utoipa::path(post, path = "/api/contacts/{id}/merge", tag = "directory", params(("id" = i64, Path)),
+    request_body = MergeRequest,
+    responses((status = 200, body = Contact), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn merge(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(request): Json<MergeRequest>,
+) -> AppResult<Json<Contact>> {
+    validate_merge(id, &request)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    merges::merge(&mut tx, id, &request, Edit::by(me.id)).await?;
+    let contact = contacts::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(contact))
+}
+
+/// The merges into this contact, newest first.
+#[utoipa::path(get, path = "/api/contacts/{id}/merges", tag = "directory", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<MergeRecord>), (status = 404, body = ErrorBody)))]
+pub async fn list_merges(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<MergeRecord>>> {
+    let mut conn = state.pool.acquire().await?;
+    contacts::get(&mut conn, id).await?;
+    Ok(Json(merges::list(&mut conn, id).await?))
+}
+
+/// Undoes the last merge into this contact, unless the contact was edited since.
+#[utoipa::path(post, path = "/api/contacts/{id}/merges/undo", tag = "directory", params(("id" = i64, Path)),
+    responses((status = 200, body = Contact), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn undo_merge(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Contact>> {
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    merges::undo(&mut tx, id, Edit::by(me.id)).await?;
+    let contact = contacts::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(contact))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct HistoryQuery {
+    /// Zero-based page.
+    page: Option<u32>,
+    /// Only the interactions with this tag.
+    tag: Option<i64>,
+}
+
+/// Every interaction of the contact across channels, newest first.
+#[utoipa::path(get, path = "/api/contacts/{id}/history", tag = "directory", params(("id" = i64, Path), HistoryQuery),
+    responses((status = 200, body = HistoryPage), (status = 404, body = ErrorBody)))]
+pub async fn history_page(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<HistoryQuery>,
+) -> AppResult<Json<HistoryPage>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(history::page(&mut conn, id, q.page.unwrap_or(0), q.tag).await?))
+}
+
+/// One of the contact's interactions, opened from the History tab.
+#[utoipa::path(get, path = "/api/contacts/{id}/history/{conversation_id}", tag = "directory",
+    params(("id" = i64, Path), ("conversation_id" = i64, Path)),
+    responses((status = 200, body = Transcript), (status = 404, body = ErrorBody)))]
+pub async fn transcript(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path((id, conversation_id)): Path<(i64, i64)>,
+) -> AppResult<Json<Transcript>> {
+    Ok(Json(history::transcript(&state.pool, id, conversation_id).await?))
+}

@@ -1,0 +1,81 @@
+//! Start call and New email from the customer card: an outbound interaction to the contact's default
+//! phone or email, a child of the conversation it was started from, already the agent's own.
+
+use hovor_types::chat::ConversationStatus;
+use hovor_types::conversation::Channel;
+use hovor_types::error::{FieldError, Rule};
+
+use super::Work;
+use crate::error::{AppError, AppResult};
+
+/// Creates the interaction with the agent's accepted activity; returns its id.
+pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel: Channel) -> AppResult<i64> {
+    let kind = match channel {
+        Channel::Voice => "phone",
+        Channel::Email => "email",
+        Channel::Chat => return Err(FieldError::new("channel", Rule::NotAnOption).into()),
+    };
+    let parent: (i64, Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT queue_id, contact_id, subject FROM conversations WHERE id = ?")
+            .bind(parent_id)
+            .fetch_one(&mut *work.tx)
+            .await?;
+    let (queue_id, contact_id, subject) = parent;
+    let Some(contact_id) = contact_id else {
+        return Err(AppError::Conflict("The conversation has no contact."));
+    };
+    let contact: Option<(String, bool)> = sqlx::query_as(
+        "SELECT c.language, EXISTS (SELECT 1 FROM contact_points WHERE contact_id = c.id AND kind = ? AND is_default = 1)
+         FROM contacts c WHERE c.id = ? AND c.merged_into IS NULL",
+    )
+    .bind(kind)
+    .bind(contact_id)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let Some((language, reachable)) = contact else {
+        return Err(AppError::Conflict("The conversation has no contact."));
+    };
+    if !reachable {
+        return Err(AppError::Conflict(match channel {
+            Channel::Voice => "The contact has no default phone number.",
+            _ => "The contact has no default email address.",
+        }));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO conversations (queue_id, channel, contact_id, agent_id, status, subject, language, queued_at,
+                                    started_at, direction, parent_id, dialling)
+         VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, 'outbound', ?, ?) RETURNING id",
+    )
+    .bind(queue_id)
+    .bind(channel.as_str())
+    .bind(contact_id)
+    .bind(agent.0)
+    .bind(if channel == Channel::Email { subject } else { None })
+    .bind(language)
+    .bind(work.now)
+    .bind(work.now)
+    .bind(parent_id)
+    .bind(channel == Channel::Voice)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    // Suggestions draw on what the conversation it came from was about.
+    sqlx::query(
+        "INSERT INTO conversation_categories (conversation_id, category_id)
+         SELECT ?, category_id FROM conversation_categories WHERE conversation_id = ?",
+    )
+    .bind(id)
+    .bind(parent_id)
+    .execute(&mut *work.tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(agent.0)
+    .bind(queue_id)
+    .bind(work.now)
+    .execute(&mut *work.tx)
+    .await?;
+    work.conversation_changed(queue_id, id, ConversationStatus::Active, Some(agent.1.to_owned())).await?;
+    Ok(id)
+}

@@ -1,0 +1,379 @@
+//! Contacts: read with their details; created, edited and removed. Every edit claims the next
+//! version, leaves its changes in the audit trail and rewrites the search key, in the caller's
+//! immediate transaction.
+
+use hovor_types::audit::AuditedRecord;
+use hovor_types::customer::{
+    Address, Contact, ContactFields, ContactPoint, DetailKind, NewContact, NewDetail,
+};
+use hovor_types::error::{FieldError, Rule};
+use sqlx::SqliteConnection;
+
+use super::audit::{self, Edit};
+use super::conversations::bad_value;
+use super::directory;
+use super::versions::{self, Versioned};
+use crate::error::{AppError, AppResult};
+
+const AUDITED: AuditedRecord = AuditedRecord::Contact;
+
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    id: i64,
+    version: i64,
+    first_name: String,
+    last_name: String,
+    language: String,
+    account_id: Option<i64>,
+}
+
+/// The contact with its details; `None` if absent or merged into another.
+pub async fn load(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Contact>> {
+    let row: Option<ContactRow> = sqlx::query_as(
+        "SELECT id, version, first_name, last_name, language, account_id FROM contacts
+         WHERE id = ? AND merged_into IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(with_details(conn, row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Also a contact merged into another: the merge keeps it exactly as it was.
+pub async fn load_any(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Contact>> {
+    let row: Option<ContactRow> = sqlx::query_as(
+        "SELECT id, version, first_name, last_name, language, account_id FROM contacts WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(with_details(conn, row).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> AppResult<Contact> {
+    load(conn, id).await?.ok_or(AppError::NotFound)
+}
+
+async fn with_details(conn: &mut SqliteConnection, row: ContactRow) -> AppResult<Contact> {
+    let points: Vec<(i64, String, String, String, bool)> = sqlx::query_as(
+        "SELECT id, kind, value, label, is_default FROM contact_points WHERE contact_id = ? ORDER BY is_default DESC, id",
+    )
+    .bind(row.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (mut phones, mut emails, mut identifiers) = (Vec::new(), Vec::new(), Vec::new());
+    for (id, kind, value, label, is_default) in points {
+        let point = ContactPoint { id, value, label, is_default };
+        match DetailKind::parse(&kind).ok_or_else(|| bad_value("kind", &kind))? {
+            DetailKind::Phone => phones.push(point),
+            DetailKind::Email => emails.push(point),
+            DetailKind::Identifier => identifiers.push(point),
+        }
+    }
+    let addresses = sqlx::query_as::<_, (i64, String, String, String, String, String)>(
+        "SELECT id, label, street, city, postcode, country FROM addresses WHERE contact_id = ? ORDER BY id",
+    )
+    .bind(row.id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(id, label, street, city, postcode, country)| Address {
+        id,
+        label,
+        street,
+        city,
+        postcode,
+        country,
+    })
+    .collect();
+    Ok(Contact {
+        id: row.id,
+        version: row.version,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        language: row.language,
+        account_id: row.account_id,
+        phones,
+        emails,
+        identifiers,
+        addresses,
+    })
+}
+
+/// "First Last" of any contact, also one merged away.
+pub async fn name(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT first_name || ' ' || last_name FROM contacts WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+async fn account_name(conn: &mut SqliteConnection, id: Option<i64>) -> AppResult<Option<String>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(sqlx::query_scalar("SELECT name FROM accounts WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// An account the contact may belong to: it must exist (422 `account_id`).
+async fn check_account(conn: &mut SqliteConnection, id: Option<i64>) -> AppResult<()> {
+    if id.is_some() && account_name(conn, id).await?.is_none() {
+        return Err(FieldError::new("account_id", Rule::NotAnOption).into());
+    }
+    Ok(())
+}
+
+pub async fn create(conn: &mut SqliteConnection, new: &NewContact, by: Edit) -> AppResult<i64> {
+    let f = &new.fields;
+    check_account(conn, f.account_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO contacts (first_name, last_name, language, account_id, updated_by, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(f.first_name.trim())
+    .bind(f.last_name.trim())
+    .bind(&f.language)
+    .bind(f.account_id)
+    .bind(by.user)
+    .bind(by.at)
+    .fetch_one(&mut *conn)
+    .await?;
+    // Given with the contact, each becomes the default of its kind.
+    for (kind, value) in [(DetailKind::Phone, &new.phone), (DetailKind::Email, &new.email)] {
+        if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            insert_point(conn, id, kind, "", value, true).await?;
+        }
+    }
+    directory::refresh_contact(conn, id).await?;
+    let name = format!("{} {}", f.first_name.trim(), f.last_name.trim());
+    audit::record(conn, AUDITED, id, "created", None, Some(&name), by).await?;
+    Ok(id)
+}
+
+async fn insert_point(
+    conn: &mut SqliteConnection,
+    contact_id: i64,
+    kind: DetailKind,
+    label: &str,
+    value: &str,
+    is_default: bool,
+) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO contact_points (contact_id, kind, value, label, is_default) VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(contact_id)
+    .bind(kind.as_str())
+    .bind(value)
+    .bind(label)
+    .bind(is_default)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Names, language and account.
+pub async fn update(conn: &mut SqliteConnection, id: i64, f: &ContactFields, by: Edit) -> AppResult<()> {
+    versions::claim(conn, Versioned::Contact, id, f.version, by).await?;
+    let before = get(conn, id).await?;
+    if f.account_id != before.account_id {
+        check_account(conn, f.account_id).await?;
+    }
+    let (first, last) = (f.first_name.trim(), f.last_name.trim());
+    sqlx::query(
+        "UPDATE contacts SET first_name = ?, last_name = ?, language = ?, account_id = ? WHERE id = ?",
+    )
+    .bind(first)
+    .bind(last)
+    .bind(&f.language)
+    .bind(f.account_id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    audit::changed(conn, AUDITED, id, "first_name", &before.first_name, first, by).await?;
+    audit::changed(conn, AUDITED, id, "last_name", &before.last_name, last, by).await?;
+    audit::changed(conn, AUDITED, id, "language", &before.language, &f.language, by).await?;
+    if f.account_id != before.account_id {
+        let old = account_name(conn, before.account_id).await?;
+        let new = account_name(conn, f.account_id).await?;
+        audit::record(conn, AUDITED, id, "account", old.as_deref(), new.as_deref(), by).await?;
+    }
+    directory::refresh_contact(conn, id).await
+}
+
+/// Sets the contact's account on behalf of a link made elsewhere (Add account in the card).
+pub async fn set_account(conn: &mut SqliteConnection, id: i64, account_id: i64, by: Edit) -> AppResult<()> {
+    let before = get(conn, id).await?;
+    sqlx::query(
+        "UPDATE contacts SET account_id = ?, version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(account_id)
+    .bind(by.user)
+    .bind(by.at)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    let old = account_name(conn, before.account_id).await?;
+    let new = account_name(conn, Some(account_id)).await?;
+    audit::record(conn, AUDITED, id, "account", old.as_deref(), new.as_deref(), by).await
+}
+
+/// Removes the contact from the directory. Its conversations, messages and cases stay, without a
+/// contact; contacts merged into it go with it (they were the same person).
+pub async fn remove(conn: &mut SqliteConnection, id: i64, version: Option<i64>, by: Edit) -> AppResult<()> {
+    versions::claim(conn, Versioned::Contact, id, version, by).await?;
+    let name = name(conn, id).await?;
+    sqlx::query(
+        "DELETE FROM contacts WHERE id IN (
+             WITH RECURSIVE merged(id) AS (
+                 SELECT id FROM contacts WHERE merged_into = ?1
+                 UNION ALL SELECT c.id FROM contacts c JOIN merged m ON c.merged_into = m.id)
+             SELECT id FROM merged)",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM contacts WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    audit::record(conn, AUDITED, id, "deleted", name.as_deref(), None, by).await
+}
+
+/// How a detail is named in the audit trail: "phone", "email", "identifier:Customer number".
+fn detail_field(kind: DetailKind, label: &str) -> String {
+    match kind {
+        DetailKind::Identifier => format!("identifier:{label}"),
+        kind => kind.as_str().to_owned(),
+    }
+}
+
+/// Adds a phone, an email or an identifier. A phone or email becomes the default when asked, or
+/// when the contact has no default of its kind; an identifier never is.
+pub async fn add_detail(conn: &mut SqliteConnection, id: i64, d: &NewDetail, by: Edit) -> AppResult<()> {
+    versions::claim(conn, Versioned::Contact, id, d.version, by).await?;
+    let (label, value) = (d.label.trim(), d.value.trim());
+    let old_default = default_of(conn, id, d.kind).await?;
+    let is_default = d.kind != DetailKind::Identifier && (d.make_default || old_default.is_none());
+    if is_default {
+        // The old default gives way first: one default per kind is a unique index.
+        sqlx::query(
+            "UPDATE contact_points SET is_default = 0 WHERE contact_id = ? AND kind = ? AND is_default = 1",
+        )
+        .bind(id)
+        .bind(d.kind.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    insert_point(conn, id, d.kind, label, value, is_default).await?;
+    audit::record(conn, AUDITED, id, &detail_field(d.kind, label), None, Some(value), by).await?;
+    if is_default && let Some((_, old)) = old_default {
+        let field = format!("default {}", d.kind.as_str());
+        audit::record(conn, AUDITED, id, &field, Some(&old), Some(value), by).await?;
+    }
+    directory::refresh_contact(conn, id).await
+}
+
+/// The contact's default detail of a kind: (id, value).
+async fn default_of(
+    conn: &mut SqliteConnection,
+    id: i64,
+    kind: DetailKind,
+) -> AppResult<Option<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, value FROM contact_points WHERE contact_id = ? AND kind = ? AND is_default = 1",
+    )
+    .bind(id)
+    .bind(kind.as_str())
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// One of the contact's details: (kind, label, value, is_default); `NotFound` if it is not theirs.
+async fn detail(
+    conn: &mut SqliteConnection,
+    id: i64,
+    detail_id: i64,
+) -> AppResult<(DetailKind, String, String, bool)> {
+    let row: Option<(String, String, String, bool)> = sqlx::query_as(
+        "SELECT p.kind, p.label, p.value, p.is_default FROM contact_points p JOIN contacts c ON c.id = p.contact_id
+         WHERE p.id = ? AND p.contact_id = ? AND c.merged_into IS NULL",
+    )
+    .bind(detail_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (kind, label, value, is_default) = row.ok_or(AppError::NotFound)?;
+    Ok((DetailKind::parse(&kind).ok_or_else(|| bad_value("kind", &kind))?, label, value, is_default))
+}
+
+/// Mark as default: the phone or email becomes its kind's default.
+pub async fn set_default(
+    conn: &mut SqliteConnection,
+    id: i64,
+    detail_id: i64,
+    version: Option<i64>,
+    by: Edit,
+) -> AppResult<()> {
+    hovor_types::validate::version(version)?;
+    let (kind, _, value, is_default) = detail(conn, id, detail_id).await?;
+    if kind == DetailKind::Identifier {
+        return Err(FieldError::new("detail_id", Rule::NotAnOption).into());
+    }
+    versions::claim(conn, Versioned::Contact, id, version, by).await?;
+    if is_default {
+        return Ok(());
+    }
+    let old = default_of(conn, id, kind).await?;
+    sqlx::query(
+        "UPDATE contact_points SET is_default = 0 WHERE contact_id = ? AND kind = ? AND is_default = 1",
+    )
+    .bind(id)
+    .bind(kind.as_str())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE contact_points SET is_default = 1 WHERE id = ?")
+        .bind(detail_id)
+        .execute(&mut *conn)
+        .await?;
+    let field = format!("default {}", kind.as_str());
+    audit::record(conn, AUDITED, id, &field, old.map(|(_, v)| v).as_deref(), Some(&value), by).await
+}
+
+/// Removes a detail; when it was the default, the oldest remaining of its kind takes over.
+pub async fn remove_detail(
+    conn: &mut SqliteConnection,
+    id: i64,
+    detail_id: i64,
+    version: Option<i64>,
+    by: Edit,
+) -> AppResult<()> {
+    hovor_types::validate::version(version)?;
+    let (kind, label, value, is_default) = detail(conn, id, detail_id).await?;
+    versions::claim(conn, Versioned::Contact, id, version, by).await?;
+    sqlx::query("DELETE FROM contact_points WHERE id = ?").bind(detail_id).execute(&mut *conn).await?;
+    if is_default {
+        sqlx::query(
+            "UPDATE contact_points SET is_default = 1
+             WHERE id = (SELECT id FROM contact_points WHERE contact_id = ? AND kind = ? ORDER BY id LIMIT 1)",
+        )
+        .bind(id)
+        .bind(kind.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    audit::record(conn, AUDITED, id, &detail_field(kind, &label), Some(&value), None, by).await?;
+    directory::refresh_contact(conn, id).await
+}
+
+/// Refuses a contact that is absent or merged away, as a choice in a form (422 `field`).
+pub async fn check_linkable(conn: &mut SqliteConnection, id: i64, field: &'static str) -> AppResult<()> {
+    let ok: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ? AND merged_into IS NULL)")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if ok { Ok(()) } else { Err(FieldError::new(field, Rule::NotAnOption).into()) }
+}

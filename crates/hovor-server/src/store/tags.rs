@@ -1,0 +1,266 @@
+//! Tags: the company's list, those on a conversation (added by agents or by keyword rules on
+//! customer messages), the agent's recent ones, and the keyword rules. Every change to a
+//! conversation's tags is audited and announced to its queue with `TagsChanged` in its transaction.
+
+use std::collections::HashMap;
+
+use hovor_types::audit::AuditedRecord;
+use hovor_types::event::ServerEvent;
+use hovor_types::session_data::{
+    RECENT_TAGS, Tag, TagColours, TagRule, TagSource, keyword_matches, tag_colours_for,
+};
+use sqlx::SqliteConnection;
+
+use super::audit::{self, Edit};
+use super::events::{self, Audience, Published};
+use crate::error::{AppError, AppResult};
+
+type TagRow = (i64, String, String, String);
+
+fn to_tag((id, name, background, text): TagRow) -> Tag {
+    Tag { id, name, background, text }
+}
+
+/// Every company tag, by name.
+pub async fn all(conn: &mut SqliteConnection) -> AppResult<Vec<Tag>> {
+    let rows: Vec<TagRow> = sqlx::query_as("SELECT id, name, background, text FROM tags ORDER BY name, id")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.into_iter().map(to_tag).collect())
+}
+
+pub async fn of_conversation(conn: &mut SqliteConnection, conversation_id: i64) -> AppResult<Vec<Tag>> {
+    let rows: Vec<TagRow> = sqlx::query_as(
+        "SELECT t.id, t.name, t.background, t.text FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
+         WHERE ct.conversation_id = ? ORDER BY t.name, t.id",
+    )
+    .bind(conversation_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(to_tag).collect())
+}
+
+/// The tags of several conversations at once (task list, history), each list by name.
+pub async fn of_conversations(conn: &mut SqliteConnection, ids: &[i64]) -> AppResult<HashMap<i64, Vec<Tag>>> {
+    let mut tags: HashMap<i64, Vec<Tag>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(tags);
+    }
+    let ids = serde_json::to_string(ids).map_err(|e| AppError::Internal(e.into()))?;
+    let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT ct.conversation_id, t.id, t.name, t.background, t.text
+         FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
+         WHERE ct.conversation_id IN (SELECT value FROM json_each(?)) ORDER BY t.name, t.id",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (conversation_id, id, name, background, text) in rows {
+        tags.entry(conversation_id).or_default().push(Tag { id, name, background, text });
+    }
+    Ok(tags)
+}
+
+/// The agent's most recently used tags that the conversation does not have yet.
+pub async fn recent(conn: &mut SqliteConnection, user_id: i64, conversation_id: i64) -> AppResult<Vec<Tag>> {
+    let rows: Vec<TagRow> = sqlx::query_as(
+        "SELECT t.id, t.name, t.background, t.text FROM agent_tag_use u JOIN tags t ON t.id = u.tag_id
+         WHERE u.user_id = ?
+           AND NOT EXISTS (SELECT 1 FROM conversation_tags WHERE conversation_id = ? AND tag_id = t.id)
+         ORDER BY u.used_at DESC, t.id DESC LIMIT ?",
+    )
+    .bind(user_id)
+    .bind(conversation_id)
+    .bind(RECENT_TAGS as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(to_tag).collect())
+}
+
+/// The company tag of this name, ignoring case in any script (the column's NOCASE folds ASCII only).
+pub async fn find(conn: &mut SqliteConnection, name: &str) -> AppResult<Option<Tag>> {
+    let wanted = name.trim().to_lowercase();
+    Ok(all(conn).await?.into_iter().find(|t| t.name.to_lowercase() == wanted))
+}
+
+/// The company tag of this name, created with its palette colours if there is none.
+pub async fn find_or_create(conn: &mut SqliteConnection, name: &str, at: i64) -> AppResult<Tag> {
+    if let Some(tag) = find(conn, name).await? {
+        return Ok(tag);
+    }
+    let name = name.trim();
+    let TagColours { background, text } = tag_colours_for(name);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tags (name, background, text, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(name)
+    .bind(&background)
+    .bind(&text)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Tag { id, name: name.to_owned(), background, text })
+}
+
+/// Puts the tag on the conversation (nothing if it is there already); returns whether it was added.
+async fn put(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    tag: &Tag,
+    source: TagSource,
+    by: Edit,
+) -> AppResult<bool> {
+    let added = sqlx::query(
+        "INSERT OR IGNORE INTO conversation_tags (conversation_id, tag_id, source, added_by, at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(conversation_id)
+    .bind(tag.id)
+    .bind(source.as_str())
+    .bind(by.user)
+    .bind(by.at)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if added {
+        audit::record(conn, AuditedRecord::Conversation, conversation_id, "tag", None, Some(&tag.name), by)
+            .await?;
+    }
+    Ok(added)
+}
+
+/// The conversation's tags now, and the event telling its queue.
+async fn announce(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    queue_id: i64,
+) -> AppResult<(Vec<Tag>, Published)> {
+    let tags = of_conversation(conn, conversation_id).await?;
+    let event = ServerEvent::TagsChanged { conversation_id, tags: tags.clone() };
+    Ok((tags, events::append(conn, Audience::Queue(queue_id), event).await?))
+}
+
+/// An agent adds a tag; it becomes one of their recent tags. Returns the conversation's tags and,
+/// when they changed, the event to publish after commit.
+pub async fn add(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    queue_id: i64,
+    tag: &Tag,
+    source: TagSource,
+    by: Edit,
+) -> AppResult<(Vec<Tag>, Option<Published>)> {
+    let added = put(conn, conversation_id, tag, source, by).await?;
+    if let Some(user) = by.user {
+        sqlx::query(
+            "INSERT INTO agent_tag_use (user_id, tag_id, used_at) VALUES (?, ?, ?)
+             ON CONFLICT (user_id, tag_id) DO UPDATE SET used_at = excluded.used_at",
+        )
+        .bind(user)
+        .bind(tag.id)
+        .bind(by.at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if !added {
+        return Ok((of_conversation(conn, conversation_id).await?, None));
+    }
+    let (tags, event) = announce(conn, conversation_id, queue_id).await?;
+    Ok((tags, Some(event)))
+}
+
+pub async fn remove(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    queue_id: i64,
+    tag_id: i64,
+    by: Edit,
+) -> AppResult<(Vec<Tag>, Option<Published>)> {
+    let name: Option<String> = sqlx::query_scalar(
+        "DELETE FROM conversation_tags WHERE conversation_id = ? AND tag_id = ?
+         RETURNING (SELECT name FROM tags WHERE id = conversation_tags.tag_id)",
+    )
+    .bind(conversation_id)
+    .bind(tag_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(name) = name else {
+        return Ok((of_conversation(conn, conversation_id).await?, None));
+    };
+    audit::record(conn, AuditedRecord::Conversation, conversation_id, "tag", Some(&name), None, by).await?;
+    let (tags, event) = announce(conn, conversation_id, queue_id).await?;
+    Ok((tags, Some(event)))
+}
+
+/// Every keyword rule whose keyword the customer's message contains puts its tag on the
+/// conversation. Returns the event when a tag was added.
+pub async fn apply_keywords(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    queue_id: i64,
+    body: &str,
+    at: i64,
+) -> AppResult<Option<Published>> {
+    let rules: Vec<(String, i64, String, String, String)> = sqlx::query_as(
+        "SELECT r.keyword, t.id, t.name, t.background, t.text FROM tag_rules r JOIN tags t ON t.id = r.tag_id ORDER BY r.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let by = Edit { user: None, at };
+    let mut added = false;
+    for (keyword, id, name, background, text) in rules {
+        if keyword_matches(&keyword, body) {
+            let tag = Tag { id, name, background, text };
+            added |= put(conn, conversation_id, &tag, TagSource::Keyword, by).await?;
+        }
+    }
+    if !added {
+        return Ok(None);
+    }
+    Ok(Some(announce(conn, conversation_id, queue_id).await?.1))
+}
+
+pub async fn rules(conn: &mut SqliteConnection) -> AppResult<Vec<TagRule>> {
+    let rows: Vec<(i64, String, i64, String, String, String)> = sqlx::query_as(
+        "SELECT r.id, r.keyword, t.id, t.name, t.background, t.text FROM tag_rules r JOIN tags t ON t.id = r.tag_id
+         ORDER BY r.keyword, r.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, keyword, tag_id, name, background, text)| TagRule {
+            id,
+            keyword,
+            tag: Tag { id: tag_id, name, background, text },
+        })
+        .collect())
+}
+
+pub async fn add_rule(
+    conn: &mut SqliteConnection,
+    keyword: &str,
+    tag_name: &str,
+    at: i64,
+) -> AppResult<TagRule> {
+    let tag = find_or_create(conn, tag_name, at).await?;
+    let keyword = keyword.trim();
+    let id: i64 = sqlx::query_scalar("INSERT INTO tag_rules (keyword, tag_id) VALUES (?, ?) RETURNING id")
+        .bind(keyword)
+        .bind(tag.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(TagRule { id, keyword: keyword.to_owned(), tag })
+}
+
+pub async fn set_colours(conn: &mut SqliteConnection, id: i64, colours: &TagColours) -> AppResult<Tag> {
+    let row: Option<TagRow> = sqlx::query_as(
+        "UPDATE tags SET background = ?, text = ? WHERE id = ? RETURNING id, name, background, text",
+    )
+    .bind(&colours.background)
+    .bind(&colours.text)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(to_tag).ok_or(AppError::NotFound)
+}
