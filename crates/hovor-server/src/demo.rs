@@ -5,6 +5,7 @@ mod content;
 mod directory;
 mod interactions;
 mod org;
+mod records;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -18,6 +19,11 @@ pub const HEAVY_CUSTOMER: (&str, &str) = ("Oleksandra", "Bondarenko-Heavy");
 /// Same language as the heavy customer, so the two differ only in the number of events.
 pub const LIGHT_CUSTOMER: (&str, &str) = ("Olha", "Kovalenko-Light");
 pub const LIGHT_EVENTS: usize = 100;
+/// A returning customer (agent2's first chat) with fourteen past interactions across channels, an
+/// account, customer number C-10427 and mobile +420 602 123 456.
+pub const RETURNING_CUSTOMER: (&str, &str) = ("Božena", "Šťastná");
+/// Her duplicate, spelled without diacritics, with another email and one chat of its own.
+pub const DUPLICATE_CUSTOMER: (&str, &str) = ("Bozena", "Stastna");
 
 const SEED: u64 = 0x486f_766f_7220;
 /// The two benchmark customers are generated from this seed alike, counted back from their newest
@@ -68,8 +74,10 @@ pub async fn fill_if_empty(pool: &SqlitePool, scale: &Scale) -> anyhow::Result<b
     let now = crate::db::now_ms();
     let mut tx = pool.begin().await?;
     let org = org::create(&mut tx).await?;
+    records::tags(&mut tx, now).await?;
     let directory = directory::create(&mut tx, &mut rng, scale).await?;
     interactions::create(&mut tx, &mut rng, scale, &org, &directory, now).await?;
+    records::session_data(&mut tx, &[directory.returning.id, directory.duplicate.id]).await?;
     crate::store::directory::fill_missing_keys(&mut tx)
         .await
         .map_err(|e| anyhow::anyhow!("search keys: {e:?}"))?;

@@ -6,7 +6,9 @@ use rand::seq::IndexedRandom;
 use sqlx::{Sqlite, Transaction};
 
 use super::content::{ALL, LanguageContent};
-use super::{HEAVY_CUSTOMER, LIGHT_CUSTOMER, Scale, TWIN_SEED, reseed};
+use super::{
+    DUPLICATE_CUSTOMER, HEAVY_CUSTOMER, LIGHT_CUSTOMER, RETURNING_CUSTOMER, Scale, TWIN_SEED, reseed,
+};
 
 #[derive(Clone)]
 pub struct Customer {
@@ -19,7 +21,47 @@ pub struct Directory {
     pub customers: Vec<Customer>,
     pub heavy: Customer,
     pub light: Customer,
+    /// A returning customer with a long history across channels ([`RETURNING`]).
+    pub returning: Customer,
+    /// The same person entered again without diacritics: a duplicate to merge ([`DUPLICATE`]).
+    pub duplicate: Customer,
 }
+
+/// The returning customer: her details, for journeys that search, open and merge her.
+pub const RETURNING: Person = Person {
+    first: RETURNING_CUSTOMER.0,
+    last: RETURNING_CUSTOMER.1,
+    details: &[
+        ("phone", "+420 602 123 456", "mobile", true),
+        ("phone", "+420 222 333 444", "work", false),
+        ("email", "bozena.stastna@seznam.cz", "personal", true),
+        ("identifier", "C-10427", "Customer number", false),
+    ],
+    street: "Vinohradská 112",
+};
+
+/// Her duplicate: no diacritics, another email, the same mobile written differently, a loyalty card.
+pub const DUPLICATE: Person = Person {
+    first: DUPLICATE_CUSTOMER.0,
+    last: DUPLICATE_CUSTOMER.1,
+    details: &[
+        ("phone", "+420 602-123-456", "mobile", true),
+        ("email", "bozena.stastna@gmail.com", "personal", true),
+        ("identifier", "LC-88120", "Loyalty card", false),
+    ],
+    street: "Vinohradská 112",
+};
+
+/// A demo person with fixed details: (kind, value, label, default).
+pub struct Person {
+    pub first: &'static str,
+    pub last: &'static str,
+    pub details: &'static [(&'static str, &'static str, &'static str, bool)],
+    pub street: &'static str,
+}
+
+/// The returning customer's company, with its city.
+pub const RETURNING_ACCOUNT: (&str, &str, &str) = ("Pekárna Šťastný s.r.o.", "Praha", "+420 222 333 400");
 
 const EMAIL_DOMAINS: [&str; 6] = ["seznam.cz", "email.cz", "gmail.com", "abv.bg", "ukr.net", "outlook.com"];
 
@@ -74,7 +116,61 @@ pub async fn create(
                 .await?;
         }
     }
-    Ok(Directory { customers, heavy, light })
+    // Every fifth customer has a customer number; the benchmark twins have none, so they stay alike.
+    for customer in customers.iter().filter(|c| c.id % 5 == 0) {
+        insert_point(
+            tx,
+            customer.id,
+            "identifier",
+            &format!("C-{}", 20_000 + customer.id * 7),
+            "Customer number",
+            false,
+        )
+        .await?;
+    }
+    let returning = insert_person(tx, &RETURNING).await?;
+    let duplicate = insert_person(tx, &DUPLICATE).await?;
+    let (name, city, phone) = RETURNING_ACCOUNT;
+    let account_id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (name, city, country, phone, primary_contact_id) VALUES (?, ?, 'Česko', ?, ?) RETURNING id",
+    )
+    .bind(name)
+    .bind(city)
+    .bind(phone)
+    .bind(returning.id)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE contacts SET account_id = ? WHERE id = ?")
+        .bind(account_id)
+        .bind(returning.id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Directory { customers, heavy, light, returning, duplicate })
+}
+
+/// A Czech customer with exactly the given details and one home address in Prague.
+async fn insert_person(tx: &mut Transaction<'_, Sqlite>, person: &Person) -> anyhow::Result<Customer> {
+    let language = ALL[1];
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO contacts (first_name, last_name, language) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(person.first)
+    .bind(person.last)
+    .bind(language.code)
+    .fetch_one(&mut **tx)
+    .await?;
+    for (kind, value, label, is_default) in person.details {
+        insert_point(tx, id, kind, value, label, *is_default).await?;
+    }
+    sqlx::query(
+        "INSERT INTO addresses (contact_id, label, street, city, postcode, country) VALUES (?, 'home', ?, 'Praha', '120 00', ?)",
+    )
+    .bind(id)
+    .bind(person.street)
+    .bind(language.country)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Customer { id, name: format!("{} {}", person.first, person.last), language })
 }
 
 fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> anyhow::Result<&'a str> {

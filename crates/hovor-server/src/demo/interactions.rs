@@ -9,9 +9,11 @@ use sqlx::{Sqlite, Transaction};
 use super::content::Topic;
 use super::directory::{Customer, Directory};
 use super::org::{Org, Queue, category_id};
-use super::{LIGHT_EVENTS, Scale, TWIN_SEED, reseed};
+use super::{LIGHT_EVENTS, Scale, TWIN_SEED, records, reseed};
 
 const MINUTE: i64 = 60_000;
+/// The returning customer's history is generated from its own seed, so it never shifts the rest.
+const RETURNING_SEED: u64 = 0x5374_6173_746e;
 const DAY: i64 = 24 * 60 * MINUTE;
 const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
 const CLOSED_STATUSES: [&str; 2] = ["resolved", "closed"];
@@ -42,6 +44,10 @@ pub async fn create(
     let live_messages = 3;
     w.history_of_exactly(&directory.heavy, scale.heavy_events - live_messages, now).await?;
     w.history_of_exactly(&directory.light, LIGHT_EVENTS - live_messages, now).await?;
+    let saved = reseed(w.rng, RETURNING_SEED);
+    let result = w.returning_history(directory, now).await;
+    *w.rng = saved;
+    result?;
 
     for (a, agent) in org.agents.iter().enumerate() {
         for n in 0..scale.active_per_agent {
@@ -50,6 +56,11 @@ pub async fn create(
                 (0, 1) => Some(&directory.light),
                 // One unidentified web visitor, as a chat without a linked contact looks.
                 (1, 1) => None,
+                // The returning customer is back, with agent2. (The draw keeps the sequence of the rest.)
+                (1, 0) => {
+                    let _ = directory.customers.choose(w.rng);
+                    Some(&directory.returning)
+                }
                 _ => Some(directory.customers.choose(w.rng).ok_or_else(|| anyhow::anyhow!("no customers"))?),
             };
             let channel = if n == 2 { "email" } else { "chat" };
@@ -62,7 +73,10 @@ pub async fn create(
                 result?;
             } else {
                 let started = now - (n as i64 + 1) * 7 * MINUTE;
-                w.active_conversation(agent.id, customer, directory, channel, started).await?;
+                let id = w.active_conversation(agent.id, customer, directory, channel, started).await?;
+                if customer.is_some_and(|c| c.id == directory.returning.id) {
+                    records::tag(w.tx, id, "VIP", Some(agent.id), started).await?;
+                }
             }
         }
     }
@@ -78,25 +92,28 @@ impl<'o> Writer<'_, '_, 'o> {
         serving.choose(self.rng).copied().or(org.queues.first()).ok_or_else(|| anyhow::anyhow!("no queues"))
     }
 
-    async fn case(&mut self, customer: &Customer, title: &str, at: i64, open: bool) -> anyhow::Result<i64> {
+    async fn case(&mut self, customer: &Customer, topic: &Topic, at: i64, open: bool) -> anyhow::Result<i64> {
         let number = format!("CAS-{:05}", self.next_case);
         self.next_case += 1;
         let status = if open { OPEN_STATUSES.choose(self.rng) } else { CLOSED_STATUSES.choose(self.rng) };
         let id = sqlx::query_scalar(
-            "INSERT INTO cases (number, contact_id, title, priority, status, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO cases (number, contact_id, title, priority, status, created_at, description)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(number)
         .bind(customer.id)
-        .bind(title)
+        .bind(topic.subject)
         .bind(PRIORITIES.choose(self.rng).copied().unwrap_or("normal"))
         .bind(status.copied().unwrap_or("open"))
         .bind(at)
+        // What the customer first wrote: enough to tell what the case is about.
+        .bind(topic.opening.first().copied().unwrap_or_default())
         .fetch_one(&mut **self.tx)
         .await?;
         Ok(id)
     }
 
-    /// One ended interaction with its transcript; returns when it ended.
+    /// One ended interaction with its transcript; returns its id.
     async fn past_interaction(
         &mut self,
         customer: &Customer,
@@ -111,7 +128,7 @@ impl<'o> Writer<'_, '_, 'o> {
             None => ["chat", "chat", "email", "voice"].choose(self.rng).copied().unwrap_or("chat"),
         };
         let case_id = if self.rng.random_bool(0.3) {
-            Some(self.case(customer, topic.subject, started, false).await?)
+            Some(self.case(customer, topic, started, false).await?)
         } else {
             None
         };
@@ -136,7 +153,7 @@ impl<'o> Writer<'_, '_, 'o> {
         .fetch_one(&mut **self.tx)
         .await?;
         self.transcript(id, customer, topic, &agent.name, started, step, length).await?;
-        Ok(ended)
+        Ok(id)
     }
 
     /// A history of exactly `events` messages in chats and calls of up to 8 messages, one after another
@@ -208,7 +225,7 @@ impl<'o> Writer<'_, '_, 'o> {
         directory: &Directory,
         channel: &str,
         started: i64,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<i64> {
         let language = customer.map_or(directory.customers[0].language, |c| c.language);
         let topic = language.topics.choose(self.rng).ok_or_else(|| anyhow::anyhow!("no topics"))?;
         let org: &'o Org = self.org;
@@ -222,9 +239,19 @@ impl<'o> Writer<'_, '_, 'o> {
         let agent_name =
             queue.members.iter().find(|m| m.id == agent_id).map(|m| m.name.clone()).unwrap_or_default();
         let case_id = match customer {
-            Some(c) => Some(self.case(c, topic.subject, started, true).await?),
+            Some(c) => Some(self.case(c, topic, started, true).await?),
             None => None,
         };
+        // The agent opened the case they work on: a case change on the customer's timeline.
+        sqlx::query(
+            "INSERT INTO audit_log (record, record_id, field, old_value, new_value, user_id, at)
+             SELECT 'case', id, 'status', 'new', status, ?, ? FROM cases WHERE id = ? AND status <> 'new'",
+        )
+        .bind(agent_id)
+        .bind(started + MINUTE / 2)
+        .bind(case_id)
+        .execute(&mut **self.tx)
+        .await?;
         let city = language.cities.choose(self.rng).ok_or_else(|| anyhow::anyhow!("no cities"))?;
         let visitor = serde_json::json!({
             "authenticated": customer.is_some() && self.rng.random_bool(0.7),
@@ -303,7 +330,8 @@ impl<'o> Writer<'_, '_, 'o> {
         }
         let visitor_name = Customer { id: 0, name: "Visitor".to_owned(), language };
         let speaker = customer.unwrap_or(&visitor_name);
-        self.transcript_live(id, customer.map(|c| c.id), speaker, topic, &agent_name, started).await
+        self.transcript_live(id, customer.map(|c| c.id), speaker, topic, &agent_name, started).await?;
+        Ok(id)
     }
 
     /// Opening, the agent's first reply, and the customer's latest question: three messages.
@@ -334,6 +362,104 @@ impl<'o> Writer<'_, '_, 'o> {
             .execute(&mut **self.tx)
             .await?;
         }
+        Ok(())
+    }
+
+    /// The returning customer: fourteen ended interactions across chat, email and voice over half a
+    /// year (more than a History page), one of them a campaign call, emails with their sender and
+    /// copies, a chat with its survey, tags, an operator note and notes; and her duplicate's one chat.
+    async fn returning_history(&mut self, directory: &Directory, now: i64) -> anyhow::Result<()> {
+        const CHANNELS: [&str; 14] = [
+            "chat", "email", "voice", "chat", "email", "chat", "voice", "email", "chat", "voice", "chat",
+            "email", "chat", "voice",
+        ];
+        const TAGS: [(usize, &str); 7] = [
+            (0, "VIP"),
+            (1, "Billing"),
+            (3, "VIP"),
+            (4, "Complaint"),
+            (8, "Refund"),
+            (10, "Callback"),
+            (12, "VIP"),
+        ];
+        let customer = &directory.returning;
+        for (k, channel) in CHANNELS.into_iter().enumerate() {
+            let started = now - (CHANNELS.len() - k) as i64 * 12 * DAY - 3 * 60 * MINUTE;
+            let id = self.past_interaction(customer, started, Some((6, channel))).await?;
+            let (agent_id, queue_id): (i64, i64) =
+                sqlx::query_as("SELECT agent_id, queue_id FROM conversations WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(&mut **self.tx)
+                    .await?;
+            // Her transcripts offer suggestions in the History tab: the queue's categories.
+            let org: &'o Org = self.org;
+            let categories = org.queues.iter().find(|q| q.id == queue_id).map_or(&[][..], |q| q.categories);
+            for key in categories.iter().chain(&["greeting", "closing"]) {
+                sqlx::query(
+                    "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES (?, ?)",
+                )
+                .bind(id)
+                .bind(category_id(&org.category_ids, key)?)
+                .execute(&mut **self.tx)
+                .await?;
+            }
+            if channel == "email" {
+                let cc: &[&str] =
+                    if k == 1 { &["petr.stastny@seznam.cz", "ucetni@pekarna-stastny.cz"] } else { &[] };
+                sqlx::query("UPDATE conversations SET email_from = ?, email_cc = ? WHERE id = ?")
+                    .bind("bozena.stastna@seznam.cz")
+                    .bind(serde_json::to_string(cc)?)
+                    .bind(id)
+                    .execute(&mut **self.tx)
+                    .await?;
+            }
+            if k == 3 {
+                for q in customer.language.survey {
+                    sqlx::query(
+                        "INSERT INTO survey_answers (conversation_id, question, answer) VALUES (?, ?, ?)",
+                    )
+                    .bind(id)
+                    .bind(q.question)
+                    .bind(q.answers.choose(self.rng).copied().unwrap_or("—"))
+                    .execute(&mut **self.tx)
+                    .await?;
+                }
+            }
+            if k == 6 {
+                // A call the company placed in a campaign: no attached data is shown for it.
+                sqlx::query("UPDATE conversations SET direction = 'outbound', is_campaign = 1 WHERE id = ?")
+                    .bind(id)
+                    .execute(&mut **self.tx)
+                    .await?;
+            }
+            if k == 4 {
+                sqlx::query(
+                    "UPDATE conversations SET operator_note = ?, operator_note_by = ?, operator_note_at = ?,
+                                              operator_note_version = 2 WHERE id = ?",
+                )
+                .bind("Zákaznice si stěžovala na zpoždění technika; slíbili jsme zpětné volání do 16:00.")
+                .bind(agent_id)
+                .bind(started + 20 * MINUTE)
+                .bind(id)
+                .execute(&mut **self.tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO notes (contact_id, conversation_id, author_id, body, at) VALUES (?, ?, ?, ?, ?)",
+                )
+                .bind(customer.id)
+                .bind(id)
+                .bind(agent_id)
+                .bind("Volat raději odpoledne, dopoledne je v pekárně.")
+                .bind(started + 25 * MINUTE)
+                .execute(&mut **self.tx)
+                .await?;
+            }
+            for (_, name) in TAGS.iter().filter(|(at, _)| *at == k) {
+                records::tag(self.tx, id, name, Some(agent_id), started + MINUTE).await?;
+            }
+        }
+        let started = now - 30 * DAY;
+        self.past_interaction(&directory.duplicate, started, Some((4, "chat"))).await?;
         Ok(())
     }
 }
