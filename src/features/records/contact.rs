@@ -86,6 +86,8 @@ pub fn ContactRecord(contact: RwSignal<Contact>) -> impl IntoView {
 fn ContactEditForm(contact: RwSignal<Contact>, editing: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let start = contact.get_untracked();
+    // What the form opened with: re-applying after a conflict keeps only the fields the agent changed.
+    let opened = StoredValue::new(start.clone());
     let first = RwSignal::new(start.first_name.clone());
     let last = RwSignal::new(start.last_name.clone());
     let language = RwSignal::new(start.language.clone());
@@ -145,6 +147,20 @@ fn ContactEditForm(contact: RwSignal<Contact>, editing: RwSignal<bool>) -> impl 
                 },
             ];
             let version = current.version;
+            let theirs = current.clone();
+            let reapply = Callback::new(move |()| {
+                let was = opened.get_value();
+                let keep = |mine: RwSignal<String>, before: &str, saved: &str| {
+                    if mine.get_untracked() == before {
+                        mine.set(saved.to_owned());
+                    }
+                };
+                keep(first, &was.first_name, &theirs.first_name);
+                keep(last, &was.last_name, &theirs.last_name);
+                keep(language, &was.language, &theirs.language);
+                opened.set_value(theirs.clone());
+                save(version)
+            });
             let use_theirs = Callback::new(move |()| {
                 first.set(current.first_name.clone());
                 last.set(current.last_name.clone());
@@ -153,7 +169,6 @@ fn ContactEditForm(contact: RwSignal<Contact>, editing: RwSignal<bool>) -> impl 
                 conflict.set(None);
                 editing.set(false);
             });
-            let reapply = Callback::new(move |()| save(version));
             view! { <ConflictNotice changed_by=c.changed_by changed_at=c.changed_at differences use_theirs reapply /> }
         })
     };
