@@ -118,17 +118,22 @@ pub fn tag_colours_for(name: &str) -> TagColours {
     TagColours { background: background.to_owned(), text: text.to_owned() }
 }
 
-/// Whether `keyword` occurs in `message` as a word or the start of one, ignoring case and diacritics:
-/// "reklamace" matches "Reklamaci", "REKLAMACE!"; "lam" does not match "reklamace".
+/// Keywords at least this long also match their inflected forms (see [`keyword_matches`]).
+const INFLECTED_FROM_CHARS: usize = 5;
+
+/// Whether `keyword` starts a word of `message`, ignoring case and diacritics. Czech, Bulgarian and
+/// Ukrainian change word endings, so a keyword of five letters or more matches any word that begins
+/// with all but its last letter: "reklamace" matches "Reklamaci" and "REKLAMACÍ", "скарга" matches
+/// "скаргу"; "lam" does not match "reklamace".
 pub fn keyword_matches(keyword: &str, message: &str) -> bool {
     let keyword = fold(keyword.trim());
-    if keyword.is_empty() {
+    let chars = keyword.chars().count();
+    if chars == 0 {
         return false;
     }
-    let message = fold(message);
-    message
-        .match_indices(keyword.as_str())
-        .any(|(at, _)| message[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+    let stem: String =
+        if chars >= INFLECTED_FROM_CHARS { keyword.chars().take(chars - 1).collect() } else { keyword };
+    fold(message).split(|c: char| !c.is_alphanumeric()).any(|word| word.starts_with(stem.as_str()))
 }
 
 /// A conversation parameter: preset by the application (channel, queue...) or added by an agent.
@@ -228,7 +233,10 @@ mod tests {
 
     #[test]
     fn keywords_match_word_starts_without_case_or_diacritics() {
-        assert!(keyword_matches("reklamace", "Chci podat REKLAMACI? ne, reklamace!"));
+        assert!(keyword_matches("reklamace", "Chci podat REKLAMACI?"));
+        assert!(keyword_matches("reklamace", "kvůli reklamací"));
+        assert!(keyword_matches("скарга", "Подаю скаргу"));
+        assert!(!keyword_matches("reklamace", "reklama v televizi"));
         assert!(keyword_matches("Reklamáce", "reklamace zboží"));
         assert!(keyword_matches("refund", "I want a refund."));
         assert!(!keyword_matches("lam", "reklamace"));

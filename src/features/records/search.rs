@@ -94,7 +94,7 @@ pub fn DirectorySearch(
                             {t!(i18n, records.previous)}
                         </button>
                         <span class=css::muted>{t!(i18n, records.page_of, page = current + 1, pages = pages)}</span>
-                        <button class="button" data-testid="directory-next" disabled=current + 1 >= pages
+                        <button class="button" data-testid="directory-next" disabled={current + 1 >= pages}
                             on:click=move |_| page.update(|p| *p += 1)>
                             {t!(i18n, records.next)}
                         </button>
