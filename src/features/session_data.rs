@@ -14,6 +14,7 @@ use crate::api::ApiError;
 use crate::api::records as api;
 use crate::components::form::{FieldMessage, FormErrors, TextField, rule_text};
 use crate::components::pane::resource_pane;
+use crate::features::records::audit::AuditLog;
 use crate::features::records::conflict::{ConflictNotice, Difference};
 use crate::features::records::history::key_values;
 use crate::features::task_list::TagChip;
@@ -40,11 +41,13 @@ pub fn SessionPanel(id: i64) -> impl IntoView {
 fn SessionView(id: i64, d: SessionData) -> impl IntoView {
     let i18n = use_i18n();
     let attached = d.attached_data.clone();
+    let live = use_live();
     view! {
         <Tags id tags=d.tags company=d.company_tags recent=d.recent_tags />
         <OperatorNoteEditor id note=d.operator_note />
         <Parameters id parameters=d.parameters />
         <CustomData id values=d.custom_data version=d.custom_data_version />
+        <AuditLog record="conversations" id=Signal::derive(move || id) version=Signal::derive(move || live.tags.with(|t| t.get(&id).map_or(0, |t| t.len() as i64))) />
         {attached.map(|values| view! {
             <h3 class=css::subhead>{t!(i18n, records.tab_attached)}</h3>
             {if values.is_empty() {

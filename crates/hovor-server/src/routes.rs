@@ -57,6 +57,7 @@ pub fn api_router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(cases::audit_trail))
         .routes(routes!(cases::link))
         .routes(routes!(session_data::session))
+        .routes(routes!(session_data::audit_trail))
         .routes(routes!(session_data::add_tag))
         .routes(routes!(session_data::remove_tag))
         .routes(routes!(session_data::operator_note))

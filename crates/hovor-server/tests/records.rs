@@ -926,7 +926,7 @@ async fn the_timeline_follows_contact_or_case_with_every_kind_and_pages_without_
 #[tokio::test]
 async fn the_history_tab_pages_through_every_channel_and_opens_a_transcript_with_its_details() {
     let server = TestServer::new().await;
-    let cookie = server.sign_in("agent3").await;
+    let cookie = server.sign_in("supervisor").await; // in every queue: sees the whole history
     let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts WHERE last_name = 'Šťastná'")
         .fetch_one(&server.pool)
         .await
@@ -1195,4 +1195,77 @@ async fn details_keep_one_default_per_kind_and_a_removed_contact_leaves_its_conv
         StatusCode::NO_CONTENT
     );
     assert!(get(&server, &cookie, &format!("/api/contacts/{}", other["id"])).await["account_id"].is_null());
+}
+
+#[tokio::test]
+async fn history_shows_only_interactions_the_agent_may_see() {
+    let server = TestServer::new().await;
+    let cookie = server.sign_in("agent3").await;
+    let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts WHERE last_name = 'Šťastná'")
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    let before = history_ids(&server, &cookie, contact).await;
+    // One past interaction moves to a queue agent3 is not in and never worked on.
+    let (hidden, queue): (i64, i64) = sqlx::query_as(
+        "SELECT c.id, q.id FROM conversations c, queues q
+         WHERE c.contact_id = ?1 AND c.status = 'ended'
+           AND EXISTS (SELECT 1 FROM queue_members m JOIN users u ON u.id = m.user_id
+                       WHERE m.queue_id = c.queue_id AND u.username = 'agent3')
+           AND NOT EXISTS (SELECT 1 FROM queue_members m JOIN users u ON u.id = m.user_id
+                           WHERE m.queue_id = q.id AND u.username = 'agent3')
+           AND NOT EXISTS (SELECT 1 FROM activities a JOIN users u ON u.id = a.agent_id
+                           WHERE a.conversation_id = c.id AND u.username = 'agent3')
+         LIMIT 1",
+    )
+    .bind(contact)
+    .fetch_one(&server.pool)
+    .await
+    .expect("an interaction and a queue outside agent3's work");
+    sqlx::query("UPDATE conversations SET queue_id = ? WHERE id = ?")
+        .bind(queue)
+        .bind(hidden)
+        .execute(&server.pool)
+        .await
+        .unwrap();
+    let after = history_ids(&server, &cookie, contact).await;
+    assert!(before.contains(&hidden));
+    assert!(!after.contains(&hidden));
+    assert_eq!(after.len(), before.len() - 1);
+    let answer = server
+        .request("GET", &format!("/api/contacts/{contact}/history/{hidden}"), Some(&cookie), None)
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_conversations_changes_are_on_its_audit_trail_with_who_made_them() {
+    let server = TestServer::new().await;
+    let cookie = server.sign_in("agent2").await;
+    let id = first_task(&server, &cookie).await;
+    let tag = json!({"name": "Expresní doručení", "source": "typed"});
+    expect(
+        server.request("POST", &format!("/api/conversations/{id}/tags"), Some(&cookie), Some(tag)).await,
+        StatusCode::OK,
+    );
+    let session = get(&server, &cookie, &format!("/api/conversations/{id}/session")).await;
+    let note = json!({"version": session["operator_note"]["version"], "body": "Volat až po 16:00"});
+    let path = format!("/api/conversations/{id}/operator-note");
+    expect(server.request("PUT", &path, Some(&cookie), Some(note)).await, StatusCode::OK);
+
+    let audit = get(&server, &cookie, &format!("/api/conversations/{id}/audit")).await;
+    let entries = audit.as_array().unwrap();
+    let by_field = |field: &str| entries.iter().find(|e| e["field"] == field).cloned();
+    let tag = by_field("tag").expect("the tag is audited");
+    assert_eq!(
+        (tag["new_value"].as_str(), tag["by"].as_str()),
+        (Some("Expresní doručení"), Some("Petr Svoboda"))
+    );
+    let note = by_field("operator_note").expect("the operator note is audited");
+    assert_eq!(note["new_value"], "Volat až po 16:00");
+    // Someone outside the conversation's queues learns nothing about it.
+    let stranger = server.sign_in("agent4").await;
+    let answer =
+        server.request("GET", &format!("/api/conversations/{id}/audit"), Some(&stranger), None).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
 }

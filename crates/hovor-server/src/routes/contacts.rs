@@ -221,12 +221,12 @@ pub struct HistoryQuery {
     responses((status = 200, body = HistoryPage), (status = 404, body = ErrorBody)))]
 pub async fn history_page(
     State(state): State<AppState>,
-    CurrentUser(_): CurrentUser,
+    CurrentUser(me): CurrentUser,
     Path(id): Path<i64>,
     Query(q): Query<HistoryQuery>,
 ) -> AppResult<Json<HistoryPage>> {
     let mut conn = state.pool.acquire().await?;
-    Ok(Json(history::page(&mut conn, id, q.page.unwrap_or(0), q.tag).await?))
+    Ok(Json(history::page(&mut conn, me.id, id, q.page.unwrap_or(0), q.tag).await?))
 }
 
 /// One of the contact's interactions, opened from the History tab.
@@ -235,8 +235,8 @@ pub async fn history_page(
     responses((status = 200, body = Transcript), (status = 404, body = ErrorBody)))]
 pub async fn transcript(
     State(state): State<AppState>,
-    CurrentUser(_): CurrentUser,
+    CurrentUser(me): CurrentUser,
     Path((id, conversation_id)): Path<(i64, i64)>,
 ) -> AppResult<Json<Transcript>> {
-    Ok(Json(history::transcript(&state.pool, id, conversation_id).await?))
+    Ok(Json(history::transcript(&state.pool, me.id, id, conversation_id).await?))
 }

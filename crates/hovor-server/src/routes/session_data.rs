@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use hovor_types::audit::{AuditEntry, AuditedRecord};
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::session_data::{
     AddTag, CustomDataEdit, OperatorNote, OperatorNoteEdit, Parameter, ParameterEdit, SessionData, Tag,
@@ -13,8 +14,21 @@ use hovor_types::session_data::{
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::store::audit::Edit;
+use crate::store::audit::{self, Edit};
 use crate::store::{conversations, session_data, tags};
+
+/// The conversation's changes: contact and case links, tags, operator note, parameters, custom data.
+#[utoipa::path(get, path = "/api/conversations/{id}/audit", tag = "session", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 404, body = ErrorBody)))]
+pub async fn audit_trail(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<AuditEntry>>> {
+    let c = conversations::visible(&state.pool, me.id, id).await?;
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(audit::list(&mut conn, AuditedRecord::Conversation, c.id).await?))
+}
 
 #[utoipa::path(get, path = "/api/conversations/{id}/session", tag = "session", params(("id" = i64, Path)),
     responses((status = 200, body = SessionData), (status = 404, body = ErrorBody)))]

@@ -39,9 +39,11 @@ struct ItemRow {
     preview: Option<String>,
 }
 
-/// One page of the contact's interactions (only those tagged `tag`, if given), newest first.
+/// One page of the contact's interactions the user may see (only those tagged `tag`, if given), newest
+/// first. Like every conversation read: in one of the user's queues, or worked on by the user.
 pub async fn page(
     conn: &mut SqliteConnection,
+    user_id: i64,
     contact_id: i64,
     page: u32,
     tag: Option<i64>,
@@ -55,12 +57,15 @@ pub async fn page(
          FROM conversations c JOIN queues q ON q.id = c.queue_id LEFT JOIN users u ON u.id = c.agent_id
          WHERE c.contact_id = ?1
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = ?2))
+           AND (EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = ?5)
+                OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?5))
          ORDER BY c.started_at DESC, c.id DESC LIMIT ?3 OFFSET ?4",
     )
     .bind(contact_id)
     .bind(tag)
     .bind(i64::from(HISTORY_PAGE) + 1)
     .bind(i64::from(page) * i64::from(HISTORY_PAGE))
+    .bind(user_id)
     .fetch_all(&mut *conn)
     .await?;
     let has_next = rows.len() > HISTORY_PAGE as usize;
@@ -116,7 +121,14 @@ struct DetailsRow {
 }
 
 /// One of the contact's interactions with its transcript, suggestions, notes and attached data.
-pub async fn transcript(pool: &SqlitePool, contact_id: i64, conversation_id: i64) -> AppResult<Transcript> {
+pub async fn transcript(
+    pool: &SqlitePool,
+    user_id: i64,
+    contact_id: i64,
+    conversation_id: i64,
+) -> AppResult<Transcript> {
+    // Outside the user's queues and work, an interaction is as absent as one that does not exist.
+    conversations::visible(pool, user_id, conversation_id).await?;
     let mut conn = pool.acquire().await?;
     contacts::get(&mut conn, contact_id).await?;
     let c = conversations::by_id(&mut conn, conversation_id)
