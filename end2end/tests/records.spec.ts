@@ -48,15 +48,12 @@ async function acceptChat(page: Page, id: number) {
   await expect(page).toHaveURL(new RegExp(`/desk/${id}$`));
 }
 
-/** A contact that already has interactions: the one linked to agent1's first task. */
+/** The demo's returning customer (Božena Šťastná): interactions across chat, email and voice. */
 async function returningContact(base: string) {
-  const agent = await api(base, "agent1");
-  const tasks = await (await agent.get("/api/tasks")).json();
-  for (const task of tasks) {
-    const card = await (await agent.get(`/api/conversations/${task.id}/customer`)).json();
-    if (card.contact?.phones?.length) return card.contact;
-  }
-  throw new Error("no contact with a phone among agent1's tasks");
+  const agent = await api(base, "agent2");
+  const found = await (await agent.get("/api/directory?q=%C5%A0%C5%A5astn%C3%A1")).json();
+  const entry = found.entries.find((e: any) => e.name === "Božena Šťastná");
+  return (await agent.get(`/api/contacts/${entry.id}`)).json();
 }
 
 test("a returning customer is found by phone in any spacing, linked, and their history opens in place", async ({ page }) => {
@@ -64,14 +61,15 @@ test("a returning customer is found by phone in any spacing, linked, and their h
   const server = await OwnServer.start("records-link");
   try {
     const contact = await returningContact(server.url);
-    const phone: string = contact.phones[0].value;
+    // Her work phone: the duplicate shares only her mobile.
+    const phone: string = contact.phones.find((p: any) => !p.is_default).value;
     // The agent types the digits in another spacing than the directory keeps them.
     const digits = phone.replace(/\D/g, "");
     const typed = `${digits.slice(0, 3)} ${digits.slice(3, 6)}-${digits.slice(6)}`;
 
-    // agent3 works "Orders and delivery" (queue 3).
+    // agent2 (Petr Svoboda) works "Technical support" and "Orders and delivery" (queues 2 and 3).
     await page.setViewportSize({ width: 1440, height: 900 });
-    await signInAt(page, server.url, "agent3");
+    await signInAt(page, server.url, "agent2");
     const chat = await startChat(server.url, 3, "Neznámý zákazník");
     await acceptChat(page, chat.id);
 
@@ -88,7 +86,7 @@ test("a returning customer is found by phone in any spacing, linked, and their h
     await expect(card.getByTestId("contact-name")).toHaveText(`${contact.first_name} ${contact.last_name}`);
     // The timeline now follows the contact: their earlier interactions appear above this chat.
     await expect(page.getByTestId("related-records")).toContainText(contact.last_name);
-    await expect(page.getByTestId("timeline").getByTestId("timeline-interaction").first()).toBeVisible();
+    await expect(page.getByTestId("timeline").locator('[data-kind="interaction"]').first()).toBeVisible();
 
     // History: every interaction, this chat included; one opens in place and Hide returns to the list.
     await card.getByRole("tab", { name: "History" }).click();

@@ -11,6 +11,7 @@ use crate::api::conversations as api;
 use crate::api::records as records_api;
 use crate::components::form::{FieldMessage, FormErrors, TextField};
 use crate::components::pane::resource_pane;
+use crate::features::records::account::keep_changes;
 use crate::features::records::audit::AuditLog;
 use crate::features::records::conflict::{ConflictNotice, Difference};
 use crate::format;
@@ -130,6 +131,8 @@ fn CaseForm(
     let status = RwSignal::new(start.as_ref().map_or(CaseStatus::New, |c| c.status));
     let description = RwSignal::new(start.as_ref().map(|c| c.description.clone()).unwrap_or_default());
     let errors = FormErrors::default();
+    // What the form opened with: re-applying after a conflict keeps only the fields the agent changed.
+    let opened = StoredValue::new(start.clone());
     let conflict = RwSignal::new(None::<(VersionConflict, CaseInfo)>);
     let save = move |version: Option<i64>| {
         let fields = CaseFields {
@@ -192,6 +195,7 @@ fn CaseForm(
                 },
             ];
             let version = current.version;
+            let theirs = current.clone();
             let use_theirs = Callback::new(move |()| {
                 if let Some(c) = case {
                     c.set(current.clone());
@@ -199,7 +203,22 @@ fn CaseForm(
                 conflict.set(None);
                 done.run(false);
             });
-            let reapply = Callback::new(move |()| save(Some(version)));
+            let reapply = Callback::new(move |()| {
+                if let Some(was) = opened.get_value() {
+                    keep_changes([title, description], &[was.title.clone(), was.description.clone()], &[
+                        theirs.title.clone(),
+                        theirs.description.clone(),
+                    ]);
+                    if priority.get_untracked() == was.priority {
+                        priority.set(theirs.priority);
+                    }
+                    if status.get_untracked() == was.status {
+                        status.set(theirs.status);
+                    }
+                }
+                opened.set_value(Some(theirs.clone()));
+                save(Some(version))
+            });
             view! { <ConflictNotice changed_by=c.changed_by changed_at=c.changed_at differences use_theirs reapply /> }
         })
     };

@@ -236,7 +236,7 @@ fn Row(entry: TimelineEntry, separator: bool, current: i64) -> AnyView {
         EntryKind::Interaction => {
             let current = entry.conversation_id == current;
             return view! {
-                <li class=css::separator data-current=current.to_string() data-row=entry.key.to_string() data-testid="timeline-interaction">
+                <li class=css::separator data-current=current.to_string() data-row=entry.key.to_string() data-kind="interaction" data-testid="timeline-separator">
                     <ChannelBadge channel=entry.channel />
                     <span>{entry.body}</span>
                     <time>{move || format::date_time(i18n.get_locale(), at)}</time>

@@ -58,6 +58,8 @@ pub fn AccountForm(
     let country = RwSignal::new(start.as_ref().map(|a| a.country.clone()).unwrap_or_default());
     let phone = RwSignal::new(start.as_ref().and_then(|a| a.phone.clone()).unwrap_or_default());
     let errors = FormErrors::default();
+    // What the form opened with: re-applying after a conflict keeps only the fields the agent changed.
+    let opened = StoredValue::new([name, city, country, phone].map(|s| s.get_untracked()));
     let conflict = RwSignal::new(None::<(VersionConflict, Account)>);
     let save = move |version: Option<i64>| {
         let fields = AccountFields {
@@ -109,6 +111,7 @@ pub fn AccountForm(
                 row(t_string!(i18n, customer.phone).to_string(), phone, current.phone.clone().unwrap_or_default()),
             ];
             let version = current.version;
+            let theirs = [current.name.clone(), current.city.clone(), current.country.clone(), current.phone.clone().unwrap_or_default()];
             let use_theirs = Callback::new(move |()| {
                 if let Some(a) = account {
                     a.set(current.clone());
@@ -116,7 +119,11 @@ pub fn AccountForm(
                 conflict.set(None);
                 done.run(None);
             });
-            let reapply = Callback::new(move |()| save(Some(version)));
+            let reapply = Callback::new(move |()| {
+                keep_changes([name, city, country, phone], &opened.get_value(), &theirs);
+                opened.set_value(theirs.clone());
+                save(Some(version))
+            });
             view! { <ConflictNotice changed_by=c.changed_by changed_at=c.changed_at differences use_theirs reapply /> }
         })
     };
@@ -136,5 +143,18 @@ pub fn AccountForm(
                 <button type="submit" class="button primary" data-testid="account-save">{t!(i18n, records.save)}</button>
             </div>
         </form>
+    }
+}
+
+/// After a conflict: every field the agent left as it opened takes the saved value; their own edits stay.
+pub fn keep_changes<const N: usize>(
+    fields: [RwSignal<String>; N],
+    opened: &[String; N],
+    saved: &[String; N],
+) {
+    for ((field, before), saved) in fields.iter().zip(opened).zip(saved) {
+        if field.get_untracked() == *before {
+            field.set(saved.clone());
+        }
     }
 }

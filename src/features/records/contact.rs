@@ -8,6 +8,7 @@ use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::account::keep_changes;
 use super::audit::AuditLog;
 use super::conflict::{ConflictNotice, Difference};
 use crate::api::ApiError;
@@ -150,14 +151,11 @@ fn ContactEditForm(contact: RwSignal<Contact>, editing: RwSignal<bool>) -> impl 
             let theirs = current.clone();
             let reapply = Callback::new(move |()| {
                 let was = opened.get_value();
-                let keep = |mine: RwSignal<String>, before: &str, saved: &str| {
-                    if mine.get_untracked() == before {
-                        mine.set(saved.to_owned());
-                    }
-                };
-                keep(first, &was.first_name, &theirs.first_name);
-                keep(last, &was.last_name, &theirs.last_name);
-                keep(language, &was.language, &theirs.language);
+                keep_changes(
+                    [first, last, language],
+                    &[was.first_name, was.last_name, was.language],
+                    &[theirs.first_name.clone(), theirs.last_name.clone(), theirs.language.clone()],
+                );
                 opened.set_value(theirs.clone());
                 save(version)
             });
