@@ -12,14 +12,12 @@ use crate::api::conversations as api;
 use crate::api::records as records_api;
 use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::pane::resource_pane;
-use crate::components::tabs::{Tab, Tabs};
 use crate::features::records::account::{AccountForm, AccountRecord};
 use crate::features::records::contact::ContactRecord;
-use crate::features::records::history::HistoryTab;
 use crate::features::records::merge::MergeDialog;
-use crate::features::records::merges::MergeDetails;
 use crate::features::records::new_contact::NewContactForm;
 use crate::features::records::search::DirectorySearch;
+use crate::features::records::workspace::{ContactTabs, RemoveContact};
 use crate::i18n::{t, use_i18n};
 use crate::state::conversation::use_open_conversation;
 use crate::state::live::use_live;
@@ -114,30 +112,10 @@ fn CardView(id: i64, card: Card, reload: Callback<()>) -> impl IntoView {
             }
         });
     };
-    let remove = move |_| {
-        let (cid, version) = contact.with_untracked(|c| (c.id, c.version));
-        spawn_local(async move {
-            match records_api::delete_contact(cid, version).await {
-                Ok(()) => changed.run(()),
-                Err(e) => errors.api(&e),
-            }
-        });
-    };
-    let confirm_remove = RwSignal::new(false);
-    let tab = RwSignal::new("contact");
-    let tabs = vec![
-        Tab { id: "contact", label: ViewFn::from(move || t!(i18n, records.tab_contact)) },
-        Tab { id: "history", label: ViewFn::from(move || t!(i18n, records.tab_history)) },
-        Tab { id: "merges", label: ViewFn::from(move || t!(i18n, records.tab_merges)) },
-    ];
-    let contact_id = contact.with_untracked(|c| c.id);
     let has_phone = move || contact.with(|c| c.default_phone().is_some());
     let has_email = move || contact.with(|c| c.default_email().is_some());
-    let panel = move || {
-        match tab.get() {
-        "history" => view! { <HistoryTab contact_id /> }.into_any(),
-        "merges" => view! { <MergeDetails contact changed /> }.into_any(),
-        _ => view! {
+    let record = ViewFn::from(move || {
+        view! {
             <ContactRecord contact />
             {match account {
                 Some(account) => view! { <AccountRecord account /> }.into_any(),
@@ -148,9 +126,7 @@ fn CardView(id: i64, card: Card, reload: Callback<()>) -> impl IntoView {
                 .into_any(),
             }}
         }
-        .into_any(),
-    }
-    };
+    });
     view! {
         <div class=css::toolbar role="toolbar" aria-label="contact actions">
             <button class="button" data-testid="start-call" disabled=move || !has_phone() on:click=move |_| outbound(Channel::Voice)>
@@ -162,15 +138,8 @@ fn CardView(id: i64, card: Card, reload: Callback<()>) -> impl IntoView {
             <button class="button" data-testid="change-contact" on:click=move |_| mode.set(Mode::Find)>{t!(i18n, records.change_contact)}</button>
             <button class="button" data-testid="merge-contact" on:click=move |_| mode.set(Mode::Merge)>{t!(i18n, records.merge_contact)}</button>
             <button class="button" data-testid="unlink-contact" on:click=move |_| set_contact.run(None)>{t!(i18n, records.unlink)}</button>
-            <button class="button" data-testid="remove-contact" on:click=move |_| confirm_remove.set(true)>{t!(i18n, records.remove_from_directory)}</button>
+            <RemoveContact contact removed=changed />
         </div>
-        <Show when=move || confirm_remove.get()>
-            <div class=css::notice role="alert">
-                <p>{t!(i18n, records.remove_confirm, name = contact.with_untracked(Contact::full_name))}</p>
-                <button class="button" on:click=move |_| confirm_remove.set(false)>{t!(i18n, records.cancel)}</button>
-                <button class="button danger" data-testid="remove-contact-confirm" on:click=remove>{t!(i18n, records.remove)}</button>
-            </div>
-        </Show>
         <FieldMessage errors field="" />
         {find}
         {move || (mode.get() == Mode::NewAccount).then(|| {
@@ -183,9 +152,7 @@ fn CardView(id: i64, card: Card, reload: Callback<()>) -> impl IntoView {
         {move || (mode.get() == Mode::Merge).then(|| view! {
             <MergeDialog master=contact close=Callback::new(move |()| mode.set(Mode::Card)) merged=changed />
         })}
-        <Tabs name="customer" tabs selected=tab>
-            {panel}
-        </Tabs>
+        <ContactTabs name="customer" contact changed record />
     }
     .into_any()
 }

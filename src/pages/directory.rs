@@ -8,14 +8,12 @@ use leptos::task::spawn_local;
 
 use crate::api::records as api;
 use crate::components::form::{FieldMessage, FormErrors};
-use crate::components::tabs::{Tab, Tabs};
 use crate::features::records::account::{AccountForm, AccountRecord};
 use crate::features::records::contact::ContactRecord;
-use crate::features::records::history::HistoryTab;
 use crate::features::records::merge::MergeDialog;
-use crate::features::records::merges::MergeDetails;
 use crate::features::records::new_contact::NewContactForm;
 use crate::features::records::search::DirectorySearch;
+use crate::features::records::workspace::{ContactTabs, RemoveContact};
 use crate::i18n::{t, use_i18n};
 
 use crate::features::records::css;
@@ -106,48 +104,15 @@ fn ContactDetail(id: i64, gone: Callback<()>, changed: Callback<()>) -> impl Int
 fn ContactWorkspace(contact: RwSignal<Contact>, gone: Callback<()>, changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let merging = RwSignal::new(false);
-    let errors = FormErrors::default();
-    let confirm = RwSignal::new(false);
-    let remove = move |_| {
-        let (id, version) = contact.with_untracked(|c| (c.id, c.version));
-        spawn_local(async move {
-            match api::delete_contact(id, version).await {
-                Ok(()) => gone.run(()),
-                Err(e) => errors.api(&e),
-            }
-        });
-    };
-    let tab = RwSignal::new("contact");
-    let tabs = vec![
-        Tab { id: "contact", label: ViewFn::from(move || t!(i18n, records.tab_contact)) },
-        Tab { id: "history", label: ViewFn::from(move || t!(i18n, records.tab_history)) },
-        Tab { id: "merges", label: ViewFn::from(move || t!(i18n, records.tab_merges)) },
-    ];
-    let contact_id = contact.with_untracked(|c| c.id);
-    let panel = move || match tab.get() {
-        "history" => view! { <HistoryTab contact_id /> }.into_any(),
-        "merges" => view! { <MergeDetails contact changed /> }.into_any(),
-        _ => view! { <ContactRecord contact /> }.into_any(),
-    };
     view! {
         <div class=css::toolbar>
             <button class="button" data-testid="merge-contact" on:click=move |_| merging.set(true)>{t!(i18n, records.merge_contact)}</button>
-            <button class="button" data-testid="remove-contact" on:click=move |_| confirm.set(true)>{t!(i18n, records.remove_from_directory)}</button>
+            <RemoveContact contact removed=gone />
         </div>
-        <Show when=move || confirm.get()>
-            <div class=css::notice role="alert">
-                <p>{t!(i18n, records.remove_confirm, name = contact.with_untracked(Contact::full_name))}</p>
-                <button class="button" on:click=move |_| confirm.set(false)>{t!(i18n, records.cancel)}</button>
-                <button class="button danger" data-testid="remove-contact-confirm" on:click=remove>{t!(i18n, records.remove)}</button>
-            </div>
-        </Show>
-        <FieldMessage errors field="" />
         <Show when=move || merging.get()>
             <MergeDialog master=contact close=Callback::new(move |()| merging.set(false)) merged=changed />
         </Show>
-        <Tabs name="directory-contact" tabs selected=tab>
-            {panel}
-        </Tabs>
+        <ContactTabs name="directory-contact" contact changed record=ViewFn::from(move || view! { <ContactRecord contact /> }) />
     }
 }
 
