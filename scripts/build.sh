@@ -10,13 +10,14 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 cargo fetch --locked --quiet
 
 # The app: rebuilt only when something it is made from changed.
-app_inputs=(Cargo.toml Cargo.lock .cargo/config.toml Trunk.toml index.html build.rs src style/tokens.css style/base.css locales public crates/hovor-types)
+app_inputs=(Cargo.toml Cargo.lock .cargo/config.toml scripts/build-app.sh Trunk.toml index.html build.rs src style/tokens.css style/base.css locales public crates/hovor-types)
 stamp=$(find "${app_inputs[@]}" -type f ! -name '*.db*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64)
 if [ -f dist/.build-stamp ] && [ "$(cat dist/.build-stamp)" = "$stamp" ]; then
   echo "==> app unchanged, reusing dist/"
 else
   echo "==> building the app (release)"
   trunk build --release --offline
+  scripts/build-app.sh dist
   node scripts/precompress.mjs dist
   echo "$stamp" > dist/.build-stamp
 fi

@@ -4,10 +4,11 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::lazy::lazy_view;
 use crate::i18n::I18nContextProvider;
 use crate::pages::desk::{ConversationRoute, DeskPage, NoSelection};
-use crate::pages::directory::DirectoryPage;
-use crate::pages::login::LoginPage;
+use crate::pages::directory::directory_page;
+use crate::pages::login::login_page;
 use crate::pages::not_found::NotFoundPage;
 use crate::state::clock::provide_clock;
 use crate::state::language::remember_language;
@@ -23,10 +24,10 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path="/desk" /> } />
-                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/login") view=|| lazy_view(login_page) />
                     <ParentRoute path=path!("/desk") view=DeskPage>
                         <Route path=path!("") view=NoSelection />
-                        <Route path=path!("directory") view=DirectoryPage />
+                        <Route path=path!("directory") view=|| lazy_view(directory_page) />
                         <Route path=path!(":id") view=ConversationRoute />
                     </ParentRoute>
                 </Routes>

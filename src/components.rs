@@ -2,6 +2,7 @@
 
 pub mod form;
 pub mod language_select;
+pub mod lazy;
 pub mod pane;
 pub mod tabs;
 pub mod window;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::i18n::{t, use_i18n};
 
-stylance::import_crate_style!(css, "src/components/pane.module.css");
+stylance::import_crate_style!(pub css, "src/components/pane.module.css");
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PaneState {

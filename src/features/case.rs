@@ -4,6 +4,8 @@
 use hovor_types::case::{CaseFields, CaseInfo, CasePane, CaseStatus, Priority, validate_case};
 use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
+
+use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
 use crate::api::ApiError;
@@ -37,7 +39,7 @@ pub fn CasePanel(id: i64) -> impl IntoView {
         open.records.track();
         api::cases(id)
     });
-    let render = move |pane: CasePane| view! { <CaseView id pane /> };
+    let render = move |pane: CasePane| lazy_view(move || case_view(id, pane.clone()));
     resource_pane(ViewFn::from(move || t!(i18n, case.title)), "case", cases, render)
 }
 
@@ -77,11 +79,14 @@ fn CaseView(id: i64, pane: CasePane) -> impl IntoView {
         }}
         <FieldMessage errors field="" />
         {move || match mode.get() {
-            Mode::Find => view! { <CaseSearch link close=Callback::new(move |()| mode.set(Mode::View)) /> }.into_any(),
-            Mode::Add => view! { <CaseForm case=None link_conversation=Some(id) done=Callback::new(move |saved: bool| {
-                mode.set(Mode::View);
-                if saved { open.records_changed() }
-            }) /> }.into_any(),
+            Mode::Find => lazy_view(move || case_search(link, Callback::new(move |()| mode.set(Mode::View)))).into_any(),
+            Mode::Add => {
+                let done = Callback::new(move |saved: bool| {
+                    mode.set(Mode::View);
+                    if saved { open.records_changed() }
+                });
+                lazy_view(move || case_form(None, Some(id), done)).into_any()
+            }
             Mode::View => ().into_any(),
         }}
         <h3 class=css::subhead>{t!(i18n, case.recent)}</h3>
@@ -111,7 +116,7 @@ fn CaseEditor(case: RwSignal<CaseInfo>) -> impl IntoView {
         <button class="button" data-testid="case-edit" aria-expanded=move || editing.get().to_string()
             on:click=move |_| editing.update(|e| *e = !*e)>{t!(i18n, records.edit)}</button>
         <Show when=move || editing.get()>
-            <CaseForm case=Some(case) link_conversation=None done=Callback::new(move |_| editing.set(false)) />
+            {lazy_view(move || case_form(Some(case), None, Callback::new(move |_| editing.set(false))))}
         </Show>
         <AuditLog record="cases" id=Signal::derive(move || case.with(|c| c.id)) version=Signal::derive(move || case.with(|c| c.version)) />
     }
@@ -334,3 +339,9 @@ fn status_label(s: CaseStatus) -> AnyView {
         CaseStatus::Closed => t!(i18n, case.status_closed).into_any(),
     }
 }
+
+split_view!(records, fn case_form(case: Option<RwSignal<CaseInfo>>, link_conversation: Option<i64>, done: Callback<bool>) =>
+    view! { <CaseForm case link_conversation done /> });
+split_view!(records, fn case_search(link: Callback<Option<i64>>, close: Callback<()>) =>
+    view! { <CaseSearch link close /> });
+split_view!(panes, fn case_view(id: i64, pane: CasePane) => view! { <CaseView id pane /> });

@@ -11,12 +11,13 @@ use leptos_router::hooks::use_navigate;
 use crate::api::conversations as api;
 use crate::api::records as records_api;
 use crate::components::form::{FieldMessage, FormErrors};
+use crate::components::lazy::{lazy_view, split_view};
 use crate::components::pane::resource_pane;
-use crate::features::records::account::{AccountForm, AccountRecord};
+use crate::features::records::account::{AccountRecord, account_form};
 use crate::features::records::contact::ContactRecord;
-use crate::features::records::merge::MergeDialog;
-use crate::features::records::new_contact::NewContactForm;
-use crate::features::records::search::DirectorySearch;
+use crate::features::records::merge::merge_dialog;
+use crate::features::records::new_contact::new_contact_form;
+use crate::features::records::search::find_contact;
 use crate::features::records::workspace::{ContactTabs, RemoveContact};
 use crate::i18n::{t, use_i18n};
 use crate::state::conversation::use_open_conversation;
@@ -41,7 +42,7 @@ pub fn CustomerCard(id: i64) -> impl IntoView {
     let card = LocalResource::new(move || api::customer(id));
     let render = move |c: Card| {
         let reload = Callback::new(move |()| card.refetch());
-        view! { <CardView id card=c reload /> }
+        lazy_view(move || card_view(id, c.clone(), reload))
     };
     resource_pane(ViewFn::from(move || t!(i18n, customer.title)), "customer-card", card, render)
 }
@@ -70,7 +71,7 @@ fn CardView(id: i64, card: Card, reload: Callback<()>) -> impl IntoView {
             let choose = Callback::new(move |entry: DirectoryEntry| set_contact.run(Some(entry.id)));
             view! {
                 <div class=css::inset data-testid="find-contact">
-                    <DirectorySearch on_choose=choose choose_label=ViewFn::from(move || t!(i18n, records.choose)) contacts_only=true />
+                    {lazy_view(move || find_contact(choose, ViewFn::from(move || t!(i18n, records.choose))))}
                     <button class="button" on:click=move |_| mode.set(Mode::Card)>{t!(i18n, records.cancel)}</button>
                 </div>
             }
@@ -91,7 +92,8 @@ fn CardView(id: i64, card: Card, reload: Callback<()>) -> impl IntoView {
                     mode.set(Mode::Card);
                     if created.is_some() { changed.run(()) }
                 });
-                view! { <NewContactForm known=known.clone() link_conversation=Some(id) done /> }
+                let known = known.clone();
+                lazy_view(move || new_contact_form(known.clone(), Some(id), done))
             })}
             <FieldMessage errors field="" />
         }
@@ -147,10 +149,11 @@ fn CardView(id: i64, card: Card, reload: Callback<()>) -> impl IntoView {
                 mode.set(Mode::Card);
                 if created.is_some() { changed.run(()) }
             });
-            view! { <AccountForm account=None link_conversation=Some(id) done /> }
+            lazy_view(move || account_form(None, Some(id), done))
         })}
-        {move || (mode.get() == Mode::Merge).then(|| view! {
-            <MergeDialog master=contact close=Callback::new(move |()| mode.set(Mode::Card)) merged=changed />
+        {move || (mode.get() == Mode::Merge).then(|| {
+            let close = Callback::new(move |()| mode.set(Mode::Card));
+            lazy_view(move || merge_dialog(contact, close, changed))
         })}
         <ContactTabs name="customer" contact changed record />
     }
@@ -172,3 +175,5 @@ fn Known(known: KnownCustomer) -> impl IntoView {
         }
     })
 }
+
+split_view!(panes, fn card_view(id: i64, card: Card, reload: Callback<()>) => view! { <CardView id card reload /> });

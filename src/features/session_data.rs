@@ -8,6 +8,8 @@ use hovor_types::session_data::{
 };
 use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
+
+use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
 use crate::api::ApiError;
@@ -33,7 +35,7 @@ pub fn SessionPanel(id: i64) -> impl IntoView {
         open.records.track();
         api::session(id)
     });
-    let render = move |d: SessionData| view! { <SessionView id d /> };
+    let render = move |d: SessionData| lazy_view(move || session_view(id, d.clone()));
     resource_pane(ViewFn::from(move || t!(i18n, session.title)), "session-data", data, render)
 }
 
@@ -377,3 +379,5 @@ fn CustomData(id: i64, values: Vec<KeyValue>, version: i64) -> impl IntoView {
     }
     .into_any()
 }
+
+split_view!(panes, fn session_view(id: i64, d: SessionData) => view! { <SessionView id d /> });

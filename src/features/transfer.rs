@@ -4,6 +4,8 @@
 use hovor_types::error::Rule;
 use hovor_types::wrap_up::{NOTE_MAX_CHARS, TransferRequest, validate_transfer};
 use leptos::prelude::*;
+
+use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, routing as api};
@@ -21,7 +23,7 @@ pub fn TransferButton(id: i64) -> impl IntoView {
             on:click=move |_| open.update(|o| *o = !*o)>
             {t!(i18n, transfer.open)}
         </button>
-        {move || open.get().then(|| view! { <TransferForm id open /> })}
+        {move || open.get().then(|| lazy_view(move || transfer_form(id, open)))}
     }
 }
 
@@ -96,3 +98,5 @@ fn TransferForm(id: i64, open: RwSignal<bool>) -> impl IntoView {
         </form>
     }
 }
+
+split_view!(handling, fn transfer_form(id: i64, open: RwSignal<bool>) => view! { <TransferForm id open /> });

@@ -3,6 +3,8 @@
 
 use hovor_types::wrap_up::check_reason_query;
 use leptos::prelude::*;
+
+use crate::components::lazy::split_view;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
@@ -119,3 +121,5 @@ pub fn WrapUpForm(id: i64) -> impl IntoView {
         </form>
     }
 }
+
+split_view!(handling, pub fn wrap_up_form(id: i64) => view! { <WrapUpForm id /> });

@@ -1,6 +1,8 @@
 //! `/desk` and `/desk/:id`: the task list beside the selected Active Conversation.
 
 use leptos::prelude::*;
+
+use crate::components::lazy::prefetch_chunks;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_params_map};
@@ -49,6 +51,7 @@ fn Desk(name: String) -> impl IntoView {
     let routing = provide_routing();
     let alerts = provide_alerts();
     provide_live(routing);
+    prefetch_chunks();
     let offers_showing = move || routing.offers.with(|o| !o.is_empty());
     let location = use_location();
     let in_directory = move || location.pathname.with(|p| p.starts_with("/desk/directory"));

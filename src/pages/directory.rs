@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api::records as api;
 use crate::components::form::{FieldMessage, FormErrors};
+use crate::components::lazy::split_view;
 use crate::features::records::account::{AccountForm, AccountRecord};
 use crate::features::records::contact::ContactRecord;
 use crate::features::records::merge::MergeDialog;
@@ -147,3 +148,5 @@ fn AccountDetail(id: i64, gone: Callback<()>) -> impl IntoView {
         })
     }
 }
+
+split_view!(records, pub fn directory_page() => view! { <DirectoryPage /> });

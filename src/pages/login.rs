@@ -1,6 +1,8 @@
 //! Sign-in with user name and password; errors show next to the form, typed values stay.
 
 use leptos::prelude::*;
+
+use crate::components::lazy::split_view;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
@@ -103,3 +105,6 @@ pub fn LoginPage() -> impl IntoView {
         </main>
     }
 }
+
+// Signed-in agents never need the sign-in form, so it is not part of the desk's first download.
+split_view!(login, pub fn login_page() => view! { <LoginPage /> });

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::components::lazy::lazy_view;
 use crate::features::transfer::TransferButton;
-use crate::features::wrap_up::{EndButton, WrapUpForm};
+use crate::features::wrap_up::{EndButton, wrap_up_form};
 use crate::i18n::{t, use_i18n};
 use crate::state::conversation::use_open_conversation;
 use crate::state::live::use_live;
@@ -68,7 +69,7 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
 #[component]
 pub fn ConversationFooter(id: i64, handling: Signal<Handling>, children: ChildrenFn) -> impl IntoView {
     move || match handling.get() {
-        Handling::WrapUp => view! { <WrapUpForm id /> }.into_any(),
+        Handling::WrapUp => lazy_view(move || wrap_up_form(id)).into_any(),
         _ => children().into_any(),
     }
 }

@@ -4,6 +4,8 @@
 use hovor_types::customer::{Account, AccountFields, validate_account};
 use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
+
+use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
 use super::audit::AuditLog;
@@ -28,7 +30,7 @@ pub fn AccountRecord(account: RwSignal<Account>) -> impl IntoView {
                     on:click=move |_| editing.update(|e| *e = !*e)>{t!(i18n, records.edit)}</button>
             </div>
             <Show when=move || editing.get()>
-                <AccountForm account=Some(account) link_conversation=None
+                <AccountFormChunk account=Some(account) link_conversation=None
                     done=Callback::new(move |_| editing.set(false)) />
             </Show>
             <dl class=css::facts>
@@ -157,4 +159,17 @@ pub fn keep_changes<const N: usize>(
             field.set(saved.clone());
         }
     }
+}
+
+split_view!(records, pub fn account_form(account: Option<RwSignal<Account>>, link_conversation: Option<i64>, done: Callback<Option<Account>>) =>
+    view! { <AccountForm account link_conversation done /> });
+
+/// The account form, fetched with the records chunk.
+#[component]
+pub fn AccountFormChunk(
+    account: Option<RwSignal<Account>>,
+    link_conversation: Option<i64>,
+    done: Callback<Option<Account>>,
+) -> impl IntoView {
+    lazy_view(move || account_form(account, link_conversation, done))
 }

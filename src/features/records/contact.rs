@@ -6,6 +6,8 @@ use hovor_types::customer::{
 };
 use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
+
+use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
 use super::account::keep_changes;
@@ -51,7 +53,7 @@ pub fn ContactRecord(contact: RwSignal<Contact>) -> impl IntoView {
                 </button>
             </div>
             <Show when=move || editing.get()>
-                <ContactEditForm contact editing />
+                {lazy_view(move || contact_edit_form(contact, editing))}
             </Show>
             {move || reloaded_by.get().map(|by| view! {
                 <p class=css::notice role="alert">{t!(i18n, records.reloaded, name = by)}</p>
@@ -353,3 +355,6 @@ pub fn label(value: &str) -> AnyView {
         other => other.to_owned().into_any(),
     }
 }
+
+split_view!(records, fn contact_edit_form(contact: RwSignal<Contact>, editing: RwSignal<bool>) =>
+    view! { <ContactEditForm contact editing /> });

@@ -5,6 +5,8 @@ use hovor_types::conversation::KeyValue;
 use hovor_types::history::{HistoryItem, InteractionDetails, Transcript};
 use leptos::prelude::*;
 
+use crate::components::lazy::split_view;
+
 use crate::api::records as api;
 use crate::components::tabs::{Tab, Tabs};
 use crate::features::task_list::{ChannelBadge, TagChip};
@@ -170,3 +172,5 @@ pub fn key_values(values: &[KeyValue], testid: &'static str) -> AnyView {
     }
     .into_any()
 }
+
+split_view!(records, pub fn history_tab(contact_id: i64) => view! { <HistoryTab contact_id /> });

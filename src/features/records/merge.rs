@@ -5,6 +5,8 @@ use hovor_types::customer::{Contact, MergeRequest, Side, validate_merge};
 use hovor_types::directory::DirectoryEntry;
 use hovor_types::version::CurrentRecord;
 use leptos::prelude::*;
+
+use crate::components::lazy::split_view;
 use leptos::task::spawn_local;
 
 use super::search::DirectorySearch;
@@ -188,3 +190,6 @@ fn details_text(c: &Contact) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+split_view!(records, pub fn merge_dialog(master: RwSignal<Contact>, close: Callback<()>, merged: Callback<()>) =>
+    view! { <MergeDialog master close merged /> });

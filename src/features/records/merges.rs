@@ -3,6 +3,8 @@
 
 use hovor_types::customer::Contact;
 use leptos::prelude::*;
+
+use crate::components::lazy::split_view;
 use leptos::task::spawn_local;
 
 use crate::api::records as api;
@@ -75,3 +77,6 @@ pub fn MergeDetails(contact: RwSignal<Contact>, changed: Callback<()>) -> impl I
         </div>
     }
 }
+
+split_view!(records, pub fn merge_details(contact: RwSignal<Contact>, changed: Callback<()>) =>
+    view! { <MergeDetails contact changed /> });

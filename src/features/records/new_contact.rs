@@ -2,6 +2,8 @@
 
 use hovor_types::customer::{Contact, ContactFields, KnownCustomer, NewContact, validate_new_contact};
 use leptos::prelude::*;
+
+use crate::components::lazy::split_view;
 use leptos::task::spawn_local;
 
 use super::contact::LanguageField;
@@ -72,3 +74,6 @@ pub fn NewContactForm(
         </form>
     }
 }
+
+split_view!(records, pub fn new_contact_form(known: KnownCustomer, link_conversation: Option<i64>, done: Callback<Option<Contact>>) =>
+    view! { <NewContactForm known link_conversation done /> });

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use hovor_types::directory::{DIRECTORY_PAGE, DirectoryEntry, RecordKind};
 use leptos::prelude::*;
+
+use crate::components::lazy::split_view;
 use leptos::task::spawn_local;
 
 use crate::api::records as api;
@@ -119,3 +121,6 @@ pub fn DirectorySearch(
         </div>
     }
 }
+
+split_view!(records, pub fn find_contact(on_choose: Callback<DirectoryEntry>, choose_label: ViewFn) =>
+    view! { <DirectorySearch on_choose choose_label contacts_only=true /> });

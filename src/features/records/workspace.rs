@@ -5,10 +5,11 @@ use hovor_types::customer::Contact;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::history::HistoryTab;
-use super::merges::MergeDetails;
+use super::history::history_tab;
+use super::merges::merge_details;
 use crate::api::records as api;
 use crate::components::form::{FieldMessage, FormErrors};
+use crate::components::lazy::lazy_view;
 use crate::components::tabs::{Tab, Tabs};
 use crate::features::records::css;
 use crate::i18n::{t, use_i18n};
@@ -61,8 +62,8 @@ pub fn ContactTabs(
     let contact_id = contact.with_untracked(|c| c.id);
     let record = StoredValue::new(record);
     let panel = move || match tab.get() {
-        "history" => view! { <HistoryTab contact_id /> }.into_any(),
-        "merges" => view! { <MergeDetails contact changed /> }.into_any(),
+        "history" => lazy_view(move || history_tab(contact_id)).into_any(),
+        "merges" => lazy_view(move || merge_details(contact, changed)).into_any(),
         _ => record.with_value(ViewFn::run),
     };
     view! {

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the app's wasm into dist/app/<content hash>/ and points dist/index.html at it.
+#
+# Rarely used parts of the desk are split functions (`split_view!` in src/components/lazy.rs). The
+# splitter moves them into chunks that the desk fetches on first use, so it must run on the linked
+# module before wasm-bindgen (which keeps the linker's exports for it), and every file is then
+# optimised on its own. Trunk builds the rest of dist/ (CSS, icon, index.html) and runs this after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+
+dist=${1:-dist}
+work=target/app-build
+# --emit-relocs keeps the relocations the splitter needs to cut the split functions out.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg hovor_split -Clink-args=--emit-relocs" \
+  cargo build --locked --target wasm32-unknown-unknown --profile wasm-release --bin hovor
+
+rm -rf "$work" && mkdir -p "$work/split" "$work/out"
+wasm-split-cli target/wasm32-unknown-unknown/wasm-release/hovor.wasm "$work/split" --target web --out-name hovor
+wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
+  --out-dir "$work/out" --out-name hovor "$work/split/hovor.wasm"
+# The loader, one file per split chunk name (split_*.wasm) and the code those share (chunk_*.wasm).
+find "$work/split" -name '*.js' -o -name '*.wasm' ! -name hovor.wasm | xargs cp -t "$work/out/"
+# Only binaryen 132 is known to produce modules that start (see docs/ARCHITECTURE.md).
+wasm-opt --version | grep -q "version 132" || { echo "wasm-opt must be binaryen 132: scripts/install-tools.sh" >&2; exit 1; }
+for wasm in "$work/out"/*.wasm; do
+  # It warns about the splitter's name section, which -Oz drops anyway.
+  wasm-opt -Oz "$wasm" -o "$wasm.opt" 2>"$work/wasm-opt.log" || { cat "$work/wasm-opt.log" >&2; exit 1; }
+  mv "$wasm.opt" "$wasm"
+done
+
+# The directory name is the content hash: files inside keep fixed names (the chunk loader refers to
+# them relative to itself), and a new build never mixes with a cached old one.
+id=$(cat "$work/out"/* | sha256sum | cut -c1-16)
+rm -rf "$dist/app" && mkdir -p "$dist/app" && mv "$work/out" "$dist/app/$id"
+
+start="<script type=\"module\">import init from \"/app/$id/hovor.js\"; init({ module_or_path: \"/app/$id/hovor_bg.wasm\" });</script>"
+preload="<link rel=\"modulepreload\" href=\"/app/$id/hovor.js\"><link rel=\"preload\" href=\"/app/$id/hovor_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
+# On a line of its own, marked, so building again replaces it.
+sed -i '/<!-- app start -->/d' "$dist/index.html"
+sed -i "s#</head>#$preload$start<!-- app start -->\n</head>#" "$dist/index.html"
+echo "==> app $id: $(ls "$dist/app/$id" | tr '\n' ' ')"

@@ -1,0 +1,116 @@
+//! Code split into chunks: the customer panes, the record forms and the Directory, wrap-up and
+//! transfer, and the sign-in page are fetched after the desk has started (and prefetched at once),
+//! so the desk's first download stays small. `split_view!` declares such a function and `lazy_view`
+//! shows what it returns. The app's build (`scripts/build-app.sh`, with `--cfg hovor_split`) puts every
+//! function of one chunk name into one file; other builds (the browser tests) keep them in the main
+//! module.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+use crate::i18n::{t, use_i18n};
+
+pub use leptos::wasm_split::SplitLoaderError;
+#[doc(hidden)]
+pub use leptos::wasm_split::wasm_split as split;
+
+use crate::components::pane::css;
+
+/// What a split function returns: its view, or why its chunk could not be fetched.
+pub type Chunk = Result<AnyView, SplitLoaderError>;
+
+/// Shows the view of a split function once its chunk has arrived. A failed download (the network, or a
+/// newer build on the server) says so and offers Try again instead of blanking the desk.
+///
+/// Not a `<Suspense>`: that would also wait for every resource the loaded view reads, and fall back to
+/// "Loading…" (dropping the agent's unsaved input) each time one of them reloads.
+pub fn lazy_view<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = Chunk> + 'static,
+{
+    let i18n = use_i18n();
+    let arrival = RwSignal::new(Arrival::Loading);
+    let loaded = StoredValue::new_local(None::<AnyView>);
+    let load = StoredValue::new_local(load);
+    let fetch = move || {
+        arrival.set(Arrival::Loading);
+        let loading = load.with_value(|load| load());
+        // Untracked: the view is built inside the task, and its reads must not re-run whoever called this.
+        untrack(|| {
+            spawn_local_scoped_with_cancellation(async move {
+                match loading.await {
+                    Ok(view) => {
+                        loaded.set_value(Some(view));
+                        arrival.set(Arrival::Ready);
+                    }
+                    Err(_) => arrival.set(Arrival::Failed),
+                }
+            })
+        });
+    };
+    fetch();
+    move || match arrival.get() {
+        // `data-chunk` lets the tests and the benchmark wait for the real content, not this.
+        Arrival::Loading => view! {
+            <p class=css::note role="status" data-chunk="loading">{t!(i18n, pane.loading)}</p>
+        }
+        .into_any(),
+        Arrival::Ready => loaded.try_update_value(Option::take).flatten().unwrap_or_else(|| ().into_any()),
+        Arrival::Failed => view! {
+            <div class=css::error role="alert">
+                <p>{t!(i18n, pane.error)}</p>
+                <button class="button" on:click=move |_| fetch()>{t!(i18n, pane.retry)}</button>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Arrival {
+    Loading,
+    Ready,
+    Failed,
+}
+
+/// Declares a function whose view lives in the chunk `$chunk` and is fetched on first use:
+/// `split_view!(records, pub fn history_tab(contact_id: i64) => view! { <HistoryTab contact_id /> });`
+/// then `lazy_view(move || history_tab(contact_id))`. Split functions cannot be generic.
+macro_rules! split_view {
+    ($chunk:ident, $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) => $view:expr) => {
+        #[cfg(hovor_split)]
+        #[$crate::components::lazy::split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        $vis fn $name($($arg: $ty),*) -> $crate::components::lazy::Chunk {
+            Ok(::leptos::prelude::IntoAny::into_any($view))
+        }
+        // Unsplit builds (tests, `cargo check`) have no chunk loader to import from.
+        #[cfg(not(hovor_split))]
+        $vis async fn $name($($arg: $ty),*) -> $crate::components::lazy::Chunk {
+            Ok(::leptos::prelude::IntoAny::into_any($view))
+        }
+    };
+}
+pub(crate) use split_view;
+
+split_view!(panes, pub fn prefetch_panes() => ());
+split_view!(records, pub fn prefetch_records() => ());
+split_view!(handling, pub fn prefetch_handling() => ());
+
+/// Fetches the chunks in the background once the desk is up: the customer panes at once (an agent
+/// opens a conversation within seconds), the rest when the desk's own requests are done, so the
+/// first Edit, merge or wrap-up does not wait for the network. Failures are left for `lazy_view` to
+/// report where it matters.
+pub fn prefetch_chunks() {
+    leptos::task::spawn_local(async {
+        let _ = prefetch_panes().await;
+        gloo_timers::future::TimeoutFuture::new(PREFETCH_AFTER_MS).await;
+        let _ = prefetch_records().await;
+        let _ = prefetch_handling().await;
+    });
+}
+
+/// Long enough for the desk's own requests (task list, events, an open conversation) to go first.
+const PREFETCH_AFTER_MS: u32 = 1_500;
