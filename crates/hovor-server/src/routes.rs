@@ -6,6 +6,7 @@ mod cases;
 mod chat;
 mod contacts;
 mod conversations;
+mod details;
 mod directory;
 mod events;
 mod routing;
@@ -40,9 +41,16 @@ pub fn api_router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(directory::search))
         .routes(routes!(contacts::create))
         .routes(routes!(contacts::get, contacts::update, contacts::remove))
-        .routes(routes!(contacts::add_detail))
-        .routes(routes!(contacts::set_default))
-        .routes(routes!(contacts::remove_detail))
+        .routes(routes!(details::contact_add_detail))
+        .routes(routes!(details::contact_set_default))
+        .routes(routes!(details::contact_remove_detail))
+        .routes(routes!(details::contact_add_address))
+        .routes(routes!(details::contact_update_address, details::contact_remove_address))
+        .routes(routes!(details::account_add_detail))
+        .routes(routes!(details::account_set_default))
+        .routes(routes!(details::account_remove_detail))
+        .routes(routes!(details::account_add_address))
+        .routes(routes!(details::account_update_address, details::account_remove_address))
         .routes(routes!(contacts::audit_trail))
         .routes(routes!(contacts::merge))
         .routes(routes!(contacts::list_merges))

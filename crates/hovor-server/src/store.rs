@@ -11,6 +11,7 @@ pub mod chat;
 pub mod contacts;
 pub mod conversations;
 pub mod customers;
+pub mod details;
 pub mod directory;
 pub mod events;
 pub mod history;

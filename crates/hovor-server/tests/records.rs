@@ -1166,13 +1166,17 @@ async fn details_keep_one_default_per_kind_and_a_removed_contact_leaves_its_conv
         server.request("POST", "/api/accounts", Some(&cookie), Some(account)).await,
         StatusCode::CREATED,
     );
-    assert!(created["phone"].is_null(), "a blank phone is none");
+    assert_eq!(created["phones"], json!([]), "a blank phone is none");
     let joined = get(&server, &cookie, &format!("/api/contacts/{}", other["id"])).await;
     assert_eq!((joined["account_id"].clone(), joined["version"].as_i64()), (created["id"].clone(), Some(2)));
     let card = get(&server, &cookie, &format!("/api/conversations/{conversation}/customer")).await;
     assert_eq!(card["account"]["name"], "Veselá Design");
     let path = format!("/api/accounts/{}", created["id"]);
-    let edit = json!({"version": 1, "name": "Veselá Design s.r.o.", "city": "Brno", "country": "Česko", "phone": "+420 545 000 000"});
+    let with_phone = json!({"version": 1, "name": "Veselá Design s.r.o.", "city": "Brno", "country": "Česko", "phone": "+420 545 000 000"});
+    let refused = server.request("PUT", &path, Some(&cookie), Some(with_phone)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "an edit changes phones as details");
+    assert_eq!(refused.json["field"], "phone");
+    let edit = json!({"version": 1, "name": "Veselá Design s.r.o.", "city": "Brno", "country": "Česko"});
     let edited =
         expect(server.request("PUT", &path, Some(&cookie), Some(edit.clone())).await, StatusCode::OK);
     assert_eq!(edited["version"], 2);
@@ -1189,7 +1193,14 @@ async fn details_keep_one_default_per_kind_and_a_removed_contact_leaves_its_conv
     let page = get(&server, &cookie, "/api/directory?q=vesela%20design").await;
     assert_eq!(page["entries"][0]["kind"], "account");
     let audit = get(&server, &cookie, &format!("{path}/audit")).await;
-    assert_eq!(audit[0]["field"], "phone");
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "name" && e["new_value"] == "Veselá Design s.r.o."),
+        "{audit}"
+    );
     assert_eq!(
         server.request("DELETE", &format!("{path}?version=2"), Some(&cookie), None).await.status,
         StatusCode::NO_CONTENT
@@ -1268,4 +1279,163 @@ async fn a_conversations_changes_are_on_its_audit_trail_with_who_made_them() {
     let answer =
         server.request("GET", &format!("/api/conversations/{id}/audit"), Some(&stranger), None).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
+}
+
+/// The ids of the accounts a directory search finds (first page).
+async fn found_accounts(server: &TestServer, cookie: &str, q: &str) -> Vec<i64> {
+    let page = get(server, cookie, &format!("/api/directory?q={}", urlencode(q))).await;
+    page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "account")
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn accounts_have_several_phones_emails_identifiers_and_addresses_like_contacts() {
+    let server = TestServer::new().await;
+    let cookie = server.sign_in("agent1").await;
+    let body = json!({"version": null, "name": "Zahradnictví Kvítek", "city": "Brno", "country": "Česko",
+                      "phone": "+420 541 000 111"});
+    let account =
+        expect(server.request("POST", "/api/accounts", Some(&cookie), Some(body)).await, StatusCode::CREATED);
+    let id = account["id"].as_i64().unwrap();
+    assert_eq!(account["phones"][0]["value"], "+420 541 000 111");
+    assert_eq!(account["phones"][0]["is_default"], true, "the first phone is the default");
+
+    let details = format!("/api/accounts/{id}/details");
+    let add = |account: &Value, kind: &str, label: &str, value: &str, make_default: bool| json!({"version": account["version"], "kind": kind, "label": label, "value": value, "make_default": make_default});
+    let account = expect(
+        server
+            .request(
+                "POST",
+                &details,
+                Some(&cookie),
+                Some(add(&account, "phone", "sales", "+420 541 000 222", true)),
+            )
+            .await,
+        StatusCode::OK,
+    );
+    let defaults: Vec<_> =
+        account["phones"].as_array().unwrap().iter().filter(|p| p["is_default"] == true).collect();
+    assert_eq!(defaults.len(), 1, "one default phone: {}", account["phones"]);
+    assert_eq!(defaults[0]["value"], "+420 541 000 222");
+    let account = expect(
+        server
+            .request(
+                "POST",
+                &details,
+                Some(&cookie),
+                Some(add(&account, "email", "orders", "objednavky@kvitek.cz", false)),
+            )
+            .await,
+        StatusCode::OK,
+    );
+    assert_eq!(account["emails"][0]["is_default"], true, "the first email is the default");
+    let account = expect(
+        server
+            .request(
+                "POST",
+                &details,
+                Some(&cookie),
+                Some(add(&account, "identifier", "VAT number", "CZ11223344", false)),
+            )
+            .await,
+        StatusCode::OK,
+    );
+    assert_eq!(account["identifiers"][0]["label"], "VAT number");
+
+    // The directory finds the account by its second phone in another spacing, its email and identifier.
+    assert_eq!(found_accounts(&server, &cookie, "541000222").await, vec![id]);
+    assert_eq!(found_accounts(&server, &cookie, "OBJEDNAVKY@kvitek").await, vec![id]);
+    assert_eq!(found_accounts(&server, &cookie, "cz11223344").await, vec![id]);
+
+    // Mark as default moves the default back; a stale version is refused with the record now.
+    let old_phone = account["phones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["value"] == "+420 541 000 111")
+        .unwrap()["id"]
+        .clone();
+    let stale = account["version"].as_i64().unwrap();
+    let account = expect(
+        server
+            .request(
+                "PUT",
+                &format!("{details}/{old_phone}/default"),
+                Some(&cookie),
+                Some(json!({"version": stale})),
+            )
+            .await,
+        StatusCode::OK,
+    );
+    assert_eq!(account["phones"][0]["value"], "+420 541 000 111");
+    let conflict = expect(
+        server
+            .request(
+                "POST",
+                &details,
+                Some(&cookie),
+                Some(json!({"version": stale, "kind": "phone", "label": "", "value": "+420 541 000 333"})),
+            )
+            .await,
+        StatusCode::CONFLICT,
+    );
+    assert_eq!(conflict["conflict"]["current"]["account"]["version"], account["version"], "{conflict}");
+
+    // Addresses: added, edited, refused when invalid, removed; each change audited on the account.
+    let addresses = format!("/api/accounts/{id}/addresses");
+    let address = |account: &Value, street: &str| {
+        json!({"version": account["version"], "label": "warehouse", "street": street, "city": "Brno",
+               "postcode": "602 00", "country": "Česko"})
+    };
+    let account = expect(
+        server.request("POST", &addresses, Some(&cookie), Some(address(&account, "Křenová 12"))).await,
+        StatusCode::OK,
+    );
+    let address_id = account["addresses"][0]["id"].as_i64().unwrap();
+    let account = expect(
+        server
+            .request(
+                "PUT",
+                &format!("{addresses}/{address_id}"),
+                Some(&cookie),
+                Some(address(&account, "Křenová 14")),
+            )
+            .await,
+        StatusCode::OK,
+    );
+    assert_eq!(account["addresses"][0]["street"], "Křenová 14");
+    let refused = server
+        .request("PUT", &format!("{addresses}/{address_id}"), Some(&cookie), Some(address(&account, "  ")))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json["field"], "street", "{}", refused.json);
+    let audit = get(&server, &cookie, &format!("/api/accounts/{id}/audit")).await;
+    let fields: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"address:warehouse") && fields.contains(&"default phone"), "{fields:?}");
+    let path = format!("{addresses}/{address_id}?version={}", account["version"]);
+    let account = expect(server.request("DELETE", &path, Some(&cookie), None).await, StatusCode::OK);
+    assert_eq!(account["addresses"], json!([]));
+
+    // A contact's address is edited the same way, and another record's detail is not found through it.
+    let contact = create_contact(&server, &cookie, "Květa", "Kvítková", json!({})).await;
+    let contact_addresses = format!("/api/contacts/{}/addresses", contact["id"]);
+    let contact = expect(
+        server.request("POST", &contact_addresses, Some(&cookie), Some(address(&contact, "Lidická 3"))).await,
+        StatusCode::OK,
+    );
+    assert_eq!(contact["addresses"][0]["street"], "Lidická 3");
+    let foreign = server
+        .request(
+            "PUT",
+            &format!("/api/contacts/{}/details/{old_phone}/default", contact["id"]),
+            Some(&cookie),
+            Some(json!({"version": contact["version"]})),
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.json);
 }

@@ -12,6 +12,8 @@ pub const NAME_MAX: usize = 100;
 pub const DETAIL_MAX: usize = 200;
 pub const LABEL_MAX: usize = 40;
 pub const CITY_MAX: usize = 100;
+pub const STREET_MAX: usize = 200;
+pub const POSTCODE_MAX: usize = 20;
 
 /// Languages a contact can be served in (the desk's own languages).
 pub const LANGUAGES: &[&str] = &["en", "cs", "bg", "uk"];
@@ -92,8 +94,17 @@ pub struct Account {
     pub name: String,
     pub city: String,
     pub country: String,
-    pub phone: Option<String>,
     pub primary_contact: Option<ContactRef>,
+    pub phones: Vec<ContactPoint>,
+    pub emails: Vec<ContactPoint>,
+    pub identifiers: Vec<ContactPoint>,
+    pub addresses: Vec<Address>,
+}
+
+impl Account {
+    pub fn default_phone(&self) -> Option<&ContactPoint> {
+        self.phones.iter().find(|p| p.is_default)
+    }
 }
 
 /// What the customer pane shows for a conversation; both parts are absent for an unknown visitor.
@@ -205,6 +216,8 @@ pub struct AccountFields {
     pub name: String,
     pub city: String,
     pub country: String,
+    /// On create only: the account's first phone, its default. Later phones are details.
+    #[serde(default)]
     pub phone: Option<String>,
     /// Link the new account to this conversation's contact (Add account in the card).
     #[serde(default)]
@@ -216,8 +229,35 @@ pub fn validate_account(a: &AccountFields) -> Result<(), FieldError> {
     validate::text("city", &a.city, false, CITY_MAX)?;
     validate::text("country", &a.country, false, CITY_MAX)?;
     if let Some(phone) = a.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+        // An edit changes phones as details (Add detail, Mark as default), not through this field.
+        if a.version.is_some() {
+            return Err(FieldError::new("phone", Rule::NotAnOption));
+        }
         detail_value("phone", DetailKind::Phone, phone)?;
     }
+    Ok(())
+}
+
+/// Add or edit an address of a contact or an account; `version` is the owner's.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddressFields {
+    pub version: Option<i64>,
+    /// "home", "billing", "delivery", ...
+    pub label: String,
+    pub street: String,
+    pub city: String,
+    pub postcode: String,
+    pub country: String,
+}
+
+pub fn validate_address(a: &AddressFields) -> Result<(), FieldError> {
+    validate::version(a.version)?;
+    validate::text("label", &a.label, false, LABEL_MAX)?;
+    validate::text("street", &a.street, true, STREET_MAX)?;
+    validate::text("city", &a.city, true, CITY_MAX)?;
+    validate::text("postcode", &a.postcode, false, POSTCODE_MAX)?;
+    validate::text("country", &a.country, false, CITY_MAX)?;
     Ok(())
 }
 
@@ -320,5 +360,38 @@ mod tests {
         };
         assert!(validate_merge(3, &m).is_ok());
         assert_eq!(validate_merge(4, &m).unwrap_err().field, "child_id");
+    }
+
+    #[test]
+    fn an_address_needs_a_street_and_a_city_within_their_lengths() {
+        let ok = AddressFields {
+            version: Some(1),
+            label: "home".into(),
+            street: "Lidická 3".into(),
+            city: "Brno".into(),
+            postcode: "602 00".into(),
+            country: "Česko".into(),
+        };
+        assert_eq!(validate_address(&ok), Ok(()));
+        let blank_street = AddressFields { street: "  ".into(), ..ok.clone() };
+        assert_eq!(validate_address(&blank_street).unwrap_err().field, "street");
+        let long_postcode = AddressFields { postcode: "1".repeat(POSTCODE_MAX + 1), ..ok.clone() };
+        assert_eq!(validate_address(&long_postcode).unwrap_err().field, "postcode");
+        assert_eq!(validate_address(&AddressFields { version: None, ..ok }).unwrap_err().field, "version");
+    }
+
+    #[test]
+    fn an_account_takes_a_phone_only_when_it_is_created() {
+        let new = AccountFields {
+            version: None,
+            name: "Zvonek".into(),
+            city: String::new(),
+            country: String::new(),
+            phone: Some("+420 585 000 111".into()),
+            link_conversation: None,
+        };
+        assert_eq!(validate_account(&new), Ok(()));
+        let edit = AccountFields { version: Some(3), ..new };
+        assert_eq!(validate_account(&edit).unwrap_err().field, "phone");
     }
 }

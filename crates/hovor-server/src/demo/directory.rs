@@ -98,16 +98,9 @@ pub async fn create(
         let city = language.cities.choose(rng).ok_or_else(|| anyhow::anyhow!("no cities"))?;
         let employees = &chunk[..chunk.len().min(rng.random_range(1..=3))];
         let name = language.company_names[a / ALL.len() % language.company_names.len()];
-        let account_id: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (name, city, country, phone, primary_contact_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(name)
-        .bind(city.name)
-        .bind(language.country)
-        .bind(phone(rng, language))
-        .bind(employees[0].id)
-        .fetch_one(&mut **tx)
-        .await?;
+        let phone = phone(rng, language);
+        let account_id =
+            insert_account(tx, name, city.name, language.country, &phone, employees[0].id).await?;
         for employee in employees {
             sqlx::query("UPDATE contacts SET account_id = ? WHERE id = ?")
                 .bind(account_id)
@@ -131,14 +124,25 @@ pub async fn create(
     let returning = insert_person(tx, &RETURNING).await?;
     let duplicate = insert_person(tx, &DUPLICATE).await?;
     let (name, city, phone) = RETURNING_ACCOUNT;
-    let account_id: i64 = sqlx::query_scalar(
-        "INSERT INTO accounts (name, city, country, phone, primary_contact_id) VALUES (?, ?, 'Česko', ?, ?) RETURNING id",
+    let account_id = insert_account(tx, name, city, "Česko", phone, returning.id).await?;
+    // The returning customer's company has more than one of everything.
+    sqlx::query(
+        "INSERT INTO contact_points (account_id, kind, value, label, is_default) VALUES
+             (?1, 'phone', '+420 222 900 100', 'reception', 0),
+             (?1, 'email', 'objednavky@pekarna-stastny.cz', 'orders', 1),
+             (?1, 'email', 'fakturace@pekarna-stastny.cz', 'billing', 0),
+             (?1, 'identifier', 'CZ27364519', 'VAT number', 0)",
     )
-    .bind(name)
-    .bind(city)
-    .bind(phone)
-    .bind(returning.id)
-    .fetch_one(&mut **tx)
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO addresses (account_id, label, street, city, postcode, country) VALUES
+             (?1, 'head office', 'Vinohradská 48', 'Praha 2', '120 00', 'Česko'),
+             (?1, 'warehouse', 'Průmyslová 7', 'Říčany', '251 01', 'Česko')",
+    )
+    .bind(account_id)
+    .execute(&mut **tx)
     .await?;
     sqlx::query("UPDATE contacts SET account_id = ? WHERE id = ?")
         .bind(account_id)
@@ -222,6 +226,32 @@ async fn insert_contact(
         .await?;
     }
     Ok(Customer { id, name: format!("{first} {last}"), language })
+}
+
+/// An account with its phone (the default) and its primary contact.
+async fn insert_account(
+    tx: &mut Transaction<'_, Sqlite>,
+    name: &str,
+    city: &str,
+    country: &str,
+    phone: &str,
+    primary_contact: i64,
+) -> anyhow::Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (name, city, country, primary_contact_id) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(name)
+    .bind(city)
+    .bind(country)
+    .bind(primary_contact)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("INSERT INTO contact_points (account_id, kind, value, label, is_default) VALUES (?, 'phone', ?, '', 1)")
+        .bind(id)
+        .bind(phone)
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
 }
 
 async fn insert_point(

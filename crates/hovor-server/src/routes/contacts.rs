@@ -6,8 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use hovor_types::audit::{AuditEntry, AuditedRecord};
 use hovor_types::customer::{
-    Contact, ContactFields, MergeRecord, MergeRequest, NewContact, NewDetail, VersionOnly, validate_contact,
-    validate_detail, validate_merge, validate_new_contact,
+    Contact, ContactFields, MergeRecord, MergeRequest, NewContact, validate_contact, validate_merge,
+    validate_new_contact,
 };
 use hovor_types::error::ErrorBody;
 use hovor_types::history::{HistoryPage, Transcript};
@@ -90,61 +90,6 @@ pub async fn remove(
     contacts::remove(&mut tx, id, q.version, Edit::by(me.id)).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Adds a phone, an email or an identifier.
-#[utoipa::path(post, path = "/api/contacts/{id}/details", tag = "directory", params(("id" = i64, Path)),
-    request_body = NewDetail,
-    responses((status = 200, body = Contact), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
-pub async fn add_detail(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(detail): Json<NewDetail>,
-) -> AppResult<Json<Contact>> {
-    validate_detail(&detail)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    contacts::add_detail(&mut tx, id, &detail, Edit::by(me.id)).await?;
-    let contact = contacts::get(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Json(contact))
-}
-
-/// Mark as default: the phone or email becomes its kind's default.
-#[utoipa::path(put, path = "/api/contacts/{id}/details/{detail_id}/default", tag = "directory",
-    params(("id" = i64, Path), ("detail_id" = i64, Path)), request_body = VersionOnly,
-    responses((status = 200, body = Contact), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
-pub async fn set_default(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path((id, detail_id)): Path<(i64, i64)>,
-    Json(v): Json<VersionOnly>,
-) -> AppResult<Json<Contact>> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    contacts::set_default(&mut tx, id, detail_id, v.version, Edit::by(me.id)).await?;
-    let contact = contacts::get(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Json(contact))
-}
-
-/// Removes a detail; a removed default is replaced by the oldest remaining of its kind.
-#[utoipa::path(delete, path = "/api/contacts/{id}/details/{detail_id}", tag = "directory",
-    params(("id" = i64, Path), ("detail_id" = i64, Path), VersionQuery),
-    responses((status = 200, body = Contact), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
-pub async fn remove_detail(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path((id, detail_id)): Path<(i64, i64)>,
-    Query(q): Query<VersionQuery>,
-) -> AppResult<Json<Contact>> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    contacts::remove_detail(&mut tx, id, detail_id, q.version, Edit::by(me.id)).await?;
-    let contact = contacts::get(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Json(contact))
 }
 
 /// Who changed what on the contact, newest first (at most 200).

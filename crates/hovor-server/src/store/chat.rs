@@ -63,7 +63,7 @@ pub async fn start(
 ) -> AppResult<i64> {
     let contact_id: Option<i64> = match authenticated {
         Some(identity) => sqlx::query_scalar(
-            "SELECT contact_id FROM contact_points WHERE kind = 'email' AND lower(value) = lower(?) LIMIT 1",
+            "SELECT contact_id FROM contact_points WHERE kind = 'email' AND lower(value) = lower(?) AND contact_id IS NOT NULL LIMIT 1",
         )
         .bind(identity.email.trim())
         .fetch_optional(&mut *work.tx)

@@ -3,14 +3,12 @@
 //! immediate transaction.
 
 use hovor_types::audit::AuditedRecord;
-use hovor_types::customer::{
-    Address, Contact, ContactFields, ContactPoint, DetailKind, NewContact, NewDetail,
-};
+use hovor_types::customer::{Contact, ContactFields, DetailKind, NewContact};
 use hovor_types::error::{FieldError, Rule};
 use sqlx::SqliteConnection;
 
 use super::audit::{self, Edit};
-use super::conversations::bad_value;
+use super::details::{self, Owner};
 use super::directory;
 use super::versions::{self, Versioned};
 use crate::error::{AppError, AppResult};
@@ -61,37 +59,7 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> AppResult<Contact> {
 }
 
 async fn with_details(conn: &mut SqliteConnection, row: ContactRow) -> AppResult<Contact> {
-    let points: Vec<(i64, String, String, String, bool)> = sqlx::query_as(
-        "SELECT id, kind, value, label, is_default FROM contact_points WHERE contact_id = ? ORDER BY is_default DESC, id",
-    )
-    .bind(row.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let (mut phones, mut emails, mut identifiers) = (Vec::new(), Vec::new(), Vec::new());
-    for (id, kind, value, label, is_default) in points {
-        let point = ContactPoint { id, value, label, is_default };
-        match DetailKind::parse(&kind).ok_or_else(|| bad_value("kind", &kind))? {
-            DetailKind::Phone => phones.push(point),
-            DetailKind::Email => emails.push(point),
-            DetailKind::Identifier => identifiers.push(point),
-        }
-    }
-    let addresses = sqlx::query_as::<_, (i64, String, String, String, String, String)>(
-        "SELECT id, label, street, city, postcode, country FROM addresses WHERE contact_id = ? ORDER BY id",
-    )
-    .bind(row.id)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(id, label, street, city, postcode, country)| Address {
-        id,
-        label,
-        street,
-        city,
-        postcode,
-        country,
-    })
-    .collect();
+    let d = details::load(conn, Owner::Contact(row.id)).await?;
     Ok(Contact {
         id: row.id,
         version: row.version,
@@ -99,10 +67,10 @@ async fn with_details(conn: &mut SqliteConnection, row: ContactRow) -> AppResult
         last_name: row.last_name,
         language: row.language,
         account_id: row.account_id,
-        phones,
-        emails,
-        identifiers,
-        addresses,
+        phones: d.phones,
+        emails: d.emails,
+        identifiers: d.identifiers,
+        addresses: d.addresses,
     })
 }
 
@@ -148,33 +116,13 @@ pub async fn create(conn: &mut SqliteConnection, new: &NewContact, by: Edit) -> 
     // Given with the contact, each becomes the default of its kind.
     for (kind, value) in [(DetailKind::Phone, &new.phone), (DetailKind::Email, &new.email)] {
         if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            insert_point(conn, id, kind, "", value, true).await?;
+            details::insert_point(conn, Owner::Contact(id), kind, "", value, true).await?;
         }
     }
     directory::refresh_contact(conn, id).await?;
     let name = format!("{} {}", f.first_name.trim(), f.last_name.trim());
     audit::record(conn, AUDITED, id, "created", None, Some(&name), by).await?;
     Ok(id)
-}
-
-async fn insert_point(
-    conn: &mut SqliteConnection,
-    contact_id: i64,
-    kind: DetailKind,
-    label: &str,
-    value: &str,
-    is_default: bool,
-) -> AppResult<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO contact_points (contact_id, kind, value, label, is_default) VALUES (?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(contact_id)
-    .bind(kind.as_str())
-    .bind(value)
-    .bind(label)
-    .bind(is_default)
-    .fetch_one(&mut *conn)
-    .await?)
 }
 
 /// Names, language and account.
@@ -240,132 +188,6 @@ pub async fn remove(conn: &mut SqliteConnection, id: i64, version: Option<i64>, 
     .await?;
     sqlx::query("DELETE FROM contacts WHERE id = ?").bind(id).execute(&mut *conn).await?;
     audit::record(conn, AUDITED, id, "deleted", name.as_deref(), None, by).await
-}
-
-/// How a detail is named in the audit trail: "phone", "email", "identifier:Customer number".
-fn detail_field(kind: DetailKind, label: &str) -> String {
-    match kind {
-        DetailKind::Identifier => format!("identifier:{label}"),
-        kind => kind.as_str().to_owned(),
-    }
-}
-
-/// Adds a phone, an email or an identifier. A phone or email becomes the default when asked, or
-/// when the contact has no default of its kind; an identifier never is.
-pub async fn add_detail(conn: &mut SqliteConnection, id: i64, d: &NewDetail, by: Edit) -> AppResult<()> {
-    versions::claim(conn, Versioned::Contact, id, d.version, by).await?;
-    let (label, value) = (d.label.trim(), d.value.trim());
-    let old_default = default_of(conn, id, d.kind).await?;
-    let is_default = d.kind != DetailKind::Identifier && (d.make_default || old_default.is_none());
-    if is_default {
-        // The old default gives way first: one default per kind is a unique index.
-        sqlx::query(
-            "UPDATE contact_points SET is_default = 0 WHERE contact_id = ? AND kind = ? AND is_default = 1",
-        )
-        .bind(id)
-        .bind(d.kind.as_str())
-        .execute(&mut *conn)
-        .await?;
-    }
-    insert_point(conn, id, d.kind, label, value, is_default).await?;
-    audit::record(conn, AUDITED, id, &detail_field(d.kind, label), None, Some(value), by).await?;
-    if is_default && let Some((_, old)) = old_default {
-        let field = format!("default {}", d.kind.as_str());
-        audit::record(conn, AUDITED, id, &field, Some(&old), Some(value), by).await?;
-    }
-    directory::refresh_contact(conn, id).await
-}
-
-/// The contact's default detail of a kind: (id, value).
-async fn default_of(
-    conn: &mut SqliteConnection,
-    id: i64,
-    kind: DetailKind,
-) -> AppResult<Option<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT id, value FROM contact_points WHERE contact_id = ? AND kind = ? AND is_default = 1",
-    )
-    .bind(id)
-    .bind(kind.as_str())
-    .fetch_optional(&mut *conn)
-    .await?)
-}
-
-/// One of the contact's details: (kind, label, value, is_default); `NotFound` if it is not theirs.
-async fn detail(
-    conn: &mut SqliteConnection,
-    id: i64,
-    detail_id: i64,
-) -> AppResult<(DetailKind, String, String, bool)> {
-    let row: Option<(String, String, String, bool)> = sqlx::query_as(
-        "SELECT p.kind, p.label, p.value, p.is_default FROM contact_points p JOIN contacts c ON c.id = p.contact_id
-         WHERE p.id = ? AND p.contact_id = ? AND c.merged_into IS NULL",
-    )
-    .bind(detail_id)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (kind, label, value, is_default) = row.ok_or(AppError::NotFound)?;
-    Ok((DetailKind::parse(&kind).ok_or_else(|| bad_value("kind", &kind))?, label, value, is_default))
-}
-
-/// Mark as default: the phone or email becomes its kind's default.
-pub async fn set_default(
-    conn: &mut SqliteConnection,
-    id: i64,
-    detail_id: i64,
-    version: Option<i64>,
-    by: Edit,
-) -> AppResult<()> {
-    hovor_types::validate::version(version)?;
-    let (kind, _, value, is_default) = detail(conn, id, detail_id).await?;
-    if kind == DetailKind::Identifier {
-        return Err(FieldError::new("detail_id", Rule::NotAnOption).into());
-    }
-    versions::claim(conn, Versioned::Contact, id, version, by).await?;
-    if is_default {
-        return Ok(());
-    }
-    let old = default_of(conn, id, kind).await?;
-    sqlx::query(
-        "UPDATE contact_points SET is_default = 0 WHERE contact_id = ? AND kind = ? AND is_default = 1",
-    )
-    .bind(id)
-    .bind(kind.as_str())
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE contact_points SET is_default = 1 WHERE id = ?")
-        .bind(detail_id)
-        .execute(&mut *conn)
-        .await?;
-    let field = format!("default {}", kind.as_str());
-    audit::record(conn, AUDITED, id, &field, old.map(|(_, v)| v).as_deref(), Some(&value), by).await
-}
-
-/// Removes a detail; when it was the default, the oldest remaining of its kind takes over.
-pub async fn remove_detail(
-    conn: &mut SqliteConnection,
-    id: i64,
-    detail_id: i64,
-    version: Option<i64>,
-    by: Edit,
-) -> AppResult<()> {
-    hovor_types::validate::version(version)?;
-    let (kind, label, value, is_default) = detail(conn, id, detail_id).await?;
-    versions::claim(conn, Versioned::Contact, id, version, by).await?;
-    sqlx::query("DELETE FROM contact_points WHERE id = ?").bind(detail_id).execute(&mut *conn).await?;
-    if is_default {
-        sqlx::query(
-            "UPDATE contact_points SET is_default = 1
-             WHERE id = (SELECT id FROM contact_points WHERE contact_id = ? AND kind = ? ORDER BY id LIMIT 1)",
-        )
-        .bind(id)
-        .bind(kind.as_str())
-        .execute(&mut *conn)
-        .await?;
-    }
-    audit::record(conn, AUDITED, id, &detail_field(kind, &label), Some(&value), None, by).await?;
-    directory::refresh_contact(conn, id).await
 }
 
 /// Refuses a contact that is absent or merged away, as a choice in a form (422 `field`).

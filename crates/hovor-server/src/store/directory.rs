@@ -11,17 +11,13 @@ use sqlx::SqliteConnection;
 use super::conversations::bad_value;
 use crate::error::AppResult;
 
-/// A contact's key: names, emails and identifiers as text, phones as digits.
-fn contact_key(first: &str, last: &str, points: &[(String, String)]) -> String {
-    let texts = [first, last]
+/// A record's key: its names, emails and identifiers as text, phones as digits.
+fn record_key(names: [&str; 2], points: &[(String, String)]) -> String {
+    let texts = names
         .into_iter()
         .chain(points.iter().filter(|(kind, _)| kind != "phone").map(|(_, value)| value.as_str()));
     let phones = points.iter().filter(|(kind, _)| kind == "phone").map(|(_, value)| value.as_str());
     search_key(texts, phones)
-}
-
-fn account_key(name: &str, city: &str, phone: Option<&str>) -> String {
-    search_key([name, city], phone)
 }
 
 fn case_key(number: &str, title: &str) -> String {
@@ -40,7 +36,7 @@ pub async fn refresh_contact(conn: &mut SqliteConnection, id: i64) -> AppResult<
             .fetch_all(&mut *conn)
             .await?;
     sqlx::query("UPDATE contacts SET search_key = ? WHERE id = ?")
-        .bind(contact_key(&first, &last, &points))
+        .bind(record_key([&first, &last], &points))
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -48,13 +44,15 @@ pub async fn refresh_contact(conn: &mut SqliteConnection, id: i64) -> AppResult<
 }
 
 pub async fn refresh_account(conn: &mut SqliteConnection, id: i64) -> AppResult<()> {
-    let (name, city, phone): (String, String, Option<String>) =
-        sqlx::query_as("SELECT name, city, phone FROM accounts WHERE id = ?")
+    let (name, city): (String, String) =
+        sqlx::query_as("SELECT name, city FROM accounts WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
+    let points: Vec<(String, String)> =
+        sqlx::query_as("SELECT kind, value FROM contact_points WHERE account_id = ? ORDER BY id")
             .bind(id)
-            .fetch_one(&mut *conn)
+            .fetch_all(&mut *conn)
             .await?;
     sqlx::query("UPDATE accounts SET search_key = ? WHERE id = ?")
-        .bind(account_key(&name, &city, phone.as_deref()))
+        .bind(record_key([&name, &city], &points))
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -91,7 +89,7 @@ pub async fn fill_missing_keys(conn: &mut SqliteConnection) -> AppResult<()> {
             points.entry(contact_id).or_default().push((kind, value));
         }
         for (id, first, last) in contacts {
-            let key = contact_key(&first, &last, points.get(&id).map_or(&[][..], Vec::as_slice));
+            let key = record_key([&first, &last], points.get(&id).map_or(&[][..], Vec::as_slice));
             sqlx::query("UPDATE contacts SET search_key = ? WHERE id = ?")
                 .bind(key)
                 .bind(id)
@@ -99,16 +97,10 @@ pub async fn fill_missing_keys(conn: &mut SqliteConnection) -> AppResult<()> {
                 .await?;
         }
     }
-    let accounts: Vec<(i64, String, String, Option<String>)> =
-        sqlx::query_as("SELECT id, name, city, phone FROM accounts WHERE search_key = ''")
-            .fetch_all(&mut *conn)
-            .await?;
-    for (id, name, city, phone) in accounts {
-        sqlx::query("UPDATE accounts SET search_key = ? WHERE id = ?")
-            .bind(account_key(&name, &city, phone.as_deref()))
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+    let accounts: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE search_key = ''").fetch_all(&mut *conn).await?;
+    for id in accounts {
+        refresh_account(conn, id).await?;
     }
     let cases: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT id, number, title FROM cases WHERE search_key = ''")
@@ -203,7 +195,7 @@ mod tests {
             ("email".to_owned(), "Jana@Example.cz".to_owned()),
             ("identifier".to_owned(), "C-10427".to_owned()),
         ];
-        let key = contact_key("Jana", "Nováková", &points);
+        let key = record_key(["Jana", "Nováková"], &points);
         assert!(key.contains(" novakova "));
         assert!(key.contains("jana@example.cz"));
         assert!(key.contains("c-10427"));
