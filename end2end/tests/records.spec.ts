@@ -188,6 +188,84 @@ async function openContact(page: Page, base: string, username: string, query: st
   await expect(page.getByTestId("directory-detail").getByTestId("contact")).toBeVisible();
 }
 
+test("an account keeps several phones, emails, identifiers and addresses; a contact's address is added and edited", async ({ page }) => {
+  test.setTimeout(120_000);
+  const server = await OwnServer.start("records-details");
+  try {
+    const agent = await api(server.url, "agent1");
+    const created = await agent.post("/api/accounts", {
+      data: { version: null, name: "Květinářství Zvonek", city: "Olomouc", country: "Česko", phone: "+420 585 000 111" },
+    });
+    expect(created.status()).toBe(201);
+    await createContact(agent, "Zdeňka", "Zvonková", { email: "zdenka@zvonek.cz" });
+
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await signInAt(page, server.url, "agent1");
+    await page.getByTestId("nav-directory").click();
+    await page.getByTestId("directory-query").fill("kvetinarstvi zvonek");
+    await expect(page.getByTestId("directory-entry")).toHaveCount(1);
+    await page.getByTestId("directory-entry").getByTestId("directory-choose").click();
+    const account = page.getByTestId("directory-detail").getByTestId("account");
+    await expect(account.getByTestId("detail-phone")).toHaveCount(1);
+
+    // A second phone, made the default; an email; a malformed email refused next to its field.
+    await account.getByTestId("add-detail").click();
+    const form = account.getByTestId("add-detail-form");
+    await form.getByLabel("Value").fill("+420 585 000 222");
+    await form.getByLabel("Make it the default").check();
+    await form.getByTestId("add-detail-save").click();
+    await expect(account.getByTestId("detail-phone")).toHaveCount(2);
+    await expect(account.locator('[data-testid="detail-phone"][data-default="true"]')).toContainText("+420 585 000 222");
+    await account.getByTestId("add-detail").click();
+    await form.getByLabel("Kind").selectOption("email");
+    await form.getByLabel("Value").fill("objednavky-zvonek.cz");
+    await form.getByTestId("add-detail-save").click();
+    await expect(form.locator('[data-field="value"]')).toBeVisible();
+    await expect(form.getByLabel("Value")).toHaveValue("objednavky-zvonek.cz"); // nothing typed is lost
+    await form.getByLabel("Value").fill("objednavky@zvonek.cz");
+    await form.getByTestId("add-detail-save").click();
+    await expect(account.locator('[data-testid="detail-email"][data-default="true"]')).toContainText("objednavky@zvonek.cz");
+
+    // Mark as default moves the default back to the first phone.
+    await account.locator('[data-testid="detail-phone"]', { hasText: "585 000 111" }).getByTestId("mark-default").click();
+    await expect(account.locator('[data-testid="detail-phone"][data-default="true"]')).toContainText("+420 585 000 111");
+
+    // An address is added, then edited in place.
+    await account.getByTestId("add-address").click();
+    const address = account.getByTestId("address-form");
+    await address.getByLabel("Label").fill("shop");
+    await address.getByLabel("Street").fill("Horní náměstí 5");
+    await address.getByLabel("Postcode").fill("779 00");
+    await address.getByLabel("City").fill("Olomouc");
+    await address.getByTestId("address-save").click();
+    await expect(account.getByTestId("address")).toContainText("Horní náměstí 5, 779 00, Olomouc");
+    await account.getByTestId("address").getByTestId("edit-address").click();
+    await account.getByTestId("address-form").getByLabel("Street").fill("Horní náměstí 7");
+    await account.getByTestId("address-form").getByTestId("address-save").click();
+    await expect(account.getByTestId("address")).toContainText("Horní náměstí 7");
+
+    // The directory finds the account by its new email; the server has all of it.
+    const found = await (await agent.get("/api/directory?q=objednavky%40zvonek")).json();
+    expect(found.entries.map((e: any) => e.name)).toEqual(["Květinářství Zvonek"]);
+    const saved = await (await agent.get(`/api/accounts/${(await created.json()).id}`)).json();
+    expect(saved.phones.map((p: any) => [p.value, p.is_default])).toEqual([["+420 585 000 111", true], ["+420 585 000 222", false]]);
+    expect(saved.addresses.map((a: any) => a.street)).toEqual(["Horní náměstí 7"]);
+
+    // A contact's address works the same way.
+    await page.getByTestId("directory-query").fill("zvonkova");
+    await expect(page.getByTestId("directory-entry")).toHaveCount(1);
+    await page.getByTestId("directory-entry").getByTestId("directory-choose").click();
+    const contact = page.getByTestId("directory-detail").getByTestId("contact");
+    await contact.getByTestId("add-address").click();
+    await contact.getByTestId("address-form").getByLabel("Street").fill("Dolní 2");
+    await contact.getByTestId("address-form").getByLabel("City").fill("Olomouc");
+    await contact.getByTestId("address-form").getByTestId("address-save").click();
+    await expect(contact.getByTestId("address")).toContainText("Dolní 2, Olomouc");
+  } finally {
+    await server.down();
+  }
+});
+
 test("two agents edit one contact: the later save is refused with the other's values, compared and re-applied", async ({ page, browser }) => {
   test.setTimeout(120_000);
   const server = await OwnServer.start("records-conflict");

@@ -4,8 +4,8 @@ use hovor_types::audit::AuditEntry;
 use hovor_types::case::{CaseFields, CaseInfo, CasePane, LinkCase};
 use hovor_types::conversation::{SetContact, StartOutbound, TaskSummary};
 use hovor_types::customer::{
-    Account, AccountFields, Contact, ContactFields, CustomerCard, MergeRecord, MergeRequest, NewContact,
-    NewDetail, VersionOnly,
+    Account, AccountFields, AddressFields, Contact, ContactFields, CustomerCard, MergeRecord, MergeRequest,
+    NewContact, NewDetail, VersionOnly,
 };
 use hovor_types::directory::DirectoryPage;
 use hovor_types::history::{HistoryPage, Transcript};
@@ -13,6 +13,8 @@ use hovor_types::session_data::{
     AddTag, CustomDataEdit, OperatorNote, OperatorNoteEdit, Parameter, ParameterEdit, SessionData, Tag,
 };
 use hovor_types::timeline::{NewNote, TimelineEntry};
+
+use std::future::Future;
 
 use super::client::{self, ApiError};
 
@@ -41,20 +43,69 @@ pub async fn delete_contact(id: i64, version: i64) -> Result<(), ApiError> {
     client::delete(&format!("/api/contacts/{id}?version={version}")).await
 }
 
-pub async fn add_detail(id: i64, detail: &NewDetail) -> Result<Contact, ApiError> {
-    client::post(&format!("/api/contacts/{id}/details"), detail, None).await
+/// Whose details an edit changes: a contact's or an account's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DetailOwner {
+    Contact(i64),
+    Account(i64),
 }
 
-pub async fn make_default(id: i64, detail: i64, version: i64) -> Result<Contact, ApiError> {
-    client::put(
-        &format!("/api/contacts/{id}/details/{detail}/default"),
-        &VersionOnly { version: Some(version) },
-    )
-    .await
+/// The owner as it is after a detail edit.
+pub enum Saved {
+    Contact(Contact),
+    Account(Account),
 }
 
-pub async fn remove_detail(id: i64, detail: i64, version: i64) -> Result<Contact, ApiError> {
-    client::delete_json(&format!("/api/contacts/{id}/details/{detail}?version={version}")).await
+impl DetailOwner {
+    fn path(self) -> String {
+        match self {
+            DetailOwner::Contact(id) => format!("/api/contacts/{id}"),
+            DetailOwner::Account(id) => format!("/api/accounts/{id}"),
+        }
+    }
+}
+
+/// Sends one detail edit and reads the owner back as the right record type.
+async fn detail_edit<F, A>(owner: DetailOwner, contact: F, account: A) -> Result<Saved, ApiError>
+where
+    F: Future<Output = Result<Contact, ApiError>>,
+    A: Future<Output = Result<Account, ApiError>>,
+{
+    match owner {
+        DetailOwner::Contact(_) => contact.await.map(Saved::Contact),
+        DetailOwner::Account(_) => account.await.map(Saved::Account),
+    }
+}
+
+pub async fn add_detail(owner: DetailOwner, detail: &NewDetail) -> Result<Saved, ApiError> {
+    let path = format!("{}/details", owner.path());
+    detail_edit(owner, client::post(&path, detail, None), client::post(&path, detail, None)).await
+}
+
+pub async fn make_default(owner: DetailOwner, detail: i64, version: i64) -> Result<Saved, ApiError> {
+    let path = format!("{}/details/{detail}/default", owner.path());
+    let body = VersionOnly { version: Some(version) };
+    detail_edit(owner, client::put(&path, &body), client::put(&path, &body)).await
+}
+
+pub async fn remove_detail(owner: DetailOwner, detail: i64, version: i64) -> Result<Saved, ApiError> {
+    let path = format!("{}/details/{detail}?version={version}", owner.path());
+    detail_edit(owner, client::delete_json(&path), client::delete_json(&path)).await
+}
+
+pub async fn add_address(owner: DetailOwner, address: &AddressFields) -> Result<Saved, ApiError> {
+    let path = format!("{}/addresses", owner.path());
+    detail_edit(owner, client::post(&path, address, None), client::post(&path, address, None)).await
+}
+
+pub async fn save_address(owner: DetailOwner, id: i64, address: &AddressFields) -> Result<Saved, ApiError> {
+    let path = format!("{}/addresses/{id}", owner.path());
+    detail_edit(owner, client::put(&path, address), client::put(&path, address)).await
+}
+
+pub async fn remove_address(owner: DetailOwner, id: i64, version: i64) -> Result<Saved, ApiError> {
+    let path = format!("{}/addresses/{id}?version={version}", owner.path());
+    detail_edit(owner, client::delete_json(&path), client::delete_json(&path)).await
 }
 
 pub async fn audit(record: &str, id: i64) -> Result<Vec<AuditEntry>, ApiError> {

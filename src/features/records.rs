@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod conflict;
 pub mod contact;
+pub mod details;
 pub mod history;
 pub mod merge;
 pub mod merges;

@@ -1,7 +1,7 @@
-//! An account (company): location, phone and primary contact, edited inline under its version; and
-//! the Add account form.
+//! An account (company): location, phones, emails, identifiers, addresses and primary contact; name
+//! and location edited inline under its version; and the Add account form.
 
-use hovor_types::customer::{Account, AccountFields, validate_account};
+use hovor_types::customer::{Account, AccountFields, DetailKind, validate_account};
 use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
 
@@ -10,8 +10,9 @@ use leptos::task::spawn_local;
 
 use super::audit::AuditLog;
 use super::conflict::{ConflictNotice, Difference};
+use super::details::{AddDetail, AddressList, DetailList};
 use crate::api::ApiError;
-use crate::api::records as api;
+use crate::api::records::{self as api, DetailOwner, Saved};
 use crate::components::form::{FieldMessage, FormErrors, TextField};
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -21,6 +22,35 @@ use crate::features::records::css;
 pub fn AccountRecord(account: RwSignal<Account>) -> impl IntoView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
+    // A detail edit refused because someone changed the account meanwhile: it shows their version.
+    let reloaded_by = RwSignal::new(None::<String>);
+    let errors = FormErrors::default();
+    let apply = Callback::new(move |result: Result<Saved, ApiError>| match result {
+        Ok(Saved::Account(a)) => {
+            reloaded_by.set(None);
+            errors.clear();
+            account.set(a);
+        }
+        Ok(Saved::Contact(_)) => {}
+        Err(ApiError::VersionConflict(c)) => {
+            if let CurrentRecord::Account(current) = c.current {
+                account.set(current);
+            }
+            reloaded_by.set(Some(c.changed_by));
+        }
+        Err(e) => errors.api(&e),
+    });
+    let owner = DetailOwner::Account(account.with_untracked(|a| a.id));
+    let version = Signal::derive(move || account.with(|a| a.version));
+    let list = move |kind: DetailKind| {
+        Signal::derive(move || {
+            account.with(|a| match kind {
+                DetailKind::Phone => a.phones.clone(),
+                DetailKind::Email => a.emails.clone(),
+                DetailKind::Identifier => a.identifiers.clone(),
+            })
+        })
+    };
     view! {
         <div class=css::record data-testid="account" data-version=move || account.with(|a| a.version)>
             <p class=css::subhead>{t!(i18n, customer.account)}</p>
@@ -36,11 +66,24 @@ pub fn AccountRecord(account: RwSignal<Account>) -> impl IntoView {
             <dl class=css::facts>
                 <dt>{t!(i18n, customer.location)}</dt>
                 <dd>{move || account.with(|a| format!("{}, {}", a.city, a.country))}</dd>
-                <dt>{t!(i18n, customer.phone)}</dt>
-                <dd>{move || account.with(|a| a.phone.clone().unwrap_or_default())}</dd>
+                <dt>{t!(i18n, customer.phones)}</dt>
+                <dd><DetailList owner kind=DetailKind::Phone points=list(DetailKind::Phone) version apply /></dd>
+                <dt>{t!(i18n, customer.emails)}</dt>
+                <dd><DetailList owner kind=DetailKind::Email points=list(DetailKind::Email) version apply /></dd>
+                <dt>{t!(i18n, records.identifiers)}</dt>
+                <dd><DetailList owner kind=DetailKind::Identifier points=list(DetailKind::Identifier) version apply /></dd>
+                <dt>{t!(i18n, customer.addresses)}</dt>
+                <dd>
+                    <AddressList owner addresses=Signal::derive(move || account.with(|a| a.addresses.clone())) version apply />
+                </dd>
                 <dt>{t!(i18n, customer.primary_contact)}</dt>
                 <dd>{move || account.with(|a| a.primary_contact.as_ref().map(|c| c.name.clone()).unwrap_or_default())}</dd>
             </dl>
+            {move || reloaded_by.get().map(|by| view! {
+                <p class=css::notice role="alert">{t!(i18n, records.reloaded, name = by)}</p>
+            })}
+            <FieldMessage errors field="" />
+            <AddDetail owner version apply />
             <AuditLog record="accounts" id=Signal::derive(move || account.with(|a| a.id)) version=Signal::derive(move || account.with(|a| a.version)) />
         </div>
     }
@@ -58,10 +101,11 @@ pub fn AccountForm(
     let name = RwSignal::new(start.as_ref().map(|a| a.name.clone()).unwrap_or_default());
     let city = RwSignal::new(start.as_ref().map(|a| a.city.clone()).unwrap_or_default());
     let country = RwSignal::new(start.as_ref().map(|a| a.country.clone()).unwrap_or_default());
-    let phone = RwSignal::new(start.as_ref().and_then(|a| a.phone.clone()).unwrap_or_default());
+    // Only a new account takes its first phone here; later phones are details.
+    let phone = RwSignal::new(String::new());
     let errors = FormErrors::default();
     // What the form opened with: re-applying after a conflict keeps only the fields the agent changed.
-    let opened = StoredValue::new([name, city, country, phone].map(|s| s.get_untracked()));
+    let opened = StoredValue::new([name, city, country].map(|s| s.get_untracked()));
     let conflict = RwSignal::new(None::<(VersionConflict, Account)>);
     let save = move |version: Option<i64>| {
         let fields = AccountFields {
@@ -110,10 +154,9 @@ pub fn AccountForm(
                 row(t_string!(i18n, records.account_name).to_string(), name, current.name.clone()),
                 row(t_string!(i18n, records.city).to_string(), city, current.city.clone()),
                 row(t_string!(i18n, records.country).to_string(), country, current.country.clone()),
-                row(t_string!(i18n, customer.phone).to_string(), phone, current.phone.clone().unwrap_or_default()),
             ];
             let version = current.version;
-            let theirs = [current.name.clone(), current.city.clone(), current.country.clone(), current.phone.clone().unwrap_or_default()];
+            let theirs = [current.name.clone(), current.city.clone(), current.country.clone()];
             let use_theirs = Callback::new(move |()| {
                 if let Some(a) = account {
                     a.set(current.clone());
@@ -122,7 +165,7 @@ pub fn AccountForm(
                 done.run(None);
             });
             let reapply = Callback::new(move |()| {
-                keep_changes([name, city, country, phone], &opened.get_value(), &theirs);
+                keep_changes([name, city, country], &opened.get_value(), &theirs);
                 opened.set_value(theirs.clone());
                 save(Some(version))
             });
@@ -137,7 +180,9 @@ pub fn AccountForm(
             <TextField label=ViewFn::from(move || t!(i18n, records.account_name)) value=name errors field="name" />
             <TextField label=ViewFn::from(move || t!(i18n, records.city)) value=city errors field="city" />
             <TextField label=ViewFn::from(move || t!(i18n, records.country)) value=country errors field="country" />
-            <TextField label=ViewFn::from(move || t!(i18n, customer.phone)) value=phone errors field="phone" kind="tel" />
+            {account.is_none().then(|| view! {
+                <TextField label=ViewFn::from(move || t!(i18n, customer.phone)) value=phone errors field="phone" kind="tel" />
+            })}
             {conflict_view}
             <FieldMessage errors field="" />
             <div class=css::actions>

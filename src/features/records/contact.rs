@@ -1,9 +1,7 @@
 //! A contact record, in the card and in the directory alike: inline edit under its version, phones,
 //! emails and identifiers with Mark as default, Remove and Add detail, addresses, and its changes.
 
-use hovor_types::customer::{
-    Contact, ContactFields, ContactPoint, DetailKind, LANGUAGES, NewDetail, validate_contact, validate_detail,
-};
+use hovor_types::customer::{Contact, ContactFields, DetailKind, LANGUAGES, validate_contact};
 use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
 
@@ -13,8 +11,9 @@ use leptos::task::spawn_local;
 use super::account::keep_changes;
 use super::audit::AuditLog;
 use super::conflict::{ConflictNotice, Difference};
+use super::details::{AddDetail, AddressList, DetailList};
 use crate::api::ApiError;
-use crate::api::records as api;
+use crate::api::records::{self as api, DetailOwner, Saved};
 use crate::components::form::{FieldMessage, FormErrors, TextField};
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -28,12 +27,13 @@ pub fn ContactRecord(contact: RwSignal<Contact>) -> impl IntoView {
     // A detail action refused because someone changed the contact meanwhile: the card shows their version.
     let reloaded_by = RwSignal::new(None::<String>);
     let errors = FormErrors::default();
-    let apply = move |result: Result<Contact, ApiError>| match result {
-        Ok(c) => {
+    let apply = Callback::new(move |result: Result<Saved, ApiError>| match result {
+        Ok(Saved::Contact(c)) => {
             reloaded_by.set(None);
             errors.clear();
             contact.set(c);
         }
+        Ok(Saved::Account(_)) => {}
         Err(ApiError::VersionConflict(c)) => {
             if let CurrentRecord::Contact(current) = c.current {
                 contact.set(current);
@@ -41,6 +41,17 @@ pub fn ContactRecord(contact: RwSignal<Contact>) -> impl IntoView {
             reloaded_by.set(Some(c.changed_by));
         }
         Err(e) => errors.api(&e),
+    });
+    let owner = DetailOwner::Contact(contact.with_untracked(|c| c.id));
+    let version = Signal::derive(move || contact.with(|c| c.version));
+    let list = move |kind: DetailKind| {
+        Signal::derive(move || {
+            contact.with(|c| match kind {
+                DetailKind::Phone => c.phones.clone(),
+                DetailKind::Email => c.emails.clone(),
+                DetailKind::Identifier => c.identifiers.clone(),
+            })
+        })
     };
     let name = move || contact.with(Contact::full_name);
     view! {
@@ -62,23 +73,18 @@ pub fn ContactRecord(contact: RwSignal<Contact>) -> impl IntoView {
                 <dt>{t!(i18n, records.language)}</dt>
                 <dd>{move || contact.with(|c| c.language.clone())}</dd>
                 <dt>{t!(i18n, customer.phones)}</dt>
-                <dd><Details contact kind=DetailKind::Phone apply /></dd>
+                <dd><DetailList owner kind=DetailKind::Phone points=list(DetailKind::Phone) version apply /></dd>
                 <dt>{t!(i18n, customer.emails)}</dt>
-                <dd><Details contact kind=DetailKind::Email apply /></dd>
+                <dd><DetailList owner kind=DetailKind::Email points=list(DetailKind::Email) version apply /></dd>
                 <dt>{t!(i18n, records.identifiers)}</dt>
-                <dd><Details contact kind=DetailKind::Identifier apply /></dd>
+                <dd><DetailList owner kind=DetailKind::Identifier points=list(DetailKind::Identifier) version apply /></dd>
                 <dt>{t!(i18n, customer.addresses)}</dt>
                 <dd>
-                    <ul class=css::points>
-                        {move || contact.with(|c| c.addresses.iter().map(|a| {
-                            let text = format!("{}, {} {}, {}", a.street, a.postcode, a.city, a.country);
-                            view! { <li><span class=css::label>{label(&a.label)}</span>{text}</li> }
-                        }).collect_view())}
-                    </ul>
+                    <AddressList owner addresses=Signal::derive(move || contact.with(|c| c.addresses.clone())) version apply />
                 </dd>
             </dl>
             <FieldMessage errors field="" />
-            <AddDetail contact apply />
+            <AddDetail owner version apply />
             <AuditLog record="contacts" id=Signal::derive(move || contact.with(|c| c.id)) version=Signal::derive(move || contact.with(|c| c.version)) />
         </div>
     }
@@ -205,141 +211,6 @@ pub fn LanguageField(value: RwSignal<String>, errors: FormErrors) -> impl IntoVi
             </select>
             <FieldMessage errors field="language" />
         </label>
-    }
-}
-
-/// One kind of detail with its actions. Identifiers have no default.
-#[component]
-fn Details(
-    contact: RwSignal<Contact>,
-    kind: DetailKind,
-    apply: impl Fn(Result<Contact, ApiError>) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let points = move || {
-        contact.with(|c| match kind {
-            DetailKind::Phone => c.phones.clone(),
-            DetailKind::Email => c.emails.clone(),
-            DetailKind::Identifier => c.identifiers.clone(),
-        })
-    };
-    let row = move |p: ContactPoint| {
-        let (id, detail) = (contact.with_untracked(|c| c.id), p.id);
-        let href = match kind {
-            DetailKind::Phone => Some(format!("tel:{}", p.value.replace(' ', ""))),
-            DetailKind::Email => Some(format!("mailto:{}", p.value)),
-            DetailKind::Identifier => None,
-        };
-        let value = match href {
-            Some(href) => view! { <a href=href>{p.value.clone()}</a> }.into_any(),
-            None => view! { <span>{p.value.clone()}</span> }.into_any(),
-        };
-        let can_default = kind != DetailKind::Identifier && !p.is_default;
-        let make_default = move |_| {
-            let version = contact.with_untracked(|c| c.version);
-            spawn_local(async move { apply(api::make_default(id, detail, version).await) });
-        };
-        let remove = move |_| {
-            let version = contact.with_untracked(|c| c.version);
-            spawn_local(async move { apply(api::remove_detail(id, detail, version).await) });
-        };
-        view! {
-            <li class=css::point data-default=p.is_default.to_string() data-testid=format!("detail-{}", kind.as_str())>
-                <span class=css::label>{label(&p.label)}</span>
-                {value}
-                {p.is_default.then(|| view! { <span class=css::default>{t!(i18n, customer.default)}</span> })}
-                <span class=css::row_actions>
-                    {can_default.then(|| view! {
-                        <button class="button" data-testid="mark-default" on:click=make_default>{t!(i18n, records.mark_default)}</button>
-                    })}
-                    <button class="button" data-testid="remove-detail" on:click=remove
-                        aria-label=move || t_string!(i18n, records.remove_detail, value = p.value.clone()).to_string()>
-                        {t!(i18n, records.remove)}
-                    </button>
-                </span>
-            </li>
-        }
-    };
-    view! { <ul class=css::points>{move || points().into_iter().map(row).collect_view()}</ul> }
-}
-
-/// Add detail: a phone, an email or an identifier, also when the contact has one already.
-#[component]
-fn AddDetail(
-    contact: RwSignal<Contact>,
-    apply: impl Fn(Result<Contact, ApiError>) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let open = RwSignal::new(false);
-    let kind = RwSignal::new(DetailKind::Phone);
-    let label_value = RwSignal::new(String::new());
-    let value = RwSignal::new(String::new());
-    let make_default = RwSignal::new(false);
-    let errors = FormErrors::default();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (id, version) = contact.with_untracked(|c| (c.id, c.version));
-        let detail = NewDetail {
-            version: Some(version),
-            kind: kind.get_untracked(),
-            label: label_value.get_untracked(),
-            value: value.get_untracked(),
-            make_default: make_default.get_untracked(),
-        };
-        if let Err(e) = validate_detail(&detail) {
-            errors.field(&e);
-            return;
-        }
-        errors.clear();
-        spawn_local(async move {
-            let result = api::add_detail(id, &detail).await;
-            let ok = result.is_ok();
-            if let Err(e) = &result
-                && !matches!(e, ApiError::VersionConflict(_))
-            {
-                errors.api(e);
-                return;
-            }
-            apply(result);
-            // Kept on a conflict: the agent adds it again to the version now shown.
-            if ok {
-                value.set(String::new());
-                label_value.set(String::new());
-                open.set(false);
-            }
-        });
-    };
-    view! {
-        <button class="button" data-testid="add-detail" aria-expanded=move || open.get().to_string()
-            on:click=move |_| open.update(|o| *o = !*o)>
-            {t!(i18n, records.add_detail)}
-        </button>
-        <Show when=move || open.get()>
-            <form class=css::form data-testid="add-detail-form" on:submit=submit>
-                <label class=form_css::field>
-                    <span class=form_css::label>{t!(i18n, records.detail_kind)}</span>
-                    <select name="kind" on:change=move |ev| {
-                        if let Some(k) = DetailKind::parse(&event_target_value(&ev)) { kind.set(k) }
-                    }>
-                        <option value="phone">{t!(i18n, records.kind_phone)}</option>
-                        <option value="email">{t!(i18n, records.kind_email)}</option>
-                        <option value="identifier">{t!(i18n, records.kind_identifier)}</option>
-                    </select>
-                </label>
-                <TextField label=ViewFn::from(move || t!(i18n, records.detail_label)) value=label_value errors field="label" />
-                <TextField label=ViewFn::from(move || t!(i18n, records.detail_value)) value=value errors field="value" />
-                <Show when=move || kind.get() != DetailKind::Identifier>
-                    <label class=css::check>
-                        <input type="checkbox" prop:checked=move || make_default.get()
-                            on:change=move |ev| make_default.set(event_target_checked(&ev)) />
-                        {t!(i18n, records.make_default)}
-                    </label>
-                </Show>
-                <FieldMessage errors field="" />
-                <FieldMessage errors field="version" />
-                <button type="submit" class="button primary" data-testid="add-detail-save">{t!(i18n, records.add)}</button>
-            </form>
-        </Show>
     }
 }
 
