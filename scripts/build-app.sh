@@ -11,6 +11,10 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
 dist=${1:-dist}
 work=target/app-build
+# Only binaryen 132 is known to produce modules that start (Debian's binaryen 108 exits 0 but the
+# module then fails in Chromium); checked first, before the long build.
+wasm-opt --version | grep "version 132" >/dev/null || { echo "wasm-opt must be binaryen 132: scripts/install-tools.sh" >&2; exit 1; }
+
 # --emit-relocs keeps the relocations the splitter needs to cut the split functions out.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg hovor_split -Clink-args=--emit-relocs" \
   cargo build --locked --target wasm32-unknown-unknown --profile wasm-release --bin hovor
@@ -20,9 +24,7 @@ wasm-split-cli target/wasm32-unknown-unknown/wasm-release/hovor.wasm "$work/spli
 wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
   --out-dir "$work/out" --out-name hovor "$work/split/hovor.wasm"
 # The loader, one file per split chunk name (split_*.wasm) and the code those share (chunk_*.wasm).
-find "$work/split" -name '*.js' -o -name '*.wasm' ! -name hovor.wasm | xargs cp -t "$work/out/"
-# Only binaryen 132 is known to produce modules that start (see docs/ARCHITECTURE.md).
-wasm-opt --version | grep -q "version 132" || { echo "wasm-opt must be binaryen 132: scripts/install-tools.sh" >&2; exit 1; }
+find "$work/split" -name '*.js' -o -name '*.wasm' ! -name hovor.wasm | xargs -r cp -t "$work/out/"
 for wasm in "$work/out"/*.wasm; do
   # It warns about the splitter's name section, which -Oz drops anyway.
   wasm-opt -Oz "$wasm" -o "$wasm.opt" 2>"$work/wasm-opt.log" || { cat "$work/wasm-opt.log" >&2; exit 1; }
@@ -36,7 +38,9 @@ rm -rf "$dist/app" && mkdir -p "$dist/app" && mv "$work/out" "$dist/app/$id"
 
 start="<script type=\"module\">import init from \"/app/$id/hovor.js\"; init({ module_or_path: \"/app/$id/hovor_bg.wasm\" });</script>"
 preload="<link rel=\"modulepreload\" href=\"/app/$id/hovor.js\"><link rel=\"preload\" href=\"/app/$id/hovor_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
-# On a line of its own, marked, so building again replaces it.
-sed -i '/<!-- app start -->/d' "$dist/index.html"
-sed -i "s#</head>#$preload$start<!-- app start -->\n</head>#" "$dist/index.html"
+# Marked, so building again replaces exactly what an earlier build put there.
+sed -i 's#<link rel="modulepreload" href="/app/[^"]*/hovor.js">.*<!-- app start -->##' "$dist/index.html"
+sed -i "s#</head>#$preload$start<!-- app start --></head>#" "$dist/index.html"
+# The server prefers pre-compressed files: stale ones would point at the directory just replaced.
+rm -f "$dist/index.html.br" "$dist/index.html.gz"
 echo "==> app $id: $(ls "$dist/app/$id" | tr '\n' ' ')"

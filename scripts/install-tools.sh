@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 STYLANCE_VERSION=0.8.4
-# Cuts the app's split functions into chunks; must understand the wasm_split_helpers that Leptos uses.
-WASM_SPLIT_VERSION=0.2.3
+# Cuts the app's split functions into chunks; its loader must match the wasm_split_helpers Leptos uses.
+WASM_SPLIT_VERSION=$(awk '/^name = "wasm_split_helpers"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 # wasm-bindgen-cli must equal the wasm-bindgen that Cargo.lock resolved, or the built module will not load.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 
@@ -39,7 +39,7 @@ if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
 fi
 
 # It has no --version; Cargo's list of installed crates says which one is there.
-if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+if ! cargo install --list | grep "^wasm_split_cli_support v$WASM_SPLIT_VERSION:" >/dev/null; then
   echo "==> installing wasm-split-cli $WASM_SPLIT_VERSION"
   cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
 fi

@@ -188,6 +188,35 @@ async function openContact(page: Page, base: string, username: string, query: st
   await expect(page.getByTestId("directory-detail").getByTestId("contact")).toBeVisible();
 }
 
+test("a chunk that fails to download says so, and Try again fetches it", async ({ browser }) => {
+  const server = await OwnServer.start("records-chunk");
+  const page = await (await browser.newContext()).newPage();
+  // The chunk loader starts a download before it awaits it, so a refused one is also reported as an
+  // unhandled rejection; any other uncaught error still fails the journey.
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  try {
+    // The records chunk (the Directory page, record forms) is refused until the agent tries again.
+    let blocked = true;
+    await page.route("**/app/*/split_records.wasm", (route) => (blocked ? route.abort() : route.continue()));
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await signInAt(page, server.url, "agent1");
+    await page.getByTestId("nav-directory").click();
+    const failed = page.getByRole("alert").filter({ hasText: "This section could not be loaded." });
+    await expect(failed).toBeVisible();
+    await expect(page.getByTestId("directory")).toHaveCount(0);
+    blocked = false;
+    await failed.getByRole("button", { name: "Try again" }).click();
+    await expect(page.getByTestId("directory")).toBeVisible();
+    await page.getByTestId("directory-query").fill("Šťastná");
+    await expect(page.getByTestId("directory-entry").first()).toBeVisible();
+    expect(errors.filter((e) => e !== "Failed to fetch")).toEqual([]);
+  } finally {
+    await page.context().close();
+    await server.down();
+  }
+});
+
 test("an account keeps several phones, emails, identifiers and addresses; a contact's address is added and edited", async ({ page }) => {
   test.setTimeout(120_000);
   const server = await OwnServer.start("records-details");

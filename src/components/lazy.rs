@@ -35,21 +35,33 @@ where
     let arrival = RwSignal::new(Arrival::Loading);
     let loaded = StoredValue::new_local(None::<AnyView>);
     let load = StoredValue::new_local(load);
+    // The task and the view it builds belong to this call's owner, also when Try again starts it from a
+    // click (whose owner is the error view, disposed as soon as "Loading…" replaces it).
+    let owner = StoredValue::new_local(Owner::current());
     let fetch = move || {
         arrival.set(Arrival::Loading);
         let loading = load.with_value(|load| load());
-        // Untracked: the view is built inside the task, and its reads must not re-run whoever called this.
-        untrack(|| {
-            spawn_local_scoped_with_cancellation(async move {
-                match loading.await {
-                    Ok(view) => {
-                        loaded.set_value(Some(view));
-                        arrival.set(Arrival::Ready);
+        let task = move || {
+            // Untracked: the view is built inside the task; its reads must not re-run whoever called this.
+            untrack(|| {
+                spawn_local_scoped_with_cancellation(async move {
+                    match loading.await {
+                        Ok(view) => {
+                            loaded.set_value(Some(view));
+                            arrival.set(Arrival::Ready);
+                        }
+                        Err(e) => {
+                            leptos::logging::warn!("{e}");
+                            arrival.set(Arrival::Failed);
+                        }
                     }
-                    Err(_) => arrival.set(Arrival::Failed),
-                }
+                })
             })
-        });
+        };
+        match owner.get_value() {
+            Some(owner) => owner.with(task),
+            None => task(),
+        }
     };
     fetch();
     move || match arrival.get() {

@@ -70,7 +70,9 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
     let api = routes::api_router(state)?;
     let api = api.merge(chat_page::router(&state_origins));
     let router = match dist {
-        Some(dist) => api.fallback_service(static_files::service(dist)),
+        Some(dist) => api
+            .nest_service("/app", static_files::app_files(dist))
+            .fallback_service(static_files::service(dist)),
         None => api,
     };
     Ok(router

@@ -14,13 +14,25 @@ pub fn service(dist: &Path) -> SetResponseHeader<ServeDir<ServeFile>, HeaderValu
         .precompressed_br()
         .precompressed_gzip()
         .fallback(ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip());
-    // Trunk puts a content hash in every asset name; index.html itself must always be revalidated.
+    // Trunk puts a content hash in every stylesheet's name; index.html itself must always be revalidated.
     SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
         .layer(dir)
 }
 
+/// `/app/<build>/…`: the wasm, its JavaScript and the chunks, under a directory named by their content
+/// hash, so they never change and are cached for good. A file that is not there (a tab still running
+/// an earlier build asks for its chunk) is a 404, never `index.html`.
+pub fn app_files(dist: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
+    let dir = ServeDir::new(dist.join("app")).precompressed_br().precompressed_gzip();
+    SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    )
+    .layer(dir)
+}
+
 /// The Content-Security-Policy for every response: only our own origin, plus exactly the inline
-/// scripts of the built `index.html` (Trunk's module loader), allowed by their SHA-256.
+/// scripts of the built `index.html` (the app's start script), allowed by their SHA-256.
 pub fn content_security_policy(dist: Option<&Path>) -> anyhow::Result<HeaderValue> {
     let index = match dist {
         Some(dist) => std::fs::read_to_string(dist.join("index.html"))
@@ -64,5 +76,23 @@ mod tests {
         let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"run()"));
         assert!(csp.to_str().unwrap().contains(&format!("'sha256-{expected}'")));
         assert!(csp.to_str().unwrap().contains("frame-ancestors 'none'"));
+    }
+
+    #[tokio::test]
+    async fn a_missing_app_file_is_not_found_and_present_ones_are_cached_for_good() {
+        use axum::body::Body;
+        use axum::http::{Request, StatusCode};
+        use tower::ServiceExt;
+
+        let dist = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dist.path().join("app/abc")).unwrap();
+        std::fs::write(dist.path().join("app/abc/hovor.js"), "export {}").unwrap();
+        std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+        let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+        let found = app_files(dist.path()).oneshot(get("/abc/hovor.js")).await.unwrap();
+        assert_eq!(found.status(), StatusCode::OK);
+        assert_eq!(found.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        let gone = app_files(dist.path()).oneshot(get("/old/split_records.wasm")).await.unwrap();
+        assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     }
 }

@@ -238,7 +238,7 @@ async fn a_validly_signed_identity_authenticates_the_visitor_and_links_the_conta
     let queue = server.queue_id(0).await;
     let ids = server.survey_ids(queue).await;
     let (contact, email): (i64, String) = sqlx::query_as(
-        "SELECT MIN(contact_id), MIN(value) FROM contact_points WHERE kind = 'email'
+        "SELECT MIN(contact_id), MIN(value) FROM contact_points WHERE kind = 'email' AND contact_id IS NOT NULL
          GROUP BY lower(value) HAVING COUNT(*) = 1 ORDER BY MIN(contact_id) LIMIT 1",
     )
     .fetch_one(&server.pool)

@@ -50,6 +50,18 @@ pub struct Address {
     pub country: String,
 }
 
+impl Address {
+    /// "street, postcode, city, country", leaving out the empty parts.
+    pub fn one_line(&self) -> String {
+        [&self.street, &self.postcode, &self.city, &self.country]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
@@ -99,12 +111,6 @@ pub struct Account {
     pub emails: Vec<ContactPoint>,
     pub identifiers: Vec<ContactPoint>,
     pub addresses: Vec<Address>,
-}
-
-impl Account {
-    pub fn default_phone(&self) -> Option<&ContactPoint> {
-        self.phones.iter().find(|p| p.is_default)
-    }
 }
 
 /// What the customer pane shows for a conversation; both parts are absent for an unknown visitor.

@@ -155,27 +155,21 @@ pub fn AddressList(
     apply: Callback<Result<Saved, ApiError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    // The address being edited (its id), or 0 for a new one.
-    let editing = RwSignal::new(None::<i64>);
+    // The address being edited, `Some(None)` for a new one.
+    let editing = RwSignal::new(None::<Option<i64>>);
     let row = move |a: Address| {
         let id = a.id;
-        let text = [&a.street, &a.postcode, &a.city, &a.country]
-            .into_iter()
-            .filter(|part| !part.is_empty())
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let text = a.one_line();
         let remove = move |_| {
             let version = version.get_untracked();
             spawn_local(async move { apply.run(api::remove_address(owner, id, version).await) });
         };
-        let start = a.clone();
         view! {
             <li class=css::point data-testid="address">
                 <span class=css::label>{label(&a.label)}</span>
                 <span>{text.clone()}</span>
                 <span class=css::row_actions>
-                    <button class="button" data-testid="edit-address" on:click=move |_| editing.set(Some(id))>
+                    <button class="button" data-testid="edit-address" on:click=move |_| editing.set(Some(Some(id)))>
                         {t!(i18n, records.edit)}
                     </button>
                     <button class="button" data-testid="remove-address" on:click=remove
@@ -184,39 +178,45 @@ pub fn AddressList(
                     </button>
                 </span>
             </li>
-            {move || (editing.get() == Some(id)).then(|| {
-                view! { <AddressForm owner address=Some(start.clone()) version apply editing /> }
-            })}
         }
+    };
+    // Outside the list and reading only `editing`: a change of the record (a conflict, another edit)
+    // redraws the list but never the open form, so what the agent typed stays.
+    let form = move || {
+        editing.get().map(|id| {
+            let start =
+                id.and_then(|id| addresses.with_untracked(|list| list.iter().find(|a| a.id == id).cloned()));
+            view! { <AddressForm owner address_id=id start version apply editing /> }
+        })
     };
     view! {
         <ul class=css::points>{move || addresses.get().into_iter().map(row).collect_view()}</ul>
-        <button class="button" data-testid="add-address" on:click=move |_| editing.set(Some(0))>
+        <button class="button" data-testid="add-address" on:click=move |_| editing.set(Some(None))>
             {t!(i18n, records.add_address)}
         </button>
-        {move || (editing.get() == Some(0)).then(|| view! { <AddressForm owner address=None version apply editing /> })}
+        {form}
     }
 }
 
-/// Adds an address, or edits `address`. Kept open with the agent's input on a conflict or an error.
+/// Adds an address, or edits the one with `address_id` (opened with `start`). Kept open with the agent's
+/// input on a conflict or an error.
 #[component]
 fn AddressForm(
     owner: DetailOwner,
-    address: Option<Address>,
+    address_id: Option<i64>,
+    start: Option<Address>,
     version: Signal<i64>,
     apply: Callback<Result<Saved, ApiError>>,
-    editing: RwSignal<Option<i64>>,
+    editing: RwSignal<Option<Option<i64>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let field = |f: fn(&Address) -> &String| {
-        RwSignal::new(address.as_ref().map(|a| f(a).clone()).unwrap_or_default())
-    };
+    let field =
+        |f: fn(&Address) -> &String| RwSignal::new(start.as_ref().map(|a| f(a).clone()).unwrap_or_default());
     let label_value = field(|a| &a.label);
     let street = field(|a| &a.street);
     let city = field(|a| &a.city);
     let postcode = field(|a| &a.postcode);
     let country = field(|a| &a.country);
-    let id = address.map(|a| a.id);
     let errors = FormErrors::default();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -234,7 +234,7 @@ fn AddressForm(
         }
         errors.clear();
         spawn_local(async move {
-            let result = match id {
+            let result = match address_id {
                 Some(id) => api::save_address(owner, id, &fields).await,
                 None => api::add_address(owner, &fields).await,
             };

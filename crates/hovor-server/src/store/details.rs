@@ -13,8 +13,18 @@ use super::directory;
 use super::versions::{self, Versioned};
 use crate::error::{AppError, AppResult};
 
-/// Whose details: rows carry `contact_id` or `account_id`, and queries match both with `IS`, so one
-/// query serves either owner.
+/// Whose details: a row carries `contact_id` or `account_id` (never both).
+/// One statement for either owner: `owner_sql!(owner, "… WHERE ", " = ? …")` puts `contact_id` or
+/// `account_id` between the parts, so each query is a constant that uses its owner's index.
+macro_rules! owner_sql {
+    ($owner:expr, $before:literal, $after:literal) => {
+        match $owner {
+            Owner::Contact(_) => concat!($before, "contact_id", $after),
+            Owner::Account(_) => concat!($before, "account_id", $after),
+        }
+    };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
     Contact(i64),
@@ -28,7 +38,7 @@ impl Owner {
         }
     }
 
-    /// (contact_id, account_id) as bound to `contact_id IS ? AND account_id IS ?`.
+    /// (contact_id, account_id) of a new row.
     fn columns(self) -> (Option<i64>, Option<i64>) {
         match self {
             Owner::Contact(id) => (Some(id), None),
@@ -83,13 +93,13 @@ pub struct Details {
 }
 
 pub async fn load(conn: &mut SqliteConnection, owner: Owner) -> AppResult<Details> {
-    let (contact, account) = owner.columns();
-    let points: Vec<(i64, String, String, String, bool)> = sqlx::query_as(
+    let points: Vec<(i64, String, String, String, bool)> = sqlx::query_as(owner_sql!(
+        owner,
         "SELECT id, kind, value, label, is_default FROM contact_points
-         WHERE contact_id IS ? AND account_id IS ? ORDER BY is_default DESC, id",
-    )
-    .bind(contact)
-    .bind(account)
+         WHERE ",
+        " = ? ORDER BY is_default DESC, id"
+    ))
+    .bind(owner.id())
     .fetch_all(&mut *conn)
     .await?;
     let mut details = Details::default();
@@ -101,12 +111,13 @@ pub async fn load(conn: &mut SqliteConnection, owner: Owner) -> AppResult<Detail
             DetailKind::Identifier => details.identifiers.push(point),
         }
     }
-    details.addresses = sqlx::query_as::<_, (i64, String, String, String, String, String)>(
+    details.addresses = sqlx::query_as::<_, (i64, String, String, String, String, String)>(owner_sql!(
+        owner,
         "SELECT id, label, street, city, postcode, country FROM addresses
-         WHERE contact_id IS ? AND account_id IS ? ORDER BY id",
-    )
-    .bind(contact)
-    .bind(account)
+         WHERE ",
+        " = ? ORDER BY id"
+    ))
+    .bind(owner.id())
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
@@ -165,13 +176,13 @@ pub async fn add(conn: &mut SqliteConnection, owner: Owner, d: &NewDetail, by: E
 }
 
 async fn clear_default(conn: &mut SqliteConnection, owner: Owner, kind: DetailKind) -> AppResult<()> {
-    let (contact, account) = owner.columns();
-    sqlx::query(
+    sqlx::query(owner_sql!(
+        owner,
         "UPDATE contact_points SET is_default = 0
-         WHERE contact_id IS ? AND account_id IS ? AND kind = ? AND is_default = 1",
-    )
-    .bind(contact)
-    .bind(account)
+         WHERE ",
+        " = ? AND kind = ? AND is_default = 1"
+    ))
+    .bind(owner.id())
     .bind(kind.as_str())
     .execute(&mut *conn)
     .await?;
@@ -184,13 +195,13 @@ async fn default_of(
     owner: Owner,
     kind: DetailKind,
 ) -> AppResult<Option<(i64, String)>> {
-    let (contact, account) = owner.columns();
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(owner_sql!(
+        owner,
         "SELECT id, value FROM contact_points
-         WHERE contact_id IS ? AND account_id IS ? AND kind = ? AND is_default = 1",
-    )
-    .bind(contact)
-    .bind(account)
+         WHERE ",
+        " = ? AND kind = ? AND is_default = 1"
+    ))
+    .bind(owner.id())
     .bind(kind.as_str())
     .fetch_optional(&mut *conn)
     .await?)
@@ -202,14 +213,14 @@ async fn point(
     owner: Owner,
     detail_id: i64,
 ) -> AppResult<(DetailKind, String, String, bool)> {
-    let (contact, account) = owner.columns();
-    let row: Option<(String, String, String, bool)> = sqlx::query_as(
+    let row: Option<(String, String, String, bool)> = sqlx::query_as(owner_sql!(
+        owner,
         "SELECT kind, label, value, is_default FROM contact_points
-         WHERE id = ? AND contact_id IS ? AND account_id IS ?",
-    )
+         WHERE id = ? AND ",
+        " = ?"
+    ))
     .bind(detail_id)
-    .bind(contact)
-    .bind(account)
+    .bind(owner.id())
     .fetch_optional(&mut *conn)
     .await?;
     let (kind, label, value, is_default) = row.ok_or(AppError::NotFound)?;
@@ -256,14 +267,14 @@ pub async fn remove(
     owner.claim(conn, version, by).await?;
     sqlx::query("DELETE FROM contact_points WHERE id = ?").bind(detail_id).execute(&mut *conn).await?;
     if is_default {
-        let (contact, account) = owner.columns();
-        sqlx::query(
+        sqlx::query(owner_sql!(
+            owner,
             "UPDATE contact_points SET is_default = 1
              WHERE id = (SELECT id FROM contact_points
-                         WHERE contact_id IS ? AND account_id IS ? AND kind = ? ORDER BY id LIMIT 1)",
-        )
-        .bind(contact)
-        .bind(account)
+                         WHERE ",
+            " = ? AND kind = ? ORDER BY id LIMIT 1)"
+        ))
+        .bind(owner.id())
         .bind(kind.as_str())
         .execute(&mut *conn)
         .await?;
@@ -278,16 +289,6 @@ fn detail_field(kind: DetailKind, label: &str) -> String {
         DetailKind::Identifier => format!("identifier:{label}"),
         kind => kind.as_str().to_owned(),
     }
-}
-
-/// An address as one line, for the audit trail.
-fn address_line(a: &Address) -> String {
-    [&a.street, &a.postcode, &a.city, &a.country]
-        .into_iter()
-        .filter(|part| !part.is_empty())
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn trimmed(id: i64, a: &AddressFields) -> Address {
@@ -323,7 +324,7 @@ pub async fn add_address(
     .bind(&new.country)
     .fetch_one(&mut *conn)
     .await?;
-    owner.audit(conn, &address_field(&new.label), None, Some(&address_line(&new)), by).await?;
+    owner.audit(conn, &address_field(&new.label), None, Some(&new.one_line()), by).await?;
     Ok(id)
 }
 
@@ -332,14 +333,14 @@ fn address_field(label: &str) -> String {
 }
 
 async fn address(conn: &mut SqliteConnection, owner: Owner, address_id: i64) -> AppResult<Address> {
-    let (contact, account) = owner.columns();
-    let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+    let row: Option<(String, String, String, String, String)> = sqlx::query_as(owner_sql!(
+        owner,
         "SELECT label, street, city, postcode, country FROM addresses
-         WHERE id = ? AND contact_id IS ? AND account_id IS ?",
-    )
+         WHERE id = ? AND ",
+        " = ?"
+    ))
     .bind(address_id)
-    .bind(contact)
-    .bind(account)
+    .bind(owner.id())
     .fetch_optional(&mut *conn)
     .await?;
     let (label, street, city, postcode, country) = row.ok_or(AppError::NotFound)?;
@@ -368,7 +369,7 @@ pub async fn update_address(
     .execute(&mut *conn)
     .await?;
     if before != after {
-        let (old, new) = (address_line(&before), address_line(&after));
+        let (old, new) = (before.one_line(), after.one_line());
         owner.audit(conn, &address_field(&after.label), Some(&old), Some(&new), by).await?;
     }
     Ok(())
@@ -385,5 +386,5 @@ pub async fn remove_address(
     let before = address(conn, owner, address_id).await?;
     owner.claim(conn, version, by).await?;
     sqlx::query("DELETE FROM addresses WHERE id = ?").bind(address_id).execute(&mut *conn).await?;
-    owner.audit(conn, &address_field(&before.label), Some(&address_line(&before)), None, by).await
+    owner.audit(conn, &address_field(&before.label), Some(&before.one_line()), None, by).await
 }
