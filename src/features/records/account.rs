@@ -106,6 +106,7 @@ pub fn AccountForm(
     let errors = FormErrors::default();
     // What the form opened with: re-applying after a conflict keeps only the fields the agent changed.
     let opened = StoredValue::new([name, city, country].map(|s| s.get_untracked()));
+    let opened_version = StoredValue::new(start.as_ref().map(|a| a.version));
     let conflict = RwSignal::new(None::<(VersionConflict, Account)>);
     let save = move |version: Option<i64>| {
         let fields = AccountFields {
@@ -167,6 +168,7 @@ pub fn AccountForm(
             let reapply = Callback::new(move |()| {
                 keep_changes([name, city, country], &opened.get_value(), &theirs);
                 opened.set_value(theirs.clone());
+                opened_version.set_value(Some(version));
                 save(Some(version))
             });
             view! { <ConflictNotice changed_by=c.changed_by changed_at=c.changed_at differences use_theirs reapply /> }
@@ -175,7 +177,13 @@ pub fn AccountForm(
     view! {
         <form class=css::form data-testid="account-form" on:submit=move |ev| {
             ev.prevent_default();
-            save(account.map(|a| a.with_untracked(|a| a.version)));
+            // As for a contact: the account's version if nobody changed these fields since the form opened
+            // (a detail edit moves it too), otherwise the opened one, so the save is compared.
+            let version = account.map(|a| {
+                let (now, same) = a.with_untracked(|a| (a.version, [&a.name, &a.city, &a.country] == opened.get_value().each_ref()));
+                if same { now } else { opened_version.get_value().unwrap_or(now) }
+            });
+            save(version);
         }>
             <TextField label=ViewFn::from(move || t!(i18n, records.account_name)) value=name errors field="name" />
             <TextField label=ViewFn::from(move || t!(i18n, records.city)) value=city errors field="city" />

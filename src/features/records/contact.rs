@@ -181,7 +181,11 @@ fn ContactEditForm(contact: RwSignal<Contact>, editing: RwSignal<bool>) -> impl 
     view! {
         <form class=css::form data-testid="contact-form" on:submit=move |ev| {
             ev.prevent_default();
-            save(contact.get_untracked().version);
+            // The record's version if nobody changed these fields since the form opened (a detail edit
+            // moves it too); otherwise the opened one, so the save is refused and compared, not overwriting.
+            let (now, was) = (contact.get_untracked(), opened.get_value());
+            let same = (&now.first_name, &now.last_name, &now.language) == (&was.first_name, &was.last_name, &was.language);
+            save(if same { now.version } else { was.version });
         }>
             <TextField label=ViewFn::from(move || t!(i18n, records.first_name)) value=first errors field="first_name" />
             <TextField label=ViewFn::from(move || t!(i18n, records.last_name)) value=last errors field="last_name" />
