@@ -27,6 +27,8 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub hub: hub::Hub,
     pub routing: routing::Routing,
+    /// The standard responses library with its ranking index.
+    pub responses: store::responses::LibraryCache,
     /// Verifies the customer identities host sites sign for web chat.
     pub chat_identity_secret: Option<std::sync::Arc<str>>,
     /// Host sites whose pages may pass self-service actions and context to the chat page.
@@ -39,6 +41,7 @@ impl AppState {
             pool,
             hub: hub::Hub::default(),
             routing: routing::Routing::default(),
+            responses: store::responses::LibraryCache::default(),
             chat_identity_secret: None,
             chat_host_origins: Vec::new(),
         }

@@ -10,6 +10,8 @@ mod details;
 mod directory;
 mod events;
 mod routing;
+mod response_admin;
+mod responses;
 mod session;
 mod session_data;
 mod system;
@@ -35,6 +37,19 @@ pub fn api_router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(conversations::drafts))
         .routes(routes!(conversations::save_draft))
         .routes(routes!(conversations::suggestions))
+        .routes(routes!(responses::search))
+        .routes(routes!(responses::favourites))
+        .routes(routes!(responses::add_favourite, responses::remove_favourite))
+        .routes(routes!(responses::categories))
+        .routes(routes!(responses::conversation_categories, responses::select_category))
+        .routes(routes!(responses::remove_category))
+        .routes(routes!(responses::placeholder_values))
+        .routes(routes!(response_admin::list, response_admin::create))
+        .routes(routes!(response_admin::update, response_admin::delete))
+        .routes(routes!(response_admin::response_audit))
+        .routes(routes!(response_admin::create_category))
+        .routes(routes!(response_admin::update_category, response_admin::delete_category))
+        .routes(routes!(response_admin::category_audit))
         .routes(routes!(conversations::set_contact))
         .routes(routes!(conversations::outbound))
         .routes(routes!(conversations::add_note))

@@ -17,6 +17,8 @@ pub mod events;
 pub mod history;
 pub mod merges;
 pub mod messages;
+pub mod placeholders;
+pub mod response_admin;
 pub mod responses;
 pub mod session_data;
 pub mod tags;

@@ -10,6 +10,8 @@ crate::string_enum! {
         Account = "account",
         Case = "case",
         Conversation = "conversation",
+        Response = "response",
+        ResponseCategory = "response_category",
     }
 }
 

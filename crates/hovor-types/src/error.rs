@@ -71,6 +71,10 @@ pub enum Rule {
     TooLarge {
         max: usize,
     },
+    /// Already used by another record (a response shortcut in the same language).
+    Taken,
+    /// Still holds a placeholder such as `{{contact.first_name}}` that nothing filled.
+    Unfilled,
 }
 
 impl std::fmt::Display for FieldError {
@@ -82,6 +86,8 @@ impl std::fmt::Display for FieldError {
             Rule::TooShort { min } => write!(f, "{} needs at least {min} characters", self.field),
             Rule::NotAnOption => write!(f, "{} is not one of the offered choices", self.field),
             Rule::TooLarge { max } => write!(f, "{} is larger than {max}", self.field),
+            Rule::Taken => write!(f, "{} is already used", self.field),
+            Rule::Unfilled => write!(f, "{} still has a placeholder to fill in", self.field),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod event;
 pub mod history;
 pub mod message;
+pub mod placeholder;
 pub mod rank;
 pub mod response;
 pub mod routing;

@@ -36,6 +36,16 @@ pub fn validate_message_body(body: &str) -> Result<&str, FieldError> {
     Ok(trimmed)
 }
 
+/// An agent's message: as [`validate_message_body`], and no placeholder left unfilled (a customer must
+/// never see `{{contact.first_name}}`).
+pub fn validate_agent_message(body: &str) -> Result<&str, FieldError> {
+    let trimmed = validate_message_body(body)?;
+    if crate::placeholder::first_unfilled(trimmed).is_some() {
+        return Err(FieldError::new("body", Rule::Unfilled));
+    }
+    Ok(trimmed)
+}
+
 /// The agent's unsent text in a conversation: `GET`/`PUT /api/conversations/{id}/draft`. An empty
 /// body removes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,5 +99,12 @@ mod tests {
         assert!(validate_message_body(&at_limit).is_ok());
         let over = "ž".repeat(MESSAGE_MAX_CHARS + 1);
         assert_eq!(validate_message_body(&over).unwrap_err().rule, Rule::TooLong { max: MESSAGE_MAX_CHARS });
+    }
+
+    #[test]
+    fn an_agent_cannot_send_an_unfilled_placeholder() {
+        assert_eq!(validate_agent_message("Hi {{contact.first_name}}").unwrap_err().rule, Rule::Unfilled);
+        assert_eq!(validate_agent_message(" Hi Jana ").unwrap(), "Hi Jana");
+        assert_eq!(validate_agent_message(" ").unwrap_err().rule, Rule::Required);
     }
 }

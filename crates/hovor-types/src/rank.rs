@@ -1,83 +1,140 @@
-//! Ranks standard responses by relevance to a customer's message (Okapi BM25 over word stems).
+//! Ranks standard responses by relevance to a text (Okapi BM25 over word stems, from an inverted index,
+//! so ranking reads only the responses that share a word with the text).
 //!
 //! The server ranks; the rule lives here so any client-side ranking agrees with it.
 
 use std::collections::HashMap;
 
-use crate::text::stems;
+use crate::text::{fold, stems};
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// A word in the title says more about a response than the same word in its body.
-const TITLE_WEIGHT: u32 = 2;
+const TITLE_WEIGHT: f32 = 2.0;
+/// Find and `#`: a query that is a response's shortcut puts it first; one its shortcut starts with, high.
+const SHORTCUT_EXACT: f32 = 1000.0;
+const SHORTCUT_PREFIX: f32 = 500.0;
+/// The word being typed matches the words it begins from this many letters on.
+const PREFIX_MIN: usize = 2;
 
-/// A ranking index over a fixed set of documents, each a title and a body.
+/// One document: a response's title, body (placeholders already removed) and shortcut.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub shortcut: Option<&'a str>,
+}
+
+/// A ranking index over a fixed set of documents.
 pub struct RankIndex {
-    docs: Vec<HashMap<String, u32>>,
+    /// Stem → (document, weighted term frequency).
+    postings: HashMap<String, Vec<(u32, f32)>>,
+    /// Every stem, sorted, for the word being typed.
+    vocabulary: Vec<String>,
     lengths: Vec<f32>,
     average_length: f32,
-    document_frequency: HashMap<String, u32>,
+    shortcuts: Vec<Option<String>>,
 }
 
 impl RankIndex {
-    pub fn new<'a>(documents: impl IntoIterator<Item = (&'a str, &'a str)>) -> RankIndex {
-        let mut docs = Vec::new();
+    pub fn new<'a>(documents: impl IntoIterator<Item = Document<'a>>) -> RankIndex {
+        let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
         let mut lengths = Vec::new();
-        let mut document_frequency: HashMap<String, u32> = HashMap::new();
-        for (title, body) in documents {
-            let mut counts: HashMap<String, u32> = HashMap::new();
-            let mut length = 0u32;
-            for stem in stems(title) {
-                *counts.entry(stem).or_default() += TITLE_WEIGHT;
-                length += TITLE_WEIGHT;
+        let mut shortcuts = Vec::new();
+        for (n, doc) in documents.into_iter().enumerate() {
+            let mut counts: HashMap<String, f32> = HashMap::new();
+            let mut length = 0.0;
+            for (text, weight) in [(doc.title, TITLE_WEIGHT), (doc.body, 1.0)] {
+                for stem in stems(text) {
+                    *counts.entry(stem).or_default() += weight;
+                    length += weight;
+                }
             }
-            for stem in stems(body) {
-                *counts.entry(stem).or_default() += 1;
-                length += 1;
+            for (stem, tf) in counts {
+                postings.entry(stem).or_default().push((n as u32, tf));
             }
-            for stem in counts.keys() {
-                *document_frequency.entry(stem.clone()).or_default() += 1;
-            }
-            docs.push(counts);
-            lengths.push(length as f32);
+            lengths.push(length);
+            shortcuts.push(doc.shortcut.map(fold));
         }
         let average_length = if lengths.is_empty() {
             1.0
         } else {
             (lengths.iter().sum::<f32>() / lengths.len() as f32).max(1.0)
         };
-        RankIndex { docs, lengths, average_length, document_frequency }
+        let mut vocabulary: Vec<String> = postings.keys().cloned().collect();
+        vocabulary.sort_unstable();
+        RankIndex { postings, vocabulary, lengths, average_length, shortcuts }
     }
 
-    /// Every document's index and score, best first; ties keep the documents' order.
-    pub fn rank(&self, query: &str) -> Vec<(usize, f32)> {
-        let mut terms: Vec<String> = stems(query).collect();
-        terms.sort();
+    pub fn len(&self) -> usize {
+        self.lengths.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lengths.is_empty()
+    }
+
+    /// Documents `keep` accepts that share a word with `text`, best first; ties keep the documents' order.
+    pub fn rank(&self, text: &str, keep: impl Fn(usize) -> bool) -> Vec<(usize, f32)> {
+        let mut terms: Vec<String> = stems(text).collect();
+        terms.sort_unstable();
         terms.dedup();
-        let n = self.docs.len() as f32;
-        let weights: Vec<(&str, f32)> = terms
-            .iter()
-            .filter_map(|t| {
-                let df = *self.document_frequency.get(t)? as f32;
-                Some((t.as_str(), ((n - df + 0.5) / (df + 0.5) + 1.0).ln()))
-            })
-            .collect();
-        let mut scored: Vec<(usize, f32)> = self
-            .docs
-            .iter()
-            .enumerate()
-            .map(|(i, counts)| {
-                let norm = K1 * (1.0 - B + B * self.lengths[i] / self.average_length);
-                let score = weights
-                    .iter()
-                    .filter_map(|(t, idf)| {
-                        let tf = *counts.get(*t)? as f32;
-                        Some(idf * tf * (K1 + 1.0) / (tf + norm))
-                    })
-                    .sum();
-                (i, score)
-            })
-            .collect();
+        let mut scores = vec![0.0f32; self.len()];
+        for term in &terms {
+            self.add_term(term, &mut scores);
+        }
+        self.collect(scores, keep)
+    }
+
+    /// Find and `#`: as [`rank`](Self::rank), and the word still being typed (the last one) also matches
+    /// the words it begins, and a shortcut the query is or begins puts its response first.
+    pub fn search(&self, query: &str, keep: impl Fn(usize) -> bool) -> Vec<(usize, f32)> {
+        let folded = fold(query.trim_start().trim_start_matches('#'));
+        let mut terms: Vec<String> = stems(&folded).collect();
+        // A word followed by a space or a stop is finished; the one at the end is still being typed.
+        let typing = folded.ends_with(char::is_alphanumeric);
+        let last: Option<String> = typing
+            .then(|| folded.split(|c: char| !c.is_alphanumeric()).rfind(|w| !w.is_empty()).map(str::to_owned))
+            .flatten();
+        if let Some(word) = &last
+            && word.chars().count() >= PREFIX_MIN
+        {
+            let start = self.vocabulary.partition_point(|v| v.as_str() < word.as_str());
+            terms.extend(self.vocabulary[start..].iter().take_while(|v| v.starts_with(word.as_str())).cloned());
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        let mut scores = vec![0.0f32; self.len()];
+        for term in &terms {
+            self.add_term(term, &mut scores);
+        }
+        let shortcut = folded.trim();
+        if !shortcut.is_empty() && !shortcut.contains(char::is_whitespace) {
+            for (n, s) in self.shortcuts.iter().enumerate() {
+                match s {
+                    Some(s) if s == shortcut => scores[n] += SHORTCUT_EXACT,
+                    Some(s) if s.starts_with(shortcut) => scores[n] += SHORTCUT_PREFIX,
+                    _ => {}
+                }
+            }
+        }
+        self.collect(scores, keep)
+    }
+
+    fn add_term(&self, term: &str, scores: &mut [f32]) {
+        let Some(list) = self.postings.get(term) else { return };
+        let n = self.len() as f32;
+        let df = list.len() as f32;
+        let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
+        for &(doc, tf) in list {
+            let norm = K1 * (1.0 - B + B * self.lengths[doc as usize] / self.average_length);
+            scores[doc as usize] += idf * tf * (K1 + 1.0) / (tf + norm);
+        }
+    }
+
+    fn collect(&self, scores: Vec<f32>, keep: impl Fn(usize) -> bool) -> Vec<(usize, f32)> {
+        let mut scored: Vec<(usize, f32)> =
+            scores.into_iter().enumerate().filter(|(n, s)| *s > 0.0 && keep(*n)).collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored
     }
@@ -88,18 +145,19 @@ mod tests {
     use super::*;
 
     fn index() -> RankIndex {
+        let doc = |title, body, shortcut| Document { title, body, shortcut };
         RankIndex::new([
-            ("Vítejte", "Dobrý den, jak vám mohu pomoci?"),
-            ("Dvojitá platba", "Omlouváme se, platba byla stržena dvakrát. Peníze vrátíme do 5 dnů."),
-            ("Doručení zásilky", "Vaše zásilka je na cestě a dorazí zítra."),
-            ("Обратно плащане", "Съжаляваме, плащането е удържано два пъти. Ще възстановим сумата."),
+            doc("Vítejte", "Dobrý den, jak vám mohu pomoci?", Some("vitejte")),
+            doc("Dvojitá platba", "Omlouváme se, platba byla stržena dvakrát. Peníze vrátíme do 5 dnů.", None),
+            doc("Doručení zásilky", "Vaše zásilka je na cestě a dorazí zítra.", Some("doruceni")),
+            doc("Обратно плащане", "Съжаляваме, плащането е удържано два пъти. Ще възстановим сумата.", None),
         ])
     }
 
     #[test]
     fn the_matching_response_ranks_first_with_and_without_diacritics() {
-        let with = index().rank("Dobrý den, platba mi byla stržena dvakrát!");
-        let without = index().rank("dobry den, platba mi byla strzena dvakrat");
+        let with = index().rank("Dobrý den, platba mi byla stržena dvakrát!", |_| true);
+        let without = index().rank("dobry den, platba mi byla strzena dvakrat", |_| true);
         assert_eq!(with[0].0, 1);
         assert_eq!(without[0].0, 1);
         assert!((with[0].1 - without[0].1).abs() < f32::EPSILON);
@@ -108,15 +166,25 @@ mod tests {
 
     #[test]
     fn cyrillic_matches_inflected_words() {
-        let ranked = index().rank("Плащането ми беше удържано два пъти");
+        let ranked = index().rank("Плащането ми беше удържано два пъти", |_| true);
         assert_eq!(ranked[0].0, 3);
         assert!(ranked[0].1 > 0.0);
     }
 
     #[test]
-    fn unrelated_query_scores_zero_and_keeps_order() {
-        let ranked = index().rank("xyz");
-        assert!(ranked.iter().all(|(_, s)| *s == 0.0));
-        assert_eq!(ranked.iter().map(|r| r.0).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+    fn unrelated_and_filtered_documents_are_left_out() {
+        assert!(index().rank("xyz", |_| true).is_empty());
+        let ranked = index().rank("platba zásilka", |n| n != 1);
+        assert_eq!(ranked.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2]);
+    }
+
+    #[test]
+    fn search_matches_the_word_being_typed_and_shortcuts_first() {
+        assert_eq!(index().search("zasi", |_| true)[0].0, 2);
+        assert!(index().search("zasi ", |_| true).is_empty(), "a finished word is matched whole");
+        let by_shortcut = index().search("#doruceni", |_| true);
+        assert_eq!(by_shortcut[0].0, 2);
+        assert!(by_shortcut[0].1 >= SHORTCUT_EXACT);
+        assert_eq!(index().search("#vit", |_| true)[0].0, 0);
     }
 }

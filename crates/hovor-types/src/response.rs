@@ -1,17 +1,217 @@
-//! Standard responses as the auto-suggestions pane shows them.
+//! Standard responses: the library (a category tree; each response with a language and an optional
+//! `#` shortcut), what the resources pane and the suggestions show, favourites, and the rules the
+//! administration page and its handlers share.
 
 use serde::{Deserialize, Serialize};
 
+use crate::customer::LANGUAGES;
+use crate::error::{FieldError, Rule};
+use crate::message::MESSAGE_MAX_CHARS;
+use crate::validate;
+
+pub const TITLE_MAX: usize = 120;
+pub const CATEGORY_NAME_MAX: usize = 80;
+pub const SHORTCUT_MAX: usize = 32;
+/// How many favourites one agent keeps.
+pub const FAVOURITES_MAX: usize = 100;
+/// How deep the category tree goes (a top-level category is depth 1).
+pub const CATEGORY_DEPTH_MAX: usize = 4;
+/// Longest query Find and `#` accept.
+pub const QUERY_MAX: usize = 100;
+
+/// A response as a list shows it: suggestions, Find, favourites and `#`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuggestedResponse {
     pub id: i64,
     pub title: String,
+    /// The text as stored, placeholders included; they are filled on insert.
     pub body: String,
+    pub category_id: i64,
     pub category: String,
     pub language: String,
     pub shortcut: Option<String>,
-    /// Relevance to the customer's latest message in thousandths of a BM25 point; higher is better,
-    /// 0 means no word in common. An integer, so clients need no float parsing.
+    /// One of the agent's favourites.
+    pub favourite: bool,
+    /// Relevance to the query or the customer's latest message in thousandths of a BM25 point; higher is
+    /// better, 0 means no word in common. An integer, so clients need no float parsing.
     pub relevance: u32,
+}
+
+/// A category of the library with its place in the tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResponseCategory {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    /// Responses directly in it, every language.
+    pub responses: u32,
+}
+
+/// A response as the administration page edits it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StandardResponse {
+    pub id: i64,
+    pub category_id: i64,
+    pub language: String,
+    pub title: String,
+    pub body: String,
+    pub shortcut: Option<String>,
+    pub version: i64,
+}
+
+/// Create (`version` absent) or edit (`version` of the response as read) a response.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResponseFields {
+    pub category_id: i64,
+    pub language: String,
+    pub title: String,
+    pub body: String,
+    /// Typed with or without the leading `#`; blank means none.
+    #[serde(default)]
+    pub shortcut: Option<String>,
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// Create or rename and move a category.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryFields {
+    pub name: String,
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+}
+
+/// Adds a category to a conversation's auto-suggestions (Select category).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SelectCategory {
+    pub category_id: i64,
+}
+
+/// A shortcut as stored: without `#`, lower-case; letters, digits, `-` and `_` only.
+pub fn normalize_shortcut(value: &str) -> Result<Option<String>, FieldError> {
+    let value = value.trim();
+    let value = value.strip_prefix('#').unwrap_or(value).to_lowercase();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if value.chars().count() > SHORTCUT_MAX {
+        return Err(FieldError::new("shortcut", Rule::TooLong { max: SHORTCUT_MAX }));
+    }
+    if !value.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        return Err(FieldError::new("shortcut", Rule::Malformed));
+    }
+    Ok(Some(value))
+}
+
+/// Checks a response form; returns it trimmed, with the shortcut normalised.
+pub fn validate_response(fields: &ResponseFields) -> Result<ResponseFields, FieldError> {
+    if fields.category_id <= 0 {
+        return Err(FieldError::new("category_id", Rule::Required));
+    }
+    if !LANGUAGES.contains(&fields.language.as_str()) {
+        return Err(FieldError::new("language", Rule::NotAnOption));
+    }
+    let title = validate::text("title", &fields.title, true, TITLE_MAX)?;
+    let body = validate::text("body", &fields.body, true, MESSAGE_MAX_CHARS)?;
+    if crate::placeholder::check(body).is_err() {
+        return Err(FieldError::new("body", Rule::NotAnOption));
+    }
+    let shortcut = normalize_shortcut(fields.shortcut.as_deref().unwrap_or(""))?;
+    Ok(ResponseFields {
+        category_id: fields.category_id,
+        language: fields.language.clone(),
+        title: title.to_owned(),
+        body: body.to_owned(),
+        shortcut,
+        version: fields.version,
+    })
+}
+
+/// Checks a category form; returns the trimmed name.
+pub fn validate_category(fields: &CategoryFields) -> Result<String, FieldError> {
+    Ok(validate::text("name", &fields.name, true, CATEGORY_NAME_MAX)?.to_owned())
+}
+
+/// Checks that `category` may hang under `parent`: `parent_of` walks the current tree. Refuses a parent
+/// that is the category itself or inside it (a cycle) and a tree deeper than [`CATEGORY_DEPTH_MAX`].
+pub fn check_parent(
+    category: Option<i64>,
+    parent: Option<i64>,
+    parent_of: impl Fn(i64) -> Option<i64>,
+    subtree_height: usize,
+) -> Result<(), FieldError> {
+    let mut depth = 1;
+    let mut at = parent;
+    while let Some(id) = at {
+        if Some(id) == category || depth > CATEGORY_DEPTH_MAX {
+            return Err(FieldError::new("parent_id", Rule::NotAnOption));
+        }
+        depth += 1;
+        at = parent_of(id);
+    }
+    if depth + subtree_height.saturating_sub(1) > CATEGORY_DEPTH_MAX {
+        return Err(FieldError::new("parent_id", Rule::TooLarge { max: CATEGORY_DEPTH_MAX }));
+    }
+    Ok(())
+}
+
+/// Checks a Find or `#` query; returns it trimmed.
+pub fn validate_query(query: &str) -> Result<&str, FieldError> {
+    validate::text("q", query, false, QUERY_MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> ResponseFields {
+        ResponseFields {
+            category_id: 3,
+            language: "cs".into(),
+            title: " Vrácení peněz ".into(),
+            body: "Dobrý den {{contact.first_name}}, peníze vrátíme do 5 dnů.".into(),
+            shortcut: Some(" #Vraceni ".into()),
+            version: None,
+        }
+    }
+
+    #[test]
+    fn a_response_is_trimmed_and_its_shortcut_normalised() {
+        let ok = validate_response(&fields()).unwrap();
+        assert_eq!(ok.title, "Vrácení peněz");
+        assert_eq!(ok.shortcut.as_deref(), Some("vraceni"));
+        let blank = ResponseFields { shortcut: Some(" # ".into()), ..fields() };
+        assert_eq!(validate_response(&blank).unwrap().shortcut, None);
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let rule = |f: ResponseFields| validate_response(&f).unwrap_err();
+        assert_eq!(rule(ResponseFields { language: "de".into(), ..fields() }).field, "language");
+        assert_eq!(rule(ResponseFields { title: " ".into(), ..fields() }).rule, Rule::Required);
+        assert_eq!(rule(ResponseFields { shortcut: Some("two words".into()), ..fields() }).rule, Rule::Malformed);
+        let unknown = rule(ResponseFields { body: "Hi {{contact.frist_name}}".into(), ..fields() });
+        assert_eq!((unknown.field.as_ref(), unknown.rule), ("body", Rule::NotAnOption));
+        assert_eq!(rule(ResponseFields { category_id: 0, ..fields() }).field, "category_id");
+    }
+
+    #[test]
+    fn a_category_cannot_move_inside_itself_or_too_deep() {
+        // 1 ← 2 ← 3 ← 4 (4 is three levels under 1).
+        let parent_of = |id: i64| if id > 1 { Some(id - 1) } else { None };
+        assert!(check_parent(Some(2), Some(1), parent_of, 1).is_ok());
+        assert_eq!(check_parent(Some(2), Some(3), parent_of, 1).unwrap_err().rule, Rule::NotAnOption);
+        assert_eq!(check_parent(Some(2), Some(2), parent_of, 1).unwrap_err().rule, Rule::NotAnOption);
+        assert!(check_parent(None, Some(3), parent_of, 1).is_ok());
+        let too_deep = check_parent(None, Some(4), parent_of, 1).unwrap_err();
+        assert_eq!(too_deep.rule, Rule::TooLarge { max: CATEGORY_DEPTH_MAX });
+        assert!(check_parent(Some(9), Some(2), parent_of, 3).is_err());
+        assert!(check_parent(Some(9), None, parent_of, 4).is_ok());
+    }
 }

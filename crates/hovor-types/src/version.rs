@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::Millis;
 use crate::case::CaseInfo;
 use crate::customer::{Account, Contact};
+use crate::response::StandardResponse;
 use crate::session_data::{OperatorNote, Parameter};
 
 /// The body of a 409 `version_conflict`: the record now, and the last change's author.
@@ -26,4 +27,5 @@ pub enum CurrentRecord {
     Case(CaseInfo),
     Parameter(Parameter),
     OperatorNote(OperatorNote),
+    Response(StandardResponse),
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use hovor_types::error::Rule;
-use hovor_types::message::validate_message_body;
+use hovor_types::message::validate_agent_message;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -37,7 +37,7 @@ pub fn Composer() -> impl IntoView {
 
     let send = move || {
         let draft = drafts.get(open.id);
-        let body = match validate_message_body(&draft) {
+        let body = match validate_agent_message(&draft) {
             Ok(body) => body.to_owned(),
             Err(e) => {
                 problem.set(Some(match e.rule {

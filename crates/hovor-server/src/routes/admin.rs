@@ -19,14 +19,14 @@ use crate::routing::Work;
 use crate::store::tags;
 
 /// An administrator's request; anyone else is refused (403) before the body is read.
-pub struct Admin;
+pub struct Admin(pub hovor_types::auth::Me);
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
         let CurrentUser(me) = CurrentUser::from_request_parts(parts, state).await?;
-        if me.role == Role::Admin { Ok(Admin) } else { Err(AppError::Forbidden) }
+        if me.role == Role::Admin { Ok(Admin(me)) } else { Err(AppError::Forbidden) }
     }
 }
 

@@ -183,5 +183,5 @@ pub async fn transcript(
     CurrentUser(me): CurrentUser,
     Path((id, conversation_id)): Path<(i64, i64)>,
 ) -> AppResult<Json<Transcript>> {
-    Ok(Json(history::transcript(&state.pool, me.id, id, conversation_id).await?))
+    Ok(Json(history::transcript(&state.pool, &state.responses, me.id, id, conversation_id).await?))
 }

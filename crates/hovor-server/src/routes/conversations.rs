@@ -9,7 +9,7 @@ use hovor_types::conversation::{ConversationSummary, SetContact, StartOutbound, 
 use hovor_types::customer::CustomerCard;
 use hovor_types::error::ErrorBody;
 use hovor_types::message::{
-    Direction, Draft, Message, SavedDraft, SendMessageRequest, validate_draft, validate_message_body,
+    Direction, Draft, Message, SavedDraft, SendMessageRequest, validate_agent_message, validate_draft,
 };
 use hovor_types::response::SuggestedResponse;
 use hovor_types::session_data::validate_note;
@@ -215,7 +215,7 @@ pub async fn send_message(
 ) -> AppResult<(StatusCode, Json<Message>)> {
     let key = idempotency_key(&headers)?;
     let c = store::visible(&state.pool, me.id, id).await?;
-    let body = validate_message_body(&request.body)?;
+    let body = validate_agent_message(&request.body)?;
     if c.status == "active" && c.agent_id != Some(me.id) {
         return Err(AppError::Conflict("This conversation is not assigned to you."));
     }
@@ -248,7 +248,7 @@ pub async fn suggestions(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<SuggestedResponse>>> {
     let c = store::visible(&state.pool, me.id, id).await?;
-    Ok(Json(responses::suggestions(&state.pool, &c).await?))
+    Ok(Json(responses::suggestions(&state.pool, &state.responses, &c, me.id).await?))
 }
 
 /// The signed-in agent's unsent drafts in the conversations they may still see.

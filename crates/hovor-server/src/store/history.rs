@@ -123,6 +123,7 @@ struct DetailsRow {
 /// One of the contact's interactions with its transcript, suggestions, notes and attached data.
 pub async fn transcript(
     pool: &SqlitePool,
+    library: &responses::LibraryCache,
     user_id: i64,
     contact_id: i64,
     conversation_id: i64,
@@ -205,7 +206,7 @@ pub async fn transcript(
         conversation_id: c.id,
         details,
         messages,
-        suggestions: responses::suggestions(pool, &c).await?,
+        suggestions: responses::suggestions(pool, library, &c, user_id).await?,
         notes,
         attached_data,
     })

@@ -1,52 +1,275 @@
-//! Auto-suggested responses: the conversation's categories, ranked against the customer's latest message.
+//! The standard responses library as the desk reads it: held in memory with its ranking index (rebuilt
+//! when the library's generation moves), auto-suggestions, Find and `#`, favourites.
 
-use hovor_types::rank::RankIndex;
-use hovor_types::response::SuggestedResponse;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use hovor_types::placeholder;
+use hovor_types::rank::{Document, RankIndex};
+use hovor_types::response::{FAVOURITES_MAX, SuggestedResponse};
 use sqlx::SqlitePool;
 
 use super::conversations::ConversationRow;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// How many suggestions the pane receives.
 pub const SUGGESTIONS: usize = 10;
+/// How many responses Find and `#` list.
+pub const SEARCH_RESULTS: usize = 20;
 
-pub async fn suggestions(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Vec<SuggestedResponse>> {
-    let rows: Vec<(i64, String, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT r.id, r.title, r.body, k.name, r.language, r.shortcut
-         FROM responses r
-         JOIN conversation_categories cc ON cc.category_id = r.category_id AND cc.conversation_id = ?
-         JOIN response_categories k ON k.id = r.category_id
-         WHERE r.language = ?
-         ORDER BY r.id",
+/// One response of the library.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: i64,
+    pub category_id: i64,
+    pub language: String,
+    pub title: String,
+    pub body: String,
+    pub shortcut: Option<String>,
+}
+
+/// The whole library with its index, as of one generation.
+pub struct Library {
+    generation: i64,
+    entries: Vec<Entry>,
+    index: RankIndex,
+    positions: HashMap<i64, usize>,
+    /// Category id → (parent, name).
+    categories: HashMap<i64, (Option<i64>, String)>,
+}
+
+impl Library {
+    pub fn new(generation: i64, entries: Vec<Entry>, categories: HashMap<i64, (Option<i64>, String)>) -> Library {
+        let bodies: Vec<String> = entries.iter().map(|e| placeholder::strip(&e.body)).collect();
+        let index = RankIndex::new(entries.iter().zip(&bodies).map(|(e, body)| Document {
+            title: &e.title,
+            body,
+            shortcut: e.shortcut.as_deref(),
+        }));
+        let positions = entries.iter().enumerate().map(|(n, e)| (e.id, n)).collect();
+        Library { generation, entries, index, positions, categories }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The categories and every category under them.
+    pub fn with_subcategories(&self, roots: &[i64]) -> HashSet<i64> {
+        let mut all: HashSet<i64> = roots.iter().copied().collect();
+        loop {
+            let before = all.len();
+            for (id, (parent, _)) in &self.categories {
+                if parent.is_some_and(|p| all.contains(&p)) {
+                    all.insert(*id);
+                }
+            }
+            if all.len() == before {
+                return all;
+            }
+        }
+    }
+
+    /// Responses of `categories` in `language`, those sharing words with `text` first (best first), then
+    /// the rest in library order; at most `limit`.
+    pub fn suggest(&self, language: &str, categories: &HashSet<i64>, text: &str, limit: usize) -> Vec<(usize, f32)> {
+        let keep = |n: usize| {
+            let e = &self.entries[n];
+            e.language == language && categories.contains(&e.category_id)
+        };
+        let mut ranked = self.index.rank(text, keep);
+        ranked.truncate(limit);
+        if ranked.len() < limit {
+            let seen: HashSet<usize> = ranked.iter().map(|r| r.0).collect();
+            let rest = (0..self.entries.len()).filter(|n| keep(*n) && !seen.contains(n));
+            ranked.extend(rest.take(limit - ranked.len()).map(|n| (n, 0.0)));
+        }
+        ranked
+    }
+
+    /// Find and `#`: the agent's favourites that match first, then the other matches, each best first.
+    /// A blank query lists favourites, then the library in order.
+    pub fn search(&self, query: &str, language: Option<&str>, favourites: &HashSet<i64>) -> Vec<(usize, f32)> {
+        let keep = |n: usize| language.is_none_or(|l| self.entries[n].language == l);
+        let mut found = if query.trim().trim_start_matches('#').is_empty() {
+            (0..self.entries.len()).filter(|n| keep(*n)).map(|n| (n, 0.0)).collect()
+        } else {
+            self.index.search(query, keep)
+        };
+        // Stable: each group keeps its ranking.
+        found.sort_by_key(|(n, _)| !favourites.contains(&self.entries[*n].id));
+        found.truncate(SEARCH_RESULTS);
+        found
+    }
+
+    /// The entry at `n` as the desk shows it.
+    pub fn shown(&self, (n, score): (usize, f32), favourites: &HashSet<i64>) -> SuggestedResponse {
+        let e = &self.entries[n];
+        SuggestedResponse {
+            id: e.id,
+            title: e.title.clone(),
+            body: e.body.clone(),
+            category_id: e.category_id,
+            category: self.categories.get(&e.category_id).map(|c| c.1.clone()).unwrap_or_default(),
+            language: e.language.clone(),
+            shortcut: e.shortcut.clone(),
+            favourite: favourites.contains(&e.id),
+            relevance: (score.min(u32::MAX as f32 / 1000.0) * 1000.0).round() as u32,
+        }
+    }
+
+    /// Position of a response in the library.
+    pub fn position(&self, id: i64) -> Option<usize> {
+        self.positions.get(&id).copied()
+    }
+}
+
+/// The library in memory; reloaded when a change to responses or categories (by the administration page
+/// or directly in the database) has moved the generation a trigger keeps.
+#[derive(Clone, Default)]
+pub struct LibraryCache(Arc<tokio::sync::Mutex<Option<Arc<Library>>>>);
+
+impl LibraryCache {
+    pub async fn current(&self, pool: &SqlitePool) -> AppResult<Arc<Library>> {
+        let generation: i64 =
+            sqlx::query_scalar("SELECT generation FROM response_library WHERE id = 1").fetch_one(pool).await?;
+        let mut held = self.0.lock().await;
+        if let Some(library) = held.as_ref().filter(|l| l.generation == generation) {
+            return Ok(library.clone());
+        }
+        let library = Arc::new(load(pool, generation).await?);
+        *held = Some(library.clone());
+        Ok(library)
+    }
+}
+
+async fn load(pool: &SqlitePool, generation: i64) -> AppResult<Library> {
+    let rows: Vec<(i64, i64, String, String, String, Option<String>)> =
+        sqlx::query_as("SELECT id, category_id, language, title, body, shortcut FROM responses ORDER BY id")
+            .fetch_all(pool)
+            .await?;
+    let entries = rows
+        .into_iter()
+        .map(|(id, category_id, language, title, body, shortcut)| Entry {
+            id,
+            category_id,
+            language,
+            title,
+            body,
+            shortcut,
+        })
+        .collect();
+    let categories: Vec<(i64, Option<i64>, String)> =
+        sqlx::query_as("SELECT id, parent_id, name FROM response_categories").fetch_all(pool).await?;
+    let categories = categories.into_iter().map(|(id, parent, name)| (id, (parent, name))).collect();
+    Ok(Library::new(generation, entries, categories))
+}
+
+/// The agent's favourite responses.
+pub async fn favourite_ids(pool: &SqlitePool, user: i64) -> AppResult<HashSet<i64>> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT response_id FROM response_favourites WHERE user_id = ?")
+        .bind(user)
+        .fetch_all(pool)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// The categories a conversation's auto-suggestions draw from.
+pub async fn conversation_categories(pool: &SqlitePool, conversation: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT category_id FROM conversation_categories WHERE conversation_id = ? ORDER BY category_id",
     )
-    .bind(c.id)
-    .bind(&c.language)
+    .bind(conversation)
     .fetch_all(pool)
-    .await?;
+    .await?)
+}
+
+/// The conversation's responses ranked against the latest customer message (and an email's subject).
+pub async fn suggestions(
+    pool: &SqlitePool,
+    cache: &LibraryCache,
+    c: &ConversationRow,
+    user: i64,
+) -> AppResult<Vec<SuggestedResponse>> {
+    let library = cache.current(pool).await?;
+    let categories = library.with_subcategories(&conversation_categories(pool, c.id).await?);
     let latest: Option<String> = sqlx::query_scalar(
         "SELECT body FROM messages WHERE conversation_id = ? AND direction = 'inbound' ORDER BY at DESC, id DESC LIMIT 1",
     )
     .bind(c.id)
     .fetch_optional(pool)
     .await?;
-    let query =
+    let text =
         [c.subject.as_deref(), latest.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
-    let index = RankIndex::new(rows.iter().map(|r| (r.1.as_str(), r.2.as_str())));
-    Ok(index
-        .rank(&query)
+    let favourites = favourite_ids(pool, user).await?;
+    Ok(library
+        .suggest(&c.language, &categories, &text, SUGGESTIONS)
         .into_iter()
-        .take(SUGGESTIONS)
-        .map(|(i, score)| {
-            let (id, title, body, category, language, shortcut) = rows[i].clone();
-            SuggestedResponse {
-                id,
-                title,
-                body,
-                category,
-                language,
-                shortcut,
-                relevance: (score * 1000.0).round() as u32,
-            }
-        })
+        .map(|hit| library.shown(hit, &favourites))
         .collect())
+}
+
+/// Adds a response to the agent's favourites; adding one twice is no change.
+pub async fn add_favourite(pool: &SqlitePool, user: i64, response: i64) -> AppResult<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE id = ?)")
+        .bind(response)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    let (count, already): (i64, bool) = sqlx::query_as(
+        "SELECT count(*), coalesce(max(response_id = ?2), 0) FROM response_favourites WHERE user_id = ?1",
+    )
+    .bind(user)
+    .bind(response)
+    .fetch_one(&mut *tx)
+    .await?;
+    if already {
+        return Ok(());
+    }
+    if count as usize >= FAVOURITES_MAX {
+        return Err(hovor_types::error::FieldError::new(
+            "favourites",
+            hovor_types::error::Rule::TooLarge { max: FAVOURITES_MAX },
+        )
+        .into());
+    }
+    sqlx::query("INSERT INTO response_favourites (user_id, response_id, added_at) VALUES (?, ?, ?)")
+        .bind(user)
+        .bind(response)
+        .bind(crate::db::now_ms())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a favourite; one the agent does not have is not found.
+pub async fn remove_favourite(pool: &SqlitePool, user: i64, response: i64) -> AppResult<()> {
+    let removed = sqlx::query("DELETE FROM response_favourites WHERE user_id = ? AND response_id = ?")
+        .bind(user)
+        .bind(response)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    if removed == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
+/// The agent's favourites, most recently added first.
+pub async fn favourites(pool: &SqlitePool, cache: &LibraryCache, user: i64) -> AppResult<Vec<SuggestedResponse>> {
+    let library = cache.current(pool).await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT response_id FROM response_favourites WHERE user_id = ? ORDER BY added_at DESC, response_id",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await?;
+    let set: HashSet<i64> = ids.iter().copied().collect();
+    Ok(ids.iter().filter_map(|id| library.position(*id)).map(|n| library.shown((n, 0.0), &set)).collect())
 }

@@ -7,7 +7,7 @@ use hovor_types::version::{CurrentRecord, VersionConflict};
 use sqlx::SqliteConnection;
 
 use super::audit::{Edit, SYSTEM};
-use super::{accounts, cases, contacts};
+use super::{accounts, cases, contacts, response_admin};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +15,7 @@ pub enum Versioned {
     Contact,
     Account,
     Case,
+    Response,
 }
 
 impl Versioned {
@@ -31,6 +32,9 @@ impl Versioned {
             Versioned::Case => {
                 "UPDATE cases SET version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND version = ?"
             }
+            Versioned::Response => {
+                "UPDATE responses SET version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND version = ?"
+            }
         }
     }
 
@@ -44,6 +48,9 @@ impl Versioned {
             }
             Versioned::Case => {
                 "SELECT u.display_name, t.updated_at FROM cases t LEFT JOIN users u ON u.id = t.updated_by WHERE t.id = ?"
+            }
+            Versioned::Response => {
+                "SELECT u.display_name, t.updated_at FROM responses t LEFT JOIN users u ON u.id = t.updated_by WHERE t.id = ?"
             }
         }
     }
@@ -78,6 +85,7 @@ pub async fn conflict(conn: &mut SqliteConnection, record: Versioned, id: i64) -
         Versioned::Contact => contacts::load(conn, id).await?.map(CurrentRecord::Contact),
         Versioned::Account => accounts::load(conn, id).await?.map(CurrentRecord::Account),
         Versioned::Case => cases::load(conn, id).await?.map(CurrentRecord::Case),
+        Versioned::Response => response_admin::load(conn, id).await?.map(CurrentRecord::Response),
     };
     let Some(current) = current else { return Ok(AppError::NotFound) };
     let (changed_by, changed_at): (Option<String>, Option<i64>) =

@@ -1,0 +1,146 @@
+//! Administration of the standard responses library (admin only): categories and responses, audited.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use hovor_types::audit::{AuditEntry, AuditedRecord};
+use hovor_types::error::ErrorBody;
+use hovor_types::response::{CategoryFields, ResponseCategory, ResponseFields, StandardResponse, validate_response};
+use serde::Deserialize;
+
+use super::admin::Admin;
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::store::audit::{self, Edit};
+use crate::store::response_admin as store;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CategoryQuery {
+    pub category_id: i64,
+}
+
+/// The responses of one category, every language.
+#[utoipa::path(get, path = "/api/admin/responses", tag = "admin", params(CategoryQuery),
+    responses((status = 200, body = Vec<StandardResponse>), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    _: Admin,
+    Query(q): Query<CategoryQuery>,
+) -> AppResult<Json<Vec<StandardResponse>>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(store::list(&mut conn, q.category_id).await?))
+}
+
+#[utoipa::path(post, path = "/api/admin/responses", tag = "admin", request_body = ResponseFields,
+    responses((status = 201, body = StandardResponse), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Admin(me): Admin,
+    Json(fields): Json<ResponseFields>,
+) -> AppResult<(StatusCode, Json<StandardResponse>)> {
+    validate_response(&fields)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let created = store::create(&mut tx, &fields, Edit::by(me.id)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Saves an edit made on `version`; an older version is refused (409) with the response as it is now.
+#[utoipa::path(put, path = "/api/admin/responses/{id}", tag = "admin", params(("id" = i64, Path)),
+    request_body = ResponseFields,
+    responses((status = 200, body = StandardResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Admin(me): Admin,
+    Path(id): Path<i64>,
+    Json(fields): Json<ResponseFields>,
+) -> AppResult<Json<StandardResponse>> {
+    validate_response(&fields)?;
+    hovor_types::validate::version(fields.version)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let saved = store::update(&mut tx, id, &fields, Edit::by(me.id)).await?;
+    tx.commit().await?;
+    Ok(Json(saved))
+}
+
+#[utoipa::path(delete, path = "/api/admin/responses/{id}", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete(State(state): State<AppState>, Admin(me): Admin, Path(id): Path<i64>) -> AppResult<StatusCode> {
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    store::delete(&mut tx, id, Edit::by(me.id)).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/admin/responses/{id}/audit", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ErrorBody)))]
+pub async fn response_audit(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<AuditEntry>>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(audit::list(&mut conn, AuditedRecord::Response, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/admin/response-categories", tag = "admin", request_body = CategoryFields,
+    responses((status = 201, body = ResponseCategory), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_category(
+    State(state): State<AppState>,
+    Admin(me): Admin,
+    Json(fields): Json<CategoryFields>,
+) -> AppResult<(StatusCode, Json<ResponseCategory>)> {
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let id = store::create_category(&mut tx, &fields, Edit::by(me.id)).await?;
+    let created = category(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Renames a category or moves it under another (never inside itself).
+#[utoipa::path(put, path = "/api/admin/response-categories/{id}", tag = "admin", params(("id" = i64, Path)),
+    request_body = CategoryFields,
+    responses((status = 200, body = ResponseCategory), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn update_category(
+    State(state): State<AppState>,
+    Admin(me): Admin,
+    Path(id): Path<i64>,
+    Json(fields): Json<CategoryFields>,
+) -> AppResult<Json<ResponseCategory>> {
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    store::update_category(&mut tx, id, &fields, Edit::by(me.id)).await?;
+    let saved = category(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(saved))
+}
+
+/// Removes an empty category; one with responses or categories in it is refused (409).
+#[utoipa::path(delete, path = "/api/admin/response-categories/{id}", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn delete_category(
+    State(state): State<AppState>,
+    Admin(me): Admin,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    store::delete_category(&mut tx, id, Edit::by(me.id)).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/admin/response-categories/{id}/audit", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ErrorBody)))]
+pub async fn category_audit(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<AuditEntry>>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(audit::list(&mut conn, AuditedRecord::ResponseCategory, id).await?))
+}
+
+async fn category(conn: &mut sqlx::SqliteConnection, id: i64) -> AppResult<ResponseCategory> {
+    store::categories(conn).await?.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)
+}

@@ -1,0 +1,164 @@
+//! Standard responses at the desk: Find and `#`, favourites, the category tree, a conversation's
+//! suggestion categories (Select category) and the values its placeholders are filled with.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use hovor_types::customer::LANGUAGES;
+use hovor_types::error::{ErrorBody, FieldError, Rule};
+use hovor_types::response::{ResponseCategory, SelectCategory, SuggestedResponse, validate_query};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::store::conversations as conversation_store;
+use crate::store::{placeholders, response_admin, responses};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// Words, or `#` and a shortcut; blank lists favourites, then the library.
+    #[serde(default)]
+    pub q: String,
+    /// Only responses in this language.
+    pub language: Option<String>,
+}
+
+/// Find and `#`: the agent's matching favourites first, then the other matches, each ranked.
+#[utoipa::path(get, path = "/api/responses", tag = "responses", params(SearchQuery),
+    responses((status = 200, body = Vec<SuggestedResponse>), (status = 422, body = ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Json<Vec<SuggestedResponse>>> {
+    let query = validate_query(&q.q)?;
+    if q.language.as_deref().is_some_and(|l| !LANGUAGES.contains(&l)) {
+        return Err(FieldError::new("language", Rule::NotAnOption).into());
+    }
+    let library = state.responses.current(&state.pool).await?;
+    let favourites = responses::favourite_ids(&state.pool, me.id).await?;
+    let found = library.search(query, q.language.as_deref(), &favourites);
+    Ok(Json(found.into_iter().map(|hit| library.shown(hit, &favourites)).collect()))
+}
+
+/// The signed-in agent's favourites, the most recently added first.
+#[utoipa::path(get, path = "/api/responses/favourites", tag = "responses",
+    responses((status = 200, body = Vec<SuggestedResponse>)))]
+pub async fn favourites(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Vec<SuggestedResponse>>> {
+    Ok(Json(responses::favourites(&state.pool, &state.responses, me.id).await?))
+}
+
+/// Add favourite: the response joins the agent's favourites (adding one twice is no change).
+#[utoipa::path(put, path = "/api/responses/{id}/favourite", tag = "responses", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_favourite(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    responses::add_favourite(&state.pool, me.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Remove: only a favourite can be removed (404 otherwise).
+#[utoipa::path(delete, path = "/api/responses/{id}/favourite", tag = "responses", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn remove_favourite(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    responses::remove_favourite(&state.pool, me.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The category tree (flat; each category names its parent).
+#[utoipa::path(get, path = "/api/response-categories", tag = "responses",
+    responses((status = 200, body = Vec<ResponseCategory>)))]
+pub async fn categories(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+) -> AppResult<Json<Vec<ResponseCategory>>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(response_admin::categories(&mut conn).await?))
+}
+
+/// The categories the conversation's auto-suggestions draw from.
+#[utoipa::path(get, path = "/api/conversations/{id}/categories", tag = "responses", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<i64>), (status = 404, body = ErrorBody)))]
+pub async fn conversation_categories(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<i64>>> {
+    let c = conversation_store::visible(&state.pool, me.id, id).await?;
+    Ok(Json(responses::conversation_categories(&state.pool, c.id).await?))
+}
+
+/// Select category: the category (and those under it) joins the conversation's auto-suggestions.
+#[utoipa::path(post, path = "/api/conversations/{id}/categories", tag = "responses", params(("id" = i64, Path)),
+    request_body = SelectCategory,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn select_category(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(request): Json<SelectCategory>,
+) -> AppResult<StatusCode> {
+    let c = conversation_store::visible(&state.pool, me.id, id).await?;
+    let added = sqlx::query(
+        "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id)
+         SELECT ?, id FROM response_categories WHERE id = ?",
+    )
+    .bind(c.id)
+    .bind(request.category_id)
+    .execute(&state.pool)
+    .await?;
+    if added.rows_affected() == 0 {
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM response_categories WHERE id = ?)")
+            .bind(request.category_id)
+            .fetch_one(&state.pool)
+            .await?;
+        if !exists {
+            return Err(FieldError::new("category_id", Rule::NotAnOption).into());
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes a category out of the conversation's auto-suggestions.
+#[utoipa::path(delete, path = "/api/conversations/{id}/categories/{category_id}", tag = "responses",
+    params(("id" = i64, Path), ("category_id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn remove_category(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path((id, category_id)): Path<(i64, i64)>,
+) -> AppResult<StatusCode> {
+    let c = conversation_store::visible(&state.pool, me.id, id).await?;
+    let removed = sqlx::query("DELETE FROM conversation_categories WHERE conversation_id = ? AND category_id = ?")
+        .bind(c.id)
+        .bind(category_id)
+        .execute(&state.pool)
+        .await?;
+    if removed.rows_affected() == 0 { Err(AppError::NotFound) } else { Ok(StatusCode::NO_CONTENT) }
+}
+
+/// The values placeholders such as `{{contact.first_name}}` take in this conversation; a key without a
+/// value is absent.
+#[utoipa::path(get, path = "/api/conversations/{id}/placeholders", tag = "responses", params(("id" = i64, Path)),
+    responses((status = 200, body = BTreeMap<String, String>), (status = 404, body = ErrorBody)))]
+pub async fn placeholder_values(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<BTreeMap<String, String>>> {
+    let c = conversation_store::visible(&state.pool, me.id, id).await?;
+    Ok(Json(placeholders::values(&state.pool, &c, &me.display_name).await?))
+}

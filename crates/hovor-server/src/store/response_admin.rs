@@ -1,0 +1,219 @@
+//! The administration of the standard responses library: categories (a tree) and responses, each change
+//! audited in the transaction that makes it.
+
+use std::collections::HashMap;
+
+use hovor_types::audit::AuditedRecord;
+use hovor_types::error::{FieldError, Rule};
+use hovor_types::response::{
+    CategoryFields, ResponseCategory, ResponseFields, StandardResponse, check_parent, validate_category,
+    validate_response,
+};
+use sqlx::SqliteConnection;
+
+use super::audit::{self, Edit};
+use super::versions::{self, Versioned};
+use crate::error::{AppError, AppResult};
+
+/// Every category with its parent and how many responses it holds directly, by name.
+pub async fn categories(conn: &mut SqliteConnection) -> AppResult<Vec<ResponseCategory>> {
+    let rows: Vec<(i64, Option<i64>, String, i64)> = sqlx::query_as(
+        "SELECT k.id, k.parent_id, k.name, (SELECT count(*) FROM responses r WHERE r.category_id = k.id)
+         FROM response_categories k ORDER BY k.name COLLATE NOCASE, k.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, parent_id, name, responses)| ResponseCategory { id, parent_id, name, responses: responses as u32 })
+        .collect())
+}
+
+/// Checks that the category may sit under `parent`: the parent exists, and the tree stays acyclic and
+/// within its depth.
+async fn check_place(conn: &mut SqliteConnection, category: Option<i64>, parent: Option<i64>) -> AppResult<()> {
+    let tree: HashMap<i64, Option<i64>> =
+        sqlx::query_as("SELECT id, parent_id FROM response_categories").fetch_all(&mut *conn).await?.into_iter().collect();
+    if parent.is_some_and(|p| !tree.contains_key(&p)) {
+        return Err(FieldError::new("parent_id", Rule::NotAnOption).into());
+    }
+    let height = category.map_or(1, |c| subtree_height(&tree, c));
+    check_parent(category, parent, |id| tree.get(&id).copied().flatten(), height)?;
+    Ok(())
+}
+
+/// Levels in the subtree under `root`, the root included.
+fn subtree_height(tree: &HashMap<i64, Option<i64>>, root: i64) -> usize {
+    let children = tree.iter().filter(|(_, p)| **p == Some(root)).map(|(id, _)| *id);
+    1 + children.map(|c| subtree_height(tree, c)).max().unwrap_or(0)
+}
+
+pub async fn create_category(conn: &mut SqliteConnection, f: &CategoryFields, by: Edit) -> AppResult<i64> {
+    let name = validate_category(f)?;
+    check_place(conn, None, f.parent_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO response_categories (key, name, parent_id) VALUES (lower(hex(randomblob(8))), ?, ?) RETURNING id",
+    )
+    .bind(&name)
+    .bind(f.parent_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(conn, AuditedRecord::ResponseCategory, id, "created", None, Some(&name), by).await?;
+    Ok(id)
+}
+
+pub async fn update_category(conn: &mut SqliteConnection, id: i64, f: &CategoryFields, by: Edit) -> AppResult<()> {
+    let name = validate_category(f)?;
+    let before: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT name, parent_id FROM response_categories WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((old_name, old_parent)) = before else { return Err(AppError::NotFound) };
+    check_place(conn, Some(id), f.parent_id).await?;
+    sqlx::query("UPDATE response_categories SET name = ?, parent_id = ? WHERE id = ?")
+        .bind(&name)
+        .bind(f.parent_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let rec = AuditedRecord::ResponseCategory;
+    audit::changed(conn, rec, id, "name", &old_name, &name, by).await?;
+    let parent = |p: Option<i64>| p.map(|p| p.to_string()).unwrap_or_default();
+    audit::changed(conn, rec, id, "parent", &parent(old_parent), &parent(f.parent_id), by).await?;
+    Ok(())
+}
+
+/// Removes an empty category; one that still holds responses or categories is refused.
+pub async fn delete_category(conn: &mut SqliteConnection, id: i64, by: Edit) -> AppResult<()> {
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM response_categories WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(name) = name else { return Err(AppError::NotFound) };
+    let in_use: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM responses WHERE category_id = ?1)
+             OR EXISTS (SELECT 1 FROM response_categories WHERE parent_id = ?1)",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if in_use {
+        return Err(AppError::Conflict("the category still holds responses or categories"));
+    }
+    sqlx::query("DELETE FROM response_categories WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    audit::record(conn, AuditedRecord::ResponseCategory, id, "deleted", Some(&name), None, by).await?;
+    Ok(())
+}
+
+type ResponseRow = (i64, i64, String, String, String, Option<String>, i64);
+
+fn response((id, category_id, language, title, body, shortcut, version): ResponseRow) -> StandardResponse {
+    StandardResponse { id, category_id, language, title, body, shortcut, version }
+}
+
+pub async fn load(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<StandardResponse>> {
+    let row: Option<ResponseRow> = sqlx::query_as(concat!(
+        "SELECT id, category_id, language, title, body, shortcut, version FROM responses",
+        " WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(response))
+}
+
+/// The responses of a category (every language), by language and title.
+pub async fn list(conn: &mut SqliteConnection, category: i64) -> AppResult<Vec<StandardResponse>> {
+    let rows: Vec<ResponseRow> = sqlx::query_as(concat!(
+        "SELECT id, category_id, language, title, body, shortcut, version FROM responses",
+        " WHERE category_id = ? ORDER BY language, title COLLATE NOCASE, id"
+    ))
+    .bind(category)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(response).collect())
+}
+
+/// The form's category must exist and its shortcut be free in its language.
+async fn check_response(conn: &mut SqliteConnection, id: Option<i64>, f: &ResponseFields) -> AppResult<()> {
+    let category: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM response_categories WHERE id = ?)")
+        .bind(f.category_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if !category {
+        return Err(FieldError::new("category_id", Rule::NotAnOption).into());
+    }
+    if let Some(shortcut) = &f.shortcut {
+        let taken: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM responses WHERE language = ? AND shortcut = ? AND id IS NOT ?)",
+        )
+        .bind(&f.language)
+        .bind(shortcut)
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if taken {
+            return Err(FieldError::new("shortcut", Rule::Taken).into());
+        }
+    }
+    Ok(())
+}
+
+pub async fn create(conn: &mut SqliteConnection, f: &ResponseFields, by: Edit) -> AppResult<StandardResponse> {
+    let f = validate_response(f)?;
+    check_response(conn, None, &f).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO responses (category_id, language, title, body, shortcut, updated_by, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(f.category_id)
+    .bind(&f.language)
+    .bind(&f.title)
+    .bind(&f.body)
+    .bind(&f.shortcut)
+    .bind(by.user)
+    .bind(by.at)
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(conn, AuditedRecord::Response, id, "created", None, Some(&f.title), by).await?;
+    load(conn, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Saves an edit made on `f.version`; an older version is answered with the response as it is now.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    f: &ResponseFields,
+    by: Edit,
+) -> AppResult<StandardResponse> {
+    let f = validate_response(f)?;
+    let Some(before) = load(conn, id).await? else { return Err(AppError::NotFound) };
+    check_response(conn, Some(id), &f).await?;
+    versions::claim(conn, Versioned::Response, id, f.version, by).await?;
+    sqlx::query("UPDATE responses SET category_id = ?, language = ?, title = ?, body = ?, shortcut = ? WHERE id = ?")
+        .bind(f.category_id)
+        .bind(&f.language)
+        .bind(&f.title)
+        .bind(&f.body)
+        .bind(&f.shortcut)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let rec = AuditedRecord::Response;
+    let category = |c: i64| c.to_string();
+    audit::changed(conn, rec, id, "category", &category(before.category_id), &category(f.category_id), by).await?;
+    audit::changed(conn, rec, id, "language", &before.language, &f.language, by).await?;
+    audit::changed(conn, rec, id, "title", &before.title, &f.title, by).await?;
+    audit::changed(conn, rec, id, "body", &before.body, &f.body, by).await?;
+    let shortcut = |s: &Option<String>| s.clone().unwrap_or_default();
+    audit::changed(conn, rec, id, "shortcut", &shortcut(&before.shortcut), &shortcut(&f.shortcut), by).await?;
+    load(conn, id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn delete(conn: &mut SqliteConnection, id: i64, by: Edit) -> AppResult<()> {
+    let Some(before) = load(conn, id).await? else { return Err(AppError::NotFound) };
+    sqlx::query("DELETE FROM responses WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    audit::record(conn, AuditedRecord::Response, id, "deleted", Some(&before.title), None, by).await?;
+    Ok(())
+}
