@@ -55,7 +55,7 @@ async fn fixture(
         .bind(language)
         .bind(*title)
         .bind(*body)
-        .bind(format!("t{n}"))
+        .bind(format!("t{id}-{n}"))
         .execute(pool)
         .await
         .unwrap();

@@ -79,11 +79,7 @@ pub struct Filled {
 
 /// Fills values from the conversation and fill-in fields from the agent's answers. A value or answer that
 /// is absent or blank stays in the text as its placeholder and is listed in `missing`.
-pub fn fill(
-    template: &str,
-    values: &BTreeMap<String, String>,
-    answers: &BTreeMap<String, String>,
-) -> Filled {
+pub fn fill(template: &str, values: &BTreeMap<String, String>, answers: &BTreeMap<String, String>) -> Filled {
     let mut text = String::with_capacity(template.len());
     let mut missing = Vec::new();
     for piece in pieces(template) {
@@ -165,11 +161,8 @@ mod tests {
 
     #[test]
     fn a_missing_or_blank_value_stays_visible_and_is_listed_once() {
-        let filled = fill(
-            "Case {{case.number}}: {{ask:Reason}} / {{case.number}}",
-            &values(),
-            &BTreeMap::new(),
-        );
+        let filled =
+            fill("Case {{case.number}}: {{ask:Reason}} / {{case.number}}", &values(), &BTreeMap::new());
         assert_eq!(filled.text, "Case {{case.number}}: {{ask:Reason}} / {{case.number}}");
         assert_eq!(filled.missing, vec!["{{case.number}}", "{{ask:Reason}}"]);
         assert_eq!(first_unfilled(&filled.text), Some("{{case.number}}"));

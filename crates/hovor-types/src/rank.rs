@@ -100,7 +100,9 @@ impl RankIndex {
             && word.chars().count() >= PREFIX_MIN
         {
             let start = self.vocabulary.partition_point(|v| v.as_str() < word.as_str());
-            terms.extend(self.vocabulary[start..].iter().take_while(|v| v.starts_with(word.as_str())).cloned());
+            terms.extend(
+                self.vocabulary[start..].iter().take_while(|v| v.starts_with(word.as_str())).cloned(),
+            );
         }
         terms.sort_unstable();
         terms.dedup();
@@ -148,7 +150,11 @@ mod tests {
         let doc = |title, body, shortcut| Document { title, body, shortcut };
         RankIndex::new([
             doc("Vítejte", "Dobrý den, jak vám mohu pomoci?", Some("vitejte")),
-            doc("Dvojitá platba", "Omlouváme se, platba byla stržena dvakrát. Peníze vrátíme do 5 dnů.", None),
+            doc(
+                "Dvojitá platba",
+                "Omlouváme se, platba byla stržena dvakrát. Peníze vrátíme do 5 dnů.",
+                None,
+            ),
             doc("Doručení zásilky", "Vaše zásilka je na cestě a dorazí zítra.", Some("doruceni")),
             doc("Обратно плащане", "Съжаляваме, плащането е удържано два пъти. Ще възстановим сумата.", None),
         ])

@@ -195,7 +195,10 @@ mod tests {
         let rule = |f: ResponseFields| validate_response(&f).unwrap_err();
         assert_eq!(rule(ResponseFields { language: "de".into(), ..fields() }).field, "language");
         assert_eq!(rule(ResponseFields { title: " ".into(), ..fields() }).rule, Rule::Required);
-        assert_eq!(rule(ResponseFields { shortcut: Some("two words".into()), ..fields() }).rule, Rule::Malformed);
+        assert_eq!(
+            rule(ResponseFields { shortcut: Some("two words".into()), ..fields() }).rule,
+            Rule::Malformed
+        );
         let unknown = rule(ResponseFields { body: "Hi {{contact.frist_name}}".into(), ..fields() });
         assert_eq!((unknown.field.as_ref(), unknown.rule), ("body", Rule::NotAnOption));
         assert_eq!(rule(ResponseFields { category_id: 0, ..fields() }).field, "category_id");

@@ -13,9 +13,11 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
-/// Characters a stem keeps. Czech, Bulgarian and Ukrainian inflect word endings
-/// ("faktura", "faktury", "fakturu"), so words are compared by their beginnings.
-pub const STEM_CHARS: usize = 5;
+/// Characters a stem keeps. Czech, Bulgarian and Ukrainian inflect word endings and stems
+/// ("faktura", "faktury", "fakturu"; "замовив", "замовлення"), so words are compared by their beginnings.
+/// Four letters ranks the labelled set best (`tests/responses.rs`): 89.6 % in the top 3 against 81.2 %
+/// with five.
+pub const STEM_CHARS: usize = 4;
 
 /// The folded, stemmed words of `s`, in order; one- and two-letter words are dropped.
 pub fn stems(s: &str) -> impl Iterator<Item = String> + '_ {
@@ -44,6 +46,6 @@ mod tests {
         let a: Vec<_> = stems("Faktura za září").collect();
         let b: Vec<_> = stems("fakturu za zari").collect();
         assert_eq!(a, b);
-        assert_eq!(a, vec!["faktu", "zari"]);
+        assert_eq!(a, vec!["fakt", "zari"]);
     }
 }

@@ -5,7 +5,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use hovor_types::audit::{AuditEntry, AuditedRecord};
 use hovor_types::error::ErrorBody;
-use hovor_types::response::{CategoryFields, ResponseCategory, ResponseFields, StandardResponse, validate_response};
+use hovor_types::response::{
+    CategoryFields, ResponseCategory, ResponseFields, StandardResponse, validate_response,
+};
 use serde::Deserialize;
 
 use super::admin::Admin;
@@ -66,7 +68,11 @@ pub async fn update(
 
 #[utoipa::path(delete, path = "/api/admin/responses/{id}", tag = "admin", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete(State(state): State<AppState>, Admin(me): Admin, Path(id): Path<i64>) -> AppResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Admin(me): Admin,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     store::delete(&mut tx, id, Edit::by(me.id)).await?;
     tx.commit().await?;

@@ -121,10 +121,11 @@ pub async fn select_category(
     .execute(&state.pool)
     .await?;
     if added.rows_affected() == 0 {
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM response_categories WHERE id = ?)")
-            .bind(request.category_id)
-            .fetch_one(&state.pool)
-            .await?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM response_categories WHERE id = ?)")
+                .bind(request.category_id)
+                .fetch_one(&state.pool)
+                .await?;
         if !exists {
             return Err(FieldError::new("category_id", Rule::NotAnOption).into());
         }
@@ -142,11 +143,12 @@ pub async fn remove_category(
     Path((id, category_id)): Path<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     let c = conversation_store::visible(&state.pool, me.id, id).await?;
-    let removed = sqlx::query("DELETE FROM conversation_categories WHERE conversation_id = ? AND category_id = ?")
-        .bind(c.id)
-        .bind(category_id)
-        .execute(&state.pool)
-        .await?;
+    let removed =
+        sqlx::query("DELETE FROM conversation_categories WHERE conversation_id = ? AND category_id = ?")
+            .bind(c.id)
+            .bind(category_id)
+            .execute(&state.pool)
+            .await?;
     if removed.rows_affected() == 0 { Err(AppError::NotFound) } else { Ok(StatusCode::NO_CONTENT) }
 }
 

@@ -19,7 +19,11 @@ type Values = (
     Option<String>,
 );
 
-pub async fn values(pool: &SqlitePool, c: &ConversationRow, agent_name: &str) -> AppResult<BTreeMap<String, String>> {
+pub async fn values(
+    pool: &SqlitePool,
+    c: &ConversationRow,
+    agent_name: &str,
+) -> AppResult<BTreeMap<String, String>> {
     let (first, last, email, phone, account, case_number, case_subject, queue): Values = sqlx::query_as(
         "SELECT k.first_name, k.last_name,
                 (SELECT value FROM contact_points p WHERE p.contact_id = k.id AND p.kind = 'email' ORDER BY p.is_default DESC, p.id LIMIT 1),

@@ -25,15 +25,27 @@ pub async fn categories(conn: &mut SqliteConnection) -> AppResult<Vec<ResponseCa
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, parent_id, name, responses)| ResponseCategory { id, parent_id, name, responses: responses as u32 })
+        .map(|(id, parent_id, name, responses)| ResponseCategory {
+            id,
+            parent_id,
+            name,
+            responses: responses as u32,
+        })
         .collect())
 }
 
 /// Checks that the category may sit under `parent`: the parent exists, and the tree stays acyclic and
 /// within its depth.
-async fn check_place(conn: &mut SqliteConnection, category: Option<i64>, parent: Option<i64>) -> AppResult<()> {
-    let tree: HashMap<i64, Option<i64>> =
-        sqlx::query_as("SELECT id, parent_id FROM response_categories").fetch_all(&mut *conn).await?.into_iter().collect();
+async fn check_place(
+    conn: &mut SqliteConnection,
+    category: Option<i64>,
+    parent: Option<i64>,
+) -> AppResult<()> {
+    let tree: HashMap<i64, Option<i64>> = sqlx::query_as("SELECT id, parent_id FROM response_categories")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
     if parent.is_some_and(|p| !tree.contains_key(&p)) {
         return Err(FieldError::new("parent_id", Rule::NotAnOption).into());
     }
@@ -62,7 +74,12 @@ pub async fn create_category(conn: &mut SqliteConnection, f: &CategoryFields, by
     Ok(id)
 }
 
-pub async fn update_category(conn: &mut SqliteConnection, id: i64, f: &CategoryFields, by: Edit) -> AppResult<()> {
+pub async fn update_category(
+    conn: &mut SqliteConnection,
+    id: i64,
+    f: &CategoryFields,
+    by: Edit,
+) -> AppResult<()> {
     let name = validate_category(f)?;
     let before: Option<(String, Option<i64>)> =
         sqlx::query_as("SELECT name, parent_id FROM response_categories WHERE id = ?")
@@ -160,7 +177,11 @@ async fn check_response(conn: &mut SqliteConnection, id: Option<i64>, f: &Respon
     Ok(())
 }
 
-pub async fn create(conn: &mut SqliteConnection, f: &ResponseFields, by: Edit) -> AppResult<StandardResponse> {
+pub async fn create(
+    conn: &mut SqliteConnection,
+    f: &ResponseFields,
+    by: Edit,
+) -> AppResult<StandardResponse> {
     let f = validate_response(f)?;
     check_response(conn, None, &f).await?;
     let id: i64 = sqlx::query_scalar(
@@ -191,23 +212,27 @@ pub async fn update(
     let Some(before) = load(conn, id).await? else { return Err(AppError::NotFound) };
     check_response(conn, Some(id), &f).await?;
     versions::claim(conn, Versioned::Response, id, f.version, by).await?;
-    sqlx::query("UPDATE responses SET category_id = ?, language = ?, title = ?, body = ?, shortcut = ? WHERE id = ?")
-        .bind(f.category_id)
-        .bind(&f.language)
-        .bind(&f.title)
-        .bind(&f.body)
-        .bind(&f.shortcut)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE responses SET category_id = ?, language = ?, title = ?, body = ?, shortcut = ? WHERE id = ?",
+    )
+    .bind(f.category_id)
+    .bind(&f.language)
+    .bind(&f.title)
+    .bind(&f.body)
+    .bind(&f.shortcut)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     let rec = AuditedRecord::Response;
     let category = |c: i64| c.to_string();
-    audit::changed(conn, rec, id, "category", &category(before.category_id), &category(f.category_id), by).await?;
+    audit::changed(conn, rec, id, "category", &category(before.category_id), &category(f.category_id), by)
+        .await?;
     audit::changed(conn, rec, id, "language", &before.language, &f.language, by).await?;
     audit::changed(conn, rec, id, "title", &before.title, &f.title, by).await?;
     audit::changed(conn, rec, id, "body", &before.body, &f.body, by).await?;
     let shortcut = |s: &Option<String>| s.clone().unwrap_or_default();
-    audit::changed(conn, rec, id, "shortcut", &shortcut(&before.shortcut), &shortcut(&f.shortcut), by).await?;
+    audit::changed(conn, rec, id, "shortcut", &shortcut(&before.shortcut), &shortcut(&f.shortcut), by)
+        .await?;
     load(conn, id).await?.ok_or(AppError::NotFound)
 }
 

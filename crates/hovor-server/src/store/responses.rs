@@ -39,7 +39,11 @@ pub struct Library {
 }
 
 impl Library {
-    pub fn new(generation: i64, entries: Vec<Entry>, categories: HashMap<i64, (Option<i64>, String)>) -> Library {
+    pub fn new(
+        generation: i64,
+        entries: Vec<Entry>,
+        categories: HashMap<i64, (Option<i64>, String)>,
+    ) -> Library {
         let bodies: Vec<String> = entries.iter().map(|e| placeholder::strip(&e.body)).collect();
         let index = RankIndex::new(entries.iter().zip(&bodies).map(|(e, body)| Document {
             title: &e.title,
@@ -76,7 +80,13 @@ impl Library {
 
     /// Responses of `categories` in `language`, those sharing words with `text` first (best first), then
     /// the rest in library order; at most `limit`.
-    pub fn suggest(&self, language: &str, categories: &HashSet<i64>, text: &str, limit: usize) -> Vec<(usize, f32)> {
+    pub fn suggest(
+        &self,
+        language: &str,
+        categories: &HashSet<i64>,
+        text: &str,
+        limit: usize,
+    ) -> Vec<(usize, f32)> {
         let keep = |n: usize| {
             let e = &self.entries[n];
             e.language == language && categories.contains(&e.category_id)
@@ -93,7 +103,12 @@ impl Library {
 
     /// Find and `#`: the agent's favourites that match first, then the other matches, each best first.
     /// A blank query lists favourites, then the library in order.
-    pub fn search(&self, query: &str, language: Option<&str>, favourites: &HashSet<i64>) -> Vec<(usize, f32)> {
+    pub fn search(
+        &self,
+        query: &str,
+        language: Option<&str>,
+        favourites: &HashSet<i64>,
+    ) -> Vec<(usize, f32)> {
         let keep = |n: usize| language.is_none_or(|l| self.entries[n].language == l);
         let mut found = if query.trim().trim_start_matches('#').is_empty() {
             (0..self.entries.len()).filter(|n| keep(*n)).map(|n| (n, 0.0)).collect()
@@ -135,8 +150,9 @@ pub struct LibraryCache(Arc<tokio::sync::Mutex<Option<Arc<Library>>>>);
 
 impl LibraryCache {
     pub async fn current(&self, pool: &SqlitePool) -> AppResult<Arc<Library>> {
-        let generation: i64 =
-            sqlx::query_scalar("SELECT generation FROM response_library WHERE id = 1").fetch_one(pool).await?;
+        let generation: i64 = sqlx::query_scalar("SELECT generation FROM response_library WHERE id = 1")
+            .fetch_one(pool)
+            .await?;
         let mut held = self.0.lock().await;
         if let Some(library) = held.as_ref().filter(|l| l.generation == generation) {
             return Ok(library.clone());
@@ -203,8 +219,7 @@ pub async fn suggestions(
     .bind(c.id)
     .fetch_optional(pool)
     .await?;
-    let text =
-        [c.subject.as_deref(), latest.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
+    let text = [c.subject.as_deref(), latest.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
     let favourites = favourite_ids(pool, user).await?;
     Ok(library
         .suggest(&c.language, &categories, &text, SUGGESTIONS)
@@ -262,7 +277,11 @@ pub async fn remove_favourite(pool: &SqlitePool, user: i64, response: i64) -> Ap
 }
 
 /// The agent's favourites, most recently added first.
-pub async fn favourites(pool: &SqlitePool, cache: &LibraryCache, user: i64) -> AppResult<Vec<SuggestedResponse>> {
+pub async fn favourites(
+    pool: &SqlitePool,
+    cache: &LibraryCache,
+    user: i64,
+) -> AppResult<Vec<SuggestedResponse>> {
     let library = cache.current(pool).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT response_id FROM response_favourites WHERE user_id = ? ORDER BY added_at DESC, response_id",
