@@ -14,4 +14,7 @@ echo "==> live chat: customer message → painted on the desk, 200 messages"
 echo "==> the event stream: 1,000 subscribers, 200 messages"
 cargo build --release --locked --quiet -p hovor-server --example event_fanout
 target/release/examples/event_fanout || status=1
+echo "==> response ranking: 10,000 responses"
+cargo build --release --locked --quiet -p hovor-server --example rank_responses
+target/release/examples/rank_responses || status=1
 exit $status
