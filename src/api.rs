@@ -4,5 +4,6 @@ pub use client::ApiError;
 pub mod client;
 pub mod conversations;
 pub mod records;
+pub mod responses;
 pub mod routing;
 pub mod session;

@@ -8,6 +8,7 @@ pub mod conversation;
 pub mod customer_card;
 pub mod popovers;
 pub mod records;
+pub mod responses;
 pub mod session_data;
 pub mod suggestions;
 pub mod summary;

@@ -19,6 +19,18 @@ pub fn rule_text(rule: Rule) -> String {
         Rule::TooShort { min } => t_string!(i18n, form.too_short, min = min).to_string(),
         Rule::NotAnOption => t_string!(i18n, form.not_an_option).to_string(),
         Rule::TooLarge { max } => t_string!(i18n, form.too_large, max = max).to_string(),
+        Rule::Taken => t_string!(i18n, form.taken).to_string(),
+        Rule::Unfilled => t_string!(i18n, form.unfilled).to_string(),
+    }
+}
+
+/// A failed request as a sentence: the server's own for validation and conflicts.
+pub fn api_text(e: &ApiError) -> String {
+    let i18n = use_i18n();
+    match e {
+        ApiError::Validation { message, .. } | ApiError::Conflict(message) => message.clone(),
+        ApiError::NotFound => t_string!(i18n, form.gone).to_string(),
+        _ => t_string!(i18n, form.failed).to_string(),
     }
 }
 

@@ -10,6 +10,8 @@ use leptos::prelude::*;
 
 use crate::features::case::CasePanel;
 use crate::features::customer_card::CustomerCard;
+use crate::features::responses::insert::provide_inserter;
+use crate::features::responses::resources::ResourcesPane;
 use crate::features::session_data::SessionPanel;
 use crate::features::suggestions::Suggestions;
 use crate::features::summary::SummaryPanel;
@@ -32,6 +34,7 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
             live.open.set(None);
         }
     });
+    provide_inserter(id);
     let handling = use_handling(id);
     crate::state::focus::track_focus(id, handling);
     view! {
@@ -47,6 +50,7 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
                 <SummaryPanel id />
                 <CasePanel id />
                 <Suggestions id />
+                <ResourcesPane id />
             </div>
         </div>
     }

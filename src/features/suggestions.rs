@@ -2,27 +2,31 @@
 
 use hovor_types::response::SuggestedResponse;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::api::conversations as api;
 use crate::components::pane::resource_pane;
-use crate::features::conversation::COMPOSER_ID;
+use crate::features::responses::insert::use_inserter;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::state::drafts::use_drafts;
+use crate::state::conversation::use_open_conversation;
 
 stylance::import_crate_style!(css, "src/features/suggestions.module.css");
 
 #[component]
 pub fn Suggestions(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let suggestions = LocalResource::new(move || api::suggestions(id));
+    let open = use_open_conversation();
+    // Select category in the Resources pane changes what is suggested.
+    let suggestions = LocalResource::new(move || {
+        open.categories.track();
+        api::suggestions(id)
+    });
     let render = move |list: Vec<SuggestedResponse>| {
         if list.is_empty() {
             return view! { <p class=css::muted>{t!(i18n, suggestions.empty)}</p> }.into_any();
         }
         view! {
             <ol class=css::list>
-                {list.into_iter().map(|r| view! { <Suggestion conversation=id response=r /> }).collect_view()}
+                {list.into_iter().map(|r| view! { <Suggestion response=r /> }).collect_view()}
             </ol>
         }
         .into_any()
@@ -31,17 +35,12 @@ pub fn Suggestions(id: i64) -> impl IntoView {
 }
 
 #[component]
-fn Suggestion(conversation: i64, response: SuggestedResponse) -> impl IntoView {
+fn Suggestion(response: SuggestedResponse) -> impl IntoView {
     let i18n = use_i18n();
-    let drafts = use_drafts();
+    let inserter = use_inserter();
     let title = response.title.clone();
     let body = response.body.clone();
-    let insert = move |_| {
-        drafts.insert(conversation, &body);
-        if let Some(el) = document().get_element_by_id(COMPOSER_ID) {
-            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
-        }
-    };
+    let insert = move |_| inserter.insert(body.clone(), None);
     view! {
         <li class=css::item data-testid="suggestion">
             <div class=css::head>

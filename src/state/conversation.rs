@@ -34,6 +34,8 @@ pub struct OpenConversation {
     pub ended: RwSignal<bool>,
     /// Bumped when the linked contact, account or case changed: the panes that show them reload.
     pub records: RwSignal<u32>,
+    /// Bumped when a category joined the conversation's auto-suggestions (Select category).
+    pub categories: RwSignal<u32>,
 }
 
 impl OpenConversation {
@@ -44,6 +46,7 @@ impl OpenConversation {
             older: RwSignal::new(None),
             pending: RwSignal::new(Vec::new()),
             ended: RwSignal::new(false),
+            categories: RwSignal::new(0),
             records: RwSignal::new(0),
         }
     }

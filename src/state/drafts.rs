@@ -67,17 +67,6 @@ impl Drafts {
         });
         self.save_later(conversation);
     }
-
-    /// Adds a response to the draft: on its own when the draft is empty, else on a new line.
-    pub fn insert(self, conversation: i64, text: &str) {
-        let current = self.get(conversation);
-        let joined = if current.trim().is_empty() {
-            text.to_owned()
-        } else {
-            format!("{}\n{text}", current.trim_end())
-        };
-        self.set(conversation, joined);
-    }
 }
 
 pub fn provide_drafts() {

@@ -166,6 +166,23 @@ pub fn validate_query(query: &str) -> Result<&str, FieldError> {
     validate::text("q", query, false, QUERY_MAX)
 }
 
+/// Longest `#` query the composer lists responses for.
+pub const HASH_QUERY_MAX: usize = 40;
+
+/// The `#` query the agent is typing: `text` is the composer's text up to the cursor. A `#` at the start
+/// or after a space begins it; it runs to the cursor, on one line. Returns the `#`'s byte offset and the
+/// query after it.
+pub fn hash_query(text: &str) -> Option<(usize, &str)> {
+    let start = text.rfind('#')?;
+    let before_ok = text[..start].chars().next_back().is_none_or(char::is_whitespace);
+    let query = &text[start + 1..];
+    let ok = before_ok
+        && !query.contains('\n')
+        && query.chars().count() <= HASH_QUERY_MAX
+        && !query.starts_with(' ');
+    ok.then_some((start, query))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +219,17 @@ mod tests {
         let unknown = rule(ResponseFields { body: "Hi {{contact.frist_name}}".into(), ..fields() });
         assert_eq!((unknown.field.as_ref(), unknown.rule), ("body", Rule::NotAnOption));
         assert_eq!(rule(ResponseFields { category_id: 0, ..fields() }).field, "category_id");
+    }
+
+    #[test]
+    fn a_hash_query_starts_at_a_word_and_ends_at_the_cursor() {
+        assert_eq!(hash_query("#"), Some((0, "")));
+        assert_eq!(hash_query("Dobrý den #vrac"), Some((11, "vrac")));
+        assert_eq!(hash_query("Dobrý den #vrácení peněz"), Some((11, "vrácení peněz")));
+        assert_eq!(hash_query("order#12"), None, "inside a word");
+        assert_eq!(hash_query("#abc\nnext"), None, "another line");
+        assert_eq!(hash_query("# text"), None, "a hash and a space is text");
+        assert_eq!(hash_query("no hash"), None);
     }
 
     #[test]

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, conversations as api, routing as routing_api};
+use crate::features::responses::hash::{HASH_LIST_ID, HashList, HashSearch};
+use crate::features::responses::insert::{FillDialog, use_inserter};
 use crate::i18n::{t, use_i18n};
 use crate::state::conversation::{OpenConversation, PendingMessage, PendingState, use_open_conversation};
 use crate::state::drafts::use_drafts;
@@ -24,6 +26,8 @@ const AUTO_RETRIES: u32 = 3;
 enum Problem {
     Blank,
     TooLong(usize),
+    /// A placeholder nothing filled is still in the text.
+    Unfilled,
 }
 
 #[component]
@@ -34,6 +38,8 @@ pub fn Composer() -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let text = move || drafts.get(open.id);
     let typing = Typing::new(open.id);
+    let inserter = use_inserter();
+    let hash = HashSearch::new(open.id);
 
     let send = move || {
         let draft = drafts.get(open.id);
@@ -42,6 +48,7 @@ pub fn Composer() -> impl IntoView {
             Err(e) => {
                 problem.set(Some(match e.rule {
                     Rule::TooLong { max } => Problem::TooLong(max),
+                    Rule::Unfilled => Problem::Unfilled,
                     _ => Problem::Blank,
                 }));
                 return;
@@ -56,6 +63,11 @@ pub fn Composer() -> impl IntoView {
         typing.stopped();
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        // While the # list is open, arrows, Enter, Tab and Escape are its own.
+        if !ev.is_composing() && hash.key(&ev.key(), inserter) {
+            ev.prevent_default();
+            return;
+        }
         // Enter sends, Shift+Enter is a new line; composing (IME) and AltGr text are left alone.
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() && !ev.alt_key() {
             ev.prevent_default();
@@ -66,11 +78,24 @@ pub fn Composer() -> impl IntoView {
         problem.get().map(|p| match p {
             Problem::Blank => t!(i18n, composer.blank).into_any(),
             Problem::TooLong(max) => t!(i18n, composer.too_long, max = max).into_any(),
+            Problem::Unfilled => {
+                let draft = drafts.get(open.id);
+                let placeholder =
+                    hovor_types::placeholder::first_unfilled(&draft).unwrap_or_default().to_owned();
+                t!(i18n, composer.unfilled, placeholder = placeholder).into_any()
+            }
         })
+    };
+    let caret = move |ev: &leptos::ev::Event| {
+        let el: web_sys::HtmlTextAreaElement = event_target(ev);
+        let cursor = el.selection_start().ok().flatten().unwrap_or(0);
+        hash.typed(&el.value(), cursor);
     };
     view! {
         <form class=css::composer on:submit=move |ev| { ev.prevent_default(); send(); }>
             <label class=css::label for=COMPOSER_ID>{t!(i18n, composer.label)}</label>
+            <FillDialog />
+            <HashList search=hash inserter />
             <textarea
                 id=COMPOSER_ID
                 class=css::input
@@ -79,13 +104,19 @@ pub fn Composer() -> impl IntoView {
                 placeholder=move || crate::i18n::t_string!(i18n, composer.placeholder).to_string()
                 aria-invalid=move || problem.get().is_some().to_string()
                 aria-describedby="composer-error"
+                aria-autocomplete="list"
+                aria-controls=HASH_LIST_ID
+                aria-expanded=move || hash.is_open().to_string()
+                aria-activedescendant=move || hash.active_id()
                 prop:value=text
                 on:input=move |ev| {
                     problem.set(None);
                     drafts.set(open.id, event_target_value(&ev));
                     typing.typed();
+                    caret(&ev);
                 }
-                on:blur=move |_| typing.stopped()
+                on:click=move |ev| caret(&ev)
+                on:blur=move |_| { typing.stopped(); hash.close(); }
                 on:keydown=on_key
             ></textarea>
             <div class=css::actions>

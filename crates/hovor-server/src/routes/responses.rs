@@ -24,6 +24,8 @@ pub struct SearchQuery {
     pub q: String,
     /// Only responses in this language.
     pub language: Option<String>,
+    /// Only responses in this conversation's language (when `language` is not given).
+    pub conversation: Option<i64>,
 }
 
 /// Find and `#`: the agent's matching favourites first, then the other matches, each ranked.
@@ -38,9 +40,14 @@ pub async fn search(
     if q.language.as_deref().is_some_and(|l| !LANGUAGES.contains(&l)) {
         return Err(FieldError::new("language", Rule::NotAnOption).into());
     }
+    let language = match (q.language, q.conversation) {
+        (Some(language), _) => Some(language),
+        (None, Some(id)) => Some(conversation_store::visible(&state.pool, me.id, id).await?.language),
+        (None, None) => None,
+    };
     let library = state.responses.current(&state.pool).await?;
     let favourites = responses::favourite_ids(&state.pool, me.id).await?;
-    let found = library.search(query, q.language.as_deref(), &favourites);
+    let found = library.search(query, language.as_deref(), &favourites);
     Ok(Json(found.into_iter().map(|hit| library.shown(hit, &favourites)).collect()))
 }
 

@@ -390,7 +390,7 @@ pub static CONTENT: LanguageContent = LanguageContent {
         StandardResponse {
             category: "greeting",
             title: "Welcome",
-            body: "Hello and thank you for contacting us. How can I help you today?",
+            body: "Hello {{contact.first_name}} and thank you for contacting us. How can I help you today?",
             shortcut: Some("hello"),
         },
         StandardResponse {
@@ -506,7 +506,7 @@ pub static CONTENT: LanguageContent = LanguageContent {
         StandardResponse {
             category: "delivery",
             title: "Order status and tracking",
-            body: "I've checked your order: it was shipped and the courier will deliver it within 1–2 working days. You'll receive the tracking number by email and text message; if the tracking information doesn't show yet, please try again in a few hours.",
+            body: "I've checked your order {{ask:Order number}}: it was shipped and the courier will deliver it within 1–2 working days. You'll receive the tracking number by email and text message; if the tracking information doesn't show yet, please try again in a few hours.",
             shortcut: Some("tracking"),
         },
         StandardResponse {

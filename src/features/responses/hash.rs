@@ -1,0 +1,146 @@
+//! `#` in the composer: typing `#` and a shortcut or words lists matching responses (the agent's
+//! favourites first); arrows choose, Enter or a tap inserts in place of the query, Escape closes.
+
+use std::time::Duration;
+
+use hovor_types::response::{SuggestedResponse, hash_query};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::insert::{Inserter, byte_at};
+use crate::api::responses as api;
+use crate::i18n::{t, use_i18n};
+
+stylance::import_crate_style!(css, "src/features/responses/hash.module.css");
+
+pub const HASH_LIST_ID: &str = "hash-responses";
+/// Typing pauses this long before the list is asked for.
+const DEBOUNCE_MS: u64 = 120;
+
+/// The open `#` list: where the query starts and ends (UTF-16, as the textarea counts), the matches and
+/// the chosen one.
+#[derive(Clone, Copy)]
+pub struct HashSearch {
+    conversation: i64,
+    range: RwSignal<Option<(u32, u32)>>,
+    results: RwSignal<Vec<SuggestedResponse>>,
+    active: RwSignal<usize>,
+    asked: StoredValue<u32>,
+}
+
+impl HashSearch {
+    pub fn new(conversation: i64) -> HashSearch {
+        HashSearch {
+            conversation,
+            range: RwSignal::new(None),
+            results: RwSignal::new(Vec::new()),
+            active: RwSignal::new(0),
+            asked: StoredValue::new(0),
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        self.range.with(Option::is_some)
+    }
+
+    /// After each edit or cursor move: opens, updates or closes the list for the text before the cursor.
+    pub fn typed(self, text: &str, cursor_utf16: u32) {
+        let before = &text[..byte_at(text, cursor_utf16)];
+        let Some((start, query)) = hash_query(before) else {
+            self.close();
+            return;
+        };
+        let start_utf16 = before[..start].encode_utf16().count() as u32;
+        self.range.set(Some((start_utf16, cursor_utf16)));
+        let query = format!("#{query}");
+        let asked = self.asked.get_value() + 1;
+        self.asked.set_value(asked);
+        spawn_local(async move {
+            gloo_timers::future::sleep(Duration::from_millis(DEBOUNCE_MS)).await;
+            if self.asked.try_get_value() != Some(asked) {
+                return;
+            }
+            if let Ok(found) = api::search(self.conversation, &query).await
+                && self.asked.try_get_value() == Some(asked)
+            {
+                self.active.set(0);
+                self.results.set(found);
+            }
+        });
+    }
+
+    pub fn close(self) {
+        self.asked.update_value(|a| *a += 1);
+        self.range.set(None);
+        self.results.set(Vec::new());
+    }
+
+    /// Keys while the list is open; true when the key was the list's.
+    pub fn key(self, key: &str, inserter: Inserter) -> bool {
+        if !self.is_open() {
+            return false;
+        }
+        let count = self.results.with(Vec::len);
+        match key {
+            "Escape" => self.close(),
+            "ArrowDown" if count > 0 => self.active.update(|a| *a = (*a + 1) % count),
+            "ArrowUp" if count > 0 => self.active.update(|a| *a = (*a + count - 1) % count),
+            "Enter" | "Tab" if count > 0 => self.choose(self.active.get_untracked(), inserter),
+            _ => return false,
+        }
+        true
+    }
+
+    fn choose(self, index: usize, inserter: Inserter) {
+        let body = self.results.with_untracked(|r| r.get(index).map(|r| r.body.clone()));
+        let range = self.range.get_untracked();
+        self.close();
+        if let Some(body) = body {
+            inserter.insert(body, range);
+        }
+    }
+
+    pub fn active_id(self) -> Option<String> {
+        self.is_open()
+            .then(|| format!("{HASH_LIST_ID}-{}", self.active.get()))
+            .filter(|_| self.results.with(|r| !r.is_empty()))
+    }
+}
+
+/// The list under the composer.
+#[component]
+pub fn HashList(search: HashSearch, inserter: Inserter) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        search.is_open().then(|| {
+            let results = search.results.get();
+            if results.is_empty() {
+                return view! { <p class=css::empty role="status">{t!(i18n, responses.no_match)}</p> }.into_any();
+            }
+            view! {
+                <ul id=HASH_LIST_ID class=css::list role="listbox" aria-label=move || crate::i18n::t_string!(i18n, responses.hash_label).to_string() data-testid="hash-list">
+                    {results.into_iter().enumerate().map(|(n, r)| {
+                        let selected = move || search.active.get() == n;
+                        view! {
+                            <li
+                                id=format!("{HASH_LIST_ID}-{n}")
+                                role="option"
+                                class=css::option
+                                aria-selected=move || selected().to_string()
+                                data-testid="hash-option"
+                                data-favourite=r.favourite.to_string()
+                                // Keeps the composer focused, so the cursor stays where the query is.
+                                on:pointerdown=|ev| ev.prevent_default()
+                                on:click=move |_| search.choose(n, inserter)
+                            >
+                                <span class=css::title>{r.favourite.then_some("★ ")}{r.title}</span>
+                                {r.shortcut.map(|s| view! { <span class=css::shortcut>{format!("#{s}")}</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        })
+    }
+}
