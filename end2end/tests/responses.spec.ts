@@ -1,0 +1,112 @@
+import { APIRequestContext, Page, request as playwrightRequest } from "@playwright/test";
+import { test, expect, PASSWORD } from "./fixtures";
+import { OwnServer } from "./own-server";
+
+// Standard responses at the desk, on a server of their own (the journey adds responses and favourites).
+
+async function api(base: string, username: string): Promise<APIRequestContext> {
+  const context = await playwrightRequest.newContext({ baseURL: base });
+  expect((await context.post("/api/session", { data: { username, password: PASSWORD } })).ok()).toBe(true);
+  return context;
+}
+
+async function signInAt(page: Page, base: string, username: string) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel(/user name/i).fill(username);
+  await page.getByLabel(/password/i).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/desk$/);
+}
+
+test("# lists favourites first, fills placeholders and asks for a fill-in field; the Resources pane finds, favours and inserts at the cursor", async ({ page }) => {
+  const server = await OwnServer.start("responses-desk");
+  try {
+    const agent = await api(server.url, "agent1");
+    const admin = await api(server.url, "admin");
+    const [task] = await (await agent.get("/api/tasks")).json();
+    const values = await (await agent.get(`/api/conversations/${task.id}/placeholders`)).json();
+    const categories = await (await admin.get("/api/response-categories")).json();
+    const category = categories[0].id;
+    // In every language, so the conversation's language has them whichever it is.
+    const add = async (title: string, body: string, shortcut: string) => {
+      for (const language of ["en", "cs", "bg", "uk"]) {
+        const created = await admin.post("/api/admin/responses", { data: { category_id: category, language, title, body, shortcut } });
+        expect(created.status()).toBe(201);
+      }
+    };
+    await add("Parcel zz status", "Dear {{contact.name}}, parcel {{ask:Parcel number}} is on its way. {{agent.name}}", "zzparcel");
+    await add("Refund zz", "Your refund zz is on its way.", "zzrefund");
+
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await signInAt(page, server.url, "agent1");
+    await page.goto(`${server.url}/desk/${task.id}`);
+    const composer = page.getByTestId("composer");
+    await expect(page.getByTestId("resources")).toHaveAttribute("data-state", "ready");
+
+    // Resources pane: Find without diacritics; Remove is enabled only for a selected favourite.
+    const resources = page.getByTestId("resources");
+    await resources.getByTestId("resources-find").fill("refund zz");
+    const found = resources.getByTestId("resource").filter({ hasText: "Refund zz" });
+    await expect(found).toHaveCount(1);
+    await expect(resources.getByTestId("remove-favourite")).toBeDisabled();
+    await found.click();
+    await expect(resources.getByTestId("remove-favourite")).toBeDisabled();
+    await resources.getByTestId("add-favourite").click();
+    await expect(resources.getByTestId("remove-favourite")).toBeEnabled();
+    await expect(resources.getByTestId("add-favourite")).toBeDisabled();
+    await resources.getByTestId("favourites-tab").click();
+    await expect(resources.getByTestId("resource").filter({ hasText: "Refund zz" })).toHaveCount(1);
+
+    // # with words: the favourite comes first, then the rest; keyboard only.
+    await composer.click();
+    await composer.pressSequentially("Hi. #zz");
+    const options = page.getByTestId("hash-option");
+    await expect(options.first()).toContainText("Refund zz");
+    await expect(options.first()).toHaveAttribute("data-favourite", "true");
+    await expect(options.filter({ hasText: "Parcel zz status" })).toHaveCount(1);
+    await page.keyboard.press("ArrowDown");
+    await expect(options.nth(1)).toHaveAttribute("aria-selected", "true");
+    await page.keyboard.press("Escape");
+    await expect(page.getByTestId("hash-list")).toHaveCount(0);
+    await expect(composer).toHaveValue("Hi. #zz");
+
+    // The shortcut, Enter: the fill-in field is asked for, values are filled, the query is replaced.
+    await composer.pressSequentially("parcel");
+    await expect(options.first()).toContainText("Parcel zz status");
+    await page.keyboard.press("Enter");
+    const dialog = page.getByTestId("fill-dialog");
+    await expect(dialog).toBeVisible();
+    await expect(dialog.locator('input[data-field="Parcel number"]')).toBeFocused();
+    await page.keyboard.type("PX-7781");
+    await page.keyboard.press("Enter");
+    const filled = `Hi. Dear ${values["contact.name"]}, parcel PX-7781 is on its way. ${values["agent.name"]}`;
+    await expect(composer).toHaveValue(filled);
+    await expect(composer).toBeFocused();
+
+    // Insert from the pane goes in at the cursor, and the text stays editable.
+    await composer.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(3, 3));
+    await resources.getByTestId("resource").filter({ hasText: "Refund zz" }).click();
+    await resources.getByTestId("resources-insert").click();
+    await expect(composer).toHaveValue(`Hi.Your refund zz is on its way.${filled.slice(3)}`);
+
+    // A fill-in field left empty stays visible and the reply is not sent.
+    await composer.fill("");
+    await composer.pressSequentially("#zzparcel");
+    await expect(options.first()).toContainText("Parcel zz status");
+    await page.keyboard.press("Enter");
+    await dialog.getByTestId("fill-insert").click();
+    await expect(composer).toHaveValue(/parcel \{\{ask:Parcel number\}\} is on its way/);
+    await page.getByTestId("send").click();
+    await expect(page.locator("#composer-error")).toContainText("{{ask:Parcel number}}");
+    await expect(composer).toHaveValue(/\{\{ask:Parcel number\}\}/);
+
+    // Touch: a tap on an option inserts it.
+    await composer.fill("");
+    await composer.pressSequentially("#zzrefund");
+    await expect(options.first()).toContainText("Refund zz");
+    await options.first().click();
+    await expect(composer).toHaveValue("Your refund zz is on its way.");
+  } finally {
+    await server.down();
+  }
+});
