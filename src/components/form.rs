@@ -24,13 +24,12 @@ pub fn rule_text(rule: Rule) -> String {
     }
 }
 
-/// A failed request as a sentence: the server's own for validation and conflicts.
-pub fn api_text(e: &ApiError) -> String {
-    let i18n = use_i18n();
+/// A failed request as a sentence: the server's own for validation and conflicts, else `fallback`.
+/// Takes no context, so a task that outlived its component can still say what went wrong.
+pub fn api_text(e: &ApiError, fallback: String) -> String {
     match e {
         ApiError::Validation { message, .. } | ApiError::Conflict(message) => message.clone(),
-        ApiError::NotFound => t_string!(i18n, form.gone).to_string(),
-        _ => t_string!(i18n, form.failed).to_string(),
+        _ => fallback,
     }
 }
 

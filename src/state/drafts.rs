@@ -49,7 +49,7 @@ impl Drafts {
         });
     }
 
-    fn get_untracked(self, conversation: i64) -> String {
+    pub fn get_untracked(self, conversation: i64) -> String {
         self.0.with_untracked(|d| d.get(&conversation).cloned().unwrap_or_default())
     }
 

@@ -105,8 +105,8 @@ pub fn Composer() -> impl IntoView {
                 aria-invalid=move || problem.get().is_some().to_string()
                 aria-describedby="composer-error"
                 aria-autocomplete="list"
-                aria-controls=HASH_LIST_ID
-                aria-expanded=move || hash.is_open().to_string()
+                // Only while the list is there: a reference to a missing element is invalid.
+                aria-controls=move || hash.active_id().map(|_| HASH_LIST_ID)
                 aria-activedescendant=move || hash.active_id()
                 prop:value=text
                 on:input=move |ev| {

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::api::responses as api;
 use crate::features::conversation::COMPOSER_ID;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::state::drafts::use_drafts;
+use crate::state::drafts::{Drafts, use_drafts};
 
 stylance::import_crate_style!(css, "src/features/responses/insert.module.css");
 
@@ -37,10 +37,12 @@ enum Field {
 pub struct Inserter {
     conversation: i64,
     pending: RwSignal<Option<Pending>>,
+    drafts: Drafts,
 }
 
 pub fn provide_inserter(conversation: i64) -> Inserter {
-    let inserter = Inserter { conversation, pending: RwSignal::new(None) };
+    // Held here: inserting finishes in a task after the request, outside any component's owner.
+    let inserter = Inserter { conversation, pending: RwSignal::new(None), drafts: use_drafts() };
     provide_context(inserter);
     inserter
 }
@@ -74,8 +76,8 @@ impl Inserter {
     }
 
     fn put(self, text: &str, range: Option<(u32, u32)>) {
-        let drafts = use_drafts();
-        let current = drafts.get(self.conversation);
+        let drafts = self.drafts;
+        let current = drafts.get_untracked(self.conversation);
         let (start, end) = match range {
             Some((s, e)) => (byte_at(&current, s), byte_at(&current, e.max(s))),
             None => (current.len(), current.len()),

@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 use super::insert::use_inserter;
 use crate::api::responses as api;
+use crate::components::form::api_text;
 use crate::components::lazy::{lazy_view, split_view};
 use crate::components::pane::resource_pane;
 use crate::i18n::{t, t_string, use_i18n};
@@ -92,7 +93,7 @@ fn Resources(id: i64, categories: Vec<ResponseCategory>) -> impl IntoView {
                     load_favourites();
                     status.set(None);
                 }
-                Err(e) => status.set(Some(crate::components::form::api_text(&e))),
+                Err(e) => status.set(Some(api_text(&e, t_string!(i18n, form.failed).to_string()))),
             }
         });
     };
@@ -189,7 +190,7 @@ fn SelectCategory(id: i64, categories: Vec<ResponseCategory>) -> impl IntoView {
                     open.categories.update(|n| *n += 1);
                     note.set(Some(t_string!(i18n, responses.category_added).to_string()));
                 }
-                Err(e) => note.set(Some(crate::components::form::api_text(&e))),
+                Err(e) => note.set(Some(api_text(&e, t_string!(i18n, form.failed).to_string()))),
             }
         });
     };
