@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 use super::insert::{Inserter, byte_at};
 use crate::api::responses as api;
+use crate::components::lazy::{lazy_view, split_view};
 use crate::i18n::{t, use_i18n};
 
 stylance::import_crate_style!(css, "src/features/responses/hash.module.css");
@@ -107,9 +108,18 @@ impl HashSearch {
     }
 }
 
-/// The list under the composer.
+/// The list above the composer while a `#` query is typed; its code is fetched with the panes.
 #[component]
 pub fn HashList(search: HashSearch, inserter: Inserter) -> impl IntoView {
+    // A memo: the query moving on must not build the list again, only opening and closing.
+    let open = Memo::new(move |_| search.is_open());
+    move || open.get().then(|| lazy_view(move || hash_list(search, inserter)))
+}
+
+split_view!(panes, fn hash_list(search: HashSearch, inserter: Inserter) => view! { <Matches search inserter /> });
+
+#[component]
+fn Matches(search: HashSearch, inserter: Inserter) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         search.is_open().then(|| {

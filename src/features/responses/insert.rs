@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::responses as api;
+use crate::components::lazy::{lazy_view, split_view};
 use crate::features::conversation::COMPOSER_ID;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::drafts::{Drafts, use_drafts};
@@ -140,12 +141,21 @@ pub fn byte_at(s: &str, utf16: u32) -> usize {
     s.len()
 }
 
+/// The fill-in dialog while a response waits for its fields; its code is fetched with the panes.
+#[component]
+pub fn FillDialog() -> impl IntoView {
+    let inserter = use_inserter();
+    let open = Memo::new(move |_| inserter.pending.with(Option::is_some));
+    move || open.get().then(|| lazy_view(move || fill_dialog(inserter)))
+}
+
+split_view!(panes, fn fill_dialog(inserter: Inserter) => view! { <FillForm inserter /> });
+
 /// Asks for a response's fill-in fields and missing values, then inserts it. Left empty, a field stays as
 /// its placeholder, which the composer refuses to send.
 #[component]
-pub fn FillDialog() -> impl IntoView {
+fn FillForm(inserter: Inserter) -> impl IntoView {
     let i18n = use_i18n();
-    let inserter = use_inserter();
     let answers = RwSignal::new(BTreeMap::<String, String>::new());
     let insert = move || {
         let Some(p) = inserter.pending.get_untracked() else { return };
