@@ -45,6 +45,8 @@ test("# lists favourites first, fills placeholders and asks for a fill-in field;
 
     // Resources pane: Find without diacritics; Remove is enabled only for a selected favourite.
     const resources = page.getByTestId("resources");
+    await resources.getByTestId("resources-toggle").click();
+    await expect(resources.getByTestId("resources-toggle")).toHaveAttribute("aria-expanded", "true");
     await resources.getByTestId("resources-find").fill("refund zz");
     const found = resources.getByTestId("resource").filter({ hasText: "Refund zz" });
     await expect(found).toHaveCount(1);

@@ -53,6 +53,12 @@ where
     view! { <Pane title testid state retry content /> }
 }
 
+/// A pane whose content loads its own data when needed: ready at once.
+pub fn ready_pane(title: ViewFn, testid: &'static str, content: ViewFn) -> impl IntoView {
+    let state = Signal::derive(|| PaneState::Ready);
+    view! { <Pane title testid state retry=Callback::new(|()| ()) content /> }
+}
+
 /// The frame every pane shares; not generic, so the app carries one copy of it.
 #[component]
 fn Pane(

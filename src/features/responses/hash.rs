@@ -64,8 +64,8 @@ impl HashSearch {
             if let Ok(found) = api::search(self.conversation, &query).await
                 && self.asked.try_get_value() == Some(asked)
             {
-                self.active.set(0);
-                self.results.set(found);
+                self.active.try_set(0);
+                self.results.try_set(found);
             }
         });
     }

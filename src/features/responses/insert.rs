@@ -65,7 +65,7 @@ impl Inserter {
                 let filled = placeholder::fill(&body, &values, &BTreeMap::new());
                 self.put(&filled.text, range);
             } else {
-                self.pending.set(Some(Pending { body, values, fields, range }));
+                self.pending.try_set(Some(Pending { body, values, fields, range }));
                 request_animation_frame(|| {
                     let first = document().query_selector("[data-testid=fill-dialog] input").ok().flatten();
                     if let Some(input) = first.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {

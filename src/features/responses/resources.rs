@@ -11,24 +11,42 @@ use super::insert::use_inserter;
 use crate::api::responses as api;
 use crate::components::form::api_text;
 use crate::components::lazy::{lazy_view, split_view};
-use crate::components::pane::resource_pane;
+use crate::components::pane::ready_pane;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
 
 stylance::import_crate_style!(css, "src/features/responses/resources.module.css");
 
 const DEBOUNCE_MS: u64 = 200;
+const CATEGORIES_AFTER_MS: u64 = 1500;
 
+/// Ready at once and drawn only when the agent opens it: opening a conversation already fetches and
+/// draws six panes, and `#` in the composer and the suggestions cover most answers.
 #[component]
 pub fn ResourcesPane(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let categories = LocalResource::new(api::categories);
-    let render = move |list: Vec<ResponseCategory>| lazy_view(move || resources_view(id, list.clone()));
-    resource_pane(ViewFn::from(move || t!(i18n, responses.resources)), "resources", categories, render)
+    let expanded = RwSignal::new(false);
+    let content = ViewFn::from(move || {
+        view! {
+            <button
+                type="button"
+                class="button"
+                data-testid="resources-toggle"
+                aria-expanded=move || expanded.get().to_string()
+                aria-controls="resources-body"
+                on:click=move |_| expanded.update(|e| *e = !*e)
+            >
+                {move || if expanded.get() { t!(i18n, responses.hide).into_any() } else { t!(i18n, responses.show).into_any() }}
+            </button>
+            <div id="resources-body">
+                <Show when=move || expanded.get()>{move || lazy_view(move || resources_view(id))}</Show>
+            </div>
+        }
+    });
+    ready_pane(ViewFn::from(move || t!(i18n, responses.resources)), "resources", content)
 }
 
-split_view!(panes, fn resources_view(id: i64, categories: Vec<ResponseCategory>) =>
-    view! { <Resources id categories /> });
+split_view!(panes, fn resources_view(id: i64) => view! { <Resources id /> });
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
@@ -37,7 +55,7 @@ enum Tab {
 }
 
 #[component]
-fn Resources(id: i64, categories: Vec<ResponseCategory>) -> impl IntoView {
+fn Resources(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let inserter = use_inserter();
     let tab = RwSignal::new(Tab::Find);
@@ -59,19 +77,25 @@ fn Resources(id: i64, categories: Vec<ResponseCategory>) -> impl IntoView {
             if let Ok(list) = api::search(id, &q).await
                 && asked.try_get_value() == Some(n)
             {
-                found.set(list);
+                found.try_set(list);
             }
         });
     };
     let load_favourites = move || {
         spawn_local(async move {
             if let Ok(list) = api::favourites().await {
-                favourites.set(list);
+                favourites.try_set(list);
             }
         });
     };
-    find(String::new());
-    load_favourites();
+    // Nothing is fetched until the agent types or opens Favourites: opening a conversation stays quick.
+    let favourites_loaded = StoredValue::new(false);
+    Effect::new(move |_| {
+        if tab.get() == Tab::Favourites && !favourites_loaded.get_value() {
+            favourites_loaded.set_value(true);
+            load_favourites();
+        }
+    });
 
     let shown = move || if tab.get() == Tab::Find { found.get() } else { favourites.get() };
     let is_favourite = move || selected.with(|s| s.as_ref().is_some_and(|r| r.favourite));
@@ -84,16 +108,16 @@ fn Resources(id: i64, categories: Vec<ResponseCategory>) -> impl IntoView {
                     let mark = |list: &mut Vec<SuggestedResponse>| {
                         list.iter_mut().filter(|x| x.id == r.id).for_each(|x| x.favourite = on)
                     };
-                    found.update(mark);
-                    selected.update(|s| {
+                    found.try_update(mark);
+                    selected.try_update(|s| {
                         if let Some(s) = s {
                             s.favourite = on
                         }
                     });
                     load_favourites();
-                    status.set(None);
+                    status.try_set(None);
                 }
-                Err(e) => status.set(Some(api_text(&e, t_string!(i18n, form.failed).to_string()))),
+                Err(e) => _ = status.try_set(Some(api_text(&e, t_string!(i18n, form.failed).to_string()))),
             }
         });
     };
@@ -131,6 +155,9 @@ fn Resources(id: i64, categories: Vec<ResponseCategory>) -> impl IntoView {
                 aria-label=move || t_string!(i18n, responses.resources).to_string()>
                 {move || {
                     let list = shown();
+                    if tab.get() == Tab::Find && query.with(|q| q.trim().is_empty()) {
+                        return view! { <li class=css::muted>{t!(i18n, responses.type_to_find)}</li> }.into_any();
+                    }
                     if list.is_empty() {
                         return view! { <li class=css::muted>{t!(i18n, responses.no_match)}</li> }.into_any();
                     }
@@ -168,7 +195,7 @@ fn Resources(id: i64, categories: Vec<ResponseCategory>) -> impl IntoView {
                     disabled=move || !is_favourite()
                     on:click=move |_| set_favourite(false)>{t!(i18n, responses.remove_favourite)}</button>
             </div>
-            <SelectCategory id categories />
+            <SelectCategory id />
             <p class=css::status role="status">{move || status.get()}</p>
         </div>
     }
@@ -176,21 +203,39 @@ fn Resources(id: i64, categories: Vec<ResponseCategory>) -> impl IntoView {
 
 /// Adds a category (and those under it) to this conversation's auto-suggestions.
 #[component]
-fn SelectCategory(id: i64, categories: Vec<ResponseCategory>) -> impl IntoView {
+fn SelectCategory(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let open = use_open_conversation();
     let chosen = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
-    let options = tree_order(&categories);
+    let categories = RwSignal::new(Vec::<(usize, ResponseCategory)>::new());
+    let asked = StoredValue::new(false);
+    // Loaded a moment after the conversation opened, or at once when the agent reaches the list first.
+    let load = move || {
+        // The timer may fire after the conversation was closed: then there is nothing to load into.
+        if asked.try_get_value() != Some(false) {
+            return;
+        }
+        asked.set_value(true);
+        spawn_local(async move {
+            match api::categories().await {
+                Ok(list) => _ = categories.try_set(tree_order(&list)),
+                Err(_) => _ = asked.try_set_value(false),
+            }
+        });
+    };
+    if let Ok(timer) = set_timeout_with_handle(load, Duration::from_millis(CATEGORIES_AFTER_MS)) {
+        on_cleanup(move || timer.clear());
+    }
     let add = move |_| {
         let Ok(category) = chosen.get_untracked().parse::<i64>() else { return };
         spawn_local(async move {
             match api::select_category(id, category).await {
                 Ok(()) => {
-                    open.categories.update(|n| *n += 1);
-                    note.set(Some(t_string!(i18n, responses.category_added).to_string()));
+                    open.categories.try_update(|n| *n += 1);
+                    note.try_set(Some(t_string!(i18n, responses.category_added).to_string()));
                 }
-                Err(e) => note.set(Some(api_text(&e, t_string!(i18n, form.failed).to_string()))),
+                Err(e) => _ = note.try_set(Some(api_text(&e, t_string!(i18n, form.failed).to_string()))),
             }
         });
     };
@@ -198,9 +243,14 @@ fn SelectCategory(id: i64, categories: Vec<ResponseCategory>) -> impl IntoView {
         <div class=css::category>
             <label class=css::category_label>
                 <span>{t!(i18n, responses.select_category)}</span>
-                <select data-testid="select-category" on:change=move |ev| { chosen.set(event_target_value(&ev)); note.set(None); }>
+                <select
+                    data-testid="select-category"
+                    on:focus=move |_| load()
+                    on:pointerdown=move |_| load()
+                    on:change=move |ev| { chosen.set(event_target_value(&ev)); note.set(None); }
+                >
                     <option value="">{t!(i18n, responses.choose_category)}</option>
-                    {options.into_iter().map(|(depth, c)| view! {
+                    {move || categories.get().into_iter().map(|(depth, c)| view! {
                         <option value=c.id.to_string()>{format!("{}{}", "\u{2003}".repeat(depth), c.name)}</option>
                     }).collect_view()}
                 </select>
