@@ -12,8 +12,9 @@ pub async fn search(conversation: i64, query: &str) -> Result<Vec<SuggestedRespo
     client::get(&format!("/api/responses?conversation={conversation}&q={q}")).await
 }
 
-pub async fn favourites() -> Result<Vec<SuggestedResponse>, ApiError> {
-    client::get("/api/responses/favourites").await
+/// The agent's favourites in the conversation's language.
+pub async fn favourites(conversation: i64) -> Result<Vec<SuggestedResponse>, ApiError> {
+    client::get(&format!("/api/responses/favourites?conversation={conversation}")).await
 }
 
 pub async fn add_favourite(id: i64) -> Result<(), ApiError> {

@@ -133,6 +133,18 @@ async fn find_is_ranked_diacritics_insensitive_and_hash_puts_favourites_first() 
     // A blank # lists favourites first.
     assert_eq!(search(&server, &agent, "#").await[0]["id"], last);
 
+    // The Resources pane asks for the favourites in its conversation's language only.
+    let czech = conversation(&server, "cs").await;
+    let listed = server
+        .request("GET", &format!("/api/responses/favourites?conversation={czech}"), Some(&agent), None)
+        .await;
+    assert_eq!(listed.json, json!([]), "the English favourite is not offered in a Czech conversation");
+    let english = conversation(&server, "en").await;
+    let listed = server
+        .request("GET", &format!("/api/responses/favourites?conversation={english}"), Some(&agent), None)
+        .await;
+    assert_eq!(listed.json[0]["id"], last);
+
     // Another agent's favourites are their own.
     let other = server.sign_in("agent2").await;
     assert_eq!(search(&server, &other, "refund").await[0]["favourite"], false);

@@ -168,10 +168,12 @@ pub fn validate_query(query: &str) -> Result<&str, FieldError> {
 
 /// Longest `#` query the composer lists responses for.
 pub const HASH_QUERY_MAX: usize = 40;
+/// Words a `#` query may have: past them the agent is writing text ("order #1042 is on its way").
+pub const HASH_QUERY_WORDS: usize = 3;
 
 /// The `#` query the agent is typing: `text` is the composer's text up to the cursor. A `#` at the start
-/// or after a space begins it; it runs to the cursor, on one line. Returns the `#`'s byte offset and the
-/// query after it.
+/// or after a space begins it; it runs to the cursor, on one line, at most three words. Returns the `#`'s
+/// byte offset and the query after it.
 pub fn hash_query(text: &str) -> Option<(usize, &str)> {
     let start = text.rfind('#')?;
     let before_ok = text[..start].chars().next_back().is_none_or(char::is_whitespace);
@@ -179,6 +181,7 @@ pub fn hash_query(text: &str) -> Option<(usize, &str)> {
     let ok = before_ok
         && !query.contains('\n')
         && query.chars().count() <= HASH_QUERY_MAX
+        && query.split(' ').count() <= HASH_QUERY_WORDS
         && !query.starts_with(' ');
     ok.then_some((start, query))
 }
@@ -229,6 +232,7 @@ mod tests {
         assert_eq!(hash_query("order#12"), None, "inside a word");
         assert_eq!(hash_query("#abc\nnext"), None, "another line");
         assert_eq!(hash_query("# text"), None, "a hash and a space is text");
+        assert_eq!(hash_query("Your order #1042 is on its way"), None, "past three words it is text");
         assert_eq!(hash_query("no hash"), None);
     }
 

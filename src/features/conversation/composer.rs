@@ -116,6 +116,12 @@ pub fn Composer() -> impl IntoView {
                     caret(&ev);
                 }
                 on:click=move |ev| caret(&ev)
+                // Moving the cursor by key moves the # query with it (or closes the list).
+                on:keyup=move |ev: leptos::ev::KeyboardEvent| {
+                    if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight" | "Home" | "End" | "PageUp" | "PageDown") {
+                        caret(&ev);
+                    }
+                }
                 on:blur=move |_| { typing.stopped(); hash.close(); }
                 on:keydown=on_key
             ></textarea>

@@ -27,6 +27,10 @@ pub struct HashSearch {
     results: RwSignal<Vec<SuggestedResponse>>,
     active: RwSignal<usize>,
     asked: StoredValue<u32>,
+    /// The matches for the query as typed now are still on their way.
+    loading: RwSignal<bool>,
+    /// Where the `#` the agent closed with Escape starts: it stays closed until another `#`.
+    dismissed: StoredValue<Option<u32>>,
 }
 
 impl HashSearch {
@@ -37,6 +41,8 @@ impl HashSearch {
             results: RwSignal::new(Vec::new()),
             active: RwSignal::new(0),
             asked: StoredValue::new(0),
+            loading: RwSignal::new(false),
+            dismissed: StoredValue::new(None),
         }
     }
 
@@ -48,11 +54,19 @@ impl HashSearch {
     pub fn typed(self, text: &str, cursor_utf16: u32) {
         let before = &text[..byte_at(text, cursor_utf16)];
         let Some((start, query)) = hash_query(before) else {
+            // The # closed with Escape is gone (or was never there): a new one opens the list again.
+            self.dismissed.set_value(None);
             self.close();
             return;
         };
         let start_utf16 = before[..start].encode_utf16().count() as u32;
+        if self.dismissed.get_value() == Some(start_utf16) {
+            self.range.set(None);
+            return;
+        }
+        self.dismissed.set_value(None);
         self.range.set(Some((start_utf16, cursor_utf16)));
+        self.loading.set(true);
         let query = format!("#{query}");
         let asked = self.asked.get_value() + 1;
         self.asked.set_value(asked);
@@ -61,11 +75,11 @@ impl HashSearch {
             if self.asked.try_get_value() != Some(asked) {
                 return;
             }
-            if let Ok(found) = api::search(self.conversation, &query).await
-                && self.asked.try_get_value() == Some(asked)
-            {
+            let found = api::search(self.conversation, &query).await;
+            if self.asked.try_get_value() == Some(asked) {
                 self.active.try_set(0);
-                self.results.try_set(found);
+                self.results.try_set(found.unwrap_or_default());
+                self.loading.try_set(false);
             }
         });
     }
@@ -74,6 +88,7 @@ impl HashSearch {
         self.asked.update_value(|a| *a += 1);
         self.range.set(None);
         self.results.set(Vec::new());
+        self.loading.set(false);
     }
 
     /// Keys while the list is open; true when the key was the list's.
@@ -83,7 +98,13 @@ impl HashSearch {
         }
         let count = self.results.with(Vec::len);
         match key {
-            "Escape" => self.close(),
+            "Escape" => {
+                self.dismissed.set_value(self.range.get_untracked().map(|r| r.0));
+                self.close();
+            }
+            // Matches for what was just typed are on their way: Enter neither sends "#…" nor inserts an
+            // earlier query's match.
+            "Enter" | "Tab" if self.loading.get_untracked() => {}
             "ArrowDown" if count > 0 => self.active.update(|a| *a = (*a + 1) % count),
             "ArrowUp" if count > 0 => self.active.update(|a| *a = (*a + count - 1) % count),
             "Enter" | "Tab" if count > 0 => self.choose(self.active.get_untracked(), inserter),

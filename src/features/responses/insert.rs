@@ -25,6 +25,8 @@ struct Pending {
     /// Fill-in labels and keys without a value, in order of appearance.
     fields: Vec<Field>,
     range: Option<(u32, u32)>,
+    /// The draft when the agent chose the response: the range only holds while it is unchanged.
+    draft: String,
 }
 
 #[derive(Clone, PartialEq)]
@@ -57,15 +59,16 @@ impl Inserter {
     /// asking for fill-in fields and missing values first.
     pub fn insert(self, body: String, range: Option<(u32, u32)>) {
         let range = range.or_else(selection);
+        let draft = self.drafts.get_untracked(self.conversation);
         spawn_local(async move {
             // Without the values, every placeholder is asked for: nothing is inserted unfilled unseen.
             let values = api::placeholder_values(self.conversation).await.unwrap_or_default();
             let fields = fields_to_ask(&body, &values);
             if fields.is_empty() {
                 let filled = placeholder::fill(&body, &values, &BTreeMap::new());
-                self.put(&filled.text, range);
+                self.put(&filled.text, range, &draft);
             } else {
-                self.pending.try_set(Some(Pending { body, values, fields, range }));
+                self.pending.try_set(Some(Pending { body, values, fields, range, draft }));
                 request_animation_frame(|| {
                     let first = document().query_selector("[data-testid=fill-dialog] input").ok().flatten();
                     if let Some(input) = first.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
@@ -76,9 +79,11 @@ impl Inserter {
         });
     }
 
-    fn put(self, text: &str, range: Option<(u32, u32)>) {
+    /// Puts `text` over `range` of the draft as it was (`then`); if the agent has edited it since, at the end.
+    fn put(self, text: &str, range: Option<(u32, u32)>, then: &str) {
         let drafts = self.drafts;
         let current = drafts.get_untracked(self.conversation);
+        let range = range.filter(|_| current == then);
         let (start, end) = match range {
             Some((s, e)) => (byte_at(&current, s), byte_at(&current, e.max(s))),
             None => (current.len(), current.len()),
@@ -91,9 +96,13 @@ impl Inserter {
         let caret = (next.len() - after.len()) as u32;
         let caret_utf16 = next[..caret as usize].encode_utf16().count() as u32;
         drafts.set(self.conversation, next);
-        // After the textarea shows the new text: focus it with the cursor right after the response.
+        // After the textarea shows the new text: focus it with the cursor right after the response, unless
+        // the agent has moved to another conversation meanwhile.
+        let conversation = self.conversation;
         request_animation_frame(move || {
-            if let Some(el) = composer() {
+            if let Some(el) = composer().filter(|el| {
+                el.closest(&format!("[data-conversation=\"{conversation}\"]")).ok().flatten().is_some()
+            }) {
                 let _ = el.focus();
                 let _ = el.set_selection_range(caret_utf16, caret_utf16);
             }
@@ -171,7 +180,7 @@ fn FillForm(inserter: Inserter) -> impl IntoView {
         let filled = placeholder::fill(&p.body, &values, &asked);
         inserter.pending.set(None);
         answers.set(BTreeMap::new());
-        inserter.put(&filled.text, p.range);
+        inserter.put(&filled.text, p.range, &p.draft);
     };
     let cancel = move || {
         inserter.pending.set(None);

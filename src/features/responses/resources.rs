@@ -83,7 +83,7 @@ fn Resources(id: i64) -> impl IntoView {
     };
     let load_favourites = move || {
         spawn_local(async move {
-            if let Ok(list) = api::favourites().await {
+            if let Ok(list) = api::favourites(id).await {
                 favourites.try_set(list);
             }
         });

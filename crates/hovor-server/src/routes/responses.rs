@@ -51,14 +51,25 @@ pub async fn search(
     Ok(Json(found.into_iter().map(|hit| library.shown(hit, &favourites)).collect()))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct FavouritesQuery {
+    /// Only favourites in this conversation's language.
+    pub conversation: Option<i64>,
+}
+
 /// The signed-in agent's favourites, the most recently added first.
-#[utoipa::path(get, path = "/api/responses/favourites", tag = "responses",
-    responses((status = 200, body = Vec<SuggestedResponse>)))]
+#[utoipa::path(get, path = "/api/responses/favourites", tag = "responses", params(FavouritesQuery),
+    responses((status = 200, body = Vec<SuggestedResponse>), (status = 404, body = ErrorBody)))]
 pub async fn favourites(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
+    Query(q): Query<FavouritesQuery>,
 ) -> AppResult<Json<Vec<SuggestedResponse>>> {
-    Ok(Json(responses::favourites(&state.pool, &state.responses, me.id).await?))
+    let language = match q.conversation {
+        Some(id) => Some(conversation_store::visible(&state.pool, me.id, id).await?.language),
+        None => None,
+    };
+    Ok(Json(responses::favourites(&state.pool, &state.responses, me.id, language.as_deref()).await?))
 }
 
 /// Add favourite: the response joins the agent's favourites (adding one twice is no change).

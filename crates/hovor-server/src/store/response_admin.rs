@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use hovor_types::audit::AuditedRecord;
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::response::{
-    CategoryFields, ResponseCategory, ResponseFields, StandardResponse, check_parent, validate_category,
-    validate_response,
+    CATEGORY_DEPTH_MAX, CategoryFields, ResponseCategory, ResponseFields, StandardResponse, check_parent,
+    validate_category, validate_response,
 };
 use sqlx::SqliteConnection;
 
@@ -49,15 +49,19 @@ async fn check_place(
     if parent.is_some_and(|p| !tree.contains_key(&p)) {
         return Err(FieldError::new("parent_id", Rule::NotAnOption).into());
     }
-    let height = category.map_or(1, |c| subtree_height(&tree, c));
+    let height = category.map_or(1, |c| subtree_height(&tree, c, 0));
     check_parent(category, parent, |id| tree.get(&id).copied().flatten(), height)?;
     Ok(())
 }
 
-/// Levels in the subtree under `root`, the root included.
-fn subtree_height(tree: &HashMap<i64, Option<i64>>, root: i64) -> usize {
+/// Levels in the subtree under `root`, the root included; counting stops past the deepest allowed tree,
+/// so a cycle written into the database by hand cannot recurse for ever.
+fn subtree_height(tree: &HashMap<i64, Option<i64>>, root: i64, depth: usize) -> usize {
+    if depth > CATEGORY_DEPTH_MAX {
+        return 1;
+    }
     let children = tree.iter().filter(|(_, p)| **p == Some(root)).map(|(id, _)| *id);
-    1 + children.map(|c| subtree_height(tree, c)).max().unwrap_or(0)
+    1 + children.map(|c| subtree_height(tree, c, depth + 1)).max().unwrap_or(0)
 }
 
 pub async fn create_category(conn: &mut SqliteConnection, f: &CategoryFields, by: Edit) -> AppResult<i64> {

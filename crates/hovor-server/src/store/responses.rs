@@ -276,11 +276,12 @@ pub async fn remove_favourite(pool: &SqlitePool, user: i64, response: i64) -> Ap
     if removed == 0 { Err(AppError::NotFound) } else { Ok(()) }
 }
 
-/// The agent's favourites, most recently added first.
+/// The agent's favourites (in `language`, when given), most recently added first.
 pub async fn favourites(
     pool: &SqlitePool,
     cache: &LibraryCache,
     user: i64,
+    language: Option<&str>,
 ) -> AppResult<Vec<SuggestedResponse>> {
     let library = cache.current(pool).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
@@ -290,5 +291,10 @@ pub async fn favourites(
     .fetch_all(pool)
     .await?;
     let set: HashSet<i64> = ids.iter().copied().collect();
-    Ok(ids.iter().filter_map(|id| library.position(*id)).map(|n| library.shown((n, 0.0), &set)).collect())
+    Ok(ids
+        .iter()
+        .filter_map(|id| library.position(*id))
+        .map(|n| library.shown((n, 0.0), &set))
+        .filter(|r| language.is_none_or(|l| r.language == l))
+        .collect())
 }
