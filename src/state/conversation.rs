@@ -36,6 +36,8 @@ pub struct OpenConversation {
     pub records: RwSignal<u32>,
     /// Bumped when a category joined the conversation's auto-suggestions (Select category).
     pub categories: RwSignal<u32>,
+    /// Bumped when the email thread changed (an email arrived, was sent or failed): it loads again.
+    pub emails: RwSignal<u32>,
 }
 
 impl OpenConversation {
@@ -48,6 +50,7 @@ impl OpenConversation {
             ended: RwSignal::new(false),
             categories: RwSignal::new(0),
             records: RwSignal::new(0),
+            emails: RwSignal::new(0),
         }
     }
 
@@ -60,6 +63,7 @@ impl OpenConversation {
     /// Adds a message to the timeline once, whichever way it arrives first: the send's answer or the
     /// event stream.
     pub fn receive(self, message: Message) {
+        self.emails.update(|n| *n += 1);
         self.entries.update(|entries| {
             let key = message_key(message.id);
             if entries.iter().any(|e| e.key == key) {

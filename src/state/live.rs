@@ -94,6 +94,11 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
         ServerEvent::TagsChanged { conversation_id, tags } => live.tags.update(|t| {
             t.insert(conversation_id, tags);
         }),
+        ServerEvent::EmailStatusChanged { conversation_id, .. } => {
+            if let Some(open) = live.open.get_untracked().filter(|o| o.id == conversation_id) {
+                open.emails.update(|n| *n += 1);
+            }
+        }
     }
 }
 

@@ -44,6 +44,13 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Whether a presented secret is the expected one; comparing digests takes the same time wherever
+/// (and whether) the two differ.
+pub fn same_secret(presented: &str, expected: &str) -> bool {
+    let (a, b) = (Sha256::digest(presented.as_bytes()), Sha256::digest(expected.as_bytes()));
+    !expected.is_empty() && a.iter().zip(b.iter()).fold(0u8, |differ, (x, y)| differ | (x ^ y)) == 0
+}
+
 /// A new random 256-bit token, hex-encoded.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];

@@ -26,4 +26,12 @@ pub struct Config {
     /// (comma-separated, e.g. `https://shop.example`). Messages from any other opener are ignored.
     #[arg(long, env = "HOVOR_CHAT_HOST_ORIGINS", value_delimiter = ',')]
     pub chat_host_origins: Vec<String>,
+    /// The SMTP relay agents' emails go to, e.g. `smtp://127.0.0.1:2525`, `smtp://relay:587?tls=required`
+    /// or `smtps://user:password@relay:465`. Without it agents cannot send email.
+    #[arg(long, env = "HOVOR_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The token the mail gateway sends (`Authorization: Bearer …`) to post arriving email to
+    /// `/api/email/inbound`. Without it no email is accepted.
+    #[arg(long, env = "HOVOR_INBOUND_EMAIL_TOKEN", hide_env_values = true)]
+    pub inbound_email_token: Option<String>,
 }

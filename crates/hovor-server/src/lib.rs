@@ -5,6 +5,7 @@ mod chat_page;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod email;
 pub mod error;
 pub mod hub;
 mod openapi;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub chat_identity_secret: Option<std::sync::Arc<str>>,
     /// Host sites whose pages may pass self-service actions and context to the chat page.
     pub chat_host_origins: Vec<String>,
+    /// The SMTP relay, the inbound gateway's token and the outbox's wake-up.
+    pub mail: email::outbox::Mail,
 }
 
 impl AppState {
@@ -44,6 +47,7 @@ impl AppState {
             responses: store::responses::LibraryCache::default(),
             chat_identity_secret: None,
             chat_host_origins: Vec::new(),
+            mail: email::outbox::Mail::default(),
         }
     }
 
@@ -57,21 +61,29 @@ impl AppState {
         self
     }
 
+    pub fn with_mail(mut self, mail: email::outbox::Mail) -> AppState {
+        self.mail = mail;
+        self
+    }
+
+    /// Starts the outbox, which hands agents' emails to the SMTP relay; it stops when the hub shuts down.
+    pub fn start_outbox(&self) {
+        tokio::spawn(email::outbox::run(self.clone()));
+    }
+
     /// Starts the routing engine's deadline timer (RONA); it stops when the hub shuts down.
     pub fn start_routing(&self) {
         tokio::spawn(routing::run_deadlines(self.clone()));
     }
 }
 
-/// Largest request body the API accepts.
-const BODY_LIMIT_BYTES: usize = 256 * 1024;
-
 /// The whole application: API routes, the OpenAPI document and, when `dist` is given, the app.
 pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Router> {
     let csp = static_files::content_security_policy(dist)?;
     let state_origins = state.chat_host_origins.clone();
     let api = routes::api_router(state)?;
-    let api = api.merge(chat_page::router(&state_origins));
+    let api = api
+        .merge(chat_page::router(&state_origins).layer(RequestBodyLimitLayer::new(routes::BODY_LIMIT_BYTES)));
     let router = match dist {
         Some(dist) => api
             .nest_service("/app", static_files::app_files(dist))
@@ -79,7 +91,6 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
         None => api,
     };
     Ok(router
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -102,8 +113,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let state = AppState::new(pool.clone())
         .with_chat_identity_secret(config.chat_identity_secret.as_deref())
-        .with_chat_host_origins(config.chat_host_origins.clone());
+        .with_chat_host_origins(config.chat_host_origins.clone())
+        .with_mail(email::outbox::Mail::new(
+            config.smtp_url.as_deref(),
+            config.inbound_email_token.as_deref(),
+        )?);
     state.start_routing();
+    state.start_outbox();
     tokio::spawn(db::checkpoint_regularly(pool.clone(), state.hub.shutting_down()));
     let hub = state.hub.clone();
     let router = app(state, config.dist.as_deref())?;

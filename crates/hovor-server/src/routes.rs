@@ -8,6 +8,7 @@ mod contacts;
 mod conversations;
 mod details;
 mod directory;
+mod email;
 mod events;
 mod response_admin;
 mod responses;
@@ -17,12 +18,17 @@ mod session_data;
 mod system;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::openapi::ApiDoc;
+
+/// Largest JSON request the API accepts.
+pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
 pub fn api_router(state: AppState) -> anyhow::Result<Router> {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -113,6 +119,11 @@ pub fn api_router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(admin::tag_rules, admin::add_tag_rule))
         .routes(routes!(admin::remove_tag_rule))
         .routes(routes!(admin::tag_colours))
+        .routes(routes!(email::thread, email::send))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        // Raw email is larger than any JSON request: it has its own limit.
+        .routes(routes!(email::inbound))
+        .layer(DefaultBodyLimit::max(crate::email::incoming::RAW_MAX_BYTES))
         .with_state(state)
         .split_for_parts();
     Ok(router.merge(system::openapi_route(api)?))

@@ -58,6 +58,11 @@ impl Work {
         Ok(())
     }
 
+    /// An event written in this change's transaction by other code (a keyword tag, say).
+    pub fn published(&mut self, published: Published) {
+        self.events.push(published);
+    }
+
     /// Tells the queue's desks and the conversation's customer where it now stands.
     pub async fn conversation_changed(
         &mut self,

@@ -13,6 +13,7 @@ pub mod conversations;
 pub mod customers;
 pub mod details;
 pub mod directory;
+pub mod emails;
 pub mod events;
 pub mod history;
 pub mod merges;

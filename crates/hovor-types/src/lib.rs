@@ -10,6 +10,7 @@ pub mod chat;
 pub mod conversation;
 pub mod customer;
 pub mod directory;
+pub mod email;
 pub mod error;
 pub mod event;
 pub mod history;

@@ -28,11 +28,31 @@ pub struct Org {
     pub category_ids: HashMap<&'static str, i64>,
 }
 
-const QUEUES: [(&str, &[&str], &[&str]); 4] = [
-    ("Billing and payments", &["Billing", "Czech", "English"], &["billing", "complaint"]),
-    ("Technical support", &["Internet", "Mobile", "Devices"], &["technical", "account"]),
-    ("Orders and delivery", &["E-shop", "Bulgarian", "Ukrainian"], &["delivery", "complaint"]),
-    ("Sales and contracts", &["Contracts", "Retention", "English"], &["contract", "account"]),
+const QUEUES: [(&str, &[&str], &[&str], &str); 4] = [
+    (
+        "Billing and payments",
+        &["Billing", "Czech", "English"],
+        &["billing", "complaint"],
+        "billing@hovor.example",
+    ),
+    (
+        "Technical support",
+        &["Internet", "Mobile", "Devices"],
+        &["technical", "account"],
+        "support@hovor.example",
+    ),
+    (
+        "Orders and delivery",
+        &["E-shop", "Bulgarian", "Ukrainian"],
+        &["delivery", "complaint"],
+        "orders@hovor.example",
+    ),
+    (
+        "Sales and contracts",
+        &["Contracts", "Retention", "English"],
+        &["contract", "account"],
+        "sales@hovor.example",
+    ),
 ];
 
 const AGENTS: [&str; 8] = [
@@ -49,10 +69,15 @@ const AGENTS: [&str; 8] = [
 pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
     let mut skill_ids: HashMap<&str, i64> = HashMap::new();
     let mut queues = Vec::new();
-    for (name, skills, categories) in QUEUES {
+    for (name, skills, categories, mailbox) in QUEUES {
         let queue_id: i64 = sqlx::query_scalar("INSERT INTO queues (name) VALUES (?) RETURNING id")
             .bind(name)
             .fetch_one(&mut **tx)
+            .await?;
+        sqlx::query("INSERT INTO mailboxes (address, queue_id) VALUES (?, ?)")
+            .bind(mailbox)
+            .bind(queue_id)
+            .execute(&mut **tx)
             .await?;
         for skill in skills {
             let skill_id = match skill_ids.get(skill) {

@@ -43,6 +43,18 @@ impl TestServer {
         server
     }
 
+    /// A fresh server whose outbox sends to the SMTP relay at `smtp_url` and whose inbound email
+    /// endpoint accepts `token`.
+    pub async fn with_mail(smtp_url: &str, token: &str) -> TestServer {
+        let mut server = TestServer::fresh(None).await;
+        let mail =
+            hovor_server::email::outbox::Mail::new(Some(smtp_url), Some(token)).expect("mail settings");
+        server.state = server.state.clone().with_mail(mail);
+        server.router = app(server.state.clone(), None).expect("router");
+        server.state.start_outbox();
+        server
+    }
+
     /// A server on an existing database URL, as a restarted process would open it.
     pub async fn on(url: &str, fill_demo: bool) -> TestServer {
         TestServer::open(url, fill_demo, None).await
@@ -101,6 +113,30 @@ impl TestServer {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null)
         };
         Answer { status, json, set_cookie }
+    }
+
+    /// A request with a raw body (an email as the mail gateway posts it).
+    pub async fn request_raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut builder = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(builder.body(Body::from(body)).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Answer { status, json, set_cookie: None }
     }
 
     /// Signs in and returns the `Cookie` header value to send.

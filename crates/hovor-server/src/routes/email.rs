@@ -1,0 +1,127 @@
+//! The email channel: the mail gateway posts arriving email (raw RFC 5322); agents read a conversation's
+//! thread and send replies, replies to all and forwards, which the outbox hands to the SMTP relay.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use hovor_types::conversation::Channel;
+use hovor_types::email::{Email, SendEmail, validate_send};
+use hovor_types::error::{ErrorBody, FieldError, Rule};
+use serde::{Deserialize, Serialize};
+
+use super::conversations::idempotency_key;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::email::incoming::{self, Unreadable};
+use crate::error::{AppError, AppResult};
+use crate::routing::Work;
+use crate::store::{conversations as store, emails};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct InboundQuery {
+    /// The envelope recipient, when the gateway knows it (mail to a mailbox only in Bcc says so here).
+    pub recipient: Option<String>,
+}
+
+/// Where an arriving email was put.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Delivered {
+    pub conversation_id: i64,
+    pub message_id: i64,
+    /// False when this email had arrived before (the gateway retried): nothing changed.
+    pub stored: bool,
+}
+
+/// An email arrives: the mail gateway posts it raw (`message/rfc822`, at most 10 MB) with its token.
+/// It joins the active conversation of its thread (In-Reply-To, References), or starts a conversation
+/// in the queue of the mailbox it was sent to, routed like a chat.
+#[utoipa::path(post, path = "/api/email/inbound", tag = "email", params(InboundQuery),
+    request_body(content = String, content_type = "message/rfc822"),
+    responses((status = 201, body = Delivered), (status = 200, body = Delivered, description = "Already here"),
+              (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn inbound(
+    State(state): State<AppState>,
+    Query(query): Query<InboundQuery>,
+    headers: HeaderMap,
+    raw: Bytes,
+) -> AppResult<(StatusCode, Json<Delivered>)> {
+    let Some(expected) = state.mail.inbound_token.as_deref() else {
+        return Err(AppError::Unauthenticated);
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !crate::auth::same_secret(presented, expected) {
+        return Err(AppError::Unauthenticated);
+    }
+    let email = incoming::read(&raw).map_err(|e| match e {
+        Unreadable::NotAnEmail => FieldError::new("message", Rule::Malformed),
+        Unreadable::NoSender => FieldError::new("from", Rule::Required),
+    })?;
+    let recipients: Vec<String> =
+        query.recipient.into_iter().chain(email.to.iter().cloned()).chain(email.cc.iter().cloned()).collect();
+    let mailbox =
+        emails::mailbox(&state.pool, &recipients).await?.ok_or(FieldError::new("to", Rule::NotAnOption))?;
+    let mut work = Work::begin(&state).await?;
+    let received = emails::receive(&mut work, &mailbox, &email).await?;
+    work.finish(&state).await?;
+    tracing::info!(conversation = received.conversation_id, stored = received.stored, "email arrived");
+    let status = if received.stored { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((
+        status,
+        Json(Delivered {
+            conversation_id: received.conversation_id,
+            message_id: received.message_id,
+            stored: received.stored,
+        }),
+    ))
+}
+
+/// The conversation's emails, oldest first, with their HTML sanitised and their delivery status.
+#[utoipa::path(get, path = "/api/conversations/{id}/emails", tag = "email", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Email>), (status = 404, body = ErrorBody)))]
+pub async fn thread(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<Email>>> {
+    let c = store::visible(&state.pool, me.id, id).await?;
+    Ok(Json(emails::thread(&state.pool, c.id).await?))
+}
+
+/// Reply, reply all, forward or a New email's first email, from the conversation's mailbox. It is
+/// Waiting until the relay takes it. A repeated `Idempotency-Key` returns the first email.
+#[utoipa::path(post, path = "/api/conversations/{id}/emails", tag = "email",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key queue one email")),
+    request_body = SendEmail,
+    responses((status = 201, body = Email), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn send(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(request): Json<SendEmail>,
+) -> AppResult<(StatusCode, Json<Email>)> {
+    let key = idempotency_key(&headers)?;
+    let c = store::visible(&state.pool, me.id, id).await?;
+    let email = validate_send(&request)?;
+    if c.channel()? != Channel::Email {
+        return Err(AppError::Conflict("This conversation is not an email."));
+    }
+    if c.agent_id != Some(me.id) {
+        return Err(AppError::Conflict("This conversation is not assigned to you."));
+    }
+    if state.mail.relay.is_none() {
+        return Err(AppError::Conflict("Email cannot be sent: no SMTP relay is configured."));
+    }
+    let (stored, events) = emails::queue(&state.pool, (me.id, &me.display_name), &c, &email, key).await?;
+    for event in events {
+        state.hub.publish(event);
+    }
+    state.mail.wake.notify_one();
+    Ok((StatusCode::CREATED, Json(stored)))
+}

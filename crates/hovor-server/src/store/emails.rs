@@ -1,0 +1,539 @@
+//! Emails in the database: an arriving email threaded into its conversation (or starting one that is
+//! routed like a chat), the thread as the desk reads it, an agent's email queued in the outbox, and
+//! the outbox's progress.
+
+use hovor_types::chat::ConversationStatus;
+use hovor_types::email::{Attachment, Email, EmailKind, EmailStatus, SendEmail};
+use hovor_types::error::{FieldError, Rule};
+use hovor_types::event::ServerEvent;
+use hovor_types::message::{Direction, Message};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::conversations::{ConversationRow, bad_value};
+use super::events::{self, Audience, Published};
+use crate::email::incoming::{Incoming, PREVIEW_MAX_CHARS, cut_chars};
+use crate::email::outgoing::{self, Original, Outgoing};
+use crate::error::{AppError, AppResult};
+use crate::routing::Work;
+
+/// The mailbox among the recipients (the envelope's first, when the gateway gave it): `(address, queue)`.
+pub async fn mailbox(pool: &SqlitePool, recipients: &[String]) -> AppResult<Option<(String, i64)>> {
+    let list = json(&recipients)?;
+    Ok(sqlx::query_as(
+        "SELECT m.address, m.queue_id FROM mailboxes m JOIN json_each(?) r ON lower(r.value) = lower(m.address)
+         ORDER BY r.key LIMIT 1",
+    )
+    .bind(list)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Where an arriving email went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Received {
+    pub conversation_id: i64,
+    pub message_id: i64,
+    /// False when the email was already here (a gateway's retry): nothing changed.
+    pub stored: bool,
+}
+
+/// Stores an arriving email: into the active conversation of its thread, or a new conversation
+/// queued for routing (a follow-up of the thread's ended one, or the first of a new thread).
+pub async fn receive(work: &mut Work, mailbox: &(String, i64), email: &Incoming) -> AppResult<Received> {
+    let seen: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT conversation_id, message_id FROM emails WHERE kind = 'received' AND header_id = ?",
+    )
+    .bind(&email.header_id)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    if let Some((conversation_id, message_id)) = seen {
+        return Ok(Received { conversation_id, message_id, stored: false });
+    }
+    let thread: Option<(i64, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT c.id, c.status, c.queue_id, c.contact_id FROM emails e JOIN conversations c ON c.id = e.conversation_id
+         WHERE e.header_id IN (SELECT value FROM json_each(?)) ORDER BY e.message_id DESC LIMIT 1",
+    )
+    .bind(json(&email.references)?)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let (conversation_id, queue_id, contact_id) = match thread {
+        Some((id, status, queue_id, contact_id)) if status == "active" => (id, queue_id, contact_id),
+        Some((parent, _, queue_id, contact_id)) => {
+            let id = start(work, email, &mailbox.0, queue_id, contact_id, Some(parent)).await?;
+            (id, queue_id, contact_id)
+        }
+        None => {
+            let contact_id = contact_by_address(&mut work.tx, &email.from).await?;
+            let id = start(work, email, &mailbox.0, mailbox.1, contact_id, None).await?;
+            (id, mailbox.1, contact_id)
+        }
+    };
+    let (preview, _) = cut_chars(&email.text, PREVIEW_MAX_CHARS);
+    // The timeline's row: the subject when the email has no text (an image, say).
+    let preview = if preview.trim().is_empty() { email.subject.as_str() } else { preview.trim() };
+    let message = insert_message(
+        &mut work.tx,
+        conversation_id,
+        contact_id,
+        Direction::Inbound,
+        &email.from_name,
+        preview,
+        work.now,
+        None,
+    )
+    .await?
+    .ok_or(AppError::Conflict("The conversation has ended."))?;
+    let row = EmailRow {
+        header_id: &email.header_id,
+        in_reply_to: email.in_reply_to.as_deref(),
+        references: &email.references,
+        kind: EmailKind::Received,
+        from_name: &email.from_name,
+        from: &email.from,
+        to: &email.to,
+        cc: &email.cc,
+        subject: &email.subject,
+        text: &email.text,
+        html: email.html.as_deref(),
+        truncated: email.truncated,
+        attachments: &email.attachments,
+        status: EmailStatus::Received,
+    };
+    insert_email(&mut work.tx, message.id, conversation_id, &row, None).await?;
+    let audience = Audience::QueueAndCustomer { queue: queue_id, conversation: conversation_id };
+    work.emit(audience, ServerEvent::MessageCreated { message: message.clone() }).await?;
+    let tagged = super::tags::apply_keywords(
+        &mut work.tx,
+        conversation_id,
+        queue_id,
+        &format!("{}\n{}", email.subject, email.text),
+        work.now,
+    )
+    .await?;
+    if let Some(tagged) = tagged {
+        work.published(tagged);
+    }
+    Ok(Received { conversation_id, message_id: message.id, stored: true })
+}
+
+/// A new email conversation waiting in its queue.
+async fn start(
+    work: &mut Work,
+    email: &Incoming,
+    mailbox: &str,
+    queue_id: i64,
+    contact_id: Option<i64>,
+    parent: Option<i64>,
+) -> AppResult<i64> {
+    let language: Option<String> = match contact_id {
+        Some(id) => {
+            sqlx::query_scalar("SELECT language FROM contacts WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *work.tx)
+                .await?
+        }
+        None => None,
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO conversations (queue_id, channel, contact_id, status, subject, language, queued_at, started_at,
+                                    customer_name, email_from, email_cc, mailbox, parent_id)
+         VALUES (?, 'email', ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(queue_id)
+    .bind(contact_id)
+    .bind(&email.subject)
+    .bind(language.as_deref().unwrap_or("en"))
+    .bind(work.now)
+    .bind(work.now)
+    .bind(&email.from_name)
+    .bind(&email.from)
+    .bind(json(&email.cc)?)
+    .bind(mailbox)
+    .bind(parent)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    // Suggestions draw on the thread's categories, or the queue's usual ones for a new thread.
+    sqlx::query(
+        "INSERT INTO conversation_categories (conversation_id, category_id)
+         SELECT DISTINCT ?1, cc.category_id FROM conversation_categories cc JOIN conversations c ON c.id = cc.conversation_id
+         WHERE CASE WHEN ?2 IS NULL THEN c.queue_id = ?3 ELSE c.id = ?2 END",
+    )
+    .bind(id)
+    .bind(parent)
+    .bind(queue_id)
+    .execute(&mut *work.tx)
+    .await?;
+    work.conversation_changed(queue_id, id, ConversationStatus::Queued, None).await?;
+    Ok(id)
+}
+
+/// The directory contact with this email (never one merged away), its default email first.
+async fn contact_by_address(conn: &mut SqliteConnection, address: &str) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT p.contact_id FROM contact_points p JOIN contacts c ON c.id = p.contact_id AND c.merged_into IS NULL
+         WHERE p.kind = 'email' AND lower(p.value) = lower(?) ORDER BY p.is_default DESC, p.id LIMIT 1",
+    )
+    .bind(address.trim())
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The conversation's emails, oldest first.
+pub async fn thread(pool: &SqlitePool, conversation_id: i64) -> AppResult<Vec<Email>> {
+    let rows: Vec<StoredEmail> =
+        sqlx::query_as(concat!(stored_columns!(), "WHERE e.conversation_id = ? ORDER BY m.at, m.id"))
+            .bind(conversation_id)
+            .fetch_all(pool)
+            .await?;
+    rows.into_iter().map(StoredEmail::into_email).collect()
+}
+
+async fn one(conn: &mut SqliteConnection, message_id: i64) -> AppResult<Email> {
+    let row: StoredEmail = sqlx::query_as(concat!(stored_columns!(), "WHERE e.message_id = ?"))
+        .bind(message_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    row.into_email()
+}
+
+/// An agent's email: stored with its message and queued in the outbox, once per idempotency key.
+/// `email` is already validated. Returns the email and, when this call stored it, its events.
+pub async fn queue(
+    pool: &SqlitePool,
+    agent: (i64, &str),
+    c: &ConversationRow,
+    email: &SendEmail,
+    key: Option<&str>,
+) -> AppResult<(Email, Vec<Published>)> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    if let Some(key) = key {
+        let earlier: Option<i64> = sqlx::query_scalar(
+            "SELECT e.message_id FROM messages m JOIN emails e ON e.message_id = m.id
+             WHERE m.conversation_id = ? AND m.idempotency_key = ?",
+        )
+        .bind(c.id)
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = earlier {
+            return Ok((one(&mut tx, id).await?, Vec::new()));
+        }
+    }
+    let mailbox: Option<String> = sqlx::query_scalar(
+        "SELECT COALESCE(c.mailbox, (SELECT address FROM mailboxes m WHERE m.queue_id = c.queue_id ORDER BY m.id LIMIT 1))
+         FROM conversations c WHERE c.id = ?",
+    )
+    .bind(c.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let mailbox =
+        mailbox.ok_or(AppError::Conflict("The conversation's queue has no mailbox to send from."))?;
+    let original = match email.replying_to {
+        Some(id) => Some(
+            original(&mut tx, c.id, id).await?.ok_or(FieldError::new("replying_to", Rule::NotAnOption))?,
+        ),
+        None => None,
+    };
+    let text = outgoing::text_with_original(email.kind, &email.body, original.as_ref());
+    let (in_reply_to, references) = outgoing::threading(email.kind, original.as_ref());
+    let header_id = outgoing::new_header_id(&mailbox);
+    let now = crate::db::now_ms();
+    let (preview, _) = cut_chars(&email.body, PREVIEW_MAX_CHARS);
+    let message =
+        insert_message(&mut tx, c.id, c.contact_id, Direction::Outbound, agent.1, preview, now, key)
+            .await?
+            .ok_or(AppError::Conflict("The conversation has ended."))?;
+    let row = EmailRow {
+        header_id: &header_id,
+        in_reply_to: in_reply_to.as_deref(),
+        references: &references,
+        kind: email.kind,
+        from_name: agent.1,
+        from: &mailbox,
+        to: &email.to,
+        cc: &email.cc,
+        subject: &email.subject,
+        text: &text,
+        html: None,
+        truncated: false,
+        attachments: &[],
+        status: EmailStatus::Waiting,
+    };
+    insert_email(&mut tx, message.id, c.id, &row, Some(now)).await?;
+    sqlx::query("DELETE FROM drafts WHERE user_id = ? AND conversation_id = ?")
+        .bind(agent.0)
+        .bind(c.id)
+        .execute(&mut *tx)
+        .await?;
+    let audience = Audience::QueueAndCustomer { queue: c.queue_id, conversation: c.id };
+    let published = vec![
+        events::append(&mut tx, audience, ServerEvent::MessageCreated { message: message.clone() }).await?,
+    ];
+    let stored = one(&mut tx, message.id).await?;
+    tx.commit().await?;
+    Ok((stored, published))
+}
+
+async fn original(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    message_id: i64,
+) -> AppResult<Option<Original>> {
+    let row: Option<(String, String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT header_id, refs, from_name, from_address, to_addresses, subject, text FROM emails
+         WHERE message_id = ? AND conversation_id = ?",
+    )
+    .bind(message_id)
+    .bind(conversation_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|(header_id, refs, from_name, from, to, subject, text)| {
+        Ok(Original { header_id, references: parse(&refs)?, from_name, from, to: parse(&to)?, subject, text })
+    })
+    .transpose()
+}
+
+/// One email the outbox should try now.
+pub struct Due {
+    pub message_id: i64,
+    pub conversation_id: i64,
+    pub queue_id: i64,
+    pub attempts: i64,
+    pub outgoing: Outgoing,
+}
+
+/// Waiting emails whose next attempt is due, oldest first.
+pub async fn due(pool: &SqlitePool, now: i64, limit: i64) -> AppResult<Vec<Due>> {
+    type Row =
+        (i64, i64, i64, i64, String, Option<String>, String, String, String, String, String, String, String);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT e.message_id, e.conversation_id, c.queue_id, e.attempts, e.header_id, e.in_reply_to, e.refs,
+                e.from_name, e.from_address, e.to_addresses, e.cc_addresses, e.subject, e.text
+         FROM emails e JOIN conversations c ON c.id = e.conversation_id
+         WHERE e.status = 'waiting' AND e.next_attempt_at <= ? ORDER BY e.next_attempt_at, e.message_id LIMIT ?",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(
+            |(
+                message_id,
+                conversation_id,
+                queue_id,
+                attempts,
+                header_id,
+                in_reply_to,
+                refs,
+                from_name,
+                from,
+                to,
+                cc,
+                subject,
+                text,
+            )| {
+                Ok(Due {
+                    message_id,
+                    conversation_id,
+                    queue_id,
+                    attempts,
+                    outgoing: Outgoing {
+                        header_id,
+                        in_reply_to,
+                        references: parse(&refs)?,
+                        from_name,
+                        from,
+                        to: parse(&to)?,
+                        cc: parse(&cc)?,
+                        subject,
+                        text,
+                    },
+                })
+            },
+        )
+        .collect()
+}
+
+/// When the next waiting email is due, if any.
+pub async fn next_due(pool: &SqlitePool) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM emails WHERE status = 'waiting'")
+        .fetch_one(pool)
+        .await?)
+}
+
+/// Records an attempt: Sent, Waiting again at `retry_at`, or Failed; the desks of the queue hear of it.
+pub async fn attempted(
+    pool: &SqlitePool,
+    due: &Due,
+    status: EmailStatus,
+    retry_at: Option<i64>,
+    error: Option<&str>,
+) -> AppResult<Published> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("UPDATE emails SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE message_id = ?")
+        .bind(status.as_str())
+        .bind(retry_at)
+        .bind(error)
+        .bind(due.message_id)
+        .execute(&mut *tx)
+        .await?;
+    let event = ServerEvent::EmailStatusChanged {
+        conversation_id: due.conversation_id,
+        message_id: due.message_id,
+        status,
+    };
+    let published = events::append(&mut tx, Audience::Queue(due.queue_id), event).await?;
+    tx.commit().await?;
+    Ok(published)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_message(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    contact_id: Option<i64>,
+    direction: Direction,
+    author: &str,
+    body: &str,
+    at: i64,
+    key: Option<&str>,
+) -> AppResult<Option<Message>> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at, idempotency_key)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1 AND status = 'active')
+         RETURNING id",
+    )
+    .bind(conversation_id)
+    .bind(contact_id)
+    .bind(direction.as_str())
+    .bind(author)
+    .bind(body)
+    .bind(at)
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(id.map(|id| Message {
+        id,
+        conversation_id,
+        direction,
+        author: author.to_owned(),
+        body: body.to_owned(),
+        at,
+    }))
+}
+
+struct EmailRow<'a> {
+    header_id: &'a str,
+    in_reply_to: Option<&'a str>,
+    references: &'a [String],
+    kind: EmailKind,
+    from_name: &'a str,
+    from: &'a str,
+    to: &'a [String],
+    cc: &'a [String],
+    subject: &'a str,
+    text: &'a str,
+    html: Option<&'a str>,
+    truncated: bool,
+    attachments: &'a [Attachment],
+    status: EmailStatus,
+}
+
+async fn insert_email(
+    conn: &mut SqliteConnection,
+    message_id: i64,
+    conversation_id: i64,
+    e: &EmailRow<'_>,
+    next_attempt_at: Option<i64>,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO emails (message_id, conversation_id, header_id, in_reply_to, refs, kind, from_name, from_address,
+                             to_addresses, cc_addresses, subject, text, html, truncated, attachments, status, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(message_id)
+    .bind(conversation_id)
+    .bind(e.header_id)
+    .bind(e.in_reply_to)
+    .bind(json(&e.references)?)
+    .bind(e.kind.as_str())
+    .bind(e.from_name)
+    .bind(e.from)
+    .bind(json(&e.to)?)
+    .bind(json(&e.cc)?)
+    .bind(e.subject)
+    .bind(e.text)
+    .bind(e.html)
+    .bind(e.truncated)
+    .bind(json(&e.attachments)?)
+    .bind(e.status.as_str())
+    .bind(next_attempt_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+macro_rules! stored_columns {
+    () => {
+        "SELECT e.message_id, e.conversation_id, m.direction, e.kind, e.from_name, e.from_address, e.to_addresses,
+                e.cc_addresses, e.subject, e.text, e.html, e.truncated, e.attachments, e.status, e.last_error,
+                e.attempts, m.at
+         FROM emails e JOIN messages m ON m.id = e.message_id "
+    };
+}
+use stored_columns;
+
+#[derive(sqlx::FromRow)]
+struct StoredEmail {
+    message_id: i64,
+    conversation_id: i64,
+    direction: String,
+    kind: String,
+    from_name: String,
+    from_address: String,
+    to_addresses: String,
+    cc_addresses: String,
+    subject: String,
+    text: String,
+    html: Option<String>,
+    truncated: bool,
+    attachments: String,
+    status: String,
+    last_error: Option<String>,
+    attempts: i64,
+    at: i64,
+}
+
+impl StoredEmail {
+    fn into_email(self) -> AppResult<Email> {
+        Ok(Email {
+            id: self.message_id,
+            conversation_id: self.conversation_id,
+            direction: Direction::parse(&self.direction)
+                .ok_or_else(|| bad_value("direction", &self.direction))?,
+            kind: EmailKind::parse(&self.kind).ok_or_else(|| bad_value("kind", &self.kind))?,
+            from_name: self.from_name,
+            from: self.from_address,
+            to: parse(&self.to_addresses)?,
+            cc: parse(&self.cc_addresses)?,
+            subject: self.subject,
+            text: self.text,
+            html: self.html,
+            truncated: self.truncated,
+            attachments: parse(&self.attachments)?,
+            status: EmailStatus::parse(&self.status).ok_or_else(|| bad_value("status", &self.status))?,
+            error: self.last_error,
+            attempts: self.attempts,
+            at: self.at,
+        })
+    }
+}
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> AppResult<String> {
+    serde_json::to_string(value).map_err(|e| AppError::Internal(e.into()))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str) -> AppResult<T> {
+    serde_json::from_str(text).map_err(|e| AppError::Internal(e.into()))
+}
