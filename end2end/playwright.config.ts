@@ -4,6 +4,10 @@ import { defineConfig } from "@playwright/test";
 // with a fresh SQLite database filled with the demo, serving the built app from ../dist.
 const port = Number(process.env.HOVOR_E2E_PORT ?? 18080);
 const database = `artifacts/e2e-${port}.db`;
+// Agents' emails go to a local SMTP sink that keeps each one as a file in `mailDir`.
+const smtpPort = Number(process.env.HOVOR_E2E_SMTP_PORT ?? 18025);
+export const mailDir = `artifacts/mail-${smtpPort}`;
+export const inboundToken = "e2e-inbound-token";
 
 export default defineConfig({
   testDir: "tests",
@@ -27,14 +31,25 @@ export default defineConfig({
     },
     trace: "retain-on-failure",
   },
-  webServer: {
-    command:
-      `mkdir -p artifacts && rm -f ${database} ${database}-wal ${database}-shm && ` +
-      `../target/release/hovor-server --listen 127.0.0.1:${port} --database sqlite://${database} --demo --dist ../dist`,
-    url: `http://127.0.0.1:${port}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `rm -rf ${mailDir} && ../target/release/hovor-mail-sink --listen 127.0.0.1:${smtpPort} --dir ${mailDir}`,
+      port: smtpPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command:
+        `mkdir -p artifacts && rm -f ${database} ${database}-wal ${database}-shm && ` +
+        `../target/release/hovor-server --listen 127.0.0.1:${port} --database sqlite://${database} --demo --dist ../dist ` +
+        `--smtp-url smtp://127.0.0.1:${smtpPort} --inbound-email-token ${inboundToken}`,
+      url: `http://127.0.0.1:${port}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
 });

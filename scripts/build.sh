@@ -22,5 +22,5 @@ else
   echo "$stamp" > dist/.build-stamp
 fi
 
-echo "==> building the server (release)"
-cargo build --release --locked -p hovor-server
+echo "==> building the server and the mail sink (release)"
+cargo build --release --locked -p hovor-server -p hovor-mail-sink

@@ -9,12 +9,14 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
 echo "==> unit and server tests"
 # --release reuses the server build above instead of compiling everything again in debug.
-cargo test --release --locked -p hovor-types -p hovor-server
+cargo test --release --locked -p hovor-types -p hovor-server -p hovor-mail-sink
 
 echo "==> browser unit tests (wasm32, headless Chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p hovor --target wasm32-unknown-unknown
 
 echo "==> Playwright journeys (headless Chromium, real server, fresh database)"
-HOVOR_E2E_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export HOVOR_E2E_PORT
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+HOVOR_E2E_PORT=$(free_port)
+HOVOR_E2E_SMTP_PORT=$(free_port)
+export HOVOR_E2E_PORT HOVOR_E2E_SMTP_PORT
 (cd end2end && npx playwright test)

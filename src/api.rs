@@ -2,7 +2,9 @@
 pub use client::ApiError;
 
 pub mod client;
+pub mod collaboration;
 pub mod conversations;
+pub mod email;
 pub mod records;
 pub mod responses;
 pub mod routing;

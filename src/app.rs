@@ -5,6 +5,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::lazy::lazy_view;
+use crate::features::collaboration::invitations_page;
 use crate::i18n::I18nContextProvider;
 use crate::pages::desk::{ConversationRoute, DeskPage, NoSelection};
 use crate::pages::directory::directory_page;
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("/desk") view=DeskPage>
                         <Route path=path!("") view=NoSelection />
                         <Route path=path!("directory") view=|| lazy_view(directory_page) />
+                        <Route path=path!("invitations") view=|| lazy_view(invitations_page) />
                         <Route path=path!(":id") view=ConversationRoute />
                     </ParentRoute>
                 </Routes>

@@ -3,9 +3,11 @@
 pub mod activities;
 pub mod agent_status;
 pub mod case;
+pub mod collaboration;
 pub mod connection_status;
 pub mod conversation;
 pub mod customer_card;
+pub mod email;
 pub mod popovers;
 pub mod records;
 pub mod responses;

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync } from "node:fs";
 /** The secret the host site signs customer identities with, in the journeys. */
 export const IDENTITY_SECRET = "shop-example-identity-secret";
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {

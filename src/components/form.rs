@@ -64,6 +64,11 @@ impl FormErrors {
         self.0.set(Some((field, message)));
     }
 
+    /// A message already in words (a task that outlived its component cannot translate).
+    pub fn show(self, field: &str, message: String) {
+        let _ = self.0.try_set(Some((field.to_owned(), message)));
+    }
+
     pub fn message(self, field: &'static str) -> Signal<Option<String>> {
         let errors = self.0;
         Signal::derive(move || {

@@ -55,6 +55,7 @@ fn Desk(name: String) -> impl IntoView {
     let offers_showing = move || routing.offers.with(|o| !o.is_empty());
     let location = use_location();
     let in_directory = move || location.pathname.with(|p| p.starts_with("/desk/directory"));
+    let in_invitations = move || location.pathname.with(|p| p.starts_with("/desk/invitations"));
     // On narrow screens the task list is a drawer; choosing a conversation closes it.
     let tasks_open = RwSignal::new(false);
     let sign_out = move |_| {
@@ -111,11 +112,14 @@ fn Desk(name: String) -> impl IntoView {
                     on:click=move |_| tasks_open.set(false)
                 >
                     <nav class=css::sections aria-label=move || t_string!(i18n, nav.sections).to_string()>
-                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory()).then_some("page")>
+                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory() && !in_invitations()).then_some("page")>
                             {t!(i18n, nav.conversations)}
                         </a>
                         <a href="/desk/directory" data-testid="nav-directory" aria-current=move || in_directory().then_some("page")>
                             {t!(i18n, nav.directory)}
+                        </a>
+                        <a href="/desk/invitations" data-testid="nav-invitations" aria-current=move || in_invitations().then_some("page")>
+                            {t!(i18n, nav.invitations)}
                         </a>
                     </nav>
                     <TaskList />

@@ -38,6 +38,8 @@ pub struct OpenConversation {
     pub categories: RwSignal<u32>,
     /// Bumped when the email thread changed (an email arrived, was sent or failed): it loads again.
     pub emails: RwSignal<u32>,
+    /// Bumped when its invitations or collaborators changed: the Collaboration pane loads again.
+    pub collaboration: RwSignal<u32>,
 }
 
 impl OpenConversation {
@@ -51,6 +53,7 @@ impl OpenConversation {
             categories: RwSignal::new(0),
             records: RwSignal::new(0),
             emails: RwSignal::new(0),
+            collaboration: RwSignal::new(0),
         }
     }
 

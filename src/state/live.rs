@@ -45,6 +45,10 @@ pub struct Live {
     pub tasks: LocalResource<Result<Vec<TaskSummary>, ApiError>>,
     /// Bumped when events were lost (`resync`): everything on screen reloads.
     pub generation: RwSignal<u32>,
+    /// Bumped when an invitation of this agent's changed: the invitations page reloads.
+    pub invitations: RwSignal<u32>,
+    /// The conversation an invitee opened from the invitations page: its Collaboration pane opens.
+    pub collaborate: RwSignal<Option<i64>>,
     pub routing: Routing,
 }
 
@@ -94,6 +98,18 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
         ServerEvent::TagsChanged { conversation_id, tags } => live.tags.update(|t| {
             t.insert(conversation_id, tags);
         }),
+        ServerEvent::InvitationChanged { conversation_id, .. } => {
+            live.invitations.update(|n| *n += 1);
+            if let Some(open) = live.open.get_untracked().filter(|o| o.id == conversation_id) {
+                open.collaboration.update(|n| *n += 1);
+            }
+        }
+        ServerEvent::CollaboratorsChanged { conversation_id } => {
+            live.work_changed();
+            if let Some(open) = live.open.get_untracked().filter(|o| o.id == conversation_id) {
+                open.collaboration.update(|n| *n += 1);
+            }
+        }
         ServerEvent::EmailStatusChanged { conversation_id, .. } => {
             if let Some(open) = live.open.get_untracked().filter(|o| o.id == conversation_id) {
                 open.emails.update(|n| *n += 1);
@@ -124,6 +140,8 @@ pub fn provide_live(routing: Routing) -> Live {
             conversations_api::tasks()
         }),
         generation: RwSignal::new(0),
+        invitations: RwSignal::new(0),
+        collaborate: RwSignal::new(None),
         routing,
     };
     routing.reload();

@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod cases;
 mod chat;
+mod collaboration;
 mod contacts;
 mod conversations;
 mod details;
@@ -120,6 +121,15 @@ pub fn api_router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(admin::remove_tag_rule))
         .routes(routes!(admin::tag_colours))
         .routes(routes!(email::thread, email::send))
+        .routes(routes!(collaboration::view))
+        .routes(routes!(collaboration::invite))
+        .routes(routes!(collaboration::delete_invitation))
+        .routes(routes!(collaboration::mine))
+        .routes(routes!(collaboration::accept))
+        .routes(routes!(collaboration::decline))
+        .routes(routes!(collaboration::propose))
+        .routes(routes!(collaboration::add_collaborator))
+        .routes(routes!(collaboration::remove_collaborator))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         // Raw email is larger than any JSON request: it has its own limit.
         .routes(routes!(email::inbound))

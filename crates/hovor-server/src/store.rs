@@ -8,6 +8,7 @@ pub mod activities;
 pub mod audit;
 pub mod cases;
 pub mod chat;
+pub mod collaboration;
 pub mod contacts;
 pub mod conversations;
 pub mod customers;

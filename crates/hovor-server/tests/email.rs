@@ -66,7 +66,7 @@ fn customer_email(id: &str, extra: &str, body: &str) -> String {
 async fn thread(server: &TestServer, cookie: &str, id: i64) -> Vec<Value> {
     let answer = server.request("GET", &format!("/api/conversations/{id}/emails"), Some(cookie), None).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
-    answer.json.as_array().unwrap().clone()
+    answer.json["emails"].as_array().unwrap().clone()
 }
 
 async fn status_becomes(server: &TestServer, cookie: &str, id: i64, message: i64, status: &str) -> Value {
@@ -117,6 +117,8 @@ async fn an_email_is_threaded_answered_to_all_and_the_relay_receives_the_right_h
         (StatusCode::OK, Some(id), Some(false))
     );
 
+    let whole = server.request("GET", &format!("/api/conversations/{id}/emails"), Some(&agent1), None).await;
+    assert_eq!(whole.json["mailbox"], "billing@hovor.example");
     let emails = thread(&server, &agent1, id).await;
     assert_eq!(emails.len(), 1);
     let original = &emails[0];

@@ -28,6 +28,9 @@ pub struct TaskSummary {
     pub tags: Vec<crate::session_data::Tag>,
     /// An outbound call placed from the desk that nobody answered yet ("dialling").
     pub dialling: bool,
+    /// A chat the agent writes in as a collaborator: its owner ends, transfers and wraps it up.
+    #[serde(default)]
+    pub collaborating: bool,
 }
 
 /// Set contact, Change contact (a contact id) or Unlink from directory (`None`). Applies to the

@@ -75,6 +75,14 @@ pub struct Email {
     pub at: Millis,
 }
 
+/// A conversation's emails, oldest first, and the mailbox of ours they are with (Reply all leaves it out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailThread {
+    pub mailbox: Option<String>,
+    pub emails: Vec<Email>,
+}
+
 /// Reply, reply all, forward or the first email of a New email: `POST /api/conversations/{id}/emails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -42,6 +42,11 @@ pub enum ServerEvent {
     StatusChanged { status: AgentStatus },
     /// An agent's email was sent, failed or is waiting for another attempt.
     EmailStatusChanged { conversation_id: i64, message_id: i64, status: crate::email::EmailStatus },
+    /// An invitation to help with a conversation was sent, answered, accepted, declined or deleted
+    /// (to its owner and its invitee).
+    InvitationChanged { invitation_id: i64, conversation_id: i64 },
+    /// A colleague joined or left a chat as collaborator (to the owner and the colleague).
+    CollaboratorsChanged { conversation_id: i64 },
 }
 
 crate::string_enum! {

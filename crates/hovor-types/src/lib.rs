@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod case;
 pub mod chat;
+pub mod collaboration;
 pub mod conversation;
 pub mod customer;
 pub mod directory;

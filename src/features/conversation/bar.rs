@@ -20,6 +20,8 @@ pub enum Handling {
     Watching,
     /// The agent handles it.
     Mine,
+    /// A chat the agent writes in beside its owner: no End, transfer or wrap-up.
+    Collaborating,
     WrapUp,
 }
 
@@ -32,6 +34,7 @@ pub fn use_handling(id: i64) -> Signal<Handling> {
         let task = tasks.get().and_then(Result::ok).and_then(|tasks| tasks.into_iter().find(|t| t.id == id));
         match task {
             None => Handling::Watching,
+            Some(t) if t.collaborating => Handling::Collaborating,
             Some(t) if t.needs_wrap_up || open.ended.get() => Handling::WrapUp,
             Some(_) => Handling::Mine,
         }
@@ -59,6 +62,7 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
                     <span class=css::actions><TransferButton id /><EndButton id /></span>
                 }.into_any(),
                 Handling::WrapUp => view! { <span class=css::ended data-testid="conversation-ended">{t!(i18n, wrap_up.ended)}</span> }.into_any(),
+                Handling::Collaborating => view! { <span class=css::ended data-testid="collaborating">{t!(i18n, collab.collaborating)}</span> }.into_any(),
                 Handling::Watching => ().into_any(),
             }}
         </div>

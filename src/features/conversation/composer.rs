@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, conversations as api, routing as routing_api};
+use crate::components::lazy::lazy_view;
+use crate::features::email::{EmailDraft, email_fields};
 use crate::features::responses::hash::{HASH_LIST_ID, HashList, HashSearch};
 use crate::features::responses::insert::{FillDialog, use_inserter};
 use crate::i18n::{t, use_i18n};
@@ -30,8 +32,9 @@ enum Problem {
     Unfilled,
 }
 
+/// `email`: the conversation is an email; the text goes out with the reply's To, CC and subject.
 #[component]
-pub fn Composer() -> impl IntoView {
+pub fn Composer(#[prop(optional)] email: Option<EmailDraft>) -> impl IntoView {
     let i18n = use_i18n();
     let open = use_open_conversation();
     let drafts = use_drafts();
@@ -55,6 +58,14 @@ pub fn Composer() -> impl IntoView {
             }
         };
         problem.set(None);
+        if let Some(email) = email {
+            // The fields send it (once their chunk is here); the text stays until the server has it.
+            if let Some(send) = email.send.get_value() {
+                send.run(body);
+            }
+            typing.stopped();
+            return;
+        }
         let key = idempotency_key();
         open.pending
             .update(|p| p.push(PendingMessage { key: key.clone(), body, state: PendingState::Sending }));
@@ -93,6 +104,7 @@ pub fn Composer() -> impl IntoView {
     };
     view! {
         <form class=css::composer on:submit=move |ev| { ev.prevent_default(); send(); }>
+            {email.map(|draft| lazy_view(move || email_fields(draft)))}
             <label class=css::label for=COMPOSER_ID>{t!(i18n, composer.label)}</label>
             <FillDialog />
             <HashList search=hash inserter />
@@ -127,7 +139,7 @@ pub fn Composer() -> impl IntoView {
             ></textarea>
             <div class=css::actions>
                 <p id="composer-error" class=css::error role="alert">{message}</p>
-                <button type="submit" class="button primary" data-testid="send">{t!(i18n, composer.send)}</button>
+                <button type="submit" class="button primary" data-testid="send" disabled=move || email.is_some_and(|d| d.sending.get())>{t!(i18n, composer.send)}</button>
             </div>
         </form>
     }
@@ -166,7 +178,7 @@ pub fn deliver(open: OpenConversation, key: String) {
     });
 }
 
-fn idempotency_key() -> String {
+pub fn idempotency_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())

@@ -216,7 +216,8 @@ pub async fn send_message(
     let key = idempotency_key(&headers)?;
     let c = store::visible(&state.pool, me.id, id).await?;
     let body = validate_agent_message(&request.body)?;
-    if c.status == "active" && c.agent_id != Some(me.id) {
+    let collaborating = || crate::store::collaboration::is_collaborator(&state.pool, c.id, me.id);
+    if c.status == "active" && c.agent_id != Some(me.id) && !collaborating().await? {
         return Err(AppError::Conflict("This conversation is not assigned to you."));
     }
     let (message, events) = messages::send(

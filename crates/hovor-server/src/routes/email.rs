@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use hovor_types::conversation::Channel;
-use hovor_types::email::{Email, SendEmail, validate_send};
+use hovor_types::email::{Email, EmailThread, SendEmail, validate_send};
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use serde::{Deserialize, Serialize};
 
@@ -80,14 +80,15 @@ pub async fn inbound(
     ))
 }
 
-/// The conversation's emails, oldest first, with their HTML sanitised and their delivery status.
+/// The conversation's emails, oldest first, with their HTML sanitised and their delivery status, and
+/// the mailbox they are with.
 #[utoipa::path(get, path = "/api/conversations/{id}/emails", tag = "email", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Email>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = EmailThread), (status = 404, body = ErrorBody)))]
 pub async fn thread(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     Path(id): Path<i64>,
-) -> AppResult<Json<Vec<Email>>> {
+) -> AppResult<Json<EmailThread>> {
     let c = store::visible(&state.pool, me.id, id).await?;
     Ok(Json(emails::thread(&state.pool, c.id).await?))
 }

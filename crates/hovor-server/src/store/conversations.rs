@@ -70,8 +70,8 @@ pub async fn visible(pool: &SqlitePool, user_id: i64, id: i64) -> AppResult<Conv
     .ok_or(AppError::NotFound)
 }
 
-/// The user's work: every conversation they accepted and have not wrapped up yet, in the order they
-/// took it. One that ended or was transferred stays until the wrap-up is submitted. `tag` keeps only
+/// The user's work: every conversation they accepted and have not wrapped up yet, and every chat they
+/// collaborate in while it goes on, in the order they took it. One that ended or was transferred stays until the wrap-up is submitted. `tag` keeps only
 /// the conversations with that tag; `only` only that conversation.
 pub async fn tasks(
     conn: &mut SqliteConnection,
@@ -84,7 +84,8 @@ pub async fn tasks(
                 q.name AS queue_name,
                 (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
                     AS last_message,
-                c.started_at, a.ended_at IS NOT NULL AS needs_wrap_up, c.dialling
+                c.started_at, a.ended_at IS NOT NULL AS needs_wrap_up, c.dialling, 0 AS collaborating,
+                a.accepted_at AS taken_at
          FROM activities a
          JOIN conversations c ON c.id = a.conversation_id
          JOIN queues q ON q.id = a.queue_id
@@ -92,7 +93,20 @@ pub async fn tasks(
          WHERE a.agent_id = ?1 AND a.wrapped_up_at IS NULL
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = ?2))
            AND (?3 IS NULL OR c.id = ?3)
-         ORDER BY a.accepted_at, c.id",
+         UNION ALL
+         -- Chats the user writes in as a collaborator, while they go on.
+         SELECT c.id, c.channel, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name),
+                q.name, (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1),
+                c.started_at, 0, c.dialling, 1, k.added_at
+         FROM collaborators k
+         JOIN conversations c ON c.id = k.conversation_id AND c.status = 'active'
+         JOIN queues q ON q.id = c.queue_id
+         LEFT JOIN contacts p ON p.id = c.contact_id
+         WHERE k.user_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?1 AND a.wrapped_up_at IS NULL)
+           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = ?2))
+           AND (?3 IS NULL OR c.id = ?3)
+         ORDER BY taken_at, 1",
     )
     .bind(user_id)
     .bind(tag)
@@ -113,6 +127,7 @@ pub async fn tasks(
                 needs_wrap_up: r.needs_wrap_up,
                 tags: tags.remove(&r.id).unwrap_or_default(),
                 dialling: r.dialling,
+                collaborating: r.collaborating,
             })
         })
         .collect()
@@ -128,6 +143,7 @@ struct TaskRow {
     started_at: i64,
     needs_wrap_up: bool,
     dialling: bool,
+    collaborating: bool,
 }
 
 pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<ConversationSummary> {

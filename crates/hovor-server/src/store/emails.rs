@@ -3,7 +3,7 @@
 //! the outbox's progress.
 
 use hovor_types::chat::ConversationStatus;
-use hovor_types::email::{Attachment, Email, EmailKind, EmailStatus, SendEmail};
+use hovor_types::email::{Attachment, Email, EmailKind, EmailStatus, EmailThread, SendEmail};
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::event::ServerEvent;
 use hovor_types::message::{Direction, Message};
@@ -178,8 +178,19 @@ async fn contact_by_address(conn: &mut SqliteConnection, address: &str) -> AppRe
     .await?)
 }
 
-/// The conversation's emails, oldest first.
-pub async fn thread(pool: &SqlitePool, conversation_id: i64) -> AppResult<Vec<Email>> {
+/// The conversation's emails, oldest first, and its mailbox.
+pub async fn thread(pool: &SqlitePool, conversation_id: i64) -> AppResult<EmailThread> {
+    let mailbox: Option<String> = sqlx::query_scalar(
+        "SELECT COALESCE(c.mailbox, (SELECT address FROM mailboxes m WHERE m.queue_id = c.queue_id ORDER BY m.id LIMIT 1))
+         FROM conversations c WHERE c.id = ?",
+    )
+    .bind(conversation_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(EmailThread { mailbox, emails: emails(pool, conversation_id).await? })
+}
+
+async fn emails(pool: &SqlitePool, conversation_id: i64) -> AppResult<Vec<Email>> {
     let rows: Vec<StoredEmail> =
         sqlx::query_as(concat!(stored_columns!(), "WHERE e.conversation_id = ? ORDER BY m.at, m.id"))
             .bind(conversation_id)

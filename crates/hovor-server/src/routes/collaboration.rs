@@ -1,0 +1,170 @@
+//! Working together: invitations to help draft an email's reply (the owner invites, refreshes and
+//! deletes; the invitee accepts, declines and proposes a draft) and collaborators in a live chat.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use hovor_types::auth::Me;
+use hovor_types::collaboration::{
+    AddCollaborator, CollaborationView, Invitation, NewInvitation, Proposal, validate_invitation,
+};
+use hovor_types::conversation::Channel;
+use hovor_types::error::{ErrorBody, FieldError, Rule};
+use hovor_types::message::validate_message_body;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::store::collaboration::{self as store, Answer};
+use crate::store::conversations::{ConversationRow, visible};
+use crate::store::events::Published;
+
+fn publish(state: &AppState, events: Vec<Published>) {
+    for event in events {
+        state.hub.publish(event);
+    }
+}
+
+/// The conversation, if the caller handles it and it is still going, in the channel the action is for.
+async fn owned(state: &AppState, me: &Me, id: i64, channel: Channel) -> AppResult<ConversationRow> {
+    let c = visible(&state.pool, me.id, id).await?;
+    if c.agent_id != Some(me.id) || c.status != "active" {
+        return Err(AppError::Conflict("This conversation is not assigned to you."));
+    }
+    if c.channel()? != channel {
+        return Err(AppError::Conflict(match channel {
+            Channel::Email => "Invitations are for email conversations.",
+            _ => "Collaborators are for chats.",
+        }));
+    }
+    Ok(c)
+}
+
+/// Invitations, collaborators and the colleagues who can be asked.
+#[utoipa::path(get, path = "/api/conversations/{id}/collaboration", tag = "collaboration", params(("id" = i64, Path)),
+    responses((status = 200, body = CollaborationView), (status = 404, body = ErrorBody)))]
+pub async fn view(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<CollaborationView>> {
+    let c = visible(&state.pool, me.id, id).await?;
+    let owner = c.agent_id == Some(me.id);
+    let mut invitations = store::of_conversation(&state.pool, c.id).await?;
+    if !owner {
+        invitations.retain(|i| i.invitee_id == me.id);
+    }
+    let colleagues = if owner { store::colleagues(&state.pool, c.id, me.id).await? } else { Vec::new() };
+    let collaborators = store::collaborators(&state.pool, c.id).await?;
+    Ok(Json(CollaborationView { channel: c.channel()?, owner, invitations, collaborators, colleagues }))
+}
+
+/// New invitation: a colleague of the queue is asked to help draft the reply.
+#[utoipa::path(post, path = "/api/conversations/{id}/invitations", tag = "collaboration", params(("id" = i64, Path)),
+    request_body = NewInvitation,
+    responses((status = 201, body = Invitation), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn invite(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(request): Json<NewInvitation>,
+) -> AppResult<(StatusCode, Json<Invitation>)> {
+    let (invitee, message) = validate_invitation(&request)?;
+    let c = owned(&state, &me, id, Channel::Email).await?;
+    let (invitation, events) = store::invite(&state.pool, c.id, me.id, invitee, message).await?;
+    publish(&state, events);
+    Ok((StatusCode::CREATED, Json(invitation)))
+}
+
+/// Delete an invitation (the owner).
+#[utoipa::path(delete, path = "/api/conversations/{id}/invitations/{invitation_id}", tag = "collaboration",
+    params(("id" = i64, Path), ("invitation_id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn delete_invitation(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path((id, invitation_id)): Path<(i64, i64)>,
+) -> AppResult<StatusCode> {
+    let c = owned(&state, &me, id, Channel::Email).await?;
+    publish(&state, store::delete(&state.pool, c.id, invitation_id).await?);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's open invitations to help, newest first.
+#[utoipa::path(get, path = "/api/invitations", tag = "collaboration", responses((status = 200, body = Vec<Invitation>)))]
+pub async fn mine(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<Vec<Invitation>>> {
+    Ok(Json(store::of_invitee(&state.pool, me.id).await?))
+}
+
+async fn answer(state: &AppState, me: &Me, id: i64, answer: Answer<'_>) -> AppResult<Json<Invitation>> {
+    let (invitation, events) = store::answer(&state.pool, id, me.id, answer).await?;
+    publish(state, events);
+    Ok(Json(invitation))
+}
+
+#[utoipa::path(post, path = "/api/invitations/{id}/accept", tag = "collaboration", params(("id" = i64, Path)),
+    responses((status = 200, body = Invitation), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn accept(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Invitation>> {
+    answer(&state, &me, id, Answer::Accept).await
+}
+
+#[utoipa::path(post, path = "/api/invitations/{id}/decline", tag = "collaboration", params(("id" = i64, Path)),
+    responses((status = 200, body = Invitation), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decline(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Invitation>> {
+    answer(&state, &me, id, Answer::Decline).await
+}
+
+/// The invitee's proposed draft; the owner inserts it into their reply and checks it before sending.
+#[utoipa::path(put, path = "/api/invitations/{id}/proposal", tag = "collaboration", params(("id" = i64, Path)),
+    request_body = Proposal,
+    responses((status = 200, body = Invitation), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn propose(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(proposal): Json<Proposal>,
+) -> AppResult<Json<Invitation>> {
+    let body = validate_message_body(&proposal.body)?;
+    answer(&state, &me, id, Answer::Propose(body)).await
+}
+
+/// Adds a colleague of the queue to the chat: both write, and the customer sees each one's name.
+#[utoipa::path(post, path = "/api/conversations/{id}/collaborators", tag = "collaboration", params(("id" = i64, Path)),
+    request_body = AddCollaborator,
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_collaborator(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+    Json(request): Json<AddCollaborator>,
+) -> AppResult<StatusCode> {
+    let user = request.user_id.ok_or(FieldError::new("user_id", Rule::Required))?;
+    let c = owned(&state, &me, id, Channel::Chat).await?;
+    publish(&state, store::add_collaborator(&state.pool, c.id, me.id, user).await?);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/conversations/{id}/collaborators/{user_id}", tag = "collaboration",
+    params(("id" = i64, Path), ("user_id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn remove_collaborator(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path((id, user_id)): Path<(i64, i64)>,
+) -> AppResult<StatusCode> {
+    let c = owned(&state, &me, id, Channel::Chat).await?;
+    publish(&state, store::remove_collaborator(&state.pool, c.id, me.id, user_id).await?);
+    Ok(StatusCode::NO_CONTENT)
+}

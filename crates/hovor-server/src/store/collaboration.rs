@@ -1,0 +1,294 @@
+//! Invitations and collaborators in the database. Only colleagues of the conversation's queue take
+//! part: they already see its conversations, and their desks already receive its events.
+
+use hovor_types::collaboration::{Collaborator, Colleague, Invitation, InvitationStatus};
+use hovor_types::event::ServerEvent;
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::conversations::bad_value;
+use super::events::{self, Audience, Published};
+use crate::db::now_ms;
+use crate::error::{AppError, AppResult};
+
+/// Members of the conversation's queue other than `me`, by name.
+pub async fn colleagues(pool: &SqlitePool, conversation_id: i64, me: i64) -> AppResult<Vec<Colleague>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT u.id, u.display_name FROM conversations c JOIN queue_members m ON m.queue_id = c.queue_id
+         JOIN users u ON u.id = m.user_id WHERE c.id = ? AND u.id <> ? ORDER BY u.display_name",
+    )
+    .bind(conversation_id)
+    .bind(me)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id, name)| Colleague { id, name }).collect())
+}
+
+async fn is_colleague(conn: &mut SqliteConnection, conversation_id: i64, user_id: i64) -> AppResult<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM conversations c JOIN queue_members m ON m.queue_id = c.queue_id
+                        WHERE c.id = ? AND m.user_id = ?)",
+    )
+    .bind(conversation_id)
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+macro_rules! invitation_columns {
+    () => {
+        "SELECT i.id, i.conversation_id, c.subject, o.display_name AS owner, i.invitee_id, u.display_name AS invitee,
+                i.message, i.status, i.proposal, i.created_at, i.updated_at, i.owner_id
+         FROM invitations i JOIN conversations c ON c.id = i.conversation_id
+         JOIN users o ON o.id = i.owner_id JOIN users u ON u.id = i.invitee_id "
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: i64,
+    conversation_id: i64,
+    subject: Option<String>,
+    owner: String,
+    invitee_id: i64,
+    invitee: String,
+    message: String,
+    status: String,
+    proposal: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    owner_id: i64,
+}
+
+impl InvitationRow {
+    fn into_invitation(self) -> AppResult<Invitation> {
+        Ok(Invitation {
+            id: self.id,
+            conversation_id: self.conversation_id,
+            subject: self.subject,
+            owner: self.owner,
+            invitee_id: self.invitee_id,
+            invitee: self.invitee,
+            message: self.message,
+            status: InvitationStatus::parse(&self.status).ok_or_else(|| bad_value("status", &self.status))?,
+            proposal: self.proposal,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// The conversation's invitations, oldest first.
+pub async fn of_conversation(pool: &SqlitePool, conversation_id: i64) -> AppResult<Vec<Invitation>> {
+    let rows: Vec<InvitationRow> =
+        sqlx::query_as(concat!(invitation_columns!(), "WHERE i.conversation_id = ? ORDER BY i.id"))
+            .bind(conversation_id)
+            .fetch_all(pool)
+            .await?;
+    rows.into_iter().map(InvitationRow::into_invitation).collect()
+}
+
+/// The user's invitations to help: open ones, on conversations still going, newest first.
+pub async fn of_invitee(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<Invitation>> {
+    let rows: Vec<InvitationRow> = sqlx::query_as(concat!(
+        invitation_columns!(),
+        "WHERE i.invitee_id = ? AND i.status <> 'declined' AND c.status = 'active' ORDER BY i.id DESC"
+    ))
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(InvitationRow::into_invitation).collect()
+}
+
+async fn one(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<InvitationRow>> {
+    Ok(sqlx::query_as(concat!(invitation_columns!(), "WHERE i.id = ?"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// Both people of an invitation hear that it changed.
+async fn changed(conn: &mut SqliteConnection, row: &InvitationRow) -> AppResult<Vec<Published>> {
+    let event =
+        ServerEvent::InvitationChanged { invitation_id: row.id, conversation_id: row.conversation_id };
+    Ok(vec![
+        events::append(conn, Audience::User(row.owner_id), event.clone()).await?,
+        events::append(conn, Audience::User(row.invitee_id), event).await?,
+    ])
+}
+
+/// New invitation from the owner to a colleague of the queue; one open invitation per colleague.
+pub async fn invite(
+    pool: &SqlitePool,
+    conversation_id: i64,
+    owner: i64,
+    invitee: i64,
+    message: &str,
+) -> AppResult<(Invitation, Vec<Published>)> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    if invitee == owner || !is_colleague(&mut tx, conversation_id, invitee).await? {
+        return Err(
+            hovor_types::error::FieldError::new("invitee_id", hovor_types::error::Rule::NotAnOption).into()
+        );
+    }
+    let now = now_ms();
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO invitations (conversation_id, owner_id, invitee_id, message, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(conversation_id)
+    .bind(owner)
+    .bind(invitee)
+    .bind(message)
+    .bind(now)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = id.ok_or(AppError::Conflict("This colleague is already invited."))?;
+    let row = one(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let published = changed(&mut tx, &row).await?;
+    tx.commit().await?;
+    Ok((row.into_invitation()?, published))
+}
+
+/// Delete by the owner.
+pub async fn delete(pool: &SqlitePool, conversation_id: i64, id: i64) -> AppResult<Vec<Published>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let row =
+        one(&mut tx, id).await?.filter(|r| r.conversation_id == conversation_id).ok_or(AppError::NotFound)?;
+    sqlx::query("DELETE FROM invitations WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    let published = changed(&mut tx, &row).await?;
+    tx.commit().await?;
+    Ok(published)
+}
+
+/// What the invitee does with an invitation.
+pub enum Answer<'a> {
+    Accept,
+    Decline,
+    Propose(&'a str),
+}
+
+/// The invitee accepts, declines or proposes a draft (which also accepts). Only their own invitation,
+/// only while the conversation is going; a declined one is closed.
+pub async fn answer(
+    pool: &SqlitePool,
+    id: i64,
+    invitee: i64,
+    answer: Answer<'_>,
+) -> AppResult<(Invitation, Vec<Published>)> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let row = one(&mut tx, id).await?.filter(|r| r.invitee_id == invitee).ok_or(AppError::NotFound)?;
+    let active: bool = sqlx::query_scalar("SELECT status = 'active' FROM conversations WHERE id = ?")
+        .bind(row.conversation_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !active {
+        return Err(AppError::Conflict("The conversation has ended."));
+    }
+    if row.status == "declined" {
+        return Err(AppError::Conflict("This invitation was declined."));
+    }
+    let (status, proposal) = match answer {
+        Answer::Accept if row.status == "pending" => ("accepted", row.proposal.clone()),
+        // Accepting again changes nothing (a second tab, a retry).
+        Answer::Accept => (row.status.as_str(), row.proposal.clone()),
+        Answer::Decline => ("declined", row.proposal.clone()),
+        Answer::Propose(body) => ("answered", Some(body.to_owned())),
+    };
+    sqlx::query("UPDATE invitations SET status = ?, proposal = ?, updated_at = ? WHERE id = ?")
+        .bind(status)
+        .bind(&proposal)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let row = one(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let published = changed(&mut tx, &row).await?;
+    tx.commit().await?;
+    Ok((row.into_invitation()?, published))
+}
+
+/// The chat's collaborators, in the order they joined.
+pub async fn collaborators(pool: &SqlitePool, conversation_id: i64) -> AppResult<Vec<Collaborator>> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT k.user_id, u.display_name, k.added_at FROM collaborators k JOIN users u ON u.id = k.user_id
+         WHERE k.conversation_id = ? ORDER BY k.added_at, k.user_id",
+    )
+    .bind(conversation_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(user_id, name, added_at)| Collaborator { user_id, name, added_at }).collect())
+}
+
+pub async fn is_collaborator(pool: &SqlitePool, conversation_id: i64, user_id: i64) -> AppResult<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM collaborators WHERE conversation_id = ? AND user_id = ?)",
+    )
+    .bind(conversation_id)
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Adds a colleague of the queue to the chat; their task list shows it until it ends.
+pub async fn add_collaborator(
+    pool: &SqlitePool,
+    conversation_id: i64,
+    owner: i64,
+    user_id: i64,
+) -> AppResult<Vec<Published>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    if user_id == owner || !is_colleague(&mut tx, conversation_id, user_id).await? {
+        return Err(
+            hovor_types::error::FieldError::new("user_id", hovor_types::error::Rule::NotAnOption).into()
+        );
+    }
+    sqlx::query(
+        "INSERT INTO collaborators (conversation_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(conversation_id)
+    .bind(user_id)
+    .bind(owner)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    let published = collaborators_changed(&mut tx, conversation_id, [owner, user_id]).await?;
+    tx.commit().await?;
+    Ok(published)
+}
+
+pub async fn remove_collaborator(
+    pool: &SqlitePool,
+    conversation_id: i64,
+    owner: i64,
+    user_id: i64,
+) -> AppResult<Vec<Published>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let removed = sqlx::query("DELETE FROM collaborators WHERE conversation_id = ? AND user_id = ?")
+        .bind(conversation_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if removed == 0 {
+        return Err(AppError::NotFound);
+    }
+    let published = collaborators_changed(&mut tx, conversation_id, [owner, user_id]).await?;
+    tx.commit().await?;
+    Ok(published)
+}
+
+async fn collaborators_changed(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    users: [i64; 2],
+) -> AppResult<Vec<Published>> {
+    let mut published = Vec::new();
+    for user in users {
+        published.push(
+            events::append(conn, Audience::User(user), ServerEvent::CollaboratorsChanged { conversation_id })
+                .await?,
+        );
+    }
+    Ok(published)
+}
