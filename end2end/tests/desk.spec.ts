@@ -187,7 +187,7 @@ test("a pane that fails shows its own error and retry while the others show thei
       ? route.fulfill({ status: 500, contentType: "application/json", body: '{"code":"internal","message":"down"}' })
       : route.continue(),
   );
-  await page.getByTestId("task").first().click();
+  await page.locator(`[data-testid="task"][data-channel="chat"]`).first().click();
   const card = page.getByTestId("customer-card");
   await expect(card).toHaveAttribute("data-state", "error");
   await expect(card.getByRole("alert")).toContainText("could not be loaded");
@@ -212,7 +212,7 @@ test.describe("a Czech browser", () => {
 
 test("a message sent by the agent appears live for a supervisor watching the same conversation", async ({ page, browser }) => {
   await signIn(page, "agent1");
-  await page.getByTestId("task").first().click();
+  await page.locator(`[data-testid="task"][data-channel="chat"]`).first().click();
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
   const path = new URL(page.url()).pathname;
 
@@ -234,7 +234,7 @@ test("a message sent by the agent appears live for a supervisor watching the sam
 
 test("a reply refused because the conversation ended says so and offers no retry", async ({ page }) => {
   await signIn(page, "agent1");
-  await page.getByTestId("task").first().click();
+  await page.locator(`[data-testid="task"][data-channel="chat"]`).first().click();
   await page.route("**/api/conversations/*/messages", (route) =>
     route.fulfill({ status: 409, contentType: "application/json", body: '{"code":"conflict","message":"The conversation has ended."}' }),
   );

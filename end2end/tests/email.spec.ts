@@ -79,7 +79,7 @@ test("an email arrives, its HTML stays inert, Reply all fills the fields and the
     await signInAt(page, server.url, "agent1");
     await page.goto(`${server.url}/desk/${id}`);
     const email = page.getByTestId("email").first();
-    await expect(email.getByTestId("email-subject")).toHaveText("Invoice 2026-11");
+    await expect(email.getByTestId("thread-subject")).toHaveText("Invoice 2026-11");
     await expect(email.getByTestId("email-copies")).toHaveText("eva@example.cz");
     await expect(email.getByTestId("email-attachments")).toContainText("invoice.pdf");
 

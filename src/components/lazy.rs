@@ -6,6 +6,7 @@
 //! module.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
@@ -26,11 +27,18 @@ pub type Chunk = Result<AnyView, SplitLoaderError>;
 ///
 /// Not a `<Suspense>`: that would also wait for every resource the loaded view reads, and fall back to
 /// "Loading…" (dropping the agent's unsaved input) each time one of them reloads.
-pub fn lazy_view<F, Fut>(load: F) -> impl IntoView
+pub fn lazy_view<F, Fut>(load: F) -> AnyView
 where
     F: Fn() -> Fut + 'static,
     Fut: Future<Output = Chunk> + 'static,
 {
+    // Boxed at once: every call site shares one copy of what follows, which keeps the desk's download small.
+    lazy_boxed(Box::new(move || Box::pin(load())))
+}
+
+type Loading = Pin<Box<dyn Future<Output = Chunk>>>;
+
+fn lazy_boxed(load: Box<dyn Fn() -> Loading>) -> AnyView {
     let i18n = use_i18n();
     let arrival = RwSignal::new(Arrival::Loading);
     let loaded = StoredValue::new_local(None::<AnyView>);
@@ -64,7 +72,7 @@ where
         }
     };
     fetch();
-    move || match arrival.get() {
+    (move || match arrival.get() {
         // `data-chunk` lets the tests and the benchmark wait for the real content, not this.
         Arrival::Loading => view! {
             <p class=css::note role="status" data-chunk="loading">{t!(i18n, pane.loading)}</p>
@@ -78,7 +86,8 @@ where
             </div>
         }
         .into_any(),
-    }
+    })
+    .into_any()
 }
 
 #[derive(Clone, Copy, PartialEq)]

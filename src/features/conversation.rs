@@ -8,11 +8,11 @@ mod timeline;
 
 use hovor_types::conversation::Channel;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::components::lazy::lazy_view;
 use crate::features::collaboration::CollaborationPane;
-use crate::features::email::{EmailDraft, email_thread};
-use crate::i18n::{t, use_i18n};
+use crate::features::email::{EmailDraft, email_centre};
 
 use crate::features::case::CasePanel;
 use crate::features::customer_card::CustomerCard;
@@ -25,7 +25,7 @@ use crate::state::conversation::provide_open_conversation;
 use crate::state::live::use_live;
 use bar::{ConversationBar, ConversationFooter, use_handling};
 use composer::Composer;
-use timeline::Timeline;
+pub use timeline::Timeline;
 
 stylance::import_crate_style!(css, "src/features/conversation.module.css");
 
@@ -44,36 +44,42 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
     let handling = use_handling(id);
     crate::state::focus::track_focus(id, handling);
     let tasks = live.tasks;
-    let is_email = Memo::new(move |_| {
-        tasks
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|t| t.iter().any(|t| t.id == id && t.channel == Channel::Email))
+    let channel = Memo::new(move |_| {
+        tasks.get().and_then(Result::ok).map(|t| t.iter().find(|t| t.id == id).map(|t| t.channel))
+    });
+    // Not in the task list (an invitee, a supervisor): the summary says what it is.
+    let watched = RwSignal::new(None::<Channel>);
+    Effect::new(move |_| {
+        if channel.get() == Some(None) {
+            spawn_local(async move {
+                // Unreadable: the timeline shows why.
+                let channel =
+                    crate::api::conversations::summary(id).await.map_or(Channel::Chat, |s| s.channel);
+                let _ = watched.try_set(Some(channel));
+            });
+        }
+    });
+    // Unknown until the task list (or the summary) says: neither the timeline nor the thread starts
+    // loading only to be dropped.
+    // Once known it stays: a task list reloading, or the conversation leaving it, changes nothing.
+    let is_email = Memo::new(move |known: Option<&Option<bool>>| {
+        let now = match channel.get() {
+            Some(Some(channel)) => Some(channel == Channel::Email),
+            Some(None) => watched.get().map(|channel| channel == Channel::Email),
+            None => None,
+        };
+        now.or(known.copied().flatten())
     });
     let email = EmailDraft::new(id);
-    let timeline_tab = RwSignal::new(false);
-    let i18n = use_i18n();
-    let centre = move || {
-        if !is_email.get() {
-            return view! { <Timeline /> }.into_any();
-        }
-        view! {
-            <div class=css::email_centre>
-            <div class=css::tabs role="group">
-                <button type="button" class="button" aria-pressed=move || (!timeline_tab.get()).to_string() data-testid="tab-emails" on:click=move |_| timeline_tab.set(false)>{t!(i18n, email.thread)}</button>
-                <button type="button" class="button" aria-pressed=move || timeline_tab.get().to_string() data-testid="tab-timeline" on:click=move |_| timeline_tab.set(true)>{t!(i18n, timeline.title)}</button>
-            </div>
-            {move || if timeline_tab.get() { view! { <Timeline /> }.into_any() } else { lazy_view(move || email_thread(email)).into_any() }}
-            </div>
-        }
-        .into_any()
+    let centre = move || match is_email.get() {
+        Some(true) => lazy_view(move || email_centre(email)),
+        Some(false) => view! { <Timeline /> }.into_any(),
+        None => ().into_any(),
     };
-    let composer = move || {
-        if is_email.get() {
-            view! { <Composer email /> }.into_any()
-        } else {
-            view! { <Composer /> }.into_any()
-        }
+    let composer = move || match is_email.get() {
+        Some(true) => view! { <Composer email /> }.into_any(),
+        Some(false) => view! { <Composer /> }.into_any(),
+        None => ().into_any(),
     };
     view! {
         <div class=css::layout data-testid="active-conversation" data-conversation=id>

@@ -58,5 +58,5 @@ impl EmailDraft {
     }
 }
 
-split_view!(email, pub fn email_thread(draft: EmailDraft) => view! { <thread::EmailThread draft /> });
+split_view!(email, pub fn email_centre(draft: EmailDraft) => view! { <thread::EmailCentre draft /> });
 split_view!(email, pub fn email_fields(draft: EmailDraft) => view! { <fields::EmailFields draft /> });

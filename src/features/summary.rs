@@ -4,6 +4,7 @@ use hovor_types::conversation::{ConversationSummary, SelfServiceKind, VisitorDet
 use leptos::prelude::*;
 
 use crate::api::conversations as api;
+use crate::components::lazy::{lazy_view, split_view};
 use crate::components::pane::resource_pane;
 use crate::components::tabs::{Tab, Tabs};
 use crate::features::activities::Activities;
@@ -71,7 +72,7 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
         }
         .into_any(),
         "visitor" => view! { <Visitor v=visitor.clone() /> }.into_any(),
-        "activities" => view! { <Activities id /> }.into_any(),
+        "activities" => lazy_view(move || activities_view(id)),
         _ if details.is_empty() => view! { <p class=css::muted>{t!(i18n, summary.no_additional)}</p> }.into_any(),
         _ => view! {
             <dl class=css::qa data-testid="additional-details">
@@ -134,3 +135,5 @@ fn Visitor(v: VisitorDetails) -> impl IntoView {
         </dl>
     }
 }
+
+split_view!(panes, fn activities_view(id: i64) => view! { <Activities id /> });

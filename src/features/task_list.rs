@@ -90,7 +90,7 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
     let since = move || format::duration(i18n.get_locale(), (clock.0.get() - task.started_at) / 1000);
     view! {
         <li>
-            <a href=format!("/desk/{id}") class=css::row data-testid="task" aria-current=move || selected().then_some("page")>
+            <a href=format!("/desk/{id}") class=css::row data-testid="task" data-channel=task.channel.as_str() aria-current=move || selected().then_some("page")>
                 <span class=css::top>
                     <ChannelBadge channel=task.channel />
                     <span class=css::customer>

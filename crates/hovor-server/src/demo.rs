@@ -65,6 +65,36 @@ impl Scale {
 }
 
 /// Fills the database when it has no users; returns whether it did.
+/// Every message of an email interaction is an email of its thread: the customer's from their address to
+/// the queue's mailbox, the agents' from the mailbox back, all delivered.
+async fn email_threads(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE conversations SET mailbox = (SELECT address FROM mailboxes m WHERE m.queue_id = conversations.queue_id)
+         WHERE channel = 'email'",
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO emails (message_id, conversation_id, header_id, kind, from_name, from_address, to_addresses,
+                             subject, text, status)
+         SELECT m.id, m.conversation_id, 'demo-' || m.id || '@hovor.example',
+                CASE m.direction WHEN 'inbound' THEN 'received' ELSE 'reply' END, m.author,
+                CASE m.direction WHEN 'inbound' THEN x.customer ELSE c.mailbox END,
+                json_array(CASE m.direction WHEN 'inbound' THEN c.mailbox ELSE x.customer END),
+                COALESCE(c.subject, ''), m.body,
+                CASE m.direction WHEN 'inbound' THEN 'received' ELSE 'sent' END
+         FROM messages m JOIN conversations c ON c.id = m.conversation_id AND c.channel = 'email'
+         JOIN (SELECT c2.id, COALESCE(c2.email_from,
+                     (SELECT p.value FROM contact_points p WHERE p.contact_id = c2.contact_id AND p.kind = 'email'
+                      ORDER BY p.is_default DESC, p.id LIMIT 1), 'customer@example.com') AS customer
+               FROM conversations c2) x ON x.id = c.id
+         WHERE c.mailbox IS NOT NULL",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 pub async fn fill_if_empty(pool: &SqlitePool, scale: &Scale) -> anyhow::Result<bool> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
     if users > 0 {
@@ -78,6 +108,7 @@ pub async fn fill_if_empty(pool: &SqlitePool, scale: &Scale) -> anyhow::Result<b
     let directory = directory::create(&mut tx, &mut rng, scale).await?;
     interactions::create(&mut tx, &mut rng, scale, &org, &directory, now).await?;
     records::session_data(&mut tx, &[directory.returning.id, directory.duplicate.id]).await?;
+    email_threads(&mut tx).await?;
     crate::store::directory::fill_missing_keys(&mut tx)
         .await
         .map_err(|e| anyhow::anyhow!("search keys: {e:?}"))?;

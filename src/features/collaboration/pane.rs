@@ -23,10 +23,10 @@ pub fn Collaboration(id: i64) -> impl IntoView {
         refresh.track();
         api::view(id)
     });
-    let reload = Callback::new(move |()| refresh.update(|n| *n += 1));
+    let reload = refresh;
     view! {
         <div class=css::collaboration data-testid="collaboration-body">
-            <button type="button" class="button" data-testid="collab-refresh" on:click=move |_| reload.run(())>
+            <button type="button" class="button" data-testid="collab-refresh" on:click=move |_| bump(reload)>
                 {t!(i18n, collab.refresh)}
             </button>
             {move || data.get().map(|result| match result {
@@ -37,7 +37,7 @@ pub fn Collaboration(id: i64) -> impl IntoView {
     }
 }
 
-fn view_for(id: i64, view: CollaborationView, reload: Callback<()>) -> impl IntoView {
+fn view_for(id: i64, view: CollaborationView, reload: RwSignal<u32>) -> impl IntoView {
     match (view.owner, view.channel) {
         (true, Channel::Email) => view! { <OwnerInvitations id view reload /> }.into_any(),
         (true, _) => view! { <OwnerCollaborators id view reload /> }.into_any(),
@@ -61,7 +61,7 @@ fn Collaborators(view: Vec<String>) -> impl IntoView {
 
 /// The owner of an email: New invitation, and each invitation with its status and proposal.
 #[component]
-fn OwnerInvitations(id: i64, view: CollaborationView, reload: Callback<()>) -> impl IntoView {
+fn OwnerInvitations(id: i64, view: CollaborationView, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let inserter = use_inserter();
     let errors = FormErrors::default();
@@ -84,7 +84,7 @@ fn OwnerInvitations(id: i64, view: CollaborationView, reload: Callback<()>) -> i
             match api::invite(id, &request).await {
                 Ok(_) => {
                     let _ = message.try_set(String::new());
-                    reload.run(());
+                    bump(reload);
                 }
                 Err(e) => errors.show(&field_of(&e), api_text(&e, failed)),
             }
@@ -130,7 +130,7 @@ fn OwnerInvitations(id: i64, view: CollaborationView, reload: Callback<()>) -> i
                         <button type="button" class="button" data-testid="invitation-delete" on:click=move |_| {
                             spawn_local(async move {
                                 let _ = api::delete_invitation(id, invitation_id).await;
-                                reload.run(());
+                                bump(reload);
                             });
                         }>{t!(i18n, collab.delete)}</button>
                     </li>
@@ -142,7 +142,7 @@ fn OwnerInvitations(id: i64, view: CollaborationView, reload: Callback<()>) -> i
 
 /// The owner of a chat: who writes in it beside them.
 #[component]
-fn OwnerCollaborators(id: i64, view: CollaborationView, reload: Callback<()>) -> impl IntoView {
+fn OwnerCollaborators(id: i64, view: CollaborationView, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let errors = FormErrors::default();
     let chosen = RwSignal::new(String::new());
@@ -157,7 +157,7 @@ fn OwnerCollaborators(id: i64, view: CollaborationView, reload: Callback<()>) ->
         let failed = failed.clone();
         spawn_local(async move {
             match api::add_collaborator(id, user).await {
-                Ok(()) => reload.run(()),
+                Ok(()) => bump(reload),
                 Err(e) => errors.show(&field_of(&e), api_text(&e, failed)),
             }
         });
@@ -173,7 +173,7 @@ fn OwnerCollaborators(id: i64, view: CollaborationView, reload: Callback<()>) ->
                         <button type="button" class="button" on:click=move |_| {
                             spawn_local(async move {
                                 let _ = api::remove_collaborator(id, user).await;
-                                reload.run(());
+                                bump(reload);
                             });
                         }>{t!(i18n, collab.remove)}</button>
                     </li>
@@ -197,7 +197,7 @@ fn OwnerCollaborators(id: i64, view: CollaborationView, reload: Callback<()>) ->
 
 /// An invitee on the conversation: accept or decline, then propose a draft.
 #[component]
-fn InviteeView(invitation: Invitation, reload: Callback<()>) -> impl IntoView {
+fn InviteeView(invitation: Invitation, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let errors = FormErrors::default();
     let proposal = RwSignal::new(invitation.proposal.clone().unwrap_or_default());
@@ -211,9 +211,10 @@ fn InviteeView(invitation: Invitation, reload: Callback<()>) -> impl IntoView {
         }
         errors.clear();
         let failed = failed.clone();
+        let body = proposal.get_untracked();
         spawn_local(async move {
-            match api::propose(id, proposal.get_untracked()).await {
-                Ok(_) => reload.run(()),
+            match api::propose(id, body).await {
+                Ok(_) => bump(reload),
                 Err(e) => errors.show(&field_of(&e), api_text(&e, failed)),
             }
         });
@@ -242,13 +243,13 @@ fn InviteeView(invitation: Invitation, reload: Callback<()>) -> impl IntoView {
 
 /// Accept and Decline while an invitation waits for an answer.
 #[component]
-fn AnswerButtons(invitation: Invitation, reload: Callback<()>) -> impl IntoView {
+fn AnswerButtons(invitation: Invitation, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let id = invitation.id;
     let answer = move |accept: bool| {
         spawn_local(async move {
             let _ = if accept { api::accept(id).await } else { api::decline(id).await };
-            reload.run(());
+            bump(reload);
         });
     };
     (invitation.status == InvitationStatus::Pending).then(|| view! {
@@ -271,6 +272,11 @@ fn StatusLabel(status: InvitationStatus) -> impl IntoView {
     view! { <span class=css::status data-testid="invitation-status">{label}</span> }
 }
 
+/// Loads the list again; a task that outlived its pane changes nothing.
+fn bump(reload: RwSignal<u32>) {
+    let _ = reload.try_update(|n| *n += 1);
+}
+
 fn field_of(e: &crate::api::ApiError) -> String {
     match e {
         crate::api::ApiError::Validation { field: Some(f), .. } => f.clone(),
@@ -289,7 +295,7 @@ pub fn InvitationsPage() -> impl IntoView {
         refresh.track();
         api::mine()
     });
-    let reload = Callback::new(move |()| refresh.update(|n| *n += 1));
+    let reload = refresh;
     view! {
         <section class=css::page data-testid="invitations-page">
             <h2>{t!(i18n, collab.invitations)}</h2>

@@ -9,12 +9,29 @@ use leptos::task::spawn_local;
 
 use super::{EmailDraft, css};
 use crate::api::email as api;
+use crate::features::conversation::Timeline;
 use crate::format;
 use crate::i18n::{t, use_i18n};
 use crate::state::conversation::use_open_conversation;
 
+/// An email conversation's centre: its thread, or the customer's timeline, one at a time.
 #[component]
-pub fn EmailThread(draft: EmailDraft) -> impl IntoView {
+pub fn EmailCentre(draft: EmailDraft) -> impl IntoView {
+    let i18n = use_i18n();
+    let timeline = RwSignal::new(false);
+    view! {
+        <div class=css::centre>
+            <div class=css::tabs role="group">
+                <button type="button" class="button" aria-pressed=move || (!timeline.get()).to_string() data-testid="tab-emails" on:click=move |_| timeline.set(false)>{t!(i18n, email.thread)}</button>
+                <button type="button" class="button" aria-pressed=move || timeline.get().to_string() data-testid="tab-timeline" on:click=move |_| timeline.set(true)>{t!(i18n, timeline.title)}</button>
+            </div>
+            {move || if timeline.get() { view! { <Timeline /> }.into_any() } else { view! { <EmailThread draft /> }.into_any() }}
+        </div>
+    }
+}
+
+#[component]
+fn EmailThread(draft: EmailDraft) -> impl IntoView {
     let i18n = use_i18n();
     let open = use_open_conversation();
     let failed = RwSignal::new(false);
@@ -87,7 +104,7 @@ fn EmailItem(email: Email, draft: EmailDraft) -> impl IntoView {
                     " <"{email.from.clone()}">"
                     <time>{move || format::date_time(i18n.get_locale(), at)}</time>
                 </p>
-                <p class=css::subject data-testid="email-subject">{subject.clone()}</p>
+                <p class=css::subject data-testid="thread-subject">{subject.clone()}</p>
                 <p class=css::line>{t!(i18n, email.to)}": "<span data-testid="email-recipients">{to}</span></p>
                 {(!cc.is_empty()).then(|| view! { <p class=css::line>{t!(i18n, email.cc)}": "<span data-testid="email-copies">{cc}</span></p> })}
                 <StatusBadge status error />

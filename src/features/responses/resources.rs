@@ -11,7 +11,7 @@ use super::insert::use_inserter;
 use crate::api::responses as api;
 use crate::components::form::api_text;
 use crate::components::lazy::{lazy_view, split_view};
-use crate::components::pane::ready_pane;
+use crate::components::pane::on_demand_pane;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
 
@@ -25,25 +25,13 @@ const CATEGORIES_AFTER_MS: u64 = 1500;
 #[component]
 pub fn ResourcesPane(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let expanded = RwSignal::new(false);
-    let content = ViewFn::from(move || {
-        view! {
-            <button
-                type="button"
-                class="button"
-                data-testid="resources-toggle"
-                aria-expanded=move || expanded.get().to_string()
-                aria-controls="resources-body"
-                on:click=move |_| expanded.update(|e| *e = !*e)
-            >
-                {move || if expanded.get() { t!(i18n, responses.hide).into_any() } else { t!(i18n, responses.show).into_any() }}
-            </button>
-            <div id="resources-body">
-                <Show when=move || expanded.get()>{move || lazy_view(move || resources_view(id))}</Show>
-            </div>
-        }
-    });
-    ready_pane(ViewFn::from(move || t!(i18n, responses.resources)), "resources", content)
+    on_demand_pane(
+        ViewFn::from(move || t!(i18n, responses.resources)),
+        "resources",
+        [ViewFn::from(move || t!(i18n, responses.show)), ViewFn::from(move || t!(i18n, responses.hide))],
+        false,
+        ViewFn::from(move || lazy_view(move || resources_view(id))),
+    )
 }
 
 split_view!(panes, fn resources_view(id: i64) => view! { <Resources id /> });
