@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/PERFORMANCE.md: builds what is missing, then prints the desk's sizes, open
-# times and DOM size, the customer-to-agent paint latency, and the event stream's fan-out figures,
-# each against its budget.
+# times and DOM size, the customer-to-agent paint latency, the event stream's fan-out figures, the
+# ranking of 10,000 responses and the reading of arriving email, each against its budget.
 # Exits non-zero when a budget is missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +17,7 @@ target/release/examples/event_fanout || status=1
 echo "==> response ranking: 10,000 responses"
 cargo build --release --locked --quiet -p hovor-server --example rank_responses
 target/release/examples/rank_responses || status=1
+echo "==> arriving email: parse, sanitise, cap"
+cargo build --release --locked --quiet -p hovor-server --example email_ingest
+target/release/examples/email_ingest || status=1
 exit $status
