@@ -45,7 +45,8 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
     crate::state::focus::track_focus(id, handling);
     let tasks = live.tasks;
     let channel = Memo::new(move |_| {
-        tasks.get().and_then(Result::ok).map(|t| t.iter().find(|t| t.id == id).map(|t| t.channel))
+        // A task list that failed to load knows nothing: the summary is asked, as for one not in it.
+        tasks.get().map(|t| t.ok().and_then(|t| t.iter().find(|t| t.id == id).map(|t| t.channel)))
     });
     // Not in the task list (an invitee, a supervisor): the summary says what it is.
     let watched = RwSignal::new(None::<Channel>);

@@ -181,6 +181,13 @@ async fn an_email_is_threaded_answered_to_all_and_the_relay_receives_the_right_h
         .await
         .unwrap();
     assert_eq!(parent, Some(id));
+    // An answer to an older email of the thread joins the follow-up going on, not a third conversation.
+    let older = customer_email("c4@example.cz", "In-Reply-To: <c1@example.cz>\r\n", "And the receipt?");
+    let joined = post_email(&server, &older).await;
+    assert_eq!(
+        (joined.status, joined.json["conversation_id"].as_i64()),
+        (StatusCode::CREATED, Some(follow_up_id))
+    );
 }
 
 #[tokio::test]
@@ -254,6 +261,9 @@ async fn the_gateway_needs_its_token_a_sender_and_one_of_our_mailboxes() {
         )
         .await;
     assert_eq!(bcc.status, StatusCode::CREATED, "{}", bcc.json);
+    // Without the token nothing of the body is read, however large.
+    let unread = server.request_raw("POST", "/api/email/inbound", vec![b'a'; 20 * 1024 * 1024], &[]).await;
+    assert_eq!(unread.status, StatusCode::UNAUTHORIZED);
     let huge = vec![b'a'; hovor_server::email::incoming::RAW_MAX_BYTES + 1];
     let too_big = server
         .request_raw("POST", "/api/email/inbound", huge, &[("authorization", &format!("Bearer {TOKEN}"))])

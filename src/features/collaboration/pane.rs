@@ -24,26 +24,47 @@ pub fn Collaboration(id: i64) -> impl IntoView {
         api::view(id)
     });
     let reload = refresh;
+    let forms = Forms::default();
     view! {
         <div class=css::collaboration data-testid="collaboration-body">
             <button type="button" class="button" data-testid="collab-refresh" on:click=move |_| bump(reload)>
                 {t!(i18n, collab.refresh)}
             </button>
             {move || data.get().map(|result| match result {
-                Ok(view) => view_for(id, view, reload).into_any(),
+                Ok(view) => view_for(id, view, reload, forms).into_any(),
                 Err(_) => view! { <p class=css::error role="alert">{t!(i18n, collab.load_failed)}</p> }.into_any(),
             })}
         </div>
     }
 }
 
-fn view_for(id: i64, view: CollaborationView, reload: RwSignal<u32>) -> impl IntoView {
+/// What the agent is typing in the pane: kept while the lists around it load again (an invitee's answer
+/// reloads the owner's list).
+#[derive(Clone, Copy)]
+struct Forms {
+    invitee: RwSignal<String>,
+    message: RwSignal<String>,
+    /// The invitee's draft once they started it (or what they proposed before).
+    proposal: RwSignal<Option<String>>,
+}
+
+impl Default for Forms {
+    fn default() -> Self {
+        Forms {
+            invitee: RwSignal::new(String::new()),
+            message: RwSignal::new(String::new()),
+            proposal: RwSignal::new(None),
+        }
+    }
+}
+
+fn view_for(id: i64, view: CollaborationView, reload: RwSignal<u32>, forms: Forms) -> impl IntoView {
     match (view.owner, view.channel) {
-        (true, Channel::Email) => view! { <OwnerInvitations id view reload /> }.into_any(),
+        (true, Channel::Email) => view! { <OwnerInvitations id view reload forms /> }.into_any(),
         (true, _) => view! { <OwnerCollaborators id view reload /> }.into_any(),
         (false, _) => view! {
             <ul class=css::list>
-                {view.invitations.into_iter().map(|invitation| view! { <InviteeView invitation reload /> }).collect_view()}
+                {view.invitations.into_iter().map(|invitation| view! { <InviteeView invitation reload forms /> }).collect_view()}
             </ul>
             <Collaborators view=view.collaborators.iter().map(|c| c.name.clone()).collect() />
         }
@@ -61,12 +82,11 @@ fn Collaborators(view: Vec<String>) -> impl IntoView {
 
 /// The owner of an email: New invitation, and each invitation with its status and proposal.
 #[component]
-fn OwnerInvitations(id: i64, view: CollaborationView, reload: RwSignal<u32>) -> impl IntoView {
+fn OwnerInvitations(id: i64, view: CollaborationView, reload: RwSignal<u32>, forms: Forms) -> impl IntoView {
     let i18n = use_i18n();
     let inserter = use_inserter();
     let errors = FormErrors::default();
-    let invitee = RwSignal::new(String::new());
-    let message = RwSignal::new(String::new());
+    let Forms { invitee, message, .. } = forms;
     let failed = t_string!(i18n, collab.failed).to_string();
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -98,7 +118,11 @@ fn OwnerInvitations(id: i64, view: CollaborationView, reload: RwSignal<u32>) -> 
                 <span>{t!(i18n, collab.agent)}</span>
                 <select data-testid="invitation-agent" name="invitee_id" on:change=move |ev| invitee.set(event_target_value(&ev))>
                     <option value="">{t!(i18n, collab.choose_agent)}</option>
-                    {colleagues.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                    {colleagues.into_iter().map(|c| {
+                        let value = c.id.to_string();
+                        let chosen = invitee.get_untracked() == value;
+                        view! { <option value=value selected=chosen>{c.name}</option> }
+                    }).collect_view()}
                 </select>
             </label>
             <FieldMessage errors field="invitee_id" />
@@ -197,10 +221,13 @@ fn OwnerCollaborators(id: i64, view: CollaborationView, reload: RwSignal<u32>) -
 
 /// An invitee on the conversation: accept or decline, then propose a draft.
 #[component]
-fn InviteeView(invitation: Invitation, reload: RwSignal<u32>) -> impl IntoView {
+fn InviteeView(invitation: Invitation, reload: RwSignal<u32>, forms: Forms) -> impl IntoView {
     let i18n = use_i18n();
     let errors = FormErrors::default();
-    let proposal = RwSignal::new(invitation.proposal.clone().unwrap_or_default());
+    let draft = forms.proposal;
+    let invitation_proposal = invitation.proposal.clone();
+    let proposal =
+        Signal::derive(move || draft.get().or_else(|| invitation_proposal.clone()).unwrap_or_default());
     let id = invitation.id;
     let failed = t_string!(i18n, collab.failed).to_string();
     let propose = move |ev: leptos::ev::SubmitEvent| {
@@ -230,7 +257,7 @@ fn InviteeView(invitation: Invitation, reload: RwSignal<u32>) -> impl IntoView {
                     <label>
                         <span>{t!(i18n, collab.proposal)}</span>
                         <textarea data-testid="proposal" name="body" rows="4" prop:value=move || proposal.get()
-                            on:input=move |ev| proposal.set(event_target_value(&ev))></textarea>
+                            on:input=move |ev| draft.set(Some(event_target_value(&ev)))></textarea>
                     </label>
                     <FieldMessage errors field="body" />
                     <FieldMessage errors field="" />

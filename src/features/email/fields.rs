@@ -60,7 +60,10 @@ pub fn EmailFields(draft: EmailDraft) -> impl IntoView {
             let _ = draft.sending.try_set(false);
             match result {
                 Ok(email) => {
-                    drafts.set(draft.conversation, String::new());
+                    // Only what was sent goes: text typed meanwhile stays.
+                    if drafts.get_untracked(draft.conversation).trim() == request.body {
+                        drafts.set(draft.conversation, String::new());
+                    }
                     let _ = draft.emails.try_update(|emails| {
                         if !emails.iter().any(|e| e.id == email.id) {
                             emails.push(email);

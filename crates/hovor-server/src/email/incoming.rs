@@ -143,6 +143,8 @@ pub fn sanitise(html: &str) -> String {
         let mut builder = ammonia::Builder::default();
         builder
             .url_schemes(HashSet::from(["http", "https", "mailto"]))
+            // In the desk's frame a relative link would point at Hovor itself.
+            .url_relative(ammonia::UrlRelative::Deny)
             .link_rel(Some("noopener noreferrer nofollow"))
             .set_tag_attribute_value("a", "target", "_blank")
             .attribute_filter(|element, attribute, value| match (element, attribute) {
@@ -211,7 +213,7 @@ mod tests {
         Subject: Invoice\r\nMessage-ID: <h1@evil.example>\r\nContent-Type: text/html\r\n\r\n\
         <p onclick=\"steal()\">Pay <b>now</b></p><script>alert(1)</script>\
         <img src=\"https://evil.example/track.gif\" onerror=\"alert(2)\" alt=\"logo\">\
-        <a href=\"javascript:alert(3)\">link</a><a href=\"https://shop.example/\">shop</a>\
+        <a href=\"javascript:alert(3)\">link</a><a href=\"https://shop.example/\">shop</a><a href=\"/api/session\">me</a>\
         <form action=\"https://evil.example\"><input name=p></form><iframe src=\"https://evil.example\"></iframe>\
         <style>body{display:none}</style><div style=\"position:fixed\">x</div>";
 
@@ -230,6 +232,7 @@ mod tests {
             "<style",
             "style=",
             "track.gif",
+            "/api/session",
         ] {
             assert!(!html.contains(gone), "{gone} survived: {html}");
         }

@@ -106,14 +106,24 @@ async fn one(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Invitatio
         .await?)
 }
 
-/// Both people of an invitation hear that it changed.
+/// The people of an invitation hear that it changed: whoever handles the conversation now (after a
+/// transfer, not only who sent it), the sender and the invitee.
 async fn changed(conn: &mut SqliteConnection, row: &InvitationRow) -> AppResult<Vec<Published>> {
+    let handler: Option<i64> = sqlx::query_scalar("SELECT agent_id FROM conversations WHERE id = ?")
+        .bind(row.conversation_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut users = vec![row.owner_id, row.invitee_id];
+    if let Some(handler) = handler.filter(|h| !users.contains(h)) {
+        users.push(handler);
+    }
     let event =
         ServerEvent::InvitationChanged { invitation_id: row.id, conversation_id: row.conversation_id };
-    Ok(vec![
-        events::append(conn, Audience::User(row.owner_id), event.clone()).await?,
-        events::append(conn, Audience::User(row.invitee_id), event).await?,
-    ])
+    let mut published = Vec::new();
+    for user in users {
+        published.push(events::append(conn, Audience::User(user), event.clone()).await?);
+    }
+    Ok(published)
 }
 
 /// New invitation from the owner to a colleague of the queue; one open invitation per colleague.

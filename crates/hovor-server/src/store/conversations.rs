@@ -103,6 +103,7 @@ pub async fn tasks(
          JOIN queues q ON q.id = c.queue_id
          LEFT JOIN contacts p ON p.id = c.contact_id
          WHERE k.user_id = ?1
+           AND EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = ?1)
            AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?1 AND a.wrapped_up_at IS NULL)
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = ?2))
            AND (?3 IS NULL OR c.id = ?3)

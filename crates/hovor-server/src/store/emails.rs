@@ -56,6 +56,11 @@ pub async fn receive(work: &mut Work, mailbox: &(String, i64), email: &Incoming)
     .bind(json(&email.references)?)
     .fetch_optional(&mut *work.tx)
     .await?;
+    let ended = thread.as_ref().filter(|t| t.1 != "active").map(|t| t.0);
+    let thread = match ended {
+        Some(ended) => follow_up(&mut work.tx, ended).await?.or(thread),
+        None => thread,
+    };
     let (conversation_id, queue_id, contact_id) = match thread {
         Some((id, status, queue_id, contact_id)) if status == "active" => (id, queue_id, contact_id),
         Some((parent, _, queue_id, contact_id)) => {
@@ -114,6 +119,25 @@ pub async fn receive(work: &mut Work, mailbox: &(String, i64), email: &Incoming)
         work.published(tagged);
     }
     Ok(Received { conversation_id, message_id: message.id, stored: true })
+}
+
+/// The active follow-up of an ended email conversation (its child, or the child's child…), if any: a
+/// customer answering an older email of the thread joins the conversation going on.
+async fn follow_up(
+    conn: &mut SqliteConnection,
+    ended: i64,
+) -> AppResult<Option<(i64, String, i64, Option<i64>)>> {
+    Ok(sqlx::query_as(
+        "WITH RECURSIVE later(id) AS (
+             SELECT id FROM conversations WHERE parent_id = ?1 AND channel = 'email'
+             UNION SELECT c.id FROM conversations c JOIN later l ON c.parent_id = l.id WHERE c.channel = 'email'
+         )
+         SELECT c.id, c.status, c.queue_id, c.contact_id FROM conversations c JOIN later l ON l.id = c.id
+         WHERE c.status = 'active' ORDER BY c.id DESC LIMIT 1",
+    )
+    .bind(ended)
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 /// A new email conversation waiting in its queue.
