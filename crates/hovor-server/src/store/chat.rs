@@ -62,14 +62,7 @@ pub async fn start(
     token_hash: &str,
 ) -> AppResult<i64> {
     let contact_id: Option<i64> = match authenticated {
-        Some(identity) => sqlx::query_scalar(
-            // A contact's email (not an account's), never one merged away; its default email first.
-            "SELECT p.contact_id FROM contact_points p JOIN contacts c ON c.id = p.contact_id AND c.merged_into IS NULL
-             WHERE p.kind = 'email' AND lower(p.value) = lower(?) ORDER BY p.is_default DESC, p.id LIMIT 1",
-        )
-        .bind(identity.email.trim())
-        .fetch_optional(&mut *work.tx)
-        .await?,
+        Some(identity) => super::emails::contact_by_address(&mut work.tx, &identity.email).await?,
         None => None,
     };
     let visitor = VisitorDetails { authenticated: authenticated.is_some(), ..start.visitor.clone() };

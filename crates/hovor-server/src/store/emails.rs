@@ -192,7 +192,7 @@ async fn start(
 }
 
 /// The directory contact with this email (never one merged away), its default email first.
-async fn contact_by_address(conn: &mut SqliteConnection, address: &str) -> AppResult<Option<i64>> {
+pub async fn contact_by_address(conn: &mut SqliteConnection, address: &str) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT p.contact_id FROM contact_points p JOIN contacts c ON c.id = p.contact_id AND c.merged_into IS NULL
          WHERE p.kind = 'email' AND lower(p.value) = lower(?) ORDER BY p.is_default DESC, p.id LIMIT 1",
@@ -204,14 +204,19 @@ async fn contact_by_address(conn: &mut SqliteConnection, address: &str) -> AppRe
 
 /// The conversation's emails, oldest first, and its mailbox.
 pub async fn thread(pool: &SqlitePool, conversation_id: i64) -> AppResult<EmailThread> {
-    let mailbox: Option<String> = sqlx::query_scalar(
+    let mailbox = mailbox_of(&mut *pool.acquire().await?, conversation_id).await?;
+    Ok(EmailThread { mailbox, emails: emails(pool, conversation_id).await? })
+}
+
+/// The mailbox the conversation is with: its own, else its queue's first.
+async fn mailbox_of(conn: &mut SqliteConnection, conversation_id: i64) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar(
         "SELECT COALESCE(c.mailbox, (SELECT address FROM mailboxes m WHERE m.queue_id = c.queue_id ORDER BY m.id LIMIT 1))
          FROM conversations c WHERE c.id = ?",
     )
     .bind(conversation_id)
-    .fetch_one(pool)
-    .await?;
-    Ok(EmailThread { mailbox, emails: emails(pool, conversation_id).await? })
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 async fn emails(pool: &SqlitePool, conversation_id: i64) -> AppResult<Vec<Email>> {
@@ -254,15 +259,9 @@ pub async fn queue(
             return Ok((one(&mut tx, id).await?, Vec::new()));
         }
     }
-    let mailbox: Option<String> = sqlx::query_scalar(
-        "SELECT COALESCE(c.mailbox, (SELECT address FROM mailboxes m WHERE m.queue_id = c.queue_id ORDER BY m.id LIMIT 1))
-         FROM conversations c WHERE c.id = ?",
-    )
-    .bind(c.id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let mailbox =
-        mailbox.ok_or(AppError::Conflict("The conversation's queue has no mailbox to send from."))?;
+    let mailbox = mailbox_of(&mut tx, c.id)
+        .await?
+        .ok_or(AppError::Conflict("The conversation's queue has no mailbox to send from."))?;
     let original = match email.replying_to {
         Some(id) => Some(
             original(&mut tx, c.id, id).await?.ok_or(FieldError::new("replying_to", Rule::NotAnOption))?,
