@@ -1,5 +1,5 @@
 import { APIRequestContext, Browser, Page, request as playwrightRequest } from "@playwright/test";
-import { test, expect, PASSWORD } from "./fixtures";
+import { test, expect, PASSWORD, api } from "./fixtures";
 import { OwnServer } from "./own-server";
 
 // Working together, in two browser contexts: the owner of an email invites a colleague, who accepts,
@@ -11,12 +11,6 @@ const AGENTS: Record<string, string> = {
   "Tereza Malá": "agent1", "Petr Svoboda": "agent2", "Ivan Petrov": "agent3", "Oksana Koval": "agent4",
   "Emily Carter": "agent5", "Lucie Horáková": "agent6", "Georgi Dimitrov": "agent7", "Andriy Melnyk": "agent8",
 };
-
-async function api(base: string, username: string): Promise<APIRequestContext> {
-  const context = await playwrightRequest.newContext({ baseURL: base });
-  expect((await context.post("/api/session", { data: { username, password: PASSWORD } })).ok()).toBe(true);
-  return context;
-}
 
 async function signedInPage(browser: Browser, base: string, username: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });

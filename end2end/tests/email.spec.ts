@@ -1,7 +1,7 @@
-import { APIRequestContext, Page, request as playwrightRequest } from "@playwright/test";
+import { request as playwrightRequest } from "@playwright/test";
 import { ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { test, expect, PASSWORD } from "./fixtures";
+import { test, expect, signInAt, api } from "./fixtures";
 import { OwnServer, freePort } from "./own-server";
 
 // The email channel in the browser: an email posted by the mail gateway is routed to the agent, its
@@ -9,20 +9,6 @@ import { OwnServer, freePort } from "./own-server";
 // text kept, and the reply reaches a real local SMTP sink with the right headers.
 
 const TOKEN = "e2e-email-gateway";
-
-async function api(base: string, username: string): Promise<APIRequestContext> {
-  const context = await playwrightRequest.newContext({ baseURL: base });
-  expect((await context.post("/api/session", { data: { username, password: PASSWORD } })).ok()).toBe(true);
-  return context;
-}
-
-async function signInAt(page: Page, base: string, username: string) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/user name/i).fill(username);
-  await page.getByLabel(/password/i).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/desk$/);
-}
 
 const HOSTILE = [
   "From: Jana Dvorakova <jana.dvorakova@example.cz>",

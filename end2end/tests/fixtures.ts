@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from "@playwright/test";
+import { APIRequestContext, test as base, expect, Page, request as playwrightRequest } from "@playwright/test";
 
 export const PASSWORD = "hovor-demo";
 
@@ -21,4 +21,20 @@ export async function signIn(page: Page, username: string) {
   await page.getByLabel(/password/i).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/desk$/);
+}
+
+/** Signs in on a server of a test's own (see `own-server.ts`). */
+export async function signInAt(page: Page, base: string, username: string) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel(/user name/i).fill(username);
+  await page.getByLabel(/password/i).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/desk$/);
+}
+
+/** A signed-in API client, for setting the scene and checking what was stored. */
+export async function api(base: string, username: string): Promise<APIRequestContext> {
+  const context = await playwrightRequest.newContext({ baseURL: base });
+  expect((await context.post("/api/session", { data: { username, password: PASSWORD } })).ok()).toBe(true);
+  return context;
 }

@@ -1,17 +1,8 @@
 import { createHmac } from "node:crypto";
 import { createServer, Server } from "node:http";
 import { Browser, Page, request as playwrightRequest } from "@playwright/test";
-import { test, expect, PASSWORD } from "./fixtures";
+import { test, expect, PASSWORD, signInAt } from "./fixtures";
 import { OwnServer, IDENTITY_SECRET } from "./own-server";
-
-
-async function signInAt(page: Page, base: string, username: string) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/user name/i).fill(username);
-  await page.getByLabel(/password/i).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/desk$/);
-}
 
 async function becomeAvailable(page: Page) {
   await page.getByTestId("agent-status").selectOption("available");

@@ -1,23 +1,9 @@
-import { APIRequestContext, Browser, Page, request as playwrightRequest } from "@playwright/test";
-import { test, expect, PASSWORD } from "./fixtures";
+import { APIRequestContext, Page, request as playwrightRequest } from "@playwright/test";
+import { test, expect, signInAt, api } from "./fixtures";
 import { OwnServer } from "./own-server";
 
 // Customer records: each journey runs on its own server and demo database, so its edits, merges and
 // tags cannot change what the other journeys see.
-
-async function signInAt(page: Page, base: string, username: string) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/user name/i).fill(username);
-  await page.getByLabel(/password/i).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/desk$/);
-}
-
-async function api(base: string, username: string): Promise<APIRequestContext> {
-  const context = await playwrightRequest.newContext({ baseURL: base });
-  expect((await context.post("/api/session", { data: { username, password: PASSWORD } })).ok()).toBe(true);
-  return context;
-}
 
 async function createContact(agent: APIRequestContext, first: string, last: string, extra: object = {}) {
   const created = await agent.post("/api/contacts", {

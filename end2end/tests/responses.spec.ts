@@ -1,22 +1,7 @@
-import { APIRequestContext, Page, request as playwrightRequest } from "@playwright/test";
-import { test, expect, PASSWORD } from "./fixtures";
+import { test, expect, signInAt, api } from "./fixtures";
 import { OwnServer } from "./own-server";
 
 // Standard responses at the desk, on a server of their own (the journey adds responses and favourites).
-
-async function api(base: string, username: string): Promise<APIRequestContext> {
-  const context = await playwrightRequest.newContext({ baseURL: base });
-  expect((await context.post("/api/session", { data: { username, password: PASSWORD } })).ok()).toBe(true);
-  return context;
-}
-
-async function signInAt(page: Page, base: string, username: string) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/user name/i).fill(username);
-  await page.getByLabel(/password/i).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/desk$/);
-}
 
 test("# lists favourites first, fills placeholders and asks for a fill-in field; the Resources pane finds, favours and inserts at the cursor", async ({ page }) => {
   const server = await OwnServer.start("responses-desk");
