@@ -255,12 +255,18 @@ pub async fn add_favourite(pool: &SqlitePool, user: i64, response: i64) -> AppRe
         )
         .into());
     }
-    sqlx::query("INSERT INTO response_favourites (user_id, response_id, added_at) VALUES (?, ?, ?)")
-        .bind(user)
-        .bind(response)
-        .bind(crate::db::now_ms())
-        .execute(&mut *tx)
-        .await?;
+    // After the agent's latest favourite even within the same millisecond, so "most recently added
+    // first" is a strict order.
+    sqlx::query(
+        "INSERT INTO response_favourites (user_id, response_id, added_at)
+         VALUES (?1, ?2, max(?3, (SELECT coalesce(max(added_at) + 1, 0)
+                                  FROM response_favourites WHERE user_id = ?1)))",
+    )
+    .bind(user)
+    .bind(response)
+    .bind(crate::db::now_ms())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
