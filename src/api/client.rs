@@ -1,7 +1,7 @@
 //! GET/POST/DELETE with JSON bodies, turning the server's `ErrorBody` into a typed `ApiError`.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use hovor_types::error::{ErrorBody, ErrorCode};
+use hovor_types::error::{ErrorBody, ErrorCode, Rule};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -14,6 +14,8 @@ pub enum ApiError {
     Validation {
         field: Option<String>,
         message: String,
+        /// The broken rule, when the server names one: the app says it in the agent's language.
+        rule: Option<Rule>,
     },
     Conflict(String),
     /// Someone saved the record first: it is here as it is now, with who changed it.
@@ -25,6 +27,14 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The form field a validation error names; `None` for the form as a whole.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Validation { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
     /// Worth trying again unchanged: the request may not have arrived.
     pub fn is_transient(&self) -> bool {
         matches!(self, ApiError::Network | ApiError::Server(_))
@@ -93,8 +103,8 @@ async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result
         Some(ErrorBody { code: ErrorCode::Unauthenticated, .. }) => ApiError::Unauthenticated,
         Some(ErrorBody { code: ErrorCode::InvalidCredentials, .. }) => ApiError::InvalidCredentials,
         Some(ErrorBody { code: ErrorCode::NotFound, .. }) => ApiError::NotFound,
-        Some(ErrorBody { code: ErrorCode::Validation, message, field, .. }) => {
-            ApiError::Validation { field, message }
+        Some(ErrorBody { code: ErrorCode::Validation, message, field, rule, .. }) => {
+            ApiError::Validation { field, message, rule }
         }
         Some(ErrorBody { code: ErrorCode::VersionConflict, conflict: Some(conflict), .. }) => {
             ApiError::VersionConflict(conflict)

@@ -5,13 +5,18 @@ use hovor_types::error::{FieldError, Rule};
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::{Locale, t_string, use_i18n};
+use leptos_i18n::I18nContext;
 
 stylance::import_crate_style!(#[allow(dead_code)] pub css, "src/components/form.module.css");
 
 /// A rule as a sentence.
 pub fn rule_text(rule: Rule) -> String {
-    let i18n = use_i18n();
+    rule_words(use_i18n(), rule)
+}
+
+/// A rule as a sentence in the language of `i18n`, which a task can take before it awaits.
+pub fn rule_words(i18n: I18nContext<Locale>, rule: Rule) -> String {
     match rule {
         Rule::Required => t_string!(i18n, form.required).to_string(),
         Rule::TooLong { max } => t_string!(i18n, form.too_long, max = max).to_string(),
@@ -56,12 +61,28 @@ impl FormErrors {
     pub fn api(self, e: &ApiError) {
         let i18n = use_i18n();
         let (field, message) = match e {
-            ApiError::Validation { field, message } => (field.clone().unwrap_or_default(), message.clone()),
+            ApiError::Validation { field, rule: Some(rule), .. } => {
+                (field.clone().unwrap_or_default(), rule_words(i18n, *rule))
+            }
+            ApiError::Validation { field, message, .. } => {
+                (field.clone().unwrap_or_default(), message.clone())
+            }
             ApiError::Conflict(message) => (String::new(), message.clone()),
             ApiError::NotFound => (String::new(), t_string!(i18n, form.gone).to_string()),
             _ => (String::new(), t_string!(i18n, form.failed).to_string()),
         };
         self.0.set(Some((field, message)));
+    }
+
+    /// A failed request, from a task that may outlive its form: `i18n` and `failed` are taken before
+    /// the await. A broken rule in the agent's language beside its field, the server's sentence for
+    /// other refusals, else `failed`.
+    pub fn answer(self, i18n: I18nContext<Locale>, e: &ApiError, failed: String) {
+        let message = match e {
+            ApiError::Validation { rule: Some(rule), .. } => rule_words(i18n, *rule),
+            _ => api_text(e, failed),
+        };
+        self.show(e.field().unwrap_or(""), message);
     }
 
     /// A message already in words (a task that outlived its component cannot translate).

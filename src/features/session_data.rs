@@ -349,7 +349,7 @@ fn CustomData(id: i64, values: Vec<KeyValue>, version: i64) -> impl IntoView {
             // The field is named after its key ("custom_data.plan"): shown with the key, under the form.
             let key = e.field.trim_start_matches("custom_data.").to_owned();
             let message = format!("{key}: {}", rule_text(e.rule));
-            return errors.api(&ApiError::Validation { field: None, message });
+            return errors.api(&ApiError::Validation { field: None, message, rule: None });
         }
         spawn_local(async move {
             match api::save_custom_data(id, &edit).await {

@@ -40,7 +40,7 @@ impl From<FieldError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut conflict = None;
-        let (status, code, message, field) = match self {
+        let (status, code, message, broken) = match self {
             AppError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::Unauthenticated,
@@ -60,12 +60,9 @@ impl IntoResponse for AppError {
                 None,
             ),
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found.".to_owned(), None),
-            AppError::Validation(e) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::Validation,
-                e.to_string(),
-                Some(e.field.into_owned()),
-            ),
+            AppError::Validation(e) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation, e.to_string(), Some(e))
+            }
             AppError::Conflict(message) => {
                 (StatusCode::CONFLICT, ErrorCode::Conflict, message.to_owned(), None)
             }
@@ -89,6 +86,7 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        (status, Json(ErrorBody { code, message, field, conflict })).into_response()
+        let (field, rule) = broken.map_or((None, None), |e| (Some(e.field.into_owned()), Some(e.rule)));
+        (status, Json(ErrorBody { code, message, field, rule, conflict })).into_response()
     }
 }

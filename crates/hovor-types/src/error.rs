@@ -34,6 +34,9 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The rule the field broke, so the app can say it in the agent's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Box<crate::version::VersionConflict>>,
 }
@@ -53,7 +56,9 @@ impl FieldError {
 }
 
 /// The rules a field can break; the app maps each to a translated sentence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Rule {
     Required,
     TooLong {

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use super::css;
 use crate::api::collaboration as api;
-use crate::components::form::{FieldMessage, FormErrors, api_text};
+use crate::components::form::{FieldMessage, FormErrors};
 use crate::features::responses::insert::use_inserter;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
@@ -106,7 +106,7 @@ fn OwnerInvitations(id: i64, view: CollaborationView, reload: RwSignal<u32>, for
                     let _ = message.try_set(String::new());
                     bump(reload);
                 }
-                Err(e) => errors.show(&field_of(&e), api_text(&e, failed)),
+                Err(e) => errors.answer(i18n, &e, failed),
             }
         });
     };
@@ -182,7 +182,7 @@ fn OwnerCollaborators(id: i64, view: CollaborationView, reload: RwSignal<u32>) -
         spawn_local(async move {
             match api::add_collaborator(id, user).await {
                 Ok(()) => bump(reload),
-                Err(e) => errors.show(&field_of(&e), api_text(&e, failed)),
+                Err(e) => errors.answer(i18n, &e, failed),
             }
         });
     };
@@ -242,7 +242,7 @@ fn InviteeView(invitation: Invitation, reload: RwSignal<u32>, forms: Forms) -> i
         spawn_local(async move {
             match api::propose(id, body).await {
                 Ok(_) => bump(reload),
-                Err(e) => errors.show(&field_of(&e), api_text(&e, failed)),
+                Err(e) => errors.answer(i18n, &e, failed),
             }
         });
     };
@@ -302,13 +302,6 @@ fn StatusLabel(status: InvitationStatus) -> impl IntoView {
 /// Loads the list again; a task that outlived its pane changes nothing.
 fn bump(reload: RwSignal<u32>) {
     let _ = reload.try_update(|n| *n += 1);
-}
-
-fn field_of(e: &crate::api::ApiError) -> String {
-    match e {
-        crate::api::ApiError::Validation { field: Some(f), .. } => f.clone(),
-        _ => String::new(),
-    }
 }
 
 /// `/desk/invitations`: the colleagues who asked this agent for help, newest first.

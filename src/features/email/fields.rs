@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use super::thread::prefill;
 use super::{EmailDraft, css};
 use crate::api::email as api;
-use crate::components::form::{FieldMessage, api_text};
+use crate::components::form::FieldMessage;
 use crate::features::conversation::idempotency_key;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::drafts::use_drafts;
@@ -72,13 +72,7 @@ pub fn EmailFields(draft: EmailDraft) -> impl IntoView {
                     let _ = draft.chosen.try_set(false);
                     prefill(draft, EmailKind::Reply, None);
                 }
-                Err(e) => {
-                    let field = match &e {
-                        crate::api::ApiError::Validation { field: Some(f), .. } => f.clone(),
-                        _ => String::new(),
-                    };
-                    draft.errors.show(&field, api_text(&e, failed_text));
-                }
+                Err(e) => draft.errors.answer(i18n, &e, failed_text),
             }
         });
     });
