@@ -5,6 +5,7 @@ pub mod client;
 pub mod collaboration;
 pub mod conversations;
 pub mod email;
+pub mod library;
 pub mod records;
 pub mod responses;
 pub mod routing;

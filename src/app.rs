@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::components::lazy::lazy_view;
 use crate::features::collaboration::invitations_page;
+use crate::features::library::LibraryRoute;
 use crate::i18n::I18nContextProvider;
 use crate::pages::desk::{ConversationRoute, DeskPage, NoSelection};
 use crate::pages::directory::directory_page;
@@ -30,6 +31,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=NoSelection />
                         <Route path=path!("directory") view=|| lazy_view(directory_page) />
                         <Route path=path!("invitations") view=|| lazy_view(invitations_page) />
+                        <Route path=path!("library") view=LibraryRoute />
                         <Route path=path!(":id") view=ConversationRoute />
                     </ParentRoute>
                 </Routes>

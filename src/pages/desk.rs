@@ -1,5 +1,6 @@
 //! `/desk` and `/desk/:id`: the task list beside the selected Active Conversation.
 
+use hovor_types::auth::Role;
 use leptos::prelude::*;
 
 use crate::components::lazy::prefetch_chunks;
@@ -40,12 +41,15 @@ pub fn DeskPage() -> impl IntoView {
             </div>
         }
         .into_any(),
-        SessionState::SignedIn(me) => view! { <Desk name=me.display_name /> }.into_any(),
+        SessionState::SignedIn(me) => {
+            let admin = me.role == Role::Admin;
+            view! { <Desk name=me.display_name admin /> }.into_any()
+        }
     }
 }
 
 #[component]
-fn Desk(name: String) -> impl IntoView {
+fn Desk(name: String, admin: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let routing = provide_routing();
@@ -56,6 +60,7 @@ fn Desk(name: String) -> impl IntoView {
     let location = use_location();
     let in_directory = move || location.pathname.with(|p| p.starts_with("/desk/directory"));
     let in_invitations = move || location.pathname.with(|p| p.starts_with("/desk/invitations"));
+    let in_library = move || location.pathname.with(|p| p.starts_with("/desk/library"));
     // On narrow screens the task list is a drawer; choosing a conversation closes it.
     let tasks_open = RwSignal::new(false);
     let sign_out = move |_| {
@@ -112,7 +117,7 @@ fn Desk(name: String) -> impl IntoView {
                     on:click=move |_| tasks_open.set(false)
                 >
                     <nav class=css::sections aria-label=move || t_string!(i18n, nav.sections).to_string()>
-                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory() && !in_invitations()).then_some("page")>
+                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory() && !in_invitations() && !in_library()).then_some("page")>
                             {t!(i18n, nav.conversations)}
                         </a>
                         <a href="/desk/directory" data-testid="nav-directory" aria-current=move || in_directory().then_some("page")>
@@ -121,6 +126,12 @@ fn Desk(name: String) -> impl IntoView {
                         <a href="/desk/invitations" data-testid="nav-invitations" aria-current=move || in_invitations().then_some("page")>
                             {t!(i18n, nav.invitations)}
                         </a>
+                        // The library's administration: the server refuses it to anyone else too.
+                        {admin.then(|| view! {
+                            <a href="/desk/library" data-testid="nav-library" aria-current=move || in_library().then_some("page")>
+                                {t!(i18n, nav.library)}
+                            </a>
+                        })}
                     </nav>
                     <TaskList />
                 </aside>

@@ -374,6 +374,15 @@ async fn administrators_manage_the_library_with_validation_versions_and_audit() 
         (blank.status, blank.json["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("name"))
     );
+    assert_eq!(blank.json["rule"], json!({"kind": "required"}));
+    let long = "x".repeat(hovor_types::response::CATEGORY_NAME_MAX + 1);
+    let long = server
+        .request("POST", "/api/admin/response-categories", Some(&admin), Some(json!({"name": long})))
+        .await;
+    assert_eq!(
+        long.json["rule"],
+        json!({"kind": "too_long", "max": hovor_types::response::CATEGORY_NAME_MAX})
+    );
     let top = server
         .request("POST", "/api/admin/response-categories", Some(&admin), Some(json!({"name": "Sales"})))
         .await;
@@ -414,6 +423,7 @@ async fn administrators_manage_the_library_with_validation_versions_and_audit() 
         (StatusCode::UNPROCESSABLE_ENTITY, Some("shortcut"))
     );
     assert!(taken.json["message"].as_str().unwrap().contains("already used"));
+    assert_eq!(taken.json["rule"], json!({"kind": "taken"}), "the rule, for the app to say in any language");
     let mut english = fields.clone();
     english["language"] = json!("en");
     english["title"] = json!("Discount");
@@ -443,6 +453,34 @@ async fn administrators_manage_the_library_with_validation_versions_and_audit() 
     let stale = server.request("PUT", &format!("/api/admin/responses/{rid}"), Some(&admin), Some(edit)).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert_eq!(stale.json["conflict"]["current"]["response"]["title"], "Sleva 10 %");
+
+    // Offers moves from Sales to the Sales inside Service.
+    let service = server
+        .request("POST", "/api/admin/response-categories", Some(&admin), Some(json!({"name": "Service"})))
+        .await
+        .json["id"]
+        .as_i64()
+        .unwrap();
+    let sales_in_service = server
+        .request(
+            "POST",
+            "/api/admin/response-categories",
+            Some(&admin),
+            Some(json!({"name": "Sales", "parent_id": service})),
+        )
+        .await
+        .json["id"]
+        .as_i64()
+        .unwrap();
+    let moved = server
+        .request(
+            "PUT",
+            &format!("/api/admin/response-categories/{under}"),
+            Some(&admin),
+            Some(json!({"name": "Offers", "parent_id": sales_in_service})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.json);
 
     let not_empty = server
         .request("DELETE", &format!("/api/admin/response-categories/{under}"), Some(&admin), None)
@@ -475,5 +513,12 @@ async fn administrators_manage_the_library_with_validation_versions_and_audit() 
     let category_trail = server
         .request("GET", &format!("/api/admin/response-categories/{under}/audit"), Some(&admin), None)
         .await;
-    assert_eq!(category_trail.json.as_array().unwrap().len(), 2, "created and deleted");
+    let fields: Vec<&str> =
+        category_trail.json.as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, vec!["deleted", "parent", "created"]);
+    // Names repeat under different parents: the trail says where, from the top.
+    assert_eq!(
+        (category_trail.json[1]["old_value"].as_str(), category_trail.json[1]["new_value"].as_str()),
+        (Some("Sales"), Some("Service › Sales"))
+    );
 }

@@ -2,6 +2,8 @@
 //! `#` shortcut), what the resources pane and the suggestions show, favourites, and the rules the
 //! administration page and its handlers share.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::customer::LANGUAGES;
@@ -161,6 +163,54 @@ pub fn check_parent(
     Ok(())
 }
 
+/// Levels in the subtree under `root`, the root included; `parent_of` maps each category to its parent.
+/// Counting stops past the deepest allowed tree, so a cycle written into the database by hand cannot
+/// recurse for ever.
+pub fn subtree_height(parent_of: &HashMap<i64, Option<i64>>, root: i64) -> usize {
+    fn height(tree: &HashMap<i64, Option<i64>>, root: i64, depth: usize) -> usize {
+        if depth > CATEGORY_DEPTH_MAX {
+            return 1;
+        }
+        let children = tree.iter().filter(|(_, p)| **p == Some(root)).map(|(id, _)| *id);
+        1 + children.map(|c| height(tree, c, depth + 1)).max().unwrap_or(0)
+    }
+    height(parent_of, root, 0)
+}
+
+/// The categories depth-first, each under its parent in the order given, with its depth (0 at the top).
+pub fn tree_order(categories: &[ResponseCategory]) -> Vec<(usize, ResponseCategory)> {
+    fn walk(
+        all: &[ResponseCategory],
+        parent: Option<i64>,
+        depth: usize,
+        out: &mut Vec<(usize, ResponseCategory)>,
+    ) {
+        for c in all.iter().filter(|c| c.parent_id == parent) {
+            out.push((depth, c.clone()));
+            if depth < CATEGORY_DEPTH_MAX {
+                walk(all, Some(c.id), depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(categories, None, 0, &mut out);
+    out
+}
+
+/// Where `category` (`None`: a new one) may be placed in the tree `categories`: `None` for the top level,
+/// then every category it may hang under ([`check_parent`]), in tree order.
+pub fn allowed_parents(categories: &[ResponseCategory], category: Option<i64>) -> Vec<Option<i64>> {
+    let parent_of: HashMap<i64, Option<i64>> = categories.iter().map(|c| (c.id, c.parent_id)).collect();
+    let height = category.map_or(1, |c| subtree_height(&parent_of, c));
+    let fits = |parent: Option<i64>| {
+        check_parent(category, parent, |id| parent_of.get(&id).copied().flatten(), height).is_ok()
+    };
+    std::iter::once(None)
+        .chain(tree_order(categories).into_iter().map(|(_, c)| Some(c.id)))
+        .filter(|p| fits(*p))
+        .collect()
+}
+
 /// Checks a Find or `#` query; returns it trimmed.
 pub fn validate_query(query: &str) -> Result<&str, FieldError> {
     validate::text("q", query, false, QUERY_MAX)
@@ -234,6 +284,35 @@ mod tests {
         assert_eq!(hash_query("# text"), None, "a hash and a space is text");
         assert_eq!(hash_query("Your order #1042 is on its way"), None, "past three words it is text");
         assert_eq!(hash_query("no hash"), None);
+    }
+
+    fn category(id: i64, parent_id: Option<i64>, name: &str) -> ResponseCategory {
+        ResponseCategory { id, parent_id, name: name.into(), responses: 0 }
+    }
+
+    #[test]
+    fn the_tree_is_listed_depth_first_and_a_category_moves_only_where_it_fits() {
+        // Billing(1) ⊃ Refunds(2) ⊃ Cards(3); Orders(4); Offers(5) ⊃ Seasonal(6) ⊃ Winter(7) ⊃ Late(8).
+        let all = [
+            category(1, None, "Billing"),
+            category(4, None, "Orders"),
+            category(2, Some(1), "Refunds"),
+            category(3, Some(2), "Cards"),
+            category(5, None, "Offers"),
+            category(6, Some(5), "Seasonal"),
+            category(7, Some(6), "Winter"),
+            category(8, Some(7), "Late"),
+        ];
+        let order: Vec<(usize, i64)> = tree_order(&all).into_iter().map(|(d, c)| (d, c.id)).collect();
+        assert_eq!(order, vec![(0, 1), (1, 2), (2, 3), (0, 4), (0, 5), (1, 6), (2, 7), (3, 8)]);
+        let parent_of: HashMap<i64, Option<i64>> = all.iter().map(|c| (c.id, c.parent_id)).collect();
+        assert_eq!(subtree_height(&parent_of, 1), 3);
+        assert_eq!(subtree_height(&parent_of, 4), 1);
+        // Refunds (two levels) may go to the top, under Orders or Billing, under Seasonal (depth 2 + 2),
+        // but not under itself, Cards, Winter or Late.
+        assert_eq!(allowed_parents(&all, Some(2)), vec![None, Some(1), Some(4), Some(5), Some(6)]);
+        // A new category fits anywhere but under Late (the fifth level).
+        assert_eq!(allowed_parents(&all, None).len(), 1 + 7);
     }
 
     #[test]

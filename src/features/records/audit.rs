@@ -49,7 +49,7 @@ pub fn AuditLog(record: &'static str, id: Signal<i64>, version: Signal<i64>) -> 
     };
     view! {
         <div class=css::changes>
-            <button class="button" data-testid="audit-toggle" aria-expanded=move || open.get().to_string()
+            <button type="button" class="button" data-testid="audit-toggle" aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>
                 {t!(i18n, records.changes)}
             </button>

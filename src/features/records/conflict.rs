@@ -57,10 +57,10 @@ pub fn ConflictNotice(
                 </tbody>
             </table>
             <div class=css::actions>
-                <button class="button" data-testid="conflict-use-theirs" on:click=move |_| use_theirs.run(())>
+                <button type="button" class="button" data-testid="conflict-use-theirs" on:click=move |_| use_theirs.run(())>
                     {t!(i18n, records.use_theirs)}
                 </button>
-                <button class="button primary" data-testid="conflict-reapply" on:click=move |_| reapply.run(())>
+                <button type="button" class="button primary" data-testid="conflict-reapply" on:click=move |_| reapply.run(())>
                     {t!(i18n, records.reapply)}
                 </button>
             </div>

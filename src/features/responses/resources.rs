@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use hovor_types::response::{ResponseCategory, SuggestedResponse};
+use hovor_types::response::{ResponseCategory, SuggestedResponse, tree_order};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -248,24 +248,4 @@ fn SelectCategory(id: i64) -> impl IntoView {
             <p class=css::status role="status" data-testid="category-note">{move || note.get()}</p>
         </div>
     }
-}
-
-/// Categories depth-first, each under its parent, with its depth.
-fn tree_order(categories: &[ResponseCategory]) -> Vec<(usize, ResponseCategory)> {
-    fn walk(
-        all: &[ResponseCategory],
-        parent: Option<i64>,
-        depth: usize,
-        out: &mut Vec<(usize, ResponseCategory)>,
-    ) {
-        for c in all.iter().filter(|c| c.parent_id == parent) {
-            out.push((depth, c.clone()));
-            if depth < 8 {
-                walk(all, Some(c.id), depth + 1, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(categories, None, 0, &mut out);
-    out
 }

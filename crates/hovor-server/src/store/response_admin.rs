@@ -7,7 +7,7 @@ use hovor_types::audit::AuditedRecord;
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::response::{
     CATEGORY_DEPTH_MAX, CategoryFields, ResponseCategory, ResponseFields, StandardResponse, check_parent,
-    validate_category, validate_response,
+    subtree_height, validate_category, validate_response,
 };
 use sqlx::SqliteConnection;
 
@@ -49,19 +49,28 @@ async fn check_place(
     if parent.is_some_and(|p| !tree.contains_key(&p)) {
         return Err(FieldError::new("parent_id", Rule::NotAnOption).into());
     }
-    let height = category.map_or(1, |c| subtree_height(&tree, c, 0));
+    let height = category.map_or(1, |c| subtree_height(&tree, c));
     check_parent(category, parent, |id| tree.get(&id).copied().flatten(), height)?;
     Ok(())
 }
 
-/// Levels in the subtree under `root`, the root included; counting stops past the deepest allowed tree,
-/// so a cycle written into the database by hand cannot recurse for ever.
-fn subtree_height(tree: &HashMap<i64, Option<i64>>, root: i64, depth: usize) -> usize {
-    if depth > CATEGORY_DEPTH_MAX {
-        return 1;
+/// A category's place for the audit trail, which outlives ids: its path from the top ("Billing › Refunds"),
+/// since names repeat under different parents. The top level is blank.
+async fn name_of(conn: &mut SqliteConnection, category: Option<i64>) -> AppResult<String> {
+    let mut path = Vec::new();
+    let mut at = category;
+    while let Some(id) = at.filter(|_| path.len() < CATEGORY_DEPTH_MAX) {
+        let row: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT name, parent_id FROM response_categories WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some((name, parent)) = row else { break };
+        path.push(name);
+        at = parent;
     }
-    let children = tree.iter().filter(|(_, p)| **p == Some(root)).map(|(id, _)| *id);
-    1 + children.map(|c| subtree_height(tree, c, depth + 1)).max().unwrap_or(0)
+    path.reverse();
+    Ok(path.join(" › "))
 }
 
 pub async fn create_category(conn: &mut SqliteConnection, f: &CategoryFields, by: Edit) -> AppResult<i64> {
@@ -100,8 +109,10 @@ pub async fn update_category(
         .await?;
     let rec = AuditedRecord::ResponseCategory;
     audit::changed(conn, rec, id, "name", &old_name, &name, by).await?;
-    let parent = |p: Option<i64>| p.map(|p| p.to_string()).unwrap_or_default();
-    audit::changed(conn, rec, id, "parent", &parent(old_parent), &parent(f.parent_id), by).await?;
+    if old_parent != f.parent_id {
+        let (old, new) = (name_of(conn, old_parent).await?, name_of(conn, f.parent_id).await?);
+        audit::changed(conn, rec, id, "parent", &old, &new, by).await?;
+    }
     Ok(())
 }
 
@@ -228,9 +239,11 @@ pub async fn update(
     .execute(&mut *conn)
     .await?;
     let rec = AuditedRecord::Response;
-    let category = |c: i64| c.to_string();
-    audit::changed(conn, rec, id, "category", &category(before.category_id), &category(f.category_id), by)
-        .await?;
+    if before.category_id != f.category_id {
+        let old = name_of(conn, Some(before.category_id)).await?;
+        let new = name_of(conn, Some(f.category_id)).await?;
+        audit::changed(conn, rec, id, "category", &old, &new, by).await?;
+    }
     audit::changed(conn, rec, id, "language", &before.language, &f.language, by).await?;
     audit::changed(conn, rec, id, "title", &before.title, &f.title, by).await?;
     audit::changed(conn, rec, id, "body", &before.body, &f.body, by).await?;
