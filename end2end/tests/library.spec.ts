@@ -148,7 +148,7 @@ test("an administrator builds the library: tree, field errors, unsaved guard, co
     await expect(rows).toHaveCount(1);
     const trail = page.getByTestId("response-audit");
     await trail.getByTestId("audit-toggle").click();
-    await expect(trail.getByTestId("audit")).toContainText("category: Zz Damaged → Zz Returns");
+    await expect(trail.getByTestId("audit")).toContainText("category: Zz Returns › Zz Damaged → Zz Returns");
     await expect(trail.getByTestId("audit")).toContainText("title: Zz Vrácení poškozeného zboží → Zz Vrácení zboží");
     await expect(trail.getByTestId("audit")).toContainText("created");
     await expect(trail.getByTestId("audit")).toContainText("Hovor Admin");
