@@ -7,6 +7,8 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use hovor_types::auth::{Me, Role};
+use std::net::IpAddr;
+
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
@@ -16,6 +18,8 @@ use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
 
 pub const SESSION_COOKIE: &str = "hovor_session";
+/// The web-chat customer's cookie (path `/api/chat`): it names their conversation.
+pub const CHAT_COOKIE: &str = "hovor_chat";
 /// A session unused this long ends.
 const IDLE_TIMEOUT_MS: i64 = 4 * 60 * 60 * 1000;
 /// A session ends this long after sign-in whatever happens: a shift plus overtime.
@@ -58,22 +62,30 @@ pub fn new_token() -> String {
     hex::encode(bytes)
 }
 
-/// Checks the password and opens a session; returns the user and the cookie to set.
-pub async fn sign_in(pool: &SqlitePool, username: &str, password: &str) -> AppResult<(Me, HeaderValue)> {
+/// Checks the password and opens a session; returns the user and the cookie to set. Attempts are
+/// throttled per account and per client address, and password checks run a bounded few at a time.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    from: IpAddr,
+) -> AppResult<(Me, HeaderValue)> {
+    state.sign_in.admit(username, from)?;
     let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
         "SELECT id, username, display_name, role, password_hash FROM users WHERE username = ?",
     )
     .bind(username)
-    .fetch_optional(pool)
+    .fetch_optional(&state.pool)
     .await?;
-    let Some((id, username, display_name, role, hash)) = row else {
-        // Spend the same effort as a real check so timing does not reveal which user names exist.
-        let _ = verify_password(password, DUMMY_HASH);
+    // An unknown user name costs the same check as a real one, so timing does not reveal which exist.
+    let hash = row.as_ref().map_or(DUMMY_HASH.to_owned(), |r| r.4.clone());
+    let password = password.to_owned();
+    let matches = state.sign_in.check(move || verify_password(&password, &hash)).await?;
+    let Some((id, username, display_name, role, _)) = row.filter(|_| matches) else {
+        state.sign_in.failed(username, from);
         return Err(AppError::InvalidCredentials);
     };
-    if !verify_password(password, &hash) {
-        return Err(AppError::InvalidCredentials);
-    }
+    state.sign_in.succeeded(&username, from);
     let role = Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
     let token = new_token();
     let now = now_ms();
@@ -82,10 +94,11 @@ pub async fn sign_in(pool: &SqlitePool, username: &str, password: &str) -> AppRe
         .bind(id)
         .bind(now)
         .bind(now)
-        .execute(pool)
+        .execute(&state.pool)
         .await?;
     let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        "{SESSION_COOKIE}={token}; Path=/; {}; Max-Age={}",
+        state.cookie_attributes(),
         ABSOLUTE_TIMEOUT_MS / 1000
     );
     let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))?;
@@ -96,14 +109,15 @@ pub async fn sign_in(pool: &SqlitePool, username: &str, password: &str) -> AppRe
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$W9vAkAYsHk7rnV1bRwG+Q0sTHmAV1wXjRHqVHXVtqOc";
 
-pub async fn sign_out(pool: &SqlitePool, headers: &HeaderMap) -> AppResult<HeaderValue> {
+pub async fn sign_out(state: &AppState, headers: &HeaderMap) -> AppResult<HeaderValue> {
     if let Some(token) = session_token(headers) {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(token_hash(token))
-            .execute(pool)
+            .execute(&state.pool)
             .await?;
     }
-    Ok(HeaderValue::from_static("hovor_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; {}; Max-Age=0", state.cookie_attributes());
+    HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))
 }
 
 pub fn set_cookie(value: HeaderValue) -> [(axum::http::HeaderName, HeaderValue); 1] {

@@ -34,4 +34,19 @@ pub struct Config {
     /// `/api/email/inbound`. Without it no email is accepted.
     #[arg(long, env = "HOVOR_INBOUND_EMAIL_TOKEN", hide_env_values = true)]
     pub inbound_email_token: Option<String>,
+    /// The address agents and customers reach Hovor at, e.g. `https://desk.example`. With `https://`,
+    /// cookies are marked Secure and HSTS is sent (Hovor behind a TLS-terminating proxy); browsers'
+    /// state-changing requests must come from this origin.
+    #[arg(long, env = "HOVOR_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Take the client's address from the last `X-Forwarded-For` entry (set only behind a reverse proxy
+    /// that writes it): sign-in and public-door limits count per client address.
+    #[arg(long, env = "HOVOR_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+    /// Chats one client address may start at once; after that, one more a minute (429 beyond).
+    #[arg(long, env = "HOVOR_CHAT_STARTS_PER_ADDRESS", default_value_t = crate::limits::CHAT_STARTS.burst)]
+    pub chat_starts_per_address: u32,
+    /// Print the OpenAPI document as JSON and exit.
+    #[arg(long)]
+    pub print_openapi: bool,
 }

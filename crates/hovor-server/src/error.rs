@@ -1,9 +1,9 @@
-//! One error type for every handler, answered as a typed `ErrorBody`.
+//! One error type for every handler and extractor, answered as a typed `ErrorBody`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use hovor_types::error::{ErrorBody, ErrorCode, FieldError};
+use hovor_types::error::{ErrorBody, ErrorCode, FieldError, Reason};
 use hovor_types::version::VersionConflict;
 
 #[derive(Debug)]
@@ -15,15 +15,115 @@ pub enum AppError {
     /// Absent or not visible to the caller: the two are indistinguishable on purpose.
     NotFound,
     Validation(FieldError),
-    Conflict(&'static str),
+    Conflict(Reason),
     /// Someone else saved the record first: the answer carries it as it is now.
     VersionConflict(Box<VersionConflict>),
-    BadRequest(String),
+    /// Malformed input; `field` names the input when one is to blame.
+    BadRequest {
+        message: String,
+        field: Option<String>,
+    },
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    MethodNotAllowed,
+    HeadersTooLarge,
+    /// Too many attempts from this client or for this account: try again after the given seconds.
+    RateLimited {
+        retry_after_s: u64,
+    },
+    /// The queue holds as many waiting conversations as its administrator allows.
+    QueueFull,
     /// The cause is logged; the client only learns that something failed.
     Internal(anyhow::Error),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn bad_request(message: impl Into<String>) -> AppError {
+        AppError::BadRequest { message: message.into(), field: None }
+    }
+
+    pub fn bad_field(field: impl Into<String>, message: impl Into<String>) -> AppError {
+        AppError::BadRequest { message: message.into(), field: Some(field.into()) }
+    }
+
+    /// The status and body this error answers with.
+    pub fn to_body(&self) -> (StatusCode, ErrorBody) {
+        let plain = |status, code, message: &str| (status, ErrorBody::new(code, message));
+        match self {
+            AppError::Unauthenticated => {
+                plain(StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, "Sign in to continue.")
+            }
+            AppError::InvalidCredentials => plain(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::InvalidCredentials,
+                "Unknown user name or wrong password.",
+            ),
+            AppError::Forbidden => {
+                plain(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "Your role does not allow this.")
+            }
+            AppError::NotFound => plain(StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found."),
+            AppError::Validation(e) => {
+                let mut body = ErrorBody::new(ErrorCode::Validation, e.to_string());
+                body.field = Some(e.field.to_string());
+                body.rule = Some(e.rule);
+                (StatusCode::UNPROCESSABLE_ENTITY, body)
+            }
+            AppError::Conflict(reason) => {
+                let mut body = ErrorBody::new(ErrorCode::Conflict, reason.sentence());
+                body.reason = Some(*reason);
+                (StatusCode::CONFLICT, body)
+            }
+            AppError::VersionConflict(current) => {
+                let mut body =
+                    ErrorBody::new(ErrorCode::VersionConflict, "Someone else saved this record first.");
+                body.conflict = Some(current.clone());
+                (StatusCode::CONFLICT, body)
+            }
+            AppError::BadRequest { message, field } => {
+                let mut body = ErrorBody::new(ErrorCode::BadRequest, message.clone());
+                body.field = field.clone();
+                (StatusCode::BAD_REQUEST, body)
+            }
+            AppError::PayloadTooLarge => plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                "The request body is larger than this route accepts.",
+            ),
+            AppError::UnsupportedMediaType => plain(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+                "Send the body as application/json.",
+            ),
+            AppError::MethodNotAllowed => plain(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                "This path does not take this method.",
+            ),
+            AppError::HeadersTooLarge => plain(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                ErrorCode::HeadersTooLarge,
+                "The request's headers are too large.",
+            ),
+            AppError::RateLimited { retry_after_s } => {
+                let mut body = ErrorBody::new(ErrorCode::RateLimited, "Too many requests. Try again later.");
+                body.retry_after_s = Some(*retry_after_s);
+                (StatusCode::TOO_MANY_REQUESTS, body)
+            }
+            AppError::QueueFull => plain(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::QueueFull,
+                "The queue is full. Try again in a few minutes.",
+            ),
+            AppError::Internal(_) => plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                "Something went wrong on the server.",
+            ),
+        }
+    }
+}
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
@@ -39,54 +139,15 @@ impl From<FieldError> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let mut conflict = None;
-        let (status, code, message, broken) = match self {
-            AppError::Unauthenticated => (
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::Unauthenticated,
-                "Sign in to continue.".to_owned(),
-                None,
-            ),
-            AppError::InvalidCredentials => (
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::InvalidCredentials,
-                "Unknown user name or wrong password.".to_owned(),
-                None,
-            ),
-            AppError::Forbidden => (
-                StatusCode::FORBIDDEN,
-                ErrorCode::Forbidden,
-                "Your role does not allow this.".to_owned(),
-                None,
-            ),
-            AppError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found.".to_owned(), None),
-            AppError::Validation(e) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation, e.to_string(), Some(e))
-            }
-            AppError::Conflict(message) => {
-                (StatusCode::CONFLICT, ErrorCode::Conflict, message.to_owned(), None)
-            }
-            AppError::VersionConflict(current) => {
-                conflict = Some(current);
-                (
-                    StatusCode::CONFLICT,
-                    ErrorCode::VersionConflict,
-                    "Someone else saved this record first.".to_owned(),
-                    None,
-                )
-            }
-            AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message, None),
-            AppError::Internal(cause) => {
-                tracing::error!(error = %cause, "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorCode::Internal,
-                    "Something went wrong on the server.".to_owned(),
-                    None,
-                )
-            }
-        };
-        let (field, rule) = broken.map_or((None, None), |e| (Some(e.field.into_owned()), Some(e.rule)));
-        (status, Json(ErrorBody { code, message, field, rule, conflict })).into_response()
+        if let AppError::Internal(cause) = &self {
+            tracing::error!(error = %cause, "request failed");
+        }
+        let (status, body) = self.to_body();
+        let retry_after = body.retry_after_s;
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }

@@ -78,13 +78,7 @@ impl Hub {
                 recent.pop_first();
             }
         }
-        self.0.latest.send_if_modified(|latest| {
-            let newer = id > *latest;
-            if newer {
-                *latest = id;
-            }
-            newer
-        });
+        self.seen(id);
     }
 
     /// The events after `cursor` for `viewer`, as far as memory holds them without a gap.
@@ -109,6 +103,18 @@ impl Hub {
             return Recent::AskTheTable;
         }
         Recent::Events { events, cursor: next - 1 }
+    }
+
+    /// Raises the newest known id to `id`, an event known committed (read from the table): streams behind
+    /// it that memory cannot serve then read the table instead of waiting for the next publish.
+    pub fn seen(&self, id: i64) {
+        self.0.latest.send_if_modified(|latest| {
+            let newer = id > *latest;
+            if newer {
+                *latest = id;
+            }
+            newer
+        });
     }
 
     pub fn subscribe(&self) -> watch::Receiver<i64> {
@@ -171,5 +177,17 @@ mod tests {
             busy.publish(event(id, 1));
         }
         assert!(ids(busy.after(0, &viewer, 10)).is_none(), "the oldest events left memory");
+    }
+
+    #[test]
+    fn after_a_restart_events_only_in_the_table_are_read_from_it() {
+        let hub = Hub::default();
+        let viewer = Viewer::Agent { user_id: 7, queues: [1].into_iter().collect() };
+        assert_eq!(ids(hub.after(3, &viewer, 10)), Some((vec![], 3)), "an empty hub knows of nothing newer");
+        hub.seen(5);
+        assert!(ids(hub.after(3, &viewer, 10)).is_none(), "4 and 5 are in the table");
+        hub.publish(event(6, 1));
+        assert!(ids(hub.after(3, &viewer, 10)).is_none(), "memory starts at 6: 4 and 5 are not there");
+        assert_eq!(ids(hub.after(5, &viewer, 10)), Some((vec![6], 6)));
     }
 }

@@ -5,9 +5,12 @@ mod chat_page;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod edge;
 pub mod email;
 pub mod error;
+mod extract;
 pub mod hub;
+pub mod limits;
 mod openapi;
 mod routes;
 pub mod routing;
@@ -36,6 +39,14 @@ pub struct AppState {
     pub chat_host_origins: Vec<String>,
     /// The SMTP relay, the inbound gateway's token and the outbox's wake-up.
     pub mail: email::outbox::Mail,
+    /// Sign-in's throttle and its bound on concurrent password checks.
+    pub sign_in: limits::SignInGuard,
+    /// Per-address limits of the public customer doors.
+    pub doors: limits::PublicDoors,
+    /// The client's address comes from `X-Forwarded-For` (behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+    /// Where browsers reach Hovor (`--public-url`), when configured.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -48,7 +59,26 @@ impl AppState {
             chat_identity_secret: None,
             chat_host_origins: Vec::new(),
             mail: email::outbox::Mail::default(),
+            sign_in: limits::SignInGuard::default(),
+            doors: limits::PublicDoors::default(),
+            trust_forwarded_for: false,
+            public_url: None,
         }
+    }
+
+    /// Served over HTTPS (directly or behind a proxy): cookies are Secure and HSTS is sent.
+    pub fn is_https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+    }
+
+    /// The attributes every cookie Hovor sets carries.
+    pub fn cookie_attributes(&self) -> &'static str {
+        if self.is_https() { "HttpOnly; SameSite=Lax; Secure" } else { "HttpOnly; SameSite=Lax" }
+    }
+
+    pub fn with_public_url(mut self, url: Option<&str>) -> AppState {
+        self.public_url = url.map(|u| u.trim_end_matches('/').to_owned());
+        self
     }
 
     pub fn with_chat_identity_secret(mut self, secret: Option<&str>) -> AppState {
@@ -81,7 +111,11 @@ impl AppState {
 pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Router> {
     let csp = static_files::content_security_policy(dist)?;
     let state_origins = state.chat_host_origins.clone();
-    let api = routes::api_router(state)?;
+    let origins = edge::Origins { public: state.public_url.clone(), chat_hosts: state_origins.clone() };
+    let https = state.is_https();
+    let api = routes::api_router(state)?
+        .route("/api/{*rest}", axum::routing::any(edge::unknown_api_path))
+        .layer(axum::middleware::from_fn_with_state(origins, edge::api_edge));
     let api = api
         .merge(chat_page::router(&state_origins).layer(RequestBodyLimitLayer::new(routes::BODY_LIMIT_BYTES)));
     let router = match dist {
@@ -89,6 +123,15 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
             .nest_service("/app", static_files::app_files(dist))
             .fallback_service(static_files::service(dist)),
         None => api,
+    };
+    let router = if https {
+        // A year, as browsers' preload lists expect; only ever sent when Hovor is reached over HTTPS.
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        router
     };
     Ok(router
         .layer(SetResponseHeaderLayer::overriding(
@@ -105,6 +148,10 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
 
 /// Opens the database, fills the demo when asked, and serves until SIGTERM or Ctrl-C.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    if config.print_openapi {
+        println!("{}", routes::openapi_document()?.to_pretty_json()?);
+        return Ok(());
+    }
     let pool = db::connect(&config.database).await?;
     if config.demo && demo::fill_if_empty(&pool, &demo::Scale::full()).await? {
         tracing::info!("filled the empty database with the demo contact center");
@@ -114,10 +161,17 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(pool.clone())
         .with_chat_identity_secret(config.chat_identity_secret.as_deref())
         .with_chat_host_origins(config.chat_host_origins.clone())
+        .with_public_url(config.public_url.as_deref())
         .with_mail(email::outbox::Mail::new(
             config.smtp_url.as_deref(),
             config.inbound_email_token.as_deref(),
         )?);
+    let chat_starts = limits::Rate { burst: config.chat_starts_per_address, ..limits::CHAT_STARTS };
+    let state = AppState {
+        trust_forwarded_for: config.trust_forwarded_for,
+        doors: limits::PublicDoors::new(chat_starts, limits::CALLBACK_REQUESTS),
+        ..state
+    };
     state.start_routing();
     state.start_outbox();
     tokio::spawn(db::checkpoint_regularly(pool.clone(), state.hub.shutting_down()));
@@ -131,7 +185,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         println!("No --dist given: serving the API only.");
     }
     // Prepared once: serving the bare Router would rebuild every route for each connection.
-    axum::serve(listener, router.into_make_service())
+    // With the peer's address: sign-in and the public doors count per client address.
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             // Event streams never end on their own: end them, or the shutdown would wait forever.

@@ -11,6 +11,7 @@ mod assign;
 pub mod lifecycle;
 pub mod offers;
 pub mod outbound;
+pub mod presence;
 mod timer;
 
 use std::sync::Arc;
@@ -35,6 +36,8 @@ pub struct Routing {
     lock: Arc<Mutex<()>>,
     /// Wakes the deadline timer when offers change.
     wake: Arc<Notify>,
+    /// Web-chat customers' open pages.
+    pages: presence::Pages,
 }
 
 /// One routing change in progress.

@@ -151,6 +151,21 @@ pub fn validate_action(action: &ReportedAction) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// How far in the past a reported action may lie: the browser keeps a day's trail.
+pub const REPORTED_PAST_MS: i64 = 24 * 60 * 60 * 1000;
+/// How far a browser's clock may run ahead of the server's.
+pub const REPORTED_FUTURE_MS: i64 = 5 * 60 * 1000;
+
+/// A time the customer's browser reported (`at`, in ms) must lie in the last day, allowing a browser
+/// clock a few minutes fast; anything else is a broken clock or made up.
+pub fn validate_reported_at(actions: &[ReportedAction], now: Millis) -> Result<(), FieldError> {
+    let sane = (now - REPORTED_PAST_MS)..=(now + REPORTED_FUTURE_MS);
+    match actions.iter().position(|a| !sane.contains(&a.at)) {
+        Some(i) => Err(FieldError { field: format!("self_service.{i}.at").into(), rule: Rule::Malformed }),
+        None => Ok(()),
+    }
+}
+
 pub fn validate_context(var: &KeyValue) -> Result<(), FieldError> {
     if var.key.trim().is_empty() {
         return Err(FieldError::new("key", Rule::Required));
@@ -252,6 +267,14 @@ mod tests {
     #[test]
     fn required_answers_choices_and_unknown_questions_are_checked() {
         assert!(validate_start(&start(&[(1, "Invoice")]), &survey()).is_ok());
+        let now = 1_800_000_000_000;
+        let action = |at| ReportedAction { kind: SelfServiceKind::PageVisited, detail: "/faq".into(), at };
+        assert!(validate_reported_at(&[action(now - 60_000), action(now + 1_000)], now).is_ok());
+        let stale =
+            validate_reported_at(&[action(now), action(now - REPORTED_PAST_MS - 1)], now).unwrap_err();
+        assert_eq!(stale.field.as_ref(), "self_service.1.at");
+        assert!(validate_reported_at(&[action(now + REPORTED_FUTURE_MS + 1)], now).is_err());
+        assert!(validate_reported_at(&[action(0)], now).is_err());
         let missing = validate_start(&start(&[]), &survey()).unwrap_err();
         assert_eq!((missing.field.as_ref(), missing.rule), ("answers.1", Rule::Required));
         let wrong = validate_start(&start(&[(1, "x"), (2, "Gold")]), &survey()).unwrap_err();

@@ -12,6 +12,14 @@ crate::string_enum! {
     }
 }
 
+crate::string_enum! {
+    /// Where a conversation stands in its life: going on, or over.
+    pub enum ConversationState {
+        Active = "active",
+        Ended = "ended",
+    }
+}
+
 /// One row of the agent's task list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

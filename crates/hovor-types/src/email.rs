@@ -97,6 +97,14 @@ pub struct SendEmail {
     pub body: String,
 }
 
+/// Whether an address can go into a To or CC header as it is: an address's shape without the characters
+/// that delimit or quote addresses. Arriving email whose sender fails it cannot be answered.
+pub fn can_send_to(address: &str) -> bool {
+    looks_like_email(address)
+        && !address.contains(['<', '>', ',', ';', '"', '(', ')', '[', ']', '\\'])
+        && !address.chars().any(char::is_control)
+}
+
 /// Checks an agent's email before it is queued; returns it trimmed, addresses lower-cased and without
 /// repeats. Fields: `to`, `cc`, `subject`, `body`, `kind`, `replying_to`.
 pub fn validate_send(email: &SendEmail) -> Result<SendEmail, FieldError> {
@@ -133,7 +141,7 @@ pub fn validate_send(email: &SendEmail) -> Result<SendEmail, FieldError> {
 fn addresses(field: &'static str, list: &[String], taken: &[String]) -> Result<Vec<String>, FieldError> {
     let mut out: Vec<String> = Vec::new();
     for address in list.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
-        if !looks_like_email(address) || address.contains(['<', '>', ',', ';', '"']) {
+        if !can_send_to(address) {
             return Err(FieldError::new(field, Rule::Malformed));
         }
         let address = address.to_lowercase();

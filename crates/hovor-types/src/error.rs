@@ -19,8 +19,22 @@ crate::string_enum! {
         Conflict = "conflict",
         /// The record changed since the caller read it; `conflict` carries it as it is now.
         VersionConflict = "version_conflict",
-        /// The request was malformed (bad JSON, bad query).
+        /// The request was malformed: bad JSON, a missing field (named in `field`), a bad path or query
+        /// value, a bad header.
         BadRequest = "bad_request",
+        /// The body is larger than the route accepts (413).
+        PayloadTooLarge = "payload_too_large",
+        /// The body is not in a content type the route accepts (415).
+        UnsupportedMediaType = "unsupported_media_type",
+        /// The path exists but not with this method (405).
+        MethodNotAllowed = "method_not_allowed",
+        /// The request's headers are larger than the server accepts (431).
+        HeadersTooLarge = "headers_too_large",
+        /// Too many requests from this client or for this account; `retry_after_s` says when to try
+        /// again (429).
+        RateLimited = "rate_limited",
+        /// The queue already holds as many waiting conversations as its administrator allows (429).
+        QueueFull = "queue_full",
         /// Something failed on the server; details are in its log, never here.
         Internal = "internal",
     }
@@ -39,6 +53,88 @@ pub struct ErrorBody {
     pub rule: Option<Rule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Box<crate::version::VersionConflict>>,
+    /// Why a request conflicts with the record's state, so the app can say it in the agent's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// With `rate_limited`: seconds to wait before trying again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
+}
+
+impl ErrorBody {
+    /// A body with just a code and its English sentence.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ErrorBody {
+        ErrorBody {
+            code,
+            message: message.into(),
+            field: None,
+            rule: None,
+            conflict: None,
+            reason: None,
+            retry_after_s: None,
+        }
+    }
+}
+
+crate::string_enum! {
+    /// Why a request cannot apply to a record in its current state (409 `conflict`).
+    pub enum Reason {
+        Ended = "ended",
+        NotAssigned = "not_assigned",
+        /// Only the agent handling an active conversation may end or transfer it.
+        NotHandling = "not_handling",
+        NoContact = "no_contact",
+        NoDefaultPhone = "no_default_phone",
+        NoDefaultEmail = "no_default_email",
+        AlreadyWrappedUp = "already_wrapped_up",
+        NotEnded = "not_ended",
+        CategoryNotEmpty = "category_not_empty",
+        NoMailbox = "no_mailbox",
+        NotEmail = "not_email",
+        /// The action is for another channel (invitations for email, collaborators for chat).
+        WrongChannel = "wrong_channel",
+        NoSmtpRelay = "no_smtp_relay",
+        AlreadyInvited = "already_invited",
+        InvitationDeclined = "invitation_declined",
+        CustomDataChanged = "custom_data_changed",
+        NoMerge = "no_merge",
+        /// The contact changed after the merge: undoing would overwrite those changes.
+        ChangedSinceMerge = "changed_since_merge",
+        /// Sign-out while requests are offered to the agent.
+        OffersPending = "offers_pending",
+        /// The web-chat customer closed the page and did not come back.
+        CustomerLeft = "customer_left",
+    }
+}
+
+impl Reason {
+    /// The English sentence sent beside the reason (for logs and API clients; the app translates).
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Reason::Ended => "The conversation has ended.",
+            Reason::NotAssigned => "This conversation is not assigned to you.",
+            Reason::NotHandling => "Only the agent handling an active conversation can do this.",
+            Reason::NoContact => "The conversation has no contact.",
+            Reason::NoDefaultPhone => "The contact has no default phone number.",
+            Reason::NoDefaultEmail => "The contact has no default email address.",
+            Reason::AlreadyWrappedUp => "The wrap-up of this conversation was already submitted.",
+            Reason::NotEnded => "End the conversation before its wrap-up.",
+            Reason::CategoryNotEmpty => "Only an empty category can be deleted.",
+            Reason::NoMailbox => "The conversation's queue has no mailbox to send from.",
+            Reason::NotEmail => "This conversation is not an email.",
+            Reason::WrongChannel => "This action is not for this conversation's channel.",
+            Reason::NoSmtpRelay => "Email cannot be sent: no SMTP relay is configured.",
+            Reason::AlreadyInvited => "This colleague is already invited.",
+            Reason::InvitationDeclined => "This invitation was declined.",
+            Reason::CustomDataChanged => "Someone else changed the custom data; reload to see it.",
+            Reason::NoMerge => "There is no merge to undo.",
+            Reason::ChangedSinceMerge => {
+                "The contact changed after the merge; undoing would overwrite those changes."
+            }
+            Reason::OffersPending => "Accept or decline the requests on screen before signing out.",
+            Reason::CustomerLeft => "The customer has left.",
+        }
+    }
 }
 
 /// A broken rule: which field, and why. Both the form and the handler produce it.

@@ -212,7 +212,22 @@ pub struct QueueRouting {
     /// Phone numbers on popovers show only their last 4 digits.
     pub mask_sensitive: bool,
     pub popover_variables: Vec<ConfiguredVariable>,
+    /// Waiting conversations the queue takes before new chats are refused (429); none: no limit.
+    #[serde(default)]
+    pub max_waiting: Option<u32>,
+    /// A waiting chat whose customer closed the page ends as abandoned after this many seconds.
+    #[serde(default = "default_abandon_after")]
+    pub abandon_after_seconds: u32,
 }
+
+fn default_abandon_after() -> u32 {
+    60
+}
+
+/// The largest waiting-conversation cap an administrator can set.
+pub const MAX_WAITING_LIMIT: u32 = 100_000;
+/// How long a chat may wait for its customer to come back (a reload takes a second or two).
+pub const ABANDON_AFTER_SECONDS: std::ops::RangeInclusive<u32> = 5..=3600;
 
 pub const RONA_SECONDS: std::ops::RangeInclusive<u32> = 3..=600;
 
@@ -222,6 +237,12 @@ pub fn validate_queue_routing(request: &QueueRouting) -> Result<(), FieldError> 
     }
     if !POPOVER_VARIABLES.contains(&request.popover_variables.len()) {
         return Err(FieldError::new("popover_variables", Rule::NotAnOption));
+    }
+    if request.max_waiting.is_some_and(|max| max > MAX_WAITING_LIMIT) {
+        return Err(FieldError::new("max_waiting", Rule::TooLarge { max: MAX_WAITING_LIMIT as usize }));
+    }
+    if !ABANDON_AFTER_SECONDS.contains(&request.abandon_after_seconds) {
+        return Err(FieldError::new("abandon_after_seconds", Rule::NotAnOption));
     }
     Ok(())
 }

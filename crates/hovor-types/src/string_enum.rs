@@ -32,6 +32,14 @@ macro_rules! string_enum {
             }
         }
 
+        /// Reads a stored name (e.g. a database column); an unknown name is an error.
+        impl TryFrom<String> for $ty {
+            type Error = String;
+            fn try_from(name: String) -> Result<Self, String> {
+                $ty::parse(&name).ok_or_else(|| format!("unknown {} `{name}`", stringify!($ty)))
+            }
+        }
+
         impl serde::Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())

@@ -17,6 +17,8 @@
   const AGENT_TYPING_HIDE_MS = CONFIG.typing_stale_ms;
   const RETRY_MAX_MS = 15000;
   const ALIVE_EVERY_MS = 5000;
+  // Waited after a 429 that says neither retry_after_s nor Retry-After.
+  const RATE_LIMIT_FALLBACK_S = 30;
   const KINDS = CONFIG.kinds;
   const HOST_ORIGINS = CONFIG.host_origins;
 
@@ -61,6 +63,24 @@
     }
   }
 
+  const relativeTime = makeRelativeTime();
+
+  function makeRelativeTime() {
+    for (const locale of [LANG, undefined]) {
+      try {
+        return new Intl.RelativeTimeFormat(locale, { numeric: "always" });
+      } catch {
+        // try the browser's own language, then give up
+      }
+    }
+    return null;
+  }
+
+  /** "in 30 seconds", in the page's language with its plural forms: fills the {when} placeholders. */
+  function inSeconds(seconds) {
+    return relativeTime ? relativeTime.format(seconds, "second") : `${seconds} s`;
+  }
+
   // ---------------------------------------------------------------- state
 
   const queueId = readQueueId();
@@ -87,13 +107,20 @@
     waitingSince: null,
     waitTimer: null,
     agentTypingTimer: null,
+    sendBlockedUntil: 0, // after a 429 on sending: no new send before this time (ms)
   };
+
+  // After a 429 on starting, the Start button counts down until the server takes a new chat.
+  const start = { cooldownUntil: 0, cooldownTimer: null };
 
   const typing = { lastTrueAt: 0, active: false, idleTimer: null };
 
   // ---------------------------------------------------------------- API
 
-  /** Same-origin JSON call. Resolves with {ok, status, data}; rejects only on network failure. */
+  /**
+   * Same-origin JSON call. Resolves with {ok, status, data, retryAfter} (the Retry-After header or
+   * null); rejects only on network failure.
+   */
   async function api(method, path, body, headers = {}) {
     const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers } };
     if (body !== undefined) {
@@ -109,11 +136,45 @@
         data = null;
       }
     }
-    return { ok: response.ok, status: response.status, data };
+    return { ok: response.ok, status: response.status, data, retryAfter: response.headers.get("Retry-After") };
   }
 
-  /** The server's error message, or a generic one when it sent none. */
+  /** The error body's `code` (e.g. "rate_limited", "queue_full"), or "" when it sent none. */
+  function errorCode(result) {
+    const code = result && result.data && result.data.code;
+    return typeof code === "string" ? code : "";
+  }
+
+  /** A 409 because the conversation has already ended. */
+  function isEndedConflict(result) {
+    return Boolean(result) && result.status === 409 && Boolean(result.data) && result.data.reason === "ended";
+  }
+
+  /** A 429 other than a full queue: this connection sent too much; wait and try again. */
+  function isRateLimited(result) {
+    return Boolean(result) && result.status === 429 && errorCode(result) !== "queue_full";
+  }
+
+  /** Whole seconds to wait after a 429: the body's retry_after_s, else the Retry-After header. */
+  function retryAfterSeconds(result) {
+    const fromBody = Number(result && result.data && result.data.retry_after_s);
+    if (Number.isFinite(fromBody) && fromBody > 0) return Math.ceil(fromBody);
+    const header = ((result && result.retryAfter) || "").trim();
+    if (/^\d+$/.test(header)) return Math.max(1, Number(header));
+    const at = header ? Date.parse(header) : NaN; // Retry-After may also be an HTTP date
+    if (Number.isFinite(at)) return Math.max(1, Math.ceil((at - Date.now()) / 1000));
+    return RATE_LIMIT_FALLBACK_S;
+  }
+
+  /**
+   * What to tell the customer about a failed call, in their language where the page knows the
+   * case (a full queue, too many requests, a chat that ended); else the server's message, or a
+   * generic one when it sent none.
+   */
   function errorMessage(result) {
+    if (result && result.status === 429 && errorCode(result) === "queue_full") return t("error_queue_full");
+    if (isRateLimited(result)) return t("error_rate_limited", { when: inSeconds(retryAfterSeconds(result)) });
+    if (isEndedConflict(result)) return t("status_ended");
     const message = result && result.data && result.data.message;
     return typeof message === "string" && message ? message : t("error_generic");
   }
@@ -317,6 +378,7 @@
 
   async function onStart(event) {
     event.preventDefault();
+    if (Date.now() < start.cooldownUntil) return; // the button is disabled; Enter in a field must wait too
     clearFieldErrors();
     if (!validateForm()) return;
     const button = $("start-submit");
@@ -329,15 +391,52 @@
         enterChat(result.data, true);
       } else if (result.status === 404) {
         showNotice(t("unavailable"), false);
+      } else if (isRateLimited(result)) {
+        // Everything typed stays in the form, so Start can simply be pressed again once allowed.
+        const seconds = retryAfterSeconds(result);
+        showFormError(t("error_too_many_chats", { when: inSeconds(seconds) }));
+        startCooldown(seconds);
       } else {
+        // Also a full queue (429 queue_full): the form keeps what was typed for another try.
         showStartError(result);
       }
     } catch {
       showFormError(t("error_network"));
     } finally {
-      button.disabled = false;
-      button.textContent = t("start_chat");
+      if (!start.cooldownTimer) {
+        button.disabled = false;
+        button.textContent = t("start_chat");
+      }
     }
+  }
+
+  /** Keeps the Start button disabled, counting down, until the server takes a new chat again. */
+  function startCooldown(seconds) {
+    clearInterval(start.cooldownTimer);
+    start.cooldownUntil = Date.now() + seconds * 1000;
+    const button = $("start-submit");
+    const tick = () => {
+      const left = Math.ceil((start.cooldownUntil - Date.now()) / 1000);
+      if (left <= 0) {
+        endCooldown();
+        return;
+      }
+      button.disabled = true;
+      button.textContent = t("start_wait", { when: inSeconds(left) });
+    };
+    start.cooldownTimer = setInterval(tick, 1000);
+    tick();
+  }
+
+  function endCooldown() {
+    clearInterval(start.cooldownTimer);
+    start.cooldownTimer = null;
+    start.cooldownUntil = 0;
+    const button = $("start-submit");
+    button.disabled = false;
+    button.textContent = t("start_chat");
+    // The "try again in … seconds" message has run out; the form is ready again.
+    $("start-error").hidden = true;
   }
 
   function showStartError(result) {
@@ -590,6 +689,7 @@
     chat.messages.clear();
     chat.view = null;
     chat.lastEventId = null;
+    chat.sendBlockedUntil = 0;
     $("transcript").replaceChildren();
     $("typing").textContent = "";
     $("composer-input").value = "";
@@ -786,6 +886,9 @@
     const length = [...body].length;
     if (length === 0) return showComposerError(t("message_empty"));
     if (length > MAX_BODY) return showComposerError(t("message_too_long", { max: MAX_BODY.toLocaleString(LANG) }));
+    // Still rate limited: keep the text in the composer rather than ask the server again.
+    const waitMs = chat.sendBlockedUntil - Date.now();
+    if (waitMs > 0) return showComposerError(t("error_rate_limited", { when: inSeconds(Math.ceil(waitMs / 1000)) }));
     hideComposerError();
     input.value = "";
     updateCounter();
@@ -833,12 +936,18 @@
     }
     if (!chat.pending.has(pending.key)) return; // the chat was left meanwhile
     if (result && result.ok && result.data) return delivered(pending, result.data);
-    if (!result || result.status >= 500 || result.status === 429) return retryLater(pending);
+    if (!result || result.status >= 500) return retryLater(pending);
     chat.pending.delete(pending.key);
     pending.element.remove();
     if (result.status === 422) return refused(pending, result);
+    if (result.status === 429) {
+      // Too many messages: the text goes back to the composer, to be sent once the wait is over.
+      chat.sendBlockedUntil = Math.max(chat.sendBlockedUntil, Date.now() + retryAfterSeconds(result) * 1000);
+      return refused(pending, result);
+    }
     // 409 (the chat ended) and anything else the server will not accept.
     failed(pending, errorMessage(result));
+    if (isEndedConflict(result) && chat.view) onConversationChanged({ ...chat.view, status: "ended" });
   }
 
   function delivered(pending, message) {
@@ -857,7 +966,7 @@
     }, delay);
   }
 
-  // Validation failed on the server: give the text back so nothing is lost.
+  // Validation failed on the server, or it wants a pause: give the text back so nothing is lost.
   function refused(pending, result) {
     const input = $("composer-input");
     input.value = input.value ? `${pending.body}\n${input.value}` : pending.body;

@@ -47,13 +47,17 @@ pub struct Incoming {
 pub enum Unreadable {
     NotAnEmail,
     NoSender,
+    /// The sender's address is not one a reply could go to (`<<<>>>@@@`).
+    BadSender,
 }
 
 pub fn read(raw: &[u8]) -> Result<Incoming, Unreadable> {
     let message = MessageParser::default().parse(raw).ok_or(Unreadable::NotAnEmail)?;
     let sender = message.from().and_then(|a| a.first()).ok_or(Unreadable::NoSender)?;
-    let from =
-        sender.address().map(str::to_lowercase).filter(|a| a.contains('@')).ok_or(Unreadable::NoSender)?;
+    let from = sender.address().map(str::to_lowercase).ok_or(Unreadable::NoSender)?;
+    if !hovor_types::email::can_send_to(&from) {
+        return Err(Unreadable::BadSender);
+    }
     let from_name =
         sender.name().map(str::trim).filter(|n| !n.is_empty()).map_or_else(|| from.clone(), cut_name);
     let addresses = |list: Option<&mail_parser::Address>| -> Vec<String> {
@@ -310,6 +314,12 @@ mod tests {
     #[test]
     fn mail_without_a_sender_or_id_is_handled() {
         assert_eq!(read(b"To: support@hovor.example\r\nSubject: s\r\n\r\nbody"), Err(Unreadable::NoSender));
+        let hostile = b"From: <<<>>>@@@\r\nTo: support@hovor.example\r\nSubject: s\r\n\r\nbody";
+        assert!(
+            matches!(read(hostile), Err(Unreadable::BadSender | Unreadable::NoSender)),
+            "{:?}",
+            read(hostile).err()
+        );
         let a = read(b"From: a@x.cz\r\nSubject: s\r\n\r\nbody").unwrap();
         let b = read(b"From: a@x.cz\r\nSubject: s\r\n\r\nbody").unwrap();
         assert_eq!(a.header_id, b.header_id, "a retry without Message-ID is the same email");

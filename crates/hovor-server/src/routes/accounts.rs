@@ -1,13 +1,18 @@
 //! Accounts: read, add (from the card, for the conversation's contact), edit, remove, audit trail.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::audit::{AuditEntry, AuditedRecord};
 use hovor_types::customer::{Account, AccountFields, validate_account};
 use hovor_types::error::ErrorBody;
+use hovor_types::error::Reason;
 
 use super::directory::VersionQuery;
+use crate::extract::{AppJson, AppPath, AppQuery};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -21,7 +26,7 @@ use crate::store::{accounts, contacts, conversations};
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Json(fields): Json<AccountFields>,
+    AppJson(fields): AppJson<AccountFields>,
 ) -> AppResult<(StatusCode, Json<Account>)> {
     validate_account(&fields)?;
     let conversation = match fields.link_conversation {
@@ -39,7 +44,7 @@ pub async fn create(
         .bind(c.id)
         .fetch_optional(&mut *tx)
         .await?;
-        let contact = contact.ok_or(AppError::Conflict("The conversation has no contact."))?;
+        let contact = contact.ok_or(AppError::Conflict(Reason::NoContact))?;
         contacts::set_account(&mut tx, contact, id, by).await?;
     }
     let account = accounts::get(&mut tx, id).await?;
@@ -52,7 +57,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Account>> {
     let mut conn = state.pool.acquire().await?;
     Ok(Json(accounts::get(&mut conn, id).await?))
@@ -65,8 +70,8 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(fields): Json<AccountFields>,
+    AppPath(id): AppPath<i64>,
+    AppJson(fields): AppJson<AccountFields>,
 ) -> AppResult<Json<Account>> {
     validate_account(&fields)?;
     hovor_types::validate::version(fields.version)?;
@@ -83,8 +88,8 @@ pub async fn update(
 pub async fn remove(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Query(q): Query<VersionQuery>,
+    AppPath(id): AppPath<i64>,
+    AppQuery(q): AppQuery<VersionQuery>,
 ) -> AppResult<StatusCode> {
     hovor_types::validate::version(q.version)?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -98,9 +103,17 @@ pub async fn remove(
 pub async fn audit_trail(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Vec<AuditEntry>>> {
     let mut conn = state.pool.acquire().await?;
     accounts::get(&mut conn, id).await?;
     Ok(Json(audit::list(&mut conn, AuditedRecord::Account, id).await?))
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(get, update, remove))
+        .routes(routes!(audit_trail))
 }

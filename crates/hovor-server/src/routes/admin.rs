@@ -2,7 +2,7 @@
 //! rules and tag colours.
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use hovor_types::auth::Role;
@@ -11,6 +11,10 @@ use hovor_types::routing::{QueueRouting, SetCapacity, validate_capacity, validat
 use hovor_types::session_data::{
     NewTagRule, Tag, TagColours, TagRule, validate_tag_colours, validate_tag_rule,
 };
+
+use crate::extract::{AppJson, AppPath};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -37,8 +41,8 @@ impl FromRequestParts<AppState> for Admin {
 pub async fn set_capacity(
     State(state): State<AppState>,
     _: Admin,
-    Path(agent_id): Path<i64>,
-    Json(request): Json<SetCapacity>,
+    AppPath(agent_id): AppPath<i64>,
+    AppJson(request): AppJson<SetCapacity>,
 ) -> AppResult<StatusCode> {
     validate_capacity(&request)?;
     let mut work = Work::begin(&state).await?;
@@ -64,25 +68,29 @@ pub async fn set_capacity(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The queue's no-answer time, sensitive-data protection and popover variables.
+/// The queue's no-answer time, sensitive-data protection, popover variables, the cap on waiting
+/// conversations and how long a chat waits for a customer who left.
 #[utoipa::path(put, path = "/api/admin/queues/{id}/routing", tag = "admin", params(("id" = i64, Path)),
     request_body = QueueRouting,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_queue_routing(
     State(state): State<AppState>,
     _: Admin,
-    Path(queue_id): Path<i64>,
-    Json(request): Json<QueueRouting>,
+    AppPath(queue_id): AppPath<i64>,
+    AppJson(request): AppJson<QueueRouting>,
 ) -> AppResult<StatusCode> {
     validate_queue_routing(&request)?;
     let variables =
         serde_json::to_string(&request.popover_variables).map_err(|e| AppError::Internal(e.into()))?;
     let updated = sqlx::query(
-        "UPDATE queues SET rona_seconds = ?, mask_sensitive = ?, popover_variables = ? WHERE id = ?",
+        "UPDATE queues SET rona_seconds = ?, mask_sensitive = ?, popover_variables = ?, max_waiting = ?,
+                abandon_after_seconds = ? WHERE id = ?",
     )
     .bind(request.rona_seconds)
     .bind(request.mask_sensitive)
     .bind(variables)
+    .bind(request.max_waiting)
+    .bind(request.abandon_after_seconds)
     .bind(queue_id)
     .execute(&state.pool)
     .await?;
@@ -106,7 +114,7 @@ pub async fn tag_rules(State(state): State<AppState>, _: Admin) -> AppResult<Jso
 pub async fn add_tag_rule(
     State(state): State<AppState>,
     _: Admin,
-    Json(rule): Json<NewTagRule>,
+    AppJson(rule): AppJson<NewTagRule>,
 ) -> AppResult<(StatusCode, Json<TagRule>)> {
     validate_tag_rule(&rule)?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -120,7 +128,7 @@ pub async fn add_tag_rule(
 pub async fn remove_tag_rule(
     State(state): State<AppState>,
     _: Admin,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
     let removed = sqlx::query("DELETE FROM tag_rules WHERE id = ?").bind(id).execute(&state.pool).await?;
     if removed.rows_affected() == 0 {
@@ -137,10 +145,20 @@ pub async fn remove_tag_rule(
 pub async fn tag_colours(
     State(state): State<AppState>,
     _: Admin,
-    Path(id): Path<i64>,
-    Json(colours): Json<TagColours>,
+    AppPath(id): AppPath<i64>,
+    AppJson(colours): AppJson<TagColours>,
 ) -> AppResult<Json<Tag>> {
     validate_tag_colours(&colours)?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(tags::set_colours(&mut conn, id, &colours).await?))
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(set_capacity))
+        .routes(routes!(set_queue_routing))
+        .routes(routes!(tag_rules, add_tag_rule))
+        .routes(routes!(remove_tag_rule))
+        .routes(routes!(tag_colours))
 }

@@ -1,13 +1,17 @@
 //! Cases: search, add (from a conversation), edit, link to a conversation, audit trail.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::audit::{AuditEntry, AuditedRecord};
 use hovor_types::case::{CaseFields, CaseInfo, CasePane, LinkCase, validate_case};
 use hovor_types::directory::{search_terms, validate_query};
 use hovor_types::error::ErrorBody;
 use serde::Deserialize;
+
+use crate::extract::{AppJson, AppPath, AppQuery, Visible};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -16,6 +20,7 @@ use crate::store::audit::{self, Edit};
 use crate::store::{cases, conversations};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaseQuery {
     /// Words of the case number or title, ignoring case and diacritics; empty lists the newest.
     q: Option<String>,
@@ -27,7 +32,7 @@ pub struct CaseQuery {
 pub async fn search(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
-    Query(q): Query<CaseQuery>,
+    AppQuery(q): AppQuery<CaseQuery>,
 ) -> AppResult<Json<Vec<CaseInfo>>> {
     let query = q.q.unwrap_or_default();
     validate_query(&query)?;
@@ -41,7 +46,7 @@ pub async fn search(
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Json(fields): Json<CaseFields>,
+    AppJson(fields): AppJson<CaseFields>,
 ) -> AppResult<(StatusCode, Json<CaseInfo>)> {
     validate_case(&fields)?;
     let conversation = match fields.link_conversation {
@@ -75,8 +80,8 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(fields): Json<CaseFields>,
+    AppPath(id): AppPath<i64>,
+    AppJson(fields): AppJson<CaseFields>,
 ) -> AppResult<Json<CaseInfo>> {
     validate_case(&fields)?;
     hovor_types::validate::version(fields.version)?;
@@ -92,7 +97,7 @@ pub async fn update(
 pub async fn audit_trail(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Vec<AuditEntry>>> {
     let mut conn = state.pool.acquire().await?;
     cases::get(&mut conn, id).await?;
@@ -105,14 +110,22 @@ pub async fn audit_trail(
     responses((status = 200, body = CasePane), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn link(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<LinkCase>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(request): AppJson<LinkCase>,
 ) -> AppResult<Json<CasePane>> {
-    let c = conversations::visible(&state.pool, me.id, id).await?;
+    let id = c.id;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     cases::link(&mut tx, c.id, request.case_id, Edit::by(me.id)).await?;
     tx.commit().await?;
     let c = conversations::visible(&state.pool, me.id, id).await?;
     Ok(Json(cases::pane(&state.pool, &c).await?))
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search, create))
+        .routes(routes!(update))
+        .routes(routes!(audit_trail))
+        .routes(routes!(link))
 }

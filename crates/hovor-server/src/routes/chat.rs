@@ -4,31 +4,35 @@
 use std::convert::Infallible;
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::sse::{Event, Sse};
 use futures_util::Stream;
 use hovor_types::chat::{
     ChatSetup, ChatView, ContextRequest, ReportedAction, StartChat, TypingRequest, validate_action,
-    validate_context, validate_start,
+    validate_context, validate_reported_at, validate_start,
 };
 use hovor_types::error::ErrorBody;
 use hovor_types::event::{Party, ServerEvent};
 use hovor_types::message::{Direction, Message, SendMessageRequest, validate_message_body};
 
-use super::conversations::idempotency_key;
-use super::events::{EventsQuery, last_event_id, open};
+use super::events::open;
+use crate::extract::{AppJson, AppPath, IdempotencyKey, LastEventId, ResumeQuery};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
-use crate::auth::{cookie, new_token, set_cookie, token_hash};
+use crate::auth::{CHAT_COOKIE, cookie, new_token, set_cookie, token_hash};
 use crate::error::{AppError, AppResult};
 use crate::hub::Viewer;
+use crate::limits::{ClientAddr, knock};
+use crate::routing::presence::Present;
 use crate::routing::{Work, lifecycle};
 use crate::store::chat::{self, Customer};
 use crate::store::events::{Audience, publish_one};
 use crate::store::messages;
 
-const CHAT_COOKIE: &str = "hovor_chat";
 /// A chat session lasts a day.
 const CHAT_COOKIE_MAX_AGE_S: i64 = 24 * 60 * 60;
 
@@ -45,24 +49,33 @@ impl FromRequestParts<AppState> for ChatCustomer {
 }
 
 /// The queue's name and pre-chat survey.
-#[utoipa::path(get, path = "/api/chat/queues/{id}", tag = "chat", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/chat/queues/{id}", tag = "chat", security(()), params(("id" = i64, Path)),
     responses((status = 200, body = ChatSetup), (status = 404, body = ErrorBody)))]
-pub async fn setup(State(state): State<AppState>, Path(queue_id): Path<i64>) -> AppResult<Json<ChatSetup>> {
+pub async fn setup(
+    State(state): State<AppState>,
+    AppPath(queue_id): AppPath<i64>,
+) -> AppResult<Json<ChatSetup>> {
     Ok(Json(chat::setup(&state.pool, queue_id).await?))
 }
 
 /// Starts a chat in the queue: it waits there until an agent accepts it.
-#[utoipa::path(post, path = "/api/chat/queues/{id}/conversations", tag = "chat", params(("id" = i64, Path)),
+/// Each client address may start a few chats, then one a minute (429 `rate_limited`); a queue that
+/// holds as many waiting conversations as its administrator allows refuses more (429 `queue_full`).
+#[utoipa::path(post, path = "/api/chat/queues/{id}/conversations", tag = "chat", security(()), params(("id" = i64, Path)),
     request_body = StartChat,
-    responses((status = 201, body = ChatView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ChatView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
 pub async fn start(
     State(state): State<AppState>,
-    Path(queue_id): Path<i64>,
-    Json(request): Json<StartChat>,
+    ClientAddr(from): ClientAddr,
+    AppPath(queue_id): AppPath<i64>,
+    AppJson(request): AppJson<StartChat>,
 ) -> AppResult<(StatusCode, [(axum::http::HeaderName, HeaderValue); 1], Json<ChatView>)> {
     let setup = chat::setup(&state.pool, queue_id).await?;
-    validate_start(&request, &setup.survey)?;
     let now = crate::db::now_ms();
+    validate_start(&request, &setup.survey)?;
+    validate_reported_at(&request.self_service, now)?;
+    knock(&state.doors.chat_starts, from)?;
     let identity = request
         .identity
         .as_ref()
@@ -74,14 +87,15 @@ pub async fn start(
     let customer = chat::customer(&state.pool, &token_hash(&token)).await?;
     let view = chat::view(&state.pool, &customer).await?;
     let cookie = format!(
-        "{CHAT_COOKIE}={token}; Path=/api/chat; HttpOnly; SameSite=Lax; Max-Age={CHAT_COOKIE_MAX_AGE_S}"
+        "{CHAT_COOKIE}={token}; Path=/api/chat; {}; Max-Age={CHAT_COOKIE_MAX_AGE_S}",
+        state.cookie_attributes()
     );
     let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))?;
     Ok((StatusCode::CREATED, set_cookie(cookie), Json(view)))
 }
 
 /// The customer's conversation: status, agent and transcript.
-#[utoipa::path(get, path = "/api/chat/conversation", tag = "chat",
+#[utoipa::path(get, path = "/api/chat/conversation", tag = "chat", security(("chat" = [])),
     responses((status = 200, body = ChatView), (status = 401, body = ErrorBody)))]
 pub async fn conversation(
     State(state): State<AppState>,
@@ -91,16 +105,15 @@ pub async fn conversation(
 }
 
 /// A message from the customer. A repeated `Idempotency-Key` returns the first message.
-#[utoipa::path(post, path = "/api/chat/messages", tag = "chat", request_body = SendMessageRequest,
+#[utoipa::path(post, path = "/api/chat/messages", tag = "chat", security(("chat" = [])), request_body = SendMessageRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key store one message")),
     responses((status = 201, body = Message), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn send_message(
     State(state): State<AppState>,
     ChatCustomer(c): ChatCustomer,
-    headers: HeaderMap,
-    Json(request): Json<SendMessageRequest>,
+    IdempotencyKey(key): IdempotencyKey,
+    AppJson(request): AppJson<SendMessageRequest>,
 ) -> AppResult<(StatusCode, Json<Message>)> {
-    let key = idempotency_key(&headers)?;
     let body = validate_message_body(&request.body)?;
     let (message, events) = messages::send(
         &state.pool,
@@ -112,7 +125,7 @@ pub async fn send_message(
             author: &c.name,
             author_user: None,
             body,
-            idempotency_key: key,
+            idempotency_key: key.as_deref(),
         },
     )
     .await?;
@@ -123,14 +136,14 @@ pub async fn send_message(
 }
 
 /// The customer started or stopped typing: their agent sees it.
-#[utoipa::path(post, path = "/api/chat/typing", tag = "chat", request_body = TypingRequest,
+#[utoipa::path(post, path = "/api/chat/typing", tag = "chat", security(("chat" = [])), request_body = TypingRequest,
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn typing(
     State(state): State<AppState>,
     ChatCustomer(c): ChatCustomer,
-    Json(request): Json<TypingRequest>,
+    AppJson(request): AppJson<TypingRequest>,
 ) -> AppResult<StatusCode> {
-    if let (Some(agent_id), "active") = (c.agent_id, c.status.as_str()) {
+    if let (Some(agent_id), true) = (c.agent_id, c.status == "active") {
         let event = ServerEvent::Typing {
             conversation_id: c.conversation_id,
             party: Party::Customer,
@@ -141,28 +154,32 @@ pub async fn typing(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A self-service action the host site reported after the chat started.
-#[utoipa::path(post, path = "/api/chat/self-service", tag = "chat", request_body = ReportedAction,
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// A self-service action the host site reported after the chat started; refused once the chat ended.
+#[utoipa::path(post, path = "/api/chat/self-service", tag = "chat", security(("chat" = [])), request_body = ReportedAction,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn self_service(
     State(state): State<AppState>,
     ChatCustomer(c): ChatCustomer,
-    Json(action): Json<ReportedAction>,
+    AppJson(action): AppJson<ReportedAction>,
 ) -> AppResult<StatusCode> {
     validate_action(&action)?;
+    validate_reported_at(std::slice::from_ref(&action), crate::db::now_ms())?;
     let mut tx = state.pool.begin().await?;
     chat::add_action(&mut tx, c.conversation_id, &action).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Context variables from the host site (its `setContextProvider`), added or replaced by key.
-#[utoipa::path(post, path = "/api/chat/context", tag = "chat", request_body = ContextRequest,
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Context variables from the host site (its `setContextProvider`), added or replaced by key; refused
+/// once the chat ended.
+#[utoipa::path(post, path = "/api/chat/context", tag = "chat", security(("chat" = [])), request_body = ContextRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn context(
     State(state): State<AppState>,
     ChatCustomer(c): ChatCustomer,
-    Json(request): Json<ContextRequest>,
+    AppJson(request): AppJson<ContextRequest>,
 ) -> AppResult<StatusCode> {
     request.vars.iter().try_for_each(validate_context)?;
     chat::set_context(&state.pool, c.conversation_id, &request.vars).await?;
@@ -170,7 +187,7 @@ pub async fn context(
 }
 
 /// The customer ends the chat.
-#[utoipa::path(post, path = "/api/chat/end", tag = "chat",
+#[utoipa::path(post, path = "/api/chat/end", tag = "chat", security(("chat" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn end(State(state): State<AppState>, ChatCustomer(c): ChatCustomer) -> AppResult<StatusCode> {
     let mut work = Work::begin(&state).await?;
@@ -180,15 +197,28 @@ pub async fn end(State(state): State<AppState>, ChatCustomer(c): ChatCustomer) -
 }
 
 /// The customer's events (messages, typing, status) as server-sent events, resumable like `/api/events`.
-#[utoipa::path(get, path = "/api/chat/events", tag = "chat", params(EventsQuery),
+#[utoipa::path(get, path = "/api/chat/events", tag = "chat", security(("chat" = [])), params(ResumeQuery, ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event the client saw")),
     responses((status = 200, description = "text/event-stream of EventEnvelope", content_type = "text/event-stream"),
               (status = 401, body = ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
     ChatCustomer(c): ChatCustomer,
-    headers: HeaderMap,
-    Query(query): Query<EventsQuery>,
+    LastEventId(resume): LastEventId,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let resume = last_event_id(&headers, query.after)?;
-    open(state, Viewer::Customer { conversation_id: c.conversation_id }, resume).await
+    let present = Present::arrive(&state, c.conversation_id).await?;
+    open(state, Viewer::Customer { conversation_id: c.conversation_id }, resume, Some(present)).await
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(setup))
+        .routes(routes!(start))
+        .routes(routes!(conversation))
+        .routes(routes!(send_message))
+        .routes(routes!(typing))
+        .routes(routes!(self_service))
+        .routes(routes!(context))
+        .routes(routes!(end))
+        .routes(routes!(events))
 }

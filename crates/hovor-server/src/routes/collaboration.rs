@@ -2,15 +2,20 @@
 //! deletes; the invitee accepts, declines and proposes a draft) and collaborators in a live chat.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::auth::Me;
 use hovor_types::collaboration::{
     AddCollaborator, CollaborationView, Invitation, NewInvitation, Proposal, validate_invitation,
 };
 use hovor_types::conversation::Channel;
+use hovor_types::error::Reason;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::message::validate_message_body;
+
+use crate::extract::{AppJson, AppPath, Visible};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -28,14 +33,11 @@ fn publish(state: &AppState, events: Vec<Published>) {
 /// The conversation, if the caller handles it and it is still going, in the channel the action is for.
 async fn owned(state: &AppState, me: &Me, id: i64, channel: Channel) -> AppResult<ConversationRow> {
     let c = visible(&state.pool, me.id, id).await?;
-    if c.agent_id != Some(me.id) || c.status != "active" {
-        return Err(AppError::Conflict("This conversation is not assigned to you."));
+    if c.agent_id != Some(me.id) || !c.is_active() {
+        return Err(AppError::Conflict(Reason::NotAssigned));
     }
-    if c.channel()? != channel {
-        return Err(AppError::Conflict(match channel {
-            Channel::Email => "Invitations are for email conversations.",
-            _ => "Collaborators are for chats.",
-        }));
+    if c.channel != channel {
+        return Err(AppError::Conflict(Reason::WrongChannel));
     }
     Ok(c)
 }
@@ -45,10 +47,8 @@ async fn owned(state: &AppState, me: &Me, id: i64, channel: Channel) -> AppResul
     responses((status = 200, body = CollaborationView), (status = 404, body = ErrorBody)))]
 pub async fn view(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { me, conversation: c }: Visible,
 ) -> AppResult<Json<CollaborationView>> {
-    let c = visible(&state.pool, me.id, id).await?;
     let owner = c.agent_id == Some(me.id);
     let mut invitations = store::of_conversation(&state.pool, c.id).await?;
     if !owner {
@@ -56,7 +56,7 @@ pub async fn view(
     }
     let colleagues = if owner { store::colleagues(&state.pool, c.id, me.id).await? } else { Vec::new() };
     let collaborators = store::collaborators(&state.pool, c.id).await?;
-    Ok(Json(CollaborationView { channel: c.channel()?, owner, invitations, collaborators, colleagues }))
+    Ok(Json(CollaborationView { channel: c.channel, owner, invitations, collaborators, colleagues }))
 }
 
 /// New invitation: a colleague of the queue is asked to help draft the reply.
@@ -66,8 +66,8 @@ pub async fn view(
 pub async fn invite(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<NewInvitation>,
+    AppPath(id): AppPath<i64>,
+    AppJson(request): AppJson<NewInvitation>,
 ) -> AppResult<(StatusCode, Json<Invitation>)> {
     let (invitee, message) = validate_invitation(&request)?;
     let c = owned(&state, &me, id, Channel::Email).await?;
@@ -83,7 +83,7 @@ pub async fn invite(
 pub async fn delete_invitation(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path((id, invitation_id)): Path<(i64, i64)>,
+    AppPath((id, invitation_id)): AppPath<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     let c = owned(&state, &me, id, Channel::Email).await?;
     publish(&state, store::delete(&state.pool, c.id, invitation_id).await?);
@@ -110,7 +110,7 @@ async fn answer(state: &AppState, me: &Me, id: i64, answer: Answer<'_>) -> AppRe
 pub async fn accept(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Invitation>> {
     answer(&state, &me, id, Answer::Accept).await
 }
@@ -120,7 +120,7 @@ pub async fn accept(
 pub async fn decline(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Invitation>> {
     answer(&state, &me, id, Answer::Decline).await
 }
@@ -133,8 +133,8 @@ pub async fn decline(
 pub async fn propose(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(proposal): Json<Proposal>,
+    AppPath(id): AppPath<i64>,
+    AppJson(proposal): AppJson<Proposal>,
 ) -> AppResult<Json<Invitation>> {
     let body = validate_message_body(&proposal.body)?;
     answer(&state, &me, id, Answer::Propose(body)).await
@@ -147,8 +147,8 @@ pub async fn propose(
 pub async fn add_collaborator(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<AddCollaborator>,
+    AppPath(id): AppPath<i64>,
+    AppJson(request): AppJson<AddCollaborator>,
 ) -> AppResult<StatusCode> {
     let user = request.user_id.ok_or(FieldError::new("user_id", Rule::Required))?;
     let c = owned(&state, &me, id, Channel::Chat).await?;
@@ -162,9 +162,23 @@ pub async fn add_collaborator(
 pub async fn remove_collaborator(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path((id, user_id)): Path<(i64, i64)>,
+    AppPath((id, user_id)): AppPath<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     let c = owned(&state, &me, id, Channel::Chat).await?;
     publish(&state, store::remove_collaborator(&state.pool, c.id, me.id, user_id).await?);
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(view))
+        .routes(routes!(invite))
+        .routes(routes!(delete_invitation))
+        .routes(routes!(mine))
+        .routes(routes!(accept))
+        .routes(routes!(decline))
+        .routes(routes!(propose))
+        .routes(routes!(add_collaborator))
+        .routes(routes!(remove_collaborator))
 }

@@ -2,7 +2,7 @@
 //! user may work with the directory; conversation links are checked against the caller's queues.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::audit::{AuditEntry, AuditedRecord};
 use hovor_types::customer::{
@@ -14,6 +14,10 @@ use hovor_types::history::{HistoryPage, Transcript};
 use serde::Deserialize;
 
 use super::directory::VersionQuery;
+use crate::extract::{AppJson, AppPath, AppQuery};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -27,7 +31,7 @@ use crate::store::{contacts, conversations, customers, history, merges};
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Json(new): Json<NewContact>,
+    AppJson(new): AppJson<NewContact>,
 ) -> AppResult<(StatusCode, Json<Contact>)> {
     validate_new_contact(&new)?;
     let conversation = match new.link_conversation {
@@ -50,7 +54,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Contact>> {
     let mut conn = state.pool.acquire().await?;
     Ok(Json(contacts::get(&mut conn, id).await?))
@@ -64,8 +68,8 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(fields): Json<ContactFields>,
+    AppPath(id): AppPath<i64>,
+    AppJson(fields): AppJson<ContactFields>,
 ) -> AppResult<Json<Contact>> {
     validate_contact(&fields)?;
     hovor_types::validate::version(fields.version)?;
@@ -82,8 +86,8 @@ pub async fn update(
 pub async fn remove(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Query(q): Query<VersionQuery>,
+    AppPath(id): AppPath<i64>,
+    AppQuery(q): AppQuery<VersionQuery>,
 ) -> AppResult<StatusCode> {
     hovor_types::validate::version(q.version)?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -98,7 +102,7 @@ pub async fn remove(
 pub async fn audit_trail(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Vec<AuditEntry>>> {
     let mut conn = state.pool.acquire().await?;
     contacts::load_any(&mut conn, id).await?.ok_or(AppError::NotFound)?;
@@ -114,8 +118,8 @@ pub async fn audit_trail(
 pub async fn merge(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<MergeRequest>,
+    AppPath(id): AppPath<i64>,
+    AppJson(request): AppJson<MergeRequest>,
 ) -> AppResult<Json<Contact>> {
     validate_merge(id, &request)?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -131,7 +135,7 @@ pub async fn merge(
 pub async fn list_merges(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Vec<MergeRecord>>> {
     let mut conn = state.pool.acquire().await?;
     contacts::get(&mut conn, id).await?;
@@ -144,7 +148,7 @@ pub async fn list_merges(
 pub async fn undo_merge(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Contact>> {
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     merges::undo(&mut tx, id, Edit::by(me.id)).await?;
@@ -154,6 +158,7 @@ pub async fn undo_merge(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Zero-based page.
     page: Option<u32>,
@@ -167,8 +172,8 @@ pub struct HistoryQuery {
 pub async fn history_page(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Query(q): Query<HistoryQuery>,
+    AppPath(id): AppPath<i64>,
+    AppQuery(q): AppQuery<HistoryQuery>,
 ) -> AppResult<Json<HistoryPage>> {
     let mut conn = state.pool.acquire().await?;
     Ok(Json(history::page(&mut conn, me.id, id, q.page.unwrap_or(0), q.tag).await?))
@@ -181,7 +186,20 @@ pub async fn history_page(
 pub async fn transcript(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path((id, conversation_id)): Path<(i64, i64)>,
+    AppPath((id, conversation_id)): AppPath<(i64, i64)>,
 ) -> AppResult<Json<Transcript>> {
     Ok(Json(history::transcript(&state.pool, &state.responses, me.id, id, conversation_id).await?))
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(get, update, remove))
+        .routes(routes!(audit_trail))
+        .routes(routes!(merge))
+        .routes(routes!(list_merges))
+        .routes(routes!(undo_merge))
+        .routes(routes!(history_page))
+        .routes(routes!(transcript))
 }

@@ -2,12 +2,13 @@
 //! Each conversation route first checks that the conversation is in one of the caller's queues.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use hovor_types::case::CasePane;
 use hovor_types::conversation::{ConversationSummary, SetContact, StartOutbound, TaskSummary};
 use hovor_types::customer::CustomerCard;
 use hovor_types::error::ErrorBody;
+use hovor_types::error::Reason;
 use hovor_types::message::{
     Direction, Draft, Message, SavedDraft, SendMessageRequest, validate_agent_message, validate_draft,
 };
@@ -17,6 +18,10 @@ use hovor_types::timeline::{
     NewNote, RelatedRecord, TIMELINE_MAX_PAGE, TIMELINE_PAGE, TimelineCursor, TimelineEntry, TimelinePage,
 };
 use serde::Deserialize;
+
+use crate::extract::{AppJson, AppQuery, IdempotencyKey, Visible};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -29,6 +34,7 @@ use crate::store::{
 };
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TasksQuery {
     /// Only the conversations with this tag.
     tag: Option<i64>,
@@ -40,7 +46,7 @@ pub struct TasksQuery {
 pub async fn tasks(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Query(q): Query<TasksQuery>,
+    AppQuery(q): AppQuery<TasksQuery>,
 ) -> AppResult<Json<Vec<TaskSummary>>> {
     let mut conn = state.pool.acquire().await?;
     Ok(Json(store::tasks(&mut conn, me.id, q.tag, None).await?))
@@ -51,10 +57,8 @@ pub async fn tasks(
     responses((status = 200, body = ConversationSummary), (status = 404, body = ErrorBody)))]
 pub async fn summary(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { conversation: c, .. }: Visible,
 ) -> AppResult<Json<ConversationSummary>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     Ok(Json(store::summary(&state.pool, &c).await?))
 }
 
@@ -63,10 +67,8 @@ pub async fn summary(
     responses((status = 200, body = CustomerCard), (status = 404, body = ErrorBody)))]
 pub async fn customer(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { conversation: c, .. }: Visible,
 ) -> AppResult<Json<CustomerCard>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(customers::card(&mut conn, &c).await?))
 }
@@ -78,11 +80,9 @@ pub async fn customer(
     responses((status = 200, body = CustomerCard), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_contact(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<SetContact>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(request): AppJson<SetContact>,
 ) -> AppResult<Json<CustomerCard>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     customers::set_contact(&mut tx, &c, request.contact_id, Edit::by(me.id)).await?;
     let c = ConversationRow { contact_id: request.contact_id, ..c };
@@ -99,11 +99,9 @@ pub async fn set_contact(
               (status = 422, body = ErrorBody)))]
 pub async fn outbound(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<StartOutbound>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(request): AppJson<StartOutbound>,
 ) -> AppResult<(StatusCode, Json<TaskSummary>)> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     let mut work = Work::begin(&state).await?;
     let started = outbound::start(&mut work, (me.id, &me.display_name), c.id, request.channel).await?;
     work.finish(&state).await?;
@@ -117,14 +115,13 @@ pub async fn outbound(
     responses((status = 200, body = CasePane), (status = 404, body = ErrorBody)))]
 pub async fn cases(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { conversation: c, .. }: Visible,
 ) -> AppResult<Json<CasePane>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     Ok(Json(case_store::pane(&state.pool, &c).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TimelineQuery {
     /// The related record to follow; by default the contact, else the case, else this conversation alone.
     record: Option<RelatedRecord>,
@@ -142,20 +139,21 @@ pub struct TimelineQuery {
               (status = 422, body = ErrorBody)))]
 pub async fn timeline(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Query(q): Query<TimelineQuery>,
+    Visible { conversation: c, .. }: Visible,
+    AppQuery(q): AppQuery<TimelineQuery>,
 ) -> AppResult<Json<TimelinePage>> {
     let before = match (q.before_at, q.before_key) {
         (Some(before_at), Some(before_key)) => Some(TimelineCursor { before_at, before_key }),
         (None, None) => None,
-        _ => return Err(AppError::BadRequest("before_at and before_key go together.".into())),
+        _ => return Err(AppError::bad_field("before_key", "before_at and before_key go together.")),
     };
     let limit = q.limit.unwrap_or(TIMELINE_PAGE);
     if !(1..=TIMELINE_MAX_PAGE).contains(&limit) {
-        return Err(AppError::BadRequest(format!("limit must be between 1 and {TIMELINE_MAX_PAGE}.")));
+        return Err(AppError::bad_field(
+            "limit",
+            format!("limit must be between 1 and {TIMELINE_MAX_PAGE}."),
+        ));
     }
-    let c = store::visible(&state.pool, me.id, id).await?;
     Ok(Json(tl::page(&state.pool, &c, q.record, before, limit).await?))
 }
 
@@ -165,12 +163,10 @@ pub async fn timeline(
     responses((status = 201, body = TimelineEntry), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_note(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(note): Json<NewNote>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(note): AppJson<NewNote>,
 ) -> AppResult<(StatusCode, Json<TimelineEntry>)> {
     validate_note("body", &note.body, true)?;
-    let c = store::visible(&state.pool, me.id, id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let entry = tl::add_note(
         &mut tx,
@@ -185,21 +181,6 @@ pub async fn add_note(
     Ok((StatusCode::CREATED, Json(entry)))
 }
 
-/// Longest accepted `Idempotency-Key`.
-const IDEMPOTENCY_KEY_MAX: usize = 100;
-
-/// The request's `Idempotency-Key`, if it sent one.
-pub fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<&str>> {
-    match headers.get("idempotency-key") {
-        Some(v) => {
-            Ok(Some(v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= IDEMPOTENCY_KEY_MAX).ok_or_else(
-                || AppError::BadRequest("Idempotency-Key must be 1–100 visible ASCII characters.".into()),
-            )?))
-        }
-        None => Ok(None),
-    }
-}
-
 /// Sends a chat message as the signed-in agent. A repeated `Idempotency-Key` returns the first message.
 #[utoipa::path(post, path = "/api/conversations/{id}/messages", tag = "conversations",
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key store one message")),
@@ -208,17 +189,14 @@ pub fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<&str>> {
               (status = 422, body = ErrorBody)))]
 pub async fn send_message(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-    Json(request): Json<SendMessageRequest>,
+    Visible { me, conversation: c }: Visible,
+    IdempotencyKey(key): IdempotencyKey,
+    AppJson(request): AppJson<SendMessageRequest>,
 ) -> AppResult<(StatusCode, Json<Message>)> {
-    let key = idempotency_key(&headers)?;
-    let c = store::visible(&state.pool, me.id, id).await?;
     let body = validate_agent_message(&request.body)?;
     let collaborating = || crate::store::collaboration::is_collaborator(&state.pool, c.id, me.id);
-    if c.status == "active" && c.agent_id != Some(me.id) && !collaborating().await? {
-        return Err(AppError::Conflict("This conversation is not assigned to you."));
+    if c.is_active() && c.agent_id != Some(me.id) && !collaborating().await? {
+        return Err(AppError::Conflict(Reason::NotAssigned));
     }
     let (message, events) = messages::send(
         &state.pool,
@@ -230,7 +208,7 @@ pub async fn send_message(
             author: &me.display_name,
             author_user: Some(me.id),
             body,
-            idempotency_key: key,
+            idempotency_key: key.as_deref(),
         },
     )
     .await?;
@@ -245,10 +223,8 @@ pub async fn send_message(
     responses((status = 200, body = Vec<SuggestedResponse>), (status = 404, body = ErrorBody)))]
 pub async fn suggestions(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { me, conversation: c }: Visible,
 ) -> AppResult<Json<Vec<SuggestedResponse>>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     Ok(Json(responses::suggestions(&state.pool, &state.responses, &c, me.id).await?))
 }
 
@@ -278,12 +254,10 @@ pub async fn drafts(
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn save_draft(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(draft): Json<Draft>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(draft): AppJson<Draft>,
 ) -> AppResult<StatusCode> {
     validate_draft(&draft)?;
-    let c = store::visible(&state.pool, me.id, id).await?;
     if draft.body.trim().is_empty() {
         sqlx::query("DELETE FROM drafts WHERE user_id = ? AND conversation_id = ?")
             .bind(me.id)
@@ -303,4 +277,21 @@ pub async fn save_draft(
         .await?;
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(tasks))
+        .routes(routes!(summary))
+        .routes(routes!(customer))
+        .routes(routes!(cases))
+        .routes(routes!(timeline))
+        .routes(routes!(send_message))
+        .routes(routes!(drafts))
+        .routes(routes!(save_draft))
+        .routes(routes!(suggestions))
+        .routes(routes!(set_contact))
+        .routes(routes!(outbound))
+        .routes(routes!(add_note))
 }

@@ -3,13 +3,17 @@
 //! the whole record as it is now.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use hovor_types::customer::{
     Account, AddressFields, Contact, NewDetail, VersionOnly, validate_address, validate_detail,
 };
 use hovor_types::error::ErrorBody;
 
 use super::directory::VersionQuery;
+use crate::extract::{AppJson, AppPath, AppQuery};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
@@ -30,8 +34,8 @@ macro_rules! detail_handlers {
         pub async fn $add(
             State(state): State<AppState>,
             CurrentUser(me): CurrentUser,
-            Path(id): Path<i64>,
-            Json(detail): Json<NewDetail>,
+            AppPath(id): AppPath<i64>,
+            AppJson(detail): AppJson<NewDetail>,
         ) -> AppResult<Json<$record>> {
             validate_detail(&detail)?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -49,8 +53,8 @@ macro_rules! detail_handlers {
         pub async fn $default(
             State(state): State<AppState>,
             CurrentUser(me): CurrentUser,
-            Path((id, detail_id)): Path<(i64, i64)>,
-            Json(v): Json<VersionOnly>,
+            AppPath((id, detail_id)): AppPath<(i64, i64)>,
+            AppJson(v): AppJson<VersionOnly>,
         ) -> AppResult<Json<$record>> {
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             details::set_default(&mut tx, $owner(id), detail_id, v.version, Edit::by(me.id)).await?;
@@ -67,8 +71,8 @@ macro_rules! detail_handlers {
         pub async fn $remove(
             State(state): State<AppState>,
             CurrentUser(me): CurrentUser,
-            Path((id, detail_id)): Path<(i64, i64)>,
-            Query(q): Query<VersionQuery>,
+            AppPath((id, detail_id)): AppPath<(i64, i64)>,
+            AppQuery(q): AppQuery<VersionQuery>,
         ) -> AppResult<Json<$record>> {
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             details::remove(&mut tx, $owner(id), detail_id, q.version, Edit::by(me.id)).await?;
@@ -85,8 +89,8 @@ macro_rules! detail_handlers {
         pub async fn $add_address(
             State(state): State<AppState>,
             CurrentUser(me): CurrentUser,
-            Path(id): Path<i64>,
-            Json(address): Json<AddressFields>,
+            AppPath(id): AppPath<i64>,
+            AppJson(address): AppJson<AddressFields>,
         ) -> AppResult<Json<$record>> {
             validate_address(&address)?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -104,8 +108,8 @@ macro_rules! detail_handlers {
         pub async fn $update_address(
             State(state): State<AppState>,
             CurrentUser(me): CurrentUser,
-            Path((id, address_id)): Path<(i64, i64)>,
-            Json(address): Json<AddressFields>,
+            AppPath((id, address_id)): AppPath<(i64, i64)>,
+            AppJson(address): AppJson<AddressFields>,
         ) -> AppResult<Json<$record>> {
             validate_address(&address)?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -123,8 +127,8 @@ macro_rules! detail_handlers {
         pub async fn $remove_address(
             State(state): State<AppState>,
             CurrentUser(me): CurrentUser,
-            Path((id, address_id)): Path<(i64, i64)>,
-            Query(q): Query<VersionQuery>,
+            AppPath((id, address_id)): AppPath<(i64, i64)>,
+            AppQuery(q): AppQuery<VersionQuery>,
         ) -> AppResult<Json<$record>> {
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             details::remove_address(&mut tx, $owner(id), address_id, q.version, Edit::by(me.id)).await?;
@@ -172,3 +176,18 @@ detail_handlers!(
     account_update_address,
     account_remove_address
 );
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(contact_add_detail))
+        .routes(routes!(contact_set_default))
+        .routes(routes!(contact_remove_detail))
+        .routes(routes!(contact_add_address))
+        .routes(routes!(contact_update_address, contact_remove_address))
+        .routes(routes!(account_add_detail))
+        .routes(routes!(account_set_default))
+        .routes(routes!(account_remove_detail))
+        .routes(routes!(account_add_address))
+        .routes(routes!(account_update_address, account_remove_address))
+}

@@ -1,10 +1,14 @@
 //! The directory search: contacts and accounts in one list. Any signed-in user may search it.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use hovor_types::directory::{DirectoryPage, search_terms, validate_query};
 use hovor_types::error::ErrorBody;
 use serde::Deserialize;
+
+use crate::extract::AppQuery;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -12,6 +16,7 @@ use crate::error::AppResult;
 use crate::store::directory;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
     /// Words of a name, an email or identifier, or a phone number in any spacing; empty lists everything.
     q: Option<String>,
@@ -26,7 +31,7 @@ pub struct DirectoryQuery {
 pub async fn search(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
-    Query(q): Query<DirectoryQuery>,
+    AppQuery(q): AppQuery<DirectoryQuery>,
 ) -> AppResult<Json<DirectoryPage>> {
     let query = q.q.unwrap_or_default();
     validate_query(&query)?;
@@ -36,7 +41,13 @@ pub async fn search(
 
 /// `?version=N`, for removals: a DELETE has no body.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// The version of the record the removal was decided on.
     pub version: Option<i64>,
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(search))
 }

@@ -3,23 +3,27 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use hovor_types::conversation::Channel;
 use hovor_types::email::{Email, EmailThread, SendEmail, validate_send};
+use hovor_types::error::Reason;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use serde::{Deserialize, Serialize};
 
-use super::conversations::idempotency_key;
+use crate::extract::{AppJson, AppQuery, IdempotencyKey, Visible};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::email::incoming::{self, Unreadable};
 use crate::error::{AppError, AppResult};
 use crate::routing::Work;
-use crate::store::{conversations as store, emails};
+use crate::store::emails;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct InboundQuery {
     /// The envelope recipient, when the gateway knows it (mail to a mailbox only in Bcc says so here).
     pub recipient: Option<String>,
@@ -60,14 +64,14 @@ impl FromRequestParts<AppState> for MailGateway {
 /// An email arrives: the mail gateway posts it raw (`message/rfc822`, at most 10 MB) with its token.
 /// It joins the active conversation of its thread (In-Reply-To, References), or starts a conversation
 /// in the queue of the mailbox it was sent to, routed like a chat.
-#[utoipa::path(post, path = "/api/email/inbound", tag = "email", params(InboundQuery),
+#[utoipa::path(post, path = "/api/email/inbound", tag = "email", security(("gateway" = [])), params(InboundQuery),
     request_body(content = String, content_type = "message/rfc822"),
     responses((status = 201, body = Delivered), (status = 200, body = Delivered, description = "Already here"),
               (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn inbound(
     State(state): State<AppState>,
     _gateway: MailGateway,
-    Query(query): Query<InboundQuery>,
+    AppQuery(query): AppQuery<InboundQuery>,
     raw: Bytes,
 ) -> AppResult<(StatusCode, Json<Delivered>)> {
     // Parsing and sanitising take milliseconds of CPU: off the threads that serve requests.
@@ -77,6 +81,7 @@ pub async fn inbound(
         .map_err(|e| match e {
             Unreadable::NotAnEmail => FieldError::new("message", Rule::Malformed),
             Unreadable::NoSender => FieldError::new("from", Rule::Required),
+            Unreadable::BadSender => FieldError::new("from", Rule::Malformed),
         })?;
     let recipients: Vec<String> =
         query.recipient.into_iter().chain(email.to.iter().cloned()).chain(email.cc.iter().cloned()).collect();
@@ -103,10 +108,8 @@ pub async fn inbound(
     responses((status = 200, body = EmailThread), (status = 404, body = ErrorBody)))]
 pub async fn thread(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { conversation: c, .. }: Visible,
 ) -> AppResult<Json<EmailThread>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     Ok(Json(emails::thread(&state.pool, c.id).await?))
 }
 
@@ -119,27 +122,37 @@ pub async fn thread(
               (status = 422, body = ErrorBody)))]
 pub async fn send(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-    Json(request): Json<SendEmail>,
+    Visible { me, conversation: c }: Visible,
+    IdempotencyKey(key): IdempotencyKey,
+    AppJson(request): AppJson<SendEmail>,
 ) -> AppResult<(StatusCode, Json<Email>)> {
-    let key = idempotency_key(&headers)?;
-    let c = store::visible(&state.pool, me.id, id).await?;
     let email = validate_send(&request)?;
-    if c.channel()? != Channel::Email {
-        return Err(AppError::Conflict("This conversation is not an email."));
+    if c.channel != Channel::Email {
+        return Err(AppError::Conflict(Reason::NotEmail));
     }
     if c.agent_id != Some(me.id) {
-        return Err(AppError::Conflict("This conversation is not assigned to you."));
+        return Err(AppError::Conflict(Reason::NotAssigned));
     }
     if state.mail.relay.is_none() {
-        return Err(AppError::Conflict("Email cannot be sent: no SMTP relay is configured."));
+        return Err(AppError::Conflict(Reason::NoSmtpRelay));
     }
-    let (stored, events) = emails::queue(&state.pool, (me.id, &me.display_name), &c, &email, key).await?;
+    let (stored, events) =
+        emails::queue(&state.pool, (me.id, &me.display_name), &c, &email, key.as_deref()).await?;
     for event in events {
         state.hub.publish(event);
     }
     state.mail.wake.notify_one();
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(thread, send))
+}
+
+/// The mail gateway's door: raw email is larger than any JSON request, so it has its own body limit.
+pub fn gateway_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(inbound))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::email::incoming::RAW_MAX_BYTES))
 }

@@ -5,18 +5,21 @@ use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use hovor_types::event::RESYNC;
-use serde::Deserialize;
 use tokio::sync::watch;
+
+use crate::extract::{LastEventId, ResumeQuery};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::hub::{Recent, Viewer};
+use crate::routing::presence::Present;
 use crate::store::events::{self, Published};
 
 /// Events read from the outbox per query.
@@ -26,45 +29,27 @@ const RETRY: Duration = Duration::from_secs(1);
 /// A comment line this often keeps proxies from closing an idle stream.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct EventsQuery {
-    /// The id of the last event the client saw (the `Last-Event-ID` header wins when both are sent).
-    pub after: Option<i64>,
-}
-
 /// The event stream (text/event-stream). Each event's `data` is a JSON `EventEnvelope`; an event named
 /// `resync` means the missed events cannot be replayed and the client must reload its data.
-#[utoipa::path(get, path = "/api/events", tag = "events", params(EventsQuery),
+#[utoipa::path(get, path = "/api/events", tag = "events", params(ResumeQuery, ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event the client saw")),
     responses((status = 200, description = "text/event-stream of EventEnvelope", content_type = "text/event-stream"),
               (status = 401, body = hovor_types::error::ErrorBody)))]
 pub async fn stream(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    headers: HeaderMap,
-    Query(query): Query<EventsQuery>,
+    LastEventId(resume): LastEventId,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let queues = events::queues_of(&state.pool, me.id).await?.into_iter().collect();
-    open(state, Viewer::Agent { user_id: me.id, queues }, last_event_id(&headers, query.after)?).await
+    open(state, Viewer::Agent { user_id: me.id, queues }, resume, None).await
 }
 
-/// The id the client resumes after: the `Last-Event-ID` header, else `?after=`.
-pub fn last_event_id(headers: &HeaderMap, after: Option<i64>) -> AppResult<Option<i64>> {
-    match headers.get("last-event-id") {
-        Some(v) => Ok(Some(
-            v.to_str()
-                .ok()
-                .and_then(|s| s.trim().parse::<i64>().ok())
-                .ok_or_else(|| AppError::BadRequest("Last-Event-ID must be an event id.".into()))?,
-        )),
-        None => Ok(after),
-    }
-}
-
-/// A stream of `viewer`'s events after `resume` (from now on when `None`).
+/// A stream of `viewer`'s events after `resume` (from now on when `None`); `present` is held while the
+/// stream is open (a web-chat customer's page).
 pub async fn open(
     state: AppState,
     viewer: Viewer,
     resume: Option<i64>,
+    present: Option<Present>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let (oldest, newest) = events::bounds(&state.pool).await?;
     let (cursor, resync) = match resume {
@@ -74,6 +59,9 @@ pub async fn open(
         Some(after) if after > newest || (oldest > 0 && after < oldest - 1) => (newest, true),
         Some(after) => (after, false),
     };
+    // The hub must know the table's newest id, or a stream resumed after a restart would wait in memory
+    // for an event that is only in the table until something new happens.
+    state.hub.seen(newest);
     let reader = Reader {
         state: state.clone(),
         viewer,
@@ -82,6 +70,7 @@ pub async fn open(
         latest: state.hub.subscribe(),
         shutdown: state.hub.shutting_down(),
         greeting: Some(resync),
+        _present: present,
     };
     let stream = futures_util::stream::unfold(reader, |mut reader| async move {
         let event = reader.next().await?;
@@ -99,6 +88,8 @@ struct Reader {
     shutdown: watch::Receiver<bool>,
     /// The first item: the retry interval, and `resync` when the replay is impossible.
     greeting: Option<bool>,
+    /// Dropped with the stream: the customer's page went away.
+    _present: Option<Present>,
 }
 
 impl Reader {
@@ -146,4 +137,9 @@ impl Reader {
             }
         }
     }
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(stream))
 }

@@ -1,7 +1,7 @@
 //! Administration of the standard responses library (admin only): categories and responses, audited.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::audit::{AuditEntry, AuditedRecord};
 use hovor_types::error::ErrorBody;
@@ -11,12 +11,17 @@ use hovor_types::response::{
 use serde::Deserialize;
 
 use super::admin::Admin;
+use crate::extract::{AppJson, AppPath, AppQuery};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, Edit};
 use crate::store::response_admin as store;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CategoryQuery {
     pub category_id: i64,
 }
@@ -27,7 +32,7 @@ pub struct CategoryQuery {
 pub async fn list(
     State(state): State<AppState>,
     _: Admin,
-    Query(q): Query<CategoryQuery>,
+    AppQuery(q): AppQuery<CategoryQuery>,
 ) -> AppResult<Json<Vec<StandardResponse>>> {
     let mut conn = state.pool.acquire().await?;
     Ok(Json(store::list(&mut conn, q.category_id).await?))
@@ -38,7 +43,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     Admin(me): Admin,
-    Json(fields): Json<ResponseFields>,
+    AppJson(fields): AppJson<ResponseFields>,
 ) -> AppResult<(StatusCode, Json<StandardResponse>)> {
     validate_response(&fields)?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -55,8 +60,8 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     Admin(me): Admin,
-    Path(id): Path<i64>,
-    Json(fields): Json<ResponseFields>,
+    AppPath(id): AppPath<i64>,
+    AppJson(fields): AppJson<ResponseFields>,
 ) -> AppResult<Json<StandardResponse>> {
     validate_response(&fields)?;
     hovor_types::validate::version(fields.version)?;
@@ -71,7 +76,7 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     Admin(me): Admin,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     store::delete(&mut tx, id, Edit::by(me.id)).await?;
@@ -84,7 +89,7 @@ pub async fn delete(
 pub async fn response_audit(
     State(state): State<AppState>,
     _: Admin,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Vec<AuditEntry>>> {
     let mut conn = state.pool.acquire().await?;
     Ok(Json(audit::list(&mut conn, AuditedRecord::Response, id).await?))
@@ -95,7 +100,7 @@ pub async fn response_audit(
 pub async fn create_category(
     State(state): State<AppState>,
     Admin(me): Admin,
-    Json(fields): Json<CategoryFields>,
+    AppJson(fields): AppJson<CategoryFields>,
 ) -> AppResult<(StatusCode, Json<ResponseCategory>)> {
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let id = store::create_category(&mut tx, &fields, Edit::by(me.id)).await?;
@@ -112,8 +117,8 @@ pub async fn create_category(
 pub async fn update_category(
     State(state): State<AppState>,
     Admin(me): Admin,
-    Path(id): Path<i64>,
-    Json(fields): Json<CategoryFields>,
+    AppPath(id): AppPath<i64>,
+    AppJson(fields): AppJson<CategoryFields>,
 ) -> AppResult<Json<ResponseCategory>> {
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     store::update_category(&mut tx, id, &fields, Edit::by(me.id)).await?;
@@ -128,7 +133,7 @@ pub async fn update_category(
 pub async fn delete_category(
     State(state): State<AppState>,
     Admin(me): Admin,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     store::delete_category(&mut tx, id, Edit::by(me.id)).await?;
@@ -141,7 +146,7 @@ pub async fn delete_category(
 pub async fn category_audit(
     State(state): State<AppState>,
     _: Admin,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Vec<AuditEntry>>> {
     let mut conn = state.pool.acquire().await?;
     Ok(Json(audit::list(&mut conn, AuditedRecord::ResponseCategory, id).await?))
@@ -149,4 +154,15 @@ pub async fn category_audit(
 
 async fn category(conn: &mut sqlx::SqliteConnection, id: i64) -> AppResult<ResponseCategory> {
     store::categories(conn).await?.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update, delete))
+        .routes(routes!(response_audit))
+        .routes(routes!(create_category))
+        .routes(routes!(update_category, delete_category))
+        .routes(routes!(category_audit))
 }

@@ -4,12 +4,16 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::customer::LANGUAGES;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::response::{ResponseCategory, SelectCategory, SuggestedResponse, validate_query};
 use serde::Deserialize;
+
+use crate::extract::{AppJson, AppPath, AppQuery, Visible};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -18,6 +22,7 @@ use crate::store::conversations as conversation_store;
 use crate::store::{placeholders, response_admin, responses};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Words, or `#` and a shortcut; blank lists favourites, then the library.
     #[serde(default)]
@@ -34,7 +39,7 @@ pub struct SearchQuery {
 pub async fn search(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Query(q): Query<SearchQuery>,
+    AppQuery(q): AppQuery<SearchQuery>,
 ) -> AppResult<Json<Vec<SuggestedResponse>>> {
     let query = validate_query(&q.q)?;
     if q.language.as_deref().is_some_and(|l| !LANGUAGES.contains(&l)) {
@@ -52,6 +57,7 @@ pub async fn search(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FavouritesQuery {
     /// Only favourites in this conversation's language.
     pub conversation: Option<i64>,
@@ -63,7 +69,7 @@ pub struct FavouritesQuery {
 pub async fn favourites(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Query(q): Query<FavouritesQuery>,
+    AppQuery(q): AppQuery<FavouritesQuery>,
 ) -> AppResult<Json<Vec<SuggestedResponse>>> {
     let language = match q.conversation {
         Some(id) => Some(conversation_store::visible(&state.pool, me.id, id).await?.language),
@@ -78,7 +84,7 @@ pub async fn favourites(
 pub async fn add_favourite(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
     responses::add_favourite(&state.pool, me.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -90,7 +96,7 @@ pub async fn add_favourite(
 pub async fn remove_favourite(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
     responses::remove_favourite(&state.pool, me.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -112,10 +118,8 @@ pub async fn categories(
     responses((status = 200, body = Vec<i64>), (status = 404, body = ErrorBody)))]
 pub async fn conversation_categories(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { conversation: c, .. }: Visible,
 ) -> AppResult<Json<Vec<i64>>> {
-    let c = conversation_store::visible(&state.pool, me.id, id).await?;
     Ok(Json(responses::conversation_categories(&state.pool, c.id).await?))
 }
 
@@ -125,11 +129,10 @@ pub async fn conversation_categories(
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn select_category(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<SelectCategory>,
+    Visible { conversation: c, .. }: Visible,
+    AppJson(request): AppJson<SelectCategory>,
 ) -> AppResult<StatusCode> {
-    let c = conversation_store::visible(&state.pool, me.id, id).await?;
+    let _id = c.id;
     let added = sqlx::query(
         "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id)
          SELECT ?, id FROM response_categories WHERE id = ?",
@@ -158,7 +161,7 @@ pub async fn select_category(
 pub async fn remove_category(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path((id, category_id)): Path<(i64, i64)>,
+    AppPath((id, category_id)): AppPath<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     let c = conversation_store::visible(&state.pool, me.id, id).await?;
     let removed =
@@ -176,9 +179,19 @@ pub async fn remove_category(
     responses((status = 200, body = BTreeMap<String, String>), (status = 404, body = ErrorBody)))]
 pub async fn placeholder_values(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { me, conversation: c }: Visible,
 ) -> AppResult<Json<BTreeMap<String, String>>> {
-    let c = conversation_store::visible(&state.pool, me.id, id).await?;
     Ok(Json(placeholders::values(&state.pool, &c, &me.display_name).await?))
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search))
+        .routes(routes!(favourites))
+        .routes(routes!(add_favourite, remove_favourite))
+        .routes(routes!(categories))
+        .routes(routes!(conversation_categories, select_category))
+        .routes(routes!(remove_category))
+        .routes(routes!(placeholder_values))
 }

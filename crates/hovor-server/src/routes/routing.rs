@@ -1,10 +1,11 @@
 //! The agent's side of routing: state, offers, ending, wrap-up, transfer, typing and focus time.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::chat::TypingRequest;
 use hovor_types::error::ErrorBody;
+use hovor_types::error::Reason;
 use hovor_types::event::{Party, ServerEvent};
 use hovor_types::routing::{
     AcceptOffers, AcceptedOffers, AgentStatus, Offer, SetStatusRequest, validate_status,
@@ -14,12 +15,16 @@ use hovor_types::wrap_up::{
     search_reasons, validate_transfer,
 };
 
+use crate::extract::{AppJson, AppPath, AppQuery, Visible};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::routing::{Work, agents, lifecycle, offers};
+use crate::store::activities;
 use crate::store::events::Audience;
-use crate::store::{activities, conversations as store};
 
 /// The signed-in agent's state.
 #[utoipa::path(get, path = "/api/me/status", tag = "routing",
@@ -37,7 +42,7 @@ pub async fn status(
 pub async fn set_status(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Json(request): Json<SetStatusRequest>,
+    AppJson(request): AppJson<SetStatusRequest>,
 ) -> AppResult<Json<AgentStatus>> {
     validate_status(&request)?;
     let mut work = Work::begin(&state).await?;
@@ -63,7 +68,7 @@ pub async fn list_offers(
 pub async fn accept(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Json(request): Json<AcceptOffers>,
+    AppJson(request): AppJson<AcceptOffers>,
 ) -> AppResult<Json<AcceptedOffers>> {
     let mut work = Work::begin(&state).await?;
     let result = offers::accept(&mut work, me.id, &me.display_name, &request.conversation_ids).await?;
@@ -77,7 +82,7 @@ pub async fn accept(
 pub async fn decline(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
     let mut work = Work::begin(&state).await?;
     offers::decline(&mut work, me.id, id).await?;
@@ -90,12 +95,10 @@ pub async fn decline(
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn end(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { me, conversation: c }: Visible,
 ) -> AppResult<StatusCode> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     if c.agent_id != Some(me.id) {
-        return Err(AppError::Conflict("This conversation is not assigned to you."));
+        return Err(AppError::Conflict(Reason::NotAssigned));
     }
     let mut work = Work::begin(&state).await?;
     lifecycle::end(&mut work, c.id, Some(me.id)).await?;
@@ -104,6 +107,7 @@ pub async fn end(
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReasonQuery {
     /// Words of the reason, at least 3 characters; case and diacritics do not matter.
     query: Option<String>,
@@ -115,11 +119,9 @@ pub struct ReasonQuery {
     responses((status = 200, body = Vec<WrapUpReason>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn wrap_up_reasons(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Query(q): Query<ReasonQuery>,
+    Visible { me, conversation: c }: Visible,
+    AppQuery(q): AppQuery<ReasonQuery>,
 ) -> AppResult<Json<Vec<WrapUpReason>>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     let reasons = activities::reasons_for(&state.pool, me.id, &c).await?;
     let found = search_reasons(&reasons, q.query.as_deref().unwrap_or_default())?;
     Ok(Json(found.into_iter().cloned().collect()))
@@ -132,11 +134,9 @@ pub async fn wrap_up_reasons(
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn wrap_up(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<WrapUpRequest>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(request): AppJson<WrapUpRequest>,
 ) -> AppResult<StatusCode> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     let mut work = Work::begin(&state).await?;
     lifecycle::wrap_up(&mut work, me.id, c.id, request.reason_id).await?;
     work.finish(&state).await?;
@@ -148,10 +148,8 @@ pub async fn wrap_up(
     responses((status = 200, body = TransferTargets), (status = 404, body = ErrorBody)))]
 pub async fn transfer_targets(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { me, conversation: c }: Visible,
 ) -> AppResult<Json<TransferTargets>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     Ok(Json(activities::transfer_targets(&state.pool, me.id, &c).await?))
 }
 
@@ -161,12 +159,10 @@ pub async fn transfer_targets(
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn transfer(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<TransferRequest>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(request): AppJson<TransferRequest>,
 ) -> AppResult<StatusCode> {
     validate_transfer(&request)?;
-    let c = store::visible(&state.pool, me.id, id).await?;
     let mut work = Work::begin(&state).await?;
     lifecycle::transfer(&mut work, me.id, c.id, &request).await?;
     work.finish(&state).await?;
@@ -178,12 +174,10 @@ pub async fn transfer(
     request_body = TypingRequest, responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn typing(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<TypingRequest>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(request): AppJson<TypingRequest>,
 ) -> AppResult<StatusCode> {
-    let c = store::visible(&state.pool, me.id, id).await?;
-    if c.agent_id != Some(me.id) || c.status != "active" {
+    if c.agent_id != Some(me.id) || !c.is_active() {
         return Ok(StatusCode::NO_CONTENT);
     }
     let event = ServerEvent::Typing { conversation_id: c.id, party: Party::Agent, typing: request.typing };
@@ -196,11 +190,9 @@ pub async fn typing(
     request_body = FocusReport, responses((status = 200, body = FocusTime), (status = 404, body = ErrorBody)))]
 pub async fn focus(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(report): Json<FocusReport>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(report): AppJson<FocusReport>,
 ) -> AppResult<Json<FocusTime>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     Ok(Json(activities::report_focus(&state.pool, me.id, c.id, &report, crate::db::now_ms()).await?))
 }
 
@@ -209,9 +201,24 @@ pub async fn focus(
     responses((status = 200, body = InteractionRecord), (status = 404, body = ErrorBody)))]
 pub async fn interaction(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { conversation: c, .. }: Visible,
 ) -> AppResult<Json<InteractionRecord>> {
-    let c = store::visible(&state.pool, me.id, id).await?;
     Ok(Json(activities::interaction(&state.pool, &c).await?))
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(status, set_status))
+        .routes(routes!(list_offers))
+        .routes(routes!(accept))
+        .routes(routes!(decline))
+        .routes(routes!(end))
+        .routes(routes!(wrap_up_reasons))
+        .routes(routes!(wrap_up))
+        .routes(routes!(transfer_targets))
+        .routes(routes!(transfer))
+        .routes(routes!(typing))
+        .routes(routes!(focus))
+        .routes(routes!(interaction))
 }

@@ -7,21 +7,31 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use hovor_types::auth::{Me, SignInRequest};
 use hovor_types::error::ErrorBody;
+use hovor_types::error::Reason;
+
+use crate::extract::AppJson;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::{self, CurrentUser, set_cookie};
 use crate::error::{AppError, AppResult};
+use crate::limits::ClientAddr;
 use crate::routing::{Work, agents};
 use hovor_types::routing::{AgentState, IdleReason};
 
 /// Checks the password and sets the `hovor_session` cookie (HttpOnly).
+/// Repeated failures are throttled per account and per client address with growing waits (429 with
+/// `retry_after_s`); an address the account signed in from before is not held back by failures from
+/// elsewhere.
 #[utoipa::path(post, path = "/api/session", tag = "session", security(()), request_body = SignInRequest,
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn sign_in(
     State(state): State<AppState>,
-    Json(request): Json<SignInRequest>,
+    ClientAddr(from): ClientAddr,
+    AppJson(request): AppJson<SignInRequest>,
 ) -> AppResult<impl IntoResponse> {
-    let (me, cookie) = auth::sign_in(&state.pool, request.username.trim(), &request.password).await?;
+    let (me, cookie) = auth::sign_in(&state, request.username.trim(), &request.password, from).await?;
     Ok((set_cookie(cookie), Json(me)))
 }
 
@@ -32,12 +42,12 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppR
     if let Some(user_id) = auth::session_user(&state.pool, &headers).await? {
         let mut work = Work::begin(&state).await?;
         if agents::has_offers(&mut work, user_id).await? {
-            return Err(AppError::Conflict("Accept or decline the requests on screen before signing out."));
+            return Err(AppError::Conflict(Reason::OffersPending));
         }
         agents::set_state(&mut work, user_id, AgentState::Idle, Some(IdleReason::SignedOut)).await?;
         work.finish(&state).await?;
     }
-    let cookie = auth::sign_out(&state.pool, &headers).await?;
+    let cookie = auth::sign_out(&state, &headers).await?;
     Ok((StatusCode::NO_CONTENT, set_cookie(cookie)))
 }
 
@@ -46,4 +56,9 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppR
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn current(CurrentUser(me): CurrentUser) -> Json<Me> {
     Json(me)
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sign_in, sign_out, current))
 }

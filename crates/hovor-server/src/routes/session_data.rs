@@ -3,13 +3,17 @@
 //! editable after the conversation ended.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use hovor_types::audit::{AuditEntry, AuditedRecord};
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::session_data::{
     AddTag, CustomDataEdit, OperatorNote, OperatorNoteEdit, Parameter, ParameterEdit, SessionData, Tag,
     TagSource, validate_note, validate_parameter, validate_tag_name,
 };
+
+use crate::extract::{AppJson, AppPath, Visible};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -22,10 +26,8 @@ use crate::store::{conversations, session_data, tags};
     responses((status = 200, body = Vec<AuditEntry>), (status = 404, body = ErrorBody)))]
 pub async fn audit_trail(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { conversation: c, .. }: Visible,
 ) -> AppResult<Json<Vec<AuditEntry>>> {
-    let c = conversations::visible(&state.pool, me.id, id).await?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(audit::list(&mut conn, AuditedRecord::Conversation, c.id).await?))
 }
@@ -34,10 +36,8 @@ pub async fn audit_trail(
     responses((status = 200, body = SessionData), (status = 404, body = ErrorBody)))]
 pub async fn session(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
+    Visible { me, conversation: c }: Visible,
 ) -> AppResult<Json<SessionData>> {
-    let c = conversations::visible(&state.pool, me.id, id).await?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(session_data::session(&mut conn, &c, me.id).await?))
 }
@@ -49,12 +49,10 @@ pub async fn session(
     responses((status = 200, body = Vec<Tag>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_tag(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(request): Json<AddTag>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(request): AppJson<AddTag>,
 ) -> AppResult<Json<Vec<Tag>>> {
     let name = validate_tag_name(&request.name)?;
-    let c = conversations::visible(&state.pool, me.id, id).await?;
     let by = Edit::by(me.id);
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let tag = match request.source {
@@ -79,7 +77,7 @@ pub async fn add_tag(
 pub async fn remove_tag(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    Path((id, tag_id)): Path<(i64, i64)>,
+    AppPath((id, tag_id)): AppPath<(i64, i64)>,
 ) -> AppResult<Json<Vec<Tag>>> {
     let c = conversations::visible(&state.pool, me.id, id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -98,12 +96,10 @@ pub async fn remove_tag(
               (status = 422, body = ErrorBody)))]
 pub async fn operator_note(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(edit): Json<OperatorNoteEdit>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(edit): AppJson<OperatorNoteEdit>,
 ) -> AppResult<Json<OperatorNote>> {
     validate_note("body", &edit.body, false)?;
-    let c = conversations::visible(&state.pool, me.id, id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let note = session_data::set_operator_note(&mut tx, c.id, &edit, Edit::by(me.id)).await?;
     tx.commit().await?;
@@ -117,12 +113,10 @@ pub async fn operator_note(
               (status = 422, body = ErrorBody)))]
 pub async fn parameter(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(edit): Json<ParameterEdit>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(edit): AppJson<ParameterEdit>,
 ) -> AppResult<Json<Parameter>> {
     validate_parameter(&edit)?;
-    let c = conversations::visible(&state.pool, me.id, id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let parameter = session_data::set_parameter(&mut tx, &c, &edit, Edit::by(me.id)).await?;
     tx.commit().await?;
@@ -136,14 +130,24 @@ pub async fn parameter(
               (status = 422, body = ErrorBody)))]
 pub async fn custom_data(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<i64>,
-    Json(edit): Json<CustomDataEdit>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(edit): AppJson<CustomDataEdit>,
 ) -> AppResult<Json<SessionData>> {
-    let c = conversations::visible(&state.pool, me.id, id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     session_data::set_custom_data(&mut tx, c.id, &edit, Edit::by(me.id)).await?;
     let data = session_data::session(&mut tx, &c, me.id).await?;
     tx.commit().await?;
     Ok(Json(data))
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(session))
+        .routes(routes!(audit_trail))
+        .routes(routes!(add_tag))
+        .routes(routes!(remove_tag))
+        .routes(routes!(operator_note))
+        .routes(routes!(parameter))
+        .routes(routes!(custom_data))
 }

@@ -5,6 +5,10 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::header;
 use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
 
 /// Answers 200 once the server accepts requests (the database is open and migrated by then).
 #[utoipa::path(get, path = "/api/health", tag = "system", security(()),
@@ -22,4 +26,9 @@ pub fn openapi_route(api: utoipa::openapi::OpenApi) -> anyhow::Result<Router> {
         async move { ([(header::CONTENT_TYPE, "application/json")], json.to_string()) }
     };
     Ok(Router::new().route("/api/openapi.json", get(handler)))
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health))
 }

@@ -25,6 +25,8 @@ pub async fn pass(work: &mut Work) -> AppResult<()> {
         "SELECT c.id, c.queue_id, c.channel, c.wanted_agent_id, q.rona_seconds
          FROM conversations c JOIN queues q ON q.id = c.queue_id
          WHERE c.status = 'active' AND c.agent_id IS NULL
+           -- A chat whose customer closed the page rings nobody.
+           AND c.customer_left_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.conversation_id = c.id)
          ORDER BY c.queued_at, c.id",
     )

@@ -1,6 +1,7 @@
 //! The end of a conversation, the wrap-up that closes an agent's activity, and transfers.
 
 use hovor_types::chat::ConversationStatus;
+use hovor_types::error::Reason;
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::event::ServerEvent;
 use hovor_types::wrap_up::TransferRequest;
@@ -22,7 +23,7 @@ pub async fn end(work: &mut Work, conversation_id: i64, by_agent: Option<i64>) -
     .fetch_optional(&mut *work.tx)
     .await?;
     let Some(queue_id) = queue_id else {
-        return Err(AppError::Conflict("The conversation has already ended or is not yours to end."));
+        return Err(AppError::Conflict(Reason::NotHandling));
     };
     offers::cancel(work, conversation_id).await?;
     sqlx::query("UPDATE activities SET ended_at = ? WHERE conversation_id = ? AND ended_at IS NULL")
@@ -49,11 +50,11 @@ pub async fn wrap_up(work: &mut Work, agent_id: i64, conversation_id: i64, reaso
         return if done_with == reason_id {
             Ok(())
         } else {
-            Err(AppError::Conflict("The wrap-up of this conversation was already submitted."))
+            Err(AppError::Conflict(Reason::AlreadyWrappedUp))
         };
     }
     if ended_at.is_none() {
-        return Err(AppError::Conflict("End the conversation before its wrap-up."));
+        return Err(AppError::Conflict(Reason::NotEnded));
     }
     let offered: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM wrap_up_reasons WHERE id = ? AND queue_id = ?)")
@@ -90,7 +91,7 @@ pub async fn transfer(
     .bind(agent_id)
     .fetch_optional(&mut *work.tx)
     .await?
-    .ok_or(AppError::Conflict("Only the agent handling an active conversation can transfer it."))?;
+    .ok_or(AppError::Conflict(Reason::NotHandling))?;
     let to_queue = request.queue_id.unwrap_or(from_queue);
     let queue_exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM queues WHERE id = ?)")
         .bind(to_queue)

@@ -3,6 +3,7 @@
 
 use hovor_types::chat::ConversationStatus;
 use hovor_types::conversation::Channel;
+use hovor_types::error::Reason;
 use hovor_types::error::{FieldError, Rule};
 
 use super::Work;
@@ -22,7 +23,7 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
             .await?;
     let (queue_id, contact_id, subject) = parent;
     let Some(contact_id) = contact_id else {
-        return Err(AppError::Conflict("The conversation has no contact."));
+        return Err(AppError::Conflict(Reason::NoContact));
     };
     let contact: Option<(String, bool)> = sqlx::query_as(
         "SELECT c.language, EXISTS (SELECT 1 FROM contact_points WHERE contact_id = c.id AND kind = ? AND is_default = 1)
@@ -33,12 +34,12 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
     .fetch_optional(&mut *work.tx)
     .await?;
     let Some((language, reachable)) = contact else {
-        return Err(AppError::Conflict("The conversation has no contact."));
+        return Err(AppError::Conflict(Reason::NoContact));
     };
     if !reachable {
         return Err(AppError::Conflict(match channel {
-            Channel::Voice => "The contact has no default phone number.",
-            _ => "The contact has no default email address.",
+            Channel::Voice => Reason::NoDefaultPhone,
+            _ => Reason::NoDefaultEmail,
         }));
     }
     let id: i64 = sqlx::query_scalar(

@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::AppState;
 use crate::db::now_ms;
 
-use super::{Work, offers};
+use super::{Work, offers, presence};
 
 const AT_LEAST_EVERY: Duration = Duration::from_secs(5);
 
@@ -28,10 +28,12 @@ pub async fn run_deadlines(state: AppState) {
     }
 }
 
-/// Expires the offers past their deadline and offers what waits (refusals may have lapsed).
+/// Expires the offers past their deadline, ends the chats their customers abandoned, and offers what
+/// waits (refusals may have lapsed).
 async fn tick(state: &AppState) -> anyhow::Result<()> {
     let mut work = Work::begin(state).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     offers::expire(&mut work).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    presence::end_abandoned(&mut work).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     work.finish_quietly(state).await.map_err(|e| anyhow::anyhow!("{e:?}"))
 }
 

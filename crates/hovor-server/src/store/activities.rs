@@ -86,6 +86,9 @@ pub async fn interaction(pool: &SqlitePool, c: &ConversationRow) -> AppResult<In
 }
 
 /// Adds a focus report to the agent's open activity on the conversation.
+/// How long after the wrap-up the desk's last focus report still counts.
+const LATE_FOCUS_REPORT_MS: i64 = 60_000;
+
 pub async fn report_focus(
     pool: &SqlitePool,
     agent_id: i64,
@@ -96,10 +99,13 @@ pub async fn report_focus(
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let row: Option<(i64, i64, i64, bool, Option<i64>)> = sqlx::query_as(
         "SELECT id, focused_ms, interruptions, focus_anomaly, focus_reported_at FROM activities
-         WHERE conversation_id = ? AND agent_id = ? AND wrapped_up_at IS NULL ORDER BY accepted_at DESC LIMIT 1",
+         WHERE conversation_id = ? AND agent_id = ? AND (wrapped_up_at IS NULL OR wrapped_up_at >= ?)
+         ORDER BY wrapped_up_at IS NULL DESC, accepted_at DESC LIMIT 1",
     )
     .bind(conversation_id)
     .bind(agent_id)
+    // The desk sends its last report as the wrapped-up conversation leaves the screen.
+    .bind(now - LATE_FOCUS_REPORT_MS)
     .fetch_optional(&mut *tx)
     .await?;
     let Some((id, focused_ms, interruptions, anomaly, reported_at)) = row else {

@@ -5,7 +5,9 @@ use hmac::{Hmac, Mac};
 use hovor_types::chat::{
     ChatSetup, ChatView, ConversationStatus, ReportedAction, SignedIdentity, StartChat, SurveyQuestion,
 };
+use hovor_types::conversation::ConversationState;
 use hovor_types::conversation::{KeyValue, VisitorDetails};
+use hovor_types::error::Reason;
 use hovor_types::message::{Direction, Message};
 use sha2::Sha256;
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -61,6 +63,18 @@ pub async fn start(
     authenticated: Option<&SignedIdentity>,
     token_hash: &str,
 ) -> AppResult<i64> {
+    // Inside the routing lock: two starts cannot both take the last waiting place.
+    let (max_waiting, waiting): (Option<i64>, i64) = sqlx::query_as(
+        "SELECT q.max_waiting, (SELECT COUNT(*) FROM conversations c
+                                WHERE c.queue_id = q.id AND c.status = 'active' AND c.agent_id IS NULL)
+         FROM queues q WHERE q.id = ?",
+    )
+    .bind(queue_id)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    if max_waiting.is_some_and(|max| waiting >= max) {
+        return Err(AppError::QueueFull);
+    }
     let contact_id: Option<i64> = match authenticated {
         Some(identity) => super::emails::contact_by_address(&mut work.tx, &identity.email).await?,
         None => None,
@@ -127,24 +141,35 @@ async fn insert_answer(
     Ok(())
 }
 
+/// Adds a self-service action to a conversation still going on (409 `ended` otherwise).
 pub async fn add_action(tx: &mut Transaction<'_, Sqlite>, id: i64, action: &ReportedAction) -> AppResult<()> {
-    sqlx::query("INSERT INTO self_service_actions (conversation_id, kind, detail, at) VALUES (?, ?, ?, ?)")
-        .bind(id)
-        .bind(action.kind.as_str())
-        .bind(action.detail.trim())
-        .bind(action.at)
-        .execute(&mut **tx)
-        .await?;
+    let added = sqlx::query(
+        "INSERT INTO self_service_actions (conversation_id, kind, detail, at)
+         SELECT id, ?2, ?3, ?4 FROM conversations WHERE id = ?1 AND status = 'active'",
+    )
+    .bind(id)
+    .bind(action.kind.as_str())
+    .bind(action.detail.trim())
+    .bind(action.at)
+    .execute(&mut **tx)
+    .await?;
+    if added.rows_affected() == 0 {
+        return Err(AppError::Conflict(Reason::Ended));
+    }
     Ok(())
 }
 
 /// Adds or replaces context variables (by key) on the conversation.
 pub async fn set_context(pool: &SqlitePool, id: i64, vars: &[KeyValue]) -> AppResult<()> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let current: String = sqlx::query_scalar("SELECT additional_details FROM conversations WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (current, status): (String, String) =
+        sqlx::query_as("SELECT additional_details, status FROM conversations WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if status != ConversationState::Active.as_str() {
+        return Err(AppError::Conflict(Reason::Ended));
+    }
     let mut details: Vec<KeyValue> =
         serde_json::from_str(&current).map_err(|e| AppError::Internal(e.into()))?;
     for var in vars {

@@ -2,6 +2,7 @@
 //! part: they already see its conversations, and their desks already receive its events.
 
 use hovor_types::collaboration::{Collaborator, Colleague, Invitation, InvitationStatus};
+use hovor_types::error::Reason;
 use hovor_types::event::ServerEvent;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -153,7 +154,7 @@ pub async fn invite(
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let id = id.ok_or(AppError::Conflict("This colleague is already invited."))?;
+    let id = id.ok_or(AppError::Conflict(Reason::AlreadyInvited))?;
     let row = one(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let published = changed(&mut tx, &row).await?;
     tx.commit().await?;
@@ -193,10 +194,10 @@ pub async fn answer(
         .fetch_one(&mut *tx)
         .await?;
     if !active {
-        return Err(AppError::Conflict("The conversation has ended."));
+        return Err(AppError::Conflict(Reason::Ended));
     }
     if row.status == "declined" {
-        return Err(AppError::Conflict("This invitation was declined."));
+        return Err(AppError::Conflict(Reason::InvitationDeclined));
     }
     let (status, proposal) = match answer {
         Answer::Accept if row.status == "pending" => ("accepted", row.proposal.clone()),

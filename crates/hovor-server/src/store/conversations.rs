@@ -1,8 +1,8 @@
 //! Conversations: access by queue membership, the task list and the summary pane.
 
 use hovor_types::conversation::{
-    Channel, ConversationSummary, KeyValue, SelfServiceAction, SelfServiceKind, SurveyAnswer, TaskSummary,
-    VisitorDetails,
+    Channel, ConversationState, ConversationSummary, KeyValue, SelfServiceAction, SelfServiceKind,
+    SurveyAnswer, TaskSummary, VisitorDetails,
 };
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -13,11 +13,13 @@ use crate::error::{AppError, AppResult};
 pub struct ConversationRow {
     pub id: i64,
     pub queue_id: i64,
-    pub channel: String,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
     pub contact_id: Option<i64>,
     pub agent_id: Option<i64>,
     pub case_id: Option<i64>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ConversationState,
     pub subject: Option<String>,
     pub language: String,
     pub queued_at: i64,
@@ -30,8 +32,8 @@ pub struct ConversationRow {
 }
 
 impl ConversationRow {
-    pub fn channel(&self) -> AppResult<Channel> {
-        Channel::parse(&self.channel).ok_or_else(|| bad_value("channel", &self.channel))
+    pub fn is_active(&self) -> bool {
+        self.status == ConversationState::Active
     }
 }
 
@@ -180,7 +182,7 @@ pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Conver
         serde_json::from_str(&c.additional_details).map_err(|e| AppError::Internal(e.into()))?;
     Ok(ConversationSummary {
         id: c.id,
-        channel: c.channel()?,
+        channel: c.channel,
         queue_name,
         skills,
         started_at: c.started_at,
@@ -193,7 +195,7 @@ pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Conver
         self_service,
         visitor,
         additional_details,
-        ended: c.status == "ended",
+        ended: c.status == ConversationState::Ended,
         transfer_note: sqlx::query_scalar(
             "SELECT transfer_note FROM activities WHERE conversation_id = ? ORDER BY accepted_at DESC, id DESC LIMIT 1",
         )

@@ -4,6 +4,7 @@
 
 use hovor_types::chat::ConversationStatus;
 use hovor_types::email::{Attachment, Email, EmailKind, EmailStatus, EmailThread, SendEmail};
+use hovor_types::error::Reason;
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::event::ServerEvent;
 use hovor_types::message::{Direction, Message};
@@ -87,7 +88,7 @@ pub async fn receive(work: &mut Work, mailbox: &(String, i64), email: &Incoming)
         None,
     )
     .await?
-    .ok_or(AppError::Conflict("The conversation has ended."))?;
+    .ok_or(AppError::Conflict(Reason::Ended))?;
     let row = EmailRow {
         header_id: &email.header_id,
         in_reply_to: email.in_reply_to.as_deref(),
@@ -259,9 +260,7 @@ pub async fn queue(
             return Ok((one(&mut tx, id).await?, Vec::new()));
         }
     }
-    let mailbox = mailbox_of(&mut tx, c.id)
-        .await?
-        .ok_or(AppError::Conflict("The conversation's queue has no mailbox to send from."))?;
+    let mailbox = mailbox_of(&mut tx, c.id).await?.ok_or(AppError::Conflict(Reason::NoMailbox))?;
     let original = match email.replying_to {
         Some(id) => Some(
             original(&mut tx, c.id, id).await?.ok_or(FieldError::new("replying_to", Rule::NotAnOption))?,
@@ -276,7 +275,7 @@ pub async fn queue(
     let message =
         insert_message(&mut tx, c.id, c.contact_id, Direction::Outbound, agent.1, preview, now, key)
             .await?
-            .ok_or(AppError::Conflict("The conversation has ended."))?;
+            .ok_or(AppError::Conflict(Reason::Ended))?;
     let row = EmailRow {
         header_id: &header_id,
         in_reply_to: in_reply_to.as_deref(),

@@ -145,7 +145,7 @@ pub async fn transcript(
     .bind(c.id)
     .fetch_one(&mut *conn)
     .await?;
-    let channel = c.channel()?;
+    let channel = c.channel;
     let email = match (channel, d.email_from) {
         (Channel::Email, Some(from)) => Some(EmailDetails {
             from,
@@ -155,7 +155,7 @@ pub async fn transcript(
     };
     let details = InteractionDetails {
         channel,
-        status: c.status.clone(),
+        status: c.status.as_str().to_owned(),
         subject: c.subject.clone(),
         contact_name: d.contact_name,
         queue_name: d.queue_name,

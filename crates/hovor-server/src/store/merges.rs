@@ -2,6 +2,7 @@
 //! never changed, only hidden (`merged_into`); the master's changes are recorded in a snapshot, so
 //! the last merge can be undone as long as nobody edited the master since.
 
+use hovor_types::error::Reason;
 use std::collections::HashSet;
 
 use hovor_types::audit::AuditedRecord;
@@ -230,12 +231,10 @@ pub async fn undo(conn: &mut SqliteConnection, master_id: i64, by: Edit) -> AppR
     .fetch_optional(&mut *conn)
     .await?;
     let Some((merge_id, child_id, version_after, snapshot)) = last else {
-        return Err(AppError::Conflict("There is no merge to undo."));
+        return Err(AppError::Conflict(Reason::NoMerge));
     };
     if master.version != version_after {
-        return Err(AppError::Conflict(
-            "The contact changed after the merge; undoing would overwrite those changes.",
-        ));
+        return Err(AppError::Conflict(Reason::ChangedSinceMerge));
     }
     let s: Snapshot = serde_json::from_str(&snapshot).map_err(|e| AppError::Internal(e.into()))?;
     sqlx::query(

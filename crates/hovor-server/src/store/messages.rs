@@ -1,5 +1,6 @@
 //! Sending a message (agent or customer): stored once per idempotency key, however often the client retries.
 
+use hovor_types::error::Reason;
 use hovor_types::event::ServerEvent;
 use hovor_types::message::{Direction, Message};
 use sqlx::SqlitePool;
@@ -50,7 +51,7 @@ pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, V
         // Not stored: a retry (the key exists, also after the end), or the conversation has ended.
         return match already_sent(pool, m.conversation_id, m.idempotency_key).await? {
             Some(first) => Ok((first, Vec::new())),
-            None => Err(AppError::Conflict("The conversation has ended.")),
+            None => Err(AppError::Conflict(Reason::Ended)),
         };
     };
     if let Some(user) = m.author_user {

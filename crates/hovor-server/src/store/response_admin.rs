@@ -1,6 +1,7 @@
 //! The administration of the standard responses library: categories (a tree) and responses, each change
 //! audited in the transaction that makes it.
 
+use hovor_types::error::Reason;
 use std::collections::HashMap;
 
 use hovor_types::audit::AuditedRecord;
@@ -131,7 +132,7 @@ pub async fn delete_category(conn: &mut SqliteConnection, id: i64, by: Edit) -> 
     .fetch_one(&mut *conn)
     .await?;
     if in_use {
-        return Err(AppError::Conflict("the category still holds responses or categories"));
+        return Err(AppError::Conflict(Reason::CategoryNotEmpty));
     }
     sqlx::query("DELETE FROM response_categories WHERE id = ?").bind(id).execute(&mut *conn).await?;
     audit::record(conn, AuditedRecord::ResponseCategory, id, "deleted", Some(&name), None, by).await?;

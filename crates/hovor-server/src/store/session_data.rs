@@ -3,6 +3,7 @@
 
 use hovor_types::audit::AuditedRecord;
 use hovor_types::conversation::KeyValue;
+use hovor_types::error::Reason;
 use hovor_types::session_data::{
     CustomDataEdit, OperatorNote, OperatorNoteEdit, Parameter, ParameterEdit, SessionData,
     validate_custom_data,
@@ -242,7 +243,7 @@ pub async fn set_custom_data(
     let mut data: Vec<KeyValue> = json(&text)?;
     validate_custom_data(&data, edit)?;
     if edit.version != Some(version) {
-        return Err(AppError::Conflict("Someone else changed the custom data; reload to see it."));
+        return Err(AppError::Conflict(Reason::CustomDataChanged));
     }
     let mut changes = Vec::new();
     for kv in &edit.values {
@@ -264,7 +265,7 @@ pub async fn set_custom_data(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
-        return Err(AppError::Conflict("Someone else changed the custom data; reload to see it."));
+        return Err(AppError::Conflict(Reason::CustomDataChanged));
     }
     for (field, old, new) in changes {
         audit::record(conn, AUDITED, conversation_id, &field, Some(&old), Some(&new), by).await?;

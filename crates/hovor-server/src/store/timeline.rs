@@ -240,7 +240,7 @@ impl Reader<'_> {
         for (id, conversation_id, ch, started, author, body, at) in rows {
             let ch = match ch {
                 Some(ch) => channel(&ch)?,
-                None => self.here.channel()?,
+                None => self.here.channel,
             };
             let e = entry(
                 id,
@@ -296,7 +296,7 @@ impl Reader<'_> {
                 id,
                 EntryKind::CaseChange,
                 self.here.id,
-                self.here.channel()?,
+                self.here.channel,
                 at,
                 Direction::Outbound,
                 author.unwrap_or_else(|| SYSTEM.to_owned()),
@@ -394,7 +394,7 @@ pub async fn add_note(
         id,
         EntryKind::Note,
         c.id,
-        c.channel()?,
+        c.channel,
         c.started_at,
         Direction::Outbound,
         author.1.to_owned(),

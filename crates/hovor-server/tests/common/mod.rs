@@ -65,7 +65,10 @@ impl TestServer {
         if fill_demo {
             assert!(demo::fill_if_empty(&pool, &Scale::small()).await.expect("demo"));
         }
-        let state = AppState::new(pool.clone()).with_chat_identity_secret(secret);
+        let mut state = AppState::new(pool.clone()).with_chat_identity_secret(secret);
+        // Every in-process request comes from one unknown address: the door limits have their own tests.
+        let many = hovor_server::limits::Rate { burst: 10_000, every: std::time::Duration::from_millis(1) };
+        state.doors = hovor_server::limits::PublicDoors::new(many, many);
         let router = app(state.clone(), None).expect("router");
         TestServer { router, pool, state, _dir: None }
     }

@@ -1,0 +1,197 @@
+//! The API's edge: every refusal is a typed `ErrorBody`, foreign state-changing requests are refused,
+//! sign-in and chat starts are limited, bad customer data is refused where it enters.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestServer;
+use serde_json::{Value, json};
+
+fn code(json: &Value) -> &str {
+    json["code"].as_str().unwrap_or("<no ErrorBody>")
+}
+
+#[tokio::test]
+async fn unknown_paths_wrong_methods_and_broken_bodies_answer_an_error_body() {
+    let server = TestServer::new().await;
+    let cookie = server.sign_in("agent1").await;
+
+    let unknown = server.request("GET", "/api/no-such-thing", Some(&cookie), None).await;
+    assert_eq!((unknown.status, code(&unknown.json)), (StatusCode::NOT_FOUND, "not_found"));
+
+    let method = server.request("PATCH", "/api/session", Some(&cookie), None).await;
+    assert_eq!((method.status, code(&method.json)), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
+
+    let path = server.request("GET", "/api/contacts/abc", Some(&cookie), None).await;
+    assert_eq!((path.status, code(&path.json)), (StatusCode::BAD_REQUEST, "bad_request"));
+
+    let query = server.request("GET", "/api/events?after=soon", Some(&cookie), None).await;
+    assert_eq!((query.status, code(&query.json)), (StatusCode::BAD_REQUEST, "bad_request"));
+    assert_eq!(query.json["field"], "after");
+
+    let syntax = server
+        .request_raw("POST", "/api/session", b"{not json".to_vec(), &[("content-type", "application/json")])
+        .await;
+    assert_eq!((syntax.status, code(&syntax.json)), (StatusCode::BAD_REQUEST, "bad_request"));
+
+    let missing = server.request("POST", "/api/session", None, Some(json!({"username": "agent1"}))).await;
+    assert_eq!((missing.status, code(&missing.json)), (StatusCode::UNPROCESSABLE_ENTITY, "validation"));
+    assert_eq!(missing.json["field"], "password");
+    assert_eq!(missing.json["rule"]["kind"], "required");
+
+    let media = server
+        .request_raw("POST", "/api/session", b"username=a".to_vec(), &[("content-type", "text/plain")])
+        .await;
+    assert_eq!(
+        (media.status, code(&media.json)),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
+
+    let huge = format!("{{\"username\":\"{}\",\"password\":\"x\"}}", "a".repeat(300 * 1024));
+    let large = server
+        .request_raw("POST", "/api/session", huge.into_bytes(), &[("content-type", "application/json")])
+        .await;
+    assert_eq!((large.status, code(&large.json)), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
+
+    let cookie_jar = format!("{cookie}; filler={}", "x".repeat(20 * 1024));
+    let headers = server.request("GET", "/api/session", Some(&cookie_jar), None).await;
+    assert_eq!(
+        (headers.status, code(&headers.json)),
+        (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large")
+    );
+}
+
+#[tokio::test]
+async fn a_foreign_origin_cannot_change_anything() {
+    let server = TestServer::new().await;
+    let cookie = server.sign_in("agent1").await;
+    let body = Some(json!({"state": "available"}));
+    let foreign = server
+        .request_with(
+            "PUT",
+            "/api/me/status",
+            Some(&cookie),
+            body.clone(),
+            &[("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!((foreign.status, code(&foreign.json)), (StatusCode::FORBIDDEN, "forbidden"));
+    let cross = server
+        .request_with(
+            "PUT",
+            "/api/me/status",
+            Some(&cookie),
+            body.clone(),
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    let own = server
+        .request_with(
+            "PUT",
+            "/api/me/status",
+            Some(&cookie),
+            body,
+            &[("origin", "http://hovor.test"), ("host", "hovor.test")],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.json);
+    let read = server
+        .request_with("GET", "/api/session", Some(&cookie), None, &[("origin", "https://evil.example")])
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "reads are not state changes");
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_slowed_down_without_locking_the_agent_out() {
+    let server = TestServer::new().await;
+    let guess = |password: &'static str| {
+        server.request_with(
+            "POST",
+            "/api/session",
+            None,
+            Some(json!({"username": "agent1", "password": password})),
+            &[],
+        )
+    };
+    // The tests' requests carry no peer address: all count as one client.
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(guess("wrong").await.status);
+    }
+    assert_eq!(&statuses[..3], &[StatusCode::UNAUTHORIZED; 3], "three free tries");
+    let limited = guess("hovor-demo").await;
+    assert_eq!((limited.status, code(&limited.json)), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
+    assert!(limited.json["retry_after_s"].as_u64().unwrap() >= 1);
+    assert!(statuses[3..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_full_queue_refuses_new_chats_with_429() {
+    let server = TestServer::new().await;
+    let admin = server.sign_in("admin").await;
+    let queue = server.queue_id(0).await;
+    let routing = json!({"rona_seconds": 30, "mask_sensitive": true,
+        "popover_variables": [{"field": "customer_name", "secure": false}, {"field": "queue", "secure": false},
+            {"field": "wait_time", "secure": false}], "max_waiting": 1});
+    let set = server
+        .request("PUT", &format!("/api/admin/queues/{queue}/routing"), Some(&admin), Some(routing))
+        .await;
+    assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.json);
+    server.start_chat(queue, "First Waiting").await;
+    let ids = server.survey_ids(queue).await;
+    let second = server
+        .start_chat_with(
+            queue,
+            json!({"name": "Second", "answers": [
+                {"question_id": ids[0], "answer": "My last invoice"}, {"question_id": ids[2], "answer": "English"}]}),
+        )
+        .await;
+    assert_eq!((second.status, code(&second.json)), (StatusCode::TOO_MANY_REQUESTS, "queue_full"));
+}
+
+#[tokio::test]
+async fn an_ended_chat_takes_no_more_context_or_self_service_and_stale_times_are_refused() {
+    let server = TestServer::new().await;
+    let customer = server.start_chat(server.queue_id(0).await, "Ended Soon").await;
+    let now = hovor_server::db::now_ms();
+    let stale = json!({"kind": "page_visited", "detail": "/faq", "at": now - 3 * 24 * 3600 * 1000});
+    let refused = server.request("POST", "/api/chat/self-service", Some(&customer.cookie), Some(stale)).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("self_service.0.at"))
+    );
+    let ended = server.request("POST", "/api/chat/end", Some(&customer.cookie), None).await;
+    assert_eq!(ended.status, StatusCode::NO_CONTENT);
+    let action = json!({"kind": "page_visited", "detail": "/faq", "at": now});
+    let late = server.request("POST", "/api/chat/self-service", Some(&customer.cookie), Some(action)).await;
+    assert_eq!((late.status, late.json["reason"].as_str()), (StatusCode::CONFLICT, Some("ended")));
+    let context = json!({"vars": [{"key": "cart", "value": "3 items"}]});
+    let late = server.request("POST", "/api/chat/context", Some(&customer.cookie), Some(context)).await;
+    assert_eq!((late.status, late.json["reason"].as_str()), (StatusCode::CONFLICT, Some("ended")));
+}
+
+#[tokio::test]
+async fn a_supervisor_sending_in_someone_elses_chat_is_told_it_is_not_theirs() {
+    let server = TestServer::new().await;
+    let agent = server.sign_in("agent1").await;
+    server.go_available(&agent).await;
+    let customer = server.start_chat(server.queue_id(0).await, "Assigned Elsewhere").await;
+    let offered = server.offered(&agent).await;
+    assert!(offered.contains(&customer.conversation_id));
+    let id = customer.conversation_id;
+    let accepted = server
+        .request("POST", "/api/offers/accept", Some(&agent), Some(json!({"conversation_ids": [id]})))
+        .await;
+    assert_eq!(accepted.json["accepted"], json!([id]));
+    let supervisor = server.sign_in("supervisor").await;
+    let sent = server
+        .request(
+            "POST",
+            &format!("/api/conversations/{}/messages", customer.conversation_id),
+            Some(&supervisor),
+            Some(json!({"body": "Hello from the supervisor"})),
+        )
+        .await;
+    assert_eq!((sent.status, sent.json["reason"].as_str()), (StatusCode::CONFLICT, Some("not_assigned")));
+}
