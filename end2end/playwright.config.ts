@@ -44,7 +44,7 @@ export default defineConfig({
       command:
         `mkdir -p artifacts && rm -f ${database} ${database}-wal ${database}-shm && ` +
         `../target/release/hovor-server --listen 127.0.0.1:${port} --database sqlite://${database} --demo --dist ../dist ` +
-        `--smtp-url smtp://127.0.0.1:${smtpPort} --inbound-email-token ${inboundToken}`,
+        `--smtp-url smtp://127.0.0.1:${smtpPort} --inbound-email-token ${inboundToken} --chat-starts-per-address 1000`,
       url: `http://127.0.0.1:${port}/api/health`,
       reuseExistingServer: false,
       timeout: 60_000,

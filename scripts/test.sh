@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: unit and server tests, browser unit tests (wasm, headless Chromium) and the
-# Playwright journeys against the real server. Installs Chromium, tools and Node packages if missing.
+# Runs every test: unit and server tests, the OpenAPI document's validation, browser unit tests
+# (wasm, headless Chromium) and the Playwright journeys against the real server. Installs Chromium,
+# tools, the OpenAPI validator and Node packages if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,11 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 echo "==> unit and server tests"
 # --release reuses the server build above instead of compiling everything again in debug.
 cargo test --release --locked -p hovor-types -p hovor-server -p hovor-mail-sink
+
+echo "==> OpenAPI document (standard 3.1 validator)"
+# The document the built server serves; checked by openapi-spec-validator and the house rules.
+target/release/hovor-server --print-openapi > target/openapi.json
+scripts/check-openapi.sh target/openapi.json
 
 echo "==> browser unit tests (wasm32, headless Chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p hovor --target wasm32-unknown-unknown

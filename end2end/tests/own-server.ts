@@ -44,7 +44,7 @@ export class OwnServer {
     this.process = spawn(
       "../target/release/hovor-server",
       ["--listen", `127.0.0.1:${this.port}`, "--database", `sqlite://${this.database}`, "--demo", "--dist", "../dist"],
-      { env: { ...process.env, HOVOR_CHAT_IDENTITY_SECRET: IDENTITY_SECRET, ...this.env }, stdio: ["ignore", "ignore", "inherit"] },
+      { env: { ...process.env, HOVOR_CHAT_IDENTITY_SECRET: IDENTITY_SECRET, HOVOR_CHAT_STARTS_PER_ADDRESS: "1000", ...this.env }, stdio: ["ignore", "ignore", "inherit"] },
     );
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
