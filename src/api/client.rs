@@ -1,7 +1,7 @@
 //! GET/POST/DELETE with JSON bodies, turning the server's `ErrorBody` into a typed `ApiError`.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use hovor_types::error::{ErrorBody, ErrorCode, Rule};
+use hovor_types::error::{ErrorBody, ErrorCode, Reason, Rule};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -17,7 +17,15 @@ pub enum ApiError {
         /// The broken rule, when the server names one: the app says it in the agent's language.
         rule: Option<Rule>,
     },
+    /// A local refusal already in words.
     Conflict(String),
+    /// The server refused the request in the record's current state; the app says why in the agent's
+    /// language.
+    Refused(Reason),
+    /// Too many attempts: try again after this many seconds.
+    RateLimited {
+        retry_after_s: u64,
+    },
     /// Someone saved the record first: it is here as it is now, with who changed it.
     VersionConflict(Box<hovor_types::version::VersionConflict>),
     /// The request never got an answer (offline, server restarting).
@@ -109,7 +117,11 @@ async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result
         Some(ErrorBody { code: ErrorCode::VersionConflict, conflict: Some(conflict), .. }) => {
             ApiError::VersionConflict(conflict)
         }
+        Some(ErrorBody { code: ErrorCode::Conflict, reason: Some(reason), .. }) => ApiError::Refused(reason),
         Some(ErrorBody { code: ErrorCode::Conflict, message, .. }) => ApiError::Conflict(message),
+        Some(ErrorBody { code: ErrorCode::RateLimited | ErrorCode::QueueFull, retry_after_s, .. }) => {
+            ApiError::RateLimited { retry_after_s: retry_after_s.unwrap_or(1) }
+        }
         Some(ErrorBody { message, .. }) => ApiError::Server(message),
         None if status == 401 => ApiError::Unauthenticated,
         None if status == 404 => ApiError::NotFound,

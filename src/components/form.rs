@@ -1,7 +1,7 @@
 //! Form errors: the first broken rule of a form, shown next to its field in the agent's language, and
 //! the server's answer mapped onto the same place.
 
-use hovor_types::error::{FieldError, Rule};
+use hovor_types::error::{FieldError, Reason, Rule};
 use leptos::prelude::*;
 
 use crate::api::ApiError;
@@ -29,11 +29,44 @@ pub fn rule_words(i18n: I18nContext<Locale>, rule: Rule) -> String {
     }
 }
 
-/// A failed request as a sentence: the server's own for validation and conflicts, else `fallback`.
-/// Takes no context, so a task that outlived its component can still say what went wrong.
-pub fn api_text(e: &ApiError, fallback: String) -> String {
+/// Why the server refused a request, in the language of `i18n`.
+pub fn reason_words(i18n: I18nContext<Locale>, reason: Reason) -> String {
+    match reason {
+        Reason::Ended => t_string!(i18n, conflict.ended),
+        Reason::NotAssigned => t_string!(i18n, conflict.not_assigned),
+        Reason::NotHandling => t_string!(i18n, conflict.not_handling),
+        Reason::NoContact => t_string!(i18n, conflict.no_contact),
+        Reason::NoDefaultPhone => t_string!(i18n, conflict.no_default_phone),
+        Reason::NoDefaultEmail => t_string!(i18n, conflict.no_default_email),
+        Reason::AlreadyWrappedUp => t_string!(i18n, conflict.already_wrapped_up),
+        Reason::NotEnded => t_string!(i18n, conflict.not_ended),
+        Reason::CategoryNotEmpty => t_string!(i18n, conflict.category_not_empty),
+        Reason::NoMailbox => t_string!(i18n, conflict.no_mailbox),
+        Reason::NotEmail => t_string!(i18n, conflict.not_email),
+        Reason::WrongChannel => t_string!(i18n, conflict.wrong_channel),
+        Reason::NoSmtpRelay => t_string!(i18n, conflict.no_smtp_relay),
+        Reason::AlreadyInvited => t_string!(i18n, conflict.already_invited),
+        Reason::InvitationDeclined => t_string!(i18n, conflict.invitation_declined),
+        Reason::CustomDataChanged => t_string!(i18n, conflict.custom_data_changed),
+        Reason::NoMerge => t_string!(i18n, conflict.no_merge),
+        Reason::ChangedSinceMerge => t_string!(i18n, conflict.changed_since_merge),
+        Reason::OffersPending => t_string!(i18n, conflict.offers_pending),
+        Reason::CustomerLeft => t_string!(i18n, conflict.customer_left),
+    }
+    .to_string()
+}
+
+/// A failed request as a sentence in the language of `i18n` (taken before any await, so a task that
+/// outlived its component can still say what went wrong): the server's for validation and local
+/// conflicts, the refusal's reason, else `fallback`.
+pub fn api_text(i18n: I18nContext<Locale>, e: &ApiError, fallback: String) -> String {
     match e {
+        ApiError::Validation { rule: Some(rule), .. } => rule_words(i18n, *rule),
         ApiError::Validation { message, .. } | ApiError::Conflict(message) => message.clone(),
+        ApiError::Refused(reason) => reason_words(i18n, *reason),
+        ApiError::RateLimited { retry_after_s } => {
+            t_string!(i18n, form.rate_limited, seconds = *retry_after_s).to_string()
+        }
         _ => fallback,
     }
 }
@@ -68,6 +101,10 @@ impl FormErrors {
                 (field.clone().unwrap_or_default(), message.clone())
             }
             ApiError::Conflict(message) => (String::new(), message.clone()),
+            ApiError::Refused(reason) => (String::new(), reason_words(i18n, *reason)),
+            ApiError::RateLimited { retry_after_s } => {
+                (String::new(), t_string!(i18n, form.rate_limited, seconds = *retry_after_s).to_string())
+            }
             ApiError::NotFound => (String::new(), t_string!(i18n, form.gone).to_string()),
             _ => (String::new(), t_string!(i18n, form.failed).to_string()),
         };
@@ -78,10 +115,7 @@ impl FormErrors {
     /// the await. A broken rule in the agent's language beside its field, the server's sentence for
     /// other refusals, else `failed`.
     pub fn answer(self, i18n: I18nContext<Locale>, e: &ApiError, failed: String) {
-        let message = match e {
-            ApiError::Validation { rule: Some(rule), .. } => rule_words(i18n, *rule),
-            _ => api_text(e, failed),
-        };
+        let message = api_text(i18n, e, failed);
         self.show(e.field().unwrap_or(""), message);
     }
 

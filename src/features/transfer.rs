@@ -5,6 +5,7 @@ use hovor_types::error::Rule;
 use hovor_types::wrap_up::{NOTE_MAX_CHARS, TransferRequest, validate_transfer};
 use leptos::prelude::*;
 
+use crate::components::form::api_text;
 use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
@@ -57,10 +58,7 @@ fn TransferForm(id: i64, open: RwSignal<bool>) -> impl IntoView {
                     open.set(false);
                     live.work_changed();
                 }
-                Err(ApiError::Validation { message, .. } | ApiError::Conflict(message)) => {
-                    error.set(Some(message))
-                }
-                Err(_) => error.set(Some(t_string!(i18n, transfer.failed).to_string())),
+                Err(e) => error.set(Some(api_text(i18n, &e, t_string!(i18n, transfer.failed).to_string()))),
             }
         });
     };

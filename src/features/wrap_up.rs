@@ -4,6 +4,7 @@
 use hovor_types::wrap_up::check_reason_query;
 use leptos::prelude::*;
 
+use crate::components::form::api_text;
 use crate::components::lazy::split_view;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -24,7 +25,7 @@ pub fn EndButton(id: i64) -> impl IntoView {
         spawn_local(async move {
             let result = api::end(id).await;
             busy.set(false);
-            if result.is_ok() || matches!(result, Err(ApiError::Conflict(_))) {
+            if result.is_ok() || matches!(result, Err(ApiError::Refused(_))) {
                 live.work_changed();
             }
         });
@@ -70,10 +71,7 @@ pub fn WrapUpForm(id: i64) -> impl IntoView {
                     live.work_changed();
                     navigate("/desk", Default::default());
                 }
-                Err(ApiError::Validation { message, .. } | ApiError::Conflict(message)) => {
-                    error.set(Some(message))
-                }
-                Err(_) => error.set(Some(t_string!(i18n, wrap_up.failed).to_string())),
+                Err(e) => error.set(Some(api_text(i18n, &e, t_string!(i18n, wrap_up.failed).to_string()))),
             }
             busy.set(false);
         });

@@ -17,6 +17,8 @@ stylance::import_crate_style!(css, "src/pages/login.module.css");
 enum Problem {
     Required,
     Invalid,
+    /// Too many attempts: the wait in seconds.
+    TooMany(u64),
     Failed,
 }
 
@@ -54,6 +56,9 @@ pub fn LoginPage() -> impl IntoView {
                     session.0.set(SessionState::SignedIn(me));
                 }
                 Err(ApiError::InvalidCredentials) => problem.set(Some(Problem::Invalid)),
+                Err(ApiError::RateLimited { retry_after_s }) => {
+                    problem.set(Some(Problem::TooMany(retry_after_s)))
+                }
                 Err(_) => problem.set(Some(Problem::Failed)),
             }
         });
@@ -63,6 +68,7 @@ pub fn LoginPage() -> impl IntoView {
         problem.get().map(|p| match p {
             Problem::Required => t!(i18n, sign_in.required).into_any(),
             Problem::Invalid => t!(i18n, sign_in.invalid).into_any(),
+            Problem::TooMany(seconds) => t!(i18n, sign_in.too_many, seconds = seconds).into_any(),
             Problem::Failed => t!(i18n, sign_in.failed).into_any(),
         })
     };

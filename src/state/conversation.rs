@@ -12,6 +12,8 @@ pub enum PendingState {
     Failed,
     /// Refused because the conversation has ended; retrying cannot help.
     Ended,
+    /// Refused for another reason (not assigned to the sender); retrying cannot help either.
+    Refused(hovor_types::error::Reason),
 }
 
 /// A message the agent sent that the server has not confirmed yet.

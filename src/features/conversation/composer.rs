@@ -165,8 +165,12 @@ pub fn deliver(open: OpenConversation, key: String) {
                     attempt += 1;
                     gloo_timers::future::sleep(Duration::from_millis(500 * 2u64.pow(attempt))).await;
                 }
-                Err(ApiError::Conflict(_)) => {
+                Err(ApiError::Refused(hovor_types::error::Reason::Ended)) => {
                     open.set_pending_state(&key, PendingState::Ended);
+                    return;
+                }
+                Err(ApiError::Refused(reason)) => {
+                    open.set_pending_state(&key, PendingState::Refused(reason));
                     return;
                 }
                 Err(_) => {

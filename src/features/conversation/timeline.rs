@@ -364,6 +364,10 @@ fn PendingRow(key: String, body: String, state: PendingState) -> impl IntoView {
         PendingState::Ended => {
             view! { <span class=css::failed role="alert">{t!(i18n, composer.ended)}</span> }.into_any()
         }
+        PendingState::Refused(reason) => view! {
+            <span class=css::failed role="alert">{crate::components::form::reason_words(i18n, reason)}</span>
+        }
+        .into_any(),
     };
     view! {
         <li class=css::message data-direction="outbound" data-pending="true" data-testid="pending-message">

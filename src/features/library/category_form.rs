@@ -117,8 +117,8 @@ pub fn DeleteCategory(lib: Library, category: ResponseCategory) -> impl IntoView
                         lib.reload();
                     }
                 }
-                Err(ApiError::Conflict(_)) => errors.show("", not_empty),
-                Err(e) => errors.show("", api_text(&e, failed)),
+                Err(ApiError::Refused(_)) => errors.show("", not_empty),
+                Err(e) => errors.show("", api_text(i18n, &e, failed)),
             }
             let _ = confirm.try_set(false);
         });

@@ -144,7 +144,7 @@ pub fn ResponseForm(lib: Library, draft: Unsaved) -> impl IntoView {
         spawn_local(async move {
             match api::delete_response(id).await {
                 Ok(()) => lib.saved(form, Editing::Nothing, done),
-                Err(e) => errors.show("", api_text(&e, failed)),
+                Err(e) => errors.show("", api_text(i18n, &e, failed)),
             }
         });
     };

@@ -105,7 +105,9 @@ fn Resources(id: i64) -> impl IntoView {
                     load_favourites();
                     status.try_set(None);
                 }
-                Err(e) => _ = status.try_set(Some(api_text(&e, t_string!(i18n, form.failed).to_string()))),
+                Err(e) => {
+                    _ = status.try_set(Some(api_text(i18n, &e, t_string!(i18n, form.failed).to_string())))
+                }
             }
         });
     };
@@ -223,7 +225,9 @@ fn SelectCategory(id: i64) -> impl IntoView {
                     open.categories.try_update(|n| *n += 1);
                     note.try_set(Some(t_string!(i18n, responses.category_added).to_string()));
                 }
-                Err(e) => _ = note.try_set(Some(api_text(&e, t_string!(i18n, form.failed).to_string()))),
+                Err(e) => {
+                    _ = note.try_set(Some(api_text(i18n, &e, t_string!(i18n, form.failed).to_string())))
+                }
             }
         });
     };
