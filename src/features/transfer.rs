@@ -9,7 +9,7 @@ use crate::components::form::api_text;
 use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
-use crate::api::{ApiError, routing as api};
+use crate::api::routing as api;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::live::use_live;
 
