@@ -5,14 +5,18 @@
 # `openapi: N operations, M errors`, and exits 1 on any error.
 # The validator lives in its own virtualenv, target/tools-venv, installed on the first run (and again
 # when the requirements change); later runs reuse it and take about a second.
-# Usage: scripts/check-openapi.sh PATH_TO_JSON
+# Given a server binary as well, it then generates a Python client from the document that server
+# serves (openapi-python-client) and calls every operation through it against the running server
+# (scripts/openapi_client_walk.py): every status must be documented and every body must decode.
+# Usage: scripts/check-openapi.sh PATH_TO_JSON [SERVER_BINARY]
 set -euo pipefail
 
-if [ $# -ne 1 ]; then
-  echo "usage: $0 PATH_TO_JSON" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: $0 PATH_TO_JSON [SERVER_BINARY]" >&2
   exit 2
 fi
 doc=$1
+server=${2:-}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 requirements="$root/scripts/openapi-requirements.txt"
 venv="$root/target/tools-venv"
@@ -24,7 +28,7 @@ fi
 
 venv_ready() {
   [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$venv/.requirements.txt" &&
-    "$venv/bin/python" -c 'import openapi_spec_validator' 2>/dev/null
+    "$venv/bin/python" -c 'import openapi_spec_validator, openapi_python_client' 2>/dev/null
 }
 
 if ! venv_ready; then
@@ -45,4 +49,9 @@ if ! venv_ready; then
 fi
 
 # The standard validator, then the house rules: every problem, the one-line summary, exit 1 on any.
-exec "$venv/bin/python" "$root/scripts/check_openapi.py" "$doc"
+"$venv/bin/python" "$root/scripts/check_openapi.py" "$doc"
+
+if [ -n "$server" ]; then
+  echo "==> a generated client calls every operation"
+  "$venv/bin/python" "$root/scripts/openapi_client_walk.py" "$server" "$root/target/openapi-walk"
+fi

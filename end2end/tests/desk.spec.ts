@@ -236,7 +236,7 @@ test("a reply refused because the conversation ended says so and offers no retry
   await signIn(page, "agent1");
   await page.locator(`[data-testid="task"][data-channel="chat"]`).first().click();
   await page.route("**/api/conversations/*/messages", (route) =>
-    route.fulfill({ status: 409, contentType: "application/json", body: '{"code":"conflict","message":"The conversation has ended."}' }),
+    route.fulfill({ status: 409, contentType: "application/json", body: '{"code":"conflict","reason":"ended","message":"The conversation has ended."}' }),
   );
   await page.getByTestId("composer").fill("Ještě jedna otázka?");
   await page.getByTestId("send").click();

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr};
@@ -39,18 +39,16 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
         ))),
     );
     components.add_security_scheme("gateway", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut repeated: HashMap<String, usize> = HashMap::new();
+    for item in api.paths.paths.values_mut() {
+        for (_, operation) in operations(item) {
+            *repeated.entry(tagged_name(operation)).or_default() += 1;
+        }
+    }
     for (path, item) in api.paths.paths.iter_mut() {
         let parameterised = path.contains('{');
-        for (method, operation) in [
-            ("get", item.get.as_mut()),
-            ("put", item.put.as_mut()),
-            ("post", item.post.as_mut()),
-            ("delete", item.delete.as_mut()),
-            ("patch", item.patch.as_mut()),
-        ] {
-            let Some(operation) = operation else { continue };
-            name_uniquely(operation, &mut seen);
+        for (method, operation) in operations(item) {
+            name_uniquely(path, operation, &repeated);
             add_edge_errors(operation, method, parameterised);
             describe_answers(operation);
         }
@@ -58,18 +56,38 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
     api
 }
 
-/// Operation ids are the handlers' names, which repeat across areas (`create`, `search`): each gets
-/// its tag in front.
-fn name_uniquely(operation: &mut Operation, seen: &mut HashMap<String, usize>) {
+/// Operation ids are the handlers' names with their tag in front (`email_send`). Where that repeats
+/// (`directory_create` for contacts and for accounts), the resource the path starts with replaces
+/// the tag (`contacts_create`, `accounts_create`), so a generated client's names say what they act on.
+fn tagged_name(operation: &Operation) -> String {
     let tag = operation.tags.as_ref().and_then(|t| t.first()).cloned().unwrap_or_default();
     let name = operation.operation_id.clone().unwrap_or_default();
-    let mut id = if tag.is_empty() { name } else { format!("{tag}_{name}") };
-    let count = seen.entry(id.clone()).or_default();
-    *count += 1;
-    if *count > 1 {
-        id = format!("{id}_{count}");
+    if tag.is_empty() { name } else { format!("{tag}_{name}") }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut Operation)> {
+    [
+        ("get", item.get.as_mut()),
+        ("put", item.put.as_mut()),
+        ("post", item.post.as_mut()),
+        ("delete", item.delete.as_mut()),
+        ("patch", item.patch.as_mut()),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| Some((method, operation?)))
+}
+
+fn name_uniquely(path: &str, operation: &mut Operation, repeated: &HashMap<String, usize>) {
+    let tagged = tagged_name(operation);
+    if repeated.get(&tagged).copied().unwrap_or(0) < 2 {
+        operation.operation_id = Some(tagged);
+        return;
     }
-    operation.operation_id = Some(id);
+    let resource = path.trim_start_matches("/api/").split('/').next().unwrap_or_default().replace('-', "_");
+    let name = operation.operation_id.clone().unwrap_or_default();
+    let singular = resource.trim_end_matches('s');
+    operation.operation_id =
+        Some(if name.starts_with(singular) { name } else { format!("{resource}_{name}") });
 }
 
 fn security_of(operation: &Operation) -> Option<String> {
