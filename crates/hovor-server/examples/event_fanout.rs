@@ -4,11 +4,13 @@
 //!
 //!   cargo run --release -p hovor-server --example event_fanout [-- SUBSCRIBERS MESSAGES]
 
-use std::process::{Command, Stdio};
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use support::{Server, proc_status, request, rss_kb, sign_in, verdict};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::sync::Mutex;
 
@@ -22,41 +24,8 @@ async fn main() -> anyhow::Result<()> {
     let messages: usize = args.next().map_or(Ok(200), |a| a.parse())?;
     // For comparison: what an idle keep-alive connection to another route costs.
     let path = args.next().unwrap_or_else(|| "/api/events".to_owned());
-
-    let dir = tempfile::tempdir()?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let binary = std::env::current_exe()?.parent().and_then(|p| p.parent()).map(|p| p.join("hovor-server"));
-    let binary = binary.filter(|b| b.exists()).ok_or_else(|| anyhow::anyhow!("build hovor-server first"))?;
-    let database = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let start = |demo: bool| {
-        let mut command = Command::new(&binary);
-        command
-            .args(["--listen", &format!("127.0.0.1:{port}"), "--database", &database])
-            .stdout(Stdio::null());
-        if demo {
-            command.arg("--demo");
-        }
-        command.spawn()
-    };
-    // One process fills the demo and stops; a fresh one is measured, so the memory the fill used and
-    // freed does not hide what the subscribers cost.
-    let mut filler = start(true)?;
-    wait_for_health(port).await?;
-    Command::new("kill").args(["-TERM", &filler.id().to_string()]).status()?;
-    filler.wait()?;
-    let mut server = start(false)?;
-    let result = run(port, server.id(), subscribers, messages, &path).await;
-    server.kill()?;
-    result
-}
-
-async fn wait_for_health(port: u16) -> anyhow::Result<()> {
-    let started = Instant::now();
-    while request(port, "GET", "/api/health", None, None).await.is_err() {
-        anyhow::ensure!(started.elapsed() < Duration::from_secs(60), "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Ok(())
+    let server = Server::start_with_demo().await?;
+    run(server.port, server.pid(), subscribers, messages, &path).await
 }
 
 async fn run(
@@ -66,7 +35,6 @@ async fn run(
     messages: usize,
     subscribe: &str,
 ) -> anyhow::Result<()> {
-    wait_for_health(port).await?;
     // The supervisor belongs to every queue: every subscriber receives every event (the worst case).
     let watcher = sign_in(port, "supervisor").await?;
     let agent = sign_in(port, "agent1").await?;
@@ -119,11 +87,7 @@ async fn run(
     let mut latencies: Vec<f64> =
         arrivals.iter().map(|(n, at)| at.duration_since(sent[*n as usize]).as_secs_f64() * 1000.0).collect();
     latencies.sort_by(f64::total_cmp);
-    let percentile = |p: f64| {
-        latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
-    };
-    let (p50, p99) =
-        (percentile(0.50).copied().unwrap_or(f64::NAN), percentile(0.99).copied().unwrap_or(f64::NAN));
+    let (p50, p99) = (support::percentile(&latencies, 0.50), support::percentile(&latencies, 0.99));
     for reader in readers {
         reader.abort();
     }
@@ -149,74 +113,4 @@ async fn run(
     );
     anyhow::ensure!(arrivals.len() == expected, "events were lost");
     Ok(())
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok { "ok" } else { "OVER BUDGET" }
-}
-
-/// Resident memory of a process in KB, from /proc.
-fn rss_kb(pid: u32) -> anyhow::Result<u64> {
-    proc_status(pid, "VmRSS:")
-}
-
-/// A number from /proc/PID/status.
-fn proc_status(pid: u32, field: &str) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("no {field} in /proc/{pid}/status"))
-}
-
-async fn sign_in(port: u16, username: &str) -> anyhow::Result<String> {
-    let body = format!("{{\"username\":\"{username}\",\"password\":\"hovor-demo\"}}");
-    let answer = raw(port, "POST", "/api/session", None, Some(&body)).await?;
-    answer
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|c| c.split(';').next())
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow::anyhow!("sign-in of {username} failed"))
-}
-
-/// The body of a successful answer.
-async fn request(
-    port: u16,
-    method: &str,
-    path: &str,
-    cookie: Option<&str>,
-    body: Option<&str>,
-) -> anyhow::Result<String> {
-    let answer = raw(port, method, path, cookie, body).await?;
-    anyhow::ensure!(
-        answer.starts_with("HTTP/1.1 2"),
-        "{method} {path}: {}",
-        answer.lines().next().unwrap_or("")
-    );
-    Ok(answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
-}
-
-async fn raw(
-    port: u16,
-    method: &str,
-    path: &str,
-    cookie: Option<&str>,
-    body: Option<&str>,
-) -> anyhow::Result<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n");
-    if let Some(cookie) = cookie {
-        head.push_str(&format!("Cookie: {cookie}\r\n"));
-    }
-    if let Some(body) = body {
-        head.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
-    }
-    head.push_str("\r\n");
-    head.push_str(body.unwrap_or(""));
-    stream.write_all(head.as_bytes()).await?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await?;
-    Ok(answer)
 }
