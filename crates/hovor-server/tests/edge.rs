@@ -195,3 +195,75 @@ async fn a_supervisor_sending_in_someone_elses_chat_is_told_it_is_not_theirs() {
         .await;
     assert_eq!((sent.status, sent.json["reason"].as_str()), (StatusCode::CONFLICT, Some("not_assigned")));
 }
+
+/// Waits for a database condition, polling; gives up after `limit`.
+async fn until(server: &TestServer, sql: &'static str, id: i64, limit: std::time::Duration) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        let yes: bool = sqlx::query_scalar(sql).bind(id).fetch_one(&server.pool).await.unwrap();
+        if yes {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_chat_whose_customer_closed_the_page_rings_nobody_and_ends_as_abandoned() {
+    use std::time::{Duration, Instant};
+    let server = TestServer::new().await;
+    let admin = server.sign_in("admin").await;
+    let queue = server.queue_id(0).await;
+    let routing = json!({"rona_seconds": 30, "mask_sensitive": true,
+        "popover_variables": [{"field": "customer_name", "secure": false}, {"field": "queue", "secure": false},
+            {"field": "wait_time", "secure": false}], "abandon_after_seconds": 5});
+    let set = server
+        .request("PUT", &format!("/api/admin/queues/{queue}/routing"), Some(&admin), Some(routing))
+        .await;
+    assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.json);
+    server.state.start_routing();
+
+    // Nobody is available: both chats wait. One customer closes the page; the other reloads it.
+    let gone = server.start_chat(queue, "Gone Away").await;
+    let back = server.start_chat(queue, "Reloads Page").await;
+    let gone_page = server.stream("/api/chat/events", &gone.cookie, None).await;
+    let back_page = server.stream("/api/chat/events", &back.cookie, None).await;
+    drop(gone_page);
+    let left = Instant::now();
+    drop(back_page);
+    let left_sql = "SELECT customer_left_at IS NOT NULL FROM conversations WHERE id = ?";
+    assert!(until(&server, left_sql, gone.conversation_id, Duration::from_secs(5)).await, "marked as left");
+    assert!(until(&server, left_sql, back.conversation_id, Duration::from_secs(5)).await, "marked as left");
+    let _back_again = server.stream("/api/chat/events", &back.cookie, None).await;
+    let here_sql = "SELECT customer_left_at IS NULL FROM conversations WHERE id = ?";
+    assert!(until(&server, here_sql, back.conversation_id, Duration::from_secs(5)).await, "back again");
+
+    // An agent becomes available: the chat of the customer who is there rings, the other never does.
+    let agent = server.sign_in("agent1").await;
+    server.go_available(&agent).await;
+    let offered = server.offered(&agent).await;
+    assert!(offered.contains(&back.conversation_id), "{offered:?}");
+    assert!(!offered.contains(&gone.conversation_id), "{offered:?}");
+
+    // The queue's 5 s pass: the chat ends as abandoned, without anyone touching it.
+    let ended_sql = "SELECT status = 'ended' AND abandoned = 1 FROM conversations WHERE id = ?";
+    assert!(
+        until(&server, ended_sql, gone.conversation_id, Duration::from_secs(15)).await,
+        "ends as abandoned"
+    );
+    assert!(
+        left.elapsed() >= Duration::from_millis(4_900),
+        "not before the queue's time: {:?}",
+        left.elapsed()
+    );
+    assert_eq!(server.offers_among(&[gone.conversation_id]).await, 0);
+    let view = server.request("GET", "/api/chat/conversation", Some(&gone.cookie), None).await;
+    assert_eq!(view.json["status"], "ended", "{}", view.json);
+    let still: bool = sqlx::query_scalar("SELECT status = 'active' FROM conversations WHERE id = ?")
+        .bind(back.conversation_id)
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    assert!(still, "the customer who came back still waits for their agent");
+}

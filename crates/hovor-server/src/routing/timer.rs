@@ -1,4 +1,4 @@
-//! Deadlines: offers that expire (RONA) and refusals that lapse. Sleeps until the next one, or until
+//! Deadlines: offers that expire (RONA), refusals that lapse and chats their customers left. Sleeps until the next one, or until
 //! a routing change wakes it, and runs at least every few seconds as a safety net.
 
 use std::time::Duration;
@@ -37,6 +37,17 @@ async fn tick(state: &AppState) -> anyhow::Result<()> {
     work.finish_quietly(state).await.map_err(|e| anyhow::anyhow!("{e:?}"))
 }
 
+/// The earliest of the offers' deadlines and the moments waiting chats without their customer are
+/// given up.
 async fn next_deadline(state: &AppState) -> anyhow::Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT MIN(expires_at) FROM offers").fetch_one(&state.pool).await?)
+    let offer: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(expires_at) FROM offers").fetch_one(&state.pool).await?;
+    let abandon: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(c.customer_left_at + q.abandon_after_seconds * 1000)
+         FROM conversations c JOIN queues q ON q.id = c.queue_id
+         WHERE c.status = 'active' AND c.agent_id IS NULL AND c.customer_left_at IS NOT NULL",
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    Ok(offer.into_iter().chain(abandon).min())
 }
