@@ -261,6 +261,15 @@ async fn wrap_up_needs_the_end_a_reason_of_the_queue_and_is_submitted_once() {
     assert_eq!(retry.status, StatusCode::NO_CONTENT);
     let other = server.request("POST", &path, Some(&agent1), Some(json!({"reason_id": reasons[1]}))).await;
     assert_eq!(other.status, StatusCode::CONFLICT);
+
+    // The desk sends its last focus report as the wrap-up leaves the screen: it still counts.
+    let focus = format!("/api/conversations/{id}/focus");
+    let report = json!({"focused_ms": 4_000, "interrupted": false});
+    let last = server.request("POST", &focus, Some(&agent1), Some(report.clone())).await;
+    assert_eq!(last.status, StatusCode::OK, "{}", last.json);
+    let agent2 = server.sign_in("agent2").await;
+    let stranger = server.request("POST", &focus, Some(&agent2), Some(report)).await;
+    assert!(stranger.status.is_client_error(), "only the conversation's agent reports its focus");
 }
 
 #[tokio::test]
