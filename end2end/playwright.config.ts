@@ -13,6 +13,9 @@ export default defineConfig({
   testDir: "tests",
   outputDir: "test-results",
   timeout: 60_000,
+  // Assertions wait for a state, not a time: on a busy machine a desk may take longer than the default
+  // 5 s to connect, and a passing state returns at once whatever this is.
+  expect: { timeout: 15_000 },
   workers: 1,
   reporter: [["list"]],
   use: {
