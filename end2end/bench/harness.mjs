@@ -10,14 +10,17 @@ import { chromium } from "playwright-core";
 export const root = new URL("../..", import.meta.url).pathname;
 export const dist = join(root, "dist");
 
-/** Starts the server and waits until it answers; `stop()` ends it with SIGTERM and removes its database. */
-export async function startServer() {
+/**
+ * Starts the server (with `extraArgs`, if any) and waits until it answers; `stop()` ends it with
+ * SIGTERM and removes its database.
+ */
+export async function startServer(extraArgs = []) {
   const port = await new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
   });
   const dir = mkdtempSync(join(tmpdir(), "hovor-bench-"));
   const server = spawn(join(root, "target/release/hovor-server"),
-    ["--listen", `127.0.0.1:${port}`, "--database", `sqlite://${join(dir, "bench.db")}`, "--demo", "--dist", dist],
+    ["--listen", `127.0.0.1:${port}`, "--database", `sqlite://${join(dir, "bench.db")}`, "--demo", "--dist", dist, ...extraArgs],
     { stdio: ["ignore", "ignore", "inherit"] });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

@@ -50,7 +50,8 @@ impl Backoff {
 
 /// One account from one address: the guesser's own door, closing fast.
 const PAIR: Backoff = Backoff { free: 3, first: Duration::from_secs(1), cap: Duration::from_secs(15 * 60) };
-/// One address across accounts: password spraying.
+/// One address across accounts it was never used with: password spraying. A whole contact center may
+/// sign in from one office address, so accounts known there are neither counted nor held back by it.
 const ADDRESS: Backoff =
     Backoff { free: 10, first: Duration::from_secs(1), cap: Duration::from_secs(15 * 60) };
 /// One account from addresses it was never used from: many machines guessing one password. Capped low
@@ -93,9 +94,9 @@ impl SignInGuard {
         let tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
         let account = username.to_lowercase();
         let known = tables.known.get(&(account.clone(), from)).is_some_and(|until| *until > now);
-        let mut waits =
-            vec![tables.pairs.get(&(account.clone(), from)).copied(), tables.addresses.get(&from).copied()];
+        let mut waits = vec![tables.pairs.get(&(account.clone(), from)).copied()];
         if !known {
+            waits.push(tables.addresses.get(&from).copied());
             waits.push(tables.accounts.get(&account).copied());
         }
         let until = waits.into_iter().flatten().map(|f| f.blocked_until).max();
@@ -114,8 +115,8 @@ impl SignInGuard {
         let mut tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
         let known = tables.known.get(&(account.clone(), from)).is_some_and(|until| *until > now);
         count(&mut tables.pairs, (account.clone(), from), PAIR, now);
-        count(&mut tables.addresses, from, ADDRESS, now);
         if !known {
+            count(&mut tables.addresses, from, ADDRESS, now);
             count(&mut tables.accounts, account, ACCOUNT, now);
         }
     }
@@ -271,6 +272,24 @@ mod tests {
         );
         assert!(guard.admit("agent1", ME).is_ok(), "the agent's own address is not locked out");
         assert!(guard.admit("agent2", ME).is_ok());
+    }
+
+    #[test]
+    fn typos_in_an_office_behind_one_address_do_not_hold_back_its_other_agents() {
+        let guard = SignInGuard::default();
+        for n in 1..=20 {
+            guard.succeeded(&format!("agent{n}"), ME);
+        }
+        for n in 1..=20 {
+            guard.failed(&format!("agent{n}"), ME);
+        }
+        assert!(guard.admit("agent7", ME).is_ok(), "twenty typos by twenty agents");
+        // A sprayer from the same address, on accounts never used there, is held back.
+        for n in 1..=12 {
+            guard.failed(&format!("stranger{n}"), ME);
+        }
+        assert!(matches!(guard.admit("stranger13", ME), Err(AppError::RateLimited { .. })));
+        assert!(guard.admit("agent7", ME).is_ok(), "the agents are not");
     }
 
     #[test]

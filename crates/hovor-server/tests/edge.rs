@@ -62,6 +62,31 @@ async fn unknown_paths_wrong_methods_and_broken_bodies_answer_an_error_body() {
 }
 
 #[tokio::test]
+async fn behind_https_cookies_are_secure_hsts_is_sent_and_only_the_public_origin_may_write() {
+    let server = TestServer::at_public_url("https://desk.example").await;
+    let body = json!({"username": "agent1", "password": "hovor-demo"});
+    let signed_in = server.request("POST", "/api/session", None, Some(body)).await;
+    assert_eq!(signed_in.status, StatusCode::OK);
+    let cookie = signed_in.set_cookie.expect("session cookie");
+    assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    let hsts = signed_in.headers.get("strict-transport-security").and_then(|v| v.to_str().ok());
+    assert!(hsts.is_some_and(|v| v.contains("max-age=")), "{hsts:?}");
+
+    let session = cookie.split(';').next().unwrap();
+    let body = json!({"state": "available"});
+    for (origin, expected) in [
+        ("https://desk.example", StatusCode::OK),
+        ("http://desk.example", StatusCode::FORBIDDEN), // not the HTTPS origin
+        ("https://evil.example", StatusCode::FORBIDDEN),
+    ] {
+        let answer = server
+            .request_with("PUT", "/api/me/status", Some(session), Some(body.clone()), &[("origin", origin)])
+            .await;
+        assert_eq!(answer.status, expected, "from {origin}: {}", answer.json);
+    }
+}
+
+#[tokio::test]
 async fn a_foreign_origin_cannot_change_anything() {
     let server = TestServer::new().await;
     let cookie = server.sign_in("agent1").await;

@@ -23,6 +23,7 @@ pub struct Answer {
     pub status: StatusCode,
     pub json: Value,
     pub set_cookie: Option<String>,
+    pub headers: axum::http::HeaderMap,
 }
 
 impl TestServer {
@@ -52,6 +53,14 @@ impl TestServer {
         server.state = server.state.clone().with_mail(mail);
         server.router = app(server.state.clone(), None).expect("router");
         server.state.start_outbox();
+        server
+    }
+
+    /// A fresh server reached at `public_url` (e.g. `https://…` behind a TLS-terminating proxy).
+    pub async fn at_public_url(public_url: &str) -> TestServer {
+        let mut server = TestServer::fresh(None).await;
+        server.state = server.state.clone().with_public_url(Some(public_url));
+        server.router = app(server.state.clone(), None).expect("router");
         server
     }
 
@@ -107,15 +116,15 @@ impl TestServer {
         };
         let response = self.router.clone().oneshot(request).await.expect("response");
         let status = response.status();
-        let set_cookie =
-            response.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let headers = response.headers().clone();
+        let set_cookie = headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
         let json = if bytes.is_empty() {
             Value::Null
         } else {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null)
         };
-        Answer { status, json, set_cookie }
+        Answer { status, json, set_cookie, headers }
     }
 
     /// A request with a raw body (an email as the mail gateway posts it).
@@ -137,9 +146,10 @@ impl TestServer {
             .await
             .expect("response");
         let status = response.status();
+        let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer { status, json, set_cookie: None }
+        Answer { status, json, set_cookie: None, headers }
     }
 
     /// Signs in and returns the `Cookie` header value to send.
