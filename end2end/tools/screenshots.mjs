@@ -40,7 +40,9 @@ try {
       await page.locator("input[type=password]").fill("hovor-demo");
       await page.locator("input[type=password]").press("Enter");
       await page.waitForURL(/\/desk$/, { timeout: 60_000 });
-      await page.locator('[data-testid="task"][data-channel="chat"]').first().click();
+      // At tablet width the task list folds away: open the first chat by its address.
+      const task = await page.locator('[data-testid="task"][data-channel="chat"]').first().getAttribute("href");
+      await page.goto(`${base}${task}`);
       await page.route("**/api/conversations/*/messages", (route) =>
         route.fulfill({ status: 409, contentType: "application/json",
           body: '{"code":"conflict","reason":"not_assigned","message":"The conversation is not assigned to you."}' }));
