@@ -15,7 +15,7 @@ pub fn fold(s: &str) -> String {
 
 /// Characters a stem keeps. Czech, Bulgarian and Ukrainian inflect word endings and stems
 /// ("faktura", "faktury", "fakturu"; "замовив", "замовлення"), so words are compared by their beginnings.
-/// Four letters ranks the labelled set best (`tests/responses.rs`): 89.6 % in the top 3 against 81.2 %
+/// Four letters ranks the labelled set best (`tests/suite/responses.rs`): 89.6 % in the top 3 against 81.2 %
 /// with five.
 pub const STEM_CHARS: usize = 4;
 

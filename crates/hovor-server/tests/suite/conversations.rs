@@ -1,6 +1,6 @@
 //! The Active Conversation's API: queue scoping, the panes' data, timeline paging and sending.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestServer;

@@ -3,7 +3,7 @@
 //! customer's answer joins the same conversation. Also the outbox's failures, the gateway's access and
 //! the agent's input rules.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The real binary: starts on a free port, answers health, stops cleanly on SIGTERM, and a second start
 //! keeps the database instead of filling the demo again.
 
-mod binary;
+use crate::binary;
 
 use std::io::Read;
 

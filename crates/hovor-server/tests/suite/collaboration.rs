@@ -1,7 +1,7 @@
 //! Working together: invitations on an email (send, accept, propose, decline, delete, who may do what)
 //! and collaborators in a chat (both write, the customer sees both names, the collaborator's task list).
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestServer;

@@ -1,7 +1,7 @@
 //! The standard responses library: ranking quality on the labelled set, Find and `#`, favourites,
 //! Select category, placeholders, and the administration with its validation and audit.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 
@@ -26,7 +26,7 @@ const TOP3_BAR: f64 = 0.90;
 async fn the_expected_response_is_in_the_top_three_for_nine_in_ten_labelled_messages() {
     let server = TestServer::new().await;
     let set: Vec<Labelled> =
-        serde_json::from_str(include_str!("data/suggestions-labelled.json")).expect("labelled set");
+        serde_json::from_str(include_str!("../data/suggestions-labelled.json")).expect("labelled set");
     assert!(set.len() >= 40, "at least 40 labelled messages");
     let languages: HashSet<&str> = set.iter().map(|l| l.language.as_str()).collect();
     assert_eq!(languages.len(), 4, "all four languages");

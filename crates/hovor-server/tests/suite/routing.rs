@@ -4,7 +4,7 @@
 //! In the small demo the first queue's members are agent1, agent4, agent5 and agent8; each agent
 //! already handles two chats, so with the default chat capacity of 3 each has one free slot.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

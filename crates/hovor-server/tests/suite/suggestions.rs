@@ -1,6 +1,6 @@
 //! Auto-suggested responses: the conversation's categories, ranked by the latest customer message.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestServer;

@@ -1,6 +1,6 @@
 //! Sign-in, sessions and the rule that every route but sign-in and health needs one.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestServer;

@@ -1,7 +1,7 @@
 //! The customer's side of web chat: the pre-chat survey, a chat from start to the agent and back,
 //! idempotent sends, signed identities and the chat cookie as the only key to a conversation.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

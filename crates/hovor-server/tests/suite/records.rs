@@ -2,7 +2,7 @@
 //! interactions, merge and undo, version conflicts with the audit trail, keyword and agent tags,
 //! cases, the related-record timeline, the session pane and the history tab.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

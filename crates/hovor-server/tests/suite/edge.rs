@@ -1,7 +1,7 @@
 //! The API's edge: every refusal is a typed `ErrorBody`, foreign state-changing requests are refused,
 //! sign-in and chat starts are limited, bad customer data is refused where it enters.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestServer;

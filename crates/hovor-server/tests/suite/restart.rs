@@ -2,7 +2,7 @@
 //! receives every stored event after its id at once, for the agent and for the customer, whether the
 //! server stopped on SIGTERM or was killed.
 
-mod binary;
+use crate::binary;
 
 use std::io::Read;
 use std::net::TcpStream;

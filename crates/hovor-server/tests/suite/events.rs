@@ -1,7 +1,7 @@
 //! The event stream: every change arrives once, in order; a client that reconnects with its last id gets
 //! exactly what it missed, also from a restarted server; nobody gets another queue's events.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
