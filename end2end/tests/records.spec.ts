@@ -340,6 +340,8 @@ test("tags come from typing, the company list, the agent's recent tags and keywo
   try {
     await page.setViewportSize({ width: 1440, height: 900 });
     await signInAt(page, server.url, "agent3");
+    // Counted once the list has loaded, not while it is still on its way.
+    await expect(page.getByTestId("task-list")).toHaveAttribute("data-state", "ready");
     const tasksBefore = await page.getByTestId("task").count();
     const chat = await startChat(server.url, 3, "Zákazník s reklamací");
     await acceptChat(page, chat.id);

@@ -10,7 +10,38 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::watch;
 
-use crate::store::events::{Audience, Published};
+use hovor_types::event::EventEnvelope;
+
+use crate::error::{AppError, AppResult};
+
+/// Who sees an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Queue(i64),
+    User(i64),
+    /// The customer of this web-chat conversation, on their own stream.
+    Customer(i64),
+    /// The queue's members and the customer of the conversation.
+    QueueAndCustomer {
+        queue: i64,
+        conversation: i64,
+    },
+}
+
+/// A stored event ready to send: its id, who sees it, and its `EventEnvelope` as JSON, serialized once.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub id: i64,
+    pub audience: Audience,
+    pub json: Arc<str>,
+}
+
+impl Published {
+    pub(crate) fn new(envelope: &EventEnvelope, audience: Audience) -> AppResult<Published> {
+        let json = serde_json::to_string(envelope).map_err(|e| AppError::Internal(e.into()))?;
+        Ok(Published { id: envelope.id, audience, json: json.into() })
+    }
+}
 
 /// Events kept in memory for streams that are slightly behind.
 const RECENT: usize = 4096;

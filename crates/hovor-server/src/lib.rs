@@ -1,6 +1,7 @@
 //! The Hovor server: JSON API under `/api`, the built app everywhere else, one port.
 
 pub mod auth;
+pub mod change;
 mod chat_page;
 pub mod config;
 pub mod db;
@@ -14,98 +15,18 @@ pub mod limits;
 mod openapi;
 mod routes;
 pub mod routing;
+pub mod state;
 mod static_files;
 pub mod store;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use sqlx::SqlitePool;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: SqlitePool,
-    pub hub: hub::Hub,
-    pub routing: routing::Routing,
-    /// The standard responses library with its ranking index.
-    pub responses: store::responses::LibraryCache,
-    /// Verifies the customer identities host sites sign for web chat.
-    pub chat_identity_secret: Option<std::sync::Arc<str>>,
-    /// Host sites whose pages may pass self-service actions and context to the chat page.
-    pub chat_host_origins: Vec<String>,
-    /// The SMTP relay, the inbound gateway's token and the outbox's wake-up.
-    pub mail: email::outbox::Mail,
-    /// Sign-in's throttle and its bound on concurrent password checks.
-    pub sign_in: limits::SignInGuard,
-    /// Per-address limits of the public customer doors.
-    pub doors: limits::PublicDoors,
-    /// The client's address comes from `X-Forwarded-For` (behind a trusted reverse proxy).
-    pub trust_forwarded_for: bool,
-    /// Where browsers reach Hovor (`--public-url`), when configured.
-    pub public_url: Option<String>,
-}
-
-impl AppState {
-    pub fn new(pool: SqlitePool) -> AppState {
-        AppState {
-            pool,
-            hub: hub::Hub::default(),
-            routing: routing::Routing::default(),
-            responses: store::responses::LibraryCache::default(),
-            chat_identity_secret: None,
-            chat_host_origins: Vec::new(),
-            mail: email::outbox::Mail::default(),
-            sign_in: limits::SignInGuard::default(),
-            doors: limits::PublicDoors::default(),
-            trust_forwarded_for: false,
-            public_url: None,
-        }
-    }
-
-    /// Served over HTTPS (directly or behind a proxy): cookies are Secure and HSTS is sent.
-    pub fn is_https(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
-    }
-
-    /// The attributes every cookie Hovor sets carries.
-    pub fn cookie_attributes(&self) -> &'static str {
-        if self.is_https() { "HttpOnly; SameSite=Lax; Secure" } else { "HttpOnly; SameSite=Lax" }
-    }
-
-    pub fn with_public_url(mut self, url: Option<&str>) -> AppState {
-        self.public_url = url.map(|u| u.trim_end_matches('/').to_owned());
-        self
-    }
-
-    pub fn with_chat_identity_secret(mut self, secret: Option<&str>) -> AppState {
-        self.chat_identity_secret = secret.map(Into::into);
-        self
-    }
-
-    pub fn with_chat_host_origins(mut self, origins: Vec<String>) -> AppState {
-        self.chat_host_origins = origins;
-        self
-    }
-
-    pub fn with_mail(mut self, mail: email::outbox::Mail) -> AppState {
-        self.mail = mail;
-        self
-    }
-
-    /// Starts the outbox, which hands agents' emails to the SMTP relay; it stops when the hub shuts down.
-    pub fn start_outbox(&self) {
-        tokio::spawn(email::outbox::run(self.clone()));
-    }
-
-    /// Starts the routing engine's deadline timer (RONA); it stops when the hub shuts down.
-    pub fn start_routing(&self) {
-        tokio::spawn(routing::run_deadlines(self.clone()));
-    }
-}
+pub use state::AppState;
 
 /// The whole application: API routes, the OpenAPI document and, when `dist` is given, the app.
 pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Router> {

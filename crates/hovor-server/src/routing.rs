@@ -14,17 +14,14 @@ pub mod outbound;
 pub mod presence;
 mod timer;
 
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
-use hovor_types::chat::ConversationStatus;
-use hovor_types::event::ServerEvent;
-use sqlx::{Sqlite, Transaction};
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 use crate::AppState;
-use crate::db::now_ms;
+use crate::change::Change;
 use crate::error::AppResult;
-use crate::store::events::{self, Audience, Published};
 
 pub use timer::run_deadlines;
 
@@ -40,42 +37,30 @@ pub struct Routing {
     pages: presence::Pages,
 }
 
-/// One routing change in progress.
+/// One routing change in progress: a [`Change`] made while holding the routing lock, so that
+/// assignment decisions are taken one at a time.
 pub struct Work {
-    pub tx: Transaction<'static, Sqlite>,
-    pub now: i64,
-    events: Vec<Published>,
+    change: Change,
     _lock: OwnedMutexGuard<()>,
+}
+
+impl Deref for Work {
+    type Target = Change;
+    fn deref(&self) -> &Change {
+        &self.change
+    }
+}
+
+impl DerefMut for Work {
+    fn deref_mut(&mut self) -> &mut Change {
+        &mut self.change
+    }
 }
 
 impl Work {
     pub async fn begin(state: &AppState) -> AppResult<Work> {
         let lock = state.routing.lock.clone().lock_owned().await;
-        let tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(Work { tx, now: now_ms(), events: Vec::new(), _lock: lock })
-    }
-
-    pub async fn emit(&mut self, audience: Audience, event: ServerEvent) -> AppResult<()> {
-        let published = events::append(&mut self.tx, audience, event).await?;
-        self.events.push(published);
-        Ok(())
-    }
-
-    /// An event written in this change's transaction by other code (a keyword tag, say).
-    pub fn published(&mut self, published: Published) {
-        self.events.push(published);
-    }
-
-    /// Tells the queue's desks and the conversation's customer where it now stands.
-    pub async fn conversation_changed(
-        &mut self,
-        queue: i64,
-        conversation_id: i64,
-        status: ConversationStatus,
-        agent_name: Option<String>,
-    ) -> AppResult<()> {
-        let event = ServerEvent::ConversationChanged { conversation_id, status, agent_name };
-        self.emit(Audience::QueueAndCustomer { queue, conversation: conversation_id }, event).await
+        Ok(Work { change: Change::begin(state).await?, _lock: lock })
     }
 
     /// Offers what can be offered, commits, publishes every event of the change, and wakes the
@@ -89,10 +74,6 @@ impl Work {
     /// [`Work::finish`] without waking the timer: the timer's own tick.
     async fn finish_quietly(mut self, state: &AppState) -> AppResult<()> {
         assign::pass(&mut self).await?;
-        self.tx.commit().await?;
-        for event in self.events {
-            state.hub.publish(event);
-        }
-        Ok(())
+        self.change.commit(state).await
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod admin;
 pub mod audit;
 pub mod cases;
 pub mod chat;
@@ -14,6 +15,7 @@ pub mod conversations;
 pub mod customers;
 pub mod details;
 pub mod directory;
+pub mod drafts;
 pub mod emails;
 pub mod events;
 pub mod history;

@@ -10,6 +10,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tokio::sync::Notify;
 
 use crate::AppState;
+use crate::change::Change;
 use crate::db::now_ms;
 use crate::store::emails::{self, Due};
 
@@ -81,8 +82,9 @@ async fn pass(
         }
         for email in &due {
             let (status, retry_at, error) = attempt(relay, email).await;
-            let published = emails::attempted(&state.pool, email, status, retry_at, error.as_deref()).await?;
-            state.hub.publish(published);
+            let mut change = Change::begin(state).await?;
+            emails::attempted(&mut change, email, status, retry_at, error.as_deref()).await?;
+            change.commit(state).await?;
         }
     }
 }

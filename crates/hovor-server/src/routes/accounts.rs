@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, Edit};
 use crate::store::{accounts, contacts, conversations};
@@ -34,21 +35,15 @@ pub async fn create(
         None => None,
     };
     let by = Edit::by(me.id);
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let id = accounts::create(&mut tx, &fields, by).await?;
+    let mut change = Change::begin(&state).await?;
+    let id = accounts::create(&mut change, &fields, by).await?;
     if let Some(c) = conversation {
-        let contact: Option<i64> = sqlx::query_scalar(
-            "SELECT p.id FROM conversations c JOIN contacts p ON p.id = c.contact_id AND p.merged_into IS NULL
-             WHERE c.id = ?",
-        )
-        .bind(c.id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let contact = crate::store::conversations::live_contact(&mut change, c.id).await?;
         let contact = contact.ok_or(AppError::Conflict(Reason::NoContact))?;
-        contacts::set_account(&mut tx, contact, id, by).await?;
+        contacts::set_account(&mut change, contact, id, by).await?;
     }
-    let account = accounts::get(&mut tx, id).await?;
-    tx.commit().await?;
+    let account = accounts::get(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -75,10 +70,10 @@ pub async fn update(
 ) -> AppResult<Json<Account>> {
     validate_account(&fields)?;
     hovor_types::validate::version(fields.version)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    accounts::update(&mut tx, id, &fields, Edit::by(me.id)).await?;
-    let account = accounts::get(&mut tx, id).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    accounts::update(&mut change, id, &fields, Edit::by(me.id)).await?;
+    let account = accounts::get(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok(Json(account))
 }
 
@@ -92,9 +87,9 @@ pub async fn remove(
     AppQuery(q): AppQuery<VersionQuery>,
 ) -> AppResult<StatusCode> {
     hovor_types::validate::version(q.version)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    accounts::remove(&mut tx, id, q.version, Edit::by(me.id)).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    accounts::remove(&mut change, id, q.version, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -18,9 +18,10 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
 use crate::routing::Work;
-use crate::store::tags;
+use crate::store::{admin, tags};
 
 /// An administrator's request; anyone else is refused (403) before the body is read.
 pub struct Admin(pub hovor_types::auth::Me);
@@ -46,23 +47,7 @@ pub async fn set_capacity(
 ) -> AppResult<StatusCode> {
     validate_capacity(&request)?;
     let mut work = Work::begin(&state).await?;
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = ? AND role = 'agent')")
-            .bind(agent_id)
-            .fetch_one(&mut *work.tx)
-            .await?;
-    if !exists {
-        return Err(AppError::NotFound);
-    }
-    sqlx::query(
-        "INSERT INTO agent_capacity (user_id, channel, capacity) VALUES (?, ?, ?)
-         ON CONFLICT (user_id, channel) DO UPDATE SET capacity = excluded.capacity",
-    )
-    .bind(agent_id)
-    .bind(request.channel.as_str())
-    .bind(request.capacity)
-    .execute(&mut *work.tx)
-    .await?;
+    admin::set_capacity(&mut work, agent_id, request.channel, request.capacity).await?;
     // More room may mean new offers at once.
     work.finish(&state).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -80,23 +65,9 @@ pub async fn set_queue_routing(
     AppJson(request): AppJson<QueueRouting>,
 ) -> AppResult<StatusCode> {
     validate_queue_routing(&request)?;
-    let variables =
-        serde_json::to_string(&request.popover_variables).map_err(|e| AppError::Internal(e.into()))?;
-    let updated = sqlx::query(
-        "UPDATE queues SET rona_seconds = ?, mask_sensitive = ?, popover_variables = ?, max_waiting = ?,
-                abandon_after_seconds = ? WHERE id = ?",
-    )
-    .bind(request.rona_seconds)
-    .bind(request.mask_sensitive)
-    .bind(variables)
-    .bind(request.max_waiting)
-    .bind(request.abandon_after_seconds)
-    .bind(queue_id)
-    .execute(&state.pool)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
+    let mut change = Change::begin(&state).await?;
+    admin::set_queue_routing(&mut change, queue_id, &request).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -117,9 +88,9 @@ pub async fn add_tag_rule(
     AppJson(rule): AppJson<NewTagRule>,
 ) -> AppResult<(StatusCode, Json<TagRule>)> {
     validate_tag_rule(&rule)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let rule = tags::add_rule(&mut tx, &rule.keyword, &rule.tag_name, crate::db::now_ms()).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    let rule = tags::add_rule(&mut change, &rule.keyword, &rule.tag_name, crate::db::now_ms()).await?;
+    change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(rule)))
 }
 
@@ -130,10 +101,9 @@ pub async fn remove_tag_rule(
     _: Admin,
     AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
-    let removed = sqlx::query("DELETE FROM tag_rules WHERE id = ?").bind(id).execute(&state.pool).await?;
-    if removed.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
+    let mut change = Change::begin(&state).await?;
+    tags::remove_rule(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::AppResult;
 use crate::store::audit::{self, Edit};
 use crate::store::{cases, conversations};
@@ -54,22 +55,17 @@ pub async fn create(
         None => None,
     };
     let by = Edit::by(me.id);
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut change = Change::begin(&state).await?;
     let contact_id = match &conversation {
-        Some(c) => {
-            sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = ?")
-                .bind(c.id)
-                .fetch_one(&mut *tx)
-                .await?
-        }
+        Some(c) => crate::store::conversations::contact_of(&mut change, c.id).await?,
         None => None,
     };
-    let id = cases::create(&mut tx, &fields, contact_id, by).await?;
+    let id = cases::create(&mut change, &fields, contact_id, by).await?;
     if let Some(c) = conversation {
-        cases::link(&mut tx, c.id, Some(id), by).await?;
+        cases::link(&mut change, c.id, Some(id), by).await?;
     }
-    let case = cases::get(&mut tx, id).await?;
-    tx.commit().await?;
+    let case = cases::get(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(case)))
 }
 
@@ -85,10 +81,10 @@ pub async fn update(
 ) -> AppResult<Json<CaseInfo>> {
     validate_case(&fields)?;
     hovor_types::validate::version(fields.version)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    cases::update(&mut tx, id, &fields, Edit::by(me.id)).await?;
-    let case = cases::get(&mut tx, id).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    cases::update(&mut change, id, &fields, Edit::by(me.id)).await?;
+    let case = cases::get(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok(Json(case))
 }
 
@@ -114,9 +110,9 @@ pub async fn link(
     AppJson(request): AppJson<LinkCase>,
 ) -> AppResult<Json<CasePane>> {
     let id = c.id;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    cases::link(&mut tx, c.id, request.case_id, Edit::by(me.id)).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    cases::link(&mut change, c.id, request.case_id, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
     let c = conversations::visible(&state.pool, me.id, id).await?;
     Ok(Json(cases::pane(&state.pool, &c).await?))
 }

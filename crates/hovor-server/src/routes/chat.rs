@@ -24,13 +24,14 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::{CHAT_COOKIE, cookie, new_token, set_cookie, token_hash};
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
+use crate::hub::Audience;
 use crate::hub::Viewer;
 use crate::limits::{ClientAddr, knock};
 use crate::routing::presence::Present;
 use crate::routing::{Work, lifecycle};
 use crate::store::chat::{self, Customer};
-use crate::store::events::{Audience, publish_one};
 use crate::store::messages;
 
 /// A chat session lasts a day.
@@ -115,8 +116,9 @@ pub async fn send_message(
     AppJson(request): AppJson<SendMessageRequest>,
 ) -> AppResult<(StatusCode, Json<Message>)> {
     let body = validate_message_body(&request.body)?;
-    let (message, events) = messages::send(
-        &state.pool,
+    let mut change = Change::begin(&state).await?;
+    let message = messages::send(
+        &mut change,
         messages::NewMessage {
             conversation_id: c.conversation_id,
             queue_id: c.queue_id,
@@ -129,9 +131,7 @@ pub async fn send_message(
         },
     )
     .await?;
-    for event in events {
-        state.hub.publish(event);
-    }
+    change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(message)))
 }
 
@@ -149,7 +149,7 @@ pub async fn typing(
             party: Party::Customer,
             typing: request.typing,
         };
-        publish_one(&state, Audience::User(agent_id), event).await?;
+        Change::event_only(&state, Audience::User(agent_id), event).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -165,9 +165,9 @@ pub async fn self_service(
 ) -> AppResult<StatusCode> {
     validate_action(&action)?;
     validate_reported_at(std::slice::from_ref(&action), crate::db::now_ms())?;
-    let mut tx = state.pool.begin().await?;
-    chat::add_action(&mut tx, c.conversation_id, &action).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    chat::add_action(&mut change, c.conversation_id, &action).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -182,7 +182,9 @@ pub async fn context(
     AppJson(request): AppJson<ContextRequest>,
 ) -> AppResult<StatusCode> {
     request.vars.iter().try_for_each(validate_context)?;
-    chat::set_context(&state.pool, c.conversation_id, &request.vars).await?;
+    let mut change = Change::begin(&state).await?;
+    chat::set_context(&mut change, c.conversation_id, &request.vars).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -19,16 +19,10 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
 use crate::store::collaboration::{self as store, Answer};
 use crate::store::conversations::{ConversationRow, visible};
-use crate::store::events::Published;
-
-fn publish(state: &AppState, events: Vec<Published>) {
-    for event in events {
-        state.hub.publish(event);
-    }
-}
 
 /// The conversation, if the caller handles it and it is still going, in the channel the action is for.
 async fn owned(state: &AppState, me: &Me, id: i64, channel: Channel) -> AppResult<ConversationRow> {
@@ -71,8 +65,9 @@ pub async fn invite(
 ) -> AppResult<(StatusCode, Json<Invitation>)> {
     let (invitee, message) = validate_invitation(&request)?;
     let c = owned(&state, &me, id, Channel::Email).await?;
-    let (invitation, events) = store::invite(&state.pool, c.id, me.id, invitee, message).await?;
-    publish(&state, events);
+    let mut change = Change::begin(&state).await?;
+    let invitation = store::invite(&mut change, c.id, me.id, invitee, message).await?;
+    change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(invitation)))
 }
 
@@ -86,7 +81,9 @@ pub async fn delete_invitation(
     AppPath((id, invitation_id)): AppPath<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     let c = owned(&state, &me, id, Channel::Email).await?;
-    publish(&state, store::delete(&state.pool, c.id, invitation_id).await?);
+    let mut change = Change::begin(&state).await?;
+    store::delete(&mut change, c.id, invitation_id).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -100,8 +97,9 @@ pub async fn mine(
 }
 
 async fn answer(state: &AppState, me: &Me, id: i64, answer: Answer<'_>) -> AppResult<Json<Invitation>> {
-    let (invitation, events) = store::answer(&state.pool, id, me.id, answer).await?;
-    publish(state, events);
+    let mut change = Change::begin(state).await?;
+    let invitation = store::answer(&mut change, id, me.id, answer).await?;
+    change.commit(state).await?;
     Ok(Json(invitation))
 }
 
@@ -152,7 +150,9 @@ pub async fn add_collaborator(
 ) -> AppResult<StatusCode> {
     let user = request.user_id.ok_or(FieldError::new("user_id", Rule::Required))?;
     let c = owned(&state, &me, id, Channel::Chat).await?;
-    publish(&state, store::add_collaborator(&state.pool, c.id, me.id, user).await?);
+    let mut change = Change::begin(&state).await?;
+    store::add_collaborator(&mut change, c.id, me.id, user).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -165,7 +165,9 @@ pub async fn remove_collaborator(
     AppPath((id, user_id)): AppPath<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     let c = owned(&state, &me, id, Channel::Chat).await?;
-    publish(&state, store::remove_collaborator(&state.pool, c.id, me.id, user_id).await?);
+    let mut change = Change::begin(&state).await?;
+    store::remove_collaborator(&mut change, c.id, me.id, user_id).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -20,6 +20,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, Edit};
 use crate::store::{contacts, conversations, customers, history, merges};
@@ -39,13 +40,13 @@ pub async fn create(
         None => None,
     };
     let by = Edit::by(me.id);
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let id = contacts::create(&mut tx, &new, by).await?;
+    let mut change = Change::begin(&state).await?;
+    let id = contacts::create(&mut change, &new, by).await?;
     if let Some(c) = conversation {
-        customers::set_contact(&mut tx, &c, Some(id), by).await?;
+        customers::set_contact(&mut change, &c, Some(id), by).await?;
     }
-    let contact = contacts::get(&mut tx, id).await?;
-    tx.commit().await?;
+    let contact = contacts::get(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(contact)))
 }
 
@@ -73,10 +74,10 @@ pub async fn update(
 ) -> AppResult<Json<Contact>> {
     validate_contact(&fields)?;
     hovor_types::validate::version(fields.version)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    contacts::update(&mut tx, id, &fields, Edit::by(me.id)).await?;
-    let contact = contacts::get(&mut tx, id).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    contacts::update(&mut change, id, &fields, Edit::by(me.id)).await?;
+    let contact = contacts::get(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok(Json(contact))
 }
 
@@ -90,9 +91,9 @@ pub async fn remove(
     AppQuery(q): AppQuery<VersionQuery>,
 ) -> AppResult<StatusCode> {
     hovor_types::validate::version(q.version)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    contacts::remove(&mut tx, id, q.version, Edit::by(me.id)).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    contacts::remove(&mut change, id, q.version, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -122,10 +123,10 @@ pub async fn merge(
     AppJson(request): AppJson<MergeRequest>,
 ) -> AppResult<Json<Contact>> {
     validate_merge(id, &request)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    merges::merge(&mut tx, id, &request, Edit::by(me.id)).await?;
-    let contact = contacts::get(&mut tx, id).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    merges::merge(&mut change, id, &request, Edit::by(me.id)).await?;
+    let contact = contacts::get(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok(Json(contact))
 }
 
@@ -150,10 +151,10 @@ pub async fn undo_merge(
     CurrentUser(me): CurrentUser,
     AppPath(id): AppPath<i64>,
 ) -> AppResult<Json<Contact>> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    merges::undo(&mut tx, id, Edit::by(me.id)).await?;
-    let contact = contacts::get(&mut tx, id).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    merges::undo(&mut change, id, Edit::by(me.id)).await?;
+    let contact = contacts::get(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok(Json(contact))
 }
 

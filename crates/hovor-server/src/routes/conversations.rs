@@ -25,12 +25,13 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
 use crate::routing::{Work, outbound};
 use crate::store::audit::Edit;
 use crate::store::conversations::ConversationRow;
 use crate::store::{
-    cases as case_store, conversations as store, customers, messages, responses, timeline as tl,
+    cases as case_store, conversations as store, customers, drafts, messages, responses, timeline as tl,
 };
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -83,11 +84,11 @@ pub async fn set_contact(
     Visible { me, conversation: c }: Visible,
     AppJson(request): AppJson<SetContact>,
 ) -> AppResult<Json<CustomerCard>> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    customers::set_contact(&mut tx, &c, request.contact_id, Edit::by(me.id)).await?;
+    let mut change = Change::begin(&state).await?;
+    customers::set_contact(&mut change, &c, request.contact_id, Edit::by(me.id)).await?;
     let c = ConversationRow { contact_id: request.contact_id, ..c };
-    let card = customers::card(&mut tx, &c).await?;
-    tx.commit().await?;
+    let card = customers::card(&mut change, &c).await?;
+    change.commit(&state).await?;
     Ok(Json(card))
 }
 
@@ -167,9 +168,9 @@ pub async fn add_note(
     AppJson(note): AppJson<NewNote>,
 ) -> AppResult<(StatusCode, Json<TimelineEntry>)> {
     validate_note("body", &note.body, true)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut change = Change::begin(&state).await?;
     let entry = tl::add_note(
-        &mut tx,
+        &mut change,
         &c,
         note.record,
         note.body.trim(),
@@ -177,7 +178,7 @@ pub async fn add_note(
         crate::db::now_ms(),
     )
     .await?;
-    tx.commit().await?;
+    change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(entry)))
 }
 
@@ -198,8 +199,9 @@ pub async fn send_message(
     if c.is_active() && c.agent_id != Some(me.id) && !collaborating().await? {
         return Err(AppError::Conflict(Reason::NotAssigned));
     }
-    let (message, events) = messages::send(
-        &state.pool,
+    let mut change = Change::begin(&state).await?;
+    let message = messages::send(
+        &mut change,
         messages::NewMessage {
             conversation_id: c.id,
             queue_id: c.queue_id,
@@ -212,9 +214,7 @@ pub async fn send_message(
         },
     )
     .await?;
-    for event in events {
-        state.hub.publish(event);
-    }
+    change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(message)))
 }
 
@@ -235,17 +235,7 @@ pub async fn drafts(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
 ) -> AppResult<Json<Vec<SavedDraft>>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT d.conversation_id, d.body FROM drafts d JOIN conversations c ON c.id = d.conversation_id
-         WHERE d.user_id = ?1
-           AND (EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = ?1)
-                OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?1))
-         ORDER BY d.updated_at DESC LIMIT 200",
-    )
-    .bind(me.id)
-    .fetch_all(&state.pool)
-    .await?;
-    Ok(Json(rows.into_iter().map(|(conversation_id, body)| SavedDraft { conversation_id, body }).collect()))
+    Ok(Json(drafts::of_agent(&state.pool, me.id).await?))
 }
 
 /// Keeps the agent's unsent text; an empty body removes it.
@@ -258,24 +248,10 @@ pub async fn save_draft(
     AppJson(draft): AppJson<Draft>,
 ) -> AppResult<StatusCode> {
     validate_draft(&draft)?;
-    if draft.body.trim().is_empty() {
-        sqlx::query("DELETE FROM drafts WHERE user_id = ? AND conversation_id = ?")
-            .bind(me.id)
-            .bind(c.id)
-            .execute(&state.pool)
-            .await?;
-    } else {
-        sqlx::query(
-            "INSERT INTO drafts (user_id, conversation_id, body, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (user_id, conversation_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-        )
-        .bind(me.id)
-        .bind(c.id)
-        .bind(&draft.body)
-        .bind(crate::db::now_ms())
-        .execute(&state.pool)
-        .await?;
-    }
+    let mut change = Change::begin(&state).await?;
+    let now = change.now;
+    drafts::save(&mut change, me.id, c.id, &draft.body, now).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

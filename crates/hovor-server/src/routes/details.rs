@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::AppResult;
 use crate::store::audit::Edit;
 use crate::store::details::{self, Owner};
@@ -38,10 +39,10 @@ macro_rules! detail_handlers {
             AppJson(detail): AppJson<NewDetail>,
         ) -> AppResult<Json<$record>> {
             validate_detail(&detail)?;
-            let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-            details::add(&mut tx, $owner(id), &detail, Edit::by(me.id)).await?;
-            let record = $get(&mut tx, id).await?;
-            tx.commit().await?;
+            let mut change = Change::begin(&state).await?;
+            details::add(&mut change, $owner(id), &detail, Edit::by(me.id)).await?;
+            let record = $get(&mut change, id).await?;
+            change.commit(&state).await?;
             Ok(Json(record))
         }
 
@@ -56,10 +57,10 @@ macro_rules! detail_handlers {
             AppPath((id, detail_id)): AppPath<(i64, i64)>,
             AppJson(v): AppJson<VersionOnly>,
         ) -> AppResult<Json<$record>> {
-            let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-            details::set_default(&mut tx, $owner(id), detail_id, v.version, Edit::by(me.id)).await?;
-            let record = $get(&mut tx, id).await?;
-            tx.commit().await?;
+            let mut change = Change::begin(&state).await?;
+            details::set_default(&mut change, $owner(id), detail_id, v.version, Edit::by(me.id)).await?;
+            let record = $get(&mut change, id).await?;
+            change.commit(&state).await?;
             Ok(Json(record))
         }
 
@@ -74,10 +75,10 @@ macro_rules! detail_handlers {
             AppPath((id, detail_id)): AppPath<(i64, i64)>,
             AppQuery(q): AppQuery<VersionQuery>,
         ) -> AppResult<Json<$record>> {
-            let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-            details::remove(&mut tx, $owner(id), detail_id, q.version, Edit::by(me.id)).await?;
-            let record = $get(&mut tx, id).await?;
-            tx.commit().await?;
+            let mut change = Change::begin(&state).await?;
+            details::remove(&mut change, $owner(id), detail_id, q.version, Edit::by(me.id)).await?;
+            let record = $get(&mut change, id).await?;
+            change.commit(&state).await?;
             Ok(Json(record))
         }
 
@@ -93,10 +94,10 @@ macro_rules! detail_handlers {
             AppJson(address): AppJson<AddressFields>,
         ) -> AppResult<Json<$record>> {
             validate_address(&address)?;
-            let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-            details::add_address(&mut tx, $owner(id), &address, Edit::by(me.id)).await?;
-            let record = $get(&mut tx, id).await?;
-            tx.commit().await?;
+            let mut change = Change::begin(&state).await?;
+            details::add_address(&mut change, $owner(id), &address, Edit::by(me.id)).await?;
+            let record = $get(&mut change, id).await?;
+            change.commit(&state).await?;
             Ok(Json(record))
         }
 
@@ -112,10 +113,10 @@ macro_rules! detail_handlers {
             AppJson(address): AppJson<AddressFields>,
         ) -> AppResult<Json<$record>> {
             validate_address(&address)?;
-            let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-            details::update_address(&mut tx, $owner(id), address_id, &address, Edit::by(me.id)).await?;
-            let record = $get(&mut tx, id).await?;
-            tx.commit().await?;
+            let mut change = Change::begin(&state).await?;
+            details::update_address(&mut change, $owner(id), address_id, &address, Edit::by(me.id)).await?;
+            let record = $get(&mut change, id).await?;
+            change.commit(&state).await?;
             Ok(Json(record))
         }
 
@@ -130,10 +131,10 @@ macro_rules! detail_handlers {
             AppPath((id, address_id)): AppPath<(i64, i64)>,
             AppQuery(q): AppQuery<VersionQuery>,
         ) -> AppResult<Json<$record>> {
-            let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-            details::remove_address(&mut tx, $owner(id), address_id, q.version, Edit::by(me.id)).await?;
-            let record = $get(&mut tx, id).await?;
-            tx.commit().await?;
+            let mut change = Change::begin(&state).await?;
+            details::remove_address(&mut change, $owner(id), address_id, q.version, Edit::by(me.id)).await?;
+            let record = $get(&mut change, id).await?;
+            change.commit(&state).await?;
             Ok(Json(record))
         }
     };

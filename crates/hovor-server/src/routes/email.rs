@@ -17,6 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::change::Change;
 use crate::email::incoming::{self, Unreadable};
 use crate::error::{AppError, AppResult};
 use crate::routing::Work;
@@ -136,11 +137,9 @@ pub async fn send(
     if state.mail.relay.is_none() {
         return Err(AppError::Conflict(Reason::NoSmtpRelay));
     }
-    let (stored, events) =
-        emails::queue(&state.pool, (me.id, &me.display_name), &c, &email, key.as_deref()).await?;
-    for event in events {
-        state.hub.publish(event);
-    }
+    let mut change = Change::begin(&state).await?;
+    let stored = emails::queue(&mut change, (me.id, &me.display_name), &c, &email, key.as_deref()).await?;
+    change.commit(&state).await?;
     state.mail.wake.notify_one();
     Ok((StatusCode::CREATED, Json(stored)))
 }

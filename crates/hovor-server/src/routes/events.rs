@@ -18,9 +18,10 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
+use crate::hub::Published;
 use crate::hub::{Recent, Viewer};
 use crate::routing::presence::Present;
-use crate::store::events::{self, Published};
+use crate::store::events;
 
 /// Events read from the outbox per query.
 const BATCH: i64 = 200;

@@ -16,6 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, Edit};
 use crate::store::response_admin as store;
@@ -46,9 +47,9 @@ pub async fn create(
     AppJson(fields): AppJson<ResponseFields>,
 ) -> AppResult<(StatusCode, Json<StandardResponse>)> {
     validate_response(&fields)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let created = store::create(&mut tx, &fields, Edit::by(me.id)).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    let created = store::create(&mut change, &fields, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -65,9 +66,9 @@ pub async fn update(
 ) -> AppResult<Json<StandardResponse>> {
     validate_response(&fields)?;
     hovor_types::validate::version(fields.version)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let saved = store::update(&mut tx, id, &fields, Edit::by(me.id)).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    let saved = store::update(&mut change, id, &fields, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
     Ok(Json(saved))
 }
 
@@ -78,9 +79,9 @@ pub async fn delete(
     Admin(me): Admin,
     AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    store::delete(&mut tx, id, Edit::by(me.id)).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    store::delete(&mut change, id, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -102,10 +103,10 @@ pub async fn create_category(
     Admin(me): Admin,
     AppJson(fields): AppJson<CategoryFields>,
 ) -> AppResult<(StatusCode, Json<ResponseCategory>)> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let id = store::create_category(&mut tx, &fields, Edit::by(me.id)).await?;
-    let created = category(&mut tx, id).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    let id = store::create_category(&mut change, &fields, Edit::by(me.id)).await?;
+    let created = category(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -120,10 +121,10 @@ pub async fn update_category(
     AppPath(id): AppPath<i64>,
     AppJson(fields): AppJson<CategoryFields>,
 ) -> AppResult<Json<ResponseCategory>> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    store::update_category(&mut tx, id, &fields, Edit::by(me.id)).await?;
-    let saved = category(&mut tx, id).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    store::update_category(&mut change, id, &fields, Edit::by(me.id)).await?;
+    let saved = category(&mut change, id).await?;
+    change.commit(&state).await?;
     Ok(Json(saved))
 }
 
@@ -135,9 +136,9 @@ pub async fn delete_category(
     Admin(me): Admin,
     AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    store::delete_category(&mut tx, id, Edit::by(me.id)).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    store::delete_category(&mut change, id, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

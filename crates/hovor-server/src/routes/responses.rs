@@ -17,7 +17,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::change::Change;
+use crate::error::AppResult;
 use crate::store::conversations as conversation_store;
 use crate::store::{placeholders, response_admin, responses};
 
@@ -86,7 +87,9 @@ pub async fn add_favourite(
     CurrentUser(me): CurrentUser,
     AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
-    responses::add_favourite(&state.pool, me.id, id).await?;
+    let mut change = Change::begin(&state).await?;
+    responses::add_favourite(&mut change, me.id, id).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -132,25 +135,9 @@ pub async fn select_category(
     Visible { conversation: c, .. }: Visible,
     AppJson(request): AppJson<SelectCategory>,
 ) -> AppResult<StatusCode> {
-    let _id = c.id;
-    let added = sqlx::query(
-        "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id)
-         SELECT ?, id FROM response_categories WHERE id = ?",
-    )
-    .bind(c.id)
-    .bind(request.category_id)
-    .execute(&state.pool)
-    .await?;
-    if added.rows_affected() == 0 {
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM response_categories WHERE id = ?)")
-                .bind(request.category_id)
-                .fetch_one(&state.pool)
-                .await?;
-        if !exists {
-            return Err(FieldError::new("category_id", Rule::NotAnOption).into());
-        }
-    }
+    let mut change = Change::begin(&state).await?;
+    responses::select_category(&mut change, c.id, request.category_id).await?;
+    change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -164,13 +151,10 @@ pub async fn remove_category(
     AppPath((id, category_id)): AppPath<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     let c = conversation_store::visible(&state.pool, me.id, id).await?;
-    let removed =
-        sqlx::query("DELETE FROM conversation_categories WHERE conversation_id = ? AND category_id = ?")
-            .bind(c.id)
-            .bind(category_id)
-            .execute(&state.pool)
-            .await?;
-    if removed.rows_affected() == 0 { Err(AppError::NotFound) } else { Ok(StatusCode::NO_CONTENT) }
+    let mut change = Change::begin(&state).await?;
+    responses::remove_category(&mut change, c.id, category_id).await?;
+    change.commit(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The values placeholders such as `{{contact.first_name}}` take in this conversation; a key without a

@@ -21,10 +21,11 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
+use crate::hub::Audience;
 use crate::routing::{Work, agents, lifecycle, offers};
 use crate::store::activities;
-use crate::store::events::Audience;
 
 /// The signed-in agent's state.
 #[utoipa::path(get, path = "/api/me/status", tag = "routing",
@@ -181,7 +182,7 @@ pub async fn typing(
         return Ok(StatusCode::NO_CONTENT);
     }
     let event = ServerEvent::Typing { conversation_id: c.id, party: Party::Agent, typing: request.typing };
-    crate::store::events::publish_one(&state, Audience::Customer(c.id), event).await?;
+    Change::event_only(&state, Audience::Customer(c.id), event).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -193,7 +194,11 @@ pub async fn focus(
     Visible { me, conversation: c }: Visible,
     AppJson(report): AppJson<FocusReport>,
 ) -> AppResult<Json<FocusTime>> {
-    Ok(Json(activities::report_focus(&state.pool, me.id, c.id, &report, crate::db::now_ms()).await?))
+    let mut change = Change::begin(&state).await?;
+    let now = change.now;
+    let focus = activities::report_focus(&mut change, me.id, c.id, &report, now).await?;
+    change.commit(&state).await?;
+    Ok(Json(focus))
 }
 
 /// The interaction (queue entry to end) and each agent's activity on it.

@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::change::Change;
 use crate::error::AppResult;
 use crate::store::audit::{self, Edit};
 use crate::store::{conversations, session_data, tags};
@@ -54,20 +55,17 @@ pub async fn add_tag(
 ) -> AppResult<Json<Vec<Tag>>> {
     let name = validate_tag_name(&request.name)?;
     let by = Edit::by(me.id);
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut change = Change::begin(&state).await?;
     let tag = match request.source {
-        TagSource::Typed => tags::find_or_create(&mut tx, name, by.at).await?,
+        TagSource::Typed => tags::find_or_create(&mut change, name, by.at).await?,
         TagSource::Company | TagSource::Recent => {
-            tags::find(&mut tx, name).await?.ok_or(FieldError::new("name", Rule::NotAnOption))?
+            tags::find(&mut change, name).await?.ok_or(FieldError::new("name", Rule::NotAnOption))?
         }
         // Only the server's rules add keyword tags.
         TagSource::Keyword => return Err(FieldError::new("source", Rule::NotAnOption).into()),
     };
-    let (now, event) = tags::add(&mut tx, c.id, c.queue_id, &tag, request.source, by).await?;
-    tx.commit().await?;
-    if let Some(event) = event {
-        state.hub.publish(event);
-    }
+    let now = tags::add(&mut change, c.id, c.queue_id, &tag, request.source, by).await?;
+    change.commit(&state).await?;
     Ok(Json(now))
 }
 
@@ -80,12 +78,9 @@ pub async fn remove_tag(
     AppPath((id, tag_id)): AppPath<(i64, i64)>,
 ) -> AppResult<Json<Vec<Tag>>> {
     let c = conversations::visible(&state.pool, me.id, id).await?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let (now, event) = tags::remove(&mut tx, c.id, c.queue_id, tag_id, Edit::by(me.id)).await?;
-    tx.commit().await?;
-    if let Some(event) = event {
-        state.hub.publish(event);
-    }
+    let mut change = Change::begin(&state).await?;
+    let now = tags::remove(&mut change, c.id, c.queue_id, tag_id, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
     Ok(Json(now))
 }
 
@@ -100,9 +95,9 @@ pub async fn operator_note(
     AppJson(edit): AppJson<OperatorNoteEdit>,
 ) -> AppResult<Json<OperatorNote>> {
     validate_note("body", &edit.body, false)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let note = session_data::set_operator_note(&mut tx, c.id, &edit, Edit::by(me.id)).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    let note = session_data::set_operator_note(&mut change, c.id, &edit, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
     Ok(Json(note))
 }
 
@@ -117,9 +112,9 @@ pub async fn parameter(
     AppJson(edit): AppJson<ParameterEdit>,
 ) -> AppResult<Json<Parameter>> {
     validate_parameter(&edit)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let parameter = session_data::set_parameter(&mut tx, &c, &edit, Edit::by(me.id)).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    let parameter = session_data::set_parameter(&mut change, &c, &edit, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
     Ok(Json(parameter))
 }
 
@@ -133,10 +128,10 @@ pub async fn custom_data(
     Visible { me, conversation: c }: Visible,
     AppJson(edit): AppJson<CustomDataEdit>,
 ) -> AppResult<Json<SessionData>> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    session_data::set_custom_data(&mut tx, c.id, &edit, Edit::by(me.id)).await?;
-    let data = session_data::session(&mut tx, &c, me.id).await?;
-    tx.commit().await?;
+    let mut change = Change::begin(&state).await?;
+    session_data::set_custom_data(&mut change, c.id, &edit, Edit::by(me.id)).await?;
+    let data = session_data::session(&mut change, &c, me.id).await?;
+    change.commit(&state).await?;
     Ok(Json(data))
 }
 

@@ -6,8 +6,8 @@ use sqlx::SqlitePool;
 
 use super::{Work, offers};
 use crate::error::AppResult;
+use crate::hub::Audience;
 use crate::store::conversations::bad_value;
-use crate::store::events::Audience;
 
 /// The agent's state; Idle (signed out) before their first choice.
 pub async fn status(pool: &SqlitePool, agent_id: i64) -> AppResult<AgentStatus> {

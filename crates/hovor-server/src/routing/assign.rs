@@ -8,8 +8,8 @@ use hovor_types::routing::default_capacity;
 
 use super::{REFUSAL_MS, Work, offers};
 use crate::error::AppResult;
+use crate::hub::Audience;
 use crate::store::conversations::bad_value;
-use crate::store::events::Audience;
 
 #[derive(sqlx::FromRow)]
 struct Waiting {

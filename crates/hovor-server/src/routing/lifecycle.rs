@@ -8,7 +8,7 @@ use hovor_types::wrap_up::TransferRequest;
 
 use super::{Work, agents, offers};
 use crate::error::{AppError, AppResult};
-use crate::store::events::Audience;
+use crate::hub::Audience;
 
 /// Ends a conversation: by its customer (`by_agent` None), or by the agent handling it. Its agent
 /// still owes the wrap-up.

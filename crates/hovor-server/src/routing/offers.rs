@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use super::{Work, agents};
 use crate::error::{AppError, AppResult};
+use crate::hub::Audience;
 use crate::store::conversations::bad_value;
-use crate::store::events::Audience;
 
 #[derive(sqlx::FromRow)]
 struct OfferRow {

@@ -3,7 +3,7 @@
 use hovor_types::wrap_up::{
     Activity, FocusReport, FocusTime, InteractionRecord, Target, TransferTargets, WrapUpReason, add_focus,
 };
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::conversations::ConversationRow;
 use crate::error::{AppError, AppResult};
@@ -90,13 +90,12 @@ pub async fn interaction(pool: &SqlitePool, c: &ConversationRow) -> AppResult<In
 const LATE_FOCUS_REPORT_MS: i64 = 60_000;
 
 pub async fn report_focus(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     agent_id: i64,
     conversation_id: i64,
     report: &FocusReport,
     now: i64,
 ) -> AppResult<FocusTime> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let row: Option<(i64, i64, i64, bool, Option<i64>)> = sqlx::query_as(
         "SELECT id, focused_ms, interruptions, focus_anomaly, focus_reported_at FROM activities
          WHERE conversation_id = ? AND agent_id = ? AND (wrapped_up_at IS NULL OR wrapped_up_at >= ?)
@@ -106,7 +105,7 @@ pub async fn report_focus(
     .bind(agent_id)
     // The desk sends its last report as the wrapped-up conversation leaves the screen.
     .bind(now - LATE_FOCUS_REPORT_MS)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((id, focused_ms, interruptions, anomaly, reported_at)) = row else {
         return Err(AppError::NotFound);
@@ -122,9 +121,8 @@ pub async fn report_focus(
     .bind(total.anomaly)
     .bind(now)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(total)
 }
 

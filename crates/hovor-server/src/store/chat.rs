@@ -10,11 +10,11 @@ use hovor_types::conversation::{KeyValue, VisitorDetails};
 use hovor_types::error::Reason;
 use hovor_types::message::{Direction, Message};
 use sha2::Sha256;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use super::conversations::bad_value;
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
-use crate::routing::Work;
 
 /// A signed identity is accepted this long after it was issued.
 const IDENTITY_VALID_MS: i64 = 24 * 60 * 60 * 1000;
@@ -56,7 +56,7 @@ pub fn identity_is_valid(identity: &SignedIdentity, secret: Option<&str>, now: i
 /// Stores a new chat waiting in its queue, with everything the customer's page sent; returns its id.
 /// `authenticated` is the verified identity, whose email links the directory contact.
 pub async fn start(
-    work: &mut Work,
+    work: &mut Change,
     queue_id: i64,
     start: &StartChat,
     survey: &[SurveyQuestion],
@@ -142,7 +142,7 @@ async fn insert_answer(
 }
 
 /// Adds a self-service action to a conversation still going on (409 `ended` otherwise).
-pub async fn add_action(tx: &mut Transaction<'_, Sqlite>, id: i64, action: &ReportedAction) -> AppResult<()> {
+pub async fn add_action(conn: &mut SqliteConnection, id: i64, action: &ReportedAction) -> AppResult<()> {
     let added = sqlx::query(
         "INSERT INTO self_service_actions (conversation_id, kind, detail, at)
          SELECT id, ?2, ?3, ?4 FROM conversations WHERE id = ?1 AND status = 'active'",
@@ -151,7 +151,7 @@ pub async fn add_action(tx: &mut Transaction<'_, Sqlite>, id: i64, action: &Repo
     .bind(action.kind.as_str())
     .bind(action.detail.trim())
     .bind(action.at)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     if added.rows_affected() == 0 {
         return Err(AppError::Conflict(Reason::Ended));
@@ -160,12 +160,11 @@ pub async fn add_action(tx: &mut Transaction<'_, Sqlite>, id: i64, action: &Repo
 }
 
 /// Adds or replaces context variables (by key) on the conversation.
-pub async fn set_context(pool: &SqlitePool, id: i64, vars: &[KeyValue]) -> AppResult<()> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn set_context(conn: &mut SqliteConnection, id: i64, vars: &[KeyValue]) -> AppResult<()> {
     let (current, status): (String, String) =
         sqlx::query_as("SELECT additional_details, status FROM conversations WHERE id = ?")
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
     if status != ConversationState::Active.as_str() {
         return Err(AppError::Conflict(Reason::Ended));
@@ -188,9 +187,8 @@ pub async fn set_context(pool: &SqlitePool, id: i64, vars: &[KeyValue]) -> AppRe
     sqlx::query("UPDATE conversations SET additional_details = ? WHERE id = ?")
         .bind(serde_json::to_string(&details).map_err(|e| AppError::Internal(e.into()))?)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    tx.commit().await?;
     Ok(())
 }
 

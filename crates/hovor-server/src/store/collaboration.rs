@@ -7,9 +7,9 @@ use hovor_types::event::ServerEvent;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::conversations::bad_value;
-use super::events::{self, Audience, Published};
-use crate::db::now_ms;
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
+use crate::hub::Audience;
 
 /// Members of the conversation's queue other than `me`, by name.
 pub async fn colleagues(pool: &SqlitePool, conversation_id: i64, me: i64) -> AppResult<Vec<Colleague>> {
@@ -109,10 +109,10 @@ async fn one(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Invitatio
 
 /// The people of an invitation hear that it changed: whoever handles the conversation now (after a
 /// transfer, not only who sent it), the sender and the invitee.
-async fn changed(conn: &mut SqliteConnection, row: &InvitationRow) -> AppResult<Vec<Published>> {
+async fn changed(change: &mut Change, row: &InvitationRow) -> AppResult<()> {
     let handler: Option<i64> = sqlx::query_scalar("SELECT agent_id FROM conversations WHERE id = ?")
         .bind(row.conversation_id)
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut **change)
         .await?;
     let mut users = vec![row.owner_id, row.invitee_id];
     if let Some(handler) = handler.filter(|h| !users.contains(h)) {
@@ -120,28 +120,26 @@ async fn changed(conn: &mut SqliteConnection, row: &InvitationRow) -> AppResult<
     }
     let event =
         ServerEvent::InvitationChanged { invitation_id: row.id, conversation_id: row.conversation_id };
-    let mut published = Vec::new();
     for user in users {
-        published.push(events::append(conn, Audience::User(user), event.clone()).await?);
+        change.emit(Audience::User(user), event.clone()).await?;
     }
-    Ok(published)
+    Ok(())
 }
 
 /// New invitation from the owner to a colleague of the queue; one open invitation per colleague.
 pub async fn invite(
-    pool: &SqlitePool,
+    change: &mut Change,
     conversation_id: i64,
     owner: i64,
     invitee: i64,
     message: &str,
-) -> AppResult<(Invitation, Vec<Published>)> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    if invitee == owner || !is_colleague(&mut tx, conversation_id, invitee).await? {
+) -> AppResult<Invitation> {
+    if invitee == owner || !is_colleague(change, conversation_id, invitee).await? {
         return Err(
             hovor_types::error::FieldError::new("invitee_id", hovor_types::error::Rule::NotAnOption).into()
         );
     }
-    let now = now_ms();
+    let now = change.now;
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO invitations (conversation_id, owner_id, invitee_id, message, status, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING RETURNING id",
@@ -152,24 +150,20 @@ pub async fn invite(
     .bind(message)
     .bind(now)
     .bind(now)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **change)
     .await?;
     let id = id.ok_or(AppError::Conflict(Reason::AlreadyInvited))?;
-    let row = one(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let published = changed(&mut tx, &row).await?;
-    tx.commit().await?;
-    Ok((row.into_invitation()?, published))
+    let row = one(change, id).await?.ok_or(AppError::NotFound)?;
+    changed(change, &row).await?;
+    row.into_invitation()
 }
 
 /// Delete by the owner.
-pub async fn delete(pool: &SqlitePool, conversation_id: i64, id: i64) -> AppResult<Vec<Published>> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn delete(change: &mut Change, conversation_id: i64, id: i64) -> AppResult<()> {
     let row =
-        one(&mut tx, id).await?.filter(|r| r.conversation_id == conversation_id).ok_or(AppError::NotFound)?;
-    sqlx::query("DELETE FROM invitations WHERE id = ?").bind(id).execute(&mut *tx).await?;
-    let published = changed(&mut tx, &row).await?;
-    tx.commit().await?;
-    Ok(published)
+        one(change, id).await?.filter(|r| r.conversation_id == conversation_id).ok_or(AppError::NotFound)?;
+    sqlx::query("DELETE FROM invitations WHERE id = ?").bind(id).execute(&mut **change).await?;
+    changed(change, &row).await
 }
 
 /// What the invitee does with an invitation.
@@ -181,17 +175,11 @@ pub enum Answer<'a> {
 
 /// The invitee accepts, declines or proposes a draft (which also accepts). Only their own invitation,
 /// only while the conversation is going; a declined one is closed.
-pub async fn answer(
-    pool: &SqlitePool,
-    id: i64,
-    invitee: i64,
-    answer: Answer<'_>,
-) -> AppResult<(Invitation, Vec<Published>)> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let row = one(&mut tx, id).await?.filter(|r| r.invitee_id == invitee).ok_or(AppError::NotFound)?;
+pub async fn answer(change: &mut Change, id: i64, invitee: i64, answer: Answer<'_>) -> AppResult<Invitation> {
+    let row = one(change, id).await?.filter(|r| r.invitee_id == invitee).ok_or(AppError::NotFound)?;
     let active: bool = sqlx::query_scalar("SELECT status = 'active' FROM conversations WHERE id = ?")
         .bind(row.conversation_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **change)
         .await?;
     if !active {
         return Err(AppError::Conflict(Reason::Ended));
@@ -209,14 +197,13 @@ pub async fn answer(
     sqlx::query("UPDATE invitations SET status = ?, proposal = ?, updated_at = ? WHERE id = ?")
         .bind(status)
         .bind(&proposal)
-        .bind(now_ms())
+        .bind(change.now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **change)
         .await?;
-    let row = one(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let published = changed(&mut tx, &row).await?;
-    tx.commit().await?;
-    Ok((row.into_invitation()?, published))
+    let row = one(change, id).await?.ok_or(AppError::NotFound)?;
+    changed(change, &row).await?;
+    row.into_invitation()
 }
 
 /// The chat's collaborators, in the order they joined.
@@ -243,13 +230,12 @@ pub async fn is_collaborator(pool: &SqlitePool, conversation_id: i64, user_id: i
 
 /// Adds a colleague of the queue to the chat; their task list shows it until it ends.
 pub async fn add_collaborator(
-    pool: &SqlitePool,
+    change: &mut Change,
     conversation_id: i64,
     owner: i64,
     user_id: i64,
-) -> AppResult<Vec<Published>> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    if user_id == owner || !is_colleague(&mut tx, conversation_id, user_id).await? {
+) -> AppResult<()> {
+    if user_id == owner || !is_colleague(change, conversation_id, user_id).await? {
         return Err(
             hovor_types::error::FieldError::new("user_id", hovor_types::error::Rule::NotAnOption).into()
         );
@@ -260,46 +246,33 @@ pub async fn add_collaborator(
     .bind(conversation_id)
     .bind(user_id)
     .bind(owner)
-    .bind(now_ms())
-    .execute(&mut *tx)
+    .bind(change.now)
+    .execute(&mut **change)
     .await?;
-    let published = collaborators_changed(&mut tx, conversation_id, [owner, user_id]).await?;
-    tx.commit().await?;
-    Ok(published)
+    collaborators_changed(change, conversation_id, [owner, user_id]).await
 }
 
 pub async fn remove_collaborator(
-    pool: &SqlitePool,
+    change: &mut Change,
     conversation_id: i64,
     owner: i64,
     user_id: i64,
-) -> AppResult<Vec<Published>> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+) -> AppResult<()> {
     let removed = sqlx::query("DELETE FROM collaborators WHERE conversation_id = ? AND user_id = ?")
         .bind(conversation_id)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut **change)
         .await?
         .rows_affected();
     if removed == 0 {
         return Err(AppError::NotFound);
     }
-    let published = collaborators_changed(&mut tx, conversation_id, [owner, user_id]).await?;
-    tx.commit().await?;
-    Ok(published)
+    collaborators_changed(change, conversation_id, [owner, user_id]).await
 }
 
-async fn collaborators_changed(
-    conn: &mut SqliteConnection,
-    conversation_id: i64,
-    users: [i64; 2],
-) -> AppResult<Vec<Published>> {
-    let mut published = Vec::new();
+async fn collaborators_changed(change: &mut Change, conversation_id: i64, users: [i64; 2]) -> AppResult<()> {
     for user in users {
-        published.push(
-            events::append(conn, Audience::User(user), ServerEvent::CollaboratorsChanged { conversation_id })
-                .await?,
-        );
+        change.emit(Audience::User(user), ServerEvent::CollaboratorsChanged { conversation_id }).await?;
     }
-    Ok(published)
+    Ok(())
 }

@@ -205,3 +205,22 @@ pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Conver
         .flatten(),
     })
 }
+
+/// The contact the conversation is linked to, if any and not merged into another.
+pub async fn live_contact(conn: &mut SqliteConnection, conversation_id: i64) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT p.id FROM conversations c JOIN contacts p ON p.id = c.contact_id AND p.merged_into IS NULL
+         WHERE c.id = ?",
+    )
+    .bind(conversation_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The contact the conversation is linked to, as stored.
+pub async fn contact_of(conn: &mut SqliteConnection, conversation_id: i64) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = ?")
+        .bind(conversation_id)
+        .fetch_one(&mut *conn)
+        .await?)
+}

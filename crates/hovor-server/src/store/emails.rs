@@ -11,11 +11,11 @@ use hovor_types::message::{Direction, Message};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::conversations::{ConversationRow, bad_value};
-use super::events::{self, Audience, Published};
+use crate::change::Change;
 use crate::email::incoming::{Incoming, PREVIEW_MAX_CHARS, cut_chars};
 use crate::email::outgoing::{self, Original, Outgoing};
 use crate::error::{AppError, AppResult};
-use crate::routing::Work;
+use crate::hub::Audience;
 
 /// The mailbox among the recipients (the envelope's first, when the gateway gave it): `(address, queue)`.
 pub async fn mailbox(pool: &SqlitePool, recipients: &[String]) -> AppResult<Option<(String, i64)>> {
@@ -40,7 +40,7 @@ pub struct Received {
 
 /// Stores an arriving email: into the active conversation of its thread, or a new conversation
 /// queued for routing (a follow-up of the thread's ended one, or the first of a new thread).
-pub async fn receive(work: &mut Work, mailbox: &(String, i64), email: &Incoming) -> AppResult<Received> {
+pub async fn receive(work: &mut Change, mailbox: &(String, i64), email: &Incoming) -> AppResult<Received> {
     let seen: Option<(i64, i64)> = sqlx::query_as(
         "SELECT conversation_id, message_id FROM emails WHERE kind = 'received' AND header_id = ?",
     )
@@ -77,6 +77,7 @@ pub async fn receive(work: &mut Work, mailbox: &(String, i64), email: &Incoming)
     let (preview, _) = cut_chars(&email.text, PREVIEW_MAX_CHARS);
     // The timeline's row: the subject when the email has no text (an image, say).
     let preview = if preview.trim().is_empty() { email.subject.as_str() } else { preview.trim() };
+    let now = work.now;
     let message = insert_message(
         &mut work.tx,
         conversation_id,
@@ -84,7 +85,7 @@ pub async fn receive(work: &mut Work, mailbox: &(String, i64), email: &Incoming)
         Direction::Inbound,
         &email.from_name,
         preview,
-        work.now,
+        now,
         None,
     )
     .await?
@@ -108,17 +109,8 @@ pub async fn receive(work: &mut Work, mailbox: &(String, i64), email: &Incoming)
     insert_email(&mut work.tx, message.id, conversation_id, &row, None).await?;
     let audience = Audience::QueueAndCustomer { queue: queue_id, conversation: conversation_id };
     work.emit(audience, ServerEvent::MessageCreated { message: message.clone() }).await?;
-    let tagged = super::tags::apply_keywords(
-        &mut work.tx,
-        conversation_id,
-        queue_id,
-        &format!("{}\n{}", email.subject, email.text),
-        work.now,
-    )
-    .await?;
-    if let Some(tagged) = tagged {
-        work.published(tagged);
-    }
+    let text = format!("{}\n{}", email.subject, email.text);
+    super::tags::apply_keywords(work, conversation_id, queue_id, &text, now).await?;
     Ok(Received { conversation_id, message_id: message.id, stored: true })
 }
 
@@ -143,7 +135,7 @@ async fn follow_up(
 
 /// A new email conversation waiting in its queue.
 async fn start(
-    work: &mut Work,
+    work: &mut Change,
     email: &Incoming,
     mailbox: &str,
     queue_id: i64,
@@ -238,15 +230,16 @@ async fn one(conn: &mut SqliteConnection, message_id: i64) -> AppResult<Email> {
 }
 
 /// An agent's email: stored with its message and queued in the outbox, once per idempotency key.
-/// `email` is already validated. Returns the email and, when this call stored it, its events.
+/// `email` is already validated. Returns the email (the first one stored under the key on a retry).
 pub async fn queue(
-    pool: &SqlitePool,
+    change: &mut Change,
     agent: (i64, &str),
     c: &ConversationRow,
     email: &SendEmail,
     key: Option<&str>,
-) -> AppResult<(Email, Vec<Published>)> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+) -> AppResult<Email> {
+    let now = change.now;
+    let tx: &mut SqliteConnection = change;
     if let Some(key) = key {
         let earlier: Option<i64> = sqlx::query_scalar(
             "SELECT e.message_id FROM messages m JOIN emails e ON e.message_id = m.id
@@ -257,23 +250,22 @@ pub async fn queue(
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(id) = earlier {
-            return Ok((one(&mut tx, id).await?, Vec::new()));
+            return one(tx, id).await;
         }
     }
-    let mailbox = mailbox_of(&mut tx, c.id).await?.ok_or(AppError::Conflict(Reason::NoMailbox))?;
+    let mailbox = mailbox_of(&mut *tx, c.id).await?.ok_or(AppError::Conflict(Reason::NoMailbox))?;
     let original = match email.replying_to {
         Some(id) => Some(
-            original(&mut tx, c.id, id).await?.ok_or(FieldError::new("replying_to", Rule::NotAnOption))?,
+            original(&mut *tx, c.id, id).await?.ok_or(FieldError::new("replying_to", Rule::NotAnOption))?,
         ),
         None => None,
     };
     let text = outgoing::text_with_original(email.kind, &email.body, original.as_ref());
     let (in_reply_to, references) = outgoing::threading(email.kind, original.as_ref());
     let header_id = outgoing::new_header_id(&mailbox);
-    let now = crate::db::now_ms();
     let (preview, _) = cut_chars(&email.body, PREVIEW_MAX_CHARS);
     let message =
-        insert_message(&mut tx, c.id, c.contact_id, Direction::Outbound, agent.1, preview, now, key)
+        insert_message(&mut *tx, c.id, c.contact_id, Direction::Outbound, agent.1, preview, now, key)
             .await?
             .ok_or(AppError::Conflict(Reason::Ended))?;
     let row = EmailRow {
@@ -292,19 +284,11 @@ pub async fn queue(
         attachments: &[],
         status: EmailStatus::Waiting,
     };
-    insert_email(&mut tx, message.id, c.id, &row, Some(now)).await?;
-    sqlx::query("DELETE FROM drafts WHERE user_id = ? AND conversation_id = ?")
-        .bind(agent.0)
-        .bind(c.id)
-        .execute(&mut *tx)
-        .await?;
+    insert_email(&mut *tx, message.id, c.id, &row, Some(now)).await?;
+    super::drafts::discard(tx, agent.0, c.id).await?;
     let audience = Audience::QueueAndCustomer { queue: c.queue_id, conversation: c.id };
-    let published = vec![
-        events::append(&mut tx, audience, ServerEvent::MessageCreated { message: message.clone() }).await?,
-    ];
-    let stored = one(&mut tx, message.id).await?;
-    tx.commit().await?;
-    Ok((stored, published))
+    change.emit(audience, ServerEvent::MessageCreated { message: message.clone() }).await?;
+    one(change, message.id).await
 }
 
 async fn original(
@@ -397,28 +381,25 @@ pub async fn next_due(pool: &SqlitePool) -> AppResult<Option<i64>> {
 
 /// Records an attempt: Sent, Waiting again at `retry_at`, or Failed; the desks of the queue hear of it.
 pub async fn attempted(
-    pool: &SqlitePool,
+    change: &mut Change,
     due: &Due,
     status: EmailStatus,
     retry_at: Option<i64>,
     error: Option<&str>,
-) -> AppResult<Published> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+) -> AppResult<()> {
     sqlx::query("UPDATE emails SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE message_id = ?")
         .bind(status.as_str())
         .bind(retry_at)
         .bind(error)
         .bind(due.message_id)
-        .execute(&mut *tx)
+        .execute(&mut **change)
         .await?;
     let event = ServerEvent::EmailStatusChanged {
         conversation_id: due.conversation_id,
         message_id: due.message_id,
         status,
     };
-    let published = events::append(&mut tx, Audience::Queue(due.queue_id), event).await?;
-    tx.commit().await?;
-    Ok(published)
+    change.emit(Audience::Queue(due.queue_id), event).await
 }
 
 #[allow(clippy::too_many_arguments)]

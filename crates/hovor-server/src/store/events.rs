@@ -1,43 +1,12 @@
 //! The outbox: events appended in the transaction of the change they describe, read back in id order
 //! by each stream for its user (the user's own events and those of the queues they belong to).
 
-use std::sync::Arc;
-
 use hovor_types::event::{EventEnvelope, ServerEvent};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
-use crate::hub::Viewer;
-
-/// Who sees an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    Queue(i64),
-    User(i64),
-    /// The customer of this web-chat conversation, on their own stream.
-    Customer(i64),
-    /// The queue's members and the customer of the conversation.
-    QueueAndCustomer {
-        queue: i64,
-        conversation: i64,
-    },
-}
-
-/// A stored event ready to send: its id, who sees it, and its `EventEnvelope` as JSON, serialized once.
-#[derive(Debug, Clone)]
-pub struct Published {
-    pub id: i64,
-    pub audience: Audience,
-    pub json: Arc<str>,
-}
-
-impl Published {
-    fn new(envelope: &EventEnvelope, audience: Audience) -> AppResult<Published> {
-        let json = serde_json::to_string(envelope).map_err(|e| AppError::Internal(e.into()))?;
-        Ok(Published { id: envelope.id, audience, json: json.into() })
-    }
-}
+use crate::hub::{Audience, Published, Viewer};
 
 /// Appends `event` inside the caller's transaction; hand the result to the hub once it has committed.
 pub async fn append(
@@ -135,14 +104,4 @@ pub async fn queues_of(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<i64>> {
         .bind(user_id)
         .fetch_all(pool)
         .await?)
-}
-
-/// Stores one event on its own and hands it to the hub (for changes that are nothing but the event,
-/// such as typing).
-pub async fn publish_one(state: &crate::AppState, audience: Audience, event: ServerEvent) -> AppResult<()> {
-    let mut tx = state.pool.begin().await?;
-    let published = append(&mut tx, audience, event).await?;
-    tx.commit().await?;
-    state.hub.publish(published);
-    Ok(())
 }

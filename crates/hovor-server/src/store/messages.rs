@@ -3,13 +3,13 @@
 use hovor_types::error::Reason;
 use hovor_types::event::ServerEvent;
 use hovor_types::message::{Direction, Message};
-use sqlx::SqlitePool;
+use sqlx::SqliteConnection;
 
 use super::conversations::bad_value;
-use super::events::{self, Audience, Published};
 use super::tags;
-use crate::db::now_ms;
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
+use crate::hub::Audience;
 
 /// A message about to be stored.
 pub struct NewMessage<'a> {
@@ -24,12 +24,11 @@ pub struct NewMessage<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-/// Stores a message and its `MessageCreated` event (for the queue and the customer) in one
-/// transaction, if the conversation is still active; a customer's message also gets the tags of the
-/// keyword rules it matches. A retry with the same key answers with the first message, also after
-/// the conversation ended. Returns the message and, when this call created it, the events for the hub.
-pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, Vec<Published>)> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+/// Stores a message and its `MessageCreated` event (for the queue and the customer) in the change,
+/// if the conversation is still active; a customer's message also gets the tags of the keyword rules
+/// it matches. A retry with the same key answers with the first message and changes nothing, also
+/// after the conversation ended.
+pub async fn send(change: &mut Change, m: NewMessage<'_>) -> AppResult<Message> {
     let inserted: Option<(i64, i64)> = sqlx::query_as(
         "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at, idempotency_key)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
@@ -42,24 +41,19 @@ pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, V
     .bind(m.direction.as_str())
     .bind(m.author)
     .bind(m.body)
-    .bind(now_ms())
+    .bind(change.now)
     .bind(m.idempotency_key)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **change)
     .await?;
     let Some((id, at)) = inserted else {
-        tx.rollback().await?;
         // Not stored: a retry (the key exists, also after the end), or the conversation has ended.
-        return match already_sent(pool, m.conversation_id, m.idempotency_key).await? {
-            Some(first) => Ok((first, Vec::new())),
+        return match already_sent(change, m.conversation_id, m.idempotency_key).await? {
+            Some(first) => Ok(first),
             None => Err(AppError::Conflict(Reason::Ended)),
         };
     };
     if let Some(user) = m.author_user {
-        sqlx::query("DELETE FROM drafts WHERE user_id = ? AND conversation_id = ?")
-            .bind(user)
-            .bind(m.conversation_id)
-            .execute(&mut *tx)
-            .await?;
+        super::drafts::discard(change, user, m.conversation_id).await?;
     }
     let message = Message {
         id,
@@ -71,19 +65,16 @@ pub async fn send(pool: &SqlitePool, m: NewMessage<'_>) -> AppResult<(Message, V
     };
     let event = ServerEvent::MessageCreated { message: message.clone() };
     let audience = Audience::QueueAndCustomer { queue: m.queue_id, conversation: m.conversation_id };
-    let mut published = vec![events::append(&mut tx, audience, event).await?];
-    if m.direction == Direction::Inbound
-        && let Some(tagged) = tags::apply_keywords(&mut tx, m.conversation_id, m.queue_id, m.body, at).await?
-    {
-        published.push(tagged);
+    change.emit(audience, event).await?;
+    if m.direction == Direction::Inbound {
+        tags::apply_keywords(change, m.conversation_id, m.queue_id, m.body, at).await?;
     }
-    tx.commit().await?;
-    Ok((message, published))
+    Ok(message)
 }
 
 /// The message stored earlier under this idempotency key, as it was stored.
 async fn already_sent(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     conversation_id: i64,
     key: Option<&str>,
 ) -> AppResult<Option<Message>> {
@@ -93,7 +84,7 @@ async fn already_sent(
     )
     .bind(conversation_id)
     .bind(key)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(|(id, direction, author, body, at)| {
         let direction = Direction::parse(&direction).ok_or_else(|| bad_value("direction", &direction))?;

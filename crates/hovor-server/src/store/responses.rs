@@ -7,10 +7,11 @@ use std::sync::Arc;
 use hovor_types::placeholder;
 use hovor_types::rank::{Document, RankIndex};
 use hovor_types::response::{FAVOURITES_MAX, SuggestedResponse};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::conversations::ConversationRow;
 use crate::error::{AppError, AppResult};
+use hovor_types::error::{FieldError, Rule};
 
 /// How many suggestions the pane receives.
 pub const SUGGESTIONS: usize = 10;
@@ -228,12 +229,54 @@ pub async fn suggestions(
         .collect())
 }
 
+/// Adds a category to the conversation's auto-suggestions (422 `category_id` for no such category);
+/// adding one twice is no change.
+pub async fn select_category(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    category_id: i64,
+) -> AppResult<()> {
+    let added = sqlx::query(
+        "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id)
+         SELECT ?, id FROM response_categories WHERE id = ?",
+    )
+    .bind(conversation_id)
+    .bind(category_id)
+    .execute(&mut *conn)
+    .await?;
+    if added.rows_affected() == 0 {
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM response_categories WHERE id = ?)")
+                .bind(category_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        if !exists {
+            return Err(FieldError::new("category_id", Rule::NotAnOption).into());
+        }
+    }
+    Ok(())
+}
+
+/// Takes a category out of the conversation's auto-suggestions (404 when it was not in them).
+pub async fn remove_category(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    category_id: i64,
+) -> AppResult<()> {
+    let removed =
+        sqlx::query("DELETE FROM conversation_categories WHERE conversation_id = ? AND category_id = ?")
+            .bind(conversation_id)
+            .bind(category_id)
+            .execute(&mut *conn)
+            .await?;
+    if removed.rows_affected() == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
 /// Adds a response to the agent's favourites; adding one twice is no change.
-pub async fn add_favourite(pool: &SqlitePool, user: i64, response: i64) -> AppResult<()> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn add_favourite(conn: &mut SqliteConnection, user: i64, response: i64) -> AppResult<()> {
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE id = ?)")
         .bind(response)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
     if !exists {
         return Err(AppError::NotFound);
@@ -243,7 +286,7 @@ pub async fn add_favourite(pool: &SqlitePool, user: i64, response: i64) -> AppRe
     )
     .bind(user)
     .bind(response)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     if already {
         return Ok(());
@@ -265,9 +308,8 @@ pub async fn add_favourite(pool: &SqlitePool, user: i64, response: i64) -> AppRe
     .bind(user)
     .bind(response)
     .bind(crate::db::now_ms())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -12,8 +12,9 @@ use hovor_types::session_data::{
 use sqlx::SqliteConnection;
 
 use super::audit::{self, Edit};
-use super::events::{self, Audience, Published};
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
+use crate::hub::Audience;
 
 type TagRow = (i64, String, String, String);
 
@@ -129,27 +130,25 @@ async fn put(
     Ok(added)
 }
 
-/// The conversation's tags now, and the event telling its queue.
-async fn announce(
-    conn: &mut SqliteConnection,
-    conversation_id: i64,
-    queue_id: i64,
-) -> AppResult<(Vec<Tag>, Published)> {
-    let tags = of_conversation(conn, conversation_id).await?;
+/// The conversation's tags now, told to its queue.
+async fn announce(change: &mut Change, conversation_id: i64, queue_id: i64) -> AppResult<Vec<Tag>> {
+    let tags = of_conversation(change, conversation_id).await?;
     let event = ServerEvent::TagsChanged { conversation_id, tags: tags.clone() };
-    Ok((tags, events::append(conn, Audience::Queue(queue_id), event).await?))
+    change.emit(Audience::Queue(queue_id), event).await?;
+    Ok(tags)
 }
 
-/// An agent adds a tag; it becomes one of their recent tags. Returns the conversation's tags and,
-/// when they changed, the event to publish after commit.
+/// An agent adds a tag; it becomes one of their recent tags. Returns the conversation's tags; the
+/// queue hears of them when they changed.
 pub async fn add(
-    conn: &mut SqliteConnection,
+    change: &mut Change,
     conversation_id: i64,
     queue_id: i64,
     tag: &Tag,
     source: TagSource,
     by: Edit,
-) -> AppResult<(Vec<Tag>, Option<Published>)> {
+) -> AppResult<Vec<Tag>> {
+    let conn: &mut SqliteConnection = change;
     let added = put(conn, conversation_id, tag, source, by).await?;
     if let Some(user) = by.user {
         sqlx::query(
@@ -163,19 +162,19 @@ pub async fn add(
         .await?;
     }
     if !added {
-        return Ok((of_conversation(conn, conversation_id).await?, None));
+        return of_conversation(conn, conversation_id).await;
     }
-    let (tags, event) = announce(conn, conversation_id, queue_id).await?;
-    Ok((tags, Some(event)))
+    announce(change, conversation_id, queue_id).await
 }
 
 pub async fn remove(
-    conn: &mut SqliteConnection,
+    change: &mut Change,
     conversation_id: i64,
     queue_id: i64,
     tag_id: i64,
     by: Edit,
-) -> AppResult<(Vec<Tag>, Option<Published>)> {
+) -> AppResult<Vec<Tag>> {
+    let conn: &mut SqliteConnection = change;
     let name: Option<String> = sqlx::query_scalar(
         "DELETE FROM conversation_tags WHERE conversation_id = ? AND tag_id = ?
          RETURNING (SELECT name FROM tags WHERE id = conversation_tags.tag_id)",
@@ -185,22 +184,22 @@ pub async fn remove(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(name) = name else {
-        return Ok((of_conversation(conn, conversation_id).await?, None));
+        return of_conversation(conn, conversation_id).await;
     };
     audit::record(conn, AuditedRecord::Conversation, conversation_id, "tag", Some(&name), None, by).await?;
-    let (tags, event) = announce(conn, conversation_id, queue_id).await?;
-    Ok((tags, Some(event)))
+    announce(change, conversation_id, queue_id).await
 }
 
 /// Every keyword rule whose keyword the customer's message contains puts its tag on the
-/// conversation. Returns the event when a tag was added.
+/// conversation; the queue hears of it when a tag was added.
 pub async fn apply_keywords(
-    conn: &mut SqliteConnection,
+    change: &mut Change,
     conversation_id: i64,
     queue_id: i64,
     body: &str,
     at: i64,
-) -> AppResult<Option<Published>> {
+) -> AppResult<()> {
+    let conn: &mut SqliteConnection = change;
     let rules: Vec<(String, i64, String, String, String)> = sqlx::query_as(
         "SELECT r.keyword, t.id, t.name, t.background, t.text FROM tag_rules r JOIN tags t ON t.id = r.tag_id ORDER BY r.id",
     )
@@ -214,10 +213,19 @@ pub async fn apply_keywords(
             added |= put(conn, conversation_id, &tag, TagSource::Keyword, by).await?;
         }
     }
-    if !added {
-        return Ok(None);
+    if added {
+        announce(change, conversation_id, queue_id).await?;
     }
-    Ok(Some(announce(conn, conversation_id, queue_id).await?.1))
+    Ok(())
+}
+
+/// Removes a keyword rule (404 when there is none); the tags it gave stay.
+pub async fn remove_rule(conn: &mut SqliteConnection, id: i64) -> AppResult<()> {
+    let removed = sqlx::query("DELETE FROM tag_rules WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    if removed.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }
 
 pub async fn rules(conn: &mut SqliteConnection) -> AppResult<Vec<TagRule>> {

@@ -1,0 +1,80 @@
+//! One unit of work: a transaction and the events it emits. Every write opens a `Change`, the store's
+//! writers write and emit into it, and `commit` makes the data durable before it hands the events to
+//! the hub in order, so no stream sees an event whose data a reader could not find yet.
+
+use std::ops::{Deref, DerefMut};
+
+use hovor_types::chat::ConversationStatus;
+use hovor_types::event::ServerEvent;
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+
+use crate::AppState;
+use crate::db::now_ms;
+use crate::error::AppResult;
+use crate::hub::{Audience, Published};
+use crate::store::events;
+
+pub struct Change {
+    pub tx: Transaction<'static, Sqlite>,
+    /// The change's moment, in milliseconds since the Unix epoch: one clock for all it writes.
+    pub now: i64,
+    events: Vec<Published>,
+}
+
+impl Change {
+    /// Opens the transaction as the writer at once (`BEGIN IMMEDIATE`): a change that reads and then
+    /// writes cannot fail halfway because another writer took the lock in between.
+    pub async fn begin(state: &AppState) -> AppResult<Change> {
+        let tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Change { tx, now: now_ms(), events: Vec::new() })
+    }
+
+    /// Appends an event to the outbox in this change's transaction.
+    pub async fn emit(&mut self, audience: Audience, event: ServerEvent) -> AppResult<()> {
+        let published = events::append(&mut self.tx, audience, event).await?;
+        self.events.push(published);
+        Ok(())
+    }
+
+    /// Tells the queue's desks and the conversation's customer where it now stands.
+    pub async fn conversation_changed(
+        &mut self,
+        queue: i64,
+        conversation_id: i64,
+        status: ConversationStatus,
+        agent_name: Option<String>,
+    ) -> AppResult<()> {
+        let event = ServerEvent::ConversationChanged { conversation_id, status, agent_name };
+        self.emit(Audience::QueueAndCustomer { queue, conversation: conversation_id }, event).await
+    }
+
+    /// A change that is nothing but one event (typing, say).
+    pub async fn event_only(state: &AppState, audience: Audience, event: ServerEvent) -> AppResult<()> {
+        let mut change = Change::begin(state).await?;
+        change.emit(audience, event).await?;
+        change.commit(state).await
+    }
+
+    /// Commits, then publishes every event of the change in the order it emitted them.
+    pub async fn commit(self, state: &AppState) -> AppResult<()> {
+        self.tx.commit().await?;
+        for event in self.events {
+            state.hub.publish(event);
+        }
+        Ok(())
+    }
+}
+
+/// Readers and writers of the store take the connection; a change lends its transaction's.
+impl Deref for Change {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for Change {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+}
