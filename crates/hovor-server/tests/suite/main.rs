@@ -14,6 +14,7 @@ mod email;
 mod events;
 mod process;
 mod records;
+mod reliability;
 mod responses;
 mod restart;
 mod routing;
