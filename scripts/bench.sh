@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/PERFORMANCE.md: builds what is missing, then prints the desk's sizes, open
 # times and DOM size, the customer-to-agent paint latency, the event stream's fan-out figures, the
-# SQLite log's size under 200 messages a second, the ranking of 10,000 responses and the reading of arriving email, each against its budget.
+# API under 16 connections, the SQLite log's size under 200 messages a second, the ranking of 10,000 responses and the reading of arriving email, each against its budget.
 # Exits non-zero when a budget is missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,9 @@ echo "==> live chat: customer message → painted on the desk, 200 messages"
 echo "==> the event stream: 1,000 subscribers, 200 messages"
 cargo build --release --locked --quiet -p hovor-server --example event_fanout
 target/release/examples/event_fanout || status=1
+echo "==> the API under load: 16 connections reading task lists and conversations"
+cargo build --release --locked --quiet -p hovor-server --example api_load
+target/release/examples/api_load || status=1
 echo "==> the SQLite log: 200 messages a second for a minute, with readers"
 cargo build --release --locked --quiet -p hovor-server --example wal_bound
 target/release/examples/wal_bound || status=1
