@@ -99,7 +99,14 @@ test("an email arrives, its HTML stays inert, Reply all fills the fields and the
     await expect(composer).toHaveValue("Dear Jana, the invoice is paid.");
 
     await page.getByTestId("email-cc").fill("eva@example.cz, petr@example.cz");
-    await page.getByTestId("send").click();
+    // In an email Enter is a new line; Ctrl+Enter sends.
+    await expect(page.getByTestId("email-send-hint")).toContainText("Ctrl+Enter");
+    await composer.press("End");
+    await composer.press("Enter");
+    await composer.pressSequentially("Kind regards");
+    await expect(composer).toHaveValue("Dear Jana, the invoice is paid.\nKind regards");
+    await expect(page.getByTestId("email")).toHaveCount(1);
+    await composer.press("Control+Enter");
     const sent = page.getByTestId("email").nth(1);
     await expect(sent.getByTestId("email-status")).toHaveAttribute("data-status", "sent", { timeout: 15_000 });
     await expect(composer).toHaveValue("");

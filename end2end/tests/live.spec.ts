@@ -152,7 +152,13 @@ test("a customer chats from the host site, the agent accepts and answers, a serv
     await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live", { timeout: 30_000 });
 
     // The agent ends the chat and must wrap up before it leaves the task list.
+    // End asks first: Cancel (Escape) keeps the conversation, Yes ends it.
     await page.getByTestId("end-conversation").click();
+    await expect(page.getByTestId("end-confirm")).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(page.getByTestId("end-confirm")).toHaveCount(0);
+    await page.getByTestId("end-conversation").click();
+    await page.getByTestId("end-confirm").click();
     await expect(chat.getByTestId("chat-status")).toContainText("The chat has ended");
     const wrapUp = page.getByTestId("wrap-up");
     await wrapUp.getByLabel("Search reasons").fill("in");

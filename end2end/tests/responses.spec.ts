@@ -63,6 +63,15 @@ test("# lists favourites first, fills placeholders and asks for a fill-in field;
     for (let i = 0; i < 4; i++) await page.keyboard.press("Backspace");
     await expect(composer).toHaveValue("Hi. ");
 
+    // A # query that matches nothing is never sent: Enter waits, the text stays.
+    await composer.pressSequentially("#qqxxnothing");
+    await expect(page.getByTestId("hash-empty")).toBeVisible();
+    await page.keyboard.press("Enter");
+    await expect(composer).toHaveValue("Hi. #qqxxnothing");
+    await expect(page.getByTestId("pending-message")).toHaveCount(0);
+    for (let i = 0; i < 12; i++) await page.keyboard.press("Backspace");
+    await expect(composer).toHaveValue("Hi. ");
+
     // The shortcut, Enter: the fill-in field is asked for, values are filled, the query is replaced.
     await composer.pressSequentially("#zzparcel");
     await expect(options.first()).toContainText("Parcel zz status");

@@ -15,25 +15,57 @@ use crate::state::live::use_live;
 
 stylance::import_crate_style!(css, "src/features/wrap_up.module.css");
 
+/// End, asked twice: the first press asks "End this conversation?" in place, Yes ends it (focused, so
+/// Enter confirms), Cancel or Escape goes back. Ending cannot be undone, so it is never one slip away.
 #[component]
 pub fn EndButton(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
     let busy = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let yes = NodeRef::<leptos::html::Button>::new();
     let end = move |_| {
         busy.set(true);
         spawn_local(async move {
             let result = api::end(id).await;
             busy.set(false);
+            confirming.set(false);
             if result.is_ok() || matches!(result, Err(ApiError::Refused(_))) {
                 live.work_changed();
             }
         });
     };
+    Effect::new(move |_| {
+        if confirming.get()
+            && let Some(button) = yes.get()
+        {
+            let _ = button.focus();
+        }
+    });
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            confirming.set(false);
+        }
+    };
     view! {
-        <button class="button" data-testid="end-conversation" disabled=move || busy.get() on:click=end>
-            {t!(i18n, wrap_up.end)}
-        </button>
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <button class="button" data-testid="end-conversation" on:click=move |_| confirming.set(true)>
+                    {t!(i18n, wrap_up.end)}
+                </button>
+            }
+        >
+            <span class=css::confirm role="group" aria-label=move || t_string!(i18n, wrap_up.end_confirm).to_string() on:keydown=on_key>
+                <span class=css::question>{t!(i18n, wrap_up.end_confirm)}</span>
+                <button class="button danger" data-testid="end-confirm" node_ref=yes disabled=move || busy.get() on:click=end>
+                    {t!(i18n, wrap_up.end_confirm_yes)}
+                </button>
+                <button class="button" data-testid="end-cancel" on:click=move |_| confirming.set(false)>
+                    {t!(i18n, wrap_up.end_confirm_no)}
+                </button>
+            </span>
+        </Show>
     }
 }
 

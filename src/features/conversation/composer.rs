@@ -79,8 +79,11 @@ pub fn Composer(#[prop(optional)] email: Option<EmailDraft>) -> impl IntoView {
             ev.prevent_default();
             return;
         }
-        // Enter sends, Shift+Enter is a new line; composing (IME) and AltGr text are left alone.
-        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() && !ev.alt_key() {
+        // Chat: Enter sends, Shift+Enter is a new line. Email: Enter is a new line and Ctrl+Enter (⌘+Enter)
+        // sends, so a half-written email never leaves by accident. Composing (IME) and AltGr text are
+        // left alone.
+        let enter = ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() && !ev.alt_key();
+        if enter && (email.is_none() || ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
             send();
         }
@@ -139,6 +142,7 @@ pub fn Composer(#[prop(optional)] email: Option<EmailDraft>) -> impl IntoView {
             ></textarea>
             <div class=css::actions>
                 <p id="composer-error" class=css::error role="alert">{message}</p>
+                {email.map(|_| view! { <p class=css::hint data-testid="email-send-hint">{t!(i18n, composer.email_send_hint)}</p> })}
                 <button type="submit" class="button primary" data-testid="send" disabled=move || email.is_some_and(|d| d.sending.get())>{t!(i18n, composer.send)}</button>
             </div>
         </form>

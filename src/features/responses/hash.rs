@@ -108,6 +108,8 @@ impl HashSearch {
             "ArrowDown" if count > 0 => self.active.update(|a| *a = (*a + 1) % count),
             "ArrowUp" if count > 0 => self.active.update(|a| *a = (*a + count - 1) % count),
             "Enter" | "Tab" if count > 0 => self.choose(self.active.get_untracked(), inserter),
+            // A query that matched nothing is never sent as "#…": Enter waits for a choice or Escape.
+            "Enter" => {}
             _ => return false,
         }
         true
@@ -146,7 +148,7 @@ fn Matches(search: HashSearch, inserter: Inserter) -> impl IntoView {
         search.is_open().then(|| {
             let results = search.results.get();
             if results.is_empty() {
-                return view! { <p class=css::empty role="status">{t!(i18n, responses.no_match)}</p> }.into_any();
+                return view! { <p class=css::empty role="status" data-testid="hash-empty">{t!(i18n, responses.no_match)}</p> }.into_any();
             }
             view! {
                 <ul id=HASH_LIST_ID class=css::list role="listbox" aria-label=move || crate::i18n::t_string!(i18n, responses.hash_label).to_string() data-testid="hash-list">
