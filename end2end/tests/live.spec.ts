@@ -260,10 +260,13 @@ test("seven offers stack as 1–5 of 7 in arrival order and Accept 7 requests ta
   const shown = await offers.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-conversation"))));
   expect(shown).toEqual(customers.slice(0, 5).map((c) => c.id));
   await expect(page.getByTestId("ringing")).toHaveCount(7);
+  // The browser tab counts them too, for an agent working in another tab.
+  await expect(page).toHaveTitle("(7) Hovor");
 
   await expect(page.getByTestId("accept-all")).toHaveText("Accept 7 requests");
   await page.getByTestId("accept-all").click();
   await expect(offers).toHaveCount(0);
+  await expect(page).toHaveTitle("Hovor");
   await expect(page.getByTestId("task")).toHaveCount(10);
   for (const [n, customer] of customers.entries()) {
     const view = await (await customer.context.get("/api/chat/conversation")).json();
