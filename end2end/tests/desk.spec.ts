@@ -127,6 +127,14 @@ test("at tablet width the desk adapts instead of overflowing", async ({ page }) 
   expect(overflow).toBeLessThanOrEqual(0);
   await expect(page.getByTestId("task-list")).toBeHidden();
   await page.screenshot({ path: "artifacts/desk-tablet.png", fullPage: true });
+  // The header's controls stay on screen in every language (Czech and Bulgarian labels are the longest).
+  for (const lang of ["cs", "bg", "uk", "en"]) {
+    await page.getByTestId("language").first().selectOption(lang);
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    const signOut = await page.getByTestId("sign-out").boundingBox();
+    expect(signOut, lang).not.toBeNull();
+    expect(signOut!.x + signOut!.width, `Sign out in ${lang}`).toBeLessThanOrEqual(768);
+  }
 });
 
 test.describe("accessibility", () => {
