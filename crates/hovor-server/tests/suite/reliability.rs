@@ -1,6 +1,8 @@
 //! Writes under pressure: many clients on one version, one idempotency key sent many times at once,
 //! and the server killed (`kill -9`) in the middle of concurrent writes, round after round.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -92,16 +94,19 @@ async fn one_idempotency_key_sent_ten_times_at_once_stores_one_message_and_one_e
 }
 
 /// Writers that send messages until the server goes away; the ids the server acknowledged (201).
+/// `acknowledged_so_far` counts them as they come.
 fn writers(
     port: u16,
     cookie: &str,
     conversation: &Value,
     count: usize,
     round: usize,
+    acknowledged_so_far: &Arc<AtomicUsize>,
 ) -> Vec<thread::JoinHandle<Vec<i64>>> {
     (0..count)
         .map(|writer| {
             let (cookie, path) = (cookie.to_owned(), format!("/api/conversations/{conversation}/messages"));
+            let so_far = acknowledged_so_far.clone();
             thread::spawn(move || {
                 let mut acknowledged = Vec::new();
                 for n in 0.. {
@@ -112,6 +117,7 @@ fn writers(
                     }
                     let message: Value = serde_json::from_str(&answer).expect("a message");
                     acknowledged.push(message["id"].as_i64().expect("id"));
+                    so_far.fetch_add(1, Ordering::SeqCst);
                 }
                 acknowledged
             })
@@ -134,10 +140,15 @@ fn thirty_kills_during_concurrent_writes_lose_no_acknowledged_write() {
         let tasks: Value = serde_json::from_str(&tasks).unwrap();
         let chat =
             tasks.as_array().unwrap().iter().find(|t| t["channel"] == "chat").expect("a chat")["id"].clone();
-        let threads = writers(port, &cookie, &chat, 4, round);
-        // Kill at a different moment each round, once writes are flowing.
+        let so_far = Arc::new(AtomicUsize::new(0));
+        let threads = writers(port, &cookie, &chat, 4, round, &so_far);
+        // Once writes are flowing (however slow this machine), kill at a different moment each round.
         let started = Instant::now();
-        thread::sleep(Duration::from_millis(50 + (round as u64 * 37) % 250));
+        while so_far.load(Ordering::SeqCst) == 0 {
+            assert!(started.elapsed() < Duration::from_secs(60), "round {round}: no write acknowledged");
+            thread::sleep(Duration::from_millis(5));
+        }
+        thread::sleep(Duration::from_millis(20 + (round as u64 * 37) % 250));
         server.0.kill().unwrap();
         server.0.wait().unwrap();
         let acknowledged: Vec<i64> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
