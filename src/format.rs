@@ -76,6 +76,55 @@ fn formatter(locale: Locale, style: Style) -> Function {
     })
 }
 
+/// The plural categories of the app's languages (CLDR): English and Bulgarian use one and other,
+/// Czech and Ukrainian also few and many.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Plural {
+    One,
+    Few,
+    Many,
+    Other,
+}
+
+thread_local! {
+    static PLURAL_RULES: RefCell<HashMap<Locale, Intl::PluralRules>> = RefCell::new(HashMap::new());
+}
+
+/// Which plural form `n` takes in the locale, by the browser's `Intl.PluralRules`.
+pub fn plural(locale: Locale, n: f64) -> Plural {
+    let category = PLURAL_RULES.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(locale)
+            .or_insert_with(|| {
+                Intl::PluralRules::new(&Array::of1(&JsValue::from_str(tag(locale))), &Object::new())
+            })
+            .select(n)
+    });
+    match String::from(category).as_str() {
+        "one" => Plural::One,
+        "few" => Plural::Few,
+        "many" => Plural::Many,
+        _ => Plural::Other,
+    }
+}
+
+/// A counted text in the agent's language with the plural form the count takes: the key holds
+/// `one`, `few`, `many` and `other` (so there is no "1 interruptions" and no wrong Czech form).
+/// `t_count!(i18n, offers.accept_all, n)`, with more variables after the count: `, name = value`.
+macro_rules! t_count {
+    ($i18n:expr, $($key:ident).+, $count:expr $(, $name:ident = $value:expr)*) => {{
+        let count = $count;
+        match $crate::format::plural($i18n.get_locale(), count as f64) {
+            $crate::format::Plural::One => $crate::i18n::t!($i18n, $($key).+.one, count = count $(, $name = $value)*).into_any(),
+            $crate::format::Plural::Few => $crate::i18n::t!($i18n, $($key).+.few, count = count $(, $name = $value)*).into_any(),
+            $crate::format::Plural::Many => $crate::i18n::t!($i18n, $($key).+.many, count = count $(, $name = $value)*).into_any(),
+            $crate::format::Plural::Other => $crate::i18n::t!($i18n, $($key).+.other, count = count $(, $name = $value)*).into_any(),
+        }
+    }};
+}
+pub(crate) use t_count;
+
 fn apply(locale: Locale, style: Style, value: JsValue) -> String {
     formatter(locale, style)
         .call1(&JsValue::NULL, &value)

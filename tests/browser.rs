@@ -26,6 +26,20 @@ fn dates_follow_each_languages_conventions() {
 }
 
 #[wasm_bindgen_test]
+fn counts_take_each_languages_plural_forms() {
+    use format::Plural::{Few, Many, One, Other};
+    let forms =
+        |locale, counts: &[u32]| counts.iter().map(|n| format::plural(locale, *n as f64)).collect::<Vec<_>>();
+    assert_eq!(forms(Locale::en, &[0, 1, 2, 7]), [Other, One, Other, Other]);
+    assert_eq!(forms(Locale::bg, &[0, 1, 2, 7]), [Other, One, Other, Other]);
+    assert_eq!(forms(Locale::cs, &[0, 1, 2, 4, 5, 22]), [Other, One, Few, Few, Other, Other]);
+    assert_eq!(
+        forms(Locale::uk, &[0, 1, 2, 5, 11, 21, 22, 25]),
+        [Many, One, Few, Many, Many, One, Few, Many]
+    );
+}
+
+#[wasm_bindgen_test]
 fn the_window_never_renders_more_than_its_size() {
     let mut w = Window::at_bottom(10_000, 100, 40);
     assert_eq!((w.start, w.end), (9_900, 10_000));

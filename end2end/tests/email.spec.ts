@@ -68,6 +68,8 @@ test("an email arrives, its HTML stays inert, Reply all fills the fields and the
     await expect(email.getByTestId("thread-subject")).toHaveText("Invoice 2026-11");
     await expect(email.getByTestId("email-copies")).toHaveText("eva@example.cz");
     await expect(email.getByTestId("email-attachments")).toContainText("invoice.pdf");
+    // Counted in the language's plural form: one attachment, not "1 attachments".
+    await expect(email.getByTestId("email-attachments").locator("p")).toHaveText("1 attachment");
 
     // The HTML is shown in a frame that can run nothing, and holds nothing that could run.
     const frame = email.getByTestId("email-html");

@@ -66,7 +66,7 @@ fn ActivityRow(a: Activity) -> impl IntoView {
                 {t!(i18n, activities.focus)}" "
                 {move || format::duration(i18n.get_locale(), focus.focused_ms / 1000)}
                 " · "
-                {t!(i18n, activities.interruptions, count = focus.interruptions)}
+                {crate::format::t_count!(i18n, activities.interruptions, focus.interruptions)}
                 {focus.anomaly.then(|| view! {
                     <span class=css::anomaly role="img" data-testid="time-anomaly"
                         aria-label=move || t_string!(i18n, activities.anomaly).to_string()

@@ -50,7 +50,7 @@ pub fn Popovers() -> impl IntoView {
                     </Show>
                     <Show when=move || { count() > 1 }>
                         <button class="button primary" data-testid="accept-all" on:click=accept_all>
-                            {move || t!(i18n, offers.accept_all, count = count())}
+                            {move || crate::format::t_count!(i18n, offers.accept_all, count())}
                         </button>
                     </Show>
                 </div>

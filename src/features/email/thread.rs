@@ -113,7 +113,7 @@ fn EmailItem(email: Email, draft: EmailDraft) -> impl IntoView {
             {email.truncated.then(|| view! { <p class=css::note>{t!(i18n, email.truncated)}</p> })}
             {(count > 0).then(|| view! {
                 <div class=css::attachments data-testid="email-attachments">
-                    <p>{t!(i18n, email.attachments, count = count)}</p>
+                    <p>{crate::format::t_count!(i18n, email.attachments, count)}</p>
                     <ul>
                         {attachments.into_iter().map(|a| view! {
                             <li>{a.name}" ("{a.content_type}", "{format_size(a.size)}")"</li>

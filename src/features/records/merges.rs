@@ -51,7 +51,7 @@ pub fn MergeDetails(contact: RwSignal<Contact>, changed: Callback<()>) -> impl I
                             let (at, undone) = (m.at, m.undone_at);
                             view! {
                                 <li data-undone=undone.is_some().to_string()>
-                                    <span>{t!(i18n, records.merged_from, name = m.child_name.clone(), count = m.interactions_moved)}</span>
+                                    <span>{crate::format::t_count!(i18n, records.merged_from, m.interactions_moved, name = m.child_name.clone())}</span>
                                     <span class=css::muted>
                                         {m.by}" · "<time>{move || format::date_time(i18n.get_locale(), at)}</time>
                                         {undone.map(|u| view! {

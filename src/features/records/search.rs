@@ -65,7 +65,7 @@ pub fn DirectorySearch(
                     .filter(|e| !(e.kind == RecordKind::Contact && Some(e.id) == exclude))
                     .collect();
                 view! {
-                    <p class=css::muted role="status">{t!(i18n, records.found, count = found.total)}</p>
+                    <p class=css::muted role="status">{crate::format::t_count!(i18n, records.found, found.total)}</p>
                     <ul class=css::results data-testid="directory-results">
                         {entries.into_iter().map(|entry| {
                             let chosen = entry.clone();
