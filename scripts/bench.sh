@@ -11,19 +11,15 @@ echo "==> the desk (headless Chromium)"
 (cd end2end && node bench/desk-open.mjs "$@") || status=1
 echo "==> live chat: customer message → painted on the desk, 200 messages"
 (cd end2end && node bench/chat-paint.mjs) || status=1
-echo "==> the event stream: 1,000 subscribers, 200 messages"
-cargo build --release --locked --quiet -p hovor-server --example event_fanout
-target/release/examples/event_fanout || status=1
-echo "==> the API under load: 16 connections reading task lists and conversations"
-cargo build --release --locked --quiet -p hovor-server --example api_load
-target/release/examples/api_load || status=1
-echo "==> the SQLite log: 200 messages a second for a minute, with readers"
-cargo build --release --locked --quiet -p hovor-server --example wal_bound
-target/release/examples/wal_bound || status=1
-echo "==> response ranking: 10,000 responses"
-cargo build --release --locked --quiet -p hovor-server --example rank_responses
-target/release/examples/rank_responses || status=1
-echo "==> arriving email: parse, sanitise, cap"
-cargo build --release --locked --quiet -p hovor-server --example email_ingest
-target/release/examples/email_ingest || status=1
+# One server benchmark program (crates/hovor-server/examples/NAME.rs): built, then run.
+server_bench() {
+  echo "==> $2"
+  cargo build --release --locked --quiet -p hovor-server --example "$1"
+  "target/release/examples/$1" || status=1
+}
+server_bench event_fanout "the event stream: 1,000 subscribers, 200 messages"
+server_bench api_load "the API under load: 16 connections reading task lists and conversations"
+server_bench wal_bound "the SQLite log: 200 messages a second for a minute, with readers"
+server_bench rank_responses "response ranking: 10,000 responses"
+server_bench email_ingest "arriving email: parse, sanitise, cap"
 exit $status
