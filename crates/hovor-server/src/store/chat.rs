@@ -56,7 +56,7 @@ pub fn identity_is_valid(identity: &SignedIdentity, secret: Option<&str>, now: i
 /// Stores a new chat waiting in its queue, with everything the customer's page sent; returns its id.
 /// `authenticated` is the verified identity, whose email links the directory contact.
 pub async fn start(
-    work: &mut Change,
+    change: &mut Change,
     queue_id: i64,
     start: &StartChat,
     survey: &[SurveyQuestion],
@@ -70,13 +70,13 @@ pub async fn start(
          FROM queues q WHERE q.id = ?",
     )
     .bind(queue_id)
-    .fetch_one(&mut *work.tx)
+    .fetch_one(&mut *change.tx)
     .await?;
     if max_waiting.is_some_and(|max| waiting >= max) {
         return Err(AppError::QueueFull);
     }
     let contact_id: Option<i64> = match authenticated {
-        Some(identity) => super::emails::contact_by_address(&mut work.tx, &identity.email).await?,
+        Some(identity) => super::emails::contact_by_address(&mut change.tx, &identity.email).await?,
         None => None,
     };
     let visitor = VisitorDetails { authenticated: authenticated.is_some(), ..start.visitor.clone() };
@@ -90,27 +90,27 @@ pub async fn start(
     .bind(queue_id)
     .bind(contact_id)
     .bind(language)
-    .bind(work.now)
-    .bind(work.now)
+    .bind(change.now)
+    .bind(change.now)
     .bind(serde_json::to_string(&visitor).map_err(|e| AppError::Internal(e.into()))?)
     .bind(serde_json::to_string(&start.context).map_err(|e| AppError::Internal(e.into()))?)
     .bind(token_hash)
     .bind(name)
-    .fetch_one(&mut *work.tx)
+    .fetch_one(&mut *change.tx)
     .await?;
     for question in survey {
         if let Some(reply) = start.answers.iter().find(|a| a.question_id == question.id)
             && !reply.answer.trim().is_empty()
         {
-            insert_answer(&mut work.tx, id, &question.label, reply.answer.trim()).await?;
+            insert_answer(&mut change.tx, id, &question.label, reply.answer.trim()).await?;
         }
     }
     // After the queue's questions: the popover's "first answer" is the first question's, never this.
     if let Some(email) = start.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        insert_answer(&mut work.tx, id, "Email", email).await?;
+        insert_answer(&mut change.tx, id, "Email", email).await?;
     }
     for action in &start.self_service {
-        add_action(&mut work.tx, id, action).await?;
+        add_action(&mut change.tx, id, action).await?;
     }
     // Auto-suggestions draw on the queue's usual categories until an agent chooses others.
     sqlx::query(
@@ -120,9 +120,9 @@ pub async fn start(
     )
     .bind(id)
     .bind(queue_id)
-    .execute(&mut *work.tx)
+    .execute(&mut *change.tx)
     .await?;
-    work.conversation_changed(queue_id, id, ConversationStatus::Queued, None).await?;
+    change.conversation_changed(queue_id, id, ConversationStatus::Queued, None).await?;
     Ok(id)
 }
 

@@ -40,12 +40,12 @@ pub struct Received {
 
 /// Stores an arriving email: into the active conversation of its thread, or a new conversation
 /// queued for routing (a follow-up of the thread's ended one, or the first of a new thread).
-pub async fn receive(work: &mut Change, mailbox: &(String, i64), email: &Incoming) -> AppResult<Received> {
+pub async fn receive(change: &mut Change, mailbox: &(String, i64), email: &Incoming) -> AppResult<Received> {
     let seen: Option<(i64, i64)> = sqlx::query_as(
         "SELECT conversation_id, message_id FROM emails WHERE kind = 'received' AND header_id = ?",
     )
     .bind(&email.header_id)
-    .fetch_optional(&mut *work.tx)
+    .fetch_optional(&mut *change.tx)
     .await?;
     if let Some((conversation_id, message_id)) = seen {
         return Ok(Received { conversation_id, message_id, stored: false });
@@ -55,31 +55,31 @@ pub async fn receive(work: &mut Change, mailbox: &(String, i64), email: &Incomin
          WHERE e.header_id IN (SELECT value FROM json_each(?)) ORDER BY e.message_id DESC LIMIT 1",
     )
     .bind(json(&email.references)?)
-    .fetch_optional(&mut *work.tx)
+    .fetch_optional(&mut *change.tx)
     .await?;
     let ended = thread.as_ref().filter(|t| t.1 != "active").map(|t| t.0);
     let thread = match ended {
-        Some(ended) => follow_up(&mut work.tx, ended).await?.or(thread),
+        Some(ended) => follow_up(&mut change.tx, ended).await?.or(thread),
         None => thread,
     };
     let (conversation_id, queue_id, contact_id) = match thread {
         Some((id, status, queue_id, contact_id)) if status == "active" => (id, queue_id, contact_id),
         Some((parent, _, queue_id, contact_id)) => {
-            let id = start(work, email, &mailbox.0, queue_id, contact_id, Some(parent)).await?;
+            let id = start(change, email, &mailbox.0, queue_id, contact_id, Some(parent)).await?;
             (id, queue_id, contact_id)
         }
         None => {
-            let contact_id = contact_by_address(&mut work.tx, &email.from).await?;
-            let id = start(work, email, &mailbox.0, mailbox.1, contact_id, None).await?;
+            let contact_id = contact_by_address(&mut change.tx, &email.from).await?;
+            let id = start(change, email, &mailbox.0, mailbox.1, contact_id, None).await?;
             (id, mailbox.1, contact_id)
         }
     };
     let (preview, _) = cut_chars(&email.text, PREVIEW_MAX_CHARS);
     // The timeline's row: the subject when the email has no text (an image, say).
     let preview = if preview.trim().is_empty() { email.subject.as_str() } else { preview.trim() };
-    let now = work.now;
+    let now = change.now;
     let message = insert_message(
-        &mut work.tx,
+        &mut change.tx,
         conversation_id,
         contact_id,
         Direction::Inbound,
@@ -106,11 +106,11 @@ pub async fn receive(work: &mut Change, mailbox: &(String, i64), email: &Incomin
         attachments: &email.attachments,
         status: EmailStatus::Received,
     };
-    insert_email(&mut work.tx, message.id, conversation_id, &row, None).await?;
+    insert_email(&mut change.tx, message.id, conversation_id, &row, None).await?;
     let audience = Audience::QueueAndCustomer { queue: queue_id, conversation: conversation_id };
-    work.emit(audience, ServerEvent::MessageCreated { message: message.clone() }).await?;
+    change.emit(audience, ServerEvent::MessageCreated { message: message.clone() }).await?;
     let text = format!("{}\n{}", email.subject, email.text);
-    super::tags::apply_keywords(work, conversation_id, queue_id, &text, now).await?;
+    super::tags::apply_keywords(change, conversation_id, queue_id, &text, now).await?;
     Ok(Received { conversation_id, message_id: message.id, stored: true })
 }
 
@@ -135,7 +135,7 @@ async fn follow_up(
 
 /// A new email conversation waiting in its queue.
 async fn start(
-    work: &mut Change,
+    change: &mut Change,
     email: &Incoming,
     mailbox: &str,
     queue_id: i64,
@@ -146,7 +146,7 @@ async fn start(
         Some(id) => {
             sqlx::query_scalar("SELECT language FROM contacts WHERE id = ?")
                 .bind(id)
-                .fetch_optional(&mut *work.tx)
+                .fetch_optional(&mut *change.tx)
                 .await?
         }
         None => None,
@@ -160,14 +160,14 @@ async fn start(
     .bind(contact_id)
     .bind(&email.subject)
     .bind(language.as_deref().unwrap_or("en"))
-    .bind(work.now)
-    .bind(work.now)
+    .bind(change.now)
+    .bind(change.now)
     .bind(&email.from_name)
     .bind(&email.from)
     .bind(json(&email.cc)?)
     .bind(mailbox)
     .bind(parent)
-    .fetch_one(&mut *work.tx)
+    .fetch_one(&mut *change.tx)
     .await?;
     // Suggestions draw on the thread's categories, or the queue's usual ones for a new thread.
     sqlx::query(
@@ -178,9 +178,9 @@ async fn start(
     .bind(id)
     .bind(parent)
     .bind(queue_id)
-    .execute(&mut *work.tx)
+    .execute(&mut *change.tx)
     .await?;
-    work.conversation_changed(queue_id, id, ConversationStatus::Queued, None).await?;
+    change.conversation_changed(queue_id, id, ConversationStatus::Queued, None).await?;
     Ok(id)
 }
 
