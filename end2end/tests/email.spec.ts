@@ -130,7 +130,7 @@ test("an email arrives, its HTML stays inert, Reply all fills the fields and the
     await page.getByTestId("tab-timeline").click();
     await expect(page.getByTestId("timeline-message")).toHaveCount(2);
   } finally {
-    await server.down();
+    await server.finish(page);
     sink.kill("SIGTERM");
   }
 });

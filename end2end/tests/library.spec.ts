@@ -180,7 +180,7 @@ test("an administrator builds the library: tree, field errors, unsaved guard, co
     await categoryTrail.getByTestId("audit-toggle").click();
     await expect(categoryTrail.getByTestId("audit")).toContainText("created");
   } finally {
-    await server.down();
+    await server.finish(page);
   }
 });
 

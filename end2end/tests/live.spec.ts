@@ -174,7 +174,7 @@ test("a customer chats from the host site, the agent accepts and answers, a serv
     await customerContext.close();
   } finally {
     site.close();
-    await server.down();
+    await server.finish(page);
   }
 });
 

@@ -1,4 +1,5 @@
 import { spawn, ChildProcess } from "node:child_process";
+import type { Page } from "@playwright/test";
 import { createServer } from "node:net";
 import { mkdirSync, rmSync } from "node:fs";
 
@@ -56,6 +57,15 @@ export class OwnServer {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error("the server did not start");
+  }
+
+  /**
+   * Ends a test: closes its pages first, so that nothing they still fetch in the background (the app
+   * prefetches its chunks) fails against a server that has gone, then stops the server.
+   */
+  async finish(...pages: Page[]) {
+    for (const page of pages) await page.close();
+    await this.down();
   }
 
   async down() {

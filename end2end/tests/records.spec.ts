@@ -98,7 +98,7 @@ test("a returning customer is found by phone in any spacing, linked, and their h
     await expect(card).toContainText("No customer is linked");
     await chat.customer.post("/api/chat/end");
   } finally {
-    await server.down();
+    await server.finish(page);
   }
 });
 
@@ -161,7 +161,7 @@ test("merging a duplicate moves its details and interactions to the master; undo
     expect(restored.emails.map((e: any) => e.value)).toEqual(["k.stovickova@posta.cz"]);
     expect(restored.last_name).toBe("Stovickova");
   } finally {
-    await server.down();
+    await server.finish(page);
   }
 });
 
@@ -278,7 +278,7 @@ test("an account keeps several phones, emails, identifiers and addresses; a cont
     await contact.getByTestId("address-form").getByTestId("address-save").click();
     await expect(contact.getByTestId("address")).toContainText("Dolní 2, Olomouc");
   } finally {
-    await server.down();
+    await server.finish(page);
   }
 });
 
@@ -330,7 +330,7 @@ test("two agents edit one contact: the later save is refused with the other's va
     await expect(audit).toContainText("Tomáš → Tomas");
     await other.context().close();
   } finally {
-    await server.down();
+    await server.finish(page);
   }
 });
 
@@ -392,6 +392,6 @@ test("tags come from typing, the company list, the agent's recent tags and keywo
     await expect(page.getByTestId("session-data").locator('[data-testid="conversation-tags"] [data-tag="VIP"]')).toHaveCount(0);
     await chat.customer.post("/api/chat/end");
   } finally {
-    await server.down();
+    await server.finish(page);
   }
 });

@@ -109,6 +109,6 @@ test("# lists favourites first, fills placeholders and asks for a fill-in field;
     await options.first().click();
     await expect(composer).toHaveValue("Your refund zz is on its way.");
   } finally {
-    await server.down();
+    await server.finish(page);
   }
 });
