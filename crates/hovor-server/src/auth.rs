@@ -9,9 +9,9 @@ use axum::http::{HeaderMap, HeaderValue};
 use hovor_types::auth::{Me, Role};
 use std::net::IpAddr;
 
+use crate::db::Pool;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 
 use crate::AppState;
 use crate::db::now_ms;
@@ -72,7 +72,7 @@ pub async fn sign_in(
 ) -> AppResult<(Me, HeaderValue)> {
     state.sign_in.admit(username, from)?;
     let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, username, display_name, role, password_hash FROM users WHERE username = ?",
+        "SELECT id, username, display_name, role, password_hash FROM users WHERE username = $1",
     )
     .bind(username)
     .fetch_optional(&state.pool)
@@ -89,13 +89,15 @@ pub async fn sign_in(
     let role = Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
     let token = new_token();
     let now = now_ms();
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
-        .bind(token_hash(&token))
-        .bind(id)
-        .bind(now)
-        .bind(now)
-        .execute(&state.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(id)
+    .bind(now)
+    .bind(now)
+    .execute(&state.pool)
+    .await?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; Path=/; {}; Max-Age={}",
         state.cookie_attributes(),
@@ -111,7 +113,7 @@ const DUMMY_HASH: &str =
 
 pub async fn sign_out(state: &AppState, headers: &HeaderMap) -> AppResult<HeaderValue> {
     if let Some(token) = session_token(headers) {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))
             .execute(&state.pool)
             .await?;
@@ -142,9 +144,9 @@ pub fn cookie<'h>(headers: &'h HeaderMap, wanted: &str) -> Option<&'h str> {
 }
 
 /// The user whose session the request's cookie names, if any (live or not).
-pub async fn session_user(pool: &SqlitePool, headers: &HeaderMap) -> AppResult<Option<i64>> {
+pub async fn session_user(pool: &Pool, headers: &HeaderMap) -> AppResult<Option<i64>> {
     let Some(token) = session_token(headers) else { return Ok(None) };
-    Ok(sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = ?")
+    Ok(sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1")
         .bind(token_hash(token))
         .fetch_optional(pool)
         .await?)
@@ -162,7 +164,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let hash = token_hash(token);
         let row: Option<(i64, String, String, String, i64, i64)> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, u.role, s.created_at, s.last_seen_at
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
         )
         .bind(&hash)
         .fetch_optional(&state.pool)
@@ -171,7 +173,10 @@ impl FromRequestParts<AppState> for CurrentUser {
             row.ok_or(AppError::Unauthenticated)?;
         let now = now_ms();
         if now - last_seen_at > IDLE_TIMEOUT_MS || now - created_at > ABSOLUTE_TIMEOUT_MS {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(&hash).execute(&state.pool).await?;
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(&hash)
+                .execute(&state.pool)
+                .await?;
             return Err(AppError::Unauthenticated);
         }
         if now - last_seen_at > TOUCH_INTERVAL_MS {
@@ -180,7 +185,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             let pool = state.pool.clone();
             tokio::spawn(async move {
                 let touched = sqlx::query(
-                    "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?",
+                    "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at < $3",
                 )
                 .bind(now)
                 .bind(&hash)

@@ -4,9 +4,10 @@
 
 use std::ops::{Deref, DerefMut};
 
+use crate::db::{Conn, Db};
 use hovor_types::chat::ConversationStatus;
 use hovor_types::event::ServerEvent;
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::Transaction;
 
 use crate::AppState;
 use crate::db::now_ms;
@@ -15,17 +16,16 @@ use crate::hub::{Audience, Published};
 use crate::store::events;
 
 pub struct Change {
-    pub tx: Transaction<'static, Sqlite>,
+    pub tx: Transaction<'static, Db>,
     /// The change's moment, in milliseconds since the Unix epoch: one clock for all it writes.
     pub now: i64,
     events: Vec<Published>,
 }
 
 impl Change {
-    /// Opens the transaction as the writer at once (`BEGIN IMMEDIATE`): a change that reads and then
-    /// writes cannot fail halfway because another writer took the lock in between.
+    /// Opens the transaction as the writer at once (`db::begin_write`).
     pub async fn begin(state: &AppState) -> AppResult<Change> {
-        let tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = crate::db::begin_write(&state.pool).await?;
         Ok(Change { tx, now: now_ms(), events: Vec::new() })
     }
 
@@ -67,14 +67,14 @@ impl Change {
 
 /// Readers and writers of the store take the connection; a change lends its transaction's.
 impl Deref for Change {
-    type Target = SqliteConnection;
-    fn deref(&self) -> &SqliteConnection {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
         &self.tx
     }
 }
 
 impl DerefMut for Change {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
+    fn deref_mut(&mut self) -> &mut Conn {
         &mut self.tx
     }
 }

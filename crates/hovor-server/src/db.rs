@@ -1,33 +1,118 @@
-//! Opening the database: SQLite in WAL mode with full sync, migrated on start.
+//! The database: SQLite (one process, the embedded default) or PostgreSQL (one or several processes).
+//!
+//! The store writes its SQL once, in the dialect both understand (`$1` parameters, `ON CONFLICT`,
+//! `RETURNING`, integer flags). What still differs lives here: how a connection is set up, which
+//! migrations run, and how a writer takes the single writer's place. The PostgreSQL schema also
+//! defines the few SQLite functions the store uses (`json_each`, `instr`, `json_array_length`).
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Executor, Transaction};
 
-pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5))
-        // Checkpoints run in the background (`checkpoint_regularly`), not inside whichever commit
-        // crosses the threshold: that commit would wait for the database file's fsync.
-        .pragma("wal_autocheckpoint", "0")
-        // When the log restarts, it is cut back to this size rather than kept at its largest.
-        .pragma("journal_size_limit", WAL_LIMIT_BYTES.to_string());
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+pub use flag::Flag;
+
+pub type Db = sqlx::Any;
+pub type Pool = sqlx::AnyPool;
+pub type Conn = sqlx::AnyConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> anyhow::Result<Backend> {
+        match url.split(':').next().unwrap_or_default() {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            other => anyhow::bail!("--database must be a sqlite:// or postgres:// URL, not {other}:"),
+        }
+    }
+
+    pub fn of(pool: &Pool) -> Backend {
+        match pool.connect_options().database_url.scheme() {
+            "sqlite" => Backend::Sqlite,
+            _ => Backend::Postgres,
+        }
+    }
+}
+
+/// Every writer holds this PostgreSQL advisory lock for its transaction, as SQLite's writer holds the
+/// file's: changes commit one after another, across every Hovor process on the database, so event ids
+/// commit in order and a read-then-write never races another instance.
+const WRITER_LOCK: i64 = 0x0048_6f76_6f72; // "Hovor" in ASCII
+
+pub async fn connect(url: &str) -> anyhow::Result<Pool> {
+    sqlx::any::install_default_drivers();
+    let pool = match Backend::of_url(url)? {
+        Backend::Sqlite => {
+            let url = if url.contains("mode=") || url.contains(":memory:") {
+                url.to_owned()
+            } else {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            };
+            let options = AnyConnectOptions::from_str(&url)?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(8)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        let settings =
+                            format!("{SQLITE_SETTINGS} PRAGMA journal_size_limit = {WAL_LIMIT_BYTES};");
+                        conn.execute(sqlx::AssertSqlSafe(settings)).await.map(|_| ())
+                    })
+                })
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            pool
+        }
+        Backend::Postgres => {
+            let options = AnyConnectOptions::from_str(url)?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            // sqlx holds an advisory lock while it migrates: instances starting together take turns.
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            pool
+        }
+    };
     fill_search_keys(&pool).await?;
     Ok(pool)
 }
 
+/// Each SQLite connection: write-ahead log with full sync, foreign keys, and a wait for the writer lock.
+const SQLITE_SETTINGS: &str = concat!(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+    // Checkpoints run in the background (`checkpoint_regularly`), not inside whichever commit crosses the
+    // threshold: that commit would wait for the database file's fsync.
+    // When the log restarts, it is cut back to WAL_LIMIT_BYTES (added per connection) rather than kept
+    // at its largest.
+    "PRAGMA wal_autocheckpoint = 0;",
+);
+
+/// Opens a writer's transaction: SQLite's `BEGIN IMMEDIATE`, or PostgreSQL's `BEGIN` and the writer
+/// lock. Either way a change that reads and then writes cannot fail halfway because another writer
+/// took the lock in between.
+pub async fn begin_write(pool: &Pool) -> Result<Transaction<'static, Db>, sqlx::Error> {
+    match Backend::of(pool) {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITER_LOCK).execute(&mut *tx).await?;
+            Ok(tx)
+        }
+    }
+}
+
 /// Computes the search keys of rows that have none (rows from before keys existed): SQL cannot fold
 /// text, so the migration leaves them empty.
-pub async fn fill_search_keys(pool: &SqlitePool) -> anyhow::Result<()> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn fill_search_keys(pool: &Pool) -> anyhow::Result<()> {
+    let mut tx = begin_write(pool).await?;
     crate::store::directory::fill_missing_keys(&mut tx)
         .await
         .map_err(|e| anyhow::anyhow!("search keys: {e:?}"))?;
@@ -40,13 +125,17 @@ const CHECKPOINT_EVERY: Duration = Duration::from_secs(2);
 /// The write-ahead log is truncated once it holds more than this.
 pub const WAL_LIMIT_BYTES: i64 = 16 * 1024 * 1024;
 
-/// Copies the write-ahead log into the database file every few seconds until `stop` turns true.
+/// Copies SQLite's write-ahead log into the database file every few seconds until `stop` turns true
+/// (PostgreSQL checkpoints by itself).
 ///
 /// PASSIVE never waits for anyone, but it never shortens the log either: with streams reading all the
 /// time, SQLite seldom finds the moment to start the log over, and the file keeps its largest size.
 /// So once the log holds more than [`WAL_LIMIT_BYTES`], a TRUNCATE follows: it waits for the readers
 /// of older snapshots (queries of milliseconds), copies the few frames PASSIVE left, and cuts the file.
-pub async fn checkpoint_regularly(pool: SqlitePool, mut stop: tokio::sync::watch::Receiver<bool>) {
+pub async fn checkpoint_regularly(pool: Pool, mut stop: tokio::sync::watch::Receiver<bool>) {
+    if Backend::of(&pool) != Backend::Sqlite {
+        return;
+    }
     loop {
         tokio::select! {
             _ = tokio::time::sleep(CHECKPOINT_EVERY) => {}
@@ -59,12 +148,13 @@ pub async fn checkpoint_regularly(pool: SqlitePool, mut stop: tokio::sync::watch
 }
 
 /// One round: PASSIVE, then TRUNCATE when the log has grown past its limit.
-pub async fn checkpoint(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+pub async fn checkpoint(pool: &Pool) -> Result<(), sqlx::Error> {
+    let mut conn = pool.acquire().await?;
     let (_busy, frames, _copied): (i64, i64, i64) =
-        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(pool).await?;
-    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(pool).await?;
+        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await?;
+    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(&mut *conn).await?;
     if frames * page_size > WAL_LIMIT_BYTES {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -75,4 +165,48 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
+}
+
+mod flag {
+    use sqlx::any::{AnyTypeInfo, AnyTypeInfoKind, AnyValueRef};
+    use sqlx::error::BoxDynError;
+    use sqlx::{Decode, Type, ValueRef};
+
+    use super::Db;
+
+    /// A yes/no the database computed or stored: PostgreSQL answers conditions (`EXISTS`, `=`) with a
+    /// boolean, SQLite with 0 or 1, and flags are stored as 0 or 1 on both.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Flag(pub bool);
+
+    impl Type<Db> for Flag {
+        fn type_info() -> AnyTypeInfo {
+            <bool as Type<Db>>::type_info()
+        }
+        fn compatible(ty: &AnyTypeInfo) -> bool {
+            matches!(
+                ty.kind(),
+                AnyTypeInfoKind::Bool
+                    | AnyTypeInfoKind::SmallInt
+                    | AnyTypeInfoKind::Integer
+                    | AnyTypeInfoKind::BigInt
+            )
+        }
+    }
+
+    impl<'r> Decode<'r, Db> for Flag {
+        fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+            if value.type_info().kind() == AnyTypeInfoKind::Bool {
+                Ok(Flag(<bool as Decode<Db>>::decode(value)?))
+            } else {
+                Ok(Flag(<i64 as Decode<Db>>::decode(value)? != 0))
+            }
+        }
+    }
+
+    impl From<Flag> for bool {
+        fn from(flag: Flag) -> bool {
+            flag.0
+        }
+    }
 }

@@ -7,9 +7,9 @@ mod interactions;
 mod org;
 mod records;
 
+use crate::db::Pool;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sqlx::SqlitePool;
 
 /// The password of every demo user.
 pub const PASSWORD: &str = "hovor-demo";
@@ -67,7 +67,7 @@ impl Scale {
 /// Fills the database when it has no users; returns whether it did.
 /// Every message of an email interaction is an email of its thread: the customer's from their address to
 /// the queue's mailbox, the agents' from the mailbox back, all delivered.
-async fn email_threads(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> anyhow::Result<()> {
+async fn email_threads(tx: &mut sqlx::Transaction<'_, crate::db::Db>) -> anyhow::Result<()> {
     sqlx::query(
         "UPDATE conversations SET mailbox = (SELECT address FROM mailboxes m WHERE m.queue_id = conversations.queue_id)
          WHERE channel = 'email'",
@@ -95,7 +95,7 @@ async fn email_threads(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> anyhow::
     Ok(())
 }
 
-pub async fn fill_if_empty(pool: &SqlitePool, scale: &Scale) -> anyhow::Result<bool> {
+pub async fn fill_if_empty(pool: &Pool, scale: &Scale) -> anyhow::Result<bool> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
     if users > 0 {
         return Ok(false);

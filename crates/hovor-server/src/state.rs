@@ -1,13 +1,13 @@
 //! What every handler and background task shares: the database, the event hub, the routing engine's
 //! state, the response library's index, the configured secrets and origins, and the door limits.
 
-use sqlx::SqlitePool;
+use crate::db::Pool;
 
 use crate::{email, hub, limits, routing, store};
 
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub hub: hub::Hub,
     pub routing: routing::Routing,
     /// The standard responses library with its ranking index.
@@ -29,7 +29,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(pool: SqlitePool) -> AppState {
+    pub fn new(pool: Pool) -> AppState {
         AppState {
             pool,
             hub: hub::Hub::default(),

@@ -1,6 +1,6 @@
 //! Database reads and writes, one module per resource. Handlers check access through
 //! [`conversations::visible`] before reading anything that belongs to a conversation. Writes to
-//! records take the caller's immediate transaction (`&mut SqliteConnection`), so a change, its
+//! records take the caller's immediate transaction (`&mut Conn`), so a change, its
 //! version, its audit rows and its events commit together.
 
 pub mod accounts;

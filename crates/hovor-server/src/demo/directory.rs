@@ -1,9 +1,10 @@
 //! Demo customers: people with several phones, emails and addresses, and companies with a primary contact.
 
+use crate::db::Db;
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 
 use super::content::{ALL, LanguageContent};
 use super::{
@@ -66,7 +67,7 @@ pub const RETURNING_ACCOUNT: (&str, &str, &str) = ("Pekárna Šťastný s.r.o.",
 const EMAIL_DOMAINS: [&str; 6] = ["seznam.cz", "email.cz", "gmail.com", "abv.bg", "ukr.net", "outlook.com"];
 
 pub async fn create(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     rng: &mut StdRng,
     scale: &Scale,
 ) -> anyhow::Result<Directory> {
@@ -102,7 +103,7 @@ pub async fn create(
         let account_id =
             insert_account(tx, name, city.name, language.country, &phone, employees[0].id).await?;
         for employee in employees {
-            sqlx::query("UPDATE contacts SET account_id = ? WHERE id = ?")
+            sqlx::query("UPDATE contacts SET account_id = $1 WHERE id = $2")
                 .bind(account_id)
                 .bind(employee.id)
                 .execute(&mut **tx)
@@ -128,23 +129,23 @@ pub async fn create(
     // The returning customer's company has more than one of everything.
     sqlx::query(
         "INSERT INTO contact_points (account_id, kind, value, label, is_default) VALUES
-             (?1, 'phone', '+420 222 900 100', 'reception', 0),
-             (?1, 'email', 'objednavky@pekarna-stastny.cz', 'orders', 1),
-             (?1, 'email', 'fakturace@pekarna-stastny.cz', 'billing', 0),
-             (?1, 'identifier', 'CZ27364519', 'VAT number', 0)",
+             ($1, 'phone', '+420 222 900 100', 'reception', 0),
+             ($1, 'email', 'objednavky@pekarna-stastny.cz', 'orders', 1),
+             ($1, 'email', 'fakturace@pekarna-stastny.cz', 'billing', 0),
+             ($1, 'identifier', 'CZ27364519', 'VAT number', 0)",
     )
     .bind(account_id)
     .execute(&mut **tx)
     .await?;
     sqlx::query(
         "INSERT INTO addresses (account_id, label, street, city, postcode, country) VALUES
-             (?1, 'head office', 'Vinohradská 48', 'Praha 2', '120 00', 'Česko'),
-             (?1, 'warehouse', 'Průmyslová 7', 'Říčany', '251 01', 'Česko')",
+             ($1, 'head office', 'Vinohradská 48', 'Praha 2', '120 00', 'Česko'),
+             ($1, 'warehouse', 'Průmyslová 7', 'Říčany', '251 01', 'Česko')",
     )
     .bind(account_id)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE contacts SET account_id = ? WHERE id = ?")
+    sqlx::query("UPDATE contacts SET account_id = $1 WHERE id = $2")
         .bind(account_id)
         .bind(returning.id)
         .execute(&mut **tx)
@@ -153,10 +154,10 @@ pub async fn create(
 }
 
 /// A Czech customer with exactly the given details and one home address in Prague.
-async fn insert_person(tx: &mut Transaction<'_, Sqlite>, person: &Person) -> anyhow::Result<Customer> {
+async fn insert_person(tx: &mut Transaction<'_, Db>, person: &Person) -> anyhow::Result<Customer> {
     let language = ALL[1];
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO contacts (first_name, last_name, language) VALUES (?, ?, ?) RETURNING id",
+        "INSERT INTO contacts (first_name, last_name, language) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(person.first)
     .bind(person.last)
@@ -167,7 +168,7 @@ async fn insert_person(tx: &mut Transaction<'_, Sqlite>, person: &Person) -> any
         insert_point(tx, id, kind, value, label, *is_default).await?;
     }
     sqlx::query(
-        "INSERT INTO addresses (contact_id, label, street, city, postcode, country) VALUES (?, 'home', ?, 'Praha', '120 00', ?)",
+        "INSERT INTO addresses (contact_id, label, street, city, postcode, country) VALUES ($1, 'home', $2, 'Praha', '120 00', $3)",
     )
     .bind(id)
     .bind(person.street)
@@ -182,14 +183,14 @@ fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> anyhow::Result<&'a str> {
 }
 
 async fn insert_contact(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     rng: &mut StdRng,
     language: &'static LanguageContent,
     first: &str,
     last: &str,
 ) -> anyhow::Result<Customer> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO contacts (first_name, last_name, language) VALUES (?, ?, ?) RETURNING id",
+        "INSERT INTO contacts (first_name, last_name, language) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(first)
     .bind(last)
@@ -214,7 +215,7 @@ async fn insert_contact(
     for label in ["home", "billing"].into_iter().take(rng.random_range(1..=2)) {
         let city = language.cities.choose(rng).ok_or_else(|| anyhow::anyhow!("no cities"))?;
         sqlx::query(
-            "INSERT INTO addresses (contact_id, label, street, city, postcode, country) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO addresses (contact_id, label, street, city, postcode, country) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(label)
@@ -230,7 +231,7 @@ async fn insert_contact(
 
 /// An account with its phone (the default) and its primary contact.
 async fn insert_account(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     name: &str,
     city: &str,
     country: &str,
@@ -238,7 +239,7 @@ async fn insert_account(
     primary_contact: i64,
 ) -> anyhow::Result<i64> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO accounts (name, city, country, primary_contact_id) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO accounts (name, city, country, primary_contact_id) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(name)
     .bind(city)
@@ -246,7 +247,7 @@ async fn insert_account(
     .bind(primary_contact)
     .fetch_one(&mut **tx)
     .await?;
-    sqlx::query("INSERT INTO contact_points (account_id, kind, value, label, is_default) VALUES (?, 'phone', ?, '', 1)")
+    sqlx::query("INSERT INTO contact_points (account_id, kind, value, label, is_default) VALUES ($1, 'phone', $2, '', 1)")
         .bind(id)
         .bind(phone)
         .execute(&mut **tx)
@@ -255,7 +256,7 @@ async fn insert_account(
 }
 
 async fn insert_point(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     contact_id: i64,
     kind: &str,
     value: &str,
@@ -263,13 +264,13 @@ async fn insert_point(
     is_default: bool,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "INSERT INTO contact_points (contact_id, kind, value, label, is_default) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO contact_points (contact_id, kind, value, label, is_default) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(contact_id)
     .bind(kind)
     .bind(value)
     .bind(label)
-    .bind(is_default)
+    .bind(i64::from(is_default))
     .execute(&mut **tx)
     .await?;
     Ok(())

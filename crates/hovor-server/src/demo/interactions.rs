@@ -1,10 +1,11 @@
 //! Demo history and live work: cases, past interactions with transcripts, and active conversations
 //! with their pre-chat survey, visitor details and self-service trail.
 
+use crate::db::Db;
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 
 use super::content::Topic;
 use super::directory::{Customer, Directory};
@@ -20,14 +21,14 @@ const CLOSED_STATUSES: [&str; 2] = ["resolved", "closed"];
 const OPEN_STATUSES: [&str; 3] = ["new", "open", "pending"];
 
 struct Writer<'t, 'c, 'o> {
-    tx: &'t mut Transaction<'c, Sqlite>,
+    tx: &'t mut Transaction<'c, Db>,
     rng: &'t mut StdRng,
     org: &'o Org,
     next_case: u32,
 }
 
 pub async fn create(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     rng: &mut StdRng,
     scale: &Scale,
     org: &Org,
@@ -98,7 +99,7 @@ impl<'o> Writer<'_, '_, 'o> {
         let status = if open { OPEN_STATUSES.choose(self.rng) } else { CLOSED_STATUSES.choose(self.rng) };
         let id = sqlx::query_scalar(
             "INSERT INTO cases (number, contact_id, title, priority, status, created_at, description)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(number)
         .bind(customer.id)
@@ -138,7 +139,7 @@ impl<'o> Writer<'_, '_, 'o> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO conversations (queue_id, channel, contact_id, agent_id, case_id, status, subject, language,
                                         queued_at, started_at, ended_at)
-             VALUES (?, ?, ?, ?, ?, 'ended', ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, 'ended', $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(queue.id)
         .bind(channel)
@@ -204,7 +205,7 @@ impl<'o> Writer<'_, '_, 'o> {
             let body = lines.choose(self.rng).copied().unwrap_or("…");
             let author = if inbound { customer.name.as_str() } else { agent };
             sqlx::query(
-                "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(conversation_id)
             .bind(customer.id)
@@ -245,7 +246,7 @@ impl<'o> Writer<'_, '_, 'o> {
         // The agent opened the case they work on: a case change on the customer's timeline.
         sqlx::query(
             "INSERT INTO audit_log (record, record_id, field, old_value, new_value, user_id, at)
-             SELECT 'case', id, 'status', 'new', status, ?, ? FROM cases WHERE id = ? AND status <> 'new'",
+             SELECT 'case', id, 'status', 'new', status, $1, $2 FROM cases WHERE id = $3 AND status <> 'new'",
         )
         .bind(agent_id)
         .bind(started + MINUTE / 2)
@@ -268,7 +269,7 @@ impl<'o> Writer<'_, '_, 'o> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO conversations (queue_id, channel, contact_id, agent_id, case_id, status, subject, language,
                                         queued_at, started_at, visitor, additional_details)
-             VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(queue.id)
         .bind(channel)
@@ -285,7 +286,7 @@ impl<'o> Writer<'_, '_, 'o> {
         .await?;
         // The agent accepted it when it started: their activity is open.
         sqlx::query(
-            "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
         .bind(agent_id)
@@ -295,7 +296,7 @@ impl<'o> Writer<'_, '_, 'o> {
         .await?;
         for key in [topic.category, "greeting", "closing"] {
             sqlx::query(
-                "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES (?, ?)",
+                "INSERT INTO conversation_categories (conversation_id, category_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             )
             .bind(id)
             .bind(category_id(&org.category_ids, key)?)
@@ -303,7 +304,7 @@ impl<'o> Writer<'_, '_, 'o> {
             .await?;
         }
         for q in language.survey {
-            sqlx::query("INSERT INTO survey_answers (conversation_id, question, answer) VALUES (?, ?, ?)")
+            sqlx::query("INSERT INTO survey_answers (conversation_id, question, answer) VALUES ($1, $2, $3)")
                 .bind(id)
                 .bind(q.question)
                 .bind(q.answers.choose(self.rng).copied().unwrap_or("—"))
@@ -319,7 +320,7 @@ impl<'o> Writer<'_, '_, 'o> {
         for k in 0..self.rng.random_range(3..=6) {
             let (kind, options) = trail[k % trail.len()];
             sqlx::query(
-                "INSERT INTO self_service_actions (conversation_id, kind, detail, at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO self_service_actions (conversation_id, kind, detail, at) VALUES ($1, $2, $3, $4)",
             )
             .bind(id)
             .bind(kind)
@@ -351,7 +352,7 @@ impl<'o> Writer<'_, '_, 'o> {
         ];
         for (n, (direction, author, options)) in lines.into_iter().enumerate() {
             sqlx::query(
-                "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id)
             .bind(contact_id)
@@ -387,7 +388,7 @@ impl<'o> Writer<'_, '_, 'o> {
             let started = now - (CHANNELS.len() - k) as i64 * 12 * DAY - 3 * 60 * MINUTE;
             let id = self.past_interaction(customer, started, Some((6, channel))).await?;
             let (agent_id, queue_id): (i64, i64) =
-                sqlx::query_as("SELECT agent_id, queue_id FROM conversations WHERE id = ?")
+                sqlx::query_as("SELECT agent_id, queue_id FROM conversations WHERE id = $1")
                     .bind(id)
                     .fetch_one(&mut **self.tx)
                     .await?;
@@ -396,7 +397,7 @@ impl<'o> Writer<'_, '_, 'o> {
             let categories = org.queues.iter().find(|q| q.id == queue_id).map_or(&[][..], |q| q.categories);
             for key in categories.iter().chain(&["greeting", "closing"]) {
                 sqlx::query(
-                    "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES (?, ?)",
+                    "INSERT INTO conversation_categories (conversation_id, category_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 )
                 .bind(id)
                 .bind(category_id(&org.category_ids, key)?)
@@ -406,7 +407,7 @@ impl<'o> Writer<'_, '_, 'o> {
             if channel == "email" {
                 let cc: &[&str] =
                     if k == 1 { &["petr.stastny@seznam.cz", "ucetni@pekarna-stastny.cz"] } else { &[] };
-                sqlx::query("UPDATE conversations SET email_from = ?, email_cc = ? WHERE id = ?")
+                sqlx::query("UPDATE conversations SET email_from = $1, email_cc = $2 WHERE id = $3")
                     .bind("bozena.stastna@seznam.cz")
                     .bind(serde_json::to_string(cc)?)
                     .bind(id)
@@ -416,7 +417,7 @@ impl<'o> Writer<'_, '_, 'o> {
             if k == 3 {
                 for q in customer.language.survey {
                     sqlx::query(
-                        "INSERT INTO survey_answers (conversation_id, question, answer) VALUES (?, ?, ?)",
+                        "INSERT INTO survey_answers (conversation_id, question, answer) VALUES ($1, $2, $3)",
                     )
                     .bind(id)
                     .bind(q.question)
@@ -427,15 +428,15 @@ impl<'o> Writer<'_, '_, 'o> {
             }
             if k == 6 {
                 // A call the company placed in a campaign: no attached data is shown for it.
-                sqlx::query("UPDATE conversations SET direction = 'outbound', is_campaign = 1 WHERE id = ?")
+                sqlx::query("UPDATE conversations SET direction = 'outbound', is_campaign = 1 WHERE id = $1")
                     .bind(id)
                     .execute(&mut **self.tx)
                     .await?;
             }
             if k == 4 {
                 sqlx::query(
-                    "UPDATE conversations SET operator_note = ?, operator_note_by = ?, operator_note_at = ?,
-                                              operator_note_version = 2 WHERE id = ?",
+                    "UPDATE conversations SET operator_note = $1, operator_note_by = $2, operator_note_at = $3,
+                                              operator_note_version = 2 WHERE id = $4",
                 )
                 .bind("Zákaznice si stěžovala na zpoždění technika; slíbili jsme zpětné volání do 16:00.")
                 .bind(agent_id)
@@ -444,7 +445,7 @@ impl<'o> Writer<'_, '_, 'o> {
                 .execute(&mut **self.tx)
                 .await?;
                 sqlx::query(
-                    "INSERT INTO notes (contact_id, conversation_id, author_id, body, at) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO notes (contact_id, conversation_id, author_id, body, at) VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(customer.id)
                 .bind(id)

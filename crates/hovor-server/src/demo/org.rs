@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use sqlx::{Sqlite, Transaction};
+use crate::db::Db;
+use sqlx::Transaction;
 
 use super::PASSWORD;
 use super::content::{ALL, CATEGORIES};
@@ -66,15 +67,15 @@ const AGENTS: [&str; 8] = [
     "Andriy Melnyk",
 ];
 
-pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
+pub async fn create(tx: &mut Transaction<'_, Db>) -> anyhow::Result<Org> {
     let mut skill_ids: HashMap<&str, i64> = HashMap::new();
     let mut queues = Vec::new();
     for (name, skills, categories, mailbox) in QUEUES {
-        let queue_id: i64 = sqlx::query_scalar("INSERT INTO queues (name) VALUES (?) RETURNING id")
+        let queue_id: i64 = sqlx::query_scalar("INSERT INTO queues (name) VALUES ($1) RETURNING id")
             .bind(name)
             .fetch_one(&mut **tx)
             .await?;
-        sqlx::query("INSERT INTO mailboxes (address, queue_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO mailboxes (address, queue_id) VALUES ($1, $2)")
             .bind(mailbox)
             .bind(queue_id)
             .execute(&mut **tx)
@@ -83,7 +84,7 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
             let skill_id = match skill_ids.get(skill) {
                 Some(id) => *id,
                 None => {
-                    let id: i64 = sqlx::query_scalar("INSERT INTO skills (name) VALUES (?) RETURNING id")
+                    let id: i64 = sqlx::query_scalar("INSERT INTO skills (name) VALUES ($1) RETURNING id")
                         .bind(skill)
                         .fetch_one(&mut **tx)
                         .await?;
@@ -91,7 +92,7 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
                     id
                 }
             };
-            sqlx::query("INSERT INTO queue_skills (queue_id, skill_id) VALUES (?, ?)")
+            sqlx::query("INSERT INTO queue_skills (queue_id, skill_id) VALUES ($1, $2)")
                 .bind(queue_id)
                 .bind(skill_id)
                 .execute(&mut **tx)
@@ -114,7 +115,7 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
         ]);
     for (i, (username, name, role)) in users.enumerate() {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(&username)
         .bind(name)
@@ -127,7 +128,7 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
         let memberships: Vec<usize> =
             if role == "agent" { vec![i % 4, (i + 1) % 4] } else { (0..4).collect() };
         for q in memberships {
-            sqlx::query("INSERT INTO queue_members (queue_id, user_id) VALUES (?, ?)")
+            sqlx::query("INSERT INTO queue_members (queue_id, user_id) VALUES ($1, $2)")
                 .bind(queues[q].id)
                 .bind(id)
                 .execute(&mut **tx)
@@ -136,11 +137,13 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
                 queues[q].members.push(member.clone());
                 // An agent has the skills of the queues they work.
                 for skill in &queues[q].skills {
-                    sqlx::query("INSERT OR IGNORE INTO user_skills (user_id, skill_id) VALUES (?, ?)")
-                        .bind(id)
-                        .bind(skill)
-                        .execute(&mut **tx)
-                        .await?;
+                    sqlx::query(
+                        "INSERT INTO user_skills (user_id, skill_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(skill)
+                    .execute(&mut **tx)
+                    .await?;
                 }
             }
         }
@@ -152,7 +155,7 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
     let mut category_ids = HashMap::new();
     for (key, name) in CATEGORIES {
         let id: i64 =
-            sqlx::query_scalar("INSERT INTO response_categories (key, name) VALUES (?, ?) RETURNING id")
+            sqlx::query_scalar("INSERT INTO response_categories (key, name) VALUES ($1, $2) RETURNING id")
                 .bind(key)
                 .bind(name)
                 .fetch_one(&mut **tx)
@@ -162,7 +165,7 @@ pub async fn create(tx: &mut Transaction<'_, Sqlite>) -> anyhow::Result<Org> {
     for language in ALL {
         for r in language.responses {
             sqlx::query(
-                "INSERT INTO responses (category_id, language, title, body, shortcut) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO responses (category_id, language, title, body, shortcut) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(category_id(&category_ids, r.category)?)
             .bind(language.code)
@@ -196,25 +199,25 @@ const WRAP_UP_REASONS: [&str; 8] = [
 
 const POPOVER_VARIABLES: &str = r#"[{"field":"customer_name"},{"field":"queue"},{"field":"wait_time"},{"field":"phone"},{"field":"first_answer"},{"field":"email","secure":true}]"#;
 
-async fn routing_settings(tx: &mut Transaction<'_, Sqlite>, queue_id: i64) -> anyhow::Result<()> {
+async fn routing_settings(tx: &mut Transaction<'_, Db>, queue_id: i64) -> anyhow::Result<()> {
     for (position, (label, required, options)) in SURVEY.iter().enumerate() {
-        sqlx::query("INSERT INTO survey_questions (queue_id, position, label, required, options) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO survey_questions (queue_id, position, label, required, options) VALUES ($1, $2, $3, $4, $5)")
             .bind(queue_id)
             .bind(position as i64)
             .bind(label)
-            .bind(required)
+            .bind(i64::from(*required))
             .bind(serde_json::to_string(options)?)
             .execute(&mut **tx)
             .await?;
     }
     for label in WRAP_UP_REASONS {
-        sqlx::query("INSERT INTO wrap_up_reasons (queue_id, label) VALUES (?, ?)")
+        sqlx::query("INSERT INTO wrap_up_reasons (queue_id, label) VALUES ($1, $2)")
             .bind(queue_id)
             .bind(label)
             .execute(&mut **tx)
             .await?;
     }
-    sqlx::query("UPDATE queues SET popover_variables = ? WHERE id = ?")
+    sqlx::query("UPDATE queues SET popover_variables = $1 WHERE id = $2")
         .bind(POPOVER_VARIABLES)
         .bind(queue_id)
         .execute(&mut **tx)

@@ -1,7 +1,8 @@
 //! Demo records: the company's tags with their colours and keyword rules, and the data that comes
 //! with interactions (attached data) or that agents keep on them (custom data).
 
-use sqlx::{Sqlite, Transaction};
+use crate::db::Db;
+use sqlx::Transaction;
 
 /// The company's tags: name, background, text.
 const TAGS: [(&str, &str, &str); 5] = [
@@ -25,9 +26,9 @@ const RULES: [(&str, &str); 9] = [
     ("рахунок", "Billing"),
 ];
 
-pub async fn tags(tx: &mut Transaction<'_, Sqlite>, now: i64) -> anyhow::Result<()> {
+pub async fn tags(tx: &mut Transaction<'_, Db>, now: i64) -> anyhow::Result<()> {
     for (name, background, text) in TAGS {
-        sqlx::query("INSERT INTO tags (name, background, text, created_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO tags (name, background, text, created_at) VALUES ($1, $2, $3, $4)")
             .bind(name)
             .bind(background)
             .bind(text)
@@ -36,7 +37,7 @@ pub async fn tags(tx: &mut Transaction<'_, Sqlite>, now: i64) -> anyhow::Result<
             .await?;
     }
     for (keyword, tag) in RULES {
-        sqlx::query("INSERT INTO tag_rules (keyword, tag_id) SELECT ?, id FROM tags WHERE name = ?")
+        sqlx::query("INSERT INTO tag_rules (keyword, tag_id) SELECT $1, id FROM tags WHERE name = $2")
             .bind(keyword)
             .bind(tag)
             .execute(&mut **tx)
@@ -47,15 +48,15 @@ pub async fn tags(tx: &mut Transaction<'_, Sqlite>, now: i64) -> anyhow::Result<
 
 /// Tags the conversation with the company tag of this name, as an agent did.
 pub async fn tag(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     conversation_id: i64,
     name: &str,
     agent_id: Option<i64>,
     at: i64,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "INSERT OR IGNORE INTO conversation_tags (conversation_id, tag_id, source, added_by, at)
-         SELECT ?, id, 'company', ?, ? FROM tags WHERE name = ?",
+        "INSERT INTO conversation_tags (conversation_id, tag_id, source, added_by, at)
+         SELECT $1, id, 'company', $2, $3 FROM tags WHERE name = $4 ON CONFLICT DO NOTHING",
     )
     .bind(conversation_id)
     .bind(agent_id)
@@ -68,21 +69,30 @@ pub async fn tag(
 
 /// Attached data (account number, service type) and custom data (plan, preferred contact time) on
 /// every active conversation and on `contacts`' past ones, derived from the conversation's id.
-pub async fn session_data(tx: &mut Transaction<'_, Sqlite>, contacts: &[i64]) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE conversations SET
-             attached_data = json_array(
-                 json_object('key', 'Account number', 'value', printf('ACC-%06d', 100000 + id * 7919 % 900000)),
-                 json_object('key', 'Service type', 'value',
-                     CASE id % 3 WHEN 0 THEN 'Fiber 1000' WHEN 1 THEN 'Mobile Plus' ELSE 'TV Basic' END)),
-             custom_data = json_array(
-                 json_object('key', 'Plan', 'value', CASE id % 2 WHEN 0 THEN 'Standard' ELSE 'Premium' END),
-                 json_object('key', 'Preferred contact time', 'value',
-                     CASE id % 3 WHEN 0 THEN 'Mornings' WHEN 1 THEN 'Afternoons' ELSE 'Evenings' END))
-         WHERE status = 'active' OR contact_id IN (SELECT value FROM json_each(?))",
+pub async fn session_data(tx: &mut Transaction<'_, Db>, contacts: &[i64]) -> anyhow::Result<()> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM conversations
+         WHERE status = 'active' OR contact_id IN (SELECT CAST(value AS BIGINT) FROM json_each($1))",
     )
     .bind(serde_json::to_string(contacts)?)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
+    for id in ids {
+        let pick = |options: &[&'static str]| options[id.rem_euclid(options.len() as i64) as usize];
+        let attached = serde_json::json!([
+            {"key": "Account number", "value": format!("ACC-{:06}", 100_000 + id * 7919 % 900_000)},
+            {"key": "Service type", "value": pick(&["Fiber 1000", "Mobile Plus", "TV Basic"])},
+        ]);
+        let custom = serde_json::json!([
+            {"key": "Plan", "value": pick(&["Standard", "Premium"])},
+            {"key": "Preferred contact time", "value": pick(&["Mornings", "Afternoons", "Evenings"])},
+        ]);
+        sqlx::query("UPDATE conversations SET attached_data = $1, custom_data = $2 WHERE id = $3")
+            .bind(attached.to_string())
+            .bind(custom.to_string())
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }

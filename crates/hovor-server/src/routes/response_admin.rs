@@ -153,7 +153,7 @@ pub async fn category_audit(
     Ok(Json(audit::list(&mut conn, AuditedRecord::ResponseCategory, id).await?))
 }
 
-async fn category(conn: &mut sqlx::SqliteConnection, id: i64) -> AppResult<ResponseCategory> {
+async fn category(conn: &mut crate::db::Conn, id: i64) -> AppResult<ResponseCategory> {
     store::categories(conn).await?.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)
 }
 

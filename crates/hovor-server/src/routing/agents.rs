@@ -1,8 +1,8 @@
 //! Agent states: Available or Idle with a reason, chosen by the agent or set by RONA.
 
+use crate::db::{Flag, Pool};
 use hovor_types::event::ServerEvent;
 use hovor_types::routing::{AgentState, AgentStatus, IdleReason};
-use sqlx::SqlitePool;
 
 use super::{Work, offers};
 use crate::error::AppResult;
@@ -10,9 +10,9 @@ use crate::hub::Audience;
 use crate::store::conversations::bad_value;
 
 /// The agent's state; Idle (signed out) before their first choice.
-pub async fn status(pool: &SqlitePool, agent_id: i64) -> AppResult<AgentStatus> {
+pub async fn status(pool: &Pool, agent_id: i64) -> AppResult<AgentStatus> {
     let row: Option<(String, Option<String>, i64)> =
-        sqlx::query_as("SELECT state, idle_reason, since FROM agent_states WHERE user_id = ?")
+        sqlx::query_as("SELECT state, idle_reason, since FROM agent_states WHERE user_id = $1")
             .bind(agent_id)
             .fetch_optional(pool)
             .await?;
@@ -41,10 +41,10 @@ pub async fn set_state(
     reason: Option<IdleReason>,
 ) -> AppResult<()> {
     sqlx::query(
-        "INSERT INTO agent_states (user_id, state, idle_reason, since, free_since) VALUES (?1, ?2, ?3, ?4, ?4)
+        "INSERT INTO agent_states (user_id, state, idle_reason, since, free_since) VALUES ($1, $2, $3, $4, $4)
          ON CONFLICT (user_id) DO UPDATE SET
-             free_since = CASE WHEN ?2 = 'available' AND state <> 'available' THEN ?4 ELSE free_since END,
-             state = ?2, idle_reason = ?3, since = ?4",
+             free_since = CASE WHEN $2 = 'available' AND state <> 'available' THEN $4 ELSE free_since END,
+             state = $2, idle_reason = $3, since = $4",
     )
     .bind(agent_id)
     .bind(state.as_str())
@@ -56,7 +56,7 @@ pub async fn set_state(
         offers::release_all(work, agent_id).await?;
         // A transfer meant for this agent goes to the whole queue instead.
         sqlx::query(
-            "UPDATE conversations SET wanted_agent_id = NULL WHERE wanted_agent_id = ? AND agent_id IS NULL",
+            "UPDATE conversations SET wanted_agent_id = NULL WHERE wanted_agent_id = $1 AND agent_id IS NULL",
         )
         .bind(agent_id)
         .execute(&mut *work.tx)
@@ -68,7 +68,7 @@ pub async fn set_state(
 
 /// The agent just took work or finished some: their idle time starts again now.
 pub async fn touch_free_since(work: &mut Work, agent_id: i64) -> AppResult<()> {
-    sqlx::query("UPDATE agent_states SET free_since = ? WHERE user_id = ?")
+    sqlx::query("UPDATE agent_states SET free_since = $1 WHERE user_id = $2")
         .bind(work.now)
         .bind(agent_id)
         .execute(&mut *work.tx)
@@ -78,8 +78,9 @@ pub async fn touch_free_since(work: &mut Work, agent_id: i64) -> AppResult<()> {
 
 /// Whether the agent has offers on screen: they may not sign out then.
 pub async fn has_offers(work: &mut Work, agent_id: i64) -> AppResult<bool> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM offers WHERE agent_id = ?)")
+    let Flag(has) = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM offers WHERE agent_id = $1)")
         .bind(agent_id)
         .fetch_one(&mut *work.tx)
-        .await?)
+        .await?;
+    Ok(has)
 }

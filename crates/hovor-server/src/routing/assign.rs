@@ -37,7 +37,7 @@ pub async fn pass(work: &mut Work) -> AppResult<()> {
         let Some(agent_id) = pick_agent(work, &w, channel).await? else { continue };
         let expires_at = work.now + w.rona_seconds * 1000;
         sqlx::query(
-            "INSERT INTO offers (conversation_id, agent_id, offered_at, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO offers (conversation_id, agent_id, offered_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(w.id)
         .bind(agent_id)
@@ -58,23 +58,23 @@ pub async fn pass(work: &mut Work) -> AppResult<()> {
 async fn pick_agent(work: &mut Work, w: &Waiting, channel: Channel) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT s.user_id FROM agent_states s
-         JOIN queue_members m ON m.user_id = s.user_id AND m.queue_id = ?1
+         JOIN queue_members m ON m.user_id = s.user_id AND m.queue_id = $1
          WHERE s.state = 'available'
-           AND (?2 IS NULL OR s.user_id = ?2)
+           AND ($2 IS NULL OR s.user_id = $2)
            AND NOT EXISTS (
-               SELECT 1 FROM queue_skills qs WHERE qs.queue_id = ?1
+               SELECT 1 FROM queue_skills qs WHERE qs.queue_id = $1
                  AND qs.skill_id NOT IN (SELECT skill_id FROM user_skills WHERE user_id = s.user_id))
            AND NOT EXISTS (
                SELECT 1 FROM activities a
-               WHERE a.conversation_id = ?3 AND a.agent_id = s.user_id AND a.wrapped_up_at IS NULL)
+               WHERE a.conversation_id = $3 AND a.agent_id = s.user_id AND a.wrapped_up_at IS NULL)
            AND NOT EXISTS (
                SELECT 1 FROM offer_refusals r
-               WHERE r.conversation_id = ?3 AND r.agent_id = s.user_id AND r.at > ?4)
+               WHERE r.conversation_id = $3 AND r.agent_id = s.user_id AND r.at > $4)
            AND (SELECT COUNT(*) FROM activities a JOIN conversations c ON c.id = a.conversation_id
-                WHERE a.agent_id = s.user_id AND a.wrapped_up_at IS NULL AND c.channel = ?5)
+                WHERE a.agent_id = s.user_id AND a.wrapped_up_at IS NULL AND c.channel = $5)
              + (SELECT COUNT(*) FROM offers o JOIN conversations c ON c.id = o.conversation_id
-                WHERE o.agent_id = s.user_id AND c.channel = ?5)
-             < COALESCE((SELECT capacity FROM agent_capacity WHERE user_id = s.user_id AND channel = ?5), ?6)
+                WHERE o.agent_id = s.user_id AND c.channel = $5)
+             < COALESCE((SELECT capacity FROM agent_capacity WHERE user_id = s.user_id AND channel = $5), $6)
          ORDER BY s.free_since, s.user_id
          LIMIT 1",
     )
@@ -83,7 +83,7 @@ async fn pick_agent(work: &mut Work, w: &Waiting, channel: Channel) -> AppResult
     .bind(w.id)
     .bind(work.now - REFUSAL_MS)
     .bind(channel.as_str())
-    .bind(default_capacity(channel))
+    .bind(i64::from(default_capacity(channel)))
     .fetch_optional(&mut *work.tx)
     .await?)
 }

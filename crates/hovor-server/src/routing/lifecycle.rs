@@ -7,6 +7,7 @@ use hovor_types::event::ServerEvent;
 use hovor_types::wrap_up::TransferRequest;
 
 use super::{Work, agents, offers};
+use crate::db::Flag;
 use crate::error::{AppError, AppResult};
 use crate::hub::Audience;
 
@@ -14,8 +15,8 @@ use crate::hub::Audience;
 /// still owes the wrap-up.
 pub async fn end(work: &mut Work, conversation_id: i64, by_agent: Option<i64>) -> AppResult<()> {
     let queue_id: Option<i64> = sqlx::query_scalar(
-        "UPDATE conversations SET status = 'ended', ended_at = ?1, dialling = 0
-         WHERE id = ?2 AND status = 'active' AND (?3 IS NULL OR agent_id = ?3) RETURNING queue_id",
+        "UPDATE conversations SET status = 'ended', ended_at = $1, dialling = 0
+         WHERE id = $2 AND status = 'active' AND ($3 IS NULL OR agent_id = $3) RETURNING queue_id",
     )
     .bind(work.now)
     .bind(conversation_id)
@@ -26,7 +27,7 @@ pub async fn end(work: &mut Work, conversation_id: i64, by_agent: Option<i64>) -
         return Err(AppError::Conflict(Reason::NotHandling));
     };
     offers::cancel(work, conversation_id).await?;
-    sqlx::query("UPDATE activities SET ended_at = ? WHERE conversation_id = ? AND ended_at IS NULL")
+    sqlx::query("UPDATE activities SET ended_at = $1 WHERE conversation_id = $2 AND ended_at IS NULL")
         .bind(work.now)
         .bind(conversation_id)
         .execute(&mut *work.tx)
@@ -39,7 +40,7 @@ pub async fn end(work: &mut Work, conversation_id: i64, by_agent: Option<i64>) -
 pub async fn wrap_up(work: &mut Work, agent_id: i64, conversation_id: i64, reason_id: i64) -> AppResult<()> {
     let activity: Option<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
         "SELECT id, queue_id, ended_at, wrap_up_reason_id FROM activities
-         WHERE conversation_id = ? AND agent_id = ? ORDER BY wrapped_up_at IS NULL DESC, accepted_at DESC LIMIT 1",
+         WHERE conversation_id = $1 AND agent_id = $2 ORDER BY wrapped_up_at IS NULL DESC, accepted_at DESC LIMIT 1",
     )
     .bind(conversation_id)
     .bind(agent_id)
@@ -56,8 +57,8 @@ pub async fn wrap_up(work: &mut Work, agent_id: i64, conversation_id: i64, reaso
     if ended_at.is_none() {
         return Err(AppError::Conflict(Reason::NotEnded));
     }
-    let offered: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM wrap_up_reasons WHERE id = ? AND queue_id = ?)")
+    let Flag(offered) =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM wrap_up_reasons WHERE id = $1 AND queue_id = $2)")
             .bind(reason_id)
             .bind(queue_id)
             .fetch_one(&mut *work.tx)
@@ -65,7 +66,7 @@ pub async fn wrap_up(work: &mut Work, agent_id: i64, conversation_id: i64, reaso
     if !offered {
         return Err(FieldError::new("reason_id", Rule::NotAnOption).into());
     }
-    sqlx::query("UPDATE activities SET wrapped_up_at = ?, wrap_up_reason_id = ? WHERE id = ?")
+    sqlx::query("UPDATE activities SET wrapped_up_at = $1, wrap_up_reason_id = $2 WHERE id = $3")
         .bind(work.now)
         .bind(reason_id)
         .bind(activity_id)
@@ -85,7 +86,7 @@ pub async fn transfer(
     request: &TransferRequest,
 ) -> AppResult<()> {
     let from_queue: i64 = sqlx::query_scalar(
-        "SELECT queue_id FROM conversations WHERE id = ? AND agent_id = ? AND status = 'active'",
+        "SELECT queue_id FROM conversations WHERE id = $1 AND agent_id = $2 AND status = 'active'",
     )
     .bind(conversation_id)
     .bind(agent_id)
@@ -93,7 +94,7 @@ pub async fn transfer(
     .await?
     .ok_or(AppError::Conflict(Reason::NotHandling))?;
     let to_queue = request.queue_id.unwrap_or(from_queue);
-    let queue_exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM queues WHERE id = ?)")
+    let Flag(queue_exists) = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM queues WHERE id = $1)")
         .bind(to_queue)
         .fetch_one(&mut *work.tx)
         .await?;
@@ -101,9 +102,9 @@ pub async fn transfer(
         return Err(FieldError::new("queue_id", Rule::NotAnOption).into());
     }
     if let Some(wanted) = request.agent_id {
-        let available: bool = sqlx::query_scalar(
+        let Flag(available) = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM agent_states s JOIN queue_members m ON m.user_id = s.user_id
-                            WHERE s.user_id = ? AND m.queue_id = ? AND s.state = 'available')",
+                            WHERE s.user_id = $1 AND m.queue_id = $2 AND s.state = 'available')",
         )
         .bind(wanted)
         .bind(to_queue)
@@ -115,7 +116,7 @@ pub async fn transfer(
     }
     let note = Some(request.note.trim()).filter(|n| !n.is_empty());
     sqlx::query(
-        "UPDATE conversations SET agent_id = NULL, queue_id = ?, wanted_agent_id = ?, transfer_note = ? WHERE id = ?",
+        "UPDATE conversations SET agent_id = NULL, queue_id = $1, wanted_agent_id = $2, transfer_note = $3 WHERE id = $4",
     )
     .bind(to_queue)
     .bind(request.agent_id)
@@ -124,7 +125,7 @@ pub async fn transfer(
     .execute(&mut *work.tx)
     .await?;
     sqlx::query(
-        "UPDATE activities SET ended_at = ? WHERE conversation_id = ? AND agent_id = ? AND ended_at IS NULL",
+        "UPDATE activities SET ended_at = $1 WHERE conversation_id = $2 AND agent_id = $3 AND ended_at IS NULL",
     )
     .bind(work.now)
     .bind(conversation_id)

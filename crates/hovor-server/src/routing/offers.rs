@@ -23,6 +23,7 @@ struct OfferRow {
     offered_at: i64,
     expires_at: i64,
     popover_variables: String,
+    #[sqlx(try_from = "crate::db::Flag")]
     mask_sensitive: bool,
     subject: Option<String>,
     language: String,
@@ -51,7 +52,7 @@ const OFFER_SELECT: &str = "
     JOIN conversations c ON c.id = o.conversation_id
     JOIN queues q ON q.id = c.queue_id
     LEFT JOIN contacts p ON p.id = c.contact_id
-    WHERE (?1 IS NULL OR o.conversation_id = ?1) AND (?2 IS NULL OR o.agent_id = ?2)";
+    WHERE ($1 IS NULL OR o.conversation_id = $1) AND ($2 IS NULL OR o.agent_id = $2)";
 
 /// One configured popover variable of a queue.
 #[derive(Deserialize)]
@@ -113,7 +114,7 @@ pub async fn describe(work: &mut Work, conversation_id: i64) -> AppResult<Offer>
 }
 
 /// The agent's offers in stack order.
-pub async fn of_agent(pool: &sqlx::SqlitePool, agent_id: i64) -> AppResult<Vec<Offer>> {
+pub async fn of_agent(pool: &crate::db::Pool, agent_id: i64) -> AppResult<Vec<Offer>> {
     let rows: Vec<OfferRow> =
         sqlx::query_as(OFFER_SELECT).bind(None::<i64>).bind(Some(agent_id)).fetch_all(pool).await?;
     let mut offers = rows.into_iter().map(OfferRow::into_offer).collect::<AppResult<Vec<_>>>()?;
@@ -131,7 +132,7 @@ pub async fn accept(
     let mut result = AcceptedOffers { accepted: Vec::new(), gone: Vec::new() };
     for &id in ids {
         let queue_id: Option<i64> = sqlx::query_scalar(
-            "DELETE FROM offers WHERE conversation_id = ? AND agent_id = ?
+            "DELETE FROM offers WHERE conversation_id = $1 AND agent_id = $2
              RETURNING (SELECT queue_id FROM conversations WHERE id = offers.conversation_id)",
         )
         .bind(id)
@@ -144,17 +145,17 @@ pub async fn accept(
         };
         // The note a transfer brought, read before the conversation's copy is cleared below.
         let transfer_note: Option<String> =
-            sqlx::query_scalar("SELECT transfer_note FROM conversations WHERE id = ?")
+            sqlx::query_scalar("SELECT transfer_note FROM conversations WHERE id = $1")
                 .bind(id)
                 .fetch_one(&mut *work.tx)
                 .await?;
         // The first acceptance ends the wait in the queue; later ones (after a transfer) keep it.
         sqlx::query(
-            "UPDATE conversations SET agent_id = ?1,
-                 started_at = CASE WHEN EXISTS (SELECT 1 FROM activities WHERE conversation_id = ?2)
-                                   THEN started_at ELSE ?3 END,
+            "UPDATE conversations SET agent_id = $1,
+                 started_at = CASE WHEN EXISTS (SELECT 1 FROM activities WHERE conversation_id = $2)
+                                   THEN started_at ELSE $3 END,
                  wanted_agent_id = NULL, transfer_note = NULL
-             WHERE id = ?2",
+             WHERE id = $2",
         )
         .bind(agent_id)
         .bind(id)
@@ -163,7 +164,7 @@ pub async fn accept(
         .await?;
         sqlx::query(
             "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at, transfer_note)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
         .bind(agent_id)
@@ -194,7 +195,7 @@ async fn take_offer(
     reason: OfferEnd,
 ) -> AppResult<Option<(i64, i64)>> {
     let row: Option<(i64, i64)> = sqlx::query_as(
-        "DELETE FROM offers WHERE conversation_id = ?
+        "DELETE FROM offers WHERE conversation_id = $1
          RETURNING agent_id, (SELECT queue_id FROM conversations WHERE id = offers.conversation_id)",
     )
     .bind(conversation_id)
@@ -213,14 +214,17 @@ async fn refuse(work: &mut Work, conversation_id: i64, reason: OfferEnd) -> AppR
     let Some((agent_id, queue_id)) = take_offer(work, conversation_id, reason).await? else {
         return Ok(None);
     };
-    sqlx::query("INSERT OR REPLACE INTO offer_refusals (conversation_id, agent_id, at) VALUES (?, ?, ?)")
-        .bind(conversation_id)
-        .bind(agent_id)
-        .bind(work.now)
-        .execute(&mut *work.tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO offer_refusals (conversation_id, agent_id, at) VALUES ($1, $2, $3)
+         ON CONFLICT (conversation_id, agent_id) DO UPDATE SET at = excluded.at",
+    )
+    .bind(conversation_id)
+    .bind(agent_id)
+    .bind(work.now)
+    .execute(&mut *work.tx)
+    .await?;
     // A transfer to this agent who did not take it falls back to the whole queue.
-    sqlx::query("UPDATE conversations SET wanted_agent_id = NULL WHERE id = ? AND wanted_agent_id = ?")
+    sqlx::query("UPDATE conversations SET wanted_agent_id = NULL WHERE id = $1 AND wanted_agent_id = $2")
         .bind(conversation_id)
         .bind(agent_id)
         .execute(&mut *work.tx)
@@ -230,10 +234,11 @@ async fn refuse(work: &mut Work, conversation_id: i64, reason: OfferEnd) -> AppR
 }
 
 pub async fn decline(work: &mut Work, agent_id: i64, conversation_id: i64) -> AppResult<()> {
-    let offered_to: Option<i64> = sqlx::query_scalar("SELECT agent_id FROM offers WHERE conversation_id = ?")
-        .bind(conversation_id)
-        .fetch_optional(&mut *work.tx)
-        .await?;
+    let offered_to: Option<i64> =
+        sqlx::query_scalar("SELECT agent_id FROM offers WHERE conversation_id = $1")
+            .bind(conversation_id)
+            .fetch_optional(&mut *work.tx)
+            .await?;
     if offered_to != Some(agent_id) {
         return Err(AppError::NotFound);
     }
@@ -244,7 +249,7 @@ pub async fn decline(work: &mut Work, agent_id: i64, conversation_id: i64) -> Ap
 /// The agent left Available: their offers go back to the queue for others (no refusal: they may get
 /// them again once Available).
 pub async fn release_all(work: &mut Work, agent_id: i64) -> AppResult<()> {
-    let offered: Vec<i64> = sqlx::query_scalar("SELECT conversation_id FROM offers WHERE agent_id = ?")
+    let offered: Vec<i64> = sqlx::query_scalar("SELECT conversation_id FROM offers WHERE agent_id = $1")
         .bind(agent_id)
         .fetch_all(&mut *work.tx)
         .await?;
@@ -265,7 +270,7 @@ pub async fn cancel(work: &mut Work, conversation_id: i64) -> AppResult<()> {
 /// RONA: every offer past its deadline goes back to its queue and its agent becomes Idle.
 pub async fn expire(work: &mut Work) -> AppResult<()> {
     let due: Vec<i64> =
-        sqlx::query_scalar("SELECT conversation_id FROM offers WHERE expires_at <= ? ORDER BY expires_at")
+        sqlx::query_scalar("SELECT conversation_id FROM offers WHERE expires_at <= $1 ORDER BY expires_at")
             .bind(work.now)
             .fetch_all(&mut *work.tx)
             .await?;

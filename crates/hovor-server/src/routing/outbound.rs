@@ -7,6 +7,7 @@ use hovor_types::error::Reason;
 use hovor_types::error::{FieldError, Rule};
 
 use super::Work;
+use crate::db::Flag;
 use crate::error::{AppError, AppResult};
 
 /// Creates the interaction with the agent's accepted activity; returns its id.
@@ -17,7 +18,7 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
         Channel::Chat => return Err(FieldError::new("channel", Rule::NotAnOption).into()),
     };
     let parent: (i64, Option<i64>, Option<String>) =
-        sqlx::query_as("SELECT queue_id, contact_id, subject FROM conversations WHERE id = ?")
+        sqlx::query_as("SELECT queue_id, contact_id, subject FROM conversations WHERE id = $1")
             .bind(parent_id)
             .fetch_one(&mut *work.tx)
             .await?;
@@ -25,15 +26,15 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
     let Some(contact_id) = contact_id else {
         return Err(AppError::Conflict(Reason::NoContact));
     };
-    let contact: Option<(String, bool)> = sqlx::query_as(
-        "SELECT c.language, EXISTS (SELECT 1 FROM contact_points WHERE contact_id = c.id AND kind = ? AND is_default = 1)
-         FROM contacts c WHERE c.id = ? AND c.merged_into IS NULL",
+    let contact: Option<(String, Flag)> = sqlx::query_as(
+        "SELECT c.language, EXISTS (SELECT 1 FROM contact_points WHERE contact_id = c.id AND kind = $1 AND is_default = 1)
+         FROM contacts c WHERE c.id = $2 AND c.merged_into IS NULL",
     )
     .bind(kind)
     .bind(contact_id)
     .fetch_optional(&mut *work.tx)
     .await?;
-    let Some((language, reachable)) = contact else {
+    let Some((language, Flag(reachable))) = contact else {
         return Err(AppError::Conflict(Reason::NoContact));
     };
     if !reachable {
@@ -45,7 +46,7 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO conversations (queue_id, channel, contact_id, agent_id, status, subject, language, queued_at,
                                     started_at, direction, parent_id, dialling)
-         VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, 'outbound', ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, 'outbound', $9, $10) RETURNING id",
     )
     .bind(queue_id)
     .bind(channel.as_str())
@@ -62,14 +63,14 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
     // Suggestions draw on what the conversation it came from was about.
     sqlx::query(
         "INSERT INTO conversation_categories (conversation_id, category_id)
-         SELECT ?, category_id FROM conversation_categories WHERE conversation_id = ?",
+         SELECT $1, category_id FROM conversation_categories WHERE conversation_id = $2",
     )
     .bind(id)
     .bind(parent_id)
     .execute(&mut *work.tx)
     .await?;
     sqlx::query(
-        "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(id)
     .bind(agent.0)

@@ -31,7 +31,7 @@ impl Present {
         };
         if first {
             let back = sqlx::query(
-                "UPDATE conversations SET customer_left_at = NULL WHERE id = ? AND customer_left_at IS NOT NULL",
+                "UPDATE conversations SET customer_left_at = NULL WHERE id = $1 AND customer_left_at IS NOT NULL",
             )
             .bind(conversation_id)
             .execute(&state.pool)
@@ -76,8 +76,8 @@ async fn left(state: &AppState, conversation_id: i64) -> AppResult<()> {
         return Ok(()); // back already
     }
     let waiting = sqlx::query(
-        "UPDATE conversations SET customer_left_at = ?
-         WHERE id = ? AND status = 'active' AND agent_id IS NULL AND channel = 'chat'",
+        "UPDATE conversations SET customer_left_at = $1
+         WHERE id = $2 AND status = 'active' AND agent_id IS NULL AND channel = 'chat'",
     )
     .bind(work.now)
     .bind(conversation_id)
@@ -94,13 +94,13 @@ pub async fn end_abandoned(work: &mut Work) -> AppResult<()> {
     let gone: Vec<i64> = sqlx::query_scalar(
         "SELECT c.id FROM conversations c JOIN queues q ON q.id = c.queue_id
          WHERE c.status = 'active' AND c.agent_id IS NULL AND c.customer_left_at IS NOT NULL
-           AND c.customer_left_at + q.abandon_after_seconds * 1000 <= ?",
+           AND c.customer_left_at + q.abandon_after_seconds * 1000 <= $1",
     )
     .bind(work.now)
     .fetch_all(&mut *work.tx)
     .await?;
     for id in gone {
-        sqlx::query("UPDATE conversations SET abandoned = 1 WHERE id = ?")
+        sqlx::query("UPDATE conversations SET abandoned = 1 WHERE id = $1")
             .bind(id)
             .execute(&mut *work.tx)
             .await?;

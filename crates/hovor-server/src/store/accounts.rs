@@ -1,8 +1,8 @@
 //! Accounts (companies): read, created, edited and removed, versioned and audited like contacts.
 
+use crate::db::Conn;
 use hovor_types::audit::AuditedRecord;
 use hovor_types::customer::{Account, AccountFields, ContactRef, DetailKind};
-use sqlx::SqliteConnection;
 
 use super::audit::{self, Edit};
 use super::details::{self, Owner};
@@ -22,11 +22,11 @@ struct AccountRow {
     primary_name: Option<String>,
 }
 
-pub async fn load(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Account>> {
+pub async fn load(conn: &mut Conn, id: i64) -> AppResult<Option<Account>> {
     let row: Option<AccountRow> = sqlx::query_as(
         "SELECT a.version, a.name, a.city, a.country, p.id AS primary_id,
                 p.first_name || ' ' || p.last_name AS primary_name
-         FROM accounts a LEFT JOIN contacts p ON p.id = a.primary_contact_id WHERE a.id = ?",
+         FROM accounts a LEFT JOIN contacts p ON p.id = a.primary_contact_id WHERE a.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -47,7 +47,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Acco
     }))
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> AppResult<Account> {
+pub async fn get(conn: &mut Conn, id: i64) -> AppResult<Account> {
     load(conn, id).await?.ok_or(AppError::NotFound)
 }
 
@@ -56,9 +56,9 @@ fn phone(f: &AccountFields) -> Option<&str> {
     f.phone.as_deref().map(str::trim).filter(|p| !p.is_empty())
 }
 
-pub async fn create(conn: &mut SqliteConnection, f: &AccountFields, by: Edit) -> AppResult<i64> {
+pub async fn create(conn: &mut Conn, f: &AccountFields, by: Edit) -> AppResult<i64> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO accounts (name, city, country, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO accounts (name, city, country, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(f.name.trim())
     .bind(f.city.trim())
@@ -75,11 +75,11 @@ pub async fn create(conn: &mut SqliteConnection, f: &AccountFields, by: Edit) ->
     Ok(id)
 }
 
-pub async fn update(conn: &mut SqliteConnection, id: i64, f: &AccountFields, by: Edit) -> AppResult<()> {
+pub async fn update(conn: &mut Conn, id: i64, f: &AccountFields, by: Edit) -> AppResult<()> {
     versions::claim(conn, Versioned::Account, id, f.version, by).await?;
     let before = get(conn, id).await?;
     let (name, city, country) = (f.name.trim(), f.city.trim(), f.country.trim());
-    sqlx::query("UPDATE accounts SET name = ?, city = ?, country = ? WHERE id = ?")
+    sqlx::query("UPDATE accounts SET name = $1, city = $2, country = $3 WHERE id = $4")
         .bind(name)
         .bind(city)
         .bind(country)
@@ -93,10 +93,10 @@ pub async fn update(conn: &mut SqliteConnection, id: i64, f: &AccountFields, by:
 }
 
 /// Removes the account; its contacts stay, without an account.
-pub async fn remove(conn: &mut SqliteConnection, id: i64, version: Option<i64>, by: Edit) -> AppResult<()> {
+pub async fn remove(conn: &mut Conn, id: i64, version: Option<i64>, by: Edit) -> AppResult<()> {
     versions::claim(conn, Versioned::Account, id, version, by).await?;
     let name: String =
-        sqlx::query_scalar("SELECT name FROM accounts WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
-    sqlx::query("DELETE FROM accounts WHERE id = ?").bind(id).execute(&mut *conn).await?;
+        sqlx::query_scalar("SELECT name FROM accounts WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
+    sqlx::query("DELETE FROM accounts WHERE id = $1").bind(id).execute(&mut *conn).await?;
     audit::record(conn, AUDITED, id, "deleted", Some(&name), None, by).await
 }

@@ -1,7 +1,7 @@
 //! The audit trail: one row per changed field, written in the transaction of the change it records.
 
+use crate::db::Conn;
 use hovor_types::audit::{AuditEntry, AuditedRecord};
-use sqlx::SqliteConnection;
 
 use crate::db::now_ms;
 use crate::error::AppResult;
@@ -25,7 +25,7 @@ impl Edit {
 
 /// Appends one row to the record's trail.
 pub async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     record: AuditedRecord,
     record_id: i64,
     field: &str,
@@ -35,7 +35,7 @@ pub async fn record(
 ) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO audit_log (record, record_id, field, old_value, new_value, user_id, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(record.as_str())
     .bind(record_id)
@@ -51,7 +51,7 @@ pub async fn record(
 
 /// Records `field` only when its value changed.
 pub async fn changed(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     rec: AuditedRecord,
     record_id: i64,
     field: &str,
@@ -69,15 +69,11 @@ pub async fn changed(
 type EntryRow = (i64, String, Option<String>, Option<String>, Option<String>, i64);
 
 /// The record's trail, newest first.
-pub async fn list(
-    conn: &mut SqliteConnection,
-    rec: AuditedRecord,
-    record_id: i64,
-) -> AppResult<Vec<AuditEntry>> {
+pub async fn list(conn: &mut Conn, rec: AuditedRecord, record_id: i64) -> AppResult<Vec<AuditEntry>> {
     let rows: Vec<EntryRow> = sqlx::query_as(
         "SELECT a.id, a.field, a.old_value, a.new_value, u.display_name, a.at
          FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
-         WHERE a.record = ? AND a.record_id = ? ORDER BY a.at DESC, a.id DESC LIMIT ?",
+         WHERE a.record = $1 AND a.record_id = $2 ORDER BY a.at DESC, a.id DESC LIMIT $3",
     )
     .bind(rec.as_str())
     .bind(record_id)

@@ -1,10 +1,10 @@
 //! Cases: the one linked to a conversation, the customer's recent ones, search, and adding and
 //! editing them (versioned and audited).
 
+use crate::db::{Conn, Pool};
 use hovor_types::audit::AuditedRecord;
 use hovor_types::case::{CaseFields, CaseInfo, CasePane, CaseStatus, Priority};
 use hovor_types::error::{FieldError, Rule};
-use sqlx::{SqliteConnection, SqlitePool};
 
 use super::audit::{self, Edit};
 use super::conversations::{ConversationRow, bad_value};
@@ -52,9 +52,9 @@ fn to_cases(rows: Vec<CaseRow>) -> AppResult<Vec<CaseInfo>> {
     rows.into_iter().map(CaseRow::into_case).collect()
 }
 
-pub async fn load(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<CaseInfo>> {
+pub async fn load(conn: &mut Conn, id: i64) -> AppResult<Option<CaseInfo>> {
     sqlx::query_as::<_, CaseRow>(
-        "SELECT id, number, title, priority, status, description, contact_id, version, created_at FROM cases WHERE id = ?",
+        "SELECT id, number, title, priority, status, description, contact_id, version, created_at FROM cases WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -63,11 +63,11 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Case
     .transpose()
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> AppResult<CaseInfo> {
+pub async fn get(conn: &mut Conn, id: i64) -> AppResult<CaseInfo> {
     load(conn, id).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn pane(pool: &SqlitePool, c: &ConversationRow) -> AppResult<CasePane> {
+pub async fn pane(pool: &Pool, c: &ConversationRow) -> AppResult<CasePane> {
     let mut conn = pool.acquire().await?;
     let linked = match c.case_id {
         Some(id) => load(&mut conn, id).await?,
@@ -77,7 +77,7 @@ pub async fn pane(pool: &SqlitePool, c: &ConversationRow) -> AppResult<CasePane>
         Some(contact_id) => to_cases(
             sqlx::query_as(
                 "SELECT id, number, title, priority, status, description, contact_id, version, created_at FROM cases
-                 WHERE contact_id = ? AND id IS NOT ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                 WHERE contact_id = $1 AND id IS NOT $2 ORDER BY created_at DESC, id DESC LIMIT $3",
             )
             .bind(contact_id)
             .bind(c.case_id)
@@ -91,13 +91,13 @@ pub async fn pane(pool: &SqlitePool, c: &ConversationRow) -> AppResult<CasePane>
 }
 
 /// Cases whose number or title contain every term (folded), newest first.
-pub async fn search(conn: &mut SqliteConnection, terms: &[String]) -> AppResult<Vec<CaseInfo>> {
+pub async fn search(conn: &mut Conn, terms: &[String]) -> AppResult<Vec<CaseInfo>> {
     let terms = serde_json::to_string(terms).map_err(|e| AppError::Internal(e.into()))?;
     to_cases(
         sqlx::query_as(
             "SELECT id, number, title, priority, status, description, contact_id, version, created_at FROM cases
-             WHERE NOT EXISTS (SELECT 1 FROM json_each(?) t WHERE instr(search_key, t.value) = 0)
-             ORDER BY created_at DESC, id DESC LIMIT ?",
+             WHERE NOT EXISTS (SELECT 1 FROM json_each($1) t WHERE instr(search_key, t.value) = 0)
+             ORDER BY created_at DESC, id DESC LIMIT $2",
         )
         .bind(terms)
         .bind(SEARCH_MAX)
@@ -107,12 +107,7 @@ pub async fn search(conn: &mut SqliteConnection, terms: &[String]) -> AppResult<
 }
 
 /// A new case for the contact (if any), numbered after the highest number so far ("CAS-01042").
-pub async fn create(
-    conn: &mut SqliteConnection,
-    f: &CaseFields,
-    contact_id: Option<i64>,
-    by: Edit,
-) -> AppResult<i64> {
+pub async fn create(conn: &mut Conn, f: &CaseFields, contact_id: Option<i64>, by: Edit) -> AppResult<i64> {
     let next: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(CAST(substr(number, 5) AS INTEGER)), 0) + 1 FROM cases WHERE number LIKE 'CAS-%'",
     )
@@ -121,7 +116,7 @@ pub async fn create(
     let number = format!("CAS-{next:05}");
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (number, contact_id, title, priority, status, description, created_at, updated_by, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(&number)
     .bind(contact_id)
@@ -140,11 +135,11 @@ pub async fn create(
 }
 
 /// Title, priority, status and description; each changed field is audited.
-pub async fn update(conn: &mut SqliteConnection, id: i64, f: &CaseFields, by: Edit) -> AppResult<()> {
+pub async fn update(conn: &mut Conn, id: i64, f: &CaseFields, by: Edit) -> AppResult<()> {
     versions::claim(conn, Versioned::Case, id, f.version, by).await?;
     let before = get(conn, id).await?;
     let (title, description) = (f.title.trim(), f.description.trim());
-    sqlx::query("UPDATE cases SET title = ?, priority = ?, status = ?, description = ? WHERE id = ?")
+    sqlx::query("UPDATE cases SET title = $1, priority = $2, status = $3, description = $4 WHERE id = $5")
         .bind(title)
         .bind(f.priority.as_str())
         .bind(f.status.as_str())
@@ -163,26 +158,21 @@ pub async fn update(conn: &mut SqliteConnection, id: i64, f: &CaseFields, by: Ed
 }
 
 /// "CAS-00042 · Refund for order 118": how a case is named in lists and the audit trail.
-pub async fn label(conn: &mut SqliteConnection, id: Option<i64>) -> AppResult<Option<String>> {
+pub async fn label(conn: &mut Conn, id: Option<i64>) -> AppResult<Option<String>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(sqlx::query_scalar("SELECT number || ' · ' || title FROM cases WHERE id = ?")
+    Ok(sqlx::query_scalar("SELECT number || ' · ' || title FROM cases WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?)
 }
 
 /// Links the case to the conversation (or unlinks it); audited on the conversation.
-pub async fn link(
-    conn: &mut SqliteConnection,
-    conversation_id: i64,
-    case_id: Option<i64>,
-    by: Edit,
-) -> AppResult<()> {
+pub async fn link(conn: &mut Conn, conversation_id: i64, case_id: Option<i64>, by: Edit) -> AppResult<()> {
     let new = label(conn, case_id).await?;
     if case_id.is_some() && new.is_none() {
         return Err(FieldError::new("case_id", Rule::NotAnOption).into());
     }
-    let old_id: Option<i64> = sqlx::query_scalar("SELECT case_id FROM conversations WHERE id = ?")
+    let old_id: Option<i64> = sqlx::query_scalar("SELECT case_id FROM conversations WHERE id = $1")
         .bind(conversation_id)
         .fetch_one(&mut *conn)
         .await?;
@@ -190,7 +180,7 @@ pub async fn link(
         return Ok(());
     }
     let old = label(conn, old_id).await?;
-    sqlx::query("UPDATE conversations SET case_id = ? WHERE id = ?")
+    sqlx::query("UPDATE conversations SET case_id = $1 WHERE id = $2")
         .bind(case_id)
         .bind(conversation_id)
         .execute(&mut *conn)

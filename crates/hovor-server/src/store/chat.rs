@@ -1,6 +1,7 @@
 //! The customer's side of web chat: the queue's survey, starting a chat, the customer's session
 //! (a cookie whose SHA-256 is stored on the conversation), and what the customer's page shows.
 
+use crate::db::{Conn, Db, Flag, Pool};
 use hmac::{Hmac, Mac};
 use hovor_types::chat::{
     ChatSetup, ChatView, ConversationStatus, ReportedAction, SignedIdentity, StartChat, SurveyQuestion,
@@ -10,7 +11,7 @@ use hovor_types::conversation::{KeyValue, VisitorDetails};
 use hovor_types::error::Reason;
 use hovor_types::message::{Direction, Message};
 use sha2::Sha256;
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::Transaction;
 
 use super::conversations::bad_value;
 use crate::change::Change;
@@ -19,8 +20,8 @@ use crate::error::{AppError, AppResult};
 /// A signed identity is accepted this long after it was issued.
 const IDENTITY_VALID_MS: i64 = 24 * 60 * 60 * 1000;
 
-pub async fn setup(pool: &SqlitePool, queue_id: i64) -> AppResult<ChatSetup> {
-    let queue_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = ?")
+pub async fn setup(pool: &Pool, queue_id: i64) -> AppResult<ChatSetup> {
+    let queue_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = $1")
         .bind(queue_id)
         .fetch_optional(pool)
         .await?
@@ -28,15 +29,15 @@ pub async fn setup(pool: &SqlitePool, queue_id: i64) -> AppResult<ChatSetup> {
     Ok(ChatSetup { queue_id, queue_name, survey: survey(pool, queue_id).await? })
 }
 
-pub async fn survey(pool: &SqlitePool, queue_id: i64) -> AppResult<Vec<SurveyQuestion>> {
-    let rows: Vec<(i64, String, bool, String)> = sqlx::query_as(
-        "SELECT id, label, required, options FROM survey_questions WHERE queue_id = ? ORDER BY position, id",
+pub async fn survey(pool: &Pool, queue_id: i64) -> AppResult<Vec<SurveyQuestion>> {
+    let rows: Vec<(i64, String, Flag, String)> = sqlx::query_as(
+        "SELECT id, label, required, options FROM survey_questions WHERE queue_id = $1 ORDER BY position, id",
     )
     .bind(queue_id)
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(id, label, required, options)| {
+        .map(|(id, label, Flag(required), options)| {
             let options = serde_json::from_str(&options).map_err(|e| AppError::Internal(e.into()))?;
             Ok(SurveyQuestion { id, label, required, options })
         })
@@ -67,7 +68,7 @@ pub async fn start(
     let (max_waiting, waiting): (Option<i64>, i64) = sqlx::query_as(
         "SELECT q.max_waiting, (SELECT COUNT(*) FROM conversations c
                                 WHERE c.queue_id = q.id AND c.status = 'active' AND c.agent_id IS NULL)
-         FROM queues q WHERE q.id = ?",
+         FROM queues q WHERE q.id = $1",
     )
     .bind(queue_id)
     .fetch_one(&mut *change.tx)
@@ -85,7 +86,7 @@ pub async fn start(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO conversations (queue_id, channel, contact_id, status, language, queued_at, started_at,
                                     visitor, additional_details, customer_token_hash, customer_name)
-         VALUES (?, 'chat', ?, 'active', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, 'chat', $2, 'active', $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(queue_id)
     .bind(contact_id)
@@ -115,8 +116,8 @@ pub async fn start(
     // Auto-suggestions draw on the queue's usual categories until an agent chooses others.
     sqlx::query(
         "INSERT INTO conversation_categories (conversation_id, category_id)
-         SELECT DISTINCT ?, cc.category_id FROM conversation_categories cc
-         JOIN conversations c ON c.id = cc.conversation_id WHERE c.queue_id = ?",
+         SELECT DISTINCT $1, cc.category_id FROM conversation_categories cc
+         JOIN conversations c ON c.id = cc.conversation_id WHERE c.queue_id = $2",
     )
     .bind(id)
     .bind(queue_id)
@@ -126,13 +127,8 @@ pub async fn start(
     Ok(id)
 }
 
-async fn insert_answer(
-    tx: &mut Transaction<'_, Sqlite>,
-    id: i64,
-    question: &str,
-    answer: &str,
-) -> AppResult<()> {
-    sqlx::query("INSERT INTO survey_answers (conversation_id, question, answer) VALUES (?, ?, ?)")
+async fn insert_answer(tx: &mut Transaction<'_, Db>, id: i64, question: &str, answer: &str) -> AppResult<()> {
+    sqlx::query("INSERT INTO survey_answers (conversation_id, question, answer) VALUES ($1, $2, $3)")
         .bind(id)
         .bind(question)
         .bind(answer)
@@ -142,10 +138,10 @@ async fn insert_answer(
 }
 
 /// Adds a self-service action to a conversation still going on (409 `ended` otherwise).
-pub async fn add_action(conn: &mut SqliteConnection, id: i64, action: &ReportedAction) -> AppResult<()> {
+pub async fn add_action(conn: &mut Conn, id: i64, action: &ReportedAction) -> AppResult<()> {
     let added = sqlx::query(
         "INSERT INTO self_service_actions (conversation_id, kind, detail, at)
-         SELECT id, ?2, ?3, ?4 FROM conversations WHERE id = ?1 AND status = 'active'",
+         SELECT id, $2, $3, $4 FROM conversations WHERE id = $1 AND status = 'active'",
     )
     .bind(id)
     .bind(action.kind.as_str())
@@ -160,9 +156,9 @@ pub async fn add_action(conn: &mut SqliteConnection, id: i64, action: &ReportedA
 }
 
 /// Adds or replaces context variables (by key) on the conversation.
-pub async fn set_context(conn: &mut SqliteConnection, id: i64, vars: &[KeyValue]) -> AppResult<()> {
+pub async fn set_context(conn: &mut Conn, id: i64, vars: &[KeyValue]) -> AppResult<()> {
     let (current, status): (String, String) =
-        sqlx::query_as("SELECT additional_details, status FROM conversations WHERE id = ?")
+        sqlx::query_as("SELECT additional_details, status FROM conversations WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
@@ -184,7 +180,7 @@ pub async fn set_context(conn: &mut SqliteConnection, id: i64, vars: &[KeyValue]
         )
         .into());
     }
-    sqlx::query("UPDATE conversations SET additional_details = ? WHERE id = ?")
+    sqlx::query("UPDATE conversations SET additional_details = $1 WHERE id = $2")
         .bind(serde_json::to_string(&details).map_err(|e| AppError::Internal(e.into()))?)
         .bind(id)
         .execute(&mut *conn)
@@ -203,10 +199,10 @@ pub struct Customer {
     pub name: String,
 }
 
-pub async fn customer(pool: &SqlitePool, token_hash: &str) -> AppResult<Customer> {
+pub async fn customer(pool: &Pool, token_hash: &str) -> AppResult<Customer> {
     sqlx::query_as(
         "SELECT id AS conversation_id, queue_id, agent_id, contact_id, status, COALESCE(customer_name, '') AS name
-         FROM conversations WHERE customer_token_hash = ?",
+         FROM conversations WHERE customer_token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)
@@ -215,19 +211,19 @@ pub async fn customer(pool: &SqlitePool, token_hash: &str) -> AppResult<Customer
 }
 
 /// What the customer's page shows, with the event id its stream resumes after.
-pub async fn view(pool: &SqlitePool, c: &Customer) -> AppResult<ChatView> {
+pub async fn view(pool: &Pool, c: &Customer) -> AppResult<ChatView> {
     // Read the cursor first: whatever happens after it is replayed by the stream (and deduplicated).
     let cursor: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events").fetch_one(pool).await?;
-    let (queue_name, offered, agent_name): (String, bool, Option<String>) = sqlx::query_as(
+    let (queue_name, Flag(offered), agent_name): (String, Flag, Option<String>) = sqlx::query_as(
         "SELECT q.name, EXISTS (SELECT 1 FROM offers WHERE conversation_id = c.id), u.display_name
          FROM conversations c JOIN queues q ON q.id = c.queue_id LEFT JOIN users u ON u.id = c.agent_id
-         WHERE c.id = ?",
+         WHERE c.id = $1",
     )
     .bind(c.conversation_id)
     .fetch_one(pool)
     .await?;
     let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, direction, author, body, at FROM messages WHERE conversation_id = ? ORDER BY at, id",
+        "SELECT id, direction, author, body, at FROM messages WHERE conversation_id = $1 ORDER BY at, id",
     )
     .bind(c.conversation_id)
     .fetch_all(pool)

@@ -1,10 +1,10 @@
 //! Invitations and collaborators in the database. Only colleagues of the conversation's queue take
 //! part: they already see its conversations, and their desks already receive its events.
 
+use crate::db::{Conn, Flag, Pool};
 use hovor_types::collaboration::{Collaborator, Colleague, Invitation, InvitationStatus};
 use hovor_types::error::Reason;
 use hovor_types::event::ServerEvent;
-use sqlx::{SqliteConnection, SqlitePool};
 
 use super::conversations::bad_value;
 use crate::change::Change;
@@ -12,10 +12,10 @@ use crate::error::{AppError, AppResult};
 use crate::hub::Audience;
 
 /// Members of the conversation's queue other than `me`, by name.
-pub async fn colleagues(pool: &SqlitePool, conversation_id: i64, me: i64) -> AppResult<Vec<Colleague>> {
+pub async fn colleagues(pool: &Pool, conversation_id: i64, me: i64) -> AppResult<Vec<Colleague>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT u.id, u.display_name FROM conversations c JOIN queue_members m ON m.queue_id = c.queue_id
-         JOIN users u ON u.id = m.user_id WHERE c.id = ? AND u.id <> ? ORDER BY u.display_name",
+         JOIN users u ON u.id = m.user_id WHERE c.id = $1 AND u.id <> $2 ORDER BY u.display_name",
     )
     .bind(conversation_id)
     .bind(me)
@@ -24,15 +24,16 @@ pub async fn colleagues(pool: &SqlitePool, conversation_id: i64, me: i64) -> App
     Ok(rows.into_iter().map(|(id, name)| Colleague { id, name }).collect())
 }
 
-async fn is_colleague(conn: &mut SqliteConnection, conversation_id: i64, user_id: i64) -> AppResult<bool> {
-    Ok(sqlx::query_scalar(
+async fn is_colleague(conn: &mut Conn, conversation_id: i64, user_id: i64) -> AppResult<bool> {
+    let Flag(is) = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM conversations c JOIN queue_members m ON m.queue_id = c.queue_id
-                        WHERE c.id = ? AND m.user_id = ?)",
+                        WHERE c.id = $1 AND m.user_id = $2)",
     )
     .bind(conversation_id)
     .bind(user_id)
     .fetch_one(&mut *conn)
-    .await?)
+    .await?;
+    Ok(is)
 }
 
 macro_rules! invitation_columns {
@@ -79,9 +80,9 @@ impl InvitationRow {
 }
 
 /// The conversation's invitations, oldest first.
-pub async fn of_conversation(pool: &SqlitePool, conversation_id: i64) -> AppResult<Vec<Invitation>> {
+pub async fn of_conversation(pool: &Pool, conversation_id: i64) -> AppResult<Vec<Invitation>> {
     let rows: Vec<InvitationRow> =
-        sqlx::query_as(concat!(invitation_columns!(), "WHERE i.conversation_id = ? ORDER BY i.id"))
+        sqlx::query_as(concat!(invitation_columns!(), "WHERE i.conversation_id = $1 ORDER BY i.id"))
             .bind(conversation_id)
             .fetch_all(pool)
             .await?;
@@ -89,10 +90,10 @@ pub async fn of_conversation(pool: &SqlitePool, conversation_id: i64) -> AppResu
 }
 
 /// The user's invitations to help: open ones, on conversations still going, newest first.
-pub async fn of_invitee(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<Invitation>> {
+pub async fn of_invitee(pool: &Pool, user_id: i64) -> AppResult<Vec<Invitation>> {
     let rows: Vec<InvitationRow> = sqlx::query_as(concat!(
         invitation_columns!(),
-        "WHERE i.invitee_id = ? AND i.status <> 'declined' AND c.status = 'active' ORDER BY i.id DESC"
+        "WHERE i.invitee_id = $1 AND i.status <> 'declined' AND c.status = 'active' ORDER BY i.id DESC"
     ))
     .bind(user_id)
     .fetch_all(pool)
@@ -100,8 +101,8 @@ pub async fn of_invitee(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<Invita
     rows.into_iter().map(InvitationRow::into_invitation).collect()
 }
 
-async fn one(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<InvitationRow>> {
-    Ok(sqlx::query_as(concat!(invitation_columns!(), "WHERE i.id = ?"))
+async fn one(conn: &mut Conn, id: i64) -> AppResult<Option<InvitationRow>> {
+    Ok(sqlx::query_as(concat!(invitation_columns!(), "WHERE i.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?)
@@ -110,7 +111,7 @@ async fn one(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Invitatio
 /// The people of an invitation hear that it changed: whoever handles the conversation now (after a
 /// transfer, not only who sent it), the sender and the invitee.
 async fn changed(change: &mut Change, row: &InvitationRow) -> AppResult<()> {
-    let handler: Option<i64> = sqlx::query_scalar("SELECT agent_id FROM conversations WHERE id = ?")
+    let handler: Option<i64> = sqlx::query_scalar("SELECT agent_id FROM conversations WHERE id = $1")
         .bind(row.conversation_id)
         .fetch_one(&mut **change)
         .await?;
@@ -142,7 +143,7 @@ pub async fn invite(
     let now = change.now;
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO invitations (conversation_id, owner_id, invitee_id, message, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(conversation_id)
     .bind(owner)
@@ -162,7 +163,7 @@ pub async fn invite(
 pub async fn delete(change: &mut Change, conversation_id: i64, id: i64) -> AppResult<()> {
     let row =
         one(change, id).await?.filter(|r| r.conversation_id == conversation_id).ok_or(AppError::NotFound)?;
-    sqlx::query("DELETE FROM invitations WHERE id = ?").bind(id).execute(&mut **change).await?;
+    sqlx::query("DELETE FROM invitations WHERE id = $1").bind(id).execute(&mut **change).await?;
     changed(change, &row).await
 }
 
@@ -177,7 +178,7 @@ pub enum Answer<'a> {
 /// only while the conversation is going; a declined one is closed.
 pub async fn answer(change: &mut Change, id: i64, invitee: i64, answer: Answer<'_>) -> AppResult<Invitation> {
     let row = one(change, id).await?.filter(|r| r.invitee_id == invitee).ok_or(AppError::NotFound)?;
-    let active: bool = sqlx::query_scalar("SELECT status = 'active' FROM conversations WHERE id = ?")
+    let Flag(active) = sqlx::query_scalar("SELECT status = 'active' FROM conversations WHERE id = $1")
         .bind(row.conversation_id)
         .fetch_one(&mut **change)
         .await?;
@@ -194,7 +195,7 @@ pub async fn answer(change: &mut Change, id: i64, invitee: i64, answer: Answer<'
         Answer::Decline => ("declined", row.proposal.clone()),
         Answer::Propose(body) => ("answered", Some(body.to_owned())),
     };
-    sqlx::query("UPDATE invitations SET status = ?, proposal = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE invitations SET status = $1, proposal = $2, updated_at = $3 WHERE id = $4")
         .bind(status)
         .bind(&proposal)
         .bind(change.now)
@@ -207,10 +208,10 @@ pub async fn answer(change: &mut Change, id: i64, invitee: i64, answer: Answer<'
 }
 
 /// The chat's collaborators, in the order they joined.
-pub async fn collaborators(pool: &SqlitePool, conversation_id: i64) -> AppResult<Vec<Collaborator>> {
+pub async fn collaborators(pool: &Pool, conversation_id: i64) -> AppResult<Vec<Collaborator>> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT k.user_id, u.display_name, k.added_at FROM collaborators k JOIN users u ON u.id = k.user_id
-         WHERE k.conversation_id = ? ORDER BY k.added_at, k.user_id",
+         WHERE k.conversation_id = $1 ORDER BY k.added_at, k.user_id",
     )
     .bind(conversation_id)
     .fetch_all(pool)
@@ -218,14 +219,15 @@ pub async fn collaborators(pool: &SqlitePool, conversation_id: i64) -> AppResult
     Ok(rows.into_iter().map(|(user_id, name, added_at)| Collaborator { user_id, name, added_at }).collect())
 }
 
-pub async fn is_collaborator(pool: &SqlitePool, conversation_id: i64, user_id: i64) -> AppResult<bool> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM collaborators WHERE conversation_id = ? AND user_id = ?)",
+pub async fn is_collaborator(pool: &Pool, conversation_id: i64, user_id: i64) -> AppResult<bool> {
+    let Flag(is) = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM collaborators WHERE conversation_id = $1 AND user_id = $2)",
     )
     .bind(conversation_id)
     .bind(user_id)
     .fetch_one(pool)
-    .await?)
+    .await?;
+    Ok(is)
 }
 
 /// Adds a colleague of the queue to the chat; their task list shows it until it ends.
@@ -241,7 +243,7 @@ pub async fn add_collaborator(
         );
     }
     sqlx::query(
-        "INSERT INTO collaborators (conversation_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO collaborators (conversation_id, user_id, added_by, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(conversation_id)
     .bind(user_id)
@@ -258,7 +260,7 @@ pub async fn remove_collaborator(
     owner: i64,
     user_id: i64,
 ) -> AppResult<()> {
-    let removed = sqlx::query("DELETE FROM collaborators WHERE conversation_id = ? AND user_id = ?")
+    let removed = sqlx::query("DELETE FROM collaborators WHERE conversation_id = $1 AND user_id = $2")
         .bind(conversation_id)
         .bind(user_id)
         .execute(&mut **change)

@@ -2,10 +2,10 @@
 //! version, leaves its changes in the audit trail and rewrites the search key, in the caller's
 //! immediate transaction.
 
+use crate::db::{Conn, Flag};
 use hovor_types::audit::AuditedRecord;
 use hovor_types::customer::{Contact, ContactFields, DetailKind, NewContact};
 use hovor_types::error::{FieldError, Rule};
-use sqlx::SqliteConnection;
 
 use super::audit::{self, Edit};
 use super::details::{self, Owner};
@@ -26,10 +26,10 @@ struct ContactRow {
 }
 
 /// The contact with its details; `None` if absent or merged into another.
-pub async fn load(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Contact>> {
+pub async fn load(conn: &mut Conn, id: i64) -> AppResult<Option<Contact>> {
     let row: Option<ContactRow> = sqlx::query_as(
         "SELECT id, version, first_name, last_name, language, account_id FROM contacts
-         WHERE id = ? AND merged_into IS NULL",
+         WHERE id = $1 AND merged_into IS NULL",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -41,9 +41,9 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Cont
 }
 
 /// Also a contact merged into another: the merge keeps it exactly as it was.
-pub async fn load_any(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Contact>> {
+pub async fn load_any(conn: &mut Conn, id: i64) -> AppResult<Option<Contact>> {
     let row: Option<ContactRow> = sqlx::query_as(
-        "SELECT id, version, first_name, last_name, language, account_id FROM contacts WHERE id = ?",
+        "SELECT id, version, first_name, last_name, language, account_id FROM contacts WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -54,11 +54,11 @@ pub async fn load_any(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<
     }
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> AppResult<Contact> {
+pub async fn get(conn: &mut Conn, id: i64) -> AppResult<Contact> {
     load(conn, id).await?.ok_or(AppError::NotFound)
 }
 
-async fn with_details(conn: &mut SqliteConnection, row: ContactRow) -> AppResult<Contact> {
+async fn with_details(conn: &mut Conn, row: ContactRow) -> AppResult<Contact> {
     let d = details::load(conn, Owner::Contact(row.id)).await?;
     Ok(Contact {
         id: row.id,
@@ -75,35 +75,35 @@ async fn with_details(conn: &mut SqliteConnection, row: ContactRow) -> AppResult
 }
 
 /// "First Last" of any contact, also one merged away.
-pub async fn name(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT first_name || ' ' || last_name FROM contacts WHERE id = ?")
+pub async fn name(conn: &mut Conn, id: i64) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT first_name || ' ' || last_name FROM contacts WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?)
 }
 
-async fn account_name(conn: &mut SqliteConnection, id: Option<i64>) -> AppResult<Option<String>> {
+async fn account_name(conn: &mut Conn, id: Option<i64>) -> AppResult<Option<String>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(sqlx::query_scalar("SELECT name FROM accounts WHERE id = ?")
+    Ok(sqlx::query_scalar("SELECT name FROM accounts WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?)
 }
 
 /// An account the contact may belong to: it must exist (422 `account_id`).
-async fn check_account(conn: &mut SqliteConnection, id: Option<i64>) -> AppResult<()> {
+async fn check_account(conn: &mut Conn, id: Option<i64>) -> AppResult<()> {
     if id.is_some() && account_name(conn, id).await?.is_none() {
         return Err(FieldError::new("account_id", Rule::NotAnOption).into());
     }
     Ok(())
 }
 
-pub async fn create(conn: &mut SqliteConnection, new: &NewContact, by: Edit) -> AppResult<i64> {
+pub async fn create(conn: &mut Conn, new: &NewContact, by: Edit) -> AppResult<i64> {
     let f = &new.fields;
     check_account(conn, f.account_id).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contacts (first_name, last_name, language, account_id, updated_by, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(f.first_name.trim())
     .bind(f.last_name.trim())
@@ -126,7 +126,7 @@ pub async fn create(conn: &mut SqliteConnection, new: &NewContact, by: Edit) -> 
 }
 
 /// Names, language and account.
-pub async fn update(conn: &mut SqliteConnection, id: i64, f: &ContactFields, by: Edit) -> AppResult<()> {
+pub async fn update(conn: &mut Conn, id: i64, f: &ContactFields, by: Edit) -> AppResult<()> {
     versions::claim(conn, Versioned::Contact, id, f.version, by).await?;
     let before = get(conn, id).await?;
     if f.account_id != before.account_id {
@@ -134,7 +134,7 @@ pub async fn update(conn: &mut SqliteConnection, id: i64, f: &ContactFields, by:
     }
     let (first, last) = (f.first_name.trim(), f.last_name.trim());
     sqlx::query(
-        "UPDATE contacts SET first_name = ?, last_name = ?, language = ?, account_id = ? WHERE id = ?",
+        "UPDATE contacts SET first_name = $1, last_name = $2, language = $3, account_id = $4 WHERE id = $5",
     )
     .bind(first)
     .bind(last)
@@ -155,10 +155,10 @@ pub async fn update(conn: &mut SqliteConnection, id: i64, f: &ContactFields, by:
 }
 
 /// Sets the contact's account on behalf of a link made elsewhere (Add account in the card).
-pub async fn set_account(conn: &mut SqliteConnection, id: i64, account_id: i64, by: Edit) -> AppResult<()> {
+pub async fn set_account(conn: &mut Conn, id: i64, account_id: i64, by: Edit) -> AppResult<()> {
     let before = get(conn, id).await?;
     sqlx::query(
-        "UPDATE contacts SET account_id = ?, version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?",
+        "UPDATE contacts SET account_id = $1, version = version + 1, updated_by = $2, updated_at = $3 WHERE id = $4",
     )
     .bind(account_id)
     .bind(by.user)
@@ -173,27 +173,27 @@ pub async fn set_account(conn: &mut SqliteConnection, id: i64, account_id: i64, 
 
 /// Removes the contact from the directory. Its conversations, messages and cases stay, without a
 /// contact; contacts merged into it go with it (they were the same person).
-pub async fn remove(conn: &mut SqliteConnection, id: i64, version: Option<i64>, by: Edit) -> AppResult<()> {
+pub async fn remove(conn: &mut Conn, id: i64, version: Option<i64>, by: Edit) -> AppResult<()> {
     versions::claim(conn, Versioned::Contact, id, version, by).await?;
     let name = name(conn, id).await?;
     sqlx::query(
         "DELETE FROM contacts WHERE id IN (
              WITH RECURSIVE merged(id) AS (
-                 SELECT id FROM contacts WHERE merged_into = ?1
+                 SELECT id FROM contacts WHERE merged_into = $1
                  UNION ALL SELECT c.id FROM contacts c JOIN merged m ON c.merged_into = m.id)
              SELECT id FROM merged)",
     )
     .bind(id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM contacts WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM contacts WHERE id = $1").bind(id).execute(&mut *conn).await?;
     audit::record(conn, AUDITED, id, "deleted", name.as_deref(), None, by).await
 }
 
 /// Refuses a contact that is absent or merged away, as a choice in a form (422 `field`).
-pub async fn check_linkable(conn: &mut SqliteConnection, id: i64, field: &'static str) -> AppResult<()> {
-    let ok: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ? AND merged_into IS NULL)")
+pub async fn check_linkable(conn: &mut Conn, id: i64, field: &'static str) -> AppResult<()> {
+    let Flag(ok) =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM contacts WHERE id = $1 AND merged_into IS NULL)")
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;

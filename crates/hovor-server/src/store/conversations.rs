@@ -1,10 +1,10 @@
 //! Conversations: access by queue membership, the task list and the summary pane.
 
+use crate::db::{Conn, Pool};
 use hovor_types::conversation::{
     Channel, ConversationState, ConversationSummary, KeyValue, SelfServiceAction, SelfServiceKind,
     SurveyAnswer, TaskSummary, VisitorDetails,
 };
-use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::error::{AppError, AppResult};
 
@@ -28,6 +28,7 @@ pub struct ConversationRow {
     pub additional_details: String,
     pub customer_name: Option<String>,
     pub ended_at: Option<i64>,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_campaign: bool,
 }
 
@@ -52,18 +53,18 @@ macro_rules! row_columns {
 
 /// Any conversation, without an access check: for reads the caller has authorised otherwise
 /// (a contact's history).
-pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<ConversationRow>> {
-    Ok(sqlx::query_as(concat!(row_columns!(), "WHERE c.id = ?")).bind(id).fetch_optional(&mut *conn).await?)
+pub async fn by_id(conn: &mut Conn, id: i64) -> AppResult<Option<ConversationRow>> {
+    Ok(sqlx::query_as(concat!(row_columns!(), "WHERE c.id = $1")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// The conversation, if it belongs to one of the user's queues; otherwise `NotFound`, exactly as if absent.
-pub async fn visible(pool: &SqlitePool, user_id: i64, id: i64) -> AppResult<ConversationRow> {
+pub async fn visible(pool: &Pool, user_id: i64, id: i64) -> AppResult<ConversationRow> {
     sqlx::query_as(concat!(
         row_columns!(),
-        "WHERE c.id = ?2
-           AND (EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = ?1)
+        "WHERE c.id = $2
+           AND (EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = $1)
                 -- An agent keeps seeing what they worked on, also after transferring it to another queue.
-                OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?1))"
+                OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = $1))"
     ))
     .bind(user_id)
     .bind(id)
@@ -76,7 +77,7 @@ pub async fn visible(pool: &SqlitePool, user_id: i64, id: i64) -> AppResult<Conv
 /// collaborate in while it goes on, in the order they took it. One that ended or was transferred stays until the wrap-up is submitted. `tag` keeps only
 /// the conversations with that tag; `only` only that conversation.
 pub async fn tasks(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     tag: Option<i64>,
     only: Option<i64>,
@@ -92,9 +93,9 @@ pub async fn tasks(
          JOIN conversations c ON c.id = a.conversation_id
          JOIN queues q ON q.id = a.queue_id
          LEFT JOIN contacts p ON p.id = c.contact_id
-         WHERE a.agent_id = ?1 AND a.wrapped_up_at IS NULL
-           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = ?2))
-           AND (?3 IS NULL OR c.id = ?3)
+         WHERE a.agent_id = $1 AND a.wrapped_up_at IS NULL
+           AND ($2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = $2))
+           AND ($3 IS NULL OR c.id = $3)
          UNION ALL
          -- Chats the user writes in as a collaborator, while they go on.
          SELECT c.id, c.channel, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name),
@@ -104,11 +105,11 @@ pub async fn tasks(
          JOIN conversations c ON c.id = k.conversation_id AND c.status = 'active'
          JOIN queues q ON q.id = c.queue_id
          LEFT JOIN contacts p ON p.id = c.contact_id
-         WHERE k.user_id = ?1
-           AND EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = ?1)
-           AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?1 AND a.wrapped_up_at IS NULL)
-           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = ?2))
-           AND (?3 IS NULL OR c.id = ?3)
+         WHERE k.user_id = $1
+           AND EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = $1)
+           AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = $1 AND a.wrapped_up_at IS NULL)
+           AND ($2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = $2))
+           AND ($3 IS NULL OR c.id = $3)
          ORDER BY taken_at, 1",
     )
     .bind(user_id)
@@ -144,27 +145,30 @@ struct TaskRow {
     queue_name: String,
     last_message: Option<String>,
     started_at: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
     needs_wrap_up: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     dialling: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     collaborating: bool,
 }
 
-pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<ConversationSummary> {
+pub async fn summary(pool: &Pool, c: &ConversationRow) -> AppResult<ConversationSummary> {
     let queue_name: String =
-        sqlx::query_scalar("SELECT name FROM queues WHERE id = ?").bind(c.queue_id).fetch_one(pool).await?;
+        sqlx::query_scalar("SELECT name FROM queues WHERE id = $1").bind(c.queue_id).fetch_one(pool).await?;
     let skills: Vec<String> = sqlx::query_scalar(
-        "SELECT s.name FROM queue_skills qs JOIN skills s ON s.id = qs.skill_id WHERE qs.queue_id = ? ORDER BY s.name",
+        "SELECT s.name FROM queue_skills qs JOIN skills s ON s.id = qs.skill_id WHERE qs.queue_id = $1 ORDER BY s.name",
     )
     .bind(c.queue_id)
     .fetch_all(pool)
     .await?;
     let survey: Vec<(String, String)> =
-        sqlx::query_as("SELECT question, answer FROM survey_answers WHERE conversation_id = ? ORDER BY id")
+        sqlx::query_as("SELECT question, answer FROM survey_answers WHERE conversation_id = $1 ORDER BY id")
             .bind(c.id)
             .fetch_all(pool)
             .await?;
     let actions: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT kind, detail, at FROM self_service_actions WHERE conversation_id = ? ORDER BY at DESC, id DESC",
+        "SELECT kind, detail, at FROM self_service_actions WHERE conversation_id = $1 ORDER BY at DESC, id DESC",
     )
     .bind(c.id)
     .fetch_all(pool)
@@ -197,7 +201,7 @@ pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Conver
         additional_details,
         ended: c.status == ConversationState::Ended,
         transfer_note: sqlx::query_scalar(
-            "SELECT transfer_note FROM activities WHERE conversation_id = ? ORDER BY accepted_at DESC, id DESC LIMIT 1",
+            "SELECT transfer_note FROM activities WHERE conversation_id = $1 ORDER BY accepted_at DESC, id DESC LIMIT 1",
         )
         .bind(c.id)
         .fetch_optional(pool)
@@ -207,10 +211,10 @@ pub async fn summary(pool: &SqlitePool, c: &ConversationRow) -> AppResult<Conver
 }
 
 /// The contact the conversation is linked to, if any and not merged into another.
-pub async fn live_contact(conn: &mut SqliteConnection, conversation_id: i64) -> AppResult<Option<i64>> {
+pub async fn live_contact(conn: &mut Conn, conversation_id: i64) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT p.id FROM conversations c JOIN contacts p ON p.id = c.contact_id AND p.merged_into IS NULL
-         WHERE c.id = ?",
+         WHERE c.id = $1",
     )
     .bind(conversation_id)
     .fetch_optional(&mut *conn)
@@ -218,8 +222,8 @@ pub async fn live_contact(conn: &mut SqliteConnection, conversation_id: i64) -> 
 }
 
 /// The contact the conversation is linked to, as stored.
-pub async fn contact_of(conn: &mut SqliteConnection, conversation_id: i64) -> AppResult<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = ?")
+pub async fn contact_of(conn: &mut Conn, conversation_id: i64) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = $1")
         .bind(conversation_id)
         .fetch_one(&mut *conn)
         .await?)

@@ -1,16 +1,16 @@
 //! The customer card of a conversation: its contact and account, and what the conversation itself
 //! learned about an unknown customer; setting and unlinking the contact.
 
+use crate::db::Conn;
 use hovor_types::audit::AuditedRecord;
 use hovor_types::customer::{CustomerCard, KnownCustomer};
-use sqlx::SqliteConnection;
 
 use super::audit::{self, Edit};
 use super::conversations::ConversationRow;
 use super::{accounts, contacts};
 use crate::error::AppResult;
 
-pub async fn card(conn: &mut SqliteConnection, c: &ConversationRow) -> AppResult<CustomerCard> {
+pub async fn card(conn: &mut Conn, c: &ConversationRow) -> AppResult<CustomerCard> {
     let contact = match c.contact_id {
         Some(id) => contacts::load(conn, id).await?,
         None => None,
@@ -23,12 +23,12 @@ pub async fn card(conn: &mut SqliteConnection, c: &ConversationRow) -> AppResult
 }
 
 /// The name the visitor gave (split at its first space), the email of the chat start, the language.
-async fn known(conn: &mut SqliteConnection, c: &ConversationRow) -> AppResult<KnownCustomer> {
+async fn known(conn: &mut Conn, c: &ConversationRow) -> AppResult<KnownCustomer> {
     let name = c.customer_name.as_deref().unwrap_or_default().trim();
     let (first_name, last_name) = name.split_once(' ').unwrap_or((name, ""));
     // The chat start stores the customer's own email as the survey's last answer.
     let email: Option<String> = sqlx::query_scalar(
-        "SELECT answer FROM survey_answers WHERE conversation_id = ? AND question = 'Email' ORDER BY id LIMIT 1",
+        "SELECT answer FROM survey_answers WHERE conversation_id = $1 AND question = 'Email' ORDER BY id LIMIT 1",
     )
     .bind(c.id)
     .fetch_optional(&mut *conn)
@@ -45,7 +45,7 @@ async fn known(conn: &mut SqliteConnection, c: &ConversationRow) -> AppResult<Kn
 /// Links the contact (or none) to the conversation and every interaction started from it, with
 /// their messages: the timeline reads messages by contact.
 pub async fn set_contact(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     c: &ConversationRow,
     contact_id: Option<i64>,
     by: Edit,
@@ -54,14 +54,14 @@ pub async fn set_contact(
         contacts::check_linkable(conn, id, "contact_id").await?;
     }
     // Read in the transaction: the caller's copy may be older.
-    let old_id: Option<i64> = sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = ?")
+    let old_id: Option<i64> = sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = $1")
         .bind(c.id)
         .fetch_one(&mut *conn)
         .await?;
     sqlx::query(
         "WITH RECURSIVE family(id) AS (
-             SELECT ?1 UNION SELECT c.id FROM conversations c JOIN family f ON c.parent_id = f.id)
-         UPDATE conversations SET contact_id = ?2 WHERE id IN (SELECT id FROM family)",
+             SELECT $1 UNION SELECT c.id FROM conversations c JOIN family f ON c.parent_id = f.id)
+         UPDATE conversations SET contact_id = $2 WHERE id IN (SELECT id FROM family)",
     )
     .bind(c.id)
     .bind(contact_id)
@@ -69,8 +69,8 @@ pub async fn set_contact(
     .await?;
     sqlx::query(
         "WITH RECURSIVE family(id) AS (
-             SELECT ?1 UNION SELECT c.id FROM conversations c JOIN family f ON c.parent_id = f.id)
-         UPDATE messages SET contact_id = ?2 WHERE conversation_id IN (SELECT id FROM family)",
+             SELECT $1 UNION SELECT c.id FROM conversations c JOIN family f ON c.parent_id = f.id)
+         UPDATE messages SET contact_id = $2 WHERE conversation_id IN (SELECT id FROM family)",
     )
     .bind(c.id)
     .bind(contact_id)

@@ -2,10 +2,10 @@
 //! default email) and addresses. Every change claims the owner's next version, is audited on the owner
 //! and rewrites its search key, in the caller's immediate transaction.
 
+use crate::db::{Conn, Flag};
 use hovor_types::audit::AuditedRecord;
 use hovor_types::customer::{Address, AddressFields, ContactPoint, DetailKind, NewDetail};
 use hovor_types::error::{FieldError, Rule};
-use sqlx::SqliteConnection;
 
 use super::audit::{self, Edit};
 use super::conversations::bad_value;
@@ -60,13 +60,13 @@ impl Owner {
         }
     }
 
-    async fn claim(self, conn: &mut SqliteConnection, version: Option<i64>, by: Edit) -> AppResult<()> {
+    async fn claim(self, conn: &mut Conn, version: Option<i64>, by: Edit) -> AppResult<()> {
         versions::claim(conn, self.versioned(), self.id(), version, by).await.map(|_| ())
     }
 
     async fn audit(
         self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         field: &str,
         old: Option<&str>,
         new: Option<&str>,
@@ -75,7 +75,7 @@ impl Owner {
         audit::record(conn, self.audited(), self.id(), field, old, new, by).await
     }
 
-    async fn refresh(self, conn: &mut SqliteConnection) -> AppResult<()> {
+    async fn refresh(self, conn: &mut Conn) -> AppResult<()> {
         match self {
             Owner::Contact(id) => directory::refresh_contact(conn, id).await,
             Owner::Account(id) => directory::refresh_account(conn, id).await,
@@ -92,18 +92,18 @@ pub struct Details {
     pub addresses: Vec<Address>,
 }
 
-pub async fn load(conn: &mut SqliteConnection, owner: Owner) -> AppResult<Details> {
-    let points: Vec<(i64, String, String, String, bool)> = sqlx::query_as(owner_sql!(
+pub async fn load(conn: &mut Conn, owner: Owner) -> AppResult<Details> {
+    let points: Vec<(i64, String, String, String, Flag)> = sqlx::query_as(owner_sql!(
         owner,
         "SELECT id, kind, value, label, is_default FROM contact_points
          WHERE ",
-        " = ? ORDER BY is_default DESC, id"
+        " = $1 ORDER BY is_default DESC, id"
     ))
     .bind(owner.id())
     .fetch_all(&mut *conn)
     .await?;
     let mut details = Details::default();
-    for (id, kind, value, label, is_default) in points {
+    for (id, kind, value, label, Flag(is_default)) in points {
         let point = ContactPoint { id, value, label, is_default };
         match DetailKind::parse(&kind).ok_or_else(|| bad_value("kind", &kind))? {
             DetailKind::Phone => details.phones.push(point),
@@ -115,7 +115,7 @@ pub async fn load(conn: &mut SqliteConnection, owner: Owner) -> AppResult<Detail
         owner,
         "SELECT id, label, street, city, postcode, country FROM addresses
          WHERE ",
-        " = ? ORDER BY id"
+        " = $1 ORDER BY id"
     ))
     .bind(owner.id())
     .fetch_all(&mut *conn)
@@ -134,7 +134,7 @@ pub async fn load(conn: &mut SqliteConnection, owner: Owner) -> AppResult<Detail
 }
 
 pub async fn insert_point(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: Owner,
     kind: DetailKind,
     label: &str,
@@ -144,21 +144,21 @@ pub async fn insert_point(
     let (contact, account) = owner.columns();
     Ok(sqlx::query_scalar(
         "INSERT INTO contact_points (contact_id, account_id, kind, value, label, is_default)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(contact)
     .bind(account)
     .bind(kind.as_str())
     .bind(value)
     .bind(label)
-    .bind(is_default)
+    .bind(i64::from(is_default))
     .fetch_one(&mut *conn)
     .await?)
 }
 
 /// Adds a phone, an email or an identifier. A phone or email becomes the default when asked, or
 /// when the owner has no default of its kind; an identifier never is.
-pub async fn add(conn: &mut SqliteConnection, owner: Owner, d: &NewDetail, by: Edit) -> AppResult<()> {
+pub async fn add(conn: &mut Conn, owner: Owner, d: &NewDetail, by: Edit) -> AppResult<()> {
     owner.claim(conn, d.version, by).await?;
     let (label, value) = (d.label.trim(), d.value.trim());
     let old_default = default_of(conn, owner, d.kind).await?;
@@ -175,12 +175,12 @@ pub async fn add(conn: &mut SqliteConnection, owner: Owner, d: &NewDetail, by: E
     owner.refresh(conn).await
 }
 
-async fn clear_default(conn: &mut SqliteConnection, owner: Owner, kind: DetailKind) -> AppResult<()> {
+async fn clear_default(conn: &mut Conn, owner: Owner, kind: DetailKind) -> AppResult<()> {
     sqlx::query(owner_sql!(
         owner,
         "UPDATE contact_points SET is_default = 0
          WHERE ",
-        " = ? AND kind = ? AND is_default = 1"
+        " = $1 AND kind = $2 AND is_default = 1"
     ))
     .bind(owner.id())
     .bind(kind.as_str())
@@ -190,16 +190,12 @@ async fn clear_default(conn: &mut SqliteConnection, owner: Owner, kind: DetailKi
 }
 
 /// The owner's default detail of a kind: (id, value).
-async fn default_of(
-    conn: &mut SqliteConnection,
-    owner: Owner,
-    kind: DetailKind,
-) -> AppResult<Option<(i64, String)>> {
+async fn default_of(conn: &mut Conn, owner: Owner, kind: DetailKind) -> AppResult<Option<(i64, String)>> {
     Ok(sqlx::query_as(owner_sql!(
         owner,
         "SELECT id, value FROM contact_points
          WHERE ",
-        " = ? AND kind = ? AND is_default = 1"
+        " = $1 AND kind = $2 AND is_default = 1"
     ))
     .bind(owner.id())
     .bind(kind.as_str())
@@ -209,27 +205,27 @@ async fn default_of(
 
 /// One of the owner's details: (kind, label, value, is_default); `NotFound` if it is not theirs.
 async fn point(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: Owner,
     detail_id: i64,
 ) -> AppResult<(DetailKind, String, String, bool)> {
-    let row: Option<(String, String, String, bool)> = sqlx::query_as(owner_sql!(
+    let row: Option<(String, String, String, Flag)> = sqlx::query_as(owner_sql!(
         owner,
         "SELECT kind, label, value, is_default FROM contact_points
-         WHERE id = ? AND ",
-        " = ?"
+         WHERE id = $1 AND ",
+        " = $2"
     ))
     .bind(detail_id)
     .bind(owner.id())
     .fetch_optional(&mut *conn)
     .await?;
-    let (kind, label, value, is_default) = row.ok_or(AppError::NotFound)?;
+    let (kind, label, value, Flag(is_default)) = row.ok_or(AppError::NotFound)?;
     Ok((DetailKind::parse(&kind).ok_or_else(|| bad_value("kind", &kind))?, label, value, is_default))
 }
 
 /// Mark as default: the phone or email becomes its kind's default.
 pub async fn set_default(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: Owner,
     detail_id: i64,
     version: Option<i64>,
@@ -246,7 +242,7 @@ pub async fn set_default(
     }
     let old = default_of(conn, owner, kind).await?;
     clear_default(conn, owner, kind).await?;
-    sqlx::query("UPDATE contact_points SET is_default = 1 WHERE id = ?")
+    sqlx::query("UPDATE contact_points SET is_default = 1 WHERE id = $1")
         .bind(detail_id)
         .execute(&mut *conn)
         .await?;
@@ -256,7 +252,7 @@ pub async fn set_default(
 
 /// Removes a detail; when it was the default, the oldest remaining of its kind takes over.
 pub async fn remove(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: Owner,
     detail_id: i64,
     version: Option<i64>,
@@ -265,14 +261,14 @@ pub async fn remove(
     hovor_types::validate::version(version)?;
     let (kind, label, value, is_default) = point(conn, owner, detail_id).await?;
     owner.claim(conn, version, by).await?;
-    sqlx::query("DELETE FROM contact_points WHERE id = ?").bind(detail_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM contact_points WHERE id = $1").bind(detail_id).execute(&mut *conn).await?;
     if is_default {
         sqlx::query(owner_sql!(
             owner,
             "UPDATE contact_points SET is_default = 1
              WHERE id = (SELECT id FROM contact_points
                          WHERE ",
-            " = ? AND kind = ? ORDER BY id LIMIT 1)"
+            " = $1 AND kind = $2 ORDER BY id LIMIT 1)"
         ))
         .bind(owner.id())
         .bind(kind.as_str())
@@ -302,18 +298,13 @@ fn trimmed(id: i64, a: &AddressFields) -> Address {
     }
 }
 
-pub async fn add_address(
-    conn: &mut SqliteConnection,
-    owner: Owner,
-    a: &AddressFields,
-    by: Edit,
-) -> AppResult<i64> {
+pub async fn add_address(conn: &mut Conn, owner: Owner, a: &AddressFields, by: Edit) -> AppResult<i64> {
     owner.claim(conn, a.version, by).await?;
     let new = trimmed(0, a);
     let (contact, account) = owner.columns();
     let id = sqlx::query_scalar(
         "INSERT INTO addresses (contact_id, account_id, label, street, city, postcode, country)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(contact)
     .bind(account)
@@ -332,12 +323,12 @@ fn address_field(label: &str) -> String {
     if label.is_empty() { "address".to_owned() } else { format!("address:{label}") }
 }
 
-async fn address(conn: &mut SqliteConnection, owner: Owner, address_id: i64) -> AppResult<Address> {
+async fn address(conn: &mut Conn, owner: Owner, address_id: i64) -> AppResult<Address> {
     let row: Option<(String, String, String, String, String)> = sqlx::query_as(owner_sql!(
         owner,
         "SELECT label, street, city, postcode, country FROM addresses
-         WHERE id = ? AND ",
-        " = ?"
+         WHERE id = $1 AND ",
+        " = $2"
     ))
     .bind(address_id)
     .bind(owner.id())
@@ -348,7 +339,7 @@ async fn address(conn: &mut SqliteConnection, owner: Owner, address_id: i64) -> 
 }
 
 pub async fn update_address(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: Owner,
     address_id: i64,
     a: &AddressFields,
@@ -358,7 +349,7 @@ pub async fn update_address(
     owner.claim(conn, a.version, by).await?;
     let after = trimmed(address_id, a);
     sqlx::query(
-        "UPDATE addresses SET label = ?, street = ?, city = ?, postcode = ?, country = ? WHERE id = ?",
+        "UPDATE addresses SET label = $1, street = $2, city = $3, postcode = $4, country = $5 WHERE id = $6",
     )
     .bind(&after.label)
     .bind(&after.street)
@@ -376,7 +367,7 @@ pub async fn update_address(
 }
 
 pub async fn remove_address(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: Owner,
     address_id: i64,
     version: Option<i64>,
@@ -385,6 +376,6 @@ pub async fn remove_address(
     hovor_types::validate::version(version)?;
     let before = address(conn, owner, address_id).await?;
     owner.claim(conn, version, by).await?;
-    sqlx::query("DELETE FROM addresses WHERE id = ?").bind(address_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM addresses WHERE id = $1").bind(address_id).execute(&mut *conn).await?;
     owner.audit(conn, &address_field(&before.label), Some(&before.one_line()), None, by).await
 }

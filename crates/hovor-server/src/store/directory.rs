@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use hovor_types::directory::{DIRECTORY_PAGE, DirectoryEntry, DirectoryPage, RecordKind, search_key};
-use sqlx::SqliteConnection;
 
 use super::conversations::bad_value;
 use crate::error::AppResult;
@@ -24,18 +24,18 @@ fn case_key(number: &str, title: &str) -> String {
     search_key([number, title], [])
 }
 
-pub async fn refresh_contact(conn: &mut SqliteConnection, id: i64) -> AppResult<()> {
+pub async fn refresh_contact(conn: &mut Conn, id: i64) -> AppResult<()> {
     let (first, last): (String, String) =
-        sqlx::query_as("SELECT first_name, last_name FROM contacts WHERE id = ?")
+        sqlx::query_as("SELECT first_name, last_name FROM contacts WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
     let points: Vec<(String, String)> =
-        sqlx::query_as("SELECT kind, value FROM contact_points WHERE contact_id = ? ORDER BY id")
+        sqlx::query_as("SELECT kind, value FROM contact_points WHERE contact_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
-    sqlx::query("UPDATE contacts SET search_key = ? WHERE id = ?")
+    sqlx::query("UPDATE contacts SET search_key = $1 WHERE id = $2")
         .bind(record_key([&first, &last], &points))
         .bind(id)
         .execute(&mut *conn)
@@ -43,15 +43,17 @@ pub async fn refresh_contact(conn: &mut SqliteConnection, id: i64) -> AppResult<
     Ok(())
 }
 
-pub async fn refresh_account(conn: &mut SqliteConnection, id: i64) -> AppResult<()> {
-    let (name, city): (String, String) =
-        sqlx::query_as("SELECT name, city FROM accounts WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
+pub async fn refresh_account(conn: &mut Conn, id: i64) -> AppResult<()> {
+    let (name, city): (String, String) = sqlx::query_as("SELECT name, city FROM accounts WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
     let points: Vec<(String, String)> =
-        sqlx::query_as("SELECT kind, value FROM contact_points WHERE account_id = ? ORDER BY id")
+        sqlx::query_as("SELECT kind, value FROM contact_points WHERE account_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
-    sqlx::query("UPDATE accounts SET search_key = ? WHERE id = ?")
+    sqlx::query("UPDATE accounts SET search_key = $1 WHERE id = $2")
         .bind(record_key([&name, &city], &points))
         .bind(id)
         .execute(&mut *conn)
@@ -59,10 +61,12 @@ pub async fn refresh_account(conn: &mut SqliteConnection, id: i64) -> AppResult<
     Ok(())
 }
 
-pub async fn refresh_case(conn: &mut SqliteConnection, id: i64) -> AppResult<()> {
-    let (number, title): (String, String) =
-        sqlx::query_as("SELECT number, title FROM cases WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
-    sqlx::query("UPDATE cases SET search_key = ? WHERE id = ?")
+pub async fn refresh_case(conn: &mut Conn, id: i64) -> AppResult<()> {
+    let (number, title): (String, String) = sqlx::query_as("SELECT number, title FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE cases SET search_key = $1 WHERE id = $2")
         .bind(case_key(&number, &title))
         .bind(id)
         .execute(&mut *conn)
@@ -72,7 +76,7 @@ pub async fn refresh_case(conn: &mut SqliteConnection, id: i64) -> AppResult<()>
 
 /// Computes the key of every contact, account and case that has none (rows written before keys
 /// existed, or by the demo generator). Idempotent; cheap when every row has its key.
-pub async fn fill_missing_keys(conn: &mut SqliteConnection) -> AppResult<()> {
+pub async fn fill_missing_keys(conn: &mut Conn) -> AppResult<()> {
     let contacts: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT id, first_name, last_name FROM contacts WHERE search_key = ''")
             .fetch_all(&mut *conn)
@@ -90,7 +94,7 @@ pub async fn fill_missing_keys(conn: &mut SqliteConnection) -> AppResult<()> {
         }
         for (id, first, last) in contacts {
             let key = record_key([&first, &last], points.get(&id).map_or(&[][..], Vec::as_slice));
-            sqlx::query("UPDATE contacts SET search_key = ? WHERE id = ?")
+            sqlx::query("UPDATE contacts SET search_key = $1 WHERE id = $2")
                 .bind(key)
                 .bind(id)
                 .execute(&mut *conn)
@@ -107,7 +111,7 @@ pub async fn fill_missing_keys(conn: &mut SqliteConnection) -> AppResult<()> {
             .fetch_all(&mut *conn)
             .await?;
     for (id, number, title) in cases {
-        sqlx::query("UPDATE cases SET search_key = ? WHERE id = ?")
+        sqlx::query("UPDATE cases SET search_key = $1 WHERE id = $2")
             .bind(case_key(&number, &title))
             .bind(id)
             .execute(&mut *conn)
@@ -125,11 +129,11 @@ macro_rules! found {
                     c.account_id, NULL AS city
              FROM contacts c
              WHERE c.merged_into IS NULL
-               AND NOT EXISTS (SELECT 1 FROM json_each(?1) t WHERE instr(c.search_key, t.value) = 0)
+               AND NOT EXISTS (SELECT 1 FROM json_each($1) t WHERE instr(c.search_key, t.value) = 0)
              UNION ALL
              SELECT 'account', a.id, a.name, a.search_key, NULL, a.city
              FROM accounts a
-             WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) t WHERE instr(a.search_key, t.value) = 0)
+             WHERE NOT EXISTS (SELECT 1 FROM json_each($1) t WHERE instr(a.search_key, t.value) = 0)
          ) "
     };
 }
@@ -146,7 +150,7 @@ struct EntryRow {
 }
 
 /// One page of the records matching every term, ordered by their folded names.
-pub async fn page(conn: &mut SqliteConnection, terms: &[String], page: u32) -> AppResult<DirectoryPage> {
+pub async fn page(conn: &mut Conn, terms: &[String], page: u32) -> AppResult<DirectoryPage> {
     let terms = serde_json::to_string(terms).map_err(|e| crate::error::AppError::Internal(e.into()))?;
     let total: i64 = sqlx::query_scalar(concat!(found!(), "SELECT COUNT(*) FROM found"))
         .bind(&terms)
@@ -160,7 +164,7 @@ pub async fn page(conn: &mut SqliteConnection, terms: &[String], page: u32) -> A
                 (SELECT value FROM contact_points WHERE f.kind = 'contact' AND contact_id = f.id
                    AND kind = 'phone' AND is_default = 1) AS phone,
                 (SELECT name FROM accounts WHERE id = f.account_id) AS account
-         FROM (SELECT * FROM found ORDER BY sort_key, kind, id LIMIT ?2 OFFSET ?3) f
+         FROM (SELECT * FROM found ORDER BY sort_key, kind, id LIMIT $2 OFFSET $3) f
          ORDER BY f.sort_key, f.kind, f.id"
     ))
     .bind(&terms)

@@ -2,13 +2,13 @@
 //! routed like a chat), the thread as the desk reads it, an agent's email queued in the outbox, and
 //! the outbox's progress.
 
+use crate::db::{Conn, Pool};
 use hovor_types::chat::ConversationStatus;
 use hovor_types::email::{Attachment, Email, EmailKind, EmailStatus, EmailThread, SendEmail};
 use hovor_types::error::Reason;
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::event::ServerEvent;
 use hovor_types::message::{Direction, Message};
-use sqlx::{SqliteConnection, SqlitePool};
 
 use super::conversations::{ConversationRow, bad_value};
 use crate::change::Change;
@@ -18,10 +18,10 @@ use crate::error::{AppError, AppResult};
 use crate::hub::Audience;
 
 /// The mailbox among the recipients (the envelope's first, when the gateway gave it): `(address, queue)`.
-pub async fn mailbox(pool: &SqlitePool, recipients: &[String]) -> AppResult<Option<(String, i64)>> {
+pub async fn mailbox(pool: &Pool, recipients: &[String]) -> AppResult<Option<(String, i64)>> {
     let list = json(&recipients)?;
     Ok(sqlx::query_as(
-        "SELECT m.address, m.queue_id FROM mailboxes m JOIN json_each(?) r ON lower(r.value) = lower(m.address)
+        "SELECT m.address, m.queue_id FROM mailboxes m JOIN json_each($1) r ON lower(r.value) = lower(m.address)
          ORDER BY r.key LIMIT 1",
     )
     .bind(list)
@@ -42,7 +42,7 @@ pub struct Received {
 /// queued for routing (a follow-up of the thread's ended one, or the first of a new thread).
 pub async fn receive(change: &mut Change, mailbox: &(String, i64), email: &Incoming) -> AppResult<Received> {
     let seen: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT conversation_id, message_id FROM emails WHERE kind = 'received' AND header_id = ?",
+        "SELECT conversation_id, message_id FROM emails WHERE kind = 'received' AND header_id = $1",
     )
     .bind(&email.header_id)
     .fetch_optional(&mut *change.tx)
@@ -52,7 +52,7 @@ pub async fn receive(change: &mut Change, mailbox: &(String, i64), email: &Incom
     }
     let thread: Option<(i64, String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT c.id, c.status, c.queue_id, c.contact_id FROM emails e JOIN conversations c ON c.id = e.conversation_id
-         WHERE e.header_id IN (SELECT value FROM json_each(?)) ORDER BY e.message_id DESC LIMIT 1",
+         WHERE e.header_id IN (SELECT value FROM json_each($1)) ORDER BY e.message_id DESC LIMIT 1",
     )
     .bind(json(&email.references)?)
     .fetch_optional(&mut *change.tx)
@@ -116,13 +116,10 @@ pub async fn receive(change: &mut Change, mailbox: &(String, i64), email: &Incom
 
 /// The active follow-up of an ended email conversation (its child, or the child's child…), if any: a
 /// customer answering an older email of the thread joins the conversation going on.
-async fn follow_up(
-    conn: &mut SqliteConnection,
-    ended: i64,
-) -> AppResult<Option<(i64, String, i64, Option<i64>)>> {
+async fn follow_up(conn: &mut Conn, ended: i64) -> AppResult<Option<(i64, String, i64, Option<i64>)>> {
     Ok(sqlx::query_as(
         "WITH RECURSIVE later(id) AS (
-             SELECT id FROM conversations WHERE parent_id = ?1 AND channel = 'email'
+             SELECT id FROM conversations WHERE parent_id = $1 AND channel = 'email'
              UNION SELECT c.id FROM conversations c JOIN later l ON c.parent_id = l.id WHERE c.channel = 'email'
          )
          SELECT c.id, c.status, c.queue_id, c.contact_id FROM conversations c JOIN later l ON l.id = c.id
@@ -144,7 +141,7 @@ async fn start(
 ) -> AppResult<i64> {
     let language: Option<String> = match contact_id {
         Some(id) => {
-            sqlx::query_scalar("SELECT language FROM contacts WHERE id = ?")
+            sqlx::query_scalar("SELECT language FROM contacts WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *change.tx)
                 .await?
@@ -154,7 +151,7 @@ async fn start(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO conversations (queue_id, channel, contact_id, status, subject, language, queued_at, started_at,
                                     customer_name, email_from, email_cc, mailbox, parent_id)
-         VALUES (?, 'email', ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, 'email', $2, 'active', $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(queue_id)
     .bind(contact_id)
@@ -172,8 +169,8 @@ async fn start(
     // Suggestions draw on the thread's categories, or the queue's usual ones for a new thread.
     sqlx::query(
         "INSERT INTO conversation_categories (conversation_id, category_id)
-         SELECT DISTINCT ?1, cc.category_id FROM conversation_categories cc JOIN conversations c ON c.id = cc.conversation_id
-         WHERE CASE WHEN ?2 IS NULL THEN c.queue_id = ?3 ELSE c.id = ?2 END",
+         SELECT DISTINCT $1, cc.category_id FROM conversation_categories cc JOIN conversations c ON c.id = cc.conversation_id
+         WHERE CASE WHEN $2 IS NULL THEN c.queue_id = $3 ELSE c.id = $2 END",
     )
     .bind(id)
     .bind(parent)
@@ -185,10 +182,10 @@ async fn start(
 }
 
 /// The directory contact with this email (never one merged away), its default email first.
-pub async fn contact_by_address(conn: &mut SqliteConnection, address: &str) -> AppResult<Option<i64>> {
+pub async fn contact_by_address(conn: &mut Conn, address: &str) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT p.contact_id FROM contact_points p JOIN contacts c ON c.id = p.contact_id AND c.merged_into IS NULL
-         WHERE p.kind = 'email' AND lower(p.value) = lower(?) ORDER BY p.is_default DESC, p.id LIMIT 1",
+         WHERE p.kind = 'email' AND lower(p.value) = lower($1) ORDER BY p.is_default DESC, p.id LIMIT 1",
     )
     .bind(address.trim())
     .fetch_optional(&mut *conn)
@@ -196,33 +193,33 @@ pub async fn contact_by_address(conn: &mut SqliteConnection, address: &str) -> A
 }
 
 /// The conversation's emails, oldest first, and its mailbox.
-pub async fn thread(pool: &SqlitePool, conversation_id: i64) -> AppResult<EmailThread> {
+pub async fn thread(pool: &Pool, conversation_id: i64) -> AppResult<EmailThread> {
     let mailbox = mailbox_of(&mut *pool.acquire().await?, conversation_id).await?;
     Ok(EmailThread { mailbox, emails: emails(pool, conversation_id).await? })
 }
 
 /// The mailbox the conversation is with: its own, else its queue's first.
-async fn mailbox_of(conn: &mut SqliteConnection, conversation_id: i64) -> AppResult<Option<String>> {
+async fn mailbox_of(conn: &mut Conn, conversation_id: i64) -> AppResult<Option<String>> {
     Ok(sqlx::query_scalar(
         "SELECT COALESCE(c.mailbox, (SELECT address FROM mailboxes m WHERE m.queue_id = c.queue_id ORDER BY m.id LIMIT 1))
-         FROM conversations c WHERE c.id = ?",
+         FROM conversations c WHERE c.id = $1",
     )
     .bind(conversation_id)
     .fetch_one(&mut *conn)
     .await?)
 }
 
-async fn emails(pool: &SqlitePool, conversation_id: i64) -> AppResult<Vec<Email>> {
+async fn emails(pool: &Pool, conversation_id: i64) -> AppResult<Vec<Email>> {
     let rows: Vec<StoredEmail> =
-        sqlx::query_as(concat!(stored_columns!(), "WHERE e.conversation_id = ? ORDER BY m.at, m.id"))
+        sqlx::query_as(concat!(stored_columns!(), "WHERE e.conversation_id = $1 ORDER BY m.at, m.id"))
             .bind(conversation_id)
             .fetch_all(pool)
             .await?;
     rows.into_iter().map(StoredEmail::into_email).collect()
 }
 
-async fn one(conn: &mut SqliteConnection, message_id: i64) -> AppResult<Email> {
-    let row: StoredEmail = sqlx::query_as(concat!(stored_columns!(), "WHERE e.message_id = ?"))
+async fn one(conn: &mut Conn, message_id: i64) -> AppResult<Email> {
+    let row: StoredEmail = sqlx::query_as(concat!(stored_columns!(), "WHERE e.message_id = $1"))
         .bind(message_id)
         .fetch_one(&mut *conn)
         .await?;
@@ -239,11 +236,11 @@ pub async fn queue(
     key: Option<&str>,
 ) -> AppResult<Email> {
     let now = change.now;
-    let tx: &mut SqliteConnection = change;
+    let tx: &mut Conn = change;
     if let Some(key) = key {
         let earlier: Option<i64> = sqlx::query_scalar(
             "SELECT e.message_id FROM messages m JOIN emails e ON e.message_id = m.id
-             WHERE m.conversation_id = ? AND m.idempotency_key = ?",
+             WHERE m.conversation_id = $1 AND m.idempotency_key = $2",
         )
         .bind(c.id)
         .bind(key)
@@ -291,14 +288,10 @@ pub async fn queue(
     one(change, message.id).await
 }
 
-async fn original(
-    conn: &mut SqliteConnection,
-    conversation_id: i64,
-    message_id: i64,
-) -> AppResult<Option<Original>> {
+async fn original(conn: &mut Conn, conversation_id: i64, message_id: i64) -> AppResult<Option<Original>> {
     let row: Option<(String, String, String, String, String, String, String)> = sqlx::query_as(
         "SELECT header_id, refs, from_name, from_address, to_addresses, subject, text FROM emails
-         WHERE message_id = ? AND conversation_id = ?",
+         WHERE message_id = $1 AND conversation_id = $2",
     )
     .bind(message_id)
     .bind(conversation_id)
@@ -320,14 +313,14 @@ pub struct Due {
 }
 
 /// Waiting emails whose next attempt is due, oldest first.
-pub async fn due(pool: &SqlitePool, now: i64, limit: i64) -> AppResult<Vec<Due>> {
+pub async fn due(pool: &Pool, now: i64, limit: i64) -> AppResult<Vec<Due>> {
     type Row =
         (i64, i64, i64, i64, String, Option<String>, String, String, String, String, String, String, String);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT e.message_id, e.conversation_id, c.queue_id, e.attempts, e.header_id, e.in_reply_to, e.refs,
                 e.from_name, e.from_address, e.to_addresses, e.cc_addresses, e.subject, e.text
          FROM emails e JOIN conversations c ON c.id = e.conversation_id
-         WHERE e.status = 'waiting' AND e.next_attempt_at <= ? ORDER BY e.next_attempt_at, e.message_id LIMIT ?",
+         WHERE e.status = 'waiting' AND e.next_attempt_at <= $1 ORDER BY e.next_attempt_at, e.message_id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -373,7 +366,7 @@ pub async fn due(pool: &SqlitePool, now: i64, limit: i64) -> AppResult<Vec<Due>>
 }
 
 /// When the next waiting email is due, if any.
-pub async fn next_due(pool: &SqlitePool) -> AppResult<Option<i64>> {
+pub async fn next_due(pool: &Pool) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM emails WHERE status = 'waiting'")
         .fetch_one(pool)
         .await?)
@@ -387,7 +380,7 @@ pub async fn attempted(
     retry_at: Option<i64>,
     error: Option<&str>,
 ) -> AppResult<()> {
-    sqlx::query("UPDATE emails SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE message_id = ?")
+    sqlx::query("UPDATE emails SET status = $1, attempts = attempts + 1, next_attempt_at = $2, last_error = $3 WHERE message_id = $4")
         .bind(status.as_str())
         .bind(retry_at)
         .bind(error)
@@ -404,7 +397,7 @@ pub async fn attempted(
 
 #[allow(clippy::too_many_arguments)]
 async fn insert_message(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     conversation_id: i64,
     contact_id: Option<i64>,
     direction: Direction,
@@ -415,7 +408,7 @@ async fn insert_message(
 ) -> AppResult<Option<Message>> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at, idempotency_key)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1 AND status = 'active')
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $1 AND status = 'active')
          RETURNING id",
     )
     .bind(conversation_id)
@@ -455,7 +448,7 @@ struct EmailRow<'a> {
 }
 
 async fn insert_email(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     message_id: i64,
     conversation_id: i64,
     e: &EmailRow<'_>,
@@ -464,7 +457,7 @@ async fn insert_email(
     sqlx::query(
         "INSERT INTO emails (message_id, conversation_id, header_id, in_reply_to, refs, kind, from_name, from_address,
                              to_addresses, cc_addresses, subject, text, html, truncated, attachments, status, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(message_id)
     .bind(conversation_id)
@@ -479,7 +472,7 @@ async fn insert_email(
     .bind(e.subject)
     .bind(e.text)
     .bind(e.html)
-    .bind(e.truncated)
+    .bind(i64::from(e.truncated))
     .bind(json(&e.attachments)?)
     .bind(e.status.as_str())
     .bind(next_attempt_at)
@@ -511,6 +504,7 @@ struct StoredEmail {
     subject: String,
     text: String,
     html: Option<String>,
+    #[sqlx(try_from = "crate::db::Flag")]
     truncated: bool,
     attachments: String,
     status: String,

@@ -1,19 +1,15 @@
 //! The outbox: events appended in the transaction of the change they describe, read back in id order
 //! by each stream for its user (the user's own events and those of the queues they belong to).
 
+use crate::db::{Conn, Pool};
 use hovor_types::event::{EventEnvelope, ServerEvent};
-use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
 use crate::hub::{Audience, Published, Viewer};
 
 /// Appends `event` inside the caller's transaction; hand the result to the hub once it has committed.
-pub async fn append(
-    tx: &mut SqliteConnection,
-    audience: Audience,
-    event: ServerEvent,
-) -> AppResult<Published> {
+pub async fn append(tx: &mut Conn, audience: Audience, event: ServerEvent) -> AppResult<Published> {
     let payload = serde_json::to_string(&event).map_err(|e| AppError::Internal(e.into()))?;
     let at = now_ms();
     let (queue_id, user_id, customer) = match audience {
@@ -24,7 +20,7 @@ pub async fn append(
     };
     let id = sqlx::query_scalar(
         "INSERT INTO events (at, queue_id, user_id, customer_conversation_id, payload)
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(at)
     .bind(queue_id)
@@ -37,13 +33,13 @@ pub async fn append(
 }
 
 /// Up to `limit` of the viewer's events after `after`, oldest first.
-pub async fn after(pool: &SqlitePool, viewer: &Viewer, after: i64, limit: i64) -> AppResult<Vec<Published>> {
+pub async fn after(pool: &Pool, viewer: &Viewer, after: i64, limit: i64) -> AppResult<Vec<Published>> {
     let rows: Vec<EventRow> = match viewer {
         Viewer::Agent { user_id, .. } => {
             sqlx::query_as(
                 "SELECT id, at, payload, queue_id, user_id, customer_conversation_id FROM events
-                 WHERE id > ? AND (user_id = ? OR queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = ?))
-                 ORDER BY id LIMIT ?",
+                 WHERE id > $1 AND (user_id = $2 OR queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = $3))
+                 ORDER BY id LIMIT $4",
             )
             .bind(after)
             .bind(user_id)
@@ -55,7 +51,7 @@ pub async fn after(pool: &SqlitePool, viewer: &Viewer, after: i64, limit: i64) -
         Viewer::Customer { conversation_id } => {
             sqlx::query_as(
                 "SELECT id, at, payload, queue_id, user_id, customer_conversation_id FROM events
-                 WHERE customer_conversation_id = ? AND id > ? ORDER BY id LIMIT ?",
+                 WHERE customer_conversation_id = $1 AND id > $2 ORDER BY id LIMIT $3",
             )
             .bind(conversation_id)
             .bind(after)
@@ -82,7 +78,7 @@ pub async fn after(pool: &SqlitePool, viewer: &Viewer, after: i64, limit: i64) -
 }
 
 /// The oldest and newest event ids still stored (0, 0 when there are none).
-pub async fn bounds(pool: &SqlitePool) -> AppResult<(i64, i64)> {
+pub async fn bounds(pool: &Pool) -> AppResult<(i64, i64)> {
     let (min, max): (Option<i64>, Option<i64>) =
         sqlx::query_as("SELECT MIN(id), MAX(id) FROM events").fetch_one(pool).await?;
     Ok((min.unwrap_or(0), max.unwrap_or(0)))
@@ -99,8 +95,8 @@ struct EventRow {
 }
 
 /// The queues a user belongs to: the events of these queues reach the user's streams.
-pub async fn queues_of(pool: &SqlitePool, user_id: i64) -> AppResult<Vec<i64>> {
-    Ok(sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = ?")
+pub async fn queues_of(pool: &Pool, user_id: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = $1")
         .bind(user_id)
         .fetch_all(pool)
         .await?)

@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
+use crate::db::{Conn, Pool};
 use hovor_types::conversation::{Channel, SurveyAnswer};
 use hovor_types::history::{
     EmailDetails, HISTORY_PAGE, HistoryItem, HistoryPage, InteractionDetails, Note, Transcript,
 };
 use hovor_types::message::{Direction, Message};
-use sqlx::{SqliteConnection, SqlitePool};
 
 use super::audit::SYSTEM;
 use super::conversations::{self, bad_value};
@@ -42,7 +42,7 @@ struct ItemRow {
 /// One page of the contact's interactions the user may see (only those tagged `tag`, if given), newest
 /// first. Like every conversation read: in one of the user's queues, or worked on by the user.
 pub async fn page(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     contact_id: i64,
     page: u32,
@@ -55,11 +55,11 @@ pub async fn page(
                 (SELECT body FROM messages WHERE conversation_id = c.id AND direction = 'inbound'
                  ORDER BY at, id LIMIT 1) AS preview
          FROM conversations c JOIN queues q ON q.id = c.queue_id LEFT JOIN users u ON u.id = c.agent_id
-         WHERE c.contact_id = ?1
-           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = ?2))
-           AND (EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = ?5)
-                OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = ?5))
-         ORDER BY c.started_at DESC, c.id DESC LIMIT ?3 OFFSET ?4",
+         WHERE c.contact_id = $1
+           AND ($2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = $2))
+           AND (EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = $5)
+                OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = $5))
+         ORDER BY c.started_at DESC, c.id DESC LIMIT $3 OFFSET $4",
     )
     .bind(contact_id)
     .bind(tag)
@@ -95,11 +95,11 @@ pub async fn page(
     Ok(HistoryPage { items, page, has_next })
 }
 
-async fn surveys(conn: &mut SqliteConnection, ids: &[i64]) -> AppResult<HashMap<i64, Vec<SurveyAnswer>>> {
+async fn surveys(conn: &mut Conn, ids: &[i64]) -> AppResult<HashMap<i64, Vec<SurveyAnswer>>> {
     let ids = serde_json::to_string(ids).map_err(|e| AppError::Internal(e.into()))?;
     let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT conversation_id, question, answer FROM survey_answers
-         WHERE conversation_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+         WHERE conversation_id IN (SELECT CAST(value AS BIGINT) FROM json_each($1)) ORDER BY id",
     )
     .bind(ids)
     .fetch_all(&mut *conn)
@@ -122,7 +122,7 @@ struct DetailsRow {
 
 /// One of the contact's interactions with its transcript, suggestions, notes and attached data.
 pub async fn transcript(
-    pool: &SqlitePool,
+    pool: &Pool,
     library: &responses::LibraryCache,
     user_id: i64,
     contact_id: i64,
@@ -140,7 +140,7 @@ pub async fn transcript(
         "SELECT q.name AS queue_name, u.display_name AS agent_name, p.first_name || ' ' || p.last_name AS contact_name,
                 c.email_from, c.email_cc
          FROM conversations c JOIN queues q ON q.id = c.queue_id LEFT JOIN users u ON u.id = c.agent_id
-         LEFT JOIN contacts p ON p.id = c.contact_id WHERE c.id = ?",
+         LEFT JOIN contacts p ON p.id = c.contact_id WHERE c.id = $1",
     )
     .bind(c.id)
     .fetch_one(&mut *conn)
@@ -165,7 +165,7 @@ pub async fn transcript(
         email,
     };
     let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, direction, author, body, at FROM messages WHERE conversation_id = ? ORDER BY at, id",
+        "SELECT id, direction, author, body, at FROM messages WHERE conversation_id = $1 ORDER BY at, id",
     )
     .bind(c.id)
     .fetch_all(&mut *conn)
@@ -189,7 +189,7 @@ pub async fn transcript(
     }
     let written: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
         "SELECT n.id, n.body, u.display_name, n.at FROM notes n LEFT JOIN users u ON u.id = n.author_id
-         WHERE n.conversation_id = ? ORDER BY n.at, n.id",
+         WHERE n.conversation_id = $1 ORDER BY n.at, n.id",
     )
     .bind(c.id)
     .fetch_all(&mut *conn)

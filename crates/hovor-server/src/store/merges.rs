@@ -5,13 +5,13 @@
 use hovor_types::error::Reason;
 use std::collections::HashSet;
 
+use crate::db::Conn;
 use hovor_types::audit::AuditedRecord;
 use hovor_types::customer::{Address, Contact, DetailKind, MergeRecord, MergeRequest, Side};
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::text::fold;
 use hovor_types::validate::phone_digits;
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
 use super::audit::{self, Edit};
 use super::contacts;
@@ -67,9 +67,9 @@ fn ids_json(ids: &[i64]) -> AppResult<String> {
 }
 
 /// Merges `m.child_id` into `master_id` in the caller's transaction.
-pub async fn merge(conn: &mut SqliteConnection, master_id: i64, m: &MergeRequest, by: Edit) -> AppResult<()> {
+pub async fn merge(conn: &mut Conn, master_id: i64, m: &MergeRequest, by: Edit) -> AppResult<()> {
     let child_state: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT merged_into FROM contacts WHERE id = ?")
+        sqlx::query_scalar("SELECT merged_into FROM contacts WHERE id = $1")
             .bind(m.child_id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -79,7 +79,7 @@ pub async fn merge(conn: &mut SqliteConnection, master_id: i64, m: &MergeRequest
     let master_version_after =
         versions::claim(conn, Versioned::Contact, master_id, m.master_version, by).await?;
     let hidden = sqlx::query(
-        "UPDATE contacts SET merged_into = ? WHERE id = ? AND version = ? AND merged_into IS NULL",
+        "UPDATE contacts SET merged_into = $1 WHERE id = $2 AND version = $3 AND merged_into IS NULL",
     )
     .bind(master_id)
     .bind(m.child_id)
@@ -93,7 +93,7 @@ pub async fn merge(conn: &mut SqliteConnection, master_id: i64, m: &MergeRequest
     let child = contacts::load_any(conn, m.child_id).await?.ok_or(AppError::NotFound)?;
 
     sqlx::query(
-        "UPDATE contacts SET first_name = ?, last_name = ?, language = ?, account_id = ? WHERE id = ?",
+        "UPDATE contacts SET first_name = $1, last_name = $2, language = $3, account_id = $4 WHERE id = $5",
     )
     .bind(pick(m.first_name, &master.first_name, &child.first_name))
     .bind(pick(m.last_name, &master.last_name, &child.last_name))
@@ -106,26 +106,26 @@ pub async fn merge(conn: &mut SqliteConnection, master_id: i64, m: &MergeRequest
     let added_addresses = copy_addresses(conn, &master, &child).await?;
 
     let conversations: Vec<i64> =
-        sqlx::query_scalar("UPDATE conversations SET contact_id = ? WHERE contact_id = ? RETURNING id")
+        sqlx::query_scalar("UPDATE conversations SET contact_id = $1 WHERE contact_id = $2 RETURNING id")
             .bind(master_id)
             .bind(child.id)
             .fetch_all(&mut *conn)
             .await?;
     sqlx::query(
-        "UPDATE messages SET contact_id = ? WHERE conversation_id IN (SELECT value FROM json_each(?))",
+        "UPDATE messages SET contact_id = $1 WHERE conversation_id IN (SELECT CAST(value AS BIGINT) FROM json_each($2))",
     )
     .bind(master_id)
     .bind(ids_json(&conversations)?)
     .execute(&mut *conn)
     .await?;
     let cases: Vec<i64> =
-        sqlx::query_scalar("UPDATE cases SET contact_id = ? WHERE contact_id = ? RETURNING id")
+        sqlx::query_scalar("UPDATE cases SET contact_id = $1 WHERE contact_id = $2 RETURNING id")
             .bind(master_id)
             .bind(child.id)
             .fetch_all(&mut *conn)
             .await?;
     let notes: Vec<i64> =
-        sqlx::query_scalar("UPDATE notes SET contact_id = ? WHERE contact_id = ? RETURNING id")
+        sqlx::query_scalar("UPDATE notes SET contact_id = $1 WHERE contact_id = $2 RETURNING id")
             .bind(master_id)
             .bind(child.id)
             .fetch_all(&mut *conn)
@@ -145,7 +145,7 @@ pub async fn merge(conn: &mut SqliteConnection, master_id: i64, m: &MergeRequest
         master_version_after,
     };
     sqlx::query(
-        "INSERT INTO merges (master_id, child_id, user_id, at, master_version_after, snapshot) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO merges (master_id, child_id, user_id, at, master_version_after, snapshot) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(master_id)
     .bind(child.id)
@@ -160,7 +160,7 @@ pub async fn merge(conn: &mut SqliteConnection, master_id: i64, m: &MergeRequest
 
 /// Copies the child's phones, emails and identifiers the master lacks; a copy is the default of its
 /// kind only when the master has none. Returns the new rows.
-async fn copy_points(conn: &mut SqliteConnection, master: &Contact, child: &Contact) -> AppResult<Vec<i64>> {
+async fn copy_points(conn: &mut Conn, master: &Contact, child: &Contact) -> AppResult<Vec<i64>> {
     let kinds = [
         (DetailKind::Phone, &master.phones, &child.phones),
         (DetailKind::Email, &master.emails, &child.emails),
@@ -176,7 +176,7 @@ async fn copy_points(conn: &mut SqliteConnection, master: &Contact, child: &Cont
                 continue;
             }
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO contact_points (contact_id, kind, value, label, is_default) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO contact_points (contact_id, kind, value, label, is_default) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(master.id)
             .bind(kind.as_str())
@@ -192,11 +192,7 @@ async fn copy_points(conn: &mut SqliteConnection, master: &Contact, child: &Cont
     Ok(added)
 }
 
-async fn copy_addresses(
-    conn: &mut SqliteConnection,
-    master: &Contact,
-    child: &Contact,
-) -> AppResult<Vec<i64>> {
+async fn copy_addresses(conn: &mut Conn, master: &Contact, child: &Contact) -> AppResult<Vec<i64>> {
     let mut known: HashSet<String> = master.addresses.iter().map(same_place).collect();
     let mut added = Vec::new();
     for a in &child.addresses {
@@ -204,7 +200,7 @@ async fn copy_addresses(
             continue;
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO addresses (contact_id, label, street, city, postcode, country) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO addresses (contact_id, label, street, city, postcode, country) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(master.id)
         .bind(&a.label)
@@ -221,11 +217,11 @@ async fn copy_addresses(
 
 /// Undoes the master's last merge: its fields and details as before, the interactions, cases and
 /// notes back with the child, the child visible again.
-pub async fn undo(conn: &mut SqliteConnection, master_id: i64, by: Edit) -> AppResult<()> {
+pub async fn undo(conn: &mut Conn, master_id: i64, by: Edit) -> AppResult<()> {
     let master = contacts::get(conn, master_id).await?;
     let last: Option<(i64, i64, i64, String)> = sqlx::query_as(
         "SELECT id, child_id, master_version_after, snapshot FROM merges
-         WHERE master_id = ? AND undone_at IS NULL ORDER BY at DESC, id DESC LIMIT 1",
+         WHERE master_id = $1 AND undone_at IS NULL ORDER BY at DESC, id DESC LIMIT 1",
     )
     .bind(master_id)
     .fetch_optional(&mut *conn)
@@ -238,9 +234,9 @@ pub async fn undo(conn: &mut SqliteConnection, master_id: i64, by: Edit) -> AppR
     }
     let s: Snapshot = serde_json::from_str(&snapshot).map_err(|e| AppError::Internal(e.into()))?;
     sqlx::query(
-        "UPDATE contacts SET first_name = ?, last_name = ?, language = ?, account_id = ?,
-                             version = version + 1, updated_by = ?, updated_at = ?
-         WHERE id = ?",
+        "UPDATE contacts SET first_name = $1, last_name = $2, language = $3, account_id = $4,
+                             version = version + 1, updated_by = $5, updated_at = $6
+         WHERE id = $7",
     )
     .bind(&s.first_name)
     .bind(&s.last_name)
@@ -251,20 +247,20 @@ pub async fn undo(conn: &mut SqliteConnection, master_id: i64, by: Edit) -> AppR
     .bind(master_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM contact_points WHERE contact_id = ? AND id IN (SELECT value FROM json_each(?))")
+    sqlx::query("DELETE FROM contact_points WHERE contact_id = $1 AND id IN (SELECT CAST(value AS BIGINT) FROM json_each($2))")
         .bind(master_id)
         .bind(ids_json(&s.added_points)?)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM addresses WHERE contact_id = ? AND id IN (SELECT value FROM json_each(?))")
+    sqlx::query("DELETE FROM addresses WHERE contact_id = $1 AND id IN (SELECT CAST(value AS BIGINT) FROM json_each($2))")
         .bind(master_id)
         .bind(ids_json(&s.added_addresses)?)
         .execute(&mut *conn)
         .await?;
     // Only what still belongs to the master goes back: a conversation linked elsewhere since stays.
     let back: Vec<i64> = sqlx::query_scalar(
-        "UPDATE conversations SET contact_id = ?1
-         WHERE contact_id = ?2 AND id IN (SELECT value FROM json_each(?3)) RETURNING id",
+        "UPDATE conversations SET contact_id = $1
+         WHERE contact_id = $2 AND id IN (SELECT CAST(value AS BIGINT) FROM json_each($3)) RETURNING id",
     )
     .bind(child_id)
     .bind(master_id)
@@ -272,24 +268,22 @@ pub async fn undo(conn: &mut SqliteConnection, master_id: i64, by: Edit) -> AppR
     .fetch_all(&mut *conn)
     .await?;
     sqlx::query(
-        "UPDATE messages SET contact_id = ? WHERE conversation_id IN (SELECT value FROM json_each(?))",
+        "UPDATE messages SET contact_id = $1 WHERE conversation_id IN (SELECT CAST(value AS BIGINT) FROM json_each($2))",
     )
     .bind(child_id)
     .bind(ids_json(&back)?)
     .execute(&mut *conn)
     .await?;
-    let cases =
-        "UPDATE cases SET contact_id = ?1 WHERE contact_id = ?2 AND id IN (SELECT value FROM json_each(?3))";
-    let notes =
-        "UPDATE notes SET contact_id = ?1 WHERE contact_id = ?2 AND id IN (SELECT value FROM json_each(?3))";
+    let cases = "UPDATE cases SET contact_id = $1 WHERE contact_id = $2 AND id IN (SELECT CAST(value AS BIGINT) FROM json_each($3))";
+    let notes = "UPDATE notes SET contact_id = $1 WHERE contact_id = $2 AND id IN (SELECT CAST(value AS BIGINT) FROM json_each($3))";
     for (sql, ids) in [(cases, &s.cases), (notes, &s.notes)] {
         sqlx::query(sql).bind(child_id).bind(master_id).bind(ids_json(ids)?).execute(&mut *conn).await?;
     }
-    sqlx::query("UPDATE contacts SET merged_into = NULL WHERE id = ?")
+    sqlx::query("UPDATE contacts SET merged_into = NULL WHERE id = $1")
         .bind(child_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE merges SET undone_at = ? WHERE id = ?")
+    sqlx::query("UPDATE merges SET undone_at = $1 WHERE id = $2")
         .bind(by.at)
         .bind(merge_id)
         .execute(&mut *conn)
@@ -304,12 +298,12 @@ pub async fn undo(conn: &mut SqliteConnection, master_id: i64, by: Edit) -> AppR
 type MergeRow = (i64, i64, String, i64, Option<String>, i64, Option<i64>);
 
 /// The merges into this contact, newest first.
-pub async fn list(conn: &mut SqliteConnection, master_id: i64) -> AppResult<Vec<MergeRecord>> {
+pub async fn list(conn: &mut Conn, master_id: i64) -> AppResult<Vec<MergeRecord>> {
     let rows: Vec<MergeRow> = sqlx::query_as(
         "SELECT m.id, m.child_id, c.first_name || ' ' || c.last_name, json_array_length(m.snapshot, '$.conversations'),
                 u.display_name, m.at, m.undone_at
          FROM merges m JOIN contacts c ON c.id = m.child_id LEFT JOIN users u ON u.id = m.user_id
-         WHERE m.master_id = ? ORDER BY m.at DESC, m.id DESC",
+         WHERE m.master_id = $1 ORDER BY m.at DESC, m.id DESC",
     )
     .bind(master_id)
     .fetch_all(&mut *conn)

@@ -1,9 +1,9 @@
 //! Sending a message (agent or customer): stored once per idempotency key, however often the client retries.
 
+use crate::db::Conn;
 use hovor_types::error::Reason;
 use hovor_types::event::ServerEvent;
 use hovor_types::message::{Direction, Message};
-use sqlx::SqliteConnection;
 
 use super::conversations::bad_value;
 use super::tags;
@@ -31,8 +31,8 @@ pub struct NewMessage<'a> {
 pub async fn send(change: &mut Change, m: NewMessage<'_>) -> AppResult<Message> {
     let inserted: Option<(i64, i64)> = sqlx::query_as(
         "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at, idempotency_key)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
-         WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1 AND status = 'active')
+         SELECT $1, $2, $3, $4, $5, $6, $7
+         WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $1 AND status = 'active')
          ON CONFLICT (conversation_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, at",
     )
@@ -74,13 +74,13 @@ pub async fn send(change: &mut Change, m: NewMessage<'_>) -> AppResult<Message> 
 
 /// The message stored earlier under this idempotency key, as it was stored.
 async fn already_sent(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     conversation_id: i64,
     key: Option<&str>,
 ) -> AppResult<Option<Message>> {
     let Some(key) = key else { return Ok(None) };
     let row: Option<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, direction, author, body, at FROM messages WHERE conversation_id = ? AND idempotency_key = ?",
+        "SELECT id, direction, author, body, at FROM messages WHERE conversation_id = $1 AND idempotency_key = $2",
     )
     .bind(conversation_id)
     .bind(key)

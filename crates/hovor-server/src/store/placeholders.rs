@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::SqlitePool;
+use crate::db::Pool;
 
 use super::conversations::ConversationRow;
 use crate::error::AppResult;
@@ -20,7 +20,7 @@ type Values = (
 );
 
 pub async fn values(
-    pool: &SqlitePool,
+    pool: &Pool,
     c: &ConversationRow,
     agent_name: &str,
 ) -> AppResult<BTreeMap<String, String>> {
@@ -34,7 +34,7 @@ pub async fn values(
          LEFT JOIN accounts a ON a.id = k.account_id
          LEFT JOIN cases s ON s.id = c.case_id
          LEFT JOIN queues q ON q.id = c.queue_id
-         WHERE c.id = ?",
+         WHERE c.id = $1",
     )
     .bind(c.id)
     .fetch_one(pool)

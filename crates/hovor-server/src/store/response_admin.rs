@@ -4,23 +4,23 @@
 use hovor_types::error::Reason;
 use std::collections::HashMap;
 
+use crate::db::{Conn, Flag};
 use hovor_types::audit::AuditedRecord;
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::response::{
     CATEGORY_DEPTH_MAX, CategoryFields, ResponseCategory, ResponseFields, StandardResponse, check_parent,
     subtree_height, validate_category, validate_response,
 };
-use sqlx::SqliteConnection;
 
 use super::audit::{self, Edit};
 use super::versions::{self, Versioned};
 use crate::error::{AppError, AppResult};
 
 /// Every category with its parent and how many responses it holds directly, by name.
-pub async fn categories(conn: &mut SqliteConnection) -> AppResult<Vec<ResponseCategory>> {
+pub async fn categories(conn: &mut Conn) -> AppResult<Vec<ResponseCategory>> {
     let rows: Vec<(i64, Option<i64>, String, i64)> = sqlx::query_as(
         "SELECT k.id, k.parent_id, k.name, (SELECT count(*) FROM responses r WHERE r.category_id = k.id)
-         FROM response_categories k ORDER BY k.name COLLATE NOCASE, k.id",
+         FROM response_categories k ORDER BY lower(k.name), k.id",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -37,11 +37,7 @@ pub async fn categories(conn: &mut SqliteConnection) -> AppResult<Vec<ResponseCa
 
 /// Checks that the category may sit under `parent`: the parent exists, and the tree stays acyclic and
 /// within its depth.
-async fn check_place(
-    conn: &mut SqliteConnection,
-    category: Option<i64>,
-    parent: Option<i64>,
-) -> AppResult<()> {
+async fn check_place(conn: &mut Conn, category: Option<i64>, parent: Option<i64>) -> AppResult<()> {
     let tree: HashMap<i64, Option<i64>> = sqlx::query_as("SELECT id, parent_id FROM response_categories")
         .fetch_all(&mut *conn)
         .await?
@@ -57,12 +53,12 @@ async fn check_place(
 
 /// A category's place for the audit trail, which outlives ids: its path from the top ("Billing › Refunds"),
 /// since names repeat under different parents. The top level is blank.
-async fn name_of(conn: &mut SqliteConnection, category: Option<i64>) -> AppResult<String> {
+async fn name_of(conn: &mut Conn, category: Option<i64>) -> AppResult<String> {
     let mut path = Vec::new();
     let mut at = category;
     while let Some(id) = at.filter(|_| path.len() < CATEGORY_DEPTH_MAX) {
         let row: Option<(String, Option<i64>)> =
-            sqlx::query_as("SELECT name, parent_id FROM response_categories WHERE id = ?")
+            sqlx::query_as("SELECT name, parent_id FROM response_categories WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?;
@@ -74,11 +70,11 @@ async fn name_of(conn: &mut SqliteConnection, category: Option<i64>) -> AppResul
     Ok(path.join(" › "))
 }
 
-pub async fn create_category(conn: &mut SqliteConnection, f: &CategoryFields, by: Edit) -> AppResult<i64> {
+pub async fn create_category(conn: &mut Conn, f: &CategoryFields, by: Edit) -> AppResult<i64> {
     let name = validate_category(f)?;
     check_place(conn, None, f.parent_id).await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO response_categories (key, name, parent_id) VALUES (lower(hex(randomblob(8))), ?, ?) RETURNING id",
+        "INSERT INTO response_categories (key, name, parent_id) VALUES (lower(hex(randomblob(8))), $1, $2) RETURNING id",
     )
     .bind(&name)
     .bind(f.parent_id)
@@ -88,21 +84,16 @@ pub async fn create_category(conn: &mut SqliteConnection, f: &CategoryFields, by
     Ok(id)
 }
 
-pub async fn update_category(
-    conn: &mut SqliteConnection,
-    id: i64,
-    f: &CategoryFields,
-    by: Edit,
-) -> AppResult<()> {
+pub async fn update_category(conn: &mut Conn, id: i64, f: &CategoryFields, by: Edit) -> AppResult<()> {
     let name = validate_category(f)?;
     let before: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT name, parent_id FROM response_categories WHERE id = ?")
+        sqlx::query_as("SELECT name, parent_id FROM response_categories WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
     let Some((old_name, old_parent)) = before else { return Err(AppError::NotFound) };
     check_place(conn, Some(id), f.parent_id).await?;
-    sqlx::query("UPDATE response_categories SET name = ?, parent_id = ? WHERE id = ?")
+    sqlx::query("UPDATE response_categories SET name = $1, parent_id = $2 WHERE id = $3")
         .bind(&name)
         .bind(f.parent_id)
         .bind(id)
@@ -118,15 +109,15 @@ pub async fn update_category(
 }
 
 /// Removes an empty category; one that still holds responses or categories is refused.
-pub async fn delete_category(conn: &mut SqliteConnection, id: i64, by: Edit) -> AppResult<()> {
-    let name: Option<String> = sqlx::query_scalar("SELECT name FROM response_categories WHERE id = ?")
+pub async fn delete_category(conn: &mut Conn, id: i64, by: Edit) -> AppResult<()> {
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM response_categories WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
     let Some(name) = name else { return Err(AppError::NotFound) };
-    let in_use: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM responses WHERE category_id = ?1)
-             OR EXISTS (SELECT 1 FROM response_categories WHERE parent_id = ?1)",
+    let Flag(in_use) = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM responses WHERE category_id = $1)
+             OR EXISTS (SELECT 1 FROM response_categories WHERE parent_id = $1)",
     )
     .bind(id)
     .fetch_one(&mut *conn)
@@ -134,7 +125,7 @@ pub async fn delete_category(conn: &mut SqliteConnection, id: i64, by: Edit) -> 
     if in_use {
         return Err(AppError::Conflict(Reason::CategoryNotEmpty));
     }
-    sqlx::query("DELETE FROM response_categories WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM response_categories WHERE id = $1").bind(id).execute(&mut *conn).await?;
     audit::record(conn, AuditedRecord::ResponseCategory, id, "deleted", Some(&name), None, by).await?;
     Ok(())
 }
@@ -145,10 +136,10 @@ fn response((id, category_id, language, title, body, shortcut, version): Respons
     StandardResponse { id, category_id, language, title, body, shortcut, version }
 }
 
-pub async fn load(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<StandardResponse>> {
+pub async fn load(conn: &mut Conn, id: i64) -> AppResult<Option<StandardResponse>> {
     let row: Option<ResponseRow> = sqlx::query_as(concat!(
         "SELECT id, category_id, language, title, body, shortcut, version FROM responses",
-        " WHERE id = ?"
+        " WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -157,10 +148,10 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Stan
 }
 
 /// The responses of a category (every language), by language and title.
-pub async fn list(conn: &mut SqliteConnection, category: i64) -> AppResult<Vec<StandardResponse>> {
+pub async fn list(conn: &mut Conn, category: i64) -> AppResult<Vec<StandardResponse>> {
     let rows: Vec<ResponseRow> = sqlx::query_as(concat!(
         "SELECT id, category_id, language, title, body, shortcut, version FROM responses",
-        " WHERE category_id = ? ORDER BY language, title COLLATE NOCASE, id"
+        " WHERE category_id = $1 ORDER BY language, lower(title), id"
     ))
     .bind(category)
     .fetch_all(&mut *conn)
@@ -169,17 +160,18 @@ pub async fn list(conn: &mut SqliteConnection, category: i64) -> AppResult<Vec<S
 }
 
 /// The form's category must exist and its shortcut be free in its language.
-async fn check_response(conn: &mut SqliteConnection, id: Option<i64>, f: &ResponseFields) -> AppResult<()> {
-    let category: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM response_categories WHERE id = ?)")
-        .bind(f.category_id)
-        .fetch_one(&mut *conn)
-        .await?;
+async fn check_response(conn: &mut Conn, id: Option<i64>, f: &ResponseFields) -> AppResult<()> {
+    let Flag(category) =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM response_categories WHERE id = $1)")
+            .bind(f.category_id)
+            .fetch_one(&mut *conn)
+            .await?;
     if !category {
         return Err(FieldError::new("category_id", Rule::NotAnOption).into());
     }
     if let Some(shortcut) = &f.shortcut {
-        let taken: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM responses WHERE language = ? AND shortcut = ? AND id IS NOT ?)",
+        let Flag(taken) = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM responses WHERE language = $1 AND shortcut = $2 AND id IS NOT $3)",
         )
         .bind(&f.language)
         .bind(shortcut)
@@ -193,16 +185,12 @@ async fn check_response(conn: &mut SqliteConnection, id: Option<i64>, f: &Respon
     Ok(())
 }
 
-pub async fn create(
-    conn: &mut SqliteConnection,
-    f: &ResponseFields,
-    by: Edit,
-) -> AppResult<StandardResponse> {
+pub async fn create(conn: &mut Conn, f: &ResponseFields, by: Edit) -> AppResult<StandardResponse> {
     let f = validate_response(f)?;
     check_response(conn, None, &f).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO responses (category_id, language, title, body, shortcut, updated_by, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(f.category_id)
     .bind(&f.language)
@@ -218,18 +206,13 @@ pub async fn create(
 }
 
 /// Saves an edit made on `f.version`; an older version is answered with the response as it is now.
-pub async fn update(
-    conn: &mut SqliteConnection,
-    id: i64,
-    f: &ResponseFields,
-    by: Edit,
-) -> AppResult<StandardResponse> {
+pub async fn update(conn: &mut Conn, id: i64, f: &ResponseFields, by: Edit) -> AppResult<StandardResponse> {
     let f = validate_response(f)?;
     let Some(before) = load(conn, id).await? else { return Err(AppError::NotFound) };
     check_response(conn, Some(id), &f).await?;
     versions::claim(conn, Versioned::Response, id, f.version, by).await?;
     sqlx::query(
-        "UPDATE responses SET category_id = ?, language = ?, title = ?, body = ?, shortcut = ? WHERE id = ?",
+        "UPDATE responses SET category_id = $1, language = $2, title = $3, body = $4, shortcut = $5 WHERE id = $6",
     )
     .bind(f.category_id)
     .bind(&f.language)
@@ -254,9 +237,9 @@ pub async fn update(
     load(conn, id).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn delete(conn: &mut SqliteConnection, id: i64, by: Edit) -> AppResult<()> {
+pub async fn delete(conn: &mut Conn, id: i64, by: Edit) -> AppResult<()> {
     let Some(before) = load(conn, id).await? else { return Err(AppError::NotFound) };
-    sqlx::query("DELETE FROM responses WHERE id = ?").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM responses WHERE id = $1").bind(id).execute(&mut *conn).await?;
     audit::record(conn, AuditedRecord::Response, id, "deleted", Some(&before.title), None, by).await?;
     Ok(())
 }

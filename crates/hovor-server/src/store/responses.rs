@@ -4,10 +4,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::db::{Conn, Flag, Pool};
 use hovor_types::placeholder;
 use hovor_types::rank::{Document, RankIndex};
 use hovor_types::response::{FAVOURITES_MAX, SuggestedResponse};
-use sqlx::{SqliteConnection, SqlitePool};
 
 use super::conversations::ConversationRow;
 use crate::error::{AppError, AppResult};
@@ -150,7 +150,7 @@ impl Library {
 pub struct LibraryCache(Arc<tokio::sync::Mutex<Option<Arc<Library>>>>);
 
 impl LibraryCache {
-    pub async fn current(&self, pool: &SqlitePool) -> AppResult<Arc<Library>> {
+    pub async fn current(&self, pool: &Pool) -> AppResult<Arc<Library>> {
         let generation: i64 = sqlx::query_scalar("SELECT generation FROM response_library WHERE id = 1")
             .fetch_one(pool)
             .await?;
@@ -164,7 +164,7 @@ impl LibraryCache {
     }
 }
 
-async fn load(pool: &SqlitePool, generation: i64) -> AppResult<Library> {
+async fn load(pool: &Pool, generation: i64) -> AppResult<Library> {
     let rows: Vec<(i64, i64, String, String, String, Option<String>)> =
         sqlx::query_as("SELECT id, category_id, language, title, body, shortcut FROM responses ORDER BY id")
             .fetch_all(pool)
@@ -187,8 +187,8 @@ async fn load(pool: &SqlitePool, generation: i64) -> AppResult<Library> {
 }
 
 /// The agent's favourite responses.
-pub async fn favourite_ids(pool: &SqlitePool, user: i64) -> AppResult<HashSet<i64>> {
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT response_id FROM response_favourites WHERE user_id = ?")
+pub async fn favourite_ids(pool: &Pool, user: i64) -> AppResult<HashSet<i64>> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT response_id FROM response_favourites WHERE user_id = $1")
         .bind(user)
         .fetch_all(pool)
         .await?;
@@ -196,9 +196,9 @@ pub async fn favourite_ids(pool: &SqlitePool, user: i64) -> AppResult<HashSet<i6
 }
 
 /// The categories a conversation's auto-suggestions draw from.
-pub async fn conversation_categories(pool: &SqlitePool, conversation: i64) -> AppResult<Vec<i64>> {
+pub async fn conversation_categories(pool: &Pool, conversation: i64) -> AppResult<Vec<i64>> {
     Ok(sqlx::query_scalar(
-        "SELECT category_id FROM conversation_categories WHERE conversation_id = ? ORDER BY category_id",
+        "SELECT category_id FROM conversation_categories WHERE conversation_id = $1 ORDER BY category_id",
     )
     .bind(conversation)
     .fetch_all(pool)
@@ -207,7 +207,7 @@ pub async fn conversation_categories(pool: &SqlitePool, conversation: i64) -> Ap
 
 /// The conversation's responses ranked against the latest customer message (and an email's subject).
 pub async fn suggestions(
-    pool: &SqlitePool,
+    pool: &Pool,
     cache: &LibraryCache,
     c: &ConversationRow,
     user: i64,
@@ -215,7 +215,7 @@ pub async fn suggestions(
     let library = cache.current(pool).await?;
     let categories = library.with_subcategories(&conversation_categories(pool, c.id).await?);
     let latest: Option<String> = sqlx::query_scalar(
-        "SELECT body FROM messages WHERE conversation_id = ? AND direction = 'inbound' ORDER BY at DESC, id DESC LIMIT 1",
+        "SELECT body FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY at DESC, id DESC LIMIT 1",
     )
     .bind(c.id)
     .fetch_optional(pool)
@@ -231,22 +231,18 @@ pub async fn suggestions(
 
 /// Adds a category to the conversation's auto-suggestions (422 `category_id` for no such category);
 /// adding one twice is no change.
-pub async fn select_category(
-    conn: &mut SqliteConnection,
-    conversation_id: i64,
-    category_id: i64,
-) -> AppResult<()> {
+pub async fn select_category(conn: &mut Conn, conversation_id: i64, category_id: i64) -> AppResult<()> {
     let added = sqlx::query(
-        "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id)
-         SELECT ?, id FROM response_categories WHERE id = ?",
+        "INSERT INTO conversation_categories (conversation_id, category_id)
+         SELECT $1, id FROM response_categories WHERE id = $2 ON CONFLICT DO NOTHING",
     )
     .bind(conversation_id)
     .bind(category_id)
     .execute(&mut *conn)
     .await?;
     if added.rows_affected() == 0 {
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM response_categories WHERE id = ?)")
+        let Flag(exists) =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM response_categories WHERE id = $1)")
                 .bind(category_id)
                 .fetch_one(&mut *conn)
                 .await?;
@@ -258,13 +254,9 @@ pub async fn select_category(
 }
 
 /// Takes a category out of the conversation's auto-suggestions (404 when it was not in them).
-pub async fn remove_category(
-    conn: &mut SqliteConnection,
-    conversation_id: i64,
-    category_id: i64,
-) -> AppResult<()> {
+pub async fn remove_category(conn: &mut Conn, conversation_id: i64, category_id: i64) -> AppResult<()> {
     let removed =
-        sqlx::query("DELETE FROM conversation_categories WHERE conversation_id = ? AND category_id = ?")
+        sqlx::query("DELETE FROM conversation_categories WHERE conversation_id = $1 AND category_id = $2")
             .bind(conversation_id)
             .bind(category_id)
             .execute(&mut *conn)
@@ -273,16 +265,17 @@ pub async fn remove_category(
 }
 
 /// Adds a response to the agent's favourites; adding one twice is no change.
-pub async fn add_favourite(conn: &mut SqliteConnection, user: i64, response: i64) -> AppResult<()> {
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE id = ?)")
+pub async fn add_favourite(conn: &mut Conn, user: i64, response: i64) -> AppResult<()> {
+    let Flag(exists) = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE id = $1)")
         .bind(response)
         .fetch_one(&mut *conn)
         .await?;
     if !exists {
         return Err(AppError::NotFound);
     }
-    let (count, already): (i64, bool) = sqlx::query_as(
-        "SELECT count(*), coalesce(max(response_id = ?2), 0) FROM response_favourites WHERE user_id = ?1",
+    let (count, Flag(already)): (i64, Flag) = sqlx::query_as(
+        "SELECT count(*), EXISTS (SELECT 1 FROM response_favourites WHERE user_id = $1 AND response_id = $2)
+         FROM response_favourites WHERE user_id = $1",
     )
     .bind(user)
     .bind(response)
@@ -302,8 +295,8 @@ pub async fn add_favourite(conn: &mut SqliteConnection, user: i64, response: i64
     // first" is a strict order.
     sqlx::query(
         "INSERT INTO response_favourites (user_id, response_id, added_at)
-         VALUES (?1, ?2, max(?3, (SELECT coalesce(max(added_at) + 1, 0)
-                                  FROM response_favourites WHERE user_id = ?1)))",
+         VALUES ($1, $2, max($3, (SELECT coalesce(max(added_at) + 1, 0)
+                                  FROM response_favourites WHERE user_id = $1)))",
     )
     .bind(user)
     .bind(response)
@@ -314,8 +307,8 @@ pub async fn add_favourite(conn: &mut SqliteConnection, user: i64, response: i64
 }
 
 /// Removes a favourite; one the agent does not have is not found.
-pub async fn remove_favourite(pool: &SqlitePool, user: i64, response: i64) -> AppResult<()> {
-    let removed = sqlx::query("DELETE FROM response_favourites WHERE user_id = ? AND response_id = ?")
+pub async fn remove_favourite(pool: &Pool, user: i64, response: i64) -> AppResult<()> {
+    let removed = sqlx::query("DELETE FROM response_favourites WHERE user_id = $1 AND response_id = $2")
         .bind(user)
         .bind(response)
         .execute(pool)
@@ -326,14 +319,14 @@ pub async fn remove_favourite(pool: &SqlitePool, user: i64, response: i64) -> Ap
 
 /// The agent's favourites (in `language`, when given), most recently added first.
 pub async fn favourites(
-    pool: &SqlitePool,
+    pool: &Pool,
     cache: &LibraryCache,
     user: i64,
     language: Option<&str>,
 ) -> AppResult<Vec<SuggestedResponse>> {
     let library = cache.current(pool).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT response_id FROM response_favourites WHERE user_id = ? ORDER BY added_at DESC, response_id",
+        "SELECT response_id FROM response_favourites WHERE user_id = $1 ORDER BY added_at DESC, response_id",
     )
     .bind(user)
     .fetch_all(pool)

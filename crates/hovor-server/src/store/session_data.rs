@@ -1,6 +1,7 @@
 //! What agents record on a conversation besides tags: the parameters (preset ones filled from the
 //! conversation on first read), the operator note and the custom data; and the Session pane.
 
+use crate::db::{Conn, Flag};
 use hovor_types::audit::AuditedRecord;
 use hovor_types::conversation::KeyValue;
 use hovor_types::error::Reason;
@@ -10,7 +11,6 @@ use hovor_types::session_data::{
 };
 use hovor_types::validate;
 use hovor_types::version::CurrentRecord;
-use sqlx::SqliteConnection;
 
 use super::audit::{self, Edit};
 use super::conversations::ConversationRow;
@@ -25,9 +25,9 @@ fn json<T: serde::de::DeserializeOwned>(text: &str) -> AppResult<T> {
 }
 
 /// The preset parameters, from the conversation as it is when they are first read.
-async fn ensure_presets(conn: &mut SqliteConnection, c: &ConversationRow) -> AppResult<()> {
-    let present: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM conversation_parameters WHERE conversation_id = ? AND preset = 1)",
+async fn ensure_presets(conn: &mut Conn, c: &ConversationRow) -> AppResult<()> {
+    let Flag(present) = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM conversation_parameters WHERE conversation_id = $1 AND preset = 1)",
     )
     .bind(c.id)
     .fetch_one(&mut *conn)
@@ -37,7 +37,7 @@ async fn ensure_presets(conn: &mut SqliteConnection, c: &ConversationRow) -> App
     }
     let (queue, contact): (String, Option<String>) = sqlx::query_as(
         "SELECT q.name, p.first_name || ' ' || p.last_name FROM conversations c JOIN queues q ON q.id = c.queue_id
-         LEFT JOIN contacts p ON p.id = c.contact_id WHERE c.id = ?",
+         LEFT JOIN contacts p ON p.id = c.contact_id WHERE c.id = $1",
     )
     .bind(c.id)
     .fetch_one(&mut *conn)
@@ -51,7 +51,7 @@ async fn ensure_presets(conn: &mut SqliteConnection, c: &ConversationRow) -> App
     ];
     for (key, value) in presets {
         sqlx::query(
-            "INSERT OR IGNORE INTO conversation_parameters (conversation_id, key, value, preset) VALUES (?, ?, ?, 1)",
+            "INSERT INTO conversation_parameters (conversation_id, key, value, preset) VALUES ($1, $2, $3, 1) ON CONFLICT DO NOTHING",
         )
         .bind(c.id)
         .bind(key)
@@ -63,9 +63,9 @@ async fn ensure_presets(conn: &mut SqliteConnection, c: &ConversationRow) -> App
 }
 
 /// Presets first, then the agents' own, in the order they were added.
-async fn parameters(conn: &mut SqliteConnection, conversation_id: i64) -> AppResult<Vec<Parameter>> {
-    let rows: Vec<(String, String, bool, i64)> = sqlx::query_as(
-        "SELECT key, value, preset, version FROM conversation_parameters WHERE conversation_id = ?
+async fn parameters(conn: &mut Conn, conversation_id: i64) -> AppResult<Vec<Parameter>> {
+    let rows: Vec<(String, String, Flag, i64)> = sqlx::query_as(
+        "SELECT key, value, preset, version FROM conversation_parameters WHERE conversation_id = $1
          ORDER BY preset DESC, rowid",
     )
     .bind(conversation_id)
@@ -73,14 +73,14 @@ async fn parameters(conn: &mut SqliteConnection, conversation_id: i64) -> AppRes
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(key, value, preset, version)| Parameter { key, value, preset, version })
+        .map(|(key, value, Flag(preset), version)| Parameter { key, value, preset, version })
         .collect())
 }
 
-pub async fn operator_note(conn: &mut SqliteConnection, conversation_id: i64) -> AppResult<OperatorNote> {
+pub async fn operator_note(conn: &mut Conn, conversation_id: i64) -> AppResult<OperatorNote> {
     let (body, by, at, version): (String, Option<String>, Option<i64>, i64) = sqlx::query_as(
         "SELECT c.operator_note, u.display_name, c.operator_note_at, c.operator_note_version
-         FROM conversations c LEFT JOIN users u ON u.id = c.operator_note_by WHERE c.id = ?",
+         FROM conversations c LEFT JOIN users u ON u.id = c.operator_note_by WHERE c.id = $1",
     )
     .bind(conversation_id)
     .fetch_one(&mut *conn)
@@ -89,28 +89,21 @@ pub async fn operator_note(conn: &mut SqliteConnection, conversation_id: i64) ->
 }
 
 /// The interaction's attached data, absent for campaigns.
-pub async fn attached_data(
-    conn: &mut SqliteConnection,
-    c: &ConversationRow,
-) -> AppResult<Option<Vec<KeyValue>>> {
+pub async fn attached_data(conn: &mut Conn, c: &ConversationRow) -> AppResult<Option<Vec<KeyValue>>> {
     if c.is_campaign {
         return Ok(None);
     }
-    let text: String = sqlx::query_scalar("SELECT attached_data FROM conversations WHERE id = ?")
+    let text: String = sqlx::query_scalar("SELECT attached_data FROM conversations WHERE id = $1")
         .bind(c.id)
         .fetch_one(&mut *conn)
         .await?;
     Ok(Some(json(&text)?))
 }
 
-pub async fn session(
-    conn: &mut SqliteConnection,
-    c: &ConversationRow,
-    user_id: i64,
-) -> AppResult<SessionData> {
+pub async fn session(conn: &mut Conn, c: &ConversationRow, user_id: i64) -> AppResult<SessionData> {
     ensure_presets(conn, c).await?;
     let (custom_data, custom_data_version): (String, i64) =
-        sqlx::query_as("SELECT custom_data, custom_data_version FROM conversations WHERE id = ?")
+        sqlx::query_as("SELECT custom_data, custom_data_version FROM conversations WHERE id = $1")
             .bind(c.id)
             .fetch_one(&mut *conn)
             .await?;
@@ -126,25 +119,21 @@ pub async fn session(
     })
 }
 
-async fn parameter(
-    conn: &mut SqliteConnection,
-    conversation_id: i64,
-    key: &str,
-) -> AppResult<Option<Parameter>> {
-    let row: Option<(String, bool, i64)> = sqlx::query_as(
-        "SELECT value, preset, version FROM conversation_parameters WHERE conversation_id = ? AND key = ?",
+async fn parameter(conn: &mut Conn, conversation_id: i64, key: &str) -> AppResult<Option<Parameter>> {
+    let row: Option<(String, Flag, i64)> = sqlx::query_as(
+        "SELECT value, preset, version FROM conversation_parameters WHERE conversation_id = $1 AND key = $2",
     )
     .bind(conversation_id)
     .bind(key)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|(value, preset, version)| Parameter { key: key.to_owned(), value, preset, version }))
+    Ok(row.map(|(value, Flag(preset), version)| Parameter { key: key.to_owned(), value, preset, version }))
 }
 
 /// A new key is added as the agent's own; an existing one needs the version it was read at, so a
 /// value added or changed meanwhile by someone else is never overwritten unseen.
 pub async fn set_parameter(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     c: &ConversationRow,
     edit: &ParameterEdit,
     by: Edit,
@@ -155,7 +144,7 @@ pub async fn set_parameter(
     let Some(current) = parameter(conn, c.id, key).await? else {
         sqlx::query(
             "INSERT INTO conversation_parameters (conversation_id, key, value, preset, version, updated_by, updated_at)
-             VALUES (?, ?, ?, 0, 1, ?, ?)",
+             VALUES ($1, $2, $3, 0, 1, $4, $5)",
         )
         .bind(c.id)
         .bind(key)
@@ -168,8 +157,8 @@ pub async fn set_parameter(
         return Ok(Parameter { key: key.to_owned(), value: value.to_owned(), preset: false, version: 1 });
     };
     let updated = sqlx::query(
-        "UPDATE conversation_parameters SET value = ?, version = version + 1, updated_by = ?, updated_at = ?
-         WHERE conversation_id = ? AND key = ? AND version = ?",
+        "UPDATE conversation_parameters SET value = $1, version = version + 1, updated_by = $2, updated_at = $3
+         WHERE conversation_id = $4 AND key = $5 AND version = $6",
     )
     .bind(value)
     .bind(by.user)
@@ -182,7 +171,7 @@ pub async fn set_parameter(
     if updated.rows_affected() == 0 {
         let (changed_by, changed_at): (Option<String>, Option<i64>) = sqlx::query_as(
             "SELECT u.display_name, p.updated_at FROM conversation_parameters p LEFT JOIN users u ON u.id = p.updated_by
-             WHERE p.conversation_id = ? AND p.key = ?",
+             WHERE p.conversation_id = $1 AND p.key = $2",
         )
         .bind(c.id)
         .bind(key)
@@ -200,7 +189,7 @@ pub async fn set_parameter(
 }
 
 pub async fn set_operator_note(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     conversation_id: i64,
     edit: &OperatorNoteEdit,
     by: Edit,
@@ -209,9 +198,9 @@ pub async fn set_operator_note(
     let body = edit.body.trim();
     let before = operator_note(conn, conversation_id).await?;
     let updated = sqlx::query(
-        "UPDATE conversations SET operator_note = ?, operator_note_by = ?, operator_note_at = ?,
+        "UPDATE conversations SET operator_note = $1, operator_note_by = $2, operator_note_at = $3,
                                   operator_note_version = operator_note_version + 1
-         WHERE id = ? AND operator_note_version = ?",
+         WHERE id = $4 AND operator_note_version = $5",
     )
     .bind(body)
     .bind(by.user)
@@ -230,13 +219,13 @@ pub async fn set_operator_note(
 
 /// New values for the custom data's existing keys.
 pub async fn set_custom_data(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     conversation_id: i64,
     edit: &CustomDataEdit,
     by: Edit,
 ) -> AppResult<()> {
     let (text, version): (String, i64) =
-        sqlx::query_as("SELECT custom_data, custom_data_version FROM conversations WHERE id = ?")
+        sqlx::query_as("SELECT custom_data, custom_data_version FROM conversations WHERE id = $1")
             .bind(conversation_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -256,8 +245,8 @@ pub async fn set_custom_data(
         }
     }
     let updated = sqlx::query(
-        "UPDATE conversations SET custom_data = ?, custom_data_version = custom_data_version + 1
-         WHERE id = ? AND custom_data_version = ?",
+        "UPDATE conversations SET custom_data = $1, custom_data_version = custom_data_version + 1
+         WHERE id = $2 AND custom_data_version = $3",
     )
     .bind(serde_json::to_string(&data).map_err(|e| AppError::Internal(e.into()))?)
     .bind(conversation_id)

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use hovor_types::audit::AuditedRecord;
 use hovor_types::event::ServerEvent;
 use hovor_types::session_data::{
     RECENT_TAGS, Tag, TagColours, TagRule, TagSource, keyword_matches, tag_colours_for,
 };
-use sqlx::SqliteConnection;
 
 use super::audit::{self, Edit};
 use crate::change::Change;
@@ -23,17 +23,18 @@ fn to_tag((id, name, background, text): TagRow) -> Tag {
 }
 
 /// Every company tag, by name.
-pub async fn all(conn: &mut SqliteConnection) -> AppResult<Vec<Tag>> {
-    let rows: Vec<TagRow> = sqlx::query_as("SELECT id, name, background, text FROM tags ORDER BY name, id")
-        .fetch_all(&mut *conn)
-        .await?;
+pub async fn all(conn: &mut Conn) -> AppResult<Vec<Tag>> {
+    let rows: Vec<TagRow> =
+        sqlx::query_as("SELECT id, name, background, text FROM tags ORDER BY lower(name), id")
+            .fetch_all(&mut *conn)
+            .await?;
     Ok(rows.into_iter().map(to_tag).collect())
 }
 
-pub async fn of_conversation(conn: &mut SqliteConnection, conversation_id: i64) -> AppResult<Vec<Tag>> {
+pub async fn of_conversation(conn: &mut Conn, conversation_id: i64) -> AppResult<Vec<Tag>> {
     let rows: Vec<TagRow> = sqlx::query_as(
         "SELECT t.id, t.name, t.background, t.text FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
-         WHERE ct.conversation_id = ? ORDER BY t.name, t.id",
+         WHERE ct.conversation_id = $1 ORDER BY lower(t.name), t.id",
     )
     .bind(conversation_id)
     .fetch_all(&mut *conn)
@@ -42,7 +43,7 @@ pub async fn of_conversation(conn: &mut SqliteConnection, conversation_id: i64) 
 }
 
 /// The tags of several conversations at once (task list, history), each list by name.
-pub async fn of_conversations(conn: &mut SqliteConnection, ids: &[i64]) -> AppResult<HashMap<i64, Vec<Tag>>> {
+pub async fn of_conversations(conn: &mut Conn, ids: &[i64]) -> AppResult<HashMap<i64, Vec<Tag>>> {
     let mut tags: HashMap<i64, Vec<Tag>> = HashMap::new();
     if ids.is_empty() {
         return Ok(tags);
@@ -51,7 +52,7 @@ pub async fn of_conversations(conn: &mut SqliteConnection, ids: &[i64]) -> AppRe
     let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
         "SELECT ct.conversation_id, t.id, t.name, t.background, t.text
          FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
-         WHERE ct.conversation_id IN (SELECT value FROM json_each(?)) ORDER BY t.name, t.id",
+         WHERE ct.conversation_id IN (SELECT CAST(value AS BIGINT) FROM json_each($1)) ORDER BY lower(t.name), t.id",
     )
     .bind(ids)
     .fetch_all(&mut *conn)
@@ -63,12 +64,12 @@ pub async fn of_conversations(conn: &mut SqliteConnection, ids: &[i64]) -> AppRe
 }
 
 /// The agent's most recently used tags that the conversation does not have yet.
-pub async fn recent(conn: &mut SqliteConnection, user_id: i64, conversation_id: i64) -> AppResult<Vec<Tag>> {
+pub async fn recent(conn: &mut Conn, user_id: i64, conversation_id: i64) -> AppResult<Vec<Tag>> {
     let rows: Vec<TagRow> = sqlx::query_as(
         "SELECT t.id, t.name, t.background, t.text FROM agent_tag_use u JOIN tags t ON t.id = u.tag_id
-         WHERE u.user_id = ?
-           AND NOT EXISTS (SELECT 1 FROM conversation_tags WHERE conversation_id = ? AND tag_id = t.id)
-         ORDER BY u.used_at DESC, t.id DESC LIMIT ?",
+         WHERE u.user_id = $1
+           AND NOT EXISTS (SELECT 1 FROM conversation_tags WHERE conversation_id = $2 AND tag_id = t.id)
+         ORDER BY u.used_at DESC, t.id DESC LIMIT $3",
     )
     .bind(user_id)
     .bind(conversation_id)
@@ -79,20 +80,20 @@ pub async fn recent(conn: &mut SqliteConnection, user_id: i64, conversation_id: 
 }
 
 /// The company tag of this name, ignoring case in any script (the column's NOCASE folds ASCII only).
-pub async fn find(conn: &mut SqliteConnection, name: &str) -> AppResult<Option<Tag>> {
+pub async fn find(conn: &mut Conn, name: &str) -> AppResult<Option<Tag>> {
     let wanted = name.trim().to_lowercase();
     Ok(all(conn).await?.into_iter().find(|t| t.name.to_lowercase() == wanted))
 }
 
 /// The company tag of this name, created with its palette colours if there is none.
-pub async fn find_or_create(conn: &mut SqliteConnection, name: &str, at: i64) -> AppResult<Tag> {
+pub async fn find_or_create(conn: &mut Conn, name: &str, at: i64) -> AppResult<Tag> {
     if let Some(tag) = find(conn, name).await? {
         return Ok(tag);
     }
     let name = name.trim();
     let TagColours { background, text } = tag_colours_for(name);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO tags (name, background, text, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO tags (name, background, text, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(name)
     .bind(&background)
@@ -105,14 +106,14 @@ pub async fn find_or_create(conn: &mut SqliteConnection, name: &str, at: i64) ->
 
 /// Puts the tag on the conversation (nothing if it is there already); returns whether it was added.
 async fn put(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     conversation_id: i64,
     tag: &Tag,
     source: TagSource,
     by: Edit,
 ) -> AppResult<bool> {
     let added = sqlx::query(
-        "INSERT OR IGNORE INTO conversation_tags (conversation_id, tag_id, source, added_by, at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO conversation_tags (conversation_id, tag_id, source, added_by, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
     )
     .bind(conversation_id)
     .bind(tag.id)
@@ -148,11 +149,11 @@ pub async fn add(
     source: TagSource,
     by: Edit,
 ) -> AppResult<Vec<Tag>> {
-    let conn: &mut SqliteConnection = change;
+    let conn: &mut Conn = change;
     let added = put(conn, conversation_id, tag, source, by).await?;
     if let Some(user) = by.user {
         sqlx::query(
-            "INSERT INTO agent_tag_use (user_id, tag_id, used_at) VALUES (?, ?, ?)
+            "INSERT INTO agent_tag_use (user_id, tag_id, used_at) VALUES ($1, $2, $3)
              ON CONFLICT (user_id, tag_id) DO UPDATE SET used_at = excluded.used_at",
         )
         .bind(user)
@@ -174,9 +175,9 @@ pub async fn remove(
     tag_id: i64,
     by: Edit,
 ) -> AppResult<Vec<Tag>> {
-    let conn: &mut SqliteConnection = change;
+    let conn: &mut Conn = change;
     let name: Option<String> = sqlx::query_scalar(
-        "DELETE FROM conversation_tags WHERE conversation_id = ? AND tag_id = ?
+        "DELETE FROM conversation_tags WHERE conversation_id = $1 AND tag_id = $2
          RETURNING (SELECT name FROM tags WHERE id = conversation_tags.tag_id)",
     )
     .bind(conversation_id)
@@ -199,7 +200,7 @@ pub async fn apply_keywords(
     body: &str,
     at: i64,
 ) -> AppResult<()> {
-    let conn: &mut SqliteConnection = change;
+    let conn: &mut Conn = change;
     let rules: Vec<(String, i64, String, String, String)> = sqlx::query_as(
         "SELECT r.keyword, t.id, t.name, t.background, t.text FROM tag_rules r JOIN tags t ON t.id = r.tag_id ORDER BY r.id",
     )
@@ -220,15 +221,15 @@ pub async fn apply_keywords(
 }
 
 /// Removes a keyword rule (404 when there is none); the tags it gave stay.
-pub async fn remove_rule(conn: &mut SqliteConnection, id: i64) -> AppResult<()> {
-    let removed = sqlx::query("DELETE FROM tag_rules WHERE id = ?").bind(id).execute(&mut *conn).await?;
+pub async fn remove_rule(conn: &mut Conn, id: i64) -> AppResult<()> {
+    let removed = sqlx::query("DELETE FROM tag_rules WHERE id = $1").bind(id).execute(&mut *conn).await?;
     if removed.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
     Ok(())
 }
 
-pub async fn rules(conn: &mut SqliteConnection) -> AppResult<Vec<TagRule>> {
+pub async fn rules(conn: &mut Conn) -> AppResult<Vec<TagRule>> {
     let rows: Vec<(i64, String, i64, String, String, String)> = sqlx::query_as(
         "SELECT r.id, r.keyword, t.id, t.name, t.background, t.text FROM tag_rules r JOIN tags t ON t.id = r.tag_id
          ORDER BY r.keyword, r.id",
@@ -245,15 +246,10 @@ pub async fn rules(conn: &mut SqliteConnection) -> AppResult<Vec<TagRule>> {
         .collect())
 }
 
-pub async fn add_rule(
-    conn: &mut SqliteConnection,
-    keyword: &str,
-    tag_name: &str,
-    at: i64,
-) -> AppResult<TagRule> {
+pub async fn add_rule(conn: &mut Conn, keyword: &str, tag_name: &str, at: i64) -> AppResult<TagRule> {
     let tag = find_or_create(conn, tag_name, at).await?;
     let keyword = keyword.trim();
-    let id: i64 = sqlx::query_scalar("INSERT INTO tag_rules (keyword, tag_id) VALUES (?, ?) RETURNING id")
+    let id: i64 = sqlx::query_scalar("INSERT INTO tag_rules (keyword, tag_id) VALUES ($1, $2) RETURNING id")
         .bind(keyword)
         .bind(tag.id)
         .fetch_one(&mut *conn)
@@ -261,9 +257,9 @@ pub async fn add_rule(
     Ok(TagRule { id, keyword: keyword.to_owned(), tag })
 }
 
-pub async fn set_colours(conn: &mut SqliteConnection, id: i64, colours: &TagColours) -> AppResult<Tag> {
+pub async fn set_colours(conn: &mut Conn, id: i64, colours: &TagColours) -> AppResult<Tag> {
     let row: Option<TagRow> = sqlx::query_as(
-        "UPDATE tags SET background = ?, text = ? WHERE id = ? RETURNING id, name, background, text",
+        "UPDATE tags SET background = $1, text = $2 WHERE id = $3 RETURNING id, name, background, text",
     )
     .bind(&colours.background)
     .bind(&colours.text)

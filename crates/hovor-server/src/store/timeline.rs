@@ -3,13 +3,13 @@
 //! read by its own indexed statement, newest first and at most a page plus one, and the kinds are
 //! merged here; so a page costs the same whatever the depth of history.
 
+use crate::db::{Conn, Pool};
 use hovor_types::conversation::Channel;
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::message::Direction;
 use hovor_types::timeline::{
     EntryKind, RelatedRecord, RelatedRecords, TimelineCursor, TimelineEntry, TimelinePage,
 };
-use sqlx::{SqliteConnection, SqlitePool};
 
 use super::audit::{SYSTEM, change_text};
 use super::conversations::{ConversationRow, bad_value};
@@ -55,11 +55,11 @@ impl Linked {
     }
 }
 
-pub async fn linked(conn: &mut SqliteConnection, c: &ConversationRow) -> AppResult<Linked> {
+pub async fn linked(conn: &mut Conn, c: &ConversationRow) -> AppResult<Linked> {
     let contact: Option<(i64, String, Option<i64>)> = match c.contact_id {
         Some(id) => {
             sqlx::query_as(
-                "SELECT id, first_name || ' ' || last_name, account_id FROM contacts WHERE id = ? AND merged_into IS NULL",
+                "SELECT id, first_name || ' ' || last_name, account_id FROM contacts WHERE id = $1 AND merged_into IS NULL",
             )
             .bind(id)
             .fetch_optional(&mut *conn)
@@ -69,7 +69,7 @@ pub async fn linked(conn: &mut SqliteConnection, c: &ConversationRow) -> AppResu
     };
     let account = match contact.as_ref().and_then(|(_, _, account)| *account) {
         Some(id) => {
-            sqlx::query_as("SELECT id, name FROM accounts WHERE id = ?")
+            sqlx::query_as("SELECT id, name FROM accounts WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?
@@ -78,7 +78,7 @@ pub async fn linked(conn: &mut SqliteConnection, c: &ConversationRow) -> AppResu
     };
     let case = match c.case_id {
         Some(id) => {
-            sqlx::query_as("SELECT id, number || ' · ' || title FROM cases WHERE id = ?")
+            sqlx::query_as("SELECT id, number || ' · ' || title FROM cases WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?
@@ -103,7 +103,7 @@ impl Cut {
     }
 }
 
-/// Messages of `$filter = ?`, newest first.
+/// Messages of `$filter = $1`, newest first.
 macro_rules! messages_sql {
     ($filter:literal) => {
         concat!(
@@ -111,12 +111,12 @@ macro_rules! messages_sql {
              FROM messages m JOIN conversations c ON c.id = m.conversation_id
              WHERE ",
             $filter,
-            " = ? AND (m.at, m.id) <= (?, ?) ORDER BY m.at DESC, m.id DESC LIMIT ?"
+            " = $1 AND (m.at, m.id) <= ($2, $3) ORDER BY m.at DESC, m.id DESC LIMIT $4"
         )
     };
 }
 
-/// Notes on the record `$column = ?`, newest first.
+/// Notes on the record `$column = $1`, newest first.
 macro_rules! notes_sql {
     ($column:literal) => {
         concat!(
@@ -125,12 +125,12 @@ macro_rules! notes_sql {
              LEFT JOIN users u ON u.id = n.author_id
              WHERE n.",
             $column,
-            " = ? AND (n.at, n.id) <= (?, ?) ORDER BY n.at DESC, n.id DESC LIMIT ?"
+            " = $1 AND (n.at, n.id) <= ($2, $3) ORDER BY n.at DESC, n.id DESC LIMIT $4"
         )
     };
 }
 
-/// Conversations matching `$filter` (one `?`), newest first.
+/// Conversations matching `$filter` (its one parameter is `$1`), newest first.
 macro_rules! interactions_sql {
     ($filter:literal) => {
         concat!(
@@ -138,12 +138,12 @@ macro_rules! interactions_sql {
              FROM conversations c JOIN queues q ON q.id = c.queue_id LEFT JOIN users u ON u.id = c.agent_id
              WHERE ",
             $filter,
-            " AND (c.started_at, c.id) <= (?, ?) ORDER BY c.started_at DESC, c.id DESC LIMIT ?"
+            " AND (c.started_at, c.id) <= ($2, $3) ORDER BY c.started_at DESC, c.id DESC LIMIT $4"
         )
     };
 }
 
-/// Audit rows of the cases matching `$filter` (one `?`), newest first.
+/// Audit rows of the cases matching `$filter` (its one parameter is `$1`), newest first.
 macro_rules! case_changes_sql {
     ($filter:literal) => {
         concat!(
@@ -151,7 +151,7 @@ macro_rules! case_changes_sql {
              FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
              WHERE a.record = 'case' AND a.record_id ",
             $filter,
-            " AND (a.at, a.id) <= (?, ?) ORDER BY a.at DESC, a.id DESC LIMIT ?"
+            " AND (a.at, a.id) <= ($2, $3) ORDER BY a.at DESC, a.id DESC LIMIT $4"
         )
     };
 }
@@ -197,7 +197,7 @@ fn direction(s: &str) -> AppResult<Direction> {
 
 /// Reads every kind into `out`; `here` lends its channel to entries that have no conversation.
 struct Reader<'a> {
-    conn: &'a mut SqliteConnection,
+    conn: &'a mut Conn,
     cut: Cut,
     here: &'a ConversationRow,
     out: Vec<TimelineEntry>,
@@ -310,7 +310,7 @@ impl Reader<'_> {
 }
 
 pub async fn page(
-    pool: &SqlitePool,
+    pool: &Pool,
     c: &ConversationRow,
     record: Option<RelatedRecord>,
     before: Option<TimelineCursor>,
@@ -332,24 +332,24 @@ pub async fn page(
         Some((RelatedRecord::Contact, id)) => {
             r.messages(messages_sql!("m.contact_id"), id).await?;
             r.notes(notes_sql!("contact_id"), id).await?;
-            r.interactions(interactions_sql!("c.contact_id = ?"), id).await?;
-            r.case_changes(case_changes_sql!("IN (SELECT id FROM cases WHERE contact_id = ?)"), id).await?;
+            r.interactions(interactions_sql!("c.contact_id = $1"), id).await?;
+            r.case_changes(case_changes_sql!("IN (SELECT id FROM cases WHERE contact_id = $1)"), id).await?;
         }
         Some((RelatedRecord::Account, id)) => {
             r.notes(notes_sql!("account_id"), id).await?;
             let of_account =
-                interactions_sql!("c.contact_id IN (SELECT id FROM contacts WHERE account_id = ?)");
+                interactions_sql!("c.contact_id IN (SELECT id FROM contacts WHERE account_id = $1)");
             r.interactions(of_account, id).await?;
             let cases = case_changes_sql!(
-                "IN (SELECT id FROM cases WHERE contact_id IN (SELECT id FROM contacts WHERE account_id = ?))"
+                "IN (SELECT id FROM cases WHERE contact_id IN (SELECT id FROM contacts WHERE account_id = $1))"
             );
             r.case_changes(cases, id).await?;
         }
         Some((RelatedRecord::Case, id)) => {
             r.messages(messages_sql!("c.case_id"), id).await?;
             r.notes(notes_sql!("case_id"), id).await?;
-            r.interactions(interactions_sql!("c.case_id = ?"), id).await?;
-            r.case_changes(case_changes_sql!("= ?"), id).await?;
+            r.interactions(interactions_sql!("c.case_id = $1"), id).await?;
+            r.case_changes(case_changes_sql!("= $1"), id).await?;
         }
         None => r.messages(messages_sql!("m.conversation_id"), c.id).await?,
     }
@@ -367,7 +367,7 @@ pub async fn page(
 
 /// A quick note on the conversation's related record: stored with the conversation it was written in.
 pub async fn add_note(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     c: &ConversationRow,
     record: RelatedRecord,
     body: &str,
@@ -379,7 +379,7 @@ pub async fn add_note(
     let column = |r: RelatedRecord| (r == record).then_some(record_id);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO notes (contact_id, account_id, case_id, conversation_id, author_id, body, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(column(RelatedRecord::Contact))
     .bind(column(RelatedRecord::Account))

@@ -2,9 +2,9 @@
 //! inside its immediate transaction: of two writers on the same version exactly one updates a row,
 //! whatever the timing; the other is answered with the record as it is now and who saved it.
 
+use crate::db::Conn;
 use hovor_types::validate;
 use hovor_types::version::{CurrentRecord, VersionConflict};
-use sqlx::SqliteConnection;
 
 use super::audit::{Edit, SYSTEM};
 use super::{accounts, cases, contacts, response_admin};
@@ -23,17 +23,17 @@ impl Versioned {
         match self {
             // A contact merged into another cannot be edited until the merge is undone.
             Versioned::Contact => {
-                "UPDATE contacts SET version = version + 1, updated_by = ?, updated_at = ?
-                 WHERE id = ? AND version = ? AND merged_into IS NULL"
+                "UPDATE contacts SET version = version + 1, updated_by = $1, updated_at = $2
+                 WHERE id = $3 AND version = $4 AND merged_into IS NULL"
             }
             Versioned::Account => {
-                "UPDATE accounts SET version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND version = ?"
+                "UPDATE accounts SET version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3 AND version = $4"
             }
             Versioned::Case => {
-                "UPDATE cases SET version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND version = ?"
+                "UPDATE cases SET version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3 AND version = $4"
             }
             Versioned::Response => {
-                "UPDATE responses SET version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND version = ?"
+                "UPDATE responses SET version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3 AND version = $4"
             }
         }
     }
@@ -41,16 +41,16 @@ impl Versioned {
     fn changed_by_sql(self) -> &'static str {
         match self {
             Versioned::Contact => {
-                "SELECT u.display_name, t.updated_at FROM contacts t LEFT JOIN users u ON u.id = t.updated_by WHERE t.id = ?"
+                "SELECT u.display_name, t.updated_at FROM contacts t LEFT JOIN users u ON u.id = t.updated_by WHERE t.id = $1"
             }
             Versioned::Account => {
-                "SELECT u.display_name, t.updated_at FROM accounts t LEFT JOIN users u ON u.id = t.updated_by WHERE t.id = ?"
+                "SELECT u.display_name, t.updated_at FROM accounts t LEFT JOIN users u ON u.id = t.updated_by WHERE t.id = $1"
             }
             Versioned::Case => {
-                "SELECT u.display_name, t.updated_at FROM cases t LEFT JOIN users u ON u.id = t.updated_by WHERE t.id = ?"
+                "SELECT u.display_name, t.updated_at FROM cases t LEFT JOIN users u ON u.id = t.updated_by WHERE t.id = $1"
             }
             Versioned::Response => {
-                "SELECT u.display_name, t.updated_at FROM responses t LEFT JOIN users u ON u.id = t.updated_by WHERE t.id = ?"
+                "SELECT u.display_name, t.updated_at FROM responses t LEFT JOIN users u ON u.id = t.updated_by WHERE t.id = $1"
             }
         }
     }
@@ -59,7 +59,7 @@ impl Versioned {
 /// Claims the version after `version` for this edit; returns it. Without a version: 422 `version`.
 /// On an older version: `VersionConflict` with the current record; on an absent record: `NotFound`.
 pub async fn claim(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     record: Versioned,
     id: i64,
     version: Option<i64>,
@@ -80,7 +80,7 @@ pub async fn claim(
 }
 
 /// The answer to an edit made on an older version: the record now and its last change's author.
-pub async fn conflict(conn: &mut SqliteConnection, record: Versioned, id: i64) -> AppResult<AppError> {
+pub async fn conflict(conn: &mut Conn, record: Versioned, id: i64) -> AppResult<AppError> {
     let current = match record {
         Versioned::Contact => contacts::load(conn, id).await?.map(CurrentRecord::Contact),
         Versioned::Account => accounts::load(conn, id).await?.map(CurrentRecord::Account),

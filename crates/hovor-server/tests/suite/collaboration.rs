@@ -13,21 +13,21 @@ async fn email_of_agent1(server: &TestServer, agent1: &str) -> i64 {
     // An email conversation in agent1's first queue, accepted by agent1.
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO conversations (queue_id, channel, status, subject, language, queued_at, started_at, customer_name)
-         VALUES (?, 'email', 'active', 'Invoice', 'en', 0, 0, 'Jana') RETURNING id",
+         VALUES ($1, 'email', 'active', 'Invoice', 'en', 0, 0, 'Jana') RETURNING id",
     )
     .bind(queue)
     .fetch_one(&server.pool)
     .await
     .unwrap();
     let agent = server.user_id("agent1").await;
-    sqlx::query("UPDATE conversations SET agent_id = ? WHERE id = ?")
+    sqlx::query("UPDATE conversations SET agent_id = $1 WHERE id = $2")
         .bind(agent)
         .bind(id)
         .execute(&server.pool)
         .await
         .unwrap();
     sqlx::query(
-        "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES (?, ?, ?, 0)",
+        "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES ($1, $2, $3, 0)",
     )
     .bind(id)
     .bind(agent)
@@ -45,7 +45,7 @@ async fn colleague(server: &TestServer, agent1: &str, id: i64) -> (i64, String) 
     assert_eq!(view.status, StatusCode::OK, "{}", view.json);
     assert_eq!(view.json["owner"], true);
     let first = &view.json["colleagues"][0];
-    let username: String = sqlx::query_scalar("SELECT username FROM users WHERE id = ?")
+    let username: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
         .bind(first["id"].as_i64().unwrap())
         .fetch_one(&server.pool)
         .await
@@ -166,7 +166,7 @@ async fn a_declined_invitation_is_closed_and_an_outsider_cannot_be_invited() {
     assert_eq!(again.status, StatusCode::CREATED);
     // Someone outside the queue cannot be invited.
     let outsider: i64 = sqlx::query_scalar(
-        "SELECT u.id FROM users u WHERE u.role = 'agent' AND NOT EXISTS (SELECT 1 FROM queue_members m JOIN conversations c ON c.queue_id = m.queue_id WHERE c.id = ? AND m.user_id = u.id) LIMIT 1",
+        "SELECT u.id FROM users u WHERE u.role = 'agent' AND NOT EXISTS (SELECT 1 FROM queue_members m JOIN conversations c ON c.queue_id = m.queue_id WHERE c.id = $1 AND m.user_id = u.id) LIMIT 1",
     )
     .bind(id)
     .fetch_one(&server.pool)
@@ -243,7 +243,7 @@ async fn a_collaborator_writes_in_the_chat_and_the_customer_sees_both_names() {
         .filter(|m| m["direction"] == "outbound")
         .map(|m| m["author"].as_str().unwrap())
         .collect();
-    let colleague_display: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = ?")
+    let colleague_display: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
         .bind(colleague_id)
         .fetch_one(&server.pool)
         .await

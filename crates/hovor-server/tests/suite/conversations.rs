@@ -9,7 +9,7 @@ use serde_json::json;
 /// A conversation in none of the user's queues.
 async fn foreign_conversation(server: &TestServer, user_id: i64) -> i64 {
     sqlx::query_scalar(
-        "SELECT id FROM conversations WHERE queue_id NOT IN (SELECT queue_id FROM queue_members WHERE user_id = ?)
+        "SELECT id FROM conversations WHERE queue_id NOT IN (SELECT queue_id FROM queue_members WHERE user_id = $1)
          ORDER BY id LIMIT 1",
     )
     .bind(user_id)
@@ -144,7 +144,7 @@ async fn the_timeline_pages_through_the_whole_customer_history_without_gaps() {
     let messages = seen.iter().filter(|(_, kind, _)| kind == "message").count();
     assert_eq!(messages, 300, "Scale::small gives the heavy customer 300 messages");
     let conversations: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM conversations WHERE contact_id = (SELECT contact_id FROM conversations WHERE id = ?)",
+        "SELECT COUNT(*) FROM conversations WHERE contact_id = (SELECT contact_id FROM conversations WHERE id = $1)",
     )
     .bind(id)
     .fetch_one(&server.pool)
@@ -206,7 +206,7 @@ async fn a_sent_message_is_persisted_once_per_idempotency_key_and_validated() {
         assert_eq!(retry.json["id"], first.json["id"]);
     }
     let stored: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND body LIKE 'Dobrý den, hned%'",
+        "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND body LIKE 'Dobrý den, hned%'",
     )
     .bind(id)
     .fetch_one(&server.pool)
@@ -226,7 +226,7 @@ async fn a_sent_message_is_persisted_once_per_idempotency_key_and_validated() {
     let long = server.request("POST", &path, Some(&cookie), Some(json!({"body": "a".repeat(4001)}))).await;
     assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    sqlx::query("UPDATE conversations SET status = 'ended' WHERE id = ?")
+    sqlx::query("UPDATE conversations SET status = 'ended' WHERE id = $1")
         .bind(id)
         .execute(&server.pool)
         .await

@@ -232,7 +232,8 @@ async fn a_supervisor_sending_in_someone_elses_chat_is_told_it_is_not_theirs() {
 async fn until(server: &TestServer, sql: &'static str, id: i64, limit: std::time::Duration) -> bool {
     let started = std::time::Instant::now();
     while started.elapsed() < limit {
-        let yes: bool = sqlx::query_scalar(sql).bind(id).fetch_one(&server.pool).await.unwrap();
+        let hovor_server::db::Flag(yes) =
+            sqlx::query_scalar(sql).bind(id).fetch_one(&server.pool).await.unwrap();
         if yes {
             return true;
         }
@@ -257,11 +258,11 @@ async fn a_chat_whose_customer_closed_the_page_rings_nobody_and_ends_as_abandone
     drop(gone_page);
     let left = Instant::now();
     drop(back_page);
-    let left_sql = "SELECT customer_left_at IS NOT NULL FROM conversations WHERE id = ?";
+    let left_sql = "SELECT customer_left_at IS NOT NULL FROM conversations WHERE id = $1";
     assert!(until(&server, left_sql, gone.conversation_id, Duration::from_secs(5)).await, "marked as left");
     assert!(until(&server, left_sql, back.conversation_id, Duration::from_secs(5)).await, "marked as left");
     let _back_again = server.stream("/api/chat/events", &back.cookie, None).await;
-    let here_sql = "SELECT customer_left_at IS NULL FROM conversations WHERE id = ?";
+    let here_sql = "SELECT customer_left_at IS NULL FROM conversations WHERE id = $1";
     assert!(until(&server, here_sql, back.conversation_id, Duration::from_secs(5)).await, "back again");
 
     // An agent becomes available: the chat of the customer who is there rings, the other never does.
@@ -272,7 +273,7 @@ async fn a_chat_whose_customer_closed_the_page_rings_nobody_and_ends_as_abandone
     assert!(!offered.contains(&gone.conversation_id), "{offered:?}");
 
     // The queue's 5 s pass: the chat ends as abandoned, without anyone touching it.
-    let ended_sql = "SELECT status = 'ended' AND abandoned = 1 FROM conversations WHERE id = ?";
+    let ended_sql = "SELECT status = 'ended' AND abandoned = 1 FROM conversations WHERE id = $1";
     assert!(
         until(&server, ended_sql, gone.conversation_id, Duration::from_secs(15)).await,
         "ends as abandoned"
@@ -285,10 +286,11 @@ async fn a_chat_whose_customer_closed_the_page_rings_nobody_and_ends_as_abandone
     assert_eq!(server.offers_among(&[gone.conversation_id]).await, 0);
     let view = server.request("GET", "/api/chat/conversation", Some(&gone.cookie), None).await;
     assert_eq!(view.json["status"], "ended", "{}", view.json);
-    let still: bool = sqlx::query_scalar("SELECT status = 'active' FROM conversations WHERE id = ?")
-        .bind(back.conversation_id)
-        .fetch_one(&server.pool)
-        .await
-        .unwrap();
+    let hovor_server::db::Flag(still) =
+        sqlx::query_scalar("SELECT status = 'active' FROM conversations WHERE id = $1")
+            .bind(back.conversation_id)
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
     assert!(still, "the customer who came back still waits for their agent");
 }

@@ -175,7 +175,7 @@ async fn an_email_is_threaded_answered_to_all_and_the_relay_receives_the_right_h
     assert_eq!(follow_up.status, StatusCode::CREATED);
     let follow_up_id = follow_up.json["conversation_id"].as_i64().unwrap();
     assert_ne!(follow_up_id, id);
-    let parent: Option<i64> = sqlx::query_scalar("SELECT parent_id FROM conversations WHERE id = ?")
+    let parent: Option<i64> = sqlx::query_scalar("SELECT parent_id FROM conversations WHERE id = $1")
         .bind(follow_up_id)
         .fetch_one(&server.pool)
         .await
@@ -216,7 +216,7 @@ async fn a_refused_email_fails_and_a_deferred_one_waits_for_another_attempt() {
             assert_eq!(email["status"], "waiting", "a temporary refusal is tried again later");
             assert!(email["error"].as_str().unwrap().contains("451"), "{email}");
             let next: Option<i64> =
-                sqlx::query_scalar("SELECT next_attempt_at FROM emails WHERE message_id = ?")
+                sqlx::query_scalar("SELECT next_attempt_at FROM emails WHERE message_id = $1")
                     .bind(deferred_id)
                     .fetch_one(&server.pool)
                     .await

@@ -76,7 +76,7 @@ async fn first_task(server: &TestServer, cookie: &str) -> i64 {
 }
 
 async fn contact_of(server: &TestServer, conversation: i64) -> Option<i64> {
-    sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = ?")
+    sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = $1")
         .bind(conversation)
         .fetch_one(&server.pool)
         .await
@@ -85,7 +85,7 @@ async fn contact_of(server: &TestServer, conversation: i64) -> Option<i64> {
 
 /// The distinct contact ids of the conversation's messages.
 async fn message_contacts(server: &TestServer, conversation: i64) -> Vec<Option<i64>> {
-    sqlx::query_scalar("SELECT DISTINCT contact_id FROM messages WHERE conversation_id = ?")
+    sqlx::query_scalar("SELECT DISTINCT contact_id FROM messages WHERE conversation_id = $1")
         .bind(conversation)
         .fetch_all(&server.pool)
         .await
@@ -196,7 +196,7 @@ async fn a_contact_set_on_a_conversation_reaches_its_child_interactions_and_thei
     let tasks = get(&server, &cookie, "/api/tasks").await;
     assert_eq!(tasks.as_array().unwrap().len(), before + 1, "the call is in the task list");
     let (direction, parent_id): (String, Option<i64>) =
-        sqlx::query_as("SELECT direction, parent_id FROM conversations WHERE id = ?")
+        sqlx::query_as("SELECT direction, parent_id FROM conversations WHERE id = $1")
             .bind(child)
             .fetch_one(&server.pool)
             .await
@@ -549,7 +549,11 @@ fn tag_names(tags: &Value) -> Vec<String> {
 }
 
 async fn tag_id(server: &TestServer, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM tags WHERE name = ?").bind(name).fetch_one(&server.pool).await.unwrap()
+    sqlx::query_scalar("SELECT id FROM tags WHERE name = $1")
+        .bind(name)
+        .fetch_one(&server.pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -743,7 +747,7 @@ async fn a_case_added_from_a_conversation_is_linked_found_and_edited_under_its_v
     let bad = server.request("PUT", &link, Some(&cookie), Some(json!({"case_id": 999_999}))).await;
     assert_eq!(bad.json["field"], "case_id");
     let trail: Vec<String> = sqlx::query_scalar(
-        "SELECT field FROM audit_log WHERE record = 'conversation' AND record_id = ? ORDER BY id",
+        "SELECT field FROM audit_log WHERE record = 'conversation' AND record_id = $1 ORDER BY id",
     )
     .bind(conversation)
     .fetch_all(&server.pool)
@@ -799,7 +803,7 @@ async fn the_timeline_follows_contact_or_case_with_every_kind_and_pages_without_
     let id = task["id"].as_i64().unwrap();
 
     // The case: its changes after an edit, its notes, its conversation.
-    let case_id: i64 = sqlx::query_scalar("SELECT case_id FROM conversations WHERE id = ?")
+    let case_id: i64 = sqlx::query_scalar("SELECT case_id FROM conversations WHERE id = $1")
         .bind(id)
         .fetch_one(&server.pool)
         .await
@@ -979,7 +983,7 @@ async fn the_history_tab_pages_through_every_channel_and_opens_a_transcript_with
     let t = get(&server, &cookie, &format!("/api/contacts/{contact}/history/{campaign}")).await;
     assert!(t["attached_data"].is_null(), "no attached data for a campaign");
     let noted: i64 =
-        sqlx::query_scalar("SELECT id FROM conversations WHERE contact_id = ? AND operator_note <> ''")
+        sqlx::query_scalar("SELECT id FROM conversations WHERE contact_id = $1 AND operator_note <> ''")
             .bind(contact)
             .fetch_one(&server.pool)
             .await
@@ -988,7 +992,7 @@ async fn the_history_tab_pages_through_every_channel_and_opens_a_transcript_with
     assert_eq!(t["notes"][0]["id"], 0, "the operator note first");
     assert_eq!(t["notes"].as_array().unwrap().len(), 2);
 
-    let foreign: i64 = sqlx::query_scalar("SELECT id FROM conversations WHERE contact_id IS NOT ? LIMIT 1")
+    let foreign: i64 = sqlx::query_scalar("SELECT id FROM conversations WHERE contact_id IS NOT $1 LIMIT 1")
         .bind(contact)
         .fetch_one(&server.pool)
         .await
@@ -1047,7 +1051,7 @@ async fn the_session_pane_keeps_presets_operator_note_and_custom_data_under_vers
         server.request("PUT", &note, Some(&cookie), Some(json!({"version": null, "body": "x"}))).await;
     assert_eq!(unversioned.json["field"], "version");
     let trail: Vec<String> = sqlx::query_scalar(
-        "SELECT field FROM audit_log WHERE record = 'conversation' AND record_id = ? ORDER BY id",
+        "SELECT field FROM audit_log WHERE record = 'conversation' AND record_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(&server.pool)
@@ -1146,7 +1150,7 @@ async fn details_keep_one_default_per_kind_and_a_removed_contact_leaves_its_conv
             .is_empty()
     );
     let trail: Vec<String> = sqlx::query_scalar(
-        "SELECT field FROM audit_log WHERE record = 'contact' AND record_id = ? ORDER BY id",
+        "SELECT field FROM audit_log WHERE record = 'contact' AND record_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(&server.pool)
@@ -1220,7 +1224,7 @@ async fn history_shows_only_interactions_the_agent_may_see() {
     // One past interaction moves to a queue agent3 is not in and never worked on.
     let (hidden, queue): (i64, i64) = sqlx::query_as(
         "SELECT c.id, q.id FROM conversations c, queues q
-         WHERE c.contact_id = ?1 AND c.status = 'ended'
+         WHERE c.contact_id = $1 AND c.status = 'ended'
            AND EXISTS (SELECT 1 FROM queue_members m JOIN users u ON u.id = m.user_id
                        WHERE m.queue_id = c.queue_id AND u.username = 'agent3')
            AND NOT EXISTS (SELECT 1 FROM queue_members m JOIN users u ON u.id = m.user_id
@@ -1233,7 +1237,7 @@ async fn history_shows_only_interactions_the_agent_may_see() {
     .fetch_one(&server.pool)
     .await
     .expect("an interaction and a queue outside agent3's work");
-    sqlx::query("UPDATE conversations SET queue_id = ? WHERE id = ?")
+    sqlx::query("UPDATE conversations SET queue_id = $1 WHERE id = $2")
         .bind(queue)
         .bind(hidden)
         .execute(&server.pool)

@@ -84,7 +84,7 @@ async fn one_idempotency_key_sent_ten_times_at_once_stores_one_message_and_one_e
     assert_eq!(messages, 1);
     let events: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM events
-         WHERE json_extract(payload, '$.message_created.message.id') = ?",
+         WHERE json_extract(payload, '$.message_created.message.id') = $1",
     )
     .bind(id)
     .fetch_one(&server.pool)
@@ -160,7 +160,7 @@ fn thirty_kills_during_concurrent_writes_lose_no_acknowledged_write() {
             let intact: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await.unwrap();
             let ids = serde_json::to_string(&acknowledged).unwrap();
             let stored: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM messages WHERE id IN (SELECT value FROM json_each(?))",
+                "SELECT COUNT(*) FROM messages WHERE id IN (SELECT value FROM json_each($1))",
             )
             .bind(ids)
             .fetch_one(&pool)

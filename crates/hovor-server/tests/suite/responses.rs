@@ -37,7 +37,7 @@ async fn the_expected_response_is_in_the_top_three_for_nine_in_ten_labelled_mess
     for l in &set {
         let mut roots = Vec::new();
         for key in &l.categories {
-            let id: i64 = sqlx::query_scalar("SELECT id FROM response_categories WHERE key = ?")
+            let id: i64 = sqlx::query_scalar("SELECT id FROM response_categories WHERE key = $1")
                 .bind(key)
                 .fetch_one(&server.pool)
                 .await
@@ -55,8 +55,8 @@ async fn the_expected_response_is_in_the_top_three_for_nine_in_ten_labelled_mess
             .into_iter()
             .map(|hit| library.shown(hit, &HashSet::new()).title)
             .collect();
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE language = ? AND title = ?)")
+        let hovor_server::db::Flag(exists) =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE language = $1 AND title = $2)")
                 .bind(&l.language)
                 .bind(&l.expected)
                 .fetch_one(&server.pool)
@@ -205,14 +205,14 @@ async fn favourites_are_per_agent_idempotent_and_only_a_favourite_can_be_removed
 async fn conversation(server: &TestServer, language: &str) -> i64 {
     let agent = server.user_id("agent1").await;
     let queue: i64 =
-        sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = ? ORDER BY queue_id LIMIT 1")
+        sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = $1 ORDER BY queue_id LIMIT 1")
             .bind(agent)
             .fetch_one(&server.pool)
             .await
             .unwrap();
     sqlx::query_scalar(
         "INSERT INTO conversations (queue_id, channel, agent_id, status, language, queued_at, started_at)
-         VALUES (?, 'chat', ?, 'active', ?, 0, 1000) RETURNING id",
+         VALUES ($1, 'chat', $2, 'active', $3, 0, 1000) RETURNING id",
     )
     .bind(queue)
     .bind(agent)
@@ -284,7 +284,7 @@ async fn select_category_adds_it_and_its_subcategories_to_the_suggestions() {
     // Someone outside the conversation's queue cannot change it.
     let outsider: String = sqlx::query_scalar(
         "SELECT u.username FROM users u WHERE u.role = 'agent' AND NOT EXISTS (SELECT 1 FROM queue_members m
-           JOIN conversations c ON c.queue_id = m.queue_id WHERE c.id = ? AND m.user_id = u.id) LIMIT 1",
+           JOIN conversations c ON c.queue_id = m.queue_id WHERE c.id = $1 AND m.user_id = u.id) LIMIT 1",
     )
     .bind(id)
     .fetch_one(&server.pool)
@@ -318,7 +318,7 @@ async fn placeholders_take_the_conversations_values_and_unfilled_text_is_never_s
     .fetch_one(&server.pool)
     .await
     .unwrap();
-    sqlx::query("UPDATE conversations SET contact_id = ? WHERE id = ?")
+    sqlx::query("UPDATE conversations SET contact_id = $1 WHERE id = $2")
         .bind(contact)
         .bind(id)
         .execute(&server.pool)

@@ -21,9 +21,9 @@ async fn chat_load(server: &TestServer, username: &str) -> i64 {
     let agent = server.user_id(username).await;
     sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM activities a JOIN conversations c ON c.id = a.conversation_id
-                 WHERE a.agent_id = ?1 AND a.wrapped_up_at IS NULL AND c.channel = 'chat')
+                 WHERE a.agent_id = $1 AND a.wrapped_up_at IS NULL AND c.channel = 'chat')
               + (SELECT COUNT(*) FROM offers o JOIN conversations c ON c.id = o.conversation_id
-                 WHERE o.agent_id = ?1 AND c.channel = 'chat')",
+                 WHERE o.agent_id = $1 AND c.channel = 'chat')",
     )
     .bind(agent)
     .fetch_one(&server.pool)
@@ -52,7 +52,7 @@ async fn an_agent_lacking_one_of_the_queues_skills_is_never_offered_its_conversa
         .fetch_one(&server.pool)
         .await
         .unwrap();
-    sqlx::query("DELETE FROM user_skills WHERE user_id = ? AND skill_id = ?")
+    sqlx::query("DELETE FROM user_skills WHERE user_id = $1 AND skill_id = $2")
         .bind(server.user_id("agent1").await)
         .bind(billing)
         .execute(&server.pool)
@@ -243,7 +243,7 @@ async fn wrap_up_needs_the_end_a_reason_of_the_queue_and_is_submitted_once() {
 
     let foreign: i64 = sqlx::query_scalar(
         "SELECT id FROM wrap_up_reasons
-         WHERE queue_id <> (SELECT queue_id FROM conversations WHERE id = ?) LIMIT 1",
+         WHERE queue_id <> (SELECT queue_id FROM conversations WHERE id = $1) LIMIT 1",
     )
     .bind(id)
     .fetch_one(&server.pool)
@@ -376,13 +376,14 @@ async fn after_a_transfer_to_a_queue_of_others_the_sender_still_sees_and_wraps_u
     let id = chat["id"].as_i64().unwrap();
     // agent1 works the demo's first two queues; the fourth is someone else's.
     let elsewhere = server.queue_id(2).await;
-    let member: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM queue_members WHERE queue_id = ? AND user_id = ?)")
-            .bind(elsewhere)
-            .bind(server.user_id("agent1").await)
-            .fetch_one(&server.pool)
-            .await
-            .unwrap();
+    let hovor_server::db::Flag(member) = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM queue_members WHERE queue_id = $1 AND user_id = $2)",
+    )
+    .bind(elsewhere)
+    .bind(server.user_id("agent1").await)
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
     assert!(!member, "the target queue must not be one of agent1's");
     let body = json!({"queue_id": elsewhere, "note": "Needs the delivery team."});
     let transfer =

@@ -15,14 +15,14 @@ async fn fixture(
     let pool = &server.pool;
     let agent = server.user_id("agent1").await;
     let queue: i64 =
-        sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = ? ORDER BY queue_id LIMIT 1")
+        sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = $1 ORDER BY queue_id LIMIT 1")
             .bind(agent)
             .fetch_one(pool)
             .await
             .unwrap();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO conversations (queue_id, channel, agent_id, status, language, queued_at, started_at)
-         VALUES (?, 'chat', ?, 'active', ?, 0, 1000) RETURNING id",
+         VALUES ($1, 'chat', $2, 'active', $3, 0, 1000) RETURNING id",
     )
     .bind(queue)
     .bind(agent)
@@ -32,7 +32,7 @@ async fn fixture(
     .unwrap();
     for (n, (category, title, body)) in responses.iter().enumerate() {
         let category_id: i64 = sqlx::query_scalar(
-            "INSERT INTO response_categories (key, name) VALUES (?, ?)
+            "INSERT INTO response_categories (key, name) VALUES ($1, $2)
              ON CONFLICT (key) DO UPDATE SET name = excluded.name RETURNING id",
         )
         .bind(format!("test-{category}"))
@@ -41,7 +41,7 @@ async fn fixture(
         .await
         .unwrap();
         sqlx::query(
-            "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES (?, ?)",
+            "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES ($1, $2)",
         )
         .bind(id)
         .bind(category_id)
@@ -49,7 +49,7 @@ async fn fixture(
         .await
         .unwrap();
         sqlx::query(
-            "INSERT INTO responses (category_id, language, title, body, shortcut) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO responses (category_id, language, title, body, shortcut) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(category_id)
         .bind(language)
@@ -61,7 +61,7 @@ async fn fixture(
         .unwrap();
     }
     for (n, body) in inbound.iter().enumerate() {
-        sqlx::query("INSERT INTO messages (conversation_id, direction, author, body, at) VALUES (?, 'inbound', 'Zákazník', ?, ?)")
+        sqlx::query("INSERT INTO messages (conversation_id, direction, author, body, at) VALUES ($1, 'inbound', 'Zákazník', $2, $3)")
             .bind(id)
             .bind(*body)
             .bind(2000 + n as i64)

@@ -5,16 +5,16 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use hovor_server::db::Pool;
 use hovor_server::demo::{self, Scale};
 use hovor_server::{AppState, app, db};
 use http_body_util::BodyExt;
 use serde_json::Value;
-use sqlx::SqlitePool;
 use tower::ServiceExt;
 
 pub struct TestServer {
     pub router: Router,
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub state: AppState,
     _dir: Option<tempfile::TempDir>,
 }
@@ -168,7 +168,7 @@ impl TestServer {
     }
 
     pub async fn user_id(&self, username: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(username)
             .fetch_one(&self.pool)
             .await
@@ -257,7 +257,7 @@ pub struct Customer {
 impl TestServer {
     /// The id of the demo's `index`-th queue (0-based, in creation order).
     pub async fn queue_id(&self, index: i64) -> i64 {
-        sqlx::query_scalar("SELECT id FROM queues ORDER BY id LIMIT 1 OFFSET ?")
+        sqlx::query_scalar("SELECT id FROM queues ORDER BY id LIMIT 1 OFFSET $1")
             .bind(index)
             .fetch_one(&self.pool)
             .await
@@ -316,7 +316,7 @@ impl TestServer {
     pub async fn offers_among(&self, conversations: &[i64]) -> i64 {
         let ids = serde_json::to_string(conversations).unwrap();
         sqlx::query_scalar(
-            "SELECT COUNT(*) FROM offers WHERE conversation_id IN (SELECT value FROM json_each(?))",
+            "SELECT COUNT(*) FROM offers WHERE conversation_id IN (SELECT value FROM json_each($1))",
         )
         .bind(ids)
         .fetch_one(&self.pool)
