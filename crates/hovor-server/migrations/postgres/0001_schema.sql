@@ -87,7 +87,7 @@ CREATE TABLE conversations (
     started_at         BIGINT NOT NULL,
     ended_at           BIGINT,
     visitor            TEXT NOT NULL DEFAULT '{}',   -- JSON VisitorDetails
-    additional_details TEXT NOT NULL DEFAULT '[]'    -- JSON [KeyValue],
+    additional_details TEXT NOT NULL DEFAULT '[]',    -- JSON [KeyValue]
     wanted_agent_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
     transfer_note TEXT,
     customer_token_hash TEXT,
@@ -164,7 +164,7 @@ CREATE TABLE events (
     at       BIGINT NOT NULL,
     queue_id BIGINT REFERENCES queues(id) ON DELETE CASCADE,  -- seen by the queue's members
     user_id  BIGINT REFERENCES users(id) ON DELETE CASCADE,   -- or by this one user
-    payload  TEXT NOT NULL                                     -- JSON ServerEvent,
+    payload  TEXT NOT NULL,                                     -- JSON ServerEvent
     customer_conversation_id BIGINT REFERENCES conversations(id) ON DELETE CASCADE);
 CREATE INDEX events_queue ON events(queue_id, id);
 CREATE INDEX events_user ON events(user_id, id);
@@ -438,9 +438,9 @@ CREATE TRIGGER response_categories_changed AFTER INSERT OR UPDATE OR DELETE ON r
     FOR EACH STATEMENT EXECUTE FUNCTION response_library_changed();
 
 -- The SQLite functions the store's SQL uses, so that SQL is written once.
--- json_each(list): the elements of a JSON array, as text, in a column named value.
-CREATE FUNCTION json_each(list TEXT) RETURNS TABLE (value TEXT) LANGUAGE sql IMMUTABLE AS
-    $$ SELECT json_array_elements_text(list::json) $$;
+-- json_each(list): the elements of a JSON array, as text (value), with their 0-based positions (key).
+CREATE FUNCTION json_each(list TEXT) RETURNS TABLE (key BIGINT, value TEXT) LANGUAGE sql IMMUTABLE AS
+    $$ SELECT ordinality - 1, element FROM json_array_elements_text(list::json) WITH ORDINALITY AS e(element) $$;
 -- instr(text, part): the 1-based position of part in text, 0 when absent.
 CREATE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS
     $$ SELECT strpos(haystack, needle)::BIGINT $$;
@@ -450,3 +450,6 @@ CREATE FUNCTION json_array_length(document TEXT, path TEXT) RETURNS BIGINT LANGU
 -- json_array(text, ...): a JSON array of strings.
 CREATE FUNCTION json_array(VARIADIC items TEXT[]) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
     $$ SELECT array_to_json(items)::TEXT $$;
+-- json_extract(document, '$.a.b'): the text at a path of object keys.
+CREATE FUNCTION json_extract(document TEXT, path TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
+    $$ SELECT document::json #>> string_to_array(substr(path, 3), '.') $$;

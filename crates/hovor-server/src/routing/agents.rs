@@ -43,7 +43,8 @@ pub async fn set_state(
     sqlx::query(
         "INSERT INTO agent_states (user_id, state, idle_reason, since, free_since) VALUES ($1, $2, $3, $4, $4)
          ON CONFLICT (user_id) DO UPDATE SET
-             free_since = CASE WHEN $2 = 'available' AND state <> 'available' THEN $4 ELSE free_since END,
+             free_since = CASE WHEN $2 = 'available' AND agent_states.state <> 'available' THEN $4
+                               ELSE agent_states.free_since END,
              state = $2, idle_reason = $3, since = $4",
     )
     .bind(agent_id)

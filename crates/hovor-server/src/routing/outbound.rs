@@ -57,7 +57,7 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
     .bind(work.now)
     .bind(work.now)
     .bind(parent_id)
-    .bind(channel == Channel::Voice)
+    .bind(i64::from(channel == Channel::Voice))
     .fetch_one(&mut *work.tx)
     .await?;
     // Suggestions draw on what the conversation it came from was about.

@@ -77,7 +77,7 @@ pub async fn pane(pool: &Pool, c: &ConversationRow) -> AppResult<CasePane> {
         Some(contact_id) => to_cases(
             sqlx::query_as(
                 "SELECT id, number, title, priority, status, description, contact_id, version, created_at FROM cases
-                 WHERE contact_id = $1 AND id IS NOT $2 ORDER BY created_at DESC, id DESC LIMIT $3",
+                 WHERE contact_id = $1 AND id IS DISTINCT FROM $2 ORDER BY created_at DESC, id DESC LIMIT $3",
             )
             .bind(contact_id)
             .bind(c.case_id)

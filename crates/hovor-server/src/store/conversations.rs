@@ -87,7 +87,7 @@ pub async fn tasks(
                 q.name AS queue_name,
                 (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
                     AS last_message,
-                c.started_at, a.ended_at IS NOT NULL AS needs_wrap_up, c.dialling, 0 AS collaborating,
+                c.started_at, CASE WHEN a.ended_at IS NULL THEN 0 ELSE 1 END AS needs_wrap_up, c.dialling, 0 AS collaborating,
                 a.accepted_at AS taken_at
          FROM activities a
          JOIN conversations c ON c.id = a.conversation_id

@@ -182,7 +182,7 @@ async fn copy_points(conn: &mut Conn, master: &Contact, child: &Contact) -> AppR
             .bind(kind.as_str())
             .bind(&point.value)
             .bind(&point.label)
-            .bind(wants_default)
+            .bind(i64::from(wants_default))
             .fetch_one(&mut *conn)
             .await?;
             wants_default = false;

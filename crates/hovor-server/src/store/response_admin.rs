@@ -74,8 +74,10 @@ pub async fn create_category(conn: &mut Conn, f: &CategoryFields, by: Edit) -> A
     let name = validate_category(f)?;
     check_place(conn, None, f.parent_id).await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO response_categories (key, name, parent_id) VALUES (lower(hex(randomblob(8))), $1, $2) RETURNING id",
+        "INSERT INTO response_categories (key, name, parent_id) VALUES ($1, $2, $3) RETURNING id",
     )
+    // A category made here has no key of the seeded library's; a random one keeps keys unique.
+    .bind(hex::encode(rand::random::<[u8; 8]>()))
     .bind(&name)
     .bind(f.parent_id)
     .fetch_one(&mut *conn)
@@ -171,7 +173,7 @@ async fn check_response(conn: &mut Conn, id: Option<i64>, f: &ResponseFields) ->
     }
     if let Some(shortcut) = &f.shortcut {
         let Flag(taken) = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM responses WHERE language = $1 AND shortcut = $2 AND id IS NOT $3)",
+            "SELECT EXISTS (SELECT 1 FROM responses WHERE language = $1 AND shortcut = $2 AND id IS DISTINCT FROM $3)",
         )
         .bind(&f.language)
         .bind(shortcut)

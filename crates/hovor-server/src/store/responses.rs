@@ -295,8 +295,8 @@ pub async fn add_favourite(conn: &mut Conn, user: i64, response: i64) -> AppResu
     // first" is a strict order.
     sqlx::query(
         "INSERT INTO response_favourites (user_id, response_id, added_at)
-         VALUES ($1, $2, max($3, (SELECT coalesce(max(added_at) + 1, 0)
-                                  FROM response_favourites WHERE user_id = $1)))",
+         SELECT $1, $2, CASE WHEN coalesce(max(added_at) + 1, 0) > $3 THEN max(added_at) + 1 ELSE $3 END
+         FROM response_favourites WHERE user_id = $1",
     )
     .bind(user)
     .bind(response)

@@ -64,8 +64,8 @@ async fn a_reconnecting_client_gets_exactly_the_missed_events_then_live_ones() {
 
 #[tokio::test]
 async fn replay_works_across_a_server_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("restart.db").display());
+    let database = crate::database::TestDatabase::new();
+    let url = database.url.clone();
     let before = TestServer::on(&url, true).await;
     let cookie = before.sign_in("agent1").await;
     let conversation = first_task(&before, &cookie).await;

@@ -1,9 +1,11 @@
 //! The server's integration tests, one module per area, in one test binary: one link instead of one
-//! per file. `common` runs the real router in process on a fresh SQLite file; `binary` starts the
+//! per file. `common` runs the real router in process on a fresh database (`database`: SQLite, or PostgreSQL
+//! when `HOVOR_TEST_POSTGRES` is set); `binary` starts the
 //! built server as a process (restarts, signals, kill -9).
 
 mod binary;
 mod common;
+mod database;
 
 mod auth;
 mod chat;

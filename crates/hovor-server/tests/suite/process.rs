@@ -9,8 +9,8 @@ use binary::{call, free_port, open_stream, sign_in, start, stop};
 
 #[test]
 fn starts_serves_stops_on_sigterm_and_keeps_its_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("hovor.db").display());
+    let test_database = crate::database::TestDatabase::new();
+    let database = test_database.url.clone();
     let port = free_port();
 
     let mut server = start(port, &database);

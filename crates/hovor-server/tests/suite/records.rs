@@ -992,11 +992,12 @@ async fn the_history_tab_pages_through_every_channel_and_opens_a_transcript_with
     assert_eq!(t["notes"][0]["id"], 0, "the operator note first");
     assert_eq!(t["notes"].as_array().unwrap().len(), 2);
 
-    let foreign: i64 = sqlx::query_scalar("SELECT id FROM conversations WHERE contact_id IS NOT $1 LIMIT 1")
-        .bind(contact)
-        .fetch_one(&server.pool)
-        .await
-        .unwrap();
+    let foreign: i64 =
+        sqlx::query_scalar("SELECT id FROM conversations WHERE contact_id IS DISTINCT FROM $1 LIMIT 1")
+            .bind(contact)
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
     let answer = server
         .request("GET", &format!("/api/contacts/{contact}/history/{foreign}"), Some(&cookie), None)
         .await;

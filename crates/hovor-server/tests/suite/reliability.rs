@@ -84,7 +84,7 @@ async fn one_idempotency_key_sent_ten_times_at_once_stores_one_message_and_one_e
     assert_eq!(messages, 1);
     let events: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM events
-         WHERE json_extract(payload, '$.message_created.message.id') = $1",
+         WHERE CAST(json_extract(payload, '$.message_created.message.id') AS BIGINT) = $1",
     )
     .bind(id)
     .fetch_one(&server.pool)
@@ -127,9 +127,8 @@ fn writers(
 
 #[test]
 fn thirty_kills_during_concurrent_writes_lose_no_acknowledged_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("hovor.db");
-    let database = format!("sqlite://{}", file.display());
+    let test_database = crate::database::TestDatabase::new();
+    let database = test_database.url.clone();
     let port = binary::free_port();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let mut acknowledged_total = 0;
@@ -157,10 +156,10 @@ fn thirty_kills_during_concurrent_writes_lose_no_acknowledged_write() {
 
         let (intact, stored) = runtime.block_on(async {
             let pool = hovor_server::db::connect(&database).await.unwrap();
-            let intact: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await.unwrap();
+            let intact = crate::database::integrity(&pool).await;
             let ids = serde_json::to_string(&acknowledged).unwrap();
             let stored: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM messages WHERE id IN (SELECT value FROM json_each($1))",
+                "SELECT COUNT(*) FROM messages WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each($1))",
             )
             .bind(ids)
             .fetch_one(&pool)

@@ -64,8 +64,8 @@ fn chat_with_messages(port: u16) -> (String, Vec<i64>) {
 }
 
 fn replays_after(stop: impl Fn(&mut Child)) {
-    let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("hovor.db").display());
+    let test_database = crate::database::TestDatabase::new();
+    let database = test_database.url.clone();
     let port = free_port();
     let mut server = start(port, &database);
     let agent = sign_in(port, "agent1");

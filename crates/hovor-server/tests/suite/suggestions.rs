@@ -41,7 +41,7 @@ async fn fixture(
         .await
         .unwrap();
         sqlx::query(
-            "INSERT OR IGNORE INTO conversation_categories (conversation_id, category_id) VALUES ($1, $2)",
+            "INSERT INTO conversation_categories (conversation_id, category_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(id)
         .bind(category_id)

@@ -1,4 +1,4 @@
-//! A fresh server for each test: a new SQLite file, the small demo, the real router.
+//! A fresh server for each test: a new database (SQLite or PostgreSQL), the small demo, the real router.
 
 #![allow(dead_code)]
 
@@ -16,7 +16,7 @@ pub struct TestServer {
     pub router: Router,
     pub pool: Pool,
     pub state: AppState,
-    _dir: Option<tempfile::TempDir>,
+    _database: Option<crate::database::TestDatabase>,
 }
 
 pub struct Answer {
@@ -37,10 +37,9 @@ impl TestServer {
     }
 
     async fn fresh(secret: Option<&str>) -> TestServer {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let mut server = TestServer::open(&url, true, secret).await;
-        server._dir = Some(dir);
+        let database = crate::database::TestDatabase::new();
+        let mut server = TestServer::open(&database.url, true, secret).await;
+        server._database = Some(database);
         server
     }
 
@@ -79,7 +78,7 @@ impl TestServer {
         let many = hovor_server::limits::Rate { burst: 10_000, every: std::time::Duration::from_millis(1) };
         state.doors = hovor_server::limits::PublicDoors::new(many, many);
         let router = app(state.clone(), None).expect("router");
-        TestServer { router, pool, state, _dir: None }
+        TestServer { router, pool, state, _database: None }
     }
 
     pub async fn request(
@@ -316,7 +315,7 @@ impl TestServer {
     pub async fn offers_among(&self, conversations: &[i64]) -> i64 {
         let ids = serde_json::to_string(conversations).unwrap();
         sqlx::query_scalar(
-            "SELECT COUNT(*) FROM offers WHERE conversation_id IN (SELECT value FROM json_each($1))",
+            "SELECT COUNT(*) FROM offers WHERE conversation_id IN (SELECT CAST(value AS BIGINT) FROM json_each($1))",
         )
         .bind(ids)
         .fetch_one(&self.pool)
