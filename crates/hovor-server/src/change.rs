@@ -10,7 +10,7 @@ use hovor_types::event::ServerEvent;
 use sqlx::Transaction;
 
 use crate::AppState;
-use crate::db::now_ms;
+use crate::db::{Backend, now_ms};
 use crate::error::AppResult;
 use crate::hub::{Audience, Published};
 use crate::store::events;
@@ -55,8 +55,19 @@ impl Change {
         change.commit(state).await
     }
 
-    /// Commits, then publishes every event of the change in the order it emitted them.
-    pub async fn commit(self, state: &AppState) -> AppResult<()> {
+    /// Commits, then publishes every event of the change in the order it emitted them. On PostgreSQL
+    /// the commit also notifies the other instances (`relay`), which read the new events from the table.
+    pub async fn commit(mut self, state: &AppState) -> AppResult<()> {
+        if let Some(last) = self.events.last()
+            && Backend::of(&state.pool) == Backend::Postgres
+        {
+            // Delivered at commit, in commit order, and never for a change that rolls back.
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::relay::CHANNEL)
+                .bind(last.id.to_string())
+                .execute(&mut *self.tx)
+                .await?;
+        }
         self.tx.commit().await?;
         for event in self.events {
             state.hub.publish(event);

@@ -96,13 +96,14 @@ async fn email_threads(tx: &mut sqlx::Transaction<'_, crate::db::Db>) -> anyhow:
 }
 
 pub async fn fill_if_empty(pool: &Pool, scale: &Scale) -> anyhow::Result<bool> {
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
+    // As the writer: of several instances starting together on one database, one fills it.
+    let mut tx = crate::db::begin_write(pool).await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
     if users > 0 {
         return Ok(false);
     }
     let mut rng = StdRng::seed_from_u64(SEED);
     let now = crate::db::now_ms();
-    let mut tx = pool.begin().await?;
     let org = org::create(&mut tx).await?;
     records::tags(&mut tx, now).await?;
     let directory = directory::create(&mut tx, &mut rng, scale).await?;

@@ -11,6 +11,7 @@ pub mod email;
 pub mod error;
 mod extract;
 pub mod hub;
+pub mod relay;
 pub mod limits;
 mod openapi;
 mod routes;
@@ -96,6 +97,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     state.start_routing();
     state.start_outbox();
     tokio::spawn(db::checkpoint_regularly(pool.clone(), state.hub.shutting_down()));
+    if db::Backend::of(&pool) == db::Backend::Postgres {
+        tokio::spawn(relay::run(state.clone(), config.database.clone()));
+    }
     let hub = state.hub.clone();
     let router = app(state, config.dist.as_deref())?;
     println!("Hovor is running at http://{address}/");

@@ -22,6 +22,8 @@ const RETRY_AFTER_MS: [i64; 4] = [15_000, 60_000, 5 * 60_000, 30 * 60_000];
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 /// Emails sent per pass before the outbox looks again.
 const BATCH: i64 = 20;
+/// How long a claimed batch is this instance's to send (a batch of slow relays' timeouts, and more).
+const LEASE_MS: i64 = BATCH * 2 * SMTP_TIMEOUT.as_millis() as i64;
 
 /// The mail settings of a running server.
 #[derive(Clone, Default)]
@@ -76,7 +78,10 @@ async fn pass(
     relay: &AsyncSmtpTransport<Tokio1Executor>,
 ) -> crate::error::AppResult<Option<i64>> {
     loop {
-        let due = emails::due(&state.pool, now_ms(), BATCH).await?;
+        let mut claim = Change::begin(state).await?;
+        let lease_until = claim.now + LEASE_MS;
+        let due = emails::claim_due(&mut claim, lease_until, BATCH).await?;
+        claim.commit(state).await?;
         if due.is_empty() {
             return emails::next_due(&state.pool).await;
         }

@@ -312,8 +312,24 @@ pub struct Due {
     pub outgoing: Outgoing,
 }
 
+/// Claims the waiting emails whose next attempt is due, oldest first: their next attempt moves to
+/// `lease_until`, so no other instance's outbox takes them while this one tries. An instance that
+/// dies mid-attempt leaves the email to be tried again once the lease runs out.
+pub async fn claim_due(change: &mut Change, lease_until: i64, limit: i64) -> AppResult<Vec<Due>> {
+    let now = change.now;
+    let due = due(change, now, limit).await?;
+    for email in &due {
+        sqlx::query("UPDATE emails SET next_attempt_at = $1 WHERE message_id = $2")
+            .bind(lease_until)
+            .bind(email.message_id)
+            .execute(&mut **change)
+            .await?;
+    }
+    Ok(due)
+}
+
 /// Waiting emails whose next attempt is due, oldest first.
-pub async fn due(pool: &Pool, now: i64, limit: i64) -> AppResult<Vec<Due>> {
+async fn due(conn: &mut Conn, now: i64, limit: i64) -> AppResult<Vec<Due>> {
     type Row =
         (i64, i64, i64, i64, String, Option<String>, String, String, String, String, String, String, String);
     let rows: Vec<Row> = sqlx::query_as(
@@ -324,7 +340,7 @@ pub async fn due(pool: &Pool, now: i64, limit: i64) -> AppResult<Vec<Due>> {
     )
     .bind(now)
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
         .map(

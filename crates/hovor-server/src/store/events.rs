@@ -60,6 +60,23 @@ pub async fn after(pool: &Pool, viewer: &Viewer, after: i64, limit: i64) -> AppR
             .await?
         }
     };
+    published(rows)
+}
+
+/// Up to `limit` events after `after`, whoever sees them, oldest first: what another instance committed.
+pub async fn all_after(pool: &Pool, after: i64, limit: i64) -> AppResult<Vec<Published>> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT id, at, payload, queue_id, user_id, customer_conversation_id FROM events
+         WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    published(rows)
+}
+
+fn published(rows: Vec<EventRow>) -> AppResult<Vec<Published>> {
     rows.into_iter()
         .map(|EventRow { id, at, payload, queue_id, user_id, customer_conversation_id }| {
             let event = serde_json::from_str(&payload).map_err(|e| AppError::Internal(e.into()))?;

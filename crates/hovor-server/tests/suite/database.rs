@@ -23,9 +23,33 @@ pub fn postgres_server() -> Option<String> {
     std::env::var("HOVOR_TEST_POSTGRES").ok().filter(|url| !url.is_empty())
 }
 
+/// The suite's PostgreSQL server, or the project's test cluster (`scripts/postgres.sh`, started here
+/// when it is not running): tests of several instances need PostgreSQL whatever the suite runs on.
+pub fn postgres_server_or_start() -> String {
+    postgres_server().unwrap_or_else(|| {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/postgres.sh");
+        let out = std::process::Command::new(script)
+            .args(["start", "test"])
+            .env("HOVOR_PG_THROWAWAY", "1")
+            .output()
+            .expect("scripts/postgres.sh runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    })
+}
+
 impl TestDatabase {
     pub fn new() -> TestDatabase {
-        match postgres_server() {
+        TestDatabase::on(postgres_server())
+    }
+
+    /// A fresh database on PostgreSQL, for tests of several instances.
+    pub fn postgres() -> TestDatabase {
+        TestDatabase::on(Some(postgres_server_or_start()))
+    }
+
+    fn on(postgres: Option<String>) -> TestDatabase {
+        match postgres {
             None => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("hovor.db").display());

@@ -19,5 +19,6 @@ mod records;
 mod reliability;
 mod responses;
 mod restart;
+mod scale;
 mod routing;
 mod suggestions;

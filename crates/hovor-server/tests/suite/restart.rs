@@ -13,7 +13,7 @@ use binary::{KillOnDrop, call, free_port, open_stream, sign_in, start, wait_for_
 use serde_json::{Value, json};
 
 /// The ids of the events a stream delivers within `within`, returning as soon as `enough` arrived.
-fn ids_within(mut stream: TcpStream, within: Duration, enough: usize) -> Vec<i64> {
+pub(crate) fn ids_within(mut stream: TcpStream, within: Duration, enough: usize) -> Vec<i64> {
     stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
     let deadline = Instant::now() + within;
     let mut text = String::new();
@@ -34,7 +34,7 @@ fn ids_within(mut stream: TcpStream, within: Duration, enough: usize) -> Vec<i64
 
 /// A customer's chat in queue 1 with three messages; returns the chat cookie and the ids of the
 /// events its messages made.
-fn chat_with_messages(port: u16) -> (String, Vec<i64>) {
+pub(crate) fn chat_with_messages(port: u16) -> (String, Vec<i64>) {
     let (_, _, setup) = call(port, "GET", "/api/chat/queues/1", None, None);
     let setup: Value = serde_json::from_str(&setup).unwrap();
     let answers: Vec<Value> = setup["survey"]
