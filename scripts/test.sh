@@ -13,8 +13,8 @@ echo "==> unit and server tests on SQLite"
 # --release reuses the server build above instead of compiling everything again in debug. Unit tests
 # and the integration suite only (one binary, tests/suite): the benchmark programs are built by
 # scripts/bench.sh, and every extra test binary is one more optimised link. The tests of several
-# instances (scale::) need PostgreSQL: they run with the suite on PostgreSQL below.
-cargo test --release --locked -p hovor-types -p hovor-server -p hovor-mail-sink --lib --bins --tests -- --skip scale::
+# instances (scale::, email::two_instances…) need PostgreSQL: they run with the suite on PostgreSQL below.
+cargo test --release --locked -p hovor-types -p hovor-server -p hovor-mail-sink --lib --bins --tests -- --skip scale:: --skip email::two_instances
 
 echo "==> server tests on PostgreSQL (a private cluster; PostgreSQL is installed when missing)"
 HOVOR_TEST_POSTGRES=$(HOVOR_PG_THROWAWAY=1 scripts/postgres.sh start test)

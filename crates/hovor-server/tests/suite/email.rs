@@ -318,3 +318,40 @@ async fn hostile_html_is_stored_inert_and_an_agents_email_is_checked() {
     assert_eq!(first.json["id"], retry.json["id"]);
     assert_eq!(thread(&server, &agent1, id).await.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_outboxes_send_each_email_once() {
+    let relay = sink(Default::default());
+    let database = crate::database::TestDatabase::postgres();
+    let a = TestServer::on(&database.url, true).await.sending_mail(&relay.url, TOKEN);
+    let b = TestServer::on(&database.url, false).await.sending_mail(&relay.url, TOKEN);
+    let agent1 = a.sign_in("agent1").await;
+    let id = accepted(&a, &agent1, &customer_email("once@example.cz", "", "Two servers, one answer.")).await;
+    let original = thread(&a, &agent1, id).await[0]["id"].clone();
+    // Twenty replies, sent through either instance: both outboxes are awake for each.
+    let mut sent = Vec::new();
+    for n in 0..20 {
+        let server = if n % 2 == 0 { &a } else { &b };
+        let reply = send(server, &agent1, id, json!({
+            "kind": "reply", "replying_to": original, "to": ["jana.dvorakova@example.cz"],
+            "subject": "Re: Invoice 2026-11", "body": format!("Answer {n}."),
+        }))
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+        sent.push(reply.json["id"].as_i64().unwrap());
+    }
+    for message in &sent {
+        status_becomes(&a, &agent1, id, *message, "sent").await;
+    }
+    // Every email is recorded sent; a second sending would have been under way by now.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mail = received(&relay.dir, 20).await;
+    let bodies: Vec<String> = mail
+        .iter()
+        .map(|m| MessageParser::default().parse(m).unwrap().body_text(0).unwrap().trim().to_owned())
+        .collect();
+    let mut unique = bodies.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((mail.len(), unique.len()), (20, 20), "each reply relayed once: {bodies:?}");
+}

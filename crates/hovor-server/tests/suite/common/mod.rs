@@ -46,7 +46,12 @@ impl TestServer {
     /// A fresh server whose outbox sends to the SMTP relay at `smtp_url` and whose inbound email
     /// endpoint accepts `token`.
     pub async fn with_mail(smtp_url: &str, token: &str) -> TestServer {
-        let mut server = TestServer::fresh(None).await;
+        TestServer::fresh(None).await.sending_mail(smtp_url, token)
+    }
+
+    /// This server with its outbox running, sending to `smtp_url`, and `token` for inbound email.
+    pub fn sending_mail(self, smtp_url: &str, token: &str) -> TestServer {
+        let mut server = self;
         let mail =
             hovor_server::email::outbox::Mail::new(Some(smtp_url), Some(token)).expect("mail settings");
         server.state = server.state.clone().with_mail(mail);
