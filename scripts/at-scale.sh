@@ -22,6 +22,7 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
     echo "==> installing nginx (Debian's nginx-light package)"
     # policy-rc.d: the package must not start the system's nginx.
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light
     rm -f /usr/sbin/policy-rc.d
 fi
@@ -44,7 +45,7 @@ echo "==> PostgreSQL"
 server=$(scripts/postgres.sh start "$name")
 base=${server%/postgres}
 if [ "${HOVOR_AT_SCALE_FRESH:-}" = 1 ]; then
-    psql "$server" -qc "DROP DATABASE IF EXISTS hovor WITH (FORCE)"
+    psql "$server" -qc "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS hovor WITH (FORCE)"
 fi
 if ! psql "$server" -Atc "SELECT 1 FROM pg_database WHERE datname = 'hovor'" | grep -q 1; then
     psql "$server" -qc "CREATE DATABASE hovor"

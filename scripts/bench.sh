@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/PERFORMANCE.md: builds what is missing, then prints the desk's sizes, open
 # times and DOM size, the customer-to-agent paint latency, the event stream's fan-out figures, the
-# API under 16 connections, the SQLite log's size under 200 messages a second, the ranking of 10,000 responses and the reading of arriving email, each against its budget.
+# API under 16 connections (each also on PostgreSQL with two servers), the SQLite log's size under 200 messages a second, the ranking of 10,000 responses and the reading of arriving email, each against its budget.
 # Exits non-zero when a budget is missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,22 @@ server_bench() {
 server_bench event_fanout "the event stream: 1,000 subscribers, 200 messages"
 server_bench api_load "the API under load: 16 connections reading task lists and conversations"
 server_bench wal_bound "the SQLite log: 200 messages a second for a minute, with readers"
+
+echo "==> at scale: PostgreSQL with two servers"
+HOVOR_BENCH_POSTGRES=$(scripts/postgres.sh start bench)
+export HOVOR_BENCH_POSTGRES
+server_bench event_fanout "the event stream on PostgreSQL: 1,000 subscribers over two servers, 200 messages"
+server_bench api_load "the API on PostgreSQL: 16 connections over two servers"
+unset HOVOR_BENCH_POSTGRES
+scripts/postgres.sh stop bench
+echo "==> live chat at scale: through nginx to two servers on PostgreSQL (scripts/at-scale.sh)"
+scale_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+HOVOR_AT_SCALE_PORT=$scale_port HOVOR_AT_SCALE_NAME=bench-scale HOVOR_AT_SCALE_FRESH=1 scripts/at-scale.sh > target/at-scale-bench.log 2>&1 &
+scale_pid=$!
+for _ in $(seq 1200); do curl -fs "http://127.0.0.1:$scale_port/api/health" >/dev/null && break; sleep 0.1; done
+(cd end2end && HOVOR_BENCH_BASE="http://127.0.0.1:$scale_port" node bench/chat-paint.mjs) || status=1
+kill -TERM "$scale_pid"; wait "$scale_pid" || true
+
 server_bench rank_responses "response ranking: 10,000 responses"
 server_bench email_ingest "arriving email: parse, sanitise, cap"
 exit $status

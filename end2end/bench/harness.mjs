@@ -15,6 +15,8 @@ export const dist = join(root, "dist");
  * SIGTERM and removes its database.
  */
 export async function startServer(extraArgs = []) {
+  // A running Hovor to measure instead (e.g. scripts/at-scale.sh: nginx, two servers, PostgreSQL).
+  if (process.env.HOVOR_BENCH_BASE) return { base: process.env.HOVOR_BENCH_BASE, stop: async () => {} };
   const port = await new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
   });

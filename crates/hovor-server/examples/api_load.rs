@@ -19,22 +19,23 @@ async fn main() -> anyhow::Result<()> {
     let seconds: u64 = args.next().map_or(Ok(20), |a| a.parse())?;
     let connections: usize = args.next().map_or(Ok(16), |a| a.parse())?;
     let server = Server::start_with_demo().await?;
-    let port = server.port;
 
     let mut clients = Vec::new();
     for n in 0..connections {
+        // Spread over the servers, as a balancer would.
+        let port = server.ports[n % server.ports.len()];
         let cookie = sign_in(port, &format!("agent{}", n % 8 + 1)).await?;
         let tasks: serde_json::Value =
             serde_json::from_str(&request(port, "GET", "/api/tasks", Some(&cookie), None).await?)?;
         let conversation =
             tasks[0]["id"].as_i64().ok_or_else(|| anyhow::anyhow!("agent{} has no task", n % 8 + 1))?;
-        clients.push((cookie, conversation));
+        clients.push((port, cookie, conversation));
     }
 
     let until = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut jobs = Vec::new();
-    for (cookie, conversation) in clients {
+    for (port, cookie, conversation) in clients {
         jobs.push(tokio::spawn(async move {
             let pages = [
                 ("task list", "/api/tasks".to_owned()),
@@ -62,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
     let elapsed = started.elapsed().as_secs_f64();
     let total: usize = by_kind.values().map(Vec::len).sum();
     println!("{:<44} {:>10}     budget", "figure", "value");
+    println!("{:<44} {:>10}", "database", server.describe());
     println!("{:<44} {:>10}", "connections", connections);
     println!("{:<44} {:>10.0}", "requests a second, all kinds", total as f64 / elapsed);
     let mut within = true;

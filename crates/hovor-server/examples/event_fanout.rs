@@ -25,16 +25,18 @@ async fn main() -> anyhow::Result<()> {
     // For comparison: what an idle keep-alive connection to another route costs.
     let path = args.next().unwrap_or_else(|| "/api/events".to_owned());
     let server = Server::start_with_demo().await?;
-    run(server.port, server.pid(), subscribers, messages, &path).await
+    run(&server, subscribers, messages, &path).await
 }
 
-async fn run(
-    port: u16,
-    pid: u32,
-    subscribers: usize,
-    messages: usize,
-    subscribe: &str,
-) -> anyhow::Result<()> {
+/// The servers' memory together.
+fn total_rss_kb(server: &Server) -> anyhow::Result<u64> {
+    server.pids().into_iter().map(rss_kb).sum()
+}
+
+async fn run(server: &Server, subscribers: usize, messages: usize, subscribe: &str) -> anyhow::Result<()> {
+    // Messages go in through the last server; subscribers are spread over all of them, so with several
+    // servers most events reach their streams through another server.
+    let port = *server.ports.last().expect("a server");
     // The supervisor belongs to every queue: every subscriber receives every event (the worst case).
     let watcher = sign_in(port, "supervisor").await?;
     let agent = sign_in(port, "agent1").await?;
@@ -44,12 +46,12 @@ async fn run(
         tasks[0]["id"].as_i64().ok_or_else(|| anyhow::anyhow!("agent1 has no conversation"))?;
 
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = rss_kb(pid)?;
+    let before = total_rss_kb(server)?;
     let arrivals: Arc<Mutex<Vec<(i64, Instant)>>> =
         Arc::new(Mutex::new(Vec::with_capacity(subscribers * messages)));
     let mut readers = Vec::new();
-    for _ in 0..subscribers {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
+    for n in 0..subscribers {
+        let mut stream = TcpStream::connect(("127.0.0.1", server.ports[n % server.ports.len()])).await?;
         let head = format!("GET {subscribe} HTTP/1.1\r\nHost: bench\r\nCookie: {watcher}\r\n\r\n");
         stream.write_all(head.as_bytes()).await?;
         let arrivals = arrivals.clone();
@@ -66,8 +68,8 @@ async fn run(
         }));
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let idle = rss_kb(pid)?;
-    let threads = proc_status(pid, "Threads:")?;
+    let idle = total_rss_kb(server)?;
+    let threads = proc_status(server.pid(), "Threads:")?;
     let per_subscriber = (idle.saturating_sub(before)) as f64 / subscribers as f64;
 
     let path = format!("/api/conversations/{conversation}/messages");
@@ -93,10 +95,11 @@ async fn run(
     }
 
     println!("{:<52} {:>10}     budget", "figure", "value");
+    println!("{:<52} {:>10}", "database", server.describe());
     println!("{:<52} {:>10}", "subscribers (one stream each, all queues)", subscribers);
     println!("{:<52} {:>10}", "messages sent (every 20 ms)", messages);
     println!("{:<52} {:>10}", "events delivered / expected", format!("{}/{expected}", arrivals.len()));
-    println!("{:<52} {:>10}", "server threads with the subscribers idle", threads);
+    println!("{:<52} {:>10}", "threads of the first server, subscribers idle", threads);
     println!("{:<52} {:>7} KB", "server memory before / with the subscribers", format!("{before} / {idle}"));
     println!(
         "{:<52} {:>7.1} KB <= {BUDGET_KB_PER_SUBSCRIBER} KB {}",

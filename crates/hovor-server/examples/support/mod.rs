@@ -10,27 +10,33 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// The release server on a free port with a demo database in a temporary directory.
+/// The release server on a demo database: one process on a SQLite file in a temporary directory, or,
+/// when `HOVOR_BENCH_POSTGRES` names a PostgreSQL server, two processes on a fresh database there (a
+/// contact center at scale; `ports` holds both, and `port` is the first).
 pub struct Server {
     pub port: u16,
-    pub process: Child,
+    pub ports: Vec<u16>,
+    processes: Vec<Child>,
     pub database_file: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl Server {
-    /// One process fills the demo and stops; a fresh one is measured, so the memory the fill used and
+    /// One process fills the demo and stops; fresh ones are measured, so the memory the fill used and
     /// freed (and the log it wrote) does not hide what the benchmark costs.
     pub async fn start_with_demo() -> anyhow::Result<Server> {
         let dir = tempfile::tempdir()?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let binary =
             std::env::current_exe()?.parent().and_then(|p| p.parent()).map(|p| p.join("hovor-server"));
         let binary =
             binary.filter(|b| b.exists()).ok_or_else(|| anyhow::anyhow!("build hovor-server first"))?;
         let database_file = dir.path().join("bench.db");
-        let database = format!("sqlite://{}", database_file.display());
-        let start = |demo: bool| {
+        let (database, instances) = match std::env::var("HOVOR_BENCH_POSTGRES").ok().filter(|u| !u.is_empty())
+        {
+            Some(server) => (fresh_postgres_database(&server)?, 2),
+            None => (format!("sqlite://{}", database_file.display()), 1),
+        };
+        let start = |port: u16, demo: bool| {
             let mut command = Command::new(&binary);
             command
                 .args(["--listen", &format!("127.0.0.1:{port}"), "--database", &database])
@@ -40,24 +46,60 @@ impl Server {
             }
             command.spawn()
         };
-        let mut filler = start(true)?;
+        let free_port = || -> anyhow::Result<u16> {
+            Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+        };
+        let port = free_port()?;
+        let mut filler = start(port, true)?;
         wait_for_health(port).await?;
         Command::new("kill").args(["-TERM", &filler.id().to_string()]).status()?;
         filler.wait()?;
-        let process = start(false)?;
-        wait_for_health(port).await?;
-        Ok(Server { port, process, database_file, _dir: dir })
+        let mut ports = vec![port];
+        while ports.len() < instances {
+            ports.push(free_port()?);
+        }
+        let mut processes = Vec::new();
+        for &port in &ports {
+            processes.push(start(port, false)?);
+            wait_for_health(port).await?;
+        }
+        Ok(Server { port, ports, processes, database_file, _dir: dir })
     }
 
     pub fn pid(&self) -> u32 {
-        self.process.id()
+        self.processes[0].id()
     }
+
+    pub fn pids(&self) -> Vec<u32> {
+        self.processes.iter().map(Child::id).collect()
+    }
+
+    /// What is measured: "SQLite, one server" or "PostgreSQL, two servers".
+    pub fn describe(&self) -> &'static str {
+        if self.ports.len() > 1 { "PostgreSQL, two servers" } else { "SQLite, one server" }
+    }
+}
+
+/// A new, empty database on the PostgreSQL server at `server` (a URL naming its `postgres` database).
+fn fresh_postgres_database(server: &str) -> anyhow::Result<String> {
+    let name = format!("hovor_bench_{}", std::process::id());
+    for statement in
+        [format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), format!("CREATE DATABASE {name}")]
+    {
+        let status = Command::new("psql").args([server, "-qc", &statement]).status()?;
+        anyhow::ensure!(status.success(), "psql: {statement}");
+    }
+    let (base, _) =
+        server.rsplit_once('/').ok_or_else(|| anyhow::anyhow!("HOVOR_BENCH_POSTGRES: no database"))?;
+    Ok(format!("{base}/{name}"))
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
+        for process in &mut self.processes {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
     }
 }
 

@@ -332,10 +332,15 @@ async fn two_instances_outboxes_send_each_email_once() {
     let mut sent = Vec::new();
     for n in 0..20 {
         let server = if n % 2 == 0 { &a } else { &b };
-        let reply = send(server, &agent1, id, json!({
-            "kind": "reply", "replying_to": original, "to": ["jana.dvorakova@example.cz"],
-            "subject": "Re: Invoice 2026-11", "body": format!("Answer {n}."),
-        }))
+        let reply = send(
+            server,
+            &agent1,
+            id,
+            json!({
+                "kind": "reply", "replying_to": original, "to": ["jana.dvorakova@example.cz"],
+                "subject": "Re: Invoice 2026-11", "body": format!("Answer {n}."),
+            }),
+        )
         .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
         sent.push(reply.json["id"].as_i64().unwrap());

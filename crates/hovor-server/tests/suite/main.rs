@@ -19,6 +19,6 @@ mod records;
 mod reliability;
 mod responses;
 mod restart;
-mod scale;
 mod routing;
+mod scale;
 mod suggestions;

@@ -28,7 +28,11 @@ impl Ids {
     }
 
     fn ids(&self) -> Vec<i64> {
-        self.text.lines().filter_map(|l| l.strip_prefix("id: ")).filter_map(|id| id.trim().parse().ok()).collect()
+        self.text
+            .lines()
+            .filter_map(|l| l.strip_prefix("id: "))
+            .filter_map(|id| id.trim().parse().ok())
+            .collect()
     }
 
     /// Reads until `done` holds, the stream ends, or `within` passes.
@@ -39,7 +43,8 @@ impl Ids {
             match self.stream.read(&mut buffer) {
                 Ok(0) => self.ended = true,
                 Ok(n) => self.text.push_str(&String::from_utf8_lossy(&buffer[..n])),
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                Err(e)
+                    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
                 Err(_) => self.ended = true,
             }
         }
@@ -79,7 +84,10 @@ fn a_stream_on_a_killed_instance_resumes_on_the_other_with_nothing_missing_or_re
     let (mut a, _b) = (KillOnDrop(a), KillOnDrop(b));
     let agents: i64 = block_on(async {
         let pool = hovor_server::db::connect(&database.url).await.unwrap();
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = 'agent1'").fetch_one(&pool).await.unwrap()
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = 'agent1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
     });
     assert_eq!(agents, 1, "the demo was filled once");
 
@@ -149,7 +157,7 @@ async fn two_hundred_chats_on_two_instances_and_eight_agents_are_offered_once_wi
     let database = TestDatabase::postgres();
     let a = TestServer::on(&database.url, true).await;
     let b = TestServer::on(&database.url, false).await;
-    let instance = |n: usize| if n % 2 == 0 { &a } else { &b };
+    let instance = |n: usize| if n.is_multiple_of(2) { &a } else { &b };
     let agents: Vec<String> = (1..=8).map(|n| format!("agent{n}")).collect();
     let mut cookies = Vec::new();
     for (n, name) in agents.iter().enumerate() {
@@ -203,9 +211,10 @@ async fn two_hundred_chats_on_two_instances_and_eight_agents_are_offered_once_wi
     .await
     .unwrap();
     assert!(offered_twice.is_empty(), "offered twice: {offered_twice:?}");
-    let offers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE payload LIKE '{\"offer_created\"%'")
-        .fetch_one(&a.pool)
-        .await
-        .unwrap();
+    let offers: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE payload LIKE '{\"offer_created\"%'")
+            .fetch_one(&a.pool)
+            .await
+            .unwrap();
     assert!(offers as usize >= accepted, "{offers} offers for {accepted} acceptances");
 }
