@@ -55,11 +55,15 @@ impl Change {
         change.commit(state).await
     }
 
-    /// Commits, then publishes every event of the change in the order it emitted them. On PostgreSQL
-    /// the commit also notifies the other instances (`relay`), which read the new events from the table.
+    /// Commits, then hands the change's events to the streams in the order it emitted them. On SQLite
+    /// (one process) they go to the hub at once. On PostgreSQL the commit notifies every instance, this
+    /// one included, and each instance's `relay` publishes all events in id order: were this instance to
+    /// publish its own at once, an event of another instance committed just before would be a gap in
+    /// the hub, and every stream would read the table to fill it.
     pub async fn commit(mut self, state: &AppState) -> AppResult<()> {
+        let postgres = Backend::of(&state.pool) == Backend::Postgres;
         if let Some(last) = self.events.last()
-            && Backend::of(&state.pool) == Backend::Postgres
+            && postgres
         {
             // Delivered at commit, in commit order, and never for a change that rolls back.
             sqlx::query("SELECT pg_notify($1, $2)")
@@ -69,8 +73,10 @@ impl Change {
                 .await?;
         }
         self.tx.commit().await?;
-        for event in self.events {
-            state.hub.publish(event);
+        if !postgres {
+            for event in self.events {
+                state.hub.publish(event);
+            }
         }
         Ok(())
     }

@@ -98,7 +98,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     state.start_outbox();
     tokio::spawn(db::checkpoint_regularly(pool.clone(), state.hub.shutting_down()));
     if db::Backend::of(&pool) == db::Backend::Postgres {
-        tokio::spawn(relay::run(state.clone(), config.database.clone()));
+        relay::start(&state, &config.database).await?;
     }
     let hub = state.hub.clone();
     let router = app(state, config.dist.as_deref())?;

@@ -1,9 +1,9 @@
-//! Events committed by the other Hovor instances on the same PostgreSQL database reach this one's
-//! streams: every commit that emits events sends a NOTIFY carrying its last id (`Change::commit`), and
-//! this task reads the table from where it stopped to that id and publishes each event to the local
-//! hub, in id order. The table stays the truth: a notification lost with a dropped connection is made
-//! up by reading the table when the listener reconnects, and by a read every `POLL_EVERY` regardless.
-//! Local commits publish at once as well; reading them again here only repeats what the hub holds.
+//! On PostgreSQL, the events committed by every Hovor instance on the database (this one included)
+//! reach this instance's streams: every commit that emits events sends a NOTIFY carrying its last id
+//! (`Change::commit`), and this task reads the table from where it stopped and publishes each event to
+//! the local hub, in id order, one query for all the streams. The table stays the truth: a notification
+//! lost with a dropped connection is made up by reading the table when the listener reconnects, and by
+//! a read every `POLL_EVERY` regardless.
 
 use std::time::Duration;
 
@@ -18,17 +18,17 @@ pub const CHANNEL: &str = "hovor_events";
 const POLL_EVERY: Duration = Duration::from_secs(1);
 const BATCH: i64 = 1000;
 
-/// Runs until the hub shuts down; only on PostgreSQL.
-pub async fn run(state: AppState, database_url: String) {
+/// Starts the relay from the newest stored event; it runs until the hub shuts down. Only on PostgreSQL,
+/// before the instance commits anything.
+pub async fn start(state: &AppState, database_url: &str) -> anyhow::Result<()> {
+    let (_, newest) = events::bounds(&state.pool).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let listener = listen(database_url).await;
+    tokio::spawn(run(state.clone(), database_url.to_owned(), newest, listener));
+    Ok(())
+}
+
+async fn run(state: AppState, database_url: String, mut cursor: i64, mut listener: Option<PgListener>) {
     let mut shutdown = state.hub.shutting_down();
-    let mut cursor = match events::bounds(&state.pool).await {
-        Ok((_, newest)) => newest,
-        Err(e) => {
-            tracing::warn!(error = ?e, "event relay could not read the table; starting from the beginning");
-            0
-        }
-    };
-    let mut listener: Option<PgListener> = None;
     loop {
         if listener.is_none() {
             listener = listen(&database_url).await;

@@ -4,32 +4,19 @@
 
 use crate::binary;
 
-use std::io::Read;
 use std::net::TcpStream;
 use std::process::Child;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use binary::{KillOnDrop, call, free_port, open_stream, sign_in, start, wait_for_exit};
+use binary::{EventIds, KillOnDrop, call, free_port, open_stream, sign_in, start, wait_for_exit};
 use serde_json::{Value, json};
 
 /// The ids of the events a stream delivers within `within`, returning as soon as `enough` arrived.
-pub(crate) fn ids_within(mut stream: TcpStream, within: Duration, enough: usize) -> Vec<i64> {
-    stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
-    let deadline = Instant::now() + within;
-    let mut text = String::new();
-    let mut buffer = [0u8; 8192];
-    let ids = |text: &str| -> Vec<i64> {
-        text.lines().filter_map(|l| l.strip_prefix("id: ")).filter_map(|id| id.trim().parse().ok()).collect()
-    };
-    while Instant::now() < deadline && ids(&text).len() < enough {
-        match stream.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => text.push_str(&String::from_utf8_lossy(&buffer[..n])),
-            Err(_) => {}
-        }
-    }
-    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
-    ids(&text)
+pub(crate) fn ids_within(stream: TcpStream, within: Duration, enough: usize) -> Vec<i64> {
+    let mut ids = EventIds::new(stream);
+    ids.established(within);
+    ids.read_until(within, |ids| ids.len() >= enough);
+    ids.ids()
 }
 
 /// A customer's chat in queue 1 with three messages; returns the chat cookie and the ids of the
@@ -69,10 +56,12 @@ fn replays_after(stop: impl Fn(&mut Child)) {
     let port = free_port();
     let mut server = start(port, &database);
     let agent = sign_in(port, "agent1");
-    let live = open_stream(port, "/api/events", &agent, None);
+    let mut live = EventIds::new(open_stream(port, "/api/events", &agent, None));
+    live.established(Duration::from_secs(30));
     let (customer, _messages) = chat_with_messages(port);
     // What the agent's desk saw live: the chat queued and its three messages, however busy the machine.
-    let seen = ids_within(live, Duration::from_secs(30), 4);
+    live.read_until(Duration::from_secs(30), |ids| ids.len() >= 4);
+    let seen = live.ids();
     assert!(seen.len() >= 4, "live agent stream: {seen:?}");
     stop(&mut server);
 

@@ -3,53 +3,14 @@
 //! instance, routing decisions are taken one at a time across them, and the outbox sends once.
 
 use std::collections::BTreeSet;
-use std::io::Read;
-use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::future::join_all;
 use serde_json::json;
 
-use crate::binary::{KillOnDrop, call, free_port, open_stream, sign_in, start};
+use crate::binary::{EventIds, KillOnDrop, call, free_port, open_stream, sign_in, start};
 use crate::common::TestServer;
 use crate::database::TestDatabase;
-
-/// An event stream read a little at a time: the ids it delivered so far, and whether it ended.
-struct Ids {
-    stream: TcpStream,
-    text: String,
-    ended: bool,
-}
-
-impl Ids {
-    fn new(stream: TcpStream) -> Ids {
-        stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
-        Ids { stream, text: String::new(), ended: false }
-    }
-
-    fn ids(&self) -> Vec<i64> {
-        self.text
-            .lines()
-            .filter_map(|l| l.strip_prefix("id: "))
-            .filter_map(|id| id.trim().parse().ok())
-            .collect()
-    }
-
-    /// Reads until `done` holds, the stream ends, or `within` passes.
-    fn read_until(&mut self, within: Duration, done: impl Fn(&[i64]) -> bool) {
-        let deadline = Instant::now() + within;
-        let mut buffer = [0u8; 8192];
-        while !self.ended && Instant::now() < deadline && !done(&self.ids()) {
-            match self.stream.read(&mut buffer) {
-                Ok(0) => self.ended = true,
-                Ok(n) => self.text.push_str(&String::from_utf8_lossy(&buffer[..n])),
-                Err(e)
-                    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
-                Err(_) => self.ended = true,
-            }
-        }
-    }
-}
 
 fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
@@ -92,8 +53,8 @@ fn a_stream_on_a_killed_instance_resumes_on_the_other_with_nothing_missing_or_re
     assert_eq!(agents, 1, "the demo was filled once");
 
     let agent = sign_in(port_a, "agent1");
-    let mut on_a = Ids::new(open_stream(port_a, "/api/events", &agent, None));
-    on_a.read_until(Duration::from_secs(10), |_| true);
+    let mut on_a = EventIds::new(open_stream(port_a, "/api/events", &agent, None));
+    on_a.established(Duration::from_secs(10));
     let head = *block_on(agent1_events_after(&database.url, 0)).last().unwrap_or(&0);
 
     // A customer writes through instance B while agent1 reads on instance A.
@@ -122,7 +83,7 @@ fn a_stream_on_a_killed_instance_resumes_on_the_other_with_nothing_missing_or_re
     let last_on_a = *seen_on_a.last().unwrap();
     let expected = block_on(agent1_events_after(&database.url, head));
     let still_to_come = expected.iter().filter(|&&id| id > last_on_a).count();
-    let mut on_b = Ids::new(open_stream(port_b, "/api/events", &agent, Some(last_on_a)));
+    let mut on_b = EventIds::new(open_stream(port_b, "/api/events", &agent, Some(last_on_a)));
     on_b.read_until(Duration::from_secs(30), |ids| ids.len() >= still_to_come);
     let seen_on_b = on_b.ids();
 

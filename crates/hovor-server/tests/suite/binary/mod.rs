@@ -110,3 +110,56 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// An event stream read a little at a time: the ids it delivered so far, and whether it ended.
+pub struct EventIds {
+    stream: TcpStream,
+    pub text: String,
+    pub ended: bool,
+}
+
+impl EventIds {
+    pub fn new(stream: TcpStream) -> EventIds {
+        stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+        EventIds { stream, text: String::new(), ended: false }
+    }
+
+    pub fn ids(&self) -> Vec<i64> {
+        self.text
+            .lines()
+            .filter_map(|l| l.strip_prefix("id: "))
+            .filter_map(|id| id.trim().parse().ok())
+            .collect()
+    }
+
+    /// Reads until the answer's head has arrived: from then on the stream's cursor is set, and every
+    /// event committed later reaches it.
+    pub fn established(&mut self, within: Duration) {
+        self.read_until_text(within, |text| text.contains("\r\n\r\n"));
+        assert!(self.text.starts_with("HTTP/1.1 200"), "{}", self.text);
+    }
+
+    /// Reads until `done` holds, the stream ends, or `within` passes.
+    pub fn read_until(&mut self, within: Duration, done: impl Fn(&[i64]) -> bool) {
+        self.read_until_text(within, |text| done(&ids_in(text)));
+    }
+
+    fn read_until_text(&mut self, within: Duration, done: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + within;
+        let mut buffer = [0u8; 8192];
+        while !self.ended && Instant::now() < deadline && !done(&self.text) {
+            match self.stream.read(&mut buffer) {
+                Ok(0) => self.ended = true,
+                Ok(n) => self.text.push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(e)
+                    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                Err(_) => self.ended = true,
+            }
+        }
+    }
+}
+
+/// The ids of the events in a stream's text.
+fn ids_in(text: &str) -> Vec<i64> {
+    text.lines().filter_map(|l| l.strip_prefix("id: ")).filter_map(|id| id.trim().parse().ok()).collect()
+}

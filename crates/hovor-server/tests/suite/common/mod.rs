@@ -82,6 +82,9 @@ impl TestServer {
         // Every in-process request comes from one unknown address: the door limits have their own tests.
         let many = hovor_server::limits::Rate { burst: 10_000, every: std::time::Duration::from_millis(1) };
         state.doors = hovor_server::limits::PublicDoors::new(many, many);
+        if hovor_server::db::Backend::of(&pool) == hovor_server::db::Backend::Postgres {
+            hovor_server::relay::start(&state, url).await.expect("event relay");
+        }
         let router = app(state.clone(), None).expect("router");
         TestServer { router, pool, state, _database: None }
     }
