@@ -86,8 +86,9 @@ fn fresh_postgres_database(server: &str) -> anyhow::Result<String> {
     for statement in
         [format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), format!("CREATE DATABASE {name}")]
     {
-        let status =
-            Command::new("psql").args([server, "-qc", "SET client_min_messages = warning", "-c", &statement]).status()?;
+        let status = Command::new("psql")
+            .args([server, "-qc", "SET client_min_messages = warning", "-c", &statement])
+            .status()?;
         anyhow::ensure!(status.success(), "psql: {statement}");
     }
     let (base, _) =

@@ -179,3 +179,57 @@ async fn two_hundred_chats_on_two_instances_and_eight_agents_are_offered_once_wi
             .unwrap();
     assert!(offers as usize >= accepted, "{offers} offers for {accepted} acceptances");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_unanswered_offer_expires_once_with_both_instances_timers_running() {
+    let database = TestDatabase::postgres();
+    let a = TestServer::on(&database.url, true).await;
+    let b = TestServer::on(&database.url, false).await;
+    let queue = a.queue_id(0).await;
+    let admin = a.sign_in("admin").await;
+    let routing = json!({
+        "rona_seconds": 3,
+        "mask_sensitive": true,
+        "popover_variables": [
+            {"field": "customer_name", "secure": false},
+            {"field": "queue", "secure": false},
+            {"field": "wait_time", "secure": false},
+        ],
+    });
+    let answer =
+        a.request("PUT", &format!("/api/admin/queues/{queue}/routing"), Some(&admin), Some(routing)).await;
+    assert_eq!(answer.status, axum::http::StatusCode::NO_CONTENT, "{}", answer.json);
+    a.state.start_routing();
+    b.state.start_routing();
+    let agent1 = a.sign_in("agent1").await;
+    a.go_available(&agent1).await;
+    join_all(["Jana", "Karel", "Eva", "Petr"].map(|name| b.start_chat(queue, name))).await;
+    let offered = a.offered(&agent1).await;
+    assert!(!offered.is_empty(), "agent1 is offered a chat");
+
+    // Both timers wake for the deadline; the offers end once each, as no answer, and the agent goes Idle.
+    let mut stream = b.events(&agent1, None).await;
+    let started = std::time::Instant::now();
+    while a.request("GET", "/api/me/status", Some(&agent1), None).await.json["state"] != "idle" {
+        assert!(started.elapsed() < Duration::from_secs(15), "the offer did not expire");
+        let _ = stream.next_within(Duration::from_millis(500)).await;
+    }
+    let ended: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT CAST(json_extract(payload, '$.offer_ended.conversation_id') AS BIGINT) AS c, COUNT(*) FROM events
+         WHERE payload LIKE '{\"offer_ended\"%' GROUP BY c",
+    )
+    .fetch_all(&a.pool)
+    .await
+    .unwrap();
+    let expected: Vec<(i64, i64)> = offered.iter().map(|&c| (c, 1)).collect();
+    let mut ended = ended;
+    ended.sort();
+    assert_eq!(ended, expected, "each offer ended once");
+    let idle_events: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM events WHERE payload LIKE '{\"status_changed\"%' AND payload LIKE '%no_answer%'",
+    )
+    .fetch_one(&a.pool)
+    .await
+    .unwrap();
+    assert_eq!(idle_events, 1, "the agent was set Idle once");
+}
