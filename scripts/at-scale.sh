@@ -7,7 +7,7 @@
 #   HOVOR_AT_SCALE_FRESH  1: start from an empty database (the demo is filled again)
 #
 # PostgreSQL and nginx come from Debian's packages and are installed when missing; no system service
-# is started or changed: everything runs from target/.
+# is started or changed: everything runs from target/. `--install` installs them and stops there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +15,6 @@ port=${HOVOR_AT_SCALE_PORT:-8080}
 name=${HOVOR_AT_SCALE_NAME:-at-scale}
 run="$PWD/target/at-scale/$name"
 mkdir -p "$run/nginx-temp"
-
-HOVOR_NEED_BROWSER=0 scripts/build.sh
 
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
     echo "==> installing nginx (Debian's nginx-light package)"
@@ -27,6 +25,10 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
     rm -f /usr/sbin/policy-rc.d
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+# --install: only install what is missing (scripts/test.sh does, before its journeys).
+[ "${1:-}" = --install ] && exit 0
+
+HOVOR_NEED_BROWSER=0 scripts/build.sh
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

@@ -31,6 +31,15 @@ BIN=$(bin_dir)
 as_owner() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+# That user must reach the folder: a checkout under /root, say, is closed to it. Then the cluster lives
+# in a folder of its own under /tmp, named after the project's path.
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$(dirname "$dir")"
+    if ! runuser -u postgres -- test -x "$(dirname "$dir")"; then
+        dir="/tmp/hovor-postgres-$(printf %s "$PWD" | sha256sum | cut -c1-12)/$name"
+        mkdir -p "$(dirname "$dir")"
+    fi
+fi
 
 case "$command_name" in
 start)
@@ -46,7 +55,8 @@ start)
         port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
         # Tests create and drop a database each: no fsync wait is worth it for throwaway data, but the
         # benchmarks and at-scale cluster keep PostgreSQL's durable defaults.
-        options="-p $port -k $dir -h 127.0.0.1 -c max_connections=400"
+        # TCP on loopback only; no Unix socket (a deep checkout's path would pass the socket path's limit).
+        options="-p $port -h 127.0.0.1 -c unix_socket_directories= -c max_connections=400"
         [ "${HOVOR_PG_THROWAWAY:-}" = 1 ] && options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         as_owner "$BIN/pg_ctl" -D "$dir" -o "$options" -l "$dir/log" -w -t 60 start >/dev/null
     fi

@@ -29,7 +29,8 @@ scripts/check-openapi.sh target/openapi.json target/release/hovor-server
 echo "==> browser unit tests (wasm32, headless Chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p hovor --target wasm32-unknown-unknown
 
-echo "==> Playwright journeys (headless Chromium, real server, fresh database)"
+echo "==> Playwright journeys (headless Chromium, real server, fresh database; one through scripts/at-scale.sh)"
+scripts/at-scale.sh --install
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 HOVOR_E2E_PORT=$(free_port)
 HOVOR_E2E_SMTP_PORT=$(free_port)
