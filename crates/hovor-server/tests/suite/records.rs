@@ -814,6 +814,9 @@ async fn the_timeline_follows_contact_or_case_with_every_kind_and_pages_without_
         server.request("PUT", &format!("/api/cases/{case_id}"), Some(&cookie), Some(edit)).await,
         StatusCode::OK,
     );
+    // The note below is the newest entry: in a later millisecond than the case's changes, whose order
+    // against it within one millisecond is by kind and id.
+    common::clock_past(hovor_server::db::now_ms()).await;
     let notes = format!("/api/conversations/{id}/notes");
     let note = server
         .request(
