@@ -30,15 +30,17 @@ impl Present {
             *open == 1
         };
         if first {
+            // In a routing change, so that it is ordered against `left` on this or another instance.
+            let mut work = Work::begin(state).await?;
             let back = sqlx::query(
                 "UPDATE conversations SET customer_left_at = NULL WHERE id = $1 AND customer_left_at IS NOT NULL",
             )
             .bind(conversation_id)
-            .execute(&state.pool)
+            .execute(&mut *work.tx)
             .await?;
             if back.rows_affected() > 0 {
                 // Offer it again now that someone is there.
-                Work::begin(state).await?.finish(state).await?;
+                work.finish(state).await?;
             }
         }
         Ok(Present { state: state.clone(), conversation_id })
