@@ -94,12 +94,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         doors: limits::PublicDoors::new(chat_starts, limits::CALLBACK_REQUESTS),
         ..state
     };
-    state.start_routing();
-    state.start_outbox();
-    tokio::spawn(db::checkpoint_regularly(pool.clone(), state.hub.shutting_down()));
+    // The relay starts from the newest stored event: before the timers or the outbox commit anything.
     if db::Backend::of(&pool) == db::Backend::Postgres {
         relay::start(&state, &config.database).await?;
     }
+    state.start_routing();
+    state.start_outbox();
+    tokio::spawn(db::checkpoint_regularly(pool.clone(), state.hub.shutting_down()));
     let hub = state.hub.clone();
     let router = app(state, config.dist.as_deref())?;
     println!("Hovor is running at http://{address}/");
