@@ -318,13 +318,15 @@ pub struct Due {
 pub async fn claim_due(change: &mut Change, lease_until: i64, limit: i64) -> AppResult<Vec<Due>> {
     let now = change.now;
     let due = due(change, now, limit).await?;
-    for email in &due {
-        sqlx::query("UPDATE emails SET next_attempt_at = $1 WHERE message_id = $2")
-            .bind(lease_until)
-            .bind(email.message_id)
-            .execute(&mut **change)
-            .await?;
-    }
+    let ids: Vec<i64> = due.iter().map(|email| email.message_id).collect();
+    sqlx::query(
+        "UPDATE emails SET next_attempt_at = $1
+         WHERE message_id IN (SELECT CAST(value AS BIGINT) FROM json_each($2))",
+    )
+    .bind(lease_until)
+    .bind(json(&ids)?)
+    .execute(&mut **change)
+    .await?;
     Ok(due)
 }
 
