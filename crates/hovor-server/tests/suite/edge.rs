@@ -151,25 +151,11 @@ async fn wrong_passwords_are_slowed_down_without_locking_the_agent_out() {
     assert!(statuses[3..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
 }
 
-/// The administrator sets the queue's routing: the demo's usual settings with `changes` over them.
-async fn set_routing(server: &TestServer, queue: i64, changes: Value) {
-    let admin = server.sign_in("admin").await;
-    let mut routing = json!({"rona_seconds": 30, "mask_sensitive": true,
-        "popover_variables": [{"field": "customer_name", "secure": false}, {"field": "queue", "secure": false},
-            {"field": "wait_time", "secure": false}]});
-    for (key, value) in changes.as_object().expect("an object") {
-        routing[key] = value.clone();
-    }
-    let path = format!("/api/admin/queues/{queue}/routing");
-    let set = server.request("PUT", &path, Some(&admin), Some(routing)).await;
-    assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.json);
-}
-
 #[tokio::test]
 async fn a_full_queue_refuses_new_chats_with_429() {
     let server = TestServer::new().await;
     let queue = server.queue_id(0).await;
-    set_routing(&server, queue, json!({"max_waiting": 1})).await;
+    server.set_routing(queue, json!({"max_waiting": 1})).await;
     server.start_chat(queue, "First Waiting").await;
     let ids = server.survey_ids(queue).await;
     let second = server
@@ -247,7 +233,7 @@ async fn a_chat_whose_customer_closed_the_page_rings_nobody_and_ends_as_abandone
     use std::time::{Duration, Instant};
     let server = TestServer::new().await;
     let queue = server.queue_id(0).await;
-    set_routing(&server, queue, json!({"abandon_after_seconds": 5})).await;
+    server.set_routing(queue, json!({"abandon_after_seconds": 5})).await;
     server.state.start_routing();
 
     // Nobody is available: both chats wait. One customer closes the page; the other reloads it.

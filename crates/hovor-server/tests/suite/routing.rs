@@ -128,20 +128,7 @@ async fn the_agent_available_longest_is_offered_first_and_after_accepting_the_ot
 async fn an_unanswered_offer_returns_to_the_front_of_the_queue_and_sets_the_agent_idle() {
     let server = TestServer::new().await;
     let queue = server.queue_id(0).await;
-    let admin = server.sign_in("admin").await;
-    let routing = json!({
-        "rona_seconds": 3,
-        "mask_sensitive": true,
-        "popover_variables": [
-            {"field": "customer_name", "secure": false},
-            {"field": "queue", "secure": false},
-            {"field": "wait_time", "secure": false},
-        ],
-    });
-    let answer = server
-        .request("PUT", &format!("/api/admin/queues/{queue}/routing"), Some(&admin), Some(routing))
-        .await;
-    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{}", answer.json);
+    server.set_routing(queue, json!({"rona_seconds": 3})).await;
     server.state.start_routing();
     // agent4 is available longer but full, so the first chat goes to agent1.
     server.set_chat_capacity("agent4", 2).await;

@@ -186,19 +186,7 @@ async fn an_unanswered_offer_expires_once_with_both_instances_timers_running() {
     let a = TestServer::on(&database.url, true).await;
     let b = TestServer::on(&database.url, false).await;
     let queue = a.queue_id(0).await;
-    let admin = a.sign_in("admin").await;
-    let routing = json!({
-        "rona_seconds": 3,
-        "mask_sensitive": true,
-        "popover_variables": [
-            {"field": "customer_name", "secure": false},
-            {"field": "queue", "secure": false},
-            {"field": "wait_time", "secure": false},
-        ],
-    });
-    let answer =
-        a.request("PUT", &format!("/api/admin/queues/{queue}/routing"), Some(&admin), Some(routing)).await;
-    assert_eq!(answer.status, axum::http::StatusCode::NO_CONTENT, "{}", answer.json);
+    a.set_routing(queue, json!({"rona_seconds": 3})).await;
     a.state.start_routing();
     b.state.start_routing();
     let agent1 = a.sign_in("agent1").await;

@@ -331,6 +331,20 @@ impl TestServer {
         .unwrap()
     }
 
+    /// The administrator sets the queue's routing: the demo's usual settings with `changes` over them.
+    pub async fn set_routing(&self, queue: i64, changes: Value) {
+        let admin = self.sign_in("admin").await;
+        let mut routing = serde_json::json!({"rona_seconds": 30, "mask_sensitive": true,
+            "popover_variables": [{"field": "customer_name", "secure": false}, {"field": "queue", "secure": false},
+                {"field": "wait_time", "secure": false}]});
+        for (key, value) in changes.as_object().expect("an object") {
+            routing[key] = value.clone();
+        }
+        let path = format!("/api/admin/queues/{queue}/routing");
+        let set = self.request("PUT", &path, Some(&admin), Some(routing)).await;
+        assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.json);
+    }
+
     /// The administrator sets the agent's chat capacity.
     pub async fn set_chat_capacity(&self, username: &str, capacity: u32) {
         let admin = self.sign_in("admin").await;
