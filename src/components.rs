@@ -3,6 +3,7 @@
 pub mod form;
 pub mod language_select;
 pub mod lazy;
+pub mod menu;
 pub mod pane;
 pub mod tabs;
 pub mod window;

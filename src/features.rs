@@ -13,6 +13,7 @@ pub mod popovers;
 pub mod records;
 pub mod responses;
 pub mod session_data;
+pub mod side_panel;
 pub mod suggestions;
 pub mod summary;
 pub mod task_list;

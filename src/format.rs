@@ -152,6 +152,12 @@ pub fn date(locale: Locale, ms: i64) -> String {
     apply(locale, Style::Date, date_value(ms))
 }
 
+/// A running timer: "0:42", "12:05", "1:02:09".
+pub fn stopwatch(seconds: i64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+}
+
 /// A span of time in its two largest units: "45 s", "3 min 20 s", "2 h 5 min", "3 days 4 h".
 pub fn duration(locale: Locale, seconds: i64) -> String {
     hovor_types::duration_parts(seconds)

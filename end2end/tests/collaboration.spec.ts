@@ -52,7 +52,7 @@ test("an invited colleague proposes a draft that the owner inserts into the repl
     const a = await signedInPage(browser, server.url, "agent1");
     await a.goto(`${server.url}/desk/${id}`);
     const pane = a.getByTestId("collaboration");
-    await pane.getByTestId("collaboration-toggle").click();
+    await a.getByTestId("side-collaboration").click();
     await pane.getByTestId("invitation-send").click();
     await expect(pane.locator('[data-field="invitee_id"]')).toBeVisible();
     await pane.getByTestId("invitation-agent").selectOption(String(colleagueId));
@@ -116,7 +116,7 @@ test("a collaborator writes in the owner's chat and the customer sees both names
     const b = await signedInPage(browser, server.url, colleagueUser);
     await a.goto(`${server.url}/desk/${id}`);
     const pane = a.getByTestId("collaboration");
-    await pane.getByTestId("collaboration-toggle").click();
+    await a.getByTestId("side-collaboration").click();
     await pane.getByTestId("collaborator-agent").selectOption(String(colleagueId));
     await pane.getByTestId("collaborator-add").click();
     await expect(pane.getByTestId("collaborator")).toHaveText(new RegExp(colleagueName));

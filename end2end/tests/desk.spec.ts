@@ -17,27 +17,44 @@ test("an agent opens a conversation, every pane shows its data, a suggested repl
   const id = page.url().split("/").pop();
   await expect(task).toHaveAttribute("aria-current", "page");
 
-  // Customer card: the contact with the default phone and email marked.
+  // Customer card: compact, with the default phone and email; the whole record is the Customer sub-pane.
   const card = page.getByTestId("customer-card");
   await expect(card).toHaveAttribute("data-state", "ready");
+  await expect(card.getByTestId("card-name")).toHaveText("Olha Kovalenko-Light");
+  await expect(card.getByTestId("card-phone")).toHaveAttribute("href", /^tel:\+/);
+  await expect(card.getByTestId("card-email")).toHaveAttribute("href", /^mailto:/);
+  await expect(card.getByTestId("contact")).toBeHidden();
+  await page.getByTestId("side-customer").click();
   await expect(card.getByTestId("contact")).toContainText("Olha Kovalenko-Light");
   await expect(card.locator('li[data-default="true"]')).toHaveCount(2);
+  await expect(page.getByTestId("summary")).toBeHidden();
+  await page.getByTestId("side-overview").click();
 
   // Conversation summary and its four tabs.
   const summary = page.getByTestId("summary");
-  await expect(summary.getByTestId("summary-facts")).toContainText(/Billing and payments|Technical support/);
+  await expect(summary.getByTestId("summary-facts")).toContainText(/\d+ (sec|min)/);
+  // The header: customer, channel, queue, a running handle time and the state.
+  const header = page.getByTestId("conversation-header");
+  await expect(header.getByTestId("header-name")).toHaveText("Olha Kovalenko-Light");
+  await expect(header.getByTestId("header-queue")).toHaveText(/Billing and payments|Technical support/);
+  await expect(header.getByTestId("conversation-state")).toHaveText("Active");
+  const handled = await header.getByTestId("handle-time").innerText();
+  expect(handled).toMatch(/^\d+:\d\d(:\d\d)?$/);
+  await expect(header.getByTestId("handle-time")).not.toHaveText(handled);
   await expect(summary.getByTestId("survey").locator("dt")).not.toHaveCount(0);
   await summary.getByRole("tab", { name: "Self-service" }).click();
   const actions = summary.getByTestId("self-service").locator("li");
   await expect(actions.nth(2)).toBeVisible(); // at least three, once the tab has drawn them
-  await summary.getByRole("tab", { name: "Visitor details" }).click();
+  await summary.getByRole("tab", { name: "Visitor" }).click();
   await expect(summary.getByTestId("visitor")).toContainText(/Chrome|Firefox|Safari|Edge/);
-  await summary.getByRole("tab", { name: "Additional details" }).click();
+  await summary.getByRole("tab", { name: "Details" }).click();
   await expect(summary.getByTestId("additional-details")).toContainText("Customer tier");
 
   // The linked case and the customer's recent cases, colour-coded.
   const cases = page.getByTestId("case");
   await expect(cases.getByTestId("linked-case")).toContainText("CAS-");
+  await expect(cases.getByTestId("recent-case").first()).toBeHidden();
+  await cases.getByTestId("recent-cases-toggle").click();
   await expect(cases.getByTestId("recent-case").first()).toBeVisible();
   await expect(cases.locator("[data-priority]").first()).toHaveCSS("background-color", /rgb/);
 
@@ -205,7 +222,7 @@ test("a pane that fails shows its own error and retry while the others show thei
   failing = false;
   await card.getByRole("button", { name: "Try again" }).click();
   await expect(card).toHaveAttribute("data-state", "ready");
-  await expect(card.getByTestId("contact")).toBeVisible();
+  await expect(card.getByTestId("card-name")).toBeVisible();
 });
 
 test.describe("a Czech browser", () => {

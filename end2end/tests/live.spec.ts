@@ -111,12 +111,12 @@ test("a customer chats from the host site, the agent accepts and answers, a serv
     await summary.getByRole("tab", { name: "Self-service" }).click();
     await expect(summary.getByTestId("self-service").locator("li")).toHaveCount(3);
     await expect(summary.getByTestId("self-service").locator("li").first()).toContainText("Jak vrátit zboží");
-    await summary.getByRole("tab", { name: "Visitor details" }).click();
+    await summary.getByRole("tab", { name: "Visitor" }).click();
     await expect(summary.getByTestId("visitor")).toContainText("Yes");
     await expect(summary.getByTestId("visitor")).toContainText("Chromium");
     await expect(summary.getByTestId("visitor")).toContainText("CZ · Europe/Prague");
     await expect(summary.getByTestId("visitor")).toContainText("cs-CZ");
-    await summary.getByRole("tab", { name: "Additional details" }).click();
+    await summary.getByRole("tab", { name: "Details" }).click();
     await expect(summary.getByTestId("additional-details")).toContainText("1 290 Kč");
     const timeline = page.getByTestId("timeline");
     await expect(timeline.getByTestId("timeline-message").filter({ hasText: "kde je moje objednávka 4711" })).toHaveCount(1);

@@ -69,12 +69,14 @@ test("a returning customer is found by phone in any spacing, linked, and their h
     await expect(results.first()).toContainText(`${contact.first_name} ${contact.last_name}`);
     await results.first().getByTestId("directory-choose").click();
 
-    await expect(card.getByTestId("contact-name")).toHaveText(`${contact.first_name} ${contact.last_name}`);
+    await expect(card.getByTestId("card-name")).toHaveText(`${contact.first_name} ${contact.last_name}`);
     // The timeline now follows the contact: their earlier interactions appear above this chat.
     await expect(page.getByTestId("related-records")).toContainText(contact.last_name);
     await expect(page.getByTestId("timeline").locator('[data-kind="interaction"]').first()).toBeVisible();
 
-    // History: every interaction, this chat included; one opens in place and Hide returns to the list.
+    // History (in the Customer sub-pane): every interaction, this chat included; one opens in place and
+    // Hide returns to the list.
+    await page.getByTestId("side-customer").click();
     await card.getByRole("tab", { name: "History" }).click();
     const items = card.getByTestId("history-item");
     await expect(items.first()).toBeVisible();
@@ -92,8 +94,8 @@ test("a returning customer is found by phone in any spacing, linked, and their h
     await expect(transcript).toHaveCount(0);
     await expect(card.locator(`[data-testid="history-item"][data-conversation="${olderId}"]`)).toBeVisible();
 
-    // Unlink: the conversation has no contact again.
-    await card.getByRole("tab", { name: "Contact" }).click();
+    // Unlink, from the card's Options: the conversation has no contact again.
+    await card.getByTestId("card-options").click();
     await card.getByTestId("unlink-contact").click();
     await expect(card).toContainText("No customer is linked");
     await chat.customer.post("/api/chat/end");
@@ -346,6 +348,7 @@ test("tags come from typing, the company list, the agent's recent tags and keywo
     const chat = await startChat(server.url, 3, "Zákazník s reklamací");
     await acceptChat(page, chat.id);
 
+    await page.getByTestId("side-session").click();
     const session = page.getByTestId("session-data");
     const tags = session.getByTestId("conversation-tags").getByTestId("tag");
     // A new tag, typed and confirmed with Enter; then a company tag from the list.
@@ -368,6 +371,8 @@ test("tags come from typing, the company list, the agent's recent tags and keywo
     // Another conversation offers this agent's recent tag with a dotted "+".
     const other = page.locator(`[data-testid="task"]:not([href="/desk/${chat.id}"])`).first();
     await other.click();
+    // Each conversation opens on Overview.
+    await page.getByTestId("side-session").click();
     const recent = page.getByTestId("session-data").locator('[data-testid="recent-tag"][data-tag="Expresní doručení"]');
     await expect(recent).toHaveText("+ Expresní doručení");
     await expect(recent).toHaveCSS("border-style", "dashed");
@@ -386,6 +391,7 @@ test("tags come from typing, the company list, the agent's recent tags and keywo
 
     // Removing a tag: the "X" beside it.
     await page.locator(`[data-testid="task"][href="/desk/${chat.id}"]`).click();
+    await page.getByTestId("side-session").click();
     const vipItem = page.getByTestId("session-data").locator("li", { has: page.locator('[data-tag="VIP"]') });
     await vipItem.hover();
     await vipItem.getByTestId("remove-tag").click();

@@ -26,12 +26,12 @@ test("# lists favourites first, fills placeholders and asks for a fill-in field;
     await signInAt(page, server.url, "agent1");
     await page.goto(`${server.url}/desk/${task.id}`);
     const composer = page.getByTestId("composer");
-    await expect(page.getByTestId("resources")).toHaveAttribute("data-state", "ready");
+    await expect(page.getByTestId("suggestions")).toHaveAttribute("data-state", "ready");
 
-    // Resources pane: Find without diacritics; Remove is enabled only for a selected favourite.
+    // Resources sub-pane: Find without diacritics; Remove is enabled only for a selected favourite.
+    await page.getByTestId("side-resources").click();
     const resources = page.getByTestId("resources");
-    await resources.getByTestId("resources-toggle").click();
-    await expect(resources.getByTestId("resources-toggle")).toHaveAttribute("aria-expanded", "true");
+    await expect(resources).toBeVisible();
     await resources.getByTestId("resources-find").fill("refund zz");
     const found = resources.getByTestId("resource").filter({ hasText: "Refund zz" });
     await expect(found).toHaveCount(1);

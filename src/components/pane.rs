@@ -59,40 +59,6 @@ pub fn ready_pane(title: ViewFn, testid: &'static str, content: ViewFn) -> impl 
     view! { <Pane title testid state retry=Callback::new(|()| ()) content /> }
 }
 
-/// A pane drawn only when the agent opens it (its toggle is `{testid}-toggle`): opening a conversation
-/// already fetches and draws six panes, and each more would queue behind them.
-pub fn on_demand_pane(
-    title: ViewFn,
-    testid: &'static str,
-    labels: [ViewFn; 2],
-    expanded: bool,
-    body: ViewFn,
-) -> impl IntoView {
-    let expanded = RwSignal::new(expanded);
-    let [show, hide] = labels;
-    let body_id = format!("{testid}-body");
-    let content = ViewFn::from(move || {
-        let (show, hide, body) = (show.clone(), hide.clone(), body.clone());
-        view! {
-            <button
-                type="button"
-                class="button"
-                data-testid=format!("{testid}-toggle")
-                aria-expanded=move || expanded.get().to_string()
-                aria-controls=body_id.clone()
-                on:click=move |_| expanded.update(|e| *e = !*e)
-            >
-                {move || if expanded.get() { hide.run() } else { show.run() }}
-            </button>
-            <div id=body_id.clone()>
-                <Show when=move || expanded.get()>{body.run()}</Show>
-            </div>
-        }
-        .into_any()
-    });
-    ready_pane(title, testid, content)
-}
-
 /// The frame every pane shares; not generic, so the app carries one copy of it.
 #[component]
 fn Pane(

@@ -12,6 +12,7 @@ use crate::api::ApiError;
 use crate::api::conversations as api;
 use crate::api::records as records_api;
 use crate::components::form::{FieldMessage, FormErrors, TextField};
+use crate::components::menu::{Menu, css as menu_css};
 use crate::components::pane::resource_pane;
 use crate::features::records::account::keep_changes;
 use crate::features::records::audit::AuditLog;
@@ -58,14 +59,18 @@ fn CaseView(id: i64, pane: CasePane) -> impl IntoView {
         });
     });
     let linked = pane.linked.map(RwSignal::new);
+    let recent_shown = RwSignal::new(false);
+    let recent_count = pane.recent.len();
     view! {
         {match linked {
             Some(case) => view! {
-                <CaseEditor case />
-                <div class=records_css::actions>
-                    <button class="button" data-testid="change-case" on:click=move |_| mode.set(Mode::Find)>{t!(i18n, case.change)}</button>
-                    <button class="button" data-testid="unlink-case" on:click=move |_| link.run(None)>{t!(i18n, case.unlink)}</button>
-                </div>
+                <CaseEditor case>
+                    <Menu label=ViewFn::from(move || t!(i18n, customer.options)) testid="case-options">
+                        <button role="menuitem" class=menu_css::item data-testid="change-case" on:click=move |_| mode.set(Mode::Find)>{t!(i18n, case.change)}</button>
+                        <button role="menuitem" class=menu_css::item data-testid="unlink-case" on:click=move |_| link.run(None)>{t!(i18n, case.unlink)}</button>
+                    </Menu>
+                    <RecentToggle count=recent_count shown=recent_shown />
+                </CaseEditor>
             }
             .into_any(),
             None => view! {
@@ -73,6 +78,7 @@ fn CaseView(id: i64, pane: CasePane) -> impl IntoView {
                 <div class=records_css::actions>
                     <button class="button" data-testid="find-case" on:click=move |_| mode.set(Mode::Find)>{t!(i18n, case.search)}</button>
                     <button class="button" data-testid="add-case" on:click=move |_| mode.set(Mode::Add)>{t!(i18n, case.add)}</button>
+                    <RecentToggle count=recent_count shown=recent_shown />
                 </div>
             }
             .into_any(),
@@ -89,36 +95,55 @@ fn CaseView(id: i64, pane: CasePane) -> impl IntoView {
             }
             Mode::View => ().into_any(),
         }}
-        <h3 class=css::subhead>{t!(i18n, case.recent)}</h3>
-        {if pane.recent.is_empty() {
-            view! { <p class=css::muted>{t!(i18n, case.no_recent)}</p> }.into_any()
-        } else {
-            view! {
-                <ul class=css::list data-testid="recent-cases">
-                    {pane.recent.into_iter().map(|case| view! { <li><CaseRow case linked=false /></li> }).collect_view()}
-                </ul>
-            }
-            .into_any()
-        }}
+        <RecentCases recent=pane.recent shown=recent_shown />
     }
 }
 
-/// The linked case: its row, Edit inline, and its changes.
+/// Opens the customer's other cases: the linked case is what the agent works on.
 #[component]
-fn CaseEditor(case: RwSignal<CaseInfo>) -> impl IntoView {
+fn RecentToggle(count: usize, shown: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    (count > 0).then(|| view! {
+        <button type="button" class="button quiet" data-testid="recent-cases-toggle" aria-expanded=move || shown.get().to_string()
+            aria-controls="recent-cases" on:click=move |_| shown.update(|s| *s = !*s)>
+            {t!(i18n, case.recent_count, count = count)}
+        </button>
+    })
+}
+
+#[component]
+fn RecentCases(recent: Vec<CaseInfo>, shown: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    if recent.is_empty() {
+        return view! { <p class=css::muted>{t!(i18n, case.no_recent)}</p> }.into_any();
+    }
+    view! {
+        <ul class=css::list id="recent-cases" data-testid="recent-cases" hidden=move || !shown.get()>
+            {recent.into_iter().map(|case| view! { <li><CaseRow case linked=false /></li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The linked case: its row, and one row of actions (Edit inline, its changes, then `children`).
+#[component]
+fn CaseEditor(case: RwSignal<CaseInfo>, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
     view! {
         {move || view! { <CaseRow case=case.get() linked=true /> }}
         {move || (!editing.get()).then(|| case.with(|c| (!c.description.is_empty()).then(|| view! {
-            <p class=css::description data-testid="case-description">{c.description.clone()}</p>
+            <p class=css::description data-testid="case-description" title=c.description.clone()>{c.description.clone()}</p>
         })))}
-        <button class="button" data-testid="case-edit" aria-expanded=move || editing.get().to_string()
-            on:click=move |_| editing.update(|e| *e = !*e)>{t!(i18n, records.edit)}</button>
+        <div class=css::actions>
+            <button class="button" data-testid="case-edit" aria-expanded=move || editing.get().to_string()
+                on:click=move |_| editing.update(|e| *e = !*e)>{t!(i18n, records.edit)}</button>
+            <AuditLog record="cases" id=Signal::derive(move || case.with(|c| c.id)) version=Signal::derive(move || case.with(|c| c.version)) />
+            {children()}
+        </div>
         <Show when=move || editing.get()>
             {lazy_view(move || case_form(Some(case), None, Callback::new(move |_| editing.set(false))))}
         </Show>
-        <AuditLog record="cases" id=Signal::derive(move || case.with(|c| c.id)) version=Signal::derive(move || case.with(|c| c.version)) />
     }
 }
 
@@ -304,9 +329,9 @@ fn CaseRow(case: CaseInfo, linked: bool) -> impl IntoView {
     let created = case.created_at;
     view! {
         <div class=css::case data-linked=linked.to_string() data-testid=if linked { "linked-case" } else { "recent-case" }>
-            <span class=css::number>{case.number}</span>
             <span class=css::title data-testid="case-title">{case.title}</span>
             <span class=css::badges>
+                <span class=css::number>{case.number}</span>
                 <span class=css::badge data-priority=case.priority.as_str() title=move || t_string!(i18n, case.priority).to_string()>
                     {priority_label(case.priority)}
                 </span>

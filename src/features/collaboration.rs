@@ -1,15 +1,14 @@
 //! The Collaboration pane: for an email, invitations to colleagues to help draft the reply (the owner
 //! sends, refreshes, deletes and inserts a proposal; an invitee accepts, declines and proposes); for a
-//! chat, the colleagues writing in it. Drawn from the `collab` chunk when the agent opens it.
+//! chat, the colleagues writing in it. Drawn from the `collab` chunk when the agent opens its sub-pane.
 
 mod pane;
 
 use leptos::prelude::*;
 
 use crate::components::lazy::{lazy_view, split_view};
-use crate::components::pane::on_demand_pane;
+use crate::components::pane::ready_pane;
 use crate::i18n::{t, use_i18n};
-use crate::state::live::use_live;
 
 stylance::import_crate_style!(
     #[allow(dead_code)]
@@ -20,13 +19,9 @@ stylance::import_crate_style!(
 #[component]
 pub fn CollaborationPane(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    // Opened from the invitations page: shown at once.
-    let expanded = use_live().collaborate.get_untracked() == Some(id);
-    on_demand_pane(
+    ready_pane(
         ViewFn::from(move || t!(i18n, collab.title)),
         "collaboration",
-        [ViewFn::from(move || t!(i18n, collab.show)), ViewFn::from(move || t!(i18n, collab.hide))],
-        expanded,
         ViewFn::from(move || lazy_view(move || collaboration_view(id))),
     )
 }

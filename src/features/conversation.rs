@@ -11,16 +11,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::lazy::lazy_view;
-use crate::features::collaboration::CollaborationPane;
 use crate::features::email::{EmailDraft, email_centre};
-
-use crate::features::case::CasePanel;
-use crate::features::customer_card::CustomerCard;
 use crate::features::responses::insert::provide_inserter;
-use crate::features::responses::resources::ResourcesPane;
-use crate::features::session_data::SessionPanel;
-use crate::features::suggestions::Suggestions;
-use crate::features::summary::SummaryPanel;
+use crate::features::side_panel::SidePanel;
 use crate::state::conversation::provide_open_conversation;
 use crate::state::live::use_live;
 use bar::{ConversationBar, ConversationFooter, use_handling};
@@ -90,13 +83,7 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
                 <ConversationFooter id handling>{composer}</ConversationFooter>
             </section>
             <div class=css::side>
-                <CustomerCard id />
-                <SessionPanel id />
-                <SummaryPanel id />
-                <CasePanel id />
-                <Suggestions id />
-                <ResourcesPane id />
-                <CollaborationPane id />
+                <SidePanel id />
             </div>
         </div>
     }

@@ -11,6 +11,9 @@ use crate::state::conversation::use_open_conversation;
 
 stylance::import_crate_style!(css, "src/features/suggestions.module.css");
 
+/// Shown without scrolling; the rest are one click away.
+pub const TOP: usize = 3;
+
 #[component]
 pub fn Suggestions(id: i64) -> impl IntoView {
     let i18n = use_i18n();
@@ -24,10 +27,22 @@ pub fn Suggestions(id: i64) -> impl IntoView {
         if list.is_empty() {
             return view! { <p class=css::muted>{t!(i18n, suggestions.empty)}</p> }.into_any();
         }
+        let count = list.len();
+        let all = RwSignal::new(false);
         view! {
-            <ol class=css::list>
-                {list.into_iter().map(|r| view! { <Suggestion response=r /> }).collect_view()}
+            <ol class=css::list id="suggestion-list" data-all=move || all.get().to_string()>
+                {list.into_iter().enumerate().map(|(n, r)| view! { <Suggestion response=r rank=n + 1 /> }).collect_view()}
             </ol>
+            {(count > TOP).then(|| view! {
+                <button type="button" class="button quiet" data-testid="all-suggestions" aria-expanded=move || all.get().to_string()
+                    aria-controls="suggestion-list" on:click=move |_| all.update(|a| *a = !*a)>
+                    {move || if all.get() {
+                        t!(i18n, suggestions.fewer, count = TOP).into_any()
+                    } else {
+                        t!(i18n, suggestions.all, count = count).into_any()
+                    }}
+                </button>
+            })}
         }
         .into_any()
     };
@@ -35,19 +50,21 @@ pub fn Suggestions(id: i64) -> impl IntoView {
 }
 
 #[component]
-fn Suggestion(response: SuggestedResponse) -> impl IntoView {
+fn Suggestion(response: SuggestedResponse, rank: usize) -> impl IntoView {
     let i18n = use_i18n();
     let inserter = use_inserter();
     let title = response.title.clone();
     let body = response.body.clone();
+    let full = response.body.clone();
     let insert = move |_| inserter.insert(body.clone(), None);
     view! {
-        <li class=css::item data-testid="suggestion">
+        <li class=css::item data-testid="suggestion" data-rank=rank>
             <div class=css::head>
                 <span class=css::title>{response.title}</span>
+                <span class=css::category>{response.category}</span>
                 <button
                     type="button"
-                    class="button"
+                    class=format!("button {}", css::insert)
                     data-testid="insert-suggestion"
                     aria-label=move || t_string!(i18n, suggestions.insert_label, title = title.clone()).to_string()
                     on:click=insert
@@ -55,8 +72,7 @@ fn Suggestion(response: SuggestedResponse) -> impl IntoView {
                     {t!(i18n, suggestions.insert)}
                 </button>
             </div>
-            <p class=css::body>{response.body}</p>
-            <span class=css::category>{response.category}</span>
+            <p class=css::body title=full>{response.body}</p>
         </li>
     }
 }

@@ -1,4 +1,5 @@
-//! The conversation summary (D365): channel, wait time, skills, queue, start time, and four tabs.
+//! The conversation summary (D365): wait time, start time, skills (channel and queue are in the
+//! conversation's header), and the survey, self-service, visitor, additional details and activities tabs.
 
 use hovor_types::conversation::{ConversationSummary, SelfServiceKind, VisitorDetails};
 use leptos::prelude::*;
@@ -8,7 +9,6 @@ use crate::components::lazy::{lazy_view, split_view};
 use crate::components::pane::resource_pane;
 use crate::components::tabs::{Tab, Tabs};
 use crate::features::activities::Activities;
-use crate::features::task_list::ChannelBadge;
 use crate::format;
 use crate::i18n::{t, use_i18n};
 
@@ -83,19 +83,14 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
     }
     };
     view! {
+        // Channel and queue are in the conversation's header.
         <dl class=css::facts data-testid="summary-facts">
-            <dt>{t!(i18n, summary.channel)}</dt>
-            <dd><ChannelBadge channel=s.channel /></dd>
-            <dt>{t!(i18n, summary.wait_time)}</dt>
-            <dd>{move || format::duration(i18n.get_locale(), wait)}</dd>
-            <dt>{t!(i18n, summary.skills)}</dt>
-            <dd class=css::skills>{s.skills.into_iter().map(|skill| view! { <span class=css::skill>{skill}</span> }).collect_view()}</dd>
-            <dt>{t!(i18n, summary.queue)}</dt>
-            <dd>{s.queue_name}</dd>
-            <dt>{t!(i18n, summary.start_time)}</dt>
-            <dd>{move || format::date_time(i18n.get_locale(), started)}</dd>
-            {s.subject.map(|subject| view! { <dt>{t!(i18n, summary.subject)}</dt><dd>{subject}</dd> })}
-            {note.map(|note| view! { <dt>{t!(i18n, offers.note)}</dt><dd data-testid="summary-transfer-note">{note}</dd> })}
+            <div><dt>{t!(i18n, summary.wait_time)}</dt><dd>{move || format::duration(i18n.get_locale(), wait)}</dd></div>
+            <div><dt>{t!(i18n, summary.start_time)}</dt><dd>{move || format::time(i18n.get_locale(), started)}</dd></div>
+            <div class=css::wide><dt>{t!(i18n, summary.skills)}</dt>
+                <dd class=css::skills>{s.skills.into_iter().map(|skill| view! { <span class=css::skill>{skill}</span> }).collect_view()}</dd></div>
+            {s.subject.map(|subject| view! { <div class=css::wide><dt>{t!(i18n, summary.subject)}</dt><dd>{subject}</dd></div> })}
+            {note.map(|note| view! { <div class=css::wide><dt>{t!(i18n, offers.note)}</dt><dd data-testid="summary-transfer-note">{note}</dd></div> })}
         </dl>
         <Tabs name="summary" tabs selected>
             {panel.clone()}
@@ -121,7 +116,7 @@ fn Visitor(v: VisitorDetails) -> impl IntoView {
         None => t!(i18n, summary.unknown).into_any(),
     };
     view! {
-        <dl class=css::facts data-testid="visitor">
+        <dl class=css::pairs data-testid="visitor">
             <dt>{t!(i18n, summary.authenticated)}</dt>
             <dd>{if v.authenticated { t!(i18n, summary.yes).into_any() } else { t!(i18n, summary.no).into_any() }}</dd>
             <dt>{t!(i18n, summary.browser)}</dt>

@@ -1,12 +1,15 @@
-//! Above the timeline: whether the customer is typing, and End for the agent handling the conversation.
+//! Above the timeline: the conversation's header (customer, channel, queue, handle time, state, typing,
+//! Transfer and End).
 //! Below it, once the conversation ended (or was transferred away), the wrap-up replaces the composer.
 
 use leptos::prelude::*;
 
 use crate::components::lazy::lazy_view;
+use crate::features::task_list::ChannelBadge;
 use crate::features::transfer::TransferButton;
 use crate::features::wrap_up::{EndButton, wrap_up_form};
-use crate::i18n::{t, use_i18n};
+use crate::format;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
 use crate::state::live::use_live;
 use crate::state::routing::use_routing;
@@ -30,7 +33,9 @@ pub fn use_handling(id: i64) -> Signal<Handling> {
     let live = use_live();
     let open = use_open_conversation();
     let tasks = live.tasks;
-    Signal::derive(move || {
+    // A memo: the task list changes often (unread counts, new offers), and the footer must not build a
+    // new composer (losing focus and the open `#` list) unless where the agent stands really changed.
+    let handling = Memo::new(move |_| {
         let task = tasks.get().and_then(Result::ok).and_then(|tasks| tasks.into_iter().find(|t| t.id == id));
         match task {
             None => Handling::Watching,
@@ -38,34 +43,71 @@ pub fn use_handling(id: i64) -> Signal<Handling> {
             Some(t) if t.needs_wrap_up || open.ended.get() => Handling::WrapUp,
             Some(_) => Handling::Mine,
         }
-    })
+    });
+    handling.into()
 }
 
+/// The conversation's header: who (customer, channel, queue), how long it has been handled, where the
+/// agent stands, whether the customer is typing, and Transfer and End while it is the agent's.
 #[component]
 pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
     let i18n = use_i18n();
     let routing = use_routing();
+    let live = use_live();
+    // Live to the second while on screen.
     let now = RwSignal::new(js_sys::Date::now());
     if let Ok(handle) =
-        set_interval_with_handle(move || now.set(js_sys::Date::now()), std::time::Duration::from_secs(2))
+        set_interval_with_handle(move || now.set(js_sys::Date::now()), std::time::Duration::from_secs(1))
     {
         on_cleanup(move || handle.clear());
     }
+    let task = Memo::new(move |_| {
+        live.tasks.with(|t| {
+            t.as_ref().and_then(|t| t.as_ref().ok()).and_then(|t| t.iter().find(|t| t.id == id).cloned())
+        })
+    });
     let typing = move || routing.customer_typing(id, now.get());
+    let name = move || match task.with(|t| t.as_ref().map(|t| t.customer_name.clone())) {
+        Some(Some(name)) => name.into_any(),
+        Some(None) => t!(i18n, tasks.unknown_customer).into_any(),
+        None => t!(i18n, conversation.title).into_any(),
+    };
+    let meta = move || {
+        task.get().map(|t| {
+            let started = t.started_at;
+            view! {
+                <ChannelBadge channel=t.channel />
+                <span data-testid="header-queue">{t.queue_name}</span>
+                <time class=css::timer data-testid="handle-time" title=move || t_string!(i18n, conversation.handle_time).to_string()>
+                    {move || format::stopwatch(((now.get() as i64 - started) / 1000).max(0))}
+                </time>
+            }
+        })
+    };
+    let state = move || {
+        match handling.get() {
+        Handling::Mine => t!(i18n, conversation.state_active).into_any(),
+        Handling::WrapUp => view! { <span class=css::ended data-testid="conversation-ended">{t!(i18n, wrap_up.ended)}</span> }.into_any(),
+        Handling::Collaborating => view! { <span class=css::ended data-testid="collaborating">{t!(i18n, collab.collaborating)}</span> }.into_any(),
+        Handling::Watching => t!(i18n, conversation.state_watching).into_any(),
+    }
+    };
     view! {
-        <div class=css::bar>
-            <p class=css::typing aria-live="polite" data-testid="customer-typing">
-                {move || typing().then_some(t!(i18n, conversation.customer_typing))}
-            </p>
-            {move || match handling.get() {
-                Handling::Mine => view! {
-                    <span class=css::actions><TransferButton id /><EndButton id /></span>
-                }.into_any(),
-                Handling::WrapUp => view! { <span class=css::ended data-testid="conversation-ended">{t!(i18n, wrap_up.ended)}</span> }.into_any(),
-                Handling::Collaborating => view! { <span class=css::ended data-testid="collaborating">{t!(i18n, collab.collaborating)}</span> }.into_any(),
-                Handling::Watching => ().into_any(),
-            }}
-        </div>
+        <header class=css::bar data-testid="conversation-header">
+            <div class=css::who>
+                <h2 class=css::name data-testid="header-name">{name}</h2>
+                <p class=css::meta>
+                    {meta}
+                    <span class=css::state data-testid="conversation-state">{state}</span>
+                    <span class=css::typing aria-live="polite" data-testid="customer-typing">
+                        {move || typing().then_some(t!(i18n, conversation.customer_typing))}
+                    </span>
+                </p>
+            </div>
+            {move || (handling.get() == Handling::Mine).then(|| view! {
+                <span class=css::actions><TransferButton id /><EndButton id /></span>
+            })}
+        </header>
     }
 }
 

@@ -21,9 +21,14 @@ use crate::components::form::css as form_css;
 use crate::features::records::css;
 
 #[component]
-pub fn ContactRecord(contact: RwSignal<Contact>) -> impl IntoView {
+pub fn ContactRecord(
+    contact: RwSignal<Contact>,
+    /// Whether the edit form is open; the desk's card opens it from its own Edit.
+    #[prop(optional)]
+    editing: Option<RwSignal<bool>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let editing = RwSignal::new(false);
+    let editing = editing.unwrap_or_else(|| RwSignal::new(false));
     // A detail action refused because someone changed the contact meanwhile: the card shows their version.
     let reloaded_by = RwSignal::new(None::<String>);
     let errors = FormErrors::default();

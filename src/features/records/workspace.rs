@@ -19,6 +19,22 @@ use crate::i18n::{t, use_i18n};
 pub fn RemoveContact(contact: RwSignal<Contact>, removed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let confirm = RwSignal::new(false);
+    view! {
+        <button class="button" data-testid="remove-contact" on:click=move |_| confirm.set(true)>
+            {t!(i18n, records.remove_from_directory)}
+        </button>
+        <ConfirmRemoveContact contact removed open=confirm />
+    }
+}
+
+/// The question Remove from directory asks while `open`: Cancel, or Remove for good.
+#[component]
+pub fn ConfirmRemoveContact(
+    contact: RwSignal<Contact>,
+    removed: Callback<()>,
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
     let errors = FormErrors::default();
     let remove = move |_| {
         let (id, version) = contact.with_untracked(|c| (c.id, c.version));
@@ -30,13 +46,10 @@ pub fn RemoveContact(contact: RwSignal<Contact>, removed: Callback<()>) -> impl 
         });
     };
     view! {
-        <button class="button" data-testid="remove-contact" on:click=move |_| confirm.set(true)>
-            {t!(i18n, records.remove_from_directory)}
-        </button>
-        <Show when=move || confirm.get()>
-            <div class=css::notice role="alert">
+        <Show when=move || open.get()>
+            <div class=css::notice role="alert" data-testid="remove-contact-question">
                 <p>{t!(i18n, records.remove_confirm, name = contact.with_untracked(Contact::full_name))}</p>
-                <button class="button" on:click=move |_| confirm.set(false)>{t!(i18n, records.cancel)}</button>
+                <button class="button" on:click=move |_| open.set(false)>{t!(i18n, records.cancel)}</button>
                 <button class="button danger" data-testid="remove-contact-confirm" on:click=remove>{t!(i18n, records.remove)}</button>
             </div>
         </Show>

@@ -148,6 +148,10 @@ fn Matches(search: HashSearch, inserter: Inserter) -> impl IntoView {
         search.is_open().then(|| {
             let results = search.results.get();
             if results.is_empty() {
+                // Not "no match" while the matches for what was just typed are on their way.
+                if search.loading.get() {
+                    return ().into_any();
+                }
                 return view! { <p class=css::empty role="status" data-testid="hash-empty">{t!(i18n, responses.no_match)}</p> }.into_any();
             }
             view! {

@@ -11,7 +11,7 @@ use super::insert::use_inserter;
 use crate::api::responses as api;
 use crate::components::form::api_text;
 use crate::components::lazy::{lazy_view, split_view};
-use crate::components::pane::on_demand_pane;
+use crate::components::pane::ready_pane;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
 
@@ -25,11 +25,9 @@ const CATEGORIES_AFTER_MS: u64 = 1500;
 #[component]
 pub fn ResourcesPane(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    on_demand_pane(
+    ready_pane(
         ViewFn::from(move || t!(i18n, responses.resources)),
         "resources",
-        [ViewFn::from(move || t!(i18n, responses.show)), ViewFn::from(move || t!(i18n, responses.hide))],
-        false,
         ViewFn::from(move || lazy_view(move || resources_view(id))),
     )
 }
