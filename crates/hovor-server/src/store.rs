@@ -22,6 +22,7 @@ pub mod history;
 pub mod merges;
 pub mod messages;
 pub mod placeholders;
+pub mod reads;
 pub mod response_admin;
 pub mod responses;
 pub mod session_data;

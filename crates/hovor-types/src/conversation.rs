@@ -39,6 +39,54 @@ pub struct TaskSummary {
     /// A chat the agent writes in as a collaborator: its owner ends, transfers and wraps it up.
     #[serde(default)]
     pub collaborating: bool,
+    /// The customer's messages the agent has not seen yet.
+    #[serde(default)]
+    pub unread: u32,
+    /// When the customer's oldest message without a reply arrived; `None` once the agent has answered
+    /// (or the conversation is over).
+    #[serde(default)]
+    pub waiting_since: Option<Millis>,
+}
+
+/// How long a customer has waited for a reply, as the task list colours it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// Under a minute: in time.
+    Fresh,
+    /// A minute or more: answer soon.
+    Long,
+    /// Three minutes or more: the customer may give up.
+    Overdue,
+}
+
+impl Waiting {
+    pub const LONG_AFTER_S: i64 = 60;
+    pub const OVERDUE_AFTER_S: i64 = 180;
+
+    pub fn after(seconds: i64) -> Waiting {
+        match seconds {
+            s if s >= Self::OVERDUE_AFTER_S => Waiting::Overdue,
+            s if s >= Self::LONG_AFTER_S => Waiting::Long,
+            _ => Waiting::Fresh,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Waiting::Fresh => "fresh",
+            Waiting::Long => "long",
+            Waiting::Overdue => "overdue",
+        }
+    }
+}
+
+/// The agent has seen the conversation up to this message (theirs or the customer's); without one, up
+/// to its newest message.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadUpTo {
+    #[serde(default)]
+    pub message_id: Option<i64>,
 }
 
 /// Set contact, Change contact (a contact id) or Unlink from directory (`None`). Applies to the
@@ -122,4 +170,19 @@ pub struct ConversationSummary {
     pub ended: bool,
     /// The operator note of the transfer that brought the conversation to its current agent.
     pub transfer_note: Option<String>,
+}
+
+#[cfg(test)]
+mod waiting_tests {
+    use super::Waiting;
+
+    #[test]
+    fn waiting_turns_long_at_a_minute_and_overdue_at_three() {
+        assert_eq!(Waiting::after(0), Waiting::Fresh);
+        assert_eq!(Waiting::after(59), Waiting::Fresh);
+        assert_eq!(Waiting::after(60), Waiting::Long);
+        assert_eq!(Waiting::after(179), Waiting::Long);
+        assert_eq!(Waiting::after(180), Waiting::Overdue);
+        assert_eq!(Waiting::after(-5), Waiting::Fresh);
+    }
 }

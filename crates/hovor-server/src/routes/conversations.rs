@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::case::CasePane;
-use hovor_types::conversation::{ConversationSummary, SetContact, StartOutbound, TaskSummary};
+use hovor_types::conversation::{ConversationSummary, ReadUpTo, SetContact, StartOutbound, TaskSummary};
 use hovor_types::customer::CustomerCard;
 use hovor_types::error::ErrorBody;
 use hovor_types::error::Reason;
@@ -31,7 +31,8 @@ use crate::routing::{Work, outbound};
 use crate::store::audit::Edit;
 use crate::store::conversations::ConversationRow;
 use crate::store::{
-    cases as case_store, conversations as store, customers, drafts, messages, responses, timeline as tl,
+    cases as case_store, conversations as store, customers, drafts, messages, reads, responses,
+    timeline as tl,
 };
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -255,10 +256,26 @@ pub async fn save_draft(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The agent has seen the conversation up to a message: the task list stops counting it as unread.
+#[utoipa::path(put, path = "/api/conversations/{id}/read", tag = "conversations", params(("id" = i64, Path)),
+    request_body = ReadUpTo,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(read): AppJson<ReadUpTo>,
+) -> AppResult<StatusCode> {
+    let mut change = Change::begin(&state).await?;
+    reads::mark(&mut change, me.id, c.id, read.message_id).await?;
+    change.commit(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(tasks))
+        .routes(routes!(mark_read))
         .routes(routes!(summary))
         .routes(routes!(customer))
         .routes(routes!(cases))

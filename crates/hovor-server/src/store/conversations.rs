@@ -82,41 +82,8 @@ pub async fn tasks(
     tag: Option<i64>,
     only: Option<i64>,
 ) -> AppResult<Vec<TaskSummary>> {
-    let rows: Vec<TaskRow> = sqlx::query_as(
-        "SELECT c.id, c.channel, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name) AS customer_name,
-                q.name AS queue_name,
-                (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
-                    AS last_message,
-                c.started_at, CASE WHEN a.ended_at IS NULL THEN 0 ELSE 1 END AS needs_wrap_up, c.dialling, 0 AS collaborating,
-                a.accepted_at AS taken_at
-         FROM activities a
-         JOIN conversations c ON c.id = a.conversation_id
-         JOIN queues q ON q.id = a.queue_id
-         LEFT JOIN contacts p ON p.id = c.contact_id
-         WHERE a.agent_id = $1 AND a.wrapped_up_at IS NULL
-           AND ($2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = $2))
-           AND ($3 IS NULL OR c.id = $3)
-         UNION ALL
-         -- Chats the user writes in as a collaborator, while they go on.
-         SELECT c.id, c.channel, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name),
-                q.name, (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1),
-                c.started_at, 0, c.dialling, 1, k.added_at
-         FROM collaborators k
-         JOIN conversations c ON c.id = k.conversation_id AND c.status = 'active'
-         JOIN queues q ON q.id = c.queue_id
-         LEFT JOIN contacts p ON p.id = c.contact_id
-         WHERE k.user_id = $1
-           AND EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = $1)
-           AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = $1 AND a.wrapped_up_at IS NULL)
-           AND ($2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = $2))
-           AND ($3 IS NULL OR c.id = $3)
-         ORDER BY taken_at, 1",
-    )
-    .bind(user_id)
-    .bind(tag)
-    .bind(only)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<TaskRow> =
+        sqlx::query_as(TASKS).bind(user_id).bind(tag).bind(only).fetch_all(&mut *conn).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut tags = super::tags::of_conversations(conn, &ids).await?;
     rows.into_iter()
@@ -132,10 +99,67 @@ pub async fn tasks(
                 tags: tags.remove(&r.id).unwrap_or_default(),
                 dialling: r.dialling,
                 collaborating: r.collaborating,
+                unread: u32::try_from(r.unread).unwrap_or(u32::MAX),
+                waiting_since: r.waiting_since,
             })
         })
         .collect()
 }
+
+/// The customer's messages after the last one the agent (`$1`) has seen.
+macro_rules! unread {
+    () => {
+        "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound'
+      AND m.id > COALESCE((SELECT r.read_to FROM conversation_reads r WHERE r.conversation_id = c.id AND r.user_id = $1), 0))"
+    };
+}
+
+/// The customer's oldest message after the last one sent to them.
+macro_rules! waiting_since {
+    () => {
+        "(SELECT MIN(m.at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound'
+      AND m.id > COALESCE((SELECT MAX(o.id) FROM messages o WHERE o.conversation_id = c.id AND o.direction = 'outbound'), 0))"
+    };
+}
+
+const TASKS: &str = concat!(
+    "SELECT c.id, c.channel, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name) AS customer_name,
+                q.name AS queue_name,
+                (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
+                    AS last_message,
+                c.started_at, CASE WHEN a.ended_at IS NULL THEN 0 ELSE 1 END AS needs_wrap_up, c.dialling, 0 AS collaborating,
+                a.accepted_at AS taken_at, ",
+    unread!(),
+    " AS unread, CASE WHEN a.ended_at IS NULL THEN ",
+    waiting_since!(),
+    " END AS waiting_since
+         FROM activities a
+         JOIN conversations c ON c.id = a.conversation_id
+         JOIN queues q ON q.id = a.queue_id
+         LEFT JOIN contacts p ON p.id = c.contact_id
+         WHERE a.agent_id = $1 AND a.wrapped_up_at IS NULL
+           AND ($2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = $2))
+           AND ($3 IS NULL OR c.id = $3)
+         UNION ALL
+         -- Chats the user writes in as a collaborator, while they go on.
+         SELECT c.id, c.channel, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name),
+                q.name, (SELECT body FROM messages WHERE conversation_id = c.id ORDER BY at DESC, id DESC LIMIT 1),
+                c.started_at, 0, c.dialling, 1, k.added_at, ",
+    unread!(),
+    ", ",
+    waiting_since!(),
+    "
+         FROM collaborators k
+         JOIN conversations c ON c.id = k.conversation_id AND c.status = 'active'
+         JOIN queues q ON q.id = c.queue_id
+         LEFT JOIN contacts p ON p.id = c.contact_id
+         WHERE k.user_id = $1
+           AND EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = $1)
+           AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = $1 AND a.wrapped_up_at IS NULL)
+           AND ($2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = $2))
+           AND ($3 IS NULL OR c.id = $3)
+         ORDER BY taken_at, 1"
+);
 
 #[derive(sqlx::FromRow)]
 struct TaskRow {
@@ -147,6 +171,8 @@ struct TaskRow {
     started_at: i64,
     #[sqlx(try_from = "crate::db::Flag")]
     needs_wrap_up: bool,
+    unread: i64,
+    waiting_since: Option<i64>,
     #[sqlx(try_from = "crate::db::Flag")]
     dialling: bool,
     #[sqlx(try_from = "crate::db::Flag")]

@@ -4,7 +4,7 @@ use crate::common;
 
 use axum::http::StatusCode;
 use common::TestServer;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// A conversation in none of the user's queues.
 async fn foreign_conversation(server: &TestServer, user_id: i64) -> i64 {
@@ -234,4 +234,95 @@ async fn a_sent_message_is_persisted_once_per_idempotency_key_and_validated() {
     let ended = server.request("POST", &path, Some(&cookie), Some(json!({"body": "late"}))).await;
     assert_eq!(ended.status, StatusCode::CONFLICT);
     assert_eq!(ended.json["code"], "conflict");
+}
+
+/// The task row of `id` in the agent's list.
+async fn task_row(server: &TestServer, cookie: &str, id: i64) -> Value {
+    let tasks = server.request("GET", "/api/tasks", Some(cookie), None).await.json;
+    tasks.as_array().expect("tasks").iter().find(|t| t["id"] == id).expect("in the task list").clone()
+}
+
+#[tokio::test]
+async fn the_task_list_counts_unread_customer_messages_and_how_long_the_customer_waits_for_a_reply() {
+    let server = TestServer::new().await;
+    let queue = server.queue_id(0).await;
+    server.set_chat_capacity("agent1", 4).await;
+    let cookie = server.sign_in("agent1").await;
+    let customer = server.start_chat(queue, "Waiting Customer").await;
+    let id = customer.conversation_id;
+    let say = |body: &'static str| {
+        let (server, cookie) = (&server, customer.cookie.clone());
+        async move {
+            let sent = server
+                .request("POST", "/api/chat/messages", Some(&cookie), Some(json!({"body": body})))
+                .await;
+            assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.json);
+            (sent.json["id"].as_i64().expect("id"), sent.json["at"].as_i64().expect("at"))
+        }
+    };
+    let (first, _) = say("Hello, my parcel has not arrived.").await;
+    let (_, _) = say("It was due on Monday.").await;
+    // Whatever the start of the chat wrote counts as the customer's too.
+    let (inbound, first_at): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(at) FROM messages WHERE conversation_id = $1 AND direction = 'inbound'",
+    )
+    .bind(id)
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    assert!(inbound >= 2);
+    server.go_available(&cookie).await;
+    assert_eq!(server.offered(&cookie).await, vec![id]);
+    let accepted = server
+        .request("POST", "/api/offers/accept", Some(&cookie), Some(json!({"conversation_ids": [id]})))
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.json);
+
+    let row = task_row(&server, &cookie, id).await;
+    assert_eq!(row["unread"], inbound, "{row}");
+    assert_eq!(row["waiting_since"], first_at, "the oldest message without a reply");
+
+    // Read, not answered: nothing unread, the customer still waits.
+    let read_path = format!("/api/conversations/{id}/read");
+    let read = |body: Value| server.request("PUT", &read_path, Some(&cookie), Some(body));
+    assert_eq!(read(json!({})).await.status, StatusCode::NO_CONTENT);
+    let row = task_row(&server, &cookie, id).await;
+    assert_eq!(row["unread"], 0);
+    assert_eq!(row["waiting_since"], first_at);
+
+    // Answered: nobody waits. A later message waits from its own time and is unread.
+    let reply = json!({"body": "Let me check that for you."});
+    let sent = server
+        .request_with(
+            "POST",
+            &format!("/api/conversations/{id}/messages"),
+            Some(&cookie),
+            Some(reply),
+            &[("idempotency-key", "reads-1")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.json);
+    assert_eq!(task_row(&server, &cookie, id).await["waiting_since"], Value::Null);
+    let (third, third_at) = say("Thank you, I am here.").await;
+    let row = task_row(&server, &cookie, id).await;
+    assert_eq!((row["unread"].clone(), row["waiting_since"].clone()), (json!(1), json!(third_at)));
+
+    // A read never moves back, and only a message of this conversation can be named.
+    assert_eq!(read(json!({"message_id": third})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(read(json!({"message_id": first})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(task_row(&server, &cookie, id).await["unread"], 0);
+    let other = server.start_chat(queue, "Someone Else").await;
+    let body = json!({"body": "A question of my own."});
+    let theirs = server.request("POST", "/api/chat/messages", Some(&other.cookie), Some(body)).await;
+    let foreign = theirs.json["id"].as_i64().expect("their message");
+    let refused = read(json!({"message_id": foreign})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json["field"], "message_id", "{}", refused.json);
+
+    // Each agent has their own mark: a supervisor reading changes nothing for the agent.
+    let (_, _) = say("Still there?").await;
+    let supervisor = server.sign_in("supervisor").await;
+    let as_supervisor = server.request("PUT", &read_path, Some(&supervisor), Some(json!({}))).await;
+    assert_eq!(as_supervisor.status, StatusCode::NO_CONTENT, "{}", as_supervisor.json);
+    assert_eq!(task_row(&server, &cookie, id).await["unread"], 1);
 }

@@ -1,0 +1,7 @@
+-- How far each agent has read each conversation: the task list counts the customer's messages after it.
+CREATE TABLE conversation_reads (
+    user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    read_to         INTEGER NOT NULL, -- the last message id the agent has seen
+    PRIMARY KEY (user_id, conversation_id)
+);
