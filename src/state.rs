@@ -1,6 +1,7 @@
 //! App-wide stores, each with `provide_x()` and `use_x()`.
 
 pub mod alerts;
+pub mod attention;
 pub mod clock;
 pub mod conversation;
 pub mod drafts;

@@ -58,6 +58,15 @@ pub async fn drafts() -> Result<Vec<SavedDraft>, ApiError> {
     client::get("/api/drafts").await
 }
 
+/// The agent has seen the conversation up to `message_id` (`None`: its newest message).
+pub async fn mark_read(id: i64, message_id: Option<i64>) -> Result<(), ApiError> {
+    client::put_empty(
+        &format!("/api/conversations/{id}/read"),
+        &hovor_types::conversation::ReadUpTo { message_id },
+    )
+    .await
+}
+
 pub async fn save_draft(id: i64, body: String) -> Result<(), ApiError> {
     client::put_empty(&format!("/api/conversations/{id}/draft"), &Draft { body }).await
 }

@@ -37,6 +37,21 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
     let handling = use_handling(id);
     crate::state::focus::track_focus(id, handling);
     let tasks = live.tasks;
+    // Opening it reads it: once the task list says there is something unread.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let unread = tasks.with(|t| {
+            t.as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .and_then(|t| t.iter().find(|t| t.id == id).map(|t| live.attention.unread(t)))
+        });
+        if unread.is_some_and(|n| n > 0) {
+            live.attention.read(id, None);
+        }
+        unread.is_some()
+    });
     let channel = Memo::new(move |_| {
         // A task list that failed to load knows nothing: the summary is asked, as for one not in it.
         tasks.get().map(|t| t.ok().and_then(|t| t.iter().find(|t| t.id == id).map(|t| t.channel)))

@@ -1,6 +1,6 @@
 //! The agent's active conversations: channel, customer, queue, last message, time since start.
 
-use hovor_types::conversation::{Channel, TaskSummary};
+use hovor_types::conversation::{Channel, TaskSummary, Waiting};
 use hovor_types::session_data::Tag;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -22,6 +22,14 @@ pub fn TaskList() -> impl IntoView {
     let routing = use_routing();
     // Kept outside the render so a reload of the list keeps the agent's filter.
     let filter = RwSignal::new(None::<i64>);
+    // Waiting customers' times move on every second.
+    let now = RwSignal::new(js_sys::Date::now() as i64);
+    if let Ok(tick) = set_interval_with_handle(
+        move || now.set(js_sys::Date::now() as i64),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || tick.clear());
+    }
     let render = move |tasks: Vec<TaskSummary>| {
         let tags_of = move |task: &TaskSummary| {
             live.tags.with(|t| t.get(&task.id).cloned()).unwrap_or(task.tags.clone())
@@ -50,7 +58,7 @@ pub fn TaskList() -> impl IntoView {
                 .iter()
                 .filter(|t| filter.is_none_or(|tag| tags_of(t).iter().any(|x| x.id == tag)))
                 .cloned()
-                .map(|task| view! { <TaskRow task /> })
+                .map(|task| view! { <TaskRow task now /> })
                 .collect_view()
         };
         view! {
@@ -77,7 +85,7 @@ pub fn TaskList() -> impl IntoView {
 }
 
 #[component]
-fn TaskRow(task: TaskSummary) -> impl IntoView {
+fn TaskRow(task: TaskSummary, now: RwSignal<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let clock = use_clock();
     let params = use_params_map();
@@ -88,17 +96,35 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
     let tags = move || live.tags.with(|t| t.get(&id).cloned()).unwrap_or(own_tags.clone());
     let selected = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()) == Some(id);
     let since = move || format::duration(i18n.get_locale(), (clock.0.get() - task.started_at) / 1000);
+    let attention = live.attention;
+    let (for_unread, for_waiting) = (task.clone(), task.clone());
+    let unread = Memo::new(move |_| attention.unread(&for_unread));
+    let waiting =
+        Memo::new(move |_| attention.waiting_since(&for_waiting).map(|at| ((now.get() - at) / 1000).max(0)));
+    let name = match task.customer_name.clone() {
+        Some(name) => name,
+        None => t_string!(i18n, tasks.unknown_customer).to_string(),
+    };
     view! {
         <li>
-            <a href=format!("/desk/{id}") class=css::row data-testid="task" data-channel=task.channel.as_str() aria-current=move || selected().then_some("page")>
+            <a href=format!("/desk/{id}") class=css::row data-testid="task" data-channel=task.channel.as_str()
+                data-unread=move || (unread.get() > 0).to_string() aria-current=move || selected().then_some("page")>
                 <span class=css::top>
                     <ChannelBadge channel=task.channel />
-                    <span class=css::customer>
-                        {match task.customer_name {
-                            Some(name) => name.into_any(),
-                            None => t!(i18n, tasks.unknown_customer).into_any(),
-                        }}
-                    </span>
+                    <span class=css::customer title=name.clone() data-testid="task-customer">{name.clone()}</span>
+                    {move || (unread.get() > 0).then(|| view! {
+                        <span class=css::unread data-testid="unread" title=move || t_string!(i18n, tasks.unread, count = unread.get()).to_string()>
+                            {unread}
+                        </span>
+                    })}
+                </span>
+                <span class=css::times>
+                    {move || waiting.get().map(|seconds| view! {
+                        <span class=css::waiting data-testid="waiting" data-level=Waiting::after(seconds).as_str()
+                            title=move || t_string!(i18n, tasks.waiting_title, duration = format::duration(i18n.get_locale(), seconds)).to_string()>
+                            {t!(i18n, tasks.waiting)}" "{format::stopwatch(seconds)}
+                        </span>
+                    })}
                     <span class=css::since title=move || t_string!(i18n, tasks.since_start, duration = since()).to_string()>{since}</span>
                 </span>
                 <span class=css::queue>

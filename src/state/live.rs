@@ -14,6 +14,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
 use crate::api::{ApiError, conversations as conversations_api, session as session_api};
+use crate::state::attention::{Attention, page_seen, title_counts};
 use crate::state::conversation::OpenConversation;
 use crate::state::routing::Routing;
 use crate::state::session::{SessionState, use_session};
@@ -45,6 +46,8 @@ pub struct Live {
     pub tasks: LocalResource<Result<Vec<TaskSummary>, ApiError>>,
     /// Bumped when events were lost (`resync`): everything on screen reloads.
     pub generation: RwSignal<u32>,
+    /// Unread messages and waiting customers per conversation, live.
+    pub attention: Attention,
     /// Bumped when an invitation of this agent's changed: the invitations page reloads.
     pub invitations: RwSignal<u32>,
     /// The conversation an invitee opened from the invitations page: its Collaboration pane opens.
@@ -65,7 +68,16 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
             live.last_messages.update(|m| {
                 m.insert(message.conversation_id, message.body.clone());
             });
-            if let Some(open) = live.open.get_untracked().filter(|o| o.id == message.conversation_id) {
+            let open = live.open.get_untracked().filter(|o| o.id == message.conversation_id);
+            let task = live.tasks.with_untracked(|t| {
+                t.as_ref()
+                    .and_then(|t| t.as_ref().ok())
+                    .and_then(|t| t.iter().find(|t| t.id == message.conversation_id).cloned())
+            });
+            if let Some(task) = task {
+                live.attention.message(&message, &task, open.is_some() && page_seen());
+            }
+            if let Some(open) = open {
                 open.receive(message);
             }
         }
@@ -118,6 +130,37 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
     }
 }
 
+/// The task list's figures replace the live ones each time it loads; the tab's title counts what waits
+/// for the agent; coming back to the page reads the conversation on screen.
+fn watch_attention(live: Live) {
+    let attention = live.attention;
+    Effect::new(move |_| {
+        live.tasks.track();
+        attention.reset();
+    });
+    title_counts(move || {
+        let ringing = live.routing.offers.with(Vec::len);
+        let unread = live.tasks.with(|t| {
+            t.as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .map_or(0, |t| t.iter().filter(|t| attention.unread(t) > 0).count())
+        });
+        ringing + unread
+    });
+    let back = leptos::prelude::window_event_listener(leptos::ev::focus, move |_| {
+        let Some(open) = live.open.get_untracked() else { return };
+        let unread = live.tasks.with_untracked(|t| {
+            t.as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .and_then(|t| t.iter().find(|t| t.id == open.id).map(|t| attention.unread(t)))
+        });
+        if unread.unwrap_or(0) > 0 {
+            attention.read(open.id, None);
+        }
+    });
+    on_cleanup(move || back.remove());
+}
+
 const FIRST_RETRY_MS: f64 = 1_000.0;
 const LONGEST_RETRY_MS: f64 = 30_000.0;
 
@@ -141,11 +184,13 @@ pub fn provide_live(routing: Routing) -> Live {
         }),
         generation: RwSignal::new(0),
         invitations: RwSignal::new(0),
+        attention: Attention::new(),
         collaborate: RwSignal::new(None),
         routing,
     };
     routing.reload();
     provide_context(live);
+    watch_attention(live);
     let session = use_session();
     let last_id = Rc::new(Cell::new(None::<i64>));
     let current: Rc<RefCell<Option<Stream>>> = Rc::new(RefCell::new(None));

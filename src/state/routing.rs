@@ -29,24 +29,7 @@ pub fn provide_routing() -> Routing {
         typing: RwSignal::new(Vec::new()),
     };
     provide_context(routing);
-    title_counts_offers(routing);
     routing
-}
-
-/// The browser tab says how many conversations are ringing for the agent ("(2) Hovor"), so an agent
-/// working in another tab or window sees them come in.
-fn title_counts_offers(routing: Routing) {
-    Effect::new(move |_| {
-        let waiting = routing.offers.with(Vec::len);
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(&if waiting > 0 { format!("({waiting}) Hovor") } else { "Hovor".to_owned() });
-        }
-    });
-    on_cleanup(|| {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title("Hovor");
-        }
-    });
 }
 
 pub fn use_routing() -> Routing {

@@ -110,6 +110,15 @@ pub async fn fill_if_empty(pool: &Pool, scale: &Scale) -> anyhow::Result<bool> {
     interactions::create(&mut tx, &mut rng, scale, &org, &directory, now).await?;
     records::session_data(&mut tx, &[directory.returning.id, directory.duplicate.id]).await?;
     email_threads(&mut tx).await?;
+    // Each agent has read their ongoing conversations so far: only what arrives from now on is unread.
+    sqlx::query(
+        "INSERT INTO conversation_reads (user_id, conversation_id, read_to)
+         SELECT a.agent_id, a.conversation_id, MAX(m.id) FROM activities a
+         JOIN messages m ON m.conversation_id = a.conversation_id
+         WHERE a.wrapped_up_at IS NULL GROUP BY a.agent_id, a.conversation_id",
+    )
+    .execute(&mut *tx)
+    .await?;
     crate::store::directory::fill_missing_keys(&mut tx)
         .await
         .map_err(|e| anyhow::anyhow!("search keys: {e:?}"))?;
