@@ -8,6 +8,7 @@ pub mod connection_status;
 pub mod conversation;
 pub mod customer_card;
 pub mod email;
+pub mod keyboard;
 pub mod library;
 pub mod popovers;
 pub mod records;

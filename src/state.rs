@@ -10,3 +10,4 @@ pub mod language;
 pub mod live;
 pub mod routing;
 pub mod session;
+pub mod shortcuts;

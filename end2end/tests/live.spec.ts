@@ -168,8 +168,12 @@ test("a customer chats from the host site, the agent accepts and answers, a serv
     await page.getByTestId("submit-wrap-up").click();
     await expect(wrapUp).toContainText("Choose a wrap-up reason");
     await wrapUp.getByRole("radio", { name: "Information provided" }).check();
+    const wrapped = page.url();
     await page.getByTestId("submit-wrap-up").click();
-    await expect(page).toHaveURL(/\/desk$/);
+    // On to the agent's next conversation, ready to type.
+    await expect(page).toHaveURL(/\/desk\/\d+$/);
+    expect(page.url()).not.toBe(wrapped);
+    await expect(page.getByTestId("composer")).toBeFocused();
     await expect(page.getByTestId("task")).toHaveCount(3);
     await customerContext.close();
   } finally {
@@ -311,7 +315,7 @@ test("a draft survives a reload, a transfer carries its note to the colleague, b
 
   await page.getByTestId("wrap-up").getByRole("radio", { name: "Transferred to specialist" }).check();
   await page.getByTestId("submit-wrap-up").click();
-  await expect(page).toHaveURL(/\/desk$/);
+  await expect(page).toHaveURL(/\/desk\/\d+$/);
 
   // Both activities of the interaction, with their focus time.
   await colleague.getByTestId("summary").getByRole("tab", { name: "Activities" }).click();

@@ -3,7 +3,7 @@
 mod bar;
 pub use bar::Handling;
 mod composer;
-pub use composer::{COMPOSER_ID, idempotency_key};
+pub use composer::{COMPOSER_ID, idempotency_key, open_with_composer_focused};
 mod timeline;
 
 use hovor_types::conversation::Channel;

@@ -12,12 +12,14 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{ApiError, routing as api};
+use crate::features::conversation::open_with_composer_focused;
 use crate::features::task_list::ChannelBadge;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::alerts::use_alerts;
 use crate::state::live::use_live;
 use crate::state::routing::use_routing;
+use crate::state::shortcuts::{Action, on_shortcut};
 
 stylance::import_crate_style!(css, "src/features/popovers.module.css");
 
@@ -39,6 +41,12 @@ pub fn Popovers() -> impl IntoView {
         let ids = routing.offers.with_untracked(|o| o.iter().map(|o| o.conversation_id).collect());
         accept(ids);
     };
+    // Alt+Enter: the first request of the stack, as its own Accept.
+    on_shortcut(Action::Accept, move || {
+        if let Some(first) = routing.offers.with_untracked(|o| o.first().map(|o| o.conversation_id)) {
+            accept(vec![first]);
+        }
+    });
     view! {
         <Show when=move || { count() > 0 }>
             <section class=css::stack aria-label=move || t_string!(i18n, offers.region).to_string() data-testid="offers">
@@ -100,7 +108,7 @@ fn accept(ids: Vec<i64>) {
             });
             live.work_changed();
             if let Some(first) = result.accepted.first() {
-                navigate(&format!("/desk/{first}"), Default::default());
+                open_with_composer_focused(*first, navigate);
             }
         }
     });

@@ -109,7 +109,11 @@ pub fn SidePanel(id: i64) -> impl IntoView {
                 data-side=s.as_str()
                 hidden=move || side.shown.get() != s
             >
-                {move || side.opened.with(|o| o.contains(&s)).then(|| content.run())}
+                // A memo: opening another sub-pane must not build this one again.
+                {
+                    let drawn = Memo::new(move |_| side.opened.with(|o| o.contains(&s)));
+                    move || drawn.get().then(|| content.run())
+                }
             </div>
         }
     };

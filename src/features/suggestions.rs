@@ -8,6 +8,7 @@ use crate::components::pane::resource_pane;
 use crate::features::responses::insert::use_inserter;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
+use crate::state::shortcuts::{Action, on_shortcut};
 
 stylance::import_crate_style!(css, "src/features/suggestions.module.css");
 
@@ -23,6 +24,19 @@ pub fn Suggestions(id: i64) -> impl IntoView {
         open.categories.track();
         api::suggestions(id)
     });
+    // Alt+1…3 insert the top three.
+    let inserter = use_inserter();
+    for (n, action) in [Action::Suggestion1, Action::Suggestion2, Action::Suggestion3].into_iter().enumerate()
+    {
+        on_shortcut(action, move || {
+            let body = suggestions.with_untracked(|s| {
+                s.as_ref().and_then(|s| s.as_ref().ok()).and_then(|s| s.get(n)).map(|r| r.body.clone())
+            });
+            if let Some(body) = body {
+                inserter.insert(body, None);
+            }
+        });
+    }
     let render = move |list: Vec<SuggestedResponse>| {
         if list.is_empty() {
             return view! { <p class=css::muted>{t!(i18n, suggestions.empty)}</p> }.into_any();

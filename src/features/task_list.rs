@@ -6,11 +6,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::pane::resource_pane;
+use crate::features::conversation::open_with_composer_focused;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::clock::use_clock;
 use crate::state::live::use_live;
 use crate::state::routing::use_routing;
+use crate::state::shortcuts::{Action, on_shortcut};
 
 stylance::import_crate_style!(css, "src/features/task_list.module.css");
 
@@ -30,6 +32,29 @@ pub fn TaskList() -> impl IntoView {
     ) {
         on_cleanup(move || tick.clear());
     }
+    // Alt+↓ / Alt+↑: the next or previous conversation, its composer focused.
+    let params = use_params_map();
+    let navigate = leptos_router::hooks::use_navigate();
+    let step = move |by: isize| {
+        let ids = live.task_ids();
+        if ids.is_empty() {
+            return;
+        }
+        let current = params.with_untracked(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
+        let at = current.and_then(|c| ids.iter().position(|i| *i == c));
+        let n = ids.len() as isize;
+        let next = match at {
+            Some(at) => ids[((at as isize + by).rem_euclid(n)) as usize],
+            None if by > 0 => ids[0],
+            None => ids[ids.len() - 1],
+        };
+        let navigate = navigate.clone();
+        // After the key's own handlers: they belong to the conversation this leaves.
+        request_animation_frame(move || open_with_composer_focused(next, navigate));
+    };
+    let step = StoredValue::new(step);
+    on_shortcut(Action::NextConversation, move || step.with_value(|s| s(1)));
+    on_shortcut(Action::PreviousConversation, move || step.with_value(|s| s(-1)));
     let render = move |tasks: Vec<TaskSummary>| {
         let tags_of = move |task: &TaskSummary| {
             live.tags.with(|t| t.get(&task.id).cloned()).unwrap_or(task.tags.clone())

@@ -10,8 +10,10 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{ApiError, routing as api};
+use crate::features::conversation::open_with_composer_focused;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::live::use_live;
+use crate::state::shortcuts::{Action, on_shortcut};
 
 stylance::import_crate_style!(css, "src/features/wrap_up.module.css");
 
@@ -47,6 +49,8 @@ pub fn EndButton(id: i64) -> impl IntoView {
             confirming.set(false);
         }
     };
+    // From the keyboard too: it asks first, with Yes focused.
+    on_shortcut(Action::End, move || confirming.set(true));
     view! {
         <Show
             when=move || confirming.get()
@@ -89,6 +93,14 @@ pub fn WrapUpForm(id: i64) -> impl IntoView {
     let chosen = RwSignal::new(None::<i64>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Ended: the search takes the focus, unless the agent is busy in another field.
+    let search = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        let idle = document().active_element().is_none_or(|el| el.tag_name() == "BODY");
+        if let Some(input) = search.get().filter(|_| idle) {
+            let _ = input.focus();
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(reason_id) = chosen.get_untracked() else {
@@ -100,8 +112,18 @@ pub fn WrapUpForm(id: i64) -> impl IntoView {
         spawn_local(async move {
             match api::wrap_up(id, reason_id).await {
                 Ok(()) => {
+                    // On to the next conversation, its composer focused; none left: the empty desk.
+                    let ids = live.task_ids();
+                    let next = ids
+                        .iter()
+                        .position(|i| *i == id)
+                        .and_then(|at| ids.get(at + 1).or_else(|| at.checked_sub(1).and_then(|p| ids.get(p))))
+                        .copied();
                     live.work_changed();
-                    navigate("/desk", Default::default());
+                    match next {
+                        Some(next) => open_with_composer_focused(next, navigate),
+                        None => navigate("/desk", Default::default()),
+                    }
                 }
                 Err(e) => error.set(Some(api_text(i18n, &e, t_string!(i18n, wrap_up.failed).to_string()))),
             }
@@ -137,7 +159,7 @@ pub fn WrapUpForm(id: i64) -> impl IntoView {
             <h2 id="wrap-up-title" class=css::title>{t!(i18n, wrap_up.title)}</h2>
             <label class=css::search>
                 <span>{t!(i18n, wrap_up.search)}</span>
-                <input type="search" prop:value=move || query.get() aria-describedby="wrap-up-hint"
+                <input type="search" node_ref=search data-testid="wrap-up-search" prop:value=move || query.get() aria-describedby="wrap-up-hint"
                     on:input=move |ev| query.set(event_target_value(&ev)) />
             </label>
             <fieldset class=css::reasons>

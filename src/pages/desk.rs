@@ -13,6 +13,7 @@ use crate::components::language_select::LanguageSelect;
 use crate::features::agent_status::{AgentStatusSelect, MissedOfferPrompt};
 use crate::features::connection_status::ConnectionStatus;
 use crate::features::conversation::ActiveConversation;
+use crate::features::keyboard::KeyboardDialogs;
 use crate::features::popovers::Popovers;
 use crate::features::task_list::TaskList;
 use crate::i18n::{t, t_string, use_i18n};
@@ -21,6 +22,7 @@ use crate::state::drafts::provide_drafts;
 use crate::state::live::{provide_live, use_live};
 use crate::state::routing::provide_routing;
 use crate::state::session::{SessionState, use_session};
+use crate::state::shortcuts::provide_shortcuts;
 
 stylance::import_crate_style!(css, "src/pages/desk.module.css");
 
@@ -55,6 +57,8 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
     let routing = provide_routing();
     let alerts = provide_alerts();
     provide_live(routing);
+    provide_shortcuts();
+    let sheet_button = RwSignal::new(0u32);
     prefetch_chunks();
     let offers_showing = move || routing.offers.with(|o| !o.is_empty());
     let location = use_location();
@@ -98,6 +102,10 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
                         {t!(i18n, nav.notifications)}
                     </label>
                     <LanguageSelect />
+                    <button class="button" data-testid="shortcuts-button" aria-label=move || t_string!(i18n, keys.button).to_string()
+                        title=move || t_string!(i18n, keys.button).to_string() on:click=move |_| sheet_button.update(|n| *n += 1)>
+                        <span aria-hidden="true">"⌨"</span>
+                    </button>
                     <button
                         class="button"
                         data-testid="sign-out"
@@ -139,6 +147,7 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
             </div>
             <Popovers />
             <MissedOfferPrompt />
+            <KeyboardDialogs sheet_button />
         </div>
     }
 }

@@ -73,6 +73,13 @@ pub fn LoginPage() -> impl IntoView {
         })
     };
 
+    // The agent starts typing their name at once.
+    let name_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = name_input.get() {
+            let _ = input.focus();
+        }
+    });
     view! {
         <main class=css::page>
             <form class=css::card on:submit=submit novalidate aria-describedby="sign-in-error">
@@ -84,6 +91,7 @@ pub fn LoginPage() -> impl IntoView {
                     <span>{t!(i18n, sign_in.username)}</span>
                     <input
                         name="username"
+                        node_ref=name_input
                         autocomplete="username"
                         required
                         aria-invalid=move || problem.get().is_some().to_string()

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use crate::format::{LOCALES, tag};
 use crate::i18n::use_i18n;
 
-/// A preference, never personal data: with the alert choices, all Hovor keeps in localStorage.
+/// A preference, never personal data: with the alert choices and the keyboard shortcuts, all Hovor
+/// keeps in localStorage.
 const KEY: &str = "hovor.language";
 
 fn storage() -> Option<web_sys::Storage> {

@@ -59,6 +59,16 @@ impl Live {
     pub fn work_changed(self) {
         self.assignments_changed.update(|n| *n += 1);
     }
+
+    /// The agent's conversations in the task list's order.
+    pub fn task_ids(self) -> Vec<i64> {
+        self.tasks.with_untracked(|t| {
+            t.as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .map(|t| t.iter().map(|t| t.id).collect())
+                .unwrap_or_default()
+        })
+    }
 }
 
 /// The single place events enter the app; the match is exhaustive on purpose.

@@ -7,6 +7,7 @@ use hovor_types::error::Rule;
 use hovor_types::message::validate_agent_message;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use crate::api::{ApiError, conversations as api, routing as routing_api};
 use crate::components::lazy::lazy_view;
@@ -16,6 +17,7 @@ use crate::features::responses::insert::{FillDialog, use_inserter};
 use crate::i18n::{t, use_i18n};
 use crate::state::conversation::{OpenConversation, PendingMessage, PendingState, use_open_conversation};
 use crate::state::drafts::use_drafts;
+use crate::state::shortcuts::{Action, on_shortcut};
 
 stylance::import_crate_style!(css, "src/features/conversation/composer.module.css");
 
@@ -100,6 +102,24 @@ pub fn Composer(#[prop(optional)] email: Option<EmailDraft>) -> impl IntoView {
             }
         })
     };
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    // `#` from the keyboard: the list opens at the cursor.
+    on_shortcut(Action::Responses, move || {
+        let Some(el) = textarea.get_untracked() else { return };
+        let _ = el.focus();
+        let text = el.value();
+        let at = el.selection_start().ok().flatten().unwrap_or(text.encode_utf16().count() as u32);
+        let byte = crate::features::responses::insert::byte_at(&text, at);
+        // A # joined to a word is not a query: a space before it when needed.
+        let before = &text[..byte];
+        let mark = if before.is_empty() || before.ends_with(char::is_whitespace) { "#" } else { " #" };
+        let next = format!("{before}{mark}{}", &text[byte..]);
+        let cursor = at + mark.len() as u32;
+        drafts.set(open.id, next.clone());
+        el.set_value(&next);
+        let _ = el.set_selection_range(cursor, cursor);
+        hash.typed(&next, cursor);
+    });
     let caret = move |ev: &leptos::ev::Event| {
         let el: web_sys::HtmlTextAreaElement = event_target(ev);
         let cursor = el.selection_start().ok().flatten().unwrap_or(0);
@@ -113,6 +133,7 @@ pub fn Composer(#[prop(optional)] email: Option<EmailDraft>) -> impl IntoView {
             <HashList search=hash inserter />
             <textarea
                 id=COMPOSER_ID
+                node_ref=textarea
                 class=css::input
                 data-testid="composer"
                 rows="3"
@@ -137,7 +158,13 @@ pub fn Composer(#[prop(optional)] email: Option<EmailDraft>) -> impl IntoView {
                         caret(&ev);
                     }
                 }
-                on:blur=move |_| { typing.stopped(); hash.close(); }
+                on:blur=move |ev| {
+                    typing.stopped();
+                    // Taken off the page: its # list goes with it.
+                    if event_target::<web_sys::Node>(&ev).is_connected() {
+                        hash.close();
+                    }
+                }
                 on:keydown=on_key
             ></textarea>
             <div class=css::actions>
@@ -147,6 +174,31 @@ pub fn Composer(#[prop(optional)] email: Option<EmailDraft>) -> impl IntoView {
             </div>
         </form>
     }
+}
+
+/// Opens conversation `id` with its composer focused (after Accept, a keyboard switch or a wrap-up), so
+/// the agent types on without reaching for the mouse. The composer is drawn once the conversation's
+/// channel is known: it is looked for on each frame for a few seconds, not waited for with a timer.
+pub fn open_with_composer_focused(
+    id: i64,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    navigate(&format!("/desk/{id}"), Default::default());
+    fn look(id: i64, frames_left: u32) {
+        let found = document()
+            .query_selector(&format!("[data-conversation=\"{id}\"] #{COMPOSER_ID}"))
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        match found {
+            Some(el) => {
+                let _ = el.focus();
+            }
+            None if frames_left > 0 => request_animation_frame(move || look(id, frames_left - 1)),
+            None => {}
+        }
+    }
+    request_animation_frame(move || look(id, 300));
 }
 
 /// Sends (or re-sends) a pending message under its key, retrying on its own a few times when
@@ -220,11 +272,13 @@ impl Typing {
         });
     }
 
+    /// Also from the blur of a composer being taken off the page (another conversation opened from the
+    /// keyboard): its values may be gone, and the customer is told anyway.
     fn stopped(self) {
-        if self.last_sent.get_value().is_none() {
-            return;
+        match self.last_sent.try_update_value(Option::take) {
+            Some(None) => return,
+            Some(Some(_)) | None => {}
         }
-        self.last_sent.set_value(None);
         let id = self.conversation;
         spawn_local(async move {
             let _ = routing_api::typing(id, false).await;

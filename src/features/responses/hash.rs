@@ -84,11 +84,12 @@ impl HashSearch {
         });
     }
 
+    /// Also from the blur of a composer being taken off the page, when these values may be gone.
     pub fn close(self) {
-        self.asked.update_value(|a| *a += 1);
-        self.range.set(None);
-        self.results.set(Vec::new());
-        self.loading.set(false);
+        self.asked.try_update_value(|a| *a += 1);
+        self.range.try_set(None);
+        self.results.try_set(Vec::new());
+        self.loading.try_set(false);
     }
 
     /// Keys while the list is open; true when the key was the list's.
