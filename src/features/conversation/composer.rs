@@ -275,9 +275,9 @@ impl Typing {
     /// Also from the blur of a composer being taken off the page (another conversation opened from the
     /// keyboard): its values may be gone, and the customer is told anyway.
     fn stopped(self) {
-        match self.last_sent.try_update_value(Option::take) {
-            Some(None) => return,
-            Some(Some(_)) | None => {}
+        // Nothing announced: nothing to take back (gone values: told anyway).
+        if let Some(None) = self.last_sent.try_update_value(Option::take) {
+            return;
         }
         let id = self.conversation;
         spawn_local(async move {
