@@ -42,15 +42,13 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
         if done == Some(true) {
             return true;
         }
-        let unread = tasks.with(|t| {
-            t.as_ref()
-                .and_then(|t| t.as_ref().ok())
-                .and_then(|t| t.iter().find(|t| t.id == id).map(|t| live.attention.unread(t)))
+        let task = tasks.with(|t| {
+            t.as_ref().and_then(|t| t.as_ref().ok()).and_then(|t| t.iter().find(|t| t.id == id).cloned())
         });
-        if unread.is_some_and(|n| n > 0) {
-            live.attention.read(id, None);
+        if let Some(task) = task.as_ref().filter(|t| live.attention.unread(t) > 0) {
+            live.attention.read_all(task);
         }
-        unread.is_some()
+        task.is_some()
     });
     let channel = Memo::new(move |_| {
         // A task list that failed to load knows nothing: the summary is asked, as for one not in it.

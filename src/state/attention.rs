@@ -1,6 +1,10 @@
 //! What waits for the agent: each conversation's unread customer messages and since when its customer
 //! has waited for a reply, kept live from the event stream on top of the task list's figures, and the
 //! browser tab's title ("(3) Hovor": conversations ringing for the agent or with unread messages).
+//!
+//! The task list counts its figures up to a message (`newest_message_id`); the stream adds only the
+//! messages after it. So a list that loads while messages arrive counts each message once, whichever
+//! comes first.
 
 use std::collections::HashMap;
 
@@ -11,57 +15,84 @@ use leptos::task::spawn_local;
 
 use crate::api::conversations as api;
 
+/// What this page knows about one conversation beyond a task list.
+#[derive(Clone, Default)]
+struct Newer {
+    /// The agent has seen it up to this message.
+    read_to: Option<i64>,
+    /// Messages the stream brought: (id, direction, when).
+    messages: Vec<(i64, Direction, i64)>,
+}
+
+impl Newer {
+    fn after(&self, counted_to: i64) -> impl Iterator<Item = &(i64, Direction, i64)> {
+        self.messages.iter().filter(move |(id, ..)| *id > counted_to)
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Attention {
-    /// Newer than the task list's `unread`, per conversation.
-    unread: RwSignal<HashMap<i64, u32>>,
-    /// Newer than the task list's `waiting_since`, per conversation.
-    waiting: RwSignal<HashMap<i64, Option<i64>>>,
+    newer: RwSignal<HashMap<i64, Newer>>,
 }
 
 impl Attention {
     pub fn new() -> Attention {
-        Attention { unread: RwSignal::new(HashMap::new()), waiting: RwSignal::new(HashMap::new()) }
+        Attention { newer: RwSignal::new(HashMap::new()) }
     }
 
     pub fn unread(self, task: &TaskSummary) -> u32 {
-        self.unread.with(|u| u.get(&task.id).copied()).unwrap_or(task.unread)
+        let counted_to = task.newest_message_id.unwrap_or(0);
+        self.newer.with(|newer| {
+            let Some(newer) = newer.get(&task.id) else { return task.unread };
+            let read_to = newer.read_to.unwrap_or(0);
+            let listed = if read_to >= counted_to { 0 } else { task.unread };
+            let arrived =
+                newer.after(counted_to).filter(|(id, d, _)| *d == Direction::Inbound && *id > read_to);
+            listed + arrived.count() as u32
+        })
     }
 
     pub fn waiting_since(self, task: &TaskSummary) -> Option<i64> {
-        self.waiting.with(|w| w.get(&task.id).copied()).unwrap_or(task.waiting_since)
+        let counted_to = task.newest_message_id.unwrap_or(0);
+        self.newer.with(|newer| {
+            let Some(newer) = newer.get(&task.id) else { return task.waiting_since };
+            let mut later: Vec<_> = newer.after(counted_to).collect();
+            later.sort_by_key(|(id, ..)| *id);
+            later.into_iter().fold(task.waiting_since, |since, (_, direction, at)| match direction {
+                // Answered: nobody waits.
+                Direction::Outbound => None,
+                Direction::Inbound => since.or(Some(*at)),
+            })
+        })
     }
 
-    /// A message arrived in `task`, one of the agent's conversations; `seen`: it is on screen in a
-    /// page the agent is looking at.
-    pub fn message(self, message: &Message, task: &TaskSummary, seen: bool) {
-        match message.direction {
-            Direction::Inbound => {
-                if seen {
-                    self.read(task.id, Some(message.id));
-                } else {
-                    let unread = self.unread(task) + 1;
-                    self.unread.update(|u| {
-                        u.insert(task.id, unread);
-                    });
-                }
-                if self.waiting_since(task).is_none() {
-                    self.waiting.update(|w| {
-                        w.insert(task.id, Some(message.at));
-                    });
-                }
+    /// A message arrived in one of the agent's conversations; `seen`: it is on screen in a page the
+    /// agent is looking at.
+    pub fn message(self, message: &Message, seen: bool) {
+        self.newer.update(|newer| {
+            let newer = newer.entry(message.conversation_id).or_default();
+            if !newer.messages.iter().any(|(id, ..)| *id == message.id) {
+                newer.messages.push((message.id, message.direction, message.at));
             }
-            // Answered: nobody waits.
-            Direction::Outbound => self.waiting.update(|w| {
-                w.insert(task.id, None);
-            }),
+        });
+        if seen && message.direction == Direction::Inbound {
+            self.read_to(message.conversation_id, Some(message.id), None);
         }
     }
 
-    /// The agent has seen the conversation up to `message_id` (`None`: all of it).
-    pub fn read(self, conversation: i64, message_id: Option<i64>) {
-        self.unread.update(|u| {
-            u.insert(conversation, 0);
+    /// The agent has seen all of the conversation: what the task list and the stream know of it.
+    pub fn read_all(self, task: &TaskSummary) {
+        self.read_to(task.id, None, task.newest_message_id);
+    }
+
+    /// The agent has seen the conversation up to `message_id` (`None`: all of it, `listed` being the
+    /// newest message the task list knows).
+    fn read_to(self, conversation: i64, message_id: Option<i64>, listed: Option<i64>) {
+        self.newer.update(|newer| {
+            let newer = newer.entry(conversation).or_default();
+            let streamed = newer.messages.iter().map(|(id, ..)| *id).max();
+            let to = message_id.or(streamed.max(listed)).max(newer.read_to);
+            newer.read_to = to;
         });
         spawn_local(async move {
             // Unmarked, the count comes back with the next task list; nothing else is lost.
@@ -69,10 +100,15 @@ impl Attention {
         });
     }
 
-    /// The task list was loaded again: its figures are the newest.
-    pub fn reset(self) {
-        self.unread.update(HashMap::clear);
-        self.waiting.update(HashMap::clear);
+    /// A task list loaded: what it counts no longer needs keeping here.
+    pub fn listed(self, tasks: &[TaskSummary]) {
+        self.newer.update(|newer| {
+            for task in tasks {
+                if let (Some(newer), Some(counted_to)) = (newer.get_mut(&task.id), task.newest_message_id) {
+                    newer.messages.retain(|(id, ..)| *id > counted_to);
+                }
+            }
+        });
     }
 }
 

@@ -79,14 +79,7 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
                 m.insert(message.conversation_id, message.body.clone());
             });
             let open = live.open.get_untracked().filter(|o| o.id == message.conversation_id);
-            let task = live.tasks.with_untracked(|t| {
-                t.as_ref()
-                    .and_then(|t| t.as_ref().ok())
-                    .and_then(|t| t.iter().find(|t| t.id == message.conversation_id).cloned())
-            });
-            if let Some(task) = task {
-                live.attention.message(&message, &task, open.is_some() && page_seen());
-            }
+            live.attention.message(&message, open.is_some() && page_seen());
             if let Some(open) = open {
                 open.receive(message);
             }
@@ -140,13 +133,16 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
     }
 }
 
-/// The task list's figures replace the live ones each time it loads; the tab's title counts what waits
+/// The live figures drop what each task list loaded already counts; the tab's title counts what waits
 /// for the agent; coming back to the page reads the conversation on screen.
 fn watch_attention(live: Live) {
     let attention = live.attention;
     Effect::new(move |_| {
-        live.tasks.track();
-        attention.reset();
+        live.tasks.with(|t| {
+            if let Some(Ok(tasks)) = t.as_ref() {
+                attention.listed(tasks);
+            }
+        })
     });
     title_counts(move || {
         let ringing = live.routing.offers.with(Vec::len);
@@ -159,13 +155,11 @@ fn watch_attention(live: Live) {
     });
     let back = leptos::prelude::window_event_listener(leptos::ev::focus, move |_| {
         let Some(open) = live.open.get_untracked() else { return };
-        let unread = live.tasks.with_untracked(|t| {
-            t.as_ref()
-                .and_then(|t| t.as_ref().ok())
-                .and_then(|t| t.iter().find(|t| t.id == open.id).map(|t| attention.unread(t)))
+        let task = live.tasks.with_untracked(|t| {
+            t.as_ref().and_then(|t| t.as_ref().ok()).and_then(|t| t.iter().find(|t| t.id == open.id).cloned())
         });
-        if unread.unwrap_or(0) > 0 {
-            attention.read(open.id, None);
+        if let Some(task) = task.filter(|t| attention.unread(t) > 0) {
+            attention.read_all(&task);
         }
     });
     on_cleanup(move || back.remove());

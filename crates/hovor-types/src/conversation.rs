@@ -46,6 +46,9 @@ pub struct TaskSummary {
     /// (or the conversation is over).
     #[serde(default)]
     pub waiting_since: Option<Millis>,
+    /// The newest message the figures above count: events about later messages add to them.
+    #[serde(default)]
+    pub newest_message_id: Option<i64>,
 }
 
 /// How long a customer has waited for a reply, as the task list colours it.

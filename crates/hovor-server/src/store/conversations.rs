@@ -101,6 +101,7 @@ pub async fn tasks(
                 collaborating: r.collaborating,
                 unread: u32::try_from(r.unread).unwrap_or(u32::MAX),
                 waiting_since: r.waiting_since,
+                newest_message_id: r.newest_message_id,
             })
         })
         .collect()
@@ -122,6 +123,13 @@ macro_rules! waiting_since {
     };
 }
 
+/// The newest message of the conversation, the point the two figures above are counted to.
+macro_rules! newest_message {
+    () => {
+        "(SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = c.id)"
+    };
+}
+
 const TASKS: &str = concat!(
     "SELECT c.id, c.channel, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name) AS customer_name,
                 q.name AS queue_name,
@@ -132,7 +140,9 @@ const TASKS: &str = concat!(
     unread!(),
     " AS unread, CASE WHEN a.ended_at IS NULL THEN ",
     waiting_since!(),
-    " END AS waiting_since
+    " END AS waiting_since, ",
+    newest_message!(),
+    " AS newest_message_id
          FROM activities a
          JOIN conversations c ON c.id = a.conversation_id
          JOIN queues q ON q.id = a.queue_id
@@ -148,6 +158,8 @@ const TASKS: &str = concat!(
     unread!(),
     ", ",
     waiting_since!(),
+    ", ",
+    newest_message!(),
     "
          FROM collaborators k
          JOIN conversations c ON c.id = k.conversation_id AND c.status = 'active'
@@ -173,6 +185,7 @@ struct TaskRow {
     needs_wrap_up: bool,
     unread: i64,
     waiting_since: Option<i64>,
+    newest_message_id: Option<i64>,
     #[sqlx(try_from = "crate::db::Flag")]
     dialling: bool,
     #[sqlx(try_from = "crate::db::Flag")]

@@ -306,6 +306,8 @@ async fn the_task_list_counts_unread_customer_messages_and_how_long_the_customer
     let (third, third_at) = say("Thank you, I am here.").await;
     let row = task_row(&server, &cookie, id).await;
     assert_eq!((row["unread"].clone(), row["waiting_since"].clone()), (json!(1), json!(third_at)));
+    // The figures are counted to the newest message: a client adds only what its events bring later.
+    assert_eq!(row["newest_message_id"], third);
 
     // A read never moves back, and only a message of this conversation can be named.
     assert_eq!(read(json!({"message_id": third})).await.status, StatusCode::NO_CONTENT);
