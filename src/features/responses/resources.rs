@@ -139,17 +139,23 @@ fn Resources(id: i64) -> impl IntoView {
                     }
                 />
             </Show>
+            // A hint in place of an empty list: a listbox holds only options.
+            {move || {
+                if tab.get() == Tab::Find && query.with(|q| q.trim().is_empty()) {
+                    Some(view! { <p class=css::muted>{t!(i18n, responses.type_to_find)}</p> }.into_any())
+                } else if shown().is_empty() {
+                    Some(view! { <p class=css::muted>{t!(i18n, responses.no_match)}</p> }.into_any())
+                } else {
+                    None
+                }
+            }}
             <ul class=css::list role="listbox" data-testid="resources-list"
                 aria-label=move || t_string!(i18n, responses.resources).to_string()>
                 {move || {
-                    let list = shown();
                     if tab.get() == Tab::Find && query.with(|q| q.trim().is_empty()) {
-                        return view! { <li class=css::muted>{t!(i18n, responses.type_to_find)}</li> }.into_any();
+                        return ().into_any();
                     }
-                    if list.is_empty() {
-                        return view! { <li class=css::muted>{t!(i18n, responses.no_match)}</li> }.into_any();
-                    }
-                    list.into_iter().map(|r| {
+                    shown().into_iter().map(|r| {
                         let chosen = r.clone();
                         let by_key = r.clone();
                         let rid = r.id;
