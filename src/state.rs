@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod attention;
 pub mod clock;
+pub mod configured;
 pub mod conversation;
 pub mod drafts;
 pub mod focus;

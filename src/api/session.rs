@@ -15,3 +15,8 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, ApiError>
 pub async fn sign_out() -> Result<(), ApiError> {
     client::delete("/api/session").await
 }
+
+/// The configured texts' translations into `language`.
+pub async fn translations(language: &str) -> Result<hovor_types::translation::Translations, ApiError> {
+    client::get(&format!("/api/translations/{language}")).await
+}

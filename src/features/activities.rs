@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::routing as api;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::state::configured::ConfiguredText;
 
 stylance::import_crate_style!(css, "src/features/activities.module.css");
 
@@ -51,7 +52,7 @@ fn ActivityRow(a: Activity) -> impl IntoView {
     let span_end = a.wrapped_up_at;
     view! {
         <li class=css::activity data-testid="activity">
-            <p class=css::who><strong>{a.agent_name}</strong>" · "{a.queue_name}</p>
+            <p class=css::who><strong>{a.agent_name}</strong>" · "<ConfiguredText text=a.queue_name /></p>
             <p class=css::muted>
                 {move || format::date_time(i18n.get_locale(), accepted)}
                 " – "

@@ -17,6 +17,7 @@ use crate::features::task_list::ChannelBadge;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::alerts::use_alerts;
+use crate::state::configured::ConfiguredText;
 use crate::state::live::use_live;
 use crate::state::routing::use_routing;
 use crate::state::shortcuts::{Action, on_shortcut};
@@ -182,7 +183,7 @@ fn details(
         })
         .collect_view();
     view! {
-        <p class=css::queue>{offer.queue_name}</p>
+        <p class=css::queue><ConfiguredText text=offer.queue_name /></p>
         <dl class=css::variables>{variables}</dl>
         {offer.transfer_note.map(|note| view! {
             <p class=css::note data-testid="transfer-note"><strong>{t!(i18n, offers.note)}</strong>" "{note}</p>

@@ -26,6 +26,7 @@ use crate::state::live::use_live;
 
 use crate::components::form::css as form_css;
 use crate::features::records::css;
+use crate::state::configured::{ConfiguredText, use_configured};
 
 #[component]
 pub fn SessionPanel(id: i64) -> impl IntoView {
@@ -71,7 +72,16 @@ fn Tags(id: i64, tags: Vec<Tag>, company: Vec<Tag>, recent: Vec<Tag>) -> impl In
     let current = move || live.tags.with(|t| t.get(&id).cloned()).unwrap_or_else(|| loaded.get());
     let typed = RwSignal::new(String::new());
     let errors = FormErrors::default();
-    let company_names: Vec<String> = company.iter().map(|t| t.name.to_lowercase()).collect();
+    let configured = use_configured();
+    // A company tag is found by its name as configured or as the agent's language says it.
+    let company_names: Vec<String> = company.iter().map(|t| t.name.clone()).collect();
+    let company_tag = move |typed: &str| {
+        let typed = typed.to_lowercase();
+        company_names
+            .iter()
+            .find(|name| name.to_lowercase() == typed || configured.text(name).to_lowercase() == typed)
+            .cloned()
+    };
     let apply = move |result: Result<Vec<Tag>, ApiError>| match result {
         Ok(tags) => {
             errors.clear();
@@ -95,10 +105,11 @@ fn Tags(id: i64, tags: Vec<Tag>, company: Vec<Tag>, recent: Vec<Tag>) -> impl In
             Ok(name) => name.to_owned(),
             Err(e) => return errors.field(&e),
         };
-        let source =
-            if company_names.contains(&name.to_lowercase()) { TagSource::Company } else { TagSource::Typed };
         typed.set(String::new());
-        add(name, source);
+        match company_tag(&name) {
+            Some(company) => add(company, TagSource::Company),
+            None => add(name, TagSource::Typed),
+        }
     };
     let remove = move |tag: i64| spawn_local(async move { apply(api::remove_tag(id, tag).await) });
     let recent = StoredValue::new(recent);
@@ -113,7 +124,7 @@ fn Tags(id: i64, tags: Vec<Tag>, company: Vec<Tag>, recent: Vec<Tag>) -> impl In
                 view! {
                     <button class=css::recent_tag data-testid="recent-tag" data-tag=tag.name.clone()
                         on:click=move |_| add(name.clone(), TagSource::Recent)>
-                        "+ "{tag.name.clone()}
+                        "+ "<ConfiguredText text=tag.name.clone() />
                     </button>
                 }
             })
@@ -140,7 +151,7 @@ fn Tags(id: i64, tags: Vec<Tag>, company: Vec<Tag>, recent: Vec<Tag>) -> impl In
             <input type="text" list=format!("company-tags-{id}") data-testid="tag-input" name="name"
                 prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) on:keydown=on_key />
             <datalist id=format!("company-tags-{id}")>
-                {company.into_iter().map(|t| view! { <option value=t.name /> }).collect_view()}
+                {company.into_iter().map(|t| view! { <option value=t.name.clone() label=move || configured.text(&t.name) /> }).collect_view()}
             </datalist>
             <FieldMessage errors field="name" />
         </label>

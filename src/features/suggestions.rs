@@ -7,6 +7,7 @@ use crate::api::conversations as api;
 use crate::components::pane::resource_pane;
 use crate::features::responses::insert::use_inserter;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::state::configured::ConfiguredText;
 use crate::state::conversation::use_open_conversation;
 use crate::state::shortcuts::{Action, on_shortcut};
 
@@ -75,7 +76,7 @@ fn Suggestion(response: SuggestedResponse, rank: usize) -> impl IntoView {
         <li class=css::item data-testid="suggestion" data-rank=rank>
             <div class=css::head>
                 <span class=css::title>{response.title}</span>
-                <span class=css::category>{response.category}</span>
+                <span class=css::category><ConfiguredText text=response.category /></span>
                 <button
                     type="button"
                     class=format!("button {}", css::insert)

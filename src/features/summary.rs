@@ -11,6 +11,7 @@ use crate::components::tabs::{Tab, Tabs};
 use crate::features::activities::Activities;
 use crate::format;
 use crate::i18n::{t, use_i18n};
+use crate::state::configured::ConfiguredText;
 
 stylance::import_crate_style!(css, "src/features/summary.module.css");
 
@@ -48,7 +49,7 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
         "survey" if survey.is_empty() => view! { <p class=css::muted>{t!(i18n, summary.no_survey)}</p> }.into_any(),
         "survey" => view! {
             <dl class=css::qa data-testid="survey">
-                {survey.iter().map(|a| view! { <dt>{a.question.clone()}</dt><dd>{a.answer.clone()}</dd> }).collect_view()}
+                {survey.iter().map(|a| view! { <dt><ConfiguredText text=a.question.clone() /></dt><dd><ConfiguredText text=a.answer.clone() /></dd> }).collect_view()}
             </dl>
         }
         .into_any(),
@@ -88,7 +89,7 @@ fn SummaryView(s: ConversationSummary) -> impl IntoView {
             <div><dt>{t!(i18n, summary.wait_time)}</dt><dd>{move || format::duration(i18n.get_locale(), wait)}</dd></div>
             <div><dt>{t!(i18n, summary.start_time)}</dt><dd>{move || format::time(i18n.get_locale(), started)}</dd></div>
             <div class=css::wide><dt>{t!(i18n, summary.skills)}</dt>
-                <dd class=css::skills>{s.skills.into_iter().map(|skill| view! { <span class=css::skill>{skill}</span> }).collect_view()}</dd></div>
+                <dd class=css::skills>{s.skills.into_iter().map(|skill| view! { <span class=css::skill><ConfiguredText text=skill /></span> }).collect_view()}</dd></div>
             {s.subject.map(|subject| view! { <div class=css::wide><dt>{t!(i18n, summary.subject)}</dt><dd>{subject}</dd></div> })}
             {note.map(|note| view! { <div class=css::wide><dt>{t!(i18n, offers.note)}</dt><dd data-testid="summary-transfer-note">{note}</dd></div> })}
         </dl>

@@ -10,6 +10,7 @@ use crate::features::conversation::open_with_composer_focused;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::clock::use_clock;
+use crate::state::configured::ConfiguredText;
 use crate::state::live::use_live;
 use crate::state::routing::use_routing;
 use crate::state::shortcuts::{Action, on_shortcut};
@@ -70,7 +71,7 @@ pub fn TaskList() -> impl IntoView {
                         <ChannelBadge channel=offer.channel />
                         <span class=css::customer>{t!(i18n, tasks.ringing)}</span>
                     </span>
-                    <span class=css::queue>{offer.queue_name}</span>
+                    <span class=css::queue><ConfiguredText text=offer.queue_name /></span>
                 </li>
             }).collect_view()
             };
@@ -94,7 +95,7 @@ pub fn TaskList() -> impl IntoView {
                         <option value="" selected=move || filter.get().is_none()>{t!(i18n, tasks.all_tags)}</option>
                         {all_tags.into_iter().map(|tag| {
                             let id = tag.id;
-                            view! { <option value=id.to_string() selected=move || filter.get() == Some(id)>{tag.name}</option> }
+                            view! { <option value=id.to_string() selected=move || filter.get() == Some(id)><ConfiguredText text=tag.name /></option> }
                         }).collect_view()}
                     </select>
                 </label>
@@ -153,7 +154,7 @@ fn TaskRow(task: TaskSummary, now: RwSignal<i64>) -> impl IntoView {
                     <span class=css::since title=move || t_string!(i18n, tasks.since_start, duration = since()).to_string()>{since}</span>
                 </span>
                 <span class=css::queue>
-                    {task.queue_name}
+                    <ConfiguredText text=task.queue_name />
                     {task.needs_wrap_up.then(|| view! { " · " <strong data-testid="needs-wrap-up">{t!(i18n, tasks.wrap_up)}</strong> })}
                 </span>
                 <span class=css::last>{move || live.last_messages.with(|m| m.get(&id).cloned()).or(last.clone())}</span>
@@ -181,7 +182,7 @@ pub fn ChannelBadge(channel: Channel) -> impl IntoView {
 pub fn TagChip(tag: Tag) -> impl IntoView {
     view! {
         <span class=css::tag data-testid="tag" data-tag=tag.name.clone() style:background=tag.background style:color=tag.text>
-            {tag.name.clone()}
+            <ConfiguredText text=tag.name.clone() />
         </span>
     }
 }

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 
 use crate::api::routing as api;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::state::configured::ConfiguredText;
 use crate::state::live::use_live;
 
 stylance::import_crate_style!(css, "src/features/transfer.module.css");
@@ -69,7 +70,7 @@ fn TransferForm(id: i64, open: RwSignal<bool>) -> impl IntoView {
                     {t.agents.into_iter().map(|a| view! { <option value=format!("agent:{}", a.id)>{a.name}</option> }).collect_view()}
                 </optgroup>
                 <optgroup label=move || t_string!(i18n, transfer.queues).to_string()>
-                    {t.queues.into_iter().map(|q| view! { <option value=format!("queue:{}", q.id)>{q.name}</option> }).collect_view()}
+                    {t.queues.into_iter().map(|q| view! { <option value=format!("queue:{}", q.id)><ConfiguredText text=q.name /></option> }).collect_view()}
                 </optgroup>
             }
         })

@@ -12,6 +12,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api::{ApiError, routing as api};
 use crate::features::conversation::open_with_composer_focused;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::state::configured::ConfiguredText;
 use crate::state::live::use_live;
 use crate::state::shortcuts::{Action, on_shortcut};
 
@@ -146,7 +147,7 @@ pub fn WrapUpForm(id: i64) -> impl IntoView {
                         <label class=css::reason>
                             <input type="radio" name="wrap-up-reason" prop:checked=move || chosen.get() == Some(reason_id)
                                 on:change=move |_| { chosen.set(Some(reason_id)); error.set(None); } />
-                            {r.label.clone()}
+                            <ConfiguredText text=r.label.clone() />
                         </label>
                     }
                 })

@@ -18,6 +18,7 @@ use crate::features::popovers::Popovers;
 use crate::features::task_list::TaskList;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::alerts::provide_alerts;
+use crate::state::configured::provide_configured;
 use crate::state::drafts::provide_drafts;
 use crate::state::live::{provide_live, use_live};
 use crate::state::routing::provide_routing;
@@ -56,6 +57,7 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
     let session = use_session();
     let routing = provide_routing();
     let alerts = provide_alerts();
+    provide_configured();
     provide_live(routing);
     provide_shortcuts();
     let sheet_button = RwSignal::new(0u32);

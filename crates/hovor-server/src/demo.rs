@@ -6,6 +6,7 @@ mod directory;
 mod interactions;
 mod org;
 mod records;
+mod translations;
 
 use crate::db::Pool;
 use rand::SeedableRng;
@@ -106,6 +107,7 @@ pub async fn fill_if_empty(pool: &Pool, scale: &Scale) -> anyhow::Result<bool> {
     let now = crate::db::now_ms();
     let org = org::create(&mut tx).await?;
     records::tags(&mut tx, now).await?;
+    translations::create(&mut tx).await?;
     let directory = directory::create(&mut tx, &mut rng, scale).await?;
     interactions::create(&mut tx, &mut rng, scale, &org, &directory, now).await?;
     records::session_data(&mut tx, &[directory.returning.id, directory.duplicate.id]).await?;

@@ -18,6 +18,7 @@ mod routing;
 mod session;
 mod session_data;
 mod system;
+mod translations;
 
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -48,6 +49,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(routing::router())
         .merge(chat::router())
         .merge(admin::router())
+        .merge(translations::router())
         .merge(email::router())
         .merge(collaboration::router())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

@@ -28,4 +28,5 @@ pub mod responses;
 pub mod session_data;
 pub mod tags;
 pub mod timeline;
+pub mod translations;
 pub mod versions;

@@ -13,9 +13,14 @@ use crate::message::Message;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyQuestion {
     pub id: i64,
+    /// In the customer's language when the page asked for one.
     pub label: String,
     pub required: bool,
+    /// The answers to choose from, as configured: the chosen one is what the answer records.
     pub options: Vec<String>,
+    /// `options` in the customer's language, in the same order.
+    #[serde(default)]
+    pub option_labels: Vec<String>,
 }
 
 /// `GET /api/chat/queues/{id}`: what the customer's page needs before the chat starts.
@@ -25,6 +30,20 @@ pub struct ChatSetup {
     pub queue_id: i64,
     pub queue_name: String,
     pub survey: Vec<SurveyQuestion>,
+}
+
+impl ChatSetup {
+    /// The queue's name, the questions and the answers' labels in the language of `translations`; the
+    /// answers themselves stay as configured.
+    pub fn translated(mut self, translations: &crate::translation::Translations) -> ChatSetup {
+        use crate::translation::translate;
+        self.queue_name = translate(translations, &self.queue_name).to_owned();
+        for q in &mut self.survey {
+            q.label = translate(translations, &q.label).to_owned();
+            q.option_labels = q.options.iter().map(|o| translate(translations, o).to_owned()).collect();
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,8 +263,20 @@ mod tests {
 
     fn survey() -> Vec<SurveyQuestion> {
         vec![
-            SurveyQuestion { id: 1, label: "Topic".into(), required: true, options: vec![] },
-            SurveyQuestion { id: 2, label: "Plan".into(), required: false, options: vec!["Basic".into()] },
+            SurveyQuestion {
+                id: 1,
+                label: "Topic".into(),
+                required: true,
+                options: vec![],
+                option_labels: vec![],
+            },
+            SurveyQuestion {
+                id: 2,
+                label: "Plan".into(),
+                required: false,
+                options: vec!["Basic".into()],
+                option_labels: vec![],
+            },
         ]
     }
 

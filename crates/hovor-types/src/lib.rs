@@ -24,6 +24,7 @@ pub mod session_data;
 pub mod string_enum;
 pub mod text;
 pub mod timeline;
+pub mod translation;
 pub mod validate;
 pub mod version;
 pub mod wrap_up;

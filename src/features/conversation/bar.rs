@@ -10,6 +10,7 @@ use crate::features::transfer::TransferButton;
 use crate::features::wrap_up::{EndButton, wrap_up_form};
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::state::configured::ConfiguredText;
 use crate::state::conversation::use_open_conversation;
 use crate::state::live::use_live;
 use crate::state::routing::use_routing;
@@ -77,7 +78,7 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
             let started = t.started_at;
             view! {
                 <ChannelBadge channel=t.channel />
-                <span data-testid="header-queue">{t.queue_name}</span>
+                <span data-testid="header-queue"><ConfiguredText text=t.queue_name /></span>
                 <time class=css::timer data-testid="handle-time" title=move || t_string!(i18n, conversation.handle_time).to_string()>
                     {move || format::stopwatch(((now.get() as i64 - started) / 1000).max(0))}
                 </time>

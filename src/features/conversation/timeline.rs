@@ -17,6 +17,7 @@ use crate::components::window::Window;
 use crate::features::task_list::ChannelBadge;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::state::configured::ConfiguredText;
 use crate::state::conversation::{OpenConversation, PendingState, use_open_conversation};
 
 stylance::import_crate_style!(css, "src/features/conversation/timeline.module.css");
@@ -238,7 +239,8 @@ fn Row(entry: TimelineEntry, separator: bool, current: i64) -> AnyView {
             return view! {
                 <li class=css::separator data-current=current.to_string() data-row=entry.key.to_string() data-kind="interaction" data-testid="timeline-separator">
                     <ChannelBadge channel=entry.channel />
-                    <span>{entry.body}</span>
+                    // The interaction's queue.
+                    <span><ConfiguredText text=entry.body /></span>
                     <time>{move || format::date_time(i18n.get_locale(), at)}</time>
                 </li>
             }

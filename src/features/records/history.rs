@@ -14,6 +14,7 @@ use crate::format;
 use crate::i18n::{t, use_i18n};
 
 use crate::features::records::css;
+use crate::state::configured::ConfiguredText;
 
 #[component]
 pub fn HistoryTab(contact_id: i64) -> impl IntoView {
@@ -61,14 +62,14 @@ fn HistoryRow(item: HistoryItem, opened: RwSignal<Option<i64>>) -> impl IntoView
                 <span class=css::history_meta>
                     <ChannelBadge channel=item.channel />
                     <time>{move || format::date_time(i18n.get_locale(), started)}</time>
-                    <span class=css::muted>{item.queue_name.clone()}</span>
+                    <span class=css::muted><ConfiguredText text=item.queue_name.clone() /></span>
                     {item.agent_name.clone().map(|a| view! { <span class=css::muted>{a}</span> })}
                 </span>
                 <span class=css::history_text>{heading}</span>
             </button>
             {(!item.survey.is_empty()).then(|| view! {
                 <dl class=css::facts data-testid="history-survey">
-                    {item.survey.iter().map(|a| view! { <dt>{a.question.clone()}</dt><dd>{a.answer.clone()}</dd> }).collect_view()}
+                    {item.survey.iter().map(|a| view! { <dt><ConfiguredText text=a.question.clone() /></dt><dd><ConfiguredText text=a.answer.clone() /></dd> }).collect_view()}
                 </dl>
             })}
             <span class=css::tags>{item.tags.into_iter().map(|tag| view! { <TagChip tag /> }).collect_view()}</span>
@@ -154,7 +155,7 @@ fn details_view(d: InteractionDetails) -> AnyView {
             })}
             {d.subject.map(|s| view! { <dt>{t!(i18n, summary.subject)}</dt><dd>{s}</dd> })}
             <dt>{t!(i18n, records.contact)}</dt><dd>{d.contact_name.unwrap_or_default()}</dd>
-            <dt>{t!(i18n, summary.queue)}</dt><dd>{d.queue_name}</dd>
+            <dt>{t!(i18n, summary.queue)}</dt><dd><ConfiguredText text=d.queue_name /></dd>
             <dt>{t!(i18n, records.agent)}</dt><dd>{d.agent_name.unwrap_or_default()}</dd>
             <dt>{t!(i18n, summary.start_time)}</dt><dd>{move || format::date_time(i18n.get_locale(), started)}</dd>
             {ended.map(|e| view! { <dt>{t!(i18n, records.end_time)}</dt><dd>{move || format::date_time(i18n.get_locale(), e)}</dd> })}

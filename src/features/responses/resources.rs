@@ -13,6 +13,7 @@ use crate::components::form::api_text;
 use crate::components::lazy::{lazy_view, split_view};
 use crate::components::pane::ready_pane;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::state::configured::ConfiguredText;
 use crate::state::conversation::use_open_conversation;
 
 stylance::import_crate_style!(css, "src/features/responses/resources.module.css");
@@ -173,7 +174,7 @@ fn Resources(id: i64) -> impl IntoView {
                                 }
                             >
                                 <span class=css::title>{r.favourite.then_some("★ ")}{r.title}</span>
-                                <span class=css::meta>{r.category}{r.shortcut.map(|s| format!(" · #{s}"))}</span>
+                                <span class=css::meta><ConfiguredText text=r.category />{r.shortcut.map(|s| format!(" · #{s}"))}</span>
                             </li>
                         }
                     }).collect_view().into_any()
@@ -247,7 +248,7 @@ fn SelectCategory(id: i64) -> impl IntoView {
                 >
                     <option value="">{t!(i18n, responses.choose_category)}</option>
                     {move || categories.get().into_iter().map(|(depth, c)| view! {
-                        <option value=c.id.to_string()>{format!("{}{}", "\u{2003}".repeat(depth), c.name)}</option>
+                        <option value=c.id.to_string()>{"\u{2003}".repeat(depth)}<ConfiguredText text=c.name /></option>
                     }).collect_view()}
                 </select>
             </label>

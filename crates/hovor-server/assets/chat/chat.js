@@ -231,7 +231,7 @@
     }
     let result;
     try {
-      result = await api("GET", `/api/chat/queues/${encodeURIComponent(queueId)}`);
+      result = await api("GET", `/api/chat/queues/${encodeURIComponent(queueId)}?lang=${encodeURIComponent(LANG)}`);
     } catch {
       showNotice(t("error_network"), true);
       return false;
@@ -270,7 +270,9 @@
     label.append(text, question.required ? requiredMark() : optionalMark());
 
     const options = Array.isArray(question.options) ? question.options : [];
-    const input = options.length ? selectInput(options) : document.createElement("input");
+    // The server's translation of each option; the option itself is what the answer records.
+    const labels = Array.isArray(question.option_labels) ? question.option_labels : options;
+    const input = options.length ? selectInput(options, labels) : document.createElement("input");
     if (!options.length) input.type = "text";
     input.id = id;
     input.className = "field__input";
@@ -289,19 +291,19 @@
     return wrap;
   }
 
-  function selectInput(options) {
+  function selectInput(options, labels) {
     const select = document.createElement("select");
     // Starts empty so a required question is a conscious choice.
     const empty = document.createElement("option");
     empty.value = "";
     empty.textContent = t("select_placeholder");
     select.append(empty);
-    for (const value of options) {
+    options.forEach((value, i) => {
       const option = document.createElement("option");
       option.value = value;
-      option.textContent = value;
+      option.textContent = labels[i] ?? value;
       select.append(option);
-    }
+    });
     return select;
   }
 

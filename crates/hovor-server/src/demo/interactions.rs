@@ -7,7 +7,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use sqlx::Transaction;
 
-use super::content::Topic;
+use super::content::{LanguageContent, Topic};
 use super::directory::{Customer, Directory};
 use super::org::{Org, Queue, category_id};
 use super::{LIGHT_EVENTS, Scale, TWIN_SEED, records, reseed};
@@ -303,11 +303,11 @@ impl<'o> Writer<'_, '_, 'o> {
             .execute(&mut **self.tx)
             .await?;
         }
-        for q in language.survey {
+        for (question, answer) in survey_answers(language, self.rng) {
             sqlx::query("INSERT INTO survey_answers (conversation_id, question, answer) VALUES ($1, $2, $3)")
                 .bind(id)
-                .bind(q.question)
-                .bind(q.answers.choose(self.rng).copied().unwrap_or("—"))
+                .bind(question)
+                .bind(answer)
                 .execute(&mut **self.tx)
                 .await?;
         }
@@ -415,13 +415,13 @@ impl<'o> Writer<'_, '_, 'o> {
                     .await?;
             }
             if k == 3 {
-                for q in customer.language.survey {
+                for (question, answer) in survey_answers(customer.language, self.rng) {
                     sqlx::query(
                         "INSERT INTO survey_answers (conversation_id, question, answer) VALUES ($1, $2, $3)",
                     )
                     .bind(id)
-                    .bind(q.question)
-                    .bind(q.answers.choose(self.rng).copied().unwrap_or("—"))
+                    .bind(question)
+                    .bind(answer)
                     .execute(&mut **self.tx)
                     .await?;
                 }
@@ -463,4 +463,19 @@ impl<'o> Writer<'_, '_, 'o> {
         self.past_interaction(&directory.duplicate, started, Some((4, "chat"))).await?;
         Ok(())
     }
+}
+
+/// A customer's answers to the demo's pre-chat survey, recorded as configured (in English) whatever the
+/// customer's language: each desk shows them in its own language through the translations.
+fn survey_answers(language: &LanguageContent, rng: &mut impl Rng) -> Vec<(&'static str, &'static str)> {
+    let configured = super::content::ALL[0].survey;
+    language
+        .survey
+        .iter()
+        .zip(configured)
+        .map(|(asked, q)| {
+            let chosen = asked.answers.choose(rng).and_then(|a| asked.answers.iter().position(|b| b == a));
+            (q.question, chosen.and_then(|i| q.answers.get(i)).copied().unwrap_or("—"))
+        })
+        .collect()
 }

@@ -18,7 +18,7 @@ use hovor_types::event::{Party, ServerEvent};
 use hovor_types::message::{Direction, Message, SendMessageRequest, validate_message_body};
 
 use super::events::open;
-use crate::extract::{AppJson, AppPath, IdempotencyKey, LastEventId, ResumeQuery};
+use crate::extract::{AppJson, AppPath, AppQuery, IdempotencyKey, LastEventId, ResumeQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -32,7 +32,8 @@ use crate::limits::{ClientAddr, knock};
 use crate::routing::presence::Present;
 use crate::routing::{Work, lifecycle};
 use crate::store::chat::{self, Customer};
-use crate::store::messages;
+use crate::store::{messages, translations};
+use hovor_types::customer::LANGUAGES;
 
 /// A chat session lasts a day.
 const CHAT_COOKIE_MAX_AGE_S: i64 = 24 * 60 * 60;
@@ -49,14 +50,29 @@ impl FromRequestParts<AppState> for ChatCustomer {
     }
 }
 
-/// The queue's name and pre-chat survey.
-#[utoipa::path(get, path = "/api/chat/queues/{id}", tag = "chat", security(()), params(("id" = i64, Path)),
-    responses((status = 200, body = ChatSetup), (status = 404, body = ErrorBody)))]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SetupQuery {
+    /// The customer's language (`en`, `cs`, `bg`, `uk`); another or none shows the texts as configured.
+    lang: Option<String>,
+}
+
+/// The queue's name and pre-chat survey, in the customer's language where the administrator
+/// translated them.
+#[utoipa::path(get, path = "/api/chat/queues/{id}", tag = "chat", security(()), params(("id" = i64, Path), SetupQuery),
+    responses((status = 200, body = ChatSetup), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn setup(
     State(state): State<AppState>,
     AppPath(queue_id): AppPath<i64>,
+    AppQuery(q): AppQuery<SetupQuery>,
 ) -> AppResult<Json<ChatSetup>> {
-    Ok(Json(chat::setup(&state.pool, queue_id).await?))
+    let mut conn = state.pool.acquire().await?;
+    let language = q.lang.filter(|l| LANGUAGES.contains(&l.as_str()));
+    let translations = match language {
+        Some(language) => translations::for_language(&mut conn, &language).await?,
+        None => Default::default(),
+    };
+    Ok(Json(chat::setup(&mut conn, queue_id).await?.translated(&translations)))
 }
 
 /// Starts a chat in the queue: it waits there until an agent accepts it.
@@ -72,7 +88,7 @@ pub async fn start(
     AppPath(queue_id): AppPath<i64>,
     AppJson(request): AppJson<StartChat>,
 ) -> AppResult<(StatusCode, [(axum::http::HeaderName, HeaderValue); 1], Json<ChatView>)> {
-    let setup = chat::setup(&state.pool, queue_id).await?;
+    let setup = chat::setup(&mut *state.pool.acquire().await?, queue_id).await?;
     let now = crate::db::now_ms();
     validate_start(&request, &setup.survey)?;
     validate_reported_at(&request.self_service, now)?;

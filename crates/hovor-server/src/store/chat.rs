@@ -20,26 +20,27 @@ use crate::error::{AppError, AppResult};
 /// A signed identity is accepted this long after it was issued.
 const IDENTITY_VALID_MS: i64 = 24 * 60 * 60 * 1000;
 
-pub async fn setup(pool: &Pool, queue_id: i64) -> AppResult<ChatSetup> {
+pub async fn setup(conn: &mut Conn, queue_id: i64) -> AppResult<ChatSetup> {
     let queue_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = $1")
         .bind(queue_id)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(ChatSetup { queue_id, queue_name, survey: survey(pool, queue_id).await? })
+    Ok(ChatSetup { queue_id, queue_name, survey: survey(conn, queue_id).await? })
 }
 
-pub async fn survey(pool: &Pool, queue_id: i64) -> AppResult<Vec<SurveyQuestion>> {
+pub async fn survey(conn: &mut Conn, queue_id: i64) -> AppResult<Vec<SurveyQuestion>> {
     let rows: Vec<(i64, String, Flag, String)> = sqlx::query_as(
         "SELECT id, label, required, options FROM survey_questions WHERE queue_id = $1 ORDER BY position, id",
     )
     .bind(queue_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
         .map(|(id, label, Flag(required), options)| {
-            let options = serde_json::from_str(&options).map_err(|e| AppError::Internal(e.into()))?;
-            Ok(SurveyQuestion { id, label, required, options })
+            let options: Vec<String> =
+                serde_json::from_str(&options).map_err(|e| AppError::Internal(e.into()))?;
+            Ok(SurveyQuestion { id, label, required, option_labels: options.clone(), options })
         })
         .collect()
 }

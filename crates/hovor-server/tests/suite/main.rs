@@ -22,3 +22,4 @@ mod restart;
 mod routing;
 mod scale;
 mod suggestions;
+mod translations;
