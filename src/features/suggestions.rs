@@ -77,6 +77,9 @@ fn Suggestion(response: SuggestedResponse, rank: usize) -> impl IntoView {
             <div class=css::head>
                 <span class=css::title>{response.title}</span>
                 <span class=css::category><ConfiguredText text=response.category /></span>
+                {response.other_category.then(|| view! {
+                    <span class=css::other data-testid="other-category">{t!(i18n, suggestions.other_category)}</span>
+                })}
                 <button
                     type="button"
                     class=format!("button {}", css::insert)

@@ -1,21 +1,49 @@
-//! Ranks standard responses by relevance to a text (Okapi BM25 over word stems, from an inverted index,
-//! so ranking reads only the responses that share a word with the text).
+//! Ranks standard responses by relevance to a text (Okapi BM25 over word stems and their sounds, from an
+//! inverted index, so ranking reads only the responses that share a word with the text).
 //!
-//! The server ranks; the rule lives here so any client-side ranking agrees with it.
+//! Each word counts twice: by its stem (the letters as written, folded) and by its sound in Latin
+//! letters (`text::sound`), which matches a message typed in the other script at a lower weight, so an
+//! exact match still outranks it. Stop words and greeting formulas weigh little (`text::LIGHT`): they
+//! decide only between responses that share nothing else. The server ranks; the rule lives here so any
+//! client-side ranking agrees with it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::text::{fold, stems};
+use crate::text::{Term, fold, terms};
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
-/// A word in the title says more about a response than the same word in its body.
+/// A word in the title says more about a response than the same word in its body; its shortcut's words
+/// as much as the title's.
 const TITLE_WEIGHT: f32 = 2.0;
+const SHORTCUT_WEIGHT: f32 = 2.0;
+/// A word matched only by its sound (another script, another spelling) counts this much of a match.
+const SOUND_WEIGHT: f32 = 0.4;
 /// Find and `#`: a query that is a response's shortcut puts it first; one its shortcut starts with, high.
 const SHORTCUT_EXACT: f32 = 1000.0;
 const SHORTCUT_PREFIX: f32 = 500.0;
 /// The word being typed matches the words it begins from this many letters on.
 const PREFIX_MIN: usize = 2;
+
+/// The index's key of a sound, apart from the stems.
+fn sound_key(sound: &str) -> String {
+    format!("~{sound}")
+}
+
+/// A text's index keys with the weight each has in a query: its stems and its sounds. Ordered, so the
+/// scores add up the same way every time.
+fn query_keys(terms: &[Term]) -> BTreeMap<String, f32> {
+    let mut keys: BTreeMap<String, f32> = BTreeMap::new();
+    for term in terms {
+        let stem = keys.entry(term.stem.clone()).or_default();
+        *stem = stem.max(term.weight);
+        if let Some(sound) = &term.sound {
+            let sound = keys.entry(sound_key(sound)).or_default();
+            *sound = sound.max(term.weight * SOUND_WEIGHT);
+        }
+    }
+    keys
+}
 
 /// One document: a response's title, body (placeholders already removed) and shortcut.
 #[derive(Debug, Clone, Copy)]
@@ -44,9 +72,13 @@ impl RankIndex {
         for (n, doc) in documents.into_iter().enumerate() {
             let mut counts: HashMap<String, f32> = HashMap::new();
             let mut length = 0.0;
-            for (text, weight) in [(doc.title, TITLE_WEIGHT), (doc.body, 1.0)] {
-                for stem in stems(text) {
-                    *counts.entry(stem).or_default() += weight;
+            let shortcut = doc.shortcut.unwrap_or_default();
+            for (text, weight) in [(doc.title, TITLE_WEIGHT), (shortcut, SHORTCUT_WEIGHT), (doc.body, 1.0)] {
+                for term in terms(text) {
+                    *counts.entry(term.stem).or_default() += weight;
+                    if let Some(sound) = term.sound {
+                        *counts.entry(sound_key(&sound)).or_default() += weight;
+                    }
                     length += weight;
                 }
             }
@@ -61,7 +93,7 @@ impl RankIndex {
         } else {
             (lengths.iter().sum::<f32>() / lengths.len() as f32).max(1.0)
         };
-        let mut vocabulary: Vec<String> = postings.keys().cloned().collect();
+        let mut vocabulary: Vec<String> = postings.keys().filter(|k| !k.starts_with('~')).cloned().collect();
         vocabulary.sort_unstable();
         RankIndex { postings, vocabulary, lengths, average_length, shortcuts }
     }
@@ -76,12 +108,9 @@ impl RankIndex {
 
     /// Documents `keep` accepts that share a word with `text`, best first; ties keep the documents' order.
     pub fn rank(&self, text: &str, keep: impl Fn(usize) -> bool) -> Vec<(usize, f32)> {
-        let mut terms: Vec<String> = stems(text).collect();
-        terms.sort_unstable();
-        terms.dedup();
         let mut scores = vec![0.0f32; self.len()];
-        for term in &terms {
-            self.add_term(term, &mut scores);
+        for (key, weight) in query_keys(&terms(text)) {
+            self.add_term(&key, weight, &mut scores);
         }
         self.collect(scores, keep)
     }
@@ -90,7 +119,7 @@ impl RankIndex {
     /// the words it begins, and a shortcut the query is or begins puts its response first.
     pub fn search(&self, query: &str, keep: impl Fn(usize) -> bool) -> Vec<(usize, f32)> {
         let folded = fold(query.trim_start().trim_start_matches('#'));
-        let mut terms: Vec<String> = stems(&folded).collect();
+        let mut keys = query_keys(&terms(&folded));
         // A word followed by a space or a stop is finished; the one at the end is still being typed.
         let typing = folded.ends_with(char::is_alphanumeric);
         let last: Option<String> = typing
@@ -100,15 +129,13 @@ impl RankIndex {
             && word.chars().count() >= PREFIX_MIN
         {
             let start = self.vocabulary.partition_point(|v| v.as_str() < word.as_str());
-            terms.extend(
-                self.vocabulary[start..].iter().take_while(|v| v.starts_with(word.as_str())).cloned(),
-            );
+            for stem in self.vocabulary[start..].iter().take_while(|v| v.starts_with(word.as_str())) {
+                keys.entry(stem.clone()).or_insert(1.0);
+            }
         }
-        terms.sort_unstable();
-        terms.dedup();
         let mut scores = vec![0.0f32; self.len()];
-        for term in &terms {
-            self.add_term(term, &mut scores);
+        for (key, weight) in keys {
+            self.add_term(&key, weight, &mut scores);
         }
         let shortcut = folded.trim();
         if !shortcut.is_empty() && !shortcut.contains(char::is_whitespace) {
@@ -123,14 +150,15 @@ impl RankIndex {
         self.collect(scores, keep)
     }
 
-    fn add_term(&self, term: &str, scores: &mut [f32]) {
+    /// Adds one index key's share to every document that has it; `weight`: the key's in the query.
+    fn add_term(&self, term: &str, weight: f32, scores: &mut [f32]) {
         let Some(list) = self.postings.get(term) else { return };
         let n = self.len() as f32;
         let df = list.len() as f32;
         let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
         for &(doc, tf) in list {
             let norm = K1 * (1.0 - B + B * self.lengths[doc as usize] / self.average_length);
-            scores[doc as usize] += idf * tf * (K1 + 1.0) / (tf + norm);
+            scores[doc as usize] += weight * idf * tf * (K1 + 1.0) / (tf + norm);
         }
     }
 

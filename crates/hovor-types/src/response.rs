@@ -38,6 +38,9 @@ pub struct SuggestedResponse {
     /// Relevance to the query or the customer's latest message in thousandths of a BM25 point; higher is
     /// better, 0 means no word in common. An integer, so clients need no float parsing.
     pub relevance: u32,
+    /// Suggested from outside the conversation's categories: it matched clearly better than any inside.
+    #[serde(default)]
+    pub other_category: bool,
 }
 
 /// A category of the library with its place in the tree.

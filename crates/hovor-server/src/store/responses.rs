@@ -17,6 +17,10 @@ use hovor_types::error::{FieldError, Rule};
 pub const SUGGESTIONS: usize = 10;
 /// How many responses Find and `#` list.
 pub const SEARCH_RESULTS: usize = 20;
+/// A response outside the conversation's categories is suggested when it matches this many times better
+/// than the best inside them, and at least this well (BM25 points).
+const OTHER_CATEGORY_MARGIN: f32 = 1.5;
+const OTHER_CATEGORY_MIN: f32 = 2.0;
 
 /// One response of the library.
 #[derive(Debug, Clone)]
@@ -79,8 +83,11 @@ impl Library {
         }
     }
 
-    /// Responses of `categories` in `language`, those sharing words with `text` first (best first), then
-    /// the rest in library order; at most `limit`.
+    /// Responses in `language` ranked against `text`: those of `categories` that share words with it
+    /// first (best first), then the rest of them in library order; at most `limit`. A response of another
+    /// category comes in at its place when it matches clearly better than the best of them
+    /// (`OTHER_CATEGORY_MARGIN` times, and at least `OTHER_CATEGORY_MIN`): a customer may raise what
+    /// the queue rarely gets.
     pub fn suggest(
         &self,
         language: &str,
@@ -88,18 +95,23 @@ impl Library {
         text: &str,
         limit: usize,
     ) -> Vec<(usize, f32)> {
-        let keep = |n: usize| {
-            let e = &self.entries[n];
-            e.language == language && categories.contains(&e.category_id)
-        };
-        let mut ranked = self.index.rank(text, keep);
-        ranked.truncate(limit);
-        if ranked.len() < limit {
-            let seen: HashSet<usize> = ranked.iter().map(|r| r.0).collect();
-            let rest = (0..self.entries.len()).filter(|n| keep(*n) && !seen.contains(n));
-            ranked.extend(rest.take(limit - ranked.len()).map(|n| (n, 0.0)));
+        let inside = |n: usize| categories.contains(&self.entries[n].category_id);
+        let ranked = self.index.rank(text, |n| self.entries[n].language == language);
+        let best_inside = ranked.iter().find(|(n, _)| inside(*n)).map_or(0.0, |r| r.1);
+        let clearly_better =
+            |score: f32| score >= OTHER_CATEGORY_MIN && score >= best_inside * OTHER_CATEGORY_MARGIN;
+        let mut shown: Vec<(usize, f32)> = ranked
+            .into_iter()
+            .filter(|(n, score)| inside(*n) || clearly_better(*score))
+            .take(limit)
+            .collect();
+        if shown.len() < limit {
+            let seen: HashSet<usize> = shown.iter().map(|r| r.0).collect();
+            let rest = (0..self.entries.len())
+                .filter(|n| self.entries[*n].language == language && inside(*n) && !seen.contains(n));
+            shown.extend(rest.take(limit - shown.len()).map(|n| (n, 0.0)));
         }
-        ranked
+        shown
     }
 
     /// Find and `#`: the agent's favourites that match first, then the other matches, each best first.
@@ -135,6 +147,7 @@ impl Library {
             shortcut: e.shortcut.clone(),
             favourite: favourites.contains(&e.id),
             relevance: (score.min(u32::MAX as f32 / 1000.0) * 1000.0).round() as u32,
+            other_category: false,
         }
     }
 
@@ -225,7 +238,10 @@ pub async fn suggestions(
     Ok(library
         .suggest(&c.language, &categories, &text, SUGGESTIONS)
         .into_iter()
-        .map(|hit| library.shown(hit, &favourites))
+        .map(|hit| {
+            let shown = library.shown(hit, &favourites);
+            SuggestedResponse { other_category: !categories.contains(&shown.category_id), ..shown }
+        })
         .collect())
 }
 

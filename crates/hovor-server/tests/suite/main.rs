@@ -22,4 +22,5 @@ mod restart;
 mod routing;
 mod scale;
 mod suggestions;
+mod suggestions_eval;
 mod translations;

@@ -146,3 +146,60 @@ async fn bulgarian_and_ukrainian_match_with_and_without_diacritics() {
     assert_eq!(titles(&server, with).await[0], "Подвійне списання");
     assert_eq!(titles(&server, without).await[0], "Подвійне списання");
 }
+
+#[tokio::test]
+async fn a_clearly_better_response_of_another_category_is_suggested_and_marked() {
+    let server = TestServer::new().await;
+    let message = "Zásilka stále nedorazila, kdy ji dopravce doručí?";
+    let id = fixture(&server, "cs", &CZECH, &[message]).await;
+    // The queue's categories leave delivery out.
+    sqlx::query(
+        "DELETE FROM conversation_categories WHERE conversation_id = $1
+           AND category_id = (SELECT id FROM response_categories WHERE key = 'test-Doručení')",
+    )
+    .bind(id)
+    .execute(&server.pool)
+    .await
+    .unwrap();
+    let cookie = server.sign_in("agent1").await;
+    let answer =
+        server.request("GET", &format!("/api/conversations/{id}/suggestions"), Some(&cookie), None).await;
+    let list = answer.json.as_array().unwrap();
+    assert_eq!(list[0]["title"], "Zpožděná zásilka", "{list:?}");
+    assert_eq!(list[0]["other_category"], true);
+    for r in list {
+        let own = ["Pozdravy", "Platby"].contains(&r["category"].as_str().unwrap());
+        assert_eq!(r["other_category"], !own, "marked exactly when from outside the conversation's: {r}");
+    }
+
+    // Nothing clearly better outside: only the conversation's categories.
+    let greeting = fixture(&server, "cs", &CZECH, &["Dobrý den"]).await;
+    sqlx::query(
+        "DELETE FROM conversation_categories WHERE conversation_id = $1
+           AND category_id = (SELECT id FROM response_categories WHERE key = 'test-Doručení')",
+    )
+    .bind(greeting)
+    .execute(&server.pool)
+    .await
+    .unwrap();
+    assert!(!titles(&server, greeting).await.contains(&"Zpožděná zásilka".to_owned()));
+}
+
+#[tokio::test]
+async fn bulgarian_and_ukrainian_typed_in_latin_letters_find_cyrillic_responses() {
+    let server = TestServer::new().await;
+    let bulgarian = [
+        ("Поздрави", "Поздрав", "Здравейте, с какво можем да помогнем?"),
+        ("Плащания", "Двойно плащане", "Съжаляваме, плащането е удържано два пъти. Ще възстановим сумата."),
+        ("Доставка", "Забавена пратка", "Пратката ви е забавена, куриерът ще я достави утре."),
+    ];
+    let id = fixture(&server, "bg", &bulgarian, &["zdraveite, plashtaneto mi e udarzhano dva pati"]).await;
+    assert_eq!(titles(&server, id).await[0], "Двойно плащане");
+    let ukrainian = [
+        ("Вітання", "Привітання", "Добрий день, чим можу допомогти?"),
+        ("Доставка", "Затримка доставки", "Ваше замовлення затримується, кур'єр доставить його завтра."),
+        ("Оплата", "Повернення коштів", "Кошти повернуться на вашу картку протягом п'яти днів."),
+    ];
+    let id = fixture(&server, "uk", &ukrainian, &["dobryi den, koly kurier dostavyt zamovlennia?"]).await;
+    assert_eq!(titles(&server, id).await[0], "Затримка доставки");
+}
