@@ -38,3 +38,17 @@ export async function api(base: string, username: string): Promise<APIRequestCon
   expect((await context.post("/api/session", { data: { username, password: PASSWORD } })).ok()).toBe(true);
   return context;
 }
+
+/** A customer starts a chat in `queue`; returns its id and the customer's own API context. */
+export async function startChat(base: string, queue: number, name: string) {
+  const setup = await (await fetch(`${base}/api/chat/queues/${queue}`)).json();
+  const customer = await playwrightRequest.newContext({ baseURL: base });
+  const answers = setup.survey
+    .filter((q: any) => q.required)
+    .map((q: any) => ({ question_id: q.id, answer: q.options.length ? q.options[0] : "Dotaz" }));
+  const started = await customer.post(`/api/chat/queues/${queue}/conversations`, {
+    data: { name, answers, visitor: { language: "cs-CZ" } },
+  });
+  expect(started.status()).toBe(201);
+  return { customer, id: (await started.json()).conversation_id as number };
+}

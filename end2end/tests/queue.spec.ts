@@ -1,21 +1,10 @@
-import { Page, request as playwrightRequest } from "@playwright/test";
+import { Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { test, expect, signInAt, api } from "./fixtures";
+import { test, expect, signInAt, api, startChat } from "./fixtures";
 import { OwnServer } from "./own-server";
 
 // The task list as a queue: unread counts, how long each customer has waited for a reply, and the tab's
 // title counting what waits for the agent.
-
-async function startChat(base: string, queue: number, name: string) {
-  const setup = await (await fetch(`${base}/api/chat/queues/${queue}`)).json();
-  const customer = await playwrightRequest.newContext({ baseURL: base });
-  const answers = setup.survey
-    .filter((q: any) => q.required)
-    .map((q: any) => ({ question_id: q.id, answer: q.options.length ? q.options[0] : "Dotaz" }));
-  const started = await customer.post(`/api/chat/queues/${queue}/conversations`, { data: { name, answers } });
-  expect(started.status()).toBe(201);
-  return { customer, id: (await started.json()).conversation_id as number };
-}
 
 async function accept(page: Page, id: number) {
   const offer = page.locator(`[data-testid="offer"][data-conversation="${id}"]`);

@@ -1,5 +1,5 @@
-import { APIRequestContext, Page, request as playwrightRequest } from "@playwright/test";
-import { test, expect, signInAt, api } from "./fixtures";
+import { APIRequestContext, Page } from "@playwright/test";
+import { test, expect, signInAt, api, startChat } from "./fixtures";
 import { OwnServer } from "./own-server";
 
 // Customer records: each journey runs on its own server and demo database, so its edits, merges and
@@ -11,20 +11,6 @@ async function createContact(agent: APIRequestContext, first: string, last: stri
   });
   expect(created.status()).toBe(201);
   return created.json();
-}
-
-/** A customer starts a chat in `queue`; returns its id and the customer's own API context. */
-async function startChat(base: string, queue: number, name: string) {
-  const setup = await (await fetch(`${base}/api/chat/queues/${queue}`)).json();
-  const customer = await playwrightRequest.newContext({ baseURL: base });
-  const answers = setup.survey
-    .filter((q: any) => q.required)
-    .map((q: any) => ({ question_id: q.id, answer: q.options.length ? q.options[0] : "Dotaz" }));
-  const started = await customer.post(`/api/chat/queues/${queue}/conversations`, {
-    data: { name, answers, visitor: { language: "cs-CZ" } },
-  });
-  expect(started.status()).toBe(201);
-  return { customer, id: (await started.json()).conversation_id as number };
 }
 
 async function acceptChat(page: Page, id: number) {
