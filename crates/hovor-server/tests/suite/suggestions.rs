@@ -147,20 +147,26 @@ async fn bulgarian_and_ukrainian_match_with_and_without_diacritics() {
     assert_eq!(titles(&server, without).await[0], "Подвійне списання");
 }
 
+/// Takes a category out of the conversation's: as if its queue rarely got that topic.
+async fn leave_out(server: &TestServer, conversation: i64, category: &str) {
+    sqlx::query(
+        "DELETE FROM conversation_categories WHERE conversation_id = $1
+           AND category_id = (SELECT id FROM response_categories WHERE key = $2)",
+    )
+    .bind(conversation)
+    .bind(format!("test-{category}"))
+    .execute(&server.pool)
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn a_clearly_better_response_of_another_category_is_suggested_and_marked() {
     let server = TestServer::new().await;
     let message = "Zásilka stále nedorazila, kdy ji dopravce doručí?";
     let id = fixture(&server, "cs", &CZECH, &[message]).await;
     // The queue's categories leave delivery out.
-    sqlx::query(
-        "DELETE FROM conversation_categories WHERE conversation_id = $1
-           AND category_id = (SELECT id FROM response_categories WHERE key = 'test-Doručení')",
-    )
-    .bind(id)
-    .execute(&server.pool)
-    .await
-    .unwrap();
+    leave_out(&server, id, "Doručení").await;
     let cookie = server.sign_in("agent1").await;
     let answer =
         server.request("GET", &format!("/api/conversations/{id}/suggestions"), Some(&cookie), None).await;
@@ -174,14 +180,7 @@ async fn a_clearly_better_response_of_another_category_is_suggested_and_marked()
 
     // Nothing clearly better outside: only the conversation's categories.
     let greeting = fixture(&server, "cs", &CZECH, &["Dobrý den"]).await;
-    sqlx::query(
-        "DELETE FROM conversation_categories WHERE conversation_id = $1
-           AND category_id = (SELECT id FROM response_categories WHERE key = 'test-Doručení')",
-    )
-    .bind(greeting)
-    .execute(&server.pool)
-    .await
-    .unwrap();
+    leave_out(&server, greeting, "Doručení").await;
     assert!(!titles(&server, greeting).await.contains(&"Zpožděná zásilka".to_owned()));
 }
 
