@@ -11,6 +11,7 @@ pub mod email;
 pub mod error;
 mod extract;
 pub mod hub;
+pub mod language;
 pub mod limits;
 mod openapi;
 pub mod relay;

@@ -30,7 +30,8 @@ pub struct SearchQuery {
     pub q: String,
     /// Only responses in this language.
     pub language: Option<String>,
-    /// Only responses in this conversation's language (when `language` is not given).
+    /// Only responses in the language this conversation's customer writes in (when `language` is not
+    /// given).
     pub conversation: Option<i64>,
 }
 
@@ -48,7 +49,10 @@ pub async fn search(
     }
     let language = match (q.language, q.conversation) {
         (Some(language), _) => Some(language),
-        (None, Some(id)) => Some(conversation_store::visible(&state.pool, me.id, id).await?.language),
+        (None, Some(id)) => {
+            let c = conversation_store::visible(&state.pool, me.id, id).await?;
+            Some(responses::reply_language(&state.pool, &c).await?)
+        }
         (None, None) => None,
     };
     let library = state.responses.current(&state.pool).await?;
@@ -60,7 +64,7 @@ pub async fn search(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FavouritesQuery {
-    /// Only favourites in this conversation's language.
+    /// Only favourites in the language this conversation's customer writes in.
     pub conversation: Option<i64>,
 }
 
@@ -73,7 +77,10 @@ pub async fn favourites(
     AppQuery(q): AppQuery<FavouritesQuery>,
 ) -> AppResult<Json<Vec<SuggestedResponse>>> {
     let language = match q.conversation {
-        Some(id) => Some(conversation_store::visible(&state.pool, me.id, id).await?.language),
+        Some(id) => {
+            let c = conversation_store::visible(&state.pool, me.id, id).await?;
+            Some(responses::reply_language(&state.pool, &c).await?)
+        }
         None => None,
     };
     Ok(Json(responses::favourites(&state.pool, &state.responses, me.id, language.as_deref()).await?))

@@ -218,7 +218,26 @@ pub async fn conversation_categories(pool: &Pool, conversation: i64) -> AppResul
     .await?)
 }
 
-/// The conversation's responses ranked against the latest customer message (and an email's subject).
+/// What the customer wrote last: an email's subject and the latest inbound message.
+async fn customer_text(pool: &Pool, c: &ConversationRow) -> AppResult<String> {
+    let latest: Option<String> = sqlx::query_scalar(
+        "SELECT body FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY at DESC, id DESC LIMIT 1",
+    )
+    .bind(c.id)
+    .fetch_optional(pool)
+    .await?;
+    Ok([c.subject.as_deref(), latest.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n"))
+}
+
+/// The language the desk suggests and finds responses in: the one the customer writes in when that is
+/// clear, else the conversation's.
+pub async fn reply_language(pool: &Pool, c: &ConversationRow) -> AppResult<String> {
+    let text = customer_text(pool, c).await?;
+    Ok(crate::language::of_customer_text(&text, &c.language).to_owned())
+}
+
+/// The conversation's responses ranked against the latest customer message (and an email's subject),
+/// in the language the customer writes in.
 pub async fn suggestions(
     pool: &Pool,
     cache: &LibraryCache,
@@ -227,16 +246,11 @@ pub async fn suggestions(
 ) -> AppResult<Vec<SuggestedResponse>> {
     let library = cache.current(pool).await?;
     let categories = library.with_subcategories(&conversation_categories(pool, c.id).await?);
-    let latest: Option<String> = sqlx::query_scalar(
-        "SELECT body FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY at DESC, id DESC LIMIT 1",
-    )
-    .bind(c.id)
-    .fetch_optional(pool)
-    .await?;
-    let text = [c.subject.as_deref(), latest.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
+    let text = customer_text(pool, c).await?;
+    let language = crate::language::of_customer_text(&text, &c.language);
     let favourites = favourite_ids(pool, user).await?;
     Ok(library
-        .suggest(&c.language, &categories, &text, SUGGESTIONS)
+        .suggest(language, &categories, &text, SUGGESTIONS)
         .into_iter()
         .map(|hit| {
             let shown = library.shown(hit, &favourites);

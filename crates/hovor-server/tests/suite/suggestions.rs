@@ -202,3 +202,53 @@ async fn bulgarian_and_ukrainian_typed_in_latin_letters_find_cyrillic_responses(
     let id = fixture(&server, "uk", &ukrainian, &["dobryi den, koly kurier dostavyt zamovlennia?"]).await;
     assert_eq!(titles(&server, id).await[0], "Затримка доставки");
 }
+
+/// Find and `#` in a conversation: the titles found for `q`.
+async fn found(server: &TestServer, id: i64, q: &str) -> Vec<String> {
+    let cookie = server.sign_in("agent1").await;
+    let answer =
+        server.request("GET", &format!("/api/responses?conversation={id}&q={q}"), Some(&cookie), None).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    answer.json.as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_language_the_customer_writes_in_decides_suggestions_and_find() {
+    let server = TestServer::new().await;
+    fixture(&server, "cs", &CZECH, &[]).await;
+    let english = [
+        ("Doručení", "Delayed parcel", "Your parcel is delayed; the carrier will deliver it tomorrow."),
+        ("Platby", "Invoice copy", "You will find a copy of the invoice in your customer account."),
+    ];
+    let czech_titles: Vec<&str> = CZECH.iter().map(|r| r.1).collect();
+
+    // A chat opened from an English browser, written in Czech.
+    let chat = fixture(
+        &server,
+        "en",
+        &english,
+        &["Dobrý den, zásilka mi pořád nedorazila, kdy ji dopravce doručí?"],
+    )
+    .await;
+    let ranked = titles(&server, chat).await;
+    assert_eq!(ranked[0], "Zpožděná zásilka", "{ranked:?}");
+    assert!(ranked.iter().all(|t| czech_titles.contains(&t.as_str())), "only Czech: {ranked:?}");
+    let listed = found(&server, chat, "kopie%20faktury").await;
+    assert_eq!(listed[0], "Kopie faktury", "{listed:?}");
+    assert!(!listed.contains(&"Invoice copy".to_owned()), "Find searches the Czech responses: {listed:?}");
+
+    // An email: the subject counts with the body.
+    let email = fixture(&server, "en", &english, &["Prosím o kopii, děkuji."]).await;
+    sqlx::query("UPDATE conversations SET channel = 'email', subject = $2 WHERE id = $1")
+        .bind(email)
+        .bind("Kopie faktury za minulý měsíc, nemohu ji najít v účtu")
+        .execute(&server.pool)
+        .await
+        .unwrap();
+    assert_eq!(titles(&server, email).await[0], "Kopie faktury");
+
+    // Too short to tell: the conversation's language stays.
+    let short = fixture(&server, "en", &english, &["ok"]).await;
+    let ranked = titles(&server, short).await;
+    assert!(ranked.iter().all(|t| !czech_titles.contains(&t.as_str())), "English: {ranked:?}");
+}

@@ -58,6 +58,8 @@ async fn suggestions_find_the_right_answer_on_messages_they_were_not_tuned_on() 
     }
     let mut scores: BTreeMap<(String, String), Score> = BTreeMap::new();
     let mut misses = Vec::new();
+    // Chats that start in an English browser: how often the customer's own language is found.
+    let mut detected: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     for case in &cases {
         let roots: Vec<i64> = case.categories.iter().map(|k| keys[k]).collect();
         let categories = library.with_subcategories(&roots);
@@ -66,11 +68,16 @@ async fn suggestions_find_the_right_answer_on_messages_they_were_not_tuned_on() 
             .flatten()
             .collect::<Vec<_>>()
             .join("\n");
+        // As the server does: the language the customer writes in, else the conversation's.
+        let language = hovor_server::language::of_customer_text(&text, &case.language);
         let top: Vec<String> = library
-            .suggest(&case.language, &categories, &text, 3)
+            .suggest(language, &categories, &text, 3)
             .into_iter()
             .map(|hit| library.shown(hit, &HashSet::new()).title)
             .collect();
+        let found = detected.entry(case.language.clone()).or_default();
+        found.0 += u32::from(hovor_server::language::of_customer_text(&text, "en") == case.language);
+        found.1 += 1;
         let score = scores.entry((case.split.clone(), case.language.clone())).or_default();
         score.cases += 1;
         let hit1 = top.first().is_some_and(|t| case.expected.contains(t));
@@ -97,6 +104,9 @@ async fn suggestions_find_the_right_answer_on_messages_they_were_not_tuned_on() 
         if split == "held_out" && (top3 < TOP3_FLOOR || top1 < TOP1_FLOOR) {
             below.push(format!("{language}: top 1 {:.1} %, top 3 {:.1} %", top1 * 100.0, top3 * 100.0));
         }
+    }
+    for (language, (found, of)) in &detected {
+        println!("{language}: the customer's language found in a chat started in English: {found} of {of}");
     }
     // What the tuning part misses, to look at (the held-out part's are shown only when it fails).
     if std::env::var("HOVOR_EVAL_MISSES").is_ok() {
