@@ -66,8 +66,12 @@ impl OfferRow {
     fn into_offer(self) -> AppResult<Offer> {
         let configured: Vec<Configured> =
             serde_json::from_str(&self.popover_variables).map_err(|e| AppError::Internal(e.into()))?;
+        // An email's offer always says what it is about: its subject, configured or not.
+        let subject_always = (self.channel == Channel::Email.as_str())
+            .then_some(Configured { field: PopoverField::Subject.as_str().to_owned(), secure: false });
         let variables = configured
             .iter()
+            .chain(subject_always.iter().filter(|_| !configured.iter().any(|c| c.field == "subject")))
             // Secure variables never leave the server on a popover.
             .filter(|c| !c.secure)
             .filter_map(|c| PopoverField::parse(&c.field))

@@ -87,6 +87,12 @@ async fn accepted(server: &TestServer, cookie: &str, raw: &str) -> i64 {
     let answer = post_email(server, raw).await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.json);
     let id = answer.json["conversation_id"].as_i64().unwrap();
+    // The offer says what the email is about, whatever the queue's popover shows.
+    let offers = server.request("GET", "/api/offers", Some(cookie), None).await;
+    let offer = offers.json.as_array().unwrap().iter().find(|o| o["conversation_id"] == id).unwrap().clone();
+    let subject = offer["variables"].as_array().unwrap().iter().find(|v| v["field"] == "subject");
+    let expected = raw.lines().find_map(|l| l.strip_prefix("Subject: ")).unwrap().trim_end();
+    assert_eq!(subject.map(|v| v["value"].clone()), Some(json!(expected)), "{offer}");
     let accept = server
         .request("POST", "/api/offers/accept", Some(cookie), Some(json!({"conversation_ids": [id]})))
         .await;
