@@ -44,6 +44,10 @@ test("messages to a conversation in the background are counted unread and waitin
     await expect(waiting).toHaveAttribute("data-level", "fresh");
     const shown = await waiting.innerText();
     await expect(waiting).not.toHaveText(shown); // live to the second
+    // The time since the start too: it shows seconds, so it moves every second.
+    const since = row.getByTestId("since");
+    const sinceShown = await since.innerText();
+    await expect(since).not.toHaveText(sinceShown, { timeout: 3_000 });
     await expect(page).toHaveTitle("(1) Hovor");
     mkdirSync("artifacts/screenshots", { recursive: true });
     await page.screenshot({ path: "artifacts/screenshots/queue-1366x768.png" });

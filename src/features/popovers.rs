@@ -17,6 +17,7 @@ use crate::features::task_list::ChannelBadge;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::alerts::use_alerts;
+use crate::state::clock::{Clock, use_clock};
 use crate::state::configured::ConfiguredText;
 use crate::state::live::use_live;
 use crate::state::routing::use_routing;
@@ -32,11 +33,7 @@ pub fn Popovers() -> impl IntoView {
     let i18n = use_i18n();
     let routing = use_routing();
     announce_new_offers();
-    let now = RwSignal::new(js_sys::Date::now());
-    if let Ok(handle) = set_interval_with_handle(move || now.set(js_sys::Date::now()), Duration::from_secs(1))
-    {
-        on_cleanup(move || handle.clear());
-    }
+    let now = use_clock();
     let count = move || routing.offers.with(Vec::len);
     let accept_all = move |_| {
         let ids = routing.offers.with_untracked(|o| o.iter().map(|o| o.conversation_id).collect());
@@ -116,7 +113,7 @@ fn accept(ids: Vec<i64>) {
 }
 
 #[component]
-fn OfferPopover(offer: Offer, now: RwSignal<f64>) -> impl IntoView {
+fn OfferPopover(offer: Offer, now: Clock) -> impl IntoView {
     let i18n = use_i18n();
     let routing = use_routing();
     let id = offer.conversation_id;
@@ -124,7 +121,7 @@ fn OfferPopover(offer: Offer, now: RwSignal<f64>) -> impl IntoView {
     set_timeout(move || connecting.set(false), CONNECTING);
     // Counted on this computer's clock from the time the server gave to answer, not its clock.
     let expires_at = js_sys::Date::now() + (offer.expires_at - offer.offered_at) as f64;
-    let seconds_left = move || ((expires_at - now.get()) / 1000.0).ceil().max(0.0) as i64;
+    let seconds_left = move || ((expires_at - now.get() as f64) / 1000.0).ceil().max(0.0) as i64;
     let decline = move |_| {
         spawn_local(async move {
             // Gone already (expired or withdrawn) is as good as declined.

@@ -25,14 +25,6 @@ pub fn TaskList() -> impl IntoView {
     let routing = use_routing();
     // Kept outside the render so a reload of the list keeps the agent's filter.
     let filter = RwSignal::new(None::<i64>);
-    // Waiting customers' times move on every second.
-    let now = RwSignal::new(js_sys::Date::now() as i64);
-    if let Ok(tick) = set_interval_with_handle(
-        move || now.set(js_sys::Date::now() as i64),
-        std::time::Duration::from_secs(1),
-    ) {
-        on_cleanup(move || tick.clear());
-    }
     // Alt+↓ / Alt+↑: the next or previous conversation, its composer focused.
     let params = use_params_map();
     let navigate = leptos_router::hooks::use_navigate();
@@ -84,7 +76,7 @@ pub fn TaskList() -> impl IntoView {
                 .iter()
                 .filter(|t| filter.is_none_or(|tag| tags_of(t).iter().any(|x| x.id == tag)))
                 .cloned()
-                .map(|task| view! { <TaskRow task now /> })
+                .map(|task| view! { <TaskRow task /> })
                 .collect_view()
         };
         view! {
@@ -111,7 +103,7 @@ pub fn TaskList() -> impl IntoView {
 }
 
 #[component]
-fn TaskRow(task: TaskSummary, now: RwSignal<i64>) -> impl IntoView {
+fn TaskRow(task: TaskSummary) -> impl IntoView {
     let i18n = use_i18n();
     let clock = use_clock();
     let params = use_params_map();
@@ -121,12 +113,13 @@ fn TaskRow(task: TaskSummary, now: RwSignal<i64>) -> impl IntoView {
     let own_tags = task.tags.clone();
     let tags = move || live.tags.with(|t| t.get(&id).cloned()).unwrap_or(own_tags.clone());
     let selected = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()) == Some(id);
-    let since = move || format::duration(i18n.get_locale(), (clock.0.get() - task.started_at) / 1000);
+    let since = move || format::duration(i18n.get_locale(), (clock.get() - task.started_at) / 1000);
     let attention = live.attention;
     let (for_unread, for_waiting) = (task.clone(), task.clone());
     let unread = Memo::new(move |_| attention.unread(&for_unread));
-    let waiting =
-        Memo::new(move |_| attention.waiting_since(&for_waiting).map(|at| ((now.get() - at) / 1000).max(0)));
+    let waiting = Memo::new(move |_| {
+        attention.waiting_since(&for_waiting).map(|at| ((clock.get() - at) / 1000).max(0))
+    });
     let name = match task.customer_name.clone() {
         Some(name) => name,
         None => t_string!(i18n, tasks.unknown_customer).to_string(),
@@ -151,7 +144,7 @@ fn TaskRow(task: TaskSummary, now: RwSignal<i64>) -> impl IntoView {
                             {t!(i18n, tasks.waiting)}" "{format::stopwatch(seconds)}
                         </span>
                     })}
-                    <span class=css::since title=move || t_string!(i18n, tasks.since_start, duration = since()).to_string()>{since}</span>
+                    <span class=css::since data-testid="since" title=move || t_string!(i18n, tasks.since_start, duration = since()).to_string()>{since}</span>
                 </span>
                 <span class=css::queue>
                     <ConfiguredText text=task.queue_name />

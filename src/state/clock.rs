@@ -1,13 +1,21 @@
-//! A coarse "now" for durations on screen (time since start); ticks every 15 seconds.
+//! "Now" for every time on screen that moves (waiting, handle time, an offer's countdown, time since
+//! start): one timer for the whole desk, ticking every second so a shown second is never stale.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
-pub struct Clock(pub ReadSignal<i64>);
+pub struct Clock(ReadSignal<i64>);
 
-const TICK: Duration = Duration::from_secs(15);
+const TICK: Duration = Duration::from_secs(1);
+
+impl Clock {
+    /// Milliseconds since the epoch, as of the latest tick (tracked).
+    pub fn get(self) -> i64 {
+        self.0.get()
+    }
+}
 
 pub fn provide_clock() {
     let (now, set_now) = signal(js_sys::Date::now() as i64);
