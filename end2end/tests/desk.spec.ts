@@ -247,6 +247,9 @@ test("a message sent by the agent appears live for a supervisor watching the sam
   await supervisor.goto(path);
   await expect(supervisor.getByTestId("connection")).toHaveAttribute("data-state", "live");
   await expect(supervisor.getByTestId("timeline")).toHaveAttribute("data-state", "ready");
+  // Not theirs: no composer to write what the server would refuse, and a note saying why.
+  await expect(supervisor.getByTestId("read-only")).toBeVisible();
+  await expect(supervisor.getByTestId("composer")).toHaveCount(0);
 
   const text = `Živě doručeno ${Date.now()}`;
   await page.getByTestId("composer").fill(text);

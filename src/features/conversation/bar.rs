@@ -10,6 +10,7 @@ use crate::features::transfer::TransferButton;
 use crate::features::wrap_up::{EndButton, wrap_up_form};
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::state::clock::use_clock;
 use crate::state::configured::ConfiguredText;
 use crate::state::conversation::use_open_conversation;
 use crate::state::live::use_live;
@@ -55,19 +56,13 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
     let i18n = use_i18n();
     let routing = use_routing();
     let live = use_live();
-    // Live to the second while on screen.
-    let now = RwSignal::new(js_sys::Date::now());
-    if let Ok(handle) =
-        set_interval_with_handle(move || now.set(js_sys::Date::now()), std::time::Duration::from_secs(1))
-    {
-        on_cleanup(move || handle.clear());
-    }
+    let now = use_clock();
     let task = Memo::new(move |_| {
         live.tasks.with(|t| {
             t.as_ref().and_then(|t| t.as_ref().ok()).and_then(|t| t.iter().find(|t| t.id == id).cloned())
         })
     });
-    let typing = move || routing.customer_typing(id, now.get());
+    let typing = move || routing.customer_typing(id, now.get() as f64);
     let name = move || match task.with(|t| t.as_ref().map(|t| t.customer_name.clone())) {
         Some(Some(name)) => name.into_any(),
         Some(None) => t!(i18n, tasks.unknown_customer).into_any(),
@@ -80,7 +75,7 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
                 <ChannelBadge channel=t.channel />
                 <span data-testid="header-queue"><ConfiguredText text=t.queue_name /></span>
                 <time class=css::timer data-testid="handle-time" title=move || t_string!(i18n, conversation.handle_time).to_string()>
-                    {move || format::stopwatch(((now.get() as i64 - started) / 1000).max(0))}
+                    {move || format::stopwatch(((now.get() - started) / 1000).max(0))}
                 </time>
             }
         })
@@ -112,11 +107,20 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
     }
 }
 
-/// The composer while the agent handles the conversation; the wrap-up once it is over.
+/// The composer while the agent handles the conversation; the wrap-up once it is over. Someone only
+/// watching it (a supervisor, an agent reading an earlier one) gets no composer: the server would
+/// refuse what they wrote. While the task list is loading, the composer stays.
 #[component]
 pub fn ConversationFooter(id: i64, handling: Signal<Handling>, children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let live = use_live();
+    let list_loaded = move || live.tasks.with(|t| matches!(t, Some(Ok(_))));
     move || match handling.get() {
         Handling::WrapUp => lazy_view(move || wrap_up_form(id)).into_any(),
+        Handling::Watching if list_loaded() => view! {
+            <p class=css::read_only data-testid="read-only">{t!(i18n, conversation.read_only)}</p>
+        }
+        .into_any(),
         _ => children().into_any(),
     }
 }
