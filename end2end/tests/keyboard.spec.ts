@@ -42,6 +42,12 @@ test("an agent signs in, accepts, answers with a suggestion, ends, wraps up and 
     await expect(page).toHaveURL(new RegExp(`/desk/${id}$`));
     const composer = page.getByTestId("composer");
     await expect(composer).toBeFocused();
+    // A longer chat: more than the timeline shows at once.
+    for (let n = 1; n <= 10; n++) {
+      expect((await customer.post("/api/chat/messages", { data: { body: `Doplnění ${n}` } })).status()).toBe(201);
+    }
+    expect((await customer.post("/api/chat/messages", { data: { body: "Dobrý den, potřebuji pomoc s fakturou." } })).status()).toBe(201);
+    await expect(page.getByTestId("timeline-message").filter({ hasText: "Doplnění 10" })).toHaveCount(1);
 
     // Alt+1 inserts the first suggestion (asking for a value it lacks), Enter sends it.
     await expect(page.getByTestId("suggestion").first()).toBeVisible();
@@ -74,6 +80,8 @@ test("an agent signs in, accepts, answers with a suggestion, ends, wraps up and 
     await page.keyboard.press("Enter");
     const search = page.getByTestId("wrap-up-search");
     await expect(search).toBeFocused();
+    // The wrap-up takes the composer's place; the agent's last reply stays in view.
+    await expect(page.getByTestId("timeline-message").filter({ hasText: reply.slice(0, 20) })).toBeInViewport();
     await page.keyboard.type("info");
     const reason = page.getByTestId("wrap-up").getByRole("radio").first();
     await expect(reason).toBeVisible();

@@ -43,6 +43,9 @@ test("a returning customer is found by phone in any spacing, linked, and their h
     await page.setViewportSize({ width: 1440, height: 900 });
     await signInAt(page, server.url, "agent2");
     const chat = await startChat(server.url, 3, "Neznámý zákazník");
+    // Written while waiting: before the chat's acceptance on the timeline.
+    const early = await chat.customer.post("/api/chat/messages", { data: { body: "Dobrý den, čekám na spojení." } });
+    expect(early.status()).toBe(201);
     await acceptChat(page, chat.id);
 
     const card = page.getByTestId("customer-card");
@@ -59,6 +62,9 @@ test("a returning customer is found by phone in any spacing, linked, and their h
     // The timeline now follows the contact: their earlier interactions appear above this chat.
     await expect(page.getByTestId("related-records")).toContainText(contact.last_name);
     await expect(page.getByTestId("timeline").locator('[data-kind="interaction"]').first()).toBeVisible();
+    // This chat has one heading, above the message written while waiting.
+    const current = page.getByTestId("timeline").locator('[data-testid="timeline-separator"][data-current="true"]');
+    await expect(current).toHaveCount(1);
 
     // History (in the Customer sub-pane): every interaction, this chat included; one opens in place and
     // Hide returns to the list.

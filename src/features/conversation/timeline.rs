@@ -8,6 +8,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 use crate::api::conversations as api;
 use crate::api::records as records_api;
@@ -27,6 +28,8 @@ const WINDOW_ROWS: usize = 100;
 const WINDOW_STEP: usize = 40;
 /// Distance from an edge (px) at which the window moves.
 const EDGE_PX: i32 = 240;
+/// Rounding of scroll positions: this close to the end is at the bottom.
+const BOTTOM_SLACK_PX: i32 = 2;
 
 #[component]
 pub fn Timeline() -> impl IntoView {
@@ -75,9 +78,11 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage, record: Option<Relat
         after_render(move || scroll_to_bottom(scroller));
     });
     after_render(move || scroll_to_bottom(scroller));
+    let at_bottom = keep_bottom_on_resize(scroller);
 
     let on_scroll = move |_| {
         let Some(el) = scroller.get_untracked() else { return };
+        at_bottom.set_value(el.scroll_height() - el.scroll_top() - el.client_height() <= BOTTOM_SLACK_PX);
         if el.scroll_top() < EDGE_PX {
             move_up(open, record, window, loading_older, scroller);
         } else if el.scroll_height() - el.scroll_top() - el.client_height() < EDGE_PX {
@@ -95,16 +100,20 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage, record: Option<Relat
             let end = w.end.min(entries.len());
             let start = w.start.min(end);
             (start..end)
-                .map(|i| {
+                .filter_map(|i| {
+                    let e = &entries[i];
+                    let above = (i > start).then(|| &entries[i - 1]);
+                    let same_as_above = above.is_some_and(|a| a.conversation_id == e.conversation_id);
+                    // An interaction's own entry sorts at its acceptance: messages the customer wrote
+                    // while waiting come before it, already under their heading.
+                    if e.kind == EntryKind::Interaction && same_as_above {
+                        return None;
+                    }
                     // Messages of another interaction than the row above get a heading, unless the
                     // interaction's own entry is right there.
-                    let e = &entries[i];
                     let separator = e.kind == EntryKind::Message
-                        && (i == 0
-                            || i == start
-                            || (entries[i - 1].conversation_id != e.conversation_id
-                                && entries[i - 1].kind != EntryKind::Interaction));
-                    (e.clone(), separator)
+                        && above.is_none_or(|a| !same_as_above && a.kind != EntryKind::Interaction);
+                    Some((e.clone(), separator))
                 })
                 .collect::<Vec<_>>()
         })
@@ -209,6 +218,26 @@ impl Anchor {
             el.set_scroll_top(row.offset_top() - self.offset);
         }
     }
+}
+
+/// Keeps the newest row in view when the timeline's box changes size (the wrap-up form taking the
+/// composer's place after End, a window resized) while the agent was at the bottom. Returns the flag
+/// the scroll handler keeps: whether the agent is at the bottom.
+fn keep_bottom_on_resize(scroller: NodeRef<Div>) -> StoredValue<bool> {
+    let at_bottom = StoredValue::new(true);
+    Effect::new(move |_| {
+        let Some(el) = scroller.get() else { return };
+        let follow = Closure::<dyn Fn()>::new(move || {
+            if at_bottom.try_get_value() == Some(true) {
+                scroll_to_bottom(scroller);
+            }
+        });
+        let Ok(observer) = web_sys::ResizeObserver::new(follow.as_ref().unchecked_ref()) else { return };
+        observer.observe(&el);
+        let held = send_wrapper::SendWrapper::new((observer, follow));
+        on_cleanup(move || held.0.disconnect());
+    });
+    at_bottom
 }
 
 fn scroll_to_bottom(scroller: NodeRef<Div>) {
