@@ -77,7 +77,7 @@ async fn main() -> anyhow::Result<()> {
         for _ in 0..ROUNDS {
             for text in &messages {
                 let started = Instant::now();
-                let ranked = library.suggest(language, &categories, text, 10);
+                let ranked = library.suggest(language, &categories, text, 10, None);
                 suggest.push(started.elapsed().as_secs_f64() * 1000.0);
                 assert_eq!(ranked.len(), 10);
                 let query: String = text.split_whitespace().take(3).collect::<Vec<_>>().join(" ");

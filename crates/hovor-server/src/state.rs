@@ -12,6 +12,8 @@ pub struct AppState {
     pub routing: routing::Routing,
     /// The standard responses library with its ranking index.
     pub responses: store::responses::LibraryCache,
+    /// What customers wrote when agents chose each response, for suggestions.
+    pub learned: store::learning::LearnedCache,
     /// Verifies the customer identities host sites sign for web chat.
     pub chat_identity_secret: Option<std::sync::Arc<str>>,
     /// Host sites whose pages may pass self-service actions and context to the chat page.
@@ -35,6 +37,7 @@ impl AppState {
             hub: hub::Hub::default(),
             routing: routing::Routing::default(),
             responses: store::responses::LibraryCache::default(),
+            learned: store::learning::LearnedCache::default(),
             chat_identity_secret: None,
             chat_host_origins: Vec::new(),
             mail: email::outbox::Mail::default(),

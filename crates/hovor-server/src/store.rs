@@ -19,6 +19,7 @@ pub mod drafts;
 pub mod emails;
 pub mod events;
 pub mod history;
+pub mod learning;
 pub mod merges;
 pub mod messages;
 pub mod placeholders;

@@ -95,6 +95,9 @@ pub struct SendEmail {
     pub cc: Vec<String>,
     pub subject: String,
     pub body: String,
+    /// The standard response the text was written from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_response: Option<crate::response::UsedResponse>,
 }
 
 /// Whether an address can go into a To or CC header as it is: an address's shape without the characters
@@ -134,6 +137,7 @@ pub fn validate_send(email: &SendEmail) -> Result<SendEmail, FieldError> {
         cc,
         subject: subject.to_owned(),
         body: body.to_owned(),
+        used_response: email.used_response,
     })
 }
 
@@ -205,6 +209,7 @@ mod tests {
             cc: cc.iter().map(|s| s.to_string()).collect(),
             subject: subject.into(),
             body: body.into(),
+            used_response: None,
         }
     }
 

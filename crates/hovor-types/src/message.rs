@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Millis;
 use crate::error::{FieldError, Rule};
+use crate::response::UsedResponse;
 
 /// Longest message an agent can send, in characters.
 pub const MESSAGE_MAX_CHARS: usize = 4000;
@@ -21,6 +22,9 @@ crate::string_enum! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SendMessageRequest {
     pub body: String,
+    /// The standard response the agent's message was written from; ignored from customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_response: Option<UsedResponse>,
 }
 
 /// Checks a message before it is sent: not blank, not longer than [`MESSAGE_MAX_CHARS`].

@@ -66,14 +66,28 @@ pub struct RankIndex {
 
 impl RankIndex {
     pub fn new<'a>(documents: impl IntoIterator<Item = Document<'a>>) -> RankIndex {
+        let mut shortcuts = Vec::new();
+        let fields = documents.into_iter().map(|doc| {
+            shortcuts.push(doc.shortcut.map(fold));
+            [(doc.title, TITLE_WEIGHT), (doc.shortcut.unwrap_or_default(), SHORTCUT_WEIGHT), (doc.body, 1.0)]
+        });
+        let mut index = RankIndex::weighted(fields);
+        index.shortcuts = shortcuts;
+        index
+    }
+
+    /// An index over documents given as texts, each with its weight (and no shortcuts): what customers
+    /// wrote when agents answered with a response, for instance.
+    pub fn weighted<'a, F>(documents: impl IntoIterator<Item = F>) -> RankIndex
+    where
+        F: IntoIterator<Item = (&'a str, f32)>,
+    {
         let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
         let mut lengths = Vec::new();
-        let mut shortcuts = Vec::new();
-        for (n, doc) in documents.into_iter().enumerate() {
+        for (n, fields) in documents.into_iter().enumerate() {
             let mut counts: HashMap<String, f32> = HashMap::new();
             let mut length = 0.0;
-            let shortcut = doc.shortcut.unwrap_or_default();
-            for (text, weight) in [(doc.title, TITLE_WEIGHT), (shortcut, SHORTCUT_WEIGHT), (doc.body, 1.0)] {
+            for (text, weight) in fields {
                 for term in terms(text) {
                     *counts.entry(term.stem).or_default() += weight;
                     if let Some(sound) = term.sound {
@@ -86,7 +100,6 @@ impl RankIndex {
                 postings.entry(stem).or_default().push((n as u32, tf));
             }
             lengths.push(length);
-            shortcuts.push(doc.shortcut.map(fold));
         }
         let average_length = if lengths.is_empty() {
             1.0
@@ -95,6 +108,7 @@ impl RankIndex {
         };
         let mut vocabulary: Vec<String> = postings.keys().filter(|k| !k.starts_with('~')).cloned().collect();
         vocabulary.sort_unstable();
+        let shortcuts = vec![None; lengths.len()];
         RankIndex { postings, vocabulary, lengths, average_length, shortcuts }
     }
 

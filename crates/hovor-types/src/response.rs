@@ -21,6 +21,23 @@ pub const CATEGORY_DEPTH_MAX: usize = 4;
 /// Longest query Find and `#` accept.
 pub const QUERY_MAX: usize = 100;
 
+/// The standard response an agent's message was written from (`None` when typed): suggestions learn
+/// from which response answered which customer message. Sent with the message; agents only.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UsedResponse {
+    pub response_id: i64,
+    /// The agent changed the inserted text before sending: it counts for less.
+    pub edited: bool,
+}
+
+impl UsedResponse {
+    /// `inserted`: the response as it went into the composer (placeholders filled); `sent`: the message.
+    pub fn new(response_id: i64, inserted: &str, sent: &str) -> UsedResponse {
+        UsedResponse { response_id, edited: inserted.trim() != sent.trim() }
+    }
+}
+
 /// A response as a list shows it: suggestions, Find, favourites and `#`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -252,6 +269,14 @@ mod tests {
             shortcut: Some(" #Vraceni ".into()),
             version: None,
         }
+    }
+
+    #[test]
+    fn a_used_response_is_edited_when_the_sent_text_differs_from_the_inserted() {
+        let inserted = "Dobrý den Jano, peníze vrátíme do 5 dnů.";
+        assert!(!UsedResponse::new(7, inserted, &format!("{inserted}\n")).edited);
+        assert!(UsedResponse::new(7, inserted, &format!("Ahoj!\n{inserted}")).edited);
+        assert!(UsedResponse::new(7, inserted, "Peníze vrátíme zítra.").edited);
     }
 
     #[test]

@@ -189,7 +189,10 @@ pub async fn transcript(
     CurrentUser(me): CurrentUser,
     AppPath((id, conversation_id)): AppPath<(i64, i64)>,
 ) -> AppResult<Json<Transcript>> {
-    Ok(Json(history::transcript(&state.pool, &state.responses, me.id, id, conversation_id).await?))
+    Ok(Json(
+        history::transcript(&state.pool, (&state.responses, &state.learned), me.id, id, conversation_id)
+            .await?,
+    ))
 }
 
 /// This module's routes.

@@ -215,6 +215,10 @@ pub async fn send_message(
         },
     )
     .await?;
+    if let Some(used) = request.used_response {
+        let at = change.now;
+        crate::store::learning::record(&mut change, c.id, me.id, used, at).await?;
+    }
     change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(message)))
 }
@@ -226,7 +230,7 @@ pub async fn suggestions(
     State(state): State<AppState>,
     Visible { me, conversation: c }: Visible,
 ) -> AppResult<Json<Vec<SuggestedResponse>>> {
-    Ok(Json(responses::suggestions(&state.pool, &state.responses, &c, me.id).await?))
+    Ok(Json(responses::suggestions(&state.pool, (&state.responses, &state.learned), &c, me.id).await?))
 }
 
 /// The signed-in agent's unsent drafts in the conversations they may still see.

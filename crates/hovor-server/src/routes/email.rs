@@ -139,6 +139,10 @@ pub async fn send(
     }
     let mut change = Change::begin(&state).await?;
     let stored = emails::queue(&mut change, (me.id, &me.display_name), &c, &email, key.as_deref()).await?;
+    if let Some(used) = email.used_response {
+        let at = change.now;
+        crate::store::learning::record(&mut change, c.id, me.id, used, at).await?;
+    }
     change.commit(&state).await?;
     state.mail.wake.notify_one();
     Ok((StatusCode::CREATED, Json(stored)))

@@ -123,7 +123,7 @@ struct DetailsRow {
 /// One of the contact's interactions with its transcript, suggestions, notes and attached data.
 pub async fn transcript(
     pool: &Pool,
-    library: &responses::LibraryCache,
+    library: (&responses::LibraryCache, &super::learning::LearnedCache),
     user_id: i64,
     contact_id: i64,
     conversation_id: i64,

@@ -10,6 +10,7 @@ use hovor_types::rank::{Document, RankIndex};
 use hovor_types::response::{FAVOURITES_MAX, SuggestedResponse};
 
 use super::conversations::ConversationRow;
+use super::learning::{Learned, LearnedCache};
 use crate::error::{AppError, AppResult};
 use hovor_types::error::{FieldError, Rule};
 
@@ -83,20 +84,34 @@ impl Library {
         }
     }
 
-    /// Responses in `language` ranked against `text`: those of `categories` that share words with it
-    /// first (best first), then the rest of them in library order; at most `limit`. A response of another
-    /// category comes in at its place when it matches clearly better than the best of them
-    /// (`OTHER_CATEGORY_MARGIN` times, and at least `OTHER_CATEGORY_MIN`): a customer may raise what
-    /// the queue rarely gets.
+    /// Responses in `language` ranked against `text`, and against what customers wrote when agents
+    /// chose them (`learned`): those of `categories` that match first (best first), then the rest of
+    /// them in library order; at most `limit`. A response of another category comes in at its place
+    /// when it matches clearly better than the best of them (`OTHER_CATEGORY_MARGIN` times, and at
+    /// least `OTHER_CATEGORY_MIN`): a customer may raise what the queue rarely gets.
     pub fn suggest(
         &self,
         language: &str,
         categories: &HashSet<i64>,
         text: &str,
         limit: usize,
+        learned: Option<&Learned>,
     ) -> Vec<(usize, f32)> {
         let inside = |n: usize| categories.contains(&self.entries[n].category_id);
-        let ranked = self.index.rank(text, |n| self.entries[n].language == language);
+        let in_language = |n: usize| self.entries[n].language == language;
+        let mut ranked = self.index.rank(text, in_language);
+        if let Some(learned) = learned {
+            // A near repeat of messages agents answered: their choice counts as much as the best match.
+            let mut scores: HashMap<usize, f32> = ranked.into_iter().collect();
+            let best = scores.values().copied().fold(1.0f32, f32::max);
+            for (id, share) in learned.votes(text) {
+                if let Some(n) = self.position(id).filter(|n| in_language(*n)) {
+                    *scores.entry(n).or_default() += best * share;
+                }
+            }
+            ranked = scores.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        }
         let best_inside = ranked.iter().find(|(n, _)| inside(*n)).map_or(0.0, |r| r.1);
         let clearly_better =
             |score: f32| score >= OTHER_CATEGORY_MIN && score >= best_inside * OTHER_CATEGORY_MARGIN;
@@ -240,17 +255,18 @@ pub async fn reply_language(pool: &Pool, c: &ConversationRow) -> AppResult<Strin
 /// in the language the customer writes in.
 pub async fn suggestions(
     pool: &Pool,
-    cache: &LibraryCache,
+    (cache, learned): (&LibraryCache, &LearnedCache),
     c: &ConversationRow,
     user: i64,
 ) -> AppResult<Vec<SuggestedResponse>> {
     let library = cache.current(pool).await?;
+    let learned = learned.current(pool).await?;
     let categories = library.with_subcategories(&conversation_categories(pool, c.id).await?);
     let text = customer_text(pool, c).await?;
     let language = crate::language::of_customer_text(&text, &c.language);
     let favourites = favourite_ids(pool, user).await?;
     Ok(library
-        .suggest(language, &categories, &text, SUGGESTIONS)
+        .suggest(language, &categories, &text, SUGGESTIONS, Some(&learned))
         .into_iter()
         .map(|hit| {
             let shown = library.shown(hit, &favourites);

@@ -51,7 +51,7 @@ async fn the_expected_response_is_in_the_top_three_for_nine_in_ten_labelled_mess
             .collect::<Vec<_>>()
             .join("\n");
         let top: Vec<String> = library
-            .suggest(&l.language, &categories, &text, 3)
+            .suggest(&l.language, &categories, &text, 3, None)
             .into_iter()
             .map(|hit| library.shown(hit, &HashSet::new()).title)
             .collect();
@@ -67,7 +67,7 @@ async fn the_expected_response_is_in_the_top_three_for_nine_in_ten_labelled_mess
             hits += 1;
         } else {
             let all: Vec<String> = library
-                .suggest(&l.language, &categories, &text, 200)
+                .suggest(&l.language, &categories, &text, 200, None)
                 .into_iter()
                 .map(|hit| library.shown(hit, &HashSet::new()).title)
                 .collect();

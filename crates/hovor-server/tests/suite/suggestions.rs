@@ -252,3 +252,69 @@ async fn the_language_the_customer_writes_in_decides_suggestions_and_find() {
     let ranked = titles(&server, short).await;
     assert!(ranked.iter().all(|t| !czech_titles.contains(&t.as_str())), "English: {ranked:?}");
 }
+
+#[tokio::test]
+async fn a_near_repeat_of_a_message_agents_answered_gets_the_response_they_chose() {
+    let server = TestServer::new().await;
+    let library = [
+        ("Delivery", "Delayed parcel", "Your parcel is delayed; the carrier will deliver it tomorrow."),
+        ("Delivery", "Tracking link", "You can follow your order with the tracking link in your email."),
+        ("Greetings", "Welcome", "Hello, thank you for contacting us. How can I help?"),
+    ];
+    // The customer's own words share nothing with "Delayed parcel".
+    let asked = "hey, my stuff still hasn't shown up, what's going on with order 4411";
+    let first = fixture(&server, "en", &library, &[asked]).await;
+    assert_ne!(titles(&server, first).await[0], "Delayed parcel", "the library alone does not find it");
+
+    let chosen: i64 = sqlx::query_scalar("SELECT id FROM responses WHERE title = 'Delayed parcel' LIMIT 1")
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    let cookie = server.sign_in("agent1").await;
+    let send = serde_json::json!({
+        "body": "Your parcel is delayed; the carrier will deliver it tomorrow.",
+        "used_response": {"response_id": chosen, "edited": false},
+    });
+    for _ in 0..2 {
+        // Sent twice under one key: a retry, recorded once.
+        let answer = server
+            .request_with(
+                "POST",
+                &format!("/api/conversations/{first}/messages"),
+                Some(&cookie),
+                Some(send.clone()),
+                &[("idempotency-key", "near-repeat-1")],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.json);
+    }
+    let (uses, edited): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COALESCE(MAX(edited), 0) FROM response_uses WHERE response_id = $1")
+            .bind(chosen)
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
+    assert_eq!((uses, edited), (1, 0));
+
+    // Another customer asks nearly the same: the agents' choice comes first (once the uses are read
+    // again, within seconds).
+    let again = fixture(
+        &server,
+        "en",
+        &library,
+        &["hey my stuff still hasnt shown up, whats going on with order 5123?"],
+    )
+    .await;
+    let mut ranked = Vec::new();
+    for _ in 0..100 {
+        ranked = titles(&server, again).await;
+        if ranked[0] == "Delayed parcel" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(ranked[0], "Delayed parcel", "{ranked:?}");
+    // A different question is left as the library ranks it.
+    let other = fixture(&server, "en", &library, &["hello there, how do I follow my order?"]).await;
+    assert_eq!(titles(&server, other).await[0], "Tracking link");
+}
