@@ -100,17 +100,20 @@ impl Library {
         let inside = |n: usize| categories.contains(&self.entries[n].category_id);
         let in_language = |n: usize| self.entries[n].language == language;
         let mut ranked = self.index.rank(text, in_language);
-        if let Some(learned) = learned {
+        let votes = learned.map(|l| l.votes(text)).unwrap_or_default();
+        if !votes.is_empty() {
             // A near repeat of messages agents answered: their choice counts as much as the best match.
-            let mut scores: HashMap<usize, f32> = ranked.into_iter().collect();
-            let best = scores.values().copied().fold(1.0f32, f32::max);
-            for (id, share) in learned.votes(text) {
-                if let Some(n) = self.position(id).filter(|n| in_language(*n)) {
-                    *scores.entry(n).or_default() += best * share;
-                }
+            let best = ranked.first().map_or(1.0, |r| r.1.max(1.0));
+            for (id, share) in votes {
+                let Some(n) = self.position(id).filter(|n| in_language(*n)) else { continue };
+                // Moved up to its new place: the rest stays ranked, with no sort of the whole list.
+                let score = match ranked.iter().position(|r| r.0 == n) {
+                    Some(at) => ranked.remove(at).1 + best * share,
+                    None => best * share,
+                };
+                let at = ranked.partition_point(|r| r.1 > score || (r.1 == score && r.0 < n));
+                ranked.insert(at, (n, score));
             }
-            ranked = scores.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         }
         let best_inside = ranked.iter().find(|(n, _)| inside(*n)).map_or(0.0, |r| r.1);
         let clearly_better =
