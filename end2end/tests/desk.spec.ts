@@ -72,7 +72,12 @@ test("an agent opens a conversation, every pane shows its data, a suggested repl
   await expect(composer).toHaveValue(suggested);
   const reply = `${suggested} З повагою, Тереза (${Date.now()})`;
   await composer.fill(reply);
+  // The message says which response it was written from, and that the agent edited it.
+  const posted = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith(`/api/conversations/${id}/messages`));
   await page.getByTestId("send").click();
+  const used = (await posted).postDataJSON().used_response;
+  expect(used.edited).toBe(true);
+  expect(typeof used.response_id).toBe("number");
   await expect(composer).toHaveValue("");
   const sent = timeline.getByTestId("timeline-message").filter({ hasText: reply });
   await expect(sent).toHaveCount(1);

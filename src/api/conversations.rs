@@ -45,13 +45,12 @@ pub async fn timeline(
     client::get(&path).await
 }
 
-pub async fn send_message(id: i64, body: String, idempotency_key: &str) -> Result<Message, ApiError> {
-    client::post(
-        &format!("/api/conversations/{id}/messages"),
-        &SendMessageRequest { body },
-        Some(idempotency_key),
-    )
-    .await
+pub async fn send_message(
+    id: i64,
+    request: &SendMessageRequest,
+    idempotency_key: &str,
+) -> Result<Message, ApiError> {
+    client::post(&format!("/api/conversations/{id}/messages"), request, Some(idempotency_key)).await
 }
 
 pub async fn drafts() -> Result<Vec<SavedDraft>, ApiError> {

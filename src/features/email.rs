@@ -6,6 +6,7 @@ mod fields;
 mod thread;
 
 use hovor_types::email::{Email, EmailKind};
+use hovor_types::response::UsedResponse;
 use leptos::prelude::*;
 
 use crate::components::form::FormErrors;
@@ -16,6 +17,9 @@ stylance::import_crate_style!(
     css,
     "src/features/email/email.module.css"
 );
+
+/// The composer's text as sent, and the standard response it was written from.
+pub type OutgoingText = (String, Option<UsedResponse>);
 
 /// The reply being written: what it is, what it answers and its header fields. The body is the
 /// conversation's draft, written in the composer.
@@ -36,7 +40,7 @@ pub struct EmailDraft {
     pub emails: RwSignal<Vec<Email>>,
     pub mailbox: RwSignal<Option<String>>,
     /// Sends the composer's text with these fields; set by the fields once their chunk has loaded.
-    pub send: StoredValue<Option<Callback<String>>>,
+    pub send: StoredValue<Option<Callback<OutgoingText>>>,
 }
 
 impl EmailDraft {

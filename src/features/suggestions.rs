@@ -30,11 +30,10 @@ pub fn Suggestions(id: i64) -> impl IntoView {
     for (n, action) in [Action::Suggestion1, Action::Suggestion2, Action::Suggestion3].into_iter().enumerate()
     {
         on_shortcut(action, move || {
-            let body = suggestions.with_untracked(|s| {
-                s.as_ref().and_then(|s| s.as_ref().ok()).and_then(|s| s.get(n)).map(|r| r.body.clone())
-            });
-            if let Some(body) = body {
-                inserter.insert(body, None);
+            let response = suggestions
+                .with_untracked(|s| s.as_ref().and_then(|s| s.as_ref().ok()).and_then(|s| s.get(n)).cloned());
+            if let Some(response) = response {
+                inserter.insert_response(&response, None);
             }
         });
     }
@@ -69,9 +68,9 @@ fn Suggestion(response: SuggestedResponse, rank: usize) -> impl IntoView {
     let i18n = use_i18n();
     let inserter = use_inserter();
     let title = response.title.clone();
-    let body = response.body.clone();
     let full = response.body.clone();
-    let insert = move |_| inserter.insert(body.clone(), None);
+    let whole = response.clone();
+    let insert = move |_| inserter.insert_response(&whole, None);
     view! {
         <li class=css::item data-testid="suggestion" data-rank=rank>
             <div class=css::head>

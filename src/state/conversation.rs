@@ -22,6 +22,8 @@ pub struct PendingMessage {
     /// Also the `Idempotency-Key`: a retry can never store it twice.
     pub key: String,
     pub body: String,
+    /// The standard response it was written from: a retry says so again.
+    pub used_response: Option<hovor_types::response::UsedResponse>,
     pub state: PendingState,
 }
 

@@ -33,8 +33,14 @@ pub struct UsedResponse {
 
 impl UsedResponse {
     /// `inserted`: the response as it went into the composer (placeholders filled); `sent`: the message.
-    pub fn new(response_id: i64, inserted: &str, sent: &str) -> UsedResponse {
-        UsedResponse { response_id, edited: inserted.trim() != sent.trim() }
+    /// Edited when the two differ; not a use at all when less than half of the response's words were
+    /// sent (the agent wrote their own answer instead).
+    pub fn from_sent(response_id: i64, inserted: &str, sent: &str) -> Option<UsedResponse> {
+        let kept: std::collections::HashSet<&str> = sent.split_whitespace().collect();
+        let words: Vec<&str> = inserted.split_whitespace().collect();
+        let sent_words = words.iter().filter(|w| kept.contains(*w)).count();
+        (sent_words * 2 >= words.len().max(1))
+            .then(|| UsedResponse { response_id, edited: inserted.trim() != sent.trim() })
     }
 }
 
@@ -274,9 +280,11 @@ mod tests {
     #[test]
     fn a_used_response_is_edited_when_the_sent_text_differs_from_the_inserted() {
         let inserted = "Dobrý den Jano, peníze vrátíme do 5 dnů.";
-        assert!(!UsedResponse::new(7, inserted, &format!("{inserted}\n")).edited);
-        assert!(UsedResponse::new(7, inserted, &format!("Ahoj!\n{inserted}")).edited);
-        assert!(UsedResponse::new(7, inserted, "Peníze vrátíme zítra.").edited);
+        let used = |sent: &str| UsedResponse::from_sent(7, inserted, sent).map(|u| u.edited);
+        assert_eq!(used(&format!("{inserted}\n")), Some(false));
+        assert_eq!(used(&format!("Ahoj!\n{inserted}")), Some(true));
+        assert_eq!(used("Dobrý den Jano, peníze vrátíme do 3 dnů."), Some(true));
+        assert_eq!(used("Peníze pošleme zítra."), None, "the agent's own answer");
     }
 
     #[test]

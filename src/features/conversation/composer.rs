@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use hovor_types::error::Rule;
-use hovor_types::message::validate_agent_message;
+use hovor_types::message::{SendMessageRequest, validate_agent_message};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -60,17 +60,18 @@ pub fn Composer(#[prop(optional)] email: Option<EmailDraft>) -> impl IntoView {
             }
         };
         problem.set(None);
+        let used_response = inserter.used_response(&body);
         if let Some(email) = email {
             // The fields send it (once their chunk is here); the text stays until the server has it.
             if let Some(send) = email.send.get_value() {
-                send.run(body);
+                send.run((body, used_response));
             }
             typing.stopped();
             return;
         }
         let key = idempotency_key();
-        open.pending
-            .update(|p| p.push(PendingMessage { key: key.clone(), body, state: PendingState::Sending }));
+        let pending = PendingMessage { key: key.clone(), body, used_response, state: PendingState::Sending };
+        open.pending.update(|p| p.push(pending));
         drafts.set(open.id, String::new());
         deliver(open, key);
         typing.stopped();
@@ -204,15 +205,18 @@ pub fn open_with_composer_focused(
 /// Sends (or re-sends) a pending message under its key, retrying on its own a few times when
 /// the server cannot be reached.
 pub fn deliver(open: OpenConversation, key: String) {
-    let Some(body) = open.pending.with_untracked(|p| p.iter().find(|m| m.key == key).map(|m| m.body.clone()))
-    else {
+    let Some(request) = open.pending.with_untracked(|p| {
+        p.iter()
+            .find(|m| m.key == key)
+            .map(|m| SendMessageRequest { body: m.body.clone(), used_response: m.used_response })
+    }) else {
         return;
     };
     open.set_pending_state(&key, PendingState::Sending);
     spawn_local(async move {
         let mut attempt = 0;
         loop {
-            match api::send_message(open.id, body.clone(), &key).await {
+            match api::send_message(open.id, &request, &key).await {
                 Ok(message) => {
                     open.confirm(&key, message);
                     return;

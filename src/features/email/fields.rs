@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use hovor_types::email::{EmailKind, SendEmail, split_addresses, validate_send};
+use hovor_types::response::UsedResponse;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -23,7 +24,7 @@ pub fn EmailFields(draft: EmailDraft) -> impl IntoView {
     let i18n = use_i18n();
     let drafts = use_drafts();
     let failed_text = t_string!(i18n, email.send_failed).to_string();
-    let send = Callback::new(move |body: String| {
+    let send = Callback::new(move |(body, used_response): (String, Option<UsedResponse>)| {
         if draft.sending.get_untracked() {
             return;
         }
@@ -34,6 +35,7 @@ pub fn EmailFields(draft: EmailDraft) -> impl IntoView {
             cc: split_addresses(&draft.cc.get_untracked()),
             subject: draft.subject.get_untracked(),
             body,
+            used_response,
         };
         let request = match validate_send(&request) {
             Ok(request) => request,

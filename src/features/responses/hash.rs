@@ -117,11 +117,11 @@ impl HashSearch {
     }
 
     fn choose(self, index: usize, inserter: Inserter) {
-        let body = self.results.with_untracked(|r| r.get(index).map(|r| r.body.clone()));
+        let response = self.results.with_untracked(|r| r.get(index).cloned());
         let range = self.range.get_untracked();
         self.close();
-        if let Some(body) = body {
-            inserter.insert(body, range);
+        if let Some(response) = response {
+            inserter.insert_response(&response, range);
         }
     }
 

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use hovor_types::placeholder::{self, Piece};
+use hovor_types::response::{SuggestedResponse, UsedResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -20,6 +21,8 @@ stylance::import_crate_style!(css, "src/features/responses/insert.module.css");
 /// A response waiting for the agent to fill in its fields.
 #[derive(Clone)]
 struct Pending {
+    /// The standard response it is, if it is one.
+    response: Option<i64>,
     body: String,
     values: BTreeMap<String, String>,
     /// Fill-in labels and keys without a value, in order of appearance.
@@ -41,11 +44,18 @@ pub struct Inserter {
     conversation: i64,
     pending: RwSignal<Option<Pending>>,
     drafts: Drafts,
+    /// The standard response inserted last and its text as inserted, until a message is sent.
+    inserted: StoredValue<Option<(i64, String)>>,
 }
 
 pub fn provide_inserter(conversation: i64) -> Inserter {
     // Held here: inserting finishes in a task after the request, outside any component's owner.
-    let inserter = Inserter { conversation, pending: RwSignal::new(None), drafts: use_drafts() };
+    let inserter = Inserter {
+        conversation,
+        pending: RwSignal::new(None),
+        drafts: use_drafts(),
+        inserted: StoredValue::new(None),
+    };
     provide_context(inserter);
     inserter
 }
@@ -55,9 +65,26 @@ pub fn use_inserter() -> Inserter {
 }
 
 impl Inserter {
+    /// Inserts a standard response: as [`insert`](Self::insert), and the message sent next says it was
+    /// written from it.
+    pub fn insert_response(self, response: &SuggestedResponse, range: Option<(u32, u32)>) {
+        self.insert_from(Some(response.id), response.body.clone(), range);
+    }
+
     /// Inserts `body` at the composer's cursor (or over `range`, in UTF-16 units, as the textarea counts),
     /// asking for fill-in fields and missing values first.
     pub fn insert(self, body: String, range: Option<(u32, u32)>) {
+        self.insert_from(None, body, range);
+    }
+
+    /// The standard response the message being sent was written from (sent as inserted or edited);
+    /// forgotten once asked.
+    pub fn used_response(self, sent: &str) -> Option<UsedResponse> {
+        let (id, inserted) = self.inserted.try_update_value(Option::take).flatten()?;
+        UsedResponse::from_sent(id, &inserted, sent)
+    }
+
+    fn insert_from(self, response: Option<i64>, body: String, range: Option<(u32, u32)>) {
         let range = range.or_else(selection);
         let draft = self.drafts.get_untracked(self.conversation);
         spawn_local(async move {
@@ -66,9 +93,9 @@ impl Inserter {
             let fields = fields_to_ask(&body, &values);
             if fields.is_empty() {
                 let filled = placeholder::fill(&body, &values, &BTreeMap::new());
-                self.put(&filled.text, range, &draft);
+                self.put(response, &filled.text, range, &draft);
             } else {
-                self.pending.try_set(Some(Pending { body, values, fields, range, draft }));
+                self.pending.try_set(Some(Pending { response, body, values, fields, range, draft }));
                 request_animation_frame(|| {
                     let first = document().query_selector("[data-testid=fill-dialog] input").ok().flatten();
                     if let Some(input) = first.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
@@ -80,7 +107,8 @@ impl Inserter {
     }
 
     /// Puts `text` over `range` of the draft as it was (`then`); if the agent has edited it since, at the end.
-    fn put(self, text: &str, range: Option<(u32, u32)>, then: &str) {
+    fn put(self, response: Option<i64>, text: &str, range: Option<(u32, u32)>, then: &str) {
+        let _ = self.inserted.try_set_value(response.map(|id| (id, text.to_owned())));
         let drafts = self.drafts;
         let current = drafts.get_untracked(self.conversation);
         let range = range.filter(|_| current == then);
@@ -180,7 +208,7 @@ fn FillForm(inserter: Inserter) -> impl IntoView {
         let filled = placeholder::fill(&p.body, &values, &asked);
         inserter.pending.set(None);
         answers.set(BTreeMap::new());
-        inserter.put(&filled.text, p.range, &p.draft);
+        inserter.put(p.response, &filled.text, p.range, &p.draft);
     };
     let cancel = move || {
         inserter.pending.set(None);

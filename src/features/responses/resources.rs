@@ -112,7 +112,7 @@ fn Resources(id: i64) -> impl IntoView {
     };
     let insert = move |_| {
         if let Some(r) = selected.get_untracked() {
-            inserter.insert(r.body, None);
+            inserter.insert_response(&r, None);
         }
     };
 
