@@ -80,6 +80,11 @@ test("an agent signs in, accepts, answers with a suggestion, ends, wraps up and 
     await page.keyboard.press("Enter");
     const search = page.getByTestId("wrap-up-search");
     await expect(search).toBeFocused();
+    // The wrap-up times itself, live to the second.
+    const wrapUpTime = page.getByTestId("wrap-up-time");
+    const wrapUpShown = await wrapUpTime.innerText();
+    expect(wrapUpShown).toMatch(/^\d+:\d\d$/);
+    await expect(wrapUpTime).not.toHaveText(wrapUpShown, { timeout: 3_000 });
     // The wrap-up takes the composer's place; the agent's last reply stays in view.
     await expect(page.getByTestId("timeline-message").filter({ hasText: reply.slice(0, 20) })).toBeInViewport();
     await page.keyboard.type("info");

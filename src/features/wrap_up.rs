@@ -11,7 +11,9 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{ApiError, routing as api};
 use crate::features::conversation::open_with_composer_focused;
+use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::state::clock::use_clock;
 use crate::state::configured::ConfiguredText;
 use crate::state::live::use_live;
 use crate::state::shortcuts::{Action, on_shortcut};
@@ -91,6 +93,16 @@ pub fn WrapUpForm(id: i64) -> impl IntoView {
             }
         }
     });
+    // Times itself from the end of the agent's part, as the header times the handling.
+    let clock = use_clock();
+    let since = Memo::new(move |_| {
+        live.tasks.with(|t| {
+            t.as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .and_then(|t| t.iter().find(|t| t.id == id)?.wrap_up_since)
+        })
+    });
+    let wrap_up_seconds = move || since.get().map(|at| ((clock.get() - at) / 1000).max(0));
     let chosen = RwSignal::new(None::<i64>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -157,7 +169,14 @@ pub fn WrapUpForm(id: i64) -> impl IntoView {
     };
     view! {
         <form class=css::form data-testid="wrap-up" on:submit=submit aria-labelledby="wrap-up-title">
-            <h2 id="wrap-up-title" class=css::title>{t!(i18n, wrap_up.title)}</h2>
+            <h2 id="wrap-up-title" class=css::title>
+                {t!(i18n, wrap_up.title)}
+                {move || wrap_up_seconds().map(|seconds| view! {
+                    " "<time class=css::timer data-testid="wrap-up-time" title=move || t_string!(i18n, wrap_up.time).to_string()>
+                        {format::stopwatch(seconds)}
+                    </time>
+                })}
+            </h2>
             <label class=css::search>
                 <span>{t!(i18n, wrap_up.search)}</span>
                 <input type="search" node_ref=search data-testid="wrap-up-search" prop:value=move || query.get() aria-describedby="wrap-up-hint"

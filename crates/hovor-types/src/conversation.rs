@@ -49,6 +49,9 @@ pub struct TaskSummary {
     /// The newest message the figures above count: events about later messages add to them.
     #[serde(default)]
     pub newest_message_id: Option<i64>,
+    /// When the agent's part ended (`needs_wrap_up`): the wrap-up's time runs from here.
+    #[serde(default)]
+    pub wrap_up_since: Option<Millis>,
 }
 
 /// How long a customer has waited for a reply, as the task list colours it.

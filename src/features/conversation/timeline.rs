@@ -78,11 +78,11 @@ fn TimelineRows(open: OpenConversation, page: TimelinePage, record: Option<Relat
         after_render(move || scroll_to_bottom(scroller));
     });
     after_render(move || scroll_to_bottom(scroller));
-    let at_bottom = keep_bottom_on_resize(scroller);
+    let bottom = BottomFollower::new(scroller);
 
     let on_scroll = move |_| {
         let Some(el) = scroller.get_untracked() else { return };
-        at_bottom.set_value(el.scroll_height() - el.scroll_top() - el.client_height() <= BOTTOM_SLACK_PX);
+        bottom.scrolled(&el);
         if el.scroll_top() < EDGE_PX {
             move_up(open, record, window, loading_older, scroller);
         } else if el.scroll_height() - el.scroll_top() - el.client_height() < EDGE_PX {
@@ -221,23 +221,43 @@ impl Anchor {
 }
 
 /// Keeps the newest row in view when the timeline's box changes size (the wrap-up form taking the
-/// composer's place after End, a window resized) while the agent was at the bottom. Returns the flag
-/// the scroll handler keeps: whether the agent is at the bottom.
-fn keep_bottom_on_resize(scroller: NodeRef<Div>) -> StoredValue<bool> {
-    let at_bottom = StoredValue::new(true);
-    Effect::new(move |_| {
-        let Some(el) = scroller.get() else { return };
-        let follow = Closure::<dyn Fn()>::new(move || {
-            if at_bottom.try_get_value() == Some(true) {
-                scroll_to_bottom(scroller);
-            }
+/// composer's place after End, a window resized) while the agent was at the bottom.
+#[derive(Clone, Copy)]
+struct BottomFollower {
+    at_bottom: StoredValue<bool>,
+    /// The box's height when the agent's position was last taken: a scroll seen after the box changed
+    /// but before the observer ran says nothing about where the agent is.
+    height: StoredValue<i32>,
+}
+
+impl BottomFollower {
+    fn new(scroller: NodeRef<Div>) -> BottomFollower {
+        let follower = BottomFollower { at_bottom: StoredValue::new(true), height: StoredValue::new(0) };
+        Effect::new(move |_| {
+            let Some(el) = scroller.get() else { return };
+            follower.height.set_value(el.client_height());
+            let follow = Closure::<dyn Fn()>::new(move || {
+                let Some(el) = scroller.get_untracked() else { return };
+                if follower.at_bottom.try_get_value() == Some(true) {
+                    el.set_scroll_top(el.scroll_height());
+                }
+                let _ = follower.height.try_set_value(el.client_height());
+            });
+            let Ok(observer) = web_sys::ResizeObserver::new(follow.as_ref().unchecked_ref()) else { return };
+            observer.observe(&el);
+            let held = send_wrapper::SendWrapper::new((observer, follow));
+            on_cleanup(move || held.0.disconnect());
         });
-        let Ok(observer) = web_sys::ResizeObserver::new(follow.as_ref().unchecked_ref()) else { return };
-        observer.observe(&el);
-        let held = send_wrapper::SendWrapper::new((observer, follow));
-        on_cleanup(move || held.0.disconnect());
-    });
-    at_bottom
+        follower
+    }
+
+    /// The agent scrolled (or rows moved): whether they are at the bottom now.
+    fn scrolled(self, el: &web_sys::HtmlDivElement) {
+        if el.client_height() == self.height.get_value() {
+            self.at_bottom
+                .set_value(el.scroll_height() - el.scroll_top() - el.client_height() <= BOTTOM_SLACK_PX);
+        }
+    }
 }
 
 fn scroll_to_bottom(scroller: NodeRef<Div>) {

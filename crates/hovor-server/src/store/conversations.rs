@@ -102,6 +102,7 @@ pub async fn tasks(
                 unread: u32::try_from(r.unread).unwrap_or(u32::MAX),
                 waiting_since: r.waiting_since,
                 newest_message_id: r.newest_message_id,
+                wrap_up_since: r.wrap_up_since,
             })
         })
         .collect()
@@ -142,7 +143,7 @@ const TASKS: &str = concat!(
     waiting_since!(),
     " END AS waiting_since, ",
     newest_message!(),
-    " AS newest_message_id
+    " AS newest_message_id, a.ended_at AS wrap_up_since
          FROM activities a
          JOIN conversations c ON c.id = a.conversation_id
          JOIN queues q ON q.id = a.queue_id
@@ -160,7 +161,7 @@ const TASKS: &str = concat!(
     waiting_since!(),
     ", ",
     newest_message!(),
-    "
+    ", NULL
          FROM collaborators k
          JOIN conversations c ON c.id = k.conversation_id AND c.status = 'active'
          JOIN queues q ON q.id = c.queue_id
@@ -186,6 +187,7 @@ struct TaskRow {
     unread: i64,
     waiting_since: Option<i64>,
     newest_message_id: Option<i64>,
+    wrap_up_since: Option<i64>,
     #[sqlx(try_from = "crate::db::Flag")]
     dialling: bool,
     #[sqlx(try_from = "crate::db::Flag")]

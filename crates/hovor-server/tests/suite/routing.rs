@@ -214,6 +214,7 @@ async fn wrap_up_needs_the_end_a_reason_of_the_queue_and_is_submitted_once() {
     let agent1 = server.sign_in("agent1").await;
     let tasks = server.request("GET", "/api/tasks", Some(&agent1), None).await.json;
     let id = tasks[0]["id"].as_i64().unwrap();
+    assert_eq!(tasks[0]["wrap_up_since"], json!(null), "not ended yet");
     let path = format!("/api/conversations/{id}/wrap-up");
     let reasons = server.request("GET", &format!("{path}-reasons"), Some(&agent1), None).await.json;
     let reasons: Vec<i64> = reasons.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
@@ -222,11 +223,15 @@ async fn wrap_up_needs_the_end_a_reason_of_the_queue_and_is_submitted_once() {
     let early = server.request("POST", &path, Some(&agent1), Some(json!({"reason_id": reasons[0]}))).await;
     assert_eq!(early.status, StatusCode::CONFLICT);
 
+    let before_end = hovor_server::db::now_ms();
     let end = server.request("POST", &format!("/api/conversations/{id}/end"), Some(&agent1), None).await;
     assert_eq!(end.status, StatusCode::NO_CONTENT);
     let tasks = server.request("GET", "/api/tasks", Some(&agent1), None).await.json;
     let task = tasks.as_array().unwrap().iter().find(|t| t["id"] == id).expect("still a task").clone();
     assert_eq!(task["needs_wrap_up"], true);
+    // The wrap-up times itself from the end.
+    let since = task["wrap_up_since"].as_i64().expect("wrap-up start");
+    assert!(since >= before_end && since <= hovor_server::db::now_ms(), "{since}");
 
     let foreign: i64 = sqlx::query_scalar(
         "SELECT id FROM wrap_up_reasons
