@@ -41,6 +41,36 @@ test("from a 360 px phone to a 1366 px desktop, and at 200 % zoom, nothing scrol
   }
 });
 
+test("in Bulgarian, the longest language, every control of the customer's pane stays inside its card at 1024 and 1366 px", async ({ page }) => {
+  const server = await OwnServer.start("layout-bulgarian");
+  try {
+    const agent = await api(server.url, "agent1");
+    const tasks: { id: number }[] = await (await agent.get("/api/tasks")).json();
+    await signInAt(page, server.url, "agent1");
+    await page.getByTestId("language").first().selectOption("bg");
+    for (const [width, height] of [[1024, 768], [1366, 768]]) {
+      await page.setViewportSize({ width, height });
+      for (const task of tasks) {
+        await page.goto(`${server.url}/desk/${task.id}`);
+        await page.getByTestId("side-customer").click();
+        const card = page.getByTestId("customer-card");
+        await expect(card).toHaveAttribute("data-state", "ready");
+        await expect(card.locator("h2")).toHaveText("Клиент");
+        const outside = await card.evaluate((el) => {
+          const box = el.getBoundingClientRect();
+          return [...el.querySelectorAll("button, a, select, input, textarea")]
+            .map((c) => ({ c, r: c.getBoundingClientRect() }))
+            .filter(({ r }) => r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1))
+            .map(({ c, r }) => `${c.tagName} "${(c.textContent ?? "").trim().slice(0, 30)}" ${Math.round(r.left)}–${Math.round(r.right)} outside ${Math.round(box.left)}–${Math.round(box.right)}`);
+        });
+        expect(outside, `${width}×${height}, conversation ${task.id}`).toEqual([]);
+      }
+    }
+  } finally {
+    await server.finish(page);
+  }
+});
+
 test.describe("accessibility in both colour schemes", () => {
   // axe is injected as a script, which the app's own Content-Security-Policy rightly forbids.
   test.use({ bypassCSP: true });
