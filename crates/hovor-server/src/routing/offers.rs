@@ -66,15 +66,16 @@ impl OfferRow {
     fn into_offer(self) -> AppResult<Offer> {
         let configured: Vec<Configured> =
             serde_json::from_str(&self.popover_variables).map_err(|e| AppError::Internal(e.into()))?;
-        // An email's offer always says what it is about: its subject, configured or not.
-        let subject_always = (self.channel == Channel::Email.as_str())
-            .then_some(Configured { field: PopoverField::Subject.as_str().to_owned(), secure: false });
-        let variables = configured
-            .iter()
-            .chain(subject_always.iter().filter(|_| !configured.iter().any(|c| c.field == "subject")))
-            // Secure variables never leave the server on a popover.
-            .filter(|c| !c.secure)
-            .filter_map(|c| PopoverField::parse(&c.field))
+        // Secure variables never leave the server on a popover.
+        let mut fields: Vec<PopoverField> =
+            configured.iter().filter(|c| !c.secure).filter_map(|c| PopoverField::parse(&c.field)).collect();
+        // An email's offer always says what it is about: its subject, unless configured as secure.
+        let subject_configured = configured.iter().any(|c| c.field == PopoverField::Subject.as_str());
+        if self.channel == Channel::Email.as_str() && !subject_configured {
+            fields.push(PopoverField::Subject);
+        }
+        let variables = fields
+            .into_iter()
             .filter_map(|field| {
                 let value = match field {
                     PopoverField::CustomerName => self.contact_name.clone().or(self.customer_name.clone()),
