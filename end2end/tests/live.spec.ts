@@ -7,6 +7,8 @@ import { OwnServer, IDENTITY_SECRET } from "./own-server";
 async function becomeAvailable(page: Page) {
   await page.getByTestId("agent-status").selectOption("available");
   await expect(page.getByTestId("agent-status")).toHaveValue("available");
+  // The select shows the choice at once; the header marks it once the server holds it.
+  await expect(page.locator("label", { has: page.getByTestId("agent-status") })).toHaveAttribute("data-available", "true");
 }
 
 /** What a host site's server does: sign the customer's identity with the shared secret. */

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::routing as api;
+use crate::components::lazy::{lazy_view, split_view};
 use crate::i18n::{t, use_i18n};
 use crate::state::routing::use_routing;
 
@@ -14,8 +15,10 @@ stylance::import_crate_style!(css, "src/features/agent_status.module.css");
 fn choose(state: AgentState, reason: Option<IdleReason>) {
     let routing = use_routing();
     spawn_local(async move {
-        if let Ok(status) = api::set_status(state, reason).await {
-            routing.status.set(Some(status));
+        match api::set_status(state, reason).await {
+            Ok(status) => routing.status.set(Some(status)),
+            // The select already shows the choice: put back the state the server holds.
+            Err(_) => routing.status.notify(),
         }
     });
 }
@@ -81,9 +84,18 @@ pub fn AgentStatusSelect() -> impl IntoView {
     }
 }
 
-/// Shown after an offer went unanswered: the agent is Idle until they choose.
+/// Shown after an offer went unanswered: the agent is Idle until they choose. Rare, so its view is in
+/// the `handling` chunk.
 #[component]
 pub fn MissedOfferPrompt() -> impl IntoView {
+    let routing = use_routing();
+    move || routing.missed.get().then(|| lazy_view(missed_prompt))
+}
+
+split_view!(handling, fn missed_prompt() => view! { <MissedPrompt /> });
+
+#[component]
+fn MissedPrompt() -> impl IntoView {
     let i18n = use_i18n();
     let routing = use_routing();
     let answer = move |state: AgentState| {
@@ -92,18 +104,14 @@ pub fn MissedOfferPrompt() -> impl IntoView {
             choose(AgentState::Available, None);
         }
     };
-    move || {
-        routing.missed.get().then(|| {
-            view! {
-                <div class=css::prompt role="alertdialog" aria-labelledby="missed-title" aria-describedby="missed-text" data-testid="missed-offer">
-                    <h2 id="missed-title">{t!(i18n, status.missed_title)}</h2>
-                    <p id="missed-text">{t!(i18n, status.missed_text)}</p>
-                    <div class=css::actions>
-                        <button class="button primary" on:click=move |_| answer(AgentState::Available)>{t!(i18n, status.available)}</button>
-                        <button class="button" on:click=move |_| answer(AgentState::Idle)>{t!(i18n, status.stay_idle)}</button>
-                    </div>
-                </div>
-            }
-        })
+    view! {
+        <div class=css::prompt role="alertdialog" aria-labelledby="missed-title" aria-describedby="missed-text" data-testid="missed-offer">
+            <h2 id="missed-title">{t!(i18n, status.missed_title)}</h2>
+            <p id="missed-text">{t!(i18n, status.missed_text)}</p>
+            <div class=css::actions>
+                <button class="button primary" on:click=move |_| answer(AgentState::Available)>{t!(i18n, status.available)}</button>
+                <button class="button" on:click=move |_| answer(AgentState::Idle)>{t!(i18n, status.stay_idle)}</button>
+            </div>
+        </div>
     }
 }
