@@ -1,6 +1,8 @@
 //! Domain-free building blocks.
 
+pub mod avatar;
 pub mod form;
+pub mod icon;
 pub mod language_select;
 pub mod lazy;
 pub mod menu;

@@ -72,3 +72,16 @@ fn a_window_at_the_bottom_follows_new_rows_and_one_scrolled_up_stays() {
     reading.appended(200, 201);
     assert_eq!(reading, before);
 }
+
+#[wasm_bindgen_test]
+fn initials_take_the_first_and_last_word_in_their_own_script() {
+    use hovor::components::avatar::{hue, initials};
+    assert_eq!(initials("Tereza Malá"), "TM");
+    assert_eq!(initials("  олга  ковальова-лайт "), "ОК");
+    assert_eq!(initials("Jan Amos Komenský"), "JK");
+    assert_eq!(initials("Ólafur"), "Ó");
+    assert_eq!(initials("(Petr) Svoboda"), "PS");
+    assert_eq!(initials("   "), "?");
+    assert_eq!(hue("Tereza Malá"), hue("Tereza Malá"));
+    assert!(hue("Tereza Malá") < 360 && hue("Petr Svoboda") != hue("Tereza Malá"));
+}

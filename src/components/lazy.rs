@@ -1,6 +1,7 @@
-//! Code split into chunks: the customer panes, the record forms and the Directory, wrap-up and
-//! transfer, and the sign-in page are fetched after the desk has started (and prefetched at once),
-//! so the desk's first download stays small. `split_view!` declares such a function and `lazy_view`
+//! Code split into chunks: the customer panes and suggestions (`panes`), the composer (`compose`), the
+//! offers' popovers (`offers`), the record forms and the Directory (`records`), wrap-up and transfer
+//! (`handling`), the command palette and shortcut sheet (`keys`), and the sign-in page are fetched
+//! after the desk has started (and prefetched), so the desk's first download stays small. `split_view!` declares such a function and `lazy_view`
 //! shows what it returns. The app's build (`scripts/build-app.sh`, with `--cfg hovor_split`) puts every
 //! function of one chunk name into one file; other builds (the browser tests) keep them in the main
 //! module.
@@ -117,19 +118,30 @@ macro_rules! split_view {
 pub(crate) use split_view;
 
 split_view!(panes, pub fn prefetch_panes() => ());
+split_view!(offers, pub fn prefetch_offers() => ());
+split_view!(compose, pub fn prefetch_compose() => ());
 split_view!(records, pub fn prefetch_records() => ());
 split_view!(handling, pub fn prefetch_handling() => ());
+split_view!(keys, pub fn prefetch_keys() => ());
 
-/// Fetches the chunks in the background once the desk is up: the customer panes at once (an agent
-/// opens a conversation within seconds), the rest when the desk's own requests are done, so the
-/// first Edit, merge or wrap-up does not wait for the network. Failures are left for `lazy_view` to
-/// report where it matters.
+/// Fetches the chunks in the background once the desk is up: what an open conversation shows (the
+/// customer panes, the composer) and the offers' popovers at once, side by side; the rest when the
+/// desk's own requests are done, so the first Edit, merge or wrap-up does not wait for the network.
+/// Failures are left for `lazy_view` to report where it matters.
 pub fn prefetch_chunks() {
-    leptos::task::spawn_local(async {
+    use leptos::task::spawn_local;
+    spawn_local(async {
         let _ = prefetch_panes().await;
+    });
+    spawn_local(async {
+        let _ = prefetch_compose().await;
+    });
+    spawn_local(async {
+        let _ = prefetch_offers().await;
         gloo_timers::future::TimeoutFuture::new(PREFETCH_AFTER_MS).await;
         let _ = prefetch_records().await;
         let _ = prefetch_handling().await;
+        let _ = prefetch_keys().await;
     });
 }
 

@@ -17,7 +17,7 @@ use crate::features::side_panel::SidePanel;
 use crate::state::conversation::provide_open_conversation;
 use crate::state::live::use_live;
 use bar::{ConversationBar, ConversationFooter, use_handling};
-use composer::Composer;
+use composer::{chat_composer, email_composer};
 pub use timeline::Timeline;
 
 stylance::import_crate_style!(css, "src/features/conversation.module.css");
@@ -84,8 +84,8 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
         None => ().into_any(),
     };
     let composer = move || match is_email.get() {
-        Some(true) => view! { <Composer email /> }.into_any(),
-        Some(false) => view! { <Composer /> }.into_any(),
+        Some(true) => lazy_view(move || email_composer(email)),
+        Some(false) => lazy_view(chat_composer),
         None => ().into_any(),
     };
     view! {

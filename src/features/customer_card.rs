@@ -11,6 +11,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::conversations as api;
 use crate::api::records as records_api;
+use crate::components::avatar::Avatar;
 use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::lazy::{lazy_view, split_view};
 use crate::components::menu::{Menu, css as menu_css};
@@ -196,6 +197,7 @@ fn Compact(
     view! {
         <div class=card_css::compact data-testid="card-summary">
             <div class=card_css::head>
+                <Avatar name=Signal::derive(move || contact.with(Contact::full_name)) />
                 <p class=card_css::name data-testid="card-name" title=move || contact.with(Contact::full_name)>{move || contact.with(Contact::full_name)}</p>
                 <span class=card_css::language data-testid="card-language" title=move || crate::i18n::t_string!(i18n, records.language)>
                     {move || contact.with(|c| c.language.clone())}

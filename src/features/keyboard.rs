@@ -1,11 +1,13 @@
 //! The keyboard's two dialogs: the command palette (Ctrl+K: every action available now and the agent's
 //! conversations, found by typing) and the shortcut sheet (`?`: every action with its keys, each
-//! remappable by pressing the new keys).
+//! remappable by pressing the new keys). Both live in the `keys` chunk: the shortcuts themselves work
+//! from the start.
 
 use hovor_types::text::fold;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use crate::components::lazy::{lazy_view, split_view};
 use crate::features::conversation::open_with_composer_focused;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::live::use_live;
@@ -46,11 +48,14 @@ pub fn KeyboardDialogs(sheet_button: RwSignal<u32>) -> impl IntoView {
         }
     });
     move || match open.get() {
-        Open::Palette => view! { <Palette close /> }.into_any(),
-        Open::Sheet => view! { <Sheet close /> }.into_any(),
+        Open::Palette => lazy_view(move || palette_dialog(close)),
+        Open::Sheet => lazy_view(move || sheet_dialog(close)),
         Open::Nothing => ().into_any(),
     }
 }
+
+split_view!(keys, fn palette_dialog(close: Callback<()>) => view! { <Palette close /> });
+split_view!(keys, fn sheet_dialog(close: Callback<()>) => view! { <Sheet close /> });
 
 pub fn action_label(action: Action) -> String {
     let i18n = use_i18n();

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{ApiError, routing as api};
+use crate::components::lazy::{lazy_view, split_view};
 use crate::features::conversation::open_with_composer_focused;
 use crate::features::task_list::ChannelBadge;
 use crate::format;
@@ -30,47 +31,60 @@ const CONNECTING: Duration = Duration::from_millis(600);
 
 #[component]
 pub fn Popovers() -> impl IntoView {
-    let i18n = use_i18n();
     let routing = use_routing();
     announce_new_offers();
-    let now = use_clock();
     let count = move || routing.offers.with(Vec::len);
-    let accept_all = move |_| {
-        let ids = routing.offers.with_untracked(|o| o.iter().map(|o| o.conversation_id).collect());
-        accept(ids);
-    };
     // Alt+Enter: the first request of the stack, as its own Accept.
     on_shortcut(Action::Accept, move || {
         if let Some(first) = routing.offers.with_untracked(|o| o.first().map(|o| o.conversation_id)) {
             accept(vec![first]);
         }
     });
+    // The stack's view is the `offers` chunk, fetched as the desk starts: it has arrived long before the
+    // first offer has finished "connecting".
     view! {
         <Show when=move || { count() > 0 }>
-            <section class=css::stack aria-label=move || t_string!(i18n, offers.region).to_string() data-testid="offers">
-                <div class=css::head>
-                    <Show when=move || { count() > STACK_VISIBLE }>
-                        <p class=css::range data-testid="offer-range">
-                            {move || t!(i18n, offers.range, shown = STACK_VISIBLE, total = count())}
-                        </p>
-                    </Show>
-                    <Show when=move || { count() > 1 }>
-                        <button class="button primary" data-testid="accept-all" on:click=accept_all>
-                            {move || crate::format::t_count!(i18n, offers.accept_all, count())}
-                        </button>
-                    </Show>
-                </div>
-                <ol class=css::list>
-                    <For
-                        each=move || routing.offers.get().into_iter().take(STACK_VISIBLE)
-                        key=|offer| offer.conversation_id
-                        let(offer)
-                    >
-                        <OfferPopover offer now />
-                    </For>
-                </ol>
-            </section>
+            {lazy_view(offer_stack)}
         </Show>
+    }
+}
+
+split_view!(offers, fn offer_stack() => view! { <OfferStack /> });
+
+#[component]
+fn OfferStack() -> impl IntoView {
+    let i18n = use_i18n();
+    let routing = use_routing();
+    let now = use_clock();
+    let count = move || routing.offers.with(Vec::len);
+    let accept_all = move |_| {
+        let ids = routing.offers.with_untracked(|o| o.iter().map(|o| o.conversation_id).collect());
+        accept(ids);
+    };
+    view! {
+        <section class=css::stack aria-label=move || t_string!(i18n, offers.region).to_string() data-testid="offers">
+            <div class=css::head>
+                <Show when=move || { count() > STACK_VISIBLE }>
+                    <p class=css::range data-testid="offer-range">
+                        {move || t!(i18n, offers.range, shown = STACK_VISIBLE, total = count())}
+                    </p>
+                </Show>
+                <Show when=move || { count() > 1 }>
+                    <button class="button primary" data-testid="accept-all" on:click=accept_all>
+                        {move || crate::format::t_count!(i18n, offers.accept_all, count())}
+                    </button>
+                </Show>
+            </div>
+            <ol class=css::list>
+                <For
+                    each=move || routing.offers.get().into_iter().take(STACK_VISIBLE)
+                    key=|offer| offer.conversation_id
+                    let(offer)
+                >
+                    <OfferPopover offer now />
+                </For>
+            </ol>
+        </section>
     }
 }
 

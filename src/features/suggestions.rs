@@ -4,6 +4,7 @@ use hovor_types::response::SuggestedResponse;
 use leptos::prelude::*;
 
 use crate::api::conversations as api;
+use crate::components::lazy::{lazy_view, split_view};
 use crate::components::pane::resource_pane;
 use crate::features::responses::insert::use_inserter;
 use crate::i18n::{t, t_string, use_i18n};
@@ -37,30 +38,36 @@ pub fn Suggestions(id: i64) -> impl IntoView {
             }
         });
     }
-    let render = move |list: Vec<SuggestedResponse>| {
-        if list.is_empty() {
-            return view! { <p class=css::muted>{t!(i18n, suggestions.empty)}</p> }.into_any();
-        }
-        let count = list.len();
-        let all = RwSignal::new(false);
-        view! {
-            <ol class=css::list id="suggestion-list" data-all=move || all.get().to_string()>
-                {list.into_iter().enumerate().map(|(n, r)| view! { <Suggestion response=r rank=n + 1 /> }).collect_view()}
-            </ol>
-            {(count > TOP).then(|| view! {
-                <button type="button" class="button quiet" data-testid="all-suggestions" aria-expanded=move || all.get().to_string()
-                    aria-controls="suggestion-list" on:click=move |_| all.update(|a| *a = !*a)>
-                    {move || if all.get() {
-                        t!(i18n, suggestions.fewer, count = TOP).into_any()
-                    } else {
-                        t!(i18n, suggestions.all, count = count).into_any()
-                    }}
-                </button>
-            })}
-        }
-        .into_any()
-    };
+    let render = move |list: Vec<SuggestedResponse>| lazy_view(move || suggestion_list(list.clone()));
     resource_pane(ViewFn::from(move || t!(i18n, suggestions.title)), "suggestions", suggestions, render)
+}
+
+split_view!(panes, fn suggestion_list(list: Vec<SuggestedResponse>) => view! { <SuggestionList list /> });
+
+#[component]
+fn SuggestionList(list: Vec<SuggestedResponse>) -> impl IntoView {
+    let i18n = use_i18n();
+    if list.is_empty() {
+        return view! { <p class=css::muted>{t!(i18n, suggestions.empty)}</p> }.into_any();
+    }
+    let count = list.len();
+    let all = RwSignal::new(false);
+    view! {
+        <ol class=css::list id="suggestion-list" data-all=move || all.get().to_string()>
+            {list.into_iter().enumerate().map(|(n, r)| view! { <Suggestion response=r rank=n + 1 /> }).collect_view()}
+        </ol>
+        {(count > TOP).then(|| view! {
+            <button type="button" class="button quiet" data-testid="all-suggestions" aria-expanded=move || all.get().to_string()
+                aria-controls="suggestion-list" on:click=move |_| all.update(|a| *a = !*a)>
+                {move || if all.get() {
+                    t!(i18n, suggestions.fewer, count = TOP).into_any()
+                } else {
+                    t!(i18n, suggestions.all, count = count).into_any()
+                }}
+            </button>
+        })}
+    }
+    .into_any()
 }
 
 #[component]

@@ -19,9 +19,7 @@ stylance::import_crate_style!(css, "src/features/summary.module.css");
 pub fn SummaryPanel(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let summary = LocalResource::new(move || api::summary(id));
-    let render = move |s: ConversationSummary| {
-        view! { <SummaryView s /> }
-    };
+    let render = move |s: ConversationSummary| lazy_view(move || summary_view(s.clone()));
     resource_pane(ViewFn::from(move || t!(i18n, summary.title)), "summary", summary, render)
 }
 
@@ -132,4 +130,5 @@ fn Visitor(v: VisitorDetails) -> impl IntoView {
     }
 }
 
+split_view!(panes, fn summary_view(s: ConversationSummary) => view! { <SummaryView s /> });
 split_view!(panes, fn activities_view(id: i64) => view! { <Activities id /> });

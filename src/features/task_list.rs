@@ -5,6 +5,7 @@ use hovor_types::session_data::Tag;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::icon::{Glyph, Icon};
 use crate::components::pane::resource_pane;
 use crate::features::conversation::open_with_composer_focused;
 use crate::format;
@@ -167,7 +168,12 @@ pub fn ChannelBadge(channel: Channel) -> impl IntoView {
         Channel::Email => t!(i18n, channel.email).into_any(),
         Channel::Voice => t!(i18n, channel.voice).into_any(),
     };
-    view! { <span class=css::channel data-channel=channel.as_str()>{label}</span> }
+    let glyph = match channel {
+        Channel::Chat => Glyph::Chat,
+        Channel::Email => Glyph::Email,
+        Channel::Voice => Glyph::Phone,
+    };
+    view! { <span class=css::channel data-channel=channel.as_str()><Icon glyph />{label}</span> }
 }
 
 /// A tag in its company colours.

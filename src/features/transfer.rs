@@ -10,6 +10,7 @@ use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
 use crate::api::routing as api;
+use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::configured::ConfiguredText;
 use crate::state::live::use_live;
@@ -23,6 +24,7 @@ pub fn TransferButton(id: i64) -> impl IntoView {
     view! {
         <button class="button" data-testid="transfer" aria-expanded=move || open.get().to_string()
             on:click=move |_| open.update(|o| *o = !*o)>
+            <Icon glyph=Glyph::Transfer />
             {t!(i18n, transfer.open)}
         </button>
         {move || open.get().then(|| lazy_view(move || transfer_form(id, open)))}

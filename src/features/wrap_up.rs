@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{ApiError, routing as api};
+use crate::components::icon::{Glyph, Icon};
 use crate::features::conversation::open_with_composer_focused;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
@@ -59,6 +60,7 @@ pub fn EndButton(id: i64) -> impl IntoView {
             when=move || confirming.get()
             fallback=move || view! {
                 <button class="button" data-testid="end-conversation" on:click=move |_| confirming.set(true)>
+                    <Icon glyph=Glyph::End />
                     {t!(i18n, wrap_up.end)}
                 </button>
             }

@@ -9,6 +9,7 @@ use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::api::session as session_api;
+use crate::components::icon::{Glyph, Icon};
 use crate::components::language_select::LanguageSelect;
 use crate::features::agent_status::{AgentStatusSelect, MissedOfferPrompt};
 use crate::features::connection_status::ConnectionStatus;
@@ -106,7 +107,7 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
                     <LanguageSelect />
                     <button class="button" data-testid="shortcuts-button" aria-label=move || t_string!(i18n, keys.button).to_string()
                         title=move || t_string!(i18n, keys.button).to_string() on:click=move |_| sheet_button.update(|n| *n += 1)>
-                        <span aria-hidden="true">"⌨"</span>
+                        <Icon glyph=Glyph::Keyboard />
                     </button>
                     <button
                         class="button"
@@ -115,6 +116,7 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
                         title=move || offers_showing().then(|| t_string!(i18n, nav.sign_out_blocked).to_string())
                         on:click=sign_out
                     >
+                        <Icon glyph=Glyph::SignOut />
                         {t!(i18n, nav.sign_out)}
                     </button>
                 </nav>

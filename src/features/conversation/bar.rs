@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::avatar::Avatar;
 use crate::components::lazy::lazy_view;
 use crate::features::task_list::ChannelBadge;
 use crate::features::transfer::TransferButton;
@@ -90,15 +91,18 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
     };
     view! {
         <header class=css::bar data-testid="conversation-header">
-            <div class=css::who>
-                <h2 class=css::name data-testid="header-name">{name}</h2>
-                <p class=css::meta>
-                    {meta}
-                    <span class=css::state data-testid="conversation-state">{state}</span>
-                    <span class=css::typing aria-live="polite" data-testid="customer-typing">
-                        {move || typing().then_some(t!(i18n, conversation.customer_typing))}
-                    </span>
-                </p>
+            <div class=css::person>
+                {move || task.with(|t| t.as_ref().and_then(|t| t.customer_name.clone())).map(|name| view! { <Avatar name /> })}
+                <div class=css::who>
+                    <h2 class=css::name data-testid="header-name">{name}</h2>
+                    <p class=css::meta>
+                        {meta}
+                        <span class=css::state data-testid="conversation-state">{state}</span>
+                        <span class=css::typing aria-live="polite" data-testid="customer-typing">
+                            {move || typing().then_some(t!(i18n, conversation.customer_typing))}
+                        </span>
+                    </p>
+                </div>
             </div>
             {move || (handling.get() == Handling::Mine).then(|| view! {
                 <span class=css::actions><TransferButton id /><EndButton id /></span>

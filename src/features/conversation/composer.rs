@@ -10,7 +10,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::{ApiError, conversations as api, routing as routing_api};
-use crate::components::lazy::lazy_view;
+use crate::components::icon::{Glyph, Icon};
+use crate::components::lazy::{lazy_view, split_view};
 use crate::features::email::{EmailDraft, email_fields};
 use crate::features::responses::hash::{HASH_LIST_ID, HashList, HashSearch};
 use crate::features::responses::insert::{FillDialog, use_inserter};
@@ -20,6 +21,10 @@ use crate::state::drafts::use_drafts;
 use crate::state::shortcuts::{Action, on_shortcut};
 
 stylance::import_crate_style!(css, "src/features/conversation/composer.module.css");
+
+// The composer, with `#` and inserting responses, is the `compose` chunk, fetched as the desk starts.
+split_view!(compose, pub fn chat_composer() => view! { <Composer /> });
+split_view!(compose, pub fn email_composer(email: EmailDraft) => view! { <Composer email /> });
 
 /// The textarea's id: inserting a response focuses it.
 pub const COMPOSER_ID: &str = "composer-input";
@@ -171,7 +176,10 @@ pub fn Composer(#[prop(optional)] email: Option<EmailDraft>) -> impl IntoView {
             <div class=css::actions>
                 <p id="composer-error" class=css::error role="alert">{message}</p>
                 {email.map(|_| view! { <p class=css::hint data-testid="email-send-hint">{t!(i18n, composer.email_send_hint)}</p> })}
-                <button type="submit" class="button primary" data-testid="send" disabled=move || email.is_some_and(|d| d.sending.get())>{t!(i18n, composer.send)}</button>
+                <button type="submit" class="button primary" data-testid="send" disabled=move || email.is_some_and(|d| d.sending.get())>
+                    <Icon glyph=Glyph::Send />
+                    {t!(i18n, composer.send)}
+                </button>
             </div>
         </form>
     }

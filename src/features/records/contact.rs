@@ -15,6 +15,7 @@ use super::details::{AddDetail, AddressList, DetailList};
 use crate::api::ApiError;
 use crate::api::records::{self as api, DetailOwner, Saved};
 use crate::components::form::{FieldMessage, FormErrors, TextField};
+use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{t, t_string, use_i18n};
 
 use crate::components::form::css as form_css;
@@ -65,6 +66,7 @@ pub fn ContactRecord(
                 <p class=css::name data-testid="contact-name">{name}</p>
                 <button class="button" data-testid="contact-edit" aria-expanded=move || editing.get().to_string()
                     on:click=move |_| editing.update(|e| *e = !*e)>
+                    <Icon glyph=Glyph::Edit />
                     {t!(i18n, records.edit)}
                 </button>
             </div>
