@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/PERFORMANCE.md: builds what is missing, then prints the desk's sizes, open
-# times and DOM size, the customer-to-agent paint latency, the event stream's fan-out figures, the
+# times and DOM size, Lighthouse on a cold start, the customer-to-agent paint latency, the event stream's fan-out figures, the
 # API under 16 connections (each also on PostgreSQL with two servers), the SQLite log's size under 200 messages a second, the ranking of 10,000 responses and the reading of arriving email, each against its budget.
 # Exits non-zero when a budget is missed.
 set -euo pipefail
@@ -9,6 +9,10 @@ HOVOR_NEED_BROWSER=1 scripts/build.sh
 status=0
 echo "==> the desk (headless Chromium)"
 (cd end2end && node bench/desk-open.mjs "$@") || status=1
+echo "==> the desk's cold start on a tablet's network (Lighthouse, mobile preset)"
+# Lighthouse is installed here only, not for the journeys.
+[ -d end2end/lighthouse/node_modules ] || (cd end2end/lighthouse && npm ci --no-audit --no-fund --quiet)
+(cd end2end && node lighthouse/cold-start.mjs) || status=1
 echo "==> live chat: customer message → painted on the desk, 200 messages"
 (cd end2end && node bench/chat-paint.mjs) || status=1
 # One server benchmark program (crates/hovor-server/examples/NAME.rs): built, then run.
