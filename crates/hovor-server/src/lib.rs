@@ -111,11 +111,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.dist.is_none() {
         println!("No --dist given: serving the API only.");
     }
+    // Listening for the signals starts here, before the first request is answered: axum polls the
+    // shutdown future in a task of its own, which a busy machine may run only after a SIGTERM came.
+    let shutdown = shutdown_signal()?;
     // Prepared once: serving the bare Router would rebuild every route for each connection.
     // With the peer's address: sign-in and the public doors count per client address.
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
-            shutdown_signal().await;
+            shutdown.await;
             // Event streams never end on their own: end them, or the shutdown would wait forever.
             hub.shut_down();
         })
@@ -124,24 +127,20 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl+C or SIGTERM, whichever comes first; both handlers are installed before this returns.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let ctrl_c = tokio::signal::ctrl_c();
+    Ok(async move {
+        #[cfg(unix)]
+        let terminate = terminate.recv();
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<Option<()>>();
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
 }
