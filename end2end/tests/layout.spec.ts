@@ -14,12 +14,18 @@ async function noSidewaysScroll(page: Page, label: string) {
   expect(overflow, `${label}: sideways scrolling`).toBeLessThanOrEqual(0);
 }
 
+/** agent1 signed in on `server`'s desk; their conversations, as the task list has them. */
+async function agent1Desk(page: Page, server: OwnServer): Promise<{ id: number }[]> {
+  const agent = await api(server.url, "agent1");
+  const tasks = await (await agent.get("/api/tasks")).json();
+  await signInAt(page, server.url, "agent1");
+  return tasks;
+}
+
 test("from a 360 px phone to a 1366 px desktop, and at 200 % zoom, nothing scrolls sideways; at 1024×768 the task list stays", async ({ page }) => {
   const server = await OwnServer.start("layout-widths");
   try {
-    const agent = await api(server.url, "agent1");
-    const tasks: { id: number }[] = await (await agent.get("/api/tasks")).json();
-    await signInAt(page, server.url, "agent1");
+    const tasks = await agent1Desk(page, server);
     // 683×384 is what a 1366×768 screen shows at 200 % zoom.
     for (const [width, height] of [[360, 740], [412, 915], [683, 384], [768, 1024], [1024, 768], [1280, 800], [1366, 768]]) {
       await page.setViewportSize({ width, height });
@@ -44,9 +50,7 @@ test("from a 360 px phone to a 1366 px desktop, and at 200 % zoom, nothing scrol
 test("in Bulgarian, the longest language, every control of the customer's pane stays inside its card at 1024 and 1366 px", async ({ page }) => {
   const server = await OwnServer.start("layout-bulgarian");
   try {
-    const agent = await api(server.url, "agent1");
-    const tasks: { id: number }[] = await (await agent.get("/api/tasks")).json();
-    await signInAt(page, server.url, "agent1");
+    const tasks = await agent1Desk(page, server);
     await page.getByTestId("language").first().selectOption("bg");
     for (const [width, height] of [[1024, 768], [1366, 768]]) {
       await page.setViewportSize({ width, height });
