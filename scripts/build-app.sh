@@ -23,13 +23,16 @@ rm -rf "$work" && mkdir -p "$work/split" "$work/out"
 wasm-split-cli target/wasm32-unknown-unknown/wasm-release/hovor.wasm "$work/split" --target web --out-name hovor
 wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
   --out-dir "$work/out" --out-name hovor "$work/split/hovor.wasm"
-# The loader, one file per split chunk name (split_*.wasm) and the code those share (chunk_*.wasm).
+# The loader, one file per split chunk name (split_*.wasm) and the code those share (chunk_*.wasm),
+# packed below.
 find "$work/split" -name '*.js' -o -name '*.wasm' ! -name hovor.wasm | xargs -r cp -t "$work/out/"
 for wasm in "$work/out"/*.wasm; do
   # It warns about the splitter's name section, which -Oz drops anyway.
   wasm-opt -Oz "$wasm" -o "$wasm.opt" 2>"$work/wasm-opt.log" || { cat "$work/wasm-opt.log" >&2; exit 1; }
   mv "$wasm.opt" "$wasm"
 done
+# A hundred small modules become a few packs, one request each (see the script).
+node scripts/pack-chunks.mjs "$work/out"
 
 # The directory name is the content hash: files inside keep fixed names (the chunk loader refers to
 # them relative to itself), and a new build never mixes with a cached old one.
@@ -37,7 +40,7 @@ id=$(cat "$work/out"/* | sha256sum | cut -c1-16)
 rm -rf "$dist/app" && mkdir -p "$dist/app" && mv "$work/out" "$dist/app/$id"
 
 start="<script type=\"module\">import init from \"/app/$id/hovor.js\"; init({ module_or_path: \"/app/$id/hovor_bg.wasm\" });</script>"
-preload="<link rel=\"modulepreload\" href=\"/app/$id/hovor.js\"><link rel=\"preload\" href=\"/app/$id/hovor_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
+preload="<link rel=\"modulepreload\" href=\"/app/$id/hovor.js\"><link rel=\"modulepreload\" href=\"/app/$id/__wasm_split.js\"><link rel=\"preload\" href=\"/app/$id/hovor_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
 # Marked, so building again replaces exactly what an earlier build put there.
 sed -i 's#<link rel="modulepreload" href="/app/[^"]*/hovor.js">.*<!-- app start -->##' "$dist/index.html"
 sed -i "s#</head>#$preload$start<!-- app start --></head>#" "$dist/index.html"

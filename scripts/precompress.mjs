@@ -5,7 +5,7 @@ import { join, extname } from "node:path";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
 const dir = process.argv[2] ?? "dist";
-const compressible = new Set([".wasm", ".js", ".css", ".html", ".svg", ".json"]);
+const compressible = new Set([".wasm", ".bin", ".js", ".css", ".html", ".svg", ".json"]);
 
 function* files(path) {
   for (const name of readdirSync(path)) {

@@ -23,20 +23,20 @@ function report(name, value, unit, budget, ok) {
 }
 
 // --- Sizes of what the browser downloads: wasm, js, css (raw, gzip, brotli). The budget is for what the
-// desk needs before it starts; the chunks (every .wasm but the main module) are fetched after it has started.
+// desk needs before it starts; the chunks' packs (pack_<chunk>.bin, scripts/pack-chunks.mjs) are fetched after.
 const kb = (n) => (n / 1024).toFixed(1);
 function* shipped(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* shipped(path);
-    else if (/\.(wasm|js|css)$/.test(name)) yield { name, path };
+    else if (/\.(wasm|bin|js|css)$/.test(name)) yield { name, path };
   }
 }
 const start = { raw: 0, gz: 0, br: 0 };
 const chunks = [];
 for (const { name, path } of shipped(dist)) {
   const size = { raw: statSync(path).size, gz: statSync(`${path}.gz`).size, br: statSync(`${path}.br`).size };
-  if (name.endsWith(".wasm") && name !== "hovor_bg.wasm") chunks.push({ name, ...size });
+  if (name.endsWith(".bin")) chunks.push({ name, ...size });
   else for (const k of Object.keys(start)) start[k] += size[k];
 }
 console.log(`${"figure".padEnd(46)} ${"value".padStart(10)}     budget`);
@@ -44,7 +44,7 @@ report("desk start: wasm + js + css, raw", kb(start.raw), "KB", "", undefined);
 report("desk start: wasm + js + css, gzip", kb(start.gz), "KB", "", undefined);
 report("desk start: wasm + js + css, brotli", kb(start.br), "KB", `<= ${BUDGET.brotliKB} KB`, start.br / 1024 <= BUDGET.brotliKB);
 for (const c of chunks.sort((a, b) => b.br - a.br)) {
-  report(`chunk ${c.name.replace(/\.wasm$/, "")}, brotli (raw ${kb(c.raw)})`, kb(c.br), "KB", "", undefined);
+  report(`chunk ${c.name.replace(/^pack_|\.bin$/g, "")}, brotli (raw ${kb(c.raw)})`, kb(c.br), "KB", "", undefined);
 }
 const all = start.br + chunks.reduce((n, c) => n + c.br, 0);
 report("everything, brotli", kb(all), "KB", "", undefined);

@@ -55,8 +55,6 @@ try {
       tbt: audit("total-blocking-time"),
       cls: audit("cumulative-layout-shift"),
       si: audit("speed-index"),
-      lcpElement: JSON.stringify(lhr.audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node?.snippet
-        ?? lhr.audits["largest-contentful-paint-element"]?.details?.items?.[0]?.node?.snippet),
     });
     const f = figures.at(-1);
     console.log(`run ${i + 1}: score ${f.score}, FCP ${f.fcp.toFixed(0)} ms, LCP ${f.lcp.toFixed(0)} ms, ` +
@@ -73,7 +71,6 @@ try {
   line("cold /desk/{id}: largest contentful paint", `${m("lcp").toFixed(0)} ms`, `<= ${BUDGET.lcpMs} ms`, m("lcp") <= BUDGET.lcpMs);
   line("cold /desk/{id}: total blocking time", `${m("tbt").toFixed(0)} ms`, `<= ${BUDGET.tbtMs} ms`, m("tbt") <= BUDGET.tbtMs);
   line("cold /desk/{id}: cumulative layout shift", m("cls").toFixed(3), "", undefined);
-  console.log(`largest contentful element: ${figures.at(-1).lcpElement ?? "(none reported)"}`);
 } finally {
   await chrome.kill();
   await stop();

@@ -125,9 +125,11 @@ split_view!(handling, pub fn prefetch_handling() => ());
 split_view!(keys, pub fn prefetch_keys() => ());
 
 /// Fetches the chunks in the background once the desk is up: what an open conversation shows (the
-/// customer panes, the composer) and the offers' popovers at once, side by side; the rest when the
-/// desk's own requests are done, so the first Edit, merge or wrap-up does not wait for the network.
-/// Failures are left for `lazy_view` to report where it matters.
+/// customer panes, the composer) at once, side by side; the offers' popovers when those are in; the
+/// rest a little later, so that on a slow network nothing competes with the conversation's first
+/// paint and still the first Edit, merge or wrap-up does not wait for the network. A chunk is
+/// fetched once however often it is asked for. Failures are left for `lazy_view` to report where
+/// it matters.
 pub fn prefetch_chunks() {
     use leptos::task::spawn_local;
     spawn_local(async {
@@ -135,8 +137,7 @@ pub fn prefetch_chunks() {
     });
     spawn_local(async {
         let _ = prefetch_compose().await;
-    });
-    spawn_local(async {
+        let _ = prefetch_panes().await;
         let _ = prefetch_offers().await;
         gloo_timers::future::TimeoutFuture::new(PREFETCH_AFTER_MS).await;
         let _ = prefetch_records().await;
