@@ -1,4 +1,4 @@
-//! A person's initials in a coloured circle: the customer in the task list and on the card. The colour
+//! A person's initials in a coloured circle: the customer in the conversation header and on the card. The colour
 //! comes from the name, so the same customer keeps the same colour on every screen and every day.
 
 use leptos::prelude::*;
@@ -20,12 +20,14 @@ pub fn hue(name: &str) -> u32 {
     name.chars().fold(0u32, |h, c| h.wrapping_mul(31).wrapping_add(c as u32)) % 360
 }
 
-/// Decorative: the name is always written beside it.
+/// Decorative: the name is always written beside it. An empty name (not known, or not yet) is a grey "?".
 #[component]
 pub fn Avatar(#[prop(into)] name: Signal<String>) -> impl IntoView {
     view! {
         <span class=css::avatar aria-hidden="true" data-testid="avatar"
-            style:background-color=move || format!("hsl({} 45% 32%)", name.with(|n| hue(n)))>
+            style:background-color=move || name.with(|n| {
+                if n.trim().is_empty() { "var(--text-muted)".to_owned() } else { format!("hsl({} 45% 32%)", hue(n)) }
+            })>
             {move || name.with(|n| initials(n))}
         </span>
     }

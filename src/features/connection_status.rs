@@ -24,7 +24,7 @@ pub fn ConnectionStatus() -> impl IntoView {
     view! {
         <span class=css::status data-testid="connection" data-state=state role="status">
             <span class=css::dot aria-hidden="true"></span>
-            {label}
+            <span class=css::text>{label}</span>
         </span>
     }
 }
