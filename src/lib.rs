@@ -7,6 +7,7 @@ mod features;
 pub mod format;
 mod pages;
 mod state;
+mod widgets;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 

@@ -7,6 +7,7 @@ pub mod configured;
 pub mod conversation;
 pub mod drafts;
 pub mod focus;
+pub mod handling;
 pub mod language;
 pub mod live;
 pub mod routing;

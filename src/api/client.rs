@@ -132,3 +132,11 @@ async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result
 async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     response.json().await.map_err(|e| ApiError::Server(e.to_string()))
 }
+
+/// A fresh key for a write the client may retry (a message, an email): the server applies it once.
+pub fn idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+}

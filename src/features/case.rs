@@ -2,28 +2,25 @@
 //! the customer's recent cases with colour-coded priority and status.
 
 use hovor_types::case::{CaseFields, CaseInfo, CasePane, CaseStatus, Priority, validate_case};
-use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
 
 use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
-use crate::api::ApiError;
 use crate::api::conversations as api;
 use crate::api::records as records_api;
 use crate::components::form::{FieldMessage, FormErrors, TextField};
 use crate::components::menu::{Menu, css as menu_css};
 use crate::components::pane::resource_pane;
-use crate::features::records::account::keep_changes;
-use crate::features::records::audit::AuditLog;
-use crate::features::records::conflict::{ConflictNotice, Difference};
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
+use crate::widgets::audit::AuditLog;
+use crate::widgets::versioned::{ConflictNotice, Difference, VersionedSave, keep_changes};
 
 stylance::import_crate_style!(css, "src/features/case.module.css");
 use crate::components::form::css as form_css;
-use crate::features::records::css as records_css;
+use crate::widgets::record::css as records_css;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
@@ -160,10 +157,10 @@ fn CaseForm(
     let priority = RwSignal::new(start.as_ref().map_or(Priority::Normal, |c| c.priority));
     let status = RwSignal::new(start.as_ref().map_or(CaseStatus::New, |c| c.status));
     let description = RwSignal::new(start.as_ref().map(|c| c.description.clone()).unwrap_or_default());
-    let errors = FormErrors::default();
+    let versioned = VersionedSave::<CaseInfo>::default();
+    let VersionedSave { errors, conflict, .. } = versioned;
     // What the form opened with: re-applying after a conflict keeps only the fields the agent changed.
     let opened = StoredValue::new(start.clone());
-    let conflict = RwSignal::new(None::<(VersionConflict, CaseInfo)>);
     let save = move |version: Option<i64>| {
         let fields = CaseFields {
             version,
@@ -177,27 +174,17 @@ fn CaseForm(
             errors.field(&e);
             return;
         }
-        errors.clear();
-        spawn_local(async move {
-            let result = match case {
+        let request = async move {
+            match case {
                 Some(c) => records_api::save_case(c.with_untracked(|c| c.id), &fields).await,
                 None => records_api::create_case(&fields).await,
-            };
-            match result {
-                Ok(saved) => {
-                    if let Some(c) = case {
-                        c.set(saved);
-                    }
-                    conflict.set(None);
-                    done.run(true);
-                }
-                Err(ApiError::VersionConflict(c)) => {
-                    if let CurrentRecord::Case(current) = c.current.clone() {
-                        conflict.set(Some((*c, current)));
-                    }
-                }
-                Err(e) => errors.api(&e),
             }
+        };
+        versioned.send(request, move |saved| {
+            if let Some(c) = case {
+                c.set(saved);
+            }
+            done.run(true);
         });
     };
     let conflict_view = move || {

@@ -1,9 +1,8 @@
 //! The Active Conversation: timeline and composer in the centre, the customer's context beside them.
 
 mod bar;
-pub use bar::Handling;
 mod composer;
-pub use composer::{COMPOSER_ID, idempotency_key, open_with_composer_focused};
+pub use composer::{COMPOSER_ID, open_with_composer_focused};
 mod timeline;
 
 use hovor_types::conversation::Channel;
@@ -15,8 +14,9 @@ use crate::features::email::{EmailDraft, email_centre};
 use crate::features::responses::insert::provide_inserter;
 use crate::features::side_panel::SidePanel;
 use crate::state::conversation::provide_open_conversation;
+use crate::state::handling::use_handling;
 use crate::state::live::use_live;
-use bar::{ConversationBar, ConversationFooter, use_handling};
+use bar::{ConversationBar, ConversationFooter};
 use composer::{chat_composer, email_composer};
 pub use timeline::Timeline;
 

@@ -27,7 +27,7 @@ use crate::i18n::{t, use_i18n};
 use crate::state::conversation::use_open_conversation;
 use crate::state::live::use_live;
 
-use crate::features::records::css;
+use crate::widgets::record::css;
 
 stylance::import_crate_style!(card_css, "src/features/customer_card.module.css");
 

@@ -14,7 +14,6 @@ use leptos_router::hooks::use_navigate;
 use crate::api::{ApiError, routing as api};
 use crate::components::lazy::{lazy_view, split_view};
 use crate::features::conversation::open_with_composer_focused;
-use crate::features::task_list::ChannelBadge;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::alerts::use_alerts;
@@ -23,6 +22,7 @@ use crate::state::configured::ConfiguredText;
 use crate::state::live::use_live;
 use crate::state::routing::use_routing;
 use crate::state::shortcuts::{Action, on_shortcut};
+use crate::widgets::chips::ChannelBadge;
 
 stylance::import_crate_style!(css, "src/features/popovers.module.css");
 

@@ -6,7 +6,6 @@ use hovor_types::session_data::{
     AddTag, CustomDataEdit, OperatorNote, OperatorNoteEdit, Parameter, ParameterEdit, SessionData, Tag,
     TagSource, validate_custom_data, validate_note, validate_parameter, validate_tag_name,
 };
-use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
 
 use crate::components::lazy::{lazy_view, split_view};
@@ -16,17 +15,17 @@ use crate::api::ApiError;
 use crate::api::records as api;
 use crate::components::form::{FieldMessage, FormErrors, TextField, rule_text};
 use crate::components::pane::resource_pane;
-use crate::features::records::audit::AuditLog;
-use crate::features::records::conflict::{ConflictNotice, Difference};
 use crate::features::records::history::key_values;
-use crate::features::task_list::TagChip;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
 use crate::state::live::use_live;
+use crate::widgets::audit::AuditLog;
+use crate::widgets::chips::TagChip;
+use crate::widgets::versioned::{ConflictNotice, Difference, VersionedSave};
 
 use crate::components::form::css as form_css;
-use crate::features::records::css;
 use crate::state::configured::{ConfiguredText, use_configured};
+use crate::widgets::record::css;
 
 #[component]
 pub fn SessionPanel(id: i64) -> impl IntoView {
@@ -166,29 +165,15 @@ fn OperatorNoteEditor(id: i64, note: OperatorNote) -> impl IntoView {
     let i18n = use_i18n();
     let saved = RwSignal::new(note.clone());
     let body = RwSignal::new(note.body);
-    let errors = FormErrors::default();
-    let conflict = RwSignal::new(None::<(VersionConflict, OperatorNote)>);
+    let versioned = VersionedSave::<OperatorNote>::default();
+    let VersionedSave { errors, conflict, .. } = versioned;
     let save = move |version: i64| {
         let text = body.get_untracked();
         if let Err(e) = validate_note("body", &text, false) {
             return errors.field(&e);
         }
         let edit = OperatorNoteEdit { version: Some(version), body: text };
-        spawn_local(async move {
-            match api::save_operator_note(id, &edit).await {
-                Ok(note) => {
-                    errors.clear();
-                    conflict.set(None);
-                    saved.set(note);
-                }
-                Err(ApiError::VersionConflict(c)) => {
-                    if let CurrentRecord::OperatorNote(current) = c.current.clone() {
-                        conflict.set(Some((*c, current)));
-                    }
-                }
-                Err(e) => errors.api(&e),
-            }
-        });
+        versioned.send(async move { api::save_operator_note(id, &edit).await }, move |note| saved.set(note));
     };
     let changed = move || saved.with(|s| s.body != body.get());
     let conflict_view = move || {
@@ -273,8 +258,8 @@ fn ParameterRow(id: i64, parameter: Parameter) -> impl IntoView {
     let i18n = use_i18n();
     let saved = RwSignal::new(parameter.clone());
     let value = RwSignal::new(parameter.value);
-    let errors = FormErrors::default();
-    let conflict = RwSignal::new(None::<(VersionConflict, Parameter)>);
+    let versioned = VersionedSave::<Parameter>::default();
+    let VersionedSave { errors, conflict, .. } = versioned;
     let save = move |version: i64| {
         let edit = ParameterEdit {
             version: Some(version),
@@ -284,21 +269,7 @@ fn ParameterRow(id: i64, parameter: Parameter) -> impl IntoView {
         if let Err(e) = validate_parameter(&edit) {
             return errors.field(&e);
         }
-        spawn_local(async move {
-            match api::save_parameter(id, &edit).await {
-                Ok(p) => {
-                    errors.clear();
-                    conflict.set(None);
-                    saved.set(p);
-                }
-                Err(ApiError::VersionConflict(c)) => {
-                    if let CurrentRecord::Parameter(current) = c.current.clone() {
-                        conflict.set(Some((*c, current)));
-                    }
-                }
-                Err(e) => errors.api(&e),
-            }
-        });
+        versioned.send(async move { api::save_parameter(id, &edit).await }, move |p| saved.set(p));
     };
     let key = parameter.key.clone();
     let conflict_view = move || {

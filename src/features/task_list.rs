@@ -1,11 +1,10 @@
 //! The agent's active conversations: channel, customer, queue, last message, time since start.
 
-use hovor_types::conversation::{Channel, TaskSummary, Waiting};
+use hovor_types::conversation::{TaskSummary, Waiting};
 use hovor_types::session_data::Tag;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::icon::{Glyph, Icon};
 use crate::components::pane::resource_pane;
 use crate::features::conversation::open_with_composer_focused;
 use crate::format;
@@ -15,6 +14,7 @@ use crate::state::configured::ConfiguredText;
 use crate::state::live::use_live;
 use crate::state::routing::use_routing;
 use crate::state::shortcuts::{Action, on_shortcut};
+use crate::widgets::chips::{ChannelBadge, TagChip};
 
 stylance::import_crate_style!(css, "src/features/task_list.module.css");
 
@@ -156,32 +156,5 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
                 <span class=css::tags>{move || tags().into_iter().map(|tag| view! { <TagChip tag /> }).collect_view()}</span>
             </a>
         </li>
-    }
-}
-
-/// The channel as a small labelled badge.
-#[component]
-pub fn ChannelBadge(channel: Channel) -> impl IntoView {
-    let i18n = use_i18n();
-    let label = move || match channel {
-        Channel::Chat => t!(i18n, channel.chat).into_any(),
-        Channel::Email => t!(i18n, channel.email).into_any(),
-        Channel::Voice => t!(i18n, channel.voice).into_any(),
-    };
-    let glyph = match channel {
-        Channel::Chat => Glyph::Chat,
-        Channel::Email => Glyph::Email,
-        Channel::Voice => Glyph::Phone,
-    };
-    view! { <span class=css::channel data-channel=channel.as_str()><Icon glyph />{label}</span> }
-}
-
-/// A tag in its company colours.
-#[component]
-pub fn TagChip(tag: Tag) -> impl IntoView {
-    view! {
-        <span class=css::tag data-testid="tag" data-tag=tag.name.clone() style:background=tag.background style:color=tag.text>
-            <ConfiguredText text=tag.name.clone() />
-        </span>
     }
 }

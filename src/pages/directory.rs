@@ -17,7 +17,7 @@ use crate::features::records::search::DirectorySearch;
 use crate::features::records::workspace::{ContactTabs, RemoveContact};
 use crate::i18n::{t, use_i18n};
 
-use crate::features::records::css;
+use crate::widgets::record::css;
 
 #[derive(Clone, PartialEq)]
 enum Selection {

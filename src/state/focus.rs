@@ -13,7 +13,7 @@ use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 
 use crate::api::routing as api;
-use crate::features::conversation::Handling;
+use crate::state::handling::Handling;
 
 fn page_has_focus() -> bool {
     let document = document();

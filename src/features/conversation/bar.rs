@@ -6,49 +6,18 @@ use leptos::prelude::*;
 
 use crate::components::avatar::Avatar;
 use crate::components::lazy::lazy_view;
-use crate::features::task_list::ChannelBadge;
 use crate::features::transfer::TransferButton;
 use crate::features::wrap_up::{EndButton, wrap_up_form};
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::clock::use_clock;
 use crate::state::configured::ConfiguredText;
-use crate::state::conversation::use_open_conversation;
+use crate::state::handling::Handling;
 use crate::state::live::use_live;
 use crate::state::routing::use_routing;
+use crate::widgets::chips::ChannelBadge;
 
 stylance::import_crate_style!(css, "src/features/conversation/bar.module.css");
-
-/// Where the agent stands with the conversation on screen.
-#[derive(Clone, Copy, PartialEq)]
-pub enum Handling {
-    /// Not (or no longer) in the agent's task list: read only.
-    Watching,
-    /// The agent handles it.
-    Mine,
-    /// A chat the agent writes in beside its owner: no End, transfer or wrap-up.
-    Collaborating,
-    WrapUp,
-}
-
-/// Follows the agent's task list: the conversation is theirs while it is there.
-pub fn use_handling(id: i64) -> Signal<Handling> {
-    let live = use_live();
-    let open = use_open_conversation();
-    let tasks = live.tasks;
-    // A memo: the task list changes often (unread counts, new offers), and the footer must not build a
-    // new composer (losing focus and the open `#` list) unless where the agent stands really changed.
-    let handling = Memo::new(move |_| {
-        let task = tasks.get().and_then(Result::ok).and_then(|tasks| tasks.into_iter().find(|t| t.id == id));
-        match task {
-            None => Handling::Watching,
-            Some(t) if t.collaborating => Handling::Collaborating,
-            Some(t) if t.needs_wrap_up || open.ended.get() => Handling::WrapUp,
-            Some(_) => Handling::Mine,
-        }
-    });
-    handling.into()
-}
 
 /// The conversation's header: who (customer, channel, queue), how long it has been handled, where the
 /// agent stands, whether the customer is typing, and Transfer and End while it is the agent's.
@@ -92,7 +61,10 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
     view! {
         <header class=css::bar data-testid="conversation-header">
             <div class=css::person>
-                {move || task.with(|t| t.as_ref().and_then(|t| t.customer_name.clone())).map(|name| view! { <Avatar name /> })}
+                // Always there (a neutral "?" until the name is known), so the name never moves.
+                <Avatar name=Signal::derive(move || {
+                    task.with(|t| t.as_ref().and_then(|t| t.customer_name.clone())).unwrap_or_default()
+                }) />
                 <div class=css::who>
                     <h2 class=css::name data-testid="header-name">{name}</h2>
                     <p class=css::meta>

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::api::client::idempotency_key;
 use crate::api::{ApiError, conversations as api, routing as routing_api};
 use crate::components::icon::{Glyph, Icon};
 use crate::components::lazy::{lazy_view, split_view};
@@ -248,13 +249,6 @@ pub fn deliver(open: OpenConversation, key: String) {
             }
         }
     });
-}
-
-pub fn idempotency_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
 }
 
 /// Tells the customer the agent is typing: at most once every few seconds while keys are pressed,

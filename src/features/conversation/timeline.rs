@@ -15,11 +15,11 @@ use crate::api::records as records_api;
 use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::pane::resource_pane;
 use crate::components::window::Window;
-use crate::features::task_list::ChannelBadge;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::configured::ConfiguredText;
 use crate::state::conversation::{OpenConversation, PendingState, use_open_conversation};
+use crate::widgets::chips::ChannelBadge;
 
 stylance::import_crate_style!(css, "src/features/conversation/timeline.module.css");
 

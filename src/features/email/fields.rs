@@ -11,9 +11,9 @@ use leptos::task::spawn_local;
 
 use super::thread::prefill;
 use super::{EmailDraft, css};
+use crate::api::client::idempotency_key;
 use crate::api::email as api;
 use crate::components::form::FieldMessage;
-use crate::features::conversation::idempotency_key;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::drafts::use_drafts;
 

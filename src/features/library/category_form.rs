@@ -12,8 +12,8 @@ use super::page::{Editing, Library};
 use crate::api::ApiError;
 use crate::api::library as api;
 use crate::components::form::{FieldMessage, FormErrors, TextField, api_text, css as form_css};
-use crate::features::records::css as records_css;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::widgets::record::css as records_css;
 
 #[component]
 pub fn CategoryForm(lib: Library, start: Option<ResponseCategory>, parent: Option<i64>) -> impl IntoView {

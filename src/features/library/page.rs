@@ -12,10 +12,10 @@ use super::response_form::ResponseForm;
 use super::unsaved::{self, Unsaved};
 use crate::api::library::{self as api, CATEGORY_RECORD};
 use crate::api::responses::categories as load_categories;
-use crate::features::records::audit::AuditLog;
-use crate::features::records::css as records_css;
 use crate::format::tag;
 use crate::i18n::{t, use_i18n};
+use crate::widgets::audit::AuditLog;
+use crate::widgets::record::css as records_css;
 
 /// What the editor shows.
 #[derive(Clone, PartialEq)]

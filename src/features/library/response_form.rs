@@ -5,7 +5,6 @@
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::placeholder::{self, KEYS};
 use hovor_types::response::{ResponseFields, StandardResponse, tree_order, validate_response};
-use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,12 +14,11 @@ use super::unsaved::{self, Unsaved};
 use crate::api::ApiError;
 use crate::api::library::{self as api, RESPONSE_RECORD};
 use crate::components::form::{FieldMessage, FormErrors, TextField, api_text, css as form_css};
-use crate::features::records::account::keep_changes;
-use crate::features::records::audit::AuditLog;
-use crate::features::records::conflict::{ConflictNotice, Difference};
 use crate::features::records::contact::LanguageField;
-use crate::features::records::css as records_css;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::widgets::audit::AuditLog;
+use crate::widgets::record::css as records_css;
+use crate::widgets::versioned::{ConflictNotice, Difference, VersionedSave, keep_changes};
 
 /// Opens `draft`: a response as read, a new one, or an edit restored after a reload.
 #[component]
@@ -32,10 +30,9 @@ pub fn ResponseForm(lib: Library, draft: Unsaved) -> impl IntoView {
     let [category_id, language, title, shortcut, body] = fields;
     let opened = StoredValue::new(draft.opened);
     let version = RwSignal::new(draft.version);
-    let errors = FormErrors::default();
-    let busy = RwSignal::new(false);
+    let versioned = VersionedSave::<StandardResponse>::default();
+    let VersionedSave { busy, errors, conflict } = versioned;
     let confirm_delete = RwSignal::new(false);
-    let conflict = RwSignal::new(None::<(VersionConflict, StandardResponse)>);
     Effect::new(move |_| {
         let values = fields.map(|f| f.get());
         let changed = opened.with_value(|o| *o != values);
@@ -63,31 +60,26 @@ pub fn ResponseForm(lib: Library, draft: Unsaved) -> impl IntoView {
             show_rule(errors, &e, &fields.body);
             return;
         }
-        errors.clear();
-        busy.set(true);
         let failed = t_string!(i18n, form.failed).to_string();
         let gone = t_string!(i18n, form.gone).to_string();
         let done = t_string!(i18n, library.saved).to_string();
-        spawn_local(async move {
-            let result = match id {
+        let request = async move {
+            match id {
                 Some(id) => api::save_response(id, &fields).await,
                 None => api::create_response(&fields).await,
-            };
-            let _ = busy.try_set(false);
-            match result {
-                Ok(saved) => {
-                    let _ = lib.selected.try_set(Some(saved.category_id));
-                    lib.saved(form, Editing::Response(saved), done);
-                }
-                Err(ApiError::VersionConflict(c)) => {
-                    if let CurrentRecord::Response(current) = c.current.clone() {
-                        let _ = conflict.try_set(Some((*c, current)));
-                    }
-                }
-                Err(ApiError::NotFound) => errors.show("", gone),
-                Err(e) => errors.answer(i18n, &e, failed),
             }
-        });
+        };
+        versioned.send_or(
+            request,
+            move |saved: StandardResponse| {
+                let _ = lib.selected.try_set(Some(saved.category_id));
+                lib.saved(form, Editing::Response(saved), done);
+            },
+            move |e| match e {
+                ApiError::NotFound => errors.show("", gone),
+                e => errors.answer(i18n, &e, failed),
+            },
+        );
     };
 
     let conflict_view = move || {

@@ -2,21 +2,19 @@
 //! and location edited inline under its version; and the Add account form.
 
 use hovor_types::customer::{Account, AccountFields, DetailKind, validate_account};
-use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
 
 use crate::components::lazy::{lazy_view, split_view};
-use leptos::task::spawn_local;
 
-use super::audit::AuditLog;
-use super::conflict::{ConflictNotice, Difference};
 use super::details::{AddDetail, AddressList, DetailList};
 use crate::api::ApiError;
 use crate::api::records::{self as api, DetailOwner, Saved};
 use crate::components::form::{FieldMessage, FormErrors, TextField};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::widgets::audit::AuditLog;
+use crate::widgets::versioned::{ConflictNotice, Difference, Versioned, VersionedSave, keep_changes};
 
-use crate::features::records::css;
+use crate::widgets::record::css;
 
 #[component]
 pub fn AccountRecord(account: RwSignal<Account>) -> impl IntoView {
@@ -33,7 +31,7 @@ pub fn AccountRecord(account: RwSignal<Account>) -> impl IntoView {
         }
         Ok(Saved::Contact(_)) => {}
         Err(ApiError::VersionConflict(c)) => {
-            if let CurrentRecord::Account(current) = c.current {
+            if let Some(current) = Account::from_current(c.current) {
                 account.set(current);
             }
             reloaded_by.set(Some(c.changed_by));
@@ -103,11 +101,11 @@ pub fn AccountForm(
     let country = RwSignal::new(start.as_ref().map(|a| a.country.clone()).unwrap_or_default());
     // Only a new account takes its first phone here; later phones are details.
     let phone = RwSignal::new(String::new());
-    let errors = FormErrors::default();
+    let versioned = VersionedSave::<Account>::default();
+    let VersionedSave { errors, conflict, .. } = versioned;
     // What the form opened with: re-applying after a conflict keeps only the fields the agent changed.
     let opened = StoredValue::new([name, city, country].map(|s| s.get_untracked()));
     let opened_version = StoredValue::new(start.as_ref().map(|a| a.version));
-    let conflict = RwSignal::new(None::<(VersionConflict, Account)>);
     let save = move |version: Option<i64>| {
         let fields = AccountFields {
             version,
@@ -121,27 +119,17 @@ pub fn AccountForm(
             errors.field(&e);
             return;
         }
-        errors.clear();
-        spawn_local(async move {
-            let result = match account {
+        let request = async move {
+            match account {
                 Some(a) => api::save_account(a.with_untracked(|a| a.id), &fields).await,
                 None => api::create_account(&fields).await,
-            };
-            match result {
-                Ok(saved) => {
-                    if let Some(a) = account {
-                        a.set(saved.clone());
-                    }
-                    conflict.set(None);
-                    done.run(Some(saved));
-                }
-                Err(ApiError::VersionConflict(c)) => {
-                    if let CurrentRecord::Account(current) = c.current.clone() {
-                        conflict.set(Some((*c, current)));
-                    }
-                }
-                Err(e) => errors.api(&e),
             }
+        };
+        versioned.send(request, move |saved: Account| {
+            if let Some(a) = account {
+                a.set(saved.clone());
+            }
+            done.run(Some(saved));
         });
     };
     let conflict_view = move || {
@@ -198,19 +186,6 @@ pub fn AccountForm(
                 <button type="submit" class="button primary" data-testid="account-save">{t!(i18n, records.save)}</button>
             </div>
         </form>
-    }
-}
-
-/// After a conflict: every field the agent left as it opened takes the saved value; their own edits stay.
-pub fn keep_changes<const N: usize>(
-    fields: [RwSignal<String>; N],
-    opened: &[String; N],
-    saved: &[String; N],
-) {
-    for ((field, before), saved) in fields.iter().zip(opened).zip(saved) {
-        if field.get_untracked() == *before {
-            field.set(saved.clone());
-        }
     }
 }
 

@@ -2,24 +2,21 @@
 //! emails and identifiers with Mark as default, Remove and Add detail, addresses, and its changes.
 
 use hovor_types::customer::{Contact, ContactFields, DetailKind, LANGUAGES, validate_contact};
-use hovor_types::version::{CurrentRecord, VersionConflict};
 use leptos::prelude::*;
 
 use crate::components::lazy::{lazy_view, split_view};
-use leptos::task::spawn_local;
 
-use super::account::keep_changes;
-use super::audit::AuditLog;
-use super::conflict::{ConflictNotice, Difference};
 use super::details::{AddDetail, AddressList, DetailList};
 use crate::api::ApiError;
 use crate::api::records::{self as api, DetailOwner, Saved};
 use crate::components::form::{FieldMessage, FormErrors, TextField};
 use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::widgets::audit::AuditLog;
+use crate::widgets::versioned::{ConflictNotice, Difference, Versioned, VersionedSave, keep_changes};
 
 use crate::components::form::css as form_css;
-use crate::features::records::css;
+use crate::widgets::record::css;
 
 #[component]
 pub fn ContactRecord(
@@ -41,7 +38,7 @@ pub fn ContactRecord(
         }
         Ok(Saved::Account(_)) => {}
         Err(ApiError::VersionConflict(c)) => {
-            if let CurrentRecord::Contact(current) = c.current {
+            if let Some(current) = Contact::from_current(c.current) {
                 contact.set(current);
             }
             reloaded_by.set(Some(c.changed_by));
@@ -107,9 +104,8 @@ fn ContactEditForm(contact: RwSignal<Contact>, editing: RwSignal<bool>) -> impl 
     let first = RwSignal::new(start.first_name.clone());
     let last = RwSignal::new(start.last_name.clone());
     let language = RwSignal::new(start.language.clone());
-    let errors = FormErrors::default();
-    let conflict = RwSignal::new(None::<(VersionConflict, Contact)>);
-    let busy = RwSignal::new(false);
+    let versioned = VersionedSave::<Contact>::default();
+    let VersionedSave { busy, errors, conflict } = versioned;
     let save = move |version: i64| {
         let c = contact.get_untracked();
         let fields = ContactFields {
@@ -123,24 +119,9 @@ fn ContactEditForm(contact: RwSignal<Contact>, editing: RwSignal<bool>) -> impl 
             errors.field(&e);
             return;
         }
-        errors.clear();
-        busy.set(true);
-        spawn_local(async move {
-            let result = api::save_contact(c.id, &fields).await;
-            busy.set(false);
-            match result {
-                Ok(saved) => {
-                    conflict.set(None);
-                    contact.set(saved);
-                    editing.set(false);
-                }
-                Err(ApiError::VersionConflict(c)) => {
-                    if let CurrentRecord::Contact(current) = c.current.clone() {
-                        conflict.set(Some((*c, current)));
-                    }
-                }
-                Err(e) => errors.api(&e),
-            }
+        versioned.send(async move { api::save_contact(c.id, &fields).await }, move |saved| {
+            contact.set(saved);
+            editing.set(false);
         });
     };
     let conflict_view = move || {

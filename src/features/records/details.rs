@@ -13,8 +13,8 @@ use crate::api::ApiError;
 use crate::api::records::{self as api, DetailOwner, Saved};
 use crate::components::form::css as form_css;
 use crate::components::form::{FieldMessage, FormErrors, TextField};
-use crate::features::records::css;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::widgets::record::css;
 
 /// One kind of detail with its actions. Identifiers have no default.
 #[component]

@@ -9,12 +9,12 @@ use crate::components::lazy::split_view;
 
 use crate::api::records as api;
 use crate::components::tabs::{Tab, Tabs};
-use crate::features::task_list::{ChannelBadge, TagChip};
 use crate::format;
 use crate::i18n::{t, use_i18n};
+use crate::widgets::chips::{ChannelBadge, TagChip};
 
-use crate::features::records::css;
 use crate::state::configured::ConfiguredText;
+use crate::widgets::record::css;
 
 #[component]
 pub fn HistoryTab(contact_id: i64) -> impl IntoView {

@@ -3,7 +3,6 @@
 
 use hovor_types::customer::{Contact, MergeRequest, Side, validate_merge};
 use hovor_types::directory::DirectoryEntry;
-use hovor_types::version::CurrentRecord;
 use leptos::prelude::*;
 
 use crate::components::lazy::split_view;
@@ -15,7 +14,8 @@ use crate::api::records as api;
 use crate::components::form::{FieldMessage, FormErrors};
 use crate::i18n::{t, t_string, use_i18n};
 
-use crate::features::records::css;
+use crate::widgets::record::css;
+use crate::widgets::versioned::Versioned;
 
 #[derive(Clone, Copy)]
 struct Choices {
@@ -72,7 +72,7 @@ pub fn MergeDialog(master: RwSignal<Contact>, close: Callback<()>, merged: Callb
                 }
                 // Someone changed one of the two meanwhile: show it as it is now and let the agent look again.
                 Err(ApiError::VersionConflict(conflict)) => {
-                    if let CurrentRecord::Contact(current) = conflict.current {
+                    if let Some(current) = Contact::from_current(conflict.current) {
                         if current.id == m.id { master.set(current) } else { child.set(Some(current)) }
                     }
                     let i18n = use_i18n();

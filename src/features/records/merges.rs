@@ -12,7 +12,7 @@ use crate::components::form::{FieldMessage, FormErrors};
 use crate::format;
 use crate::i18n::{t, use_i18n};
 
-use crate::features::records::css;
+use crate::widgets::record::css;
 
 #[component]
 pub fn MergeDetails(contact: RwSignal<Contact>, changed: Callback<()>) -> impl IntoView {

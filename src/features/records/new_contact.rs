@@ -11,7 +11,7 @@ use crate::api::records as api;
 use crate::components::form::{FieldMessage, FormErrors, TextField};
 use crate::i18n::{t, use_i18n};
 
-use crate::features::records::css;
+use crate::widgets::record::css;
 
 #[component]
 pub fn NewContactForm(

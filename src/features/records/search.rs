@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use crate::api::records as api;
 use crate::i18n::{t, t_string, use_i18n};
 
-use crate::features::records::css;
+use crate::widgets::record::css;
 
 /// Typing settles for this long before the search runs.
 const DEBOUNCE_MS: u64 = 250;

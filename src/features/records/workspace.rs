@@ -11,8 +11,8 @@ use crate::api::records as api;
 use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::lazy::lazy_view;
 use crate::components::tabs::{Tab, Tabs};
-use crate::features::records::css;
 use crate::i18n::{t, use_i18n};
+use crate::widgets::record::css;
 
 /// Remove from directory: the agent confirms; the contact goes, its interactions stay without one.
 #[component]

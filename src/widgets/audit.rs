@@ -7,7 +7,7 @@ use crate::api::records as api;
 use crate::format;
 use crate::i18n::{t, use_i18n};
 
-use crate::features::records::css;
+use crate::widgets::record::css;
 
 #[component]
 pub fn AuditLog(record: &'static str, id: Signal<i64>, version: Signal<i64>) -> impl IntoView {
