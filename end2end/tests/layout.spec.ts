@@ -124,6 +124,8 @@ test.describe("accessibility in both colour schemes", () => {
         await expect(page.getByRole("dialog")).toHaveCount(0);
         // The administrator's library.
         await page.getByTestId("sign-out").click();
+        // Signed out once the sign-in page shows: navigating sooner could cancel the sign-out request.
+        await expect(page).toHaveURL(/\/login$/);
         await signInAt(page, server.url, "admin");
         await page.getByTestId("nav-library").click();
         await expect(page.getByTestId("nav-library")).toHaveAttribute("aria-current", "page");

@@ -178,7 +178,7 @@ test("a chunk that fails to download says so, and Try again fetches it", async (
   try {
     // The records chunk (the Directory page, record forms) is refused until the agent tries again.
     let blocked = true;
-    await page.route("**/app/*/split_records.wasm", (route) => (blocked ? route.abort() : route.continue()));
+    await page.route("**/app/*/pack_records.bin", (route) => (blocked ? route.abort() : route.continue()));
     await page.setViewportSize({ width: 1440, height: 900 });
     await signInAt(page, server.url, "agent1");
     await page.getByTestId("nav-directory").click();
