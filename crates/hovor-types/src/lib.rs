@@ -27,6 +27,7 @@ pub mod timeline;
 pub mod translation;
 pub mod validate;
 pub mod version;
+pub mod voice;
 pub mod wrap_up;
 
 /// Milliseconds since the Unix epoch, UTC. Every timestamp on the wire uses it.
