@@ -19,6 +19,13 @@ have_version() { # command, expected version
   command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"
 }
 
+# The server's call audio builds libopus (with cmake) and links the system's OpenSSL.
+if ! command -v cmake >/dev/null 2>&1 || ! pkg-config --exists openssl 2>/dev/null; then
+  echo "==> installing cmake, pkg-config and libssl-dev (Debian packages)"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q cmake pkg-config libssl-dev
+fi
+
 want_browser="${HOVOR_NEED_BROWSER:-1}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then

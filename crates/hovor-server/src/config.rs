@@ -46,6 +46,15 @@ pub struct Config {
     /// Chats one client address may start at once; after that, one more a minute (429 beyond).
     #[arg(long, env = "HOVOR_CHAT_STARTS_PER_ADDRESS", default_value_t = crate::limits::CHAT_STARTS.burst)]
     pub chat_starts_per_address: u32,
+    /// UDP address of the media switch that every call's audio goes through (one port for all calls),
+    /// e.g. `0.0.0.0:3479`. Without it: the address of `--listen` with a free port.
+    #[arg(long, env = "HOVOR_MEDIA_LISTEN")]
+    pub media_listen: Option<SocketAddr>,
+    /// The address browsers send call audio to, when it is not the one the switch listens on (behind
+    /// NAT, or listening on 0.0.0.0). Without it: the listening address, or for 0.0.0.0 the address of
+    /// the interface with the default route.
+    #[arg(long, env = "HOVOR_MEDIA_PUBLIC")]
+    pub media_public: Option<SocketAddr>,
     /// Print the OpenAPI document as JSON and exit.
     #[arg(long)]
     pub print_openapi: bool,

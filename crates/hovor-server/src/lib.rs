@@ -20,6 +20,7 @@ pub mod routing;
 pub mod state;
 mod static_files;
 pub mod store;
+pub mod voice;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -90,9 +91,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             config.inbound_email_token.as_deref(),
         )?);
     let chat_starts = limits::Rate { burst: config.chat_starts_per_address, ..limits::CHAT_STARTS };
+    let media = config.media_listen.unwrap_or(std::net::SocketAddr::new(address.ip(), 0));
+    let (switch, _peer_events) = voice::switch::Switch::start(media, config.media_public)?;
+    tracing::info!(candidate = %switch.candidate(), "call audio goes through the media switch");
     let state = AppState {
         trust_forwarded_for: config.trust_forwarded_for,
         doors: limits::PublicDoors::new(chat_starts, limits::CALLBACK_REQUESTS),
+        voice: Some(switch),
         ..state
     };
     // The relay starts from the newest stored event: before the timers or the outbox commit anything.

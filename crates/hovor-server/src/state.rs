@@ -28,6 +28,8 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     /// Where browsers reach Hovor (`--public-url`), when configured.
     pub public_url: Option<String>,
+    /// The media switch call audio goes through; started by `serve` (and by the tests that need it).
+    pub voice: Option<crate::voice::switch::Switch>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             doors: limits::PublicDoors::default(),
             trust_forwarded_for: false,
             public_url: None,
+            voice: None,
         }
     }
 

@@ -24,3 +24,4 @@ mod scale;
 mod suggestions;
 mod suggestions_eval;
 mod translations;
+mod voice;

@@ -1,0 +1,432 @@
+//! The switch's thread: reads the UDP socket in batches, hands each datagram to the connection it
+//! belongs to, forwards what each microphone sends to the peers that hear it alone, plays the music,
+//! mixes every 20 ms, and drives the connections' timers. A connection is polled only when something
+//! happened to it or its timer is due, so the cost grows with the packets, not with the peers.
+
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+use str0m::format::Codec;
+use str0m::media::{Frequency, MediaKind, MediaTime, Mid, Pt};
+use str0m::net::{Protocol, Receive};
+use str0m::{Event, IceConnectionState, Input, Output, Rtc};
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::mixer::{FRAME, MixEncoder, Sources};
+use super::music::{HOLD_MUSIC, Music, OPUS_RATE, Player, QUEUE_MUSIC, packet_samples};
+use super::switch::{Command, Counters, Feed, PeerEvent, PeerId};
+
+/// The longest the thread sleeps in the socket: commands are picked up at least this often.
+const IDLE_WAIT: Duration = Duration::from_millis(20);
+/// Datagrams read in one go before the connections are polled again.
+const BATCH: usize = 256;
+
+/// Where a listener's packets come from: one feed as it is, or the listener's mix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Feed(Feed),
+    Mix,
+}
+
+/// A listener's outgoing clock: each new origin is placed right after what the listener heard last,
+/// advanced by the silence in between, so the browser sees one continuous stream.
+#[derive(Default)]
+struct Downlink {
+    origin: Option<Origin>,
+    /// Added (wrapping) to the origin's own time.
+    offset: u64,
+    /// The last time sent, and when.
+    last: Option<(u64, Instant)>,
+}
+
+impl Downlink {
+    fn place(&mut self, origin: Origin, time: u64, samples: u32, now: Instant) -> u64 {
+        if self.origin != Some(origin) {
+            let next = match self.last {
+                None => 0,
+                Some((at, when)) => {
+                    let silence = now.saturating_duration_since(when).as_micros() as u64
+                        * u64::from(OPUS_RATE)
+                        / 1_000_000;
+                    at.wrapping_add(silence.max(u64::from(samples)))
+                }
+            };
+            self.origin = Some(origin);
+            self.offset = next.wrapping_sub(time);
+        }
+        let out = time.wrapping_add(self.offset);
+        self.last = Some((out, now));
+        out
+    }
+}
+
+struct Peer {
+    rtc: Rtc,
+    /// The audio track, once the offer's media is known.
+    mid: Option<Mid>,
+    /// Opus's payload type on this connection.
+    opus: Option<Pt>,
+    /// What it hears, sorted.
+    feeds: Vec<Feed>,
+    /// With two feeds or more: the encoder of its mix.
+    mix: Option<MixEncoder>,
+    downlink: Downlink,
+    connected: bool,
+    counters: Arc<Counters>,
+    /// When its timers next need it.
+    due: Instant,
+    /// Input arrived or media was written since it was last polled.
+    dirty: bool,
+}
+
+impl Peer {
+    fn send(&mut self, origin: Origin, time: u64, samples: u32, data: &Arc<[u8]>, now: Instant) {
+        let (Some(mid), Some(pt), true) = (self.mid, self.opus, self.connected) else { return };
+        let out = self.downlink.place(origin, time, samples, now);
+        let Some(writer) = self.rtc.writer(mid) else { return };
+        if writer.write(pt, now, MediaTime::new(out, Frequency::FORTY_EIGHT_KHZ), data.clone()).is_ok() {
+            self.counters.packets_out.fetch_add(1, Ordering::Relaxed);
+            self.dirty = true;
+        }
+    }
+}
+
+/// An Opus packet heard on one peer's microphone.
+struct Heard {
+    from: PeerId,
+    time: u64,
+    data: Arc<[u8]>,
+}
+
+pub(super) struct MediaThread {
+    socket: UdpSocket,
+    /// The address browsers send to, as ICE knows it (the candidate, which NAT may translate).
+    destination: SocketAddr,
+    inbox: Receiver<Command>,
+    events: UnboundedSender<PeerEvent>,
+    peers: HashMap<PeerId, Peer>,
+    /// The peers that hear each feed alone, and those that hear a mix; rebuilt on every route change.
+    forwards: HashMap<Feed, Vec<PeerId>>,
+    mixing: Vec<PeerId>,
+    /// The peer that last accepted datagrams from each address, tried first.
+    by_address: HashMap<SocketAddr, PeerId>,
+    /// The queue's and the hold music, on air whether or not anyone listens.
+    players: [(Feed, Player); 2],
+    /// The decoded sources of every mix.
+    sources: Sources,
+    /// When the next 20 ms of the mixes are due, and their clock in samples.
+    mix_due: Instant,
+    mix_time: u64,
+}
+
+impl MediaThread {
+    pub(super) fn new(
+        socket: UdpSocket,
+        destination: SocketAddr,
+        inbox: Receiver<Command>,
+        events: UnboundedSender<PeerEvent>,
+    ) -> anyhow::Result<MediaThread> {
+        let now = Instant::now();
+        Ok(MediaThread {
+            socket,
+            destination,
+            inbox,
+            events,
+            peers: HashMap::new(),
+            forwards: HashMap::new(),
+            mixing: Vec::new(),
+            by_address: HashMap::new(),
+            players: [
+                (Feed::QueueMusic, Player::new(Music::from_ogg(QUEUE_MUSIC)?, now)),
+                (Feed::HoldMusic, Player::new(Music::from_ogg(HOLD_MUSIC)?, now)),
+            ],
+            sources: Sources::default(),
+            mix_due: now,
+            mix_time: 0,
+        })
+    }
+
+    pub(super) fn run(mut self) {
+        let mut buf = vec![0u8; 2000];
+        let mut heard = Vec::new();
+        loop {
+            if !self.take_commands() {
+                return;
+            }
+            let now = Instant::now();
+            self.play_music(now);
+            if now >= self.mix_due {
+                self.mix(now);
+            }
+            for (id, peer) in &mut self.peers {
+                if peer.due <= now {
+                    if peer.rtc.is_alive() && peer.rtc.handle_input(Input::Timeout(now)).is_err() {
+                        peer.rtc.disconnect();
+                    }
+                    peer.dirty = true;
+                }
+                if peer.dirty {
+                    peer.due = poll(*id, peer, &self.socket, &self.events, &mut heard);
+                    peer.dirty = false;
+                }
+            }
+            if !heard.is_empty() {
+                let now = Instant::now();
+                for packet in heard.drain(..) {
+                    // Opus in WebRTC is 20 ms unless the browser was told otherwise.
+                    let samples = packet_samples(&packet.data).unwrap_or(FRAME as u32);
+                    self.deliver(Feed::Peer(packet.from), packet.time, samples, &packet.data, now);
+                }
+                // What was just written is sent before the thread sleeps.
+                continue;
+            }
+            self.drop_dead();
+            let music = self.players.iter().map(|(_, p)| p.due()).min().unwrap_or(now);
+            let timers = self.peers.values().map(|p| p.due).min().unwrap_or(now + IDLE_WAIT);
+            let wake = music.min(self.mix_due).min(timers).min(now + IDLE_WAIT);
+            self.receive(&mut buf, wake);
+        }
+    }
+
+    /// Applies the call layer's commands; false when the server has dropped the switch.
+    fn take_commands(&mut self) -> bool {
+        let mut routes_changed = false;
+        let alive = loop {
+            match self.inbox.try_recv() {
+                Ok(Command::Add(id, rtc, counters)) => {
+                    let peer = Peer {
+                        rtc: *rtc,
+                        mid: None,
+                        opus: None,
+                        feeds: Vec::new(),
+                        mix: None,
+                        downlink: Downlink::default(),
+                        connected: false,
+                        counters,
+                        due: Instant::now(),
+                        dirty: true,
+                    };
+                    self.peers.insert(id, peer);
+                }
+                Ok(Command::Route(id, feeds)) => {
+                    if let Some(peer) = self.peers.get_mut(&id) {
+                        if feeds.len() < 2 {
+                            peer.mix = None;
+                        } else if peer.mix.is_none() {
+                            match MixEncoder::new() {
+                                Ok(encoder) => peer.mix = Some(encoder),
+                                Err(e) => tracing::warn!(error = %e, "no mix for a listener"),
+                            }
+                        }
+                        peer.feeds = feeds;
+                        routes_changed = true;
+                    }
+                }
+                Ok(Command::Remove(id)) => {
+                    if let Some(peer) = self.peers.get_mut(&id) {
+                        peer.rtc.disconnect();
+                    }
+                }
+                Err(TryRecvError::Empty) => break true,
+                Err(TryRecvError::Disconnected) => break false,
+            }
+        };
+        if routes_changed {
+            self.rebuild_routes();
+        }
+        alive
+    }
+
+    /// Indexes who hears what, and decodes exactly the feeds some mix hears.
+    fn rebuild_routes(&mut self) {
+        self.forwards.clear();
+        self.mixing.clear();
+        for (id, peer) in &self.peers {
+            match peer.feeds.as_slice() {
+                [] => {}
+                [feed] => self.forwards.entry(*feed).or_default().push(*id),
+                _ => self.mixing.push(*id),
+            }
+        }
+        let wanted: Vec<Feed> =
+            self.mixing.iter().filter_map(|id| self.peers.get(id)).flat_map(|p| p.feeds.clone()).collect();
+        for feed in &wanted {
+            if let Err(e) = self.sources.want(*feed) {
+                tracing::warn!(error = %e, "a source left out of the mixes");
+            }
+        }
+        self.sources.keep_only(|feed| wanted.contains(&feed));
+    }
+
+    fn play_music(&mut self, now: Instant) {
+        for i in 0..self.players.len() {
+            let feed = self.players[i].0;
+            while let Some((time, frame)) = self.players[i].1.take(now) {
+                self.deliver(feed, time, frame.samples, &frame.data, now);
+            }
+        }
+    }
+
+    /// Forwards a packet of `feed` to every peer that hears it alone, and keeps it for the mixes
+    /// that hear it with others.
+    fn deliver(&mut self, feed: Feed, time: u64, samples: u32, data: &Arc<[u8]>, now: Instant) {
+        if let Some(listeners) = self.forwards.get(&feed) {
+            for id in listeners {
+                if let Some(peer) = self.peers.get_mut(id) {
+                    peer.send(Origin::Feed(feed), time, samples, data, now);
+                }
+            }
+        }
+        if self.sources.has(feed)
+            && let Err(e) = self.sources.push(feed, data)
+        {
+            tracing::debug!(error = %e, "an undecodable packet left out of the mixes");
+        }
+    }
+
+    /// The next 20 ms of every mix.
+    fn mix(&mut self, now: Instant) {
+        self.sources.tick();
+        let time = self.mix_time;
+        self.mix_time += FRAME as u64;
+        self.mix_due += Duration::from_millis(20);
+        if now.saturating_duration_since(self.mix_due) > Duration::from_millis(200) {
+            self.mix_due = now;
+        }
+        let mut frame = [0i16; FRAME];
+        for id in &self.mixing {
+            let Some(peer) = self.peers.get_mut(id) else { continue };
+            let Some(encoder) = peer.mix.as_mut() else { continue };
+            if !self.sources.mix(&peer.feeds, &mut frame) {
+                continue;
+            }
+            match encoder.encode(&frame) {
+                Ok(packet) => peer.send(Origin::Mix, time, FRAME as u32, &packet.into(), now),
+                Err(e) => tracing::warn!(error = %e, "a mix could not be encoded"),
+            }
+        }
+    }
+
+    /// Waits until `wake` for a datagram, then takes whatever else has arrived without waiting.
+    fn receive(&mut self, buf: &mut [u8], wake: Instant) {
+        let wait = wake.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
+        if self.socket.set_read_timeout(Some(wait)).is_err() {
+            return;
+        }
+        match self.socket.recv_from(buf) {
+            Ok((n, source)) => self.input(&buf[..n], source),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "media socket read failed");
+                return;
+            }
+        }
+        if self.socket.set_nonblocking(true).is_err() {
+            return;
+        }
+        for _ in 0..BATCH {
+            match self.socket.recv_from(buf) {
+                Ok((n, source)) => self.input(&buf[..n], source),
+                Err(_) => break,
+            }
+        }
+        let _ = self.socket.set_nonblocking(false);
+    }
+
+    /// Hands a datagram to the connection it belongs to.
+    fn input(&mut self, datagram: &[u8], source: SocketAddr) {
+        let Ok(contents) = datagram.try_into() else { return };
+        let input = Input::Receive(
+            Instant::now(),
+            Receive { proto: Protocol::Udp, source, destination: self.destination, contents },
+        );
+        let known = self
+            .by_address
+            .get(&source)
+            .copied()
+            .filter(|id| self.peers.get(id).is_some_and(|p| p.rtc.accepts(&input)));
+        let id = match known {
+            Some(id) => id,
+            None => {
+                let Some(id) = self.peers.iter().find(|(_, p)| p.rtc.accepts(&input)).map(|(id, _)| *id)
+                else {
+                    return;
+                };
+                self.by_address.insert(source, id);
+                id
+            }
+        };
+        let Some(peer) = self.peers.get_mut(&id) else { return };
+        if peer.rtc.handle_input(input).is_err() {
+            peer.rtc.disconnect();
+        }
+        peer.dirty = true;
+    }
+
+    fn drop_dead(&mut self) {
+        let dead: Vec<PeerId> =
+            self.peers.iter().filter(|(_, p)| !p.rtc.is_alive()).map(|(id, _)| *id).collect();
+        if dead.is_empty() {
+            return;
+        }
+        for id in &dead {
+            self.peers.remove(id);
+            let _ = self.events.send(PeerEvent::Gone(*id));
+        }
+        self.by_address.retain(|_, id| !dead.contains(id));
+        self.rebuild_routes();
+    }
+}
+
+/// Sends what a connection has to send, collects what it heard, and returns when it next needs time.
+fn poll(
+    id: PeerId,
+    peer: &mut Peer,
+    socket: &UdpSocket,
+    events: &UnboundedSender<PeerEvent>,
+    heard: &mut Vec<Heard>,
+) -> Instant {
+    loop {
+        if !peer.rtc.is_alive() {
+            return Instant::now();
+        }
+        let output = match peer.rtc.poll_output() {
+            Ok(output) => output,
+            Err(e) => {
+                tracing::debug!(peer = id, error = %e, "media connection failed");
+                peer.rtc.disconnect();
+                return Instant::now();
+            }
+        };
+        match output {
+            Output::Timeout(at) => return at,
+            Output::Transmit(t) => {
+                let _ = socket.send_to(&t.contents, t.destination);
+            }
+            Output::Event(Event::Connected) => {
+                peer.connected = true;
+                let _ = events.send(PeerEvent::Connected(id));
+            }
+            Output::Event(Event::IceConnectionStateChange(IceConnectionState::Disconnected)) => {
+                peer.rtc.disconnect();
+            }
+            Output::Event(Event::MediaAdded(added)) if added.kind == MediaKind::Audio => {
+                peer.mid = Some(added.mid);
+                peer.opus = peer
+                    .rtc
+                    .writer(added.mid)
+                    .and_then(|w| w.payload_params().find(|p| p.spec().codec == Codec::Opus).map(|p| p.pt()));
+            }
+            Output::Event(Event::MediaData(data)) => {
+                peer.counters.packets_in.fetch_add(1, Ordering::Relaxed);
+                heard.push(Heard { from: id, time: data.time.numer(), data: data.data });
+            }
+            Output::Event(_) => {}
+        }
+    }
+}

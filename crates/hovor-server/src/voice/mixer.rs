@@ -1,0 +1,174 @@
+//! Mixing, for a listener who hears several sources at once (a conference, a supervisor listening in,
+//! a coached agent): every source's packets are decoded into 20 ms frames, and every 20 ms each such
+//! listener gets the sum of its sources' frames (never its own voice) encoded again. One source alone
+//! is forwarded untouched by the switch and never reaches this module.
+
+use std::collections::{HashMap, VecDeque};
+
+use anyhow::anyhow;
+
+use super::music::OPUS_RATE;
+use super::switch::Feed;
+
+/// Samples in one 20 ms frame at 48 kHz, mono.
+pub const FRAME: usize = 960;
+
+/// A source's frames waiting to be mixed; older ones are dropped beyond this, so a source that
+/// sends in bursts adds at most 60 ms of delay.
+const MAX_QUEUED: usize = 3;
+
+/// Opus's largest packet is 120 ms.
+const MAX_PACKET_SAMPLES: usize = 5_760;
+
+/// Encoded voice for a mix: what a browser sends by default.
+const MIX_BITRATE: i32 = 32_000;
+
+struct Source {
+    decoder: opus::Decoder,
+    queued: VecDeque<Box<[i16]>>,
+    /// The frame of the current tick, if the source had one.
+    current: Option<Box<[i16]>>,
+}
+
+/// The decoded sources of every mix.
+#[derive(Default)]
+pub struct Sources {
+    sources: HashMap<Feed, Source>,
+    scratch: Vec<i16>,
+}
+
+impl Sources {
+    /// Decodes one packet of `feed` into frames for the next ticks, if some mix hears it.
+    pub fn push(&mut self, feed: Feed, packet: &[u8]) -> anyhow::Result<()> {
+        let Some(source) = self.sources.get_mut(&feed) else { return Ok(()) };
+        self.scratch.resize(MAX_PACKET_SAMPLES, 0);
+        let samples = source
+            .decoder
+            .decode(packet, &mut self.scratch, false)
+            .map_err(|e| anyhow!("an Opus packet: {e}"))?;
+        for frame in self.scratch[..samples].chunks(FRAME) {
+            let mut full = vec![0i16; FRAME];
+            full[..frame.len()].copy_from_slice(frame);
+            source.queued.push_back(full.into_boxed_slice());
+        }
+        while source.queued.len() > MAX_QUEUED {
+            source.queued.pop_front();
+        }
+        Ok(())
+    }
+
+    /// Moves every source on by one frame (silence for a source that sent nothing in time).
+    pub fn tick(&mut self) {
+        for source in self.sources.values_mut() {
+            source.current = source.queued.pop_front();
+        }
+    }
+
+    /// Sums the current frames of `feeds` into `out`; false when none of them has a frame.
+    pub fn mix(&self, feeds: &[Feed], out: &mut [i16; FRAME]) -> bool {
+        let mut sum = [0i32; FRAME];
+        let mut any = false;
+        for frame in feeds.iter().filter_map(|f| self.sources.get(f)?.current.as_deref()) {
+            any = true;
+            for (total, sample) in sum.iter_mut().zip(frame) {
+                *total += i32::from(*sample);
+            }
+        }
+        for (o, s) in out.iter_mut().zip(sum) {
+            *o = s.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16;
+        }
+        any
+    }
+
+    /// Whether packets of `feed` are decoded (some mix hears it).
+    pub fn has(&self, feed: Feed) -> bool {
+        self.sources.contains_key(&feed)
+    }
+
+    /// Starts decoding `feed` at its next packet.
+    pub fn want(&mut self, feed: Feed) -> anyhow::Result<()> {
+        if let std::collections::hash_map::Entry::Vacant(entry) = self.sources.entry(feed) {
+            let decoder = opus::Decoder::new(OPUS_RATE, opus::Channels::Mono)
+                .map_err(|e| anyhow!("an Opus decoder: {e}"))?;
+            entry.insert(Source { decoder, queued: VecDeque::new(), current: None });
+        }
+        Ok(())
+    }
+
+    /// Stops decoding the sources no mix hears any more.
+    pub fn keep_only(&mut self, needed: impl Fn(Feed) -> bool) {
+        self.sources.retain(|feed, _| needed(*feed));
+    }
+}
+
+/// A listener's encoder: its mix as one Opus stream.
+pub struct MixEncoder {
+    encoder: opus::Encoder,
+    buffer: Vec<u8>,
+}
+
+impl MixEncoder {
+    pub fn new() -> anyhow::Result<MixEncoder> {
+        let mut encoder = opus::Encoder::new(OPUS_RATE, opus::Channels::Mono, opus::Application::Voip)
+            .map_err(|e| anyhow!("an Opus encoder: {e}"))?;
+        encoder.set_bitrate(opus::Bitrate::Bits(MIX_BITRATE)).map_err(|e| anyhow!("the mix bitrate: {e}"))?;
+        Ok(MixEncoder { encoder, buffer: vec![0; 1500] })
+    }
+
+    pub fn encode(&mut self, frame: &[i16; FRAME]) -> anyhow::Result<Vec<u8>> {
+        let n = self.encoder.encode(frame, &mut self.buffer).map_err(|e| anyhow!("encoding a mix: {e}"))?;
+        Ok(self.buffer[..n].to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::voice::tone::{share, sine as tone};
+
+    #[test]
+    fn a_mix_holds_every_source_it_hears_and_nothing_else() {
+        let (a, b, c) = (Feed::Peer(1), Feed::Peer(2), Feed::Peer(3));
+        let mut encoders: Vec<MixEncoder> = (0..3).map(|_| MixEncoder::new().unwrap()).collect();
+        let mut sources = Sources::default();
+        let mut listener = MixEncoder::new().unwrap();
+        let mut decoder = opus::Decoder::new(OPUS_RATE, opus::Channels::Mono).unwrap();
+        let mut heard = vec![0i16; FRAME];
+        for feed in [a, b, c] {
+            sources.want(feed).unwrap();
+        }
+        for i in 0..25 {
+            for ((feed, hz), encoder) in [(a, 440.0), (b, 660.0), (c, 1100.0)].into_iter().zip(&mut encoders)
+            {
+                sources.push(feed, &encoder.encode(&tone(hz, i as u64)).unwrap()).unwrap();
+            }
+            sources.tick();
+            let mut mix = [0i16; FRAME];
+            assert!(sources.mix(&[a, b], &mut mix));
+            let packet = listener.encode(&mix).unwrap();
+            decoder.decode(&packet, &mut heard, false).unwrap();
+        }
+        // After the codecs settle: both heard tones are there, the third is not.
+        assert!(share(&heard, 440.0) > 0.2, "440 Hz: {}", share(&heard, 440.0));
+        assert!(share(&heard, 660.0) > 0.2, "660 Hz: {}", share(&heard, 660.0));
+        assert!(share(&heard, 1100.0) < 0.02, "1100 Hz: {}", share(&heard, 1100.0));
+    }
+
+    #[test]
+    fn a_silent_or_unknown_source_adds_nothing_and_queues_stay_short() {
+        let mut sources = Sources::default();
+        let mut out = [1i16; FRAME];
+        assert!(!sources.mix(&[Feed::Peer(9)], &mut out));
+        assert!(out.iter().all(|&s| s == 0));
+        let mut encoder = MixEncoder::new().unwrap();
+        sources.push(Feed::Peer(1), &encoder.encode(&tone(440.0, 0)).unwrap()).unwrap();
+        assert!(!sources.has(Feed::Peer(1)), "a source no mix hears is not decoded");
+        sources.want(Feed::Peer(1)).unwrap();
+        for i in 0..10 {
+            sources.push(Feed::Peer(1), &encoder.encode(&tone(440.0, i as u64)).unwrap()).unwrap();
+        }
+        assert_eq!(sources.sources[&Feed::Peer(1)].queued.len(), MAX_QUEUED);
+        sources.keep_only(|_| false);
+        assert!(!sources.has(Feed::Peer(1)));
+    }
+}

@@ -1,0 +1,306 @@
+//! The media switch over real UDP on loopback: WebRTC clients (str0m, doing what a browser does)
+//! connect to it, send marked packets every 20 ms, and each must hear exactly the feed it is routed
+//! to, as one continuous stream across every switch.
+
+use std::collections::HashSet;
+use std::net::UdpSocket;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hovor_server::voice::mixer::MixEncoder;
+use hovor_server::voice::music::{HOLD_MUSIC, Music, OPUS_RATE, QUEUE_MUSIC};
+use hovor_server::voice::switch::{Feed, PeerEvent, PeerId, Switch};
+use hovor_server::voice::tone::{share, sine};
+use str0m::change::SdpAnswer;
+use str0m::format::Codec;
+use str0m::media::{Direction, Frequency, MediaKind, MediaTime, Mid, Pt};
+use str0m::net::{Protocol, Receive};
+use str0m::{Candidate, Event, Input, Output, Rtc};
+
+/// What a party heard, in arrival order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Heard {
+    Party(u8),
+    QueueMusic,
+    HoldMusic,
+}
+
+/// A browser's audio connection: every 20 ms it sends a packet marked with its own letter, or with
+/// `tone`, 20 ms of a sine really encoded with Opus.
+struct Phone {
+    letter: u8,
+    tone: Option<(f64, MixEncoder)>,
+    rtc: Rtc,
+    socket: UdpSocket,
+    mid: Mid,
+    pt: Option<Pt>,
+    next_send: Instant,
+    sent: u64,
+    connected: bool,
+    heard: Vec<(Heard, u64)>,
+    /// What arrived, as sent.
+    packets: Vec<Arc<[u8]>>,
+}
+
+struct Tunes {
+    queue: HashSet<Arc<[u8]>>,
+    hold: HashSet<Arc<[u8]>>,
+}
+
+impl Tunes {
+    fn load() -> Tunes {
+        let packets =
+            |bytes| Music::from_ogg(bytes).unwrap().frames().iter().map(|f| f.data.clone()).collect();
+        Tunes { queue: packets(QUEUE_MUSIC), hold: packets(HOLD_MUSIC) }
+    }
+
+    fn identify(&self, data: &Arc<[u8]>) -> Heard {
+        if self.queue.contains(data) {
+            Heard::QueueMusic
+        } else if self.hold.contains(data) {
+            Heard::HoldMusic
+        } else {
+            assert_eq!(data[0], 0xf8, "a party's packet: {data:?}");
+            Heard::Party(data[1])
+        }
+    }
+}
+
+impl Phone {
+    fn dial(switch: &Switch, letter: u8) -> (PeerId, Phone) {
+        Phone::dial_with(switch, letter, None)
+    }
+
+    fn dial_with(switch: &Switch, letter: u8, tone: Option<f64>) -> (PeerId, Phone) {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.set_nonblocking(true).unwrap();
+        let mut rtc = Rtc::builder().clear_codecs().enable_opus(true, false).build(Instant::now());
+        rtc.add_local_candidate(Candidate::host(socket.local_addr().unwrap(), "udp").unwrap());
+        let mut sdp = rtc.sdp_api();
+        let mid = sdp.add_media(MediaKind::Audio, Direction::SendRecv, None, None, None);
+        let (offer, pending) = sdp.apply().unwrap();
+        let (peer, answer) = switch.connect(&offer.to_sdp_string()).unwrap();
+        rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+        let phone = Phone {
+            letter,
+            tone: tone.map(|hz| (hz, MixEncoder::new().unwrap())),
+            rtc,
+            socket,
+            mid,
+            pt: None,
+            next_send: Instant::now(),
+            sent: 0,
+            connected: false,
+            heard: Vec::new(),
+            packets: Vec::new(),
+        };
+        (peer, phone)
+    }
+
+    /// Does everything due now: sends, receives, and the connection's own timers.
+    fn pump(&mut self, tunes: &Tunes) {
+        let now = Instant::now();
+        if self.connected && now >= self.next_send {
+            let pt = *self.pt.get_or_insert_with(|| {
+                let writer = self.rtc.writer(self.mid).unwrap();
+                writer.payload_params().find(|p| p.spec().codec == Codec::Opus).unwrap().pt()
+            });
+            let packet = match &mut self.tone {
+                Some((hz, encoder)) => encoder.encode(&sine(*hz, self.sent)).unwrap(),
+                // A CELT 20 ms TOC byte, then the party's letter and a counter.
+                None => [&[0xf8, self.letter][..], &self.sent.to_be_bytes()].concat(),
+            };
+            let time = MediaTime::new(self.sent * 960, Frequency::FORTY_EIGHT_KHZ);
+            self.rtc.writer(self.mid).unwrap().write(pt, now, time, packet).unwrap();
+            self.sent += 1;
+            self.next_send += Duration::from_millis(20);
+        }
+        let mut buf = [0u8; 2000];
+        while let Ok((n, source)) = self.socket.recv_from(&mut buf) {
+            let receive = Receive {
+                proto: Protocol::Udp,
+                source,
+                destination: self.socket.local_addr().unwrap(),
+                contents: buf[..n].try_into().unwrap(),
+            };
+            self.rtc.handle_input(Input::Receive(Instant::now(), receive)).unwrap();
+        }
+        self.rtc.handle_input(Input::Timeout(Instant::now())).unwrap();
+        loop {
+            match self.rtc.poll_output().unwrap() {
+                Output::Timeout(_) => break,
+                Output::Transmit(t) => {
+                    let _ = self.socket.send_to(&t.contents, t.destination);
+                }
+                Output::Event(Event::Connected) => {
+                    self.connected = true;
+                    self.next_send = Instant::now();
+                }
+                Output::Event(Event::MediaData(data)) => {
+                    if self.tone.is_none() {
+                        self.heard.push((tunes.identify(&data.data), data.time.numer()));
+                    }
+                    self.packets.push(data.data);
+                }
+                Output::Event(_) => {}
+            }
+        }
+    }
+
+    fn count(&self, what: Heard) -> usize {
+        self.heard.iter().filter(|(h, _)| *h == what).count()
+    }
+}
+
+/// Pumps every phone until `done` holds; fails after 15 s (a busy machine is slow, not wrong).
+fn until(phones: &mut [&mut Phone], tunes: &Tunes, what: &str, mut done: impl FnMut(&[&mut Phone]) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !done(&*phones) {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        for phone in phones.iter_mut() {
+            phone.pump(tunes);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn start() -> (Switch, tokio::sync::mpsc::UnboundedReceiver<PeerEvent>) {
+    Switch::start("127.0.0.1:0".parse().unwrap(), None).unwrap()
+}
+
+#[test]
+fn each_party_hears_exactly_its_feed_as_one_continuous_stream() {
+    let tunes = Tunes::load();
+    let (switch, mut events) = start();
+    let (customer_peer, mut customer) = Phone::dial(&switch, b'C');
+    let (agent_peer, mut agent) = Phone::dial(&switch, b'A');
+    until(&mut [&mut customer, &mut agent], &tunes, "both are connected", |p| p.iter().all(|p| p.connected));
+    let mut connected = HashSet::new();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while connected.len() < 2 {
+        assert!(Instant::now() < deadline, "the switch never saw both connections");
+        if let Ok(PeerEvent::Connected(peer)) = events.try_recv() {
+            connected.insert(peer);
+        }
+        customer.pump(&tunes);
+        agent.pump(&tunes);
+    }
+    assert_eq!(connected, HashSet::from([customer_peer, agent_peer]));
+
+    // Waiting in the queue: the customer hears the queue's music, the agent nothing yet.
+    switch.route(customer_peer, vec![Feed::QueueMusic]).unwrap();
+    until(&mut [&mut customer, &mut agent], &tunes, "the customer hears the queue music", |p| {
+        p[0].count(Heard::QueueMusic) >= 10
+    });
+    assert_eq!(agent.heard.len(), 0, "no route, no sound");
+
+    // Answered: each hears the other.
+    switch.route(customer_peer, vec![Feed::Peer(agent_peer)]).unwrap();
+    switch.route(agent_peer, vec![Feed::Peer(customer_peer)]).unwrap();
+    until(&mut [&mut customer, &mut agent], &tunes, "both hear each other", |p| {
+        p[0].count(Heard::Party(b'A')) >= 10 && p[1].count(Heard::Party(b'C')) >= 10
+    });
+    assert_eq!(agent.count(Heard::QueueMusic) + agent.count(Heard::HoldMusic), 0);
+
+    // Held: the customer hears hold music and no longer the agent; the agent hears nothing.
+    switch.route(customer_peer, vec![Feed::HoldMusic]).unwrap();
+    switch.route(agent_peer, vec![]).unwrap();
+    until(&mut [&mut customer, &mut agent], &tunes, "the customer hears the hold music", |p| {
+        p[0].count(Heard::HoldMusic) >= 1
+    });
+    let (agent_heard, customer_heard_agent) = (agent.heard.len(), customer.count(Heard::Party(b'A')));
+    until(&mut [&mut customer, &mut agent], &tunes, "half a second of hold music", |p| {
+        p[0].count(Heard::HoldMusic) >= 25
+    });
+    // Packets already on their way when the route changed may still land; nothing after them.
+    assert!(agent.heard.len() <= agent_heard + 2, "the agent kept hearing the held customer");
+    assert!(
+        customer.count(Heard::Party(b'A')) <= customer_heard_agent + 2,
+        "the held customer heard the agent"
+    );
+    let last_held = customer.heard.iter().rposition(|(h, _)| *h != Heard::HoldMusic).unwrap();
+    assert!(customer.heard[last_held + 1..].iter().all(|(h, _)| *h == Heard::HoldMusic));
+
+    // One stream: the customer's timestamps only move forward across queue music, agent and hold music.
+    let times: Vec<u64> = customer.heard.iter().map(|(_, t)| *t).collect();
+    assert!(times.windows(2).all(|w| w[1] > w[0]), "timestamps went back: {times:?}");
+
+    // Resumed.
+    switch.route(customer_peer, vec![Feed::Peer(agent_peer)]).unwrap();
+    switch.route(agent_peer, vec![Feed::Peer(customer_peer)]).unwrap();
+    let (before_c, before_a) = (customer.count(Heard::Party(b'A')), agent.count(Heard::Party(b'C')));
+    until(&mut [&mut customer, &mut agent], &tunes, "both hear each other again", |p| {
+        p[0].count(Heard::Party(b'A')) >= before_c + 10 && p[1].count(Heard::Party(b'C')) >= before_a + 10
+    });
+    let counters = switch.counters(customer_peer).unwrap();
+    assert!(counters.packets_in >= 20 && counters.packets_out >= 50, "{counters:?}");
+
+    // Hanging up: the switch reports the connection gone.
+    switch.remove(agent_peer).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        assert!(Instant::now() < deadline, "the removed connection was never reported gone");
+        if let Ok(PeerEvent::Gone(peer)) = events.try_recv() {
+            assert_eq!(peer, agent_peer);
+            break;
+        }
+        customer.pump(&tunes);
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+fn a_malformed_offer_is_refused() {
+    let (switch, _events) = start();
+    let error = switch.connect("v=0\r\nnot sdp").unwrap_err();
+    assert!(error.to_string().contains("not an SDP offer"), "{error}");
+}
+
+/// The last second a phone heard, decoded.
+fn last_second(phone: &Phone) -> Vec<i16> {
+    let mut decoder = opus::Decoder::new(OPUS_RATE, opus::Channels::Mono).unwrap();
+    let mut pcm = vec![0i16; 5_760];
+    let mut heard = Vec::new();
+    for packet in &phone.packets {
+        let n = decoder.decode(packet, &mut pcm, false).unwrap();
+        heard.extend_from_slice(&pcm[..n]);
+    }
+    heard.split_off(heard.len().saturating_sub(OPUS_RATE as usize))
+}
+
+#[test]
+fn a_listener_of_several_parties_hears_their_mix_and_not_themself() {
+    let tunes = Tunes::load();
+    let (switch, _events) = start();
+    let (a_peer, mut a) = Phone::dial_with(&switch, b'a', Some(440.0));
+    let (b_peer, mut b) = Phone::dial_with(&switch, b'b', Some(660.0));
+    let (c_peer, mut c) = Phone::dial_with(&switch, b'c', Some(880.0));
+    until(&mut [&mut a, &mut b, &mut c], &tunes, "all three are connected", |p| {
+        p.iter().all(|p| p.connected)
+    });
+    // A conference of three: each hears the other two.
+    switch.route(a_peer, vec![Feed::Peer(b_peer), Feed::Peer(c_peer)]).unwrap();
+    switch.route(b_peer, vec![Feed::Peer(a_peer), Feed::Peer(c_peer)]).unwrap();
+    switch.route(c_peer, vec![Feed::Peer(a_peer), Feed::Peer(b_peer)]).unwrap();
+    until(&mut [&mut a, &mut b, &mut c], &tunes, "two seconds of mix for everyone", |p| {
+        p.iter().all(|p| p.packets.len() >= 100)
+    });
+    for (phone, own, others) in
+        [(&a, 440.0, [660.0, 880.0]), (&b, 660.0, [440.0, 880.0]), (&c, 880.0, [440.0, 660.0])]
+    {
+        let heard = last_second(phone);
+        for hz in others {
+            assert!(share(&heard, hz) > 0.2, "{} hears {hz} Hz: {}", phone.letter as char, share(&heard, hz));
+        }
+        assert!(share(&heard, own) < 0.02, "{} hears itself: {}", phone.letter as char, share(&heard, own));
+    }
+    // A supervisor listening to a held customer and an agent: music and voice mixed.
+    switch.route(a_peer, vec![Feed::HoldMusic, Feed::Peer(b_peer)]).unwrap();
+    let before = a.packets.len();
+    until(&mut [&mut a, &mut b, &mut c], &tunes, "a second of the new mix", |p| {
+        p[0].packets.len() >= before + 60
+    });
+    let heard = last_second(&a);
+    assert!(share(&heard, 660.0) > 0.1, "the agent's voice: {}", share(&heard, 660.0));
+    assert!(share(&heard, 880.0) < 0.02, "no longer the third party: {}", share(&heard, 880.0));
+}
