@@ -8,6 +8,16 @@ const database = `artifacts/e2e-${port}.db`;
 const smtpPort = Number(process.env.HOVOR_E2E_SMTP_PORT ?? 18025);
 export const mailDir = `artifacts/mail-${smtpPort}`;
 export const inboundToken = "e2e-inbound-token";
+/** Chromium's flags for every journey; the voice journeys add their own for fake audio. */
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export default defineConfig({
   testDir: "tests",
@@ -22,15 +32,7 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     launchOptions: {
       executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: chromiumArgs,
     },
     trace: "retain-on-failure",
   },

@@ -174,11 +174,15 @@ pub const CHAT_STARTS: Rate = Rate { burst: 5, every: Duration::from_secs(60) };
 /// Callbacks a client address may ask for: 3 at once, then one every 5 minutes.
 pub const CALLBACK_REQUESTS: Rate = Rate { burst: 3, every: Duration::from_secs(300) };
 
+/// Sound checks a client address may start: 5 at once, then one a minute.
+pub const SOUND_CHECKS: Rate = Rate { burst: 5, every: Duration::from_secs(60) };
+
 /// Per-address limits of the public customer doors.
 #[derive(Clone)]
 pub struct PublicDoors {
     pub chat_starts: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub callback_requests: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub sound_checks: Arc<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl Default for PublicDoors {
@@ -189,7 +193,11 @@ impl Default for PublicDoors {
 
 impl PublicDoors {
     pub fn new(chats: Rate, callbacks: Rate) -> PublicDoors {
-        PublicDoors { chat_starts: Arc::new(limiter(chats)), callback_requests: Arc::new(limiter(callbacks)) }
+        PublicDoors {
+            chat_starts: Arc::new(limiter(chats)),
+            callback_requests: Arc::new(limiter(callbacks)),
+            sound_checks: Arc::new(limiter(SOUND_CHECKS)),
+        }
     }
 }
 

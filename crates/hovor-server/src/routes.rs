@@ -19,6 +19,7 @@ mod session;
 mod session_data;
 mod system;
 mod translations;
+mod voice;
 
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -52,6 +53,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(translations::router())
         .merge(email::router())
         .merge(collaboration::router())
+        .merge(voice::router())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .merge(email::gateway_router())
 }
