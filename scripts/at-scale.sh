@@ -16,14 +16,7 @@ name=${HOVOR_AT_SCALE_NAME:-at-scale}
 run="$PWD/target/at-scale/$name"
 mkdir -p "$run/nginx-temp"
 
-if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
-    echo "==> installing nginx (Debian's nginx-light package)"
-    # policy-rc.d: the package must not start the system's nginx.
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light
-    rm -f /usr/sbin/policy-rc.d
-fi
+scripts/debian-packages.sh nginx-light
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 # --install: only install what is missing (scripts/test.sh does, before its journeys).
 [ "${1:-}" = --install ] && exit 0

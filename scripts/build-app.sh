@@ -4,7 +4,7 @@
 # Rarely used parts of the desk are split functions (`split_view!` in src/components/lazy.rs). The
 # splitter moves them into chunks that the desk fetches on first use, so it must run on the linked
 # module before wasm-bindgen (which keeps the linker's exports for it), and every file is then
-# optimised on its own. Trunk builds the rest of dist/ (CSS, icon, index.html) and runs this after.
+# optimised on its own. scripts/build-shell.mjs builds the rest of dist/ (CSS, icon, index.html) first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds Hovor in release mode: the app (Trunk → dist/, pre-compressed) and the server binary.
+# Builds Hovor in release mode: the app (dist/, pre-compressed) and the server binary.
 # Installs missing tools first. Parts whose sources did not change since the last build are reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,13 +10,14 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 cargo fetch --locked --quiet
 
 # The app: rebuilt only when something it is made from changed.
-app_inputs=(Cargo.toml Cargo.lock .cargo/config.toml scripts/build-app.sh Trunk.toml index.html build.rs src style/tokens.css style/base.css locales public crates/hovor-types)
+app_inputs=(Cargo.toml Cargo.lock .cargo/config.toml scripts/build-app.sh scripts/build-shell.mjs index.html build.rs src style/tokens.css style/base.css locales public crates/hovor-types)
 stamp=$(find "${app_inputs[@]}" -type f ! -name '*.db*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64)
 if [ -f dist/.build-stamp ] && [ "$(cat dist/.build-stamp)" = "$stamp" ]; then
   echo "==> app unchanged, reusing dist/"
 else
   echo "==> building the app (release)"
-  trunk build --release --offline
+  stylance . # bundles the CSS modules into style/stylance.css
+  node scripts/build-shell.mjs dist
   scripts/build-app.sh dist
   node scripts/precompress.mjs dist
   echo "$stamp" > dist/.build-stamp

@@ -33,13 +33,8 @@ venv_ready() {
 
 if ! venv_ready; then
   echo "==> installing the OpenAPI validator into target/tools-venv"
-  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
-    # A Debian Python without pip-in-venv support; CI runs as root.
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q python3-venv
-  fi
+  # A Debian Python without pip-in-venv support needs python3-venv.
+  python3 -c 'import ensurepip, venv' 2>/dev/null || "$root/scripts/debian-packages.sh" python3-venv
   rm -rf "$venv"
   mkdir -p "$(dirname "$venv")"
   python3 -m venv "$venv"

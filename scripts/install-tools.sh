@@ -4,7 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TRUNK_VERSION=0.21.14
 STYLANCE_VERSION=0.8.4
 # Cuts the app's split functions into chunks; its loader must match the wasm_split_helpers Leptos uses.
 WASM_SPLIT_VERSION=$(awk '/^name = "wasm_split_helpers"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
@@ -12,27 +11,24 @@ WASM_SPLIT_VERSION=$(awk '/^name = "wasm_split_helpers"$/ {getline; gsub(/versio
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 
 export PATH="$HOME/.cargo/bin:$PATH"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+mkdir -p target
 
 have_version() { # command, expected version
   command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"
 }
 
-# The server's call audio builds libopus (with cmake) and links the system's OpenSSL.
-if ! command -v cmake >/dev/null 2>&1 || ! pkg-config --exists openssl 2>/dev/null; then
-  echo "==> installing cmake, pkg-config and libssl-dev (Debian packages)"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q cmake pkg-config libssl-dev
-fi
-
-want_browser="${HOVOR_NEED_BROWSER:-1}"
+# Debian packages: cmake, pkg-config and OpenSSL's headers for the server's call audio (libopus is
+# built with cmake); for the tests also Chromium and ChromeDriver, PostgreSQL, nginx and Python's venv.
+# They install in the background while the tools below compile, and are waited for at the end.
+packages=(cmake pkg-config libssl-dev)
+[ "${HOVOR_NEED_BROWSER:-1}" = 1 ] && packages+=(chromium chromium-driver postgresql nginx-light python3-venv)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
-  echo "==> installing Chromium and ChromeDriver (Debian packages)"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium chromium-driver
-fi
+scripts/debian-packages.sh "${packages[@]}" >target/debian-packages.log 2>&1 &
+debian_packages=$!
+
+# Build tools need no speed of their own: an optimised build without LTO, in parallel units, compiles
+# in a fraction of the time of their own release profiles.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=2
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   echo "==> adding the wasm32-unknown-unknown target"
@@ -51,13 +47,6 @@ if ! cargo install --list | grep "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"
   cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
 fi
 
-if ! have_version trunk "$TRUNK_VERSION"; then
-  echo "==> installing trunk $TRUNK_VERSION"
-  # Trunk's own profile uses fat LTO (30 min on 2 cores); a thin build is as good for a build tool.
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install trunk --version "$TRUNK_VERSION" --locked
-fi
-
 if ! have_version stylance "$STYLANCE_VERSION"; then
   echo "==> installing stylance-cli $STYLANCE_VERSION"
   cargo install stylance-cli --version "$STYLANCE_VERSION" --locked
@@ -69,3 +58,10 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@p
   echo "==> installing Node packages (binaryen, Playwright)"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
+
+if ! wait "$debian_packages"; then
+  cat target/debian-packages.log >&2
+  echo "installing Debian packages failed (log above)" >&2
+  exit 1
+fi
+grep "==>" target/debian-packages.log || true

@@ -16,15 +16,7 @@ dir="$PWD/target/postgres/$name"
 
 bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
-if [ -z "$(bin_dir)" ]; then
-    echo "==> installing PostgreSQL (Debian's postgresql package)" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    # Only the binaries are wanted: no cluster of the system's is created or started.
-    mkdir -p /etc/postgresql-common/createcluster.d
-    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/hovor.conf
-    apt-get install -y -qq postgresql >&2
-fi
+[ -n "$(bin_dir)" ] || scripts/debian-packages.sh postgresql >&2
 BIN=$(bin_dir)
 
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` user.

@@ -15,7 +15,7 @@ pub struct Config {
     /// Fill the database with a demo contact center when it is empty.
     #[arg(long, env = "HOVOR_DEMO")]
     pub demo: bool,
-    /// Directory of the built app (Trunk's `dist/`); without it only the API is served.
+    /// Directory of the built app (`dist/`, made by scripts/build.sh); without it only the API is served.
     #[arg(long, env = "HOVOR_DIST")]
     pub dist: Option<PathBuf>,
     /// Secret shared with the host site that signs customer identities for web chat (HMAC-SHA256).

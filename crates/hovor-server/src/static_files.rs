@@ -14,7 +14,8 @@ pub fn service(dist: &Path) -> SetResponseHeader<ServeDir<ServeFile>, HeaderValu
         .precompressed_br()
         .precompressed_gzip()
         .fallback(ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip());
-    // Trunk puts a content hash in every stylesheet's name; index.html itself must always be revalidated.
+    // index.html must always be revalidated (it names the current build); the stylesheet and icon beside
+    // it are revalidated too, which costs a 304.
     SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
         .layer(dir)
 }

@@ -1,0 +1,38 @@
+// Builds everything in dist/ but the wasm: one stylesheet (the design tokens, the page basics and the
+// CSS modules that stylance bundled, in that order), the icon and the offer sound, and index.html
+// pointing at them. Stylesheet and icon carry their content hash in their names, so the server can
+// let browsers keep them for a year; index.html itself is always revalidated. scripts/build-app.sh
+// then adds the app's start to index.html.
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { extname, join } from "node:path";
+
+const dist = process.argv[2] ?? "dist";
+const stylesheets = ["style/tokens.css", "style/base.css", "style/stylance.css"];
+
+const digest = (bytes) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+const integrity = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
+
+// Hashed files of an earlier build go; the app's own directory (dist/app) is build-app.sh's.
+mkdirSync(dist, { recursive: true });
+for (const name of readdirSync(dist)) {
+  if (name !== "app") rmSync(join(dist, name), { recursive: true, force: true });
+}
+
+function hashed(stem, extension, bytes) {
+  const name = `${stem}-${digest(bytes)}${extension}`;
+  writeFileSync(join(dist, name), bytes);
+  return { href: `/${name}`, integrity: integrity(bytes) };
+}
+
+const css = hashed("hovor", ".css", Buffer.concat(stylesheets.map((path) => readFileSync(path))));
+const icon = hashed("favicon", extname("public/favicon.svg"), readFileSync("public/favicon.svg"));
+copyFileSync("public/offer.wav", join(dist, "offer.wav"));
+
+const links =
+  `<link rel="stylesheet" href="${css.href}" integrity="${css.integrity}">` +
+  `<link rel="icon" href="${icon.href}" integrity="${icon.integrity}">`;
+const page = readFileSync("index.html", "utf8");
+if (!page.includes("</head>")) throw new Error("index.html has no </head>");
+writeFileSync(join(dist, "index.html"), page.replace("</head>", `${links}\n  </head>`));
+console.log(`==> ${css.href} ${icon.href} index.html`);
