@@ -23,6 +23,7 @@ import inspect
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -223,11 +224,24 @@ class Walk:
             if media == "application/json":
                 ref = body["schema"].get("$ref")
                 sample = self.samples.value(body["schema"])
-                model = getattr(self.pkg.models, ref.split("/")[-1]) if ref else None
-                args["body"] = model.from_dict(sample) if model else sample
+                args["body"] = self.model_of(ref.split("/")[-1], sample) if ref else sample
             else:
                 args["body"] = self.pkg.types.File(payload=io.BytesIO(RAW_EMAIL), mime_type=media)
         return args
+
+    def model_of(self, name: str, sample):
+        """The generated model for a sample of schema `name`. A oneOf (a tagged enum such as
+        CallCommand) has one model per variant, `<name>Type<n>`: the one the sample decodes into."""
+        model = getattr(self.pkg.models, name, None)
+        if model is not None:
+            return model.from_dict(sample)
+        variants = sorted(n for n in dir(self.pkg.models) if re.fullmatch(rf"{name}Type\d+", n))
+        for variant in variants:
+            try:
+                return getattr(self.pkg.models, variant).from_dict(sample)
+            except (KeyError, TypeError, ValueError):
+                continue
+        raise AttributeError(f"no generated model decodes a sample of {name}")
 
     def call(self, path: str, method: str, operation: dict, client=None, **override):
         self.called += 1

@@ -20,6 +20,8 @@ use crate::error::{AppError, AppResult};
 pub const SESSION_COOKIE: &str = "hovor_session";
 /// The web-chat customer's cookie (path `/api/chat`): it names their conversation.
 pub const CHAT_COOKIE: &str = "hovor_chat";
+/// The phone page's call (`/api/phone`).
+pub const PHONE_COOKIE: &str = "hovor_phone";
 /// A session unused this long ends.
 const IDLE_TIMEOUT_MS: i64 = 4 * 60 * 60 * 1000;
 /// A session ends this long after sign-in whatever happens: a shift plus overtime.

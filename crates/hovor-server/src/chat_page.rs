@@ -73,7 +73,7 @@ async fn page(
     config: std::sync::Arc<str>,
 ) -> impl IntoResponse {
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let (lang, strings) = choose_language(q.lang.as_deref(), accept);
+    let (lang, strings) = choose_language(&STRINGS, q.lang.as_deref(), accept);
     // The strings sit in a JSON data block: `</` must not close the element early.
     let html = PAGE
         .replace("{{LANG}}", lang)
@@ -82,7 +82,7 @@ async fn page(
     ([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Html(html))
 }
 
-fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
+pub(crate) fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
@@ -92,18 +92,23 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     )
 }
 
-/// `?lang=` when it is one of ours, else the first of Accept-Language's languages we have, else English.
-fn choose_language(asked: Option<&str>, accept_language: &str) -> (&'static str, &'static str) {
+/// `?lang=` when it is one of ours, else the first of Accept-Language's languages we have, else the
+/// first of `strings` (English). Returns the language and its strings.
+pub(crate) fn choose_language(
+    strings: &[(&'static str, &'static str)],
+    asked: Option<&str>,
+    accept_language: &str,
+) -> (&'static str, &'static str) {
     let wanted = asked
         .into_iter()
         .chain(accept_language.split(',').map(|part| part.split(';').next().unwrap_or_default().trim()));
     for tag in wanted {
         let primary = tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
-        if let Some(found) = STRINGS.iter().find(|(code, _)| *code == primary) {
+        if let Some(found) = strings.iter().find(|(code, _)| *code == primary) {
             return *found;
         }
     }
-    STRINGS[0]
+    strings[0]
 }
 
 #[cfg(test)]
@@ -112,9 +117,9 @@ mod tests {
 
     #[test]
     fn language_comes_from_the_query_then_the_browser_then_english() {
-        assert_eq!(choose_language(Some("uk"), "cs-CZ").0, "uk");
-        assert_eq!(choose_language(Some("xx"), "de-DE,bg;q=0.8,en;q=0.5").0, "bg");
-        assert_eq!(choose_language(None, "de-DE").0, "en");
+        assert_eq!(choose_language(&STRINGS, Some("uk"), "cs-CZ").0, "uk");
+        assert_eq!(choose_language(&STRINGS, Some("xx"), "de-DE,bg;q=0.8,en;q=0.5").0, "bg");
+        assert_eq!(choose_language(&STRINGS, None, "de-DE").0, "en");
     }
 
     #[test]

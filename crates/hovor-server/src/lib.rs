@@ -14,6 +14,7 @@ pub mod hub;
 pub mod language;
 pub mod limits;
 mod openapi;
+mod phone_page;
 pub mod relay;
 mod routes;
 pub mod routing;
@@ -41,7 +42,8 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
         .route("/api/{*rest}", axum::routing::any(edge::unknown_api_path))
         .layer(axum::middleware::from_fn_with_state(origins, edge::api_edge));
     let api = api
-        .merge(chat_page::router(&state_origins).layer(RequestBodyLimitLayer::new(routes::BODY_LIMIT_BYTES)));
+        .merge(chat_page::router(&state_origins).layer(RequestBodyLimitLayer::new(routes::BODY_LIMIT_BYTES)))
+        .merge(phone_page::router());
     let router = match dist {
         Some(dist) => api
             .nest_service("/app", static_files::app_files(dist))
@@ -92,14 +94,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         )?);
     let chat_starts = limits::Rate { burst: config.chat_starts_per_address, ..limits::CHAT_STARTS };
     let media = config.media_listen.unwrap_or(std::net::SocketAddr::new(address.ip(), 0));
-    let (switch, _peer_events) = voice::switch::Switch::start(media, config.media_public)?;
+    let (switch, peer_events) = voice::switch::Switch::start(media, config.media_public)?;
     tracing::info!(candidate = %switch.candidate(), "call audio goes through the media switch");
     let state = AppState {
         trust_forwarded_for: config.trust_forwarded_for,
         doors: limits::PublicDoors::new(chat_starts, limits::CALLBACK_REQUESTS),
-        voice: Some(switch),
+        voice: Some(voice::calls::Calls::new(switch)),
         ..state
     };
+    voice::flows::follow_peers(state.clone(), peer_events);
     // The relay starts from the newest stored event: before the timers or the outbox commit anything.
     if db::Backend::of(&pool) == db::Backend::Postgres {
         relay::start(&state, &config.database).await?;

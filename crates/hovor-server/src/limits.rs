@@ -177,12 +177,16 @@ pub const CALLBACK_REQUESTS: Rate = Rate { burst: 3, every: Duration::from_secs(
 /// Sound checks a client address may start: 5 at once, then one a minute.
 pub const SOUND_CHECKS: Rate = Rate { burst: 5, every: Duration::from_secs(60) };
 
+/// Calls a client address may dial from the phone page: 5 at once, then one a minute.
+pub const PHONE_CALLS: Rate = Rate { burst: 5, every: Duration::from_secs(60) };
+
 /// Per-address limits of the public customer doors.
 #[derive(Clone)]
 pub struct PublicDoors {
     pub chat_starts: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub callback_requests: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub sound_checks: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub calls: Arc<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl Default for PublicDoors {
@@ -197,6 +201,7 @@ impl PublicDoors {
             chat_starts: Arc::new(limiter(chats)),
             callback_requests: Arc::new(limiter(callbacks)),
             sound_checks: Arc::new(limiter(SOUND_CHECKS)),
+            calls: Arc::new(limiter(PHONE_CALLS)),
         }
     }
 }

@@ -38,6 +38,13 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
             "The web-chat customer's conversation, set when the chat starts.",
         ))),
     );
+    components.add_security_scheme(
+        "phone",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            crate::auth::PHONE_COOKIE,
+            "The phone page's call, set when it dials.",
+        ))),
+    );
     components.add_security_scheme("gateway", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     let mut repeated: HashMap<String, usize> = HashMap::new();
     for item in api.paths.paths.values_mut() {

@@ -12,6 +12,7 @@ mod details;
 mod directory;
 mod email;
 mod events;
+mod phone;
 mod response_admin;
 mod responses;
 mod routing;
@@ -54,6 +55,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(email::router())
         .merge(collaboration::router())
         .merge(voice::router())
+        .merge(phone::router())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .merge(email::gateway_router())
 }

@@ -28,8 +28,9 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     /// Where browsers reach Hovor (`--public-url`), when configured.
     pub public_url: Option<String>,
-    /// The media switch call audio goes through; started by `serve` (and by the tests that need it).
-    pub voice: Option<crate::voice::switch::Switch>,
+    /// The calls in progress and the media switch their audio goes through; started by `serve` (and by
+    /// the tests that need it).
+    pub voice: Option<crate::voice::calls::Calls>,
 }
 
 impl AppState {

@@ -1,5 +1,8 @@
-//! Voice: the media switch every call's audio goes through, its mixer, and the music it plays.
+//! Voice: the calls in progress and how they meet conversations, the media switch every call's audio
+//! goes through, its mixer, and the music it plays.
 
+pub mod calls;
+pub mod flows;
 mod media_thread;
 pub mod mixer;
 pub mod music;

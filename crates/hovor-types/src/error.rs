@@ -104,6 +104,12 @@ crate::string_enum! {
         OffersPending = "offers_pending",
         /// The web-chat customer closed the page and did not come back.
         CustomerLeft = "customer_left",
+        /// A call on hold cannot be ended (WBX): resume it first.
+        CallOnHold = "call_on_hold",
+        /// The call does not allow this now (see [`crate::voice::CallRefusal`]).
+        CallRefused = "call_refused",
+        /// The conversation has no call going on (over, or on a server that restarted).
+        NoCall = "no_call",
     }
 }
 
@@ -133,6 +139,9 @@ impl Reason {
             }
             Reason::OffersPending => "Accept or decline the requests on screen before signing out.",
             Reason::CustomerLeft => "The customer has left.",
+            Reason::CallOnHold => "The call is on hold: resume it before ending it.",
+            Reason::CallRefused => "The call does not allow this now.",
+            Reason::NoCall => "There is no call going on in this conversation.",
         }
     }
 }

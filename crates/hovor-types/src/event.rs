@@ -47,6 +47,11 @@ pub enum ServerEvent {
     InvitationChanged { invitation_id: i64, conversation_id: i64 },
     /// A colleague joined or left a chat as collaborator (to the owner and the colleague).
     CollaboratorsChanged { conversation_id: i64 },
+    /// A call changed: answered, held, resumed, muted or ended (to each agent on it, who reads it with
+    /// `GET …/call`: the call's own types stay out of the desk's start).
+    CallChanged { conversation_id: i64 },
+    /// The customer's phone: the call's state as their phone shows it (to the customer only).
+    PhoneChanged { conversation_id: i64, state: crate::voice::PhoneState },
 }
 
 crate::string_enum! {

@@ -67,14 +67,21 @@ const AGENTS: [&str; 8] = [
     "Andriy Melnyk",
 ];
 
+/// The number callers dial for the demo's `index`th queue: +420 800 100 101, …102, …
+pub fn entry_number(index: usize) -> String {
+    format!("420800100{}", 101 + index)
+}
+
 pub async fn create(tx: &mut Transaction<'_, Db>) -> anyhow::Result<Org> {
     let mut skill_ids: HashMap<&str, i64> = HashMap::new();
     let mut queues = Vec::new();
-    for (name, skills, categories, mailbox) in QUEUES {
-        let queue_id: i64 = sqlx::query_scalar("INSERT INTO queues (name) VALUES ($1) RETURNING id")
-            .bind(name)
-            .fetch_one(&mut **tx)
-            .await?;
+    for (index, (name, skills, categories, mailbox)) in QUEUES.into_iter().enumerate() {
+        let queue_id: i64 =
+            sqlx::query_scalar("INSERT INTO queues (name, entry_number) VALUES ($1, $2) RETURNING id")
+                .bind(name)
+                .bind(entry_number(index))
+                .fetch_one(&mut **tx)
+                .await?;
         sqlx::query("INSERT INTO mailboxes (address, queue_id) VALUES ($1, $2)")
             .bind(mailbox)
             .bind(queue_id)

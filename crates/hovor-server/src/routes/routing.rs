@@ -26,6 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::hub::Audience;
 use crate::routing::{Work, agents, lifecycle, offers};
 use crate::store::activities;
+use crate::voice::flows;
 
 /// The signed-in agent's state.
 #[utoipa::path(get, path = "/api/me/status", tag = "routing",
@@ -73,6 +74,9 @@ pub async fn accept(
 ) -> AppResult<Json<AcceptedOffers>> {
     let mut work = Work::begin(&state).await?;
     let result = offers::accept(&mut work, me.id, &me.display_name, &request.conversation_ids).await?;
+    if let Some(calls) = &state.voice {
+        flows::answer_accepted(&mut work, calls, me.id, &result.accepted).await?;
+    }
     work.finish(&state).await?;
     Ok(Json(result))
 }
@@ -102,6 +106,9 @@ pub async fn end(
         return Err(AppError::Conflict(Reason::NotAssigned));
     }
     let mut work = Work::begin(&state).await?;
+    if let Some(calls) = &state.voice {
+        flows::end_by_agent(&mut work, calls, me.id, c.id).await?;
+    }
     lifecycle::end(&mut work, c.id, Some(me.id)).await?;
     work.finish(&state).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -4,14 +4,16 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
-use hovor_types::voice::{SOUND_CHECK_SECONDS, SessionDescription, check_sdp};
+use hovor_types::voice::{CallCommand, CallView, SOUND_CHECK_SECONDS, SessionDescription, check_sdp};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::extract::AppJson;
+use crate::extract::{AppJson, Visible};
 use crate::limits::{ClientAddr, knock};
+use crate::routing::Work;
+use crate::voice::flows;
 use crate::voice::switch::Feed;
 
 /// The sound check: connects the browser's audio (its SDP offer in, the server's answer out) and plays
@@ -30,7 +32,7 @@ pub async fn sound_check(
     check_sdp(&offer)?;
     knock(&state.doors.sound_checks, from)?;
     let switch =
-        state.voice.as_ref().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no media switch")))?;
+        state.voice.as_ref().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no media switch")))?.switch();
     let (peer, answer) = switch
         .connect(&offer.sdp)
         .map_err(|_| AppError::Validation(FieldError::new("sdp", Rule::Malformed)))?;
@@ -43,7 +45,51 @@ pub async fn sound_check(
     Ok((StatusCode::CREATED, Json(SessionDescription { sdp: answer })))
 }
 
+/// The conversation's call as the agent's desk sees it: the legs, the agent's own, and since when it
+/// is connected. 409 `no_call` when no call is going on.
+#[utoipa::path(get, path = "/api/conversations/{id}/call", tag = "voice", params(("id" = i64, Path)),
+    responses((status = 200, body = CallView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn call(
+    State(state): State<AppState>,
+    Visible { me, conversation: c }: Visible,
+) -> AppResult<Json<CallView>> {
+    Ok(Json(flows::view(&state, c.id, me.id)?))
+}
+
+/// Hold, Resume or Mute from the agent's control pane; answered with the call as it is now. Refused
+/// with 409 when the call does not allow it (`call_refused`), or has ended.
+#[utoipa::path(post, path = "/api/conversations/{id}/call", tag = "voice", params(("id" = i64, Path)),
+    request_body = CallCommand,
+    responses((status = 200, body = CallView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn command(
+    State(state): State<AppState>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(command): AppJson<CallCommand>,
+) -> AppResult<Json<CallView>> {
+    let calls = flows::calls(&state)?;
+    let mut work = Work::begin(&state).await?;
+    calls.command(c.id, me.id, command)?.publish(&mut work).await?;
+    work.finish(&state).await?;
+    Ok(Json(flows::view(&state, c.id, me.id)?))
+}
+
+/// Connects the agent's desk audio to their leg of the call (again after a reload: the new connection
+/// replaces the old). The desk's SDP offer in, the server's answer out.
+#[utoipa::path(post, path = "/api/conversations/{id}/call/audio", tag = "voice", params(("id" = i64, Path)),
+    request_body = SessionDescription,
+    responses((status = 201, body = SessionDescription), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn audio(
+    State(state): State<AppState>,
+    Visible { me, conversation: c }: Visible,
+    AppJson(offer): AppJson<SessionDescription>,
+) -> AppResult<(StatusCode, Json<SessionDescription>)> {
+    check_sdp(&offer)?;
+    let answer = flows::calls(&state)?.join(c.id, me.id, &offer.sdp)?;
+    Ok((StatusCode::CREATED, Json(SessionDescription { sdp: answer })))
+}
+
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(sound_check))
+    OpenApiRouter::new().routes(routes!(sound_check)).routes(routes!(call, command)).routes(routes!(audio))
 }

@@ -41,7 +41,8 @@ const OFFER_SELECT: &str = "
            o.offered_at, o.expires_at, q.popover_variables, q.mask_sensitive, c.subject, c.language,
            c.transfer_note, c.customer_name,
            p.first_name || ' ' || p.last_name AS contact_name,
-           (SELECT value FROM contact_points WHERE contact_id = c.contact_id AND kind = 'phone' AND is_default = 1) AS phone,
+           COALESCE((SELECT value FROM contact_points WHERE contact_id = c.contact_id AND kind = 'phone' AND is_default = 1),
+                    c.caller_number) AS phone,
            (SELECT value FROM contact_points WHERE contact_id = c.contact_id AND kind = 'email' AND is_default = 1) AS email,
            (SELECT question || ': ' || answer FROM survey_answers
             WHERE conversation_id = c.id

@@ -8,6 +8,7 @@ mod common;
 mod database;
 
 mod auth;
+mod calls;
 mod chat;
 mod collaboration;
 mod conversations;

@@ -11,7 +11,7 @@ use hovor_server::voice::mixer::MixEncoder;
 use hovor_server::voice::music::{HOLD_MUSIC, Music, OPUS_RATE, QUEUE_MUSIC};
 use hovor_server::voice::switch::{Feed, PeerEvent, PeerId, Switch};
 use hovor_server::voice::tone::{share, sine};
-use str0m::change::SdpAnswer;
+use str0m::change::{SdpAnswer, SdpPendingOffer};
 use str0m::format::Codec;
 use str0m::media::{Direction, Frequency, MediaKind, MediaTime, Mid, Pt};
 use str0m::net::{Protocol, Receive};
@@ -19,7 +19,7 @@ use str0m::{Candidate, Event, Input, Output, Rtc};
 
 /// What a party heard, in arrival order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Heard {
+pub enum Heard {
     Party(u8),
     QueueMusic,
     HoldMusic,
@@ -27,7 +27,7 @@ enum Heard {
 
 /// A browser's audio connection: every 20 ms it sends a packet marked with its own letter, or with
 /// `tone`, 20 ms of a sine really encoded with Opus.
-struct Phone {
+pub struct Phone {
     letter: u8,
     tone: Option<(f64, MixEncoder)>,
     rtc: Rtc,
@@ -36,19 +36,20 @@ struct Phone {
     pt: Option<Pt>,
     next_send: Instant,
     sent: u64,
-    connected: bool,
-    heard: Vec<(Heard, u64)>,
+    pub connected: bool,
+    pub heard: Vec<(Heard, u64)>,
     /// What arrived, as sent.
     packets: Vec<Arc<[u8]>>,
+    pending: Option<SdpPendingOffer>,
 }
 
-struct Tunes {
+pub struct Tunes {
     queue: HashSet<Arc<[u8]>>,
     hold: HashSet<Arc<[u8]>>,
 }
 
 impl Tunes {
-    fn load() -> Tunes {
+    pub fn load() -> Tunes {
         let packets =
             |bytes| Music::from_ogg(bytes).unwrap().frames().iter().map(|f| f.data.clone()).collect();
         Tunes { queue: packets(QUEUE_MUSIC), hold: packets(HOLD_MUSIC) }
@@ -72,6 +73,14 @@ impl Phone {
     }
 
     fn dial_with(switch: &Switch, letter: u8, tone: Option<f64>) -> (PeerId, Phone) {
+        let (mut phone, offer) = Phone::offering(letter, tone);
+        let (peer, answer) = switch.connect(&offer).unwrap();
+        phone.answered(&answer);
+        (peer, phone)
+    }
+
+    /// A connection that has made its offer (returned as SDP) and waits for the answer.
+    pub fn offering(letter: u8, tone: Option<f64>) -> (Phone, String) {
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
         socket.set_nonblocking(true).unwrap();
         let mut rtc = Rtc::builder().clear_codecs().enable_opus(true, false).build(Instant::now());
@@ -79,8 +88,6 @@ impl Phone {
         let mut sdp = rtc.sdp_api();
         let mid = sdp.add_media(MediaKind::Audio, Direction::SendRecv, None, None, None);
         let (offer, pending) = sdp.apply().unwrap();
-        let (peer, answer) = switch.connect(&offer.to_sdp_string()).unwrap();
-        rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
         let phone = Phone {
             letter,
             tone: tone.map(|hz| (hz, MixEncoder::new().unwrap())),
@@ -93,12 +100,19 @@ impl Phone {
             connected: false,
             heard: Vec::new(),
             packets: Vec::new(),
+            pending: Some(pending),
         };
-        (peer, phone)
+        (phone, offer.to_sdp_string())
+    }
+
+    /// The server's answer to the offer.
+    pub fn answered(&mut self, answer: &str) {
+        let pending = self.pending.take().expect("an offer waiting for its answer");
+        self.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(answer).unwrap()).unwrap();
     }
 
     /// Does everything due now: sends, receives, and the connection's own timers.
-    fn pump(&mut self, tunes: &Tunes) {
+    pub fn pump(&mut self, tunes: &Tunes) {
         let now = Instant::now();
         if self.connected && now >= self.next_send {
             let pt = *self.pt.get_or_insert_with(|| {
@@ -147,13 +161,18 @@ impl Phone {
         }
     }
 
-    fn count(&self, what: Heard) -> usize {
+    pub fn count(&self, what: Heard) -> usize {
         self.heard.iter().filter(|(h, _)| *h == what).count()
     }
 }
 
 /// Pumps every phone until `done` holds; fails after 15 s (a busy machine is slow, not wrong).
-fn until(phones: &mut [&mut Phone], tunes: &Tunes, what: &str, mut done: impl FnMut(&[&mut Phone]) -> bool) {
+pub fn until(
+    phones: &mut [&mut Phone],
+    tunes: &Tunes,
+    what: &str,
+    mut done: impl FnMut(&[&mut Phone]) -> bool,
+) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while !done(&*phones) {
         assert!(Instant::now() < deadline, "timed out waiting until {what}");

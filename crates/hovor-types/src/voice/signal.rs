@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::call::{Action, Actor, Call, Leg, LegId, LegState, Mode};
+use crate::Millis;
 use crate::error::{FieldError, Rule};
 
 /// Longest session description accepted; a browser's audio offer is 3–6 KB.
@@ -31,3 +33,122 @@ pub fn check_sdp(description: &SessionDescription) -> Result<(), FieldError> {
 
 /// A sound check plays the browser's own microphone back to it for this long at most.
 pub const SOUND_CHECK_SECONDS: u64 = 60;
+
+/// The phone page dials: `from` is the page's own number, `to` a queue's entry-point number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dial {
+    pub from: String,
+    pub to: String,
+    /// The phone's audio offer.
+    pub sdp: String,
+}
+
+/// Both numbers look like phone numbers and the offer like a session description.
+pub fn check_dial(dial: &Dial) -> Result<(), FieldError> {
+    for (field, number) in [("from", &dial.from), ("to", &dial.to)] {
+        if number.trim().is_empty() {
+            return Err(FieldError::new(field, Rule::Required));
+        }
+        if !crate::validate::looks_like_phone(number) {
+            return Err(FieldError::new(field, Rule::Malformed));
+        }
+    }
+    check_sdp(&SessionDescription { sdp: dial.sdp.clone() })
+}
+
+crate::string_enum! {
+    /// What the customer's phone shows.
+    pub enum PhoneState {
+        /// In the queue, hearing music, until an agent answers.
+        Waiting = "waiting",
+        Connected = "connected",
+        /// The agent put the call on hold: music until they resume.
+        OnHold = "on_hold",
+        Ended = "ended",
+    }
+}
+
+impl Call {
+    /// The call as the customer's phone shows it.
+    pub fn phone_state(&self) -> PhoneState {
+        match self.customer().map(|c| c.state) {
+            None | Some(LegState::Left) => PhoneState::Ended,
+            _ if self.mode == Mode::Ended => PhoneState::Ended,
+            _ if self.mode == Mode::Waiting => PhoneState::Waiting,
+            Some(LegState::Held) => PhoneState::OnHold,
+            _ => PhoneState::Connected,
+        }
+    }
+}
+
+/// The phone page's call: its state and the queue it reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhoneCall {
+    pub state: PhoneState,
+    pub queue_name: String,
+}
+
+/// What an agent's call controls ask for; the server turns it into an [`Action`] of the agent's leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum CallCommand {
+    /// Puts the customer on hold.
+    Hold,
+    /// Takes the customer off hold.
+    Resume,
+    /// Mutes or unmutes the agent's own microphone.
+    Mute { muted: bool },
+}
+
+impl CallCommand {
+    /// The action this command is on `call` for the agent on leg `own`; `None` when there is no
+    /// customer to hold or resume.
+    pub fn action(self, call: &Call, own: LegId) -> Option<Action> {
+        let customer = call.customer().map(|c| c.id);
+        Some(match self {
+            CallCommand::Hold => Action::Hold { leg: customer? },
+            CallCommand::Resume => Action::Resume { leg: customer? },
+            CallCommand::Mute { muted } => Action::Mute { leg: own, muted },
+        })
+    }
+}
+
+/// A call as one agent's desk sees it: the whole call, the agent's own leg, and since when the customer
+/// and an agent have been connected (the control pane's timer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallView {
+    pub conversation_id: i64,
+    pub call: Call,
+    /// The viewer's leg; `None` for someone not on the call.
+    pub leg: Option<LegId>,
+    pub connected_at: Option<Millis>,
+}
+
+impl CallView {
+    /// Whether the viewer may give `command` now: the desk enables exactly the controls the server takes.
+    pub fn may(&self, command: CallCommand) -> bool {
+        let Some(own) = self.leg else { return false };
+        command.action(&self.call, own).is_some_and(|action| self.call.allows(Actor::Leg(own), &action))
+    }
+
+    /// The viewer's own leg.
+    pub fn own(&self) -> Option<&Leg> {
+        self.leg.and_then(|id| self.call.leg(id))
+    }
+}
+
+impl From<super::call::CallRefusal> for crate::error::Reason {
+    fn from(refusal: super::call::CallRefusal) -> Self {
+        use super::call::CallRefusal;
+        use crate::error::Reason;
+        match refusal {
+            CallRefusal::Ended => Reason::Ended,
+            CallRefusal::OnHold => Reason::CallOnHold,
+            _ => Reason::CallRefused,
+        }
+    }
+}

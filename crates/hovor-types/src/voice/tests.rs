@@ -562,3 +562,58 @@ fn session_descriptions_are_checked_before_the_switch_reads_them() {
     let long = format!("v=0\r\n{}", "a".repeat(SDP_MAX_CHARS));
     assert_eq!(check_sdp(&sdp(&long)).unwrap_err().rule, Rule::TooLong { max: SDP_MAX_CHARS });
 }
+
+#[test]
+fn the_phone_shows_waiting_connected_on_hold_and_ended() {
+    let mut call = Call::inbound("+420 601 234 567", false);
+    assert_eq!(call.phone_state(), PhoneState::Waiting);
+    call.apply(Actor::Server, Action::Offer { user_id: 10 }).unwrap();
+    assert_eq!(call.phone_state(), PhoneState::Waiting, "ringing an agent is still waiting");
+    call.apply(me(AGENT), Action::Answer { leg: AGENT }).unwrap();
+    assert_eq!(call.phone_state(), PhoneState::Connected);
+    call.apply(me(AGENT), Action::Hold { leg: CUSTOMER }).unwrap();
+    assert_eq!(call.phone_state(), PhoneState::OnHold);
+    call.apply(me(AGENT), Action::Resume { leg: CUSTOMER }).unwrap();
+    call.apply(Actor::Leg(CUSTOMER), Action::Leave { leg: CUSTOMER }).unwrap();
+    assert_eq!(call.phone_state(), PhoneState::Ended);
+}
+
+#[test]
+fn the_desk_offers_exactly_the_commands_the_call_takes() {
+    let view = |call: Call, leg| CallView { conversation_id: 1, call, leg, connected_at: None };
+    let talking = view(connected(), Some(AGENT));
+    assert!(talking.may(CallCommand::Hold));
+    assert!(!talking.may(CallCommand::Resume), "nothing is held");
+    assert!(talking.may(CallCommand::Mute { muted: true }));
+    let mut held = connected();
+    held.apply(me(AGENT), Action::Hold { leg: CUSTOMER }).unwrap();
+    let held = view(held, Some(AGENT));
+    assert!(held.may(CallCommand::Resume));
+    assert!(!held.may(CallCommand::Hold));
+    // Someone not on the call, or the customer's own leg, has no controls.
+    assert!(!view(connected(), None).may(CallCommand::Hold));
+    assert!(!view(connected(), Some(CUSTOMER)).may(CallCommand::Hold));
+    assert!(!view(connected(), Some(CUSTOMER)).may(CallCommand::Mute { muted: true }));
+    // A waiting call cannot be held yet.
+    let waiting = Call::inbound("+420 601 234 567", false);
+    assert!(!view(waiting, Some(AGENT)).may(CallCommand::Hold));
+}
+
+#[test]
+fn a_held_call_refuses_end_with_its_own_reason() {
+    let mut call = connected();
+    call.apply(me(AGENT), Action::Hold { leg: CUSTOMER }).unwrap();
+    let refusal = call.apply(me(AGENT), Action::End).unwrap_err();
+    assert_eq!(crate::error::Reason::from(refusal), crate::error::Reason::CallOnHold);
+}
+
+#[test]
+fn a_dial_needs_two_phone_numbers_and_an_offer() {
+    let dial = |from: &str, to: &str, sdp: &str| Dial { from: from.into(), to: to.into(), sdp: sdp.into() };
+    assert!(check_dial(&dial("+420 601 234 567", "+420 800 100 200", "v=0\r\n")).is_ok());
+    let field = |d: Dial| check_dial(&d).unwrap_err();
+    assert_eq!(field(dial("", "+420 800 100 200", "v=0")).rule, Rule::Required);
+    assert_eq!(field(dial("call me", "+420 800 100 200", "v=0")).field, "from");
+    assert_eq!(field(dial("+420 601 234 567", "12", "v=0")).field, "to");
+    assert_eq!(field(dial("+420 601 234 567", "+420 800 100 200", "hello")).field, "sdp");
+}

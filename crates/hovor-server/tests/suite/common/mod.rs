@@ -68,6 +68,17 @@ impl TestServer {
         server
     }
 
+    /// A fresh server with calls: a media switch on loopback, following its connections.
+    pub async fn with_voice() -> TestServer {
+        let mut server = TestServer::fresh(None).await;
+        let (switch, events) =
+            hovor_server::voice::switch::Switch::start("127.0.0.1:0".parse().unwrap(), None).expect("switch");
+        server.state.voice = Some(hovor_server::voice::calls::Calls::new(switch));
+        hovor_server::voice::flows::follow_peers(server.state.clone(), events);
+        server.router = app(server.state.clone(), None).expect("router");
+        server
+    }
+
     /// A server on an existing database URL, as a restarted process would open it.
     pub async fn on(url: &str, fill_demo: bool) -> TestServer {
         TestServer::open(url, fill_demo, None).await

@@ -1,0 +1,102 @@
+//! The phone page's side of a call (`/phone` stands in for the telephone network). No sign-in:
+//! dialling sets the `hovor_phone` cookie (HttpOnly, path `/api/phone`), and every later request acts
+//! on that cookie's call only.
+
+use std::convert::Infallible;
+
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::sse::{Event, Sse};
+use futures_util::Stream;
+use hovor_types::error::ErrorBody;
+use hovor_types::voice::{Dial, PhoneCall, PhoneState, SessionDescription, check_dial};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::events::open;
+use crate::AppState;
+use crate::auth::{PHONE_COOKIE, cookie, new_token, set_cookie, token_hash};
+use crate::error::{AppError, AppResult};
+use crate::extract::{AppJson, LastEventId, ResumeQuery};
+use crate::hub::Viewer;
+use crate::limits::{ClientAddr, knock};
+use crate::store::chat::{self, Customer};
+use crate::voice::flows;
+
+/// A phone call lasts a day at most.
+const PHONE_COOKIE_MAX_AGE_S: i64 = 24 * 60 * 60;
+
+/// The call of the request's phone cookie; 401 without one.
+pub struct Caller(Customer);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let token = cookie(&parts.headers, PHONE_COOKIE).ok_or(AppError::Unauthenticated)?;
+        Ok(Caller(chat::customer(&state.pool, &token_hash(token)).await?))
+    }
+}
+
+/// Dials a number: a queue's entry point puts the call in that queue, where it hears music until an
+/// agent answers. The phone's audio offer in, the server's answer out. Each client address may dial a
+/// few times, then once a minute (429 `rate_limited`); an unknown number is 422 on `to`.
+#[utoipa::path(post, path = "/api/phone/calls", tag = "phone", security(()), request_body = Dial,
+    responses((status = 201, body = SessionDescription), (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
+pub async fn dial(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    AppJson(request): AppJson<Dial>,
+) -> AppResult<(StatusCode, [(axum::http::HeaderName, HeaderValue); 1], Json<SessionDescription>)> {
+    check_dial(&request)?;
+    knock(&state.doors.calls, from)?;
+    let token = new_token();
+    let answer = flows::dial(&state, &request, &token_hash(&token)).await?;
+    let cookie = format!(
+        "{PHONE_COOKIE}={token}; Path=/api/phone; {}; Max-Age={PHONE_COOKIE_MAX_AGE_S}",
+        state.cookie_attributes()
+    );
+    let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))?;
+    Ok((StatusCode::CREATED, set_cookie(cookie), Json(SessionDescription { sdp: answer })))
+}
+
+/// The phone's call: waiting, connected, on hold or ended, and the queue it reached.
+#[utoipa::path(get, path = "/api/phone/call", tag = "phone", security(("phone" = [])),
+    responses((status = 200, body = PhoneCall), (status = 401, body = ErrorBody)))]
+pub async fn call(State(state): State<AppState>, Caller(c): Caller) -> AppResult<Json<PhoneCall>> {
+    let queue_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = $1")
+        .bind(c.queue_id)
+        .fetch_one(&state.pool)
+        .await?;
+    let live = state.voice.as_ref().and_then(|calls| calls.phone_state(c.conversation_id));
+    Ok(Json(PhoneCall { state: live.unwrap_or(PhoneState::Ended), queue_name }))
+}
+
+/// Hangs up. Hanging up a call that is over already changes nothing.
+#[utoipa::path(delete, path = "/api/phone/call", tag = "phone", security(("phone" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn hang_up(State(state): State<AppState>, Caller(c): Caller) -> AppResult<StatusCode> {
+    flows::customer_hung_up(&state, c.conversation_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The call's changes as server-sent events (`phone_changed`), resumable with `Last-Event-ID`.
+#[utoipa::path(get, path = "/api/phone/events", tag = "phone", security(("phone" = [])),
+    params(ResumeQuery, ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event the client saw")),
+    responses((status = 200, description = "text/event-stream of EventEnvelope", content_type = "text/event-stream"),
+              (status = 401, body = ErrorBody)))]
+pub async fn events(
+    State(state): State<AppState>,
+    Caller(c): Caller,
+    LastEventId(resume): LastEventId,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    open(state, Viewer::Customer { conversation_id: c.conversation_id }, resume, None).await
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(dial)).routes(routes!(call, hang_up)).routes(routes!(events))
+}

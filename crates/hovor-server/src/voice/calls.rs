@@ -1,0 +1,239 @@
+//! The calls this instance switches: each voice conversation's [`Call`], the media switch's peer of
+//! each leg, and the changes routing, the desk and the phone page make to them.
+//!
+//! Every change goes through [`Call::apply`] (the rules live in `hovor-types`), then every leg's
+//! peer is routed to what [`Call::hears`] says, then the desks and the phone learn the new state
+//! through events of the caller's [`Work`]. The lock is never held across an await.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use hovor_types::Millis;
+use hovor_types::error::{FieldError, Reason, Rule};
+use hovor_types::event::ServerEvent;
+use hovor_types::voice::{
+    Action, Actor, Call, CallCommand, CallRefusal, CallView, LegId, Mode, Party, PhoneState, Source,
+};
+
+use super::switch::{Feed, PeerId, Switch};
+use crate::error::{AppError, AppResult};
+use crate::hub::Audience;
+use crate::routing::Work;
+
+/// One call in progress.
+struct Live {
+    call: Call,
+    peers: HashMap<LegId, PeerId>,
+    connected_at: Option<Millis>,
+}
+
+impl Live {
+    fn view(&self, conversation_id: i64, user_id: Option<i64>) -> CallView {
+        CallView {
+            conversation_id,
+            call: self.call.clone(),
+            leg: user_id.and_then(|u| self.call.leg_of_user(u)).map(|l| l.id),
+            connected_at: self.connected_at,
+        }
+    }
+
+    /// Every leg's peer hears what the call says it hears now.
+    fn route(&self, switch: &Switch) {
+        for (&leg, &peer) in &self.peers {
+            let feeds = self
+                .call
+                .hears(leg)
+                .into_iter()
+                .filter_map(|source| match source {
+                    Source::Leg { leg } => self.peers.get(&leg).map(|&p| Feed::Peer(p)),
+                    Source::QueueMusic => Some(Feed::QueueMusic),
+                    Source::HoldMusic => Some(Feed::HoldMusic),
+                })
+                .collect();
+            // Fails only when the switch thread is gone, which the sound check and every call would show.
+            if let Err(e) = switch.route(peer, feeds) {
+                tracing::error!(error = %e, "the media switch did not take a route");
+            }
+        }
+    }
+
+    /// The agents on the call (present or having just left), to tell about a change.
+    fn agents(&self) -> Vec<i64> {
+        let mut users: Vec<i64> = self.call.legs.iter().filter_map(|l| l.user_id).collect();
+        users.sort_unstable();
+        users.dedup();
+        users
+    }
+}
+
+/// What a change did, for the events the caller's work sends.
+pub struct Changed {
+    conversation_id: i64,
+    /// The agents on the call.
+    agents: Vec<i64>,
+    phone: PhoneState,
+    /// The call is over: the conversation ends with it.
+    pub ended: bool,
+}
+
+impl Changed {
+    /// Tells every agent on the call and the customer's phone.
+    pub async fn publish(self, work: &mut Work) -> AppResult<()> {
+        let conversation_id = self.conversation_id;
+        for user_id in self.agents {
+            work.emit(Audience::User(user_id), ServerEvent::CallChanged { conversation_id }).await?;
+        }
+        let phone = ServerEvent::PhoneChanged { conversation_id: self.conversation_id, state: self.phone };
+        work.emit(Audience::Customer(self.conversation_id), phone).await
+    }
+}
+
+/// The registry, shared by every request of this instance.
+#[derive(Clone)]
+pub struct Calls {
+    switch: Switch,
+    live: Arc<Mutex<HashMap<i64, Live>>>,
+}
+
+impl Calls {
+    pub fn new(switch: Switch) -> Calls {
+        Calls { switch, live: Arc::default() }
+    }
+
+    pub fn switch(&self) -> &Switch {
+        &self.switch
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Live>> {
+        // A panic while holding it leaves the map as consistent as any single change does.
+        self.live.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A customer called a queue: their phone (`offer`) is connected and hears the queue's music.
+    /// Returns the phone's answer.
+    pub fn dial(&self, conversation_id: i64, number: &str, offer: &str) -> AppResult<String> {
+        let (peer, answer) = self
+            .switch
+            .connect(offer)
+            .map_err(|_| AppError::Validation(FieldError::new("sdp", Rule::Malformed)))?;
+        let call = Call::inbound(number, false);
+        let customer = call.customer().map_or(0, |c| c.id);
+        let live = Live { call, peers: HashMap::from([(customer, peer)]), connected_at: None };
+        live.route(&self.switch);
+        self.lock().insert(conversation_id, live);
+        Ok(answer)
+    }
+
+    /// Forgets a call whose conversation could not be stored.
+    pub fn drop_call(&self, conversation_id: i64) {
+        if let Some(live) = self.lock().remove(&conversation_id) {
+            self.hang_up_peers(&live);
+        }
+    }
+
+    /// The agent accepted the call's offer: their leg rings and answers at once (the desk connects its
+    /// audio right after). `None` when this instance has no such call.
+    pub fn answer(&self, conversation_id: i64, user_id: i64, now: Millis) -> AppResult<Option<Changed>> {
+        self.change(conversation_id, |live| {
+            live.call.apply(Actor::Server, Action::Offer { user_id })?;
+            let leg = live.call.leg_of_user(user_id).map(|l| l.id).ok_or(CallRefusal::NoSuchLeg)?;
+            live.call.apply(Actor::Leg(leg), Action::Answer { leg })?;
+            live.connected_at.get_or_insert(now);
+            Ok(())
+        })
+    }
+
+    /// The agent's control pane asks for a change.
+    pub fn command(&self, conversation_id: i64, user_id: i64, command: CallCommand) -> AppResult<Changed> {
+        self.change(conversation_id, |live| {
+            let own = live.call.leg_of_user(user_id).map(|l| l.id).ok_or(CallRefusal::NoSuchLeg)?;
+            let action = command.action(&live.call, own).ok_or(CallRefusal::WrongState)?;
+            live.call.apply(Actor::Leg(own), action)
+        })?
+        .ok_or(AppError::Conflict(Reason::NoCall))
+    }
+
+    /// The agent in control ends the call for everyone (End conversation). `None` when this instance
+    /// has no such call (over already, or switched before a restart).
+    pub fn end(&self, conversation_id: i64, user_id: i64) -> AppResult<Option<Changed>> {
+        self.change(conversation_id, |live| {
+            let own = live.call.leg_of_user(user_id).map(|l| l.id).ok_or(CallRefusal::NotInControl)?;
+            live.call.apply(Actor::Leg(own), Action::End)
+        })
+    }
+
+    /// The customer hung up (or their phone's connection was lost).
+    pub fn customer_left(&self, conversation_id: i64) -> AppResult<Option<Changed>> {
+        self.change(conversation_id, |live| {
+            let customer = live.call.customer().map(|c| c.id).ok_or(CallRefusal::NoSuchLeg)?;
+            live.call.apply(Actor::Leg(customer), Action::Leave { leg: customer })
+        })
+    }
+
+    /// Connects an agent's desk audio to their leg, replacing the connection of an earlier page (a
+    /// reload). Returns the desk's answer.
+    pub fn join(&self, conversation_id: i64, user_id: i64, offer: &str) -> AppResult<String> {
+        let mut calls = self.lock();
+        let live = calls.get_mut(&conversation_id).ok_or(AppError::Conflict(Reason::NoCall))?;
+        let leg = live
+            .call
+            .leg_of_user(user_id)
+            .filter(|l| l.is_present())
+            .map(|l| l.id)
+            .ok_or(AppError::Conflict(Reason::CallRefused))?;
+        let (peer, answer) = self
+            .switch
+            .connect(offer)
+            .map_err(|_| AppError::Validation(FieldError::new("sdp", Rule::Malformed)))?;
+        if let Some(old) = live.peers.insert(leg, peer) {
+            let _ = self.switch.remove(old);
+        }
+        live.route(&self.switch);
+        Ok(answer)
+    }
+
+    /// The call as this user's desk sees it.
+    pub fn view(&self, conversation_id: i64, user_id: i64) -> Option<CallView> {
+        self.lock().get(&conversation_id).map(|live| live.view(conversation_id, Some(user_id)))
+    }
+
+    /// The call as the customer's phone shows it.
+    pub fn phone_state(&self, conversation_id: i64) -> Option<PhoneState> {
+        self.lock().get(&conversation_id).map(|live| live.call.phone_state())
+    }
+
+    /// The call a peer belongs to and whether it is the customer's, for a connection that went away.
+    pub fn peer_gone(&self, peer: PeerId) -> Option<(i64, bool)> {
+        let mut calls = self.lock();
+        let (&conversation_id, live) =
+            calls.iter_mut().find(|(_, l)| l.peers.values().any(|&p| p == peer))?;
+        let leg = *live.peers.iter().find(|(_, p)| **p == peer)?.0;
+        live.peers.remove(&leg);
+        let customer = live.call.leg(leg).is_some_and(|l| l.party == Party::Customer);
+        Some((conversation_id, customer))
+    }
+
+    fn change(
+        &self,
+        conversation_id: i64,
+        apply: impl FnOnce(&mut Live) -> Result<(), CallRefusal>,
+    ) -> AppResult<Option<Changed>> {
+        let mut calls = self.lock();
+        let Some(live) = calls.get_mut(&conversation_id) else { return Ok(None) };
+        apply(live).map_err(|refusal| AppError::Conflict(refusal.into()))?;
+        live.route(&self.switch);
+        let agents = live.agents();
+        let phone = live.call.phone_state();
+        let ended = live.call.mode == Mode::Ended;
+        if ended && let Some(live) = calls.remove(&conversation_id) {
+            self.hang_up_peers(&live);
+        }
+        Ok(Some(Changed { conversation_id, agents, phone, ended }))
+    }
+
+    fn hang_up_peers(&self, live: &Live) {
+        for &peer in live.peers.values() {
+            let _ = self.switch.remove(peer);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Calls meet conversations: a dialled entry point becomes a voice conversation waiting in its queue,
+//! an accepted offer answers the call, End ends it, and a customer hanging up ends the conversation.
+//! Each runs in one routing [`Work`], so the conversation, its activities and the call's events
+//! commit together.
+
+use hovor_types::chat::ConversationStatus;
+use hovor_types::error::{FieldError, Reason, Rule};
+use hovor_types::routing::mask_phone;
+use hovor_types::validate::phone_digits;
+use hovor_types::voice::{CallView, Dial};
+
+use super::calls::Calls;
+use crate::AppState;
+use crate::db::Flag;
+use crate::error::{AppError, AppResult};
+use crate::routing::{Work, lifecycle};
+
+pub fn calls(state: &AppState) -> AppResult<&Calls> {
+    state.voice.as_ref().ok_or(AppError::Conflict(Reason::NoCall))
+}
+
+/// A phone dials a queue's entry point: the call waits in the queue, hearing its music, and is offered
+/// like a chat. The caller is the contact whose phone has the same digits, if there is one. Returns
+/// the phone's secret (its cookie) and its audio answer.
+pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<String> {
+    let calls = calls(state)?;
+    let mut work = Work::begin(state).await?;
+    let queue: Option<(i64, Flag)> =
+        sqlx::query_as("SELECT id, mask_sensitive FROM queues WHERE entry_number = $1")
+            .bind(phone_digits(&dial.to))
+            .fetch_optional(&mut *work.tx)
+            .await?;
+    let (queue_id, Flag(mask_sensitive)) = queue.ok_or(FieldError::new("to", Rule::NotAnOption))?;
+    let caller = phone_digits(&dial.from);
+    // A stored number's digits (spaces, dashes, dots, brackets and `+` dropped), as phone_digits
+    // gives them; the same SQL on SQLite and PostgreSQL.
+    let contact: Option<(i64, String)> = sqlx::query_as(
+        "SELECT c.id, c.language FROM contact_points p JOIN contacts c ON c.id = p.contact_id
+         WHERE p.kind = 'phone' AND c.merged_into IS NULL
+           AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(p.value, ' ', ''), '-', ''), '.', ''),
+                                       '(', ''), ')', ''), '+', '') = $1
+         ORDER BY p.is_default DESC, c.id LIMIT 1",
+    )
+    .bind(&caller)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let (contact_id, language) = contact.map_or((None, "en".to_owned()), |(id, l)| (Some(id), l));
+    // An unknown caller is known by their number in the task list, masked where the queue says so.
+    let caller_name = contact_id.is_none().then(|| match mask_sensitive {
+        true => mask_phone(dial.from.trim()),
+        false => dial.from.trim().to_owned(),
+    });
+    let conversation_id: i64 = sqlx::query_scalar(
+        "INSERT INTO conversations (queue_id, channel, contact_id, status, language, queued_at, started_at,
+                                    customer_token_hash, caller_number, customer_name)
+         VALUES ($1, 'voice', $2, 'active', $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(queue_id)
+    .bind(contact_id)
+    .bind(language)
+    .bind(work.now)
+    .bind(work.now)
+    .bind(token_hash)
+    .bind(&caller)
+    .bind(caller_name)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    work.conversation_changed(queue_id, conversation_id, ConversationStatus::Queued, None).await?;
+    let answer = calls.dial(conversation_id, &dial.from, &dial.sdp)?;
+    if let Err(e) = work.finish(state).await {
+        calls.drop_call(conversation_id);
+        return Err(e);
+    }
+    Ok(answer)
+}
+
+/// Offers the agent accepted: those that are calls on this instance are answered.
+pub async fn answer_accepted(
+    work: &mut Work,
+    calls: &Calls,
+    agent_id: i64,
+    accepted: &[i64],
+) -> AppResult<()> {
+    for &conversation_id in accepted {
+        if let Some(changed) = calls.answer(conversation_id, agent_id, work.now)? {
+            changed.publish(work).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The agent handling the conversation ends it: its call ends first, refused while on hold.
+pub async fn end_by_agent(
+    work: &mut Work,
+    calls: &Calls,
+    agent_id: i64,
+    conversation_id: i64,
+) -> AppResult<()> {
+    if let Some(changed) = calls.end(conversation_id, agent_id)? {
+        changed.publish(work).await?;
+    }
+    Ok(())
+}
+
+/// The customer hung up, or their phone's connection was lost. A call with no one left ends its
+/// conversation; the agent then owes the wrap-up.
+pub async fn customer_hung_up(state: &AppState, conversation_id: i64) -> AppResult<()> {
+    let calls = calls(state)?;
+    let mut work = Work::begin(state).await?;
+    let Some(changed) = calls.customer_left(conversation_id)? else { return Ok(()) };
+    let ended = changed.ended;
+    changed.publish(&mut work).await?;
+    if ended {
+        match lifecycle::end(&mut work, conversation_id, None).await {
+            // Ended by the agent at the same moment.
+            Ok(()) | Err(AppError::Conflict(Reason::NotHandling)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    work.finish(state).await
+}
+
+/// The call as the agent's desk sees it.
+pub fn view(state: &AppState, conversation_id: i64, user_id: i64) -> AppResult<CallView> {
+    calls(state)?.view(conversation_id, user_id).ok_or(AppError::Conflict(Reason::NoCall))
+}
+
+/// Follows the media switch's news: a phone whose connection is gone has hung up. An agent's lost
+/// connection keeps their leg: their page connects again and hears the call on.
+pub fn follow_peers(
+    state: AppState,
+    mut events: tokio::sync::mpsc::UnboundedReceiver<super::switch::PeerEvent>,
+) {
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            let super::switch::PeerEvent::Gone(peer) = event else { continue };
+            let Some(calls) = state.voice.as_ref() else { continue };
+            if let Some((conversation_id, true)) = calls.peer_gone(peer)
+                && let Err(e) = customer_hung_up(&state, conversation_id).await
+            {
+                tracing::warn!(conversation_id, error = ?e, "ending a call whose phone went away failed");
+            }
+        }
+    });
+}

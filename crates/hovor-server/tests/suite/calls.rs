@@ -1,0 +1,184 @@
+//! Calls through the server, over real UDP on loopback: a phone (a WebRTC client doing what the phone
+//! page does) dials a queue's entry point and hears its music, an agent accepts the offer and connects
+//! their audio, both hear each other, hold and resume switch what the customer hears, End is refused
+//! while on hold, and hanging up ends the conversation.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::TestServer;
+use crate::voice::{Heard, Phone, Tunes, until};
+
+/// The demo's Technical support entry point (`demo::org::entry_number(1)`), written as a caller would.
+const TECHNICAL_SUPPORT: &str = "+420 800 100 102";
+
+/// Dials from `from`; returns the phone, connected to the switch, and its cookie.
+async fn dial(server: &TestServer, from: &str) -> (Phone, String) {
+    let (mut phone, offer) = Phone::offering(b'C', None);
+    let body = json!({"from": from, "to": TECHNICAL_SUPPORT, "sdp": offer});
+    let dialled = server.request("POST", "/api/phone/calls", None, Some(body)).await;
+    assert_eq!(dialled.status, StatusCode::CREATED, "{}", dialled.json);
+    phone.answered(dialled.json["sdp"].as_str().expect("answer"));
+    let cookie = dialled.set_cookie.expect("phone cookie");
+    let cookie = cookie.split(';').next().expect("cookie pair").to_owned();
+    assert!(cookie.starts_with("hovor_phone="), "{cookie}");
+    (phone, cookie)
+}
+
+async fn conversation_of(server: &TestServer, digits: &str) -> (i64, String) {
+    sqlx::query_as("SELECT id, status FROM conversations WHERE channel = 'voice' AND caller_number = $1")
+        .bind(digits)
+        .fetch_one(&server.pool)
+        .await
+        .expect("the call's conversation")
+}
+
+/// A member of the queue the calls go to, signed in and Available.
+async fn available_member(server: &TestServer) -> String {
+    let queue = server.queue_id(1).await;
+    let username: String = sqlx::query_scalar(
+        "SELECT u.username FROM queue_members m JOIN users u ON u.id = m.user_id
+         WHERE m.queue_id = $1 AND u.role = 'agent' ORDER BY u.id LIMIT 1",
+    )
+    .bind(queue)
+    .fetch_one(&server.pool)
+    .await
+    .expect("a member");
+    let cookie = server.sign_in(&username).await;
+    server.go_available(&cookie).await;
+    cookie
+}
+
+async fn command(server: &TestServer, agent: &str, id: i64, command: Value) -> Value {
+    let answer =
+        server.request("POST", &format!("/api/conversations/{id}/call"), Some(agent), Some(command)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+    answer.json
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_waits_with_music_is_answered_held_resumed_and_ended() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let (mut customer, phone_cookie) = dial(&server, "+420 777 000 111").await;
+    until(&mut [&mut customer], &tunes, "the caller hears the queue's music", |p| {
+        p[0].count(Heard::QueueMusic) >= 10
+    });
+    let (id, status) = conversation_of(&server, "420777000111").await;
+    assert_eq!(status, "active");
+    let waiting = server.request("GET", "/api/phone/call", Some(&phone_cookie), None).await;
+    assert_eq!(waiting.json["state"], "waiting", "{}", waiting.json);
+    assert_eq!(waiting.json["queue_name"], "Technical support");
+
+    // Offered like a chat, with the caller's number on the popover; accepting answers the call.
+    let agent = available_member(&server).await;
+    assert_eq!(server.offered(&agent).await, vec![id]);
+    let offers = server.request("GET", "/api/offers", Some(&agent), None).await;
+    assert_eq!(offers.json[0]["channel"], "voice");
+    // The demo's queues protect sensitive data: the caller's number shows its last 4 digits only.
+    let shown = offers.json[0]["variables"].to_string();
+    assert!(shown.contains("0111") && !shown.contains("777 000"), "{shown}");
+    let accepted = server
+        .request("POST", "/api/offers/accept", Some(&agent), Some(json!({"conversation_ids": [id]})))
+        .await;
+    assert_eq!(accepted.json["accepted"], json!([id]), "{}", accepted.json);
+    let view = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
+    assert_eq!(view.json["call"]["mode"], "connected", "{}", view.json);
+    assert!(view.json["connected_at"].as_i64().is_some());
+    let own = view.json["leg"].as_u64().expect("the agent's leg");
+
+    // The desk connects its audio: each side hears the other.
+    let (mut desk, offer) = Phone::offering(b'A', None);
+    let path = format!("/api/conversations/{id}/call/audio");
+    let joined = server.request("POST", &path, Some(&agent), Some(json!({"sdp": offer}))).await;
+    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.json);
+    desk.answered(joined.json["sdp"].as_str().unwrap());
+    until(&mut [&mut customer, &mut desk], &tunes, "both hear each other", |p| {
+        p[0].count(Heard::Party(b'A')) >= 10 && p[1].count(Heard::Party(b'C')) >= 10
+    });
+    assert_eq!(desk.count(Heard::QueueMusic), 0, "the agent never hears the queue's music");
+
+    // Hold: the customer hears hold music; End is refused until the call is resumed.
+    let held = command(&server, &agent, id, json!({"command": "hold"})).await;
+    let customer_leg =
+        held["call"]["legs"].as_array().unwrap().iter().find(|l| l["role"] == "customer").unwrap();
+    assert_eq!(customer_leg["state"], "held");
+    until(&mut [&mut customer, &mut desk], &tunes, "the held customer hears music", |p| {
+        p[0].count(Heard::HoldMusic) >= 10
+    });
+    let on_hold = server.request("GET", "/api/phone/call", Some(&phone_cookie), None).await;
+    assert_eq!(on_hold.json["state"], "on_hold");
+    let refused = server.request("POST", &format!("/api/conversations/{id}/end"), Some(&agent), None).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.json["reason"], "call_on_hold", "{}", refused.json);
+    let again = server
+        .request(
+            "POST",
+            &format!("/api/conversations/{id}/call"),
+            Some(&agent),
+            Some(json!({"command": "hold"})),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "holding a held call: {}", again.json);
+
+    command(&server, &agent, id, json!({"command": "resume"})).await;
+    let heard_agent = customer.count(Heard::Party(b'A'));
+    until(&mut [&mut customer, &mut desk], &tunes, "the customer hears the agent again", |p| {
+        p[0].count(Heard::Party(b'A')) >= heard_agent + 10
+    });
+
+    // Muted, the agent reaches no one.
+    let muted = command(&server, &agent, id, json!({"command": "mute", "muted": true})).await;
+    let agent_leg =
+        muted["call"]["legs"].as_array().unwrap().iter().find(|l| l["id"] == own).unwrap().clone();
+    assert_eq!(agent_leg["muted"], true);
+    command(&server, &agent, id, json!({"command": "mute", "muted": false})).await;
+
+    // End: the call and the conversation end together; the phone is told.
+    let ended = server.request("POST", &format!("/api/conversations/{id}/end"), Some(&agent), None).await;
+    assert_eq!(ended.status, StatusCode::NO_CONTENT, "{}", ended.json);
+    assert_eq!(conversation_of(&server, "420777000111").await.1, "ended");
+    let over = server.request("GET", "/api/phone/call", Some(&phone_cookie), None).await;
+    assert_eq!(over.json["state"], "ended");
+    let gone = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
+    assert_eq!(gone.json["reason"], "no_call", "{}", gone.json);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_who_hangs_up_while_waiting_ends_the_conversation_and_rings_no_one() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let (mut customer, phone_cookie) = dial(&server, "+420 777 000 222").await;
+    until(&mut [&mut customer], &tunes, "the caller hears the queue's music", |p| {
+        p[0].count(Heard::QueueMusic) >= 5
+    });
+    let hung_up = server.request("DELETE", "/api/phone/call", Some(&phone_cookie), None).await;
+    assert_eq!(hung_up.status, StatusCode::NO_CONTENT, "{}", hung_up.json);
+    let (id, status) = conversation_of(&server, "420777000222").await;
+    assert_eq!(status, "ended");
+    let agent = available_member(&server).await;
+    assert!(!server.offered(&agent).await.contains(&id), "an abandoned call rang an agent");
+    // Hanging up again changes nothing.
+    let again = server.request("DELETE", "/api/phone/call", Some(&phone_cookie), None).await;
+    assert_eq!(again.status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn a_number_no_queue_answers_or_a_malformed_one_is_refused_beside_its_field() {
+    let server = TestServer::with_voice().await;
+    let (_, offer) = Phone::offering(b'C', None);
+    for (from, to, field, rule) in [
+        ("+420 777 000 333", "+420 800 999 999", "to", "not_an_option"),
+        ("call me", TECHNICAL_SUPPORT, "from", "malformed"),
+        ("+420 777 000 333", "", "to", "required"),
+    ] {
+        let body = json!({"from": from, "to": to, "sdp": offer});
+        let refused = server.request("POST", "/api/phone/calls", None, Some(body)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+        assert_eq!(refused.json["field"], field);
+        assert_eq!(refused.json["rule"]["kind"], rule);
+    }
+    // Without the phone's cookie there is no call to see or hang up.
+    let anonymous = server.request("GET", "/api/phone/call", None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
