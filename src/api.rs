@@ -10,3 +10,4 @@ pub mod records;
 pub mod responses;
 pub mod routing;
 pub mod session;
+pub mod voice;

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod agent_status;
+pub mod call;
 pub mod case;
 pub mod collaboration;
 pub mod connection_status;

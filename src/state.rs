@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod attention;
+pub mod call_audio;
 pub mod clock;
 pub mod configured;
 pub mod conversation;

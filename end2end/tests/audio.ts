@@ -1,4 +1,6 @@
 import { Page } from "@playwright/test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { chromiumArgs } from "../playwright.config";
 
 /**
@@ -83,5 +85,76 @@ export async function packetsReceived(page: Page): Promise<number> {
       if (s.type === "inbound-rtp" && s.kind === "audio") packets += s.packetsReceived;
     });
     return packets;
+  });
+}
+
+/**
+ * Chromium whose microphone is a sine at `hz`, as a WAV file Chromium loops: for pages that open
+ * their own audio (the desk, the phone page), where `connectWithTone` cannot put the tone in.
+ */
+export function launchWithMicrophone(hz: number) {
+  mkdirSync("artifacts", { recursive: true });
+  const file = resolve(`artifacts/tone-${hz}.wav`);
+  writeFileSync(file, sineWav(hz, 5));
+  return {
+    ...audioLaunch,
+    args: [
+      ...audioLaunch.args,
+      "--use-fake-device-for-media-stream",
+      "--use-fake-ui-for-media-stream",
+      `--use-file-for-fake-audio-capture=${file}`,
+    ],
+  };
+}
+
+/** `seconds` of a sine at `hz`, 48 kHz mono 16-bit PCM, in a WAV container. */
+function sineWav(hz: number, seconds: number): Buffer {
+  const rate = 48_000;
+  const samples = rate * seconds;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write("RIFF", 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write("WAVEfmt ", 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write("data", 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) {
+    wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * 12_000), 44 + i * 2);
+  }
+  return wav;
+}
+
+/**
+ * Before any of the page's scripts: every audio connection the page opens is kept, and whatever it
+ * receives becomes what `levels` and `packetsReceived` read.
+ */
+export async function overhearConnections(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    const w = window as unknown as Record<string, unknown>;
+    class Overheard extends Native {
+      constructor(configuration?: RTCConfiguration) {
+        super(configuration);
+        this.addEventListener("track", (e) => {
+          const stream = e.streams[0] ?? new MediaStream([e.track]);
+          const context = new AudioContext();
+          const sink = new Audio();
+          sink.muted = true;
+          sink.srcObject = stream;
+          void sink.play();
+          const analyser = context.createAnalyser();
+          analyser.fftSize = 8192;
+          context.createMediaStreamSource(stream).connect(analyser);
+          w.__hovorAudio = { context, analyser, connection: this, sink };
+        });
+      }
+    }
+    window.RTCPeerConnection = Overheard;
   });
 }

@@ -124,7 +124,10 @@ test("an agent signs in, accepts, answers with a suggestion, ends, wraps up and 
 
     // The sheet from the palette; Alt+1 remapped to Alt+7, kept after a reload.
     await page.keyboard.press("Control+KeyK");
+    await expect(page.getByTestId("palette-input")).toBeFocused();
     await page.keyboard.type("shortcuts");
+    // Enter takes the first option: only once the palette has found the sheet.
+    await expect(page.getByTestId("palette-option").first()).toContainText("keyboard shortcuts");
     await page.keyboard.press("Enter");
     const sheet = page.getByTestId("shortcut-sheet");
     await expect(sheet).toBeVisible();

@@ -52,6 +52,9 @@ pub fn reason_words(i18n: I18nContext<Locale>, reason: Reason) -> String {
         Reason::ChangedSinceMerge => t_string!(i18n, conflict.changed_since_merge),
         Reason::OffersPending => t_string!(i18n, conflict.offers_pending),
         Reason::CustomerLeft => t_string!(i18n, conflict.customer_left),
+        Reason::CallOnHold => t_string!(i18n, conflict.call_on_hold),
+        Reason::CallRefused => t_string!(i18n, conflict.call_refused),
+        Reason::NoCall => t_string!(i18n, conflict.no_call),
     }
     .to_string()
 }

@@ -1,6 +1,7 @@
 //! Code split into chunks: the customer panes and suggestions (`panes`), the composer (`compose`), the
 //! offers' popovers (`offers`), the record forms and the Directory (`records`), wrap-up and transfer
-//! (`handling`), the command palette and shortcut sheet (`keys`), and the sign-in page are fetched
+//! (`handling`), the command palette and shortcut sheet (`keys`), a call's control pane and headset
+//! (`call`), and the sign-in page are fetched
 //! after the desk has started (and prefetched), so the desk's first download stays small. `split_view!` declares such a function and `lazy_view`
 //! shows what it returns. The app's build (`scripts/build-app.sh`, with `--cfg hovor_split`) puts every
 //! function of one chunk name into one file; other builds (the browser tests) keep them in the main
@@ -123,6 +124,7 @@ split_view!(compose, pub fn prefetch_compose() => ());
 split_view!(records, pub fn prefetch_records() => ());
 split_view!(handling, pub fn prefetch_handling() => ());
 split_view!(keys, pub fn prefetch_keys() => ());
+split_view!(call, pub fn prefetch_call() => ());
 
 /// Fetches the chunks in the background once the desk is up: what an open conversation shows (the
 /// customer panes, the composer) at once, side by side; the offers' popovers when those are in; the
@@ -139,6 +141,7 @@ pub fn prefetch_chunks() {
         let _ = prefetch_compose().await;
         let _ = prefetch_panes().await;
         let _ = prefetch_offers().await;
+        let _ = prefetch_call().await;
         gloo_timers::future::TimeoutFuture::new(PREFETCH_AFTER_MS).await;
         let _ = prefetch_records().await;
         let _ = prefetch_handling().await;

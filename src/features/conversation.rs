@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::lazy::lazy_view;
+use crate::features::call::call_pane;
 use crate::features::email::{EmailDraft, email_centre};
 use crate::features::responses::insert::provide_inserter;
 use crate::features::side_panel::SidePanel;
@@ -69,23 +70,25 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
     // Unknown until the task list (or the summary) says: neither the timeline nor the thread starts
     // loading only to be dropped.
     // Once known it stays: a task list reloading, or the conversation leaving it, changes nothing.
-    let is_email = Memo::new(move |known: Option<&Option<bool>>| {
+    let known = Memo::new(move |known: Option<&Option<Channel>>| {
         let now = match channel.get() {
-            Some(Some(channel)) => Some(channel == Channel::Email),
-            Some(None) => watched.get().map(|channel| channel == Channel::Email),
+            Some(Some(channel)) => Some(channel),
+            Some(None) => watched.get(),
             None => None,
         };
         now.or(known.copied().flatten())
     });
     let email = EmailDraft::new(id);
-    let centre = move || match is_email.get() {
-        Some(true) => lazy_view(move || email_centre(email)),
-        Some(false) => view! { <Timeline /> }.into_any(),
+    let centre = move || match known.get() {
+        Some(Channel::Email) => lazy_view(move || email_centre(email)),
+        Some(_) => view! { <Timeline /> }.into_any(),
         None => ().into_any(),
     };
-    let composer = move || match is_email.get() {
-        Some(true) => lazy_view(move || email_composer(email)),
-        Some(false) => lazy_view(chat_composer),
+    // A call has its control pane where a chat has its composer.
+    let composer = move || match known.get() {
+        Some(Channel::Email) => lazy_view(move || email_composer(email)),
+        Some(Channel::Voice) => lazy_view(move || call_pane(id)),
+        Some(Channel::Chat) => lazy_view(chat_composer),
         None => ().into_any(),
     };
     view! {

@@ -4,8 +4,9 @@
 use hovor_types::wrap_up::check_reason_query;
 use leptos::prelude::*;
 
-use crate::components::form::api_text;
+use crate::components::form::{api_text, reason_words};
 use crate::components::lazy::split_view;
+use hovor_types::error::Reason;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
@@ -30,14 +31,23 @@ pub fn EndButton(id: i64) -> impl IntoView {
     let busy = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let yes = NodeRef::<leptos::html::Button>::new();
+    let problem = RwSignal::new(None::<String>);
     let end = move |_| {
         busy.set(true);
+        problem.set(None);
+        let failed = t_string!(i18n, wrap_up.end_failed).to_string();
         spawn_local(async move {
             let result = api::end(id).await;
             busy.set(false);
             confirming.set(false);
-            if result.is_ok() || matches!(result, Err(ApiError::Refused(_))) {
-                live.work_changed();
+            match result {
+                // A call that will not end yet (on hold) goes on: the agent is told why.
+                Err(ApiError::Refused(reason @ (Reason::CallOnHold | Reason::CallRefused))) => {
+                    problem.set(Some(reason_words(i18n, reason)));
+                }
+                // Ended already (by the customer, or in another tab): the desk catches up.
+                Ok(()) | Err(ApiError::Refused(_)) => live.work_changed(),
+                Err(e) => problem.set(Some(api_text(i18n, &e, failed))),
             }
         });
     };
@@ -63,6 +73,7 @@ pub fn EndButton(id: i64) -> impl IntoView {
                     <Icon glyph=Glyph::End />
                     {t!(i18n, wrap_up.end)}
                 </button>
+                {move || problem.get().map(|p| view! { <span class=css::problem role="alert" data-testid="end-error">{p}</span> })}
             }
         >
             <span class=css::confirm role="group" aria-label=move || t_string!(i18n, wrap_up.end_confirm).to_string() on:keydown=on_key>

@@ -15,6 +15,7 @@ use web_sys::{EventSource, MessageEvent};
 
 use crate::api::{ApiError, conversations as conversations_api, session as session_api};
 use crate::state::attention::{Attention, page_seen, title_counts};
+use crate::state::call_audio::CallAudio;
 use crate::state::conversation::OpenConversation;
 use crate::state::routing::Routing;
 use crate::state::session::{SessionState, use_session};
@@ -53,6 +54,10 @@ pub struct Live {
     /// The conversation an invitee opened from the invitations page: its Collaboration pane opens.
     pub collaborate: RwSignal<Option<i64>>,
     pub routing: Routing,
+    /// Bumped per conversation when its call changed: the control pane reads it again.
+    pub call_changes: RwSignal<HashMap<i64, u32>>,
+    /// The headset's connection to the call, kept while the agent moves between conversations.
+    pub audio: CallAudio,
 }
 
 impl Live {
@@ -88,6 +93,10 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
             live.routing.typing_changed(conversation_id, party, typing)
         }
         ServerEvent::ConversationChanged { conversation_id, status, .. } => {
+            // A call ends with its conversation: the headset lets go of it.
+            if status == ConversationStatus::Ended {
+                live.audio.hang_up(conversation_id);
+            }
             if let Some(open) = live.open.get_untracked().filter(|o| o.id == conversation_id) {
                 open.ended.set(status == ConversationStatus::Ended);
             }
@@ -125,6 +134,11 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
                 open.collaboration.update(|n| *n += 1);
             }
         }
+        ServerEvent::CallChanged { conversation_id } => live.call_changes.update(|changes| {
+            *changes.entry(conversation_id).or_default() += 1;
+        }),
+        // The customer's phone's own news.
+        ServerEvent::PhoneChanged { .. } => {}
         ServerEvent::EmailStatusChanged { conversation_id, .. } => {
             if let Some(open) = live.open.get_untracked().filter(|o| o.id == conversation_id) {
                 open.emails.update(|n| *n += 1);
@@ -191,6 +205,8 @@ pub fn provide_live(routing: Routing) -> Live {
         attention: Attention::new(),
         collaborate: RwSignal::new(None),
         routing,
+        call_changes: RwSignal::new(HashMap::new()),
+        audio: CallAudio::default(),
     };
     routing.reload();
     provide_context(live);

@@ -1,0 +1,123 @@
+import { Browser, chromium, Page } from "@playwright/test";
+import { expect, PASSWORD, test } from "./fixtures";
+import { launchWithMicrophone, levels, overhearConnections } from "./audio";
+import { OwnServer } from "./own-server";
+
+// A real call through the server's media switch, each party in a Chromium of its own whose microphone
+// plays its own tone: the customer on the phone page 660 Hz, the agent's headset 440 Hz. Each page
+// reports what it hears; a tone counts as heard 30 dB above the other.
+const CUSTOMER_HZ = 660;
+const AGENT_HZ = 440;
+// The demo's Technical support entry point; agent1 works that queue.
+const TECHNICAL_SUPPORT = "+420 800 100 102";
+
+let server: OwnServer;
+const browsers: Browser[] = [];
+/** Each page's uncaught errors: a broken page shows only as a silent one. */
+const errors = new Map<Page, string[]>();
+
+test.beforeAll(async () => {
+  server = await OwnServer.start("calls");
+});
+
+test.afterAll(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  await server.down();
+});
+
+async function party(hz: number): Promise<Page> {
+  const browser = await chromium.launch(launchWithMicrophone(hz));
+  browsers.push(browser);
+  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  errors.set(page, []);
+  page.on("pageerror", (e) => errors.get(page)!.push(e.message));
+  await overhearConnections(page);
+  return page;
+}
+
+/** Whether the page hears `hz` clearly above `other` (both tones' levels in dB). */
+async function hears(page: Page, hz: number, other: number): Promise<boolean> {
+  const heard = await levels(page, [hz, other]);
+  return heard[hz] > -45 && heard[hz] > heard[other] + 20;
+}
+
+test("a customer calls a queue, waits with music, the agent accepts, both hear each other, hold plays music to the customer only, and End hangs up the phone", async () => {
+  test.setTimeout(120_000);
+  const phone = await party(CUSTOMER_HZ);
+  const desk = await party(AGENT_HZ);
+
+  // The agent signs in and is Available; nothing rings yet.
+  await desk.goto(`${server.url}/login`);
+  await desk.getByLabel(/user name/i).fill("agent1");
+  await desk.getByLabel(/password/i).fill(PASSWORD);
+  await desk.getByRole("button", { name: "Sign in" }).click();
+  await expect(desk).toHaveURL(/\/desk$/);
+  const status = await desk.request.put(`${server.url}/api/me/status`, { data: { state: "available" } });
+  expect(status.ok()).toBe(true);
+
+  // The customer dials the queue's number: they wait, hearing the queue's music.
+  await phone.goto(`${server.url}/phone?from=%2B420777123456&to=${encodeURIComponent(TECHNICAL_SUPPORT)}&lang=en`);
+  await expect(phone.getByRole("heading", { name: "Hovor phone" })).toBeVisible();
+  await phone.getByRole("button", { name: "Call" }).click();
+  const phoneState = phone.locator("#state");
+  await expect(phoneState).toHaveAttribute("data-state", /waiting|connected/);
+
+  // Offered like a chat: the popover names a call; Accept answers it and opens the control pane.
+  await expect(desk.getByTestId("accept")).toBeVisible({ timeout: 15_000 });
+  await desk.getByTestId("accept").click();
+  const pane = desk.getByTestId("call-pane");
+  await expect(pane).toBeVisible();
+  await expect(desk.getByTestId("call-state")).toHaveAttribute("data-state", "connected");
+  await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
+  await expect(phoneState).toHaveAttribute("data-state", "connected");
+  await expect(desk.getByTestId("call-timer")).toHaveText(/^\d+:\d\d$/);
+
+  // Both hear each other.
+  await expect.poll(() => hears(desk, CUSTOMER_HZ, AGENT_HZ), { message: "the agent hears the customer", timeout: 15_000 }).toBe(true);
+  await expect.poll(() => hears(phone, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent", timeout: 15_000 }).toBe(true);
+  await desk.screenshot({ path: "artifacts/screenshots/call-connected-1366x768.png" });
+
+  // Hold: the phone says so and no longer hears the agent; the agent no longer hears the customer.
+  await desk.getByTestId("call-hold").click();
+  await expect(desk.getByTestId("call-state")).toHaveAttribute("data-state", "on_hold");
+  await expect(desk.getByTestId("call-hold")).toHaveText("Resume");
+  await expect(phoneState).toHaveAttribute("data-state", "on_hold");
+  await expect.poll(async () => (await levels(phone, [AGENT_HZ]))[AGENT_HZ], { message: "the held customer no longer hears the agent", timeout: 15_000 }).toBeLessThan(-60);
+  await expect.poll(async () => (await levels(desk, [CUSTOMER_HZ]))[CUSTOMER_HZ], { message: "the agent does not hear the held customer", timeout: 15_000 }).toBeLessThan(-60);
+
+  // A held call cannot be ended: the desk says why and the call goes on.
+  await desk.getByTestId("end-conversation").click();
+  await desk.getByTestId("end-confirm").click();
+  await expect(desk.getByTestId("end-error")).toHaveText("The call is on hold: resume it before ending it.");
+  await expect(phoneState).toHaveAttribute("data-state", "on_hold");
+  await desk.screenshot({ path: "artifacts/screenshots/call-on-hold-1366x768.png" });
+
+  // Resume: they hear each other again.
+  await desk.getByTestId("call-hold").click();
+  await expect(phoneState).toHaveAttribute("data-state", "connected");
+  await expect.poll(() => hears(phone, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent again", timeout: 15_000 }).toBe(true);
+
+  // Mute: the customer no longer hears the agent; the badge says Muted.
+  await desk.getByTestId("call-mute").click();
+  await expect(desk.getByTestId("call-muted")).toBeVisible();
+  await expect.poll(async () => (await levels(phone, [AGENT_HZ]))[AGENT_HZ], { message: "a muted agent is not heard", timeout: 15_000 }).toBeLessThan(-60);
+  await desk.getByTestId("call-mute").click();
+  await expect(desk.getByTestId("call-muted")).toHaveCount(0);
+
+  // End: the phone hangs up and the desk moves on to the wrap-up.
+  await desk.getByTestId("end-conversation").click();
+  await desk.getByTestId("end-confirm").click();
+  await expect(phoneState).toHaveAttribute("data-state", "ended");
+  await expect(desk.getByTestId("conversation-ended")).toBeVisible();
+
+  for (const page of [phone, desk]) expect(errors.get(page), "uncaught errors in the page").toEqual([]);
+});
+
+test("the phone page says beside the field when a number is not answered", async () => {
+  const phone = await party(CUSTOMER_HZ);
+  await phone.goto(`${server.url}/phone?lang=cs&to=%2B420800999999`);
+  await phone.getByRole("button", { name: "Volat" }).click();
+  await expect(phone.locator("#dial-number-error")).toHaveText("Na tomto čísle nikdo neodpovídá. Zkontrolujte ho a volejte znovu.");
+  await expect(phone.locator("#dial-number")).toHaveAttribute("aria-invalid", "true");
+  await expect(phone.locator("#state")).toHaveAttribute("data-state", "idle");
+});
