@@ -97,6 +97,15 @@ test("a customer calls a queue, waits with music, the agent accepts, both hear e
   await expect(phoneState).toHaveAttribute("data-state", "connected");
   await expect.poll(() => hears(phone, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent again", timeout: 15_000 }).toBe(true);
 
+  // The agent reloads the page mid-call: the call goes on, and the headset hears the customer again.
+  const reloaded = Date.now();
+  await desk.reload();
+  await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
+  await expect.poll(() => hears(desk, CUSTOMER_HZ, AGENT_HZ), { message: "the agent hears the customer after a reload", timeout: 15_000 }).toBe(true);
+  test.info().annotations.push({ type: "reload → the customer heard again", description: `${Date.now() - reloaded} ms` });
+  await expect.poll(() => hears(phone, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent after the reload", timeout: 15_000 }).toBe(true);
+  await expect(phoneState).toHaveAttribute("data-state", "connected");
+
   // Mute: the customer no longer hears the agent; the badge says Muted.
   await desk.getByTestId("call-mute").click();
   await expect(desk.getByTestId("call-muted")).toBeVisible();
