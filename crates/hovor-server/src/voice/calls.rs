@@ -66,6 +66,11 @@ impl Live {
     }
 }
 
+/// The user's leg of the call.
+fn own_leg(call: &Call, user_id: i64) -> Result<LegId, CallRefusal> {
+    call.leg_of_user(user_id).map(|l| l.id).ok_or(CallRefusal::NoSuchLeg)
+}
+
 /// What a change did, for the events the caller's work sends.
 pub struct Changed {
     conversation_id: i64,
@@ -136,7 +141,7 @@ impl Calls {
     pub fn answer(&self, conversation_id: i64, user_id: i64, now: Millis) -> AppResult<Option<Changed>> {
         self.change(conversation_id, |live| {
             live.call.apply(Actor::Server, Action::Offer { user_id })?;
-            let leg = live.call.leg_of_user(user_id).map(|l| l.id).ok_or(CallRefusal::NoSuchLeg)?;
+            let leg = own_leg(&live.call, user_id)?;
             live.call.apply(Actor::Leg(leg), Action::Answer { leg })?;
             live.connected_at.get_or_insert(now);
             Ok(())
@@ -146,7 +151,7 @@ impl Calls {
     /// The agent's control pane asks for a change.
     pub fn command(&self, conversation_id: i64, user_id: i64, command: CallCommand) -> AppResult<Changed> {
         self.change(conversation_id, |live| {
-            let own = live.call.leg_of_user(user_id).map(|l| l.id).ok_or(CallRefusal::NoSuchLeg)?;
+            let own = own_leg(&live.call, user_id)?;
             let action = command.action(&live.call, own).ok_or(CallRefusal::WrongState)?;
             live.call.apply(Actor::Leg(own), action)
         })?
@@ -157,7 +162,7 @@ impl Calls {
     /// has no such call (over already, or switched before a restart).
     pub fn end(&self, conversation_id: i64, user_id: i64) -> AppResult<Option<Changed>> {
         self.change(conversation_id, |live| {
-            let own = live.call.leg_of_user(user_id).map(|l| l.id).ok_or(CallRefusal::NotInControl)?;
+            let own = own_leg(&live.call, user_id)?;
             live.call.apply(Actor::Leg(own), Action::End)
         })
     }
