@@ -77,10 +77,17 @@ test("an administrator builds the library: tree, field errors, unsaved guard, co
     await expect(form.locator('[data-field="body"]')).toHaveText("{{contact.frist_name}} is not a placeholder Hovor can fill.");
     await expect(form.locator('[name="body"]')).toHaveValue(body);
     await form.locator('[name="body"]').fill(body.replace("frist", "first"));
+    // How customers ask for it: a phrasing over 200 characters is named beside its field.
+    const phrases = form.locator('[name="phrases"]');
+    await phrases.fill("rozbité ".repeat(30));
+    await form.getByTestId("response-save").click();
+    await expect(form.locator('[data-field="phrases"]')).toContainText("200");
+    await phrases.fill(" přišlo to rozbité, chci to vrátit \n\nrozbité zboží zpátky");
     await form.getByTestId("response-save").click();
     await expect(page.getByTestId("library-status")).toHaveText("Saved.");
     await expect(form).toHaveAttribute("data-version", "1");
     await expect(form.locator('[name="shortcut"]')).toHaveValue("zzvraceni");
+    await expect(phrases).toHaveValue("přišlo to rozbité, chci to vrátit\nrozbité zboží zpátky");
     const rows = page.getByTestId("library-response");
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText("#zzvraceni");

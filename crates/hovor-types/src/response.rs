@@ -14,6 +14,9 @@ use crate::validate;
 pub const TITLE_MAX: usize = 120;
 pub const CATEGORY_NAME_MAX: usize = 80;
 pub const SHORTCUT_MAX: usize = 32;
+/// How customers ask for what a response answers: at most this many phrasings, each this long.
+pub const PHRASES_MAX: usize = 30;
+pub const PHRASE_MAX: usize = 200;
 /// How many favourites one agent keeps.
 pub const FAVOURITES_MAX: usize = 100;
 /// How deep the category tree goes (a top-level category is depth 1).
@@ -87,6 +90,8 @@ pub struct StandardResponse {
     pub title: String,
     pub body: String,
     pub shortcut: Option<String>,
+    /// How customers ask for what it answers, in their own words: suggestions match these too.
+    pub phrases: Vec<String>,
     pub version: i64,
 }
 
@@ -101,6 +106,9 @@ pub struct ResponseFields {
     /// Typed with or without the leading `#`; blank means none.
     #[serde(default)]
     pub shortcut: Option<String>,
+    /// One phrasing each; blanks and repeats are dropped.
+    #[serde(default)]
+    pub phrases: Vec<String>,
     #[serde(default)]
     pub version: Option<i64>,
 }
@@ -137,7 +145,25 @@ pub fn normalize_shortcut(value: &str) -> Result<Option<String>, FieldError> {
     Ok(Some(value))
 }
 
-/// Checks a response form; returns it trimmed, with the shortcut normalised.
+/// A response's phrasings as stored: trimmed, one per line (a phrasing typed over several lines is
+/// several), no blanks, no repeats (ignoring case); at most [`PHRASES_MAX`] of at most [`PHRASE_MAX`].
+pub fn normalize_phrases(phrases: &[String]) -> Result<Vec<String>, FieldError> {
+    let mut kept: Vec<String> = Vec::new();
+    for phrase in phrases.iter().flat_map(|p| p.lines()).map(str::trim).filter(|p| !p.is_empty()) {
+        if phrase.chars().count() > PHRASE_MAX {
+            return Err(FieldError::new("phrases", Rule::TooLong { max: PHRASE_MAX }));
+        }
+        if !kept.iter().any(|k| k.to_lowercase() == phrase.to_lowercase()) {
+            kept.push(phrase.to_owned());
+        }
+    }
+    if kept.len() > PHRASES_MAX {
+        return Err(FieldError::new("phrases", Rule::TooLarge { max: PHRASES_MAX }));
+    }
+    Ok(kept)
+}
+
+/// Checks a response form; returns it trimmed, with the shortcut and phrasings normalised.
 pub fn validate_response(fields: &ResponseFields) -> Result<ResponseFields, FieldError> {
     if fields.category_id <= 0 {
         return Err(FieldError::new("category_id", Rule::Required));
@@ -151,12 +177,14 @@ pub fn validate_response(fields: &ResponseFields) -> Result<ResponseFields, Fiel
         return Err(FieldError::new("body", Rule::NotAnOption));
     }
     let shortcut = normalize_shortcut(fields.shortcut.as_deref().unwrap_or(""))?;
+    let phrases = normalize_phrases(&fields.phrases)?;
     Ok(ResponseFields {
         category_id: fields.category_id,
         language: fields.language.clone(),
         title: title.to_owned(),
         body: body.to_owned(),
         shortcut,
+        phrases,
         version: fields.version,
     })
 }
@@ -273,6 +301,7 @@ mod tests {
             title: " Vrácení peněz ".into(),
             body: "Dobrý den {{contact.first_name}}, peníze vrátíme do 5 dnů.".into(),
             shortcut: Some(" #Vraceni ".into()),
+            phrases: vec![" chci peníze zpět ".into(), "".into(), "Chci peníze zpět\nvrátit zboží".into()],
             version: None,
         }
     }
@@ -292,6 +321,7 @@ mod tests {
         let ok = validate_response(&fields()).unwrap();
         assert_eq!(ok.title, "Vrácení peněz");
         assert_eq!(ok.shortcut.as_deref(), Some("vraceni"));
+        assert_eq!(ok.phrases, ["chci peníze zpět", "vrátit zboží"], "trimmed, split by line, no repeats");
         let blank = ResponseFields { shortcut: Some(" # ".into()), ..fields() };
         assert_eq!(validate_response(&blank).unwrap().shortcut, None);
     }
@@ -308,6 +338,13 @@ mod tests {
         let unknown = rule(ResponseFields { body: "Hi {{contact.frist_name}}".into(), ..fields() });
         assert_eq!((unknown.field.as_ref(), unknown.rule), ("body", Rule::NotAnOption));
         assert_eq!(rule(ResponseFields { category_id: 0, ..fields() }).field, "category_id");
+        let long = rule(ResponseFields { phrases: vec!["a".repeat(PHRASE_MAX + 1)], ..fields() });
+        assert_eq!((long.field.as_ref(), long.rule), ("phrases", Rule::TooLong { max: PHRASE_MAX }));
+        let many = (0..=PHRASES_MAX).map(|n| format!("phrase {n}")).collect();
+        assert_eq!(
+            rule(ResponseFields { phrases: many, ..fields() }).rule,
+            Rule::TooLarge { max: PHRASES_MAX }
+        );
     }
 
     #[test]

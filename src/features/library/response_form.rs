@@ -1,4 +1,5 @@
-//! Create or edit a response: category, language, title, shortcut and text with placeholders. The
+//! Create or edit a response: category, language, title, shortcut, text with placeholders and how
+//! customers ask for it (what suggestions match besides the text). The
 //! rules are the server's own (`validate_response`); what only the server knows (a shortcut already
 //! used) comes back beside its field. Saving over someone else's newer save shows both side by side.
 
@@ -27,7 +28,7 @@ pub fn ResponseForm(lib: Library, draft: Unsaved) -> impl IntoView {
     let id = draft.id;
     let form = lib.form();
     let fields = draft.values.map(RwSignal::new);
-    let [category_id, language, title, shortcut, body] = fields;
+    let [category_id, language, title, shortcut, body, phrases] = fields;
     let opened = StoredValue::new(draft.opened);
     let version = RwSignal::new(draft.version);
     let versioned = VersionedSave::<StandardResponse>::default();
@@ -54,6 +55,7 @@ pub fn ResponseForm(lib: Library, draft: Unsaved) -> impl IntoView {
             title: title.get_untracked(),
             body: body.get_untracked(),
             shortcut: Some(shortcut.get_untracked()),
+            phrases: phrases.get_untracked().lines().map(str::to_owned).collect(),
             version: on_version,
         };
         if let Err(e) = validate_response(&fields) {
@@ -96,6 +98,7 @@ pub fn ResponseForm(lib: Library, draft: Unsaved) -> impl IntoView {
                 t_string!(i18n, library.response_title).to_string(),
                 t_string!(i18n, library.shortcut).to_string(),
                 t_string!(i18n, library.body).to_string(),
+                t_string!(i18n, library.phrases).to_string(),
             ];
             let differences = labels
                 .into_iter()
@@ -156,6 +159,7 @@ pub fn ResponseForm(lib: Library, draft: Unsaved) -> impl IntoView {
             .collect_view()
     };
     let body_invalid = errors.message("body");
+    let phrases_invalid = errors.message("phrases");
     let placeholders = KEYS.iter().map(|k| format!("{{{{{k}}}}}")).collect::<Vec<_>>().join(" ");
     view! {
         <form class=records_css::form data-testid="response-form" data-version=move || version.get()
@@ -190,6 +194,16 @@ pub fn ResponseForm(lib: Library, draft: Unsaved) -> impl IntoView {
                 {t!(i18n, library.placeholders)}" "<code>{placeholders}</code>" "
                 {t!(i18n, library.ask_hint)}" "<code>"{{ask:Order number}}"</code>
             </p>
+            <label class=form_css::field>
+                <span class=form_css::label>{t!(i18n, library.phrases)}</span>
+                <textarea name="phrases" class=css::body rows="4"
+                    aria-invalid=move || phrases_invalid.with(Option::is_some).to_string()
+                    aria-describedby="phrases-hint"
+                    prop:value=move || phrases.get()
+                    on:input=move |ev| phrases.set(event_target_value(&ev))></textarea>
+                <FieldMessage errors field="phrases" />
+            </label>
+            <p class=css::hint id="phrases-hint">{t!(i18n, library.phrases_hint)}</p>
             {conflict_view}
             <FieldMessage errors field="" />
             <div class=css::actions>

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 const KEY: &str = "hovor.library.unsaved";
 
-/// The response form's fields in order: category id, language, title, shortcut, body.
-pub type Values = [String; 5];
+/// The response form's fields in order: category id, language, title, shortcut, body, and the
+/// customers' phrasings one per line.
+pub type Values = [String; 6];
 
 /// A response form's state: the record it edits (none for a new one), the version it was read at,
 /// what it opened with and what is in its fields now.
@@ -22,7 +23,14 @@ pub struct Unsaved {
 
 impl Unsaved {
     pub fn new_response(category: i64, language: &str) -> Self {
-        let opened = [category.to_string(), language.to_owned(), String::new(), String::new(), String::new()];
+        let opened = [
+            category.to_string(),
+            language.to_owned(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ];
         Unsaved { id: None, version: None, values: opened.clone(), opened }
     }
 
@@ -33,6 +41,7 @@ impl Unsaved {
             r.title.clone(),
             r.shortcut.clone().unwrap_or_default(),
             r.body.clone(),
+            r.phrases.join("\n"),
         ];
         Unsaved { id: Some(r.id), version: Some(r.version), values: opened.clone(), opened }
     }

@@ -83,6 +83,9 @@ pub struct StandardResponse {
     pub body: &'static str,
     /// Optional `#` shortcut: ASCII, lowercase, no spaces, unique within a language.
     pub shortcut: Option<&'static str>,
+    /// How customers ask for what this response answers, in their own words: suggestions match a
+    /// message against these as well as the response itself.
+    pub phrases: &'static [&'static str],
 }
 
 /// A pre-chat survey question with its answer choices.

@@ -172,13 +172,15 @@ pub async fn create(tx: &mut Transaction<'_, Db>) -> anyhow::Result<Org> {
     for language in ALL {
         for r in language.responses {
             sqlx::query(
-                "INSERT INTO responses (category_id, language, title, body, shortcut) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO responses (category_id, language, title, body, shortcut, phrases)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(category_id(&category_ids, r.category)?)
             .bind(language.code)
             .bind(r.title)
             .bind(r.body)
             .bind(r.shortcut)
+            .bind(r.phrases.join("\n"))
             .execute(&mut **tx)
             .await?;
         }

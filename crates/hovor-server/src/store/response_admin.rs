@@ -13,6 +13,7 @@ use hovor_types::response::{
 };
 
 use super::audit::{self, Edit};
+use super::responses::{phrases_column, phrases_of_column};
 use super::versions::{self, Versioned};
 use crate::error::{AppError, AppResult};
 
@@ -132,15 +133,18 @@ pub async fn delete_category(conn: &mut Conn, id: i64, by: Edit) -> AppResult<()
     Ok(())
 }
 
-type ResponseRow = (i64, i64, String, String, String, Option<String>, i64);
+type ResponseRow = (i64, i64, String, String, String, Option<String>, String, i64);
 
-fn response((id, category_id, language, title, body, shortcut, version): ResponseRow) -> StandardResponse {
-    StandardResponse { id, category_id, language, title, body, shortcut, version }
+fn response(
+    (id, category_id, language, title, body, shortcut, phrases, version): ResponseRow,
+) -> StandardResponse {
+    let phrases = phrases_of_column(&phrases);
+    StandardResponse { id, category_id, language, title, body, shortcut, phrases, version }
 }
 
 pub async fn load(conn: &mut Conn, id: i64) -> AppResult<Option<StandardResponse>> {
     let row: Option<ResponseRow> = sqlx::query_as(concat!(
-        "SELECT id, category_id, language, title, body, shortcut, version FROM responses",
+        "SELECT id, category_id, language, title, body, shortcut, phrases, version FROM responses",
         " WHERE id = $1"
     ))
     .bind(id)
@@ -152,7 +156,7 @@ pub async fn load(conn: &mut Conn, id: i64) -> AppResult<Option<StandardResponse
 /// The responses of a category (every language), by language and title.
 pub async fn list(conn: &mut Conn, category: i64) -> AppResult<Vec<StandardResponse>> {
     let rows: Vec<ResponseRow> = sqlx::query_as(concat!(
-        "SELECT id, category_id, language, title, body, shortcut, version FROM responses",
+        "SELECT id, category_id, language, title, body, shortcut, phrases, version FROM responses",
         " WHERE category_id = $1 ORDER BY language, lower(title), id"
     ))
     .bind(category)
@@ -191,14 +195,15 @@ pub async fn create(conn: &mut Conn, f: &ResponseFields, by: Edit) -> AppResult<
     let f = validate_response(f)?;
     check_response(conn, None, &f).await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO responses (category_id, language, title, body, shortcut, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO responses (category_id, language, title, body, shortcut, phrases, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(f.category_id)
     .bind(&f.language)
     .bind(&f.title)
     .bind(&f.body)
     .bind(&f.shortcut)
+    .bind(phrases_column(&f.phrases))
     .bind(by.user)
     .bind(by.at)
     .fetch_one(&mut *conn)
@@ -214,13 +219,15 @@ pub async fn update(conn: &mut Conn, id: i64, f: &ResponseFields, by: Edit) -> A
     check_response(conn, Some(id), &f).await?;
     versions::claim(conn, Versioned::Response, id, f.version, by).await?;
     sqlx::query(
-        "UPDATE responses SET category_id = $1, language = $2, title = $3, body = $4, shortcut = $5 WHERE id = $6",
+        "UPDATE responses SET category_id = $1, language = $2, title = $3, body = $4, shortcut = $5, phrases = $6
+         WHERE id = $7",
     )
     .bind(f.category_id)
     .bind(&f.language)
     .bind(&f.title)
     .bind(&f.body)
     .bind(&f.shortcut)
+    .bind(phrases_column(&f.phrases))
     .bind(id)
     .execute(&mut *conn)
     .await?;
@@ -236,6 +243,8 @@ pub async fn update(conn: &mut Conn, id: i64, f: &ResponseFields, by: Edit) -> A
     let shortcut = |s: &Option<String>| s.clone().unwrap_or_default();
     audit::changed(conn, rec, id, "shortcut", &shortcut(&before.shortcut), &shortcut(&f.shortcut), by)
         .await?;
+    let (old, new) = (phrases_column(&before.phrases), phrases_column(&f.phrases));
+    audit::changed(conn, rec, id, "phrases", &old, &new, by).await?;
     load(conn, id).await?.ok_or(AppError::NotFound)
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::db::{Conn, Flag, Pool};
 use hovor_types::placeholder;
-use hovor_types::rank::{Document, RankIndex};
+use hovor_types::rank::{self, Document, RankIndex};
 use hovor_types::response::{FAVOURITES_MAX, SuggestedResponse};
 
 use super::conversations::ConversationRow;
@@ -32,6 +32,17 @@ pub struct Entry {
     pub title: String,
     pub body: String,
     pub shortcut: Option<String>,
+    /// How customers ask for what it answers.
+    pub phrases: Vec<String>,
+}
+
+/// A response's phrasings as the `phrases` column holds them: one per line.
+pub fn phrases_column(phrases: &[String]) -> String {
+    phrases.join("\n")
+}
+
+pub fn phrases_of_column(column: &str) -> Vec<String> {
+    column.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect()
 }
 
 /// The whole library with its index, as of one generation.
@@ -42,6 +53,13 @@ pub struct Library {
     positions: HashMap<i64, usize>,
     /// Category id → (parent, name).
     categories: HashMap<i64, (Option<i64>, String)>,
+    /// Each entry's language and category as small numbers (positions in `languages` and
+    /// `category_ids`): a ranking tests every entry, and comparing strings or hashing ids for each of
+    /// thousands cost more than the ranking itself.
+    languages: Vec<String>,
+    language_of: Vec<u8>,
+    category_ids: Vec<i64>,
+    category_of: Vec<u32>,
 }
 
 impl Library {
@@ -55,9 +73,42 @@ impl Library {
             title: &e.title,
             body,
             shortcut: e.shortcut.as_deref(),
+            phrases: &e.phrases,
         }));
         let positions = entries.iter().enumerate().map(|(n, e)| (e.id, n)).collect();
-        Library { generation, entries, index, positions, categories }
+        let mut languages: Vec<String> = entries.iter().map(|e| e.language.clone()).collect();
+        languages.sort_unstable();
+        languages.dedup();
+        let mut category_ids: Vec<i64> = entries.iter().map(|e| e.category_id).collect();
+        category_ids.sort_unstable();
+        category_ids.dedup();
+        let language_of =
+            entries.iter().map(|e| languages.binary_search(&e.language).unwrap_or(0) as u8).collect();
+        let category_of =
+            entries.iter().map(|e| category_ids.binary_search(&e.category_id).unwrap_or(0) as u32).collect();
+        Library {
+            generation,
+            entries,
+            index,
+            positions,
+            categories,
+            languages,
+            language_of,
+            category_ids,
+            category_of,
+        }
+    }
+
+    /// Which entries are in `language` (all, for none).
+    fn in_language(&self, language: Option<&str>) -> Vec<bool> {
+        let wanted = language.map(|l| self.languages.iter().position(|x| x == l));
+        self.language_of.iter().map(|n| wanted.is_none_or(|w| w == Some(*n as usize))).collect()
+    }
+
+    /// Which entries are in one of `categories`.
+    fn in_categories(&self, categories: &HashSet<i64>) -> Vec<bool> {
+        let wanted: Vec<bool> = self.category_ids.iter().map(|c| categories.contains(c)).collect();
+        self.category_of.iter().map(|n| wanted[*n as usize]).collect()
     }
 
     pub fn len(&self) -> usize {
@@ -97,36 +148,30 @@ impl Library {
         limit: usize,
         learned: Option<&Learned>,
     ) -> Vec<(usize, f32)> {
-        let inside = |n: usize| categories.contains(&self.entries[n].category_id);
-        let in_language = |n: usize| self.entries[n].language == language;
-        let mut ranked = self.index.rank(text, in_language);
+        let (inside, in_language) = (self.in_categories(categories), self.in_language(Some(language)));
+        let (inside, in_language) = (|n: usize| inside[n], |n: usize| in_language[n]);
+        let mut scores = self.index.scores(text);
+        let best_of = |scores: &[f32], keep: &dyn Fn(usize) -> bool| {
+            scores.iter().enumerate().filter(|(n, _)| keep(*n)).map(|(_, s)| *s).fold(0.0f32, f32::max)
+        };
         let votes = learned.map(|l| l.votes(text)).unwrap_or_default();
         if !votes.is_empty() {
             // A near repeat of messages agents answered: their choice counts as much as the best match.
-            let best = ranked.first().map_or(1.0, |r| r.1.max(1.0));
+            let best = best_of(&scores, &in_language).max(1.0);
             for (id, share) in votes {
-                let Some(n) = self.position(id).filter(|n| in_language(*n)) else { continue };
-                // Moved up to its new place: the rest stays ranked, with no sort of the whole list.
-                let score = match ranked.iter().position(|r| r.0 == n) {
-                    Some(at) => ranked.remove(at).1 + best * share,
-                    None => best * share,
-                };
-                let at = ranked.partition_point(|r| r.1 > score || (r.1 == score && r.0 < n));
-                ranked.insert(at, (n, score));
+                if let Some(n) = self.position(id).filter(|n| in_language(*n)) {
+                    scores[n] += best * share;
+                }
             }
         }
-        let best_inside = ranked.iter().find(|(n, _)| inside(*n)).map_or(0.0, |r| r.1);
+        let best_inside = best_of(&scores, &|n| in_language(n) && inside(n));
         let clearly_better =
             |score: f32| score >= OTHER_CATEGORY_MIN && score >= best_inside * OTHER_CATEGORY_MARGIN;
-        let mut shown: Vec<(usize, f32)> = ranked
-            .into_iter()
-            .filter(|(n, score)| inside(*n) || clearly_better(*score))
-            .take(limit)
-            .collect();
+        let shown_ones = |n: usize| in_language(n) && (inside(n) || clearly_better(scores[n]));
+        let mut shown = rank::best(&scores, shown_ones, |_| false, limit);
         if shown.len() < limit {
             let seen: HashSet<usize> = shown.iter().map(|r| r.0).collect();
-            let rest = (0..self.entries.len())
-                .filter(|n| self.entries[*n].language == language && inside(*n) && !seen.contains(n));
+            let rest = (0..self.entries.len()).filter(|n| in_language(*n) && inside(*n) && !seen.contains(n));
             shown.extend(rest.take(limit - shown.len()).map(|n| (n, 0.0)));
         }
         shown
@@ -140,16 +185,18 @@ impl Library {
         language: Option<&str>,
         favourites: &HashSet<i64>,
     ) -> Vec<(usize, f32)> {
-        let keep = |n: usize| language.is_none_or(|l| self.entries[n].language == l);
-        let mut found = if query.trim().trim_start_matches('#').is_empty() {
-            (0..self.entries.len()).filter(|n| keep(*n)).map(|n| (n, 0.0)).collect()
-        } else {
-            self.index.search(query, keep)
-        };
-        // Stable: each group keeps its ranking.
-        found.sort_by_key(|(n, _)| !favourites.contains(&self.entries[*n].id));
-        found.truncate(SEARCH_RESULTS);
-        found
+        let keep = self.in_language(language);
+        let keep = |n: usize| keep[n];
+        let favourite = |n: usize| favourites.contains(&self.entries[n].id);
+        if query.trim().trim_start_matches('#').is_empty() {
+            let mut listed: Vec<(usize, f32)> =
+                (0..self.entries.len()).filter(|n| keep(*n)).map(|n| (n, 0.0)).collect();
+            // Stable: the library's order within each group.
+            listed.sort_by_key(|(n, _)| !favourite(*n));
+            listed.truncate(SEARCH_RESULTS);
+            return listed;
+        }
+        rank::best(&self.index.search_scores(query), keep, favourite, SEARCH_RESULTS)
     }
 
     /// The entry at `n` as the desk shows it.
@@ -195,20 +242,25 @@ impl LibraryCache {
     }
 }
 
+/// id, category, language, title, body, shortcut, phrases.
+type EntryRow = (i64, i64, String, String, String, Option<String>, String);
+
 async fn load(pool: &Pool, generation: i64) -> AppResult<Library> {
-    let rows: Vec<(i64, i64, String, String, String, Option<String>)> =
-        sqlx::query_as("SELECT id, category_id, language, title, body, shortcut FROM responses ORDER BY id")
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<EntryRow> = sqlx::query_as(
+        "SELECT id, category_id, language, title, body, shortcut, phrases FROM responses ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
     let entries = rows
         .into_iter()
-        .map(|(id, category_id, language, title, body, shortcut)| Entry {
+        .map(|(id, category_id, language, title, body, shortcut, phrases)| Entry {
             id,
             category_id,
             language,
             title,
             body,
             shortcut,
+            phrases: phrases_of_column(&phrases),
         })
         .collect();
     let categories: Vec<(i64, Option<i64>, String)> =

@@ -5,7 +5,8 @@ use crate::common;
 use axum::http::StatusCode;
 use common::TestServer;
 
-/// A conversation in agent1's first queue with its own categories, responses and messages.
+/// A conversation in agent1's first queue with its own categories, responses and messages; the demo's
+/// library in its language is taken away, so the ranking is measured on these responses alone.
 async fn fixture(
     server: &TestServer,
     language: &str,
@@ -13,6 +14,14 @@ async fn fixture(
     inbound: &[&str],
 ) -> i64 {
     let pool = &server.pool;
+    sqlx::query(
+        "DELETE FROM responses WHERE language = $1
+         AND category_id NOT IN (SELECT id FROM response_categories WHERE key LIKE 'test-%')",
+    )
+    .bind(language)
+    .execute(pool)
+    .await
+    .unwrap();
     let agent = server.user_id("agent1").await;
     let queue: i64 =
         sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = $1 ORDER BY queue_id LIMIT 1")
@@ -182,6 +191,37 @@ async fn a_clearly_better_response_of_another_category_is_suggested_and_marked()
     let greeting = fixture(&server, "cs", &CZECH, &["Dobrý den"]).await;
     leave_out(&server, greeting, "Doručení").await;
     assert!(!titles(&server, greeting).await.contains(&"Zpožděná zásilka".to_owned()));
+}
+
+#[tokio::test]
+async fn a_message_phrased_as_customers_ask_finds_the_response_with_no_word_of_its_text() {
+    let server = TestServer::new().await;
+    let message = "Rozmyslela jsem si to, chci to poslat zpátky.";
+    let id = fixture(&server, "cs", &CZECH, &[message]).await;
+    assert!(titles(&server, id).await[0] != "Vrácení zboží", "not in the library yet");
+    let category: i64 = sqlx::query_scalar("SELECT id FROM response_categories WHERE key = 'test-Platby'")
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    let admin = server.sign_in("admin").await;
+    let mut fields = serde_json::json!({
+        "category_id": category, "language": "cs", "title": "Vrácení zboží",
+        "body": "Zboží lze vrátit do 14 dnů od převzetí bez udání důvodu.",
+        "phrases": ["x".repeat(hovor_types::response::PHRASE_MAX + 1)],
+    });
+    let long = server.request("POST", "/api/admin/responses", Some(&admin), Some(fields.clone())).await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(long.json["field"], "phrases");
+    fields["phrases"] =
+        serde_json::json!([" rozmyslel jsem si to ", "pošlu to zpátky\nchci vrátit peníze", ""]);
+    let created = server.request("POST", "/api/admin/responses", Some(&admin), Some(fields)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    assert_eq!(
+        created.json["phrases"],
+        serde_json::json!(["rozmyslel jsem si to", "pošlu to zpátky", "chci vrátit peníze"]),
+        "trimmed, one per line, no blanks"
+    );
+    assert_eq!(titles(&server, id).await[0], "Vrácení zboží", "found by how customers ask");
 }
 
 #[tokio::test]
