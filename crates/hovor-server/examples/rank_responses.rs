@@ -9,10 +9,12 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use hovor_server::store::learning::{Learned, USES_MAX, Use};
-use hovor_server::store::responses::{Entry, Library};
+use hovor_server::store::responses::{Entry, Library, phrases_of_column};
 
 const LIBRARY: usize = 10_000;
-const BUDGET_MS: f64 = 5.0;
+/// p99 budgets: auto-suggestions run on every customer message, Find and `#` as the agent types.
+const SUGGEST_BUDGET_MS: f64 = 1.0;
+const SEARCH_BUDGET_MS: f64 = 5.0;
 const ROUNDS: usize = 20;
 
 #[derive(serde::Deserialize)]
@@ -28,10 +30,11 @@ async fn main() -> anyhow::Result<()> {
     let pool =
         hovor_server::db::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await?;
     hovor_server::demo::fill_if_empty(&pool, &hovor_server::demo::Scale::small()).await?;
-    let demo: Vec<(i64, String, String, String, Option<String>)> =
-        sqlx::query_as("SELECT category_id, language, title, body, shortcut FROM responses ORDER BY id")
-            .fetch_all(&pool)
-            .await?;
+    let demo: Vec<(i64, String, String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT category_id, language, title, body, shortcut, phrases FROM responses ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await?;
     let labelled: Vec<Labelled> =
         serde_json::from_str(include_str!("../tests/data/suggestions-labelled.json"))?;
 
@@ -41,7 +44,7 @@ async fn main() -> anyhow::Result<()> {
         let words: Vec<&str> = base.iter().flat_map(|r| r.3.split_whitespace()).collect();
         let entries: Vec<Entry> = (0..LIBRARY)
             .map(|n| {
-                let (category, _, title, body, shortcut) = base[n % base.len()];
+                let (category, _, title, body, shortcut, phrases) = base[n % base.len()];
                 // Each copy gets a few other words, so copies differ as real responses do.
                 let extra: Vec<&str> =
                     (0..6).map(|k| words[(n * 7919 + k * 104_729) % words.len()]).collect();
@@ -52,6 +55,7 @@ async fn main() -> anyhow::Result<()> {
                     title: format!("{title} {}", n / base.len()),
                     body: format!("{body} {}", extra.join(" ")),
                     shortcut: shortcut.as_ref().map(|s| format!("{s}{n}")),
+                    phrases: phrases_of_column(phrases),
                 }
             })
             .collect();
@@ -104,12 +108,14 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        for (what, times) in [("suggestions", &mut suggest), ("Find and #", &mut search)] {
+        for (what, times, budget) in
+            [("suggestions", &mut suggest, SUGGEST_BUDGET_MS), ("Find and #", &mut search, SEARCH_BUDGET_MS)]
+        {
             let (p50, p99) = percentiles(times);
-            let verdict = if p99 <= BUDGET_MS { "ok" } else { "OVER BUDGET" };
-            failed |= p99 > BUDGET_MS;
+            let verdict = if p99 <= budget { "ok" } else { "OVER BUDGET" };
+            failed |= p99 > budget;
             println!(
-                "{language}: {what} over {} responses: p50 {p50:.2} ms, p99 {p99:.2} ms (budget {BUDGET_MS} ms) {verdict}",
+                "{language}: {what} over {} responses: p50 {p50:.2} ms, p99 {p99:.2} ms (budget {budget} ms) {verdict}",
                 library.len()
             );
         }
