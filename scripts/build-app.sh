@@ -33,6 +33,12 @@ for wasm in "$work/out"/*.wasm; do
 done
 # A hundred small modules become a few packs, one request each (see the script).
 node scripts/pack-chunks.mjs "$work/out"
+# The glue wasm-bindgen and the splitter write is part of the start: minified (esbuild: spaces and
+# local names; the import names the modules are linked by stay). Its warnings are about the glue's
+# repeated keys, which minifying keeps as they are.
+for js in "$work/out"/*.js; do
+  esbuild "$js" --minify --format=esm --log-level=error --allow-overwrite --outfile="$js"
+done
 
 # The directory name is the content hash: files inside keep fixed names (the chunk loader refers to
 # them relative to itself), and a new build never mixes with a cached old one.

@@ -52,10 +52,11 @@ if ! have_version stylance "$STYLANCE_VERSION"; then
   cargo install stylance-cli --version "$STYLANCE_VERSION" --locked
 fi
 
-# wasm-opt (npm binaryen 132) and Playwright come from end2end's lock file.
-if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ] \
+# wasm-opt (npm binaryen 132), esbuild and Playwright come from end2end's lock file.
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/esbuild ] \
+   || [ ! -d end2end/node_modules/@playwright/test ] \
    || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
-  echo "==> installing Node packages (binaryen, Playwright)"
+  echo "==> installing Node packages (binaryen, esbuild, Playwright)"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
