@@ -71,6 +71,9 @@ test("a customer calls a queue, waits with music, the agent accepts, both hear e
   await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
   await expect(phoneState).toHaveAttribute("data-state", "connected");
   await expect(desk.getByTestId("call-timer")).toHaveText(/^\d+:\d\d$/);
+  // No signing out during a call: the button says why.
+  await expect(desk.getByTestId("sign-out")).toBeDisabled();
+  await expect(desk.getByTestId("sign-out")).toHaveAttribute("title", "End the call before signing out.");
 
   // Both hear each other.
   await expect.poll(() => hears(desk, CUSTOMER_HZ, AGENT_HZ), { message: "the agent hears the customer", timeout: 15_000 }).toBe(true);
@@ -118,6 +121,7 @@ test("a customer calls a queue, waits with music, the agent accepts, both hear e
   await desk.getByTestId("end-confirm").click();
   await expect(phoneState).toHaveAttribute("data-state", "ended");
   await expect(desk.getByTestId("conversation-ended")).toBeVisible();
+  await expect(desk.getByTestId("sign-out")).toBeEnabled();
 
   for (const page of [phone, desk]) expect(errors.get(page), "uncaught errors in the page").toEqual([]);
 });

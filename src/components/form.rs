@@ -55,6 +55,7 @@ pub fn reason_words(i18n: I18nContext<Locale>, reason: Reason) -> String {
         Reason::CallOnHold => t_string!(i18n, conflict.call_on_hold),
         Reason::CallRefused => t_string!(i18n, conflict.call_refused),
         Reason::NoCall => t_string!(i18n, conflict.no_call),
+        Reason::OnACall => t_string!(i18n, conflict.on_a_call),
     }
     .to_string()
 }

@@ -1,6 +1,7 @@
 //! `/desk` and `/desk/:id`: the task list beside the selected Active Conversation.
 
 use hovor_types::auth::Role;
+use hovor_types::conversation::Channel;
 use leptos::prelude::*;
 
 use crate::components::lazy::prefetch_chunks;
@@ -59,11 +60,26 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
     let routing = provide_routing();
     let alerts = provide_alerts();
     provide_configured();
-    provide_live(routing);
+    let live = provide_live(routing);
     provide_shortcuts();
     let sheet_button = RwSignal::new(0u32);
     prefetch_chunks();
     let offers_showing = move || routing.offers.with(|o| !o.is_empty());
+    // The server refuses both as well (409), for any other client.
+    let on_a_call = move || {
+        live.tasks.with(|t| {
+            matches!(t, Some(Ok(tasks)) if tasks.iter().any(|t| t.channel == Channel::Voice && !t.needs_wrap_up && !t.collaborating))
+        })
+    };
+    let sign_out_blocked = move || {
+        if offers_showing() {
+            Some(t_string!(i18n, nav.sign_out_blocked).to_string())
+        } else if on_a_call() {
+            Some(t_string!(i18n, conflict.on_a_call).to_string())
+        } else {
+            None
+        }
+    };
     let location = use_location();
     let in_directory = move || location.pathname.with(|p| p.starts_with("/desk/directory"));
     let in_invitations = move || location.pathname.with(|p| p.starts_with("/desk/invitations"));
@@ -112,8 +128,8 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
                     <button
                         class="button"
                         data-testid="sign-out"
-                        disabled=offers_showing
-                        title=move || offers_showing().then(|| t_string!(i18n, nav.sign_out_blocked).to_string())
+                        disabled=move || sign_out_blocked().is_some()
+                        title=sign_out_blocked
                         on:click=sign_out
                     >
                         <Icon glyph=Glyph::SignOut />

@@ -55,7 +55,23 @@ pub struct Config {
     /// the interface with the default route.
     #[arg(long, env = "HOVOR_MEDIA_PUBLIC")]
     pub media_public: Option<SocketAddr>,
+    /// This instance's name among those sharing the database, the same after a restart: the calls an
+    /// instance held end when it starts again (their audio went with the process). Without it: the
+    /// host's name and the `--listen` port. Set it where host names change on every start (containers).
+    #[arg(long, env = "HOVOR_INSTANCE")]
+    pub instance: Option<String>,
     /// Print the OpenAPI document as JSON and exit.
     #[arg(long)]
     pub print_openapi: bool,
+}
+
+impl Config {
+    /// `--instance`, else the host's name and the port this instance listens on.
+    pub fn instance_name(&self, listening: SocketAddr) -> String {
+        self.instance.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+            let host = host.trim();
+            format!("{}:{}", if host.is_empty() { "localhost" } else { host }, listening.port())
+        })
+    }
 }

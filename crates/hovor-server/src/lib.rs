@@ -99,9 +99,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState {
         trust_forwarded_for: config.trust_forwarded_for,
         doors: limits::PublicDoors::new(chat_starts, limits::CALLBACK_REQUESTS),
-        voice: Some(voice::calls::Calls::new(switch)),
+        voice: Some(voice::calls::Calls::new(switch, &config.instance_name(address))),
         ..state
     };
+    let ended = voice::flows::end_calls_left_behind(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("ending the calls held before the restart: {e:?}"))?;
+    if ended > 0 {
+        tracing::info!(ended, "ended the calls this instance held before it stopped");
+    }
     voice::flows::follow_peers(state.clone(), peer_events);
     // The relay starts from the newest stored event: before the timers or the outbox commit anything.
     if db::Backend::of(&pool) == db::Backend::Postgres {

@@ -110,6 +110,8 @@ crate::string_enum! {
         CallRefused = "call_refused",
         /// The conversation has no call going on (over, or on a server that restarted).
         NoCall = "no_call",
+        /// Sign-out during a call (WBX): the call must end first.
+        OnACall = "on_a_call",
     }
 }
 
@@ -142,6 +144,7 @@ impl Reason {
             Reason::CallOnHold => "The call is on hold: resume it before ending it.",
             Reason::CallRefused => "The call does not allow this now.",
             Reason::NoCall => "There is no call going on in this conversation.",
+            Reason::OnACall => "End the call before signing out.",
         }
     }
 }

@@ -36,13 +36,17 @@ pub async fn sign_in(
 }
 
 /// Ends the session and clears the cookie; the agent becomes Idle (signed out). Refused while a
-/// request is offered to the agent: they must accept or decline it first.
+/// request is offered to the agent (they must accept or decline it first) and during a call (it must
+/// end first).
 #[utoipa::path(delete, path = "/api/session", tag = "session", responses((status = 204), (status = 409, body = ErrorBody)))]
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppResult<impl IntoResponse> {
     if let Some(user_id) = auth::session_user(&state.pool, &headers).await? {
         let mut work = Work::begin(&state).await?;
         if agents::has_offers(&mut work, user_id).await? {
             return Err(AppError::Conflict(Reason::OffersPending));
+        }
+        if agents::on_a_call(&mut work, user_id).await? {
+            return Err(AppError::Conflict(Reason::OnACall));
         }
         agents::set_state(&mut work, user_id, AgentState::Idle, Some(IdleReason::SignedOut)).await?;
         work.finish(&state).await?;

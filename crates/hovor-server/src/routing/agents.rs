@@ -78,6 +78,17 @@ pub async fn touch_free_since(work: &mut Work, agent_id: i64) -> AppResult<()> {
 }
 
 /// Whether the agent has offers on screen: they may not sign out then.
+/// The agent handles a call that has not ended (on any instance).
+pub async fn on_a_call(work: &mut Work, agent_id: i64) -> AppResult<bool> {
+    let Flag(on) = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM conversations WHERE agent_id = $1 AND channel = 'voice' AND status = 'active')",
+    )
+    .bind(agent_id)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    Ok(on)
+}
+
 pub async fn has_offers(work: &mut Work, agent_id: i64) -> AppResult<bool> {
     let Flag(has) = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM offers WHERE agent_id = $1)")
         .bind(agent_id)

@@ -98,11 +98,18 @@ impl Changed {
 pub struct Calls {
     switch: Switch,
     live: Arc<Mutex<HashMap<i64, Live>>>,
+    /// This instance's name (`--instance`): each call's conversation records it, so that the instance
+    /// started again in its place ends the calls it held.
+    host: Arc<str>,
 }
 
 impl Calls {
-    pub fn new(switch: Switch) -> Calls {
-        Calls { switch, live: Arc::default() }
+    pub fn new(switch: Switch, host: &str) -> Calls {
+        Calls { switch, live: Arc::default(), host: host.into() }
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
     }
 
     pub fn switch(&self) -> &Switch {

@@ -52,8 +52,8 @@ pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<
     });
     let conversation_id: i64 = sqlx::query_scalar(
         "INSERT INTO conversations (queue_id, channel, contact_id, status, language, queued_at, started_at,
-                                    customer_token_hash, caller_number, customer_name)
-         VALUES ($1, 'voice', $2, 'active', $3, $4, $5, $6, $7, $8) RETURNING id",
+                                    customer_token_hash, caller_number, customer_name, call_host)
+         VALUES ($1, 'voice', $2, 'active', $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(queue_id)
     .bind(contact_id)
@@ -63,6 +63,7 @@ pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<
     .bind(token_hash)
     .bind(&caller)
     .bind(caller_name)
+    .bind(calls.host())
     .fetch_one(&mut *work.tx)
     .await?;
     work.conversation_changed(queue_id, conversation_id, ConversationStatus::Queued, None).await?;
@@ -118,6 +119,25 @@ pub async fn customer_hung_up(state: &AppState, conversation_id: i64) -> AppResu
         }
     }
     work.finish(state).await
+}
+
+/// The calls this instance held when it stopped: their audio went with the process, so their
+/// conversations end now (the agent owes the wrap-up, a waiting call leaves its queue) and no task list
+/// keeps a call nobody can hear. Run at start, before the first request. Returns how many ended.
+pub async fn end_calls_left_behind(state: &AppState) -> AppResult<usize> {
+    let calls = calls(state)?;
+    let mut work = Work::begin(state).await?;
+    let left: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE channel = 'voice' AND status = 'active' AND call_host = $1 ORDER BY id",
+    )
+    .bind(calls.host())
+    .fetch_all(&mut *work.tx)
+    .await?;
+    for &conversation_id in &left {
+        lifecycle::end(&mut work, conversation_id, None).await?;
+    }
+    work.finish(state).await?;
+    Ok(left.len())
 }
 
 /// The call as the agent's desk sees it.

@@ -134,6 +134,11 @@ async fn a_call_waits_with_music_is_answered_held_resumed_and_ended() {
     assert_eq!(agent_leg["muted"], true);
     command(&server, &agent, id, json!({"command": "mute", "muted": false})).await;
 
+    // No signing out during a call.
+    let sign_out = server.request("DELETE", "/api/session", Some(&agent), None).await;
+    assert_eq!(sign_out.status, StatusCode::CONFLICT);
+    assert_eq!(sign_out.json["reason"], "on_a_call", "{}", sign_out.json);
+
     // End: the call and the conversation end together; the phone is told.
     let ended = server.request("POST", &format!("/api/conversations/{id}/end"), Some(&agent), None).await;
     assert_eq!(ended.status, StatusCode::NO_CONTENT, "{}", ended.json);
@@ -142,6 +147,9 @@ async fn a_call_waits_with_music_is_answered_held_resumed_and_ended() {
     assert_eq!(over.json["state"], "ended");
     let gone = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
     assert_eq!(gone.json["reason"], "no_call", "{}", gone.json);
+    // The call is over (its wrap-up may wait): signing out is allowed again.
+    let sign_out = server.request("DELETE", "/api/session", Some(&agent), None).await;
+    assert_eq!(sign_out.status, StatusCode::NO_CONTENT, "{}", sign_out.json);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

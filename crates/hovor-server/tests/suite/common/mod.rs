@@ -73,7 +73,7 @@ impl TestServer {
         let mut server = TestServer::fresh(None).await;
         let (switch, events) =
             hovor_server::voice::switch::Switch::start("127.0.0.1:0".parse().unwrap(), None).expect("switch");
-        server.state.voice = Some(hovor_server::voice::calls::Calls::new(switch));
+        server.state.voice = Some(hovor_server::voice::calls::Calls::new(switch, "test"));
         hovor_server::voice::flows::follow_peers(server.state.clone(), events);
         server.router = app(server.state.clone(), None).expect("router");
         server
