@@ -245,10 +245,15 @@ fn connect(
         return;
     };
     let on_open = {
-        let failures = failures.clone();
+        let (failures, last_id) = (failures.clone(), last_id.clone());
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             failures.set(0);
             live.connection.set(Connection::Live);
+            // The state and offers read at start may predate the stream: a change made in between
+            // (another tab set the agent Available) would otherwise never reach this desk.
+            if last_id.get().is_none() {
+                live.routing.reload();
+            }
         })
     };
     let on_message = {
