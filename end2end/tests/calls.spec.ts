@@ -36,6 +36,14 @@ async function party(hz: number): Promise<Page> {
 }
 
 /** Whether the page hears `hz` clearly above `other` (both tones' levels in dB). */
+/** The notes of the hold tune (scripts/make-music.sh), apart from every party's tone. */
+const HOLD_NOTES = [220, 294, 370, 494, 587];
+
+async function hearsHoldMusic(page: Page): Promise<boolean> {
+  const heard = await levels(page, [...HOLD_NOTES, AGENT_HZ]);
+  return Math.max(...HOLD_NOTES.map((hz) => heard[hz])) > -50 && heard[AGENT_HZ] < -60;
+}
+
 async function hears(page: Page, hz: number, other: number): Promise<boolean> {
   const heard = await levels(page, [hz, other]);
   return heard[hz] > -45 && heard[hz] > heard[other] + 20;
@@ -99,6 +107,16 @@ test("a customer calls a queue, waits with music, the agent accepts, both hear e
   await desk.getByTestId("call-hold").click();
   await expect(phoneState).toHaveAttribute("data-state", "connected");
   await expect.poll(() => hears(phone, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent again", timeout: 15_000 }).toBe(true);
+
+  // The agent's page goes away mid-call: the customer hears hold music, not silence; back on the
+  // conversation, the headset connects again and they hear each other.
+  const conversation = desk.url();
+  await desk.goto("about:blank");
+  await expect.poll(() => hearsHoldMusic(phone), { message: "the customer hears hold music while the desk is away", timeout: 15_000 }).toBe(true);
+  await expect(phoneState).toHaveAttribute("data-state", "connected");
+  await desk.goto(conversation);
+  await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
+  await expect.poll(() => hears(phone, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent who came back", timeout: 15_000 }).toBe(true);
 
   // The agent reloads the page mid-call: the call goes on, and the headset hears the customer again.
   const reloaded = Date.now();

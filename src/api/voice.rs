@@ -13,7 +13,12 @@ pub async fn command(id: i64, command: CallCommand) -> Result<CallView, ApiError
     client::post(&format!("/api/conversations/{id}/call"), &command, None).await
 }
 
+/// The desk's audio connection to the call: POST connects (offer in, answer out), DELETE lets go.
+pub fn audio_path(id: i64) -> String {
+    format!("/api/conversations/{id}/call/audio")
+}
+
 /// Sends the desk's audio offer; the server's answer comes back.
 pub async fn audio(id: i64, sdp: String) -> Result<SessionDescription, ApiError> {
-    client::post(&format!("/api/conversations/{id}/call/audio"), &SessionDescription { sdp }, None).await
+    client::post(&audio_path(id), &SessionDescription { sdp }, None).await
 }

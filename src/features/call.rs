@@ -176,14 +176,37 @@ async fn attach(id: i64, microphone: web_sys::MediaStream) -> Result<Connected, 
     let remote = web_sys::RtcSessionDescriptionInit::new(web_sys::RtcSdpType::Answer);
     remote.set_sdp(&answer.sdp);
     JsFuture::from(connection.set_remote_description(&remote)).await?;
+    let leaving = let_go_on_leaving(id)?;
     let close = move || {
-        // The track handler lives as long as the connection.
+        // The handlers live as long as the connection.
         drop(on_track);
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback("pagehide", leaving.as_ref().unchecked_ref());
+        }
         connection.close();
         stop(&microphone);
         speaker.set_src_object(None);
     };
     Ok(Connected { conversation_id: id, close: Box::new(close) })
+}
+
+/// As the page closes or reloads, tells the server the headset is gone (a request that outlives the
+/// page): the customer hears hold music until the desk is back, instead of silence.
+fn let_go_on_leaving(id: i64) -> Result<Closure<dyn FnMut()>, JsValue> {
+    let url = voice_api::audio_path(id);
+    let leaving = Closure::<dyn FnMut()>::new(move || {
+        let init = web_sys::RequestInit::new();
+        init.set_method("DELETE");
+        // web-sys has no setter for it; the field is standard Fetch.
+        let _ = js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
+        init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+        if let Some(window) = web_sys::window() {
+            let _ = window.fetch_with_str_and_init(&url, &init);
+        }
+    });
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    window.add_event_listener_with_callback("pagehide", leaving.as_ref().unchecked_ref())?;
+    Ok(leaving)
 }
 
 fn stop(microphone: &web_sys::MediaStream) {

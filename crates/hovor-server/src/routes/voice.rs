@@ -89,7 +89,22 @@ pub async fn audio(
     Ok((StatusCode::CREATED, Json(SessionDescription { sdp: answer })))
 }
 
+/// The desk lets go of its audio connection (sent as its page closes or reloads): the agent stays on
+/// the call and the customer hears hold music until the desk connects again.
+#[utoipa::path(delete, path = "/api/conversations/{id}/call/audio", tag = "voice", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn leave_audio(
+    State(state): State<AppState>,
+    Visible { me, conversation: c }: Visible,
+) -> AppResult<StatusCode> {
+    flows::calls(&state)?.leave_audio(c.id, me.id)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(sound_check)).routes(routes!(call, command)).routes(routes!(audio))
+    OpenApiRouter::new()
+        .routes(routes!(sound_check))
+        .routes(routes!(call, command))
+        .routes(routes!(audio, leave_audio))
 }

@@ -37,19 +37,27 @@ impl Live {
         }
     }
 
-    /// Every leg's peer hears what the call says it hears now.
+    /// Every leg's peer hears what the call says it hears now. A customer who should hear agents none
+    /// of whose desks has audio (answered a moment ago, reloading, or gone from the network) hears
+    /// hold music meanwhile, not silence.
     fn route(&self, switch: &Switch) {
         for (&leg, &peer) in &self.peers {
-            let feeds = self
-                .call
-                .hears(leg)
-                .into_iter()
-                .filter_map(|source| match source {
-                    Source::Leg { leg } => self.peers.get(&leg).map(|&p| Feed::Peer(p)),
-                    Source::QueueMusic => Some(Feed::QueueMusic),
-                    Source::HoldMusic => Some(Feed::HoldMusic),
-                })
-                .collect();
+            let sources = self.call.hears(leg);
+            let customer = self.call.customer().is_some_and(|c| c.id == leg);
+            let without_audio =
+                |s: &Source| matches!(s, Source::Leg { leg } if !self.peers.contains_key(leg));
+            let feeds = if customer && !sources.is_empty() && sources.iter().all(without_audio) {
+                vec![Feed::HoldMusic]
+            } else {
+                sources
+                    .into_iter()
+                    .filter_map(|source| match source {
+                        Source::Leg { leg } => self.peers.get(&leg).map(|&p| Feed::Peer(p)),
+                        Source::QueueMusic => Some(Feed::QueueMusic),
+                        Source::HoldMusic => Some(Feed::HoldMusic),
+                    })
+                    .collect()
+            };
             // Fails only when the switch thread is gone, which the sound check and every call would show.
             if let Err(e) = switch.route(peer, feeds) {
                 tracing::error!(error = %e, "the media switch did not take a route");
@@ -204,6 +212,20 @@ impl Calls {
         Ok(answer)
     }
 
+    /// The agent's desk lets go of its audio (its page is closing or reloading): their leg stays on
+    /// the call, and the customer hears hold music until a desk joins again. Nothing to do when the
+    /// call is over.
+    pub fn leave_audio(&self, conversation_id: i64, user_id: i64) -> AppResult<()> {
+        let mut calls = self.lock();
+        let Some(live) = calls.get_mut(&conversation_id) else { return Ok(()) };
+        let leg = own_leg(&live.call, user_id).map_err(|refusal| AppError::Conflict(refusal.into()))?;
+        if let Some(peer) = live.peers.remove(&leg) {
+            let _ = self.switch.remove(peer);
+            live.route(&self.switch);
+        }
+        Ok(())
+    }
+
     /// The call as this user's desk sees it.
     pub fn view(&self, conversation_id: i64, user_id: i64) -> Option<CallView> {
         self.lock().get(&conversation_id).map(|live| live.view(conversation_id, Some(user_id)))
@@ -221,6 +243,7 @@ impl Calls {
             calls.iter_mut().find(|(_, l)| l.peers.values().any(|&p| p == peer))?;
         let leg = *live.peers.iter().find(|(_, p)| **p == peer)?.0;
         live.peers.remove(&leg);
+        live.route(&self.switch);
         let customer = live.call.leg(leg).is_some_and(|l| l.party == Party::Customer);
         Some((conversation_id, customer))
     }

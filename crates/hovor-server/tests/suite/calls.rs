@@ -134,6 +134,25 @@ async fn a_call_waits_with_music_is_answered_held_resumed_and_ended() {
     assert_eq!(agent_leg["muted"], true);
     command(&server, &agent, id, json!({"command": "mute", "muted": false})).await;
 
+    // The desk lets go of its audio (its page reloads): the customer hears hold music, not silence,
+    // until the desk connects again, and then the agent again.
+    let left = server.request("DELETE", &path, Some(&agent), None).await;
+    assert_eq!(left.status, StatusCode::NO_CONTENT, "{}", left.json);
+    let music = customer.count(Heard::HoldMusic);
+    until(
+        &mut [&mut customer, &mut desk],
+        &tunes,
+        "the customer hears hold music while the desk is away",
+        |p| p[0].count(Heard::HoldMusic) >= music + 10,
+    );
+    let (mut desk, offer) = Phone::offering(b'A', None);
+    let joined = server.request("POST", &path, Some(&agent), Some(json!({"sdp": offer}))).await;
+    desk.answered(joined.json["sdp"].as_str().unwrap());
+    let heard = customer.count(Heard::Party(b'A'));
+    until(&mut [&mut customer, &mut desk], &tunes, "the customer hears the desk that came back", |p| {
+        p[0].count(Heard::Party(b'A')) >= heard + 10 && p[1].count(Heard::Party(b'C')) >= 10
+    });
+
     // No signing out during a call.
     let sign_out = server.request("DELETE", "/api/session", Some(&agent), None).await;
     assert_eq!(sign_out.status, StatusCode::CONFLICT);
