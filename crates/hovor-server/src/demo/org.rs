@@ -180,7 +180,7 @@ pub async fn create(tx: &mut Transaction<'_, Db>) -> anyhow::Result<Org> {
             .bind(r.title)
             .bind(r.body)
             .bind(r.shortcut)
-            .bind(r.phrases.join("\n"))
+            .bind(crate::store::responses::phrases_column(r.phrases))
             .execute(&mut **tx)
             .await?;
         }

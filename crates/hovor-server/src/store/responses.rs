@@ -37,7 +37,7 @@ pub struct Entry {
 }
 
 /// A response's phrasings as the `phrases` column holds them: one per line.
-pub fn phrases_column(phrases: &[String]) -> String {
+pub fn phrases_column<S: std::borrow::Borrow<str>>(phrases: &[S]) -> String {
     phrases.join("\n")
 }
 
