@@ -173,8 +173,9 @@ test("a customer chats from the host site, the agent accepts and answers, a serv
     const wrapped = page.url();
     await page.getByTestId("submit-wrap-up").click();
     // On to the agent's next conversation, ready to type.
+    // Waits for the move: the wrapped conversation's own URL also looks like /desk/<id>.
+    await expect(page).not.toHaveURL(wrapped);
     await expect(page).toHaveURL(/\/desk\/\d+$/);
-    expect(page.url()).not.toBe(wrapped);
     await expect(page.getByTestId("composer")).toBeFocused();
     await expect(page.getByTestId("task")).toHaveCount(3);
     await customerContext.close();
