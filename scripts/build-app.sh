@@ -45,11 +45,28 @@ done
 id=$(cat "$work/out"/* | sha256sum | cut -c1-16)
 rm -rf "$dist/app" && mkdir -p "$dist/app" && mv "$work/out" "$dist/app/$id"
 
-start="<script type=\"module\">import init from \"/app/$id/hovor.js\"; init({ module_or_path: \"/app/$id/hovor_bg.wasm\" });</script>"
-preload="<link rel=\"modulepreload\" href=\"/app/$id/hovor.js\"><link rel=\"modulepreload\" href=\"/app/$id/__wasm_split.js\"><link rel=\"preload\" href=\"/app/$id/hovor_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
+# The app starts after the page's first paint (the server's first paint of a conversation, or the empty
+# page): on a slow network its few hundred KB would otherwise share the line with the stylesheet that
+# paint waits for. A hidden tab paints no frames, hence the timer as well. While the wasm downloads,
+# the page's first date and number formatters are made and dropped: the first loads the browser's locale data
+# (15–50 ms, four times that on a tablet), which otherwise lands inside the app's first render.
+start="<script type=\"module\">let started = false;
+const start = () => {
+  if (started) return;
+  started = true;
+  const wasm = fetch(\"/app/$id/hovor_bg.wasm\");
+  import(\"/app/$id/hovor.js\").then(({ default: init }) => init({ module_or_path: wasm }));
+  setTimeout(() => {
+    new Intl.DateTimeFormat(undefined, { hour: \"2-digit\", minute: \"2-digit\" }).format(0);
+    new Intl.NumberFormat(undefined, { style: \"unit\", unit: \"minute\", unitDisplay: \"short\" }).format(0);
+  });
+};
+requestAnimationFrame(() => setTimeout(start));
+setTimeout(start, 200);</script>"
 # Marked, so building again replaces exactly what an earlier build put there.
-sed -i 's#<link rel="modulepreload" href="/app/[^"]*/hovor.js">.*<!-- app start -->##' "$dist/index.html"
-sed -i "s#</head>#$preload$start<!-- app start --></head>#" "$dist/index.html"
+start=$(printf '%s' "$start" | tr '\n' ' ')
+sed -i 's#<script type="module">.*<!-- app start -->##' "$dist/index.html"
+sed -i "s#</head>#$start<!-- app start --></head>#" "$dist/index.html"
 # The server prefers pre-compressed files: stale ones would point at the directory just replaced.
 rm -f "$dist/index.html.br" "$dist/index.html.gz"
 echo "==> app $id: $(ls "$dist/app/$id" | tr '\n' ' ')"

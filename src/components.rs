@@ -1,9 +1,11 @@
 //! Domain-free building blocks.
 
 pub mod avatar;
+pub mod first_paint;
 pub mod form;
 pub mod icon;
 pub mod language_select;
+pub mod later;
 pub mod lazy;
 pub mod menu;
 pub mod pane;

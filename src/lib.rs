@@ -15,4 +15,5 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub fn mount() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    components::first_paint::reveal_at_the_latest();
 }

@@ -278,3 +278,36 @@ test("a reply refused because the conversation ended says so and offers no retry
   await expect(pending).toContainText("Ještě jedna otázka?");
   await expect(pending.getByRole("button", { name: "Retry" })).toHaveCount(0);
 });
+
+test("a cold open shows the conversation's latest messages before the app has arrived, then the app in their place", async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await signIn(page, "agent1");
+  await page.getByTestId("task").filter({ hasText: "Olha Kovalenko-Light" }).click();
+  await expect(page.getByTestId("timeline")).toHaveAttribute("data-state", "ready");
+  const url = page.url();
+  const id = url.split("/").pop();
+  const timeline = await (await page.request.get(`/api/conversations/${id}/timeline?limit=1`)).json();
+  const newest = timeline.entries.at(-1).body;
+
+  // The app is held back: what the agent sees is the server's first paint alone, and nothing of the app.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/hovor_bg.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(url);
+  const firstPaint = page.locator("#prepaint");
+  await expect(firstPaint).toBeVisible();
+  await expect(firstPaint.locator("h1")).toHaveText("Olha Kovalenko-Light");
+  await expect(firstPaint.locator(".prepaint-messages li p").last()).toHaveText(newest);
+  await expect(firstPaint.locator('.prepaint-tasks li[aria-current="page"]')).toContainText("Olha Kovalenko-Light");
+  await expect(page.getByTestId("active-conversation")).toHaveCount(0);
+
+  // The app arrives and takes its place once it has drawn the conversation.
+  release();
+  await expect(firstPaint).toHaveCount(0);
+  await expect(page.getByTestId("header-name")).toBeVisible();
+  await expect(page.getByTestId("header-name")).toHaveText("Olha Kovalenko-Light");
+  await expect(page.getByTestId("timeline-message").last()).toContainText(newest);
+});

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::components::first_paint::reveal;
 use crate::i18n::{t, use_i18n};
 
 stylance::import_crate_style!(pub css, "src/components/pane.module.css");
@@ -75,15 +76,19 @@ fn Pane(
         }
         PaneState::Ready => content.run(),
         PaneState::NotFound => {
+            reveal();
             view! { <p class=css::error role="alert">{t!(i18n, pane.not_found)}</p> }.into_any()
         }
-        PaneState::Failed => view! {
+        PaneState::Failed => {
+            reveal();
+            view! {
             <div class=css::error role="alert">
                 <p>{t!(i18n, pane.error)}</p>
                 <button class="button" on:click=move |_| retry.run(())>{t!(i18n, pane.retry)}</button>
             </div>
+            }
+            .into_any()
         }
-        .into_any(),
     };
     view! {
         <section

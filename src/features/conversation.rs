@@ -9,6 +9,7 @@ use hovor_types::conversation::Channel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::later::Later;
 use crate::components::lazy::lazy_view;
 use crate::features::call::call_pane;
 use crate::features::email::{EmailDraft, email_centre};
@@ -98,8 +99,11 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
                 {centre}
                 <ConversationFooter id handling>{composer}</ConversationFooter>
             </section>
+            // The conversation first; its customer's context a task later (a tablet's CPU).
             <div class=css::side>
-                <SidePanel id />
+                <Later>
+                    <SidePanel id />
+                </Later>
             </div>
         </div>
     }

@@ -34,6 +34,12 @@ pub fn Popovers() -> impl IntoView {
     let routing = use_routing();
     announce_new_offers();
     let count = move || routing.offers.with(Vec::len);
+    // A request must be seen at once, whatever else is still loading.
+    Effect::new(move |_| {
+        if count() > 0 {
+            crate::components::first_paint::reveal();
+        }
+    });
     // Alt+Enter: the first request of the stack, as its own Accept.
     on_shortcut(Action::Accept, move || {
         if let Some(first) = routing.offers.with_untracked(|o| o.first().map(|o| o.conversation_id)) {

@@ -10,6 +10,7 @@ use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::api::session as session_api;
+use crate::components::first_paint::reveal;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::language_select::LanguageSelect;
 use crate::features::agent_status::{AgentStatusSelect, MissedOfferPrompt};
@@ -38,14 +39,20 @@ pub fn DeskPage() -> impl IntoView {
         SessionState::Checking => {
             view! { <p class=css::centered role="status">{t!(i18n, pane.loading)}</p> }.into_any()
         }
-        SessionState::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
-        SessionState::Unreachable => view! {
+        SessionState::SignedOut => {
+            reveal();
+            view! { <Redirect path="/login" /> }.into_any()
+        }
+        SessionState::Unreachable => {
+            reveal();
+            view! {
             <div class=css::centered role="alert">
                 <p>{t!(i18n, pane.error)}</p>
                 <button class="button" on:click=move |_| session.check()>{t!(i18n, pane.retry)}</button>
             </div>
+            }
+            .into_any()
         }
-        .into_any(),
         SessionState::SignedIn(me) => {
             let admin = me.role == Role::Admin;
             view! { <Desk name=me.display_name admin /> }.into_any()
@@ -84,6 +91,18 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
     let in_directory = move || location.pathname.with(|p| p.starts_with("/desk/directory"));
     let in_invitations = move || location.pathname.with(|p| p.starts_with("/desk/invitations"));
     let in_library = move || location.pathname.with(|p| p.starts_with("/desk/library"));
+    // The first paint showed the page the desk opened on; anywhere else (a redirect, a click) is the app's.
+    Effect::new(move |opened_on: Option<String>| {
+        let now = location.pathname.get();
+        match opened_on {
+            Some(opened_on) if opened_on != now => {
+                reveal();
+                opened_on
+            }
+            Some(opened_on) => opened_on,
+            None => now,
+        }
+    });
     // On narrow screens the task list is a drawer; choosing a conversation closes it.
     let tasks_open = RwSignal::new(false);
     let sign_out = move |_| {

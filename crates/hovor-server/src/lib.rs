@@ -10,6 +10,7 @@ pub mod edge;
 pub mod email;
 pub mod error;
 mod extract;
+mod first_paint;
 pub mod hub;
 pub mod language;
 pub mod limits;
@@ -38,6 +39,7 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
     let state_origins = state.chat_host_origins.clone();
     let origins = edge::Origins { public: state.public_url.clone(), chat_hosts: state_origins.clone() };
     let https = state.is_https();
+    let first_paint_state = state.clone();
     let api = routes::api_router(state)?
         .route("/api/{*rest}", axum::routing::any(edge::unknown_api_path))
         .layer(axum::middleware::from_fn_with_state(origins, edge::api_edge));
@@ -46,6 +48,7 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
         .merge(phone_page::router());
     let router = match dist {
         Some(dist) => api
+            .merge(first_paint::router(first_paint_state, static_files::index_page(dist)?))
             .nest_service("/app", static_files::app_files(dist))
             .fallback_service(static_files::service(dist)),
         None => api,

@@ -32,6 +32,13 @@ pub fn app_files(dist: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
     .layer(dir)
 }
 
+/// The built `index.html`, which the first paint of `/desk/{id}` draws into.
+pub fn index_page(dist: &Path) -> anyhow::Result<std::sync::Arc<str>> {
+    std::fs::read_to_string(dist.join("index.html"))
+        .map(Into::into)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dist.join("index.html").display()))
+}
+
 /// The Content-Security-Policy for every response: only our own origin, plus exactly the inline
 /// scripts of the built `index.html` (the app's start script), allowed by their SHA-256.
 pub fn content_security_policy(dist: Option<&Path>) -> anyhow::Result<HeaderValue> {

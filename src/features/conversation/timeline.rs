@@ -12,6 +12,7 @@ use wasm_bindgen::closure::Closure;
 
 use crate::api::conversations as api;
 use crate::api::records as records_api;
+use crate::components::first_paint::reveal;
 use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::pane::resource_pane;
 use crate::components::window::Window;
@@ -42,6 +43,8 @@ pub fn Timeline() -> impl IntoView {
         api::timeline(open.id, record.get(), None)
     });
     let render = move |page: TimelinePage| {
+        // Drawn in the same frame as the rows: the agent never sees the desk without its conversation.
+        reveal();
         let shown = page.record;
         view! {
             <RecordSelector related=page.related.clone() shown record />

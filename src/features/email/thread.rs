@@ -52,6 +52,8 @@ fn EmailThread(draft: EmailDraft) -> impl IntoView {
                     let _ = failed.try_set(true);
                 }
             }
+            // The thread (or why it is missing) is drawn in this same frame.
+            crate::components::first_paint::reveal();
         });
     });
     view! {

@@ -15,6 +15,7 @@ mod conversations;
 mod edge;
 mod email;
 mod events;
+mod first_paint;
 mod process;
 mod records;
 mod reliability;
