@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/PERFORMANCE.md: builds what is missing, then prints the desk's sizes, open
 # times and DOM size, Lighthouse on a cold start, the customer-to-agent paint latency, the event stream's fan-out figures, the
-# API under 16 connections (each also on PostgreSQL with two servers), the SQLite log's size under 200 messages a second, the ranking of 10,000 responses, the reading of arriving email and the calls
-# the media switch carries, each against its budget.
+# API under 16 connections (each also on PostgreSQL with two servers), the SQLite log's size under 200 messages a second, the ranking of 10,000 responses, the reading of arriving email, the calls
+# the media switch carries and a call's delays as its parties hear them, each against its budget.
 # Exits non-zero when a budget is missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,8 @@ server_bench event_fanout "the event stream: 1,000 subscribers, 200 messages"
 server_bench api_load "the API under load: 16 connections reading task lists and conversations"
 server_bench wal_bound "the SQLite log: 200 messages a second for a minute, with readers"
 server_bench voice_calls "call audio: 250 forwarded 1:1 calls through the media switch"
+echo "==> a call as the parties hear it: one-way delay, Accept and Hold heard (two headless Chromiums)"
+(cd end2end && node bench/call-latency.mjs) || status=1
 
 echo "==> at scale: PostgreSQL with two servers"
 HOVOR_BENCH_POSTGRES=$(scripts/postgres.sh start bench)

@@ -1,0 +1,200 @@
+// Call audio as the parties hear it, through the server's media switch (forwarded 1:1 call): the
+// customer's one-way delay to the agent, Accept → the agent hears the customer, and Hold / Resume →
+// the customer hears it. Two Chromiums on loopback, each with a microphone of its own (a WAV Chromium
+// loops): the customer's phone page plays 660 Hz all the time and a 2 kHz burst every 500 ms, the
+// agent's desk 1.2 kHz (clear of the hold tune's notes). In each page every audio stream, the
+// microphone's and what arrives, is watched every 2 ms for each tone starting and stopping; both
+// clocks are `performance.timeOrigin + performance.now()` on the same machine.
+//
+//   node bench/call-latency.mjs [--seconds 12] [--holds 8]
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { root, signedInDesk, startServer } from "./harness.mjs";
+
+const arg = (name, fallback) => Number(process.argv[process.argv.indexOf(name) + 1] || fallback) || fallback;
+const seconds = arg("--seconds", 12);
+const holds = arg("--holds", 8);
+const BUDGET = { oneWayP95: 150, acceptHeard: 300, holdHeardP95: 100 };
+const CUSTOMER_HZ = 660;
+const BURST_HZ = 2000;
+const AGENT_HZ = 1200;
+// The demo's Technical support entry point; agent1 works that queue.
+const TECHNICAL_SUPPORT = "+420 800 100 102";
+
+/** Five seconds of 48 kHz mono 16-bit PCM whose sample `i` is `sample(i / 48000)` (−1…1). */
+function wav(sample) {
+  const rate = 48_000;
+  const count = rate * 5;
+  const data = Buffer.alloc(44 + count * 2);
+  data.write("RIFF", 0);
+  data.writeUInt32LE(36 + count * 2, 4);
+  data.write("WAVEfmt ", 8);
+  data.writeUInt32LE(16, 16);
+  data.writeUInt16LE(1, 20);
+  data.writeUInt16LE(1, 22);
+  data.writeUInt32LE(rate, 24);
+  data.writeUInt32LE(rate * 2, 28);
+  data.writeUInt16LE(2, 32);
+  data.writeUInt16LE(16, 34);
+  data.write("data", 36);
+  data.writeUInt32LE(count * 2, 40);
+  for (let i = 0; i < count; i++) data.writeInt16LE(Math.round(sample(i / rate) * 12_000), 44 + i * 2);
+  return data;
+}
+
+const sine = (hz, t) => Math.sin(2 * Math.PI * hz * t);
+const microphones = {
+  customer: wav((t) => 0.5 * sine(CUSTOMER_HZ, t) + (t % 0.5 < 0.1 ? 0.5 * sine(BURST_HZ, t) : 0)),
+  agent: wav((t) => sine(AGENT_HZ, t)),
+};
+
+function launch(who) {
+  const dir = join(root, "target/bench-audio");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${who}.wav`);
+  writeFileSync(file, microphones[who]);
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--allow-loopback-in-peer-connection",
+           "--autoplay-policy=no-user-gesture-required", "--use-fake-device-for-media-stream",
+           "--use-fake-ui-for-media-stream", `--use-file-for-fake-audio-capture=${file}`],
+  });
+}
+
+/**
+ * Before the page's own scripts: every stream the page captures (`local`) or receives (`remote`) is
+ * watched for the three tones; each start and stop is kept in `window.__tones` with its time.
+ */
+function watchTones(frequencies) {
+  const w = window;
+  w.__tones = [];
+  w.__kept = [];
+  const watch = (stream, source) => {
+    const context = new AudioContext();
+    if (source === "remote") {
+      // Chromium hands a remote stream's samples to Web Audio only while a media element plays it.
+      const sink = new Audio();
+      sink.muted = true;
+      sink.srcObject = stream;
+      void sink.play();
+      w.__kept.push(sink);
+    }
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 1024; // 21 ms: short enough to time, fine enough to tell the tones apart
+    analyser.smoothingTimeConstant = 0;
+    context.createMediaStreamSource(stream).connect(analyser);
+    w.__kept.push(context, analyser);
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    const width = context.sampleRate / analyser.fftSize;
+    const on = {};
+    setInterval(() => {
+      analyser.getFloatFrequencyData(bins);
+      const t = performance.timeOrigin + performance.now();
+      for (const hz of frequencies) {
+        const i = Math.round(hz / width);
+        const level = Math.max(bins[i - 1], bins[i], bins[i + 1]);
+        // Hysteresis: a tone starts above −50 dB and stops below −65.
+        const now = on[hz] ? level > -65 : level > -50;
+        if (now !== Boolean(on[hz])) {
+          on[hz] = now;
+          w.__tones.push({ source, hz, on: now, t });
+        }
+      }
+    }, 2);
+  };
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(configuration) {
+      super(configuration);
+      this.addEventListener("track", (e) => watch(e.streams[0] ?? new MediaStream([e.track]), "remote"));
+    }
+  };
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    watch(stream, "local");
+    return stream;
+  };
+}
+
+const tones = (page) => page.evaluate(() => window.__tones);
+const now = (page) => page.evaluate(() => performance.timeOrigin + performance.now());
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The first time after `after` that `page` heard (`on`) or stopped hearing `hz` from the other side. */
+async function heard(page, hz, on, after, timeoutMs = 10_000) {
+  for (const start = Date.now(); Date.now() - start < timeoutMs; await sleep(10)) {
+    const hit = (await tones(page)).find((e) => e.source === "remote" && e.hz === hz && e.on === on && e.t > after);
+    if (hit) return hit.t;
+  }
+  throw new Error(`${hz} Hz never ${on ? "started" : "stopped"}`);
+}
+
+/** Clicks the button with `testid` from inside the page, returning the moment of the click. */
+const click = (page, testid) =>
+  page.evaluate((testid) => {
+    const t = performance.timeOrigin + performance.now();
+    document.querySelector(`[data-testid="${testid}"]`).click();
+    return t;
+  }, testid);
+
+const { base, stop } = await startServer();
+const browsers = [await launch("agent"), await launch("customer")];
+let failed = false;
+try {
+  const frequencies = [CUSTOMER_HZ, BURST_HZ, AGENT_HZ];
+  const { page: desk } = await signedInDesk(browsers[0], base, "agent1");
+  await desk.addInitScript(watchTones, frequencies);
+  await desk.reload();
+  await desk.getByTestId("agent-status").selectOption("available");
+  const phone = await (await browsers[1].newContext()).newPage();
+  await phone.addInitScript(watchTones, frequencies);
+  await phone.goto(`${base}/phone?from=%2B420777123456&to=${encodeURIComponent(TECHNICAL_SUPPORT)}&lang=en`);
+  await phone.getByRole("button", { name: "Call" }).click();
+
+  // Accept → the agent hears the customer.
+  await desk.getByTestId("accept").waitFor({ timeout: 15_000 });
+  const accepted = await click(desk, "accept");
+  const acceptHeard = (await heard(desk, CUSTOMER_HZ, true, accepted)) - accepted;
+
+  // One way, customer → agent: each 2 kHz burst's start on the phone's microphone and at the desk.
+  const listening = await now(desk);
+  await sleep(seconds * 1000);
+  const sent = (await tones(phone)).filter((e) => e.source === "local" && e.hz === BURST_HZ && e.on && e.t > listening);
+  const arrived = (await tones(desk)).filter((e) => e.source === "remote" && e.hz === BURST_HZ && e.on && e.t > listening);
+  const delays = arrived
+    .map((a) => a.t - Math.max(...sent.filter((s) => s.t <= a.t).map((s) => s.t)))
+    .filter((d) => d >= 0 && d < 450);
+  if (delays.length < seconds) throw new Error(`only ${delays.length} bursts matched (${sent.length} sent, ${arrived.length} arrived)`);
+
+  // Hold and Resume on the desk → the customer stops, then starts, hearing the agent.
+  const holdHeard = [];
+  await heard(phone, AGENT_HZ, true, 0);
+  for (let i = 0; i < holds; i++) {
+    const held = await click(desk, "call-hold");
+    holdHeard.push((await heard(phone, AGENT_HZ, false, held)) - held);
+    await sleep(400);
+    const resumed = await click(desk, "call-hold");
+    holdHeard.push((await heard(phone, AGENT_HZ, true, resumed)) - resumed);
+    await sleep(400);
+  }
+
+  const line = (name, value, budget, ok) => {
+    failed ||= ok === false;
+    console.log(`${name.padEnd(58)} ${value.padStart(10)}     ${budget.padEnd(10)} ${ok === undefined ? "" : ok ? "ok" : "OVER BUDGET"}`);
+  };
+  const ms = (x) => `${x.toFixed(1)} ms`;
+  console.log(`${"figure (forwarded 1:1 call, loopback)".padEnd(58)} ${"value".padStart(10)}     budget`);
+  line(`customer → agent one way, p50 (${delays.length} bursts)`, ms(percentile(delays, 50)), "", undefined);
+  line("customer → agent one way, p95", ms(percentile(delays, 95)), `<= ${BUDGET.oneWayP95} ms`, percentile(delays, 95) <= BUDGET.oneWayP95);
+  line("Accept click → the agent hears the customer", ms(acceptHeard), `<= ${BUDGET.acceptHeard} ms`, acceptHeard <= BUDGET.acceptHeard);
+  line(`Hold / Resume click → heard by the customer, p50 (${holdHeard.length})`, ms(percentile(holdHeard, 50)), "", undefined);
+  line("Hold / Resume click → heard by the customer, p95", ms(percentile(holdHeard, 95)), `<= ${BUDGET.holdHeardP95} ms`, percentile(holdHeard, 95) <= BUDGET.holdHeardP95);
+} finally {
+  await Promise.all(browsers.map((b) => b.close()));
+  await stop();
+}
+process.exit(failed ? 1 : 0);
