@@ -88,6 +88,26 @@ test("a customer calls a queue, waits with music, the agent accepts, both hear e
   await expect.poll(() => hears(phone, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent", timeout: 15_000 }).toBe(true);
   await desk.screenshot({ path: "artifacts/screenshots/call-connected-1366x768.png" });
 
+  // The call's data: a date that is not RFC 3339 is refused beside its field before anything is sent;
+  // saved values come back with Retrieve; the secure card digits stay masked until shown.
+  const data = desk.getByTestId("call-data");
+  const datum = (name: string) => data.locator(`[data-testid="call-datum"][data-name="${name}"]`);
+  await expect(data.getByTestId("call-datum")).toHaveCount(3);
+  await datum("case_number").getByRole("textbox").fill("CAS-02277");
+  await datum("call_back_at").getByRole("textbox").fill("tomorrow at ten");
+  await datum("card_last_digits").getByRole("textbox").fill("4242");
+  await data.getByTestId("call-data-save").click();
+  await expect(datum("call_back_at").getByTestId("call-data-note")).toHaveText("This is not in the expected form.");
+  await datum("call_back_at").getByRole("textbox").fill("2026-12-07T10:00:00+01:00");
+  await data.getByTestId("call-data-save").click();
+  await expect(datum("call_back_at").getByTestId("call-data-note")).toBeEmpty();
+  await data.getByTestId("call-data-retrieve").click();
+  await expect(datum("case_number").getByRole("textbox")).toHaveValue("CAS-02277");
+  await expect(datum("call_back_at").getByRole("textbox")).toHaveValue("2026-12-07T10:00:00+01:00");
+  await expect(datum("card_last_digits").getByRole("textbox")).toHaveValue("********");
+  await datum("card_last_digits").getByTestId("call-data-reveal").click();
+  await expect(datum("card_last_digits").getByRole("textbox")).toHaveValue("4242");
+
   // Hold: the phone says so and no longer hears the agent; the agent no longer hears the customer.
   await desk.getByTestId("call-hold").click();
   await expect(desk.getByTestId("call-state")).toHaveAttribute("data-state", "on_hold");

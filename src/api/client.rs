@@ -1,7 +1,10 @@
 //! GET/POST/DELETE with JSON bodies, turning the server's `ErrorBody` into a typed `ApiError`.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use hovor_types::error::{ErrorBody, ErrorCode, Reason, Rule};
+use std::sync::Arc;
+
+use hovor_types::error::{ErrorCode, ErrorConflict, ErrorHead, Reason, Rule};
+use hovor_types::version::VersionConflict;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -26,8 +29,8 @@ pub enum ApiError {
     RateLimited {
         retry_after_s: u64,
     },
-    /// Someone saved the record first: it is here as it is now, with who changed it.
-    VersionConflict(Box<hovor_types::version::VersionConflict>),
+    /// Someone saved the record first: the answer holds it as it is now, with who changed it.
+    VersionConflict(RecordConflict),
     /// The request never got an answer (offline, server restarting).
     Network,
     /// The server answered with an error it could not explain further.
@@ -106,27 +109,40 @@ async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result
         return Ok(response);
     }
     let status = response.status();
-    let body: Option<ErrorBody> = response.json().await.ok();
-    Err(match body {
-        Some(ErrorBody { code: ErrorCode::Unauthenticated, .. }) => ApiError::Unauthenticated,
-        Some(ErrorBody { code: ErrorCode::InvalidCredentials, .. }) => ApiError::InvalidCredentials,
-        Some(ErrorBody { code: ErrorCode::NotFound, .. }) => ApiError::NotFound,
-        Some(ErrorBody { code: ErrorCode::Validation, message, field, rule, .. }) => {
+    let text = response.text().await.unwrap_or_default();
+    let head: Option<ErrorHead> = serde_json::from_str(&text).ok();
+    Err(match head {
+        Some(ErrorHead { code: ErrorCode::Unauthenticated, .. }) => ApiError::Unauthenticated,
+        Some(ErrorHead { code: ErrorCode::InvalidCredentials, .. }) => ApiError::InvalidCredentials,
+        Some(ErrorHead { code: ErrorCode::NotFound, .. }) => ApiError::NotFound,
+        Some(ErrorHead { code: ErrorCode::Validation, message, field, rule, .. }) => {
             ApiError::Validation { field, message, rule }
         }
-        Some(ErrorBody { code: ErrorCode::VersionConflict, conflict: Some(conflict), .. }) => {
-            ApiError::VersionConflict(conflict)
+        Some(ErrorHead { code: ErrorCode::VersionConflict, .. }) => {
+            ApiError::VersionConflict(RecordConflict(text.into()))
         }
-        Some(ErrorBody { code: ErrorCode::Conflict, reason: Some(reason), .. }) => ApiError::Refused(reason),
-        Some(ErrorBody { code: ErrorCode::Conflict, message, .. }) => ApiError::Conflict(message),
-        Some(ErrorBody { code: ErrorCode::RateLimited | ErrorCode::QueueFull, retry_after_s, .. }) => {
+        Some(ErrorHead { code: ErrorCode::Conflict, reason: Some(reason), .. }) => ApiError::Refused(reason),
+        Some(ErrorHead { code: ErrorCode::Conflict, message, .. }) => ApiError::Conflict(message),
+        Some(ErrorHead { code: ErrorCode::RateLimited | ErrorCode::QueueFull, retry_after_s, .. }) => {
             ApiError::RateLimited { retry_after_s: retry_after_s.unwrap_or(1) }
         }
-        Some(ErrorBody { message, .. }) => ApiError::Server(message),
+        Some(ErrorHead { message, .. }) => ApiError::Server(message),
         None if status == 401 => ApiError::Unauthenticated,
         None if status == 404 => ApiError::NotFound,
         None => ApiError::Server(format!("HTTP {status}")),
     })
+}
+
+/// A `version_conflict` answer as it came. Decoded only by the forms that edit records, so the desk's
+/// start carries none of the record types' decoding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordConflict(Arc<str>);
+
+impl RecordConflict {
+    /// The record as it is now and who changed it; `None` for an answer without one.
+    pub fn decode(&self) -> Option<VersionConflict> {
+        serde_json::from_str::<ErrorConflict>(&self.0).ok()?.conflict.map(|c| *c)
+    }
 }
 
 async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {

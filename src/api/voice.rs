@@ -1,7 +1,7 @@
 //! A voice conversation's call: the agent's view of it, the control pane's commands, and the desk's
 //! audio connection.
 
-use hovor_types::voice::{CallCommand, CallView, SessionDescription};
+use hovor_types::voice::{CallCommand, CallValue, CallValueEdit, CallView, SessionDescription};
 
 use super::client::{self, ApiError};
 
@@ -21,4 +21,20 @@ pub fn audio_path(id: i64) -> String {
 /// Sends the desk's audio offer; the server's answer comes back.
 pub async fn audio(id: i64, sdp: String) -> Result<SessionDescription, ApiError> {
     client::post(&audio_path(id), &SessionDescription { sdp }, None).await
+}
+
+/// The call's data (CAD variables), secure values masked.
+pub async fn call_data(id: i64) -> Result<Vec<CallValue>, ApiError> {
+    client::get(&format!("/api/conversations/{id}/call-data")).await
+}
+
+/// Saves one value on the version it was read at.
+pub async fn save_call_value(id: i64, name: &str, value: &str, version: i64) -> Result<CallValue, ApiError> {
+    let edit = CallValueEdit { value: value.to_owned(), version };
+    client::put(&format!("/api/conversations/{id}/call-data/{name}"), &edit).await
+}
+
+/// A secure value in full (the server audits it).
+pub async fn reveal_call_value(id: i64, name: &str) -> Result<CallValue, ApiError> {
+    client::post(&format!("/api/conversations/{id}/call-data/{name}/reveal"), &(), None).await
 }

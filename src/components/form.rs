@@ -56,6 +56,8 @@ pub fn reason_words(i18n: I18nContext<Locale>, reason: Reason) -> String {
         Reason::CallRefused => t_string!(i18n, conflict.call_refused),
         Reason::NoCall => t_string!(i18n, conflict.no_call),
         Reason::OnACall => t_string!(i18n, conflict.on_a_call),
+        Reason::NotEditable => t_string!(i18n, conflict.not_editable),
+        Reason::SavedFirst => t_string!(i18n, conflict.saved_first),
     }
     .to_string()
 }

@@ -18,6 +18,7 @@ pub enum Glyph {
     Send,
     Edit,
     More,
+    Lock,
 }
 
 impl Glyph {
@@ -36,6 +37,7 @@ impl Glyph {
             Glyph::Send => "M4 12l16-8-5 16-3-7z M12 13l8-9",
             Glyph::Edit => "M4 20h4L19 9l-4-4L4 16z M13 7l4 4",
             Glyph::More => "M5 12h1 M11.5 12h1 M18 12h1",
+            Glyph::Lock => "M6 11h12v9H6z M8 11V8a4 4 0 0 1 8 0v3",
         }
     }
 }

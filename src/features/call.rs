@@ -21,6 +21,9 @@ use crate::state::live::use_live;
 
 stylance::import_crate_style!(css, "src/features/call.module.css");
 
+mod data;
+use data::CallData;
+
 split_view!(call, pub fn call_pane(id: i64) => view! { <CallPane id /> });
 
 #[component]
@@ -118,6 +121,7 @@ fn CallPane(id: i64) -> impl IntoView {
             </div>
             {audio}
             {move || error.get().map(|e| view! { <p class=css::problem role="alert" data-testid="call-error">{e}</p> })}
+            <CallData id />
         </section>
     }
 }

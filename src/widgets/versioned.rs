@@ -95,10 +95,12 @@ impl<R: Versioned> VersionedSave<R> {
                     self.conflict.set(None);
                     saved(record);
                 }
-                Err(ApiError::VersionConflict(c)) => match R::from_current(c.current.clone()) {
-                    Some(current) => self.conflict.set(Some((*c, current))),
-                    None => refused(ApiError::VersionConflict(c)),
-                },
+                Err(ApiError::VersionConflict(raw)) => {
+                    match raw.decode().and_then(|c| R::from_current(c.current.clone()).map(|r| (c, r))) {
+                        Some(conflict) => self.conflict.set(Some(conflict)),
+                        None => refused(ApiError::VersionConflict(raw)),
+                    }
+                }
                 Err(e) => refused(e),
             }
         });

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod call_data;
 mod cases;
 mod chat;
 mod collaboration;
@@ -55,6 +56,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(email::router())
         .merge(collaboration::router())
         .merge(voice::router())
+        .merge(call_data::router())
         .merge(phone::router())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .merge(email::gateway_router())

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod activities;
 pub mod admin;
 pub mod audit;
+pub mod call_data;
 pub mod cases;
 pub mod chat;
 pub mod collaboration;

@@ -61,6 +61,30 @@ pub struct ErrorBody {
     pub retry_after_s: Option<u64>,
 }
 
+/// An [`ErrorBody`] read without its `conflict` record: all a client needs to tell errors apart. A
+/// client that decodes every error with it carries none of the record types' decoding; only the forms
+/// that edit records read the conflict, with [`ErrorConflict`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ErrorHead {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub rule: Option<Rule>,
+    #[serde(default)]
+    pub reason: Option<Reason>,
+    #[serde(default)]
+    pub retry_after_s: Option<u64>,
+}
+
+/// The `conflict` of an [`ErrorBody`], read alone.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ErrorConflict {
+    #[serde(default)]
+    pub conflict: Option<Box<crate::version::VersionConflict>>,
+}
+
 impl ErrorBody {
     /// A body with just a code and its English sentence.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ErrorBody {
@@ -112,6 +136,10 @@ crate::string_enum! {
         NoCall = "no_call",
         /// Sign-out during a call (WBX): the call must end first.
         OnACall = "on_a_call",
+        /// A call-associated value the queue does not let agents change.
+        NotEditable = "not_editable",
+        /// Someone saved the call-associated value first (on the version this save was made on).
+        SavedFirst = "saved_first",
     }
 }
 
@@ -145,6 +173,8 @@ impl Reason {
             Reason::CallRefused => "The call does not allow this now.",
             Reason::NoCall => "There is no call going on in this conversation.",
             Reason::OnACall => "End the call before signing out.",
+            Reason::NotEditable => "This value cannot be changed on this queue.",
+            Reason::SavedFirst => "Someone else saved this value first.",
         }
     }
 }
@@ -202,5 +232,42 @@ impl std::fmt::Display for FieldError {
             Rule::Taken => write!(f, "{} is already used", self.field),
             Rule::Unfilled => write!(f, "{} still has a placeholder to fill in", self.field),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session_data::OperatorNote;
+    use crate::version::{CurrentRecord, VersionConflict};
+
+    #[test]
+    fn an_error_reads_the_same_as_head_and_conflict_apart() {
+        let note = OperatorNote { body: "Call back".into(), by: Some("Eva".into()), at: Some(5), version: 3 };
+        let mut body = ErrorBody::new(ErrorCode::VersionConflict, "Someone else saved this record first.");
+        body.field = Some("body".into());
+        body.rule = Some(Rule::TooLong { max: 5 });
+        body.reason = Some(Reason::Ended);
+        body.retry_after_s = Some(7);
+        body.conflict = Some(Box::new(VersionConflict {
+            changed_by: "Eva".into(),
+            changed_at: 5,
+            current: CurrentRecord::OperatorNote(note),
+        }));
+        let json = serde_json::to_string(&body).unwrap();
+        let head: ErrorHead = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            head,
+            ErrorHead {
+                code: body.code,
+                message: body.message.clone(),
+                field: body.field.clone(),
+                rule: body.rule,
+                reason: body.reason,
+                retry_after_s: body.retry_after_s,
+            }
+        );
+        let conflict: ErrorConflict = serde_json::from_str(&json).unwrap();
+        assert_eq!(conflict.conflict, body.conflict);
     }
 }

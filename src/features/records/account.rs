@@ -31,6 +31,7 @@ pub fn AccountRecord(account: RwSignal<Account>) -> impl IntoView {
         }
         Ok(Saved::Contact(_)) => {}
         Err(ApiError::VersionConflict(c)) => {
+            let Some(c) = c.decode() else { return errors.api(&ApiError::Server(String::new())) };
             if let Some(current) = Account::from_current(c.current) {
                 account.set(current);
             }

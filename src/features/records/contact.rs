@@ -38,6 +38,7 @@ pub fn ContactRecord(
         }
         Ok(Saved::Account(_)) => {}
         Err(ApiError::VersionConflict(c)) => {
+            let Some(c) = c.decode() else { return errors.api(&ApiError::Server(String::new())) };
             if let Some(current) = Contact::from_current(c.current) {
                 contact.set(current);
             }

@@ -72,6 +72,9 @@ pub fn MergeDialog(master: RwSignal<Contact>, close: Callback<()>, merged: Callb
                 }
                 // Someone changed one of the two meanwhile: show it as it is now and let the agent look again.
                 Err(ApiError::VersionConflict(conflict)) => {
+                    let Some(conflict) = conflict.decode() else {
+                        return errors.api(&ApiError::Server(String::new()));
+                    };
                     if let Some(current) = Contact::from_current(conflict.current) {
                         if current.id == m.id { master.set(current) } else { child.set(Some(current)) }
                     }

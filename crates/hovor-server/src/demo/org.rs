@@ -72,6 +72,31 @@ pub fn entry_number(index: usize) -> String {
     format!("420800100{}", 101 + index)
 }
 
+/// What every demo queue keeps on a call (WBX CAD variables): name, label, kind, secure.
+const CALL_VARIABLES: [(&str, &str, &str, bool); 3] = [
+    ("case_number", "Case number", "text", false),
+    ("call_back_at", "Call back at", "date_time", false),
+    ("card_last_digits", "Card's last 4 digits", "text", true),
+];
+
+async fn call_variables(tx: &mut Transaction<'_, Db>, queue_id: i64) -> anyhow::Result<()> {
+    for (position, (name, label, kind, secure)) in CALL_VARIABLES.into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO call_variables (queue_id, name, label, position, kind, editable, secure)
+             VALUES ($1, $2, $3, $4, $5, 1, $6)",
+        )
+        .bind(queue_id)
+        .bind(name)
+        .bind(label)
+        .bind(position as i64)
+        .bind(kind)
+        .bind(i64::from(secure))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 pub async fn create(tx: &mut Transaction<'_, Db>) -> anyhow::Result<Org> {
     let mut skill_ids: HashMap<&str, i64> = HashMap::new();
     let mut queues = Vec::new();
@@ -106,6 +131,7 @@ pub async fn create(tx: &mut Transaction<'_, Db>) -> anyhow::Result<Org> {
                 .await?;
         }
         routing_settings(tx, queue_id).await?;
+        call_variables(tx, queue_id).await?;
         queues.push(Queue {
             id: queue_id,
             categories,

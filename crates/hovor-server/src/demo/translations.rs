@@ -26,6 +26,15 @@ pub const TRANSLATIONS: &[(&str, &str, &str, &str)] = &[
     ("Ukrainian", "Ukrajinština", "Украински", "Українська"),
     ("Contracts", "Smlouvy", "Договори", "Договори"),
     ("Retention", "Udržení zákazníků", "Задържане на клиенти", "Утримання клієнтів"),
+    // Call-associated data.
+    ("Case number", "Číslo případu", "Номер на случая", "Номер справи"),
+    ("Call back at", "Zavolat zpět v", "Обратно обаждане в", "Передзвонити о"),
+    (
+        "Card's last 4 digits",
+        "Poslední 4 číslice karty",
+        "Последните 4 цифри на картата",
+        "Останні 4 цифри картки",
+    ),
     // The pre-chat survey.
     (
         "What can we help you with?",

@@ -8,6 +8,7 @@ mod common;
 mod database;
 
 mod auth;
+mod call_data;
 mod calls;
 mod chat;
 mod collaboration;

@@ -116,3 +116,49 @@ impl CallValue {
         CallValue { variable, value, version }
     }
 }
+
+/// A new value for one variable, on the version the agent read (0: never saved).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallValueEdit {
+    pub value: String,
+    pub version: i64,
+}
+
+/// Variables a queue defines at most.
+pub const CALL_VARIABLES_MAX: usize = 20;
+/// A variable's name: lowercase ASCII letters, digits and `_`, at most this long.
+pub const CALL_VARIABLE_NAME_MAX: usize = 50;
+pub const CALL_VARIABLE_LABEL_MAX: usize = 100;
+
+/// Checks a queue's variables as the administrator sets them: each named once, in the name's form,
+/// with a label. Errors name the variable's place: `variables[2].name`.
+pub fn check_call_variables(variables: &[CallVariable]) -> Result<(), FieldError> {
+    if variables.len() > CALL_VARIABLES_MAX {
+        return Err(FieldError::new("variables", Rule::TooLarge { max: CALL_VARIABLES_MAX }));
+    }
+    for (i, variable) in variables.iter().enumerate() {
+        let broken = |name: &str, rule| FieldError { field: format!("variables[{i}].{name}").into(), rule };
+        let name = variable.name.as_str();
+        if name.is_empty() {
+            return Err(broken("name", Rule::Required));
+        }
+        if name.len() > CALL_VARIABLE_NAME_MAX {
+            return Err(broken("name", Rule::TooLong { max: CALL_VARIABLE_NAME_MAX }));
+        }
+        if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            return Err(broken("name", Rule::Malformed));
+        }
+        if variables[..i].iter().any(|v| v.name == variable.name) {
+            return Err(broken("name", Rule::Taken));
+        }
+        let label = variable.label.trim();
+        if label.is_empty() {
+            return Err(broken("label", Rule::Required));
+        }
+        if label.chars().count() > CALL_VARIABLE_LABEL_MAX {
+            return Err(broken("label", Rule::TooLong { max: CALL_VARIABLE_LABEL_MAX }));
+        }
+    }
+    Ok(())
+}

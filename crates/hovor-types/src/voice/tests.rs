@@ -617,3 +617,29 @@ fn a_dial_needs_two_phone_numbers_and_an_offer() {
     assert_eq!(field(dial("+420 601 234 567", "12", "v=0")).field, "to");
     assert_eq!(field(dial("+420 601 234 567", "+420 800 100 200", "hello")).field, "sdp");
 }
+
+#[test]
+fn a_queue_names_each_variable_once_in_the_name_form_with_a_label() {
+    let variable = |name: &str, label: &str| CallVariable {
+        name: name.into(),
+        label: label.into(),
+        order: 1,
+        kind: CallValueKind::Text,
+        editable: true,
+        secure: false,
+    };
+    assert_eq!(
+        check_call_variables(&[variable("case_number", "Case number"), variable("pin", "PIN")]),
+        Ok(())
+    );
+    let broken = |variables: &[CallVariable]| {
+        let e = check_call_variables(variables).unwrap_err();
+        (e.field.to_string(), e.rule)
+    };
+    assert_eq!(broken(&[variable("Case", "Case")]), ("variables[0].name".into(), Rule::Malformed));
+    assert_eq!(broken(&[variable("a", "A"), variable("a", "B")]), ("variables[1].name".into(), Rule::Taken));
+    assert_eq!(broken(&[variable("", "A")]), ("variables[0].name".into(), Rule::Required));
+    assert_eq!(broken(&[variable("a", "  ")]), ("variables[0].label".into(), Rule::Required));
+    let many: Vec<_> = (0..=CALL_VARIABLES_MAX).map(|i| variable(&format!("v{i}"), "V")).collect();
+    assert_eq!(broken(&many), ("variables".into(), Rule::TooLarge { max: CALL_VARIABLES_MAX }));
+}

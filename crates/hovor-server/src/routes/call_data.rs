@@ -1,0 +1,111 @@
+//! Call-associated data (WBX CAD variables): a queue's variables (administrators) and their values on a
+//! conversation (anyone who may see it; saved only where the queue allows, first save wins).
+
+use axum::Json;
+use axum::extract::State;
+use hovor_types::error::ErrorBody;
+use hovor_types::voice::{CallValue, CallValueEdit, CallVariable, check_call_variables};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::admin::Admin;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::change::Change;
+use crate::error::AppResult;
+use crate::extract::{AppJson, AppPath, Visible};
+use crate::store::audit::Edit;
+use crate::store::{call_data, conversations};
+
+/// The conversation's values, one per variable of its queue in order; secure values masked.
+#[utoipa::path(get, path = "/api/conversations/{id}/call-data", tag = "voice", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<CallValue>), (status = 404, body = ErrorBody)))]
+pub async fn values(
+    State(state): State<AppState>,
+    Visible { conversation: c, .. }: Visible,
+) -> AppResult<Json<Vec<CallValue>>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(call_data::values(&mut conn, &c).await?))
+}
+
+/// Saves one value on the version it was read at (0: never saved). 409 `conflict` (`not_editable`)
+/// when the queue does not let agents change it, `saved_first` when someone saved on that version first.
+#[utoipa::path(put, path = "/api/conversations/{id}/call-data/{name}", tag = "voice",
+    params(("id" = i64, Path), ("name" = String, Path)), request_body = CallValueEdit,
+    responses((status = 200, body = CallValue), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn save(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppPath((id, name)): AppPath<(i64, String)>,
+    AppJson(edit): AppJson<CallValueEdit>,
+) -> AppResult<Json<CallValue>> {
+    let c = conversations::visible(&state.pool, me.id, id).await?;
+    let mut change = Change::begin(&state).await?;
+    let value = call_data::save(&mut change, &c, &name, &edit, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
+    Ok(Json(value))
+}
+
+/// A secure value in full, for the agent who asks; every reveal is audited.
+#[utoipa::path(post, path = "/api/conversations/{id}/call-data/{name}/reveal", tag = "voice",
+    params(("id" = i64, Path), ("name" = String, Path)),
+    responses((status = 200, body = CallValue), (status = 404, body = ErrorBody)))]
+pub async fn reveal(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppPath((id, name)): AppPath<(i64, String)>,
+) -> AppResult<Json<CallValue>> {
+    let c = conversations::visible(&state.pool, me.id, id).await?;
+    let mut change = Change::begin(&state).await?;
+    let value = call_data::reveal(&mut change, &c, &name, Edit::by(me.id)).await?;
+    change.commit(&state).await?;
+    Ok(Json(value))
+}
+
+/// A queue's call-associated variables, as the administrator sets them.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct QueueCallVariables {
+    pub variables: Vec<CallVariable>,
+}
+
+/// The queue's variables in order.
+#[utoipa::path(get, path = "/api/admin/queues/{id}/call-variables", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 200, body = QueueCallVariables), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn variables(
+    State(state): State<AppState>,
+    _: Admin,
+    AppPath(queue_id): AppPath<i64>,
+) -> AppResult<Json<QueueCallVariables>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(QueueCallVariables { variables: call_data::variables(&mut conn, queue_id).await? }))
+}
+
+/// Replaces the queue's variables; the values of those that remain are kept.
+#[utoipa::path(put, path = "/api/admin/queues/{id}/call-variables", tag = "admin", params(("id" = i64, Path)),
+    request_body = QueueCallVariables,
+    responses((status = 200, body = QueueCallVariables), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn set_variables(
+    State(state): State<AppState>,
+    _: Admin,
+    AppPath(queue_id): AppPath<i64>,
+    AppJson(request): AppJson<QueueCallVariables>,
+) -> AppResult<Json<QueueCallVariables>> {
+    check_call_variables(&request.variables)?;
+    let mut change = Change::begin(&state).await?;
+    call_data::set_variables(&mut change, queue_id, &request.variables).await?;
+    let variables = call_data::variables(&mut change, queue_id).await?;
+    change.commit(&state).await?;
+    Ok(Json(QueueCallVariables { variables }))
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(values))
+        .routes(routes!(save))
+        .routes(routes!(reveal))
+        .routes(routes!(variables, set_variables))
+}
