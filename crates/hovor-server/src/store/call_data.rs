@@ -14,6 +14,8 @@ use crate::error::{AppError, AppResult};
 const AUDITED: AuditedRecord = AuditedRecord::Conversation;
 
 type VariableRow = (String, String, i64, String, i64, i64);
+/// A variable's row with the conversation's value and version, when it has one.
+type ValueRow = (String, String, i64, String, i64, i64, Option<String>, Option<i64>);
 
 fn variable((name, label, order, kind, editable, secure): VariableRow) -> AppResult<CallVariable> {
     let kind = CallValueKind::parse(&kind)
@@ -63,7 +65,7 @@ pub async fn set_variables(conn: &mut Conn, queue_id: i64, variables: &[CallVari
     Ok(())
 }
 
-/// A value as stored: the value, its version, who saved it last and when.
+/// A value as stored (an empty value on version 0 when never saved).
 struct Stored {
     value: String,
     version: i64,
@@ -82,19 +84,36 @@ async fn stored(conn: &mut Conn, conversation_id: i64, name: &str) -> AppResult<
     })
 }
 
-/// The conversation's values, one per variable of its queue, secure ones masked.
+/// The conversation's values, one per variable of its queue in order, secure ones masked: one query.
 pub async fn values(conn: &mut Conn, c: &ConversationRow) -> AppResult<Vec<CallValue>> {
-    let mut values = Vec::new();
-    for variable in variables(conn, c.queue_id).await? {
-        let stored = stored(conn, c.id, &variable.name).await?;
-        values.push(CallValue::masked(variable, &stored.value, stored.version));
-    }
-    Ok(values)
+    let rows: Vec<ValueRow> = sqlx::query_as(
+        "SELECT v.name, v.label, v.position, v.kind, v.editable, v.secure, s.value, s.version
+         FROM call_variables v
+         LEFT JOIN call_values s ON s.conversation_id = $1 AND s.name = v.name
+         WHERE v.queue_id = $2 ORDER BY v.position, v.name",
+    )
+    .bind(c.id)
+    .bind(c.queue_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(name, label, order, kind, editable, secure, value, version)| {
+            let variable = variable((name, label, order, kind, editable, secure))?;
+            Ok(CallValue::masked(variable, value.as_deref().unwrap_or(""), version.unwrap_or(0)))
+        })
+        .collect()
 }
 
 /// The queue's variable `name`; 404 when it has none of that name.
 async fn variable_named(conn: &mut Conn, c: &ConversationRow, name: &str) -> AppResult<CallVariable> {
-    variables(conn, c.queue_id).await?.into_iter().find(|v| v.name == name).ok_or(AppError::NotFound)
+    let row: Option<VariableRow> = sqlx::query_as(
+        "SELECT name, label, position, kind, editable, secure FROM call_variables WHERE queue_id = $1 AND name = $2",
+    )
+    .bind(c.queue_id)
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    variable(row.ok_or(AppError::NotFound)?)
 }
 
 /// A secure value shown in full to the agent who asked; the reveal is audited (not the value).

@@ -10,14 +10,7 @@ use serde_json::{Value, json};
 /// A conversation in the first queue, and the username of an agent of that queue.
 async fn conversation(server: &TestServer) -> (i64, i64, String) {
     let queue = server.queue_id(0).await;
-    let member: String = sqlx::query_scalar(
-        "SELECT u.username FROM users u JOIN queue_members m ON m.user_id = u.id
-         WHERE m.queue_id = $1 AND u.role = 'agent' ORDER BY u.id LIMIT 1",
-    )
-    .bind(queue)
-    .fetch_one(&server.pool)
-    .await
-    .unwrap();
+    let member = server.agent_in(queue).await;
     let customer = server.start_chat(queue, "Karel Novák").await;
     (queue, customer.conversation_id, member)
 }
@@ -169,14 +162,7 @@ async fn only_what_the_queue_allows_is_edited_and_only_by_who_may_see_the_conver
     );
 
     // Someone outside the queue learns nothing, not even that the conversation exists.
-    let outsider: String = sqlx::query_scalar(
-        "SELECT u.username FROM users u WHERE u.role = 'agent' AND NOT EXISTS (SELECT 1 FROM queue_members m
-           WHERE m.queue_id = $1 AND m.user_id = u.id) ORDER BY u.id LIMIT 1",
-    )
-    .bind(queue)
-    .fetch_one(&server.pool)
-    .await
-    .unwrap();
+    let outsider = server.agent_outside(queue).await;
     let outsider = server.sign_in(&outsider).await;
     let path = format!("/api/conversations/{id}/call-data");
     for (method, path, body) in [

@@ -34,14 +34,7 @@ async fn a_conversation_is_drawn_into_its_page_only_for_whoever_may_see_it() {
 
     // A waiting chat, whose customer writes markup, and an agent of its queue.
     let queue = server.queue_id(0).await;
-    let member: String = sqlx::query_scalar(
-        "SELECT u.username FROM users u JOIN queue_members m ON m.user_id = u.id
-         WHERE m.queue_id = $1 AND u.role = 'agent' ORDER BY u.id LIMIT 1",
-    )
-    .bind(queue)
-    .fetch_one(&server.pool)
-    .await
-    .unwrap();
+    let member = server.agent_in(queue).await;
     let customer = server.start_chat(queue, "Zoë <b>Bold</b>").await;
     let markup = r#"<img src=x onerror="alert(1)"> & "nothing" else"#;
     let sent = server
@@ -67,14 +60,7 @@ async fn a_conversation_is_drawn_into_its_page_only_for_whoever_may_see_it() {
 
     // Someone outside the queue, a signed-out browser, an id that is no number, a conversation that
     // does not exist: the plain page, which says nothing about the conversation.
-    let outsider: String = sqlx::query_scalar(
-        "SELECT u.username FROM users u WHERE u.role = 'agent' AND NOT EXISTS (SELECT 1 FROM queue_members m
-           WHERE m.queue_id = $1 AND m.user_id = u.id) ORDER BY u.id LIMIT 1",
-    )
-    .bind(queue)
-    .fetch_one(&server.pool)
-    .await
-    .unwrap();
+    let outsider = server.agent_outside(queue).await;
     let outsider = server.sign_in(&outsider).await;
     for (path, cookie) in [
         (path.as_str(), Some(outsider.as_str())),

@@ -282,6 +282,29 @@ impl TestServer {
             .expect("queue")
     }
 
+    /// The user name of the first agent who works `queue`.
+    pub async fn agent_in(&self, queue: i64) -> String {
+        self.first_agent(queue, true).await
+    }
+
+    /// The user name of the first agent who does not work `queue`.
+    pub async fn agent_outside(&self, queue: i64) -> String {
+        self.first_agent(queue, false).await
+    }
+
+    async fn first_agent(&self, queue: i64, member: bool) -> String {
+        sqlx::query_scalar(
+            "SELECT u.username FROM users u WHERE u.role = 'agent' AND
+               (CASE WHEN EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = $1 AND m.user_id = u.id)
+                THEN 1 ELSE 0 END) = $2 ORDER BY u.id LIMIT 1",
+        )
+        .bind(queue)
+        .bind(i64::from(member))
+        .fetch_one(&self.pool)
+        .await
+        .expect("such an agent")
+    }
+
     /// The ids of the queue's survey questions, in the order the page asks them.
     pub async fn survey_ids(&self, queue_id: i64) -> Vec<i64> {
         let setup = self.request("GET", &format!("/api/chat/queues/{queue_id}"), None, None).await;
