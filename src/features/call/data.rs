@@ -131,7 +131,7 @@ pub fn CallData(id: i64) -> impl IntoView {
                                 on:click=move |_| reveal(for_reveal.clone())>{t!(i18n, call_data.reveal)}</button>
                         })}
                     </div>
-                    <p id=note_id class=css::note role="status" data-testid="call-data-note">
+                    <p id=note_id class=css::datum_note role="status" data-testid="call-data-note">
                         {move || notes.with(|n| n.get(&for_note).cloned())}
                     </p>
                 </div>
