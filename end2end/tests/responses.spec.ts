@@ -91,10 +91,10 @@ test("# lists favourites first, fills placeholders and asks for a fill-in field;
     await resources.getByTestId("resources-insert").click();
     await expect(composer).toHaveValue(`Hi.Your refund zz is on its way.${filled.slice(3)}`);
 
-    // A fill-in field left empty stays visible and the reply is not sent.
+    // A fill-in field left empty stays visible and the reply is not sent. Enter straight after the
+    // query, before its matches are here, chooses the first of them once they arrive.
     await composer.fill("");
     await composer.pressSequentially("#zzparcel");
-    await expect(options.first()).toContainText("Parcel zz status");
     await page.keyboard.press("Enter");
     await dialog.getByTestId("fill-insert").click();
     await expect(composer).toHaveValue(/parcel \{\{ask:Parcel number\}\} is on its way/);

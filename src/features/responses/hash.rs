@@ -31,6 +31,9 @@ pub struct HashSearch {
     loading: RwSignal<bool>,
     /// Where the `#` the agent closed with Escape starts: it stays closed until another `#`.
     dismissed: StoredValue<Option<u32>>,
+    /// Enter or Tab came before the matches for what was typed: the first of them goes in when they
+    /// arrive (nothing does when there are none).
+    chosen_early: StoredValue<Option<Inserter>>,
 }
 
 impl HashSearch {
@@ -43,6 +46,7 @@ impl HashSearch {
             asked: StoredValue::new(0),
             loading: RwSignal::new(false),
             dismissed: StoredValue::new(None),
+            chosen_early: StoredValue::new(None),
         }
     }
 
@@ -65,6 +69,7 @@ impl HashSearch {
             return;
         }
         self.dismissed.set_value(None);
+        self.chosen_early.set_value(None);
         self.range.set(Some((start_utf16, cursor_utf16)));
         self.loading.set(true);
         let query = format!("#{query}");
@@ -80,6 +85,9 @@ impl HashSearch {
                 self.active.try_set(0);
                 self.results.try_set(found.unwrap_or_default());
                 self.loading.try_set(false);
+                if let Some(inserter) = self.chosen_early.try_update_value(Option::take).flatten() {
+                    self.choose(0, inserter);
+                }
             }
         });
     }
@@ -87,6 +95,7 @@ impl HashSearch {
     /// Also from the blur of a composer being taken off the page, when these values may be gone.
     pub fn close(self) {
         self.asked.try_update_value(|a| *a += 1);
+        self.chosen_early.try_set_value(None);
         self.range.try_set(None);
         self.results.try_set(Vec::new());
         self.loading.try_set(false);
@@ -104,8 +113,8 @@ impl HashSearch {
                 self.close();
             }
             // Matches for what was just typed are on their way: Enter neither sends "#…" nor inserts an
-            // earlier query's match.
-            "Enter" | "Tab" if self.loading.get_untracked() => {}
+            // earlier query's match, but the first of them once they are here.
+            "Enter" | "Tab" if self.loading.get_untracked() => self.chosen_early.set_value(Some(inserter)),
             "ArrowDown" if count > 0 => self.active.update(|a| *a = (*a + 1) % count),
             "ArrowUp" if count > 0 => self.active.update(|a| *a = (*a + count - 1) % count),
             "Enter" | "Tab" if count > 0 => self.choose(self.active.get_untracked(), inserter),
