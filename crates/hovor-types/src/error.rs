@@ -140,6 +140,9 @@ crate::string_enum! {
         NotEditable = "not_editable",
         /// Someone saved the call-associated value first (on the version this save was made on).
         SavedFirst = "saved_first",
+        /// The consult's or transfer's target cannot take it now (not an agent of the call's queue,
+        /// signed out, or on another call).
+        UnsupportedDestination = "unsupported_destination",
     }
 }
 
@@ -172,6 +175,7 @@ impl Reason {
             Reason::CallOnHold => "The call is on hold: resume it before ending it.",
             Reason::CallRefused => "The call does not allow this now.",
             Reason::NoCall => "There is no call going on in this conversation.",
+            Reason::UnsupportedDestination => "Unsupported destination: it cannot take the call now.",
             Reason::OnACall => "End the call before signing out.",
             Reason::NotEditable => "This value cannot be changed on this queue.",
             Reason::SavedFirst => "Someone else saved this value first.",

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use hovor_types::collaboration::Colleague;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::voice::{CallCommand, CallView, SOUND_CHECK_SECONDS, SessionDescription, check_sdp};
 use utoipa_axum::router::OpenApiRouter;
@@ -56,8 +57,10 @@ pub async fn call(
     Ok(Json(flows::view(&state, c.id, me.id)?))
 }
 
-/// Hold, Resume or Mute from the agent's control pane; answered with the call as it is now. Refused
-/// with 409 when the call does not allow it (`call_refused`), or has ended.
+/// A command from the agent's control pane (Hold, Resume, Mute, Consult, End Consult, Conference,
+/// Transfer, Answer a consult request, Exit); answered with the call as it is now. Refused with 409
+/// when the call does not allow it (`call_refused`), the consult's target cannot take it
+/// (`unsupported_destination`), or it has ended.
 #[utoipa::path(post, path = "/api/conversations/{id}/call", tag = "voice", params(("id" = i64, Path)),
     request_body = CallCommand,
     responses((status = 200, body = CallView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -66,11 +69,22 @@ pub async fn command(
     Visible { me, conversation: c }: Visible,
     AppJson(command): AppJson<CallCommand>,
 ) -> AppResult<Json<CallView>> {
-    let calls = flows::calls(&state)?;
+    flows::command(&state, c.id, me.id, command).await?;
+    // An agent who just left sees the call without their leg (it may have ended for everyone).
+    Ok(Json(flows::calls(&state)?.view(c.id, me.id).unwrap_or_else(|| CallView::over(c.id))))
+}
+
+/// The agents a consult may call now: the call's queue's other agents, signed in and on no call.
+#[utoipa::path(get, path = "/api/conversations/{id}/call/consult-targets", tag = "voice", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Colleague>), (status = 404, body = ErrorBody)))]
+pub async fn consult_targets(
+    State(state): State<AppState>,
+    Visible { me, conversation: c }: Visible,
+) -> AppResult<Json<Vec<Colleague>>> {
     let mut work = Work::begin(&state).await?;
-    calls.command(c.id, me.id, command)?.publish(&mut work).await?;
+    let targets = flows::consult_targets(&mut work, c.id, me.id).await?;
     work.finish(&state).await?;
-    Ok(Json(flows::view(&state, c.id, me.id)?))
+    Ok(Json(targets))
 }
 
 /// Connects the agent's desk audio to their leg of the call (again after a reload: the new connection
@@ -106,5 +120,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sound_check))
         .routes(routes!(call, command))
+        .routes(routes!(consult_targets))
         .routes(routes!(audio, leave_audio))
 }

@@ -77,18 +77,30 @@ pub async fn touch_free_since(work: &mut Work, agent_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Whether the agent has offers on screen: they may not sign out then.
-/// The agent handles a call that has not ended (on any instance).
+/// The SQL condition "the user (`$user`, an SQL expression) handles or talks on a call that has not
+/// ended, on any instance".
+#[macro_export]
+macro_rules! on_a_call {
+    ($user:literal) => {
+        concat!(
+            "(EXISTS (SELECT 1 FROM conversations c1 WHERE c1.agent_id = ", $user,
+            " AND c1.channel = 'voice' AND c1.status = 'active')
+              OR EXISTS (SELECT 1 FROM collaborators k1 JOIN conversations c1 ON c1.id = k1.conversation_id
+                         WHERE k1.user_id = ", $user, " AND c1.channel = 'voice' AND c1.status = 'active'))"
+        )
+    };
+}
+
+/// The agent handles or talks on a call that has not ended (on any instance).
 pub async fn on_a_call(work: &mut Work, agent_id: i64) -> AppResult<bool> {
-    let Flag(on) = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM conversations WHERE agent_id = $1 AND channel = 'voice' AND status = 'active')",
-    )
-    .bind(agent_id)
-    .fetch_one(&mut *work.tx)
-    .await?;
+    let Flag(on) = sqlx::query_scalar(concat!("SELECT ", crate::on_a_call!("$1")))
+        .bind(agent_id)
+        .fetch_one(&mut *work.tx)
+        .await?;
     Ok(on)
 }
 
+/// Whether the agent has offers on screen: they may not sign out then.
 pub async fn has_offers(work: &mut Work, agent_id: i64) -> AppResult<bool> {
     let Flag(has) = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM offers WHERE agent_id = $1)")
         .bind(agent_id)

@@ -12,7 +12,8 @@ use hovor_types::Millis;
 use hovor_types::error::{FieldError, Reason, Rule};
 use hovor_types::event::ServerEvent;
 use hovor_types::voice::{
-    Action, Actor, Call, CallCommand, CallRefusal, CallView, LegId, Mode, Party, PhoneState, Source,
+    Action, Actor, Call, CallAgent, CallCommand, CallRefusal, CallView, LegId, LegState, Mode, Party,
+    PhoneState, Role, Source,
 };
 
 use super::switch::{Feed, PeerId, Switch};
@@ -25,6 +26,8 @@ struct Live {
     call: Call,
     peers: HashMap<LegId, PeerId>,
     connected_at: Option<Millis>,
+    /// The names of the agents who joined, for the desks (who asks for a consult, who talks).
+    names: HashMap<i64, String>,
 }
 
 impl Live {
@@ -34,7 +37,24 @@ impl Live {
             call: self.call.clone(),
             leg: user_id.and_then(|u| self.call.leg_of_user(u)).map(|l| l.id),
             connected_at: self.connected_at,
+            agents: self
+                .names
+                .iter()
+                .map(|(&user_id, name)| CallAgent { user_id, name: name.clone() })
+                .collect(),
         }
+    }
+
+    /// A leg that left hears nothing more: its connection is closed.
+    fn hang_up_left(&mut self, switch: &Switch) {
+        let call = &self.call;
+        self.peers.retain(|&leg, &mut peer| {
+            let gone = call.leg(leg).is_none_or(|l| l.state == LegState::Left);
+            if gone {
+                let _ = switch.remove(peer);
+            }
+            !gone
+        });
     }
 
     /// Every leg's peer hears what the call says it hears now. A customer who should hear agents none
@@ -65,6 +85,19 @@ impl Live {
         }
     }
 
+    /// The agent in control, and the other agents talking on the call (consulted, conferenced).
+    fn parties(&self) -> (Option<i64>, Vec<i64>) {
+        let primary = self.call.primary().and_then(|l| l.user_id);
+        let helpers = self
+            .call
+            .legs
+            .iter()
+            .filter(|l| matches!(l.role, Role::Consulted | Role::Conferenced) && l.is_present())
+            .filter_map(|l| l.user_id)
+            .collect();
+        (primary, helpers)
+    }
+
     /// The agents on the call (present or having just left), to tell about a change.
     fn agents(&self) -> Vec<i64> {
         let mut users: Vec<i64> = self.call.legs.iter().filter_map(|l| l.user_id).collect();
@@ -81,9 +114,13 @@ fn own_leg(call: &Call, user_id: i64) -> Result<LegId, CallRefusal> {
 
 /// What a change did, for the events the caller's work sends.
 pub struct Changed {
-    conversation_id: i64,
+    pub conversation_id: i64,
     /// The agents on the call.
     agents: Vec<i64>,
+    /// The agent in control now, if any.
+    pub primary: Option<i64>,
+    /// The other agents talking on the call (consulted or conferenced).
+    pub helpers: Vec<i64>,
     phone: PhoneState,
     /// The call is over: the conversation ends with it.
     pub ended: bool,
@@ -138,7 +175,12 @@ impl Calls {
             .map_err(|_| AppError::Validation(FieldError::new("sdp", Rule::Malformed)))?;
         let call = Call::inbound(number, false);
         let customer = call.customer().map_or(0, |c| c.id);
-        let live = Live { call, peers: HashMap::from([(customer, peer)]), connected_at: None };
+        let live = Live {
+            call,
+            peers: HashMap::from([(customer, peer)]),
+            connected_at: None,
+            names: HashMap::new(),
+        };
         live.route(&self.switch);
         self.lock().insert(conversation_id, live);
         Ok(answer)
@@ -153,9 +195,16 @@ impl Calls {
 
     /// The agent accepted the call's offer: their leg rings and answers at once (the desk connects its
     /// audio right after). `None` when this instance has no such call.
-    pub fn answer(&self, conversation_id: i64, user_id: i64, now: Millis) -> AppResult<Option<Changed>> {
+    pub fn answer(
+        &self,
+        conversation_id: i64,
+        user_id: i64,
+        name: String,
+        now: Millis,
+    ) -> AppResult<Option<Changed>> {
         self.change(conversation_id, |live| {
             live.call.apply(Actor::Server, Action::Offer { user_id })?;
+            live.names.insert(user_id, name);
             let leg = own_leg(&live.call, user_id)?;
             live.call.apply(Actor::Leg(leg), Action::Answer { leg })?;
             live.connected_at.get_or_insert(now);
@@ -163,12 +212,22 @@ impl Calls {
         })
     }
 
-    /// The agent's control pane asks for a change.
-    pub fn command(&self, conversation_id: i64, user_id: i64, command: CallCommand) -> AppResult<Changed> {
+    /// The agent's control pane asks for a change; `callee` names the agent a consult calls.
+    pub fn command(
+        &self,
+        conversation_id: i64,
+        user_id: i64,
+        command: CallCommand,
+        callee: Option<CallAgent>,
+    ) -> AppResult<Changed> {
         self.change(conversation_id, |live| {
             let own = own_leg(&live.call, user_id)?;
             let action = command.action(&live.call, own).ok_or(CallRefusal::WrongState)?;
-            live.call.apply(Actor::Leg(own), action)
+            live.call.apply(Actor::Leg(own), action)?;
+            if let Some(callee) = callee {
+                live.names.insert(callee.user_id, callee.name);
+            }
+            Ok(())
         })?
         .ok_or(AppError::Conflict(Reason::NoCall))
     }
@@ -256,14 +315,16 @@ impl Calls {
         let mut calls = self.lock();
         let Some(live) = calls.get_mut(&conversation_id) else { return Ok(None) };
         apply(live).map_err(|refusal| AppError::Conflict(refusal.into()))?;
+        live.hang_up_left(&self.switch);
         live.route(&self.switch);
         let agents = live.agents();
+        let (primary, helpers) = live.parties();
         let phone = live.call.phone_state();
         let ended = live.call.mode == Mode::Ended;
         if ended && let Some(live) = calls.remove(&conversation_id) {
             self.hang_up_peers(&live);
         }
-        Ok(Some(Changed { conversation_id, agents, phone, ended }))
+        Ok(Some(Changed { conversation_id, agents, primary, helpers, phone, ended }))
     }
 
     fn hang_up_peers(&self, live: &Live) {

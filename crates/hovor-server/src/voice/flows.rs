@@ -4,10 +4,11 @@
 //! commit together.
 
 use hovor_types::chat::ConversationStatus;
+use hovor_types::collaboration::Colleague;
 use hovor_types::error::{FieldError, Reason, Rule};
 use hovor_types::routing::mask_phone;
 use hovor_types::validate::phone_digits;
-use hovor_types::voice::{CallView, Dial};
+use hovor_types::voice::{CallAgent, CallCommand, CallView, Dial};
 
 use super::calls::Calls;
 use crate::AppState;
@@ -82,8 +83,12 @@ pub async fn answer_accepted(
     agent_id: i64,
     accepted: &[i64],
 ) -> AppResult<()> {
+    if accepted.is_empty() {
+        return Ok(());
+    }
+    let name = display_name(work, agent_id).await?;
     for &conversation_id in accepted {
-        if let Some(changed) = calls.answer(conversation_id, agent_id, work.now)? {
+        if let Some(changed) = calls.answer(conversation_id, agent_id, name.clone(), work.now)? {
             changed.publish(work).await?;
         }
     }
@@ -99,6 +104,128 @@ pub async fn end_by_agent(
 ) -> AppResult<()> {
     if let Some(changed) = calls.end(conversation_id, agent_id)? {
         changed.publish(work).await?;
+    }
+    Ok(())
+}
+
+/// A command from an agent's control pane. A consult calls an agent of the call's queue who is signed
+/// in and on no other call (else 409 `unsupported_destination`). Afterwards the conversation follows
+/// the call: the agent in control handles it (a transfer, or the primary leaving a conference, hands
+/// it over: the leaving agent owes the wrap-up), the other agents talking on it are its
+/// collaborators (in their task lists, without a wrap-up), and a call with no one left ends it.
+pub async fn command(
+    state: &AppState,
+    conversation_id: i64,
+    user_id: i64,
+    command: CallCommand,
+) -> AppResult<()> {
+    let calls = calls(state)?;
+    let mut work = Work::begin(state).await?;
+    let callee = match command {
+        CallCommand::Consult { user_id: callee } => {
+            Some(consult_target(&mut work, conversation_id, user_id, callee).await?)
+        }
+        _ => None,
+    };
+    let changed = calls.command(conversation_id, user_id, command, callee)?;
+    follow_call(&mut work, &changed).await?;
+    let ended = changed.ended;
+    changed.publish(&mut work).await?;
+    if ended {
+        match lifecycle::end(&mut work, conversation_id, None).await {
+            Ok(()) | Err(AppError::Conflict(Reason::NotHandling)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    work.finish(state).await
+}
+
+/// The agents a consult may call: the queue's other agents, signed in (a session of theirs is open),
+/// on no call.
+pub async fn consult_targets(work: &mut Work, conversation_id: i64, me: i64) -> AppResult<Vec<Colleague>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(concat!(
+        "SELECT u.id, u.display_name FROM conversations c
+         JOIN queue_members m ON m.queue_id = c.queue_id JOIN users u ON u.id = m.user_id
+         WHERE c.id = $1 AND u.id <> $2 AND EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id)
+           AND NOT ",
+        crate::on_a_call!("u.id"),
+        " ORDER BY u.display_name"
+    ))
+    .bind(conversation_id)
+    .bind(me)
+    .fetch_all(&mut *work.tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id, name)| Colleague { id, name }).collect())
+}
+
+async fn consult_target(work: &mut Work, conversation_id: i64, me: i64, callee: i64) -> AppResult<CallAgent> {
+    let target = consult_targets(work, conversation_id, me).await?.into_iter().find(|c| c.id == callee);
+    let target = target.ok_or(AppError::Conflict(Reason::UnsupportedDestination))?;
+    Ok(CallAgent { user_id: target.id, name: target.name })
+}
+
+async fn display_name(work: &mut Work, user_id: i64) -> AppResult<String> {
+    Ok(sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *work.tx)
+        .await?)
+}
+
+/// The conversation follows its call's parties: see [`command`].
+async fn follow_call(work: &mut Work, changed: &super::calls::Changed) -> AppResult<()> {
+    let id = changed.conversation_id;
+    let handler: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT agent_id FROM conversations WHERE id = $1 AND status = 'active'")
+            .bind(id)
+            .fetch_optional(&mut *work.tx)
+            .await?;
+    let Some(handler) = handler else { return Ok(()) };
+    if let Some(primary) = changed.primary
+        && handler != Some(primary)
+    {
+        sqlx::query("UPDATE activities SET ended_at = $1 WHERE conversation_id = $2 AND agent_id <> $3 AND ended_at IS NULL")
+            .bind(work.now)
+            .bind(id)
+            .bind(primary)
+            .execute(&mut *work.tx)
+            .await?;
+        sqlx::query("UPDATE conversations SET agent_id = $1 WHERE id = $2")
+            .bind(primary)
+            .bind(id)
+            .execute(&mut *work.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at)
+             SELECT id, $2, queue_id, $3 FROM conversations WHERE id = $1",
+        )
+        .bind(id)
+        .bind(primary)
+        .bind(work.now)
+        .execute(&mut *work.tx)
+        .await?;
+    }
+    let present: Vec<i64> =
+        sqlx::query_scalar("SELECT user_id FROM collaborators WHERE conversation_id = $1")
+            .bind(id)
+            .fetch_all(&mut *work.tx)
+            .await?;
+    for gone in present.iter().filter(|u| !changed.helpers.contains(u)) {
+        sqlx::query("DELETE FROM collaborators WHERE conversation_id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(gone)
+            .execute(&mut *work.tx)
+            .await?;
+    }
+    for joined in changed.helpers.iter().filter(|u| !present.contains(u)) {
+        sqlx::query(
+            "INSERT INTO collaborators (conversation_id, user_id, added_by, added_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(joined)
+        .bind(changed.primary.or(handler))
+        .bind(work.now)
+        .execute(&mut *work.tx)
+        .await?;
     }
     Ok(())
 }

@@ -209,3 +209,183 @@ async fn a_number_no_queue_answers_or_a_malformed_one_is_refused_beside_its_fiel
     let anonymous = server.request("GET", "/api/phone/call", None, None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }
+
+/// The queue's agents after the first (who takes the calls), signed in, as (cookie, user id).
+async fn colleagues(server: &TestServer, count: usize) -> Vec<(String, i64)> {
+    let queue = server.queue_id(1).await;
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT u.username, u.id FROM queue_members m JOIN users u ON u.id = m.user_id
+         WHERE m.queue_id = $1 AND u.role = 'agent' ORDER BY u.id LIMIT 10 OFFSET 1",
+    )
+    .bind(queue)
+    .fetch_all(&server.pool)
+    .await
+    .expect("members");
+    let mut signed_in = Vec::new();
+    for (username, id) in rows.into_iter().take(count) {
+        signed_in.push((server.sign_in(&username).await, id));
+    }
+    signed_in
+}
+
+/// An answered call with the agent's desk audio connected: (customer, desk, agent's cookie, id).
+async fn answered_call(server: &TestServer, tunes: &Tunes, from: &str) -> (Phone, Phone, String, i64) {
+    let (mut customer, _) = dial(server, from).await;
+    let agent = available_member(server).await;
+    let id = *server.offered(&agent).await.first().expect("the call is offered");
+    let accepted = server
+        .request("POST", "/api/offers/accept", Some(&agent), Some(json!({"conversation_ids": [id]})))
+        .await;
+    assert_eq!(accepted.json["accepted"], json!([id]), "{}", accepted.json);
+    let mut desk = join_audio(server, &agent, id, b'A').await;
+    until(&mut [&mut customer, &mut desk], tunes, "the customer and the agent hear each other", |p| {
+        p[0].count(Heard::Party(b'A')) >= 10 && p[1].count(Heard::Party(b'C')) >= 10
+    });
+    (customer, desk, agent, id)
+}
+
+async fn join_audio(server: &TestServer, agent: &str, id: i64, letter: u8) -> Phone {
+    let (mut desk, offer) = Phone::offering(letter, None);
+    let path = format!("/api/conversations/{id}/call/audio");
+    let joined = server.request("POST", &path, Some(agent), Some(json!({"sdp": offer}))).await;
+    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.json);
+    desk.answered(joined.json["sdp"].as_str().unwrap());
+    desk
+}
+
+/// The conversation in the agent's task list: (collaborating, needs wrap-up), or None.
+async fn task_of(server: &TestServer, agent: &str, id: i64) -> Option<(bool, bool)> {
+    let tasks = server.request("GET", "/api/tasks", Some(agent), None).await;
+    tasks.json.as_array().unwrap().iter().find(|t| t["id"] == id).map(|t| {
+        (t["collaborating"].as_bool().unwrap_or(false), t["needs_wrap_up"].as_bool().unwrap_or(false))
+    })
+}
+
+fn leg_state(view: &Value, role: &str) -> String {
+    let legs = view["call"]["legs"].as_array().unwrap();
+    let leg = legs.iter().find(|l| l["role"] == role && l["state"] != "left").expect(role);
+    leg["state"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consulted_agent_talks_apart_from_the_held_customer_joins_a_conference_and_takes_over() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let (mut customer, mut desk, agent, id) = answered_call(&server, &tunes, "+420 777 000 444").await;
+    let [(second, second_id)] = <[_; 1]>::try_from(colleagues(&server, 1).await).unwrap();
+
+    // Whom a consult may call: the queue's other signed-in agents; anyone else is refused.
+    let targets = server
+        .request("GET", &format!("/api/conversations/{id}/call/consult-targets"), Some(&agent), None)
+        .await;
+    let ids: Vec<i64> = targets.json.as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert!(ids.contains(&second_id) && ids.len() == 1, "only the signed-in colleague: {}", targets.json);
+    let outsider: i64 = sqlx::query_scalar(
+        "SELECT id FROM users WHERE role = 'agent' AND id NOT IN (SELECT user_id FROM queue_members WHERE queue_id = $1) LIMIT 1",
+    )
+    .bind(server.queue_id(1).await)
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    let path = format!("/api/conversations/{id}/call");
+    let refused = server
+        .request("POST", &path, Some(&agent), Some(json!({"command": "consult", "user_id": outsider})))
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.json["reason"], "unsupported_destination", "{}", refused.json);
+
+    // Consult: the customer is held and hears music; the colleague's desk rings with who asks.
+    let consult = command(&server, &agent, id, json!({"command": "consult", "user_id": second_id})).await;
+    assert_eq!(consult["call"]["mode"], "consult");
+    assert_eq!(leg_state(&consult, "customer"), "held");
+    let ringing = server.request("GET", &path, Some(&second), None).await;
+    assert_eq!(leg_state(&ringing.json, "consulted"), "ringing");
+    let names = ringing.json["agents"].to_string();
+    assert!(names.contains("\"name\""), "the desks see who is on the call: {names}");
+    assert_eq!(task_of(&server, &second, id).await, None, "a ringing consult is not a task yet");
+    // Transfer and Conference wait until the consulted agent answered.
+    let early = server.request("POST", &path, Some(&agent), Some(json!({"command": "transfer"}))).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.json);
+
+    // Answered: the two agents hear each other, the held customer hears neither.
+    command(&server, &second, id, json!({"command": "answer"})).await;
+    assert_eq!(task_of(&server, &second, id).await, Some((true, false)), "a helper, without a wrap-up");
+    let mut helper = join_audio(&server, &second, id, b'B').await;
+    let heard = (customer.count(Heard::Party(b'A')), customer.count(Heard::HoldMusic));
+    until(
+        &mut [&mut customer, &mut desk, &mut helper],
+        &tunes,
+        "the agents talk apart from the customer",
+        |p| {
+            p[1].count(Heard::Party(b'B')) >= 10
+                && p[2].count(Heard::Party(b'A')) >= 10
+                && p[0].count(Heard::HoldMusic) >= heard.1 + 10
+        },
+    );
+    assert_eq!(customer.count(Heard::Party(b'B')), 0, "the held customer never hears the consult");
+    assert!(customer.count(Heard::Party(b'A')) <= heard.0 + 3, "nor the agent");
+
+    // Conference: everyone talks; the first agent exits and the consulted one takes control and the
+    // conversation, the first owing the wrap-up.
+    let conference = command(&server, &agent, id, json!({"command": "conference"})).await;
+    assert_eq!(conference["call"]["mode"], "conference");
+    assert_eq!(leg_state(&conference, "customer"), "active");
+    let exited = command(&server, &agent, id, json!({"command": "exit"})).await;
+    assert!(exited["leg"].is_null(), "the agent who exited has no leg: {exited}");
+    let view = server.request("GET", &path, Some(&second), None).await;
+    assert_eq!(leg_state(&view.json, "primary"), "active", "control passed: {}", view.json);
+    assert_eq!(task_of(&server, &agent, id).await, Some((false, true)), "the first agent wraps up");
+    assert_eq!(task_of(&server, &second, id).await, Some((false, false)), "the second handles it");
+    let (_, status) = conversation_of(&server, "420777000444").await;
+    assert_eq!(status, "active");
+    let before = customer.count(Heard::Party(b'B'));
+    until(&mut [&mut customer, &mut helper], &tunes, "the customer and the new primary talk", |p| {
+        p[0].count(Heard::Party(b'B')) >= before + 10
+    });
+    let ended = server.request("POST", &format!("/api/conversations/{id}/end"), Some(&second), None).await;
+    assert_eq!(ended.status, StatusCode::NO_CONTENT, "{}", ended.json);
+    assert_eq!(conversation_of(&server, "420777000444").await.1, "ended");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consult_ended_by_either_side_goes_back_to_the_customer_and_a_transfer_hands_the_call_over() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let (mut customer, mut desk, agent, id) = answered_call(&server, &tunes, "+420 777 000 555").await;
+    let [(second, second_id)] = <[_; 1]>::try_from(colleagues(&server, 1).await).unwrap();
+    let consult = json!({"command": "consult", "user_id": second_id});
+
+    // Declined: the consult is over, the customer still held until the agent resumes.
+    command(&server, &agent, id, consult.clone()).await;
+    let declined = command(&server, &second, id, json!({"command": "exit"})).await;
+    assert!(declined["leg"].is_null());
+    let view = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
+    assert_eq!(view.json["call"]["mode"], "connected", "{}", view.json);
+    command(&server, &agent, id, json!({"command": "resume"})).await;
+
+    // Ended by the primary after an answer: the helper leaves the call and their task list.
+    command(&server, &agent, id, consult.clone()).await;
+    command(&server, &second, id, json!({"command": "answer"})).await;
+    command(&server, &agent, id, json!({"command": "end_consult"})).await;
+    assert_eq!(task_of(&server, &second, id).await, None);
+    command(&server, &agent, id, json!({"command": "resume"})).await;
+
+    // Transfer after an answer: the consulted agent handles the call with the customer.
+    command(&server, &agent, id, consult).await;
+    command(&server, &second, id, json!({"command": "answer"})).await;
+    let mut helper = join_audio(&server, &second, id, b'B').await;
+    let transferred = command(&server, &agent, id, json!({"command": "transfer"})).await;
+    assert!(transferred["leg"].is_null());
+    assert_eq!(task_of(&server, &agent, id).await, Some((false, true)));
+    assert_eq!(task_of(&server, &second, id).await, Some((false, false)));
+    let handler: Option<i64> = sqlx::query_scalar("SELECT agent_id FROM conversations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    assert_eq!(handler, Some(second_id));
+    let before = (customer.count(Heard::Party(b'B')), helper.count(Heard::Party(b'C')));
+    until(&mut [&mut customer, &mut desk, &mut helper], &tunes, "the customer talks to the new agent", |p| {
+        p[0].count(Heard::Party(b'B')) >= before.0 + 10 && p[2].count(Heard::Party(b'C')) >= before.1 + 10
+    });
+}

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::call::{Action, Actor, Call, Leg, LegId, LegState, Mode};
+use super::call::{Action, Actor, Call, Callee, Leg, LegId, LegState, Mode, Role};
 use crate::Millis;
 use crate::error::{FieldError, Rule};
 
@@ -101,6 +101,18 @@ pub enum CallCommand {
     Resume,
     /// Mutes or unmutes the agent's own microphone.
     Mute { muted: bool },
+    /// Calls another agent while the customer is held (WBX Consult).
+    Consult { user_id: i64 },
+    /// The primary agent ends the consult: the consulted agent leaves.
+    EndConsult,
+    /// The consulted agent joins the customer and the primary agent.
+    Conference,
+    /// The primary agent hands the call to the consulted agent and leaves.
+    Transfer,
+    /// A consult request ringing on this agent's desk is answered.
+    Answer,
+    /// The agent leaves: declines a consult request, exits a consult or a conference.
+    Exit,
 }
 
 impl CallCommand {
@@ -112,8 +124,22 @@ impl CallCommand {
             CallCommand::Hold => Action::Hold { leg: customer? },
             CallCommand::Resume => Action::Resume { leg: customer? },
             CallCommand::Mute { muted } => Action::Mute { leg: own, muted },
+            CallCommand::Consult { user_id } => Action::Consult { callee: Callee::Agent { user_id } },
+            CallCommand::EndConsult => Action::EndConsult,
+            CallCommand::Conference => Action::Conference,
+            CallCommand::Transfer => Action::Transfer,
+            CallCommand::Answer => Action::Answer { leg: own },
+            CallCommand::Exit => Action::Leave { leg: own },
         })
     }
+}
+
+/// An agent on the call, by name (the consult request says who asks).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallAgent {
+    pub user_id: i64,
+    pub name: String,
 }
 
 /// A call as one agent's desk sees it: the whole call, the agent's own leg, and since when the customer
@@ -126,9 +152,23 @@ pub struct CallView {
     /// The viewer's leg; `None` for someone not on the call.
     pub leg: Option<LegId>,
     pub connected_at: Option<Millis>,
+    /// The names of the agents who have been on the call.
+    #[serde(default)]
+    pub agents: Vec<CallAgent>,
 }
 
 impl CallView {
+    /// A call that is over, for a desk that asked after it ended.
+    pub fn over(conversation_id: i64) -> CallView {
+        let call = Call {
+            mode: Mode::Ended,
+            legs: Vec::new(),
+            recording: super::call::Recording::Off,
+            consult_from_conference: false,
+        };
+        CallView { conversation_id, call, leg: None, connected_at: None, agents: Vec::new() }
+    }
+
     /// Whether the viewer may give `command` now: the desk enables exactly the controls the server takes.
     pub fn may(&self, command: CallCommand) -> bool {
         let Some(own) = self.leg else { return false };
@@ -139,6 +179,31 @@ impl CallView {
     pub fn own(&self) -> Option<&Leg> {
         self.leg.and_then(|id| self.call.leg(id))
     }
+
+    /// The name of the agent on `leg`.
+    pub fn name_of(&self, leg: &Leg) -> Option<&str> {
+        let user_id = leg.user_id?;
+        self.agents.iter().find(|a| a.user_id == user_id).map(|a| a.name.as_str())
+    }
+
+    /// A consult request rings on the viewer's desk: the agent who asks (the primary).
+    pub fn consult_request(&self) -> Option<&Leg> {
+        let own = self.own()?;
+        (own.role == Role::Consulted && own.state == LegState::Ringing).then(|| self.call.primary())?
+    }
+
+    /// The other agent of a consult, seen from either side: the consulted one for the primary, the
+    /// primary for the consulted one.
+    pub fn consult_partner(&self) -> Option<&Leg> {
+        if self.call.mode != Mode::Consult {
+            return None;
+        }
+        match self.own()?.role {
+            Role::Primary => self.call.consulted(),
+            Role::Consulted => self.call.primary(),
+            _ => None,
+        }
+    }
 }
 
 impl From<super::call::CallRefusal> for crate::error::Reason {
@@ -148,6 +213,7 @@ impl From<super::call::CallRefusal> for crate::error::Reason {
         match refusal {
             CallRefusal::Ended => Reason::Ended,
             CallRefusal::OnHold => Reason::CallOnHold,
+            CallRefusal::AlreadyOnCall => Reason::UnsupportedDestination,
             _ => Reason::CallRefused,
         }
     }

@@ -580,7 +580,8 @@ fn the_phone_shows_waiting_connected_on_hold_and_ended() {
 
 #[test]
 fn the_desk_offers_exactly_the_commands_the_call_takes() {
-    let view = |call: Call, leg| CallView { conversation_id: 1, call, leg, connected_at: None };
+    let view =
+        |call: Call, leg| CallView { conversation_id: 1, call, leg, connected_at: None, agents: Vec::new() };
     let talking = view(connected(), Some(AGENT));
     assert!(talking.may(CallCommand::Hold));
     assert!(!talking.may(CallCommand::Resume), "nothing is held");
@@ -597,6 +598,36 @@ fn the_desk_offers_exactly_the_commands_the_call_takes() {
     // A waiting call cannot be held yet.
     let waiting = Call::inbound("+420 601 234 567", false);
     assert!(!view(waiting, Some(AGENT)).may(CallCommand::Hold));
+}
+
+#[test]
+fn the_desk_offers_consult_controls_to_each_side_as_the_call_takes_them() {
+    let view = |call: &Call, user: i64| CallView {
+        conversation_id: 1,
+        call: call.clone(),
+        leg: call.leg_of_user(user).map(|l| l.id),
+        connected_at: None,
+        agents: Vec::new(),
+    };
+    let mut call = connected();
+    let primary = call.primary().and_then(|l| l.user_id).unwrap();
+    let consult = CallCommand::Consult { user_id: 77 };
+    assert!(view(&call, primary).may(consult));
+    call.apply(me(AGENT), consult.action(&call, AGENT).unwrap()).unwrap();
+    let ringing = view(&call, 77);
+    assert_eq!(ringing.consult_request().and_then(|l| l.user_id), Some(primary));
+    assert!(ringing.may(CallCommand::Answer) && ringing.may(CallCommand::Exit));
+    assert!(!view(&call, primary).may(CallCommand::Transfer), "not before the answer");
+    assert!(!view(&call, primary).may(CallCommand::Conference));
+    assert!(view(&call, primary).may(CallCommand::EndConsult));
+    let own = ringing.leg.unwrap();
+    call.apply(Actor::Leg(own), CallCommand::Answer.action(&call, own).unwrap()).unwrap();
+    let answered = view(&call, primary);
+    assert!(answered.may(CallCommand::Transfer) && answered.may(CallCommand::Conference));
+    assert_eq!(answered.consult_partner().and_then(|l| l.user_id), Some(77));
+    assert_eq!(view(&call, 77).consult_partner().and_then(|l| l.user_id), Some(primary));
+    assert!(!view(&call, 77).may(CallCommand::Transfer), "only the primary hands the call on");
+    assert!(view(&call, 77).consult_request().is_none());
 }
 
 #[test]
