@@ -1,4 +1,4 @@
-import { Page } from "@playwright/test";
+import { Browser, chromium, Page } from "@playwright/test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { chromiumArgs } from "../playwright.config";
@@ -157,4 +157,47 @@ export async function overhearConnections(page: Page): Promise<void> {
     }
     window.RTCPeerConnection = Overheard;
   });
+}
+
+/**
+ * The parties of a call, each in a Chromium of its own whose microphone plays its own tone, with
+ * what each page throws kept (a broken page shows only as a silent one).
+ */
+export class Parties {
+  private browsers: Browser[] = [];
+  readonly errors = new Map<Page, string[]>();
+
+  async open(hz: number): Promise<Page> {
+    const browser = await chromium.launch(launchWithMicrophone(hz));
+    this.browsers.push(browser);
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    this.errors.set(page, []);
+    page.on("pageerror", (e) => this.errors.get(page)!.push(e.message));
+    await overhearConnections(page);
+    return page;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.browsers.map((b) => b.close()));
+  }
+}
+
+/** Whether the page hears `hz` clearly above `other` (both tones' levels in dB). */
+export async function hears(page: Page, hz: number, other: number): Promise<boolean> {
+  const heard = await levels(page, [hz, other]);
+  return heard[hz] > -45 && heard[hz] > heard[other] + 20;
+}
+
+/** Whether the page hears `hz` hardly at all. */
+export async function silentAt(page: Page, hz: number): Promise<boolean> {
+  return (await levels(page, [hz]))[hz] < -60;
+}
+
+/** The notes of the hold tune (scripts/make-music.sh), apart from every party's tone. */
+const HOLD_NOTES = [220, 294, 370, 494, 587];
+
+/** Whether the page hears the hold tune and not the party at `not`. */
+export async function hearsHoldMusic(page: Page, not: number): Promise<boolean> {
+  const heard = await levels(page, [...HOLD_NOTES, not]);
+  return Math.max(...HOLD_NOTES.map((hz) => heard[hz])) > -50 && heard[not] < -60;
 }

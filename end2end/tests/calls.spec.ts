@@ -1,6 +1,5 @@
-import { Browser, chromium, Page } from "@playwright/test";
 import { expect, PASSWORD, test } from "./fixtures";
-import { launchWithMicrophone, levels, overhearConnections } from "./audio";
+import { hears, hearsHoldMusic, levels, Parties } from "./audio";
 import { OwnServer } from "./own-server";
 
 // A real call through the server's media switch, each party in a Chromium of its own whose microphone
@@ -12,42 +11,18 @@ const AGENT_HZ = 440;
 const TECHNICAL_SUPPORT = "+420 800 100 102";
 
 let server: OwnServer;
-const browsers: Browser[] = [];
-/** Each page's uncaught errors: a broken page shows only as a silent one. */
-const errors = new Map<Page, string[]>();
+const parties = new Parties();
+const party = (hz: number) => parties.open(hz);
+const errors = parties.errors;
 
 test.beforeAll(async () => {
   server = await OwnServer.start("calls");
 });
 
 test.afterAll(async () => {
-  await Promise.all(browsers.map((b) => b.close()));
+  await parties.close();
   await server.down();
 });
-
-async function party(hz: number): Promise<Page> {
-  const browser = await chromium.launch(launchWithMicrophone(hz));
-  browsers.push(browser);
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-  errors.set(page, []);
-  page.on("pageerror", (e) => errors.get(page)!.push(e.message));
-  await overhearConnections(page);
-  return page;
-}
-
-/** Whether the page hears `hz` clearly above `other` (both tones' levels in dB). */
-/** The notes of the hold tune (scripts/make-music.sh), apart from every party's tone. */
-const HOLD_NOTES = [220, 294, 370, 494, 587];
-
-async function hearsHoldMusic(page: Page): Promise<boolean> {
-  const heard = await levels(page, [...HOLD_NOTES, AGENT_HZ]);
-  return Math.max(...HOLD_NOTES.map((hz) => heard[hz])) > -50 && heard[AGENT_HZ] < -60;
-}
-
-async function hears(page: Page, hz: number, other: number): Promise<boolean> {
-  const heard = await levels(page, [hz, other]);
-  return heard[hz] > -45 && heard[hz] > heard[other] + 20;
-}
 
 test("a customer calls a queue, waits with music, the agent accepts, both hear each other, hold plays music to the customer only, and End hangs up the phone", async () => {
   test.setTimeout(120_000);
@@ -132,7 +107,7 @@ test("a customer calls a queue, waits with music, the agent accepts, both hear e
   // conversation, the headset connects again and they hear each other.
   const conversation = desk.url();
   await desk.goto("about:blank");
-  await expect.poll(() => hearsHoldMusic(phone), { message: "the customer hears hold music while the desk is away", timeout: 15_000 }).toBe(true);
+  await expect.poll(() => hearsHoldMusic(phone, AGENT_HZ), { message: "the customer hears hold music while the desk is away", timeout: 15_000 }).toBe(true);
   await expect(phoneState).toHaveAttribute("data-state", "connected");
   await desk.goto(conversation);
   await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });

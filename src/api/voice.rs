@@ -1,6 +1,7 @@
 //! A voice conversation's call: the agent's view of it, the control pane's commands, and the desk's
 //! audio connection.
 
+use hovor_types::collaboration::Colleague;
 use hovor_types::voice::{CallCommand, CallValue, CallValueEdit, CallView, SessionDescription};
 
 use super::client::{self, ApiError};
@@ -11,6 +12,11 @@ pub async fn call(id: i64) -> Result<CallView, ApiError> {
 
 pub async fn command(id: i64, command: CallCommand) -> Result<CallView, ApiError> {
     client::post(&format!("/api/conversations/{id}/call"), &command, None).await
+}
+
+/// The agents a consult may call now.
+pub async fn consult_targets(id: i64) -> Result<Vec<Colleague>, ApiError> {
+    client::get(&format!("/api/conversations/{id}/call/consult-targets")).await
 }
 
 /// The desk's audio connection to the call: POST connects (offer in, answer out), DELETE lets go.

@@ -58,6 +58,7 @@ pub fn reason_words(i18n: I18nContext<Locale>, reason: Reason) -> String {
         Reason::OnACall => t_string!(i18n, conflict.on_a_call),
         Reason::NotEditable => t_string!(i18n, conflict.not_editable),
         Reason::SavedFirst => t_string!(i18n, conflict.saved_first),
+        Reason::UnsupportedDestination => t_string!(i18n, conflict.unsupported_destination),
     }
     .to_string()
 }

@@ -3,7 +3,8 @@
 //! headset's connection to the call. The `call` chunk: fetched when the desk starts, shown in place of
 //! the composer for a voice conversation.
 
-use hovor_types::voice::{CallCommand, CallView, LegState, Mode, PhoneState};
+use hovor_types::collaboration::Colleague;
+use hovor_types::voice::{CallCommand, CallView, LegState, Mode, PhoneState, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
@@ -14,17 +15,20 @@ use crate::api::voice as voice_api;
 use crate::components::form::api_text;
 use crate::components::lazy::split_view;
 use crate::format;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::state::call_audio::{AudioStatus, CallAudio, Connected};
 use crate::state::clock::use_clock;
 use crate::state::live::use_live;
+use leptos_i18n::I18nContext;
 
 stylance::import_crate_style!(css, "src/features/call.module.css");
 
 mod data;
+mod watch;
 use data::CallData;
 
 split_view!(call, pub fn call_pane(id: i64) => view! { <CallPane id /> });
+split_view!(call, pub fn call_watch() => view! { <watch::CallWatch /> });
 
 #[component]
 fn CallPane(id: i64) -> impl IntoView {
@@ -65,16 +69,43 @@ fn CallPane(id: i64) -> impl IntoView {
             busy.set(false);
         });
     };
+    // The primary agent's status is the customer's line; the consult has a line of its own below.
+    // The consulted agent's status is the consult.
     let state = move || {
         let Some(view) = view_of() else { return t!(i18n, call.waiting).into_any() };
+        let Some(own) = view.own().filter(|l| l.state != LegState::Left) else {
+            return t!(i18n, call.ended).into_any();
+        };
+        if own.role == Role::Consulted {
+            return consult_text(i18n, &view).into_any();
+        }
+        if view.call.mode == Mode::Conference {
+            return t!(i18n, call.conference_mode).into_any();
+        }
         match view.call.phone_state() {
-            _ if view.own().is_none_or(|l| l.state == LegState::Left) => t!(i18n, call.ended).into_any(),
             PhoneState::Waiting => t!(i18n, call.waiting).into_any(),
             PhoneState::Connected => t!(i18n, call.connected).into_any(),
             PhoneState::OnHold => t!(i18n, call.on_hold).into_any(),
             PhoneState::Ended => t!(i18n, call.ended).into_any(),
         }
     };
+    // What the status says, for tests and styles.
+    let state_name = move || {
+        view_of().map(|v| match v.call.mode {
+            Mode::Conference => "conference",
+            Mode::Consult if v.own().is_some_and(|l| l.role == Role::Consulted) => "consult",
+            _ => v.call.phone_state().as_str(),
+        })
+    };
+    // The primary agent's second line during a consult: the other agent, ringing, talking or held.
+    let consult_line = move || {
+        view_of()
+            .filter(|v| v.own().is_some_and(|l| l.role == Role::Primary) && v.consult_partner().is_some())
+    };
+    let partner_state = move || consult_line().and_then(|v| v.consult_partner().map(|l| l.state.as_str()));
+    let partner_held = move || partner_state() == Some(LegState::Held.as_str());
+    let consult_hold =
+        move || if partner_held() { CallCommand::ResumeConsult } else { CallCommand::HoldConsult };
     let timer = move || {
         view_of()
             .filter(|v| v.call.mode != Mode::Ended)
@@ -86,6 +117,14 @@ fn CallPane(id: i64) -> impl IntoView {
     let may = move |command: CallCommand| view_of().is_some_and(|v| v.may(command));
     let mute_command = move || CallCommand::Mute { muted: !muted() };
     let hold_command = move || if held() { CallCommand::Resume } else { CallCommand::Hold };
+    // Any agent not on the call: whether a consult may start at all.
+    let may_consult = move || may(CallCommand::Consult { user_id: 0 });
+    let role = move || view_of().and_then(|v| v.own().map(|l| l.role));
+    let mode = move || view_of().map(|v| v.call.mode);
+    // Exit: the consulted agent leaves the consult, anyone leaves a conference (control passes on).
+    let may_exit =
+        move || may(CallCommand::Exit) && (role() != Some(Role::Primary) || mode() == Some(Mode::Conference));
+    let picking = RwSignal::new(false);
     let audio = move || {
         match live.audio.status_of(id) {
         Some(AudioStatus::Connecting) => {
@@ -105,7 +144,7 @@ fn CallPane(id: i64) -> impl IntoView {
     view! {
         <section class=css::pane data-testid="call-pane" aria-label=move || t_string!(i18n, call.title).to_string()>
             <div class=css::status>
-                <span class=css::state data-testid="call-state" data-state=move || view_of().map(|v| v.call.phone_state().as_str()) role="status">{state}</span>
+                <span class=css::state data-testid="call-state" data-state=state_name role="status">{state}</span>
                 <time class=css::timer data-testid="call-timer" title=move || t_string!(i18n, call.timer).to_string()>{timer}</time>
                 {move || muted().then(|| view! { <span class=css::muted data-testid="call-muted">{t!(i18n, call.muted)}</span> })}
             </div>
@@ -118,11 +157,102 @@ fn CallPane(id: i64) -> impl IntoView {
                     disabled=move || busy.get() || !may(hold_command()) on:click=move |_| give(hold_command())>
                     {move || if held() { t!(i18n, call.resume).into_any() } else { t!(i18n, call.hold).into_any() }}
                 </button>
+                <Show when=may_consult>
+                    <button class="button" data-testid="call-consult" aria-expanded=move || picking.get().to_string()
+                        disabled=move || busy.get() on:click=move |_| picking.update(|p| *p = !*p)>
+                        {t!(i18n, call.consult)}
+                    </button>
+                </Show>
+                <Show when=may_exit>
+                    <button class="button" data-testid="call-exit" disabled=move || busy.get()
+                        on:click=move |_| give(CallCommand::Exit)>
+                        {move || if mode() == Some(Mode::Conference) { t!(i18n, call.exit_conference).into_any() } else { t!(i18n, call.exit_consult).into_any() }}
+                    </button>
+                </Show>
             </div>
+            {move || consult_line().map(|view| view! {
+                <div class=css::line data-testid="consult-line" data-state=partner_state>
+                    <span class=css::line_state data-testid="consult-state" role="status">{consult_text(i18n, &view)}</span>
+                    <div class=css::controls>
+                        <button class="button" data-testid="consult-hold" aria-pressed=move || partner_held().to_string()
+                            disabled=move || busy.get() || !may(consult_hold()) on:click=move |_| give(consult_hold())>
+                            {move || if partner_held() { t!(i18n, call.resume).into_any() } else { t!(i18n, call.hold).into_any() }}
+                        </button>
+                        <button class="button" data-testid="call-transfer" disabled=move || busy.get() || !may(CallCommand::Transfer)
+                            on:click=move |_| give(CallCommand::Transfer)>{t!(i18n, call.transfer)}</button>
+                        <button class="button" data-testid="call-conference" disabled=move || busy.get() || !may(CallCommand::Conference)
+                            on:click=move |_| give(CallCommand::Conference)>{t!(i18n, call.conference)}</button>
+                        <button class="button" data-testid="call-end-consult" disabled=move || busy.get() || !may(CallCommand::EndConsult)
+                            on:click=move |_| give(CallCommand::EndConsult)>{t!(i18n, call.end_consult)}</button>
+                    </div>
+                </div>
+            })}
+            <Show when=move || picking.get() && may_consult()>
+                <ConsultPicker id on_pick=move |user_id| { picking.set(false); give(CallCommand::Consult { user_id }); }
+                    on_cancel=move || picking.set(false) />
+            </Show>
             {audio}
             {move || error.get().map(|e| view! { <p class=css::problem role="alert" data-testid="call-error">{e}</p> })}
             <CallData id />
         </section>
+    }
+}
+
+/// The consult as its two agents see it: the other one, ringing or talking.
+fn consult_text(i18n: I18nContext<Locale>, view: &CallView) -> AnyView {
+    let Some(partner) = view.consult_partner() else { return ().into_any() };
+    let name = view.name_of(partner).unwrap_or_default().to_owned();
+    match partner.state {
+        LegState::Ringing => t!(i18n, call.consult_requested, name = name).into_any(),
+        LegState::Held => {
+            view! { {t!(i18n, call.consulting, name = name)}" · "{t!(i18n, call.on_hold)} }.into_any()
+        }
+        _ => t!(i18n, call.consulting, name = name).into_any(),
+    }
+}
+
+/// Whom to consult: the queue's other agents who are signed in and free, read when it opens.
+#[component]
+fn ConsultPicker(
+    id: i64,
+    #[prop(into)] on_pick: Callback<i64>,
+    #[prop(into)] on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let targets = LocalResource::new(move || voice_api::consult_targets(id));
+    let chosen = RwSignal::new(None::<i64>);
+    let select = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        if let Some(el) = select.get() {
+            let _ = el.focus();
+        }
+    });
+    let list = move || {
+        let targets: Vec<Colleague> = targets.get().and_then(Result::ok)?;
+        if targets.is_empty() {
+            return Some(view! { <p class=css::note role="status" data-testid="consult-none">{t!(i18n, call.consult_none)}</p> }.into_any());
+        }
+        chosen.set(targets.first().map(|c| c.id));
+        Some(view! {
+            <label class=css::pick>
+                <span>{t!(i18n, call.consult_target)}</span>
+                <select node_ref=select data-testid="consult-target"
+                    on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                    {targets.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                </select>
+            </label>
+            <button class="button primary" data-testid="consult-call"
+                on:click=move |_| if let Some(user_id) = chosen.get_untracked() { on_pick.run(user_id) }>
+                {t!(i18n, call.consult_call)}
+            </button>
+        }.into_any())
+    };
+    view! {
+        <div class=css::picker data-testid="consult-picker"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_cancel.run(()) }>
+            {list}
+            <button class="button" data-testid="consult-cancel" on:click=move |_| on_cancel.run(())>{t!(i18n, call.consult_cancel)}</button>
+        </div>
     }
 }
 

@@ -4,7 +4,7 @@ use hovor_types::auth::Role;
 use hovor_types::conversation::Channel;
 use leptos::prelude::*;
 
-use crate::components::lazy::prefetch_chunks;
+use crate::components::lazy::{lazy_view, prefetch_chunks};
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_params_map};
@@ -14,6 +14,7 @@ use crate::components::first_paint::reveal;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::language_select::LanguageSelect;
 use crate::features::agent_status::{AgentStatusSelect, MissedOfferPrompt};
+use crate::features::call::call_watch;
 use crate::features::connection_status::ConnectionStatus;
 use crate::features::conversation::ActiveConversation;
 use crate::features::keyboard::KeyboardDialogs;
@@ -185,6 +186,7 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
                 <Outlet />
             </div>
             <Popovers />
+            {lazy_view(call_watch)}
             <MissedOfferPrompt />
             <KeyboardDialogs sheet_button />
         </div>

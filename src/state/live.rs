@@ -134,9 +134,13 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
                 open.collaboration.update(|n| *n += 1);
             }
         }
-        ServerEvent::CallChanged { conversation_id } => live.call_changes.update(|changes| {
-            *changes.entry(conversation_id).or_default() += 1;
-        }),
+        ServerEvent::CallChanged { conversation_id } => {
+            live.call_changes.update(|changes| {
+                *changes.entry(conversation_id).or_default() += 1;
+            });
+            // A consult or transfer may have added the call to this agent's work or taken it away.
+            live.work_changed();
+        }
         // The customer's phone's own news.
         ServerEvent::PhoneChanged { .. } => {}
         ServerEvent::EmailStatusChanged { conversation_id, .. } => {

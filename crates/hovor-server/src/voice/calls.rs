@@ -167,6 +167,7 @@ impl Calls {
     }
 
     /// A customer called a queue: their phone (`offer`) is connected and hears the queue's music.
+    /// `number` is the caller's number as the desks may see it (masked where the queue says so).
     /// Returns the phone's answer.
     pub fn dial(&self, conversation_id: i64, number: &str, offer: &str) -> AppResult<String> {
         let (peer, answer) = self

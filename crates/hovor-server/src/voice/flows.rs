@@ -47,10 +47,12 @@ pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<
     .await?;
     let (contact_id, language) = contact.map_or((None, "en".to_owned()), |(id, l)| (Some(id), l));
     // An unknown caller is known by their number in the task list, masked where the queue says so.
-    let caller_name = contact_id.is_none().then(|| match mask_sensitive {
+    // The number as the desks may see it: its last 4 digits where the queue protects sensitive data.
+    let shown_number = match mask_sensitive {
         true => mask_phone(dial.from.trim()),
         false => dial.from.trim().to_owned(),
-    });
+    };
+    let caller_name = contact_id.is_none().then(|| shown_number.clone());
     let conversation_id: i64 = sqlx::query_scalar(
         "INSERT INTO conversations (queue_id, channel, contact_id, status, language, queued_at, started_at,
                                     customer_token_hash, caller_number, customer_name, call_host)
@@ -68,7 +70,7 @@ pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<
     .fetch_one(&mut *work.tx)
     .await?;
     work.conversation_changed(queue_id, conversation_id, ConversationStatus::Queued, None).await?;
-    let answer = calls.dial(conversation_id, &dial.from, &dial.sdp)?;
+    let answer = calls.dial(conversation_id, &shown_number, &dial.sdp)?;
     if let Err(e) = work.finish(state).await {
         calls.drop_call(conversation_id);
         return Err(e);

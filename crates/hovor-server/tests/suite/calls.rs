@@ -84,6 +84,11 @@ async fn a_call_waits_with_music_is_answered_held_resumed_and_ended() {
     assert_eq!(accepted.json["accepted"], json!([id]), "{}", accepted.json);
     let view = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
     assert_eq!(view.json["call"]["mode"], "connected", "{}", view.json);
+    assert!(
+        !view.json.to_string().contains("777 000"),
+        "the desk sees the masked number only: {}",
+        view.json
+    );
     assert!(view.json["connected_at"].as_i64().is_some());
     let own = view.json["leg"].as_u64().expect("the agent's leg");
 
@@ -361,6 +366,11 @@ async fn a_consult_ended_by_either_side_goes_back_to_the_customer_and_a_transfer
     assert!(declined["leg"].is_null());
     let view = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
     assert_eq!(view.json["call"]["mode"], "connected", "{}", view.json);
+    assert!(
+        !view.json.to_string().contains("777 000"),
+        "the desk sees the masked number only: {}",
+        view.json
+    );
     command(&server, &agent, id, json!({"command": "resume"})).await;
 
     // Ended by the primary after an answer: the helper leaves the call and their task list.

@@ -103,6 +103,10 @@ pub enum CallCommand {
     Mute { muted: bool },
     /// Calls another agent while the customer is held (WBX Consult).
     Consult { user_id: i64 },
+    /// Holds the consulted party (the customer may be held at the same time).
+    HoldConsult,
+    /// Takes the consulted party off hold, holding the customer.
+    ResumeConsult,
     /// The primary agent ends the consult: the consulted agent leaves.
     EndConsult,
     /// The consulted agent joins the customer and the primary agent.
@@ -117,14 +121,17 @@ pub enum CallCommand {
 
 impl CallCommand {
     /// The action this command is on `call` for the agent on leg `own`; `None` when there is no
-    /// customer to hold or resume.
+    /// customer (or consulted party) to hold or resume.
     pub fn action(self, call: &Call, own: LegId) -> Option<Action> {
         let customer = call.customer().map(|c| c.id);
+        let consulted = call.consulted().map(|c| c.id);
         Some(match self {
             CallCommand::Hold => Action::Hold { leg: customer? },
             CallCommand::Resume => Action::Resume { leg: customer? },
             CallCommand::Mute { muted } => Action::Mute { leg: own, muted },
             CallCommand::Consult { user_id } => Action::Consult { callee: Callee::Agent { user_id } },
+            CallCommand::HoldConsult => Action::Hold { leg: consulted? },
+            CallCommand::ResumeConsult => Action::Resume { leg: consulted? },
             CallCommand::EndConsult => Action::EndConsult,
             CallCommand::Conference => Action::Conference,
             CallCommand::Transfer => Action::Transfer,

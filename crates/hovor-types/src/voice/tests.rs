@@ -628,6 +628,12 @@ fn the_desk_offers_consult_controls_to_each_side_as_the_call_takes_them() {
     assert_eq!(view(&call, 77).consult_partner().and_then(|l| l.user_id), Some(primary));
     assert!(!view(&call, 77).may(CallCommand::Transfer), "only the primary hands the call on");
     assert!(view(&call, 77).consult_request().is_none());
+    // Back to the customer: the colleague waits on hold; both may be held at once.
+    assert!(!answered.may(CallCommand::ResumeConsult), "the colleague is not held");
+    call.apply(me(AGENT), CallCommand::Resume.action(&call, AGENT).unwrap()).unwrap();
+    assert!(view(&call, primary).may(CallCommand::ResumeConsult));
+    call.apply(me(AGENT), CallCommand::Hold.action(&call, AGENT).unwrap()).unwrap();
+    assert!(call.legs.iter().filter(|l| l.state == crate::voice::LegState::Held).count() == 2);
 }
 
 #[test]
