@@ -161,7 +161,8 @@ pub async fn transfer_targets(
     Ok(Json(activities::transfer_targets(&state.pool, me.id, &c).await?))
 }
 
-/// Transfers the conversation to a queue or an available agent, with a note for the receiver.
+/// Transfers the conversation to a queue or an available agent, with a note for the receiver; a call
+/// is transferred blind (the customer waits with the queue's music until the receiver answers).
 #[utoipa::path(post, path = "/api/conversations/{id}/transfer", tag = "routing", params(("id" = i64, Path)),
     request_body = TransferRequest,
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -173,6 +174,9 @@ pub async fn transfer(
     validate_transfer(&request)?;
     let mut work = Work::begin(&state).await?;
     lifecycle::transfer(&mut work, me.id, c.id, &request).await?;
+    // A call goes back to waiting (the queue's music) until routing rings the receiver; last, so a
+    // refused transfer leaves the call as it was.
+    flows::transfer_by_agent(&mut work, &state, me.id, c.id).await?;
     work.finish(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -233,6 +233,16 @@ impl Calls {
         .ok_or(AppError::Conflict(Reason::NoCall))
     }
 
+    /// The agent in control sends the customer on without a consult (the conversation's Transfer):
+    /// the agent leaves and the customer waits with the queue's music until routing rings the next
+    /// agent. `None` when this instance has no such call.
+    pub fn blind_transfer(&self, conversation_id: i64, user_id: i64) -> AppResult<Option<Changed>> {
+        self.change(conversation_id, |live| {
+            let own = own_leg(&live.call, user_id)?;
+            live.call.apply(Actor::Leg(own), Action::BlindTransfer { callee: None })
+        })
+    }
+
     /// The agent in control ends the call for everyone (End conversation). `None` when this instance
     /// has no such call (over already, or switched before a restart).
     pub fn end(&self, conversation_id: i64, user_id: i64) -> AppResult<Option<Changed>> {

@@ -97,6 +97,21 @@ pub async fn answer_accepted(
     Ok(())
 }
 
+/// The agent handling the conversation transfers it: its call (if it is one on this instance) goes
+/// back to waiting first, refused when the call does not allow it (in a consult or a conference).
+pub async fn transfer_by_agent(
+    work: &mut Work,
+    state: &AppState,
+    agent_id: i64,
+    conversation_id: i64,
+) -> AppResult<()> {
+    let Some(calls) = state.voice.as_ref() else { return Ok(()) };
+    if let Some(changed) = calls.blind_transfer(conversation_id, agent_id)? {
+        changed.publish(work).await?;
+    }
+    Ok(())
+}
+
 /// The agent handling the conversation ends it: its call ends first, refused while on hold.
 pub async fn end_by_agent(
     work: &mut Work,

@@ -399,3 +399,36 @@ async fn a_consult_ended_by_either_side_goes_back_to_the_customer_and_a_transfer
         p[0].count(Heard::Party(b'B')) >= before.0 + 10 && p[2].count(Heard::Party(b'C')) >= before.1 + 10
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blind_transfer_puts_the_caller_back_in_the_queue_with_its_music_until_the_next_agent_answers() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let (mut customer, mut desk, agent, id) = answered_call(&server, &tunes, "+420 777 000 666").await;
+    let [(second, _)] = <[_; 1]>::try_from(colleagues(&server, 1).await).unwrap();
+    server.go_available(&second).await;
+
+    // Transferred back to its queue: the first agent leaves the call and owes the wrap-up.
+    let path = format!("/api/conversations/{id}/transfer");
+    let body = json!({"queue_id": server.queue_id(1).await, "note": "Billing question"});
+    let transferred = server.request("POST", &path, Some(&agent), Some(body)).await;
+    assert_eq!(transferred.status, StatusCode::NO_CONTENT, "{}", transferred.json);
+    assert_eq!(task_of(&server, &agent, id).await, Some((false, true)), "the first agent wraps up");
+    let music = customer.count(Heard::QueueMusic);
+    until(&mut [&mut customer, &mut desk], &tunes, "the caller waits with the queue's music", |p| {
+        p[0].count(Heard::QueueMusic) >= music + 10
+    });
+    let phone = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&second), None).await;
+    assert_eq!(phone.json["call"]["mode"], "waiting", "{}", phone.json);
+
+    assert!(server.offered(&second).await.contains(&id), "routing rings the next agent");
+    let accepted = server
+        .request("POST", "/api/offers/accept", Some(&second), Some(json!({"conversation_ids": [id]})))
+        .await;
+    assert_eq!(accepted.json["accepted"], json!([id]), "{}", accepted.json);
+    let mut helper = join_audio(&server, &second, id, b'B').await;
+    let before = customer.count(Heard::Party(b'B'));
+    until(&mut [&mut customer, &mut helper], &tunes, "the caller and the next agent talk", |p| {
+        p[0].count(Heard::Party(b'B')) >= before + 10 && p[1].count(Heard::Party(b'C')) >= 10
+    });
+}
