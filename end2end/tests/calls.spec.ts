@@ -147,3 +147,51 @@ test("the phone page says beside the field when a number is not answered", async
   await expect(phone.locator("#dial-number")).toHaveAttribute("aria-invalid", "true");
   await expect(phone.locator("#state")).toHaveAttribute("data-state", "idle");
 });
+
+test("Start call on the customer card rings the customer's phone page, which answers: both hear each other", async () => {
+  test.setTimeout(120_000);
+  const desk = await party(AGENT_HZ);
+  const phone = await party(CUSTOMER_HZ);
+  await desk.goto(`${server.url}/login`);
+  await desk.getByLabel(/user name/i).fill("agent2");
+  await desk.getByLabel(/password/i).fill(PASSWORD);
+  await desk.getByRole("button", { name: "Sign in" }).click();
+  await expect(desk).toHaveURL(/\/desk$/);
+  // One of the agent's conversations whose customer has a default phone: the phone page owns it.
+  const tasks = await (await desk.request.get(`${server.url}/api/tasks`)).json();
+  let target: { id: number; number: string } | undefined;
+  for (const task of tasks) {
+    const card = await (await desk.request.get(`${server.url}/api/conversations/${task.id}/customer`)).json();
+    const phoneNumber = card.contact?.phones?.find((p: { is_default: boolean }) => p.is_default)?.value;
+    if (phoneNumber && task.channel !== "voice") {
+      target = { id: task.id, number: phoneNumber };
+      break;
+    }
+  }
+  expect(target, "a conversation with a callable customer").toBeDefined();
+  await phone.goto(`${server.url}/phone?from=${encodeURIComponent(target!.number)}&lang=en`);
+  const phoneState = phone.locator("#state");
+  await expect(phoneState).toHaveAttribute("data-state", "idle");
+
+  await desk.goto(`${server.url}/desk/${target!.id}`);
+  await desk.getByTestId("card-options").click();
+  await desk.getByTestId("start-call").click();
+  await expect(desk.getByTestId("call-state")).toHaveAttribute("data-state", "ringing");
+  await expect(desk.getByTestId("call-state")).toHaveText("Calling the customer…");
+
+  // The phone page rings with who calls; Answer connects it.
+  await expect(phoneState).toHaveAttribute("data-state", "ringing", { timeout: 15_000 });
+  await expect(phoneState).toHaveText(/Incoming call from /);
+  await expect(phone.getByRole("button", { name: "Answer" })).toBeFocused();
+  await phone.screenshot({ path: "artifacts/screenshots/phone-ringing.png" });
+  await phone.getByRole("button", { name: "Answer" }).click();
+  await expect(phoneState).toHaveAttribute("data-state", "connected");
+  await expect(desk.getByTestId("call-state")).toHaveAttribute("data-state", "connected");
+  await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
+  await expect.poll(() => hears(desk, CUSTOMER_HZ, AGENT_HZ), { message: "the agent hears the customer", timeout: 15_000 }).toBe(true);
+  await expect.poll(() => hears(phone, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent", timeout: 15_000 }).toBe(true);
+
+  await phone.getByRole("button", { name: "Hang up" }).click();
+  await expect(desk.getByTestId("conversation-ended")).toBeVisible();
+  for (const page of [phone, desk]) expect(errors.get(page), "uncaught errors in the page").toEqual([]);
+});

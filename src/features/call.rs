@@ -82,6 +82,9 @@ fn CallPane(id: i64) -> impl IntoView {
         if view.call.mode == Mode::Conference {
             return t!(i18n, call.conference_mode).into_any();
         }
+        if customer_rings(&view) {
+            return t!(i18n, call.calling).into_any();
+        }
         match view.call.phone_state() {
             PhoneState::Waiting => t!(i18n, call.waiting).into_any(),
             PhoneState::Connected => t!(i18n, call.connected).into_any(),
@@ -94,6 +97,7 @@ fn CallPane(id: i64) -> impl IntoView {
         view_of().map(|v| match v.call.mode {
             Mode::Conference => "conference",
             Mode::Consult if v.own().is_some_and(|l| l.role == Role::Consulted) => "consult",
+            _ if customer_rings(&v) => "ringing",
             _ => v.call.phone_state().as_str(),
         })
     };
@@ -196,6 +200,11 @@ fn CallPane(id: i64) -> impl IntoView {
             <CallData id />
         </section>
     }
+}
+
+/// An outbound call whose customer's phone still rings.
+fn customer_rings(view: &CallView) -> bool {
+    view.call.customer().is_some_and(|c| c.state == LegState::Ringing)
 }
 
 /// The consult as its two agents see it: the other one, ringing or talking.

@@ -22,6 +22,8 @@ pub const SESSION_COOKIE: &str = "hovor_session";
 pub const CHAT_COOKIE: &str = "hovor_chat";
 /// The phone page's call (`/api/phone`).
 pub const PHONE_COOKIE: &str = "hovor_phone";
+/// The phone page's line (its own number, for calls Hovor places to it).
+pub const LINE_COOKIE: &str = "hovor_line";
 /// A session unused this long ends.
 const IDLE_TIMEOUT_MS: i64 = 4 * 60 * 60 * 1000;
 /// A session ends this long after sign-in whatever happens: a shift plus overtime.

@@ -42,7 +42,14 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
         "phone",
         SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
             crate::auth::PHONE_COOKIE,
-            "The phone page's call, set when it dials.",
+            "The phone page's call, set when it dials or answers.",
+        ))),
+    );
+    components.add_security_scheme(
+        "line",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            crate::auth::LINE_COOKIE,
+            "The phone page's own number, set by POST /api/phone/lines.",
         ))),
     );
     components.add_security_scheme("gateway", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));

@@ -58,7 +58,8 @@ mod tests {
         for state in hovor_types::voice::PhoneState::ALL {
             assert!(english.contains(&format!("state_{}", state.as_str())), "{state:?} has no text");
         }
-        for rule in ["required", "malformed", "not_an_option", "rate_limited", "generic"] {
+        assert!(english.contains(&"state_ringing".to_owned()), "an incoming call has no text");
+        for rule in ["required", "malformed", "not_an_option", "rate_limited", "no_call", "generic"] {
             assert!(english.contains(&format!("error_{rule}")), "error_{rule} has no text");
         }
         for (code, json) in STRINGS {

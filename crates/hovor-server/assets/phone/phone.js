@@ -1,6 +1,7 @@
 // The phone page: stands in for a telephone on the public network. It dials a queue's entry-point
-// number, sends its microphone to Hovor's media switch and plays what comes back, shows the call's
-// state as Hovor reports it, and hangs up. Every rule is checked by the server; its errors show
+// number, or rings when Hovor calls its own number (its line) and answers or declines, sends its
+// microphone to Hovor's media switch and plays what comes back, shows the call's state as Hovor
+// reports it, and hangs up. Every rule is checked by the server; its errors show
 // beside the field they are about.
 "use strict";
 
@@ -16,6 +17,8 @@
   let events = null;
   let connectedAt = null;
   let ticking = null;
+  let line = null;
+  let incoming = null;
 
   function translatePage() {
     for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
@@ -32,11 +35,14 @@
   function showState(state) {
     const el = $("state");
     el.dataset.state = state;
-    el.textContent = state === "idle" ? "" : t(`state_${state}`);
+    el.textContent = state === "idle" ? "" : t(`state_${state}`, { caller: incoming?.caller ?? "" });
     const inCall = state === "calling" || state === "waiting" || state === "connected" || state === "on_hold";
-    $("call").hidden = inCall;
+    const ringing = state === "ringing";
+    $("call").hidden = inCall || ringing;
     $("hang-up").hidden = !inCall;
-    for (const input of Object.values(fields)) input.disabled = inCall;
+    $("answer").hidden = !ringing;
+    $("decline").hidden = !ringing;
+    for (const input of Object.values(fields)) input.disabled = inCall || ringing;
     if ((state === "connected" || state === "on_hold") && connectedAt === null) {
       connectedAt = Date.now();
       ticking = setInterval(showTimer, 1000);
@@ -78,19 +84,9 @@
     }
   }
 
-  async function dial(event) {
-    event.preventDefault();
-    clearErrors();
-    for (const input of Object.values(fields)) {
-      if (!input.value.trim()) return showError({ field: input.name, rule: { kind: "required" } });
-    }
-    showState("calling");
-    try {
-      microphone = await navigator.mediaDevices.getUserMedia({ audio: true });
-    } catch {
-      showState("idle");
-      return showError({ code: "microphone" });
-    }
+  /** The microphone out and what comes back to the speaker: a new audio connection with its offer. */
+  async function openAudio() {
+    microphone = await navigator.mediaDevices.getUserMedia({ audio: true });
     connection = new RTCPeerConnection();
     for (const track of microphone.getAudioTracks()) connection.addTrack(track, microphone);
     connection.ontrack = (e) => {
@@ -98,20 +94,44 @@
       speaker.srcObject = e.streams[0] ?? new MediaStream([e.track]);
       speaker.play().catch(() => {});
     };
+    await connection.setLocalDescription(await connection.createOffer());
+    return connection.localDescription.sdp;
+  }
+
+  /** Sends the offer to `path`; on 201 the server's answer completes the connection. */
+  async function connectTo(path, body) {
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 201) return response.json().catch(() => null);
+    await connection.setRemoteDescription({ type: "answer", sdp: (await response.json()).sdp });
+    return null;
+  }
+
+  async function dial(event) {
+    event.preventDefault();
+    clearErrors();
+    for (const input of Object.values(fields)) {
+      if (!input.value.trim()) return showError({ field: input.name, rule: { kind: "required" } });
+    }
+    showState("calling");
+    let sdp;
     try {
-      await connection.setLocalDescription(await connection.createOffer());
-      const response = await fetch("/api/phone/calls", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ from: fields.from.value, to: fields.to.value, sdp: connection.localDescription.sdp }),
-      });
-      if (response.status !== 201) {
-        const body = await response.json().catch(() => null);
+      sdp = await openAudio();
+    } catch {
+      finish();
+      showState("idle");
+      return showError({ code: "microphone" });
+    }
+    try {
+      const refused = await connectTo("/api/phone/calls", { from: fields.from.value, to: fields.to.value, sdp });
+      if (refused !== null) {
         finish();
         showState("idle");
-        return showError(body);
+        return showError(refused);
       }
-      await connection.setRemoteDescription({ type: "answer", sdp: (await response.json()).sdp });
     } catch {
       finish();
       showState("idle");
@@ -119,6 +139,64 @@
     }
     showState("waiting");
     follow();
+  }
+
+  /** The page's own number is its line: calls Hovor places to it ring here. */
+  async function openLine() {
+    line?.close();
+    line = null;
+    const number = fields.from.value.trim();
+    if (!number) return;
+    const response = await fetch("/api/phone/lines", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ number }),
+    }).catch(() => null);
+    if (!response || response.status !== 204) {
+      const body = await response?.json().catch(() => null);
+      return showError(body ?? { code: "network" });
+    }
+    line = new EventSource("/api/phone/line", { withCredentials: true });
+    line.addEventListener("ring", (message) => {
+      if (connection || incoming) return; // busy: the caller keeps ringing until they give up
+      incoming = JSON.parse(message.data);
+      showState("ringing");
+      $("answer").focus();
+    });
+  }
+
+  async function answer() {
+    const call = incoming;
+    clearErrors();
+    let sdp;
+    try {
+      sdp = await openAudio();
+    } catch {
+      finish();
+      return showError({ code: "microphone" });
+    }
+    try {
+      const refused = await connectTo(`/api/phone/incoming/${call.conversation_id}/answer`, { sdp });
+      if (refused !== null) {
+        finish();
+        incoming = null;
+        showState("idle");
+        return showError(refused);
+      }
+    } catch {
+      finish();
+      return showError({ code: "network" });
+    }
+    incoming = null;
+    showState("connected");
+    follow();
+  }
+
+  async function decline() {
+    const call = incoming;
+    incoming = null;
+    showState("idle");
+    await fetch(`/api/phone/incoming/${call.conversation_id}/decline`, { method: "POST" }).catch(() => {});
   }
 
   /** The call's state as Hovor reports it, from the moment the call exists. */
@@ -160,6 +238,10 @@
   showState("idle");
   $("dial-form").addEventListener("submit", dial);
   $("hang-up").addEventListener("click", hangUp);
+  $("answer").addEventListener("click", answer);
+  $("decline").addEventListener("click", decline);
+  fields.from.addEventListener("change", openLine);
+  openLine();
   // Closing the page hangs up, as putting the phone down would.
   window.addEventListener("pagehide", () => {
     if (connection) fetch("/api/phone/call", { method: "DELETE", keepalive: true }).catch(() => {});

@@ -5,7 +5,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::case::CasePane;
-use hovor_types::conversation::{ConversationSummary, ReadUpTo, SetContact, StartOutbound, TaskSummary};
+use hovor_types::conversation::{
+    Channel, ConversationSummary, ReadUpTo, SetContact, StartOutbound, TaskSummary,
+};
 use hovor_types::customer::CustomerCard;
 use hovor_types::error::ErrorBody;
 use hovor_types::error::Reason;
@@ -105,8 +107,21 @@ pub async fn outbound(
     AppJson(request): AppJson<StartOutbound>,
 ) -> AppResult<(StatusCode, Json<TaskSummary>)> {
     let mut work = Work::begin(&state).await?;
-    let started = outbound::start(&mut work, (me.id, &me.display_name), c.id, request.channel).await?;
-    work.finish(&state).await?;
+    let agent = (me.id, me.display_name.as_str());
+    let started = outbound::start(&mut work, agent, c.id, request.channel).await?;
+    let ringing = match request.channel {
+        Channel::Voice => crate::voice::flows::place(&mut work, &state, agent, started).await?,
+        _ => None,
+    };
+    if let Err(e) = work.finish(&state).await {
+        if let Some(calls) = state.voice.as_ref().filter(|_| ringing.is_some()) {
+            calls.drop_call(started);
+        }
+        return Err(e);
+    }
+    if let Some((number, call)) = ringing {
+        crate::voice::flows::ring(&state, &number, &call);
+    }
     let mut conn = state.pool.acquire().await?;
     let task = store::tasks(&mut conn, me.id, None, Some(started)).await?.pop().ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(task)))

@@ -5,19 +5,22 @@
 use std::convert::Infallible;
 
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::sse::{Event, Sse};
 use futures_util::Stream;
 use hovor_types::error::ErrorBody;
-use hovor_types::voice::{Dial, PhoneCall, PhoneState, SessionDescription, check_dial};
+use hovor_types::voice::{
+    Dial, IncomingCall, PhoneCall, PhoneLine, PhoneState, SessionDescription, check_dial, check_line,
+    check_sdp,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::events::open;
 use crate::AppState;
-use crate::auth::{PHONE_COOKIE, cookie, new_token, set_cookie, token_hash};
+use crate::auth::{LINE_COOKIE, PHONE_COOKIE, cookie, new_token, set_cookie, token_hash};
 use crate::error::{AppError, AppResult};
 use crate::extract::{AppJson, LastEventId, ResumeQuery};
 use crate::hub::Viewer;
@@ -55,12 +58,102 @@ pub async fn dial(
     knock(&state.doors.calls, from)?;
     let token = new_token();
     let answer = flows::dial(&state, &request, &token_hash(&token)).await?;
+    Ok((
+        StatusCode::CREATED,
+        set_cookie(phone_cookie(&state, PHONE_COOKIE, &token)?),
+        Json(SessionDescription { sdp: answer }),
+    ))
+}
+
+/// A cookie of the phone page's: HttpOnly, for `/api/phone` only, a day long.
+fn phone_cookie(state: &AppState, name: &str, token: &str) -> AppResult<HeaderValue> {
     let cookie = format!(
-        "{PHONE_COOKIE}={token}; Path=/api/phone; {}; Max-Age={PHONE_COOKIE_MAX_AGE_S}",
+        "{name}={token}; Path=/api/phone; {}; Max-Age={PHONE_COOKIE_MAX_AGE_S}",
         state.cookie_attributes()
     );
-    let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))?;
-    Ok((StatusCode::CREATED, set_cookie(cookie), Json(SessionDescription { sdp: answer })))
+    HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The digits of the request's line cookie; 401 without one (or for a line this instance forgot).
+pub struct Line(String);
+
+impl FromRequestParts<AppState> for Line {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let token = cookie(&parts.headers, LINE_COOKIE).ok_or(AppError::Unauthenticated)?;
+        let calls = flows::calls(state)?;
+        calls.lines.number(&token_hash(token)).map(Line).ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// The phone page's own number: calls Hovor places to it ring the page (`GET /api/phone/line`). Sets
+/// the `hovor_line` cookie, so the number never travels in a URL. Rate-limited like dialling.
+#[utoipa::path(post, path = "/api/phone/lines", tag = "phone", security(()), request_body = PhoneLine,
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
+pub async fn open_line(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    AppJson(request): AppJson<PhoneLine>,
+) -> AppResult<(StatusCode, [(axum::http::HeaderName, HeaderValue); 1])> {
+    check_line(&request)?;
+    knock(&state.doors.calls, from)?;
+    let token = new_token();
+    flows::calls(&state)?.lines.open(token_hash(&token), &request.number);
+    Ok((StatusCode::NO_CONTENT, set_cookie(phone_cookie(&state, LINE_COOKIE, &token)?)))
+}
+
+/// The line's incoming calls as server-sent events (`ring`, data an `IncomingCall`).
+#[utoipa::path(get, path = "/api/phone/line", tag = "phone", security(("line" = [])),
+    responses((status = 200, description = "text/event-stream of IncomingCall", content_type = "text/event-stream"),
+              (status = 401, body = ErrorBody)))]
+pub async fn line(
+    State(state): State<AppState>,
+    Line(digits): Line,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let rings = flows::calls(&state)?.lines.listen(&digits);
+    let stream = futures_util::stream::unfold(rings, |mut rings| async move {
+        let call: IncomingCall = rings.recv().await?;
+        let event = Event::default().event("ring").json_data(&call).unwrap_or_default();
+        Some((Ok(event), rings))
+    });
+    Ok(Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default()))
+}
+
+/// Answers a call ringing the line: the phone's audio offer in, the server's answer out; sets the
+/// `hovor_phone` cookie of the call, as dialling does. 409 `no_call` when no such call rings it.
+#[utoipa::path(post, path = "/api/phone/incoming/{id}/answer", tag = "phone", security(("line" = [])),
+    params(("id" = i64, Path)), request_body = SessionDescription,
+    responses((status = 201, body = SessionDescription), (status = 401, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn answer_incoming(
+    State(state): State<AppState>,
+    Line(digits): Line,
+    Path(id): Path<i64>,
+    AppJson(offer): AppJson<SessionDescription>,
+) -> AppResult<(StatusCode, [(axum::http::HeaderName, HeaderValue); 1], Json<SessionDescription>)> {
+    check_sdp(&offer)?;
+    let token = new_token();
+    let answer = flows::phone_answers(&state, id, &digits, &offer.sdp, &token_hash(&token)).await?;
+    Ok((
+        StatusCode::CREATED,
+        set_cookie(phone_cookie(&state, PHONE_COOKIE, &token)?),
+        Json(SessionDescription { sdp: answer }),
+    ))
+}
+
+/// Declines a call ringing the line: the call ends. 409 `no_call` when no such call rings it.
+#[utoipa::path(post, path = "/api/phone/incoming/{id}/decline", tag = "phone", security(("line" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decline_incoming(
+    State(state): State<AppState>,
+    Line(digits): Line,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    flows::phone_declines(&state, id, &digits).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The phone's call: waiting, connected, on hold or ended, and the queue it reached.
@@ -98,5 +191,12 @@ pub async fn events(
 
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(dial)).routes(routes!(call, hang_up)).routes(routes!(events))
+    OpenApiRouter::new()
+        .routes(routes!(dial))
+        .routes(routes!(call, hang_up))
+        .routes(routes!(events))
+        .routes(routes!(open_line))
+        .routes(routes!(line))
+        .routes(routes!(answer_incoming))
+        .routes(routes!(decline_incoming))
 }

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use hovor_types::Millis;
 use hovor_types::error::{FieldError, Reason, Rule};
 use hovor_types::event::ServerEvent;
+use hovor_types::validate::phone_digits;
 use hovor_types::voice::{
     Action, Actor, Call, CallAgent, CallCommand, CallRefusal, CallView, LegId, LegState, Mode, Party,
     PhoneState, Role, Source,
@@ -146,11 +147,13 @@ pub struct Calls {
     /// This instance's name (`--instance`): each call's conversation records it, so that the instance
     /// started again in its place ends the calls it held.
     host: Arc<str>,
+    /// The phone pages' lines, which the calls Hovor places ring.
+    pub lines: super::lines::Lines,
 }
 
 impl Calls {
     pub fn new(switch: Switch, host: &str) -> Calls {
-        Calls { switch, live: Arc::default(), host: host.into() }
+        Calls { switch, live: Arc::default(), host: host.into(), lines: Default::default() }
     }
 
     pub fn host(&self) -> &str {
@@ -185,6 +188,61 @@ impl Calls {
         live.route(&self.switch);
         self.lock().insert(conversation_id, live);
         Ok(answer)
+    }
+
+    /// An agent calls a customer's `number` (Start call): the agent is on the call at once and the
+    /// customer's phone rings.
+    pub fn place(&self, conversation_id: i64, user_id: i64, name: String, number: &str) {
+        let call = Call::outbound(user_id, number, false);
+        let names = HashMap::from([(user_id, name)]);
+        self.lock().insert(conversation_id, Live { call, peers: HashMap::new(), connected_at: None, names });
+    }
+
+    /// The called phone, on the line with `digits`, answers with its audio `offer`: the customer is
+    /// on the call. Returns the phone's answer. 409 `no_call` when no such call rings that number.
+    pub fn phone_answers(
+        &self,
+        conversation_id: i64,
+        digits: &str,
+        offer: &str,
+        now: Millis,
+    ) -> AppResult<(String, Changed)> {
+        let ringing = |live: &Live| {
+            live.call
+                .customer()
+                .filter(|c| c.state == LegState::Ringing)
+                .and_then(|c| c.number.as_deref().filter(|n| phone_digits(n) == digits).map(|_| c.id))
+        };
+        if self.lock().get(&conversation_id).and_then(ringing).is_none() {
+            return Err(AppError::Conflict(Reason::NoCall));
+        }
+        let (peer, answer) = self
+            .switch
+            .connect(offer)
+            .map_err(|_| AppError::Validation(FieldError::new("sdp", Rule::Malformed)))?;
+        let changed = self.change(conversation_id, |live| {
+            let customer = ringing(live).ok_or(CallRefusal::WrongState)?;
+            live.call.apply(Actor::Leg(customer), Action::Answer { leg: customer })?;
+            live.peers.insert(customer, peer);
+            live.connected_at.get_or_insert(now);
+            Ok(())
+        });
+        match changed {
+            Ok(Some(changed)) => Ok((answer, changed)),
+            other => {
+                let _ = self.switch.remove(peer);
+                Err(other.err().unwrap_or(AppError::Conflict(Reason::NoCall)))
+            }
+        }
+    }
+
+    /// Whether the call rings the phone on the line with `digits`.
+    pub fn rings(&self, conversation_id: i64, digits: &str) -> bool {
+        self.lock().get(&conversation_id).is_some_and(|live| {
+            live.call.customer().is_some_and(|c| {
+                c.state == LegState::Ringing && c.number.as_deref().is_some_and(|n| phone_digits(n) == digits)
+            })
+        })
     }
 
     /// Forgets a call whose conversation could not be stored.

@@ -8,7 +8,7 @@ use hovor_types::collaboration::Colleague;
 use hovor_types::error::{FieldError, Reason, Rule};
 use hovor_types::routing::mask_phone;
 use hovor_types::validate::phone_digits;
-use hovor_types::voice::{CallAgent, CallCommand, CallView, Dial};
+use hovor_types::voice::{CallAgent, CallCommand, CallView, Dial, IncomingCall};
 
 use super::calls::Calls;
 use crate::AppState;
@@ -76,6 +76,78 @@ pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<
         return Err(e);
     }
     Ok(answer)
+}
+
+/// Start call from the customer card: the new voice conversation `conversation_id` calls the
+/// contact's default phone, with the agent on the call at once. Returns what rings the customer's
+/// phone once the work is stored (see [`ring`]). Without a media switch, the conversation is only a
+/// record of the call, as before.
+pub async fn place(
+    work: &mut Work,
+    state: &AppState,
+    agent: (i64, &str),
+    conversation_id: i64,
+) -> AppResult<Option<(String, IncomingCall)>> {
+    let Some(calls) = state.voice.as_ref() else { return Ok(None) };
+    let (number, caller): (String, String) = sqlx::query_as(
+        "SELECT p.value, q.name FROM conversations c JOIN queues q ON q.id = c.queue_id
+         JOIN contact_points p ON p.contact_id = c.contact_id AND p.kind = 'phone' AND p.is_default = 1
+         WHERE c.id = $1",
+    )
+    .bind(conversation_id)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    sqlx::query("UPDATE conversations SET call_host = $1 WHERE id = $2")
+        .bind(calls.host())
+        .bind(conversation_id)
+        .execute(&mut *work.tx)
+        .await?;
+    calls.place(conversation_id, agent.0, agent.1.to_owned(), &number);
+    Ok(Some((number, IncomingCall { conversation_id, caller })))
+}
+
+/// Rings the phone pages on the line of `number` (after the call's conversation is stored).
+pub fn ring(state: &AppState, number: &str, call: &IncomingCall) {
+    if let Some(calls) = state.voice.as_ref() {
+        calls.lines.ring(number, call);
+    }
+}
+
+/// The phone on the line with `digits` answers a call Hovor placed to it: it becomes the call's
+/// customer, with `token_hash` as its cookie for `/api/phone/call` and its events. Returns its audio
+/// answer.
+pub async fn phone_answers(
+    state: &AppState,
+    conversation_id: i64,
+    digits: &str,
+    offer: &str,
+    token_hash: &str,
+) -> AppResult<String> {
+    let calls = calls(state)?;
+    let mut work = Work::begin(state).await?;
+    let updated = sqlx::query(
+        "UPDATE conversations SET dialling = 0, customer_token_hash = $1
+         WHERE id = $2 AND channel = 'voice' AND status = 'active'",
+    )
+    .bind(token_hash)
+    .bind(conversation_id)
+    .execute(&mut *work.tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::Conflict(Reason::NoCall));
+    }
+    let (answer, changed) = calls.phone_answers(conversation_id, digits, offer, work.now)?;
+    changed.publish(&mut work).await?;
+    work.finish(state).await?;
+    Ok(answer)
+}
+
+/// The phone on the line with `digits` declines a call ringing it: the call and its conversation end.
+pub async fn phone_declines(state: &AppState, conversation_id: i64, digits: &str) -> AppResult<()> {
+    if !calls(state)?.rings(conversation_id, digits) {
+        return Err(AppError::Conflict(Reason::NoCall));
+    }
+    customer_hung_up(state, conversation_id).await
 }
 
 /// Offers the agent accepted: those that are calls on this instance are answered.

@@ -432,3 +432,83 @@ async fn a_blind_transfer_puts_the_caller_back_in_the_queue_with_its_music_until
         p[0].count(Heard::Party(b'B')) >= before + 10 && p[1].count(Heard::Party(b'C')) >= 10
     });
 }
+
+/// The phone page's line for `number`: its cookie.
+async fn open_line(server: &TestServer, number: &str) -> String {
+    let opened = server.request("POST", "/api/phone/lines", None, Some(json!({"number": number}))).await;
+    assert_eq!(opened.status, StatusCode::NO_CONTENT, "{}", opened.json);
+    let cookie = opened.set_cookie.expect("line cookie");
+    cookie.split(';').next().expect("cookie pair").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_call_rings_the_contacts_phone_which_answers_into_the_call_or_declines_it() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let agent = server.sign_in("agent1").await;
+    // One of the agent's conversations whose customer has a default phone.
+    let (parent, number): (i64, String) = sqlx::query_as(
+        "SELECT c.id, p.value FROM conversations c JOIN activities a ON a.conversation_id = c.id
+         JOIN users u ON u.id = a.agent_id
+         JOIN contact_points p ON p.contact_id = c.contact_id AND p.kind = 'phone' AND p.is_default = 1
+         WHERE u.username = 'agent1' AND c.status = 'active' AND a.wrapped_up_at IS NULL ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(&server.pool)
+    .await
+    .expect("a conversation with a callable customer");
+    let line = open_line(&server, &number).await;
+    let elsewhere = open_line(&server, "+420 600 000 001").await;
+
+    let start = format!("/api/conversations/{parent}/outbound");
+    let placed = server.request("POST", &start, Some(&agent), Some(json!({"channel": "voice"}))).await;
+    assert_eq!(placed.status, StatusCode::CREATED, "{}", placed.json);
+    let id = placed.json["id"].as_i64().unwrap();
+    let view = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
+    assert_eq!(view.json["call"]["mode"], "waiting", "{}", view.json);
+    assert_eq!(leg_state(&view.json, "customer"), "ringing");
+    let mut desk = join_audio(&server, &agent, id, b'A').await;
+
+    // Only the phone on the called number can answer; it becomes the call's customer.
+    let (mut phone, offer) = Phone::offering(b'C', None);
+    let answer_path = format!("/api/phone/incoming/{id}/answer");
+    let wrong = server.request("POST", &answer_path, Some(&elsewhere), Some(json!({"sdp": offer}))).await;
+    assert_eq!(wrong.status, StatusCode::CONFLICT, "{}", wrong.json);
+    assert_eq!(wrong.json["reason"], "no_call");
+    let anonymous = server.request("POST", &answer_path, None, Some(json!({"sdp": offer}))).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let answered = server.request("POST", &answer_path, Some(&line), Some(json!({"sdp": offer}))).await;
+    assert_eq!(answered.status, StatusCode::CREATED, "{}", answered.json);
+    phone.answered(answered.json["sdp"].as_str().unwrap());
+    let phone_cookie = answered.set_cookie.expect("the call's cookie");
+    let phone_cookie = phone_cookie.split(';').next().unwrap().to_owned();
+    until(&mut [&mut phone, &mut desk], &tunes, "the customer and the agent hear each other", |p| {
+        p[0].count(Heard::Party(b'A')) >= 10 && p[1].count(Heard::Party(b'C')) >= 10
+    });
+    let on_phone = server.request("GET", "/api/phone/call", Some(&phone_cookie), None).await;
+    assert_eq!(on_phone.json["state"], "connected", "{}", on_phone.json);
+    let dialling: i64 = sqlx::query_scalar("SELECT dialling FROM conversations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    assert_eq!(dialling, 0, "answered: no longer dialling");
+    let ended = server.request("POST", &format!("/api/conversations/{id}/end"), Some(&agent), None).await;
+    assert_eq!(ended.status, StatusCode::NO_CONTENT, "{}", ended.json);
+    let over = server.request("GET", "/api/phone/call", Some(&phone_cookie), None).await;
+    assert_eq!(over.json["state"], "ended");
+
+    // Declined: the call and its conversation end.
+    let wrapped = server.request("GET", "/api/tasks", Some(&agent), None).await;
+    assert!(wrapped.json.as_array().unwrap().iter().any(|t| t["id"] == id));
+    let again = server.request("POST", &start, Some(&agent), Some(json!({"channel": "voice"}))).await;
+    let second = again.json["id"].as_i64().unwrap();
+    let declined =
+        server.request("POST", &format!("/api/phone/incoming/{second}/decline"), Some(&line), None).await;
+    assert_eq!(declined.status, StatusCode::NO_CONTENT, "{}", declined.json);
+    let status: String = sqlx::query_scalar("SELECT status FROM conversations WHERE id = $1")
+        .bind(second)
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "ended");
+}

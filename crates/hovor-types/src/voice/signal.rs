@@ -82,6 +82,33 @@ impl Call {
     }
 }
 
+/// The phone page's own line: the number Hovor's outbound calls ring it on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhoneLine {
+    pub number: String,
+}
+
+/// The number looks like a phone number.
+pub fn check_line(line: &PhoneLine) -> Result<(), FieldError> {
+    if line.number.trim().is_empty() {
+        return Err(FieldError::new("number", Rule::Required));
+    }
+    if !crate::validate::looks_like_phone(&line.number) {
+        return Err(FieldError::new("number", Rule::Malformed));
+    }
+    Ok(())
+}
+
+/// A call Hovor places rings the phone whose line has the number: who calls (the queue's name) and the
+/// call to answer or decline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IncomingCall {
+    pub conversation_id: i64,
+    pub caller: String,
+}
+
 /// The phone page's call: its state and the queue it reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
