@@ -55,6 +55,10 @@ pub struct Config {
     /// the interface with the default route.
     #[arg(long, env = "HOVOR_MEDIA_PUBLIC")]
     pub media_public: Option<SocketAddr>,
+    /// Where call recordings (Ogg Opus files) are kept; by default `recordings/` beside the SQLite
+    /// database, or in the working directory.
+    #[arg(long, env = "HOVOR_RECORDINGS")]
+    pub recordings: Option<PathBuf>,
     /// This instance's name among those sharing the database, the same after a restart: the calls an
     /// instance held end when it starts again (their audio went with the process). Without it: the
     /// host's name and the `--listen` port. Set it where host names change on every start (containers).
@@ -67,6 +71,16 @@ pub struct Config {
 
 impl Config {
     /// `--instance`, else the host's name and the port this instance listens on.
+    /// The recordings directory: `--recordings`, else beside the SQLite database file.
+    pub fn recordings_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.recordings {
+            return dir.clone();
+        }
+        let file = self.database.strip_prefix("sqlite://").map(|f| f.split('?').next().unwrap_or(f));
+        let beside = file.and_then(|f| std::path::Path::new(f).parent().map(|p| p.to_path_buf()));
+        beside.unwrap_or_default().join("recordings")
+    }
+
     pub fn instance_name(&self, listening: SocketAddr) -> String {
         self.instance.clone().unwrap_or_else(|| {
             let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();

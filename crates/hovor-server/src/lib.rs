@@ -102,7 +102,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState {
         trust_forwarded_for: config.trust_forwarded_for,
         doors: limits::PublicDoors::new(chat_starts, limits::CALLBACK_REQUESTS),
-        voice: Some(voice::calls::Calls::new(switch, &config.instance_name(address))),
+        voice: Some(voice::calls::Calls::new(
+            switch,
+            &config.instance_name(address),
+            &config.recordings_dir(),
+        )?),
         ..state
     };
     let ended = voice::flows::end_calls_left_behind(&state)

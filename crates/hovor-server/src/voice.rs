@@ -7,5 +7,6 @@ pub mod lines;
 mod media_thread;
 pub mod mixer;
 pub mod music;
+pub mod recorder;
 pub mod switch;
 pub mod tone;

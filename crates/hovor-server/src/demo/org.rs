@@ -101,12 +101,16 @@ pub async fn create(tx: &mut Transaction<'_, Db>) -> anyhow::Result<Org> {
     let mut skill_ids: HashMap<&str, i64> = HashMap::new();
     let mut queues = Vec::new();
     for (index, (name, skills, categories, mailbox)) in QUEUES.into_iter().enumerate() {
-        let queue_id: i64 =
-            sqlx::query_scalar("INSERT INTO queues (name, entry_number) VALUES ($1, $2) RETURNING id")
-                .bind(name)
-                .bind(entry_number(index))
-                .fetch_one(&mut **tx)
-                .await?;
+        // Technical support records its calls (a pause lasts 30 s at most); the others do not.
+        let queue_id: i64 = sqlx::query_scalar(
+            "INSERT INTO queues (name, entry_number, record_calls, recording_pause_s) VALUES ($1, $2, $3, 30)
+             RETURNING id",
+        )
+        .bind(name)
+        .bind(entry_number(index))
+        .bind(i64::from(index == 1))
+        .fetch_one(&mut **tx)
+        .await?;
         sqlx::query("INSERT INTO mailboxes (address, queue_id) VALUES ($1, $2)")
             .bind(mailbox)
             .bind(queue_id)

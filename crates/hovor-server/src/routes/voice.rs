@@ -1,19 +1,24 @@
 //! Voice signalling: a browser's audio connection to the media switch.
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
 use hovor_types::collaboration::Colleague;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
-use hovor_types::voice::{CallCommand, CallView, SOUND_CHECK_SECONDS, SessionDescription, check_sdp};
+use hovor_types::voice::{
+    CallCommand, CallView, RecordingInfo, SOUND_CHECK_SECONDS, SessionDescription, check_sdp,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{AppJson, Visible};
 use crate::limits::{ClientAddr, knock};
 use crate::routing::Work;
+use crate::store::conversations as conversation_store;
 use crate::voice::flows;
 use crate::voice::switch::Feed;
 
@@ -115,11 +120,59 @@ pub async fn leave_audio(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The conversation's call recordings, the oldest first.
+#[utoipa::path(get, path = "/api/conversations/{id}/recordings", tag = "voice", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<RecordingInfo>), (status = 404, body = ErrorBody)))]
+pub async fn recordings(
+    State(state): State<AppState>,
+    Visible { conversation: c, .. }: Visible,
+) -> AppResult<Json<Vec<RecordingInfo>>> {
+    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, started_at, ended_at FROM recordings WHERE conversation_id = $1 ORDER BY started_at, id",
+    )
+    .bind(c.id)
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, started_at, ended_at)| RecordingInfo { id, started_at, ended_at })
+            .collect(),
+    ))
+}
+
+/// A recording's audio (Ogg Opus), for whoever may see its conversation; 404 for anyone else, as for a
+/// recording that does not exist.
+#[utoipa::path(get, path = "/api/recordings/{id}/audio", tag = "voice", params(("id" = i64, Path)),
+    responses((status = 200, description = "The recording as Ogg Opus", content_type = "audio/ogg"),
+              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn recording_audio(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<impl IntoResponse> {
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT conversation_id, file FROM recordings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&state.pool)
+            .await?;
+    let (conversation_id, file) = row.ok_or(AppError::NotFound)?;
+    conversation_store::visible(&state.pool, me.id, conversation_id).await?;
+    let calls = flows::calls(&state).map_err(|_| AppError::NotFound)?;
+    let audio = tokio::fs::read(calls.recordings().join(&file)).await.map_err(|_| AppError::NotFound)?;
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("audio/ogg")),
+        (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+    ];
+    Ok((headers, audio))
+}
+
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sound_check))
         .routes(routes!(call, command))
         .routes(routes!(consult_targets))
+        .routes(routes!(recordings))
+        .routes(routes!(recording_audio))
         .routes(routes!(audio, leave_audio))
 }

@@ -14,10 +14,19 @@ use hovor_types::event::ServerEvent;
 use hovor_types::validate::phone_digits;
 use hovor_types::voice::{
     Action, Actor, Call, CallAgent, CallCommand, CallRefusal, CallView, LegId, LegState, Mode, Party,
-    PhoneState, Role, Source,
+    PhoneState, Recording, Role, Source,
 };
 
-use super::switch::{Feed, PeerId, Switch};
+use crate::db::now_ms;
+
+/// Whether a queue records its calls, and how long a pause of a recording lasts at most.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RecordingSetting {
+    pub record: bool,
+    pub pause_ms: Millis,
+}
+
+use super::switch::{Feed, PeerId, RecorderId, Switch};
 use crate::error::{AppError, AppResult};
 use crate::hub::Audience;
 use crate::routing::Work;
@@ -27,6 +36,10 @@ struct Live {
     call: Call,
     peers: HashMap<LegId, PeerId>,
     connected_at: Option<Millis>,
+    /// The recording being written (the queue records calls), from when the customer is connected.
+    recorder: Option<(RecorderId, String)>,
+    /// How long a pause of the recording lasts at most (the queue's setting).
+    pause_ms: Millis,
     /// The names of the agents who joined, for the desks (who asks for a consult, who talks).
     names: HashMap<i64, String>,
 }
@@ -84,6 +97,48 @@ impl Live {
                 tracing::error!(error = %e, "the media switch did not take a route");
             }
         }
+        if let Some((recorder, _)) = &self.recorder {
+            let feeds = self
+                .call
+                .recorded()
+                .into_iter()
+                .filter_map(|source| match source {
+                    Source::Leg { leg } => self.peers.get(&leg).map(|&p| Feed::Peer(p)),
+                    _ => None,
+                })
+                .collect();
+            if let Err(e) = switch.record_feeds(*recorder, feeds) {
+                tracing::error!(error = %e, "the media switch did not take a recording's feeds");
+            }
+        }
+    }
+
+    /// Starts the recording once the call records (the customer connected), stops it when the call
+    /// ends; says which happened.
+    fn follow_recording(
+        &mut self,
+        conversation_id: i64,
+        switch: &Switch,
+        recordings: &std::path::Path,
+    ) -> Option<RecordingChange> {
+        let records = matches!(self.call.recording, Recording::On | Recording::Paused { .. });
+        match &self.recorder {
+            None if records && self.call.mode != Mode::Ended => {
+                let (id, packets) = switch
+                    .record()
+                    .map_err(|e| tracing::error!(error = %e, "the media switch did not start a recording"))
+                    .ok()?;
+                let file = format!("{conversation_id}-{id}.opus");
+                let _writer = super::recorder::write(recordings.join(&file), packets);
+                self.recorder = Some((id, file.clone()));
+                Some(RecordingChange::Started(file))
+            }
+            Some((id, file)) if self.call.mode == Mode::Ended => {
+                let _ = switch.stop_recording(*id);
+                Some(RecordingChange::Stopped(file.clone()))
+            }
+            _ => None,
+        }
     }
 
     /// The agent in control, and the other agents talking on the call (consulted, conferenced).
@@ -113,8 +168,16 @@ fn own_leg(call: &Call, user_id: i64) -> Result<LegId, CallRefusal> {
     call.leg_of_user(user_id).map(|l| l.id).ok_or(CallRefusal::NoSuchLeg)
 }
 
+/// A recording began or ended with a change: its file in the recordings directory.
+pub enum RecordingChange {
+    Started(String),
+    Stopped(String),
+}
+
 /// What a change did, for the events the caller's work sends.
 pub struct Changed {
+    /// A recording began or ended: stored with the change.
+    pub recording: Option<RecordingChange>,
     pub conversation_id: i64,
     /// The agents on the call.
     agents: Vec<i64>,
@@ -128,9 +191,28 @@ pub struct Changed {
 }
 
 impl Changed {
-    /// Tells every agent on the call and the customer's phone.
+    /// Stores a recording that began or ended, and tells every agent on the call and the customer's
+    /// phone.
     pub async fn publish(self, work: &mut Work) -> AppResult<()> {
         let conversation_id = self.conversation_id;
+        match &self.recording {
+            Some(RecordingChange::Started(file)) => {
+                sqlx::query("INSERT INTO recordings (conversation_id, file, started_at) VALUES ($1, $2, $3)")
+                    .bind(conversation_id)
+                    .bind(file)
+                    .bind(work.now)
+                    .execute(&mut *work.tx)
+                    .await?;
+            }
+            Some(RecordingChange::Stopped(file)) => {
+                sqlx::query("UPDATE recordings SET ended_at = $1 WHERE file = $2")
+                    .bind(work.now)
+                    .bind(file)
+                    .execute(&mut *work.tx)
+                    .await?;
+            }
+            None => {}
+        }
         for user_id in self.agents {
             work.emit(Audience::User(user_id), ServerEvent::CallChanged { conversation_id }).await?;
         }
@@ -147,13 +229,28 @@ pub struct Calls {
     /// This instance's name (`--instance`): each call's conversation records it, so that the instance
     /// started again in its place ends the calls it held.
     host: Arc<str>,
+    /// Where recordings are written.
+    recordings: Arc<std::path::Path>,
     /// The phone pages' lines, which the calls Hovor places ring.
     pub lines: super::lines::Lines,
 }
 
 impl Calls {
-    pub fn new(switch: Switch, host: &str) -> Calls {
-        Calls { switch, live: Arc::default(), host: host.into(), lines: Default::default() }
+    /// `recordings`: the directory recordings are written to (created when missing).
+    pub fn new(switch: Switch, host: &str, recordings: &std::path::Path) -> std::io::Result<Calls> {
+        std::fs::create_dir_all(recordings)?;
+        Ok(Calls {
+            switch,
+            live: Arc::default(),
+            host: host.into(),
+            recordings: recordings.into(),
+            lines: Default::default(),
+        })
+    }
+
+    /// The directory recordings are written to.
+    pub fn recordings(&self) -> &std::path::Path {
+        &self.recordings
     }
 
     pub fn host(&self) -> &str {
@@ -172,17 +269,25 @@ impl Calls {
     /// A customer called a queue: their phone (`offer`) is connected and hears the queue's music.
     /// `number` is the caller's number as the desks may see it (masked where the queue says so).
     /// Returns the phone's answer.
-    pub fn dial(&self, conversation_id: i64, number: &str, offer: &str) -> AppResult<String> {
+    pub fn dial(
+        &self,
+        conversation_id: i64,
+        number: &str,
+        offer: &str,
+        recording: RecordingSetting,
+    ) -> AppResult<String> {
         let (peer, answer) = self
             .switch
             .connect(offer)
             .map_err(|_| AppError::Validation(FieldError::new("sdp", Rule::Malformed)))?;
-        let call = Call::inbound(number, false);
+        let call = Call::inbound(number, recording.record);
         let customer = call.customer().map_or(0, |c| c.id);
         let live = Live {
             call,
             peers: HashMap::from([(customer, peer)]),
             connected_at: None,
+            recorder: None,
+            pause_ms: recording.pause_ms,
             names: HashMap::new(),
         };
         live.route(&self.switch);
@@ -192,10 +297,23 @@ impl Calls {
 
     /// An agent calls a customer's `number` (Start call): the agent is on the call at once and the
     /// customer's phone rings.
-    pub fn place(&self, conversation_id: i64, user_id: i64, name: String, number: &str) {
-        let call = Call::outbound(user_id, number, false);
-        let names = HashMap::from([(user_id, name)]);
-        self.lock().insert(conversation_id, Live { call, peers: HashMap::new(), connected_at: None, names });
+    pub fn place(
+        &self,
+        conversation_id: i64,
+        user_id: i64,
+        name: String,
+        number: &str,
+        recording: RecordingSetting,
+    ) {
+        let live = Live {
+            call: Call::outbound(user_id, number, recording.record),
+            peers: HashMap::new(),
+            connected_at: None,
+            recorder: None,
+            pause_ms: recording.pause_ms,
+            names: HashMap::from([(user_id, name)]),
+        };
+        self.lock().insert(conversation_id, live);
     }
 
     /// The called phone, on the line with `digits`, answers with its audio `offer`: the customer is
@@ -234,6 +352,27 @@ impl Calls {
                 Err(other.err().unwrap_or(AppError::Conflict(Reason::NoCall)))
             }
         }
+    }
+
+    /// A paused recording's time is up: it records again, unless the pause was already ended (or
+    /// another began). `None` when nothing changed.
+    pub fn resume_recording(&self, conversation_id: i64, paused_until: Millis) -> AppResult<Option<Changed>> {
+        let still = self
+            .lock()
+            .get(&conversation_id)
+            .is_some_and(|live| live.call.recording == Recording::Paused { until: paused_until });
+        if !still {
+            return Ok(None);
+        }
+        self.change(conversation_id, |live| live.call.apply(Actor::Server, Action::ResumeRecording))
+    }
+
+    /// The pause a recording is in, if any: until when.
+    pub fn paused_until(&self, conversation_id: i64) -> Option<Millis> {
+        self.lock().get(&conversation_id).and_then(|live| match live.call.recording {
+            Recording::Paused { until } => Some(until),
+            _ => None,
+        })
     }
 
     /// Whether the call rings the phone on the line with `digits`.
@@ -281,7 +420,10 @@ impl Calls {
     ) -> AppResult<Changed> {
         self.change(conversation_id, |live| {
             let own = own_leg(&live.call, user_id)?;
-            let action = command.action(&live.call, own).ok_or(CallRefusal::WrongState)?;
+            let action = match command.action(&live.call, own).ok_or(CallRefusal::WrongState)? {
+                Action::PauseRecording { .. } => Action::PauseRecording { until: now_ms() + live.pause_ms },
+                action => action,
+            };
             live.call.apply(Actor::Leg(own), action)?;
             if let Some(callee) = callee {
                 live.names.insert(callee.user_id, callee.name);
@@ -385,6 +527,7 @@ impl Calls {
         let Some(live) = calls.get_mut(&conversation_id) else { return Ok(None) };
         apply(live).map_err(|refusal| AppError::Conflict(refusal.into()))?;
         live.hang_up_left(&self.switch);
+        let recording = live.follow_recording(conversation_id, &self.switch, &self.recordings);
         live.route(&self.switch);
         let agents = live.agents();
         let (primary, helpers) = live.parties();
@@ -393,7 +536,7 @@ impl Calls {
         if ended && let Some(live) = calls.remove(&conversation_id) {
             self.hang_up_peers(&live);
         }
-        Ok(Some(Changed { conversation_id, agents, primary, helpers, phone, ended }))
+        Ok(Some(Changed { recording, conversation_id, agents, primary, helpers, phone, ended }))
     }
 
     fn hang_up_peers(&self, live: &Live) {

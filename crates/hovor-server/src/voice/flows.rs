@@ -10,7 +10,7 @@ use hovor_types::routing::mask_phone;
 use hovor_types::validate::phone_digits;
 use hovor_types::voice::{CallAgent, CallCommand, CallView, Dial, IncomingCall};
 
-use super::calls::Calls;
+use super::calls::{Calls, RecordingSetting};
 use crate::AppState;
 use crate::db::Flag;
 use crate::error::{AppError, AppResult};
@@ -32,6 +32,7 @@ pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<
             .fetch_optional(&mut *work.tx)
             .await?;
     let (queue_id, Flag(mask_sensitive)) = queue.ok_or(FieldError::new("to", Rule::NotAnOption))?;
+    let recording = recording_setting(&mut work, queue_id).await?;
     let caller = phone_digits(&dial.from);
     // A stored number's digits (spaces, dashes, dots, brackets and `+` dropped), as phone_digits
     // gives them; the same SQL on SQLite and PostgreSQL.
@@ -70,7 +71,7 @@ pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<
     .fetch_one(&mut *work.tx)
     .await?;
     work.conversation_changed(queue_id, conversation_id, ConversationStatus::Queued, None).await?;
-    let answer = calls.dial(conversation_id, &shown_number, &dial.sdp)?;
+    let answer = calls.dial(conversation_id, &shown_number, &dial.sdp, recording)?;
     if let Err(e) = work.finish(state).await {
         calls.drop_call(conversation_id);
         return Err(e);
@@ -102,8 +103,23 @@ pub async fn place(
         .bind(conversation_id)
         .execute(&mut *work.tx)
         .await?;
-    calls.place(conversation_id, agent.0, agent.1.to_owned(), &number);
+    let queue_id: i64 = sqlx::query_scalar("SELECT queue_id FROM conversations WHERE id = $1")
+        .bind(conversation_id)
+        .fetch_one(&mut *work.tx)
+        .await?;
+    let recording = recording_setting(work, queue_id).await?;
+    calls.place(conversation_id, agent.0, agent.1.to_owned(), &number, recording);
     Ok(Some((number, IncomingCall { conversation_id, caller })))
+}
+
+/// Whether the queue records its calls, and its longest pause.
+async fn recording_setting(work: &mut Work, queue_id: i64) -> AppResult<RecordingSetting> {
+    let (Flag(record), pause_s): (Flag, i64) =
+        sqlx::query_as("SELECT record_calls, recording_pause_s FROM queues WHERE id = $1")
+            .bind(queue_id)
+            .fetch_one(&mut *work.tx)
+            .await?;
+    Ok(RecordingSetting { record, pause_ms: pause_s * 1000 })
 }
 
 /// Rings the phone pages on the line of `number` (after the call's conversation is stored).
@@ -226,7 +242,32 @@ pub async fn command(
             Err(e) => return Err(e),
         }
     }
-    work.finish(state).await
+    work.finish(state).await?;
+    if command == CallCommand::PauseRecording
+        && let Some(until) = calls.paused_until(conversation_id)
+    {
+        resume_recording_at(state.clone(), conversation_id, until);
+    }
+    Ok(())
+}
+
+/// A pause of a recording ends by itself at `until` (WBX: the administrator sets its length).
+fn resume_recording_at(state: AppState, conversation_id: i64, until: hovor_types::Millis) {
+    tokio::spawn(async move {
+        let wait = u64::try_from(until - crate::db::now_ms()).unwrap_or(0);
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        let resumed = async {
+            let calls = calls(&state)?;
+            let mut work = Work::begin(&state).await?;
+            if let Some(changed) = calls.resume_recording(conversation_id, until)? {
+                changed.publish(&mut work).await?;
+            }
+            work.finish(&state).await
+        };
+        if let Err(e) = resumed.await {
+            tracing::warn!(conversation_id, error = ?e, "resuming a paused recording failed");
+        }
+    });
 }
 
 /// The agents a consult may call: the queue's other agents, signed in (a session of theirs is open),

@@ -103,6 +103,13 @@ struct Heard {
     data: Arc<[u8]>,
 }
 
+/// A call's recording: the mix of its feeds every 20 ms, encoded and handed to the file's writer.
+struct Recorder {
+    feeds: Vec<Feed>,
+    encoder: MixEncoder,
+    sink: std::sync::mpsc::Sender<Vec<u8>>,
+}
+
 pub(super) struct MediaThread {
     socket: UdpSocket,
     /// The address browsers send to, as ICE knows it (the candidate, which NAT may translate).
@@ -119,6 +126,7 @@ pub(super) struct MediaThread {
     players: [(Feed, Player); 2],
     /// The decoded sources of every mix.
     sources: Sources,
+    recorders: HashMap<super::switch::RecorderId, Recorder>,
     /// When the next 20 ms of the mixes are due, and their clock in samples.
     mix_due: Instant,
     mix_time: u64,
@@ -146,6 +154,7 @@ impl MediaThread {
                 (Feed::HoldMusic, Player::new(Music::from_ogg(HOLD_MUSIC)?, now)),
             ],
             sources: Sources::default(),
+            recorders: HashMap::new(),
             mix_due: now,
             mix_time: 0,
         })
@@ -232,6 +241,22 @@ impl MediaThread {
                         peer.rtc.disconnect();
                     }
                 }
+                Ok(Command::Record(id, sink)) => match MixEncoder::new() {
+                    Ok(encoder) => {
+                        self.recorders.insert(id, Recorder { feeds: Vec::new(), encoder, sink });
+                    }
+                    Err(e) => tracing::warn!(error = %e, "no encoder for a recording"),
+                },
+                Ok(Command::RecordFeeds(id, feeds)) => {
+                    if let Some(recorder) = self.recorders.get_mut(&id) {
+                        recorder.feeds = feeds;
+                        routes_changed = true;
+                    }
+                }
+                Ok(Command::StopRecording(id)) => {
+                    self.recorders.remove(&id);
+                    routes_changed = true;
+                }
                 Err(TryRecvError::Empty) => break true,
                 Err(TryRecvError::Disconnected) => break false,
             }
@@ -253,8 +278,9 @@ impl MediaThread {
                 _ => self.mixing.push(*id),
             }
         }
-        let wanted: Vec<Feed> =
-            self.mixing.iter().filter_map(|id| self.peers.get(id)).flat_map(|p| p.feeds.clone()).collect();
+        let mixed = self.mixing.iter().filter_map(|id| self.peers.get(id)).flat_map(|p| p.feeds.clone());
+        let recorded = self.recorders.values().flat_map(|r| r.feeds.clone());
+        let wanted: Vec<Feed> = mixed.chain(recorded).collect();
         for feed in &wanted {
             if let Err(e) = self.sources.want(*feed) {
                 tracing::warn!(error = %e, "a source left out of the mixes");
@@ -309,6 +335,23 @@ impl MediaThread {
                 Ok(packet) => peer.send(Origin::Mix, time, FRAME as u32, &packet.into(), now),
                 Err(e) => tracing::warn!(error = %e, "a mix could not be encoded"),
             }
+        }
+        // A recording takes every 20 ms, silence included (a pause, a held customer), so the file's
+        // time is the call's.
+        let mut gone = Vec::new();
+        for (id, recorder) in &mut self.recorders {
+            self.sources.mix(&recorder.feeds, &mut frame);
+            match recorder.encoder.encode(&frame) {
+                Ok(packet) => {
+                    if recorder.sink.send(packet).is_err() {
+                        gone.push(*id);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "a recording's frame could not be encoded"),
+            }
+        }
+        for id in gone {
+            self.recorders.remove(&id);
         }
     }
 

@@ -55,10 +55,16 @@ pub struct PeerCounters {
     pub packets_out: u64,
 }
 
+/// A call's recording in the switch.
+pub type RecorderId = u64;
+
 pub(super) enum Command {
     Add(PeerId, Box<Rtc>, Arc<Counters>),
     Route(PeerId, Vec<Feed>),
     Remove(PeerId),
+    Record(RecorderId, std::sync::mpsc::Sender<Vec<u8>>),
+    RecordFeeds(RecorderId, Vec<Feed>),
+    StopRecording(RecorderId),
 }
 
 /// The handle the server keeps; cloning it shares the one switch thread.
@@ -127,6 +133,27 @@ impl Switch {
             all.remove(&peer);
         }
         self.send(Command::Remove(peer))
+    }
+
+    /// Starts a recorder: every 20 ms from now until [`Switch::stop_recording`], the mix of the feeds
+    /// it is given (silence while none), as one Opus packet on the receiver.
+    pub fn record(&self) -> anyhow::Result<(RecorderId, std::sync::mpsc::Receiver<Vec<u8>>)> {
+        let id = self.next_peer.fetch_add(1, Ordering::Relaxed);
+        let (packets, receiver) = channel();
+        self.send(Command::Record(id, packets))?;
+        Ok((id, receiver))
+    }
+
+    /// What a recorder takes in from now on.
+    pub fn record_feeds(&self, recorder: RecorderId, mut feeds: Vec<Feed>) -> anyhow::Result<()> {
+        feeds.sort_unstable();
+        feeds.dedup();
+        self.send(Command::RecordFeeds(recorder, feeds))
+    }
+
+    /// Ends a recording: its receiver sees the end after the last packet.
+    pub fn stop_recording(&self, recorder: RecorderId) -> anyhow::Result<()> {
+        self.send(Command::StopRecording(recorder))
     }
 
     pub fn counters(&self, peer: PeerId) -> Option<PeerCounters> {

@@ -512,3 +512,116 @@ async fn start_call_rings_the_contacts_phone_which_answers_into_the_call_or_decl
         .unwrap();
     assert_eq!(status, "ended");
 }
+
+/// The recording's file decoded: 20 ms frames of 48 kHz samples, and whether its stream was closed.
+fn decode_recording(bytes: &[u8]) -> (Vec<[i16; 960]>, bool) {
+    let mut reader = ogg::PacketReader::new(std::io::Cursor::new(bytes));
+    let mut decoder = opus::Decoder::new(48_000, opus::Channels::Mono).unwrap();
+    let (mut frames, mut closed, mut headers) = (Vec::new(), false, 0);
+    while let Ok(Some(packet)) = reader.read_packet() {
+        if headers < 2 {
+            headers += 1;
+            continue;
+        }
+        let mut pcm = [0i16; 960];
+        let n = decoder.decode(&packet.data, &mut pcm, false).unwrap();
+        assert_eq!(n, 960, "every packet is 20 ms");
+        frames.push(pcm);
+        closed = packet.last_in_stream();
+    }
+    (frames, closed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorded_call_is_one_ogg_opus_file_silent_while_paused_and_heard_only_by_those_who_may_see_it() {
+    use hovor_server::voice::tone::share;
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    // The demo's Technical support records its calls; a pause lasts a second here.
+    sqlx::query("UPDATE queues SET recording_pause_s = 1 WHERE id = $1")
+        .bind(server.queue_id(1).await)
+        .execute(&server.pool)
+        .await
+        .unwrap();
+    let (mut customer, offer) = Phone::offering(b'C', Some(660.0));
+    let body = json!({"from": "+420 777 000 777", "to": TECHNICAL_SUPPORT, "sdp": offer});
+    let dialled = server.request("POST", "/api/phone/calls", None, Some(body)).await;
+    customer.answered(dialled.json["sdp"].as_str().unwrap());
+    let agent = available_member(&server).await;
+    let id = *server.offered(&agent).await.first().expect("offered");
+    server.request("POST", "/api/offers/accept", Some(&agent), Some(json!({"conversation_ids": [id]}))).await;
+    let (mut desk, offer) = Phone::offering(b'A', Some(440.0));
+    let joined = server
+        .request(
+            "POST",
+            &format!("/api/conversations/{id}/call/audio"),
+            Some(&agent),
+            Some(json!({"sdp": offer})),
+        )
+        .await;
+    desk.answered(joined.json["sdp"].as_str().unwrap());
+    let view = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
+    assert_eq!(view.json["call"]["recording"]["state"], "on", "{}", view.json);
+
+    // Two seconds of the call, a pause that ends by itself after a second, two seconds more, End.
+    let heard = |p: &[&mut Phone]| p[1].received();
+    until(&mut [&mut customer, &mut desk], &tunes, "two seconds of the call", |p| heard(p) >= 100);
+    let paused = command(&server, &agent, id, json!({"command": "pause_recording"})).await;
+    assert_eq!(paused["call"]["recording"]["state"], "paused", "{paused}");
+    let mark = desk.received();
+    until(&mut [&mut customer, &mut desk], &tunes, "three seconds more", |p| heard(p) >= mark + 150);
+    let view = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
+    assert_eq!(view.json["call"]["recording"]["state"], "on", "the pause ended by itself: {}", view.json);
+    let ended = server.request("POST", &format!("/api/conversations/{id}/end"), Some(&agent), None).await;
+    assert_eq!(ended.status, StatusCode::NO_CONTENT, "{}", ended.json);
+
+    // Listed on the conversation, and played only by those who may see it.
+    let listed =
+        server.request("GET", &format!("/api/conversations/{id}/recordings"), Some(&agent), None).await;
+    let recording = listed.json[0].clone();
+    assert!(recording["ended_at"].as_i64().is_some(), "{}", listed.json);
+    let audio_path = format!("/api/recordings/{}/audio", recording["id"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let (frames, bytes) = loop {
+        let audio = server.request_bytes("GET", &audio_path, Some(&agent)).await;
+        assert_eq!(audio.0, StatusCode::OK);
+        let (frames, closed) = decode_recording(&audio.1);
+        if closed {
+            break (frames, audio.1);
+        }
+        assert!(std::time::Instant::now() < deadline, "the recording's file was never closed");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let outsider = server.sign_in(&server.agent_outside(server.queue_id(1).await).await).await;
+    assert_eq!(server.request_bytes("GET", &audio_path, Some(&outsider)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(server.request_bytes("GET", &audio_path, None).await.0, StatusCode::UNAUTHORIZED);
+
+    // The file lasts as long as the call was connected, both voices in it, and one silent stretch of
+    // about the pause's second.
+    let length_ms = frames.len() as i64 * 20;
+    let call_ms = recording["ended_at"].as_i64().unwrap() - recording["started_at"].as_i64().unwrap();
+    assert!((length_ms - call_ms).abs() <= 400, "{length_ms} ms of audio for a {call_ms} ms call");
+    let windows: Vec<(f64, f64, bool)> = frames
+        .chunks(5)
+        .map(|w| {
+            let samples: Vec<i16> = w.iter().flatten().copied().collect();
+            let loud = samples.iter().any(|s| s.unsigned_abs() > 500);
+            (share(&samples, 440.0), share(&samples, 660.0), loud)
+        })
+        .collect();
+    let voiced = windows.iter().filter(|(a, c, _)| *a > 0.1 && *c > 0.1).count();
+    assert!(
+        voiced * 10 >= windows.len() * 6,
+        "both voices through most of it: {voiced} of {}",
+        windows.len()
+    );
+    let mut longest_silence = 0;
+    let mut run = 0;
+    for (_, _, loud) in &windows {
+        run = if *loud { 0 } else { run + 1 };
+        longest_silence = longest_silence.max(run);
+    }
+    let silent_ms = longest_silence * 100;
+    assert!((800..=1600).contains(&silent_ms), "the pause is {silent_ms} ms of silence");
+    assert!(bytes.starts_with(b"OggS"));
+}

@@ -161,6 +161,11 @@ impl Phone {
         }
     }
 
+    /// Packets received so far, whatever they are.
+    pub fn received(&self) -> usize {
+        self.packets.len()
+    }
+
     pub fn count(&self, what: Heard) -> usize {
         self.heard.iter().filter(|(h, _)| *h == what).count()
     }

@@ -109,6 +109,17 @@ pub struct IncomingCall {
     pub caller: String,
 }
 
+/// A call's recording: played or downloaded at `/api/recordings/{id}/audio` by those who may see the
+/// conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordingInfo {
+    pub id: i64,
+    pub started_at: Millis,
+    /// `None` while the call goes on.
+    pub ended_at: Option<Millis>,
+}
+
 /// The phone page's call: its state and the queue it reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -127,9 +138,13 @@ pub enum CallCommand {
     /// Takes the customer off hold.
     Resume,
     /// Mutes or unmutes the agent's own microphone.
-    Mute { muted: bool },
+    Mute {
+        muted: bool,
+    },
     /// Calls another agent while the customer is held (WBX Consult).
-    Consult { user_id: i64 },
+    Consult {
+        user_id: i64,
+    },
     /// Holds the consulted party (the customer may be held at the same time).
     HoldConsult,
     /// Takes the consulted party off hold, holding the customer.
@@ -144,6 +159,9 @@ pub enum CallCommand {
     Answer,
     /// The agent leaves: declines a consult request, exits a consult or a conference.
     Exit,
+    /// Pauses the call's recording for the queue's pause length (the server sets until when).
+    PauseRecording,
+    ResumeRecording,
 }
 
 impl CallCommand {
@@ -164,6 +182,9 @@ impl CallCommand {
             CallCommand::Transfer => Action::Transfer,
             CallCommand::Answer => Action::Answer { leg: own },
             CallCommand::Exit => Action::Leave { leg: own },
+            // The server puts the pause's end in; the rules do not depend on it.
+            CallCommand::PauseRecording => Action::PauseRecording { until: 0 },
+            CallCommand::ResumeRecording => Action::ResumeRecording,
         })
     }
 }

@@ -73,7 +73,10 @@ impl TestServer {
         let mut server = TestServer::fresh(None).await;
         let (switch, events) =
             hovor_server::voice::switch::Switch::start("127.0.0.1:0".parse().unwrap(), None).expect("switch");
-        server.state.voice = Some(hovor_server::voice::calls::Calls::new(switch, "test"));
+        let recordings =
+            std::env::temp_dir().join(format!("hovor-recordings-{}", hovor_server::auth::new_token()));
+        server.state.voice =
+            Some(hovor_server::voice::calls::Calls::new(switch, "test", &recordings).expect("recordings"));
         hovor_server::voice::flows::follow_peers(server.state.clone(), events);
         server.router = app(server.state.clone(), None).expect("router");
         server
@@ -143,6 +146,24 @@ impl TestServer {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null)
         };
         Answer { status, json, set_cookie, headers }
+    }
+
+    /// A GET whose answer is not JSON (a recording's audio): its status and bytes.
+    pub async fn request_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+    ) -> (StatusCode, Vec<u8>) {
+        let mut builder = Request::builder().method(method).uri(path);
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        let request = builder.body(Body::empty()).expect("request");
+        let response = self.router.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, bytes.to_vec())
     }
 
     /// A request with a raw body (an email as the mail gateway posts it).
