@@ -129,12 +129,34 @@ test("a customer calls a queue, waits with music, the agent accepts, both hear e
   await desk.getByTestId("call-mute").click();
   await expect(desk.getByTestId("call-muted")).toHaveCount(0);
 
+  // Technical support records its calls: the pane says so; a pause is shown with its end, and
+  // Resume records again.
+  const recording = desk.getByTestId("call-recording");
+  await expect(recording).toHaveAttribute("data-state", "on");
+  await expect(recording).toHaveText("Recording");
+  await desk.getByTestId("call-record-pause").click();
+  await expect(recording).toHaveAttribute("data-state", "paused");
+  await expect(recording).toContainText("Recording paused until");
+  await desk.screenshot({ path: "artifacts/screenshots/call-recording-paused-1366x768.png" });
+  await desk.getByTestId("call-record-pause").click();
+  await expect(recording).toHaveAttribute("data-state", "on");
+
   // End: the phone hangs up and the desk moves on to the wrap-up.
   await desk.getByTestId("end-conversation").click();
   await desk.getByTestId("end-confirm").click();
   await expect(phoneState).toHaveAttribute("data-state", "ended");
   await expect(desk.getByTestId("conversation-ended")).toBeVisible();
   await expect(desk.getByTestId("sign-out")).toBeEnabled();
+
+  // The recording is listed with the interaction's activities and plays in the page: an Ogg file.
+  await desk.getByTestId("summary").getByRole("tab", { name: "Activities" }).click();
+  const listed = desk.getByTestId("recording");
+  await expect(listed).toHaveCount(1);
+  const source = await listed.locator("audio").getAttribute("src");
+  const audio = await desk.request.get(`${server.url}${source}`);
+  expect(audio.status()).toBe(200);
+  expect(audio.headers()["content-type"]).toBe("audio/ogg");
+  expect((await audio.body()).subarray(0, 4).toString()).toBe("OggS");
 
   for (const page of [phone, desk]) expect(errors.get(page), "uncaught errors in the page").toEqual([]);
 });

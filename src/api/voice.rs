@@ -2,7 +2,9 @@
 //! audio connection.
 
 use hovor_types::collaboration::Colleague;
-use hovor_types::voice::{CallCommand, CallValue, CallValueEdit, CallView, SessionDescription};
+use hovor_types::voice::{
+    CallCommand, CallValue, CallValueEdit, CallView, RecordingInfo, SessionDescription,
+};
 
 use super::client::{self, ApiError};
 
@@ -12,6 +14,11 @@ pub async fn call(id: i64) -> Result<CallView, ApiError> {
 
 pub async fn command(id: i64, command: CallCommand) -> Result<CallView, ApiError> {
     client::post(&format!("/api/conversations/{id}/call"), &command, None).await
+}
+
+/// The conversation's call recordings.
+pub async fn recordings(id: i64) -> Result<Vec<RecordingInfo>, ApiError> {
+    client::get(&format!("/api/conversations/{id}/recordings")).await
 }
 
 /// The agents a consult may call now.

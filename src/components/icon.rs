@@ -19,6 +19,8 @@ pub enum Glyph {
     Edit,
     More,
     Lock,
+    /// A recording runs: a dot in a ring.
+    Record,
 }
 
 impl Glyph {
@@ -38,6 +40,7 @@ impl Glyph {
             Glyph::Edit => "M4 20h4L19 9l-4-4L4 16z M13 7l4 4",
             Glyph::More => "M5 12h1 M11.5 12h1 M18 12h1",
             Glyph::Lock => "M6 11h12v9H6z M8 11V8a4 4 0 0 1 8 0v3",
+            Glyph::Record => "M12 4a8 8 0 1 0 0.01 0z M12 10a2 2 0 1 0 0.01 0z",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The interaction and its activities (DAK): queue entry to end, and each agent's accept to wrap-up,
 //! with focus time, interruptions and the time-anomaly mark.
 
+use hovor_types::voice::RecordingInfo;
 use hovor_types::wrap_up::{Activity, InteractionRecord};
 use leptos::prelude::*;
 
@@ -15,10 +16,36 @@ stylance::import_crate_style!(css, "src/features/activities.module.css");
 pub fn Activities(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let record = LocalResource::new(move || api::interaction(id));
-    move || match record.get() {
+    let recordings = LocalResource::new(move || crate::api::voice::recordings(id));
+    let shown = move || match record.get() {
         None => view! { <p>{t!(i18n, pane.loading)}</p> }.into_any(),
         Some(Err(_)) => view! { <p role="alert">{t!(i18n, pane.error)}</p> }.into_any(),
         Some(Ok(record)) => view! { <Record record /> }.into_any(),
+    };
+    view! {
+        {shown}
+        {move || recordings.get().and_then(Result::ok).filter(|r| !r.is_empty()).map(|list| view! { <Recordings list /> })}
+    }
+}
+
+/// The call's recordings, each played in the page (the server checks who may hear it).
+#[component]
+fn Recordings(list: Vec<RecordingInfo>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h4 class=css::heading>{t!(i18n, call.recordings)}</h4>
+        <ul class=css::list data-testid="recordings">
+            {list.into_iter().map(|r| {
+                let started = r.started_at;
+                let label = move || t_string!(i18n, call.recording_of, time = format::date_time(i18n.get_locale(), started)).to_string();
+                view! {
+                    <li class=css::recording data-testid="recording">
+                        <span>{label}</span>
+                        <audio controls preload="none" src=format!("/api/recordings/{}/audio", r.id) aria-label=label></audio>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 

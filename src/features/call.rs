@@ -4,7 +4,7 @@
 //! the composer for a voice conversation.
 
 use hovor_types::collaboration::Colleague;
-use hovor_types::voice::{CallCommand, CallView, LegState, Mode, PhoneState, Role};
+use hovor_types::voice::{CallCommand, CallView, LegState, Mode, PhoneState, Recording, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::api::voice as voice_api;
 use crate::components::form::api_text;
+use crate::components::icon::{Glyph, Icon};
 use crate::components::lazy::split_view;
 use crate::format;
 use crate::i18n::{Locale, t, t_string, use_i18n};
@@ -129,6 +130,8 @@ fn CallPane(id: i64) -> impl IntoView {
     let may_exit =
         move || may(CallCommand::Exit) && (role() != Some(Role::Primary) || mode() == Some(Mode::Conference));
     let picking = RwSignal::new(false);
+    let recording = move || view_of().filter(|v| v.call.mode != Mode::Ended).map(|v| v.call.recording);
+    let paused = move || matches!(recording(), Some(Recording::Paused { .. }));
     let audio = move || {
         match live.audio.status_of(id) {
         Some(AudioStatus::Connecting) => {
@@ -151,6 +154,17 @@ fn CallPane(id: i64) -> impl IntoView {
                 <span class=css::state data-testid="call-state" data-state=state_name role="status">{state}</span>
                 <time class=css::timer data-testid="call-timer" title=move || t_string!(i18n, call.timer).to_string()>{timer}</time>
                 {move || muted().then(|| view! { <span class=css::muted data-testid="call-muted">{t!(i18n, call.muted)}</span> })}
+                {move || match recording() {
+                    Some(Recording::On) => Some(view! {
+                        <span class=css::recording data-testid="call-recording" data-state="on"><Icon glyph=Glyph::Record />{t!(i18n, call.recording)}</span>
+                    }.into_any()),
+                    Some(Recording::Paused { until }) => Some(view! {
+                        <span class=css::recording data-testid="call-recording" data-state="paused">
+                            {move || t!(i18n, call.recording_paused, time = format::time(i18n.get_locale(), until))}
+                        </span>
+                    }.into_any()),
+                    _ => None,
+                }}
             </div>
             <div class=css::controls>
                 <button class="button" data-testid="call-mute" aria-pressed=move || muted().to_string()
@@ -161,6 +175,12 @@ fn CallPane(id: i64) -> impl IntoView {
                     disabled=move || busy.get() || !may(hold_command()) on:click=move |_| give(hold_command())>
                     {move || if held() { t!(i18n, call.resume).into_any() } else { t!(i18n, call.hold).into_any() }}
                 </button>
+                <Show when=move || may(CallCommand::PauseRecording) || may(CallCommand::ResumeRecording)>
+                    <button class="button" data-testid="call-record-pause" disabled=move || busy.get()
+                        on:click=move |_| give(if paused() { CallCommand::ResumeRecording } else { CallCommand::PauseRecording })>
+                        {move || if paused() { t!(i18n, call.resume_recording).into_any() } else { t!(i18n, call.pause_recording).into_any() }}
+                    </button>
+                </Show>
                 <Show when=may_consult>
                     <button class="button" data-testid="call-consult" aria-expanded=move || picking.get().to_string()
                         disabled=move || busy.get() on:click=move |_| picking.update(|p| *p = !*p)>
