@@ -186,7 +186,11 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
                 <Outlet />
             </div>
             <Popovers />
-            {lazy_view(call_watch)}
+            // The call chunk's eye on calls, from the first call event on: a desk without calls never
+            // waits for (or reports) that chunk.
+            <Show when=move || live.call_changes.with(|c| !c.is_empty())>
+                {lazy_view(call_watch)}
+            </Show>
             <MissedOfferPrompt />
             <KeyboardDialogs sheet_button />
         </div>
