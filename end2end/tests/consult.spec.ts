@@ -55,6 +55,18 @@ test("an agent consults a colleague apart from the held customer, brings everyon
   await expect(first.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
   await heard(phone, FIRST_HZ, CUSTOMER_HZ, "the customer hears the agent");
 
+  // The call's data the agent saved travels with the consult request (secure values never do).
+  const data = first.getByTestId("call-data");
+  await data.locator('[data-testid="call-datum"][data-name="case_number"]').getByRole("textbox").fill("CAS-31415");
+  await data.locator('[data-testid="call-datum"][data-name="card_last_digits"]').getByRole("textbox").fill("4242");
+  await data.getByTestId("call-data-save").click();
+  const id = first.url().match(/\/desk\/(\d+)/)![1];
+  const saved = async () => {
+    const values = await (await first.request.get(`${server.url}/api/conversations/${id}/call-data`)).json();
+    return values.find((v: { variable: { name: string } }) => v.variable.name === "case_number")?.value;
+  };
+  await expect.poll(saved, { message: "the case number is saved" }).toBe("CAS-31415");
+
   // Consult: whom to call is the queue's signed-in colleague; the customer is held on music.
   const state = first.getByTestId("call-state");
   await first.getByTestId("call-consult").click();
@@ -74,6 +86,8 @@ test("an agent consults a colleague apart from the held customer, brings everyon
   // The colleague's desk rings with who asks; Accept opens the call with its own control pane.
   const request = second.getByTestId("consult-request");
   await expect(request).toContainText("Tereza Malá asks you to join a call");
+  await expect(request.getByTestId("consult-values")).toContainText("CAS-31415");
+  await expect(request.getByTestId("consult-values")).not.toContainText("4242");
   await second.screenshot({ path: "artifacts/screenshots/consult-request-1366x768.png" });
   await request.getByTestId("consult-accept").click();
   await expect(request).toHaveCount(0);

@@ -17,6 +17,9 @@ use crate::state::live::use_live;
 
 stylance::import_crate_style!(css, "src/features/call/watch.module.css");
 
+/// The call's own values a consult request shows, beside who asks (WBX: at most 6).
+const CONSULT_VALUES_SHOWN: usize = 6;
+
 #[component]
 pub fn CallWatch() -> impl IntoView {
     let live = use_live();
@@ -85,11 +88,24 @@ fn ConsultRequest(view: CallView, requests: RwSignal<Vec<CallView>>) -> impl Int
         });
     };
     let (accept, decline) = (answer.clone(), answer);
+    // WBX: at most 6 of the call's configured values, secure ones left out (never on a popover).
+    let values = LocalResource::new(move || voice_api::call_data(id));
+    let shown_values = move || {
+        values.get().and_then(Result::ok).map(|values| {
+            values
+                .into_iter()
+                .filter(|v| !v.variable.secure && !v.value.is_empty())
+                .take(CONSULT_VALUES_SHOWN)
+                .map(|v| view! { <dt>{v.variable.label}</dt><dd>{v.value}</dd> })
+                .collect_view()
+        })
+    };
     view! {
         <li class=css::popover data-testid="consult-request" data-conversation=id role="alertdialog"
             aria-label=move || t_string!(i18n, call.request_title).to_string()>
             <p class=css::title><Icon glyph=Glyph::Phone />{t!(i18n, call.request_title)}</p>
             <p>{t!(i18n, call.request_from, name = from.clone())}</p>
+            <dl class=css::values data-testid="consult-values">{shown_values}</dl>
             {move || error.get().map(|e| view! { <p class=css::problem role="alert">{e}</p> })}
             <div class=css::actions>
                 <button class="button primary" data-testid="consult-accept" disabled=move || busy.get()
