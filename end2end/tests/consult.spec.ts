@@ -117,6 +117,8 @@ test("an agent consults a colleague apart from the held customer, brings everyon
   // Conference: everyone hears the other two.
   await first.getByTestId("call-conference").click();
   await expect(state).toHaveAttribute("data-state", "conference");
+  await expect(state).toHaveText("Conference with Petr Svoboda, the customer");
+  await expect(second.getByTestId("call-state")).toHaveText("Conference with Tereza Malá, the customer");
   await expect(phoneState).toHaveAttribute("data-state", "connected");
   await heard(phone, FIRST_HZ, CUSTOMER_HZ, "the customer hears the agent in the conference");
   await heard(phone, SECOND_HZ, CUSTOMER_HZ, "and the colleague");

@@ -81,7 +81,7 @@ fn CallPane(id: i64) -> impl IntoView {
             return consult_text(i18n, &view).into_any();
         }
         if view.call.mode == Mode::Conference {
-            return t!(i18n, call.conference_mode).into_any();
+            return conference_text(i18n, &view).into_any();
         }
         if customer_rings(&view) {
             return t!(i18n, call.calling).into_any();
@@ -220,6 +220,23 @@ fn CallPane(id: i64) -> impl IntoView {
             <CallData id />
         </section>
     }
+}
+
+/// Who else talks in the conference: the other agents by name in the order they joined, then the
+/// customer while on the line.
+fn conference_text(i18n: I18nContext<Locale>, view: &CallView) -> AnyView {
+    let others =
+        view.call.legs.iter().filter(|l| l.is_present() && l.role.is_participant() && Some(l.id) != view.leg);
+    let (customer, agents): (Vec<_>, Vec<_>) = others.partition(|l| l.role == Role::Customer);
+    let mut names: Vec<String> =
+        agents.into_iter().filter_map(|l| view.name_of(l).map(str::to_owned)).collect();
+    if !customer.is_empty() {
+        names.push(t_string!(i18n, call.the_customer).to_string());
+    }
+    if names.is_empty() {
+        return t!(i18n, call.conference_mode).into_any();
+    }
+    t!(i18n, call.conference_with, names = names.join(", ")).into_any()
 }
 
 /// An outbound call whose customer's phone still rings.
