@@ -90,8 +90,8 @@ pub async fn place(
     conversation_id: i64,
 ) -> AppResult<Option<(String, IncomingCall)>> {
     let Some(calls) = state.voice.as_ref() else { return Ok(None) };
-    let (number, caller): (String, String) = sqlx::query_as(
-        "SELECT p.value, q.name FROM conversations c JOIN queues q ON q.id = c.queue_id
+    let (number, caller, queue_id): (String, String, i64) = sqlx::query_as(
+        "SELECT p.value, q.name, q.id FROM conversations c JOIN queues q ON q.id = c.queue_id
          JOIN contact_points p ON p.contact_id = c.contact_id AND p.kind = 'phone' AND p.is_default = 1
          WHERE c.id = $1",
     )
@@ -102,10 +102,6 @@ pub async fn place(
         .bind(calls.host())
         .bind(conversation_id)
         .execute(&mut *work.tx)
-        .await?;
-    let queue_id: i64 = sqlx::query_scalar("SELECT queue_id FROM conversations WHERE id = $1")
-        .bind(conversation_id)
-        .fetch_one(&mut *work.tx)
         .await?;
     let recording = recording_setting(work, queue_id).await?;
     calls.place(conversation_id, agent.0, agent.1.to_owned(), &number, recording);
@@ -234,14 +230,7 @@ pub async fn command(
     };
     let changed = calls.command(conversation_id, user_id, command, callee)?;
     follow_call(&mut work, &changed).await?;
-    let ended = changed.ended;
-    changed.publish(&mut work).await?;
-    if ended {
-        match lifecycle::end(&mut work, conversation_id, None).await {
-            Ok(()) | Err(AppError::Conflict(Reason::NotHandling)) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    publish_and_end(&mut work, changed).await?;
     work.finish(state).await?;
     if command == CallCommand::PauseRecording
         && let Some(until) = calls.paused_until(conversation_id)
@@ -366,16 +355,23 @@ pub async fn customer_hung_up(state: &AppState, conversation_id: i64) -> AppResu
     let calls = calls(state)?;
     let mut work = Work::begin(state).await?;
     let Some(changed) = calls.customer_left(conversation_id)? else { return Ok(()) };
-    let ended = changed.ended;
-    changed.publish(&mut work).await?;
+    publish_and_end(&mut work, changed).await?;
+    work.finish(state).await
+}
+
+/// Tells the call's parties of a change; a call with no one left ends its conversation (the agent
+/// then owes the wrap-up).
+async fn publish_and_end(work: &mut Work, changed: super::calls::Changed) -> AppResult<()> {
+    let (conversation_id, ended) = (changed.conversation_id, changed.ended);
+    changed.publish(work).await?;
     if ended {
-        match lifecycle::end(&mut work, conversation_id, None).await {
+        match lifecycle::end(work, conversation_id, None).await {
             // Ended by the agent at the same moment.
             Ok(()) | Err(AppError::Conflict(Reason::NotHandling)) => {}
             Err(e) => return Err(e),
         }
     }
-    work.finish(state).await
+    Ok(())
 }
 
 /// The calls this instance held when it stopped: their audio went with the process, so their
