@@ -21,8 +21,10 @@ impl Drafts {
     fn restore(self) {
         spawn_local(async move {
             if let Ok(saved) = api::drafts().await {
+                // A draft edited since, cleared ones included (an empty draft has no entry), is newer.
+                let edited = self.1.with_value(|edits| edits.keys().copied().collect::<Vec<_>>());
                 self.0.update(|d| {
-                    for draft in saved {
+                    for draft in saved.into_iter().filter(|s| !edited.contains(&s.conversation_id)) {
                         d.entry(draft.conversation_id).or_insert(draft.body);
                     }
                 });
