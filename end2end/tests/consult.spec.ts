@@ -37,23 +37,29 @@ const heard = (page: Page, hz: number, other: number, message: string) =>
 const notHeard = (page: Page, hz: number, message: string) =>
   expect.poll(() => silentAt(page, hz), { message, timeout: 15_000 }).toBe(true);
 
+/** A caller on the phone page whose call `username` (signed in, Available, with the headset's tone
+ * `agentHz`) accepted; both hear each other. */
+async function answeredCall(username: string, agentHz: number, from: string): Promise<{ phone: Page; agent: Page }> {
+  const phone = await parties.open(CUSTOMER_HZ);
+  const agent = await parties.open(agentHz);
+  await signIn(agent, username);
+  expect((await agent.request.put(`${server.url}/api/me/status`, { data: { state: "available" } })).ok()).toBe(true);
+  await phone.goto(`${server.url}/phone?from=${encodeURIComponent(from)}&to=${encodeURIComponent(TECHNICAL_SUPPORT)}&lang=en`);
+  await phone.getByRole("button", { name: "Call" }).click();
+  await expect(agent.getByTestId("accept")).toBeVisible({ timeout: 15_000 });
+  await agent.getByTestId("accept").click();
+  await expect(agent.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
+  await heard(phone, agentHz, CUSTOMER_HZ, "the customer hears the agent");
+  return { phone, agent };
+}
+
 test("an agent consults a colleague apart from the held customer, brings everyone into a conference, and leaves it to the colleague", async () => {
   test.setTimeout(150_000);
-  const phone = await parties.open(CUSTOMER_HZ);
-  const first = await parties.open(FIRST_HZ);
   const second = await parties.open(SECOND_HZ);
-  await signIn(first, "agent1");
-  expect((await first.request.put(`${server.url}/api/me/status`, { data: { state: "available" } })).ok()).toBe(true);
   // The colleague is signed in but takes no calls of their own: only a consult reaches them.
   await signIn(second, "agent2");
-
-  await phone.goto(`${server.url}/phone?from=%2B420777123999&to=${encodeURIComponent(TECHNICAL_SUPPORT)}&lang=en`);
-  await phone.getByRole("button", { name: "Call" }).click();
+  const { phone, agent: first } = await answeredCall("agent1", FIRST_HZ, "+420777123999");
   const phoneState = phone.locator("#state");
-  await expect(first.getByTestId("accept")).toBeVisible({ timeout: 15_000 });
-  await first.getByTestId("accept").click();
-  await expect(first.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
-  await heard(phone, FIRST_HZ, CUSTOMER_HZ, "the customer hears the agent");
 
   // The call's data the agent saved travels with the consult request (secure values never do).
   const data = first.getByTestId("call-data");
@@ -71,7 +77,7 @@ test("an agent consults a colleague apart from the held customer, brings everyon
   const state = first.getByTestId("call-state");
   await first.getByTestId("call-consult").click();
   await expect(first.getByTestId("consult-target")).toBeFocused();
-  await expect(first.getByTestId("consult-target").getByRole("option")).toHaveText(["Petr Svoboda"]);
+  await expect(first.getByTestId("consult-agents").getByRole("option")).toHaveText(["Petr Svoboda"]);
   await first.getByTestId("consult-call").click();
   // Two lines: the held customer's, and the consult's with its own controls.
   const line = first.getByTestId("consult-line");
@@ -141,4 +147,79 @@ test("an agent consults a colleague apart from the held customer, brings everyon
   await second.getByTestId("end-confirm").click();
   await expect(phoneState).toHaveAttribute("data-state", "ended");
   for (const page of [phone, first, second]) expect(parties.errors.get(page), "uncaught errors in the page").toEqual([]);
+});
+
+test("an agent consults a phone number apart from the held customer, then transfers the call to it and wraps up", async () => {
+  test.setTimeout(150_000);
+  // A phone outside Hovor: its page owns the number and rings when an agent calls it.
+  const outside = await parties.open(SECOND_HZ);
+  await outside.goto(`${server.url}/phone?from=%2B420600555000&lang=en`);
+  const outsideState = outside.locator("#state");
+  await expect(outsideState).toHaveAttribute("data-state", "idle");
+  // agent1 of the journey above still owes that call's wrap-up; Emily Carter works the same queue.
+  const { phone, agent: first } = await answeredCall("agent5", FIRST_HZ, "+420777123998");
+  const phoneState = phone.locator("#state");
+
+  // A number is checked beside its field by the server's rule before anything is called.
+  await first.getByTestId("call-consult").click();
+  await first.getByTestId("consult-target").selectOption("number");
+  const number = first.getByTestId("consult-number");
+  await number.fill("call me");
+  await number.press("Enter");
+  await expect(first.getByTestId("consult-number-error")).toHaveText(
+    "Enter a phone number: 6 to 15 digits, with spaces or dashes and an optional leading +.",
+  );
+  await expect(number).toHaveAttribute("aria-invalid", "true");
+  await expect(number).toBeFocused();
+  await expect(phoneState).toHaveAttribute("data-state", "connected");
+  await number.fill("+420 600 555 000");
+  await first.getByTestId("consult-call").click();
+
+  // Declined: the agent is told, and is back with the held customer.
+  const line = first.getByTestId("consult-line");
+  await expect(outsideState).toHaveAttribute("data-state", "ringing");
+  await outside.getByRole("button", { name: "Decline" }).click();
+  await expect(first.getByTestId("consult-unanswered")).toHaveText("+420 600 555 000 did not take the consult.");
+  await expect(line).toHaveCount(0);
+  await first.getByTestId("call-hold").click();
+  await expect(phoneState).toHaveAttribute("data-state", "connected");
+  await first.getByTestId("call-consult").click();
+  await first.getByTestId("consult-target").selectOption("number");
+  await number.fill("+420 600 555 000");
+  await first.getByTestId("consult-call").click();
+  await expect(first.getByTestId("consult-unanswered")).toHaveCount(0);
+
+  // The number rings; it answers and talks with the agent while the customer hears music.
+  await expect(line.getByTestId("consult-state")).toHaveText("Consult requested: +420 600 555 000");
+  await expect(outsideState).toHaveAttribute("data-state", "ringing");
+  await expect(phoneState).toHaveAttribute("data-state", "on_hold");
+  await outside.getByRole("button", { name: "Answer" }).click();
+  await expect(outsideState).toHaveAttribute("data-state", "connected");
+  await expect(line.getByTestId("consult-state")).toHaveText("In consult with +420 600 555 000");
+  await heard(first, SECOND_HZ, CUSTOMER_HZ, "the agent hears the number");
+  await heard(outside, FIRST_HZ, CUSTOMER_HZ, "the number hears the agent");
+  await notHeard(phone, SECOND_HZ, "the held customer does not hear the number");
+  await first.screenshot({ path: "artifacts/screenshots/consult-number-1366x768.png" });
+
+  // Back to the customer: the number's phone says it is on hold.
+  await first.getByTestId("call-hold").click();
+  await expect(outsideState).toHaveAttribute("data-state", "on_hold");
+  await expect(phoneState).toHaveAttribute("data-state", "connected");
+  await first.getByTestId("consult-hold").click();
+  await expect(outsideState).toHaveAttribute("data-state", "connected");
+
+  // Transfer: the customer and the number talk on; the agent's part ends with the wrap-up.
+  await first.getByTestId("call-transfer").click();
+  await expect(first.getByTestId("wrap-up")).toBeVisible();
+  await expect(phoneState).toHaveAttribute("data-state", "connected");
+  await heard(phone, SECOND_HZ, CUSTOMER_HZ, "the customer hears the number");
+  await heard(outside, CUSTOMER_HZ, SECOND_HZ, "the number hears the customer");
+  await notHeard(phone, FIRST_HZ, "the customer no longer hears the agent");
+  await expect(first.getByTestId("sign-out")).toBeEnabled();
+
+  // The number hangs up: the call is over on both phones.
+  await outside.getByRole("button", { name: "Hang up" }).click();
+  await expect(outsideState).toHaveAttribute("data-state", "ended");
+  await expect(phoneState).toHaveAttribute("data-state", "ended");
+  for (const page of [phone, first, outside]) expect(parties.errors.get(page), "uncaught errors in the page").toEqual([]);
 });

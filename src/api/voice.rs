@@ -1,9 +1,8 @@
 //! A voice conversation's call: the agent's view of it, the control pane's commands, and the desk's
 //! audio connection.
 
-use hovor_types::collaboration::Colleague;
 use hovor_types::voice::{
-    CallCommand, CallValue, CallValueEdit, CallView, RecordingInfo, SessionDescription,
+    CallCommand, CallValue, CallValueEdit, CallView, ConsultTargets, RecordingInfo, SessionDescription,
 };
 
 use super::client::{self, ApiError};
@@ -21,8 +20,8 @@ pub async fn recordings(id: i64) -> Result<Vec<RecordingInfo>, ApiError> {
     client::get(&format!("/api/conversations/{id}/recordings")).await
 }
 
-/// The agents a consult may call now.
-pub async fn consult_targets(id: i64) -> Result<Vec<Colleague>, ApiError> {
+/// The agents and queues a consult may call now.
+pub async fn consult_targets(id: i64) -> Result<ConsultTargets, ApiError> {
     client::get(&format!("/api/conversations/{id}/call/consult-targets")).await
 }
 

@@ -3,8 +3,9 @@
 //! headset's connection to the call. The `call` chunk: fetched when the desk starts, shown in place of
 //! the composer for a voice conversation.
 
-use hovor_types::collaboration::Colleague;
-use hovor_types::voice::{CallCommand, CallView, LegState, Mode, PhoneState, Recording, Role};
+use hovor_types::voice::{
+    CallCommand, CallView, ConsultTo, LegId, LegState, Mode, PhoneState, Recording, Role,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
@@ -25,8 +26,10 @@ use leptos_i18n::I18nContext;
 stylance::import_crate_style!(css, "src/features/call.module.css");
 
 mod data;
+mod picker;
 mod watch;
 use data::CallData;
+use picker::ConsultPicker;
 
 split_view!(call, pub fn call_pane(id: i64) => view! { <CallPane id /> });
 split_view!(call, pub fn call_watch() => view! { <watch::CallWatch /> });
@@ -58,9 +61,35 @@ fn CallPane(id: i64) -> impl IntoView {
             spawn_local(connect(id, live.audio));
         }
     });
+    // A consult that stops ringing unanswered (declined, or not taken in time) says so.
+    let unanswered = RwSignal::new(None::<String>);
+    let ringing_callee = StoredValue::new(None::<(LegId, String)>);
+    Effect::new(move |_| {
+        call.with(|view| {
+            let Some(view) = view else { return };
+            if let Some((leg, name)) = ringing_callee.get_value()
+                && view.call.leg(leg).is_some_and(|l| l.state == LegState::Left)
+            {
+                unanswered.set(Some(name));
+            }
+            let primary = view.own().is_some_and(|l| l.role == Role::Primary);
+            let ringing = view
+                .consult_partner()
+                .filter(|l| primary && l.state == LegState::Ringing)
+                .map(|l| (l.id, view.name_of(l).unwrap_or_default().to_owned()));
+            if ringing.is_some() {
+                unanswered.set(None);
+            }
+            ringing_callee.set_value(ringing);
+        })
+    });
     let give = move |command: CallCommand| {
         busy.set(true);
         error.set(None);
+        if command == CallCommand::EndConsult {
+            // Called off by the agent: not a consult that went unanswered.
+            ringing_callee.set_value(None);
+        }
         let failed = t_string!(i18n, call.refused).to_string();
         spawn_local(async move {
             match voice_api::command(id, command).await {
@@ -123,7 +152,7 @@ fn CallPane(id: i64) -> impl IntoView {
     let mute_command = move || CallCommand::Mute { muted: !muted() };
     let hold_command = move || if held() { CallCommand::Resume } else { CallCommand::Hold };
     // Any agent not on the call: whether a consult may start at all.
-    let may_consult = move || may(CallCommand::Consult { user_id: 0 });
+    let may_consult = move || may(CallCommand::Consult { to: ConsultTo::Agent { user_id: 0 } });
     let role = move || view_of().and_then(|v| v.own().map(|l| l.role));
     let mode = move || view_of().map(|v| v.call.mode);
     // Exit: the consulted agent leaves the consult, anyone leaves a conference (control passes on).
@@ -212,9 +241,12 @@ fn CallPane(id: i64) -> impl IntoView {
                 </div>
             })}
             <Show when=move || picking.get() && may_consult()>
-                <ConsultPicker id on_pick=move |user_id| { picking.set(false); give(CallCommand::Consult { user_id }); }
+                <ConsultPicker id on_pick=move |to| { picking.set(false); give(CallCommand::Consult { to }); }
                     on_cancel=move || picking.set(false) />
             </Show>
+            {move || unanswered.get().map(|name| view! {
+                <p class=css::note role="status" data-testid="consult-unanswered">{t!(i18n, call.consult_unanswered, name = name)}</p>
+            })}
             {audio}
             {move || error.get().map(|e| view! { <p class=css::problem role="alert" data-testid="call-error">{e}</p> })}
             <CallData id />
@@ -254,51 +286,6 @@ fn consult_text(i18n: I18nContext<Locale>, view: &CallView) -> AnyView {
             view! { {t!(i18n, call.consulting, name = name)}" · "{t!(i18n, call.on_hold)} }.into_any()
         }
         _ => t!(i18n, call.consulting, name = name).into_any(),
-    }
-}
-
-/// Whom to consult: the queue's other agents who are signed in and free, read when it opens.
-#[component]
-fn ConsultPicker(
-    id: i64,
-    #[prop(into)] on_pick: Callback<i64>,
-    #[prop(into)] on_cancel: Callback<()>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let targets = LocalResource::new(move || voice_api::consult_targets(id));
-    let chosen = RwSignal::new(None::<i64>);
-    let select = NodeRef::<leptos::html::Select>::new();
-    Effect::new(move |_| {
-        if let Some(el) = select.get() {
-            let _ = el.focus();
-        }
-    });
-    let list = move || {
-        let targets: Vec<Colleague> = targets.get().and_then(Result::ok)?;
-        if targets.is_empty() {
-            return Some(view! { <p class=css::note role="status" data-testid="consult-none">{t!(i18n, call.consult_none)}</p> }.into_any());
-        }
-        chosen.set(targets.first().map(|c| c.id));
-        Some(view! {
-            <label class=css::pick>
-                <span>{t!(i18n, call.consult_target)}</span>
-                <select node_ref=select data-testid="consult-target"
-                    on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
-                    {targets.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
-                </select>
-            </label>
-            <button class="button primary" data-testid="consult-call"
-                on:click=move |_| if let Some(user_id) = chosen.get_untracked() { on_pick.run(user_id) }>
-                {t!(i18n, call.consult_call)}
-            </button>
-        }.into_any())
-    };
-    view! {
-        <div class=css::picker data-testid="consult-picker"
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_cancel.run(()) }>
-            {list}
-            <button class="button" data-testid="consult-cancel" on:click=move |_| on_cancel.run(())>{t!(i18n, call.consult_cancel)}</button>
-        </div>
     }
 }
 

@@ -48,12 +48,16 @@ pub struct WrapUpRequest {
     pub reason_id: i64,
 }
 
-/// `POST /api/conversations/{id}/transfer`: to a queue, or to one available agent.
+/// `POST /api/conversations/{id}/transfer`: to a queue, to one available agent, or (a call only) to a
+/// phone number outside Hovor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransferRequest {
     pub queue_id: Option<i64>,
     pub agent_id: Option<i64>,
+    /// A call sent on to this number leaves Hovor: the agent's part ends and their wrap-up follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
     /// What the receiving agent should know; shown on their popover and conversation.
     pub note: String,
 }
@@ -61,8 +65,12 @@ pub struct TransferRequest {
 pub const NOTE_MAX_CHARS: usize = 1000;
 
 pub fn validate_transfer(request: &TransferRequest) -> Result<(), FieldError> {
-    if request.queue_id.is_some() == request.agent_id.is_some() {
+    let targets = [request.queue_id.is_some(), request.agent_id.is_some(), request.number.is_some()];
+    if targets.iter().filter(|&&t| t).count() != 1 {
         return Err(FieldError::new("target", Rule::Required));
+    }
+    if let Some(number) = &request.number {
+        crate::voice::check_number(number)?;
     }
     if request.note.chars().count() > NOTE_MAX_CHARS {
         return Err(FieldError::new("note", Rule::TooLong { max: NOTE_MAX_CHARS }));
@@ -201,10 +209,16 @@ mod tests {
 
     #[test]
     fn a_transfer_goes_to_exactly_one_target() {
-        let t = |queue_id, agent_id| TransferRequest { queue_id, agent_id, note: String::new() };
+        let t =
+            |queue_id, agent_id| TransferRequest { queue_id, agent_id, number: None, note: String::new() };
         assert!(validate_transfer(&t(Some(1), None)).is_ok());
         assert!(validate_transfer(&t(None, Some(2))).is_ok());
         assert!(validate_transfer(&t(None, None)).is_err());
         assert!(validate_transfer(&t(Some(1), Some(2))).is_err());
+        let to = |number: &str| TransferRequest { number: Some(number.into()), ..t(None, None) };
+        assert!(validate_transfer(&to("+420 700 000 000")).is_ok());
+        assert_eq!(validate_transfer(&to("call me")).unwrap_err().field, "number");
+        let both = TransferRequest { queue_id: Some(1), ..to("+420 700 000 000") };
+        assert_eq!(validate_transfer(&both).unwrap_err().field, "target");
     }
 }

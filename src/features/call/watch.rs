@@ -72,11 +72,12 @@ fn ConsultRequest(view: CallView, requests: RwSignal<Vec<CallView>>) -> impl Int
         busy.set(true);
         let navigate = navigate.clone();
         let failed = t_string!(i18n, call.refused).to_string();
+        let answering = command == CallCommand::Answer;
         spawn_local(async move {
             match voice_api::command(id, command).await {
                 Ok(_) => {
                     requests.update(|r| r.retain(|v| v.conversation_id != id));
-                    if command == CallCommand::Answer {
+                    if answering {
                         navigate(&format!("/desk/{id}"), Default::default());
                     }
                 }

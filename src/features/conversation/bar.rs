@@ -2,6 +2,7 @@
 //! Transfer and End).
 //! Below it, once the conversation ended (or was transferred away), the wrap-up replaces the composer.
 
+use hovor_types::conversation::Channel;
 use leptos::prelude::*;
 
 use crate::components::avatar::Avatar;
@@ -33,6 +34,8 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
         })
     });
     let typing = move || routing.customer_typing(id, now.get() as f64);
+    let is_call =
+        Signal::derive(move || task.with(|t| t.as_ref().is_some_and(|t| t.channel == Channel::Voice)));
     let name = move || match task.with(|t| t.as_ref().map(|t| t.customer_name.clone())) {
         Some(Some(name)) => name.into_any(),
         Some(None) => t!(i18n, tasks.unknown_customer).into_any(),
@@ -77,7 +80,7 @@ pub fn ConversationBar(id: i64, handling: Signal<Handling>) -> impl IntoView {
                 </div>
             </div>
             {move || (handling.get() == Handling::Mine).then(|| view! {
-                <span class=css::actions><TransferButton id /><EndButton id /></span>
+                <span class=css::actions><TransferButton id call=is_call /><EndButton id /></span>
             })}
         </header>
     }

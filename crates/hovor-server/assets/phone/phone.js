@@ -19,6 +19,9 @@
   let ticking = null;
   let line = null;
   let incoming = null;
+  // A call this phone answered as a number an agent consulted or transferred to: it follows that call
+  // on its line and hangs up there (the customer's own call has a stream and a cookie of its own).
+  let asNumber = null;
 
   function translatePage() {
     for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
@@ -163,6 +166,17 @@
       showState("ringing");
       $("answer").focus();
     });
+    line.addEventListener("state", (message) => {
+      const news = JSON.parse(message.data);
+      if (asNumber !== null && news.conversation_id === asNumber) {
+        if (news.state === "ended") asNumber = null;
+        showState(news.state);
+      } else if (incoming?.conversation_id === news.conversation_id && news.state === "ended") {
+        // The consult or transfer that rang this phone was called off before it answered.
+        incoming = null;
+        showState("idle");
+      }
+    });
   }
 
   async function answer() {
@@ -189,7 +203,8 @@
     }
     incoming = null;
     showState("connected");
-    follow();
+    if (call.party === "number") asNumber = call.conversation_id;
+    else follow();
   }
 
   async function decline() {
@@ -213,9 +228,19 @@
     };
   }
 
+  /** Puts the phone down: the customer's call, or the call it takes part in as a number. */
+  function putDown() {
+    if (asNumber !== null) {
+      const path = `/api/phone/incoming/${asNumber}/hang-up`;
+      asNumber = null;
+      return fetch(path, { method: "POST", keepalive: true }).catch(() => {});
+    }
+    return fetch("/api/phone/call", { method: "DELETE", keepalive: true }).catch(() => {});
+  }
+
   async function hangUp() {
     $("hang-up").disabled = true;
-    await fetch("/api/phone/call", { method: "DELETE", keepalive: true }).catch(() => {});
+    await putDown();
     $("hang-up").disabled = false;
     showState("ended");
   }
@@ -244,6 +269,6 @@
   openLine();
   // Closing the page hangs up, as putting the phone down would.
   window.addEventListener("pagehide", () => {
-    if (connection) fetch("/api/phone/call", { method: "DELETE", keepalive: true }).catch(() => {});
+    if (connection) putDown();
   });
 })();

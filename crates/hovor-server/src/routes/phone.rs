@@ -7,13 +7,13 @@ use std::convert::Infallible;
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::AppendHeaders;
 use axum::response::sse::{Event, Sse};
 use futures_util::Stream;
 use hovor_types::error::ErrorBody;
 use hovor_types::voice::{
-    Dial, IncomingCall, PhoneCall, PhoneLine, PhoneState, SessionDescription, check_dial, check_line,
-    check_sdp,
+    Dial, Party, PhoneCall, PhoneLine, PhoneState, SessionDescription, check_dial, check_line, check_sdp,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,6 +27,7 @@ use crate::hub::Viewer;
 use crate::limits::{ClientAddr, knock};
 use crate::store::chat::{self, Customer};
 use crate::voice::flows;
+use crate::voice::lines::LineEvent;
 
 /// A phone call lasts a day at most.
 const PHONE_COOKIE_MAX_AGE_S: i64 = 24 * 60 * 60;
@@ -104,25 +105,31 @@ pub async fn open_line(
     Ok((StatusCode::NO_CONTENT, set_cookie(phone_cookie(&state, LINE_COOKIE, &token)?)))
 }
 
-/// The line's incoming calls as server-sent events (`ring`, data an `IncomingCall`).
+/// The line's news as server-sent events: `ring` (data an `IncomingCall`) for each call to its
+/// number, and `state` (data a `LineCallState`) for each change of a call it takes part in as a number.
 #[utoipa::path(get, path = "/api/phone/line", tag = "phone", security(("line" = [])),
-    responses((status = 200, description = "text/event-stream of IncomingCall", content_type = "text/event-stream"),
+    responses((status = 200, description = "text/event-stream of IncomingCall (ring) and LineCallState (state)",
+               content_type = "text/event-stream"),
               (status = 401, body = ErrorBody)))]
 pub async fn line(
     State(state): State<AppState>,
     Line(digits): Line,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let rings = flows::calls(&state)?.lines.listen(&digits);
-    let stream = futures_util::stream::unfold(rings, |mut rings| async move {
-        let call: IncomingCall = rings.recv().await?;
-        let event = Event::default().event("ring").json_data(&call).unwrap_or_default();
-        Some((Ok(event), rings))
+    let news = flows::calls(&state)?.lines.listen(&digits);
+    let stream = futures_util::stream::unfold(news, |mut news| async move {
+        let event = match news.recv().await? {
+            LineEvent::Ring(call) => Event::default().event("ring").json_data(&call),
+            LineEvent::State(state) => Event::default().event("state").json_data(&state),
+        };
+        Some((Ok(event.unwrap_or_default()), news))
     });
     Ok(Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default()))
 }
 
-/// Answers a call ringing the line: the phone's audio offer in, the server's answer out; sets the
-/// `hovor_phone` cookie of the call, as dialling does. 409 `no_call` when no such call rings it.
+/// Answers a call ringing the line: the phone's audio offer in, the server's answer out. As the
+/// call's customer the phone gets the call's `hovor_phone` cookie, as dialling does; as a number a
+/// consult or transfer called, it follows the call on its line. 409 `no_call` when no such call rings
+/// it.
 #[utoipa::path(post, path = "/api/phone/incoming/{id}/answer", tag = "phone", security(("line" = [])),
     params(("id" = i64, Path)), request_body = SessionDescription,
     responses((status = 201, body = SessionDescription), (status = 401, body = ErrorBody),
@@ -132,15 +139,29 @@ pub async fn answer_incoming(
     Line(digits): Line,
     Path(id): Path<i64>,
     AppJson(offer): AppJson<SessionDescription>,
-) -> AppResult<(StatusCode, [(axum::http::HeaderName, HeaderValue); 1], Json<SessionDescription>)> {
+) -> AppResult<(StatusCode, AppendHeaders<Vec<(HeaderName, HeaderValue)>>, Json<SessionDescription>)> {
     check_sdp(&offer)?;
     let token = new_token();
-    let answer = flows::phone_answers(&state, id, &digits, &offer.sdp, &token_hash(&token)).await?;
-    Ok((
-        StatusCode::CREATED,
-        set_cookie(phone_cookie(&state, PHONE_COOKIE, &token)?),
-        Json(SessionDescription { sdp: answer }),
-    ))
+    let (answer, party) = flows::phone_answers(&state, id, &digits, &offer.sdp, &token_hash(&token)).await?;
+    let cookie = match party {
+        Party::Customer => Vec::from(set_cookie(phone_cookie(&state, PHONE_COOKIE, &token)?)),
+        _ => Vec::new(),
+    };
+    Ok((StatusCode::CREATED, AppendHeaders(cookie), Json(SessionDescription { sdp: answer })))
+}
+
+/// Hangs up a call the line takes part in as a number (a consult or a transfer called it). 409
+/// `no_call` when it is on no such call.
+#[utoipa::path(post, path = "/api/phone/incoming/{id}/hang-up", tag = "phone", security(("line" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn hang_up_incoming(
+    State(state): State<AppState>,
+    Line(digits): Line,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    flows::number_hangs_up(&state, id, &digits).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Declines a call ringing the line: the call ends. 409 `no_call` when no such call rings it.
@@ -199,4 +220,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(line))
         .routes(routes!(answer_incoming))
         .routes(routes!(decline_incoming))
+        .routes(routes!(hang_up_incoming))
 }

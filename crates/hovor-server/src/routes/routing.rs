@@ -162,7 +162,9 @@ pub async fn transfer_targets(
 }
 
 /// Transfers the conversation to a queue or an available agent, with a note for the receiver; a call
-/// is transferred blind (the customer waits with the queue's music until the receiver answers).
+/// is transferred blind (the customer waits with the queue's music until the receiver answers). A
+/// call may also go to a number outside Hovor: the agent's part ends there (409
+/// `unsupported_destination` when no phone has the number).
 #[utoipa::path(post, path = "/api/conversations/{id}/transfer", tag = "routing", params(("id" = i64, Path)),
     request_body = TransferRequest,
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -172,6 +174,13 @@ pub async fn transfer(
     AppJson(request): AppJson<TransferRequest>,
 ) -> AppResult<StatusCode> {
     validate_transfer(&request)?;
+    if let Some(number) = &request.number {
+        if c.agent_id != Some(me.id) {
+            return Err(AppError::Conflict(Reason::NotHandling));
+        }
+        flows::transfer_to_number(&state, me.id, c.id, number).await?;
+        return Ok(StatusCode::NO_CONTENT);
+    }
     let mut work = Work::begin(&state).await?;
     lifecycle::transfer(&mut work, me.id, c.id, &request).await?;
     // A call goes back to waiting (the queue's music) until routing rings the receiver; last, so a

@@ -4,10 +4,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use hovor_types::collaboration::Colleague;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::voice::{
-    CallCommand, CallView, RecordingInfo, SOUND_CHECK_SECONDS, SessionDescription, check_sdp,
+    CallCommand, CallView, ConsultTargets, RecordingInfo, SOUND_CHECK_SECONDS, SessionDescription, check_sdp,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -79,13 +78,14 @@ pub async fn command(
     Ok(Json(flows::calls(&state)?.view(c.id, me.id).unwrap_or_else(|| CallView::over(c.id))))
 }
 
-/// The agents a consult may call now: the call's queue's other agents, signed in and on no call.
+/// Whom a consult may call now: the call's queue's other agents who are signed in and on no call, and
+/// the queues with such an agent available (a number needs no listing).
 #[utoipa::path(get, path = "/api/conversations/{id}/call/consult-targets", tag = "voice", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Colleague>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ConsultTargets), (status = 404, body = ErrorBody)))]
 pub async fn consult_targets(
     State(state): State<AppState>,
     Visible { me, conversation: c }: Visible,
-) -> AppResult<Json<Vec<Colleague>>> {
+) -> AppResult<Json<ConsultTargets>> {
     let mut work = Work::begin(&state).await?;
     let targets = flows::consult_targets(&mut work, c.id, me.id).await?;
     work.finish(&state).await?;

@@ -13,8 +13,8 @@ use hovor_types::error::{FieldError, Reason, Rule};
 use hovor_types::event::ServerEvent;
 use hovor_types::validate::phone_digits;
 use hovor_types::voice::{
-    Action, Actor, Call, CallAgent, CallCommand, CallRefusal, CallView, LegId, LegState, Mode, Party,
-    PhoneState, Recording, Role, Source,
+    Action, Actor, Call, CallAgent, CallCommand, CallRefusal, CallView, Callee, LegId, LegState,
+    LineCallState, Mode, Party, PhoneState, Recording, Role, Source,
 };
 
 use crate::db::now_ms;
@@ -154,6 +154,41 @@ impl Live {
         (primary, helpers)
     }
 
+    /// The numbers on the call (a consult or a transfer to a number) and their state, for their lines:
+    /// a number called again is told of its latest leg only.
+    fn numbers(&self, conversation_id: i64) -> Vec<(String, LineCallState)> {
+        let call = &self.call;
+        let mut told: Vec<(String, LineCallState)> = Vec::new();
+        for leg in call.legs.iter().rev().filter(|l| l.party == Party::Number) {
+            let Some(number) = leg.number.as_deref() else { continue };
+            if told.iter().all(|(n, _)| phone_digits(n) != phone_digits(number)) {
+                let state = LineCallState { conversation_id, state: call.number_state(leg.id) };
+                told.push((number.to_owned(), state));
+            }
+        }
+        told
+    }
+
+    /// The leg of the number `digits` dialled that takes part or rings.
+    fn number_leg(&self, digits: &str) -> Option<LegId> {
+        let dialled = |l: &&hovor_types::voice::Leg| {
+            l.party == Party::Number
+                && l.state != LegState::Left
+                && l.number.as_deref().is_some_and(|n| phone_digits(n) == digits)
+        };
+        self.call.legs.iter().find(dialled).map(|l| l.id)
+    }
+
+    /// The ringing leg of the customer or a number whose digits are `digits`.
+    fn ringing(&self, digits: &str) -> Option<(LegId, Party)> {
+        self.call
+            .legs
+            .iter()
+            .filter(|l| l.state == LegState::Ringing && matches!(l.party, Party::Customer | Party::Number))
+            .find(|l| l.number.as_deref().is_some_and(|n| phone_digits(n) == digits))
+            .map(|l| (l.id, l.party))
+    }
+
     /// The agents on the call (present or having just left), to tell about a change.
     fn agents(&self) -> Vec<i64> {
         let mut users: Vec<i64> = self.call.legs.iter().filter_map(|l| l.user_id).collect();
@@ -186,8 +221,14 @@ pub struct Changed {
     /// The other agents talking on the call (consulted or conferenced).
     pub helpers: Vec<i64>,
     phone: PhoneState,
+    /// The numbers on the call and their state, told on their lines.
+    numbers: Vec<(String, LineCallState)>,
+    lines: super::lines::Lines,
     /// The call is over: the conversation ends with it.
     pub ended: bool,
+    /// No agent is on the call any more, only the customer and a number it was sent to: the
+    /// conversation ends for Hovor while they talk on.
+    pub left_to_numbers: bool,
 }
 
 impl Changed {
@@ -215,6 +256,9 @@ impl Changed {
         }
         for user_id in self.agents {
             work.emit(Audience::User(user_id), ServerEvent::CallChanged { conversation_id }).await?;
+        }
+        for (number, state) in self.numbers {
+            self.lines.tell(&number, super::lines::LineEvent::State(state));
         }
         let phone = ServerEvent::PhoneChanged { conversation_id: self.conversation_id, state: self.phone };
         work.emit(Audience::Customer(self.conversation_id), phone).await
@@ -316,8 +360,9 @@ impl Calls {
         self.lock().insert(conversation_id, live);
     }
 
-    /// The called phone, on the line with `digits`, answers with its audio `offer`: the customer is
-    /// on the call. Returns the phone's answer. 409 `no_call` when no such call rings that number.
+    /// The called phone, on the line with `digits`, answers with its audio `offer`: the customer (or
+    /// the number a consult or transfer called) is on the call. Returns the phone's answer. 409
+    /// `no_call` when no such call rings that number.
     pub fn phone_answers(
         &self,
         conversation_id: i64,
@@ -325,13 +370,7 @@ impl Calls {
         offer: &str,
         now: Millis,
     ) -> AppResult<(String, Changed)> {
-        let ringing = |live: &Live| {
-            live.call
-                .customer()
-                .filter(|c| c.state == LegState::Ringing)
-                .and_then(|c| c.number.as_deref().filter(|n| phone_digits(n) == digits).map(|_| c.id))
-        };
-        if self.lock().get(&conversation_id).and_then(ringing).is_none() {
+        if self.ringing_party(conversation_id, digits).is_none() {
             return Err(AppError::Conflict(Reason::NoCall));
         }
         let (peer, answer) = self
@@ -339,10 +378,12 @@ impl Calls {
             .connect(offer)
             .map_err(|_| AppError::Validation(FieldError::new("sdp", Rule::Malformed)))?;
         let changed = self.change(conversation_id, |live| {
-            let customer = ringing(live).ok_or(CallRefusal::WrongState)?;
-            live.call.apply(Actor::Leg(customer), Action::Answer { leg: customer })?;
-            live.peers.insert(customer, peer);
-            live.connected_at.get_or_insert(now);
+            let (leg, party) = live.ringing(digits).ok_or(CallRefusal::WrongState)?;
+            live.call.apply(Actor::Leg(leg), Action::Answer { leg })?;
+            live.peers.insert(leg, peer);
+            if party == Party::Customer {
+                live.connected_at.get_or_insert(now);
+            }
             Ok(())
         });
         match changed {
@@ -367,6 +408,25 @@ impl Calls {
         self.change(conversation_id, |live| live.call.apply(Actor::Server, Action::ResumeRecording))
     }
 
+    /// The leg a consult, or a transfer to a number, rings while it rings.
+    pub fn ringing_callee(&self, conversation_id: i64) -> Option<LegId> {
+        self.lock().get(&conversation_id).and_then(|live| {
+            let callee = |l: &&hovor_types::voice::Leg| {
+                l.state == LegState::Ringing && matches!(l.role, Role::Consulted | Role::Conferenced)
+            };
+            live.call.legs.iter().find(callee).map(|l| l.id)
+        })
+    }
+
+    /// A consult or a transfer to a number rang `leg` unanswered for too long: it stops ringing.
+    /// `None` when it was answered or called off meanwhile.
+    pub fn stop_ringing(&self, conversation_id: i64, leg: LegId) -> AppResult<Option<Changed>> {
+        if self.ringing_callee(conversation_id) != Some(leg) {
+            return Ok(None);
+        }
+        self.change(conversation_id, |live| live.call.apply(Actor::Server, Action::Leave { leg }))
+    }
+
     /// The pause a recording is in, if any: until when.
     pub fn paused_until(&self, conversation_id: i64) -> Option<Millis> {
         self.lock().get(&conversation_id).and_then(|live| match live.call.recording {
@@ -375,12 +435,17 @@ impl Calls {
         })
     }
 
-    /// Whether the call rings the phone on the line with `digits`.
-    pub fn rings(&self, conversation_id: i64, digits: &str) -> bool {
-        self.lock().get(&conversation_id).is_some_and(|live| {
-            live.call.customer().is_some_and(|c| {
-                c.state == LegState::Ringing && c.number.as_deref().is_some_and(|n| phone_digits(n) == digits)
-            })
+    /// Whom the call rings on the line with `digits`: its customer, or a number it consults or was
+    /// transferred to.
+    pub fn ringing_party(&self, conversation_id: i64, digits: &str) -> Option<Party> {
+        self.lock().get(&conversation_id).and_then(|live| live.ringing(digits)).map(|(_, party)| party)
+    }
+
+    /// The number on the line with `digits` hangs up, or declines the call ringing it.
+    pub fn number_left(&self, conversation_id: i64, digits: &str) -> AppResult<Option<Changed>> {
+        self.change(conversation_id, |live| {
+            let leg = live.number_leg(digits).ok_or(CallRefusal::NoSuchLeg)?;
+            live.call.apply(Actor::Leg(leg), Action::Leave { leg })
         })
     }
 
@@ -410,7 +475,8 @@ impl Calls {
         })
     }
 
-    /// The agent's control pane asks for a change; `callee` names the agent a consult calls.
+    /// The agent's control pane asks for a change; `callee` names the agent a consult calls (a consult
+    /// to a queue is turned into one to its agent first).
     pub fn command(
         &self,
         conversation_id: i64,
@@ -435,11 +501,16 @@ impl Calls {
 
     /// The agent in control sends the customer on without a consult (the conversation's Transfer):
     /// the agent leaves and the customer waits with the queue's music until routing rings the next
-    /// agent. `None` when this instance has no such call.
-    pub fn blind_transfer(&self, conversation_id: i64, user_id: i64) -> AppResult<Option<Changed>> {
+    /// agent, or until the number `callee` answers. `None` when this instance has no such call.
+    pub fn blind_transfer(
+        &self,
+        conversation_id: i64,
+        user_id: i64,
+        callee: Option<Callee>,
+    ) -> AppResult<Option<Changed>> {
         self.change(conversation_id, |live| {
             let own = own_leg(&live.call, user_id)?;
-            live.call.apply(Actor::Leg(own), Action::BlindTransfer { callee: None })
+            live.call.apply(Actor::Leg(own), Action::BlindTransfer { callee })
         })
     }
 
@@ -506,16 +577,17 @@ impl Calls {
         self.lock().get(&conversation_id).map(|live| live.call.phone_state())
     }
 
-    /// The call a peer belongs to and whether it is the customer's, for a connection that went away.
-    pub fn peer_gone(&self, peer: PeerId) -> Option<(i64, bool)> {
+    /// The call a peer belongs to and its leg's party (with a number's digits), for a connection
+    /// that went away.
+    pub fn peer_gone(&self, peer: PeerId) -> Option<(i64, Party, Option<String>)> {
         let mut calls = self.lock();
         let (&conversation_id, live) =
             calls.iter_mut().find(|(_, l)| l.peers.values().any(|&p| p == peer))?;
         let leg = *live.peers.iter().find(|(_, p)| **p == peer)?.0;
         live.peers.remove(&leg);
         live.route(&self.switch);
-        let customer = live.call.leg(leg).is_some_and(|l| l.party == Party::Customer);
-        Some((conversation_id, customer))
+        let leg = live.call.leg(leg)?;
+        Some((conversation_id, leg.party, leg.number.as_deref().map(phone_digits)))
     }
 
     fn change(
@@ -532,11 +604,24 @@ impl Calls {
         let agents = live.agents();
         let (primary, helpers) = live.parties();
         let phone = live.call.phone_state();
+        let numbers = live.numbers(conversation_id);
+        let left_to_numbers = live.call.left_to_numbers();
         let ended = live.call.mode == Mode::Ended;
         if ended && let Some(live) = calls.remove(&conversation_id) {
             self.hang_up_peers(&live);
         }
-        Ok(Some(Changed { recording, conversation_id, agents, primary, helpers, phone, ended }))
+        Ok(Some(Changed {
+            recording,
+            conversation_id,
+            agents,
+            primary,
+            helpers,
+            phone,
+            numbers,
+            lines: self.lines.clone(),
+            ended,
+            left_to_numbers,
+        }))
     }
 
     fn hang_up_peers(&self, live: &Live) {

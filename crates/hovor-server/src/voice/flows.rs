@@ -8,7 +8,11 @@ use hovor_types::collaboration::Colleague;
 use hovor_types::error::{FieldError, Reason, Rule};
 use hovor_types::routing::mask_phone;
 use hovor_types::validate::phone_digits;
-use hovor_types::voice::{CallAgent, CallCommand, CallView, Dial, IncomingCall};
+use hovor_types::voice::{
+    CallAgent, CallCommand, CallView, Callee, ConsultTargets, ConsultTo, Dial, IncomingCall, Party,
+    check_number,
+};
+use hovor_types::wrap_up::Target;
 
 use super::calls::{Calls, RecordingSetting};
 use crate::AppState;
@@ -105,7 +109,7 @@ pub async fn place(
         .await?;
     let recording = recording_setting(work, queue_id).await?;
     calls.place(conversation_id, agent.0, agent.1.to_owned(), &number, recording);
-    Ok(Some((number, IncomingCall { conversation_id, caller })))
+    Ok(Some((number, IncomingCall { conversation_id, caller, party: Party::Customer })))
 }
 
 /// Whether the queue records its calls, and its longest pause.
@@ -125,41 +129,57 @@ pub fn ring(state: &AppState, number: &str, call: &IncomingCall) {
     }
 }
 
-/// The phone on the line with `digits` answers a call Hovor placed to it: it becomes the call's
-/// customer, with `token_hash` as its cookie for `/api/phone/call` and its events. Returns its audio
-/// answer.
+/// The phone on the line with `digits` answers a call Hovor placed to it. As the call's customer it
+/// gets `token_hash` as its cookie for `/api/phone/call` and its events; as a number a consult or
+/// transfer called, it follows the call on its line. Returns its audio answer and which it is.
 pub async fn phone_answers(
     state: &AppState,
     conversation_id: i64,
     digits: &str,
     offer: &str,
     token_hash: &str,
-) -> AppResult<String> {
+) -> AppResult<(String, Party)> {
     let calls = calls(state)?;
+    let party = calls.ringing_party(conversation_id, digits).ok_or(AppError::Conflict(Reason::NoCall))?;
     let mut work = Work::begin(state).await?;
-    let updated = sqlx::query(
-        "UPDATE conversations SET dialling = 0, customer_token_hash = $1
-         WHERE id = $2 AND channel = 'voice' AND status = 'active'",
-    )
-    .bind(token_hash)
-    .bind(conversation_id)
-    .execute(&mut *work.tx)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::Conflict(Reason::NoCall));
+    if party == Party::Customer {
+        let updated = sqlx::query(
+            "UPDATE conversations SET dialling = 0, customer_token_hash = $1
+             WHERE id = $2 AND channel = 'voice' AND status = 'active'",
+        )
+        .bind(token_hash)
+        .bind(conversation_id)
+        .execute(&mut *work.tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(AppError::Conflict(Reason::NoCall));
+        }
     }
     let (answer, changed) = calls.phone_answers(conversation_id, digits, offer, work.now)?;
-    changed.publish(&mut work).await?;
+    publish_and_end(&mut work, changed).await?;
     work.finish(state).await?;
-    Ok(answer)
+    Ok((answer, party))
 }
 
-/// The phone on the line with `digits` declines a call ringing it: the call and its conversation end.
+/// The phone on the line with `digits` declines a call ringing it: as the customer, the call and its
+/// conversation end; as a number, the consult or transfer that called it does.
 pub async fn phone_declines(state: &AppState, conversation_id: i64, digits: &str) -> AppResult<()> {
-    if !calls(state)?.rings(conversation_id, digits) {
-        return Err(AppError::Conflict(Reason::NoCall));
+    match calls(state)?.ringing_party(conversation_id, digits) {
+        Some(Party::Customer) => customer_hung_up(state, conversation_id).await,
+        Some(_) => number_hangs_up(state, conversation_id, digits).await,
+        None => Err(AppError::Conflict(Reason::NoCall)),
     }
-    customer_hung_up(state, conversation_id).await
+}
+
+/// The number on the line with `digits` hangs up a call it takes part in (or declines it). 409
+/// `no_call` when it is on no such call.
+pub async fn number_hangs_up(state: &AppState, conversation_id: i64, digits: &str) -> AppResult<()> {
+    let calls = calls(state)?;
+    let mut work = Work::begin(state).await?;
+    let changed = calls.number_left(conversation_id, digits)?.ok_or(AppError::Conflict(Reason::NoCall))?;
+    follow_call(&mut work, &changed).await?;
+    publish_and_end(&mut work, changed).await?;
+    work.finish(state).await
 }
 
 /// Offers the agent accepted: those that are calls on this instance are answered.
@@ -190,10 +210,83 @@ pub async fn transfer_by_agent(
     conversation_id: i64,
 ) -> AppResult<()> {
     let Some(calls) = state.voice.as_ref() else { return Ok(()) };
-    if let Some(changed) = calls.blind_transfer(conversation_id, agent_id)? {
+    if let Some(changed) = calls.blind_transfer(conversation_id, agent_id, None)? {
         changed.publish(work).await?;
     }
     Ok(())
+}
+
+/// The agent in control sends the call to a number outside Hovor (blind): the agent's part and the
+/// conversation end (their wrap-up follows) while the customer waits for the number to answer; a
+/// number that declines ends the call. 409 `unsupported_destination` when no phone has the number,
+/// `no_call` for a conversation that is not a call of this instance.
+pub async fn transfer_to_number(
+    state: &AppState,
+    agent_id: i64,
+    conversation_id: i64,
+    number: &str,
+) -> AppResult<()> {
+    let calls = calls(state)?;
+    check_number(number)?;
+    if !calls.lines.listened(number) {
+        return Err(AppError::Conflict(Reason::UnsupportedDestination));
+    }
+    let mut work = Work::begin(state).await?;
+    let callee = Callee::Number { number: number.to_owned() };
+    let changed = calls
+        .blind_transfer(conversation_id, agent_id, Some(callee))?
+        .ok_or(AppError::Conflict(Reason::NoCall))?;
+    follow_call(&mut work, &changed).await?;
+    publish_and_end(&mut work, changed).await?;
+    let caller = queue_name(&mut work, conversation_id).await?;
+    let rona_ms = rona_ms(&mut work, conversation_id).await?;
+    work.finish(state).await?;
+    ring(state, number, &IncomingCall { conversation_id, caller, party: Party::Number });
+    stop_ringing_after(state.clone(), conversation_id, rona_ms);
+    Ok(())
+}
+
+/// How long the conversation's queue lets an offer ring (RONA): a consult or a transfer to a number
+/// rings as long.
+async fn rona_ms(work: &mut Work, conversation_id: i64) -> AppResult<hovor_types::Millis> {
+    let seconds: i64 = sqlx::query_scalar(
+        "SELECT q.rona_seconds FROM conversations c JOIN queues q ON q.id = c.queue_id WHERE c.id = $1",
+    )
+    .bind(conversation_id)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    Ok(seconds * 1000)
+}
+
+/// The party a consult or a transfer to a number rings stops ringing after `after_ms` unanswered:
+/// a consult goes back to the agent with the customer held, a transfer to a number ends the call.
+fn stop_ringing_after(state: AppState, conversation_id: i64, after_ms: hovor_types::Millis) {
+    let Some(leg) = state.voice.as_ref().and_then(|calls| calls.ringing_callee(conversation_id)) else {
+        return;
+    };
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(u64::try_from(after_ms).unwrap_or(0))).await;
+        let stopped = async {
+            let calls = calls(&state)?;
+            let Some(changed) = calls.stop_ringing(conversation_id, leg)? else { return Ok(()) };
+            let mut work = Work::begin(&state).await?;
+            follow_call(&mut work, &changed).await?;
+            publish_and_end(&mut work, changed).await?;
+            work.finish(&state).await
+        };
+        if let Err(e) = stopped.await {
+            tracing::warn!(conversation_id, error = ?e, "stopping an unanswered consult failed");
+        }
+    });
+}
+
+async fn queue_name(work: &mut Work, conversation_id: i64) -> AppResult<String> {
+    Ok(sqlx::query_scalar(
+        "SELECT q.name FROM conversations c JOIN queues q ON q.id = c.queue_id WHERE c.id = $1",
+    )
+    .bind(conversation_id)
+    .fetch_one(&mut *work.tx)
+    .await?)
 }
 
 /// The agent handling the conversation ends it: its call ends first, refused while on hold.
@@ -210,7 +303,8 @@ pub async fn end_by_agent(
 }
 
 /// A command from an agent's control pane. A consult calls an agent of the call's queue who is signed
-/// in and on no other call (else 409 `unsupported_destination`). Afterwards the conversation follows
+/// in and on no other call, the longest-free available agent of a queue, or a number a phone has (else
+/// 409 `unsupported_destination`). Afterwards the conversation follows
 /// the call: the agent in control handles it (a transfer, or the primary leaving a conference, hands
 /// it over: the leaving agent owes the wrap-up), the other agents talking on it are its
 /// collaborators (in their task lists, without a wrap-up), and a call with no one left ends it.
@@ -222,16 +316,33 @@ pub async fn command(
 ) -> AppResult<()> {
     let calls = calls(state)?;
     let mut work = Work::begin(state).await?;
-    let callee = match command {
-        CallCommand::Consult { user_id: callee } => {
-            Some(consult_target(&mut work, conversation_id, user_id, callee).await?)
+    let (command, callee) = match command {
+        CallCommand::Consult { to } => {
+            let (to, callee) = consult_target(&mut work, calls, conversation_id, user_id, to).await?;
+            (CallCommand::Consult { to }, callee)
+        }
+        command => (command, None),
+    };
+    let changed = calls.command(conversation_id, user_id, command.clone(), callee)?;
+    follow_call(&mut work, &changed).await?;
+    publish_and_end(&mut work, changed).await?;
+    let caller = match &command {
+        CallCommand::Consult { to: ConsultTo::Number { .. } } => {
+            Some(queue_name(&mut work, conversation_id).await?)
         }
         _ => None,
     };
-    let changed = calls.command(conversation_id, user_id, command, callee)?;
-    follow_call(&mut work, &changed).await?;
-    publish_and_end(&mut work, changed).await?;
+    let rona_ms = match &command {
+        CallCommand::Consult { .. } => Some(rona_ms(&mut work, conversation_id).await?),
+        _ => None,
+    };
     work.finish(state).await?;
+    if let (CallCommand::Consult { to: ConsultTo::Number { number } }, Some(caller)) = (&command, caller) {
+        ring(state, number, &IncomingCall { conversation_id, caller, party: Party::Number });
+    }
+    if let Some(rona_ms) = rona_ms {
+        stop_ringing_after(state.clone(), conversation_id, rona_ms);
+    }
     if command == CallCommand::PauseRecording
         && let Some(until) = calls.paused_until(conversation_id)
     {
@@ -259,9 +370,43 @@ fn resume_recording_at(state: AppState, conversation_id: i64, until: hovor_types
     });
 }
 
-/// The agents a consult may call: the queue's other agents, signed in (a session of theirs is open),
-/// on no call.
-pub async fn consult_targets(work: &mut Work, conversation_id: i64, me: i64) -> AppResult<Vec<Colleague>> {
+/// Whom a consult may call: the queue's other agents who are signed in and on no call, and the queues
+/// with an agent who is available, signed in and on no call.
+pub async fn consult_targets(work: &mut Work, conversation_id: i64, me: i64) -> AppResult<ConsultTargets> {
+    let agents = consult_agents(work, conversation_id, me).await?;
+    let queues: Vec<(i64, String)> = sqlx::query_as(concat!(
+        "SELECT q.id, q.name FROM queues q WHERE EXISTS (
+             SELECT 1 FROM queue_members m JOIN agent_states s ON s.user_id = m.user_id
+             WHERE m.queue_id = q.id AND m.user_id <> $1 AND s.state = 'available'
+               AND EXISTS (SELECT 1 FROM sessions x WHERE x.user_id = m.user_id) AND NOT ",
+        crate::on_a_call!("m.user_id"),
+        ") ORDER BY q.name"
+    ))
+    .bind(me)
+    .fetch_all(&mut *work.tx)
+    .await?;
+    let queues = queues.into_iter().map(|(id, name)| Target { id, name }).collect();
+    Ok(ConsultTargets { agents, queues })
+}
+
+/// The longest-free available agent of the queue, signed in and on no call, other than `me`.
+async fn queue_agent(work: &mut Work, queue_id: i64, me: i64) -> AppResult<Option<(i64, String)>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT u.id, u.display_name FROM queue_members m JOIN agent_states s ON s.user_id = m.user_id
+         JOIN users u ON u.id = m.user_id
+         WHERE m.queue_id = $1 AND m.user_id <> $2 AND s.state = 'available'
+           AND EXISTS (SELECT 1 FROM sessions x WHERE x.user_id = m.user_id) AND NOT ",
+        crate::on_a_call!("m.user_id"),
+        " ORDER BY s.free_since, u.id LIMIT 1"
+    ))
+    .bind(queue_id)
+    .bind(me)
+    .fetch_optional(&mut *work.tx)
+    .await?)
+}
+
+/// The queue's other agents, signed in (a session of theirs is open), on no call.
+async fn consult_agents(work: &mut Work, conversation_id: i64, me: i64) -> AppResult<Vec<Colleague>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(concat!(
         "SELECT u.id, u.display_name FROM conversations c
          JOIN queue_members m ON m.queue_id = c.queue_id JOIN users u ON u.id = m.user_id
@@ -277,10 +422,32 @@ pub async fn consult_targets(work: &mut Work, conversation_id: i64, me: i64) -> 
     Ok(rows.into_iter().map(|(id, name)| Colleague { id, name }).collect())
 }
 
-async fn consult_target(work: &mut Work, conversation_id: i64, me: i64, callee: i64) -> AppResult<CallAgent> {
-    let target = consult_targets(work, conversation_id, me).await?.into_iter().find(|c| c.id == callee);
-    let target = target.ok_or(AppError::Conflict(Reason::UnsupportedDestination))?;
-    Ok(CallAgent { user_id: target.id, name: target.name })
+/// Whom a consult calls, checked: a queue becomes its agent; an agent comes with their name.
+async fn consult_target(
+    work: &mut Work,
+    calls: &Calls,
+    conversation_id: i64,
+    me: i64,
+    to: ConsultTo,
+) -> AppResult<(ConsultTo, Option<CallAgent>)> {
+    let unsupported = AppError::Conflict(Reason::UnsupportedDestination);
+    let agent = match to {
+        ConsultTo::Number { number } => {
+            check_number(&number)?;
+            if !calls.lines.listened(&number) {
+                return Err(unsupported);
+            }
+            return Ok((ConsultTo::Number { number }, None));
+        }
+        ConsultTo::Agent { user_id } => consult_agents(work, conversation_id, me)
+            .await?
+            .into_iter()
+            .find(|c| c.id == user_id)
+            .map(|c| (c.id, c.name)),
+        ConsultTo::Queue { queue_id } => queue_agent(work, queue_id, me).await?,
+    };
+    let (user_id, name) = agent.ok_or(unsupported)?;
+    Ok((ConsultTo::Agent { user_id }, Some(CallAgent { user_id, name })))
 }
 
 async fn display_name(work: &mut Work, user_id: i64) -> AppResult<String> {
@@ -362,7 +529,7 @@ pub async fn customer_hung_up(state: &AppState, conversation_id: i64) -> AppResu
 /// Tells the call's parties of a change; a call with no one left ends its conversation (the agent
 /// then owes the wrap-up).
 async fn publish_and_end(work: &mut Work, changed: super::calls::Changed) -> AppResult<()> {
-    let (conversation_id, ended) = (changed.conversation_id, changed.ended);
+    let (conversation_id, ended) = (changed.conversation_id, changed.ended || changed.left_to_numbers);
     changed.publish(work).await?;
     if ended {
         match lifecycle::end(work, conversation_id, None).await {
@@ -408,10 +575,17 @@ pub fn follow_peers(
         while let Some(event) = events.recv().await {
             let super::switch::PeerEvent::Gone(peer) = event else { continue };
             let Some(calls) = state.voice.as_ref() else { continue };
-            if let Some((conversation_id, true)) = calls.peer_gone(peer)
-                && let Err(e) = customer_hung_up(&state, conversation_id).await
-            {
-                tracing::warn!(conversation_id, error = ?e, "ending a call whose phone went away failed");
+            let hung_up = match calls.peer_gone(peer) {
+                Some((conversation_id, Party::Customer, _)) => {
+                    (conversation_id, customer_hung_up(&state, conversation_id).await)
+                }
+                Some((conversation_id, Party::Number, Some(digits))) => {
+                    (conversation_id, number_hangs_up(&state, conversation_id, &digits).await)
+                }
+                _ => continue,
+            };
+            if let (conversation_id, Err(e)) = hung_up {
+                tracing::warn!(conversation_id, error = ?e, "ending the leg of a phone that went away failed");
             }
         }
     });

@@ -283,7 +283,8 @@ async fn a_consulted_agent_talks_apart_from_the_held_customer_joins_a_conference
     let targets = server
         .request("GET", &format!("/api/conversations/{id}/call/consult-targets"), Some(&agent), None)
         .await;
-    let ids: Vec<i64> = targets.json.as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    let agents = targets.json["agents"].as_array().unwrap();
+    let ids: Vec<i64> = agents.iter().map(|c| c["id"].as_i64().unwrap()).collect();
     assert!(ids.contains(&second_id) && ids.len() == 1, "only the signed-in colleague: {}", targets.json);
     let outsider: i64 = sqlx::query_scalar(
         "SELECT id FROM users WHERE role = 'agent' AND id NOT IN (SELECT user_id FROM queue_members WHERE queue_id = $1) LIMIT 1",
@@ -294,13 +295,24 @@ async fn a_consulted_agent_talks_apart_from_the_held_customer_joins_a_conference
     .unwrap();
     let path = format!("/api/conversations/{id}/call");
     let refused = server
-        .request("POST", &path, Some(&agent), Some(json!({"command": "consult", "user_id": outsider})))
+        .request(
+            "POST",
+            &path,
+            Some(&agent),
+            Some(json!({"command": "consult", "to": {"kind": "agent", "user_id": outsider}})),
+        )
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert_eq!(refused.json["reason"], "unsupported_destination", "{}", refused.json);
 
     // Consult: the customer is held and hears music; the colleague's desk rings with who asks.
-    let consult = command(&server, &agent, id, json!({"command": "consult", "user_id": second_id})).await;
+    let consult = command(
+        &server,
+        &agent,
+        id,
+        json!({"command": "consult", "to": {"kind": "agent", "user_id": second_id}}),
+    )
+    .await;
     assert_eq!(consult["call"]["mode"], "consult");
     assert_eq!(leg_state(&consult, "customer"), "held");
     let ringing = server.request("GET", &path, Some(&second), None).await;
@@ -358,7 +370,7 @@ async fn a_consult_ended_by_either_side_goes_back_to_the_customer_and_a_transfer
     let tunes = Tunes::load();
     let (mut customer, mut desk, agent, id) = answered_call(&server, &tunes, "+420 777 000 555").await;
     let [(second, second_id)] = <[_; 1]>::try_from(colleagues(&server, 1).await).unwrap();
-    let consult = json!({"command": "consult", "user_id": second_id});
+    let consult = json!({"command": "consult", "to": {"kind": "agent", "user_id": second_id}});
 
     // Declined: the consult is over, the customer still held until the agent resumes.
     command(&server, &agent, id, consult.clone()).await;
@@ -624,4 +636,169 @@ async fn a_recorded_call_is_one_ogg_opus_file_silent_while_paused_and_heard_only
     let silent_ms = longest_silence * 100;
     assert!((800..=1600).contains(&silent_ms), "the pause is {silent_ms} ms of silence");
     assert!(bytes.starts_with(b"OggS"));
+}
+
+/// Consults or transfers to numbers: the line's news (`ring`, then `state` events) until `state`.
+async fn line_news_until(news: &mut crate::common::EventStream, id: i64, state: &str) -> Value {
+    loop {
+        let event = news.next_within(std::time::Duration::from_secs(15)).await.expect("the line's news");
+        let data: Value = serde_json::from_str(&event.data).unwrap();
+        if data["conversation_id"] == id && (event.event.as_deref() == Some(state) || data["state"] == state)
+        {
+            return data;
+        }
+    }
+}
+
+fn consult_number(number: &str) -> Value {
+    json!({"command": "consult", "to": {"kind": "number", "number": number}})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consulted_number_rings_its_phone_talks_apart_from_the_customer_and_takes_the_call_over() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let (mut customer, mut desk, agent, id) = answered_call(&server, &tunes, "+420 777 000 777").await;
+    let path = format!("/api/conversations/{id}/call");
+
+    // A number no phone has, or no number at all: refused, and the call goes on as it was.
+    let nobody = server.request("POST", &path, Some(&agent), Some(consult_number("+420 600 999 999"))).await;
+    assert_eq!(nobody.status, StatusCode::CONFLICT);
+    assert_eq!(nobody.json["reason"], "unsupported_destination", "{}", nobody.json);
+    let malformed = server.request("POST", &path, Some(&agent), Some(consult_number("call me"))).await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(malformed.json["field"], "number", "{}", malformed.json);
+    let view = server.request("GET", &path, Some(&agent), None).await;
+    assert_eq!(view.json["call"]["mode"], "connected");
+
+    // The number's phone rings on its line, as a number, and answers without becoming the customer.
+    let line = open_line(&server, "+420 600 555 000").await;
+    let mut news = server.stream("/api/phone/line", &line, None).await;
+    let consult = command(&server, &agent, id, consult_number("+420 600 555 000")).await;
+    assert_eq!(consult["call"]["mode"], "consult");
+    assert_eq!(leg_state(&consult, "customer"), "held");
+    let ring = line_news_until(&mut news, id, "ring").await;
+    assert_eq!(ring["party"], "number", "{ring}");
+    let (mut number, offer) = Phone::offering(b'N', None);
+    let answer_path = format!("/api/phone/incoming/{id}/answer");
+    let answered = server.request("POST", &answer_path, Some(&line), Some(json!({"sdp": offer}))).await;
+    assert_eq!(answered.status, StatusCode::CREATED, "{}", answered.json);
+    assert!(answered.set_cookie.is_none(), "a number gets no customer's cookie");
+    number.answered(answered.json["sdp"].as_str().unwrap());
+    line_news_until(&mut news, id, "connected").await;
+    let held = customer.count(Heard::HoldMusic);
+    until(&mut [&mut customer, &mut desk, &mut number], &tunes, "the agent and the number talk", |p| {
+        p[1].count(Heard::Party(b'N')) >= 10
+            && p[2].count(Heard::Party(b'A')) >= 10
+            && p[0].count(Heard::HoldMusic) >= held + 10
+    });
+    assert_eq!(customer.count(Heard::Party(b'N')), 0, "the held customer never hears the consult");
+
+    // Transfer: the number takes the customer, and the agent's part ends with a wrap-up.
+    let transferred = command(&server, &agent, id, json!({"command": "transfer"})).await;
+    assert!(transferred["leg"].is_null());
+    assert_eq!(task_of(&server, &agent, id).await, Some((false, true)), "the agent wraps up");
+    let (status, handler): (String, Option<i64>) =
+        sqlx::query_as("SELECT status, agent_id FROM conversations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "ended", "the call left Hovor: its conversation is over for the desk");
+    assert!(handler.is_some());
+    let before = (customer.count(Heard::Party(b'N')), number.count(Heard::Party(b'C')));
+    until(&mut [&mut customer, &mut number], &tunes, "the customer and the number talk", |p| {
+        p[0].count(Heard::Party(b'N')) >= before.0 + 10 && p[1].count(Heard::Party(b'C')) >= before.1 + 10
+    });
+
+    // The number hangs up: the call is over for everyone.
+    let hang_up = format!("/api/phone/incoming/{id}/hang-up");
+    let hung_up = server.request("POST", &hang_up, Some(&line), None).await;
+    assert_eq!(hung_up.status, StatusCode::NO_CONTENT, "{}", hung_up.json);
+    line_news_until(&mut news, id, "ended").await;
+    let again = server.request("POST", &hang_up, Some(&line), None).await;
+    assert_eq!(again.json["reason"], "no_call", "{}", again.json);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consult_to_a_queue_rings_its_free_agent_and_a_blind_transfer_sends_the_caller_to_a_number() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let (mut customer, _desk, agent, id) = answered_call(&server, &tunes, "+420 777 000 888").await;
+    let [(second, second_id)] = <[_; 1]>::try_from(colleagues(&server, 1).await).unwrap();
+    server.go_available(&second).await;
+    let queue = server.queue_id(1).await;
+
+    // The queue is listed while a free agent of it is Available, and a consult to it rings that agent.
+    let targets = server
+        .request("GET", &format!("/api/conversations/{id}/call/consult-targets"), Some(&agent), None)
+        .await;
+    let queues = targets.json["queues"].as_array().unwrap();
+    assert!(queues.iter().any(|q| q["id"] == queue), "{}", targets.json);
+    let to_queue = json!({"command": "consult", "to": {"kind": "queue", "queue_id": queue}});
+    let consult = command(&server, &agent, id, to_queue.clone()).await;
+    let legs = consult["call"]["legs"].as_array().unwrap();
+    let consulted = legs.iter().find(|l| l["role"] == "consulted").expect("a consulted leg");
+    assert_eq!(consulted["user_id"], second_id, "{consult}");
+    command(&server, &second, id, json!({"command": "exit"})).await;
+    command(&server, &agent, id, json!({"command": "resume"})).await;
+    // No free agent left in the queue (the colleague is no longer available): refused.
+    let idle = server
+        .request(
+            "PUT",
+            "/api/me/status",
+            Some(&second),
+            Some(json!({"state": "idle", "idle_reason": "lunch"})),
+        )
+        .await;
+    assert!(idle.status.is_success(), "{}", idle.json);
+    let none =
+        server.request("POST", &format!("/api/conversations/{id}/call"), Some(&agent), Some(to_queue)).await;
+    assert_eq!(none.json["reason"], "unsupported_destination", "{}", none.json);
+
+    // Blind transfer to a number: the agent's part ends at once; the caller waits for it to answer.
+    let line = open_line(&server, "+420 600 555 001").await;
+    let mut news = server.stream("/api/phone/line", &line, None).await;
+    let transfer = format!("/api/conversations/{id}/transfer");
+    let body = json!({"number": "+420 600 555 001", "note": ""});
+    let transferred = server.request("POST", &transfer, Some(&agent), Some(body)).await;
+    assert_eq!(transferred.status, StatusCode::NO_CONTENT, "{}", transferred.json);
+    assert_eq!(task_of(&server, &agent, id).await, Some((false, true)), "the agent wraps up");
+    let ring = line_news_until(&mut news, id, "ring").await;
+    assert_eq!(ring["party"], "number");
+    let (mut number, offer) = Phone::offering(b'N', None);
+    let answer_path = format!("/api/phone/incoming/{id}/answer");
+    let answered = server.request("POST", &answer_path, Some(&line), Some(json!({"sdp": offer}))).await;
+    assert_eq!(answered.status, StatusCode::CREATED, "{}", answered.json);
+    number.answered(answered.json["sdp"].as_str().unwrap());
+    until(&mut [&mut customer, &mut number], &tunes, "the caller and the number talk", |p| {
+        p[0].count(Heard::Party(b'N')) >= 10 && p[1].count(Heard::Party(b'C')) >= 10
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consult_nobody_answers_stops_ringing_after_the_queues_rona_time() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    server.set_routing(server.queue_id(1).await, json!({"rona_seconds": 3})).await;
+    let (_customer, _desk, agent, id) = answered_call(&server, &tunes, "+420 777 000 999").await;
+    let [(second, second_id)] = <[_; 1]>::try_from(colleagues(&server, 1).await).unwrap();
+    let started = std::time::Instant::now();
+    let consult = json!({"command": "consult", "to": {"kind": "agent", "user_id": second_id}});
+    assert_eq!(command(&server, &agent, id, consult).await["call"]["mode"], "consult");
+    let view = loop {
+        let view = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
+        if view.json["call"]["mode"] != "consult" {
+            break view.json;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(15), "the consult never stopped ringing");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(started.elapsed() >= std::time::Duration::from_millis(2900), "it rang the queue's RONA time");
+    assert_eq!(view["call"]["mode"], "connected", "{view}");
+    assert_eq!(leg_state(&view, "customer"), "held", "the agent takes the customer back themselves");
+    let consulted =
+        view["call"]["legs"].as_array().unwrap().iter().find(|l| l["user_id"] == second_id).cloned();
+    assert_eq!(consulted.expect("the colleague's leg")["state"], "left");
+    assert_eq!(task_of(&server, &second, id).await, None);
 }

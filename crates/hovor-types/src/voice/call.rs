@@ -287,6 +287,15 @@ impl Call {
         self.legs.iter().find(|l| l.role == Role::Consulted && l.state != LegState::Left)
     }
 
+    /// No agent takes part any more (present or ringing) while a number does: a transfer to a
+    /// number handed the call out of Hovor, and the customer and the number talk on alone.
+    pub fn left_to_numbers(&self) -> bool {
+        let taking_part = |l: &&Leg| l.role.is_participant() && l.state != LegState::Left;
+        self.mode != Mode::Ended
+            && !self.legs.iter().filter(taking_part).any(|l| l.party == Party::Agent)
+            && self.legs.iter().filter(taking_part).any(|l| l.party == Party::Number)
+    }
+
     /// Parties counted towards [`MAX_PARTICIPANTS`]: on the call or ringing, supervisors who only
     /// listen or coach left out.
     pub fn participants(&self) -> usize {
@@ -586,6 +595,11 @@ impl Call {
                     }
                 }
                 self.pass_control();
+            }
+            // A number the call was sent to blind does not answer: the call had left its queue.
+            Role::Conferenced if self.mode == Mode::Waiting && self.primary().is_none() => {
+                self.end();
+                return Ok(());
             }
             Role::Conferenced => {}
             Role::Listener | Role::Coach => return Ok(()),

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::call::{Action, Actor, Call, Callee, Leg, LegId, LegState, Mode, Role};
+use super::call::{Action, Actor, Call, Callee, Leg, LegId, LegState, Mode, Party, Role};
 use crate::Millis;
 use crate::error::{FieldError, Rule};
 
@@ -70,6 +70,17 @@ crate::string_enum! {
 }
 
 impl Call {
+    /// The call as a dialled number's phone shows it (consult, transfer to a number).
+    pub fn number_state(&self, leg: LegId) -> PhoneState {
+        match self.leg(leg).map(|l| l.state) {
+            _ if self.mode == Mode::Ended => PhoneState::Ended,
+            None | Some(LegState::Left) => PhoneState::Ended,
+            Some(LegState::Ringing) => PhoneState::Waiting,
+            Some(LegState::Held) => PhoneState::OnHold,
+            Some(LegState::Active) => PhoneState::Connected,
+        }
+    }
+
     /// The call as the customer's phone shows it.
     pub fn phone_state(&self) -> PhoneState {
         match self.customer().map(|c| c.state) {
@@ -107,6 +118,31 @@ pub fn check_line(line: &PhoneLine) -> Result<(), FieldError> {
 pub struct IncomingCall {
     pub conversation_id: i64,
     pub caller: String,
+    /// `customer`: Hovor calls the phone as the call's customer (outbound, callback); `number`: an
+    /// agent consults or transfers a call to it. A number's phone follows the call on its line
+    /// (`state` events) and hangs up there.
+    #[serde(default = "customer_party")]
+    pub party: Party,
+}
+
+fn customer_party() -> Party {
+    Party::Customer
+}
+
+/// Whom a consult may call now: the queue's free agents, and the queues that have one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultTargets {
+    pub agents: Vec<crate::collaboration::Colleague>,
+    pub queues: Vec<crate::wrap_up::Target>,
+}
+
+/// A line's news about a call it answered or that rang it as a number: its state for that party.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LineCallState {
+    pub conversation_id: i64,
+    pub state: PhoneState,
 }
 
 /// A call's recording: played or downloaded at `/api/recordings/{id}/audio` by those who may see the
@@ -128,8 +164,37 @@ pub struct PhoneCall {
     pub queue_name: String,
 }
 
+/// Whom a consult calls (WBX: an agent, a queue or a number).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ConsultTo {
+    Agent {
+        user_id: i64,
+    },
+    /// The longest-free available agent of the queue, chosen by the server.
+    Queue {
+        queue_id: i64,
+    },
+    /// A phone number outside Hovor: it talks, but has no controls.
+    Number {
+        number: String,
+    },
+}
+
+/// A number to consult or transfer to looks like a phone number (error on `number`).
+pub fn check_number(number: &str) -> Result<(), FieldError> {
+    if number.trim().is_empty() {
+        return Err(FieldError::new("number", Rule::Required));
+    }
+    if !crate::validate::looks_like_phone(number) {
+        return Err(FieldError::new("number", Rule::Malformed));
+    }
+    Ok(())
+}
+
 /// What an agent's call controls ask for; the server turns it into an [`Action`] of the agent's leg.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum CallCommand {
@@ -141,9 +206,9 @@ pub enum CallCommand {
     Mute {
         muted: bool,
     },
-    /// Calls another agent while the customer is held (WBX Consult).
+    /// Calls another agent, a queue's agent or a number while the customer is held (WBX Consult).
     Consult {
-        user_id: i64,
+        to: ConsultTo,
     },
     /// Holds the consulted party (the customer may be held at the same time).
     HoldConsult,
@@ -166,7 +231,8 @@ pub enum CallCommand {
 
 impl CallCommand {
     /// The action this command is on `call` for the agent on leg `own`; `None` when there is no
-    /// customer (or consulted party) to hold or resume.
+    /// customer (or consulted party) to hold or resume, and for a consult to a queue, which the
+    /// server first turns into a consult to one of its agents.
     pub fn action(self, call: &Call, own: LegId) -> Option<Action> {
         let customer = call.customer().map(|c| c.id);
         let consulted = call.consulted().map(|c| c.id);
@@ -174,7 +240,13 @@ impl CallCommand {
             CallCommand::Hold => Action::Hold { leg: customer? },
             CallCommand::Resume => Action::Resume { leg: customer? },
             CallCommand::Mute { muted } => Action::Mute { leg: own, muted },
-            CallCommand::Consult { user_id } => Action::Consult { callee: Callee::Agent { user_id } },
+            CallCommand::Consult { to } => Action::Consult {
+                callee: match to {
+                    ConsultTo::Agent { user_id } => Callee::Agent { user_id },
+                    ConsultTo::Number { number } => Callee::Number { number },
+                    ConsultTo::Queue { .. } => return None,
+                },
+            },
             CallCommand::HoldConsult => Action::Hold { leg: consulted? },
             CallCommand::ResumeConsult => Action::Resume { leg: consulted? },
             CallCommand::EndConsult => Action::EndConsult,
@@ -235,8 +307,11 @@ impl CallView {
         self.leg.and_then(|id| self.call.leg(id))
     }
 
-    /// The name of the agent on `leg`.
-    pub fn name_of(&self, leg: &Leg) -> Option<&str> {
+    /// Who is on `leg`: the agent's name, or the number a consult or transfer dialled.
+    pub fn name_of<'a>(&'a self, leg: &'a Leg) -> Option<&'a str> {
+        if leg.party == Party::Number {
+            return leg.number.as_deref();
+        }
         let user_id = leg.user_id?;
         self.agents.iter().find(|a| a.user_id == user_id).map(|a| a.name.as_str())
     }

@@ -354,6 +354,47 @@ fn a_blind_transfer_to_a_number_connects_it_without_controls() {
 }
 
 #[test]
+fn a_number_sent_the_call_blind_that_does_not_answer_ends_it() {
+    let mut call = connected();
+    let number = Callee::Number { number: "+420 700 000 000".into() };
+    call.apply(me(AGENT), Action::BlindTransfer { callee: Some(number) }).unwrap();
+    assert!(call.left_to_numbers(), "no agent takes part any more");
+    assert_eq!(call.number_state(2), PhoneState::Waiting);
+    call.apply(me(2), Action::Leave { leg: 2 }).unwrap();
+    assert_eq!(call.mode, Mode::Ended);
+    assert_eq!(call.number_state(2), PhoneState::Ended);
+}
+
+#[test]
+fn a_consulted_number_is_held_and_handed_the_call_like_an_agent() {
+    let mut call = connected();
+    let to = ConsultTo::Number { number: "+420 700 000 000".into() };
+    call.apply(me(AGENT), CallCommand::Consult { to }.action(&call, AGENT).unwrap()).unwrap();
+    assert!(!call.left_to_numbers(), "the agent is still on the call");
+    call.apply(me(2), Action::Answer { leg: 2 }).unwrap();
+    assert_eq!(call.number_state(2), PhoneState::Connected);
+    call.apply(me(AGENT), Action::Hold { leg: 2 }).unwrap();
+    assert_eq!(call.number_state(2), PhoneState::OnHold);
+    call.apply(me(AGENT), Action::Resume { leg: 2 }).unwrap();
+    call.apply(me(AGENT), Action::Transfer).unwrap();
+    assert!(call.left_to_numbers());
+    assert_eq!(call.hears(CUSTOMER), vec![leg(2)]);
+    assert_eq!(call.hears(2), vec![leg(CUSTOMER)]);
+}
+
+#[test]
+fn a_consult_to_a_queue_waits_for_the_server_to_choose_an_agent() {
+    let call = connected();
+    let to_queue = CallCommand::Consult { to: ConsultTo::Queue { queue_id: 3 } };
+    assert_eq!(to_queue.clone().action(&call, AGENT), None);
+    assert_eq!(check_number("+420 700 000 000"), Ok(()));
+    assert_eq!(check_number(" ").unwrap_err().rule, Rule::Required);
+    assert_eq!(check_number("call me").unwrap_err().field, "number");
+    let json = r#"{"command":"consult","to":{"kind":"queue","queue_id":3}}"#;
+    assert_eq!(serde_json::from_str::<CallCommand>(json).unwrap(), to_queue);
+}
+
+#[test]
 fn a_blind_transfer_needs_a_plain_call() {
     let mut call = consulting();
     assert_eq!(call.apply(me(AGENT), Action::BlindTransfer { callee: None }), Err(CallRefusal::WrongState));
@@ -611,8 +652,8 @@ fn the_desk_offers_consult_controls_to_each_side_as_the_call_takes_them() {
     };
     let mut call = connected();
     let primary = call.primary().and_then(|l| l.user_id).unwrap();
-    let consult = CallCommand::Consult { user_id: 77 };
-    assert!(view(&call, primary).may(consult));
+    let consult = CallCommand::Consult { to: ConsultTo::Agent { user_id: 77 } };
+    assert!(view(&call, primary).may(consult.clone()));
     call.apply(me(AGENT), consult.action(&call, AGENT).unwrap()).unwrap();
     let ringing = view(&call, 77);
     assert_eq!(ringing.consult_request().and_then(|l| l.user_id), Some(primary));
