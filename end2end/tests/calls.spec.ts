@@ -157,6 +157,11 @@ test("a customer calls a queue, waits with music, the agent accepts, both hear e
   expect(audio.status()).toBe(200);
   expect(audio.headers()["content-type"]).toBe("audio/ogg");
   expect((await audio.body()).subarray(0, 4).toString()).toBe("OggS");
+  // And on the conversation's timeline, where it plays too, as soon as the call is over.
+  const onTimeline = desk.getByTestId("timeline-recording");
+  await expect(onTimeline).toHaveCount(1);
+  await expect(onTimeline.locator("audio")).toHaveAttribute("src", source!);
+  await desk.screenshot({ path: "artifacts/screenshots/call-recording-timeline-1366x768.png" });
 
   for (const page of [phone, desk]) expect(errors.get(page), "uncaught errors in the page").toEqual([]);
 });

@@ -50,3 +50,8 @@ pub async fn save_call_value(id: i64, name: &str, value: &str, version: i64) -> 
 pub async fn reveal_call_value(id: i64, name: &str) -> Result<CallValue, ApiError> {
     client::post(&format!("/api/conversations/{id}/call-data/{name}/reveal"), &(), None).await
 }
+
+/// Where a recording's audio plays from (the server checks who may hear it).
+pub fn recording_audio_path(recording_id: i64) -> String {
+    format!("/api/recordings/{recording_id}/audio")
+}

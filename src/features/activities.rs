@@ -30,7 +30,7 @@ pub fn Activities(id: i64) -> impl IntoView {
 
 /// The call's recordings, each played in the page (the server checks who may hear it).
 #[component]
-fn Recordings(list: Vec<RecordingInfo>) -> impl IntoView {
+pub fn Recordings(list: Vec<RecordingInfo>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h4 class=css::heading>{t!(i18n, call.recordings)}</h4>
@@ -41,7 +41,7 @@ fn Recordings(list: Vec<RecordingInfo>) -> impl IntoView {
                 view! {
                     <li class=css::recording data-testid="recording">
                         <span>{label}</span>
-                        <audio controls preload="none" src=format!("/api/recordings/{}/audio", r.id) aria-label=label></audio>
+                        <audio controls preload="none" src=crate::api::voice::recording_audio_path(r.id) aria-label=label></audio>
                     </li>
                 }
             }).collect_view()}

@@ -122,5 +122,5 @@ pub fn use_open_conversation() -> OpenConversation {
 
 /// A message's timeline key (see `TimelineEntry::key`).
 fn message_key(id: i64) -> i64 {
-    id * 4 + EntryKind::Message.rank()
+    EntryKind::Message.key(id)
 }

@@ -74,7 +74,7 @@ async fn drawn(state: &AppState, parts: &mut Parts, id: i64) -> AppResult<Option
         let mut conn = state.pool.acquire().await?;
         conversations::tasks(&mut conn, me.id, None, None).await?
     };
-    let page = timeline::page(&state.pool, &conversation, None, None, MESSAGES).await?;
+    let page = timeline::page(&state.pool, me.id, &conversation, None, None, MESSAGES).await?;
     Ok(Some(render(&conversation, &tasks, &page.entries)))
 }
 

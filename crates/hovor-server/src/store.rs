@@ -25,6 +25,7 @@ pub mod merges;
 pub mod messages;
 pub mod placeholders;
 pub mod reads;
+pub mod recordings;
 pub mod response_admin;
 pub mod responses;
 pub mod session_data;

@@ -83,4 +83,7 @@ pub struct Transcript {
     pub notes: Vec<Note>,
     /// Absent for campaign interactions.
     pub attached_data: Option<Vec<KeyValue>>,
+    /// A call's recordings, played in place.
+    #[serde(default)]
+    pub recordings: Vec<crate::voice::RecordingInfo>,
 }

@@ -20,6 +20,8 @@ crate::string_enum! {
         CaseChange = "case_change",
         /// An interaction started.
         Interaction = "interaction",
+        /// A call's recording, played in the row.
+        Recording = "recording",
     }
 }
 
@@ -31,7 +33,16 @@ impl EntryKind {
             EntryKind::Message => 1,
             EntryKind::Note => 2,
             EntryKind::CaseChange => 3,
+            EntryKind::Recording => 4,
         }
+    }
+
+    /// How many kinds [`TimelineEntry::key`] tells apart: `key = id * KEY_KINDS + rank`.
+    pub const KEY_KINDS: i64 = 8;
+
+    /// The [`TimelineEntry::key`] of this kind's row `id`.
+    pub fn key(self, id: i64) -> i64 {
+        id * Self::KEY_KINDS + self.rank()
     }
 }
 
@@ -50,7 +61,7 @@ pub struct TimelineEntry {
     /// The row id within its kind (a message's id for messages).
     pub id: i64,
     pub kind: EntryKind,
-    /// `id * 4 + kind rank`: unique across kinds; pages are cut at (at, key).
+    /// `id * EntryKind::KEY_KINDS + kind rank`: unique across kinds; pages are cut at (at, key).
     pub key: i64,
     pub conversation_id: i64,
     pub channel: Channel,
@@ -59,7 +70,8 @@ pub struct TimelineEntry {
     /// Messages: who wrote it. Other kinds: outbound.
     pub direction: Direction,
     pub author: String,
-    /// A message's or note's text; a case change's "field: old → new"; an interaction's queue.
+    /// A message's or note's text; a case change's "field: old → new"; an interaction's queue; empty
+    /// for a recording (`id` is the recording's, played at `/api/recordings/{id}/audio`).
     pub body: String,
     pub at: Millis,
 }

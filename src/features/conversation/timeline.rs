@@ -20,6 +20,7 @@ use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::configured::ConfiguredText;
 use crate::state::conversation::{OpenConversation, PendingState, use_open_conversation};
+use crate::state::live::use_live;
 use crate::widgets::chips::ChannelBadge;
 
 stylance::import_crate_style!(css, "src/features/conversation/timeline.module.css");
@@ -38,8 +39,11 @@ pub fn Timeline() -> impl IntoView {
     let open = use_open_conversation();
     // The related record the agent chose; `None` until then: the server's default.
     let record = RwSignal::new(None::<RelatedRecord>);
+    let live = use_live();
     let first_page = LocalResource::new(move || {
         open.records.track();
+        // A call's change may have stored a recording, which the timeline lists.
+        live.call_changes.with(|changes| changes.get(&open.id).copied());
         api::timeline(open.id, record.get(), None)
     });
     let render = move |page: TimelinePage| {
@@ -294,6 +298,21 @@ fn Row(entry: TimelineEntry, separator: bool, current: i64) -> AnyView {
                     // The interaction's queue.
                     <span><ConfiguredText text=entry.body /></span>
                     <time>{move || format::date_time(i18n.get_locale(), at)}</time>
+                </li>
+            }
+            .into_any();
+        }
+        EntryKind::Recording => {
+            let label = move || {
+                t_string!(i18n, call.recording_of, time = format::date_time(i18n.get_locale(), at))
+                    .to_string()
+            };
+            return view! {
+                <li class=css::note data-kind="recording" data-row=entry.key.to_string() data-testid="timeline-recording">
+                    <span class=css::meta>
+                        <span class=css::author>{label}</span>
+                    </span>
+                    <audio class=css::recording controls preload="none" src=crate::api::voice::recording_audio_path(entry.id) aria-label=label></audio>
                 </li>
             }
             .into_any();

@@ -9,6 +9,7 @@ use crate::components::lazy::split_view;
 
 use crate::api::records as api;
 use crate::components::tabs::{Tab, Tabs};
+use crate::features::activities::Recordings;
 use crate::format;
 use crate::i18n::{t, use_i18n};
 use crate::widgets::chips::{ChannelBadge, TagChip};
@@ -111,6 +112,7 @@ fn TranscriptTabs(t: Transcript) -> impl IntoView {
     }
     let d = t.details;
     let (suggestions, notes, attached) = (t.suggestions, t.notes, t.attached_data.unwrap_or_default());
+    let recordings = (!t.recordings.is_empty()).then_some(t.recordings);
     let panel = move || {
         match selected.get() {
         "suggestions" => view! {
@@ -131,6 +133,7 @@ fn TranscriptTabs(t: Transcript) -> impl IntoView {
     }
     };
     view! {
+        {recordings.map(|list| view! { <Recordings list /> })}
         <ol class=css::transcript_messages data-testid="transcript-messages">
             {t.messages.into_iter().map(|m| view! {
                 <li data-direction=m.direction.as_str()><span class=css::muted>{m.author}": "</span>{m.body}</li>

@@ -156,7 +156,7 @@ pub struct TimelineQuery {
               (status = 422, body = ErrorBody)))]
 pub async fn timeline(
     State(state): State<AppState>,
-    Visible { conversation: c, .. }: Visible,
+    Visible { me, conversation: c }: Visible,
     AppQuery(q): AppQuery<TimelineQuery>,
 ) -> AppResult<Json<TimelinePage>> {
     let before = match (q.before_at, q.before_key) {
@@ -171,7 +171,7 @@ pub async fn timeline(
             format!("limit must be between 1 and {TIMELINE_MAX_PAGE}."),
         ));
     }
-    Ok(Json(tl::page(&state.pool, &c, q.record, before, limit).await?))
+    Ok(Json(tl::page(&state.pool, me.id, &c, q.record, before, limit).await?))
 }
 
 /// A quick note on the conversation's contact, account or case; it appears on that record's timeline.

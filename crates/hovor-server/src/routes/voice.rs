@@ -127,17 +127,8 @@ pub async fn recordings(
     State(state): State<AppState>,
     Visible { conversation: c, .. }: Visible,
 ) -> AppResult<Json<Vec<RecordingInfo>>> {
-    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, started_at, ended_at FROM recordings WHERE conversation_id = $1 ORDER BY started_at, id",
-    )
-    .bind(c.id)
-    .fetch_all(&state.pool)
-    .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(id, started_at, ended_at)| RecordingInfo { id, started_at, ended_at })
-            .collect(),
-    ))
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(crate::store::recordings::of(&mut conn, c.id).await?))
 }
 
 /// A recording's audio (Ogg Opus), for whoever may see its conversation; 404 for anyone else, as for a

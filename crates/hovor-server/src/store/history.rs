@@ -201,6 +201,7 @@ pub async fn transcript(
         at,
     }));
     let attached_data = session_data::attached_data(&mut conn, &c).await?;
+    let recordings = super::recordings::of(&mut conn, c.id).await?;
     drop(conn);
     Ok(Transcript {
         conversation_id: c.id,
@@ -209,5 +210,6 @@ pub async fn transcript(
         suggestions: responses::suggestions(pool, library, &c, user_id).await?,
         notes,
         attached_data,
+        recordings,
     })
 }

@@ -89,8 +89,8 @@ pub async fn linked(conn: &mut Conn, c: &ConversationRow) -> AppResult<Linked> {
 }
 
 /// The cursor each kind's statement binds: its rows with `(at, id) <= (at, bound)` are exactly the
-/// entries strictly before `(before_at, before_key)`, since `key = id * 4 + rank`. Comparing plain
-/// columns keeps each statement an index range scan.
+/// entries strictly before `(before_at, before_key)`, since `key = id * KEY_KINDS + rank`. Comparing
+/// plain columns keeps each statement an index range scan.
 struct Cut {
     at: i64,
     key: i64,
@@ -99,7 +99,7 @@ struct Cut {
 
 impl Cut {
     fn id_bound(&self, kind: EntryKind) -> i64 {
-        (self.key - kind.rank() - 1).div_euclid(4)
+        (self.key - kind.rank() - 1).div_euclid(EntryKind::KEY_KINDS)
     }
 }
 
@@ -156,10 +156,28 @@ macro_rules! case_changes_sql {
     };
 }
 
+/// Recordings of the calls matching `$filter` (its one parameter is `$1`) that the viewer (`$5`) may
+/// hear (the rule of `conversations::visible`, which the audio's download checks), newest first.
+macro_rules! recordings_sql {
+    ($filter:literal) => {
+        concat!(
+            "SELECT r.id, r.conversation_id, c.channel, c.started_at, r.started_at
+             FROM recordings r JOIN conversations c ON c.id = r.conversation_id
+             WHERE ",
+            $filter,
+            " AND (r.started_at, r.id) <= ($2, $3)
+               AND (EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.user_id = $5)
+                    OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = $5))
+             ORDER BY r.started_at DESC, r.id DESC LIMIT $4"
+        )
+    };
+}
+
 type MessageRow = (i64, i64, String, i64, String, String, String, i64);
 type NoteRow = (i64, Option<i64>, Option<String>, Option<i64>, Option<String>, String, i64);
 type InteractionRow = (i64, String, i64, String, String, Option<String>);
 type ChangeRow = (i64, String, Option<String>, Option<String>, Option<String>, i64);
+type RecordingRow = (i64, i64, String, i64, i64);
 
 #[allow(clippy::too_many_arguments)]
 fn entry(
@@ -176,7 +194,7 @@ fn entry(
     TimelineEntry {
         id,
         kind,
-        key: id * 4 + kind.rank(),
+        key: kind.key(id),
         conversation_id,
         channel,
         interaction_started_at,
@@ -200,6 +218,8 @@ struct Reader<'a> {
     conn: &'a mut Conn,
     cut: Cut,
     here: &'a ConversationRow,
+    /// The user reading: recordings of calls they may not hear are left out.
+    viewer: i64,
     out: Vec<TimelineEntry>,
 }
 
@@ -283,6 +303,32 @@ impl Reader<'_> {
         Ok(())
     }
 
+    async fn recordings(&mut self, sql: &'static str, key: i64) -> AppResult<()> {
+        let rows: Vec<RecordingRow> = sqlx::query_as(sql)
+            .bind(key)
+            .bind(self.cut.at)
+            .bind(self.cut.id_bound(EntryKind::Recording))
+            .bind(self.cut.rows)
+            .bind(self.viewer)
+            .fetch_all(&mut *self.conn)
+            .await?;
+        for (id, conversation_id, ch, started, at) in rows {
+            let e = entry(
+                id,
+                EntryKind::Recording,
+                conversation_id,
+                channel(&ch)?,
+                started,
+                Direction::Outbound,
+                String::new(),
+                String::new(),
+                at,
+            );
+            self.out.push(e);
+        }
+        Ok(())
+    }
+
     async fn case_changes(&mut self, sql: &'static str, key: i64) -> AppResult<()> {
         let rows: Vec<ChangeRow> = sqlx::query_as(sql)
             .bind(key)
@@ -309,8 +355,10 @@ impl Reader<'_> {
     }
 }
 
+/// `viewer`: the user reading, whose access decides which recordings are listed.
 pub async fn page(
     pool: &Pool,
+    viewer: i64,
     c: &ConversationRow,
     record: Option<RelatedRecord>,
     before: Option<TimelineCursor>,
@@ -327,12 +375,13 @@ pub async fn page(
     };
     let (at, key) = before.map_or((i64::MAX, i64::MAX), |b| (b.before_at, b.before_key));
     let cut = Cut { at, key, rows: i64::from(limit) + 1 };
-    let mut r = Reader { conn: &mut conn, cut, here: c, out: Vec::new() };
+    let mut r = Reader { conn: &mut conn, cut, here: c, viewer, out: Vec::new() };
     match record.and_then(|record| Some((record, linked.id(record)?))) {
         Some((RelatedRecord::Contact, id)) => {
             r.messages(messages_sql!("m.contact_id"), id).await?;
             r.notes(notes_sql!("contact_id"), id).await?;
             r.interactions(interactions_sql!("c.contact_id = $1"), id).await?;
+            r.recordings(recordings_sql!("c.contact_id = $1"), id).await?;
             r.case_changes(case_changes_sql!("IN (SELECT id FROM cases WHERE contact_id = $1)"), id).await?;
         }
         Some((RelatedRecord::Account, id)) => {
@@ -340,6 +389,9 @@ pub async fn page(
             let of_account =
                 interactions_sql!("c.contact_id IN (SELECT id FROM contacts WHERE account_id = $1)");
             r.interactions(of_account, id).await?;
+            let account_calls =
+                recordings_sql!("c.contact_id IN (SELECT id FROM contacts WHERE account_id = $1)");
+            r.recordings(account_calls, id).await?;
             let cases = case_changes_sql!(
                 "IN (SELECT id FROM cases WHERE contact_id IN (SELECT id FROM contacts WHERE account_id = $1))"
             );
@@ -349,9 +401,13 @@ pub async fn page(
             r.messages(messages_sql!("c.case_id"), id).await?;
             r.notes(notes_sql!("case_id"), id).await?;
             r.interactions(interactions_sql!("c.case_id = $1"), id).await?;
+            r.recordings(recordings_sql!("c.case_id = $1"), id).await?;
             r.case_changes(case_changes_sql!("= $1"), id).await?;
         }
-        None => r.messages(messages_sql!("m.conversation_id"), c.id).await?,
+        None => {
+            r.messages(messages_sql!("m.conversation_id"), c.id).await?;
+            r.recordings(recordings_sql!("c.id = $1"), c.id).await?;
+        }
     }
     let mut entries = r.out;
     entries.sort_by_key(|e| std::cmp::Reverse((e.at, e.key)));

@@ -607,6 +607,11 @@ async fn a_recorded_call_is_one_ogg_opus_file_silent_while_paused_and_heard_only
     let outsider = server.sign_in(&server.agent_outside(server.queue_id(1).await).await).await;
     assert_eq!(server.request_bytes("GET", &audio_path, Some(&outsider)).await.0, StatusCode::NOT_FOUND);
     assert_eq!(server.request_bytes("GET", &audio_path, None).await.0, StatusCode::UNAUTHORIZED);
+    let timeline =
+        server.request("GET", &format!("/api/conversations/{id}/timeline"), Some(&agent), None).await;
+    let entries = timeline.json["entries"].as_array().expect("entries");
+    let on_timeline = entries.iter().any(|e| e["kind"] == "recording" && e["id"] == recording["id"]);
+    assert!(on_timeline, "the recording is on the conversation's timeline: {}", timeline.json);
 
     // The file lasts as long as the call was connected, both voices in it, and one silent stretch of
     // about the pause's second.

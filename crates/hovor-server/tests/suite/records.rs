@@ -831,7 +831,7 @@ async fn the_timeline_follows_contact_or_case_with_every_kind_and_pages_without_
         (note["kind"].as_str(), note["body"].as_str(), note["author"].as_str()),
         (Some("note"), Some("Prefers email."), Some("Petr Svoboda"))
     );
-    assert_eq!(note["key"].as_i64().unwrap(), note["id"].as_i64().unwrap() * 4 + 2);
+    assert_eq!(note["key"].as_i64().unwrap(), note["id"].as_i64().unwrap() * 8 + 2);
     let blank =
         server.request("POST", &notes, Some(&cookie), Some(json!({"record": "case", "body": " "}))).await;
     assert_eq!(blank.json["field"], "body");
