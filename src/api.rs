@@ -1,6 +1,7 @@
 //! Typed HTTP client for the Hovor API, one module per resource.
 pub use client::ApiError;
 
+pub mod call_settings;
 pub mod client;
 pub mod collaboration;
 pub mod conversations;

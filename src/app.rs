@@ -5,6 +5,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::lazy::lazy_view;
+use crate::features::call_settings::CallSettingsRoute;
 use crate::features::collaboration::invitations_page;
 use crate::features::library::LibraryRoute;
 use crate::i18n::I18nContextProvider;
@@ -32,6 +33,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("directory") view=|| lazy_view(directory_page) />
                         <Route path=path!("invitations") view=|| lazy_view(invitations_page) />
                         <Route path=path!("library") view=LibraryRoute />
+                        <Route path=path!("calls") view=CallSettingsRoute />
                         <Route path=path!(":id") view=ConversationRoute />
                     </ParentRoute>
                 </Routes>

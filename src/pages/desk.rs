@@ -92,6 +92,7 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
     let in_directory = move || location.pathname.with(|p| p.starts_with("/desk/directory"));
     let in_invitations = move || location.pathname.with(|p| p.starts_with("/desk/invitations"));
     let in_library = move || location.pathname.with(|p| p.starts_with("/desk/library"));
+    let in_call_settings = move || location.pathname.with(|p| p.starts_with("/desk/calls"));
     // The first paint showed the page the desk opened on; anywhere else (a redirect, a click) is the app's.
     Effect::new(move |opened_on: Option<String>| {
         let now = location.pathname.get();
@@ -165,7 +166,7 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
                     on:click=move |_| tasks_open.set(false)
                 >
                     <nav class=css::sections aria-label=move || t_string!(i18n, nav.sections).to_string()>
-                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory() && !in_invitations() && !in_library()).then_some("page")>
+                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory() && !in_invitations() && !in_library() && !in_call_settings()).then_some("page")>
                             {t!(i18n, nav.conversations)}
                         </a>
                         <a href="/desk/directory" data-testid="nav-directory" aria-current=move || in_directory().then_some("page")>
@@ -178,6 +179,9 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
                         {admin.then(|| view! {
                             <a href="/desk/library" data-testid="nav-library" aria-current=move || in_library().then_some("page")>
                                 {t!(i18n, nav.library)}
+                            </a>
+                            <a href="/desk/calls" data-testid="nav-call-settings" aria-current=move || in_call_settings().then_some("page")>
+                                {t!(i18n, nav.call_settings)}
                             </a>
                         })}
                     </nav>

@@ -4,8 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 use hovor_types::error::ErrorBody;
-use hovor_types::voice::{CallValue, CallValueEdit, CallVariable, check_call_variables};
-use serde::{Deserialize, Serialize};
+use hovor_types::voice::{
+    AdminQueue, CallValue, CallValueEdit, QueueCallVariables, QueueRecording, check_call_variables,
+    check_queue_recording,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -13,7 +15,8 @@ use super::admin::Admin;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::change::Change;
-use crate::error::AppResult;
+use crate::db::Flag;
+use crate::error::{AppError, AppResult};
 use crate::extract::{AppJson, AppPath, Visible};
 use crate::store::audit::Edit;
 use crate::store::{call_data, conversations};
@@ -64,12 +67,6 @@ pub async fn reveal(
     Ok(Json(value))
 }
 
-/// A queue's call-associated variables, as the administrator sets them.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct QueueCallVariables {
-    pub variables: Vec<CallVariable>,
-}
-
 /// The queue's variables in order.
 #[utoipa::path(get, path = "/api/admin/queues/{id}/call-variables", tag = "admin", params(("id" = i64, Path)),
     responses((status = 200, body = QueueCallVariables), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -101,6 +98,60 @@ pub async fn set_variables(
     Ok(Json(QueueCallVariables { variables }))
 }
 
+/// Every queue, for the call settings page: name and entry-point number.
+#[utoipa::path(get, path = "/api/admin/queues", tag = "admin",
+    responses((status = 200, body = Vec<AdminQueue>), (status = 403, body = ErrorBody)))]
+pub async fn queues(State(state): State<AppState>, _: Admin) -> AppResult<Json<Vec<AdminQueue>>> {
+    let rows: Vec<(i64, String, Option<String>)> =
+        sqlx::query_as("SELECT id, name, entry_number FROM queues ORDER BY name, id")
+            .fetch_all(&state.pool)
+            .await?;
+    Ok(Json(rows.into_iter().map(|(id, name, entry_number)| AdminQueue { id, name, entry_number }).collect()))
+}
+
+/// Whether the queue records its calls, and how long a pause of a recording lasts.
+#[utoipa::path(get, path = "/api/admin/queues/{id}/recording", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 200, body = QueueRecording), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn recording(
+    State(state): State<AppState>,
+    _: Admin,
+    AppPath(queue_id): AppPath<i64>,
+) -> AppResult<Json<QueueRecording>> {
+    let row: Option<(Flag, i64)> =
+        sqlx::query_as("SELECT record_calls, recording_pause_s FROM queues WHERE id = $1")
+            .bind(queue_id)
+            .fetch_optional(&state.pool)
+            .await?;
+    let (Flag(record_calls), pause) = row.ok_or(AppError::NotFound)?;
+    Ok(Json(QueueRecording { record_calls, pause_seconds: u32::try_from(pause).unwrap_or(0) }))
+}
+
+/// Sets whether the queue records its calls (from the next call on) and the pause's length.
+#[utoipa::path(put, path = "/api/admin/queues/{id}/recording", tag = "admin", params(("id" = i64, Path)),
+    request_body = QueueRecording,
+    responses((status = 200, body = QueueRecording), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn set_recording(
+    State(state): State<AppState>,
+    _: Admin,
+    AppPath(queue_id): AppPath<i64>,
+    AppJson(request): AppJson<QueueRecording>,
+) -> AppResult<Json<QueueRecording>> {
+    check_queue_recording(&request)?;
+    let mut change = Change::begin(&state).await?;
+    let updated = sqlx::query("UPDATE queues SET record_calls = $1, recording_pause_s = $2 WHERE id = $3")
+        .bind(i64::from(request.record_calls))
+        .bind(i64::from(request.pause_seconds))
+        .bind(queue_id)
+        .execute(&mut *change)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    change.commit(&state).await?;
+    Ok(Json(request))
+}
+
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -108,4 +159,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(save))
         .routes(routes!(reveal))
         .routes(routes!(variables, set_variables))
+        .routes(routes!(queues))
+        .routes(routes!(recording, set_recording))
 }

@@ -807,3 +807,43 @@ async fn a_consult_nobody_answers_stops_ringing_after_the_queues_rona_time() {
     assert_eq!(consulted.expect("the colleague's leg")["state"], "left");
     assert_eq!(task_of(&server, &second, id).await, None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_sets_whether_a_queue_records_its_calls_and_the_next_call_follows() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let admin = server.sign_in("admin").await;
+    let queue = server.queue_id(1).await;
+    let queues = server.request("GET", "/api/admin/queues", Some(&admin), None).await;
+    let listed = queues.json.as_array().unwrap().iter().find(|q| q["id"] == queue).cloned().expect("listed");
+    assert!(listed["entry_number"].is_string(), "{listed}");
+    let path = format!("/api/admin/queues/{queue}/recording");
+    let now = server.request("GET", &path, Some(&admin), None).await;
+    assert_eq!(
+        now.json,
+        json!({"record_calls": true, "pause_seconds": 30}),
+        "the demo records support calls"
+    );
+
+    let agent = server.sign_in("agent1").await;
+    let refused = server
+        .request("PUT", &path, Some(&agent), Some(json!({"record_calls": false, "pause_seconds": 30})))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let too_short = server
+        .request("PUT", &path, Some(&admin), Some(json!({"record_calls": false, "pause_seconds": 2})))
+        .await;
+    assert_eq!(too_short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(too_short.json["field"], "pause_seconds", "{}", too_short.json);
+    let set = server
+        .request("PUT", &path, Some(&admin), Some(json!({"record_calls": false, "pause_seconds": 45})))
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.json);
+    let again = server.request("GET", &path, Some(&admin), None).await;
+    assert_eq!(again.json, json!({"record_calls": false, "pause_seconds": 45}));
+
+    // The next call into the queue is not recorded.
+    let (_customer, _desk, agent, id) = answered_call(&server, &tunes, "+420 777 000 321").await;
+    let view = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
+    assert_eq!(view.json["call"]["recording"]["state"], "off", "{}", view.json);
+}

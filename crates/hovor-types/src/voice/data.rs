@@ -162,3 +162,40 @@ pub fn check_call_variables(variables: &[CallVariable]) -> Result<(), FieldError
     }
     Ok(())
 }
+
+/// A queue's call-associated variables, as the administrator sets them
+/// (`GET`/`PUT /api/admin/queues/{id}/call-variables`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueCallVariables {
+    pub variables: Vec<CallVariable>,
+}
+
+/// The longest and shortest pause of a recording an administrator may allow (WBX: set per queue).
+pub const RECORDING_PAUSE_SECONDS: std::ops::RangeInclusive<u32> = 5..=600;
+
+/// Whether a queue records its calls, and how long an agent's Pause recording lasts
+/// (`GET`/`PUT /api/admin/queues/{id}/recording`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueRecording {
+    pub record_calls: bool,
+    pub pause_seconds: u32,
+}
+
+/// The pause lies within [`RECORDING_PAUSE_SECONDS`] (error on `pause_seconds`).
+pub fn check_queue_recording(recording: &QueueRecording) -> Result<(), FieldError> {
+    if !RECORDING_PAUSE_SECONDS.contains(&recording.pause_seconds) {
+        return Err(FieldError::new("pause_seconds", Rule::NotAnOption));
+    }
+    Ok(())
+}
+
+/// A queue as the call settings page lists it: its name and the number callers dial, if it takes calls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminQueue {
+    pub id: i64,
+    pub name: String,
+    pub entry_number: Option<String>,
+}

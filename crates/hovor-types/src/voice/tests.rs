@@ -721,3 +721,11 @@ fn a_queue_names_each_variable_once_in_the_name_form_with_a_label() {
     let many: Vec<_> = (0..=CALL_VARIABLES_MAX).map(|i| variable(&format!("v{i}"), "V")).collect();
     assert_eq!(broken(&many), ("variables".into(), Rule::TooLarge { max: CALL_VARIABLES_MAX }));
 }
+
+#[test]
+fn a_recording_pause_lasts_five_seconds_to_ten_minutes() {
+    let pause = |pause_seconds| QueueRecording { record_calls: true, pause_seconds };
+    assert!(check_queue_recording(&pause(5)).is_ok() && check_queue_recording(&pause(600)).is_ok());
+    assert_eq!(check_queue_recording(&pause(4)).unwrap_err().field, "pause_seconds");
+    assert_eq!(check_queue_recording(&pause(601)).unwrap_err().rule, Rule::NotAnOption);
+}

@@ -1,0 +1,32 @@
+//! A queue's call settings as an administrator edits them: recording and call-associated variables.
+
+use hovor_types::voice::{AdminQueue, CallVariable, QueueCallVariables, QueueRecording};
+
+use super::client::{self, ApiError};
+
+pub async fn queues() -> Result<Vec<AdminQueue>, ApiError> {
+    client::get("/api/admin/queues").await
+}
+
+pub async fn recording(queue_id: i64) -> Result<QueueRecording, ApiError> {
+    client::get(&format!("/api/admin/queues/{queue_id}/recording")).await
+}
+
+pub async fn save_recording(queue_id: i64, recording: &QueueRecording) -> Result<QueueRecording, ApiError> {
+    client::put(&format!("/api/admin/queues/{queue_id}/recording"), recording).await
+}
+
+pub async fn variables(queue_id: i64) -> Result<Vec<CallVariable>, ApiError> {
+    let set: QueueCallVariables =
+        client::get(&format!("/api/admin/queues/{queue_id}/call-variables")).await?;
+    Ok(set.variables)
+}
+
+pub async fn save_variables(
+    queue_id: i64,
+    variables: Vec<CallVariable>,
+) -> Result<Vec<CallVariable>, ApiError> {
+    let path = format!("/api/admin/queues/{queue_id}/call-variables");
+    let saved: QueueCallVariables = client::put(&path, &QueueCallVariables { variables }).await?;
+    Ok(saved.variables)
+}
