@@ -16,7 +16,7 @@ fn choose(state: AgentState, reason: Option<IdleReason>) {
     let routing = use_routing();
     spawn_local(async move {
         match api::set_status(state, reason).await {
-            Ok(status) => routing.status.set(Some(status)),
+            Ok(status) => routing.status_seen(status),
             // The select already shows the choice: put back the state the server holds.
             Err(_) => routing.status.notify(),
         }

@@ -134,8 +134,7 @@ fn RecordingForm(queue: i64) -> impl IntoView {
             </label>
             <label class=css::field>
                 <span>{t!(i18n, call_settings.pause_seconds)}</span>
-                <input type="number" inputmode="numeric" min=*RECORDING_PAUSE_SECONDS.start() max=*RECORDING_PAUSE_SECONDS.end()
-                    data-testid="pause-seconds" aria-describedby="pause-seconds-error"
+                <input type="text" inputmode="numeric" autocomplete="off" data-testid="pause-seconds" aria-describedby="pause-seconds-error"
                     aria-invalid=move || error.with(Option::is_some).to_string()
                     prop:value=move || pause.get()
                     on:input=move |ev| { pause.set(event_target_value(&ev)); error.set(None); status.set(None); } />

@@ -117,7 +117,7 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
             live.routing.offer_ended(conversation_id, reason);
             live.work_changed();
         }
-        ServerEvent::StatusChanged { status } => live.routing.status.set(Some(status)),
+        ServerEvent::StatusChanged { status } => live.routing.status_seen(status),
         ServerEvent::WrappedUp { .. } => live.work_changed(),
         ServerEvent::TagsChanged { conversation_id, tags } => live.tags.update(|t| {
             t.insert(conversation_id, tags);

@@ -41,10 +41,20 @@ impl Routing {
     pub fn reload(self) {
         spawn_local(async move {
             if let Ok(status) = api::status().await {
-                self.status.set(Some(status));
+                self.status_seen(status);
             }
             if let Ok(offers) = api::offers().await {
                 self.offers.set(offers);
+            }
+        });
+    }
+
+    /// The agent's state as the server said it: a read answered late never replaces a newer state an
+    /// event (or another read) brought meanwhile.
+    pub fn status_seen(self, status: AgentStatus) {
+        self.status.update(|now| {
+            if now.as_ref().is_none_or(|now| now.since <= status.since) {
+                *now = Some(status);
             }
         });
     }

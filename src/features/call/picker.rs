@@ -36,8 +36,13 @@ pub fn ConsultPicker(
     let number_error = RwSignal::new(None::<String>);
     let select = NodeRef::<leptos::html::Select>::new();
     let number_input = NodeRef::<leptos::html::Input>::new();
+    // The choice first; with nobody free, the number is the only way on.
     Effect::new(move |_| {
-        if let Some(el) = select.get() {
+        if let Some(input) = number_input.get()
+            && chosen.get_untracked() == "number"
+        {
+            let _ = input.focus();
+        } else if let Some(el) = select.get() {
             let _ = el.focus();
         }
     });
@@ -85,11 +90,7 @@ pub fn ConsultPicker(
     };
     view! {
         <div class=css::picker data-testid="consult-picker"
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-                "Escape" => on_cancel.run(()),
-                "Enter" if dialling() => { ev.prevent_default(); call(); }
-                _ => {}
-            }>
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_cancel.run(()) }>
             {list}
             <Show when=dialling>
                 <label class=css::pick>
@@ -98,7 +99,8 @@ pub fn ConsultPicker(
                         aria-invalid=move || number_error.with(Option::is_some).to_string()
                         aria-describedby="consult-number-error"
                         prop:value=move || number.get()
-                        on:input=move |ev| { number.set(event_target_value(&ev)); number_error.set(None); } />
+                        on:input=move |ev| { number.set(event_target_value(&ev)); number_error.set(None); }
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { ev.prevent_default(); call(); } />
                     <span id="consult-number-error" class=css::datum_note role="alert" data-testid="consult-number-error">{move || number_error.get()}</span>
                 </label>
             </Show>

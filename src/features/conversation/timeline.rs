@@ -1,6 +1,7 @@
 //! This conversation's messages under the customer's earlier interactions, newest at the bottom.
 //! Only a window of rows is in the page; scrolling up moves the window and loads older pages.
 
+use hovor_types::conversation::Channel;
 use hovor_types::message::Direction;
 use hovor_types::session_data::validate_note;
 use hovor_types::timeline::{EntryKind, NewNote, RelatedRecord, RelatedRecords, TimelineEntry, TimelinePage};
@@ -20,7 +21,6 @@ use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::configured::ConfiguredText;
 use crate::state::conversation::{OpenConversation, PendingState, use_open_conversation};
-use crate::state::live::use_live;
 use crate::widgets::chips::ChannelBadge;
 
 stylance::import_crate_style!(css, "src/features/conversation/timeline.module.css");
@@ -39,12 +39,18 @@ pub fn Timeline() -> impl IntoView {
     let open = use_open_conversation();
     // The related record the agent chose; `None` until then: the server's default.
     let record = RwSignal::new(None::<RelatedRecord>);
-    let live = use_live();
     let first_page = LocalResource::new(move || {
         open.records.track();
-        // A call's change may have stored a recording, which the timeline lists.
-        live.call_changes.with(|changes| changes.get(&open.id).copied());
         api::timeline(open.id, record.get(), None)
+    });
+    // A call that ends while on screen: its recordings join the timeline in place, without a reload
+    // (a note being typed and the scroll position stay).
+    Effect::new(move |was_ended: Option<bool>| {
+        let ended = open.ended.get();
+        if ended && was_ended == Some(false) {
+            spawn_local(add_recordings(open));
+        }
+        ended
     });
     let render = move |page: TimelinePage| {
         // Drawn in the same frame as the rows: the agent never sees the desk without its conversation.
@@ -57,6 +63,31 @@ pub fn Timeline() -> impl IntoView {
         }
     };
     resource_pane(ViewFn::from(move || t!(i18n, timeline.title)), "timeline", first_page, render)
+}
+
+async fn add_recordings(open: OpenConversation) {
+    let Ok(recordings) = crate::api::voice::recordings(open.id).await else { return };
+    open.entries.update(|entries| {
+        for r in recordings {
+            let key = EntryKind::Recording.key(r.id);
+            if entries.iter().any(|e| e.key == key) {
+                continue;
+            }
+            entries.push(TimelineEntry {
+                id: r.id,
+                kind: EntryKind::Recording,
+                key,
+                conversation_id: open.id,
+                channel: Channel::Voice,
+                interaction_started_at: r.started_at,
+                direction: Direction::Outbound,
+                author: String::new(),
+                body: String::new(),
+                at: r.started_at,
+            });
+        }
+        entries.sort_by_key(|e| (e.at, e.key));
+    });
 }
 
 #[component]

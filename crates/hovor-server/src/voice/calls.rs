@@ -221,9 +221,6 @@ pub struct Changed {
     /// The other agents talking on the call (consulted or conferenced).
     pub helpers: Vec<i64>,
     phone: PhoneState,
-    /// The numbers on the call and their state, told on their lines.
-    numbers: Vec<(String, LineCallState)>,
-    lines: super::lines::Lines,
     /// The call is over: the conversation ends with it.
     pub ended: bool,
     /// No agent is on the call any more, only the customer and a number it was sent to: the
@@ -256,9 +253,6 @@ impl Changed {
         }
         for user_id in self.agents {
             work.emit(Audience::User(user_id), ServerEvent::CallChanged { conversation_id }).await?;
-        }
-        for (number, state) in self.numbers {
-            self.lines.tell(&number, super::lines::LineEvent::State(state));
         }
         let phone = ServerEvent::PhoneChanged { conversation_id: self.conversation_id, state: self.phone };
         work.emit(Audience::Customer(self.conversation_id), phone).await
@@ -421,10 +415,17 @@ impl Calls {
     /// A consult or a transfer to a number rang `leg` unanswered for too long: it stops ringing.
     /// `None` when it was answered or called off meanwhile.
     pub fn stop_ringing(&self, conversation_id: i64, leg: LegId) -> AppResult<Option<Changed>> {
-        if self.ringing_callee(conversation_id) != Some(leg) {
-            return Ok(None);
+        let changed = self.change(conversation_id, |live| {
+            // Checked under the lock: an answer a moment ago keeps the leg.
+            if live.call.leg(leg).map(|l| l.state) != Some(LegState::Ringing) {
+                return Err(CallRefusal::WrongState);
+            }
+            live.call.apply(Actor::Server, Action::Leave { leg })
+        });
+        match changed {
+            Err(AppError::Conflict(_)) => Ok(None),
+            other => other,
         }
-        self.change(conversation_id, |live| live.call.apply(Actor::Server, Action::Leave { leg }))
     }
 
     /// The pause a recording is in, if any: until when.
@@ -441,8 +442,13 @@ impl Calls {
         self.lock().get(&conversation_id).and_then(|live| live.ringing(digits)).map(|(_, party)| party)
     }
 
-    /// The number on the line with `digits` hangs up, or declines the call ringing it.
+    /// The number on the line with `digits` hangs up, or declines the call ringing it. `None` when
+    /// that number is not on the call.
     pub fn number_left(&self, conversation_id: i64, digits: &str) -> AppResult<Option<Changed>> {
+        let on_call = self.lock().get(&conversation_id).is_some_and(|live| live.number_leg(digits).is_some());
+        if !on_call {
+            return Ok(None);
+        }
         self.change(conversation_id, |live| {
             let leg = live.number_leg(digits).ok_or(CallRefusal::NoSuchLeg)?;
             live.call.apply(Actor::Leg(leg), Action::Leave { leg })
@@ -604,7 +610,10 @@ impl Calls {
         let agents = live.agents();
         let (primary, helpers) = live.parties();
         let phone = live.call.phone_state();
-        let numbers = live.numbers(conversation_id);
+        // Told under the lock, so a number's phone hears the call's changes in their order.
+        for (number, state) in live.numbers(conversation_id) {
+            self.lines.tell(&number, super::lines::LineEvent::State(state));
+        }
         let left_to_numbers = live.call.left_to_numbers();
         let ended = live.call.mode == Mode::Ended;
         if ended && let Some(live) = calls.remove(&conversation_id) {
@@ -617,8 +626,6 @@ impl Calls {
             primary,
             helpers,
             phone,
-            numbers,
-            lines: self.lines.clone(),
             ended,
             left_to_numbers,
         }))

@@ -232,30 +232,30 @@ pub async fn transfer_to_number(
         return Err(AppError::Conflict(Reason::UnsupportedDestination));
     }
     let mut work = Work::begin(state).await?;
+    let (caller, rona_ms) = queue_of(&mut work, conversation_id).await?;
     let callee = Callee::Number { number: number.to_owned() };
     let changed = calls
         .blind_transfer(conversation_id, agent_id, Some(callee))?
         .ok_or(AppError::Conflict(Reason::NoCall))?;
     follow_call(&mut work, &changed).await?;
     publish_and_end(&mut work, changed).await?;
-    let caller = queue_name(&mut work, conversation_id).await?;
-    let rona_ms = rona_ms(&mut work, conversation_id).await?;
     work.finish(state).await?;
     ring(state, number, &IncomingCall { conversation_id, caller, party: Party::Number });
     stop_ringing_after(state.clone(), conversation_id, rona_ms);
     Ok(())
 }
 
-/// How long the conversation's queue lets an offer ring (RONA): a consult or a transfer to a number
-/// rings as long.
-async fn rona_ms(work: &mut Work, conversation_id: i64) -> AppResult<hovor_types::Millis> {
-    let seconds: i64 = sqlx::query_scalar(
-        "SELECT q.rona_seconds FROM conversations c JOIN queues q ON q.id = c.queue_id WHERE c.id = $1",
+/// The conversation's queue: its name (who calls, on a phone a consult or a transfer rings) and how
+/// long it lets an offer ring (RONA), as long as a consult or a transfer to a number rings. Read before
+/// the call changes, so a failed read leaves the call as it was.
+async fn queue_of(work: &mut Work, conversation_id: i64) -> AppResult<(String, hovor_types::Millis)> {
+    let (name, seconds): (String, i64) = sqlx::query_as(
+        "SELECT q.name, q.rona_seconds FROM conversations c JOIN queues q ON q.id = c.queue_id WHERE c.id = $1",
     )
     .bind(conversation_id)
     .fetch_one(&mut *work.tx)
     .await?;
-    Ok(seconds * 1000)
+    Ok((name, seconds * 1000))
 }
 
 /// The party a consult or a transfer to a number rings stops ringing after `after_ms` unanswered:
@@ -278,15 +278,6 @@ fn stop_ringing_after(state: AppState, conversation_id: i64, after_ms: hovor_typ
             tracing::warn!(conversation_id, error = ?e, "stopping an unanswered consult failed");
         }
     });
-}
-
-async fn queue_name(work: &mut Work, conversation_id: i64) -> AppResult<String> {
-    Ok(sqlx::query_scalar(
-        "SELECT q.name FROM conversations c JOIN queues q ON q.id = c.queue_id WHERE c.id = $1",
-    )
-    .bind(conversation_id)
-    .fetch_one(&mut *work.tx)
-    .await?)
 }
 
 /// The agent handling the conversation ends it: its call ends first, refused while on hold.
@@ -323,24 +314,18 @@ pub async fn command(
         }
         command => (command, None),
     };
+    let queue = match &command {
+        CallCommand::Consult { .. } => Some(queue_of(&mut work, conversation_id).await?),
+        _ => None,
+    };
     let changed = calls.command(conversation_id, user_id, command.clone(), callee)?;
     follow_call(&mut work, &changed).await?;
     publish_and_end(&mut work, changed).await?;
-    let caller = match &command {
-        CallCommand::Consult { to: ConsultTo::Number { .. } } => {
-            Some(queue_name(&mut work, conversation_id).await?)
-        }
-        _ => None,
-    };
-    let rona_ms = match &command {
-        CallCommand::Consult { .. } => Some(rona_ms(&mut work, conversation_id).await?),
-        _ => None,
-    };
     work.finish(state).await?;
-    if let (CallCommand::Consult { to: ConsultTo::Number { number } }, Some(caller)) = (&command, caller) {
-        ring(state, number, &IncomingCall { conversation_id, caller, party: Party::Number });
-    }
-    if let Some(rona_ms) = rona_ms {
+    if let Some((caller, rona_ms)) = queue {
+        if let CallCommand::Consult { to: ConsultTo::Number { number } } = &command {
+            ring(state, number, &IncomingCall { conversation_id, caller, party: Party::Number });
+        }
         stop_ringing_after(state.clone(), conversation_id, rona_ms);
     }
     if command == CallCommand::PauseRecording
@@ -370,6 +355,19 @@ fn resume_recording_at(state: AppState, conversation_id: i64, until: hovor_types
     });
 }
 
+/// The SQL condition "the user (`$user`, an SQL expression) is signed in (a session of theirs is open)
+/// and on no call": whom a consult may ring.
+macro_rules! free_to_talk {
+    ($user:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM sessions x WHERE x.user_id = ",
+            $user,
+            ") AND NOT ",
+            crate::on_a_call!($user)
+        )
+    };
+}
+
 /// Whom a consult may call: the queue's other agents who are signed in and on no call, and the queues
 /// with an agent who is available, signed in and on no call.
 pub async fn consult_targets(work: &mut Work, conversation_id: i64, me: i64) -> AppResult<ConsultTargets> {
@@ -377,9 +375,8 @@ pub async fn consult_targets(work: &mut Work, conversation_id: i64, me: i64) -> 
     let queues: Vec<(i64, String)> = sqlx::query_as(concat!(
         "SELECT q.id, q.name FROM queues q WHERE EXISTS (
              SELECT 1 FROM queue_members m JOIN agent_states s ON s.user_id = m.user_id
-             WHERE m.queue_id = q.id AND m.user_id <> $1 AND s.state = 'available'
-               AND EXISTS (SELECT 1 FROM sessions x WHERE x.user_id = m.user_id) AND NOT ",
-        crate::on_a_call!("m.user_id"),
+             WHERE m.queue_id = q.id AND m.user_id <> $1 AND s.state = 'available' AND ",
+        free_to_talk!("m.user_id"),
         ") ORDER BY q.name"
     ))
     .bind(me)
@@ -394,9 +391,8 @@ async fn queue_agent(work: &mut Work, queue_id: i64, me: i64) -> AppResult<Optio
     Ok(sqlx::query_as(concat!(
         "SELECT u.id, u.display_name FROM queue_members m JOIN agent_states s ON s.user_id = m.user_id
          JOIN users u ON u.id = m.user_id
-         WHERE m.queue_id = $1 AND m.user_id <> $2 AND s.state = 'available'
-           AND EXISTS (SELECT 1 FROM sessions x WHERE x.user_id = m.user_id) AND NOT ",
-        crate::on_a_call!("m.user_id"),
+         WHERE m.queue_id = $1 AND m.user_id <> $2 AND s.state = 'available' AND ",
+        free_to_talk!("m.user_id"),
         " ORDER BY s.free_since, u.id LIMIT 1"
     ))
     .bind(queue_id)
@@ -410,9 +406,8 @@ async fn consult_agents(work: &mut Work, conversation_id: i64, me: i64) -> AppRe
     let rows: Vec<(i64, String)> = sqlx::query_as(concat!(
         "SELECT u.id, u.display_name FROM conversations c
          JOIN queue_members m ON m.queue_id = c.queue_id JOIN users u ON u.id = m.user_id
-         WHERE c.id = $1 AND u.id <> $2 AND EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id)
-           AND NOT ",
-        crate::on_a_call!("u.id"),
+         WHERE c.id = $1 AND u.id <> $2 AND ",
+        free_to_talk!("u.id"),
         " ORDER BY u.display_name"
     ))
     .bind(conversation_id)

@@ -184,7 +184,8 @@ pub enum ConsultTo {
 
 /// A number to consult or transfer to looks like a phone number (error on `number`).
 pub fn check_number(number: &str) -> Result<(), FieldError> {
-    if number.trim().is_empty() {
+    let number = number.trim();
+    if number.is_empty() {
         return Err(FieldError::new("number", Rule::Required));
     }
     if !crate::validate::looks_like_phone(number) {
