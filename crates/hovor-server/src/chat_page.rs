@@ -13,6 +13,7 @@ const PAGE: &str = include_str!("../assets/chat/chat.html");
 const SCRIPT: &str = include_str!("../assets/chat/chat.js");
 const STYLE: &str = include_str!("../assets/chat/chat.css");
 const SDK: &str = include_str!("../assets/chat/sdk.js");
+const CALL: &str = include_str!("../assets/chat/call.js");
 
 /// The page's languages and their strings; the first is the fallback.
 const STRINGS: [(&str, &str); 4] = [
@@ -22,8 +23,9 @@ const STRINGS: [(&str, &str); 4] = [
     ("uk", include_str!("../../../locales/chat/uk.json")),
 ];
 
-/// The page's settings: the shared limits of `hovor-types` and the allowed host origins, as JSON.
-fn page_config(host_origins: &[String]) -> String {
+/// The page's settings: the shared limits of `hovor-types`, the allowed host origins, and whether the
+/// customer may call ("Call us": the server switches calls), as JSON.
+fn page_config(host_origins: &[String], calls: bool) -> String {
     use hovor_types::chat::{
         ANSWER_MAX_CHARS, DETAIL_MAX_CHARS, EMAIL_MAX_CHARS, NAME_MAX_CHARS, REPORTED_MAX, TYPING_EVERY_MS,
         TYPING_STALE_MS,
@@ -40,12 +42,13 @@ fn page_config(host_origins: &[String]) -> String {
         "typing_every_ms": TYPING_EVERY_MS,
         "typing_stale_ms": TYPING_STALE_MS,
         "host_origins": host_origins,
+        "calls": calls,
     })
     .to_string()
 }
 
-pub fn router<S: Clone + Send + Sync + 'static>(host_origins: &[String]) -> Router<S> {
-    let config: std::sync::Arc<str> = page_config(host_origins).replace("</", "<\\/").into();
+pub fn router<S: Clone + Send + Sync + 'static>(host_origins: &[String], calls: bool) -> Router<S> {
+    let config: std::sync::Arc<str> = page_config(host_origins, calls).replace("</", "<\\/").into();
     let kinds: Vec<&str> =
         hovor_types::conversation::SelfServiceKind::ALL.iter().map(|k| k.as_str()).collect();
     // Built once and kept for the life of the server.
@@ -58,6 +61,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(host_origins: &[String]) -> Rout
         )
         .route("/chat/assets/chat.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
         .route("/chat/assets/chat.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
+        .route("/chat/assets/call.js", get(|| async { asset("text/javascript; charset=utf-8", CALL) }))
         .route("/chat/sdk.js", get(move || async move { asset("text/javascript; charset=utf-8", sdk) }))
 }
 
@@ -125,7 +129,7 @@ mod tests {
     #[test]
     fn the_page_gets_the_shared_limits_and_the_allowed_hosts() {
         let config: serde_json::Value =
-            serde_json::from_str(&page_config(&["https://shop.example".to_owned()])).unwrap();
+            serde_json::from_str(&page_config(&["https://shop.example".to_owned()], true)).unwrap();
         assert_eq!(config["body_max"], hovor_types::message::MESSAGE_MAX_CHARS);
         assert_eq!(config["kinds"].as_array().unwrap().len(), 4);
         assert_eq!(config["host_origins"][0], "https://shop.example");

@@ -37,6 +37,7 @@ pub use state::AppState;
 pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Router> {
     let csp = static_files::content_security_policy(dist)?;
     let state_origins = state.chat_host_origins.clone();
+    let calls = state.voice.is_some();
     let origins = edge::Origins { public: state.public_url.clone(), chat_hosts: state_origins.clone() };
     let https = state.is_https();
     let first_paint_state = state.clone();
@@ -44,7 +45,10 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
         .route("/api/{*rest}", axum::routing::any(edge::unknown_api_path))
         .layer(axum::middleware::from_fn_with_state(origins, edge::api_edge));
     let api = api
-        .merge(chat_page::router(&state_origins).layer(RequestBodyLimitLayer::new(routes::BODY_LIMIT_BYTES)))
+        .merge(
+            chat_page::router(&state_origins, calls)
+                .layer(RequestBodyLimitLayer::new(routes::BODY_LIMIT_BYTES)),
+        )
         .merge(phone_page::router());
     let router = match dist {
         Some(dist) => api

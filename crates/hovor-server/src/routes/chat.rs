@@ -23,7 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::auth::{CHAT_COOKIE, cookie, new_token, set_cookie, token_hash};
+use crate::auth::{CHAT_COOKIE, PHONE_COOKIE, cookie, new_token, set_cookie, token_hash};
 use crate::change::Change;
 use crate::error::{AppError, AppResult};
 use crate::hub::Audience;
@@ -33,7 +33,9 @@ use crate::routing::presence::Present;
 use crate::routing::{Work, lifecycle};
 use crate::store::chat::{self, Customer};
 use crate::store::{messages, translations};
+use crate::voice::flows;
 use hovor_types::customer::LANGUAGES;
+use hovor_types::voice::{SessionDescription, check_sdp};
 
 /// A chat session lasts a day.
 const CHAT_COOKIE_MAX_AGE_S: i64 = 24 * 60 * 60;
@@ -227,9 +229,32 @@ pub async fn events(
     open(state, Viewer::Customer { conversation_id: c.conversation_id }, resume, Some(present)).await
 }
 
+/// "Call us": the chat's customer calls the chat's queue from the page. The call carries the chat's
+/// identity, survey answers and self-service trail, waits with the queue's music and is offered like
+/// any call; the page follows it as the phone page does (`/api/phone/call`, `/api/phone/events`, with
+/// the `hovor_phone` cookie this sets). Rate-limited like dialling.
+#[utoipa::path(post, path = "/api/chat/call", tag = "chat", security(("chat" = [])),
+    request_body = SessionDescription,
+    responses((status = 201, body = SessionDescription), (status = 401, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn call(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    ChatCustomer(c): ChatCustomer,
+    AppJson(offer): AppJson<SessionDescription>,
+) -> AppResult<(StatusCode, [(axum::http::HeaderName, HeaderValue); 1], Json<SessionDescription>)> {
+    check_sdp(&offer)?;
+    knock(&state.doors.calls, from)?;
+    let token = new_token();
+    let answer = flows::call_from_chat(&state, c.conversation_id, &offer.sdp, &token_hash(&token)).await?;
+    let cookie = super::phone::phone_cookie(&state, PHONE_COOKIE, &token)?;
+    Ok((StatusCode::CREATED, set_cookie(cookie), Json(SessionDescription { sdp: answer })))
+}
+
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(call))
         .routes(routes!(setup))
         .routes(routes!(start))
         .routes(routes!(conversation))

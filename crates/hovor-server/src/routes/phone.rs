@@ -67,7 +67,7 @@ pub async fn dial(
 }
 
 /// A cookie of the phone page's: HttpOnly, for `/api/phone` only, a day long.
-fn phone_cookie(state: &AppState, name: &str, token: &str) -> AppResult<HeaderValue> {
+pub(crate) fn phone_cookie(state: &AppState, name: &str, token: &str) -> AppResult<HeaderValue> {
     let cookie = format!(
         "{name}={token}; Path=/api/phone; {}; Max-Age={PHONE_COOKIE_MAX_AGE_S}",
         state.cookie_attributes()

@@ -83,6 +83,59 @@ pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<
     Ok(answer)
 }
 
+/// "Call us" on the web chat page: the chat's customer calls the chat's queue. The call is a voice
+/// conversation of its own, waiting with the queue's music like a dialled call, that carries the chat's
+/// contact, name, language, visitor details, survey answers, self-service trail and categories, so the
+/// agent who answers sees who calls and what they did. Returns the phone's answer; `token_hash` is the
+/// call's `hovor_phone` cookie.
+pub async fn call_from_chat(
+    state: &AppState,
+    chat_id: i64,
+    offer: &str,
+    token_hash: &str,
+) -> AppResult<String> {
+    let calls = calls(state)?;
+    let mut work = Work::begin(state).await?;
+    let (queue_id, name): (i64, Option<String>) = sqlx::query_as(
+        "SELECT queue_id, customer_name FROM conversations WHERE id = $1 AND channel = 'chat'",
+    )
+    .bind(chat_id)
+    .fetch_optional(&mut *work.tx)
+    .await?
+    .ok_or(AppError::Conflict(Reason::WrongChannel))?;
+    let recording = recording_setting(&mut work, queue_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO conversations (queue_id, channel, contact_id, status, language, queued_at, started_at,
+                                    visitor, additional_details, customer_token_hash, customer_name, call_host)
+         SELECT queue_id, 'voice', contact_id, 'active', language, $2, $2, visitor, additional_details, $3,
+                customer_name, $4
+         FROM conversations WHERE id = $1 RETURNING id",
+    )
+    .bind(chat_id)
+    .bind(work.now)
+    .bind(token_hash)
+    .bind(calls.host())
+    .fetch_one(&mut *work.tx)
+    .await?;
+    for copy in [
+        "INSERT INTO survey_answers (conversation_id, question, answer)
+         SELECT $1, question, answer FROM survey_answers WHERE conversation_id = $2 ORDER BY id",
+        "INSERT INTO self_service_actions (conversation_id, kind, detail, at)
+         SELECT $1, kind, detail, at FROM self_service_actions WHERE conversation_id = $2 ORDER BY at",
+        "INSERT INTO conversation_categories (conversation_id, category_id)
+         SELECT $1, category_id FROM conversation_categories WHERE conversation_id = $2",
+    ] {
+        sqlx::query(copy).bind(id).bind(chat_id).execute(&mut *work.tx).await?;
+    }
+    work.conversation_changed(queue_id, id, ConversationStatus::Queued, None).await?;
+    let answer = calls.dial(id, name.as_deref().unwrap_or_default(), offer, recording)?;
+    if let Err(e) = work.finish(state).await {
+        calls.drop_call(id);
+        return Err(e);
+    }
+    Ok(answer)
+}
+
 /// Start call from the customer card: the new voice conversation `conversation_id` calls the
 /// contact's default phone, with the agent on the call at once. Returns what rings the customer's
 /// phone once the work is stored (see [`ring`]). Without a media switch, the conversation is only a

@@ -847,3 +847,65 @@ async fn an_administrator_sets_whether_a_queue_records_its_calls_and_the_next_ca
     let view = server.request("GET", &format!("/api/conversations/{id}/call"), Some(&agent), None).await;
     assert_eq!(view.json["call"]["recording"]["state"], "off", "{}", view.json);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_customer_calls_us_from_the_page_and_the_call_carries_the_chats_identity_and_trail() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let queue = server.queue_id(1).await;
+    let chat = server.start_chat(queue, "Jana Nováková").await;
+    let action =
+        json!({"kind": "article_viewed", "detail": "Resetting the router", "at": hovor_server::db::now_ms()});
+    let reported = server.request("POST", "/api/chat/self-service", Some(&chat.cookie), Some(action)).await;
+    assert_eq!(reported.status, StatusCode::NO_CONTENT, "{}", reported.json);
+
+    let (mut phone, offer) = Phone::offering(b'C', None);
+    let anonymous = server.request("POST", "/api/chat/call", None, Some(json!({"sdp": offer}))).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let called =
+        server.request("POST", "/api/chat/call", Some(&chat.cookie), Some(json!({"sdp": offer}))).await;
+    assert_eq!(called.status, StatusCode::CREATED, "{}", called.json);
+    phone.answered(called.json["sdp"].as_str().unwrap());
+    let cookie = called.set_cookie.expect("the call's cookie");
+    assert!(cookie.starts_with("hovor_phone=") && cookie.contains("HttpOnly"), "{cookie}");
+    let phone_cookie = cookie.split(';').next().unwrap().to_owned();
+
+    // A call of its own in the chat's queue, with the chat's name, survey answers and trail.
+    let (id, name): (i64, Option<String>) = sqlx::query_as(
+        "SELECT id, customer_name FROM conversations WHERE channel = 'voice' AND queue_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(queue)
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    assert_ne!(id, chat.conversation_id);
+    assert_eq!(name.as_deref(), Some("Jana Nováková"));
+    let count = |sql: &'static str, conversation: i64| {
+        let pool = server.pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).bind(conversation).fetch_one(&pool).await.unwrap() }
+    };
+    let answers = "SELECT COUNT(*) FROM survey_answers WHERE conversation_id = $1";
+    assert_eq!(count(answers, id).await, count(answers, chat.conversation_id).await);
+    assert!(count(answers, id).await >= 2);
+    let trail = "SELECT COUNT(*) FROM self_service_actions WHERE conversation_id = $1";
+    assert_eq!(count(trail, id).await, 1);
+    until(&mut [&mut phone], &tunes, "the caller waits with the queue's music", |p| {
+        p[0].count(Heard::QueueMusic) >= 10
+    });
+    let waiting = server.request("GET", "/api/phone/call", Some(&phone_cookie), None).await;
+    assert_eq!(waiting.json["state"], "waiting", "{}", waiting.json);
+
+    // Offered and answered like any call.
+    let agent = available_member(&server).await;
+    assert!(server.offered(&agent).await.contains(&id), "the call is offered");
+    let accepted = server
+        .request("POST", "/api/offers/accept", Some(&agent), Some(json!({"conversation_ids": [id]})))
+        .await;
+    assert_eq!(accepted.json["accepted"], json!([id]), "{}", accepted.json);
+    let mut desk = join_audio(&server, &agent, id, b'A').await;
+    until(&mut [&mut phone, &mut desk], &tunes, "the customer and the agent hear each other", |p| {
+        p[0].count(Heard::Party(b'A')) >= 10 && p[1].count(Heard::Party(b'C')) >= 10
+    });
+    let hung_up = server.request("DELETE", "/api/phone/call", Some(&phone_cookie), None).await;
+    assert_eq!(hung_up.status, StatusCode::NO_CONTENT);
+}
