@@ -20,6 +20,7 @@ use crate::format;
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::state::call_audio::{AudioStatus, CallAudio, Connected};
 use crate::state::clock::use_clock;
+use crate::state::conversation::OpenConversation;
 use crate::state::live::use_live;
 use leptos_i18n::I18nContext;
 
@@ -27,12 +28,16 @@ stylance::import_crate_style!(css, "src/features/call.module.css");
 
 mod data;
 mod picker;
+mod recordings;
 mod watch;
 use data::CallData;
 use picker::ConsultPicker;
 
 split_view!(call, pub fn call_pane(id: i64) => view! { <CallPane id /> });
 split_view!(call, pub fn call_watch() => view! { <watch::CallWatch /> });
+split_view!(call, pub fn recording_player(id: i64, at: hovor_types::Millis) => view! { <recordings::Player id at /> });
+// A call that ended on screen: its recordings join the timeline in place.
+split_view!(call, pub fn timeline_recordings(open: OpenConversation) => spawn_local(recordings::add_to_timeline(open)));
 
 #[component]
 fn CallPane(id: i64) -> impl IntoView {

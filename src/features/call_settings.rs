@@ -1,7 +1,8 @@
 //! The call settings page (`/desk/calls`, administrators only): per queue, whether its calls are
 //! recorded and how long an agent's Pause recording lasts, and the call-associated variables its
 //! agents read and edit (WBX CAD). Rules are `hovor_types::voice`'s, checked here beside each field
-//! and again by the server. Drawn from the `admin` chunk, so agents never download it.
+//! and again by the server. Drawn from the `admin` chunk, which an agent fetches only by opening the
+//! page's address (to be told it is for administrators).
 
 use hovor_types::auth::Role;
 use hovor_types::error::Rule;
@@ -19,22 +20,29 @@ use crate::components::lazy::{lazy_view, split_view};
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::state::configured::ConfiguredText;
 use crate::state::session::{SessionState, use_session};
+use crate::widgets::record::css as record;
 use leptos_i18n::I18nContext;
 
 stylance::import_crate_style!(css, "src/features/call_settings.module.css");
 
 /// `/desk/calls`: the page for an administrator; anyone else is told why (the server refuses them too).
+/// All of it in the `admin` chunk: the desk's start carries only the route.
 #[component]
 pub fn CallSettingsRoute() -> impl IntoView {
+    lazy_view(call_settings_route)
+}
+
+split_view!(admin, fn call_settings_route() => view! { <CallSettingsGate /> });
+
+#[component]
+fn CallSettingsGate() -> impl IntoView {
     let i18n = use_i18n();
     match use_session().0.get_untracked() {
-        SessionState::SignedIn(me) if me.role == Role::Admin => lazy_view(call_settings_page),
-        _ => view! { <p class=css::error role="alert" data-testid="call-settings-forbidden">{t!(i18n, call_settings.admins_only)}</p> }
+        SessionState::SignedIn(me) if me.role == Role::Admin => view! { <CallSettingsPage /> }.into_any(),
+        _ => view! { <p class=record::error role="alert" data-testid="call-settings-forbidden">{t!(i18n, call_settings.admins_only)}</p> }
             .into_any(),
     }
 }
-
-split_view!(admin, fn call_settings_page() => view! { <CallSettingsPage /> });
 
 #[component]
 fn CallSettingsPage() -> impl IntoView {
@@ -57,7 +65,7 @@ fn CallSettingsPage() -> impl IntoView {
     };
     view! {
         <main class=css::page data-testid="call-settings">
-            <h2 class=css::title>{t!(i18n, call_settings.title)}</h2>
+            <h2 class=record::page_title>{t!(i18n, call_settings.title)}</h2>
             <label class=css::field>
                 <span>{t!(i18n, call_settings.queue)}</span>
                 <select data-testid="call-settings-queue" prop:value=move || chosen.get().map(|id| id.to_string()).unwrap_or_default()
@@ -125,9 +133,9 @@ fn RecordingForm(queue: i64) -> impl IntoView {
     };
     view! {
         // The rules speak beside their fields in the agent's language, not in the browser's bubble.
-        <form class=css::section data-testid="recording-settings" novalidate on:submit=save>
+        <form class=record::form data-testid="recording-settings" novalidate on:submit=save>
             <h3>{t!(i18n, call_settings.recording_title)}</h3>
-            <label class=css::check>
+            <label class=record::check>
                 <input type="checkbox" data-testid="record-calls" prop:checked=move || record.get()
                     on:change=move |ev| { record.set(event_target_checked(&ev)); status.set(None); } />
                 <span>{t!(i18n, call_settings.record_calls)}</span>
@@ -138,11 +146,11 @@ fn RecordingForm(queue: i64) -> impl IntoView {
                     aria-invalid=move || error.with(Option::is_some).to_string()
                     prop:value=move || pause.get()
                     on:input=move |ev| { pause.set(event_target_value(&ev)); error.set(None); status.set(None); } />
-                <span id="pause-seconds-error" class=css::error role="alert" data-testid="pause-seconds-error">{move || error.get()}</span>
+                <span id="pause-seconds-error" class=record::error role="alert" data-testid="pause-seconds-error">{move || error.get()}</span>
             </label>
-            <div class=css::actions>
+            <div class=record::actions>
                 <button type="submit" class="button primary" data-testid="recording-save">{t!(i18n, call_settings.save)}</button>
-                <span class=css::status role="status" data-testid="recording-status">{move || status.get()}</span>
+                <span class=record::muted role="status" data-testid="recording-status">{move || status.get()}</span>
             </div>
         </form>
     }
@@ -264,11 +272,11 @@ fn VariablesForm(queue: i64) -> impl IntoView {
         });
     };
     view! {
-        <form class=css::section data-testid="variable-settings" on:submit=save>
+        <form class=record::form data-testid="variable-settings" on:submit=save>
             <h3>{t!(i18n, call_settings.variables_title)}</h3>
-            <p class=css::hint>{t!(i18n, call_settings.variables_hint)}</p>
+            <p class=record::muted>{t!(i18n, call_settings.variables_hint)}</p>
             <Show when=move || rows.with(Vec::is_empty)>
-                <p class=css::hint data-testid="variables-none">{t!(i18n, call_settings.variables_none)}</p>
+                <p class=record::muted data-testid="variables-none">{t!(i18n, call_settings.variables_none)}</p>
             </Show>
             <ol class=css::variables>
                 <For each=move || rows.get() key=|r| r.key let(row)>
@@ -278,14 +286,14 @@ fn VariablesForm(queue: i64) -> impl IntoView {
                             <input data-testid="variable-name" autocomplete="off" spellcheck="false"
                                 aria-invalid=move || field_error(row.key, "name")().is_some().to_string()
                                 prop:value=move || row.name.get() on:input=move |ev| { row.name.set(event_target_value(&ev)); changed(); } />
-                            <span class=css::error role="alert" data-testid="variable-name-error">{field_error(row.key, "name")}</span>
+                            <span class=record::error role="alert" data-testid="variable-name-error">{field_error(row.key, "name")}</span>
                         </label>
                         <label class=css::field>
                             <span>{t!(i18n, call_settings.label)}</span>
                             <input data-testid="variable-label" autocomplete="off"
                                 aria-invalid=move || field_error(row.key, "label")().is_some().to_string()
                                 prop:value=move || row.label.get() on:input=move |ev| { row.label.set(event_target_value(&ev)); changed(); } />
-                            <span class=css::error role="alert" data-testid="variable-label-error">{field_error(row.key, "label")}</span>
+                            <span class=record::error role="alert" data-testid="variable-label-error">{field_error(row.key, "label")}</span>
                         </label>
                         <label class=css::field>
                             <span>{t!(i18n, call_settings.kind)}</span>
@@ -295,12 +303,12 @@ fn VariablesForm(queue: i64) -> impl IntoView {
                                 <option value=CallValueKind::DateTime.as_str()>{t!(i18n, call_settings.kind_date_time)}</option>
                             </select>
                         </label>
-                        <label class=css::check>
+                        <label class=record::check>
                             <input type="checkbox" data-testid="variable-editable" prop:checked=move || row.editable.get()
                                 on:change=move |ev| { row.editable.set(event_target_checked(&ev)); changed(); } />
                             <span>{t!(i18n, call_settings.editable)}</span>
                         </label>
-                        <label class=css::check>
+                        <label class=record::check>
                             <input type="checkbox" data-testid="variable-secure" prop:checked=move || row.secure.get()
                                 on:change=move |ev| { row.secure.set(event_target_checked(&ev)); changed(); } />
                             <span>{t!(i18n, call_settings.secure)}</span>
@@ -316,13 +324,13 @@ fn VariablesForm(queue: i64) -> impl IntoView {
                     </li>
                 </For>
             </ol>
-            <p class=css::error role="alert" data-testid="variables-error">
+            <p class=record::error role="alert" data-testid="variables-error">
                 {move || error.with(|e| e.as_ref().filter(|(f, _)| f == "variables").map(|(_, m)| m.clone()))}
             </p>
-            <div class=css::actions>
+            <div class=record::actions>
                 <button type="button" class="button" data-testid="variable-add" on:click=add>{t!(i18n, call_settings.add)}</button>
                 <button type="submit" class="button primary" data-testid="variables-save">{t!(i18n, call_settings.save)}</button>
-                <span class=css::status role="status" data-testid="variables-status">{move || status.get()}</span>
+                <span class=record::muted role="status" data-testid="variables-status">{move || status.get()}</span>
             </div>
         </form>
     }

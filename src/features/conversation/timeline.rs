@@ -1,7 +1,6 @@
 //! This conversation's messages under the customer's earlier interactions, newest at the bottom.
 //! Only a window of rows is in the page; scrolling up moves the window and loads older pages.
 
-use hovor_types::conversation::Channel;
 use hovor_types::message::Direction;
 use hovor_types::session_data::validate_note;
 use hovor_types::timeline::{EntryKind, NewNote, RelatedRecord, RelatedRecords, TimelineEntry, TimelinePage};
@@ -15,6 +14,7 @@ use crate::api::conversations as api;
 use crate::api::records as records_api;
 use crate::components::first_paint::reveal;
 use crate::components::form::{FieldMessage, FormErrors};
+use crate::components::lazy::lazy_view;
 use crate::components::pane::resource_pane;
 use crate::components::window::Window;
 use crate::format;
@@ -48,7 +48,10 @@ pub fn Timeline() -> impl IntoView {
     Effect::new(move |was_ended: Option<bool>| {
         let ended = open.ended.get();
         if ended && was_ended == Some(false) {
-            spawn_local(add_recordings(open));
+            // In the call chunk, which a call's desk has loaded already.
+            spawn_local(async move {
+                let _ = crate::features::call::timeline_recordings(open).await;
+            });
         }
         ended
     });
@@ -63,31 +66,6 @@ pub fn Timeline() -> impl IntoView {
         }
     };
     resource_pane(ViewFn::from(move || t!(i18n, timeline.title)), "timeline", first_page, render)
-}
-
-async fn add_recordings(open: OpenConversation) {
-    let Ok(recordings) = crate::api::voice::recordings(open.id).await else { return };
-    open.entries.update(|entries| {
-        for r in recordings {
-            let key = EntryKind::Recording.key(r.id);
-            if entries.iter().any(|e| e.key == key) {
-                continue;
-            }
-            entries.push(TimelineEntry {
-                id: r.id,
-                kind: EntryKind::Recording,
-                key,
-                conversation_id: open.id,
-                channel: Channel::Voice,
-                interaction_started_at: r.started_at,
-                direction: Direction::Outbound,
-                author: String::new(),
-                body: String::new(),
-                at: r.started_at,
-            });
-        }
-        entries.sort_by_key(|e| (e.at, e.key));
-    });
 }
 
 #[component]
@@ -334,16 +312,10 @@ fn Row(entry: TimelineEntry, separator: bool, current: i64) -> AnyView {
             .into_any();
         }
         EntryKind::Recording => {
-            let label = move || {
-                t_string!(i18n, call.recording_of, time = format::date_time(i18n.get_locale(), at))
-                    .to_string()
-            };
+            let id = entry.id;
             return view! {
                 <li class=css::note data-kind="recording" data-row=entry.key.to_string() data-testid="timeline-recording">
-                    <span class=css::meta>
-                        <span class=css::author>{label}</span>
-                    </span>
-                    <audio class=css::recording controls preload="none" src=crate::api::voice::recording_audio_path(entry.id) aria-label=label></audio>
+                    {lazy_view(move || crate::features::call::recording_player(id, at))}
                 </li>
             }
             .into_any();
