@@ -225,44 +225,50 @@ test("Start call on the customer card rings the customer's phone page, which ans
 
 test("a chat customer presses Call us: the call carries the chat's name, the agent answers it, both hear each other", async () => {
   test.setTimeout(90_000);
-  const customer = await party(CUSTOMER_HZ);
-  const desk = await party(AGENT_HZ);
-  // Emily Carter works Technical support too, and owes no wrap-up from the journeys above.
-  await desk.goto(`${server.url}/login`);
-  await desk.getByLabel(/user name/i).fill("agent5");
-  await desk.getByLabel(/password/i).fill(PASSWORD);
-  await desk.getByRole("button", { name: "Sign in" }).click();
-  await expect(desk).toHaveURL(/\/desk$/);
+  // A server of its own: the phone pages above used up this address's burst of calls.
+  const server = await OwnServer.start("call-us");
+  try {
+    const customer = await party(CUSTOMER_HZ);
+    const desk = await party(AGENT_HZ);
+    // Emily Carter works Technical support too.
+    await desk.goto(`${server.url}/login`);
+    await desk.getByLabel(/user name/i).fill("agent5");
+    await desk.getByLabel(/password/i).fill(PASSWORD);
+    await desk.getByRole("button", { name: "Sign in" }).click();
+    await expect(desk).toHaveURL(/\/desk$/);
 
-  // The customer chats with Technical support and presses Call us.
-  const queues = await (await desk.request.get(`${server.url}/api/chat/queues/2`)).json();
-  expect(queues.queue_name).toBe("Technical support");
-  await customer.goto(`${server.url}/chat/2?lang=en`);
-  await customer.getByLabel("Your name").fill("Jana Nováková");
-  await customer.getByLabel(/What can we help you with/).fill("The router keeps restarting");
-  await customer.getByLabel(/Preferred language/).selectOption({ index: 1 });
-  await customer.getByRole("button", { name: "Start chat" }).click();
-  await expect(customer.getByTestId("chat-status")).toContainText("Waiting for an agent");
-  const call = customer.getByTestId("chat-call");
-  await customer.getByRole("button", { name: "Call us" }).click();
-  await expect(call).toHaveAttribute("data-state", "waiting");
-  await expect(customer.getByTestId("call-state")).toHaveText("Waiting for an agent, please hold");
-  await expect.poll(() => hearsHoldMusic(customer, AGENT_HZ), { message: "the caller hears the queue's music", timeout: 15_000 }).toBe(true);
+    // The customer chats with Technical support and presses Call us.
+    const queues = await (await desk.request.get(`${server.url}/api/chat/queues/2`)).json();
+    expect(queues.queue_name).toBe("Technical support");
+    await customer.goto(`${server.url}/chat/2?lang=en`);
+    await customer.getByLabel("Your name").fill("Jana Nováková");
+    await customer.getByLabel(/What can we help you with/).fill("The router keeps restarting");
+    await customer.getByLabel(/Preferred language/).selectOption({ index: 1 });
+    await customer.getByRole("button", { name: "Start chat" }).click();
+    await expect(customer.getByTestId("chat-status")).toContainText("Waiting for an agent");
+    const call = customer.getByTestId("chat-call");
+    await customer.getByRole("button", { name: "Call us" }).click();
+    await expect(call).toHaveAttribute("data-state", "waiting");
+    await expect(customer.getByTestId("call-state")).toHaveText("Waiting for an agent, please hold");
+    await expect.poll(() => hearsHoldMusic(customer, AGENT_HZ), { message: "the caller hears the queue's music", timeout: 15_000 }).toBe(true);
 
-  // The agent becomes Available: the call is offered with the chat's name, and answered.
-  expect((await desk.request.put(`${server.url}/api/me/status`, { data: { state: "available" } })).ok()).toBe(true);
-  const offer = desk.locator('[data-testid="offer"][data-channel="voice"]');
-  await expect(offer).toContainText("Jana Nováková", { timeout: 15_000 });
-  await offer.getByTestId("accept").click();
-  await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
-  await expect(call).toHaveAttribute("data-state", "connected");
-  await expect.poll(() => hears(customer, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent", timeout: 15_000 }).toBe(true);
-  await expect.poll(() => hears(desk, CUSTOMER_HZ, AGENT_HZ), { message: "the agent hears the customer", timeout: 15_000 }).toBe(true);
-  await customer.screenshot({ path: "artifacts/screenshots/chat-call-us-connected.png" });
+    // The agent becomes Available: the call is offered with the chat's name, and answered.
+    expect((await desk.request.put(`${server.url}/api/me/status`, { data: { state: "available" } })).ok()).toBe(true);
+    const offer = desk.locator('[data-testid="offer"][data-channel="voice"]');
+    await expect(offer).toContainText("Jana Nováková", { timeout: 15_000 });
+    await offer.getByTestId("accept").click();
+    await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
+    await expect(call).toHaveAttribute("data-state", "connected");
+    await expect.poll(() => hears(customer, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent", timeout: 15_000 }).toBe(true);
+    await expect.poll(() => hears(desk, CUSTOMER_HZ, AGENT_HZ), { message: "the agent hears the customer", timeout: 15_000 }).toBe(true);
+    await customer.screenshot({ path: "artifacts/screenshots/chat-call-us-connected.png" });
 
-  // The customer hangs up from the chat page.
-  await customer.getByTestId("call-hang-up").click();
-  await expect(call).toHaveAttribute("data-state", "ended");
-  await expect(desk.getByTestId("conversation-ended")).toBeVisible();
-  for (const page of [customer, desk]) expect(errors.get(page), "uncaught errors in the page").toEqual([]);
+    // The customer hangs up from the chat page.
+    await customer.getByTestId("call-hang-up").click();
+    await expect(call).toHaveAttribute("data-state", "ended");
+    await expect(desk.getByTestId("conversation-ended")).toBeVisible();
+    for (const page of [customer, desk]) expect(errors.get(page), "uncaught errors in the page").toEqual([]);
+  } finally {
+    await server.down();
+  }
 });

@@ -29,7 +29,8 @@ pub fn Player(id: i64, at: Millis) -> impl IntoView {
 
 pub async fn add_to_timeline(open: OpenConversation) {
     let Ok(recordings) = voice_api::recordings(open.id).await else { return };
-    open.entries.update(|entries| {
+    // The agent may have moved on meanwhile: a conversation no longer on screen takes nothing.
+    open.entries.try_update(|entries| {
         for r in recordings {
             let key = EntryKind::Recording.key(r.id);
             if entries.iter().any(|e| e.key == key) {

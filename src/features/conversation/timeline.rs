@@ -1,6 +1,7 @@
 //! This conversation's messages under the customer's earlier interactions, newest at the bottom.
 //! Only a window of rows is in the page; scrolling up moves the window and loads older pages.
 
+use hovor_types::conversation::Channel;
 use hovor_types::message::Direction;
 use hovor_types::session_data::validate_note;
 use hovor_types::timeline::{EntryKind, NewNote, RelatedRecord, RelatedRecords, TimelineEntry, TimelinePage};
@@ -21,6 +22,7 @@ use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::configured::ConfiguredText;
 use crate::state::conversation::{OpenConversation, PendingState, use_open_conversation};
+use crate::state::live::use_live;
 use crate::widgets::chips::ChannelBadge;
 
 stylance::import_crate_style!(css, "src/features/conversation/timeline.module.css");
@@ -45,9 +47,17 @@ pub fn Timeline() -> impl IntoView {
     });
     // A call that ends while on screen: its recordings join the timeline in place, without a reload
     // (a note being typed and the scroll position stay).
+    let live = use_live();
+    let is_call = move || {
+        live.tasks.with_untracked(|t| {
+            t.as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .is_some_and(|t| t.iter().any(|t| t.id == open.id && t.channel == Channel::Voice))
+        })
+    };
     Effect::new(move |was_ended: Option<bool>| {
         let ended = open.ended.get();
-        if ended && was_ended == Some(false) {
+        if ended && was_ended == Some(false) && is_call() {
             // In the call chunk, which a call's desk has loaded already.
             spawn_local(async move {
                 let _ = crate::features::call::timeline_recordings(open).await;
