@@ -10,7 +10,7 @@ use hovor_types::event::ServerEvent;
 use sqlx::Transaction;
 
 use crate::AppState;
-use crate::db::{Backend, now_ms};
+use crate::db::Backend;
 use crate::error::AppResult;
 use crate::hub::{Audience, Published};
 use crate::store::events;
@@ -26,7 +26,7 @@ impl Change {
     /// Opens the transaction as the writer at once (`db::begin_write`).
     pub async fn begin(state: &AppState) -> AppResult<Change> {
         let tx = crate::db::begin_write(&state.pool).await?;
-        Ok(Change { tx, now: now_ms(), events: Vec::new() })
+        Ok(Change { tx, now: state.clock.now(), events: Vec::new() })
     }
 
     /// Appends an event to the outbox in this change's transaction.

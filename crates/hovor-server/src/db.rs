@@ -159,6 +159,28 @@ pub async fn checkpoint(pool: &Pool) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// The moment a change is stamped with: the system's clock, or a scripted one (tests of rules that
+/// depend on the date, such as a callback's window across a daylight-saving change).
+#[derive(Clone, Default)]
+pub struct Clock(Option<std::sync::Arc<std::sync::atomic::AtomicI64>>);
+
+impl Clock {
+    /// A clock that shows `at` until it is [`set`](Self::set) again.
+    pub fn scripted(at: i64) -> Clock {
+        Clock(Some(std::sync::Arc::new(std::sync::atomic::AtomicI64::new(at))))
+    }
+
+    pub fn set(&self, at: i64) {
+        if let Some(time) = &self.0 {
+            time.store(at, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.0.as_ref().map_or_else(now_ms, |time| time.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// Now, in milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

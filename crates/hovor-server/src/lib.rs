@@ -1,6 +1,7 @@
 //! The Hovor server: JSON API under `/api`, the built app everywhere else, one port.
 
 pub mod auth;
+pub mod callbacks;
 pub mod change;
 mod chat_page;
 pub mod config;

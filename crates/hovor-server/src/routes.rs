@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod call_data;
+mod callbacks;
 mod cases;
 mod chat;
 mod collaboration;
@@ -57,6 +58,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(collaboration::router())
         .merge(voice::router())
         .merge(call_data::router())
+        .merge(callbacks::router())
         .merge(phone::router())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .merge(email::gateway_router())

@@ -31,6 +31,8 @@ pub struct AppState {
     /// The calls in progress and the media switch their audio goes through; started by `serve` (and by
     /// the tests that need it).
     pub voice: Option<crate::voice::calls::Calls>,
+    /// What changes are stamped with.
+    pub clock: crate::db::Clock,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             sign_in: limits::SignInGuard::default(),
             doors: limits::PublicDoors::default(),
             trust_forwarded_for: false,
+            clock: crate::db::Clock::default(),
             public_url: None,
             voice: None,
         }

@@ -8,6 +8,7 @@ pub mod activities;
 pub mod admin;
 pub mod audit;
 pub mod call_data;
+pub mod callbacks;
 pub mod cases;
 pub mod chat;
 pub mod collaboration;

@@ -143,6 +143,9 @@ crate::string_enum! {
         /// The consult's or transfer's target cannot take it now (not an agent of the call's queue,
         /// signed out, or on another call).
         UnsupportedDestination = "unsupported_destination",
+        /// A callback's window has started (or it was placed): it can no longer be edited, rescheduled
+        /// or deleted (WBX).
+        CallbackStarted = "callback_started",
     }
 }
 
@@ -179,6 +182,7 @@ impl Reason {
             Reason::OnACall => "End the call before signing out.",
             Reason::NotEditable => "This value cannot be changed on this queue.",
             Reason::SavedFirst => "Someone else saved this value first.",
+            Reason::CallbackStarted => "The callback's window has started: it can no longer be changed.",
         }
     }
 }
@@ -222,6 +226,16 @@ pub enum Rule {
     Taken,
     /// Still holds a placeholder such as `{{contact.first_name}}` that nothing filled.
     Unfilled,
+    /// A time earlier than `minutes` from now (a callback's window).
+    TooSoon {
+        minutes: u32,
+    },
+    /// A date more than `days` ahead.
+    TooLate {
+        days: u32,
+    },
+    /// An end that is not after its start.
+    EndsBeforeStart,
 }
 
 impl std::fmt::Display for FieldError {
@@ -235,6 +249,11 @@ impl std::fmt::Display for FieldError {
             Rule::TooLarge { max } => write!(f, "{} is larger than {max}", self.field),
             Rule::Taken => write!(f, "{} is already used", self.field),
             Rule::Unfilled => write!(f, "{} still has a placeholder to fill in", self.field),
+            Rule::TooSoon { minutes } => {
+                write!(f, "{} must be at least {minutes} minutes from now", self.field)
+            }
+            Rule::TooLate { days } => write!(f, "{} must be at most {days} days from now", self.field),
+            Rule::EndsBeforeStart => write!(f, "{} must be after the start", self.field),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod callback;
 pub mod case;
 pub mod chat;
 pub mod collaboration;

@@ -9,6 +9,7 @@ mod database;
 
 mod auth;
 mod call_data;
+mod callbacks;
 mod calls;
 mod chat;
 mod collaboration;

@@ -82,6 +82,15 @@ impl TestServer {
         server
     }
 
+    /// A fresh server whose changes are stamped by a clock the test moves.
+    pub async fn with_clock(at: i64) -> (TestServer, hovor_server::db::Clock) {
+        let mut server = TestServer::fresh(None).await;
+        let clock = hovor_server::db::Clock::scripted(at);
+        server.state.clock = clock.clone();
+        server.router = app(server.state.clone(), None).expect("router");
+        (server, clock)
+    }
+
     /// A server on an existing database URL, as a restarted process would open it.
     pub async fn on(url: &str, fill_demo: bool) -> TestServer {
         TestServer::open(url, fill_demo, None).await

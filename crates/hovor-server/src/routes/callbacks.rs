@@ -1,0 +1,170 @@
+//! Scheduled and personal callbacks (WBX, GEN Callback tab): the form's choices, create, list, edit,
+//! reschedule and delete. Edits and deletes are refused once a callback's window has started.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use hovor_types::callback::{
+    Callback, CallbackChoices, CallbackKind, CallbackRequest, Reschedule, check_callback, rescheduled,
+};
+use hovor_types::error::{ErrorBody, Reason};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::callbacks::BundledZones;
+use crate::change::Change;
+use crate::error::{AppError, AppResult};
+use crate::extract::{AppJson, AppPath, AppQuery};
+use crate::store::callbacks::{self, Links};
+use crate::store::conversations;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForCustomer {
+    /// The customer the form or the list is for.
+    pub contact_id: Option<i64>,
+    /// The conversation it is opened in.
+    pub conversation_id: Option<i64>,
+}
+
+/// What the form offers: the voice queues the agent works in (each with its agents, for "Assign to"),
+/// and the customer's name, phone and time zone from their record.
+#[utoipa::path(get, path = "/api/callbacks/choices", tag = "callbacks", params(ForCustomer),
+    responses((status = 200, body = CallbackChoices), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn choices(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppQuery(q): AppQuery<ForCustomer>,
+) -> AppResult<Json<CallbackChoices>> {
+    if let Some(id) = q.conversation_id {
+        conversations::visible(&state.pool, me.id, id).await?;
+    }
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(callbacks::choices(&mut conn, me.id, q.contact_id, q.conversation_id).await?))
+}
+
+/// Manage Callbacks: the customer's callbacks the user may see and the personal callbacks assigned to
+/// the user, those still to come first.
+#[utoipa::path(get, path = "/api/callbacks", tag = "callbacks", params(ForCustomer),
+    responses((status = 200, body = Vec<Callback>), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppQuery(q): AppQuery<ForCustomer>,
+) -> AppResult<Json<Vec<Callback>>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(callbacks::list(&mut conn, me.id, q.contact_id).await?))
+}
+
+/// Schedules a callback (personal with `assignee_id`). 422 names the field that broke a rule.
+#[utoipa::path(post, path = "/api/callbacks", tag = "callbacks", request_body = CallbackRequest,
+    responses((status = 201, body = Callback), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppJson(request): AppJson<CallbackRequest>,
+) -> AppResult<(StatusCode, Json<Callback>)> {
+    if let Some(id) = request.conversation_id {
+        conversations::visible(&state.pool, me.id, id).await?;
+    }
+    let mut change = Change::begin(&state).await?;
+    let checked = check_callback(&request, &BundledZones, change.now)?;
+    callbacks::check_queue(&mut change, me.id, checked.queue_id, request.assignee_id).await?;
+    if let Some(contact) = request.contact_id {
+        crate::store::contacts::check_linkable(&mut change, contact, "contact_id").await?;
+    }
+    let links = Links {
+        assignee_id: request.assignee_id,
+        contact_id: request.contact_id,
+        conversation_id: request.conversation_id,
+    };
+    let now = change.now;
+    let id =
+        callbacks::insert(&mut change, CallbackKind::Scheduled, &checked, links, Some(me.id), now).await?;
+    let created = callbacks::visible(&mut change, me.id, id).await?;
+    change.commit(&state).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Changes a callback still to come: its form's fields and assignee (the customer and the
+/// conversation it came from stay). 409 `callback_started` once its window has started.
+#[utoipa::path(put, path = "/api/callbacks/{id}", tag = "callbacks", params(("id" = i64, Path)),
+    request_body = CallbackRequest,
+    responses((status = 200, body = Callback), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn edit(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppPath(id): AppPath<i64>,
+    AppJson(request): AppJson<CallbackRequest>,
+) -> AppResult<Json<Callback>> {
+    let mut change = Change::begin(&state).await?;
+    let before = callbacks::visible(&mut change, me.id, id).await?;
+    if !before.changeable(change.now) {
+        return Err(AppError::Conflict(Reason::CallbackStarted));
+    }
+    let checked = check_callback(&request, &BundledZones, change.now)?;
+    callbacks::check_queue(&mut change, me.id, checked.queue_id, request.assignee_id).await?;
+    let now = change.now;
+    callbacks::update(&mut change, id, &checked, request.assignee_id, now).await?;
+    let after = callbacks::visible(&mut change, me.id, id).await?;
+    change.commit(&state).await?;
+    Ok(Json(after))
+}
+
+/// Moves a callback still to come to a new date and window, or to the same local window on the next
+/// day (so across a daylight-saving change it moves by 23 or 25 hours). 409 `callback_started` once
+/// its window has started; 422 when the new window breaks a rule.
+#[utoipa::path(post, path = "/api/callbacks/{id}/reschedule", tag = "callbacks", params(("id" = i64, Path)),
+    request_body = Reschedule,
+    responses((status = 200, body = Callback), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn reschedule(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppPath(id): AppPath<i64>,
+    AppJson(to): AppJson<Reschedule>,
+) -> AppResult<Json<Callback>> {
+    let mut change = Change::begin(&state).await?;
+    let before = callbacks::visible(&mut change, me.id, id).await?;
+    if !before.changeable(change.now) {
+        return Err(AppError::Conflict(Reason::CallbackStarted));
+    }
+    let (date, start, end) = rescheduled(&before, &to);
+    let request = CallbackRequest { date, start, end, ..before.as_request() };
+    let checked = check_callback(&request, &BundledZones, change.now)?;
+    let now = change.now;
+    callbacks::update(&mut change, id, &checked, request.assignee_id, now).await?;
+    let after = callbacks::visible(&mut change, me.id, id).await?;
+    change.commit(&state).await?;
+    Ok(Json(after))
+}
+
+/// Deletes a callback still to come. 409 `callback_started` once its window has started.
+#[utoipa::path(delete, path = "/api/callbacks/{id}", tag = "callbacks", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppPath(id): AppPath<i64>,
+) -> AppResult<StatusCode> {
+    let mut change = Change::begin(&state).await?;
+    callbacks::visible(&mut change, me.id, id).await?;
+    let now = change.now;
+    callbacks::delete(&mut change, id, now).await?;
+    change.commit(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(choices))
+        .routes(routes!(list, create))
+        .routes(routes!(edit, delete))
+        .routes(routes!(reschedule))
+}

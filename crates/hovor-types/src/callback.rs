@@ -1,0 +1,349 @@
+//! Callbacks (WBX): a customer asks to be called back, now or in an agreed window; Hovor places the call
+//! when the window opens and an agent is free. The form's rules live here, used by the form in the
+//! browser and by the server alike.
+//!
+//! A window is agreed in the customer's time zone ("between 14:00 and 15:00 in Europe/Prague on
+//! 2026-03-29") and stored as those local values plus the two instants they meant when it was saved.
+//! Turning local times into instants needs the time-zone database: the server reads its own, the
+//! browser asks `Intl`; both through [`TimeZones`], so the rule itself is written once.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+use crate::error::{FieldError, Rule};
+
+/// A callback's phone: this many characters, as typed.
+pub const PHONE_CHARS: std::ops::RangeInclusive<usize> = 7..=15;
+/// A callback's name: this many characters, any script.
+pub const NAME_CHARS: std::ops::RangeInclusive<usize> = 3..=250;
+/// A reason is optional and at most this long.
+pub const REASON_MAX: usize = 250;
+/// A window opens at least this many minutes after the callback is created (or changed).
+pub const EARLIEST_MINUTES: u32 = 30;
+/// … and at most this many days after.
+pub const LATEST_DAYS: u32 = 31;
+
+crate::string_enum! {
+    /// How the callback came to be (WBX).
+    pub enum CallbackKind {
+        /// A customer waiting in a queue asked to be called back instead, keeping their place.
+        Courtesy = "courtesy",
+        /// A name and number left on the company's website.
+        Web = "web",
+        /// A date and window agreed with the customer; personal when assigned to an agent.
+        Scheduled = "scheduled",
+    }
+}
+
+crate::string_enum! {
+    /// Where a callback stands.
+    pub enum CallbackState {
+        /// Waiting for its window to open; it can still be edited, rescheduled or deleted.
+        Scheduled = "scheduled",
+        /// Its window is open: it waits for an agent (or its assignee).
+        Queued = "queued",
+        /// The call was placed.
+        Placed = "placed",
+        /// No one could be reached in the window (or the attempts ran out).
+        Failed = "failed",
+    }
+}
+
+/// What an agent (or a website, or an IVR through the API) asks for. Times are the customer's local
+/// ones: `date` as `YYYY-MM-DD`, `start` and `end` as `HH:MM`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallbackRequest {
+    pub phone: String,
+    pub name: String,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    /// An IANA name, e.g. `Europe/Prague`.
+    pub time_zone: String,
+    pub queue_id: Option<i64>,
+    #[serde(default)]
+    pub reason: String,
+    /// A personal callback: the agent it goes to (oneself or a teammate of the queue).
+    #[serde(default)]
+    pub assignee_id: Option<i64>,
+    /// The customer it is for, if known.
+    #[serde(default)]
+    pub contact_id: Option<i64>,
+    /// The conversation it was agreed in (a call, chat or email), linked both ways.
+    #[serde(default)]
+    pub conversation_id: Option<i64>,
+}
+
+/// A new date and window for a callback, or the same window on the next day (GEN Reschedule).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reschedule {
+    At { date: String, start: String, end: String },
+    SameTimeNextDay,
+}
+
+/// A callback as the desk and the API show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Callback {
+    pub id: i64,
+    pub kind: CallbackKind,
+    pub state: CallbackState,
+    pub phone: String,
+    pub name: String,
+    /// The window as agreed, in the customer's zone.
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub time_zone: String,
+    /// The window's instants.
+    pub starts_at: Millis,
+    pub ends_at: Millis,
+    pub queue_id: i64,
+    pub queue: String,
+    pub reason: String,
+    pub assignee: Option<CallbackAssignee>,
+    pub contact_id: Option<i64>,
+    pub conversation_id: Option<i64>,
+    pub created_at: Millis,
+    pub created_by: Option<String>,
+}
+
+impl Callback {
+    /// Edit, Reschedule and Delete are refused once the window has started (WBX).
+    pub fn changeable(&self, now: Millis) -> bool {
+        self.state == CallbackState::Scheduled && now < self.starts_at
+    }
+
+    /// The callback as its form shows it for an edit.
+    pub fn as_request(&self) -> CallbackRequest {
+        CallbackRequest {
+            phone: self.phone.clone(),
+            name: self.name.clone(),
+            date: self.date.clone(),
+            start: self.start.clone(),
+            end: self.end.clone(),
+            time_zone: self.time_zone.clone(),
+            queue_id: Some(self.queue_id),
+            reason: self.reason.clone(),
+            assignee_id: self.assignee.as_ref().map(|a| a.id),
+            contact_id: self.contact_id,
+            conversation_id: self.conversation_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallbackAssignee {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Where the callback form gets its choices: the voice queues the agent may use, each with the
+/// agents a personal callback can go to, and the zone the customer's record gives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallbackChoices {
+    pub queues: Vec<CallbackQueue>,
+    /// From the contact's details, when the form is opened for a customer.
+    pub time_zone: Option<String>,
+    pub phone: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallbackQueue {
+    pub id: i64,
+    pub name: String,
+    pub agents: Vec<CallbackAssignee>,
+}
+
+/// A day on the calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// `YYYY-MM-DD`, a day that exists.
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.trim().splitn(3, '-');
+        let year: i32 = number(parts.next()?, 4)?;
+        let month: u8 = number(parts.next()?, 2)?;
+        let day: u8 = number(parts.next()?, 2)?;
+        let date = Date { year, month, day };
+        ((1..=12).contains(&month) && day >= 1 && day <= date.days_in_month()).then_some(date)
+    }
+
+    fn days_in_month(self) -> u8 {
+        match self.month {
+            2 if self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    pub fn next_day(self) -> Date {
+        if self.day < self.days_in_month() {
+            Date { day: self.day + 1, ..self }
+        } else if self.month < 12 {
+            Date { month: self.month + 1, day: 1, ..self }
+        } else {
+            Date { year: self.year + 1, month: 1, day: 1 }
+        }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// `HH:MM` (24-hour) as minutes after midnight.
+pub fn parse_time(s: &str) -> Option<u16> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (u16, u16) = (number(h, 2)?, number(m, 2)?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// Exactly `digits` ASCII digits.
+fn number<T: std::str::FromStr>(s: &str, digits: usize) -> Option<T> {
+    (s.len() == digits && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+}
+
+/// The time-zone database, as each side has it.
+pub trait TimeZones {
+    /// The instant of `minute` after midnight of `date` in `zone`: a local time a daylight-saving
+    /// change skips moves on by the gap (02:30 → 03:30, as calendars do); one it repeats is the first.
+    /// `None` when `zone` is not an IANA zone name.
+    fn instant(&self, zone: &str, date: Date, minute: u16) -> Option<Millis>;
+}
+
+/// A callback that passed [`check_callback`]: trimmed text and the window's instants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedCallback {
+    pub phone: String,
+    pub name: String,
+    pub reason: String,
+    pub queue_id: i64,
+    pub date: Date,
+    pub start: String,
+    pub end: String,
+    pub time_zone: String,
+    pub starts_at: Millis,
+    pub ends_at: Millis,
+}
+
+/// Phone: 7–15 characters of digits, spaces, hyphens, commas and periods, with an optional leading `+`
+/// for the country code (WBX).
+pub fn check_phone(phone: &str) -> Result<&str, FieldError> {
+    let phone = phone.trim();
+    if phone.is_empty() {
+        return Err(FieldError::new("phone", Rule::Required));
+    }
+    let allowed = phone
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | ',' | '.') || (c == '+' && i == 0));
+    if !allowed || !phone.chars().any(|c| c.is_ascii_digit()) {
+        return Err(FieldError::new("phone", Rule::Malformed));
+    }
+    let length = phone.chars().count();
+    if length < *PHONE_CHARS.start() {
+        return Err(FieldError::new("phone", Rule::TooShort { min: *PHONE_CHARS.start() }));
+    }
+    if length > *PHONE_CHARS.end() {
+        return Err(FieldError::new("phone", Rule::TooLong { max: *PHONE_CHARS.end() }));
+    }
+    Ok(phone)
+}
+
+/// Every rule of the callback form, in the form's order; the first broken one is returned, named by its
+/// field. `now` is when the callback is created (or changed).
+pub fn check_callback(
+    request: &CallbackRequest,
+    zones: &impl TimeZones,
+    now: Millis,
+) -> Result<CheckedCallback, FieldError> {
+    let phone = check_phone(&request.phone)?.to_owned();
+    let name = crate::validate::text("name", &request.name, true, *NAME_CHARS.end())?;
+    if name.chars().count() < *NAME_CHARS.start() {
+        return Err(FieldError::new("name", Rule::TooShort { min: *NAME_CHARS.start() }));
+    }
+    let (date, starts_at, ends_at) =
+        check_window(&request.date, &request.start, &request.end, &request.time_zone, zones, now)?;
+    let queue_id = request.queue_id.ok_or(FieldError::new("queue_id", Rule::Required))?;
+    let reason = crate::validate::text("reason", &request.reason, false, REASON_MAX)?;
+    Ok(CheckedCallback {
+        phone,
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+        queue_id,
+        date,
+        start: request.start.trim().to_owned(),
+        end: request.end.trim().to_owned(),
+        time_zone: request.time_zone.trim().to_owned(),
+        starts_at,
+        ends_at,
+    })
+}
+
+/// Date, "Call between" and time zone: all required; the window starts 30 minutes to 31 days after
+/// `now` and ends after it starts. Returns the date and the window's instants.
+pub fn check_window(
+    date: &str,
+    start: &str,
+    end: &str,
+    time_zone: &str,
+    zones: &impl TimeZones,
+    now: Millis,
+) -> Result<(Date, Millis, Millis), FieldError> {
+    let required = |field, value: &str| match value.trim().is_empty() {
+        true => Err(FieldError::new(field, Rule::Required)),
+        false => Ok(()),
+    };
+    required("date", date)?;
+    let day = Date::parse(date).ok_or(FieldError::new("date", Rule::Malformed))?;
+    required("start", start)?;
+    let from = parse_time(start).ok_or(FieldError::new("start", Rule::Malformed))?;
+    required("end", end)?;
+    let to = parse_time(end).ok_or(FieldError::new("end", Rule::Malformed))?;
+    required("time_zone", time_zone)?;
+    let zone = time_zone.trim();
+    let starts_at = zones.instant(zone, day, from).ok_or(FieldError::new("time_zone", Rule::NotAnOption))?;
+    let ends_at = zones.instant(zone, day, to).ok_or(FieldError::new("time_zone", Rule::NotAnOption))?;
+    if ends_at <= starts_at {
+        return Err(FieldError::new("end", Rule::EndsBeforeStart));
+    }
+    if starts_at < now + i64::from(EARLIEST_MINUTES) * 60_000 {
+        return Err(FieldError::new("start", Rule::TooSoon { minutes: EARLIEST_MINUTES }));
+    }
+    if starts_at > now + i64::from(LATEST_DAYS) * 86_400_000 {
+        return Err(FieldError::new("date", Rule::TooLate { days: LATEST_DAYS }));
+    }
+    Ok((day, starts_at, ends_at))
+}
+
+/// The window a reschedule asks for, as local date, start and end. "Same time next day" keeps the
+/// local times, so across a daylight-saving change the instants move by 23 or 25 hours.
+pub fn rescheduled(callback: &Callback, reschedule: &Reschedule) -> (String, String, String) {
+    match reschedule {
+        Reschedule::At { date, start, end } => (date.clone(), start.clone(), end.clone()),
+        Reschedule::SameTimeNextDay => {
+            let next = Date::parse(&callback.date)
+                .map_or_else(|| callback.date.clone(), |d| d.next_day().to_string());
+            (next, callback.start.clone(), callback.end.clone())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
