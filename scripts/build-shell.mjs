@@ -42,6 +42,18 @@ const css = hashed("hovor", ".css", Buffer.from(minify(stylesheets.map((path) =>
 const icon = hashed("favicon", extname("public/favicon.svg"), readFileSync("public/favicon.svg"));
 copyFileSync("public/offer.wav", join(dist, "offer.wav"));
 
+// String packs: the words of a feature only some users open (locales/packs/<pack>/<language>.json),
+// fetched with the feature instead of riding in the desk's start. Every language has every key.
+const languages = ["en", "cs", "bg", "uk"];
+for (const pack of readdirSync("locales/packs")) {
+  const keys = (language) => Object.keys(JSON.parse(readFileSync(`locales/packs/${pack}/${language}.json`, "utf8"))).sort().join();
+  for (const language of languages) {
+    if (keys(language) !== keys("en")) throw new Error(`locales/packs/${pack}/${language}.json has not the keys of en.json`);
+    mkdirSync(join(dist, "strings", pack), { recursive: true });
+    copyFileSync(`locales/packs/${pack}/${language}.json`, join(dist, "strings", pack, `${language}.json`));
+  }
+}
+
 const links =
   `<link rel="stylesheet" href="${css.href}" integrity="${css.integrity}">` +
   `<link rel="icon" href="${icon.href}" integrity="${icon.integrity}">`;

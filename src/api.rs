@@ -2,6 +2,7 @@
 pub use client::ApiError;
 
 pub mod call_settings;
+pub mod callbacks;
 pub mod client;
 pub mod collaboration;
 pub mod conversations;

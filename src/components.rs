@@ -9,5 +9,6 @@ pub mod later;
 pub mod lazy;
 pub mod menu;
 pub mod pane;
+pub mod strings;
 pub mod tabs;
 pub mod window;

@@ -4,6 +4,7 @@ pub mod activities;
 pub mod agent_status;
 pub mod call;
 pub mod call_settings;
+pub mod callbacks;
 pub mod case;
 pub mod collaboration;
 pub mod connection_status;

@@ -26,6 +26,9 @@ pub fn rule_words(i18n: I18nContext<Locale>, rule: Rule) -> String {
         Rule::TooLarge { max } => t_string!(i18n, form.too_large, max = max).to_string(),
         Rule::Taken => t_string!(i18n, form.taken).to_string(),
         Rule::Unfilled => t_string!(i18n, form.unfilled).to_string(),
+        Rule::TooSoon { minutes } => t_string!(i18n, form.too_soon, minutes = minutes).to_string(),
+        Rule::TooLate { days } => t_string!(i18n, form.too_late, days = days).to_string(),
+        Rule::EndsBeforeStart => t_string!(i18n, form.ends_before_start).to_string(),
     }
 }
 
@@ -59,6 +62,7 @@ pub fn reason_words(i18n: I18nContext<Locale>, reason: Reason) -> String {
         Reason::NotEditable => t_string!(i18n, conflict.not_editable),
         Reason::SavedFirst => t_string!(i18n, conflict.saved_first),
         Reason::UnsupportedDestination => t_string!(i18n, conflict.unsupported_destination),
+        Reason::CallbackStarted => t_string!(i18n, conflict.callback_started),
     }
     .to_string()
 }

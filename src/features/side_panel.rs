@@ -1,13 +1,14 @@
 //! The right panel of the Active Conversation: the customer's compact card on top of every view, then
 //! sub-panes switched by buttons (GEN's Customer records / Resources). Overview (summary, case and the
 //! top suggestions) is what an agent needs while replying and fits a 1366×768 screen without scrolling;
-//! the full customer record, the session data, Resources and Collaboration are one click away.
+//! the full customer record, the session data, Resources, Callbacks and Collaboration are one click away.
 //!
 //! A sub-pane is drawn the first time it is opened and then only hidden, so switching away loses no
 //! half-typed note or unsaved edit, and opening a conversation fetches only what Overview shows.
 
 use leptos::prelude::*;
 
+use crate::features::callbacks::CallbacksPane;
 use crate::features::case::CasePanel;
 use crate::features::collaboration::CollaborationPane;
 use crate::features::customer_card::CustomerCard;
@@ -27,12 +28,19 @@ pub enum Side {
     Customer,
     Session,
     Resources,
+    Callbacks,
     Collaboration,
 }
 
 impl Side {
-    pub const ALL: [Side; 5] =
-        [Side::Overview, Side::Customer, Side::Session, Side::Resources, Side::Collaboration];
+    pub const ALL: [Side; 6] = [
+        Side::Overview,
+        Side::Customer,
+        Side::Session,
+        Side::Resources,
+        Side::Callbacks,
+        Side::Collaboration,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -40,6 +48,7 @@ impl Side {
             Side::Customer => "customer",
             Side::Session => "session",
             Side::Resources => "resources",
+            Side::Callbacks => "callbacks",
             Side::Collaboration => "collaboration",
         }
     }
@@ -81,6 +90,7 @@ pub fn SidePanel(id: i64) -> impl IntoView {
         Side::Customer => t_string!(i18n, side.customer),
         Side::Session => t_string!(i18n, side.session),
         Side::Resources => t_string!(i18n, side.resources),
+        Side::Callbacks => t_string!(i18n, side.callbacks),
         Side::Collaboration => t_string!(i18n, side.collaboration),
     };
     let buttons = Side::ALL
@@ -133,6 +143,7 @@ pub fn SidePanel(id: i64) -> impl IntoView {
         }))}
         {sub(Side::Session, ViewFn::from(move || view! { <SessionPanel id /> }))}
         {sub(Side::Resources, ViewFn::from(move || view! { <ResourcesPane id /> }))}
+        {sub(Side::Callbacks, ViewFn::from(move || view! { <CallbacksPane id /> }))}
         {sub(Side::Collaboration, ViewFn::from(move || view! { <CollaborationPane id /> }))}
     }
 }

@@ -1,8 +1,15 @@
-//! Callbacks on the server: the time-zone database their windows are read with.
+//! Callbacks on the server: the time-zone database their windows are read with, and opening a window:
+//! the callback becomes a voice conversation waiting in its queue, offered like a call, and Accept
+//! dials the customer (`voice::flows::dial_callback`).
 
 use hovor_types::Millis;
 use hovor_types::callback::{Date, TimeZones};
+use hovor_types::chat::ConversationStatus;
 use jiff::civil::DateTime;
+
+use crate::db::Pool;
+use crate::error::AppResult;
+use crate::routing::Work;
 use jiff::tz::TimeZone;
 
 /// The IANA database built into the binary (jiff's bundle), so every instance agrees.
@@ -26,6 +33,64 @@ impl TimeZones for BundledZones {
         let zoned = zone.to_ambiguous_zoned(local).compatible().ok()?;
         Some(zoned.timestamp().as_millisecond())
     }
+}
+
+/// Opens every callback whose window has started: each becomes a queued voice conversation in its
+/// queue, once only (the state moves from `scheduled` in the statement that claims it, so two instances,
+/// or a restart, never place one twice). Returns how many opened.
+pub async fn open_due(work: &mut Work) -> AppResult<usize> {
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM callbacks WHERE state = 'scheduled' AND starts_at <= $1 ORDER BY starts_at, id LIMIT 50",
+    )
+    .bind(work.now)
+    .fetch_all(&mut *work.tx)
+    .await?;
+    let mut opened = 0;
+    for id in due {
+        let claimed =
+            sqlx::query("UPDATE callbacks SET state = 'queued' WHERE id = $1 AND state = 'scheduled'")
+                .bind(id)
+                .execute(&mut *work.tx)
+                .await?;
+        if claimed.rows_affected() == 0 {
+            continue;
+        }
+        let (queue_id, conversation_id): (i64, i64) = sqlx::query_as(
+            "INSERT INTO conversations (queue_id, channel, contact_id, status, language, queued_at, started_at,
+                                        caller_number, customer_name, direction)
+             SELECT b.queue_id, 'voice', b.contact_id, 'active',
+                    COALESCE((SELECT c.language FROM contacts c WHERE c.id = b.contact_id), 'en'), $2, $2,
+                    b.phone, b.name, 'outbound'
+             FROM callbacks b WHERE b.id = $1 RETURNING queue_id, id",
+        )
+        .bind(id)
+        .bind(work.now)
+        .fetch_one(&mut *work.tx)
+        .await?;
+        sqlx::query("UPDATE callbacks SET placed_conversation_id = $1 WHERE id = $2")
+            .bind(conversation_id)
+            .bind(id)
+            .execute(&mut *work.tx)
+            .await?;
+        work.conversation_changed(queue_id, conversation_id, ConversationStatus::Queued, None).await?;
+        opened += 1;
+    }
+    Ok(opened)
+}
+
+/// When the next scheduled window opens.
+pub async fn next_due(pool: &Pool) -> AppResult<Option<Millis>> {
+    Ok(sqlx::query_scalar("SELECT MIN(starts_at) FROM callbacks WHERE state = 'scheduled'")
+        .fetch_one(pool)
+        .await?)
+}
+
+/// The number a callback conversation calls, if `conversation_id` is one.
+pub async fn number_of(work: &mut Work, conversation_id: i64) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT phone FROM callbacks WHERE placed_conversation_id = $1")
+        .bind(conversation_id)
+        .fetch_optional(&mut *work.tx)
+        .await?)
 }
 
 #[cfg(test)]

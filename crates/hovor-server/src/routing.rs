@@ -23,7 +23,7 @@ use crate::AppState;
 use crate::change::Change;
 use crate::error::AppResult;
 
-pub use timer::run_deadlines;
+pub use timer::{run_deadlines, tick};
 
 /// An agent who declined or missed a conversation is not offered it again for this long.
 pub const REFUSAL_MS: i64 = 60_000;

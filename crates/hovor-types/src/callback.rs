@@ -227,6 +227,34 @@ pub trait TimeZones {
     fn instant(&self, zone: &str, date: Date, minute: u16) -> Option<Millis>;
 }
 
+/// Midnight of `date` plus `minute`, read as if the zone were UTC: the "local milliseconds" a zone's
+/// offset turns into an instant.
+pub fn local_millis(date: Date, minute: u16) -> Millis {
+    let (y, m, d) = (i64::from(date.year), i64::from(date.month), i64::from(date.day));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    days * 86_400_000 + Millis::from(minute) * 60_000
+}
+
+/// The instant of `local` milliseconds in a zone whose offset (local − UTC) at an instant is
+/// `offset_at`, read as [`TimeZones::instant`] says: of the readings with the offsets in force a day
+/// before and a day after, the earlier one that holds; in a gap, the reading with the offset before it.
+pub fn instant_of_local(local: Millis, offset_at: impl Fn(Millis) -> Option<Millis>) -> Option<Millis> {
+    const DAY: Millis = 86_400_000;
+    let before = offset_at(local - DAY)?;
+    let after = offset_at(local + DAY)?;
+    let mut held = Vec::with_capacity(2);
+    for offset in [before, after] {
+        if offset_at(local - offset)? == offset {
+            held.push(local - offset);
+        }
+    }
+    Some(held.into_iter().min().unwrap_or(local - before))
+}
+
 /// A callback that passed [`check_callback`]: trimmed text and the window's instants.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedCallback {

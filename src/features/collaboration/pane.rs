@@ -12,6 +12,7 @@ use crate::features::responses::insert::use_inserter;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
 use crate::state::live::use_live;
+use crate::widgets::record::css as record;
 
 #[component]
 pub fn Collaboration(id: i64) -> impl IntoView {
@@ -63,7 +64,7 @@ fn view_for(id: i64, view: CollaborationView, reload: RwSignal<u32>, forms: Form
         (true, Channel::Email) => view! { <OwnerInvitations id view reload forms /> }.into_any(),
         (true, _) => view! { <OwnerCollaborators id view reload /> }.into_any(),
         (false, _) => view! {
-            <ul class=css::list>
+            <ul class=record::card_list>
                 {view.invitations.into_iter().map(|invitation| view! { <InviteeView invitation reload forms /> }).collect_view()}
             </ul>
             <Collaborators view=view.collaborators.iter().map(|c| c.name.clone()).collect() />
@@ -135,12 +136,12 @@ fn OwnerInvitations(id: i64, view: CollaborationView, reload: RwSignal<u32>, for
             <FieldMessage errors field="" />
             <button type="submit" class="button primary" data-testid="invitation-send">{t!(i18n, collab.send)}</button>
         </form>
-        <ul class=css::list data-testid="invitations">
+        <ul class=record::card_list data-testid="invitations">
             {view.invitations.into_iter().map(|invitation| {
                 let proposal = invitation.proposal.clone();
                 let invitation_id = invitation.id;
                 view! {
-                    <li class=css::item data-testid="invitation" data-status=invitation.status.as_str()>
+                    <li class=record::card data-testid="invitation" data-status=invitation.status.as_str()>
                         <p><strong>{invitation.invitee.clone()}</strong>" · "<StatusLabel status=invitation.status /></p>
                         <p class=css::note>{invitation.message.clone()}</p>
                         {proposal.map(|text| {
@@ -188,11 +189,11 @@ fn OwnerCollaborators(id: i64, view: CollaborationView, reload: RwSignal<u32>) -
     };
     let colleagues = view.colleagues.clone();
     view! {
-        <ul class=css::list data-testid="collaborators">
+        <ul class=record::card_list data-testid="collaborators">
             {view.collaborators.into_iter().map(|c| {
                 let user = c.user_id;
                 view! {
-                    <li class=css::item data-testid="collaborator">
+                    <li class=record::card data-testid="collaborator">
                         <span>{c.name}</span>
                         <button type="button" class="button" on:click=move |_| {
                             spawn_local(async move {
@@ -248,7 +249,7 @@ fn InviteeView(invitation: Invitation, reload: RwSignal<u32>, forms: Forms) -> i
     };
     let writing = matches!(invitation.status, InvitationStatus::Accepted | InvitationStatus::Answered);
     view! {
-        <li class=css::item data-testid="my-invitation" data-status=invitation.status.as_str()>
+        <li class=record::card data-testid="my-invitation" data-status=invitation.status.as_str()>
             <p>{t!(i18n, collab.invited_by, name = invitation.owner.clone())}" · "<StatusLabel status=invitation.status /></p>
             <p class=css::note>{invitation.message.clone()}</p>
             <AnswerButtons invitation=invitation.clone() reload />
@@ -322,12 +323,12 @@ pub fn InvitationsPage() -> impl IntoView {
             {move || data.get().map(|result| match result {
                 Ok(list) if list.is_empty() => view! { <p class=css::note>{t!(i18n, collab.no_invitations)}</p> }.into_any(),
                 Ok(list) => view! {
-                    <ul class=css::list>
+                    <ul class=record::card_list>
                         {list.into_iter().map(|invitation| {
                             let conversation = invitation.conversation_id;
                             let declined = invitation.status == InvitationStatus::Declined;
                             view! {
-                                <li class=css::item data-testid="invitation-row" data-status=invitation.status.as_str()>
+                                <li class=record::card data-testid="invitation-row" data-status=invitation.status.as_str()>
                                     <p><strong>{invitation.subject.clone().unwrap_or_default()}</strong></p>
                                     <p>{t!(i18n, collab.invited_by, name = invitation.owner.clone())}" · "<StatusLabel status=invitation.status /></p>
                                     <p class=css::note>{invitation.message.clone()}</p>

@@ -23,8 +23,11 @@ CREATE TABLE callbacks (
     created_by      INTEGER REFERENCES users(id) ON DELETE SET NULL,
     created_at      INTEGER NOT NULL,
     priority        INTEGER NOT NULL DEFAULT 0,
-    attempts        INTEGER NOT NULL DEFAULT 0
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    -- The voice conversation that waits for an agent once the window opens, and is the call.
+    placed_conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL
 );
 CREATE INDEX callbacks_contact ON callbacks(contact_id, starts_at);
 CREATE INDEX callbacks_assignee ON callbacks(assignee_id, starts_at);
 CREATE INDEX callbacks_due ON callbacks(state, starts_at);
+CREATE INDEX callbacks_placed ON callbacks(placed_conversation_id);

@@ -27,8 +27,17 @@ use crate::store::conversations;
 pub struct ForCustomer {
     /// The customer the form or the list is for.
     pub contact_id: Option<i64>,
-    /// The conversation it is opened in.
+    /// The conversation it is opened in (its customer, when `contact_id` is not given).
     pub conversation_id: Option<i64>,
+}
+
+impl ForCustomer {
+    /// The customer: as given, else the conversation's (which the user must be able to see).
+    async fn contact(&self, state: &AppState, user_id: i64) -> AppResult<Option<i64>> {
+        let Some(id) = self.conversation_id else { return Ok(self.contact_id) };
+        let conversation = conversations::visible(&state.pool, user_id, id).await?;
+        Ok(self.contact_id.or(conversation.contact_id))
+    }
 }
 
 /// What the form offers: the voice queues the agent works in (each with its agents, for "Assign to"),
@@ -40,11 +49,9 @@ pub async fn choices(
     CurrentUser(me): CurrentUser,
     AppQuery(q): AppQuery<ForCustomer>,
 ) -> AppResult<Json<CallbackChoices>> {
-    if let Some(id) = q.conversation_id {
-        conversations::visible(&state.pool, me.id, id).await?;
-    }
+    let contact = q.contact(&state, me.id).await?;
     let mut conn = state.pool.acquire().await?;
-    Ok(Json(callbacks::choices(&mut conn, me.id, q.contact_id, q.conversation_id).await?))
+    Ok(Json(callbacks::choices(&mut conn, me.id, contact, q.conversation_id).await?))
 }
 
 /// Manage Callbacks: the customer's callbacks the user may see and the personal callbacks assigned to
@@ -56,11 +63,13 @@ pub async fn list(
     CurrentUser(me): CurrentUser,
     AppQuery(q): AppQuery<ForCustomer>,
 ) -> AppResult<Json<Vec<Callback>>> {
+    let contact = q.contact(&state, me.id).await?;
     let mut conn = state.pool.acquire().await?;
-    Ok(Json(callbacks::list(&mut conn, me.id, q.contact_id).await?))
+    Ok(Json(callbacks::list(&mut conn, me.id, contact).await?))
 }
 
-/// Schedules a callback (personal with `assignee_id`). 422 names the field that broke a rule.
+/// Schedules a callback (personal with `assignee_id`), for the given customer or the conversation's.
+/// 422 names the field that broke a rule.
 #[utoipa::path(post, path = "/api/callbacks", tag = "callbacks", request_body = CallbackRequest,
     responses((status = 201, body = Callback), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -69,20 +78,16 @@ pub async fn create(
     CurrentUser(me): CurrentUser,
     AppJson(request): AppJson<CallbackRequest>,
 ) -> AppResult<(StatusCode, Json<Callback>)> {
-    if let Some(id) = request.conversation_id {
-        conversations::visible(&state.pool, me.id, id).await?;
-    }
+    let asked = ForCustomer { contact_id: request.contact_id, conversation_id: request.conversation_id };
+    let contact_id = asked.contact(&state, me.id).await?;
     let mut change = Change::begin(&state).await?;
     let checked = check_callback(&request, &BundledZones, change.now)?;
     callbacks::check_queue(&mut change, me.id, checked.queue_id, request.assignee_id).await?;
     if let Some(contact) = request.contact_id {
         crate::store::contacts::check_linkable(&mut change, contact, "contact_id").await?;
     }
-    let links = Links {
-        assignee_id: request.assignee_id,
-        contact_id: request.contact_id,
-        conversation_id: request.conversation_id,
-    };
+    let links =
+        Links { assignee_id: request.assignee_id, contact_id, conversation_id: request.conversation_id };
     let now = change.now;
     let id =
         callbacks::insert(&mut change, CallbackKind::Scheduled, &checked, links, Some(me.id), now).await?;

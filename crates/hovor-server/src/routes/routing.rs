@@ -74,10 +74,11 @@ pub async fn accept(
 ) -> AppResult<Json<AcceptedOffers>> {
     let mut work = Work::begin(&state).await?;
     let result = offers::accept(&mut work, me.id, &me.display_name, &request.conversation_ids).await?;
-    if let Some(calls) = &state.voice {
-        flows::answer_accepted(&mut work, calls, me.id, &result.accepted).await?;
-    }
+    let ringing = flows::answer_accepted(&mut work, &state, me.id, &result.accepted).await?;
     work.finish(&state).await?;
+    for (number, call) in ringing {
+        flows::ring(&state, &number, &call);
+    }
     Ok(Json(result))
 }
 

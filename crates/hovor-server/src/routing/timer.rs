@@ -1,4 +1,5 @@
-//! Deadlines: offers that expire (RONA), refusals that lapse and chats their customers left. Sleeps until the next one, or until
+//! Deadlines: offers that expire (RONA), refusals that lapse, chats their customers left and callback
+//! windows that open. Sleeps until the next one, or until
 //! a routing change wakes it, and runs at least every few seconds as a safety net.
 
 use std::time::Duration;
@@ -28,17 +29,18 @@ pub async fn run_deadlines(state: AppState) {
     }
 }
 
-/// Expires the offers past their deadline, ends the chats their customers abandoned, and offers what
-/// waits (refusals may have lapsed).
-async fn tick(state: &AppState) -> anyhow::Result<()> {
+/// Expires the offers past their deadline, ends the chats their customers abandoned, opens the
+/// callbacks whose window has started, and offers what waits (refusals may have lapsed).
+pub async fn tick(state: &AppState) -> anyhow::Result<()> {
     let mut work = Work::begin(state).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     offers::expire(&mut work).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     presence::end_abandoned(&mut work).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    crate::callbacks::open_due(&mut work).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     work.finish_quietly(state).await.map_err(|e| anyhow::anyhow!("{e:?}"))
 }
 
-/// The earliest of the offers' deadlines and the moments waiting chats without their customer are
-/// given up.
+/// The earliest of the offers' deadlines, the moments waiting chats without their customer are given
+/// up, and the next callback window.
 async fn next_deadline(state: &AppState) -> anyhow::Result<Option<i64>> {
     let offer: Option<i64> =
         sqlx::query_scalar("SELECT MIN(expires_at) FROM offers").fetch_one(&state.pool).await?;
@@ -49,5 +51,6 @@ async fn next_deadline(state: &AppState) -> anyhow::Result<Option<i64>> {
     )
     .fetch_one(&state.pool)
     .await?;
-    Ok(offer.into_iter().chain(abandon).min())
+    let callback = crate::callbacks::next_due(&state.pool).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(offer.into_iter().chain(abandon).chain(callback).min())
 }

@@ -235,23 +235,58 @@ pub async fn number_hangs_up(state: &AppState, conversation_id: i64, digits: &st
     work.finish(state).await
 }
 
-/// Offers the agent accepted: those that are calls on this instance are answered.
+/// Offers the agent accepted: those that are calls on this instance are answered; a callback's dials
+/// the customer. Returns the phones to ring once the work is stored (see [`ring`]).
 pub async fn answer_accepted(
     work: &mut Work,
-    calls: &Calls,
+    state: &AppState,
     agent_id: i64,
     accepted: &[i64],
-) -> AppResult<()> {
+) -> AppResult<Vec<(String, IncomingCall)>> {
+    let Some(calls) = state.voice.as_ref() else { return Ok(Vec::new()) };
     if accepted.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let name = display_name(work, agent_id).await?;
+    let mut ringing = Vec::new();
     for &conversation_id in accepted {
         if let Some(changed) = calls.answer(conversation_id, agent_id, name.clone(), work.now)? {
             changed.publish(work).await?;
+        } else if let Some(number) = crate::callbacks::number_of(work, conversation_id).await? {
+            ringing.push(dial_callback(work, calls, (agent_id, &name), conversation_id, &number).await?);
         }
     }
-    Ok(())
+    Ok(ringing)
+}
+
+/// Accept on a callback: the agent calls the customer's number, as Start call does.
+async fn dial_callback(
+    work: &mut Work,
+    calls: &Calls,
+    agent: (i64, &str),
+    conversation_id: i64,
+    number: &str,
+) -> AppResult<(String, IncomingCall)> {
+    let (queue_id, caller): (i64, String) = sqlx::query_as(
+        "SELECT q.id, q.name FROM conversations c JOIN queues q ON q.id = c.queue_id WHERE c.id = $1",
+    )
+    .bind(conversation_id)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    sqlx::query("UPDATE conversations SET call_host = $1, dialling = 1 WHERE id = $2")
+        .bind(calls.host())
+        .bind(conversation_id)
+        .execute(&mut *work.tx)
+        .await?;
+    sqlx::query(
+        "UPDATE callbacks SET state = 'placed', attempts = attempts + 1 WHERE placed_conversation_id = $1",
+    )
+    .bind(conversation_id)
+    .execute(&mut *work.tx)
+    .await?;
+    let recording = recording_setting(work, queue_id).await?;
+    calls.place(conversation_id, agent.0, agent.1.to_owned(), number, recording);
+    Ok((number.to_owned(), IncomingCall { conversation_id, caller, party: Party::Customer }))
 }
 
 /// The agent handling the conversation transfers it: its call (if it is one on this instance) goes

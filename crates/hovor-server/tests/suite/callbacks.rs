@@ -23,7 +23,7 @@ struct Scene {
 }
 
 async fn scene() -> Scene {
-    let (server, clock) = TestServer::with_clock(NOW).await;
+    let (server, clock) = TestServer::new().await.with_scripted_clock(NOW);
     let queue = server.queue_id(0).await;
     let member = server.agent_in(queue).await;
     let agent = server.sign_in(&member).await;
@@ -255,4 +255,86 @@ impl Merge for Value {
         }
         base
     }
+}
+
+/// Two instances' timers on one database: separate routing locks, the same clock.
+async fn tick_as_two_instances(server: &TestServer) {
+    let mut other = hovor_server::AppState::new(server.pool.clone());
+    other.clock = server.state.clock.clone();
+    other.voice = server.state.voice.clone();
+    let (a, b) =
+        tokio::join!(hovor_server::routing::tick(&server.state), hovor_server::routing::tick(&other));
+    a.expect("first instance");
+    b.expect("second instance");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_window_opens_the_callback_waits_in_its_queue_once_and_accept_rings_the_customer() {
+    let (server, clock) = TestServer::with_voice().await.with_scripted_clock(NOW);
+    // Technical support takes calls; its first agent is Available.
+    let queue = server.queue_id(1).await;
+    let member = server.agent_in(queue).await;
+    let agent = server.sign_in(&member).await;
+    server.go_available(&agent).await;
+    let form = json!({
+        "phone": "777 123 456", "name": "Jana Nováková", "date": "2026-03-20", "start": "10:00", "end": "11:00",
+        "time_zone": "Europe/Prague", "queue_id": queue, "reason": "Router replacement",
+    });
+    let created = server.request("POST", "/api/callbacks", Some(&agent), Some(form)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    let callback = created.json["id"].as_i64().unwrap();
+    let line = {
+        let opened =
+            server.request("POST", "/api/phone/lines", None, Some(json!({"number": "777 123 456"}))).await;
+        assert_eq!(opened.status, StatusCode::NO_CONTENT, "{}", opened.json);
+        opened.set_cookie.expect("line cookie").split(';').next().unwrap().to_owned()
+    };
+    let placed = || async {
+        let rows: Vec<(String, Option<i64>)> =
+            sqlx::query_as("SELECT state, placed_conversation_id FROM callbacks WHERE id = $1")
+                .bind(callback)
+                .fetch_all(&server.pool)
+                .await
+                .unwrap();
+        rows[0].clone()
+    };
+
+    // Before the window nothing happens; once it opens, two instances' timers place it once.
+    tick_as_two_instances(&server).await;
+    assert_eq!(placed().await, ("scheduled".into(), None));
+    clock.set(NOW + HOUR);
+    tick_as_two_instances(&server).await;
+    tick_as_two_instances(&server).await;
+    let (state, conversation) = placed().await;
+    assert_eq!(state, "queued");
+    let conversation = conversation.expect("a conversation");
+    let calls: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE caller_number = $1")
+        .bind("777 123 456")
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    assert_eq!(calls, 1, "placed once");
+    // Its window has started: the callback can no longer be changed.
+    let late = server.request("DELETE", &format!("/api/callbacks/{callback}"), Some(&agent), None).await;
+    assert_eq!((late.status, late.json["reason"].as_str()), (StatusCode::CONFLICT, Some("callback_started")));
+
+    // Offered like a call; Accept rings the customer's phone, which answers into the call.
+    assert_eq!(server.offered(&agent).await, [conversation]);
+    let accepted = server
+        .request(
+            "POST",
+            "/api/offers/accept",
+            Some(&agent),
+            Some(json!({"conversation_ids": [conversation]})),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.json);
+    let view =
+        server.request("GET", &format!("/api/conversations/{conversation}/call"), Some(&agent), None).await;
+    assert_eq!(view.json["call"]["mode"], "waiting", "{}", view.json);
+    let (_, offer) = crate::voice::Phone::offering(b'C', None);
+    let answer_path = format!("/api/phone/incoming/{conversation}/answer");
+    let answered = server.request("POST", &answer_path, Some(&line), Some(json!({"sdp": offer}))).await;
+    assert_eq!(answered.status, StatusCode::CREATED, "{}", answered.json);
+    assert_eq!(placed().await.0, "placed");
 }

@@ -3,19 +3,8 @@ use super::*;
 const HOUR: Millis = 3_600_000;
 const MINUTE: Millis = 60_000;
 
-/// Days from 1970-01-01 to `date` (proleptic Gregorian).
-fn days(date: Date) -> i64 {
-    let (y, m, d) = (i64::from(date.year), i64::from(date.month), i64::from(date.day));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 fn civil(date: &str, minute: u16) -> Millis {
-    days(Date::parse(date).unwrap()) * 86_400_000 + Millis::from(minute) * MINUTE
+    local_millis(Date::parse(date).unwrap(), minute)
 }
 
 /// Prague in 2026 as the rules say: +1, then +2 from 29 March 01:00 UTC to 25 October 01:00 UTC.
@@ -31,17 +20,10 @@ impl Zones2026 {
 
 impl TimeZones for Zones2026 {
     fn instant(&self, zone: &str, date: Date, minute: u16) -> Option<Millis> {
-        let local = days(date) * 86_400_000 + Millis::from(minute) * MINUTE;
+        let local = local_millis(date, minute);
         match zone {
             "Test/Utc" => Some(local),
-            "Europe/Prague" => {
-                // The earlier of the readings that hold; in a gap, read with the offset before it.
-                let held = [2 * HOUR, HOUR]
-                    .into_iter()
-                    .map(|o| local - o)
-                    .find(|t| local - Self::prague_offset(*t) == *t);
-                Some(held.unwrap_or(local - HOUR))
-            }
+            "Europe/Prague" => instant_of_local(local, |at| Some(Self::prague_offset(at))),
             _ => None,
         }
     }

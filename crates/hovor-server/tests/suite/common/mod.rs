@@ -82,13 +82,12 @@ impl TestServer {
         server
     }
 
-    /// A fresh server whose changes are stamped by a clock the test moves.
-    pub async fn with_clock(at: i64) -> (TestServer, hovor_server::db::Clock) {
-        let mut server = TestServer::fresh(None).await;
+    /// This server with its changes stamped by a clock the test moves.
+    pub fn with_scripted_clock(mut self, at: i64) -> (TestServer, hovor_server::db::Clock) {
         let clock = hovor_server::db::Clock::scripted(at);
-        server.state.clock = clock.clone();
-        server.router = app(server.state.clone(), None).expect("router");
-        (server, clock)
+        self.state.clock = clock.clone();
+        self.router = app(self.state.clone(), None).expect("router");
+        (self, clock)
     }
 
     /// A server on an existing database URL, as a restarted process would open it.

@@ -1,0 +1,106 @@
+import { test, expect, signInAt, api } from "./fixtures";
+import { OwnServer } from "./own-server";
+
+// Callbacks from the desk, on a server of their own: an agent schedules a personal callback for a
+// teammate from a chat in the customer's time zone, sees the window in both zones, is told beside the
+// field what breaks a rule, reschedules it to the same time next day, edits and deletes it; the
+// teammate's own list has it meanwhile. The pane's words come in every language.
+
+/** `YYYY-MM-DD` in Prague, `days` from now. */
+const pragueDate = (days: number) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Prague" }).format(Date.now() + days * 86_400_000);
+
+test("an agent schedules, reschedules, edits and deletes a personal callback from a chat", async ({ page }) => {
+  test.setTimeout(90_000);
+  const server = await OwnServer.start("callbacks");
+  try {
+    const agent = await api(server.url, "agent1");
+    const [task] = await (await agent.get("/api/tasks")).json();
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await signInAt(page, server.url, "agent1");
+    await page.goto(`${server.url}/desk/${task.id}`);
+    await page.getByTestId("side-callbacks").click();
+    const pane = page.getByTestId("callbacks");
+    const form = pane.getByTestId("callback-form");
+    await expect(form).toBeVisible();
+    // The customer's name comes from the record; the zone from the conversation (or the agent's own).
+    await expect(form.getByTestId("callback-name")).not.toHaveValue("");
+    await expect(form.getByTestId("callback-time_zone")).not.toHaveValue("");
+
+    // A rule broken in the browser: beside its field, which takes the focus.
+    await form.getByTestId("callback-phone").fill("602 12");
+    await form.getByTestId("callback-date").fill(pragueDate(2));
+    await form.getByTestId("callback-start").fill("10:00");
+    await form.getByTestId("callback-end").fill("11:00");
+    await form.getByTestId("callback-time_zone").fill("Europe/Prague");
+    await form.getByTestId("callback-submit").click();
+    await expect(form.locator('[data-field="phone"]')).toHaveText("At least 7 characters.");
+    await expect(form.getByTestId("callback-phone")).toBeFocused();
+    await form.getByTestId("callback-phone").fill("+420 602 123");
+    await form.getByTestId("callback-end").fill("09:00");
+    await form.getByTestId("callback-submit").click();
+    await expect(form.locator('[data-field="end"]')).toHaveText("The end must be after the start.");
+    await form.getByTestId("callback-end").fill("11:00");
+    await form.getByTestId("callback-time_zone").fill("Europe/Praha");
+    await form.getByTestId("callback-submit").click();
+    await expect(form.locator('[data-field="time_zone"]')).toContainText("Europe/Prague");
+    await form.getByTestId("callback-time_zone").fill("Europe/Prague");
+
+    // The window in the customer's zone and the agent's (the browser's) as it is typed.
+    await expect(form.getByTestId("callback-preview")).toContainText("10:00 AM–11:00 AM customer's time (Europe/Prague)");
+    await expect(form.getByTestId("callback-preview")).toContainText(/your time \(.+\)/);
+
+    // Personal, for a teammate of the queue.
+    const assignee = form.getByTestId("callback-assignee");
+    const teammate = await assignee.locator("option").nth(2).textContent();
+    await assignee.selectOption({ label: teammate! });
+    await form.getByTestId("callback-reason").fill("Invoice question");
+    await form.getByTestId("callback-submit").click();
+    await expect(pane.getByTestId("callbacks-notice")).toContainText("Callback scheduled");
+    const row = pane.getByTestId("callback");
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText(`personal, for ${teammate}`);
+    await expect(row).toContainText("Agreed in this conversation");
+    await expect(row.getByTestId("callback-window")).toContainText("10:00 AM–11:00 AM customer's time (Europe/Prague)");
+
+    // The server has it as shown: 10:00 in Prague, for the teammate.
+    const [stored] = await (await agent.get(`/api/callbacks?conversation_id=${task.id}`)).json();
+    expect([stored.date, stored.start, stored.time_zone, stored.assignee.name]).toEqual([pragueDate(2), "10:00", "Europe/Prague", teammate]);
+
+    // Same time next day: 24 hours on (no daylight-saving change in these days), still 10:00 there.
+    await row.getByTestId("callback-reschedule").click();
+    await row.getByTestId("reschedule-next-day").click();
+    await expect(pane.getByTestId("callbacks-notice")).toContainText("Callback moved");
+    const [moved] = await (await agent.get(`/api/callbacks?conversation_id=${task.id}`)).json();
+    expect(moved.date).toBe(pragueDate(3));
+    // A new window too soon is refused on the row, in words.
+    await row.getByTestId("callback-reschedule").click();
+    await row.getByTestId("reschedule-date").fill(pragueDate(0));
+    await row.getByTestId("reschedule-start").fill("00:00");
+    await row.getByTestId("reschedule-end").fill("00:30");
+    await row.getByTestId("reschedule-move").click();
+    await expect(row.getByRole("alert")).toHaveText("At least 30 minutes from now.");
+
+    // Edit: the form holds it; the change is saved.
+    await row.getByTestId("callback-edit").click();
+    await expect(form.getByTestId("callback-reason")).toHaveValue("Invoice question");
+    await form.getByTestId("callback-reason").fill("Refund of the March invoice");
+    await form.getByTestId("callback-submit").click();
+    await expect(pane.getByTestId("callbacks-notice")).toHaveText("Callback changed.");
+    await expect(row).toContainText("Refund of the March invoice");
+
+    // Delete asks first.
+    await row.getByTestId("callback-delete").click();
+    await row.getByTestId("callback-delete-confirm").click();
+    await expect(pane.getByTestId("callbacks-none")).toBeVisible();
+    expect(await (await agent.get(`/api/callbacks?conversation_id=${task.id}`)).json()).toEqual([]);
+
+    // The pane's words in every language.
+    for (const [language, tab] of [["cs", "Naplánovat zpětné volání"], ["bg", "Насрочване на обратно обаждане"], ["uk", "Запланувати зворотний дзвінок"]]) {
+      await page.getByTestId("language").first().selectOption(language);
+      await expect(pane.getByRole("tab").first()).toHaveText(tab);
+    }
+  } finally {
+    await server.finish(page);
+  }
+});
