@@ -18,10 +18,11 @@ have_version() { # command, expected version
 }
 
 # Debian packages: cmake, pkg-config and OpenSSL's headers for the server's call audio (libopus is
-# built with cmake); for the tests also Chromium and ChromeDriver, PostgreSQL, nginx and Python's venv.
+# built with cmake); for the tests also Chromium and ChromeDriver, PostgreSQL, nginx, Python's venv and
+# the sqlite3 shell (a journey moves time on in a stopped server's database).
 # They install in the background while the tools below compile, and are waited for at the end.
 packages=(cmake pkg-config libssl-dev)
-[ "${HOVOR_NEED_BROWSER:-1}" = 1 ] && packages+=(chromium chromium-driver postgresql nginx-light python3-venv)
+[ "${HOVOR_NEED_BROWSER:-1}" = 1 ] && packages+=(chromium chromium-driver postgresql nginx-light python3-venv sqlite3)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 scripts/debian-packages.sh "${packages[@]}" >target/debian-packages.log 2>&1 &
 debian_packages=$!

@@ -1,4 +1,6 @@
-import { test, expect, signInAt, api } from "./fixtures";
+import { execFileSync } from "node:child_process";
+import { test, expect, signInAt, api, PASSWORD } from "./fixtures";
+import { hears, Parties } from "./audio";
 import { OwnServer } from "./own-server";
 
 // Callbacks from the desk, on a server of their own: an agent schedules a personal callback for a
@@ -102,5 +104,71 @@ test("an agent schedules, reschedules, edits and deletes a personal callback fro
     }
   } finally {
     await server.finish(page);
+  }
+});
+
+test("a callback's window opens while the server is down: after the restart it is offered once as a Callback, Accept rings the customer's phone page and both hear each other", async () => {
+  test.setTimeout(120_000);
+  const CUSTOMER_HZ = 660;
+  const AGENT_HZ = 440;
+  const parties = new Parties();
+  const server = await OwnServer.start("callback-placing");
+  try {
+    const desk = await parties.open(AGENT_HZ);
+    const phone = await parties.open(CUSTOMER_HZ);
+    // Emily Carter works Technical support, which takes calls on +420 800 100 102.
+    await desk.goto(`${server.url}/login`);
+    await desk.getByLabel(/user name/i).fill("agent5");
+    await desk.getByLabel(/password/i).fill(PASSWORD);
+    await desk.getByRole("button", { name: "Sign in" }).click();
+    await expect(desk).toHaveURL(/\/desk$/);
+    const scheduled = await desk.request.post(`${server.url}/api/callbacks`, {
+      data: {
+        phone: "777 555 123", name: "Jana Nováková", date: pragueDate(1), start: "10:00", end: "12:00",
+        time_zone: "Europe/Prague", queue_id: 2, reason: "Router replacement",
+      },
+    });
+    expect(scheduled.status()).toBe(201);
+    const callback = await scheduled.json();
+
+    // Time passes while the server is down: the window has opened when it starts again.
+    await server.down();
+    const now = Date.now();
+    execFileSync("sqlite3", [server.database, `UPDATE callbacks SET starts_at = ${now - 60_000}, ends_at = ${now + 3_600_000} WHERE id = ${callback.id}`]);
+    await server.up();
+
+    await phone.goto(`${server.url}/phone?from=${encodeURIComponent("777 555 123")}&lang=en`);
+    const phoneState = phone.locator("#state");
+    await expect(phoneState).toHaveAttribute("data-state", "idle");
+    await desk.goto(`${server.url}/desk`);
+    expect((await desk.request.put(`${server.url}/api/me/status`, { data: { state: "available" } })).ok()).toBe(true);
+
+    // The popover says Callback, with the customer's number (masked by the queue) and the number dialled.
+    const offer = desk.locator('[data-testid="offer"][data-callback="true"]');
+    await expect(offer.getByRole("heading")).toHaveText("Callback", { timeout: 15_000 });
+    await expect(offer.getByTestId("callback-number")).toHaveText("•••• 5123");
+    await expect(offer.getByTestId("callback-dialled")).toHaveText("420800100102");
+    await desk.screenshot({ path: "artifacts/screenshots/callback-offer.png" });
+    await offer.getByTestId("accept").click();
+
+    // Accept dials the customer: the phone page rings, answers, and both hear each other.
+    await expect(phoneState).toHaveAttribute("data-state", "ringing", { timeout: 15_000 });
+    await phone.getByRole("button", { name: "Answer" }).click();
+    await expect(phoneState).toHaveAttribute("data-state", "connected");
+    await expect(desk.getByTestId("call-state")).toHaveAttribute("data-state", "connected");
+    await expect(desk.getByTestId("callback-reason")).toHaveText("Callback: Router replacement");
+    await expect.poll(() => hears(desk, CUSTOMER_HZ, AGENT_HZ), { message: "the agent hears the customer", timeout: 15_000 }).toBe(true);
+    await expect.poll(() => hears(phone, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent", timeout: 15_000 }).toBe(true);
+
+    // Placed once: one call, and the callback says so.
+    const sql = (query: string) => execFileSync("sqlite3", [server.database, query]).toString().trim();
+    expect(sql(`SELECT state || ' ' || attempts FROM callbacks WHERE id = ${callback.id}`)).toBe("placed 1");
+    expect(sql("SELECT COUNT(*) FROM conversations WHERE caller_number = '777 555 123'")).toBe("1");
+    await phone.getByRole("button", { name: "Hang up" }).click();
+    await expect(desk.getByTestId("conversation-ended")).toBeVisible();
+    for (const page of [phone, desk]) expect(parties.errors.get(page), "uncaught errors in the page").toEqual([]);
+  } finally {
+    await parties.close();
+    await server.down();
   }
 });

@@ -21,6 +21,8 @@ pub enum Glyph {
     Lock,
     /// A recording runs: a dot in a ring.
     Record,
+    /// A callback: a handset with an arrow back.
+    Callback,
 }
 
 impl Glyph {
@@ -31,6 +33,9 @@ impl Glyph {
             Glyph::Email => "M3 6h18v12H3z M3 7l9 6 9-6",
             Glyph::Phone => {
                 "M6 3h3l2 5-2.5 1.5a12 12 0 0 0 6 6L16 13l5 2v3a2 2 0 0 1-2 2A17 17 0 0 1 4 5a2 2 0 0 1 2-2z"
+            }
+            Glyph::Callback => {
+                "M6 3h3l2 5-2.5 1.5a12 12 0 0 0 6 6L16 13l5 2v3a2 2 0 0 1-2 2A17 17 0 0 1 4 5a2 2 0 0 1 2-2z M15 3h6v6 M21 3l-6 6"
             }
             Glyph::Keyboard => "M2 6h20v12H2z M6 10h1 M10 10h1 M14 10h1 M18 10h1 M7 14h10",
             Glyph::SignOut => "M10 20H5V4h5 M15 16l4-4-4-4 M19 12H9",

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{ApiError, routing as api};
+use crate::components::icon::{Glyph, Icon};
 use crate::components::lazy::{lazy_view, split_view};
 use crate::features::conversation::open_with_composer_focused;
 use crate::format;
@@ -152,14 +153,20 @@ fn OfferPopover(offer: Offer, now: Clock) -> impl IntoView {
     };
     let heading_id = format!("offer-{id}");
     let channel = offer.channel;
+    let callback = offer.callback.is_some();
     view! {
-        <li class=css::popover data-testid="offer" data-conversation=id data-channel=channel.as_str()
+        <li class=css::popover data-testid="offer" data-conversation=id data-channel=channel.as_str() data-callback=callback.to_string()
             data-state=move || if connecting.get() { "connecting" } else { "ringing" }>
             <article aria-labelledby=heading_id.clone()>
                 <header class=css::title>
-                    <ChannelBadge channel />
+                    {if callback { view! { <Icon glyph=Glyph::Callback /> }.into_any() } else { view! { <ChannelBadge channel /> }.into_any() }}
                     <h2 id=heading_id.clone()>
-                        {move || if connecting.get() { t!(i18n, offers.connecting).into_any() } else { channel_title(channel) }}
+                        {move || match (connecting.get(), callback) {
+                            (true, _) => t!(i18n, offers.connecting).into_any(),
+                            // A callback Hovor places: labelled so (WBX), not as a call coming in.
+                            (false, true) => t!(i18n, offers.callback).into_any(),
+                            (false, false) => channel_title(channel),
+                        }}
                     </h2>
                 </header>
                 {move || (!connecting.get()).then(|| details(offer.clone(), seconds_left, decline))}
@@ -185,9 +192,12 @@ fn details(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = offer.conversation_id;
+    let is_callback = offer.callback.is_some();
     let variables = offer
         .variables
         .into_iter()
+        // A callback's number is shown as the number called, once.
+        .filter(|v| !(is_callback && v.field == PopoverField::Phone))
         .map(|v| {
             let value = match v.field {
                 PopoverField::WaitTime => {
@@ -199,9 +209,15 @@ fn details(
             view! { <dt>{field_label(v.field)}</dt><dd>{value}</dd> }
         })
         .collect_view();
+    let callback = offer.callback.map(|c| {
+        view! {
+            <dt>{t!(i18n, offers.phone)}</dt><dd data-testid="callback-number">{c.number}</dd>
+            {c.dialled.map(|d| view! { <dt>{t!(i18n, offers.dialled)}</dt><dd data-testid="callback-dialled">{d}</dd> })}
+        }
+    });
     view! {
         <p class=css::queue><ConfiguredText text=offer.queue_name /></p>
-        <dl class=css::variables>{variables}</dl>
+        <dl class=css::variables>{callback}{variables}</dl>
         {offer.transfer_note.map(|note| view! {
             <p class=css::note data-testid="transfer-note"><strong>{t!(i18n, offers.note)}</strong>" "{note}</p>
         })}

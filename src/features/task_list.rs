@@ -153,6 +153,11 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
                 </span>
                 <span class=css::last>{move || live.last_messages.with(|m| m.get(&id).cloned()).or(last.clone())}</span>
                 {task.dialling.then(|| view! { <span class=css::queue data-testid="dialling">{t!(i18n, tasks.dialling)}</span> })}
+                {task.callback_reason.clone().map(|reason| view! {
+                    <span class=css::queue data-testid="callback-reason">
+                        {t!(i18n, offers.callback)}{(!reason.is_empty()).then(|| format!(": {reason}"))}
+                    </span>
+                })}
                 <span class=css::tags>{move || tags().into_iter().map(|tag| view! { <TagChip tag /> }).collect_view()}</span>
             </a>
         </li>

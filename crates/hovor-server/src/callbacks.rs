@@ -3,7 +3,7 @@
 //! dials the customer (`voice::flows::dial_callback`).
 
 use hovor_types::Millis;
-use hovor_types::callback::{Date, TimeZones};
+use hovor_types::callback::{CallbackFailure, Date, TimeZones};
 use hovor_types::chat::ConversationStatus;
 use jiff::civil::DateTime;
 
@@ -56,11 +56,12 @@ pub async fn open_due(work: &mut Work) -> AppResult<usize> {
             continue;
         }
         let (queue_id, conversation_id): (i64, i64) = sqlx::query_as(
+            // A personal callback waits for its assignee alone.
             "INSERT INTO conversations (queue_id, channel, contact_id, status, language, queued_at, started_at,
-                                        caller_number, customer_name, direction)
+                                        caller_number, customer_name, direction, wanted_agent_id)
              SELECT b.queue_id, 'voice', b.contact_id, 'active',
                     COALESCE((SELECT c.language FROM contacts c WHERE c.id = b.contact_id), 'en'), $2, $2,
-                    b.phone, b.name, 'outbound'
+                    b.phone, b.name, 'outbound', b.assignee_id
              FROM callbacks b WHERE b.id = $1 RETURNING queue_id, id",
         )
         .bind(id)
@@ -76,6 +77,41 @@ pub async fn open_due(work: &mut Work) -> AppResult<usize> {
         opened += 1;
     }
     Ok(opened)
+}
+
+/// A callback's call ended. Answered, it is done; nobody answered (`unanswered`: still dialling, or
+/// declined as busy), it is tried again after the queue's spacing while attempts and its window last,
+/// else it fails with its reason code.
+pub async fn call_ended(work: &mut Work, conversation_id: i64, unanswered: bool) -> AppResult<()> {
+    if !unanswered {
+        return Ok(());
+    }
+    let row: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT b.id, b.attempts, b.ends_at, q.callback_attempts, q.callback_retry_minutes
+         FROM callbacks b JOIN queues q ON q.id = b.queue_id WHERE b.placed_conversation_id = $1",
+    )
+    .bind(conversation_id)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let Some((id, attempts, ends_at, allowed, spacing_minutes)) = row else { return Ok(()) };
+    let next = work.now + spacing_minutes * 60_000;
+    let failure = match () {
+        _ if attempts >= allowed => Some(CallbackFailure::NoAnswer),
+        _ if next >= ends_at => Some(CallbackFailure::WindowClosed),
+        _ => None,
+    };
+    let update = match failure {
+        Some(failure) => sqlx::query("UPDATE callbacks SET state = 'failed', failure = $2 WHERE id = $1")
+            .bind(id)
+            .bind(failure.as_str()),
+        None => sqlx::query(
+            "UPDATE callbacks SET state = 'scheduled', starts_at = $2, placed_conversation_id = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .bind(next),
+    };
+    update.execute(&mut *work.tx).await?;
+    Ok(())
 }
 
 /// When the next scheduled window opens.

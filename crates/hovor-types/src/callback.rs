@@ -49,6 +49,16 @@ crate::string_enum! {
     }
 }
 
+crate::string_enum! {
+    /// Why a callback failed (its reason code).
+    pub enum CallbackFailure {
+        /// Nobody answered (or the line was busy) on any of the queue's attempts.
+        NoAnswer = "no_answer",
+        /// The window closed before the next attempt.
+        WindowClosed = "window_closed",
+    }
+}
+
 /// What an agent (or a website, or an IVR through the API) asks for. Times are the customer's local
 /// ones: `date` as `YYYY-MM-DD`, `start` and `end` as `HH:MM`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -109,6 +119,11 @@ pub struct Callback {
     pub conversation_id: Option<i64>,
     pub created_at: Millis,
     pub created_by: Option<String>,
+    /// Calls placed so far.
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub failure: Option<CallbackFailure>,
 }
 
 impl Callback {

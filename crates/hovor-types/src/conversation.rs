@@ -52,6 +52,9 @@ pub struct TaskSummary {
     /// When the agent's part ended (`needs_wrap_up`): the wrap-up's time runs from here.
     #[serde(default)]
     pub wrap_up_since: Option<Millis>,
+    /// A callback's call: its reason (empty when none was given), for the task card (WBX).
+    #[serde(default)]
+    pub callback_reason: Option<String>,
 }
 
 /// How long a customer has waited for a reply, as the task list colours it.

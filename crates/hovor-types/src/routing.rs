@@ -118,6 +118,19 @@ pub struct Offer {
     pub variables: Vec<PopoverVariable>,
     /// The operator note of a transfer, for the receiving agent.
     pub transfer_note: Option<String>,
+    /// A callback Hovor places once accepted: the popover says so (WBX).
+    #[serde(default)]
+    pub callback: Option<CallbackOffer>,
+}
+
+/// What a callback's popover shows beside the queue and the timer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallbackOffer {
+    /// The customer's number (its last 4 digits where the queue protects sensitive data).
+    pub number: String,
+    /// The number the customer dialled or left it for (DNIS): the queue's entry point.
+    pub dialled: Option<String>,
 }
 
 /// Position of a channel in the popover stack, top first: emails, social messages, chats, calls.
@@ -261,6 +274,7 @@ mod tests {
             expires_at: 0,
             variables: vec![],
             transfer_note: None,
+            callback: None,
         }
     }
 

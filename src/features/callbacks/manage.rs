@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use hovor_types::callback::{Callback, Reschedule};
+use hovor_types::callback::{Callback, CallbackFailure, Reschedule};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -175,6 +175,13 @@ fn Row(
                 {(c.conversation_id == Some(shared.conversation)).then(|| format!(" · {}", s.from_conversation))}
             </p>
             {(!c.reason.is_empty()).then(|| view! { <p class=css::reason>{c.reason.clone()}</p> })}
+            {c.failure.map(|failure| {
+                let text = match failure {
+                    CallbackFailure::NoAnswer => fill(&s.failure_no_answer, &[("attempts", &c.attempts.to_string())]),
+                    CallbackFailure::WindowClosed => s.failure_window_closed.clone(),
+                };
+                view! { <p class=record::error data-testid="callback-failure" data-failure=failure.as_str()>{text}</p> }
+            })}
             {actions}
             {below}
             <p class=record::error role="alert">{move || error.get()}</p>

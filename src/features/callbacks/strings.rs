@@ -46,6 +46,8 @@ pub struct CallbackStrings {
     pub state_placed: String,
     pub state_failed: String,
     pub no_queue: String,
+    pub failure_no_answer: String,
+    pub failure_window_closed: String,
     pub zone_unknown: String,
     pub failed: String,
 }

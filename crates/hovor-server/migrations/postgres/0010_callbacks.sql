@@ -25,9 +25,15 @@ CREATE TABLE callbacks (
     priority        BIGINT NOT NULL DEFAULT 0,
     attempts        BIGINT NOT NULL DEFAULT 0,
     -- The voice conversation that waits for an agent once the window opens, and is the call.
-    placed_conversation_id BIGINT REFERENCES conversations(id) ON DELETE SET NULL
+    placed_conversation_id BIGINT REFERENCES conversations(id) ON DELETE SET NULL,
+    -- Why it failed: 'no_answer' (the attempts ran out) or 'window_closed'.
+    failure         TEXT
 );
 CREATE INDEX callbacks_contact ON callbacks(contact_id, starts_at);
 CREATE INDEX callbacks_assignee ON callbacks(assignee_id, starts_at);
 CREATE INDEX callbacks_due ON callbacks(state, starts_at);
 CREATE INDEX callbacks_placed ON callbacks(placed_conversation_id);
+
+-- A queue's retry policy for callbacks nobody answered: how many calls in all, and the wait between them.
+ALTER TABLE queues ADD COLUMN callback_attempts BIGINT NOT NULL DEFAULT 3;
+ALTER TABLE queues ADD COLUMN callback_retry_minutes BIGINT NOT NULL DEFAULT 10;

@@ -14,6 +14,11 @@ use crate::hub::Audience;
 /// Ends a conversation: by its customer (`by_agent` None), or by the agent handling it. Its agent
 /// still owes the wrap-up.
 pub async fn end(work: &mut Work, conversation_id: i64, by_agent: Option<i64>) -> AppResult<()> {
+    // Read before the end clears it: a callback nobody answered is tried again.
+    let unanswered: Option<Flag> = sqlx::query_scalar("SELECT dialling FROM conversations WHERE id = $1")
+        .bind(conversation_id)
+        .fetch_optional(&mut *work.tx)
+        .await?;
     let queue_id: Option<i64> = sqlx::query_scalar(
         "UPDATE conversations SET status = 'ended', ended_at = $1, dialling = 0
          WHERE id = $2 AND status = 'active' AND ($3 IS NULL OR agent_id = $3) RETURNING queue_id",
@@ -26,6 +31,7 @@ pub async fn end(work: &mut Work, conversation_id: i64, by_agent: Option<i64>) -
     let Some(queue_id) = queue_id else {
         return Err(AppError::Conflict(Reason::NotHandling));
     };
+    crate::callbacks::call_ended(work, conversation_id, unanswered.is_some_and(|f| f.0)).await?;
     offers::cancel(work, conversation_id).await?;
     sqlx::query("UPDATE activities SET ended_at = $1 WHERE conversation_id = $2 AND ended_at IS NULL")
         .bind(work.now)

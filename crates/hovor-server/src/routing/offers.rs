@@ -4,8 +4,8 @@ use hovor_types::chat::ConversationStatus;
 use hovor_types::conversation::Channel;
 use hovor_types::event::ServerEvent;
 use hovor_types::routing::{
-    AcceptedOffers, AgentState, IdleReason, Offer, OfferEnd, PopoverField, PopoverVariable, mask_phone,
-    stack_order,
+    AcceptedOffers, AgentState, CallbackOffer, IdleReason, Offer, OfferEnd, PopoverField, PopoverVariable,
+    mask_phone, stack_order,
 };
 use serde::Deserialize;
 
@@ -33,6 +33,8 @@ struct OfferRow {
     phone: Option<String>,
     email: Option<String>,
     first_answer: Option<String>,
+    callback_phone: Option<String>,
+    entry_number: Option<String>,
 }
 
 /// One conversation's offer (`?1`) or one agent's offers (`?2`).
@@ -48,7 +50,9 @@ const OFFER_SELECT: &str = "
             WHERE conversation_id = c.id
               AND question IN (SELECT label FROM survey_questions WHERE queue_id = c.queue_id)
             ORDER BY id LIMIT 1)
-               AS first_answer
+               AS first_answer,
+           (SELECT b.phone FROM callbacks b WHERE b.placed_conversation_id = c.id) AS callback_phone,
+           q.entry_number
     FROM offers o
     JOIN conversations c ON c.id = o.conversation_id
     JOIN queues q ON q.id = c.queue_id
@@ -105,6 +109,10 @@ impl OfferRow {
             expires_at: self.expires_at,
             variables,
             transfer_note: self.transfer_note,
+            callback: self.callback_phone.map(|number| CallbackOffer {
+                number: if self.mask_sensitive { mask_phone(&number) } else { number },
+                dialled: self.entry_number,
+            }),
         })
     }
 }

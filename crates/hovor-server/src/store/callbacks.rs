@@ -4,7 +4,8 @@
 //! is for a voice queue (one with an entry-point number) the creator, and its assignee, belong to.
 
 use hovor_types::callback::{
-    Callback, CallbackAssignee, CallbackChoices, CallbackKind, CallbackQueue, CallbackState, CheckedCallback,
+    Callback, CallbackAssignee, CallbackChoices, CallbackFailure, CallbackKind, CallbackQueue, CallbackState,
+    CheckedCallback,
 };
 use hovor_types::error::{FieldError, Reason, Rule};
 
@@ -24,7 +25,7 @@ macro_rules! callback_columns {
         "SELECT b.id, b.kind, b.state, b.phone, b.name, b.local_date, b.local_start, b.local_end, b.time_zone,
                 b.starts_at, b.ends_at, b.queue_id, q.name AS queue, b.reason, b.assignee_id,
                 a.display_name AS assignee, b.contact_id, b.conversation_id, b.created_at,
-                c.display_name AS created_by
+                c.display_name AS created_by, b.attempts, b.failure
          FROM callbacks b JOIN queues q ON q.id = b.queue_id
          LEFT JOIN users a ON a.id = b.assignee_id
          LEFT JOIN users c ON c.id = b.created_by "
@@ -62,6 +63,8 @@ struct Row {
     conversation_id: Option<i64>,
     created_at: i64,
     created_by: Option<String>,
+    attempts: i64,
+    failure: Option<String>,
 }
 
 impl From<Row> for Callback {
@@ -86,6 +89,8 @@ impl From<Row> for Callback {
             conversation_id: r.conversation_id,
             created_at: r.created_at,
             created_by: r.created_by,
+            attempts: u32::try_from(r.attempts).unwrap_or(0),
+            failure: r.failure.as_deref().and_then(CallbackFailure::parse),
         }
     }
 }

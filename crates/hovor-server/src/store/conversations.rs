@@ -103,6 +103,7 @@ pub async fn tasks(
                 waiting_since: r.waiting_since,
                 newest_message_id: r.newest_message_id,
                 wrap_up_since: r.wrap_up_since,
+                callback_reason: r.callback_reason,
             })
         })
         .collect()
@@ -143,7 +144,8 @@ const TASKS: &str = concat!(
     waiting_since!(),
     " END AS waiting_since, ",
     newest_message!(),
-    " AS newest_message_id, a.ended_at AS wrap_up_since
+    " AS newest_message_id, a.ended_at AS wrap_up_since,
+         (SELECT b.reason FROM callbacks b WHERE b.placed_conversation_id = c.id) AS callback_reason
          FROM activities a
          JOIN conversations c ON c.id = a.conversation_id
          JOIN queues q ON q.id = a.queue_id
@@ -161,7 +163,7 @@ const TASKS: &str = concat!(
     waiting_since!(),
     ", ",
     newest_message!(),
-    ", NULL
+    ", NULL, NULL
          FROM collaborators k
          JOIN conversations c ON c.id = k.conversation_id AND c.status = 'active'
          JOIN queues q ON q.id = c.queue_id
@@ -188,6 +190,7 @@ struct TaskRow {
     waiting_since: Option<i64>,
     newest_message_id: Option<i64>,
     wrap_up_since: Option<i64>,
+    callback_reason: Option<String>,
     #[sqlx(try_from = "crate::db::Flag")]
     dialling: bool,
     #[sqlx(try_from = "crate::db::Flag")]

@@ -268,73 +268,170 @@ async fn tick_as_two_instances(server: &TestServer) {
     b.expect("second instance");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn when_the_window_opens_the_callback_waits_in_its_queue_once_and_accept_rings_the_customer() {
-    let (server, clock) = TestServer::with_voice().await.with_scripted_clock(NOW);
-    // Technical support takes calls; its first agent is Available.
-    let queue = server.queue_id(1).await;
-    let member = server.agent_in(queue).await;
-    let agent = server.sign_in(&member).await;
-    server.go_available(&agent).await;
-    let form = json!({
-        "phone": "777 123 456", "name": "Jana Nováková", "date": "2026-03-20", "start": "10:00", "end": "11:00",
-        "time_zone": "Europe/Prague", "queue_id": queue, "reason": "Router replacement",
-    });
-    let created = server.request("POST", "/api/callbacks", Some(&agent), Some(form)).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
-    let callback = created.json["id"].as_i64().unwrap();
-    let line = {
+/// Placing callbacks: a server with calls and a scripted clock, Technical support's first agent
+/// Available, and a phone line per number.
+struct Placing {
+    server: TestServer,
+    clock: hovor_server::db::Clock,
+    queue: i64,
+    agent: String,
+}
+
+impl Placing {
+    async fn new() -> Placing {
+        let (server, clock) = TestServer::with_voice().await.with_scripted_clock(NOW);
+        let queue = server.queue_id(1).await;
+        let member = server.agent_in(queue).await;
+        let agent = server.sign_in(&member).await;
+        server.go_available(&agent).await;
+        Placing { server, clock, queue, agent }
+    }
+
+    /// A callback for 10:00–12:00 in Prague today (an hour from `NOW`); personal with `assignee`.
+    async fn schedule(&self, phone: &str, assignee: Option<i64>) -> i64 {
+        let form = json!({
+            "phone": phone, "name": "Jana Nováková", "date": "2026-03-20", "start": "10:00", "end": "12:00",
+            "time_zone": "Europe/Prague", "queue_id": self.queue, "reason": "Router replacement", "assignee_id": assignee,
+        });
+        let created = self.server.request("POST", "/api/callbacks", Some(&self.agent), Some(form)).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+        created.json["id"].as_i64().unwrap()
+    }
+
+    async fn line(&self, number: &str) -> String {
         let opened =
-            server.request("POST", "/api/phone/lines", None, Some(json!({"number": "777 123 456"}))).await;
+            self.server.request("POST", "/api/phone/lines", None, Some(json!({"number": number}))).await;
         assert_eq!(opened.status, StatusCode::NO_CONTENT, "{}", opened.json);
         opened.set_cookie.expect("line cookie").split(';').next().unwrap().to_owned()
-    };
-    let placed = || async {
-        let rows: Vec<(String, Option<i64>)> =
-            sqlx::query_as("SELECT state, placed_conversation_id FROM callbacks WHERE id = $1")
-                .bind(callback)
-                .fetch_all(&server.pool)
-                .await
-                .unwrap();
-        rows[0].clone()
-    };
+    }
+
+    /// State, placed conversation, attempts and failure of a callback.
+    async fn callback(&self, id: i64) -> (String, Option<i64>, i64, Option<String>) {
+        sqlx::query_as("SELECT state, placed_conversation_id, attempts, failure FROM callbacks WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.server.pool)
+            .await
+            .unwrap()
+    }
+
+    /// The agent accepts the callback's offer: the customer's phone rings.
+    async fn accept(&self, agent: &str, conversation: i64) {
+        assert_eq!(self.server.offered(agent).await, [conversation]);
+        let body = json!({"conversation_ids": [conversation]});
+        let accepted = self.server.request("POST", "/api/offers/accept", Some(agent), Some(body)).await;
+        assert_eq!(accepted.json["accepted"], json!([conversation]), "{}", accepted.json);
+        let view = self
+            .server
+            .request("GET", &format!("/api/conversations/{conversation}/call"), Some(agent), None)
+            .await;
+        assert_eq!(view.json["call"]["mode"], "waiting", "{}", view.json);
+    }
+
+    /// The customer's phone declines (busy); the agent wraps up.
+    async fn decline_and_wrap_up(&self, line: &str, conversation: i64) {
+        let path = format!("/api/phone/incoming/{conversation}/decline");
+        let declined = self.server.request("POST", &path, Some(line), None).await;
+        assert_eq!(declined.status, StatusCode::NO_CONTENT, "{}", declined.json);
+        let reasons = format!("/api/conversations/{conversation}/wrap-up-reasons");
+        let reason =
+            self.server.request("GET", &reasons, Some(&self.agent), None).await.json[0]["id"].clone();
+        let path = format!("/api/conversations/{conversation}/wrap-up");
+        let done =
+            self.server.request("POST", &path, Some(&self.agent), Some(json!({"reason_id": reason}))).await;
+        assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.json);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_window_opens_the_callback_waits_in_its_queue_once_and_is_tried_until_answered() {
+    let p = Placing::new().await;
+    let callback = p.schedule("777 123 456", None).await;
+    let line = p.line("777 123 456").await;
 
     // Before the window nothing happens; once it opens, two instances' timers place it once.
-    tick_as_two_instances(&server).await;
-    assert_eq!(placed().await, ("scheduled".into(), None));
-    clock.set(NOW + HOUR);
-    tick_as_two_instances(&server).await;
-    tick_as_two_instances(&server).await;
-    let (state, conversation) = placed().await;
+    tick_as_two_instances(&p.server).await;
+    assert_eq!(p.callback(callback).await.0, "scheduled");
+    p.clock.set(NOW + HOUR);
+    tick_as_two_instances(&p.server).await;
+    tick_as_two_instances(&p.server).await;
+    let (state, conversation, _, _) = p.callback(callback).await;
     assert_eq!(state, "queued");
     let conversation = conversation.expect("a conversation");
     let calls: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE caller_number = $1")
         .bind("777 123 456")
-        .fetch_one(&server.pool)
+        .fetch_one(&p.server.pool)
         .await
         .unwrap();
     assert_eq!(calls, 1, "placed once");
     // Its window has started: the callback can no longer be changed.
-    let late = server.request("DELETE", &format!("/api/callbacks/{callback}"), Some(&agent), None).await;
+    let late = p.server.request("DELETE", &format!("/api/callbacks/{callback}"), Some(&p.agent), None).await;
     assert_eq!((late.status, late.json["reason"].as_str()), (StatusCode::CONFLICT, Some("callback_started")));
 
-    // Offered like a call; Accept rings the customer's phone, which answers into the call.
-    assert_eq!(server.offered(&agent).await, [conversation]);
-    let accepted = server
-        .request(
-            "POST",
-            "/api/offers/accept",
-            Some(&agent),
-            Some(json!({"conversation_ids": [conversation]})),
-        )
-        .await;
-    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.json);
-    let view =
-        server.request("GET", &format!("/api/conversations/{conversation}/call"), Some(&agent), None).await;
-    assert_eq!(view.json["call"]["mode"], "waiting", "{}", view.json);
+    // The popover says it is a callback, with the number and the queue's entry point; the task card
+    // has the reason.
+    let offers = p.server.request("GET", "/api/offers", Some(&p.agent), None).await;
+    assert_eq!(offers.json[0]["callback"]["dialled"], "420800100102", "{}", offers.json);
+    assert!(offers.json[0]["callback"]["number"].as_str().unwrap().ends_with("3456"));
+    p.accept(&p.agent, conversation).await;
+    let tasks = p.server.request("GET", "/api/tasks", Some(&p.agent), None).await;
+    let task =
+        tasks.json.as_array().unwrap().iter().find(|t| t["id"] == conversation).expect("the call's task");
+    assert_eq!(task["callback_reason"], "Router replacement");
+
+    // Busy: tried again after the queue's spacing (10 minutes), in a new call.
+    p.decline_and_wrap_up(&line, conversation).await;
+    assert_eq!(p.callback(callback).await, ("scheduled".into(), None, 1, None));
+    p.server.routing_tick().await;
+    assert!(p.server.offered(&p.agent).await.is_empty(), "not before the spacing");
+    p.clock.set(NOW + HOUR + 10 * 60_000);
+    p.server.routing_tick().await;
+    let (_, second, _, _) = p.callback(callback).await;
+    let second = second.expect("a second call");
+    assert_ne!(second, conversation);
+    p.accept(&p.agent, second).await;
     let (_, offer) = crate::voice::Phone::offering(b'C', None);
-    let answer_path = format!("/api/phone/incoming/{conversation}/answer");
-    let answered = server.request("POST", &answer_path, Some(&line), Some(json!({"sdp": offer}))).await;
+    let answer_path = format!("/api/phone/incoming/{second}/answer");
+    let answered = p.server.request("POST", &answer_path, Some(&line), Some(json!({"sdp": offer}))).await;
     assert_eq!(answered.status, StatusCode::CREATED, "{}", answered.json);
-    assert_eq!(placed().await.0, "placed");
+    assert_eq!(p.callback(callback).await, ("placed".into(), Some(second), 2, None));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_fails_when_its_attempts_run_out_and_a_personal_one_waits_for_its_assignee() {
+    let p = Placing::new().await;
+    sqlx::query("UPDATE queues SET callback_attempts = 1 WHERE id = $1")
+        .bind(p.queue)
+        .execute(&p.server.pool)
+        .await
+        .unwrap();
+    let (teammate_id, teammate): (i64, String) = sqlx::query_as(
+        "SELECT u.id, u.username FROM users u JOIN queue_members m ON m.user_id = u.id
+         WHERE m.queue_id = $1 AND u.role = 'agent' ORDER BY u.id LIMIT 1 OFFSET 1",
+    )
+    .bind(p.queue)
+    .fetch_one(&p.server.pool)
+    .await
+    .unwrap();
+    let anyone = p.schedule("777 123 456", None).await;
+    let personal = p.schedule("777 654 321", Some(teammate_id)).await;
+    let line = p.line("777 123 456").await;
+    p.clock.set(NOW + HOUR);
+    p.server.routing_tick().await;
+
+    // Only the callback for anyone reaches the Available agent; busy on its one attempt, it fails.
+    let (_, conversation, _, _) = p.callback(anyone).await;
+    p.accept(&p.agent, conversation.unwrap()).await;
+    p.decline_and_wrap_up(&line, conversation.unwrap()).await;
+    assert_eq!(
+        p.callback(anyone).await,
+        ("failed".into(), Some(conversation.unwrap()), 1, Some("no_answer".into()))
+    );
+
+    // The personal one waits for its assignee, who gets it once Available.
+    assert_eq!(p.callback(personal).await.0, "queued");
+    assert!(p.server.offered(&p.agent).await.is_empty());
+    let theirs = p.server.sign_in(&teammate).await;
+    p.server.go_available(&theirs).await;
+    let (_, placed, _, _) = p.callback(personal).await;
+    assert_eq!(p.server.offered(&theirs).await, [placed.unwrap()]);
 }

@@ -161,6 +161,8 @@ fn callback(date: &str, zones: &impl TimeZones) -> Callback {
         conversation_id: None,
         created_at: 0,
         created_by: None,
+        attempts: 0,
+        failure: None,
     }
 }
 

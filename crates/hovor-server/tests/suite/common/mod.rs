@@ -369,6 +369,11 @@ impl TestServer {
         answer.json["since"].as_i64().expect("since")
     }
 
+    /// One pass of the routing timer: deadlines, callback windows, offers.
+    pub async fn routing_tick(&self) {
+        hovor_server::routing::tick(&self.state).await.expect("routing tick");
+    }
+
     /// The conversations offered to the agent, in stack order.
     pub async fn offered(&self, cookie: &str) -> Vec<i64> {
         let answer = self.request("GET", "/api/offers", Some(cookie), None).await;
