@@ -131,7 +131,9 @@ test("a callback's window opens while the server is down: after the restart it i
     expect(scheduled.status()).toBe(201);
     const callback = await scheduled.json();
 
-    // Time passes while the server is down: the window has opened when it starts again.
+    // Time passes while the server is down: the window has opened when it starts again. The desk
+    // leaves first, so nothing it prefetches fails against the stopped server.
+    await desk.goto("about:blank");
     await server.down();
     const now = Date.now();
     execFileSync("sqlite3", [server.database, `UPDATE callbacks SET starts_at = ${now - 60_000}, ends_at = ${now + 3_600_000} WHERE id = ${callback.id}`]);
@@ -157,6 +159,7 @@ test("a callback's window opens while the server is down: after the restart it i
     await expect(phoneState).toHaveAttribute("data-state", "connected");
     await expect(desk.getByTestId("call-state")).toHaveAttribute("data-state", "connected");
     await expect(desk.getByTestId("callback-reason")).toHaveText("Callback: Router replacement");
+    await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
     await expect.poll(() => hears(desk, CUSTOMER_HZ, AGENT_HZ), { message: "the agent hears the customer", timeout: 15_000 }).toBe(true);
     await expect.poll(() => hears(phone, AGENT_HZ, CUSTOMER_HZ), { message: "the customer hears the agent", timeout: 15_000 }).toBe(true);
 
@@ -166,6 +169,49 @@ test("a callback's window opens while the server is down: after the restart it i
     expect(sql("SELECT COUNT(*) FROM conversations WHERE caller_number = '777 555 123'")).toBe("1");
     await phone.getByRole("button", { name: "Hang up" }).click();
     await expect(desk.getByTestId("conversation-ended")).toBeVisible();
+    for (const page of [phone, desk]) expect(parties.errors.get(page), "uncaught errors in the page").toEqual([]);
+  } finally {
+    await parties.close();
+    await server.down();
+  }
+});
+
+test("a caller waiting in the queue presses Call me back instead: the agent is offered a Callback, and Accept rings the caller's phone page", async () => {
+  test.setTimeout(120_000);
+  const CUSTOMER_HZ = 660;
+  const AGENT_HZ = 440;
+  const parties = new Parties();
+  const server = await OwnServer.start("callback-courtesy");
+  try {
+    const desk = await parties.open(AGENT_HZ);
+    const phone = await parties.open(CUSTOMER_HZ);
+    await desk.goto(`${server.url}/login`);
+    await desk.getByLabel(/user name/i).fill("agent5");
+    await desk.getByLabel(/password/i).fill(PASSWORD);
+    await desk.getByRole("button", { name: "Sign in" }).click();
+    await expect(desk).toHaveURL(/\/desk$/);
+
+    // The caller waits (nobody is Available), then asks to be called back.
+    await phone.goto(`${server.url}/phone?from=${encodeURIComponent("+420 777 000 222")}&to=${encodeURIComponent("+420 800 100 102")}&lang=cs`);
+    await phone.getByRole("button", { name: "Volat" }).click();
+    const phoneState = phone.locator("#state");
+    await expect(phoneState).toHaveAttribute("data-state", "waiting");
+    await phone.getByRole("button", { name: "Raději mi zavolejte zpět" }).click();
+    await expect(phoneState).toHaveAttribute("data-state", "callback");
+    await expect(phoneState).toHaveText("Zavoláme vám zpět na číslo 420777000222. Své místo ve frontě si ponecháváte.");
+    await expect(phone.getByRole("button", { name: "Raději mi zavolejte zpět" })).toBeHidden();
+
+    // The agent becomes Available: a Callback; Accept rings the caller, who answers.
+    expect((await desk.request.put(`${server.url}/api/me/status`, { data: { state: "available" } })).ok()).toBe(true);
+    const offer = desk.locator('[data-testid="offer"][data-callback="true"]');
+    await expect(offer.getByRole("heading")).toHaveText("Callback", { timeout: 15_000 });
+    await offer.getByTestId("accept").click();
+    await expect(phoneState).toHaveAttribute("data-state", "ringing", { timeout: 15_000 });
+    await phone.getByRole("button", { name: "Přijmout" }).click();
+    await expect(phoneState).toHaveAttribute("data-state", "connected");
+    await expect(desk.getByTestId("call-state")).toHaveAttribute("data-state", "connected");
+    await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
+    await expect.poll(() => hears(desk, CUSTOMER_HZ, AGENT_HZ), { message: "the agent hears the caller", timeout: 15_000 }).toBe(true);
     for (const page of [phone, desk]) expect(parties.errors.get(page), "uncaught errors in the page").toEqual([]);
   } finally {
     await parties.close();

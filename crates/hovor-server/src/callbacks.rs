@@ -8,7 +8,7 @@ use hovor_types::chat::ConversationStatus;
 use jiff::civil::DateTime;
 
 use crate::db::Pool;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::routing::Work;
 use jiff::tz::TimeZone;
 
@@ -77,6 +77,31 @@ pub async fn open_due(work: &mut Work) -> AppResult<usize> {
         opened += 1;
     }
     Ok(opened)
+}
+
+/// A courtesy callback for the caller waiting in `conversation_id`: queued at once, in the call's own
+/// conversation, so it keeps the caller's place. Its window is the next day, in UTC.
+pub async fn courtesy(work: &mut Work, conversation_id: i64, number: &str, name: &str) -> AppResult<()> {
+    let now = jiff::Timestamp::from_millisecond(work.now).map_err(|e| AppError::Internal(e.into()))?;
+    let (from, to) =
+        (now.to_zoned(TimeZone::UTC), (now + jiff::SignedDuration::from_hours(24)).to_zoned(TimeZone::UTC));
+    sqlx::query(
+        "INSERT INTO callbacks (kind, state, phone, name, local_date, local_start, local_end, time_zone, starts_at,
+                                ends_at, queue_id, contact_id, conversation_id, placed_conversation_id, created_at)
+         SELECT 'courtesy', 'queued', $1, $2, $3, $4, $5, 'UTC', $6, $7, c.queue_id, c.contact_id, c.id, c.id, $6
+         FROM conversations c WHERE c.id = $8",
+    )
+    .bind(number)
+    .bind(name)
+    .bind(from.date().to_string())
+    .bind(from.strftime("%H:%M").to_string())
+    .bind(to.strftime("%H:%M").to_string())
+    .bind(work.now)
+    .bind(work.now + 24 * 3_600_000)
+    .bind(conversation_id)
+    .execute(&mut *work.tx)
+    .await?;
+    Ok(())
 }
 
 /// A callback's call ended. Answered, it is done; nobody answered (`unanswered`: still dialling, or

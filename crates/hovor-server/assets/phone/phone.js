@@ -22,6 +22,8 @@
   // A call this phone answered as a number an agent consulted or transferred to: it follows that call
   // on its line and hangs up there (the customer's own call has a stream and a cookie of its own).
   let asNumber = null;
+  // The number Hovor will call back, once the caller asked for it.
+  let callbackNumber = null;
 
   function translatePage() {
     for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
@@ -38,13 +40,15 @@
   function showState(state) {
     const el = $("state");
     el.dataset.state = state;
-    el.textContent = state === "idle" ? "" : t(`state_${state}`, { caller: incoming?.caller ?? "" });
+    el.textContent = state === "idle" ? "" : t(`state_${state}`, { caller: incoming?.caller ?? "", number: callbackNumber ?? "" });
     const inCall = state === "calling" || state === "waiting" || state === "connected" || state === "on_hold";
     const ringing = state === "ringing";
     $("call").hidden = inCall || ringing;
     $("hang-up").hidden = !inCall;
     $("answer").hidden = !ringing;
     $("decline").hidden = !ringing;
+    // While waiting for an agent, the caller may hang up and be called back, keeping their place.
+    $("call-me-back").hidden = state !== "waiting";
     for (const input of Object.values(fields)) input.disabled = inCall || ringing;
     if ((state === "connected" || state === "on_hold") && connectedAt === null) {
       connectedAt = Date.now();
@@ -238,6 +242,21 @@
     return fetch("/api/phone/call", { method: "DELETE", keepalive: true }).catch(() => {});
   }
 
+  /** Call me back instead: the call is put down, a callback keeps the caller's place in the queue. */
+  async function callMeBack() {
+    clearErrors();
+    $("call-me-back").disabled = true;
+    const response = await fetch("/api/phone/call/callback", { method: "POST" }).catch(() => null);
+    $("call-me-back").disabled = false;
+    if (!response || response.status !== 201) {
+      const body = await response?.json().catch(() => null);
+      return showError(body?.reason ? { code: body.reason } : body ?? { code: "network" });
+    }
+    callbackNumber = (await response.json()).number;
+    finish();
+    showState("callback");
+  }
+
   async function hangUp() {
     $("hang-up").disabled = true;
     await putDown();
@@ -263,6 +282,7 @@
   showState("idle");
   $("dial-form").addEventListener("submit", dial);
   $("hang-up").addEventListener("click", hangUp);
+  $("call-me-back").addEventListener("click", callMeBack);
   $("answer").addEventListener("click", answer);
   $("decline").addEventListener("click", decline);
   fields.from.addEventListener("change", openLine);

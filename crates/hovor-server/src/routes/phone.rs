@@ -197,6 +197,18 @@ pub async fn hang_up(State(state): State<AppState>, Caller(c): Caller) -> AppRes
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Call me back instead: the waiting caller hangs up and keeps their place in the queue as a courtesy
+/// callback to their number. 409 `call_refused` once an agent has the call.
+#[utoipa::path(post, path = "/api/phone/call/callback", tag = "phone", security(("phone" = [])),
+    responses((status = 201, body = PhoneLine), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn callback_instead(
+    State(state): State<AppState>,
+    Caller(c): Caller,
+) -> AppResult<(StatusCode, Json<PhoneLine>)> {
+    let number = flows::callback_instead(&state, c.conversation_id).await?;
+    Ok((StatusCode::CREATED, Json(PhoneLine { number })))
+}
+
 /// The call's changes as server-sent events (`phone_changed`), resumable with `Last-Event-ID`.
 #[utoipa::path(get, path = "/api/phone/events", tag = "phone", security(("phone" = [])),
     params(ResumeQuery, ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event the client saw")),
@@ -216,6 +228,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dial))
         .routes(routes!(call, hang_up))
         .routes(routes!(events))
+        .routes(routes!(callback_instead))
         .routes(routes!(open_line))
         .routes(routes!(line))
         .routes(routes!(answer_incoming))

@@ -609,6 +609,35 @@ pub async fn customer_hung_up(state: &AppState, conversation_id: i64) -> AppResu
     work.finish(state).await
 }
 
+/// A caller waiting in a queue asks to be called back instead (a courtesy callback, WBX): the call is
+/// put down but its conversation keeps its place in the queue, now a callback to the caller's number;
+/// whoever accepts it calls them (see [`dial_callback`]). Returns the number that will be called. 409
+/// `call_refused` once an agent has the call.
+pub async fn callback_instead(state: &AppState, conversation_id: i64) -> AppResult<String> {
+    let calls = calls(state)?;
+    let mut work = Work::begin(state).await?;
+    let waiting: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT c.caller_number, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name)
+         FROM conversations c LEFT JOIN contacts p ON p.id = c.contact_id
+         WHERE c.id = $1 AND c.channel = 'voice' AND c.status = 'active' AND c.agent_id IS NULL
+           AND c.direction = 'inbound'",
+    )
+    .bind(conversation_id)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let Some((Some(number), name)) = waiting else { return Err(AppError::Conflict(Reason::CallRefused)) };
+    crate::callbacks::courtesy(&mut work, conversation_id, &number, name.as_deref().unwrap_or(&number))
+        .await?;
+    // The call is put down; a restart no longer ends the conversation as a call left behind.
+    sqlx::query("UPDATE conversations SET call_host = NULL WHERE id = $1")
+        .bind(conversation_id)
+        .execute(&mut *work.tx)
+        .await?;
+    work.finish(state).await?;
+    calls.drop_call(conversation_id);
+    Ok(number)
+}
+
 /// Tells the call's parties of a change; a call with no one left ends its conversation (the agent
 /// then owes the wrap-up).
 async fn publish_and_end(work: &mut Work, changed: super::calls::Changed) -> AppResult<()> {

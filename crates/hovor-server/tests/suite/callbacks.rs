@@ -435,3 +435,91 @@ async fn a_callback_fails_when_its_attempts_run_out_and_a_personal_one_waits_for
     let (_, placed, _, _) = p.callback(personal).await;
     assert_eq!(p.server.offered(&theirs).await, [placed.unwrap()]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_caller_asks_to_be_called_back_and_keeps_their_place_in_the_queue() {
+    let p = Placing::new().await;
+    // Nobody Available yet: an earlier caller waits, then ours.
+    let busy = p
+        .server
+        .request(
+            "PUT",
+            "/api/me/status",
+            Some(&p.agent),
+            Some(json!({"state": "idle", "idle_reason": "break"})),
+        )
+        .await;
+    assert_eq!(busy.status, StatusCode::OK, "{}", busy.json);
+    let mut cookies = Vec::new();
+    for from in ["+420 777 000 111", "+420 777 000 222"] {
+        let (mut phone, offer) = crate::voice::Phone::offering(b'C', None);
+        let body = json!({"from": from, "to": "+420 800 100 102", "sdp": offer});
+        let dialled = p.server.request("POST", "/api/phone/calls", None, Some(body)).await;
+        assert_eq!(dialled.status, StatusCode::CREATED, "{}", dialled.json);
+        phone.answered(dialled.json["sdp"].as_str().unwrap());
+        cookies.push(dialled.set_cookie.unwrap().split(';').next().unwrap().to_owned());
+    }
+    let (first, ours): (i64, i64) = {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM conversations WHERE caller_number IN ('420777000111', '420777000222') ORDER BY caller_number",
+        )
+        .fetch_all(&p.server.pool)
+        .await
+        .unwrap();
+        (ids[0], ids[1])
+    };
+    let line = p.line("+420 777 000 222").await;
+
+    // Call me back instead: the call is put down, the callback waits in the call's place.
+    let asked = p.server.request("POST", "/api/phone/call/callback", Some(&cookies[1]), None).await;
+    assert_eq!(
+        (asked.status, asked.json["number"].as_str()),
+        (StatusCode::CREATED, Some("420777000222")),
+        "{}",
+        asked.json
+    );
+    let on_phone = p.server.request("GET", "/api/phone/call", Some(&cookies[1]), None).await;
+    assert_eq!(on_phone.json["state"], "ended");
+    let kind: (String, String, Option<i64>) = sqlx::query_as(
+        "SELECT kind, state, placed_conversation_id FROM callbacks WHERE conversation_id = $1",
+    )
+    .bind(ours)
+    .fetch_one(&p.server.pool)
+    .await
+    .unwrap();
+    assert_eq!(kind, ("courtesy".into(), "queued".into(), Some(ours)));
+
+    // The agent comes back: the earlier caller first, then the callback, which rings the caller.
+    p.server.go_available(&p.agent).await;
+    assert_eq!(p.server.offered(&p.agent).await, [first]);
+    let body = json!({"conversation_ids": [first]});
+    let taken = p.server.request("POST", "/api/offers/accept", Some(&p.agent), Some(body)).await;
+    assert_eq!(taken.json["accepted"], json!([first]), "{}", taken.json);
+    let reasons = p
+        .server
+        .request("GET", &format!("/api/conversations/{first}/wrap-up-reasons"), Some(&p.agent), None)
+        .await;
+    let ended =
+        p.server.request("POST", &format!("/api/conversations/{first}/end"), Some(&p.agent), None).await;
+    assert_eq!(ended.status, StatusCode::NO_CONTENT, "{}", ended.json);
+    let body = json!({"reason_id": reasons.json[0]["id"]});
+    let done = p
+        .server
+        .request("POST", &format!("/api/conversations/{first}/wrap-up"), Some(&p.agent), Some(body))
+        .await;
+    assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.json);
+    let offers = p.server.request("GET", "/api/offers", Some(&p.agent), None).await;
+    assert_eq!(offers.json[0]["callback"]["number"], "•••• 0222", "{}", offers.json);
+    p.accept(&p.agent, ours).await;
+    let (_, offer) = crate::voice::Phone::offering(b'C', None);
+    let path = format!("/api/phone/incoming/{ours}/answer");
+    let answered = p.server.request("POST", &path, Some(&line), Some(json!({"sdp": offer}))).await;
+    assert_eq!(answered.status, StatusCode::CREATED, "{}", answered.json);
+
+    // Once an agent has a call, it is no longer for a callback.
+    let refused = p.server.request("POST", "/api/phone/call/callback", Some(&cookies[0]), None).await;
+    assert_eq!(
+        (refused.status, refused.json["reason"].as_str()),
+        (StatusCode::CONFLICT, Some("call_refused"))
+    );
+}
