@@ -107,21 +107,29 @@ test("an agent schedules, reschedules, edits and deletes a personal callback fro
   }
 });
 
+// Each party in a Chromium of its own whose microphone plays its own tone.
+const CUSTOMER_HZ = 660;
+const AGENT_HZ = 440;
+
+/** Emily Carter's desk (she works Technical support, which takes calls on +420 800 100 102), signed
+ * in, and a phone page. */
+async function agentAndPhone(parties: Parties, server: OwnServer) {
+  const desk = await parties.open(AGENT_HZ);
+  const phone = await parties.open(CUSTOMER_HZ);
+  await desk.goto(`${server.url}/login`);
+  await desk.getByLabel(/user name/i).fill("agent5");
+  await desk.getByLabel(/password/i).fill(PASSWORD);
+  await desk.getByRole("button", { name: "Sign in" }).click();
+  await expect(desk).toHaveURL(/\/desk$/);
+  return { desk, phone };
+}
+
 test("a callback's window opens while the server is down: after the restart it is offered once as a Callback, Accept rings the customer's phone page and both hear each other", async () => {
   test.setTimeout(120_000);
-  const CUSTOMER_HZ = 660;
-  const AGENT_HZ = 440;
   const parties = new Parties();
   const server = await OwnServer.start("callback-placing");
   try {
-    const desk = await parties.open(AGENT_HZ);
-    const phone = await parties.open(CUSTOMER_HZ);
-    // Emily Carter works Technical support, which takes calls on +420 800 100 102.
-    await desk.goto(`${server.url}/login`);
-    await desk.getByLabel(/user name/i).fill("agent5");
-    await desk.getByLabel(/password/i).fill(PASSWORD);
-    await desk.getByRole("button", { name: "Sign in" }).click();
-    await expect(desk).toHaveURL(/\/desk$/);
+    const { desk, phone } = await agentAndPhone(parties, server);
     const scheduled = await desk.request.post(`${server.url}/api/callbacks`, {
       data: {
         phone: "777 555 123", name: "Jana Nováková", date: pragueDate(1), start: "10:00", end: "12:00",
@@ -178,18 +186,10 @@ test("a callback's window opens while the server is down: after the restart it i
 
 test("a caller waiting in the queue presses Call me back instead: the agent is offered a Callback, and Accept rings the caller's phone page", async () => {
   test.setTimeout(120_000);
-  const CUSTOMER_HZ = 660;
-  const AGENT_HZ = 440;
   const parties = new Parties();
   const server = await OwnServer.start("callback-courtesy");
   try {
-    const desk = await parties.open(AGENT_HZ);
-    const phone = await parties.open(CUSTOMER_HZ);
-    await desk.goto(`${server.url}/login`);
-    await desk.getByLabel(/user name/i).fill("agent5");
-    await desk.getByLabel(/password/i).fill(PASSWORD);
-    await desk.getByRole("button", { name: "Sign in" }).click();
-    await expect(desk).toHaveURL(/\/desk$/);
+    const { desk, phone } = await agentAndPhone(parties, server);
 
     // The caller waits (nobody is Available), then asks to be called back.
     await phone.goto(`${server.url}/phone?from=${encodeURIComponent("+420 777 000 222")}&to=${encodeURIComponent("+420 800 100 102")}&lang=cs`);
