@@ -3,13 +3,14 @@
 //! dials the customer (`voice::flows::dial_callback`).
 
 use hovor_types::Millis;
-use hovor_types::callback::{CallbackFailure, Date, TimeZones};
+use hovor_types::callback::{CallbackFailure, CallbackKind, CheckedCallback, Date, TimeZones};
 use hovor_types::chat::ConversationStatus;
 use jiff::civil::DateTime;
 
 use crate::db::Pool;
 use crate::error::{AppError, AppResult};
 use crate::routing::Work;
+use crate::store::callbacks::{self, Links};
 use jiff::tz::TimeZone;
 
 /// The IANA database built into the binary (jiff's bundle), so every instance agrees.
@@ -79,28 +80,50 @@ pub async fn open_due(work: &mut Work) -> AppResult<usize> {
     Ok(opened)
 }
 
+/// A callback to be called as soon as an agent is free (courtesy, web): its window is the next day,
+/// written in UTC.
+pub fn right_away(
+    now: Millis,
+    queue_id: i64,
+    phone: &str,
+    name: &str,
+    reason: &str,
+) -> AppResult<CheckedCallback> {
+    let internal = |e: jiff::Error| AppError::Internal(e.into());
+    let start = jiff::Timestamp::from_millisecond(now).map_err(internal)?.to_zoned(TimeZone::UTC);
+    let end = start.checked_add(jiff::SignedDuration::from_hours(24)).map_err(internal)?;
+    let date = Date { year: i32::from(start.year()), month: start.month() as u8, day: start.day() as u8 };
+    Ok(CheckedCallback {
+        phone: phone.to_owned(),
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+        queue_id,
+        date,
+        start: start.strftime("%H:%M").to_string(),
+        end: end.strftime("%H:%M").to_string(),
+        time_zone: "UTC".into(),
+        starts_at: now,
+        ends_at: end.timestamp().as_millisecond(),
+    })
+}
+
 /// A courtesy callback for the caller waiting in `conversation_id`: queued at once, in the call's own
-/// conversation, so it keeps the caller's place. Its window is the next day, in UTC.
+/// conversation, so it keeps the caller's place.
 pub async fn courtesy(work: &mut Work, conversation_id: i64, number: &str, name: &str) -> AppResult<()> {
-    let now = jiff::Timestamp::from_millisecond(work.now).map_err(|e| AppError::Internal(e.into()))?;
-    let (from, to) =
-        (now.to_zoned(TimeZone::UTC), (now + jiff::SignedDuration::from_hours(24)).to_zoned(TimeZone::UTC));
-    sqlx::query(
-        "INSERT INTO callbacks (kind, state, phone, name, local_date, local_start, local_end, time_zone, starts_at,
-                                ends_at, queue_id, contact_id, conversation_id, placed_conversation_id, created_at)
-         SELECT 'courtesy', 'queued', $1, $2, $3, $4, $5, 'UTC', $6, $7, c.queue_id, c.contact_id, c.id, c.id, $6
-         FROM conversations c WHERE c.id = $8",
-    )
-    .bind(number)
-    .bind(name)
-    .bind(from.date().to_string())
-    .bind(from.strftime("%H:%M").to_string())
-    .bind(to.strftime("%H:%M").to_string())
-    .bind(work.now)
-    .bind(work.now + 24 * 3_600_000)
-    .bind(conversation_id)
-    .execute(&mut *work.tx)
-    .await?;
+    let (queue_id, contact_id): (i64, Option<i64>) =
+        sqlx::query_as("SELECT queue_id, contact_id FROM conversations WHERE id = $1")
+            .bind(conversation_id)
+            .fetch_one(&mut *work.tx)
+            .await?;
+    let checked = right_away(work.now, queue_id, number, name, "")?;
+    let links = Links { assignee_id: None, contact_id, conversation_id: Some(conversation_id) };
+    let now = work.now;
+    let id = callbacks::insert(work, CallbackKind::Courtesy, &checked, links, None, now).await?;
+    sqlx::query("UPDATE callbacks SET state = 'queued', placed_conversation_id = $1 WHERE id = $2")
+        .bind(conversation_id)
+        .bind(id)
+        .execute(&mut *work.tx)
+        .await?;
     Ok(())
 }
 

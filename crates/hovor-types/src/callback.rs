@@ -85,6 +85,26 @@ pub struct CallbackRequest {
     pub conversation_id: Option<i64>,
 }
 
+/// "Call me back" from the company's website (a web callback): who and where, to be called as soon as
+/// an agent of the queue is free.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebCallbackRequest {
+    pub queue_id: i64,
+    pub name: String,
+    pub phone: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The web callback's phone, name and reason follow the form's rules.
+pub fn check_web_callback(request: &WebCallbackRequest) -> Result<(), FieldError> {
+    check_phone(&request.phone)?;
+    check_name(&request.name)?;
+    check_reason(&request.reason)?;
+    Ok(())
+}
+
 /// A new date and window for a callback, or the same window on the next day (GEN Reschedule).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -309,6 +329,20 @@ pub fn check_phone(phone: &str) -> Result<&str, FieldError> {
     Ok(phone)
 }
 
+/// Name: 3–250 characters in any script.
+pub fn check_name(name: &str) -> Result<&str, FieldError> {
+    let name = crate::validate::text("name", name, true, *NAME_CHARS.end())?;
+    if name.chars().count() < *NAME_CHARS.start() {
+        return Err(FieldError::new("name", Rule::TooShort { min: *NAME_CHARS.start() }));
+    }
+    Ok(name)
+}
+
+/// Reason: optional, at most 250 characters.
+pub fn check_reason(reason: &str) -> Result<&str, FieldError> {
+    crate::validate::text("reason", reason, false, REASON_MAX)
+}
+
 /// Every rule of the callback form, in the form's order; the first broken one is returned, named by its
 /// field. `now` is when the callback is created (or changed).
 pub fn check_callback(
@@ -317,14 +351,11 @@ pub fn check_callback(
     now: Millis,
 ) -> Result<CheckedCallback, FieldError> {
     let phone = check_phone(&request.phone)?.to_owned();
-    let name = crate::validate::text("name", &request.name, true, *NAME_CHARS.end())?;
-    if name.chars().count() < *NAME_CHARS.start() {
-        return Err(FieldError::new("name", Rule::TooShort { min: *NAME_CHARS.start() }));
-    }
+    let name = check_name(&request.name)?;
     let (date, starts_at, ends_at) =
         check_window(&request.date, &request.start, &request.end, &request.time_zone, zones, now)?;
     let queue_id = request.queue_id.ok_or(FieldError::new("queue_id", Rule::Required))?;
-    let reason = crate::validate::text("reason", &request.reason, false, REASON_MAX)?;
+    let reason = check_reason(&request.reason)?;
     Ok(CheckedCallback {
         phone,
         name: name.to_owned(),

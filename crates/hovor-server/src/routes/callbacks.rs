@@ -1,13 +1,15 @@
 //! Scheduled and personal callbacks (WBX, GEN Callback tab): the form's choices, create, list, edit,
-//! reschedule and delete. Edits and deletes are refused once a callback's window has started.
+//! reschedule and delete, refused once a callback's window has started; and web callbacks from the
+//! company's website.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use hovor_types::callback::{
-    Callback, CallbackChoices, CallbackKind, CallbackRequest, Reschedule, check_callback, rescheduled,
+    Callback, CallbackChoices, CallbackKind, CallbackRequest, Reschedule, WebCallbackRequest, check_callback,
+    check_web_callback, rescheduled,
 };
-use hovor_types::error::{ErrorBody, Reason};
+use hovor_types::error::{ErrorBody, FieldError, Reason, Rule};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,6 +21,8 @@ use crate::callbacks::BundledZones;
 use crate::change::Change;
 use crate::error::{AppError, AppResult};
 use crate::extract::{AppJson, AppPath, AppQuery};
+use crate::limits::{ClientAddr, knock};
+use crate::routing::Work;
 use crate::store::callbacks::{self, Links};
 use crate::store::conversations;
 
@@ -166,10 +170,42 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Call me back, from the company's website or its chat (a web callback): the customer is called as
+/// soon as an agent of the queue is free. Public; each client address may ask a few times, then once
+/// every few minutes (429 `rate_limited`). 422 names the field that broke a rule, `queue_id` when the
+/// queue takes no calls.
+#[utoipa::path(post, path = "/api/callbacks/web", tag = "callbacks", security(()), request_body = WebCallbackRequest,
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn web(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    AppJson(request): AppJson<WebCallbackRequest>,
+) -> AppResult<StatusCode> {
+    check_web_callback(&request)?;
+    knock(&state.doors.callback_requests, from)?;
+    let mut work = Work::begin(&state).await?;
+    let takes_calls: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM queues WHERE id = $1 AND entry_number IS NOT NULL")
+            .bind(request.queue_id)
+            .fetch_optional(&mut *work.tx)
+            .await?;
+    if takes_calls.is_none() {
+        return Err(AppError::Validation(FieldError::new("queue_id", Rule::NotAnOption)));
+    }
+    let (phone, name, reason) = (request.phone.trim(), request.name.trim(), request.reason.trim());
+    let checked = crate::callbacks::right_away(work.now, request.queue_id, phone, name, reason)?;
+    let now = work.now;
+    callbacks::insert(&mut work, CallbackKind::Web, &checked, Links::default(), None, now).await?;
+    // Finishing wakes the routing timer, whose pass opens the callback at once.
+    work.finish(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(choices))
         .routes(routes!(list, create))
         .routes(routes!(edit, delete))
         .routes(routes!(reschedule))
+        .routes(routes!(web))
 }

@@ -523,3 +523,55 @@ async fn a_waiting_caller_asks_to_be_called_back_and_keeps_their_place_in_the_qu
         (StatusCode::CONFLICT, Some("call_refused"))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_website_asks_for_a_callback_within_its_limits_and_the_next_free_agent_is_offered_it() {
+    let mut p = Placing::new().await;
+    // The public doors' own limits (the other tests lift them).
+    p.server.state.doors = hovor_server::limits::PublicDoors::default();
+    p.server.router = hovor_server::app(p.server.state.clone(), None).expect("router");
+    let ask = |body: Value| {
+        let server = &p.server;
+        async move { server.request("POST", "/api/callbacks/web", None, Some(body)).await }
+    };
+    let web =
+        json!({"queue_id": p.queue, "name": "Jana Nováková", "phone": "777 123 456", "reason": "Router"});
+
+    // The form's rules, beside the field, cost the address nothing.
+    let bad = ask(json!({"phone": "12"}).merge(web.clone())).await;
+    assert_eq!((bad.status, bad.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("phone")));
+    let nameless = ask(json!({"name": "J"}).merge(web.clone())).await;
+    assert_eq!(nameless.json["field"], "name");
+    sqlx::query("UPDATE queues SET entry_number = NULL WHERE id = $1")
+        .bind(p.server.queue_id(0).await)
+        .execute(&p.server.pool)
+        .await
+        .unwrap();
+    let no_calls = ask(json!({"queue_id": p.server.queue_id(0).await}).merge(web.clone())).await;
+    assert_eq!(
+        (no_calls.status, no_calls.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("queue_id"))
+    );
+
+    // Accepted, and offered at the timer's next pass as a callback.
+    assert_eq!(ask(web.clone()).await.status, StatusCode::NO_CONTENT);
+    p.server.routing_tick().await;
+    let kind: (String, String) =
+        sqlx::query_as("SELECT kind, state FROM callbacks WHERE phone = '777 123 456'")
+            .fetch_one(&p.server.pool)
+            .await
+            .unwrap();
+    assert_eq!(kind, ("web".into(), "queued".into()));
+    let offers = p.server.request("GET", "/api/offers", Some(&p.agent), None).await;
+    assert!(offers.json[0]["callback"].is_object(), "{}", offers.json);
+
+    // Three from one address (the one for a queue without calls counted), then 429 with the wait.
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(ask(web.clone()).await.status);
+    }
+    assert_eq!(statuses, [StatusCode::NO_CONTENT, StatusCode::TOO_MANY_REQUESTS, StatusCode::TOO_MANY_REQUESTS]);
+    let limited = ask(web).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.json["retry_after_s"].as_u64().unwrap() > 0);
+}
