@@ -34,6 +34,10 @@ pub struct Config {
     /// `/api/email/inbound`. Without it no email is accepted.
     #[arg(long, env = "HOVOR_INBOUND_EMAIL_TOKEN", hide_env_values = true)]
     pub inbound_email_token: Option<String>,
+    /// The token a website or an IVR sends (`Authorization: Bearer …`) to create, list, change and
+    /// delete callbacks through `/api/callbacks`, and nothing else. Without it only signed-in users can.
+    #[arg(long, env = "HOVOR_CALLBACKS_API_TOKEN", hide_env_values = true)]
+    pub callbacks_api_token: Option<String>,
     /// The address agents and customers reach Hovor at, e.g. `https://desk.example`. With `https://`,
     /// cookies are marked Secure and HSTS is sent (Hovor behind a TLS-terminating proxy); browsers'
     /// state-changing requests must come from this origin.

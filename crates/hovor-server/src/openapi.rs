@@ -53,6 +53,8 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
         ))),
     );
     components.add_security_scheme("gateway", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    components
+        .add_security_scheme("callbacks_token", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     let mut repeated: HashMap<String, usize> = HashMap::new();
     for item in api.paths.paths.values_mut() {
         for (_, operation) in operations(item) {

@@ -33,6 +33,8 @@ pub struct AppState {
     pub voice: Option<crate::voice::calls::Calls>,
     /// What changes are stamped with.
     pub clock: crate::db::Clock,
+    /// The token that opens the callbacks API to a website or an IVR (`--callbacks-api-token`).
+    pub callbacks_token: Option<std::sync::Arc<str>>,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             doors: limits::PublicDoors::default(),
             trust_forwarded_for: false,
             clock: crate::db::Clock::default(),
+            callbacks_token: None,
             public_url: None,
             voice: None,
         }
@@ -67,6 +70,11 @@ impl AppState {
 
     pub fn with_public_url(mut self, url: Option<&str>) -> AppState {
         self.public_url = url.map(|u| u.trim_end_matches('/').to_owned());
+        self
+    }
+
+    pub fn with_callbacks_token(mut self, token: Option<&str>) -> AppState {
+        self.callbacks_token = token.filter(|t| !t.is_empty()).map(Into::into);
         self
     }
 

@@ -3,8 +3,10 @@
 //! company's website.
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use hovor_types::auth::Me;
 use hovor_types::callback::{
     Callback, CallbackChoices, CallbackKind, CallbackRequest, Reschedule, WebCallbackRequest, check_callback,
     check_web_callback, rescheduled,
@@ -36,11 +38,50 @@ pub struct ForCustomer {
 }
 
 impl ForCustomer {
-    /// The customer: as given, else the conversation's (which the user must be able to see).
-    async fn contact(&self, state: &AppState, user_id: i64) -> AppResult<Option<i64>> {
+    /// The customer: as given, else the conversation's (which a user must be able to see).
+    async fn contact(&self, state: &AppState, viewer: Option<i64>) -> AppResult<Option<i64>> {
         let Some(id) = self.conversation_id else { return Ok(self.contact_id) };
-        let conversation = conversations::visible(&state.pool, user_id, id).await?;
+        let conversation = match viewer {
+            Some(user_id) => conversations::visible(&state.pool, user_id, id).await?,
+            None => {
+                let mut conn = state.pool.acquire().await?;
+                conversations::by_id(&mut conn, id).await?.ok_or(AppError::NotFound)?
+            }
+        };
         Ok(self.contact_id.or(conversation.contact_id))
+    }
+}
+
+/// Who manages callbacks: a signed-in user, or a website or an IVR presenting the callbacks token
+/// (`Authorization: Bearer …`), which opens these routes and no other.
+pub enum Manager {
+    User(Me),
+    Integration,
+}
+
+impl Manager {
+    /// The user, whose queues bound what they see; `None` for the integration, which sees all.
+    fn viewer(&self) -> Option<i64> {
+        match self {
+            Manager::User(me) => Some(me.id),
+            Manager::Integration => None,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Manager {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let Some(presented) = bearer.and_then(|v| v.strip_prefix("Bearer ")) else {
+            let CurrentUser(me) = CurrentUser::from_request_parts(parts, state).await?;
+            return Ok(Manager::User(me));
+        };
+        match state.callbacks_token.as_deref() {
+            Some(expected) if crate::auth::same_secret(presented, expected) => Ok(Manager::Integration),
+            _ => Err(AppError::Unauthenticated),
+        }
     }
 }
 
@@ -53,7 +94,7 @@ pub async fn choices(
     CurrentUser(me): CurrentUser,
     AppQuery(q): AppQuery<ForCustomer>,
 ) -> AppResult<Json<CallbackChoices>> {
-    let contact = q.contact(&state, me.id).await?;
+    let contact = q.contact(&state, Some(me.id)).await?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(callbacks::choices(&mut conn, me.id, contact, q.conversation_id).await?))
 }
@@ -61,41 +102,43 @@ pub async fn choices(
 /// Manage Callbacks: the customer's callbacks the user may see and the personal callbacks assigned to
 /// the user, those still to come first.
 #[utoipa::path(get, path = "/api/callbacks", tag = "callbacks", params(ForCustomer),
+    security(("session" = []), ("callbacks_token" = [])),
     responses((status = 200, body = Vec<Callback>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    manager: Manager,
     AppQuery(q): AppQuery<ForCustomer>,
 ) -> AppResult<Json<Vec<Callback>>> {
-    let contact = q.contact(&state, me.id).await?;
+    let contact = q.contact(&state, manager.viewer()).await?;
     let mut conn = state.pool.acquire().await?;
-    Ok(Json(callbacks::list(&mut conn, me.id, contact).await?))
+    Ok(Json(callbacks::list(&mut conn, manager.viewer(), contact).await?))
 }
 
 /// Schedules a callback (personal with `assignee_id`), for the given customer or the conversation's.
 /// 422 names the field that broke a rule.
 #[utoipa::path(post, path = "/api/callbacks", tag = "callbacks", request_body = CallbackRequest,
+    security(("session" = []), ("callbacks_token" = [])),
     responses((status = 201, body = Callback), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    manager: Manager,
     AppJson(request): AppJson<CallbackRequest>,
 ) -> AppResult<(StatusCode, Json<Callback>)> {
     let asked = ForCustomer { contact_id: request.contact_id, conversation_id: request.conversation_id };
-    let contact_id = asked.contact(&state, me.id).await?;
+    let viewer = manager.viewer();
+    let contact_id = asked.contact(&state, viewer).await?;
     let mut change = Change::begin(&state).await?;
     let checked = check_callback(&request, &BundledZones, change.now)?;
-    callbacks::check_queue(&mut change, me.id, checked.queue_id, request.assignee_id).await?;
+    callbacks::check_queue(&mut change, viewer, checked.queue_id, request.assignee_id).await?;
     if let Some(contact) = request.contact_id {
         crate::store::contacts::check_linkable(&mut change, contact, "contact_id").await?;
     }
     let links =
         Links { assignee_id: request.assignee_id, contact_id, conversation_id: request.conversation_id };
     let now = change.now;
-    let id =
-        callbacks::insert(&mut change, CallbackKind::Scheduled, &checked, links, Some(me.id), now).await?;
-    let created = callbacks::visible(&mut change, me.id, id).await?;
+    let id = callbacks::insert(&mut change, CallbackKind::Scheduled, &checked, links, viewer, now).await?;
+    let created = callbacks::visible(&mut change, manager.viewer(), id).await?;
     change.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -103,25 +146,26 @@ pub async fn create(
 /// Changes a callback still to come: its form's fields and assignee (the customer and the
 /// conversation it came from stay). 409 `callback_started` once its window has started.
 #[utoipa::path(put, path = "/api/callbacks/{id}", tag = "callbacks", params(("id" = i64, Path)),
+    security(("session" = []), ("callbacks_token" = [])),
     request_body = CallbackRequest,
     responses((status = 200, body = Callback), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn edit(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    manager: Manager,
     AppPath(id): AppPath<i64>,
     AppJson(request): AppJson<CallbackRequest>,
 ) -> AppResult<Json<Callback>> {
     let mut change = Change::begin(&state).await?;
-    let before = callbacks::visible(&mut change, me.id, id).await?;
+    let before = callbacks::visible(&mut change, manager.viewer(), id).await?;
     if !before.changeable(change.now) {
         return Err(AppError::Conflict(Reason::CallbackStarted));
     }
     let checked = check_callback(&request, &BundledZones, change.now)?;
-    callbacks::check_queue(&mut change, me.id, checked.queue_id, request.assignee_id).await?;
+    callbacks::check_queue(&mut change, manager.viewer(), checked.queue_id, request.assignee_id).await?;
     let now = change.now;
     callbacks::update(&mut change, id, &checked, request.assignee_id, now).await?;
-    let after = callbacks::visible(&mut change, me.id, id).await?;
+    let after = callbacks::visible(&mut change, manager.viewer(), id).await?;
     change.commit(&state).await?;
     Ok(Json(after))
 }
@@ -130,17 +174,18 @@ pub async fn edit(
 /// day (so across a daylight-saving change it moves by 23 or 25 hours). 409 `callback_started` once
 /// its window has started; 422 when the new window breaks a rule.
 #[utoipa::path(post, path = "/api/callbacks/{id}/reschedule", tag = "callbacks", params(("id" = i64, Path)),
+    security(("session" = []), ("callbacks_token" = [])),
     request_body = Reschedule,
     responses((status = 200, body = Callback), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn reschedule(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    manager: Manager,
     AppPath(id): AppPath<i64>,
     AppJson(to): AppJson<Reschedule>,
 ) -> AppResult<Json<Callback>> {
     let mut change = Change::begin(&state).await?;
-    let before = callbacks::visible(&mut change, me.id, id).await?;
+    let before = callbacks::visible(&mut change, manager.viewer(), id).await?;
     if !before.changeable(change.now) {
         return Err(AppError::Conflict(Reason::CallbackStarted));
     }
@@ -149,21 +194,22 @@ pub async fn reschedule(
     let checked = check_callback(&request, &BundledZones, change.now)?;
     let now = change.now;
     callbacks::update(&mut change, id, &checked, request.assignee_id, now).await?;
-    let after = callbacks::visible(&mut change, me.id, id).await?;
+    let after = callbacks::visible(&mut change, manager.viewer(), id).await?;
     change.commit(&state).await?;
     Ok(Json(after))
 }
 
 /// Deletes a callback still to come. 409 `callback_started` once its window has started.
 #[utoipa::path(delete, path = "/api/callbacks/{id}", tag = "callbacks", params(("id" = i64, Path)),
+    security(("session" = []), ("callbacks_token" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    manager: Manager,
     AppPath(id): AppPath<i64>,
 ) -> AppResult<StatusCode> {
     let mut change = Change::begin(&state).await?;
-    callbacks::visible(&mut change, me.id, id).await?;
+    callbacks::visible(&mut change, manager.viewer(), id).await?;
     let now = change.now;
     callbacks::delete(&mut change, id, now).await?;
     change.commit(&state).await?;

@@ -1,7 +1,8 @@
 //! Callbacks: who may see and change them, and their rows.
 //!
 //! A user sees a callback when they are a member of its queue or it is assigned to them; a callback
-//! is for a voice queue (one with an entry-point number) the creator, and its assignee, belong to.
+//! is for a voice queue (one with an entry-point number) the creator, and its assignee, belong to. The
+//! callbacks integration (a website or an IVR with the callbacks token, `viewer` None) sees them all.
 
 use hovor_types::callback::{
     Callback, CallbackAssignee, CallbackChoices, CallbackFailure, CallbackKind, CallbackQueue, CallbackState,
@@ -32,10 +33,11 @@ macro_rules! callback_columns {
     };
 }
 
-/// What `$1` (a user) may see.
+/// What `$1` (a user, or NULL for the callbacks integration) may see.
 macro_rules! visible_to {
     () => {
-        "(b.assignee_id = $1 OR EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = b.queue_id AND m.user_id = $1))"
+        "($1 IS NULL OR b.assignee_id = $1
+          OR EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = b.queue_id AND m.user_id = $1))"
     };
 }
 
@@ -95,42 +97,44 @@ impl From<Row> for Callback {
     }
 }
 
-/// The Manage list: the contact's callbacks the user may see (with `contact_id`) and the personal
-/// callbacks assigned to the user, those still to come first.
-pub async fn list(conn: &mut Conn, user_id: i64, contact_id: Option<i64>) -> AppResult<Vec<Callback>> {
+/// The Manage list: the contact's callbacks the viewer may see (with `contact_id`) and the personal
+/// callbacks assigned to the user, those still to come first. The integration without a contact gets
+/// every callback still to come.
+pub async fn list(conn: &mut Conn, viewer: Option<i64>, contact_id: Option<i64>) -> AppResult<Vec<Callback>> {
     let sql = concat!(
         callback_columns!(),
         "WHERE ((b.contact_id = $2 AND ",
         visible_to!(),
-        ") OR b.assignee_id = $1)
+        ") OR b.assignee_id = $1
+                OR ($1 IS NULL AND $2 = -1 AND b.state IN ('scheduled', 'queued')))
          ORDER BY CASE WHEN b.state IN ('scheduled', 'queued') THEN 0 ELSE 1 END, b.starts_at, b.id LIMIT 200"
     );
     let rows: Vec<Row> =
-        sqlx::query_as(sql).bind(user_id).bind(contact_id.unwrap_or(-1)).fetch_all(&mut *conn).await?;
+        sqlx::query_as(sql).bind(viewer).bind(contact_id.unwrap_or(-1)).fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().map(Callback::from).collect())
 }
 
-/// One callback the user may see; 404 otherwise.
-pub async fn visible(conn: &mut Conn, user_id: i64, id: i64) -> AppResult<Callback> {
+/// One callback the viewer may see; 404 otherwise.
+pub async fn visible(conn: &mut Conn, viewer: Option<i64>, id: i64) -> AppResult<Callback> {
     let sql = concat!(callback_columns!(), "WHERE b.id = $2 AND ", visible_to!());
-    let row: Option<Row> = sqlx::query_as(sql).bind(user_id).bind(id).fetch_optional(&mut *conn).await?;
+    let row: Option<Row> = sqlx::query_as(sql).bind(viewer).bind(id).fetch_optional(&mut *conn).await?;
     row.map(Callback::from).ok_or(AppError::NotFound)
 }
 
-/// The queue takes calls and `user_id` (and the assignee, if any) works in it; 422 on `queue_id` or
-/// `assignee_id` otherwise.
+/// The queue takes calls and the viewer (a user; any for the integration) and the assignee, if any,
+/// work in it; 422 on `queue_id` or `assignee_id` otherwise.
 pub async fn check_queue(
     conn: &mut Conn,
-    user_id: i64,
+    viewer: Option<i64>,
     queue_id: i64,
     assignee_id: Option<i64>,
 ) -> AppResult<()> {
     let usable: Option<Flag> = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = q.id AND m.user_id = $2)
+        "SELECT $2 IS NULL OR EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = q.id AND m.user_id = $2)
          FROM queues q WHERE q.id = $1 AND q.entry_number IS NOT NULL",
     )
     .bind(queue_id)
-    .bind(user_id)
+    .bind(viewer)
     .fetch_optional(&mut *conn)
     .await?;
     if usable != Some(Flag(true)) {

@@ -570,8 +570,76 @@ async fn a_website_asks_for_a_callback_within_its_limits_and_the_next_free_agent
     for _ in 0..3 {
         statuses.push(ask(web.clone()).await.status);
     }
-    assert_eq!(statuses, [StatusCode::NO_CONTENT, StatusCode::TOO_MANY_REQUESTS, StatusCode::TOO_MANY_REQUESTS]);
+    assert_eq!(
+        statuses,
+        [StatusCode::NO_CONTENT, StatusCode::TOO_MANY_REQUESTS, StatusCode::TOO_MANY_REQUESTS]
+    );
     let limited = ask(web).await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.json["retry_after_s"].as_u64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn a_website_or_an_ivr_with_the_callbacks_token_manages_callbacks_and_nothing_else() {
+    let (mut server, _clock) = TestServer::new().await.with_scripted_clock(NOW);
+    server.state = server.state.clone().with_callbacks_token(Some("ivr-secret-token"));
+    server.router = hovor_server::app(server.state.clone(), None).expect("router");
+    let queue = server.queue_id(0).await;
+    let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts ORDER BY id LIMIT 1")
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    let call = |method: &'static str,
+                path: String,
+                body: Option<Value>,
+                token: &'static [(&'static str, &'static str)]| {
+        let server = &server;
+        async move { server.request_with(method, &path, None, body, token).await }
+    };
+    let form = json!({
+        "phone": "777 123 456", "name": "Jana Nováková", "date": "2026-03-28", "start": "09:00", "end": "10:00",
+        "time_zone": "Europe/Prague", "queue_id": queue, "contact_id": contact,
+    });
+
+    // The IVR schedules for any queue that takes calls, under the same rules.
+    const IVR: &[(&str, &str)] = &[("authorization", "Bearer ivr-secret-token")];
+    const WRONG: &[(&str, &str)] = &[("authorization", "Bearer guessed")];
+    let created = call("POST", "/api/callbacks".into(), Some(form.clone()), IVR).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    assert_eq!(created.json["created_by"], Value::Null);
+    let id = created.json["id"].as_i64().unwrap();
+    let refused = call(
+        "POST",
+        "/api/callbacks".into(),
+        Some(json!({"date": "2026-03-20", "start": "08:00"}).merge(form.clone())),
+        IVR,
+    )
+    .await;
+    assert_eq!(refused.json["field"], "start", "{}", refused.json);
+
+    // It lists the customer's callbacks (and, without one, every callback to come), edits and deletes.
+    let listed = call("GET", format!("/api/callbacks?contact_id={contact}"), None, IVR).await;
+    assert_eq!(listed.json.as_array().map(Vec::len), Some(1), "{}", listed.json);
+    let all = call("GET", "/api/callbacks".into(), None, IVR).await;
+    assert_eq!(all.json[0]["id"], id);
+    let moved = call(
+        "POST",
+        format!("/api/callbacks/{id}/reschedule"),
+        Some(json!({"kind": "same_time_next_day"})),
+        IVR,
+    )
+    .await;
+    assert_eq!(moved.json["date"], "2026-03-29", "{}", moved.json);
+    assert_eq!(
+        call("DELETE", format!("/api/callbacks/{id}"), None, IVR).await.status,
+        StatusCode::NO_CONTENT
+    );
+
+    // A wrong token opens nothing, and the right one opens nothing but callbacks.
+    assert_eq!(call("GET", "/api/callbacks".into(), None, WRONG).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(call("GET", "/api/tasks".into(), None, IVR).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        call("GET", "/api/callbacks/choices".into(), None, IVR).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
