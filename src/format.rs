@@ -35,7 +35,8 @@ thread_local! {
     static FORMATTERS: RefCell<HashMap<(Locale, Style), Function>> = RefCell::new(HashMap::new());
 }
 
-fn options(pairs: &[(&str, &str)]) -> Object {
+/// An `Intl` options object of string values.
+pub(crate) fn options(pairs: &[(&str, &str)]) -> Object {
     let object = Object::new();
     for (key, value) in pairs {
         let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
@@ -133,7 +134,7 @@ fn apply(locale: Locale, style: Style, value: JsValue) -> String {
         .unwrap_or_default()
 }
 
-fn date_value(ms: i64) -> JsValue {
+pub(crate) fn date_value(ms: i64) -> JsValue {
     Date::new(&JsValue::from_f64(ms as f64)).into()
 }
 

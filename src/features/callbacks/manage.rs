@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use hovor_types::callback::{Callback, CallbackFailure, Reschedule};
+use hovor_types::callback::{Callback, CallbackFailure, Reschedule, check_window};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::form::failure;
 use super::strings::CallbackStrings;
-use super::zones::{own_zone, window};
+use super::zones::{IntlZones, own_zone, window};
 use super::{Shared, css};
 use crate::api::callbacks as api;
 use crate::components::form::css as form_css;
@@ -139,11 +139,12 @@ fn Row(
         })
     };
     let s3 = s.clone();
+    let zone = c.time_zone.clone();
     let below = move || {
         let s = s3.clone();
         match open.get() {
             Some((row, Open::Reschedule)) if row == id => Some(
-                view! { <RescheduleForm s reschedule=reschedule.clone() cancel=move || open.set(None) /> }
+                view! { <RescheduleForm s zone=zone.clone() error reschedule=reschedule.clone() cancel=move || open.set(None) /> }
                     .into_any(),
             ),
             Some((row, Open::Delete)) if row == id => {
@@ -192,6 +193,9 @@ fn Row(
 #[component]
 fn RescheduleForm(
     s: Arc<CallbackStrings>,
+    /// The callback's zone: the new window is read in it, and checked here as the server will.
+    zone: String,
+    error: RwSignal<Option<String>>,
     reschedule: impl Fn(Reschedule) + Clone + 'static,
     cancel: impl Fn() + Clone + 'static,
 ) -> impl IntoView {
@@ -205,6 +209,8 @@ fn RescheduleForm(
             </label>
         }
     };
+    let i18n = use_i18n();
+    let words = s.clone();
     let next_day = reschedule.clone();
     view! {
         <form
@@ -213,7 +219,12 @@ fn RescheduleForm(
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                reschedule(Reschedule::At { date: date.get_untracked(), start: start.get_untracked(), end: end.get_untracked() });
+                let (date, start, end) = (date.get_untracked(), start.get_untracked(), end.get_untracked());
+                let now = js_sys::Date::now() as i64;
+                match check_window(&date, &start, &end, &zone, &IntlZones, now) {
+                    Err(e) => error.set(Some(words.rule(i18n, &e.field, e.rule))),
+                    Ok(_) => reschedule(Reschedule::At { date, start, end }),
+                }
             }
         >
             <div class=record::inline_form>

@@ -7,7 +7,7 @@ use hovor_types::callback::{Date, TimeZones, instant_of_local, local_millis};
 use js_sys::{Array, Intl, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::format::tag;
+use crate::format::{date_value, options, tag};
 use crate::i18n::Locale;
 
 #[wasm_bindgen]
@@ -17,25 +17,13 @@ extern "C" {
     fn date_time_format(locales: &Array, options: &Object) -> Result<Intl::DateTimeFormat, JsValue>;
 }
 
-fn options(pairs: &[(&str, &str)]) -> Object {
-    let object = Object::new();
-    for (key, value) in pairs {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
-    }
-    object
-}
-
-fn js_date(ms: Millis) -> js_sys::Date {
-    js_sys::Date::new(&JsValue::from_f64(ms as f64))
-}
-
 /// The zones as the browser's `Intl` knows them.
 pub struct IntlZones;
 
 impl IntlZones {
     /// The zone's offset (local − UTC) at `at`, to the second.
     fn offset_at(format: &Intl::DateTimeFormat, at: Millis) -> Option<Millis> {
-        let parts = format.format_to_parts(&js_date(at));
+        let parts = format.format_to_parts(&date_value(at).unchecked_into());
         let mut fields = [0i64; 6];
         for part in parts.iter() {
             let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
@@ -117,8 +105,8 @@ pub fn window(locale: Locale, zone: &str, starts_at: Millis, ends_at: Millis) ->
     );
     match (day, time) {
         (Ok(day), Ok(time)) => {
-            let from = day.format().call1(&day, &js_date(starts_at).into()).ok().and_then(|s| s.as_string());
-            let to = time.format().call1(&time, &js_date(ends_at).into()).ok().and_then(|s| s.as_string());
+            let from = day.format().call1(&day, &date_value(starts_at)).ok().and_then(|s| s.as_string());
+            let to = time.format().call1(&time, &date_value(ends_at)).ok().and_then(|s| s.as_string());
             format!("{}–{}", from.unwrap_or_default(), to.unwrap_or_default())
         }
         _ => String::new(),

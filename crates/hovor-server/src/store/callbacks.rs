@@ -255,18 +255,27 @@ pub async fn choices(
     .bind(user_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut choices = Vec::with_capacity(queues.len());
-    for (id, name) in queues {
-        let agents: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT u.id, u.display_name FROM users u JOIN queue_members m ON m.user_id = u.id
-             WHERE m.queue_id = $1 AND u.role = 'agent' ORDER BY u.display_name, u.id",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let agents = agents.into_iter().map(|(id, name)| CallbackAssignee { id, name }).collect();
-        choices.push(CallbackQueue { id, name, agents });
-    }
+    // Every agent of those queues in one read, grouped by queue below.
+    let agents: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT m.queue_id, u.id, u.display_name FROM users u JOIN queue_members m ON m.user_id = u.id
+         WHERE u.role = 'agent'
+           AND m.queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = $1)
+         ORDER BY u.display_name, u.id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let choices = queues
+        .into_iter()
+        .map(|(id, name)| {
+            let agents = agents
+                .iter()
+                .filter(|(queue, ..)| *queue == id)
+                .map(|(_, agent, name)| CallbackAssignee { id: *agent, name: name.clone() })
+                .collect();
+            CallbackQueue { id, name, agents }
+        })
+        .collect();
     let (name, phone) = match contact_id {
         Some(contact) => sqlx::query_as::<_, (String, Option<String>)>(
             "SELECT c.first_name || ' ' || c.last_name,
