@@ -7,7 +7,9 @@ use hovor_types::callback::{CallbackFailure, CallbackKind, CheckedCallback, Date
 use hovor_types::chat::ConversationStatus;
 use jiff::civil::DateTime;
 
-use crate::db::Pool;
+use hovor_types::error::Reason;
+
+use crate::db::{Flag, Pool};
 use crate::error::{AppError, AppResult};
 use crate::routing::Work;
 use crate::store::callbacks::{self, Links};
@@ -136,7 +138,8 @@ pub async fn call_ended(work: &mut Work, conversation_id: i64, unanswered: bool)
     }
     let row: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT b.id, b.attempts, b.ends_at, q.callback_attempts, q.callback_retry_minutes
-         FROM callbacks b JOIN queues q ON q.id = b.queue_id WHERE b.placed_conversation_id = $1",
+         FROM callbacks b JOIN queues q ON q.id = b.queue_id
+         WHERE b.placed_conversation_id = $1 AND b.state = 'placed'",
     )
     .bind(conversation_id)
     .fetch_optional(&mut *work.tx)
@@ -159,6 +162,34 @@ pub async fn call_ended(work: &mut Work, conversation_id: i64, unanswered: bool)
         .bind(next),
     };
     update.execute(&mut *work.tx).await?;
+    Ok(())
+}
+
+/// Cancel while the customer's phone rings (the queue's "End call for web callback"): the callback
+/// fails as cancelled and is not tried again; ending the conversation afterwards opens the wrap-up.
+/// 409 `wrong_channel` when the conversation is no callback's call, 403 when its queue does not allow
+/// it, 409 `call_refused` once the customer has answered.
+pub async fn cancel(work: &mut Work, conversation_id: i64) -> AppResult<()> {
+    let row: Option<(Flag, Flag)> = sqlx::query_as(
+        "SELECT q.callback_cancel, c.dialling FROM callbacks b JOIN queues q ON q.id = b.queue_id
+         JOIN conversations c ON c.id = b.placed_conversation_id
+         WHERE b.placed_conversation_id = $1 AND b.state = 'placed'",
+    )
+    .bind(conversation_id)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let (Flag(allowed), Flag(ringing)) = row.ok_or(AppError::Conflict(Reason::WrongChannel))?;
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    if !ringing {
+        return Err(AppError::Conflict(Reason::CallRefused));
+    }
+    sqlx::query("UPDATE callbacks SET state = 'failed', failure = $2 WHERE placed_conversation_id = $1")
+        .bind(conversation_id)
+        .bind(CallbackFailure::Cancelled.as_str())
+        .execute(&mut *work.tx)
+        .await?;
     Ok(())
 }
 

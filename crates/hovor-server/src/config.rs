@@ -38,6 +38,11 @@ pub struct Config {
     /// delete callbacks through `/api/callbacks`, and nothing else. Without it only signed-in users can.
     #[arg(long, env = "HOVOR_CALLBACKS_API_TOKEN", hide_env_values = true)]
     pub callbacks_api_token: Option<String>,
+    /// The most outbound calls (Start call and callbacks) that may go on at once across all instances,
+    /// as a telephony contract limits them; the next is refused with the reason code
+    /// `call_limit_reached` until one ends. Without it there is no limit.
+    #[arg(long, env = "HOVOR_MAX_OUTBOUND_CALLS")]
+    pub max_outbound_calls: Option<u32>,
     /// The address agents and customers reach Hovor at, e.g. `https://desk.example`. With `https://`,
     /// cookies are marked Secure and HSTS is sent (Hovor behind a TLS-terminating proxy); browsers'
     /// state-changing requests must come from this origin.

@@ -97,6 +97,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_chat_host_origins(config.chat_host_origins.clone())
         .with_public_url(config.public_url.as_deref())
         .with_callbacks_token(config.callbacks_api_token.as_deref())
+        .with_max_outbound_calls(config.max_outbound_calls)
         .with_mail(email::outbox::Mail::new(
             config.smtp_url.as_deref(),
             config.inbound_email_token.as_deref(),

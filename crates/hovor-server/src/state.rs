@@ -35,6 +35,9 @@ pub struct AppState {
     pub clock: crate::db::Clock,
     /// The token that opens the callbacks API to a website or an IVR (`--callbacks-api-token`).
     pub callbacks_token: Option<std::sync::Arc<str>>,
+    /// How many outbound calls (Start call, callbacks) may go on at once across the installation
+    /// (`--max-outbound-calls`); none means no limit.
+    pub max_outbound_calls: Option<u32>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             trust_forwarded_for: false,
             clock: crate::db::Clock::default(),
             callbacks_token: None,
+            max_outbound_calls: None,
             public_url: None,
             voice: None,
         }
@@ -75,6 +79,11 @@ impl AppState {
 
     pub fn with_callbacks_token(mut self, token: Option<&str>) -> AppState {
         self.callbacks_token = token.filter(|t| !t.is_empty()).map(Into::into);
+        self
+    }
+
+    pub fn with_max_outbound_calls(mut self, limit: Option<u32>) -> AppState {
+        self.max_outbound_calls = limit;
         self
     }
 

@@ -9,6 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod policy;
+pub use policy::{QueueCallbacks, RETRY_ATTEMPTS, RETRY_MINUTES, check_queue_callbacks};
+
 use crate::Millis;
 use crate::error::{FieldError, Rule};
 
@@ -56,6 +59,8 @@ crate::string_enum! {
         NoAnswer = "no_answer",
         /// The window closed before the next attempt.
         WindowClosed = "window_closed",
+        /// The agent cancelled it while the customer's phone rang (the queue allows it).
+        Cancelled = "cancelled",
     }
 }
 

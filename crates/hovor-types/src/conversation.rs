@@ -52,9 +52,30 @@ pub struct TaskSummary {
     /// When the agent's part ended (`needs_wrap_up`): the wrap-up's time runs from here.
     #[serde(default)]
     pub wrap_up_since: Option<Millis>,
-    /// A callback's call: its reason (empty when none was given), for the task card (WBX).
+    /// A callback's call, for the task card (WBX).
     #[serde(default)]
-    pub callback_reason: Option<String>,
+    pub callback: Option<TaskCallback>,
+}
+
+/// What the task card of a callback's call shows, and whether its agent may cancel it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskCallback {
+    /// Empty when none was given.
+    pub reason: String,
+    /// The queue allows Cancel while the customer's phone rings ("End call for web callback").
+    pub cancellable: bool,
+    /// The conversation it was agreed in (a personal callback from a chat, say).
+    pub agreed_in: Option<AgreedIn>,
+}
+
+/// The interaction a callback was agreed in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgreedIn {
+    pub conversation_id: i64,
+    pub channel: Channel,
+    pub started_at: Millis,
 }
 
 /// How long a customer has waited for a reply, as the task list colours it.

@@ -146,6 +146,9 @@ crate::string_enum! {
         /// A callback's window has started (or it was placed): it can no longer be edited, rescheduled
         /// or deleted (WBX).
         CallbackStarted = "callback_started",
+        /// As many outbound calls as the installation allows are going on (WBX: the tenant's limit of
+        /// concurrent calls): no more are placed until one ends.
+        CallLimitReached = "call_limit_reached",
     }
 }
 
@@ -183,6 +186,9 @@ impl Reason {
             Reason::NotEditable => "This value cannot be changed on this queue.",
             Reason::SavedFirst => "Someone else saved this value first.",
             Reason::CallbackStarted => "The callback's window has started: it can no longer be changed.",
+            Reason::CallLimitReached => {
+                "The limit of concurrent outbound calls is reached: try again when a call ends."
+            }
         }
     }
 }
@@ -218,6 +224,10 @@ pub enum Rule {
     },
     /// Not one of the values offered.
     NotAnOption,
+    /// A number below the smallest allowed.
+    TooSmall {
+        min: usize,
+    },
     /// A number above the largest allowed.
     TooLarge {
         max: usize,
@@ -246,6 +256,7 @@ impl std::fmt::Display for FieldError {
             Rule::Malformed => write!(f, "{} is not in the expected form", self.field),
             Rule::TooShort { min } => write!(f, "{} needs at least {min} characters", self.field),
             Rule::NotAnOption => write!(f, "{} is not one of the offered choices", self.field),
+            Rule::TooSmall { min } => write!(f, "{} is smaller than {min}", self.field),
             Rule::TooLarge { max } => write!(f, "{} is larger than {max}", self.field),
             Rule::Taken => write!(f, "{} is already used", self.field),
             Rule::Unfilled => write!(f, "{} still has a placeholder to fill in", self.field),

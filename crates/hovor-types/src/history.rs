@@ -27,6 +27,12 @@ pub struct HistoryItem {
     pub preview: Option<String>,
     pub survey: Vec<SurveyAnswer>,
     pub tags: Vec<Tag>,
+    /// Callbacks agreed with the customer in this interaction.
+    #[serde(default)]
+    pub callbacks_agreed: u32,
+    /// This interaction is a callback's call.
+    #[serde(default)]
+    pub callback_call: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

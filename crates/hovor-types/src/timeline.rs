@@ -22,6 +22,8 @@ crate::string_enum! {
         Interaction = "interaction",
         /// A call's recording, played in the row.
         Recording = "recording",
+        /// A callback agreed in an interaction: its window (and assignee) as the body.
+        Callback = "callback",
     }
 }
 
@@ -34,6 +36,7 @@ impl EntryKind {
             EntryKind::Note => 2,
             EntryKind::CaseChange => 3,
             EntryKind::Recording => 4,
+            EntryKind::Callback => 5,
         }
     }
 
@@ -71,7 +74,8 @@ pub struct TimelineEntry {
     pub direction: Direction,
     pub author: String,
     /// A message's or note's text; a case change's "field: old → new"; an interaction's queue; empty
-    /// for a recording (`id` is the recording's, played at `/api/recordings/{id}/audio`).
+    /// for a recording (`id` is the recording's, played at `/api/recordings/{id}/audio`); a callback's
+    /// window in the customer's zone, then its assignee (`2026-12-07 14:00–15:00 Europe/Prague · Eva`).
     pub body: String,
     pub at: Millis,
 }

@@ -1,8 +1,10 @@
-//! Call-associated data (WBX CAD variables): a queue's variables (administrators) and their values on a
-//! conversation (anyone who may see it; saved only where the queue allows, first save wins).
+//! Call settings and call-associated data (WBX CAD variables): a queue's variables, recording and
+//! callbacks (administrators), and the values on a conversation (anyone who may see it; saved only where
+//! the queue allows, first save wins).
 
 use axum::Json;
 use axum::extract::State;
+use hovor_types::callback::{QueueCallbacks, check_queue_callbacks};
 use hovor_types::error::ErrorBody;
 use hovor_types::voice::{
     AdminQueue, CallValue, CallValueEdit, QueueCallVariables, QueueRecording, check_call_variables,
@@ -152,6 +154,57 @@ pub async fn set_recording(
     Ok(Json(request))
 }
 
+/// The queue's callbacks: the retry policy and whether an agent may cancel one while it rings.
+#[utoipa::path(get, path = "/api/admin/queues/{id}/callbacks", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 200, body = QueueCallbacks), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn callbacks(
+    State(state): State<AppState>,
+    _: Admin,
+    AppPath(queue_id): AppPath<i64>,
+) -> AppResult<Json<QueueCallbacks>> {
+    let row: Option<(i64, i64, Flag)> = sqlx::query_as(
+        "SELECT callback_attempts, callback_retry_minutes, callback_cancel FROM queues WHERE id = $1",
+    )
+    .bind(queue_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    let (attempts, retry_minutes, Flag(agent_may_cancel)) = row.ok_or(AppError::NotFound)?;
+    Ok(Json(QueueCallbacks {
+        attempts: u32::try_from(attempts).unwrap_or(0),
+        retry_minutes: u32::try_from(retry_minutes).unwrap_or(0),
+        agent_may_cancel,
+    }))
+}
+
+/// Sets the queue's callbacks: from the next unanswered call on.
+#[utoipa::path(put, path = "/api/admin/queues/{id}/callbacks", tag = "admin", params(("id" = i64, Path)),
+    request_body = QueueCallbacks,
+    responses((status = 200, body = QueueCallbacks), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn set_callbacks(
+    State(state): State<AppState>,
+    _: Admin,
+    AppPath(queue_id): AppPath<i64>,
+    AppJson(request): AppJson<QueueCallbacks>,
+) -> AppResult<Json<QueueCallbacks>> {
+    check_queue_callbacks(&request)?;
+    let mut change = Change::begin(&state).await?;
+    let updated = sqlx::query(
+        "UPDATE queues SET callback_attempts = $1, callback_retry_minutes = $2, callback_cancel = $3 WHERE id = $4",
+    )
+    .bind(i64::from(request.attempts))
+    .bind(i64::from(request.retry_minutes))
+    .bind(i64::from(request.agent_may_cancel))
+    .bind(queue_id)
+    .execute(&mut *change)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    change.commit(&state).await?;
+    Ok(Json(request))
+}
+
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -161,4 +214,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(variables, set_variables))
         .routes(routes!(queues))
         .routes(routes!(recording, set_recording))
+        .routes(routes!(callbacks, set_callbacks))
 }

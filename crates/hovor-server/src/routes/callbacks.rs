@@ -22,7 +22,7 @@ use crate::auth::CurrentUser;
 use crate::callbacks::BundledZones;
 use crate::change::Change;
 use crate::error::{AppError, AppResult};
-use crate::extract::{AppJson, AppPath, AppQuery};
+use crate::extract::{AppJson, AppPath, AppQuery, Visible};
 use crate::limits::{ClientAddr, knock};
 use crate::routing::Work;
 use crate::store::callbacks::{self, Links};
@@ -247,6 +247,29 @@ pub async fn web(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Cancel on a callback's call while the customer's phone still rings, where its queue allows it
+/// ("End call for web callback"): the call and the conversation end, the agent owes the wrap-up, and
+/// the callback is not tried again (it fails as `cancelled`).
+#[utoipa::path(post, path = "/api/conversations/{id}/callback/cancel", tag = "callbacks", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn cancel_call(
+    State(state): State<AppState>,
+    Visible { me, conversation: c }: Visible,
+) -> AppResult<StatusCode> {
+    if c.agent_id != Some(me.id) {
+        return Err(AppError::Conflict(Reason::NotAssigned));
+    }
+    let mut work = Work::begin(&state).await?;
+    crate::callbacks::cancel(&mut work, c.id).await?;
+    if let Some(calls) = &state.voice {
+        crate::voice::flows::end_by_agent(&mut work, calls, me.id, c.id).await?;
+    }
+    crate::routing::lifecycle::end(&mut work, c.id, Some(me.id)).await?;
+    work.finish(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(choices))
@@ -254,4 +277,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(edit, delete))
         .routes(routes!(reschedule))
         .routes(routes!(web))
+        .routes(routes!(cancel_call))
 }

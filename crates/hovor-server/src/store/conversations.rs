@@ -2,8 +2,8 @@
 
 use crate::db::{Conn, Pool};
 use hovor_types::conversation::{
-    Channel, ConversationState, ConversationSummary, KeyValue, SelfServiceAction, SelfServiceKind,
-    SurveyAnswer, TaskSummary, VisitorDetails,
+    AgreedIn, Channel, ConversationState, ConversationSummary, KeyValue, SelfServiceAction, SelfServiceKind,
+    SurveyAnswer, TaskCallback, TaskSummary, VisitorDetails,
 };
 
 use crate::error::{AppError, AppResult};
@@ -103,7 +103,19 @@ pub async fn tasks(
                 waiting_since: r.waiting_since,
                 newest_message_id: r.newest_message_id,
                 wrap_up_since: r.wrap_up_since,
-                callback_reason: r.callback_reason,
+                callback: r.callback_reason.map(|reason| TaskCallback {
+                    reason,
+                    cancellable: r.callback_cancellable.is_some_and(|f| f.0),
+                    agreed_in: r
+                        .agreed_in
+                        .zip(r.agreed_in_channel.as_deref().and_then(Channel::parse))
+                        .zip(r.agreed_in_at)
+                        .map(|((conversation_id, channel), started_at)| AgreedIn {
+                            conversation_id,
+                            channel,
+                            started_at,
+                        }),
+                }),
             })
         })
         .collect()
@@ -145,11 +157,16 @@ const TASKS: &str = concat!(
     " END AS waiting_since, ",
     newest_message!(),
     " AS newest_message_id, a.ended_at AS wrap_up_since,
-         (SELECT b.reason FROM callbacks b WHERE b.placed_conversation_id = c.id) AS callback_reason
+         b.reason AS callback_reason, bq.callback_cancel AS callback_cancellable, o.id AS agreed_in,
+         o.channel AS agreed_in_channel, o.started_at AS agreed_in_at
          FROM activities a
          JOIN conversations c ON c.id = a.conversation_id
          JOIN queues q ON q.id = a.queue_id
          LEFT JOIN contacts p ON p.id = c.contact_id
+         -- A callback's call: the callback, its queue's Cancel setting and where it was agreed.
+         LEFT JOIN callbacks b ON b.placed_conversation_id = c.id
+         LEFT JOIN queues bq ON bq.id = b.queue_id
+         LEFT JOIN conversations o ON o.id = b.conversation_id AND o.id <> c.id
          WHERE a.agent_id = $1 AND a.wrapped_up_at IS NULL
            AND ($2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = $2))
            AND ($3 IS NULL OR c.id = $3)
@@ -163,7 +180,7 @@ const TASKS: &str = concat!(
     waiting_since!(),
     ", ",
     newest_message!(),
-    ", NULL, NULL
+    ", NULL, NULL, NULL, NULL, NULL, NULL
          FROM collaborators k
          JOIN conversations c ON c.id = k.conversation_id AND c.status = 'active'
          JOIN queues q ON q.id = c.queue_id
@@ -191,6 +208,10 @@ struct TaskRow {
     newest_message_id: Option<i64>,
     wrap_up_since: Option<i64>,
     callback_reason: Option<String>,
+    callback_cancellable: Option<crate::db::Flag>,
+    agreed_in: Option<i64>,
+    agreed_in_channel: Option<String>,
+    agreed_in_at: Option<i64>,
     #[sqlx(try_from = "crate::db::Flag")]
     dialling: bool,
     #[sqlx(try_from = "crate::db::Flag")]

@@ -37,6 +37,8 @@ struct ItemRow {
     agent_name: Option<String>,
     subject: Option<String>,
     preview: Option<String>,
+    callbacks_agreed: i64,
+    callback_call: i64,
 }
 
 /// One page of the contact's interactions the user may see (only those tagged `tag`, if given), newest
@@ -53,7 +55,10 @@ pub async fn page(
         "SELECT c.id, c.channel, c.direction, c.started_at, c.ended_at, q.name AS queue_name,
                 u.display_name AS agent_name, c.subject,
                 (SELECT body FROM messages WHERE conversation_id = c.id AND direction = 'inbound'
-                 ORDER BY at, id LIMIT 1) AS preview
+                 ORDER BY at, id LIMIT 1) AS preview,
+                (SELECT COUNT(*) FROM callbacks b WHERE b.conversation_id = c.id AND b.kind = 'scheduled')
+                    AS callbacks_agreed,
+                (SELECT COUNT(*) FROM callbacks b WHERE b.placed_conversation_id = c.id) AS callback_call
          FROM conversations c JOIN queues q ON q.id = c.queue_id LEFT JOIN users u ON u.id = c.agent_id
          WHERE c.contact_id = $1
            AND ($2 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag_id = $2))
@@ -89,6 +94,8 @@ pub async fn page(
                 preview: r.preview.as_deref().map(preview),
                 survey: surveys.remove(&r.id).unwrap_or_default(),
                 tags: tags.remove(&r.id).unwrap_or_default(),
+                callbacks_agreed: u32::try_from(r.callbacks_agreed).unwrap_or(0),
+                callback_call: r.callback_call > 0,
             })
         })
         .collect::<AppResult<_>>()?;

@@ -173,11 +173,32 @@ macro_rules! recordings_sql {
     };
 }
 
+/// Callbacks agreed in the conversations matching `$filter` (its one parameter is `$1`) that the viewer
+/// (`$5`) may see (the rule of `callbacks::visible`), newest first.
+macro_rules! callbacks_sql {
+    ($filter:literal) => {
+        concat!(
+            "SELECT b.id, b.conversation_id, c.channel, c.started_at, u.display_name,
+                    b.local_date || ' ' || b.local_start || '–' || b.local_end || ' ' || b.time_zone,
+                    a.display_name, b.created_at
+             FROM callbacks b JOIN conversations c ON c.id = b.conversation_id
+             LEFT JOIN users u ON u.id = b.created_by LEFT JOIN users a ON a.id = b.assignee_id
+             WHERE ",
+            $filter,
+            " AND b.kind = 'scheduled' AND (b.created_at, b.id) <= ($2, $3)
+               AND (b.assignee_id = $5
+                    OR EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = b.queue_id AND m.user_id = $5))
+             ORDER BY b.created_at DESC, b.id DESC LIMIT $4"
+        )
+    };
+}
+
 type MessageRow = (i64, i64, String, i64, String, String, String, i64);
 type NoteRow = (i64, Option<i64>, Option<String>, Option<i64>, Option<String>, String, i64);
 type InteractionRow = (i64, String, i64, String, String, Option<String>);
 type ChangeRow = (i64, String, Option<String>, Option<String>, Option<String>, i64);
 type RecordingRow = (i64, i64, String, i64, i64);
+type CallbackRow = (i64, i64, String, i64, Option<String>, String, Option<String>, i64);
 
 #[allow(clippy::too_many_arguments)]
 fn entry(
@@ -329,6 +350,36 @@ impl Reader<'_> {
         Ok(())
     }
 
+    async fn callbacks(&mut self, sql: &'static str, key: i64) -> AppResult<()> {
+        let rows: Vec<CallbackRow> = sqlx::query_as(sql)
+            .bind(key)
+            .bind(self.cut.at)
+            .bind(self.cut.id_bound(EntryKind::Callback))
+            .bind(self.cut.rows)
+            .bind(self.viewer)
+            .fetch_all(&mut *self.conn)
+            .await?;
+        for (id, conversation_id, ch, started, author, window, assignee, at) in rows {
+            let body = match assignee {
+                Some(assignee) => format!("{window} · {assignee}"),
+                None => window,
+            };
+            let e = entry(
+                id,
+                EntryKind::Callback,
+                conversation_id,
+                channel(&ch)?,
+                started,
+                Direction::Outbound,
+                author.unwrap_or_else(|| SYSTEM.to_owned()),
+                body,
+                at,
+            );
+            self.out.push(e);
+        }
+        Ok(())
+    }
+
     async fn case_changes(&mut self, sql: &'static str, key: i64) -> AppResult<()> {
         let rows: Vec<ChangeRow> = sqlx::query_as(sql)
             .bind(key)
@@ -382,6 +433,7 @@ pub async fn page(
             r.notes(notes_sql!("contact_id"), id).await?;
             r.interactions(interactions_sql!("c.contact_id = $1"), id).await?;
             r.recordings(recordings_sql!("c.contact_id = $1"), id).await?;
+            r.callbacks(callbacks_sql!("c.contact_id = $1"), id).await?;
             r.case_changes(case_changes_sql!("IN (SELECT id FROM cases WHERE contact_id = $1)"), id).await?;
         }
         Some((RelatedRecord::Account, id)) => {
@@ -392,6 +444,9 @@ pub async fn page(
             let account_calls =
                 recordings_sql!("c.contact_id IN (SELECT id FROM contacts WHERE account_id = $1)");
             r.recordings(account_calls, id).await?;
+            let account_callbacks =
+                callbacks_sql!("c.contact_id IN (SELECT id FROM contacts WHERE account_id = $1)");
+            r.callbacks(account_callbacks, id).await?;
             let cases = case_changes_sql!(
                 "IN (SELECT id FROM cases WHERE contact_id IN (SELECT id FROM contacts WHERE account_id = $1))"
             );
@@ -402,11 +457,13 @@ pub async fn page(
             r.notes(notes_sql!("case_id"), id).await?;
             r.interactions(interactions_sql!("c.case_id = $1"), id).await?;
             r.recordings(recordings_sql!("c.case_id = $1"), id).await?;
+            r.callbacks(callbacks_sql!("c.case_id = $1"), id).await?;
             r.case_changes(case_changes_sql!("= $1"), id).await?;
         }
         None => {
             r.messages(messages_sql!("m.conversation_id"), c.id).await?;
             r.recordings(recordings_sql!("c.id = $1"), c.id).await?;
+            r.callbacks(callbacks_sql!("c.id = $1"), c.id).await?;
         }
     }
     let mut entries = r.out;

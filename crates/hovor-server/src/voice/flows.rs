@@ -147,6 +147,7 @@ pub async fn place(
     conversation_id: i64,
 ) -> AppResult<Option<(String, IncomingCall)>> {
     let Some(calls) = state.voice.as_ref() else { return Ok(None) };
+    within_call_limit(work, state, conversation_id).await?;
     let (number, caller, queue_id): (String, String, i64) = sqlx::query_as(
         "SELECT p.value, q.name, q.id FROM conversations c JOIN queues q ON q.id = c.queue_id
          JOIN contact_points p ON p.contact_id = c.contact_id AND p.kind = 'phone' AND p.is_default = 1
@@ -163,6 +164,23 @@ pub async fn place(
     let recording = recording_setting(work, queue_id).await?;
     calls.place(conversation_id, agent.0, agent.1.to_owned(), &number, recording);
     Ok(Some((number, IncomingCall { conversation_id, caller, party: Party::Customer })))
+}
+
+/// Refuses one more outbound call once `--max-outbound-calls` go on (409 `call_limit_reached`),
+/// counted in the database so every instance counts the same calls.
+async fn within_call_limit(work: &mut Work, state: &AppState, conversation_id: i64) -> AppResult<()> {
+    let Some(limit) = state.max_outbound_calls else { return Ok(()) };
+    let going_on: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM conversations WHERE channel = 'voice' AND direction = 'outbound'
+         AND status = 'active' AND call_host IS NOT NULL AND id <> $1",
+    )
+    .bind(conversation_id)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    if going_on >= i64::from(limit) {
+        return Err(AppError::Conflict(Reason::CallLimitReached));
+    }
+    Ok(())
 }
 
 /// Whether the queue records its calls, and its longest pause.
@@ -253,6 +271,7 @@ pub async fn answer_accepted(
         if let Some(changed) = calls.answer(conversation_id, agent_id, name.clone(), work.now)? {
             changed.publish(work).await?;
         } else if let Some(number) = crate::callbacks::number_of(work, conversation_id).await? {
+            within_call_limit(work, state, conversation_id).await?;
             ringing.push(dial_callback(work, calls, (agent_id, &name), conversation_id, &number).await?);
         }
     }

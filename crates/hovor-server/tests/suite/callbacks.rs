@@ -327,6 +327,32 @@ impl Placing {
         assert_eq!(view.json["call"]["mode"], "waiting", "{}", view.json);
     }
 
+    /// The queue's callbacks, as its administrator sets them on the call settings page.
+    async fn set_policy(&self, policy: Value) {
+        let admin = self.server.sign_in("admin").await;
+        let path = format!("/api/admin/queues/{}/callbacks", self.queue);
+        let saved = self.server.request("PUT", &path, Some(&admin), Some(policy.clone())).await;
+        assert_eq!((saved.status, &saved.json), (StatusCode::OK, &policy));
+    }
+
+    /// A teammate of the queue (not the Available agent): id and username.
+    async fn teammate(&self) -> (i64, String) {
+        sqlx::query_as(
+            "SELECT u.id, u.username FROM users u JOIN queue_members m ON m.user_id = u.id
+             WHERE m.queue_id = $1 AND u.role = 'agent' ORDER BY u.id LIMIT 1 OFFSET 1",
+        )
+        .bind(self.queue)
+        .fetch_one(&self.server.pool)
+        .await
+        .unwrap()
+    }
+
+    /// The agent's task for `conversation`.
+    async fn task(&self, agent: &str, conversation: i64) -> Value {
+        let tasks = self.server.request("GET", "/api/tasks", Some(agent), None).await;
+        tasks.json.as_array().unwrap().iter().find(|t| t["id"] == conversation).expect("the task").clone()
+    }
+
     /// The customer's phone declines (busy); the agent wraps up.
     async fn decline_and_wrap_up(&self, line: &str, conversation: i64) {
         let path = format!("/api/phone/incoming/{conversation}/decline");
@@ -376,7 +402,8 @@ async fn when_the_window_opens_the_callback_waits_in_its_queue_once_and_is_tried
     let tasks = p.server.request("GET", "/api/tasks", Some(&p.agent), None).await;
     let task =
         tasks.json.as_array().unwrap().iter().find(|t| t["id"] == conversation).expect("the call's task");
-    assert_eq!(task["callback_reason"], "Router replacement");
+    assert_eq!(task["callback"]["reason"], "Router replacement");
+    assert_eq!(task["callback"]["cancellable"], false);
 
     // Busy: tried again after the queue's spacing (10 minutes), in a new call.
     p.decline_and_wrap_up(&line, conversation).await;
@@ -399,19 +426,8 @@ async fn when_the_window_opens_the_callback_waits_in_its_queue_once_and_is_tried
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_callback_fails_when_its_attempts_run_out_and_a_personal_one_waits_for_its_assignee() {
     let p = Placing::new().await;
-    sqlx::query("UPDATE queues SET callback_attempts = 1 WHERE id = $1")
-        .bind(p.queue)
-        .execute(&p.server.pool)
-        .await
-        .unwrap();
-    let (teammate_id, teammate): (i64, String) = sqlx::query_as(
-        "SELECT u.id, u.username FROM users u JOIN queue_members m ON m.user_id = u.id
-         WHERE m.queue_id = $1 AND u.role = 'agent' ORDER BY u.id LIMIT 1 OFFSET 1",
-    )
-    .bind(p.queue)
-    .fetch_one(&p.server.pool)
-    .await
-    .unwrap();
+    p.set_policy(json!({"attempts": 1, "retry_minutes": 10, "agent_may_cancel": false})).await;
+    let (teammate_id, teammate) = p.teammate().await;
     let anyone = p.schedule("777 123 456", None).await;
     let personal = p.schedule("777 654 321", Some(teammate_id)).await;
     let line = p.line("777 123 456").await;
@@ -642,4 +658,175 @@ async fn a_website_or_an_ivr_with_the_callbacks_token_manages_callbacks_and_noth
         call("GET", "/api/callbacks/choices".into(), None, IVR).await.status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_personal_callback_agreed_in_a_chat_is_linked_from_its_timeline_history_and_task_card() {
+    let p = Placing::new().await;
+    let (teammate_id, teammate) = p.teammate().await;
+    // The agent handles the customer's chat, in which they agree the callback.
+    let chat = p.server.start_chat(p.queue, "Jana Nováková").await.conversation_id;
+    assert_eq!(p.server.offered(&p.agent).await, [chat]);
+    let body = json!({"conversation_ids": [chat]});
+    let accepted = p.server.request("POST", "/api/offers/accept", Some(&p.agent), Some(body)).await;
+    assert_eq!(accepted.json["accepted"], json!([chat]), "{}", accepted.json);
+    let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts ORDER BY id LIMIT 1")
+        .fetch_one(&p.server.pool)
+        .await
+        .unwrap();
+    let linked = p
+        .server
+        .request(
+            "PUT",
+            &format!("/api/conversations/{chat}/contact"),
+            Some(&p.agent),
+            Some(json!({"contact_id": contact})),
+        )
+        .await;
+    assert_eq!(linked.status, StatusCode::OK, "{}", linked.json);
+    let form = json!({
+        "phone": "777 123 456", "name": "Jana Nováková", "date": "2026-03-20", "start": "10:00", "end": "12:00",
+        "time_zone": "Europe/Prague", "queue_id": p.queue, "reason": "Router replacement",
+        "assignee_id": teammate_id, "contact_id": contact, "conversation_id": chat,
+    });
+    let created = p.server.request("POST", "/api/callbacks", Some(&p.agent), Some(form)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    let callback = created.json["id"].as_i64().unwrap();
+
+    // The chat's timeline shows it agreed, with its window and assignee.
+    let timeline =
+        p.server.request("GET", &format!("/api/conversations/{chat}/timeline"), Some(&p.agent), None).await;
+    let entry = timeline.json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "callback")
+        .unwrap_or_else(|| panic!("a callback entry: {}", timeline.json))
+        .clone();
+    assert_eq!(entry["conversation_id"], chat);
+    let teammate_name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+        .bind(teammate_id)
+        .fetch_one(&p.server.pool)
+        .await
+        .unwrap();
+    assert_eq!(entry["body"], format!("2026-03-20 10:00–12:00 Europe/Prague · {teammate_name}"));
+
+    // When it opens, it reaches its assignee alone; the task card says where it was agreed.
+    p.clock.set(NOW + HOUR);
+    p.server.routing_tick().await;
+    let theirs = p.server.sign_in(&teammate).await;
+    p.server.go_available(&theirs).await;
+    let (_, placed, _, _) = p.callback(callback).await;
+    let placed = placed.expect("its call");
+    p.accept(&theirs, placed).await;
+    let task = p.task(&theirs, placed).await;
+    assert_eq!(task["callback"]["reason"], "Router replacement");
+    assert_eq!(task["callback"]["agreed_in"]["conversation_id"], chat, "{task}");
+    assert_eq!(task["callback"]["agreed_in"]["channel"], "chat");
+
+    // The customer's History marks both ends of the link.
+    let history =
+        p.server.request("GET", &format!("/api/contacts/{contact}/history"), Some(&theirs), None).await;
+    let item = |id: i64| {
+        history.json["items"].as_array().unwrap().iter().find(|i| i["conversation_id"] == id).cloned()
+    };
+    assert_eq!(item(chat).map(|i| i["callbacks_agreed"].clone()), Some(json!(1)), "{}", history.json);
+    assert_eq!(item(placed).map(|i| i["callback_call"].clone()), Some(json!(true)), "{}", history.json);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn where_the_queue_allows_it_the_agent_cancels_a_ringing_callback_and_wraps_up() {
+    let p = Placing::new().await;
+    let path = format!("/api/admin/queues/{}/callbacks", p.queue);
+    // The policy's own rules, for administrators only.
+    let admin = p.server.sign_in("admin").await;
+    let stored = p.server.request("GET", &path, Some(&admin), None).await;
+    assert_eq!(stored.json, json!({"attempts": 3, "retry_minutes": 10, "agent_may_cancel": false}));
+    for (policy, field, rule) in [
+        (json!({"attempts": 0, "retry_minutes": 10, "agent_may_cancel": true}), "attempts", "too_small"),
+        (json!({"attempts": 11, "retry_minutes": 10, "agent_may_cancel": true}), "attempts", "too_large"),
+        (
+            json!({"attempts": 3, "retry_minutes": 1441, "agent_may_cancel": true}),
+            "retry_minutes",
+            "too_large",
+        ),
+    ] {
+        let refused = p.server.request("PUT", &path, Some(&admin), Some(policy)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            (refused.json["field"].as_str(), refused.json["rule"]["kind"].as_str()),
+            (Some(field), Some(rule))
+        );
+    }
+    let policy = json!({"attempts": 3, "retry_minutes": 10, "agent_may_cancel": true});
+    let by_agent = p.server.request("PUT", &path, Some(&p.agent), Some(policy.clone())).await;
+    assert_eq!(by_agent.status, StatusCode::FORBIDDEN);
+
+    let callback = p.schedule("777 123 456", None).await;
+    let _line = p.line("777 123 456").await;
+    p.clock.set(NOW + HOUR);
+    p.server.routing_tick().await;
+    let (_, conversation, _, _) = p.callback(callback).await;
+    let conversation = conversation.expect("its call");
+    p.accept(&p.agent, conversation).await;
+    let cancel = format!("/api/conversations/{conversation}/callback/cancel");
+
+    // Not allowed by the queue yet: refused, the customer's phone still rings.
+    assert_eq!(p.task(&p.agent, conversation).await["callback"]["cancellable"], false);
+    let refused = p.server.request("POST", &cancel, Some(&p.agent), None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // Allowed: Cancel ends the call, the agent owes the wrap-up, and it is not tried again.
+    p.set_policy(policy).await;
+    assert_eq!(p.task(&p.agent, conversation).await["callback"]["cancellable"], true);
+    let cancelled = p.server.request("POST", &cancel, Some(&p.agent), None).await;
+    assert_eq!(cancelled.status, StatusCode::NO_CONTENT, "{}", cancelled.json);
+    assert_eq!(
+        p.callback(callback).await,
+        ("failed".into(), Some(conversation), 1, Some("cancelled".into()))
+    );
+    assert_eq!(p.task(&p.agent, conversation).await["needs_wrap_up"], true);
+    let again = p.server.request("POST", &cancel, Some(&p.agent), None).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    p.clock.set(NOW + 2 * HOUR);
+    p.server.routing_tick().await;
+    assert_eq!(p.callback(callback).await.0, "failed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn once_the_outbound_call_limit_is_reached_the_next_call_is_refused_with_its_reason_code() {
+    let mut p = Placing::new().await;
+    p.server.state = p.server.state.clone().with_max_outbound_calls(Some(1));
+    p.server.router = hovor_server::app(p.server.state.clone(), None).expect("router");
+    let (_, teammate) = p.teammate().await;
+    let first = p.schedule("777 123 456", None).await;
+    let second = p.schedule("777 654 321", None).await;
+    let line = p.line("777 123 456").await;
+    p.clock.set(NOW + HOUR);
+    p.server.routing_tick().await;
+    let (_, one, _, _) = p.callback(first).await;
+    let one = one.expect("the first call");
+    p.accept(&p.agent, one).await;
+
+    // One call going on is the limit: the teammate's Accept of the second is refused and the offer stays.
+    let theirs = p.server.sign_in(&teammate).await;
+    p.server.go_available(&theirs).await;
+    let (_, two, _, _) = p.callback(second).await;
+    let two = two.expect("the second call");
+    assert_eq!(p.server.offered(&theirs).await, [two]);
+    let body = json!({"conversation_ids": [two]});
+    let refused = p.server.request("POST", "/api/offers/accept", Some(&theirs), Some(body.clone())).await;
+    assert_eq!(
+        (refused.status, refused.json["reason"].as_str()),
+        (StatusCode::CONFLICT, Some("call_limit_reached")),
+        "{}",
+        refused.json
+    );
+    assert_eq!(p.server.offered(&theirs).await, [two]);
+    assert_eq!(p.callback(second).await.2, 0, "not dialled");
+
+    // The first call ends: the second may be placed.
+    p.decline_and_wrap_up(&line, one).await;
+    p.accept(&theirs, two).await;
+    assert_eq!(p.callback(second).await.0, "placed");
 }

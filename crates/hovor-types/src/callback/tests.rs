@@ -206,3 +206,16 @@ fn a_callback_can_change_only_before_its_window_starts() {
         .changeable(0))
     );
 }
+
+#[test]
+fn a_queues_retry_policy_keeps_within_its_ranges() {
+    let settings =
+        |attempts, retry_minutes| QueueCallbacks { attempts, retry_minutes, agent_may_cancel: true };
+    let broken = |s: QueueCallbacks| check_queue_callbacks(&s).err().map(|e| (e.field.into_owned(), e.rule));
+    assert_eq!(broken(settings(1, 1)), None);
+    assert_eq!(broken(settings(10, 1440)), None);
+    assert_eq!(broken(settings(0, 10)), Some(("attempts".into(), Rule::TooSmall { min: 1 })));
+    assert_eq!(broken(settings(11, 10)), Some(("attempts".into(), Rule::TooLarge { max: 10 })));
+    assert_eq!(broken(settings(3, 0)), Some(("retry_minutes".into(), Rule::TooSmall { min: 1 })));
+    assert_eq!(broken(settings(3, 1441)), Some(("retry_minutes".into(), Rule::TooLarge { max: 1440 })));
+}
