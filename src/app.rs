@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::components::lazy::lazy_view;
 use crate::features::call_settings::CallSettingsRoute;
+use crate::features::callbacks::CallbacksRoute;
 use crate::features::collaboration::invitations_page;
 use crate::features::library::LibraryRoute;
 use crate::i18n::I18nContextProvider;
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("invitations") view=|| lazy_view(invitations_page) />
                         <Route path=path!("library") view=LibraryRoute />
                         <Route path=path!("calls") view=CallSettingsRoute />
+                        <Route path=path!("callbacks") view=CallbacksRoute />
                         <Route path=path!(":id") view=ConversationRoute />
                     </ParentRoute>
                 </Routes>

@@ -1,4 +1,4 @@
-import { expect, PASSWORD, test } from "./fixtures";
+import { expect, PASSWORD, test, waitInChatPage } from "./fixtures";
 import { hears, hearsHoldMusic, levels, Parties } from "./audio";
 import { OwnServer } from "./own-server";
 
@@ -240,12 +240,7 @@ test("a chat customer presses Call us: the call carries the chat's name, the age
     // The customer chats with Technical support and presses Call us.
     const queues = await (await desk.request.get(`${server.url}/api/chat/queues/2`)).json();
     expect(queues.queue_name).toBe("Technical support");
-    await customer.goto(`${server.url}/chat/2?lang=en`);
-    await customer.getByLabel("Your name").fill("Jana Nováková");
-    await customer.getByLabel(/What can we help you with/).fill("The router keeps restarting");
-    await customer.getByLabel(/Preferred language/).selectOption({ index: 1 });
-    await customer.getByRole("button", { name: "Start chat" }).click();
-    await expect(customer.getByTestId("chat-status")).toContainText("Waiting for an agent");
+    await waitInChatPage(customer, server.url, 2);
     const call = customer.getByTestId("chat-call");
     await customer.getByRole("button", { name: "Call us" }).click();
     await expect(call).toHaveAttribute("data-state", "waiting");

@@ -52,3 +52,13 @@ export async function startChat(base: string, queue: number, name: string) {
   expect(started.status()).toBe(201);
   return { customer, id: (await started.json()).conversation_id as number };
 }
+
+/** The customer on the chat page of `queue` (in English) starts a chat about their router and waits for an agent. */
+export async function waitInChatPage(customer: Page, base: string, queue: number) {
+  await customer.goto(`${base}/chat/${queue}?lang=en`);
+  await customer.getByLabel("Your name").fill("Jana Nováková");
+  await customer.getByLabel(/What can we help you with/).fill("The router keeps restarting");
+  await customer.getByLabel(/Preferred language/).selectOption({ index: 1 });
+  await customer.getByRole("button", { name: "Start chat" }).click();
+  await expect(customer.getByTestId("chat-status")).toContainText("Waiting for an agent");
+}

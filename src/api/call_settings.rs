@@ -1,5 +1,7 @@
-//! A queue's call settings as an administrator edits them: recording and call-associated variables.
+//! A queue's call settings as an administrator edits them: recording, call-associated variables and
+//! callbacks.
 
+use hovor_types::callback::QueueCallbacks;
 use hovor_types::voice::{AdminQueue, CallVariable, QueueCallVariables, QueueRecording};
 
 use super::client::{self, ApiError};
@@ -29,4 +31,12 @@ pub async fn save_variables(
     let path = format!("/api/admin/queues/{queue_id}/call-variables");
     let saved: QueueCallVariables = client::put(&path, &QueueCallVariables { variables }).await?;
     Ok(saved.variables)
+}
+
+pub async fn callbacks(queue_id: i64) -> Result<QueueCallbacks, ApiError> {
+    client::get(&format!("/api/admin/queues/{queue_id}/callbacks")).await
+}
+
+pub async fn save_callbacks(queue_id: i64, settings: &QueueCallbacks) -> Result<QueueCallbacks, ApiError> {
+    client::put(&format!("/api/admin/queues/{queue_id}/callbacks"), settings).await
 }

@@ -23,6 +23,7 @@ pub fn rule_words(i18n: I18nContext<Locale>, rule: Rule) -> String {
         Rule::Malformed => t_string!(i18n, form.malformed).to_string(),
         Rule::TooShort { min } => t_string!(i18n, form.too_short, min = min).to_string(),
         Rule::NotAnOption => t_string!(i18n, form.not_an_option).to_string(),
+        Rule::TooSmall { min } => t_string!(i18n, form.too_small, min = min).to_string(),
         Rule::TooLarge { max } => t_string!(i18n, form.too_large, max = max).to_string(),
         Rule::Taken => t_string!(i18n, form.taken).to_string(),
         Rule::Unfilled => t_string!(i18n, form.unfilled).to_string(),
@@ -63,6 +64,7 @@ pub fn reason_words(i18n: I18nContext<Locale>, reason: Reason) -> String {
         Reason::SavedFirst => t_string!(i18n, conflict.saved_first),
         Reason::UnsupportedDestination => t_string!(i18n, conflict.unsupported_destination),
         Reason::CallbackStarted => t_string!(i18n, conflict.callback_started),
+        Reason::CallLimitReached => t_string!(i18n, conflict.call_limit_reached),
     }
     .to_string()
 }

@@ -164,6 +164,23 @@ fn CallPane(id: i64) -> impl IntoView {
     let may_exit =
         move || may(CallCommand::Exit) && (role() != Some(Role::Primary) || mode() == Some(Mode::Conference));
     let picking = RwSignal::new(false);
+    // A callback whose queue allows it (WBX "End call for web callback"): Cancel while the customer's
+    // phone rings instead of waiting; the wrap-up follows.
+    let may_cancel_callback = move || {
+        view_of().is_some_and(|v| customer_rings(&v) && v.own().is_some_and(|l| l.role == Role::Primary))
+            && live.with_task(id, |t| t.and_then(|t| t.callback.as_ref()).is_some_and(|c| c.cancellable))
+    };
+    let cancel_callback = move |_| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            if let Err(e) = crate::api::callbacks::cancel_call(id).await {
+                error.set(Some(api_text(i18n, &e, t_string!(i18n, call.refused).to_string())));
+            }
+            live.work_changed();
+            busy.set(false);
+        });
+    };
     let recording = move || view_of().filter(|v| v.call.mode != Mode::Ended).map(|v| v.call.recording);
     let paused = move || matches!(recording(), Some(Recording::Paused { .. }));
     let audio = move || {
@@ -201,6 +218,11 @@ fn CallPane(id: i64) -> impl IntoView {
                 }}
             </div>
             <div class=css::controls>
+                <Show when=may_cancel_callback>
+                    <button class="button" data-testid="callback-cancel" disabled=move || busy.get() on:click=cancel_callback>
+                        {t!(i18n, call.cancel_callback)}
+                    </button>
+                </Show>
                 <button class="button" data-testid="call-mute" aria-pressed=move || muted().to_string()
                     disabled=move || busy.get() || !may(mute_command()) on:click=move |_| give(mute_command())>
                     {move || if muted() { t!(i18n, call.unmute).into_any() } else { t!(i18n, call.mute).into_any() }}

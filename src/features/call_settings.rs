@@ -25,6 +25,9 @@ use leptos_i18n::I18nContext;
 
 stylance::import_crate_style!(css, "src/features/call_settings.module.css");
 
+mod callbacks;
+use callbacks::CallbacksForm;
+
 /// `/desk/calls`: the page for an administrator; anyone else is told why (the server refuses them too).
 /// All of it in the `admin` chunk: the desk's start carries only the route.
 #[component]
@@ -78,6 +81,7 @@ fn CallSettingsPage() -> impl IntoView {
                 <div class=css::forms>
                     <RecordingForm queue />
                     <VariablesForm queue />
+                    <CallbacksForm queue />
                 </div>
             })}
         </main>
@@ -85,7 +89,7 @@ fn CallSettingsPage() -> impl IntoView {
 }
 
 /// What a save said: done, or why not.
-fn said(i18n: I18nContext<Locale>, result: &Result<(), ApiError>) -> String {
+pub(crate) fn said(i18n: I18nContext<Locale>, result: &Result<(), ApiError>) -> String {
     match result {
         Ok(()) => t_string!(i18n, call_settings.saved).to_string(),
         Err(e) => api_text(i18n, e, t_string!(i18n, call_settings.save_failed).to_string()),

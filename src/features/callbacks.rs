@@ -26,18 +26,31 @@ use strings::CallbackStrings;
 
 stylance::import_crate_style!(css, "src/features/callbacks.module.css");
 
+/// The pane for the open conversation's customer; without one (the task list's "+"), for whoever the
+/// agent types in, beside the agent's own personal callbacks.
 #[component]
-pub fn CallbacksPane(id: i64) -> impl IntoView {
+pub fn CallbacksPane(#[prop(optional)] id: Option<i64>) -> impl IntoView {
     lazy_view(move || callbacks_pane(id))
 }
 
-split_view!(callbacks, fn callbacks_pane(id: i64) => view! { <Callbacks id /> });
+split_view!(callbacks, fn callbacks_pane(id: Option<i64>) => view! { <Callbacks id /> });
+
+/// `/desk/callbacks`, from the task list's "+": a callback for a customer the agent is not connected to,
+/// and the agent's personal callbacks.
+#[component]
+pub fn CallbacksRoute() -> impl IntoView {
+    view! {
+        <main class=css::page data-testid="callbacks-page">
+            <CallbacksPane />
+        </main>
+    }
+}
 
 /// What the pane's parts share: the conversation, the list, the form (kept through a language switch)
 /// and the last thing that happened.
 #[derive(Clone, Copy)]
 struct Shared {
-    conversation: i64,
+    conversation: Option<i64>,
     list: LocalResource<Result<Vec<Callback>, ApiError>>,
     form: Form,
     tab: RwSignal<&'static str>,
@@ -46,7 +59,7 @@ struct Shared {
 }
 
 #[component]
-fn Callbacks(id: i64) -> impl IntoView {
+fn Callbacks(id: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let words = load::<CallbackStrings>("callbacks");
     let shared = Shared {

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{ApiError, routing as api};
+use crate::components::form::api_text;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::lazy::{lazy_view, split_view};
 use crate::features::conversation::open_with_composer_focused;
@@ -30,9 +31,15 @@ stylance::import_crate_style!(css, "src/features/popovers.module.css");
 /// How long a new offer shows as "connecting" before its details.
 const CONNECTING: Duration = Duration::from_millis(600);
 
+/// Why the last Accept was refused (the limit of outbound calls, say), shown above the stack until the
+/// next Accept.
+#[derive(Clone, Copy)]
+struct AcceptRefused(RwSignal<Option<String>>);
+
 #[component]
 pub fn Popovers() -> impl IntoView {
     let routing = use_routing();
+    provide_context(AcceptRefused(RwSignal::new(None)));
     announce_new_offers();
     let count = move || routing.offers.with(Vec::len);
     // A request must be seen at once, whatever else is still loading.
@@ -68,8 +75,10 @@ fn OfferStack() -> impl IntoView {
         let ids = routing.offers.with_untracked(|o| o.iter().map(|o| o.conversation_id).collect());
         accept(ids);
     };
+    let refused = expect_context::<AcceptRefused>().0;
     view! {
         <section class=css::stack aria-label=move || t_string!(i18n, offers.region).to_string() data-testid="offers">
+            {move || refused.get().map(|why| view! { <p class=css::refused role="alert" data-testid="accept-refused">{why}</p> })}
             <div class=css::head>
                 <Show when=move || { count() > STACK_VISIBLE }>
                     <p class=css::range data-testid="offer-range">
@@ -115,11 +124,18 @@ fn announce_new_offers() {
 }
 
 fn accept(ids: Vec<i64>) {
+    let i18n = use_i18n();
     let routing = use_routing();
     let live = use_live();
     let navigate = use_navigate();
+    let refused = expect_context::<AcceptRefused>().0;
+    refused.set(None);
     spawn_local(async move {
-        if let Ok(result) = api::accept(ids).await {
+        let answer = api::accept(ids).await;
+        if let Err(e) = &answer {
+            refused.set(Some(api_text(i18n, e, t_string!(i18n, offers.accept_failed).to_string())));
+        }
+        if let Ok(result) = answer {
             routing.offers.update(|o| {
                 o.retain(|o| {
                     !result.accepted.contains(&o.conversation_id) && !result.gone.contains(&o.conversation_id)

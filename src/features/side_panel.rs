@@ -143,7 +143,7 @@ pub fn SidePanel(id: i64) -> impl IntoView {
         }))}
         {sub(Side::Session, ViewFn::from(move || view! { <SessionPanel id /> }))}
         {sub(Side::Resources, ViewFn::from(move || view! { <ResourcesPane id /> }))}
-        {sub(Side::Callbacks, ViewFn::from(move || view! { <CallbacksPane id /> }))}
+        {sub(Side::Callbacks, ViewFn::from(move || view! { <CallbacksPane id=id /> }))}
         {sub(Side::Collaboration, ViewFn::from(move || view! { <CollaborationPane id /> }))}
     }
 }

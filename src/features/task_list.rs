@@ -100,7 +100,15 @@ pub fn TaskList() -> impl IntoView {
         }
         .into_any()
     };
-    resource_pane(ViewFn::from(move || t!(i18n, tasks.title)), "task-list", tasks, render)
+    let add_label = move || t_string!(i18n, tasks.schedule_callback).to_string();
+    view! {
+        <div class=css::frame>
+            // WBX: the "+" of the task list schedules a callback when not connected to a customer.
+            <a href="/desk/callbacks" class=format!("button {}", css::add) data-testid="schedule-callback"
+                aria-label=add_label title=add_label>"+"</a>
+            {resource_pane(ViewFn::from(move || t!(i18n, tasks.title)), "task-list", tasks, render)}
+        </div>
+    }
 }
 
 #[component]
@@ -153,9 +161,16 @@ fn TaskRow(task: TaskSummary) -> impl IntoView {
                 </span>
                 <span class=css::last>{move || live.last_messages.with(|m| m.get(&id).cloned()).or(last.clone())}</span>
                 {task.dialling.then(|| view! { <span class=css::queue data-testid="dialling">{t!(i18n, tasks.dialling)}</span> })}
-                {task.callback_reason.clone().map(|reason| view! {
+                {task.callback.clone().map(|callback| view! {
                     <span class=css::queue data-testid="callback-reason">
-                        {t!(i18n, offers.callback)}{(!reason.is_empty()).then(|| format!(": {reason}"))}
+                        {t!(i18n, offers.callback)}{(!callback.reason.is_empty()).then(|| format!(": {}", callback.reason))}
+                        // A personal callback from a chat or an email: where it was agreed.
+                        {callback.agreed_in.map(|origin| view! {
+                            " · " <span data-testid="callback-agreed-in" data-conversation=origin.conversation_id>
+                                <ChannelBadge channel=origin.channel />" "
+                                {move || t!(i18n, tasks.agreed_in, time = format::date_time(i18n.get_locale(), origin.started_at))}
+                            </span>
+                        })}
                     </span>
                 })}
                 <span class=css::tags>{move || tags().into_iter().map(|tag| view! { <TagChip tag /> }).collect_view()}</span>

@@ -66,6 +66,12 @@ impl Live {
     }
 
     /// The agent's conversations in the task list's order.
+    /// Reads the task list's entry for conversation `id`, tracked.
+    pub fn with_task<R>(self, id: i64, f: impl FnOnce(Option<&TaskSummary>) -> R) -> R {
+        self.tasks
+            .with(|t| f(t.as_ref().and_then(|t| t.as_ref().ok()).and_then(|t| t.iter().find(|t| t.id == id))))
+    }
+
     pub fn task_ids(self) -> Vec<i64> {
         self.tasks.with_untracked(|t| {
             t.as_ref()

@@ -3,7 +3,7 @@
 //! dials the customer (`voice::flows::dial_callback`).
 
 use hovor_types::Millis;
-use hovor_types::callback::{CallbackFailure, CallbackKind, CheckedCallback, Date, TimeZones};
+use hovor_types::callback::{CallbackFailure, CallbackKind, CheckedCallback, Date, TimeZones, check_phone};
 use hovor_types::chat::ConversationStatus;
 use jiff::civil::DateTime;
 
@@ -61,10 +61,10 @@ pub async fn open_due(work: &mut Work) -> AppResult<usize> {
         let (queue_id, conversation_id): (i64, i64) = sqlx::query_as(
             // A personal callback waits for its assignee alone.
             "INSERT INTO conversations (queue_id, channel, contact_id, status, language, queued_at, started_at,
-                                        caller_number, customer_name, direction, wanted_agent_id)
+                                        caller_number, customer_name, direction, wanted_agent_id, priority)
              SELECT b.queue_id, 'voice', b.contact_id, 'active',
                     COALESCE((SELECT c.language FROM contacts c WHERE c.id = b.contact_id), 'en'), $2, $2,
-                    b.phone, b.name, 'outbound', b.assignee_id
+                    b.phone, b.name, 'outbound', b.assignee_id, b.priority
              FROM callbacks b WHERE b.id = $1 RETURNING queue_id, id",
         )
         .bind(id)
@@ -106,6 +106,7 @@ pub fn right_away(
         time_zone: "UTC".into(),
         starts_at: now,
         ends_at: end.timestamp().as_millisecond(),
+        priority: hovor_types::callback::DEFAULT_PRIORITY,
     })
 }
 
@@ -127,6 +128,55 @@ pub async fn courtesy(work: &mut Work, conversation_id: i64, number: &str, name:
         .execute(&mut *work.tx)
         .await?;
     Ok(())
+}
+
+/// A customer waiting in a chat queue asks to be called back instead (a courtesy callback, WBX): a
+/// callback's call takes the chat's place in the queue (its time queued), carrying the chat's
+/// customer, survey answers and trail, and the chat ends. 422 on `phone` by the form's rule; 409
+/// `call_refused` once an agent has the chat; 409 `wrong_channel` when its queue takes no calls.
+pub async fn courtesy_from_chat(work: &mut Work, chat_id: i64, phone: &str) -> AppResult<()> {
+    let phone = check_phone(phone)?;
+    // Queue, contact, the customer's name, and the queue's entry number (if it takes calls).
+    type WaitingChat = (i64, Option<i64>, Option<String>, Option<String>);
+    let waiting: Option<WaitingChat> = sqlx::query_as(
+        "SELECT c.queue_id, c.contact_id, COALESCE(p.first_name || ' ' || p.last_name, c.customer_name),
+                q.entry_number
+         FROM conversations c JOIN queues q ON q.id = c.queue_id LEFT JOIN contacts p ON p.id = c.contact_id
+         WHERE c.id = $1 AND c.channel = 'chat' AND c.status = 'active' AND c.agent_id IS NULL",
+    )
+    .bind(chat_id)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let Some((queue_id, contact_id, name, entry)) = waiting else {
+        return Err(AppError::Conflict(Reason::CallRefused));
+    };
+    if entry.is_none() {
+        return Err(AppError::Conflict(Reason::WrongChannel));
+    }
+    let call_id: i64 = sqlx::query_scalar(
+        "INSERT INTO conversations (queue_id, channel, contact_id, status, language, queued_at, started_at,
+                                    visitor, additional_details, customer_name, caller_number, direction)
+         SELECT queue_id, 'voice', contact_id, 'active', language, queued_at, $2, visitor,
+                additional_details, customer_name, $3, 'outbound'
+         FROM conversations WHERE id = $1 RETURNING id",
+    )
+    .bind(chat_id)
+    .bind(work.now)
+    .bind(phone)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    crate::voice::flows::carry_chat_trail(work, chat_id, call_id).await?;
+    let checked = right_away(work.now, queue_id, phone, name.as_deref().unwrap_or(phone), "")?;
+    let links = Links { assignee_id: None, contact_id, conversation_id: Some(chat_id) };
+    let now = work.now;
+    let id = callbacks::insert(work, CallbackKind::Courtesy, &checked, links, None, now).await?;
+    sqlx::query("UPDATE callbacks SET state = 'queued', placed_conversation_id = $1 WHERE id = $2")
+        .bind(call_id)
+        .bind(id)
+        .execute(&mut *work.tx)
+        .await?;
+    crate::routing::lifecycle::end(work, chat_id, None).await?;
+    work.conversation_changed(queue_id, call_id, ConversationStatus::Queued, None).await
 }
 
 /// A callback's call ended. Answered, it is done; nobody answered (`unanswered`: still dialling, or

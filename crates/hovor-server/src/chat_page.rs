@@ -14,6 +14,7 @@ const SCRIPT: &str = include_str!("../assets/chat/chat.js");
 const STYLE: &str = include_str!("../assets/chat/chat.css");
 const SDK: &str = include_str!("../assets/chat/sdk.js");
 const CALL: &str = include_str!("../assets/chat/call.js");
+const CALLBACK: &str = include_str!("../assets/chat/callback.js");
 
 /// The page's languages and their strings; the first is the fallback.
 const STRINGS: [(&str, &str); 4] = [
@@ -43,6 +44,10 @@ fn page_config(host_origins: &[String], calls: bool) -> String {
         "typing_stale_ms": TYPING_STALE_MS,
         "host_origins": host_origins,
         "calls": calls,
+        "callback_phone_chars": [
+            hovor_types::callback::PHONE_CHARS.start(),
+            hovor_types::callback::PHONE_CHARS.end()
+        ],
     })
     .to_string()
 }
@@ -62,6 +67,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(host_origins: &[String], calls: 
         .route("/chat/assets/chat.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
         .route("/chat/assets/chat.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
         .route("/chat/assets/call.js", get(|| async { asset("text/javascript; charset=utf-8", CALL) }))
+        .route(
+            "/chat/assets/callback.js",
+            get(|| async { asset("text/javascript; charset=utf-8", CALLBACK) }),
+        )
         .route("/chat/sdk.js", get(move || async move { asset("text/javascript; charset=utf-8", sdk) }))
 }
 

@@ -25,6 +25,11 @@ pub const REASON_MAX: usize = 250;
 pub const EARLIEST_MINUTES: u32 = 30;
 /// … and at most this many days after.
 pub const LATEST_DAYS: u32 = 31;
+/// A callback's routing priority (WBX "Set Contact Priority"): waiting conversations of higher priority
+/// are offered first, those of equal priority in their order of arrival. Everything else waits at the
+/// default.
+pub const PRIORITY_MAX: u8 = 10;
+pub const DEFAULT_PRIORITY: u8 = 0;
 
 crate::string_enum! {
     /// How the callback came to be (WBX).
@@ -88,6 +93,9 @@ pub struct CallbackRequest {
     /// The conversation it was agreed in (a call, chat or email), linked both ways.
     #[serde(default)]
     pub conversation_id: Option<i64>,
+    /// 0–10, higher first; [`DEFAULT_PRIORITY`] when not given.
+    #[serde(default)]
+    pub priority: Option<u8>,
 }
 
 /// "Call me back" from the company's website (a web callback): who and where, to be called as soon as
@@ -100,6 +108,14 @@ pub struct WebCallbackRequest {
     pub phone: String,
     #[serde(default)]
     pub reason: String,
+}
+
+/// "Call me back" from the web chat page while waiting for an agent (a courtesy callback): the
+/// customer's number; the chat gives the rest.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChatCallbackRequest {
+    pub phone: String,
 }
 
 /// The web callback's phone, name and reason follow the form's rules.
@@ -148,6 +164,8 @@ pub struct Callback {
     #[serde(default)]
     pub attempts: u32,
     #[serde(default)]
+    pub priority: u8,
+    #[serde(default)]
     pub failure: Option<CallbackFailure>,
 }
 
@@ -171,6 +189,7 @@ impl Callback {
             assignee_id: self.assignee.as_ref().map(|a| a.id),
             contact_id: self.contact_id,
             conversation_id: self.conversation_id,
+            priority: Some(self.priority),
         }
     }
 }
@@ -308,6 +327,7 @@ pub struct CheckedCallback {
     pub time_zone: String,
     pub starts_at: Millis,
     pub ends_at: Millis,
+    pub priority: u8,
 }
 
 /// Phone: 7–15 characters of digits, spaces, hyphens, commas and periods, with an optional leading `+`
@@ -361,6 +381,10 @@ pub fn check_callback(
         check_window(&request.date, &request.start, &request.end, &request.time_zone, zones, now)?;
     let queue_id = request.queue_id.ok_or(FieldError::new("queue_id", Rule::Required))?;
     let reason = check_reason(&request.reason)?;
+    let priority = request.priority.unwrap_or(DEFAULT_PRIORITY);
+    if priority > PRIORITY_MAX {
+        return Err(FieldError::new("priority", Rule::TooLarge { max: usize::from(PRIORITY_MAX) }));
+    }
     Ok(CheckedCallback {
         phone,
         name: name.to_owned(),
@@ -372,6 +396,7 @@ pub fn check_callback(
         time_zone: request.time_zone.trim().to_owned(),
         starts_at,
         ends_at,
+        priority,
     })
 }
 

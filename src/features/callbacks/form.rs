@@ -39,7 +39,7 @@ pub struct Form {
 }
 
 impl Form {
-    pub fn new(conversation: i64) -> Form {
+    pub fn new(conversation: Option<i64>) -> Form {
         Form {
             phone: RwSignal::new(String::new()),
             name: RwSignal::new(String::new()),
@@ -56,7 +56,7 @@ impl Form {
         }
     }
 
-    fn request(self, conversation: i64) -> CallbackRequest {
+    fn request(self, conversation: Option<i64>) -> CallbackRequest {
         CallbackRequest {
             phone: self.phone.get_untracked(),
             name: self.name.get_untracked(),
@@ -68,7 +68,9 @@ impl Form {
             reason: self.reason.get_untracked(),
             assignee_id: self.assignee.get_untracked(),
             contact_id: None,
-            conversation_id: Some(conversation),
+            conversation_id: conversation,
+            // The default; an edit keeps what the API set.
+            priority: None,
         }
     }
 

@@ -173,13 +173,14 @@ fn Row(
             <p class=css::meta>
                 <ConfiguredText text=c.queue.clone() />
                 {assignee.map(|a| format!(" · {a}"))}
-                {(c.conversation_id == Some(shared.conversation)).then(|| format!(" · {}", s.from_conversation))}
+                {(shared.conversation.is_some() && c.conversation_id == shared.conversation).then(|| format!(" · {}", s.from_conversation))}
             </p>
             {(!c.reason.is_empty()).then(|| view! { <p class=css::reason>{c.reason.clone()}</p> })}
             {c.failure.map(|failure| {
                 let text = match failure {
                     CallbackFailure::NoAnswer => fill(&s.failure_no_answer, &[("attempts", &c.attempts.to_string())]),
                     CallbackFailure::WindowClosed => s.failure_window_closed.clone(),
+                    CallbackFailure::Cancelled => s.failure_cancelled.clone(),
                 };
                 view! { <p class=record::error data-testid="callback-failure" data-failure=failure.as_str()>{text}</p> }
             })}

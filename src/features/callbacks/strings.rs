@@ -48,6 +48,7 @@ pub struct CallbackStrings {
     pub no_queue: String,
     pub failure_no_answer: String,
     pub failure_window_closed: String,
+    pub failure_cancelled: String,
     pub zone_unknown: String,
     pub failed: String,
 }

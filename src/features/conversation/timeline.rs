@@ -330,13 +330,17 @@ fn Row(entry: TimelineEntry, separator: bool, current: i64) -> AnyView {
             }
             .into_any();
         }
-        EntryKind::Note | EntryKind::CaseChange => {
+        EntryKind::Note | EntryKind::CaseChange | EntryKind::Callback => {
             let kind = entry.kind.as_str();
             return view! {
                 <li class=css::note data-kind=kind data-row=entry.key.to_string() data-testid=format!("timeline-{kind}")>
                     <span class=css::meta>
                         <span class=css::author>
-                            {if entry.kind == EntryKind::Note { t!(i18n, timeline.note).into_any() } else { t!(i18n, timeline.case_change).into_any() }}
+                            {match entry.kind {
+                                EntryKind::Note => t!(i18n, timeline.note).into_any(),
+                                EntryKind::Callback => t!(i18n, timeline.callback).into_any(),
+                                _ => t!(i18n, timeline.case_change).into_any(),
+                            }}
                             " · "{entry.author}
                         </span>
                         <time>{move || format::date_time(i18n.get_locale(), at)}</time>

@@ -65,6 +65,11 @@ fn HistoryRow(item: HistoryItem, opened: RwSignal<Option<i64>>) -> impl IntoView
                     <time>{move || format::date_time(i18n.get_locale(), started)}</time>
                     <span class=css::muted><ConfiguredText text=item.queue_name.clone() /></span>
                     {item.agent_name.clone().map(|a| view! { <span class=css::muted>{a}</span> })}
+                    // Linked both ways: the callback's call, and the interaction callbacks were agreed in.
+                    {item.callback_call.then(|| view! { <span data-testid="history-callback-call">{t!(i18n, offers.callback)}</span> })}
+                    {(item.callbacks_agreed > 0).then(|| view! {
+                        <span data-testid="history-callbacks-agreed">{t!(i18n, timeline.callback)}</span>
+                    })}
                 </span>
                 <span class=css::history_text>{heading}</span>
             </button>

@@ -724,6 +724,8 @@
 
   function renderStatus() {
     const { status, agent_name: agent } = chat.view;
+    // For the page's other parts ("Call me back" is offered while waiting).
+    $("screen-chat").dataset.status = status;
     clearInterval(chat.waitTimer);
     $("status-waited").textContent = "";
     if (isWaiting(status)) {

@@ -161,6 +161,8 @@ pub async fn edit(
     if !before.changeable(change.now) {
         return Err(AppError::Conflict(Reason::CallbackStarted));
     }
+    // A priority not given stays as it was (the desk's form does not show it).
+    let request = CallbackRequest { priority: request.priority.or(Some(before.priority)), ..request };
     let checked = check_callback(&request, &BundledZones, change.now)?;
     callbacks::check_queue(&mut change, manager.viewer(), checked.queue_id, request.assignee_id).await?;
     let now = change.now;

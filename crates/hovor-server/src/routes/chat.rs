@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::sse::{Event, Sse};
 use futures_util::Stream;
+use hovor_types::callback::ChatCallbackRequest;
 use hovor_types::chat::{
     ChatSetup, ChatView, ContextRequest, ReportedAction, StartChat, TypingRequest, validate_action,
     validate_context, validate_reported_at, validate_start,
@@ -251,10 +252,31 @@ pub async fn call(
     Ok((StatusCode::CREATED, set_cookie(cookie), Json(SessionDescription { sdp: answer })))
 }
 
+/// "Call me back" on the chat page: the customer still waiting for an agent leaves a number and is
+/// called back when their turn comes, keeping the chat's place in the queue; the chat ends. Limited
+/// per address like web callbacks.
+#[utoipa::path(post, path = "/api/chat/callback", tag = "chat", security(("chat" = [])),
+    request_body = ChatCallbackRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn callback(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    ChatCustomer(c): ChatCustomer,
+    AppJson(request): AppJson<ChatCallbackRequest>,
+) -> AppResult<StatusCode> {
+    knock(&state.doors.callback_requests, from)?;
+    let mut work = Work::begin(&state).await?;
+    crate::callbacks::courtesy_from_chat(&mut work, c.conversation_id, &request.phone).await?;
+    work.finish(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(call))
+        .routes(routes!(callback))
         .routes(routes!(setup))
         .routes(routes!(start))
         .routes(routes!(conversation))

@@ -1,4 +1,5 @@
-//! The assignment pass: every waiting conversation, oldest queue entry first, is offered to the
+//! The assignment pass: every waiting conversation, highest priority (a callback's) and then oldest
+//! queue entry first, is offered to the
 //! longest-idle eligible agent, if there is one.
 
 use hovor_types::chat::ConversationStatus;
@@ -28,7 +29,7 @@ pub async fn pass(work: &mut Work) -> AppResult<()> {
            -- A chat whose customer closed the page rings nobody.
            AND c.customer_left_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.conversation_id = c.id)
-         ORDER BY c.queued_at, c.id",
+         ORDER BY c.priority DESC, c.queued_at, c.id",
     )
     .fetch_all(&mut *work.tx)
     .await?;

@@ -26,7 +26,7 @@ macro_rules! callback_columns {
         "SELECT b.id, b.kind, b.state, b.phone, b.name, b.local_date, b.local_start, b.local_end, b.time_zone,
                 b.starts_at, b.ends_at, b.queue_id, q.name AS queue, b.reason, b.assignee_id,
                 a.display_name AS assignee, b.contact_id, b.conversation_id, b.created_at,
-                c.display_name AS created_by, b.attempts, b.failure
+                c.display_name AS created_by, b.attempts, b.failure, b.priority
          FROM callbacks b JOIN queues q ON q.id = b.queue_id
          LEFT JOIN users a ON a.id = b.assignee_id
          LEFT JOIN users c ON c.id = b.created_by "
@@ -67,6 +67,7 @@ struct Row {
     created_by: Option<String>,
     attempts: i64,
     failure: Option<String>,
+    priority: i64,
 }
 
 impl From<Row> for Callback {
@@ -92,6 +93,7 @@ impl From<Row> for Callback {
             created_at: r.created_at,
             created_by: r.created_by,
             attempts: u32::try_from(r.attempts).unwrap_or(0),
+            priority: u8::try_from(r.priority).unwrap_or(0),
             failure: r.failure.as_deref().and_then(CallbackFailure::parse),
         }
     }
@@ -167,8 +169,9 @@ pub async fn insert(
     let id = sqlx::query_scalar(
         "INSERT INTO callbacks (kind, state, phone, name, local_date, local_start, local_end, time_zone,
                                 starts_at, ends_at, queue_id, reason, assignee_id, contact_id, conversation_id,
-                                created_by, created_at)
-         VALUES ($1, 'scheduled', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+                                created_by, created_at, priority)
+         VALUES ($1, 'scheduled', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         RETURNING id",
     )
     .bind(kind.as_str())
     .bind(&checked.phone)
@@ -186,6 +189,7 @@ pub async fn insert(
     .bind(links.conversation_id)
     .bind(created_by)
     .bind(now)
+    .bind(i64::from(checked.priority))
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -202,7 +206,8 @@ pub async fn update(
 ) -> AppResult<()> {
     let updated = sqlx::query(
         "UPDATE callbacks SET phone = $1, name = $2, local_date = $3, local_start = $4, local_end = $5,
-                time_zone = $6, starts_at = $7, ends_at = $8, queue_id = $9, reason = $10, assignee_id = $11
+                time_zone = $6, starts_at = $7, ends_at = $8, queue_id = $9, reason = $10, assignee_id = $11,
+                priority = $14
          WHERE id = $12 AND state = 'scheduled' AND starts_at > $13",
     )
     .bind(&checked.phone)
@@ -218,6 +223,7 @@ pub async fn update(
     .bind(assignee_id)
     .bind(id)
     .bind(now)
+    .bind(i64::from(checked.priority))
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {

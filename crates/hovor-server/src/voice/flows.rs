@@ -117,6 +117,19 @@ pub async fn call_from_chat(
     .bind(calls.host())
     .fetch_one(&mut *work.tx)
     .await?;
+    carry_chat_trail(&mut work, chat_id, id).await?;
+    work.conversation_changed(queue_id, id, ConversationStatus::Queued, None).await?;
+    let answer = calls.dial(id, name.as_deref().unwrap_or_default(), offer, recording)?;
+    if let Err(e) = work.finish(state).await {
+        calls.drop_call(id);
+        return Err(e);
+    }
+    Ok(answer)
+}
+
+/// What the customer told the chat (survey answers, self-service trail, categories), carried into the
+/// call `call_id` that follows it.
+pub async fn carry_chat_trail(work: &mut Work, chat_id: i64, call_id: i64) -> AppResult<()> {
     for copy in [
         "INSERT INTO survey_answers (conversation_id, question, answer)
          SELECT $1, question, answer FROM survey_answers WHERE conversation_id = $2 ORDER BY id",
@@ -125,15 +138,9 @@ pub async fn call_from_chat(
         "INSERT INTO conversation_categories (conversation_id, category_id)
          SELECT $1, category_id FROM conversation_categories WHERE conversation_id = $2",
     ] {
-        sqlx::query(copy).bind(id).bind(chat_id).execute(&mut *work.tx).await?;
+        sqlx::query(copy).bind(call_id).bind(chat_id).execute(&mut *work.tx).await?;
     }
-    work.conversation_changed(queue_id, id, ConversationStatus::Queued, None).await?;
-    let answer = calls.dial(id, name.as_deref().unwrap_or_default(), offer, recording)?;
-    if let Err(e) = work.finish(state).await {
-        calls.drop_call(id);
-        return Err(e);
-    }
-    Ok(answer)
+    Ok(())
 }
 
 /// Start call from the customer card: the new voice conversation `conversation_id` calls the

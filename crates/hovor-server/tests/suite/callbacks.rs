@@ -830,3 +830,112 @@ async fn once_the_outbound_call_limit_is_reached_the_next_call_is_refused_with_i
     p.accept(&theirs, two).await;
     assert_eq!(p.callback(second).await.0, "placed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_waiting_in_chat_asks_to_be_called_back_and_the_call_keeps_the_chats_place() {
+    let (server, clock) = TestServer::with_voice().await.with_scripted_clock(NOW);
+    let queue = server.queue_id(1).await;
+    let chat = server.start_chat(queue, "Jana Nováková").await;
+    clock.set(NOW + 60_000);
+    let later = server.start_chat(queue, "Petr Svoboda").await;
+    let ask = |customer: &crate::common::Customer, phone: &str| {
+        let (server, cookie) = (&server, customer.cookie.clone());
+        let body = json!({"phone": phone});
+        async move { server.request("POST", "/api/chat/callback", Some(&cookie), Some(body)).await }
+    };
+
+    // The form's phone rule, beside the field; then the callback replaces the chat.
+    let refused = ask(&chat, "12345").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        (refused.json["field"].as_str(), refused.json["rule"]["kind"].as_str()),
+        (Some("phone"), Some("too_short"))
+    );
+    assert_eq!(ask(&chat, "+420 777123456").await.status, StatusCode::NO_CONTENT);
+    let (kind, state, agreed_in, placed): (String, String, Option<i64>, i64) = sqlx::query_as(
+        "SELECT kind, state, conversation_id, placed_conversation_id FROM callbacks WHERE phone = '+420 777123456'",
+    )
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (kind.as_str(), state.as_str(), agreed_in),
+        ("courtesy", "queued", Some(chat.conversation_id))
+    );
+    let queued_at = |id: i64| {
+        let pool = server.pool.clone();
+        async move {
+            sqlx::query_as::<_, (i64, String, String)>(
+                "SELECT queued_at, status, channel FROM conversations WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // Its call waits with the chat's time in the queue, ahead of the customer who came a minute later.
+    let (call_queued, call_status, channel) = queued_at(placed).await;
+    let (chat_queued, chat_status, _) = queued_at(chat.conversation_id).await;
+    assert_eq!((call_queued, call_status.as_str(), channel.as_str()), (NOW, "active", "voice"));
+    assert_eq!((chat_queued, chat_status.as_str()), (NOW, "ended"));
+    assert!(queued_at(later.conversation_id).await.0 > call_queued);
+    assert_eq!(ask(&chat, "+420 777123456").await.status, StatusCode::CONFLICT, "the chat has ended");
+
+    // An agent who goes Available is offered the call, and Accept dials the number the customer left.
+    let member = server.agent_in(queue).await;
+    let agent = server.sign_in(&member).await;
+    server.go_available(&agent).await;
+    assert!(server.offered(&agent).await.contains(&placed));
+    let offers = server.request("GET", "/api/offers", Some(&agent), None).await;
+    let offer =
+        offers.json.as_array().unwrap().iter().find(|o| o["conversation_id"] == placed).unwrap().clone();
+    assert!(offer["callback"]["number"].as_str().unwrap().ends_with("3456"), "{offer}");
+
+    // A queue that takes no calls offers no callback.
+    sqlx::query("UPDATE queues SET entry_number = NULL WHERE id = $1")
+        .bind(queue)
+        .execute(&server.pool)
+        .await
+        .unwrap();
+    let no_calls = ask(&later, "+420 777654321").await;
+    assert_eq!(
+        (no_calls.status, no_calls.json["reason"].as_str()),
+        (StatusCode::CONFLICT, Some("wrong_channel"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_with_a_priority_is_offered_before_earlier_ones_at_the_default() {
+    let p = Placing::new().await;
+    // The agent steps away while both are scheduled; the ordinary one is older.
+    let idle = json!({"state": "idle", "idle_reason": "break"});
+    p.server.request("PUT", "/api/me/status", Some(&p.agent), Some(idle)).await;
+    let ordinary = p.schedule("777 123 456", None).await;
+    let form = json!({
+        "phone": "777 654 321", "name": "Petr Svoboda", "date": "2026-03-20", "start": "10:00", "end": "12:00",
+        "time_zone": "Europe/Prague", "queue_id": p.queue, "priority": 7,
+    });
+    let urgent = p.server.request("POST", "/api/callbacks", Some(&p.agent), Some(form)).await;
+    assert_eq!(
+        (urgent.status, &urgent.json["priority"]),
+        (StatusCode::CREATED, &json!(7)),
+        "{}",
+        urgent.json
+    );
+    let urgent = urgent.json["id"].as_i64().unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT priority FROM callbacks WHERE id = $1")
+        .bind(ordinary)
+        .fetch_one(&p.server.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "the default");
+    p.clock.set(NOW + HOUR);
+    p.server.routing_tick().await;
+
+    // Back and free for one call: the callback with the priority comes first.
+    p.server.go_available(&p.agent).await;
+    let (_, first, _, _) = p.callback(urgent).await;
+    assert_eq!(p.server.offered(&p.agent).await, [first.unwrap()]);
+    assert_eq!(p.callback(ordinary).await.0, "queued");
+}

@@ -162,6 +162,7 @@ fn callback(date: &str, zones: &impl TimeZones) -> Callback {
         created_at: 0,
         created_by: None,
         attempts: 0,
+        priority: 0,
         failure: None,
     }
 }
@@ -218,4 +219,14 @@ fn a_queues_retry_policy_keeps_within_its_ranges() {
     assert_eq!(broken(settings(11, 10)), Some(("attempts".into(), Rule::TooLarge { max: 10 })));
     assert_eq!(broken(settings(3, 0)), Some(("retry_minutes".into(), Rule::TooSmall { min: 1 })));
     assert_eq!(broken(settings(3, 1441)), Some(("retry_minutes".into(), Rule::TooLarge { max: 1440 })));
+}
+
+#[test]
+fn a_callback_has_the_default_priority_unless_one_up_to_ten_is_set() {
+    let now = window_start() - 2 * HOUR;
+    let at = |priority| check_callback(&CallbackRequest { priority, ..request() }, &Zones2026, now);
+    assert_eq!(at(None).unwrap().priority, DEFAULT_PRIORITY);
+    assert_eq!(at(Some(10)).unwrap().priority, 10);
+    let refused = at(Some(11)).unwrap_err();
+    assert_eq!((refused.field.as_ref(), refused.rule), ("priority", Rule::TooLarge { max: 10 }));
 }
