@@ -44,6 +44,8 @@ impl Change {
         status: ConversationStatus,
         agent_name: Option<String>,
     ) -> AppResult<()> {
+        // Every status change passes here: the queue segments the supervisors' figures count follow it.
+        crate::store::segments::follow(&mut self.tx, queue, conversation_id, status, self.now).await?;
         let event = ServerEvent::ConversationChanged { conversation_id, status, agent_name };
         self.emit(Audience::QueueAndCustomer { queue, conversation: conversation_id }, event).await
     }

@@ -20,6 +20,7 @@ mod responses;
 mod routing;
 mod session;
 mod session_data;
+mod supervisor;
 mod system;
 mod translations;
 mod voice;
@@ -59,6 +60,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(voice::router())
         .merge(call_data::router())
         .merge(callbacks::router())
+        .merge(supervisor::router())
         .merge(phone::router())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .merge(email::gateway_router())

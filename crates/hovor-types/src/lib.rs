@@ -23,6 +23,7 @@ pub mod response;
 pub mod routing;
 pub mod session_data;
 pub mod string_enum;
+pub mod supervisor;
 pub mod text;
 pub mod timeline;
 pub mod translation;

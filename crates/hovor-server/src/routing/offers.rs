@@ -290,6 +290,7 @@ pub async fn expire(work: &mut Work) -> AppResult<()> {
             .await?;
     for conversation_id in due {
         if let Some(agent_id) = refuse(work, conversation_id, OfferEnd::NoAnswer).await? {
+            crate::store::segments::rona(&mut work.tx, conversation_id).await?;
             agents::set_state(work, agent_id, AgentState::Idle, Some(IdleReason::NoAnswer)).await?;
         }
     }

@@ -27,5 +27,6 @@ mod routing;
 mod scale;
 mod suggestions;
 mod suggestions_eval;
+mod supervisor;
 mod translations;
 mod voice;
