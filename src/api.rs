@@ -12,4 +12,5 @@ pub mod records;
 pub mod responses;
 pub mod routing;
 pub mod session;
+pub mod supervisor;
 pub mod voice;

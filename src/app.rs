@@ -9,6 +9,7 @@ use crate::features::call_settings::CallSettingsRoute;
 use crate::features::callbacks::CallbacksRoute;
 use crate::features::collaboration::invitations_page;
 use crate::features::library::LibraryRoute;
+use crate::features::supervisor::SupervisorRoute;
 use crate::i18n::I18nContextProvider;
 use crate::pages::desk::{ConversationRoute, DeskPage, NoSelection};
 use crate::pages::directory::directory_page;
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("library") view=LibraryRoute />
                         <Route path=path!("calls") view=CallSettingsRoute />
                         <Route path=path!("callbacks") view=CallbacksRoute />
+                        <Route path=path!("supervisor") view=SupervisorRoute />
                         <Route path=path!(":id") view=ConversationRoute />
                     </ParentRoute>
                 </Routes>

@@ -32,7 +32,7 @@ fn value_of(state: AgentState, reason: Option<IdleReason>) -> String {
     }
 }
 
-fn reason_label(reason: IdleReason) -> AnyView {
+pub fn reason_label(reason: IdleReason) -> AnyView {
     let i18n = use_i18n();
     match reason {
         IdleReason::Break => t!(i18n, status.on_break).into_any(),

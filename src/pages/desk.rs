@@ -56,13 +56,14 @@ pub fn DeskPage() -> impl IntoView {
         }
         SessionState::SignedIn(me) => {
             let admin = me.role == Role::Admin;
-            view! { <Desk name=me.display_name admin /> }.into_any()
+            let supervisor = me.role != Role::Agent;
+            view! { <Desk name=me.display_name admin supervisor /> }.into_any()
         }
     }
 }
 
 #[component]
-fn Desk(name: String, admin: bool) -> impl IntoView {
+fn Desk(name: String, admin: bool, supervisor: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let routing = provide_routing();
@@ -93,6 +94,7 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
     let in_invitations = move || location.pathname.with(|p| p.starts_with("/desk/invitations"));
     let in_library = move || location.pathname.with(|p| p.starts_with("/desk/library"));
     let in_call_settings = move || location.pathname.with(|p| p.starts_with("/desk/calls"));
+    let in_supervisor = move || location.pathname.with(|p| p.starts_with("/desk/supervisor"));
     // The first paint showed the page the desk opened on; anywhere else (a redirect, a click) is the app's.
     Effect::new(move |opened_on: Option<String>| {
         let now = location.pathname.get();
@@ -166,7 +168,7 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
                     on:click=move |_| tasks_open.set(false)
                 >
                     <nav class=css::sections aria-label=move || t_string!(i18n, nav.sections).to_string()>
-                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory() && !in_invitations() && !in_library() && !in_call_settings()).then_some("page")>
+                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory() && !in_invitations() && !in_library() && !in_call_settings() && !in_supervisor()).then_some("page")>
                             {t!(i18n, nav.conversations)}
                         </a>
                         <a href="/desk/directory" data-testid="nav-directory" aria-current=move || in_directory().then_some("page")>
@@ -175,6 +177,12 @@ fn Desk(name: String, admin: bool) -> impl IntoView {
                         <a href="/desk/invitations" data-testid="nav-invitations" aria-current=move || in_invitations().then_some("page")>
                             {t!(i18n, nav.invitations)}
                         </a>
+                        // Supervisors' and administrators' live view: the server refuses it to agents too.
+                        {supervisor.then(|| view! {
+                            <a href="/desk/supervisor" data-testid="nav-supervisor" aria-current=move || in_supervisor().then_some("page")>
+                                {t!(i18n, nav.supervisor)}
+                            </a>
+                        })}
                         // The library's administration: the server refuses it to anyone else too.
                         {admin.then(|| view! {
                             <a href="/desk/library" data-testid="nav-library" aria-current=move || in_library().then_some("page")>

@@ -47,6 +47,9 @@ pub struct Live {
     pub tasks: LocalResource<Result<Vec<TaskSummary>, ApiError>>,
     /// Bumped when events were lost (`resync`): everything on screen reloads.
     pub generation: RwSignal<u32>,
+    /// Bumped by each change in the user's queues (a conversation's status, an agent's state): the
+    /// supervisor page follows it.
+    pub board_changes: RwSignal<u32>,
     /// Unread messages and waiting customers per conversation, live.
     pub attention: Attention,
     /// Bumped when an invitation of this agent's changed: the invitations page reloads.
@@ -99,6 +102,7 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
             live.routing.typing_changed(conversation_id, party, typing)
         }
         ServerEvent::ConversationChanged { conversation_id, status, .. } => {
+            live.board_changes.update(|n| *n += 1);
             // A call ends with its conversation: the headset lets go of it.
             if status == ConversationStatus::Ended {
                 live.audio.hang_up(conversation_id);
@@ -124,6 +128,7 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
             live.work_changed();
         }
         ServerEvent::StatusChanged { status } => live.routing.status_seen(status),
+        ServerEvent::AgentStateChanged { .. } => live.board_changes.update(|n| *n += 1),
         ServerEvent::WrappedUp { .. } => live.work_changed(),
         ServerEvent::TagsChanged { conversation_id, tags } => live.tags.update(|t| {
             t.insert(conversation_id, tags);
@@ -211,6 +216,7 @@ pub fn provide_live(routing: Routing) -> Live {
             conversations_api::tasks()
         }),
         generation: RwSignal::new(0),
+        board_changes: RwSignal::new(0),
         invitations: RwSignal::new(0),
         attention: Attention::new(),
         collaborate: RwSignal::new(None),

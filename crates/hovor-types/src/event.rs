@@ -40,6 +40,8 @@ pub enum ServerEvent {
     TagsChanged { conversation_id: i64, tags: Vec<crate::session_data::Tag> },
     /// This agent's state changed (by the agent, or by the server after an unanswered offer).
     StatusChanged { status: AgentStatus },
+    /// An agent of the queue changed state (to the queue's members: the supervisor page follows it).
+    AgentStateChanged { user_id: i64, status: AgentStatus },
     /// An agent's email was sent, failed or is waiting for another attempt.
     EmailStatusChanged { conversation_id: i64, message_id: i64, status: crate::email::EmailStatus },
     /// An invitation to help with a conversation was sent, answered, accepted, declined or deleted

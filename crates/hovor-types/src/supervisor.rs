@@ -125,8 +125,9 @@ pub struct AgentBoard {
     pub name: String,
     pub state: AgentState,
     pub idle_reason: Option<IdleReason>,
-    /// Since when the agent is in this state (the page ticks from it).
-    pub since: Millis,
+    /// Since when the agent is in this state (the page ticks from it); none for an agent who never
+    /// signed in.
+    pub since: Option<Millis>,
     /// Open work per channel against the agent's capacity.
     pub load: Vec<ChannelLoad>,
     /// Their conversations now: id, channel, customer, since accepted.

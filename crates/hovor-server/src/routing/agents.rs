@@ -64,6 +64,14 @@ pub async fn set_state(
         .await?;
     }
     let status = AgentStatus { state, idle_reason: reason, since: work.now };
+    let queues: Vec<i64> = sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = $1")
+        .bind(agent_id)
+        .fetch_all(&mut *work.tx)
+        .await?;
+    for queue in queues {
+        let event = ServerEvent::AgentStateChanged { user_id: agent_id, status: status.clone() };
+        work.emit(Audience::Queue(queue), event).await?;
+    }
     work.emit(Audience::User(agent_id), ServerEvent::StatusChanged { status }).await
 }
 

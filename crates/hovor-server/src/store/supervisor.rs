@@ -250,7 +250,7 @@ async fn agents(conn: &mut Conn, queues: &[i64]) -> AppResult<Vec<AgentBoard>> {
                 name,
                 state,
                 idle_reason,
-                since: since.unwrap_or(0),
+                since,
                 load,
                 conversations: theirs,
                 queue_ids: queues_of.remove(&id).unwrap_or_default(),

@@ -1,0 +1,114 @@
+//! The agents of the supervisor's queues: state and reason, time in state ticking, load per channel,
+//! their conversations; Set Available, or Set Idle with a reason, each said back when done.
+
+use hovor_types::routing::{AgentState, IdleReason};
+use hovor_types::supervisor::{AgentBoard, SupervisorBoard};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{Board, css, skew};
+use crate::api::supervisor as api;
+use crate::components::form::api_text;
+use crate::components::strings::fill;
+use crate::features::agent_status::reason_label;
+use crate::format;
+use crate::i18n::{t, use_i18n};
+use crate::state::clock::use_clock;
+use crate::widgets::chips::ChannelBadge;
+
+#[component]
+pub fn AgentList(board: SupervisorBoard, shared: Board) -> impl IntoView {
+    let skew = skew(&board);
+    let said = shared.said;
+    view! {
+        <section class=css::agents aria-label=shared.words.agents.clone() data-testid="supervisor-agents">
+            <h3>{shared.words.agents.clone()}</h3>
+            <p class=css::note role="status" data-testid="supervisor-said">{move || said.get()}</p>
+            <ul class=css::agent_list>
+                {board.agents.into_iter().map(|a| view! { <AgentRow a skew shared=shared.clone() said /> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn AgentRow(a: AgentBoard, skew: i64, shared: Board, said: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let clock = use_clock();
+    let w = shared.words.clone();
+    let since = a.since;
+    let in_state = move || since.map(|since| format::stopwatch(((clock.get() + skew - since) / 1000).max(0)));
+    let reason = RwSignal::new(IdleReason::Break);
+    let busy = RwSignal::new(false);
+    let (id, name) = (a.user_id, a.name.clone());
+    let set = {
+        let (w, name) = (w.clone(), name.clone());
+        move |state: AgentState| {
+            let idle_reason = (state == AgentState::Idle).then(|| reason.get_untracked());
+            let (w, name) = (w.clone(), name.clone());
+            busy.set(true);
+            spawn_local(async move {
+                match api::set_status(id, state, idle_reason).await {
+                    Ok(_) => {
+                        let state =
+                            if state == AgentState::Available { w.available.clone() } else { w.idle.clone() };
+                        said.set(Some(fill(&w.done, &[("name", &name), ("state", &state)])));
+                        shared.board.refetch();
+                    }
+                    Err(e) => said.set(Some(api_text(i18n, &e, w.failed.clone()))),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let set_idle = set.clone();
+    let state_text = match (a.state, a.idle_reason) {
+        (AgentState::Available, _) => t!(i18n, status.available).into_any(),
+        (AgentState::Idle, Some(r)) => reason_label(r),
+        (AgentState::Idle, None) => t!(i18n, status.idle).into_any(),
+    };
+    let loads = a
+        .load
+        .iter()
+        .filter(|l| l.capacity > 0 || l.open > 0)
+        .map(|l| {
+            let channel = l.channel;
+            view! { <span class=css::load data-channel=channel.as_str()><ChannelBadge channel />" "{l.open}"/"{l.capacity}</span> }
+        })
+        .collect_view();
+    let conversations = if a.conversations.is_empty() {
+        view! { <span class=css::muted>{w.no_conversations.clone()}</span> }.into_any()
+    } else {
+        a.conversations
+            .iter()
+            .map(|c| {
+                let (channel, accepted) = (c.channel, c.accepted_at);
+                let name = c.customer_name.clone().unwrap_or_default();
+                let held = move || format::stopwatch(((clock.get() + skew - accepted) / 1000).max(0));
+                view! { <span class=css::conversation data-conversation=c.conversation_id><ChannelBadge channel />" "{name}" · "{held}</span> }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <li class=css::agent data-testid="supervisor-agent" data-agent=id data-state=a.state.as_str()>
+            <div class=css::agent_head>
+                <strong>{name.clone()}</strong>
+                <span class=css::state data-testid="agent-state">{state_text}</span>
+                <span class=css::muted title=w.in_state.clone()>{in_state}</span>
+            </div>
+            <div class=css::agent_work>{loads}{conversations}</div>
+            <div class=css::actions>
+                <button type="button" class="button" data-testid="set-available" disabled=move || busy.get() || a.state == AgentState::Available
+                    on:click={ let set = set.clone(); move |_| set(AgentState::Available) }>{w.set_available.clone()}</button>
+                <select class=css::reason data-testid="idle-reason" aria-label=w.reason.clone() on:change=move |ev| {
+                    if let Some(r) = IdleReason::parse(&event_target_value(&ev)) { reason.set(r) }
+                }>
+                    {IdleReason::CHOSEN.into_iter().map(|r| view! { <option value=r.as_str()>{reason_label(r)}</option> }).collect_view()}
+                </select>
+                <button type="button" class="button" data-testid="set-idle" disabled=move || busy.get()
+                    on:click=move |_| set_idle(AgentState::Idle)>{w.set_idle.clone()}</button>
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,40 @@
+//! The supervisor page's words, fetched with it (`locales/packs/supervisor/`).
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct SupervisorWords {
+    pub title: String,
+    pub forbidden: String,
+    pub no_queues: String,
+    pub queues: String,
+    pub agents: String,
+    pub waiting: String,
+    pub ringing: String,
+    pub longest_wait: String,
+    pub available: String,
+    pub busy: String,
+    pub idle: String,
+    pub today: String,
+    pub recent: String,
+    pub service_level: String,
+    pub asa: String,
+    pub abandon_rate: String,
+    pub aht: String,
+    pub focused_aht: String,
+    pub ronas: String,
+    pub def_service_level: String,
+    pub def_asa: String,
+    pub def_abandon_rate: String,
+    pub def_aht: String,
+    pub def_focused_aht: String,
+    pub def_ronas: String,
+    pub counts: String,
+    pub in_state: String,
+    pub set_available: String,
+    pub set_idle: String,
+    pub reason: String,
+    pub done: String,
+    pub failed: String,
+    pub no_conversations: String,
+}
