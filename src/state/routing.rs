@@ -16,6 +16,8 @@ pub struct Routing {
     pub missed: RwSignal<bool>,
     /// Conversations whose customer is typing, with the time they last said so.
     pub typing: RwSignal<Vec<(i64, f64)>>,
+    /// Counts the offer events seen, so a read of the stack that an event overtook is not applied.
+    offer_news: RwSignal<u32>,
 }
 
 /// A typing indicator without a refresh for this long is stale.
@@ -27,6 +29,7 @@ pub fn provide_routing() -> Routing {
         offers: RwSignal::new(Vec::new()),
         missed: RwSignal::new(false),
         typing: RwSignal::new(Vec::new()),
+        offer_news: RwSignal::new(0),
     };
     provide_context(routing);
     routing
@@ -43,8 +46,15 @@ impl Routing {
             if let Ok(status) = api::status().await {
                 self.status_seen(status);
             }
-            if let Ok(offers) = api::offers().await {
-                self.offers.set(offers);
+            // A read answered after an offer event (the agent went Available as the stream opened) would
+            // put back the stack as it was before the event: read again, and give up to the events.
+            for _ in 0..3 {
+                let seen = self.offer_news.get_untracked();
+                let Ok(offers) = api::offers().await else { break };
+                if self.offer_news.get_untracked() == seen {
+                    self.offers.set(offers);
+                    break;
+                }
             }
         });
     }
@@ -61,6 +71,7 @@ impl Routing {
 
     /// Returns whether the offer is new to the stack.
     pub fn offered(self, offer: Offer) -> bool {
+        self.offer_news.update(|n| *n += 1);
         let mut added = false;
         self.offers.update(|offers| {
             if !offers.iter().any(|o| o.conversation_id == offer.conversation_id) {
@@ -73,6 +84,7 @@ impl Routing {
     }
 
     pub fn offer_ended(self, conversation_id: i64, reason: OfferEnd) {
+        self.offer_news.update(|n| *n += 1);
         self.offers.update(|offers| offers.retain(|o| o.conversation_id != conversation_id));
         if reason == OfferEnd::NoAnswer {
             self.missed.set(true);
