@@ -264,10 +264,7 @@ pub async fn cancel_call(
     }
     let mut work = Work::begin(&state).await?;
     crate::callbacks::cancel(&mut work, c.id).await?;
-    if let Some(calls) = &state.voice {
-        crate::voice::flows::end_by_agent(&mut work, calls, me.id, c.id).await?;
-    }
-    crate::routing::lifecycle::end(&mut work, c.id, Some(me.id)).await?;
+    crate::voice::flows::end_by_agent(&mut work, &state, me.id, c.id).await?;
     work.finish(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

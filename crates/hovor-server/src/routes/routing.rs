@@ -107,10 +107,7 @@ pub async fn end(
         return Err(AppError::Conflict(Reason::NotAssigned));
     }
     let mut work = Work::begin(&state).await?;
-    if let Some(calls) = &state.voice {
-        flows::end_by_agent(&mut work, calls, me.id, c.id).await?;
-    }
-    lifecycle::end(&mut work, c.id, Some(me.id)).await?;
+    flows::end_by_agent(&mut work, &state, me.id, c.id).await?;
     work.finish(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

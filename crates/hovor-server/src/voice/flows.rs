@@ -394,17 +394,20 @@ fn stop_ringing_after(state: AppState, conversation_id: i64, after_ms: hovor_typ
     });
 }
 
-/// The agent handling the conversation ends it: its call ends first, refused while on hold.
+/// The agent handling the conversation ends it: its call (if any) ends first, refused while on hold;
+/// then the conversation, and the agent owes the wrap-up.
 pub async fn end_by_agent(
     work: &mut Work,
-    calls: &Calls,
+    state: &AppState,
     agent_id: i64,
     conversation_id: i64,
 ) -> AppResult<()> {
-    if let Some(changed) = calls.end(conversation_id, agent_id)? {
+    if let Some(calls) = &state.voice
+        && let Some(changed) = calls.end(conversation_id, agent_id)?
+    {
         changed.publish(work).await?;
     }
-    Ok(())
+    lifecycle::end(work, conversation_id, Some(agent_id)).await
 }
 
 /// A command from an agent's control pane. A consult calls an agent of the call's queue who is signed
