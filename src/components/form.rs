@@ -65,6 +65,7 @@ pub fn reason_words(i18n: I18nContext<Locale>, reason: Reason) -> String {
         Reason::UnsupportedDestination => t_string!(i18n, conflict.unsupported_destination),
         Reason::CallbackStarted => t_string!(i18n, conflict.callback_started),
         Reason::CallLimitReached => t_string!(i18n, conflict.call_limit_reached),
+        Reason::NotWaiting => t_string!(i18n, conflict.not_waiting),
     }
     .to_string()
 }

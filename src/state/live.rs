@@ -61,6 +61,9 @@ pub struct Live {
     pub call_changes: RwSignal<HashMap<i64, u32>>,
     /// The headset's connection to the call, kept while the agent moves between conversations.
     pub audio: CallAudio,
+    /// Bumped per conversation when a supervisor whispered about it or started or stopped monitoring
+    /// it: its supervision strip reads it again.
+    pub supervision_changes: RwSignal<HashMap<i64, u32>>,
 }
 
 impl Live {
@@ -146,20 +149,30 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
             }
         }
         ServerEvent::CallChanged { conversation_id } => {
-            live.call_changes.update(|changes| {
-                *changes.entry(conversation_id).or_default() += 1;
-            });
+            bump(live.call_changes, conversation_id);
             // A consult or transfer may have added the call to this agent's work or taken it away.
             live.work_changed();
         }
         // The customer's phone's own news.
         ServerEvent::PhoneChanged { .. } => {}
+        ServerEvent::WhisperCreated { whisper } => bump(live.supervision_changes, whisper.conversation_id),
+        ServerEvent::MonitoringChanged { conversation_id, .. } => {
+            bump(live.supervision_changes, conversation_id)
+        }
         ServerEvent::EmailStatusChanged { conversation_id, .. } => {
             if let Some(open) = live.open.get_untracked().filter(|o| o.id == conversation_id) {
                 open.emails.update(|n| *n += 1);
             }
         }
     }
+}
+
+fn signs_out(event: &ServerEvent) -> bool {
+    matches!(event, ServerEvent::StatusChanged { status } if status.idle_reason == Some(hovor_types::routing::IdleReason::SignedOut))
+}
+
+fn bump(changes: RwSignal<HashMap<i64, u32>>, conversation_id: i64) {
+    changes.update(|changes| *changes.entry(conversation_id).or_default() += 1);
 }
 
 /// The live figures drop what each task list loaded already counts; the tab's title counts what waits
@@ -222,6 +235,7 @@ pub fn provide_live(routing: Routing) -> Live {
         collaborate: RwSignal::new(None),
         routing,
         call_changes: RwSignal::new(HashMap::new()),
+        supervision_changes: RwSignal::new(HashMap::new()),
         audio: CallAudio::default(),
     };
     routing.reload();
@@ -278,6 +292,11 @@ fn connect(
             let Some(data) = e.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) else { return };
             if let Ok(envelope) = serde_json::from_str::<EventEnvelope>(&data) {
                 last_id.set(Some(envelope.id));
+                if signs_out(&envelope.event) {
+                    // Signed out elsewhere (by a supervisor): every desk of the agent asks again and
+                    // shows the sign-in page.
+                    session.check();
+                }
                 dispatch(live, envelope);
             }
         })

@@ -24,6 +24,7 @@ pub mod history;
 pub mod learning;
 pub mod merges;
 pub mod messages;
+pub mod monitoring;
 pub mod placeholders;
 pub mod reads;
 pub mod recordings;

@@ -149,6 +149,8 @@ crate::string_enum! {
         /// As many outbound calls as the installation allows are going on (WBX: the tenant's limit of
         /// concurrent calls): no more are placed until one ends.
         CallLimitReached = "call_limit_reached",
+        /// The conversation is no longer waiting in its queue (an agent took it, or it ended).
+        NotWaiting = "not_waiting",
     }
 }
 
@@ -189,6 +191,7 @@ impl Reason {
             Reason::CallLimitReached => {
                 "The limit of concurrent outbound calls is reached: try again when a call ends."
             }
+            Reason::NotWaiting => "The conversation is no longer waiting in its queue.",
         }
     }
 }

@@ -54,6 +54,12 @@ pub enum ServerEvent {
     CallChanged { conversation_id: i64 },
     /// The customer's phone: the call's state as their phone shows it (to the customer only).
     PhoneChanged { conversation_id: i64, state: crate::voice::PhoneState },
+    /// A supervisor whispered to the agent of a conversation (to that agent and the supervisor; never
+    /// to the customer).
+    WhisperCreated { whisper: crate::supervisor::Whisper },
+    /// Supervisors started or stopped monitoring a conversation (to its agent, only when the queue
+    /// tells agents; `monitors` is everyone following it now).
+    MonitoringChanged { conversation_id: i64, monitors: Vec<crate::supervisor::Monitor> },
 }
 
 crate::string_enum! {

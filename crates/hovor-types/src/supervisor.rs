@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::Millis;
 use crate::routing::{AgentState, IdleReason};
 
+mod intervention;
+pub use intervention::*;
+
 /// An abandon within this long of entering the queue is a *short abandon*: a misdial or a customer who
 /// changed their mind, left out of the service level.
 pub const SHORT_ABANDON_MS: Millis = 5_000;
@@ -160,6 +163,9 @@ pub struct AgentConversation {
 pub struct SupervisorBoard {
     pub queues: Vec<QueueBoard>,
     pub agents: Vec<AgentBoard>,
+    /// The conversations waiting in those queues, the longest-waiting first (at most
+    /// [`WAITING_LISTED`] per queue).
+    pub waiting: Vec<WaitingConversation>,
     /// The server's clock when counted, so timers tick from the same moment.
     pub at: Millis,
 }

@@ -1,13 +1,16 @@
 //! The supervisor page's API (role supervisor or administrator): the board of the queues a supervisor
-//! oversees with their agents, and setting an agent Available or Idle, recorded, for agents of those
-//! queues only (checked here, not by the page).
+//! oversees with their agents, what supervisors do to those agents (`agents`) and about those queues'
+//! conversations (`conversations`). Every action is checked here against the supervisor's queues (not
+//! by the page) and recorded in `supervisor_actions`.
+
+mod agents;
+mod conversations;
 
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use hovor_types::auth::{Me, Role};
 use hovor_types::error::{ErrorBody, FieldError, Rule};
-use hovor_types::routing::{AgentStatus, SetStatusRequest, validate_status};
 use hovor_types::supervisor::SupervisorBoard;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -17,8 +20,8 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::extract::{AppJson, AppPath, AppQuery};
-use crate::routing::{Work, agents};
+use crate::extract::{AppPath, AppQuery};
+use crate::store::conversations::{ConversationRow, by_id};
 use crate::store::supervisor;
 
 /// The longest "today" a board counts: a local midnight is never further back than this.
@@ -42,6 +45,28 @@ impl FromRequestParts<AppState> for Supervisor {
             Role::Supervisor | Role::Admin => Ok(Supervisor(me)),
             Role::Agent => Err(AppError::Forbidden),
         }
+    }
+}
+
+/// A conversation of a queue the supervisor oversees, named by the path's `{id}`; 404 exactly as if
+/// it did not exist otherwise (and 403 for an agent).
+pub struct Overseen {
+    pub me: Me,
+    pub conversation: ConversationRow,
+}
+
+impl FromRequestParts<AppState> for Overseen {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let who = Supervisor::from_request_parts(parts, state).await?;
+        let AppPath(id) = AppPath::<i64>::from_request_parts(parts, state).await?;
+        let mut conn = state.pool.acquire().await?;
+        let conversation = by_id(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+        if !supervisor::oversees_queue(&mut conn, who.0.id, who.admin(), conversation.queue_id).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(Overseen { me: who.0, conversation })
     }
 }
 
@@ -71,41 +96,6 @@ pub async fn board(
     Ok(Json(supervisor::board(&mut conn, who.0.id, who.admin(), today_from, now).await?))
 }
 
-/// Sets an agent of the supervisor's queues Available or Idle with a reason, as the agent would (their
-/// desk shows it at once); recorded in `supervisor_actions`. 403 for an agent outside those queues.
-#[utoipa::path(put, path = "/api/supervisor/agents/{id}/status", tag = "supervisor", params(("id" = i64, Path)),
-    request_body = SetStatusRequest,
-    responses((status = 200, body = AgentStatus), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn set_status(
-    State(state): State<AppState>,
-    who: Supervisor,
-    AppPath(agent_id): AppPath<i64>,
-    AppJson(request): AppJson<SetStatusRequest>,
-) -> AppResult<Json<AgentStatus>> {
-    validate_status(&request)?;
-    let mut work = Work::begin(&state).await?;
-    if !supervisor::oversees(&mut work, who.0.id, who.admin(), agent_id).await? {
-        return Err(AppError::Forbidden);
-    }
-    agents::set_state(&mut work, agent_id, request.state, request.idle_reason).await?;
-    let detail = match request.idle_reason {
-        Some(reason) => format!("{}:{}", request.state.as_str(), reason.as_str()),
-        None => request.state.as_str().to_owned(),
-    };
-    let now = work.now;
-    sqlx::query(
-        "INSERT INTO supervisor_actions (supervisor_id, agent_id, action, detail, at) VALUES ($1, $2, 'set_state', $3, $4)",
-    )
-    .bind(who.0.id)
-    .bind(agent_id)
-    .bind(detail)
-    .bind(now)
-    .execute(&mut *work.tx)
-    .await?;
-    work.finish(&state).await?;
-    Ok(Json(agents::status(&state.pool, agent_id).await?))
-}
-
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(board)).routes(routes!(set_status))
+    OpenApiRouter::new().routes(routes!(board)).merge(agents::router()).merge(conversations::router())
 }

@@ -33,12 +33,22 @@ pub async fn end(work: &mut Work, conversation_id: i64, by_agent: Option<i64>) -
     };
     crate::callbacks::call_ended(work, conversation_id, unanswered.is_some_and(|f| f.0)).await?;
     offers::cancel(work, conversation_id).await?;
+    end_monitoring(work, conversation_id).await?;
     sqlx::query("UPDATE activities SET ended_at = $1 WHERE conversation_id = $2 AND ended_at IS NULL")
         .bind(work.now)
         .bind(conversation_id)
         .execute(&mut *work.tx)
         .await?;
     work.conversation_changed(queue_id, conversation_id, ConversationStatus::Ended, None).await
+}
+
+/// Supervisors follow an agent's work: when the conversation ends or leaves its agent, they stop.
+async fn end_monitoring(work: &mut Work, conversation_id: i64) -> AppResult<()> {
+    sqlx::query("DELETE FROM monitors WHERE conversation_id = $1")
+        .bind(conversation_id)
+        .execute(&mut *work.tx)
+        .await?;
+    Ok(())
 }
 
 /// Closes the agent's activity on the conversation with a reason of its queue. Submitting again with
@@ -138,6 +148,7 @@ pub async fn transfer(
     .bind(agent_id)
     .execute(&mut *work.tx)
     .await?;
+    end_monitoring(work, conversation_id).await?;
     work.conversation_changed(to_queue, conversation_id, ConversationStatus::Queued, None).await?;
     if to_queue != from_queue {
         // The old queue's desks learn it left them.

@@ -7,7 +7,7 @@ use hovor_types::conversation::Channel;
 use hovor_types::routing::{AgentState, IdleReason, default_capacity};
 use hovor_types::supervisor::{
     AgentBoard, AgentConversation, ChannelLoad, IdleCount, QueueBoard, QueueCounts, RECENT_MS,
-    SHORT_ABANDON_MS, SupervisorBoard,
+    SHORT_ABANDON_MS, SupervisorBoard, WAITING_LISTED, WaitingConversation,
 };
 
 use crate::db::Conn;
@@ -19,6 +19,18 @@ macro_rules! overseen {
     () => {
         "($2 = 1 OR EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = q.id AND m.user_id = $1))"
     };
+}
+
+/// Whether `supervisor` (an administrator when `admin`) oversees the queue.
+pub async fn oversees_queue(conn: &mut Conn, supervisor: i64, admin: bool, queue: i64) -> AppResult<bool> {
+    let sql = concat!("SELECT COUNT(*) FROM queues q WHERE q.id = $3 AND ", overseen!());
+    let n: i64 = sqlx::query_scalar(sql)
+        .bind(supervisor)
+        .bind(i64::from(admin))
+        .bind(queue)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n > 0)
 }
 
 /// Whether `supervisor` (an administrator when `admin`) oversees an agent: they share a queue.
@@ -85,7 +97,43 @@ pub async fn board(
             }
         })
         .collect();
-    Ok(SupervisorBoard { queues: boards, agents, at: now })
+    let waiting = waiting(conn, &ids).await?;
+    Ok(SupervisorBoard { queues: boards, agents, waiting, at: now })
+}
+
+/// The conversations waiting in `queues`, the longest-waiting first, at most [`WAITING_LISTED`] per
+/// queue.
+async fn waiting(conn: &mut Conn, queues: &[i64]) -> AppResult<Vec<WaitingConversation>> {
+    let ids = serde_json::to_string(queues).map_err(|e| crate::error::AppError::Internal(e.into()))?;
+    let rows: Vec<WaitingRow> = sqlx::query_as(
+        "SELECT c.id, c.queue_id, c.channel, c.customer_name, c.queued_at, o.agent_id
+         FROM conversations c LEFT JOIN offers o ON o.conversation_id = c.id
+         WHERE c.status = 'active' AND c.agent_id IS NULL AND c.customer_left_at IS NULL
+           AND c.queue_id IN (SELECT CAST(value AS BIGINT) FROM json_each($1))
+         ORDER BY c.queued_at, c.id",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut listed: HashMap<i64, usize> = HashMap::new();
+    let mut waiting = Vec::new();
+    for (id, queue_id, channel, customer_name, entered_at, offered_to) in rows {
+        let shown = listed.entry(queue_id).or_default();
+        if *shown == WAITING_LISTED {
+            continue;
+        }
+        *shown += 1;
+        let channel = Channel::parse(&channel).ok_or_else(|| bad_value("channel", &channel))?;
+        waiting.push(WaitingConversation {
+            conversation_id: id,
+            queue_id,
+            channel,
+            customer_name,
+            entered_at,
+            offered_to,
+        });
+    }
+    Ok(waiting)
 }
 
 /// Per queue: waiting (not offered), ringing (offered) and when the longest wait began; read from the
@@ -160,6 +208,8 @@ async fn counts(conn: &mut Conn, from: i64) -> AppResult<HashMap<i64, QueueCount
     Ok(counts)
 }
 
+/// A waiting conversation: id, queue, channel, customer, entered, offered to.
+type WaitingRow = (i64, i64, String, Option<String>, i64, Option<i64>);
 type AgentRow = (i64, String, Option<String>, Option<String>, Option<i64>);
 type WorkRow = (i64, i64, String, Option<String>, i64, i64);
 

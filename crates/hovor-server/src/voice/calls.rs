@@ -529,6 +529,44 @@ impl Calls {
         })
     }
 
+    /// A supervisor starts listening to the call (`coach: false`) or coaching its agent, or switches
+    /// between the two; their desk connects its audio right after. `None` when this instance has no
+    /// such call.
+    pub fn monitor(
+        &self,
+        conversation_id: i64,
+        user_id: i64,
+        name: String,
+        coach: bool,
+    ) -> AppResult<Option<Changed>> {
+        self.change(conversation_id, |live| {
+            match live.call.leg_of_user(user_id).map(|l| l.id) {
+                Some(leg) => live.call.apply(Actor::Leg(leg), Action::Coach { leg, on: coach })?,
+                None => live.call.apply(Actor::Server, Action::Monitor { user_id, coach })?,
+            }
+            live.names.insert(user_id, name);
+            Ok(())
+        })
+    }
+
+    /// A monitoring supervisor joins the call as a party: it becomes a conference.
+    pub fn barge_in(&self, conversation_id: i64, user_id: i64) -> AppResult<Option<Changed>> {
+        self.change(conversation_id, |live| {
+            let own = own_leg(&live.call, user_id)?;
+            live.call.apply(Actor::Leg(own), Action::BargeIn { leg: own })
+        })
+    }
+
+    /// A monitoring supervisor stops listening or coaching (a supervisor who barged in leaves as
+    /// any party does, with Exit).
+    pub fn stop_monitoring(&self, conversation_id: i64, user_id: i64) -> AppResult<Option<Changed>> {
+        self.change(conversation_id, |live| {
+            let own = live.call.leg_of_user(user_id).filter(|l| !l.role.is_participant());
+            let own = own.map(|l| l.id).ok_or(CallRefusal::NoSuchLeg)?;
+            live.call.apply(Actor::Leg(own), Action::Leave { leg: own })
+        })
+    }
+
     /// The customer hung up (or their phone's connection was lost).
     pub fn customer_left(&self, conversation_id: i64) -> AppResult<Option<Changed>> {
         self.change(conversation_id, |live| {

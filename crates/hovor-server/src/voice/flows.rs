@@ -570,6 +570,13 @@ async fn display_name(work: &mut Work, user_id: i64) -> AppResult<String> {
 }
 
 /// The conversation follows its call's parties: see [`command`].
+/// A change a supervisor made to a call (listen, coach, barge in, stop): the conversation follows it
+/// as after a command from a control pane.
+pub async fn supervised(work: &mut Work, changed: super::calls::Changed) -> AppResult<()> {
+    follow_call(work, &changed).await?;
+    publish_and_end(work, changed).await
+}
+
 async fn follow_call(work: &mut Work, changed: &super::calls::Changed) -> AppResult<()> {
     let id = changed.conversation_id;
     let handler: Option<Option<i64>> =

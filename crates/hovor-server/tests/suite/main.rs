@@ -18,6 +18,7 @@ mod edge;
 mod email;
 mod events;
 mod first_paint;
+mod monitoring;
 mod process;
 mod records;
 mod reliability;

@@ -282,7 +282,7 @@ fn a_malformed_offer_is_refused() {
 
 /// What a phone heard after its first half second (the codecs settling), decoded. All of it, not a
 /// window: on a busy machine a late packet leaves a gap in a mix, and gaps must not fail the test.
-fn heard_since(phone: &Phone, packets: usize) -> Vec<i16> {
+pub fn heard_since(phone: &Phone, packets: usize) -> Vec<i16> {
     let mut decoder = opus::Decoder::new(OPUS_RATE, opus::Channels::Mono).unwrap();
     let mut pcm = vec![0i16; 5_760];
     let mut heard = Vec::new();

@@ -184,6 +184,11 @@ pub enum Action {
         user_id: i64,
         coach: bool,
     },
+    /// A listening supervisor starts coaching (`on`), or a coaching one goes back to listening.
+    Coach {
+        leg: LegId,
+        on: bool,
+    },
     /// A listening or coaching supervisor joins the conversation.
     BargeIn {
         leg: LegId,
@@ -362,6 +367,15 @@ impl Call {
                 }
                 let role = if coach { Role::Coach } else { Role::Listener };
                 self.push(Party::Agent, Some(user_id), None, role, LegState::Active);
+                Ok(())
+            }
+            Action::Coach { leg, on } => {
+                self.own_leg(actor, leg)?;
+                let own = self.leg_mut(leg)?;
+                if own.role.is_participant() || own.state == LegState::Left {
+                    return Err(CallRefusal::WrongState);
+                }
+                own.role = if on { Role::Coach } else { Role::Listener };
                 Ok(())
             }
             Action::BargeIn { leg } => {

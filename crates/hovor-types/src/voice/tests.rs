@@ -481,6 +481,27 @@ fn a_coach_is_heard_by_the_agent_only() {
 }
 
 #[test]
+fn a_supervisor_switches_between_listening_and_coaching() {
+    let mut call = connected();
+    call.apply(Actor::Server, Action::Monitor { user_id: 99, coach: false }).unwrap();
+    let supervisor = call.leg_of_user(99).unwrap().id;
+    assert_eq!(
+        call.apply(me(AGENT), Action::Coach { leg: supervisor, on: true }),
+        Err(CallRefusal::NotInControl),
+        "only the supervisor switches themselves"
+    );
+    call.apply(me(supervisor), Action::Coach { leg: supervisor, on: true }).unwrap();
+    assert_eq!(call.hears(AGENT), vec![leg(CUSTOMER), leg(supervisor)]);
+    call.apply(me(supervisor), Action::Coach { leg: supervisor, on: false }).unwrap();
+    assert_eq!(call.hears(AGENT), vec![leg(CUSTOMER)]);
+    assert_eq!(
+        call.apply(me(AGENT), Action::Coach { leg: AGENT, on: true }),
+        Err(CallRefusal::WrongState),
+        "a party on the call is not a coach"
+    );
+}
+
+#[test]
 fn barge_in_turns_the_call_into_a_conference() {
     let mut call = connected();
     call.apply(Actor::Server, Action::Monitor { user_id: 99, coach: false }).unwrap();
