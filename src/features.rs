@@ -20,6 +20,7 @@ pub mod session_data;
 pub mod side_panel;
 pub mod suggestions;
 pub mod summary;
+pub mod supervision;
 pub mod supervisor;
 pub mod task_list;
 pub mod transfer;

@@ -5,8 +5,10 @@
 //! event stream (`Live::board_changes`), reading the board again at most once a second.
 
 mod agents;
+mod monitor;
 mod queues;
 mod strings;
+mod waiting;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +47,8 @@ struct Board {
     said: RwSignal<Option<String>>,
     /// The figure whose definition is open (`queue/window/figure`), kept likewise.
     defined: RwSignal<Option<String>>,
+    /// The conversation being monitored, and how.
+    monitoring: RwSignal<Option<(monitor::Watched, hovor_types::supervisor::MonitorMode)>>,
 }
 
 #[component]
@@ -95,8 +99,13 @@ fn SupervisorPage(words: Arc<SupervisorWords>) -> impl IntoView {
             );
         }
     });
-    let shared =
-        Board { board, words: words.clone(), said: RwSignal::new(None), defined: RwSignal::new(None) };
+    let shared = Board {
+        board,
+        words: words.clone(),
+        said: RwSignal::new(None),
+        defined: RwSignal::new(None),
+        monitoring: RwSignal::new(None),
+    };
     let content = {
         let shared = shared.clone();
         move || {
@@ -107,6 +116,7 @@ fn SupervisorPage(words: Arc<SupervisorWords>) -> impl IntoView {
                 }
                 Ok(b) => view! {
                     <queues::QueueCards board=b.clone() words=shared.words.clone() defined=shared.defined />
+                    <waiting::WaitingList board=b.clone() shared=shared.clone() />
                     <agents::AgentList board=b shared=shared.clone() />
                 }
                 .into_any(),
@@ -117,6 +127,7 @@ fn SupervisorPage(words: Arc<SupervisorWords>) -> impl IntoView {
     view! {
         <main class=css::page data-testid="supervisor" data-state=move || if board.get().is_some() { "ready" } else { "loading" }>
             <h2 class=css::title>{words.title.clone()}</h2>
+            <monitor::MonitorPanel shared=shared.clone() />
             {content}
         </main>
     }

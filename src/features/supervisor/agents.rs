@@ -6,6 +6,7 @@ use hovor_types::supervisor::{AgentBoard, SupervisorBoard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::monitor::{Watched, watch};
 use super::{Board, css, skew};
 use crate::api::supervisor as api;
 use crate::components::form::api_text;
@@ -62,6 +63,30 @@ fn AgentRow(a: AgentBoard, skew: i64, shared: Board, said: RwSignal<Option<Strin
         }
     };
     let set_idle = set.clone();
+    // Signing out takes a second tap: it ends every desk the agent has open.
+    let confirming = RwSignal::new(false);
+    let sign_out = {
+        let (w, name) = (w.clone(), name.clone());
+        move |_| {
+            if !confirming.get_untracked() {
+                confirming.set(true);
+                return;
+            }
+            confirming.set(false);
+            let (done, failed) = (fill(&w.signed_out, &[("name", &name)]), w.failed.clone());
+            busy.set(true);
+            spawn_local(async move {
+                match api::sign_out(id).await {
+                    Ok(()) => {
+                        said.set(Some(done));
+                        shared.board.refetch();
+                    }
+                    Err(e) => said.set(Some(api_text(i18n, &e, failed))),
+                }
+                busy.set(false);
+            });
+        }
+    };
     let state_text = match (a.state, a.idle_reason) {
         (AgentState::Available, _) => t!(i18n, status.available).into_any(),
         (AgentState::Idle, Some(r)) => reason_label(r),
@@ -85,7 +110,13 @@ fn AgentRow(a: AgentBoard, skew: i64, shared: Board, said: RwSignal<Option<Strin
                 let (channel, accepted) = (c.channel, c.accepted_at);
                 let name = c.customer_name.clone().unwrap_or_default();
                 let held = move || format::stopwatch(((clock.get() + skew - accepted) / 1000).max(0));
-                view! { <span class=css::conversation data-conversation=c.conversation_id><ChannelBadge channel />" "{name}" · "{held}</span> }
+                let watched = Watched { conversation: c.clone(), agent_id: id, agent_name: a.name.clone() };
+                let shared = shared.clone();
+                view! {
+                    <span class=css::conversation data-conversation=c.conversation_id><ChannelBadge channel />" "{name}" · "{held}</span>
+                    <button type="button" class="button" data-testid="monitor-conversation" data-conversation=c.conversation_id
+                        on:click=move |_| watch(&shared, watched.clone())>{w.monitor.clone()}</button>
+                }
             })
             .collect_view()
             .into_any()
@@ -108,6 +139,9 @@ fn AgentRow(a: AgentBoard, skew: i64, shared: Board, said: RwSignal<Option<Strin
                 </select>
                 <button type="button" class="button" data-testid="set-idle" disabled=move || busy.get()
                     on:click=move |_| set_idle(AgentState::Idle)>{w.set_idle.clone()}</button>
+                <button type="button" class="button" data-testid="sign-out-agent" data-confirming=move || confirming.get().to_string()
+                    disabled=move || busy.get() on:click=sign_out>
+                    {move || if confirming.get() { w.confirm_sign_out.clone() } else { w.sign_out.clone() }}</button>
             </div>
         </li>
     }

@@ -1,0 +1,101 @@
+//! The conversations waiting in the supervisor's queues, the longest first, each offered to a named
+//! Available agent of its queue from here.
+
+use hovor_types::routing::AgentState;
+use hovor_types::supervisor::{SupervisorBoard, WaitingConversation};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{Board, css, skew};
+use crate::api::supervisor as api;
+use crate::components::form::api_text;
+use crate::components::strings::fill;
+use crate::format;
+use crate::i18n::use_i18n;
+use crate::state::clock::use_clock;
+use crate::state::configured::ConfiguredText;
+use crate::widgets::chips::ChannelBadge;
+
+#[component]
+pub fn WaitingList(board: SupervisorBoard, shared: Board) -> impl IntoView {
+    let skew = skew(&board);
+    let w = shared.words.clone();
+    let rows = board
+        .waiting
+        .iter()
+        .map(|c| view! { <WaitingRow c=c.clone() board=board.clone() skew shared=shared.clone() /> })
+        .collect_view();
+    let empty = board.waiting.is_empty();
+    let none = w.no_waiting.clone();
+    view! {
+        <section class=css::agents aria-label=w.waiting_list.clone() data-testid="supervisor-waiting">
+            <h3>{w.waiting_list.clone()}</h3>
+            <Show when=move || empty>
+                <p class=css::muted>{none.clone()}</p>
+            </Show>
+            <ul class=css::agent_list>{rows}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn WaitingRow(c: WaitingConversation, board: SupervisorBoard, skew: i64, shared: Board) -> impl IntoView {
+    let i18n = use_i18n();
+    let clock = use_clock();
+    let w = shared.words.clone();
+    let (id, entered, channel) = (c.conversation_id, c.entered_at, c.channel);
+    let waited = move || format::stopwatch(((clock.get() + skew - entered) / 1000).max(0));
+    let queue =
+        board.queues.iter().find(|q| q.queue_id == c.queue_id).map(|q| q.name.clone()).unwrap_or_default();
+    let name_of = |user: i64| board.agents.iter().find(|a| a.user_id == user).map(|a| a.name.clone());
+    let ringing = c.offered_to.and_then(name_of).map(|name| fill(&w.offered_to, &[("name", &name)]));
+    let candidates: Vec<(i64, String)> = board
+        .agents
+        .iter()
+        .filter(|a| {
+            a.state == AgentState::Available
+                && a.queue_ids.contains(&c.queue_id)
+                && Some(a.user_id) != c.offered_to
+        })
+        .map(|a| (a.user_id, a.name.clone()))
+        .collect();
+    let chosen = RwSignal::new(None::<i64>);
+    let busy = RwSignal::new(false);
+    let offer = {
+        let (w, candidates) = (w.clone(), candidates.clone());
+        move |_| {
+            let Some(agent) = chosen.get_untracked() else { return };
+            let name =
+                candidates.iter().find(|(id, _)| *id == agent).map(|(_, n)| n.clone()).unwrap_or_default();
+            let (said, done, failed) = (shared.said, fill(&w.offered, &[("name", &name)]), w.failed.clone());
+            busy.set(true);
+            spawn_local(async move {
+                match api::offer(id, agent).await {
+                    Ok(()) => said.set(Some(done)),
+                    Err(e) => said.set(Some(api_text(i18n, &e, failed))),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    view! {
+        <li class=css::agent data-testid="waiting-conversation" data-conversation=id>
+            <div class=css::agent_head>
+                <ChannelBadge channel />
+                <strong>{c.customer_name.clone().unwrap_or_default()}</strong>
+                <span class=css::muted><ConfiguredText text=queue /></span>
+                <span class=css::state data-testid="waited">{waited}</span>
+                {ringing.map(|r| view! { <span class=css::muted>{r}</span> })}
+            </div>
+            <div class=css::actions>
+                <select class=css::reason data-testid="offer-agent" aria-label=w.offer_to.clone()
+                    on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                    <option value="">{w.offer_to.clone()}</option>
+                    {candidates.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                </select>
+                <button type="button" class="button" data-testid="offer" disabled=move || busy.get() || chosen.get().is_none()
+                    on:click=offer>{w.offer.clone()}</button>
+            </div>
+        </li>
+    }
+}
