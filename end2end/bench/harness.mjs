@@ -12,7 +12,7 @@ export const dist = join(root, "dist");
 
 /**
  * Starts the server (with `extraArgs`, if any) and waits until it answers; `stop()` ends it with
- * SIGTERM and removes its database.
+ * SIGTERM and removes its database (`database`: the SQLite file's path).
  */
 export async function startServer(extraArgs = []) {
   // A running Hovor to measure instead (e.g. scripts/at-scale.sh: nginx, two servers, PostgreSQL).
@@ -36,7 +36,7 @@ export async function startServer(extraArgs = []) {
     await exited;
     rmSync(dir, { recursive: true, force: true });
   };
-  return { base, stop };
+  return { base, stop, database: join(dir, "bench.db") };
 }
 
 export function launchChromium() {
