@@ -2,7 +2,9 @@
 //! string pack): the queues the supervisor oversees with live counts and today's and the last 30
 //! minutes' figures, each defined on tap, and their agents with state, time in state and load, set
 //! Available or Idle from here. Built for tablets: 44 px targets, nothing behind a hover. It follows the
-//! event stream (`Live::board_changes`), reading the board again at most once a second.
+//! event stream: an agent's new state comes with its event (`Live::agent_states`) and changes that
+//! agent's row alone; a conversation's change or an agent's load reads the board again, once for a
+//! burst (`Live::board_changes`), and only the cards and rows that differ are drawn again.
 
 mod agents;
 mod monitor;
@@ -14,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hovor_types::auth::Role;
-use hovor_types::supervisor::SupervisorBoard;
+use hovor_types::supervisor::{AgentBoard, MonitorMode, QueueBoard, SupervisorBoard, WaitingConversation};
 use leptos::prelude::*;
 
 use crate::api::ApiError;
@@ -38,17 +40,33 @@ pub fn SupervisorRoute() -> impl IntoView {
 
 split_view!(supervisor, fn supervisor_route() => view! { <SupervisorGate /> });
 
-/// Shared by the page's parts: the board, its words, and the server's clock ahead of this one's.
+/// Shared by the page's parts: the board as last read, what the stream changed since, and the
+/// page's words.
 #[derive(Clone)]
 struct Board {
     board: LocalResource<Result<SupervisorBoard, ApiError>>,
+    /// The board's agents with the states the stream announced after it was read.
+    agents: Memo<Vec<AgentBoard>>,
+    queues: Memo<Vec<QueueBoard>>,
+    waiting: Memo<Vec<WaitingConversation>>,
+    /// Milliseconds the server's clock is ahead of this browser's.
+    skew: Memo<i64>,
     words: Arc<SupervisorWords>,
     /// What the last action said; kept while the board is read again.
     said: RwSignal<Option<String>>,
     /// The figure whose definition is open (`queue/window/figure`), kept likewise.
     defined: RwSignal<Option<String>>,
     /// The conversation being monitored, and how.
-    monitoring: RwSignal<Option<(monitor::Watched, hovor_types::supervisor::MonitorMode)>>,
+    monitoring: RwSignal<Option<(monitor::Watched, MonitorMode)>>,
+}
+
+/// What the page shows: once the board is read, it stays on screen while it is read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Loading,
+    Failed,
+    Empty,
+    Ready,
 }
 
 #[component]
@@ -83,7 +101,6 @@ fn local_midnight() -> i64 {
 fn SupervisorPage(words: Arc<SupervisorWords>) -> impl IntoView {
     let live = use_live();
     let board = LocalResource::new(move || api::board(local_midnight()));
-    // Each change in the queues (or lost events) reads the board again, once for a burst of them.
     let pending = StoredValue::new(false);
     Effect::new(move |first: Option<()>| {
         live.board_changes.track();
@@ -99,38 +116,69 @@ fn SupervisorPage(words: Arc<SupervisorWords>) -> impl IntoView {
             );
         }
     });
+    let agents = Memo::new(move |_| {
+        let mut agents = read(board, |b| b.agents.clone()).unwrap_or_default();
+        live.agent_states.with(|states| {
+            for agent in &mut agents {
+                if let Some(status) = states.get(&agent.user_id) {
+                    agent.follow(status);
+                }
+            }
+        });
+        agents
+    });
     let shared = Board {
         board,
+        agents,
+        queues: Memo::new(move |_| read(board, |b| b.queues.clone()).unwrap_or_default()),
+        waiting: Memo::new(move |_| read(board, |b| b.waiting.clone()).unwrap_or_default()),
+        skew: Memo::new(move |_| read(board, skew).unwrap_or(0)),
         words: words.clone(),
         said: RwSignal::new(None),
         defined: RwSignal::new(None),
         monitoring: RwSignal::new(None),
     };
+    let phase = Memo::new(move |before: Option<&Phase>| {
+        board.with(|b| match b {
+            None => before.copied().unwrap_or(Phase::Loading),
+            Some(Ok(b)) if b.queues.is_empty() => Phase::Empty,
+            Some(Ok(_)) => Phase::Ready,
+            Some(Err(_)) => Phase::Failed,
+        })
+    });
     let content = {
         let shared = shared.clone();
         move || {
-            let shared = shared.clone();
-            board.get().map(move |b| match b {
-                Ok(b) if b.queues.is_empty() => {
-                    view! { <p class=css::note data-testid="supervisor-empty">{shared.words.no_queues.clone()}</p> }.into_any()
-                }
-                Ok(b) => view! {
-                    <queues::QueueCards board=b.clone() words=shared.words.clone() defined=shared.defined />
-                    <waiting::WaitingList board=b.clone() shared=shared.clone() />
-                    <agents::AgentList board=b shared=shared.clone() />
-                }
-                .into_any(),
-                Err(_) => view! { <p class=css::note role="alert">{crate::i18n::t!(use_i18n(), pane.error)}</p> }.into_any(),
-            })
+            match phase.get() {
+            Phase::Loading => ().into_any(),
+            Phase::Empty => {
+                view! { <p class=css::note data-testid="supervisor-empty">{shared.words.no_queues.clone()}</p> }.into_any()
+            }
+            Phase::Failed => view! { <p class=css::note role="alert">{t!(use_i18n(), pane.error)}</p> }.into_any(),
+            Phase::Ready => view! {
+                <queues::QueueCards shared=shared.clone() />
+                <waiting::WaitingList shared=shared.clone() />
+                <agents::AgentList shared=shared.clone() />
+            }
+            .into_any(),
+        }
         }
     };
     view! {
-        <main class=css::page data-testid="supervisor" data-state=move || if board.get().is_some() { "ready" } else { "loading" }>
+        <main class=css::page data-testid="supervisor" data-state=move || if phase.get() == Phase::Loading { "loading" } else { "ready" }>
             <h2 class=css::title>{words.title.clone()}</h2>
             <monitor::MonitorPanel shared=shared.clone() />
             {content}
         </main>
     }
+}
+
+/// A part of the board as last read, if it was.
+fn read<T>(
+    board: LocalResource<Result<SupervisorBoard, ApiError>>,
+    part: impl Fn(&SupervisorBoard) -> T,
+) -> Option<T> {
+    board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).map(part))
 }
 
 /// Milliseconds the server's clock is ahead of this browser's, from a board read at `at`.

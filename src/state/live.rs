@@ -47,9 +47,12 @@ pub struct Live {
     pub tasks: LocalResource<Result<Vec<TaskSummary>, ApiError>>,
     /// Bumped when events were lost (`resync`): everything on screen reloads.
     pub generation: RwSignal<u32>,
-    /// Bumped by each change in the user's queues (a conversation's status, an agent's state): the
-    /// supervisor page follows it.
+    /// Bumped by each change in the user's queues that the supervisor page reads the board again for
+    /// (a conversation's status, an agent's load).
     pub board_changes: RwSignal<u32>,
+    /// The newest state of each agent of the user's queues the stream announced: the supervisor page
+    /// shows it without reading the board again.
+    pub agent_states: RwSignal<HashMap<i64, hovor_types::routing::AgentStatus>>,
     /// Unread messages and waiting customers per conversation, live.
     pub attention: Attention,
     /// Bumped when an invitation of this agent's changed: the invitations page reloads.
@@ -131,7 +134,13 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
             live.work_changed();
         }
         ServerEvent::StatusChanged { status } => live.routing.status_seen(status),
-        ServerEvent::AgentStateChanged { .. } => live.board_changes.update(|n| *n += 1),
+        // The supervisor page takes an agent's new state as it is; a load changed needs the board.
+        ServerEvent::AgentStateChanged { user_id, status } => live.agent_states.update(|states| {
+            if states.get(&user_id).is_none_or(|known| known.since <= status.since) {
+                states.insert(user_id, status);
+            }
+        }),
+        ServerEvent::WorkloadChanged { .. } => live.board_changes.update(|n| *n += 1),
         ServerEvent::WrappedUp { .. } => live.work_changed(),
         ServerEvent::TagsChanged { conversation_id, tags } => live.tags.update(|t| {
             t.insert(conversation_id, tags);
@@ -230,6 +239,7 @@ pub fn provide_live(routing: Routing) -> Live {
         }),
         generation: RwSignal::new(0),
         board_changes: RwSignal::new(0),
+        agent_states: RwSignal::new(HashMap::new()),
         invitations: RwSignal::new(0),
         attention: Attention::new(),
         collaborate: RwSignal::new(None),

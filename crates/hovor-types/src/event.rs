@@ -42,6 +42,9 @@ pub enum ServerEvent {
     StatusChanged { status: AgentStatus },
     /// An agent of the queue changed state (to the queue's members: the supervisor page follows it).
     AgentStateChanged { user_id: i64, status: AgentStatus },
+    /// An agent of the queue wrapped a conversation up: their load changed (to the queue's members:
+    /// the supervisor page follows it; desks ignore it).
+    WorkloadChanged { user_id: i64 },
     /// An agent's email was sent, failed or is waiting for another attempt.
     EmailStatusChanged { conversation_id: i64, message_id: i64, status: crate::email::EmailStatus },
     /// An invitation to help with a conversation was sent, answered, accepted, declined or deleted

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Millis;
-use crate::routing::{AgentState, IdleReason};
+use crate::routing::{AgentState, AgentStatus, IdleReason};
 
 mod intervention;
 pub use intervention::*;
@@ -121,7 +121,7 @@ pub struct IdleCount {
 }
 
 /// An agent as the supervisor page lists them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentBoard {
     pub user_id: i64,
@@ -139,7 +139,7 @@ pub struct AgentBoard {
     pub queue_ids: Vec<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelLoad {
     pub channel: crate::conversation::Channel,
@@ -147,7 +147,7 @@ pub struct ChannelLoad {
     pub capacity: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentConversation {
     pub conversation_id: i64,
@@ -155,6 +155,35 @@ pub struct AgentConversation {
     pub customer_name: Option<String>,
     pub accepted_at: Millis,
     pub queue_id: i64,
+}
+
+impl AgentBoard {
+    /// Takes a state the event stream announced, unless the board was read after it.
+    pub fn follow(&mut self, status: &AgentStatus) {
+        if self.since.is_none_or(|since| since <= status.since) {
+            self.state = status.state;
+            self.idle_reason = status.idle_reason;
+            self.since = Some(status.since);
+        }
+    }
+}
+
+/// A queue's agents by state: Available with a free slot, busy (Available at capacity in every
+/// channel) and Idle per reason. Counted the same by the server for the board and by the page as
+/// states change.
+pub fn agents_by_state<'a>(members: impl Iterator<Item = &'a AgentBoard>) -> (u32, u32, Vec<IdleCount>) {
+    let (mut available, mut busy, mut idle) = (0, 0, Vec::<IdleCount>::new());
+    for agent in members {
+        match agent.state {
+            AgentState::Available if agent.load.iter().all(|l| l.open >= l.capacity) => busy += 1,
+            AgentState::Available => available += 1,
+            AgentState::Idle => match idle.iter_mut().find(|i| i.reason == agent.idle_reason) {
+                Some(count) => count.agents += 1,
+                None => idle.push(IdleCount { reason: agent.idle_reason, agents: 1 }),
+            },
+        }
+    }
+    (available, busy, idle)
 }
 
 /// The supervisor page at one moment (`GET /api/supervisor/board`).
@@ -198,6 +227,44 @@ mod tests {
         let sl = service_level(&QueueCounts { short_abandoned: 60, ..icmi() }).unwrap();
         assert_eq!(sl.round(), 86.0);
         assert_eq!(service_level(&QueueCounts::default()), None);
+    }
+
+    fn agent(state: AgentState, idle_reason: Option<IdleReason>, open: u32) -> AgentBoard {
+        AgentBoard {
+            user_id: 1,
+            name: "A".into(),
+            state,
+            idle_reason,
+            since: Some(100),
+            load: vec![ChannelLoad { channel: crate::conversation::Channel::Chat, open, capacity: 2 }],
+            conversations: vec![],
+            queue_ids: vec![1],
+        }
+    }
+
+    #[test]
+    fn agents_count_by_state_and_follow_newer_states_only() {
+        let agents = [
+            agent(AgentState::Available, None, 0),
+            agent(AgentState::Available, None, 2),
+            agent(AgentState::Idle, Some(IdleReason::Lunch), 0),
+            agent(AgentState::Idle, Some(IdleReason::Lunch), 1),
+            agent(AgentState::Idle, Some(IdleReason::Break), 0),
+        ];
+        let (available, busy, idle) = agents_by_state(agents.iter());
+        assert_eq!((available, busy), (1, 1));
+        assert_eq!(
+            idle,
+            [
+                IdleCount { reason: Some(IdleReason::Lunch), agents: 2 },
+                IdleCount { reason: Some(IdleReason::Break), agents: 1 }
+            ]
+        );
+        let mut a = agent(AgentState::Idle, Some(IdleReason::Lunch), 0);
+        a.follow(&AgentStatus { state: AgentState::Available, idle_reason: None, since: 99 });
+        assert_eq!(a.state, AgentState::Idle, "older than the board: ignored");
+        a.follow(&AgentStatus { state: AgentState::Available, idle_reason: None, since: 150 });
+        assert_eq!((a.state, a.since), (AgentState::Available, Some(150)));
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! their conversations; Set Available, or Set Idle with a reason, each said back when done.
 
 use hovor_types::routing::{AgentState, IdleReason};
-use hovor_types::supervisor::{AgentBoard, SupervisorBoard};
+use hovor_types::supervisor::AgentBoard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::monitor::{Watched, watch};
-use super::{Board, css, skew};
+use super::{Board, css};
 use crate::api::supervisor as api;
 use crate::components::form::api_text;
 use crate::components::strings::fill;
@@ -18,15 +18,19 @@ use crate::state::clock::use_clock;
 use crate::widgets::chips::ChannelBadge;
 
 #[component]
-pub fn AgentList(board: SupervisorBoard, shared: Board) -> impl IntoView {
-    let skew = skew(&board);
+pub fn AgentList(shared: Board) -> impl IntoView {
     let said = shared.said;
+    let label = shared.words.agents.clone();
+    let list_label = label.clone();
+    // A row is drawn again only when its agent changed (state, load, conversations).
     view! {
-        <section class=css::agents aria-label=shared.words.agents.clone() data-testid="supervisor-agents">
-            <h3>{shared.words.agents.clone()}</h3>
+        <section class=css::agents aria-label=list_label data-testid="supervisor-agents">
+            <h3>{label.clone()}</h3>
             <p class=css::note role="status" data-testid="supervisor-said">{move || said.get()}</p>
             <ul class=css::agent_list>
-                {board.agents.into_iter().map(|a| view! { <AgentRow a skew shared=shared.clone() said /> }).collect_view()}
+                <For each=move || shared.agents.get() key=|a| a.clone() let:a>
+                    <AgentRow a skew=shared.skew.get_untracked() shared=shared.clone() said />
+                </For>
             </ul>
         </section>
     }

@@ -3,42 +3,40 @@
 
 use std::sync::Arc;
 
-use hovor_types::supervisor::{QueueBoard, QueueFigures, SupervisorBoard};
+use hovor_types::supervisor::{QueueBoard, QueueFigures, agents_by_state};
 use leptos::prelude::*;
 
 use super::strings::SupervisorWords;
-use super::{css, skew};
+use super::{Board, css};
 use crate::components::strings::fill;
 use crate::format;
 use crate::state::clock::use_clock;
 use crate::state::configured::ConfiguredText;
 
 #[component]
-pub fn QueueCards(
-    board: SupervisorBoard,
-    words: Arc<SupervisorWords>,
-    // One definition open at a time, for the whole strip: `queue/window/figure`.
-    defined: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let skew = skew(&board);
+pub fn QueueCards(shared: Board) -> impl IntoView {
+    let words = shared.words.clone();
+    // A card is drawn again only when what the server counted for it changed.
+    let key = |q: &QueueBoard| serde_json::to_string(q).unwrap_or_default();
     view! {
         <section class=css::queues aria-label=words.queues.clone() data-testid="supervisor-queues">
-            {board.queues.into_iter().map(|q| view! { <QueueCard q skew words=words.clone() defined /> }).collect_view()}
+            <For each=move || shared.queues.get() key=key let:q>
+                <QueueCard q shared=shared.clone() />
+            </For>
         </section>
     }
 }
 
 #[component]
-fn QueueCard(
-    q: QueueBoard,
-    skew: i64,
-    words: Arc<SupervisorWords>,
-    defined: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn QueueCard(q: QueueBoard, shared: Board) -> impl IntoView {
     let clock = use_clock();
-    let oldest = q.oldest_entered_at;
-    let longest = move || oldest.map(|at| format::stopwatch(((clock.get() + skew - at) / 1000).max(0)));
-    let idle: u32 = q.idle.iter().map(|i| i.agents).sum();
+    let (words, defined, skew) = (shared.words.clone(), shared.defined, shared.skew);
+    let (id, oldest) = (q.queue_id, q.oldest_entered_at);
+    let longest = move || oldest.map(|at| format::stopwatch(((clock.get() + skew.get() - at) / 1000).max(0)));
+    // The agents by state follow each state the stream announces.
+    let by_state = Memo::new(move |_| {
+        shared.agents.with(|agents| agents_by_state(agents.iter().filter(|a| a.queue_ids.contains(&id))))
+    });
     let figures = |window: &'static str, label: String, f: QueueFigures| {
         view! {
             <FigureRow queue=q.queue_id window label f sl_seconds=q.sl_seconds words=words.clone() defined />
@@ -51,9 +49,9 @@ fn QueueCard(
                 <div><dt>{words.waiting.clone()}</dt><dd data-testid="queue-waiting">{q.waiting}</dd></div>
                 <div><dt>{words.ringing.clone()}</dt><dd data-testid="queue-ringing">{q.ringing}</dd></div>
                 <div><dt>{words.longest_wait.clone()}</dt><dd data-testid="queue-longest">{move || longest().unwrap_or_else(|| "—".into())}</dd></div>
-                <div><dt>{words.available.clone()}</dt><dd data-testid="queue-available">{q.available}</dd></div>
-                <div><dt>{words.busy.clone()}</dt><dd>{q.busy}</dd></div>
-                <div><dt>{words.idle.clone()}</dt><dd>{idle}</dd></div>
+                <div><dt>{words.available.clone()}</dt><dd data-testid="queue-available">{move || by_state.with(|s| s.0)}</dd></div>
+                <div><dt>{words.busy.clone()}</dt><dd>{move || by_state.with(|s| s.1)}</dd></div>
+                <div><dt>{words.idle.clone()}</dt><dd>{move || by_state.with(|s| s.2.iter().map(|i| i.agents).sum::<u32>())}</dd></div>
             </dl>
             {figures("today", words.today.clone(), q.today)}
             {figures("recent", words.recent.clone(), q.recent)}

@@ -2,11 +2,11 @@
 //! Available agent of its queue from here.
 
 use hovor_types::routing::AgentState;
-use hovor_types::supervisor::{SupervisorBoard, WaitingConversation};
+use hovor_types::supervisor::WaitingConversation;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{Board, css, skew};
+use super::{Board, css};
 use crate::api::supervisor as api;
 use crate::components::form::api_text;
 use crate::components::strings::fill;
@@ -17,57 +17,67 @@ use crate::state::configured::ConfiguredText;
 use crate::widgets::chips::ChannelBadge;
 
 #[component]
-pub fn WaitingList(board: SupervisorBoard, shared: Board) -> impl IntoView {
-    let skew = skew(&board);
+pub fn WaitingList(shared: Board) -> impl IntoView {
     let w = shared.words.clone();
-    let rows = board
-        .waiting
-        .iter()
-        .map(|c| view! { <WaitingRow c=c.clone() board=board.clone() skew shared=shared.clone() /> })
-        .collect_view();
-    let empty = board.waiting.is_empty();
+    let waiting = shared.waiting;
     let none = w.no_waiting.clone();
     view! {
         <section class=css::agents aria-label=w.waiting_list.clone() data-testid="supervisor-waiting">
             <h3>{w.waiting_list.clone()}</h3>
-            <Show when=move || empty>
+            <Show when=move || waiting.with(Vec::is_empty)>
                 <p class=css::muted>{none.clone()}</p>
             </Show>
-            <ul class=css::agent_list>{rows}</ul>
+            <ul class=css::agent_list>
+                <For each=move || waiting.get() key=|c| c.clone() let:c>
+                    <WaitingRow c shared=shared.clone() />
+                </For>
+            </ul>
         </section>
     }
 }
 
 #[component]
-fn WaitingRow(c: WaitingConversation, board: SupervisorBoard, skew: i64, shared: Board) -> impl IntoView {
+fn WaitingRow(c: WaitingConversation, shared: Board) -> impl IntoView {
     let i18n = use_i18n();
     let clock = use_clock();
     let w = shared.words.clone();
-    let (id, entered, channel) = (c.conversation_id, c.entered_at, c.channel);
-    let waited = move || format::stopwatch(((clock.get() + skew - entered) / 1000).max(0));
-    let queue =
-        board.queues.iter().find(|q| q.queue_id == c.queue_id).map(|q| q.name.clone()).unwrap_or_default();
-    let name_of = |user: i64| board.agents.iter().find(|a| a.user_id == user).map(|a| a.name.clone());
-    let ringing = c.offered_to.and_then(name_of).map(|name| fill(&w.offered_to, &[("name", &name)]));
-    let candidates: Vec<(i64, String)> = board
-        .agents
-        .iter()
-        .filter(|a| {
-            a.state == AgentState::Available
-                && a.queue_ids.contains(&c.queue_id)
-                && Some(a.user_id) != c.offered_to
+    let (id, entered, channel, queue_id, offered_to) =
+        (c.conversation_id, c.entered_at, c.channel, c.queue_id, c.offered_to);
+    let skew = shared.skew;
+    let waited = move || format::stopwatch(((clock.get() + skew.get() - entered) / 1000).max(0));
+    let queue = shared.queues.with_untracked(|queues| {
+        queues.iter().find(|q| q.queue_id == queue_id).map(|q| q.name.clone()).unwrap_or_default()
+    });
+    let agents = shared.agents;
+    let ringing = offered_to
+        .and_then(|user| {
+            agents.with_untracked(|a| a.iter().find(|a| a.user_id == user).map(|a| a.name.clone()))
         })
-        .map(|a| (a.user_id, a.name.clone()))
-        .collect();
+        .map(|name| fill(&w.offered_to, &[("name", &name)]));
+    // Whom it can be offered to follows the agents' states.
+    let candidates = Memo::new(move |_| {
+        agents.with(|agents| {
+            agents
+                .iter()
+                .filter(|a| {
+                    a.state == AgentState::Available
+                        && a.queue_ids.contains(&queue_id)
+                        && Some(a.user_id) != offered_to
+                })
+                .map(|a| (a.user_id, a.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
     let chosen = RwSignal::new(None::<i64>);
     let busy = RwSignal::new(false);
     let offer = {
-        let (w, candidates) = (w.clone(), candidates.clone());
+        let w = w.clone();
         move |_| {
             let Some(agent) = chosen.get_untracked() else { return };
             let name =
-                candidates.iter().find(|(id, _)| *id == agent).map(|(_, n)| n.clone()).unwrap_or_default();
-            let (said, done, failed) = (shared.said, fill(&w.offered, &[("name", &name)]), w.failed.clone());
+                candidates.with_untracked(|c| c.iter().find(|(id, _)| *id == agent).map(|(_, n)| n.clone()));
+            let (said, failed) = (shared.said, w.failed.clone());
+            let done = fill(&w.offered, &[("name", &name.unwrap_or_default())]);
             busy.set(true);
             spawn_local(async move {
                 match api::offer(id, agent).await {
@@ -91,7 +101,7 @@ fn WaitingRow(c: WaitingConversation, board: SupervisorBoard, skew: i64, shared:
                 <select class=css::reason data-testid="offer-agent" aria-label=w.offer_to.clone()
                     on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
                     <option value="">{w.offer_to.clone()}</option>
-                    {candidates.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    {move || candidates.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                 </select>
                 <button type="button" class="button" data-testid="offer" disabled=move || busy.get() || chosen.get().is_none()
                     on:click=offer>{w.offer.clone()}</button>

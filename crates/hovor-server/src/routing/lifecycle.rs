@@ -89,6 +89,8 @@ pub async fn wrap_up(work: &mut Work, agent_id: i64, conversation_id: i64, reaso
         .execute(&mut *work.tx)
         .await?;
     agents::touch_free_since(work, agent_id).await?;
+    // The supervisors of the queue the work was done in see the agent's load fall.
+    work.emit(Audience::Queue(queue_id), ServerEvent::WorkloadChanged { user_id: agent_id }).await?;
     work.emit(Audience::User(agent_id), ServerEvent::WrappedUp { conversation_id }).await
 }
 

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use hovor_types::conversation::Channel;
 use hovor_types::routing::{AgentState, IdleReason, default_capacity};
 use hovor_types::supervisor::{
-    AgentBoard, AgentConversation, ChannelLoad, IdleCount, QueueBoard, QueueCounts, RECENT_MS,
-    SHORT_ABANDON_MS, SupervisorBoard, WAITING_LISTED, WaitingConversation,
+    AgentBoard, AgentConversation, ChannelLoad, QueueBoard, QueueCounts, RECENT_MS, SHORT_ABANDON_MS,
+    SupervisorBoard, WAITING_LISTED, WaitingConversation, agents_by_state,
 };
 
 use crate::db::Conn;
@@ -72,16 +72,8 @@ pub async fn board(
         .into_iter()
         .map(|(id, name, sl_seconds)| {
             let (waiting, ringing, oldest) = live.get(&id).copied().unwrap_or_default();
-            let members: Vec<&AgentBoard> = agents.iter().filter(|a| a.queue_ids.contains(&id)).collect();
-            let available = members.iter().filter(|a| a.state == AgentState::Available);
-            let busy = available.clone().filter(|a| a.load.iter().all(|l| l.open >= l.capacity)).count();
-            let mut idle: Vec<IdleCount> = Vec::new();
-            for agent in members.iter().filter(|a| a.state == AgentState::Idle) {
-                match idle.iter_mut().find(|i| i.reason == agent.idle_reason) {
-                    Some(count) => count.agents += 1,
-                    None => idle.push(IdleCount { reason: agent.idle_reason, agents: 1 }),
-                }
-            }
+            let (available, busy, idle) =
+                agents_by_state(agents.iter().filter(|a| a.queue_ids.contains(&id)));
             QueueBoard {
                 queue_id: id,
                 name,
@@ -89,8 +81,8 @@ pub async fn board(
                 waiting,
                 ringing,
                 oldest_entered_at: oldest,
-                available: u32::try_from(available.count() - busy).unwrap_or(0),
-                busy: u32::try_from(busy).unwrap_or(0),
+                available,
+                busy,
                 idle,
                 today: today.get(&id).copied().unwrap_or_default().figures(),
                 recent: recent.get(&id).copied().unwrap_or_default().figures(),

@@ -90,7 +90,7 @@ pub struct Supervision {
 }
 
 /// A conversation waiting in a queue the supervisor oversees (for "offer to…").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WaitingConversation {
     pub conversation_id: i64,
