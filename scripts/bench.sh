@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/PERFORMANCE.md: builds what is missing, then prints the desk's sizes, open
-# times and DOM size, Lighthouse on a cold start, the customer-to-agent paint latency, the event stream's fan-out figures, the
+# times and DOM size, Lighthouse on a cold start, the customer-to-agent paint latency, the supervisor page at scale, the event stream's fan-out figures, the
 # API under 16 connections (each also on PostgreSQL with two servers), the SQLite log's size under 200 messages a second, the ranking of 10,000 responses, the reading of arriving email, the calls
 # the media switch carries and a call's delays as its parties hear them, each against its budget.
 # Exits non-zero when a budget is missed.
@@ -16,6 +16,8 @@ echo "==> the desk's cold start on a tablet's network (Lighthouse, mobile preset
 (cd end2end && node lighthouse/cold-start.mjs) || status=1
 echo "==> live chat: customer message → painted on the desk, 200 messages"
 (cd end2end && node bench/chat-paint.mjs) || status=1
+echo "==> the supervisor page: 200 agents in 20 queues under load, change → shown and long tasks"
+(cd end2end && node bench/supervisor-board.mjs) || status=1
 # One server benchmark program (crates/hovor-server/examples/NAME.rs): built, then run.
 server_bench() {
   echo "==> $2"

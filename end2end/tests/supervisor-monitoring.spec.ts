@@ -57,6 +57,31 @@ test("a supervisor reads a chat live, whispers to its agent only, and barges in"
     await board.screenshot({ path: "artifacts/screenshots/supervisor-monitor-chat.png" });
     await page.screenshot({ path: "artifacts/screenshots/desk-whisper.png" });
 
+    // A reload (or another language) opens the monitored conversation again.
+    await board.reload();
+    await expect(panel).toHaveAttribute("data-mode", "read");
+    await expect(panel.getByTestId("monitor-transcript")).toContainText("Now the light is red.");
+
+    // Stopped: the desk no longer says so. An administrator's queue stops telling its agents; the next
+    // monitoring leaves the desk quiet (a whisper after it shows the desk has caught up).
+    await panel.getByTestId("monitor-stop").tap();
+    await expect(page.getByTestId("monitored")).toHaveCount(0);
+    const admin = await (await browser.newContext()).newPage();
+    await signInAt(admin, server.url, "admin");
+    await admin.goto(`${server.url}/desk/calls`);
+    await admin.getByTestId("call-settings-queue").selectOption("1");
+    const settings = admin.getByTestId("monitoring-settings");
+    await expect(settings.getByTestId("announce-monitoring")).toBeChecked();
+    await settings.getByTestId("announce-monitoring").uncheck();
+    await settings.getByTestId("monitoring-save").click();
+    await expect(settings.getByTestId("monitoring-status")).toHaveText("Saved.");
+    await admin.context().close();
+    await board.locator(`[data-testid="monitor-conversation"][data-conversation="${id}"]`).tap();
+    await panel.getByTestId("whisper-input").fill("Check the serial number");
+    await panel.getByTestId("whisper-send").tap();
+    await expect(page.getByTestId("whisper").last()).toContainText("Check the serial number");
+    await expect(page.getByTestId("monitored")).toHaveCount(0);
+
     // Barge-in: the supervisor becomes a collaborator of the chat.
     await panel.getByTestId("monitor-barge").tap();
     await expect(panel.getByTestId("monitor-said")).toHaveText("You joined the conversation: it is in your task list.");

@@ -1,7 +1,8 @@
-//! A queue's call settings as an administrator edits them: recording, call-associated variables and
-//! callbacks.
+//! A queue's call settings as an administrator edits them: recording, call-associated variables,
+//! callbacks and whether its agents are told they are monitored.
 
 use hovor_types::callback::QueueCallbacks;
+use hovor_types::supervisor::QueueMonitoring;
 use hovor_types::voice::{AdminQueue, CallVariable, QueueCallVariables, QueueRecording};
 
 use super::client::{self, ApiError};
@@ -39,4 +40,15 @@ pub async fn callbacks(queue_id: i64) -> Result<QueueCallbacks, ApiError> {
 
 pub async fn save_callbacks(queue_id: i64, settings: &QueueCallbacks) -> Result<QueueCallbacks, ApiError> {
     client::put(&format!("/api/admin/queues/{queue_id}/callbacks"), settings).await
+}
+
+pub async fn monitoring(queue_id: i64) -> Result<QueueMonitoring, ApiError> {
+    client::get(&format!("/api/admin/queues/{queue_id}/monitoring")).await
+}
+
+pub async fn save_monitoring(
+    queue_id: i64,
+    monitoring: &QueueMonitoring,
+) -> Result<QueueMonitoring, ApiError> {
+    client::put(&format!("/api/admin/queues/{queue_id}/monitoring"), monitoring).await
 }

@@ -1,6 +1,6 @@
 //! The call settings page (`/desk/calls`, administrators only): per queue, whether its calls are
-//! recorded and how long an agent's Pause recording lasts, and the call-associated variables its
-//! agents read and edit (WBX CAD). Rules are `hovor_types::voice`'s, checked here beside each field
+//! recorded and how long an agent's Pause recording lasts, the call-associated variables its agents
+//! read and edit (WBX CAD), its callbacks, and whether its agents are told a supervisor monitors them. Rules are `hovor_types::voice`'s, checked here beside each field
 //! and again by the server. Drawn from the `admin` chunk, which an agent fetches only by opening the
 //! page's address (to be told it is for administrators).
 
@@ -26,7 +26,9 @@ use leptos_i18n::I18nContext;
 stylance::import_crate_style!(css, "src/features/call_settings.module.css");
 
 mod callbacks;
+mod monitoring;
 use callbacks::CallbacksForm;
+use monitoring::MonitoringForm;
 
 /// `/desk/calls`: the page for an administrator; anyone else is told why (the server refuses them too).
 /// All of it in the `admin` chunk: the desk's start carries only the route.
@@ -82,6 +84,7 @@ fn CallSettingsPage() -> impl IntoView {
                     <RecordingForm queue />
                     <VariablesForm queue />
                     <CallbacksForm queue />
+                    <MonitoringForm queue />
                 </div>
             })}
         </main>

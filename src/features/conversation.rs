@@ -15,7 +15,7 @@ use crate::features::call::call_pane;
 use crate::features::email::{EmailDraft, email_centre};
 use crate::features::responses::insert::provide_inserter;
 use crate::features::side_panel::SidePanel;
-use crate::features::supervision::SupervisionStrip;
+use crate::features::supervision::supervision_strip;
 use crate::state::conversation::provide_open_conversation;
 use crate::state::handling::use_handling;
 use crate::state::live::use_live;
@@ -98,7 +98,7 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
             <section class=css::centre>
                 <ConversationBar id handling />
                 {centre}
-                <ConversationFooter id handling><SupervisionStrip id />{composer}</ConversationFooter>
+                <ConversationFooter id handling>{lazy_view(move || supervision_strip(id))}{composer}</ConversationFooter>
             </section>
             // The conversation first; its customer's context a task later (a tablet's CPU).
             <div class=css::side>

@@ -1,12 +1,14 @@
 //! Supervision beside the conversation on the desk: who monitors it (when its queue tells agents) and
 //! the supervisors' whispers, which only the agent reads. Read when the conversation opens and again
-//! when the stream says either changed; nothing shows while there is neither.
+//! when the stream says either changed; nothing shows while there is neither. In the `handling` chunk
+//! (fetched once the desk is up), so the desk's start carries none of it.
 
 use hovor_types::supervisor::{MonitorMode, Supervision};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::supervisor as api;
+use crate::components::lazy::split_view;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::live::use_live;
@@ -16,8 +18,10 @@ stylance::import_crate_style!(css, "src/features/supervision.module.css");
 /// Whispers shown at once: the newest; the rest wait one scroll away.
 const SHOWN: usize = 3;
 
+split_view!(handling, pub fn supervision_strip(id: i64) => view! { <SupervisionStrip id /> });
+
 #[component]
-pub fn SupervisionStrip(id: i64) -> impl IntoView {
+fn SupervisionStrip(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
     let supervision = RwSignal::new(Supervision::default());

@@ -138,6 +138,28 @@ fn SupervisorPage(words: Arc<SupervisorWords>) -> impl IntoView {
         defined: RwSignal::new(None),
         monitoring: RwSignal::new(None),
     };
+    // Monitoring survives a reload (or another language): the board says what this supervisor
+    // follows, and the panel opens on it again.
+    let monitoring = shared.monitoring;
+    Effect::new(move |_| {
+        let Some(Some(followed)) = read(board, |b| b.monitoring.first().copied()) else { return };
+        if monitoring.with_untracked(Option::is_some) {
+            return;
+        }
+        let watched = agents.with_untracked(|agents| {
+            agents.iter().find_map(|a| {
+                let c = a.conversations.iter().find(|c| c.conversation_id == followed.conversation_id)?;
+                Some(monitor::Watched {
+                    conversation: c.clone(),
+                    agent_id: a.user_id,
+                    agent_name: a.name.clone(),
+                })
+            })
+        });
+        if let Some(watched) = watched {
+            monitoring.set(Some((watched, followed.mode)));
+        }
+    });
     let phase = Memo::new(move |before: Option<&Phase>| {
         board.with(|b| match b {
             None => before.copied().unwrap_or(Phase::Loading),

@@ -164,8 +164,8 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
         }
         // The customer's phone's own news.
         ServerEvent::PhoneChanged { .. } => {}
-        ServerEvent::WhisperCreated { whisper } => bump(live.supervision_changes, whisper.conversation_id),
-        ServerEvent::MonitoringChanged { conversation_id, .. } => {
+        ServerEvent::WhisperCreated { conversation_id }
+        | ServerEvent::MonitoringChanged { conversation_id } => {
             bump(live.supervision_changes, conversation_id)
         }
         ServerEvent::EmailStatusChanged { conversation_id, .. } => {

@@ -58,11 +58,12 @@ pub enum ServerEvent {
     /// The customer's phone: the call's state as their phone shows it (to the customer only).
     PhoneChanged { conversation_id: i64, state: crate::voice::PhoneState },
     /// A supervisor whispered to the agent of a conversation (to that agent and the supervisor; never
-    /// to the customer).
-    WhisperCreated { whisper: crate::supervisor::Whisper },
+    /// to the customer): the desk reads `GET …/supervision` again. The text stays out of the event so
+    /// the desk's start carries no whisper types.
+    WhisperCreated { conversation_id: i64 },
     /// Supervisors started or stopped monitoring a conversation (to its agent, only when the queue
-    /// tells agents; `monitors` is everyone following it now).
-    MonitoringChanged { conversation_id: i64, monitors: Vec<crate::supervisor::Monitor> },
+    /// tells agents): the desk reads `GET …/supervision` again.
+    MonitoringChanged { conversation_id: i64 },
 }
 
 crate::string_enum! {

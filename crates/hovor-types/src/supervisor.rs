@@ -195,6 +195,10 @@ pub struct SupervisorBoard {
     /// The conversations waiting in those queues, the longest-waiting first (at most
     /// [`WAITING_LISTED`] per queue).
     pub waiting: Vec<WaitingConversation>,
+    /// The conversations this supervisor monitors now, and how: the page opens them again after a
+    /// reload.
+    #[serde(default)]
+    pub monitoring: Vec<Monitoring>,
     /// The server's clock when counted, so timers tick from the same moment.
     pub at: Millis,
 }

@@ -64,12 +64,13 @@ fn Panel(watched: Watched, mode: MonitorMode, shared: Board) -> impl IntoView {
     let title = fill(&w.monitoring, &[("customer", &customer), ("agent", &watched.agent_name)]);
     let act = Act { i18n, busy, said, failed: w.failed.clone() };
     let stop = {
-        let open = shared.monitoring;
+        let (open, board) = (shared.monitoring, shared.board);
         move |_| {
             spawn_local(async move {
                 // Over already (ended, reassigned): closing is all that is left.
                 let _ = api::stop_monitoring(id).await;
                 open.set(None);
+                board.refetch();
             });
         }
     };

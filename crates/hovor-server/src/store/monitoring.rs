@@ -2,7 +2,7 @@
 //! agent, whether the queue tells its agents, and the record of what supervisors did.
 
 use hovor_types::event::ServerEvent;
-use hovor_types::supervisor::{Monitor, MonitorMode, Whisper};
+use hovor_types::supervisor::{Monitor, MonitorMode, Monitoring, Whisper};
 
 use crate::change::Change;
 use crate::db::Conn;
@@ -48,6 +48,22 @@ pub async fn monitors(conn: &mut Conn, conversation_id: i64) -> AppResult<Vec<Mo
         .map(|(user_id, name, mode)| {
             let mode = MonitorMode::parse(&mode).ok_or_else(|| bad_value("mode", &mode))?;
             Ok(Monitor { user_id, name, mode })
+        })
+        .collect()
+}
+
+/// What the supervisor monitors now.
+pub async fn of_supervisor(conn: &mut Conn, supervisor: i64) -> AppResult<Vec<Monitoring>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT conversation_id, mode FROM monitors WHERE supervisor_id = $1 ORDER BY started_at, conversation_id",
+    )
+    .bind(supervisor)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(conversation_id, mode)| {
+            let mode = MonitorMode::parse(&mode).ok_or_else(|| bad_value("mode", &mode))?;
+            Ok(Monitoring { conversation_id, mode })
         })
         .collect()
 }
@@ -111,8 +127,7 @@ async fn tell_agent(change: &mut Change, conversation_id: i64, queue_id: i64, ag
     if !announced(&mut change.tx, queue_id).await? {
         return Ok(());
     }
-    let monitors = monitors(&mut change.tx, conversation_id).await?;
-    change.emit(Audience::User(agent), ServerEvent::MonitoringChanged { conversation_id, monitors }).await
+    change.emit(Audience::User(agent), ServerEvent::MonitoringChanged { conversation_id }).await
 }
 
 /// Stores a whisper and sends it to the agent and the supervisor (never to the customer: whispers are
@@ -143,7 +158,7 @@ pub async fn whisper(
     };
     record(change, author.0, agent, Some(conversation_id), "whisper", None).await?;
     for user in [agent, author.0] {
-        change.emit(Audience::User(user), ServerEvent::WhisperCreated { whisper: whisper.clone() }).await?;
+        change.emit(Audience::User(user), ServerEvent::WhisperCreated { conversation_id }).await?;
     }
     Ok(whisper)
 }

@@ -90,7 +90,8 @@ pub async fn board(
         })
         .collect();
     let waiting = waiting(conn, &ids).await?;
-    Ok(SupervisorBoard { queues: boards, agents, waiting, at: now })
+    let monitoring = crate::store::monitoring::of_supervisor(conn, supervisor).await?;
+    Ok(SupervisorBoard { queues: boards, agents, waiting, monitoring, at: now })
 }
 
 /// The conversations waiting in `queues`, the longest-waiting first, at most [`WAITING_LISTED`] per

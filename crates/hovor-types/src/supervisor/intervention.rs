@@ -79,6 +79,14 @@ pub struct Monitor {
     pub mode: MonitorMode,
 }
 
+/// A conversation the supervisor monitors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Monitoring {
+    pub conversation_id: i64,
+    pub mode: MonitorMode,
+}
+
 /// `GET /api/conversations/{id}/supervision`: what the desk shows of supervision beside a
 /// conversation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
