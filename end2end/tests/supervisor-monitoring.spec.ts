@@ -91,10 +91,20 @@ test("a supervisor reads a chat live, whispers to its agent only, and barges in"
     await expect(customer.locator("body")).not.toContainText("Offer a replacement router");
 
     // Touch targets in the panel.
+    await expect(panel).toBeVisible();
     for (const target of await panel.locator("button, select, input").all()) {
       const box = await target.boundingBox();
       if (box) expect(box.height, (await target.getAttribute("data-testid")) ?? "a target").toBeGreaterThanOrEqual(44);
     }
+
+    // The agent ends the chat and wraps it up: the panel closes and says why.
+    const agentApi = page.request;
+    expect((await agentApi.post(`${server.url}/api/conversations/${id}/end`)).status()).toBe(204);
+    const reasons = await (await agentApi.get(`${server.url}/api/conversations/${id}/wrap-up-reasons`)).json();
+    const wrapped = await agentApi.post(`${server.url}/api/conversations/${id}/wrap-up`, { data: { reason_id: reasons[0].id } });
+    expect(wrapped.ok()).toBe(true);
+    await expect(panel).toHaveCount(0);
+    await expect(board.getByTestId("supervisor-said")).toHaveText("Monitoring ended: the conversation was wrapped up or left its agent.");
   } finally {
     await tablet.close();
     await customer.context().close();

@@ -63,6 +63,21 @@ fn Panel(watched: Watched, mode: MonitorMode, shared: Board) -> impl IntoView {
     let customer = c.customer_name.clone().unwrap_or_default();
     let title = fill(&w.monitoring, &[("customer", &customer), ("agent", &watched.agent_name)]);
     let act = Act { i18n, busy, said, failed: w.failed.clone() };
+    // Wrapped up, or gone to another agent or queue: nothing is left to monitor, and the page says so.
+    let gone = Memo::new(move |_| {
+        shared
+            .agents
+            .with(|agents| !agents.iter().any(|a| a.conversations.iter().any(|c| c.conversation_id == id)))
+    });
+    Effect::new({
+        let (open, page_said, over) = (shared.monitoring, shared.said, w.monitor_over.clone());
+        move |_| {
+            if gone.get() {
+                open.set(None);
+                page_said.set(Some(over.clone()));
+            }
+        }
+    });
     let stop = {
         let (open, board) = (shared.monitoring, shared.board);
         move |_| {

@@ -62,4 +62,5 @@ pub struct SupervisorWords {
     pub sign_out: String,
     pub confirm_sign_out: String,
     pub signed_out: String,
+    pub monitor_over: String,
 }
