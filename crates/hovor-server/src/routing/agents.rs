@@ -75,6 +75,20 @@ pub async fn set_state(
     work.emit(Audience::User(agent_id), ServerEvent::StatusChanged { status }).await
 }
 
+/// Whether the agent is Available and a member of the queue: whom a transfer or a supervisor may
+/// name to receive a conversation of it.
+pub async fn available_in(work: &mut Work, agent_id: i64, queue_id: i64) -> AppResult<bool> {
+    let Flag(available) = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM agent_states s JOIN queue_members m ON m.user_id = s.user_id
+                        WHERE s.user_id = $1 AND m.queue_id = $2 AND s.state = 'available')",
+    )
+    .bind(agent_id)
+    .bind(queue_id)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    Ok(available)
+}
+
 /// The agent just took work or finished some: their idle time starts again now.
 pub async fn touch_free_since(work: &mut Work, agent_id: i64) -> AppResult<()> {
     sqlx::query("UPDATE agent_states SET free_since = $1 WHERE user_id = $2")

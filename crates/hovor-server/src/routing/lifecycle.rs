@@ -119,18 +119,10 @@ pub async fn transfer(
     if !queue_exists {
         return Err(FieldError::new("queue_id", Rule::NotAnOption).into());
     }
-    if let Some(wanted) = request.agent_id {
-        let Flag(available) = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM agent_states s JOIN queue_members m ON m.user_id = s.user_id
-                            WHERE s.user_id = $1 AND m.queue_id = $2 AND s.state = 'available')",
-        )
-        .bind(wanted)
-        .bind(to_queue)
-        .fetch_one(&mut *work.tx)
-        .await?;
-        if !available || wanted == agent_id {
-            return Err(FieldError::new("agent_id", Rule::NotAnOption).into());
-        }
+    if let Some(wanted) = request.agent_id
+        && (wanted == agent_id || !agents::available_in(work, wanted, to_queue).await?)
+    {
+        return Err(FieldError::new("agent_id", Rule::NotAnOption).into());
     }
     let note = Some(request.note.trim()).filter(|n| !n.is_empty());
     sqlx::query(

@@ -22,7 +22,7 @@ use crate::db::Flag;
 use crate::error::{AppError, AppResult};
 use crate::extract::{AppJson, AppPath, Visible};
 use crate::routes::admin::Admin;
-use crate::routing::{Work, lifecycle, offers};
+use crate::routing::{Work, agents, lifecycle, offers};
 use crate::store::conversations::ConversationRow;
 use crate::store::{collaboration, monitoring, supervisor};
 use crate::voice::flows;
@@ -59,15 +59,7 @@ pub async fn offer(
     if !waiting {
         return Err(AppError::Conflict(Reason::NotWaiting));
     }
-    let Flag(available) = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM agent_states s JOIN queue_members m ON m.user_id = s.user_id
-                        WHERE s.user_id = $1 AND m.queue_id = $2 AND s.state = 'available')",
-    )
-    .bind(agent)
-    .bind(c.queue_id)
-    .fetch_one(&mut *work.tx)
-    .await?;
-    if !available {
+    if !agents::available_in(&mut work, agent, c.queue_id).await? {
         return Err(FieldError::new("user_id", Rule::NotAnOption).into());
     }
     offers::cancel(&mut work, c.id).await?;
