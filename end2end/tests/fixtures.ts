@@ -7,6 +7,10 @@ export const test = base.extend<{ page: Page }>({
   page: async ({ page }, use) => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    // A Rust panic reaches the page as "unreachable"; its message is what the panic hook logged.
+    page.on("console", (m) => {
+      if (m.type() === "error" && m.text().includes("panicked at")) errors.push(m.text());
+    });
     await use(page);
     expect(errors, "uncaught errors in the page").toEqual([]);
   },

@@ -51,8 +51,9 @@ impl Drafts {
         });
     }
 
+    /// Empty once the desk has closed (an answer arriving after sign-out).
     pub fn get_untracked(self, conversation: i64) -> String {
-        self.0.with_untracked(|d| d.get(&conversation).cloned().unwrap_or_default())
+        self.0.try_with_untracked(|d| d.get(&conversation).cloned()).flatten().unwrap_or_default()
     }
 
     pub fn get(self, conversation: i64) -> String {

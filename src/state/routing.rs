@@ -48,12 +48,17 @@ impl Routing {
             }
             // A read answered after an offer event (the agent went Available as the stream opened) would
             // put back the stack as it was before the event: read again, and give up to the events.
+            // The desk may close (sign-out) while a read is out: its signals are then gone.
             for _ in 0..3 {
-                let seen = self.offer_news.get_untracked();
+                let Some(seen) = self.offer_news.try_get_untracked() else { return };
                 let Ok(offers) = api::offers().await else { break };
-                if self.offer_news.get_untracked() == seen {
-                    self.offers.set(offers);
-                    break;
+                match self.offer_news.try_get_untracked() {
+                    Some(now) if now == seen => {
+                        self.offers.set(offers);
+                        break;
+                    }
+                    Some(_) => {}
+                    None => return,
                 }
             }
         });

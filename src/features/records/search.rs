@@ -46,7 +46,8 @@ pub fn DirectorySearch(
         typed.set(value.clone());
         spawn_local(async move {
             gloo_timers::future::sleep(Duration::from_millis(DEBOUNCE_MS)).await;
-            if typed.get_untracked() == value {
+            // Unmounted meanwhile: the search is gone with its signals.
+            if typed.try_with_untracked(|t| *t == value) == Some(true) {
                 page.set(0);
                 query.set(value);
             }
