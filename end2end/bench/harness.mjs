@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 export const root = new URL("../..", import.meta.url).pathname;
-export const dist = join(root, "dist");
+export const dist = process.env.HOVOR_BENCH_DIST ?? join(root, "dist");
 
 /**
  * Starts the server (with `extraArgs`, if any) and waits until it answers; `stop()` ends it with

@@ -1,6 +1,7 @@
 //! GET/POST/DELETE with JSON bodies, turning the server's `ErrorBody` into a typed `ApiError`.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use hovor_types::error::{ErrorCode, ErrorConflict, ErrorHead, Reason, Rule};
@@ -143,6 +144,31 @@ impl RecordConflict {
     pub fn decode(&self) -> Option<VersionConflict> {
         serde_json::from_str::<ErrorConflict>(&self.0).ok()?.conflict.map(|c| *c)
     }
+}
+
+/// An answer read but not decoded yet. The code that decodes a type lands wherever `decode` is
+/// called: a pane whose view is in a chunk decodes there, and the desk's start carries none of it.
+pub struct Encoded<T> {
+    text: Arc<str>,
+    of: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Encoded<T> {
+    fn clone(&self) -> Self {
+        Encoded { text: self.text.clone(), of: PhantomData }
+    }
+}
+
+impl<T: DeserializeOwned> Encoded<T> {
+    pub fn decode(&self) -> Result<T, ApiError> {
+        serde_json::from_str(&self.text).map_err(|e| ApiError::Server(e.to_string()))
+    }
+}
+
+/// A GET whose answer is decoded later (see `Encoded`).
+pub async fn get_encoded<T>(path: &str) -> Result<Encoded<T>, ApiError> {
+    let text = send(Request::get(path), None::<&()>).await?.text().await.map_err(|_| ApiError::Network)?;
+    Ok(Encoded { text: text.into(), of: PhantomData })
 }
 
 async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {

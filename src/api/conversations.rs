@@ -1,28 +1,38 @@
 //! The Active Conversation's resources.
 
 use hovor_types::case::CasePane;
-use hovor_types::conversation::{ConversationSummary, TaskSummary};
+use hovor_types::conversation::{Channel, ConversationSummary, TaskSummary};
 use hovor_types::customer::CustomerCard;
 use hovor_types::message::{Draft, Message, SavedDraft, SendMessageRequest};
 use hovor_types::response::SuggestedResponse;
 use hovor_types::timeline::{RelatedRecord, TimelineCursor, TimelinePage};
 
-use super::client::{self, ApiError};
+use super::client::{self, ApiError, Encoded};
 
 pub async fn tasks() -> Result<Vec<TaskSummary>, ApiError> {
     client::get("/api/tasks").await
 }
 
-pub async fn summary(id: i64) -> Result<ConversationSummary, ApiError> {
-    client::get(&format!("/api/conversations/{id}")).await
+// The summary, the customer and the cases are drawn in the `panes` chunk and decoded there.
+pub async fn summary(id: i64) -> Result<Encoded<ConversationSummary>, ApiError> {
+    client::get_encoded(&format!("/api/conversations/{id}")).await
 }
 
-pub async fn customer(id: i64) -> Result<CustomerCard, ApiError> {
-    client::get(&format!("/api/conversations/{id}/customer")).await
+/// Only the channel of a conversation (its summary read for that one field).
+pub async fn channel(id: i64) -> Result<Channel, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Kind {
+        channel: Channel,
+    }
+    client::get::<Kind>(&format!("/api/conversations/{id}")).await.map(|k| k.channel)
 }
 
-pub async fn cases(id: i64) -> Result<CasePane, ApiError> {
-    client::get(&format!("/api/conversations/{id}/cases")).await
+pub async fn customer(id: i64) -> Result<Encoded<CustomerCard>, ApiError> {
+    client::get_encoded(&format!("/api/conversations/{id}/customer")).await
+}
+
+pub async fn cases(id: i64) -> Result<Encoded<CasePane>, ApiError> {
+    client::get_encoded(&format!("/api/conversations/{id}/cases")).await
 }
 
 pub async fn suggestions(id: i64) -> Result<Vec<SuggestedResponse>, ApiError> {

@@ -176,8 +176,9 @@ pub async fn add_note(conversation: i64, note: &NewNote) -> Result<TimelineEntry
     client::post(&format!("/api/conversations/{conversation}/notes"), note, None).await
 }
 
-pub async fn session(conversation: i64) -> Result<SessionData, ApiError> {
-    client::get(&format!("/api/conversations/{conversation}/session")).await
+/// Drawn in the `panes` chunk and decoded there.
+pub async fn session(conversation: i64) -> Result<client::Encoded<SessionData>, ApiError> {
+    client::get_encoded(&format!("/api/conversations/{conversation}/session")).await
 }
 
 pub async fn add_tag(conversation: i64, tag: &AddTag) -> Result<Vec<Tag>, ApiError> {

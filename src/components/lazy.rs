@@ -55,8 +55,22 @@ fn lazy_boxed(load: Box<dyn Fn() -> Loading>) -> AnyView {
             // Untracked: the view is built inside the task; its reads must not re-run whoever called this.
             untrack(|| {
                 spawn_local_scoped_with_cancellation(async move {
-                    match loading.await {
+                    let mut waited = false;
+                    let mut loading = loading;
+                    let chunk = std::future::poll_fn(|cx| {
+                        let poll = loading.as_mut().poll(cx);
+                        waited |= poll.is_pending();
+                        poll
+                    })
+                    .await;
+                    match chunk {
                         Ok(view) => {
+                            // Every view waiting for a chunk resumes at once when it arrives: each is
+                            // then drawn in a task of its own, so no one task blocks the page for long.
+                            // A chunk already here is drawn at once (no frame of "Loading…").
+                            if waited {
+                                gloo_timers::future::TimeoutFuture::new(0).await;
+                            }
                             loaded.set_value(Some(view));
                             arrival.set(Arrival::Ready);
                         }
@@ -141,8 +155,10 @@ pub fn prefetch_chunks() {
         let _ = prefetch_compose().await;
         let _ = prefetch_panes().await;
         let _ = prefetch_offers().await;
-        let _ = prefetch_call().await;
         gloo_timers::future::TimeoutFuture::new(PREFETCH_AFTER_MS).await;
+        // The call's code shares modules with the administrators' pages: together the largest
+        // download, and the most work to instantiate, so not while the first conversation draws.
+        let _ = prefetch_call().await;
         let _ = prefetch_records().await;
         let _ = prefetch_handling().await;
         let _ = prefetch_keys().await;

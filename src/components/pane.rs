@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
+use serde::de::DeserializeOwned;
+
 use crate::api::ApiError;
+use crate::api::client::Encoded;
 use crate::components::first_paint::reveal;
 use crate::i18n::{t, use_i18n};
 
@@ -52,6 +55,23 @@ where
     let retry = Callback::new(move |()| resource.refetch());
     let content = ViewFn::from(move || resource.get().and_then(Result::ok).map(&render));
     view! { <Pane title testid state retry content /> }
+}
+
+/// Draws an answer decoded where this is called (in a chunk, see `Encoded`); one the app cannot read
+/// says so in the pane.
+pub fn decoded<T: DeserializeOwned, V: IntoView + 'static>(
+    encoded: &Encoded<T>,
+    draw: impl FnOnce(T) -> V,
+) -> AnyView {
+    match encoded.decode() {
+        Ok(value) => draw(value).into_any(),
+        Err(e) => {
+            leptos::logging::warn!("{e:?}");
+            reveal();
+            let i18n = use_i18n();
+            view! { <p class=css::error role="alert">{t!(i18n, pane.error)}</p> }.into_any()
+        }
+    }
 }
 
 /// A pane whose content loads its own data when needed: ready at once.

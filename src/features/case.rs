@@ -7,11 +7,12 @@ use leptos::prelude::*;
 use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
+use crate::api::client::Encoded;
 use crate::api::conversations as api;
 use crate::api::records as records_api;
 use crate::components::form::{FieldMessage, FormErrors, TextField};
 use crate::components::menu::{Menu, css as menu_css};
-use crate::components::pane::resource_pane;
+use crate::components::pane::{decoded, resource_pane};
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
@@ -37,7 +38,7 @@ pub fn CasePanel(id: i64) -> impl IntoView {
         open.records.track();
         api::cases(id)
     });
-    let render = move |pane: CasePane| lazy_view(move || case_view(id, pane.clone()));
+    let render = move |pane: Encoded<CasePane>| lazy_view(move || case_view(id, pane.clone()));
     resource_pane(ViewFn::from(move || t!(i18n, case.title)), "case", cases, render)
 }
 
@@ -356,4 +357,4 @@ split_view!(records, fn case_form(case: Option<RwSignal<CaseInfo>>, link_convers
     view! { <CaseForm case link_conversation done /> });
 split_view!(records, fn case_search(link: Callback<Option<i64>>, close: Callback<()>) =>
     view! { <CaseSearch link close /> });
-split_view!(panes, fn case_view(id: i64, pane: CasePane) => view! { <CaseView id pane /> });
+split_view!(panes, fn case_view(id: i64, pane: Encoded<CasePane>) => decoded(&pane, |pane| view! { <CaseView id pane /> }));

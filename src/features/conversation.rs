@@ -63,8 +63,7 @@ pub fn ActiveConversation(id: i64) -> impl IntoView {
         if channel.get() == Some(None) {
             spawn_local(async move {
                 // Unreadable: the timeline shows why.
-                let channel =
-                    crate::api::conversations::summary(id).await.map_or(Channel::Chat, |s| s.channel);
+                let channel = crate::api::conversations::channel(id).await.unwrap_or(Channel::Chat);
                 let _ = watched.try_set(Some(channel));
             });
         }

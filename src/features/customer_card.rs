@@ -9,13 +9,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+use crate::api::client::Encoded;
 use crate::api::conversations as api;
 use crate::api::records as records_api;
 use crate::components::avatar::Avatar;
 use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::lazy::{lazy_view, split_view};
 use crate::components::menu::{Menu, css as menu_css};
-use crate::components::pane::resource_pane;
+use crate::components::pane::{decoded, resource_pane};
 use crate::features::records::account::{AccountRecord, account_form};
 use crate::features::records::contact::ContactRecord;
 use crate::features::records::merge::merge_dialog;
@@ -47,7 +48,7 @@ enum Mode {
 pub fn CustomerCard(id: i64, details: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let card = LocalResource::new(move || api::customer(id));
-    let render = move |c: Card| {
+    let render = move |c: Encoded<Card>| {
         let reload = Callback::new(move |()| card.refetch());
         lazy_view(move || card_view(id, c.clone(), reload, details))
     };
@@ -229,4 +230,5 @@ fn Known(known: KnownCustomer) -> impl IntoView {
     })
 }
 
-split_view!(panes, fn card_view(id: i64, card: Card, reload: Callback<()>, details: Signal<bool>) => view! { <CardView id card reload details /> });
+split_view!(panes, fn card_view(id: i64, card: Encoded<Card>, reload: Callback<()>, details: Signal<bool>) =>
+    decoded(&card, |card| view! { <CardView id card reload details /> }));

@@ -12,9 +12,10 @@ use crate::components::lazy::{lazy_view, split_view};
 use leptos::task::spawn_local;
 
 use crate::api::ApiError;
+use crate::api::client::Encoded;
 use crate::api::records as api;
 use crate::components::form::{FieldMessage, FormErrors, TextField, rule_text};
-use crate::components::pane::resource_pane;
+use crate::components::pane::{decoded, resource_pane};
 use crate::features::records::history::key_values;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::state::conversation::use_open_conversation;
@@ -35,7 +36,7 @@ pub fn SessionPanel(id: i64) -> impl IntoView {
         open.records.track();
         api::session(id)
     });
-    let render = move |d: SessionData| lazy_view(move || session_view(id, d.clone()));
+    let render = move |d: Encoded<SessionData>| lazy_view(move || session_view(id, d.clone()));
     resource_pane(ViewFn::from(move || t!(i18n, session.title)), "session-data", data, render)
 }
 
@@ -362,4 +363,4 @@ fn CustomData(id: i64, values: Vec<KeyValue>, version: i64) -> impl IntoView {
     .into_any()
 }
 
-split_view!(panes, fn session_view(id: i64, d: SessionData) => view! { <SessionView id d /> });
+split_view!(panes, fn session_view(id: i64, d: Encoded<SessionData>) => decoded(&d, |d| view! { <SessionView id d /> }));

@@ -4,9 +4,10 @@
 use hovor_types::conversation::{ConversationSummary, SelfServiceKind, VisitorDetails};
 use leptos::prelude::*;
 
+use crate::api::client::Encoded;
 use crate::api::conversations as api;
 use crate::components::lazy::{lazy_view, split_view};
-use crate::components::pane::resource_pane;
+use crate::components::pane::{decoded, resource_pane};
 use crate::components::tabs::{Tab, Tabs};
 use crate::features::activities::Activities;
 use crate::format;
@@ -19,7 +20,7 @@ stylance::import_crate_style!(css, "src/features/summary.module.css");
 pub fn SummaryPanel(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let summary = LocalResource::new(move || api::summary(id));
-    let render = move |s: ConversationSummary| lazy_view(move || summary_view(s.clone()));
+    let render = move |s: Encoded<ConversationSummary>| lazy_view(move || summary_view(s.clone()));
     resource_pane(ViewFn::from(move || t!(i18n, summary.title)), "summary", summary, render)
 }
 
@@ -130,5 +131,5 @@ fn Visitor(v: VisitorDetails) -> impl IntoView {
     }
 }
 
-split_view!(panes, fn summary_view(s: ConversationSummary) => view! { <SummaryView s /> });
+split_view!(panes, fn summary_view(s: Encoded<ConversationSummary>) => decoded(&s, |s| view! { <SummaryView s /> }));
 split_view!(panes, fn activities_view(id: i64) => view! { <Activities id /> });
