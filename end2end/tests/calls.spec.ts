@@ -1,5 +1,5 @@
 import { expect, PASSWORD, test, waitInChatPage } from "./fixtures";
-import { hears, hearsHoldMusic, levels, Parties } from "./audio";
+import { hears, hearsHoldMusic, levels, Parties, silentAt } from "./audio";
 import { OwnServer } from "./own-server";
 
 // A real call through the server's media switch, each party in a Chromium of its own whose microphone
@@ -47,6 +47,10 @@ test("a customer calls a queue, waits with music, the agent accepts, both hear e
 
   // Offered like a chat: the popover names a call; Accept answers it and opens the control pane.
   await expect(desk.getByTestId("accept")).toBeVisible({ timeout: 15_000 });
+  // The headset connects while the call rings, and hears no one before Accept.
+  await expect(desk.getByTestId("accept")).toHaveAttribute("data-headset", "connected", { timeout: 15_000 });
+  await expect(phoneState).toHaveAttribute("data-state", "waiting");
+  expect(await silentAt(desk, CUSTOMER_HZ), "a ringing desk hears no one").toBe(true);
   await desk.getByTestId("accept").click();
   const pane = desk.getByTestId("call-pane");
   await expect(pane).toBeVisible();

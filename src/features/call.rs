@@ -35,6 +35,8 @@ use picker::ConsultPicker;
 
 split_view!(call, pub fn call_pane(id: i64) => view! { <CallPane id /> });
 split_view!(call, pub fn call_watch() => view! { <watch::CallWatch /> });
+// An offered call's headset connects while it rings (see `preconnect`).
+split_view!(call, pub fn ring_headset(id: i64, audio: CallAudio) => spawn_local(preconnect(id, audio)));
 split_view!(call, pub fn recording_player(id: i64, at: hovor_types::Millis) => view! { <recordings::Player id at /> });
 // A call that ended on screen: its recordings join the timeline in place.
 split_view!(call, pub fn timeline_recordings(open: OpenConversation) => spawn_local(recordings::add_to_timeline(open)));
@@ -325,6 +327,21 @@ async fn connect(id: i64, audio: CallAudio) {
             leptos::logging::warn!("call audio: {e:?}");
             audio.failed(id);
         }
+    }
+}
+
+/// Connects the headset while the call rings (an offer, a consult request), so that Accept is heard
+/// at once instead of after the microphone and the connection's handshake. A failure is not shown:
+/// the pane tries again, and says so if it fails, once the agent has answered.
+async fn preconnect(id: i64, audio: CallAudio) {
+    audio.connecting(id);
+    match open(id).await {
+        Ok(connected) if audio.status.get_untracked() == Some((id, AudioStatus::Connecting)) => {
+            audio.connected(connected)
+        }
+        // The call stopped ringing for this desk meanwhile (taken by another, declined).
+        Ok(connected) => (connected.close)(),
+        Err(_) => audio.hang_up(id),
     }
 }
 

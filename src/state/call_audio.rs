@@ -26,6 +26,16 @@ pub struct CallAudio {
     pub status: RwSignal<Option<(i64, AudioStatus)>>,
 }
 
+impl AudioStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AudioStatus::Connecting => "connecting",
+            AudioStatus::Connected => "connected",
+            AudioStatus::Failed => "failed",
+        }
+    }
+}
+
 impl Default for CallAudio {
     fn default() -> Self {
         CallAudio { current: StoredValue::new_local(None), status: RwSignal::new(None) }

@@ -20,6 +20,7 @@ use crate::state::conversation::OpenConversation;
 use crate::state::routing::Routing;
 use crate::state::session::{SessionState, use_session};
 use hovor_types::conversation::TaskSummary;
+use hovor_types::routing::OfferEnd;
 use hovor_types::session_data::Tag;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +132,10 @@ fn dispatch(live: Live, envelope: EventEnvelope) {
         }
         ServerEvent::OfferEnded { conversation_id, reason } => {
             live.routing.offer_ended(conversation_id, reason);
+            // A headset connected while a call rang lets go of it when someone else takes it.
+            if reason != OfferEnd::Accepted {
+                live.audio.hang_up(conversation_id);
+            }
             live.work_changed();
         }
         ServerEvent::StatusChanged { status } => live.routing.status_seen(status),

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use hovor_types::voice::{CallCommand, CallView};
+use hovor_types::voice::{CallCommand, CallView, LegState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -36,9 +36,15 @@ pub fn CallWatch() -> impl IntoView {
             });
             spawn_local(async move {
                 let view = voice_api::call(id).await.ok();
-                let on_call = view.as_ref().and_then(CallView::own).is_some();
-                if !on_call && live.audio.status_of(id).is_some() {
+                let own = view.as_ref().and_then(CallView::own);
+                if own.is_none() && live.audio.status_of(id).is_some() {
                     live.audio.hang_up(id);
+                }
+                // A consult ringing for this desk connects the headset now. Only a free headset: it
+                // holds one call at a time.
+                let ringing = own.is_some_and(|l| l.state == LegState::Ringing);
+                if ringing && live.audio.status.get_untracked().is_none() {
+                    spawn_local(super::preconnect(id, live.audio));
                 }
                 requests.try_update(|r| {
                     r.retain(|v| v.conversation_id != id);

@@ -93,7 +93,8 @@ pub async fn consult_targets(
 }
 
 /// Connects the agent's desk audio to their leg of the call (again after a reload: the new connection
-/// replaces the old). The desk's SDP offer in, the server's answer out.
+/// replaces the old), or, while the call is offered to them, before they answer (it hears nothing
+/// until then). The desk's SDP offer in, the server's answer out.
 #[utoipa::path(post, path = "/api/conversations/{id}/call/audio", tag = "voice", params(("id" = i64, Path)),
     request_body = SessionDescription,
     responses((status = 201, body = SessionDescription), (status = 404, body = ErrorBody),
@@ -104,7 +105,8 @@ pub async fn audio(
     AppJson(offer): AppJson<SessionDescription>,
 ) -> AppResult<(StatusCode, Json<SessionDescription>)> {
     check_sdp(&offer)?;
-    let answer = flows::calls(&state)?.join(c.id, me.id, &offer.sdp)?;
+    let offered = crate::routing::offers::rings(&state.pool, me.id, c.id).await?;
+    let answer = flows::calls(&state)?.join(c.id, me.id, offered, &offer.sdp)?;
     Ok((StatusCode::CREATED, Json(SessionDescription { sdp: answer })))
 }
 

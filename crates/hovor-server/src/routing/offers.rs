@@ -247,6 +247,17 @@ async fn refuse(work: &mut Work, conversation_id: i64, reason: OfferEnd) -> AppR
     Ok(Some(agent_id))
 }
 
+/// Whether the conversation is offered to this agent now.
+pub async fn rings(pool: &crate::db::Pool, agent_id: i64, conversation_id: i64) -> AppResult<bool> {
+    let offered: Option<i64> =
+        sqlx::query_scalar("SELECT agent_id FROM offers WHERE conversation_id = $1 AND agent_id = $2")
+            .bind(conversation_id)
+            .bind(agent_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(offered.is_some())
+}
+
 pub async fn decline(work: &mut Work, agent_id: i64, conversation_id: i64) -> AppResult<()> {
     let offered_to: Option<i64> =
         sqlx::query_scalar("SELECT agent_id FROM offers WHERE conversation_id = $1")

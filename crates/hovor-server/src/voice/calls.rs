@@ -35,6 +35,9 @@ use crate::routing::Work;
 struct Live {
     call: Call,
     peers: HashMap<LegId, PeerId>,
+    /// Desks connected while the call is offered to their agent (by user): they hear nothing and
+    /// are heard by no one until that agent answers and the connection becomes their leg's.
+    ringing: HashMap<i64, PeerId>,
     connected_at: Option<Millis>,
     /// The recording being written (the queue records calls), from when the customer is connected.
     recorder: Option<(RecorderId, String)>,
@@ -323,6 +326,7 @@ impl Calls {
         let live = Live {
             call,
             peers: HashMap::from([(customer, peer)]),
+            ringing: HashMap::new(),
             connected_at: None,
             recorder: None,
             pause_ms: recording.pause_ms,
@@ -346,6 +350,7 @@ impl Calls {
         let live = Live {
             call: Call::outbound(user_id, number, recording.record),
             peers: HashMap::new(),
+            ringing: HashMap::new(),
             connected_at: None,
             recorder: None,
             pause_ms: recording.pause_ms,
@@ -471,12 +476,24 @@ impl Calls {
         name: String,
         now: Millis,
     ) -> AppResult<Option<Changed>> {
+        let switch = &self.switch;
         self.change(conversation_id, |live| {
             live.call.apply(Actor::Server, Action::Offer { user_id })?;
             live.names.insert(user_id, name);
             let leg = own_leg(&live.call, user_id)?;
             live.call.apply(Actor::Leg(leg), Action::Answer { leg })?;
             live.connected_at.get_or_insert(now);
+            // The desk that connected while the call rang is on the call now; any other ringing
+            // desk's connection is of no more use.
+            for (ringing_user, peer) in live.ringing.drain() {
+                if ringing_user == user_id {
+                    if let Some(old) = live.peers.insert(leg, peer) {
+                        let _ = switch.remove(old);
+                    }
+                } else {
+                    let _ = switch.remove(peer);
+                }
+            }
             Ok(())
         })
     }
@@ -576,21 +593,27 @@ impl Calls {
     }
 
     /// Connects an agent's desk audio to their leg, replacing the connection of an earlier page (a
-    /// reload). Returns the desk's answer.
-    pub fn join(&self, conversation_id: i64, user_id: i64, offer: &str) -> AppResult<String> {
+    /// reload). `offered`: the call is offered to this agent now (the routing's word), and a desk
+    /// with no leg yet connects while it rings, so that Accept is heard at once. Returns the desk's
+    /// answer.
+    pub fn join(&self, conversation_id: i64, user_id: i64, offered: bool, offer: &str) -> AppResult<String> {
         let mut calls = self.lock();
         let live = calls.get_mut(&conversation_id).ok_or(AppError::Conflict(Reason::NoCall))?;
-        let leg = live
-            .call
-            .leg_of_user(user_id)
-            .filter(|l| l.is_present())
-            .map(|l| l.id)
-            .ok_or(AppError::Conflict(Reason::CallRefused))?;
+        // A leg that rings (a consult) takes the connection at once: it hears nothing and is heard
+        // by no one (`Call::hears`) until it answers.
+        let leg = live.call.leg_of_user(user_id).map(|l| l.id);
+        if leg.is_none() && !offered {
+            return Err(AppError::Conflict(Reason::CallRefused));
+        }
         let (peer, answer) = self
             .switch
             .connect(offer)
             .map_err(|_| AppError::Validation(FieldError::new("sdp", Rule::Malformed)))?;
-        if let Some(old) = live.peers.insert(leg, peer) {
+        let old = match leg {
+            Some(leg) => live.peers.insert(leg, peer),
+            None => live.ringing.insert(user_id, peer),
+        };
+        if let Some(old) = old {
             let _ = self.switch.remove(old);
         }
         live.route(&self.switch);
@@ -603,6 +626,10 @@ impl Calls {
     pub fn leave_audio(&self, conversation_id: i64, user_id: i64) -> AppResult<()> {
         let mut calls = self.lock();
         let Some(live) = calls.get_mut(&conversation_id) else { return Ok(()) };
+        if let Some(peer) = live.ringing.remove(&user_id) {
+            let _ = self.switch.remove(peer);
+            return Ok(());
+        }
         let leg = own_leg(&live.call, user_id).map_err(|refusal| AppError::Conflict(refusal.into()))?;
         if let Some(peer) = live.peers.remove(&leg) {
             let _ = self.switch.remove(peer);
@@ -670,7 +697,7 @@ impl Calls {
     }
 
     fn hang_up_peers(&self, live: &Live) {
-        for &peer in live.peers.values() {
+        for &peer in live.peers.values().chain(live.ringing.values()) {
             let _ = self.switch.remove(peer);
         }
     }

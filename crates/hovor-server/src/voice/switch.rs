@@ -75,6 +75,38 @@ pub struct Switch {
     candidate: SocketAddr,
     counters: Arc<Mutex<HashMap<PeerId, Arc<Counters>>>>,
     next_peer: Arc<AtomicU64>,
+    /// Wakes the switch thread from its wait for audio, so that a command (a hold, a transfer) is
+    /// heard at once instead of at the next packet or tick (up to 20 ms later).
+    waker: Arc<Waker>,
+}
+
+/// A datagram to the media socket that no WebRTC connection takes (its first byte is none of STUN,
+/// DTLS or RTP), sent from a socket of its own.
+struct Waker {
+    socket: UdpSocket,
+    to: SocketAddr,
+}
+
+impl Waker {
+    const DATAGRAM: [u8; 1] = [0xff];
+
+    fn new(media: SocketAddr) -> anyhow::Result<Waker> {
+        let to = match media.ip() {
+            ip if ip.is_unspecified() && media.is_ipv4() => SocketAddr::from(([127, 0, 0, 1], media.port())),
+            ip if ip.is_unspecified() => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, media.port())),
+            _ => media,
+        };
+        let any: SocketAddr =
+            if to.is_ipv4() { ([0, 0, 0, 0], 0).into() } else { (std::net::Ipv6Addr::UNSPECIFIED, 0).into() };
+        let socket = UdpSocket::bind(any).context("binding the media switch's waker")?;
+        socket.set_nonblocking(true)?;
+        Ok(Waker { socket, to })
+    }
+
+    fn wake(&self) {
+        // A lost wake-up only delays the command until the next packet or tick.
+        let _ = self.socket.send_to(&Self::DATAGRAM, self.to);
+    }
 }
 
 impl Switch {
@@ -87,12 +119,18 @@ impl Switch {
         str0m::crypto::from_feature_flags().install_process_default();
         let socket = UdpSocket::bind(bind).with_context(|| format!("binding the media port {bind}"))?;
         let candidate = advertised(socket.local_addr()?, public)?;
+        let waker = Arc::new(Waker::new(socket.local_addr()?)?);
         let (commands, inbox) = channel();
         let (events, outbox) = tokio::sync::mpsc::unbounded_channel();
         let thread = MediaThread::new(socket, candidate, inbox, events)?;
         std::thread::Builder::new().name("hovor-media".into()).spawn(move || thread.run())?;
-        let switch =
-            Switch { commands, candidate, counters: Arc::default(), next_peer: Arc::new(AtomicU64::new(1)) };
+        let switch = Switch {
+            commands,
+            candidate,
+            counters: Arc::default(),
+            next_peer: Arc::new(AtomicU64::new(1)),
+            waker,
+        };
         Ok((switch, outbox))
     }
 
@@ -166,7 +204,9 @@ impl Switch {
     }
 
     fn send(&self, command: Command) -> anyhow::Result<()> {
-        self.commands.send(command).map_err(|_| anyhow!("the media switch has stopped"))
+        self.commands.send(command).map_err(|_| anyhow!("the media switch has stopped"))?;
+        self.waker.wake();
+        Ok(())
     }
 }
 

@@ -249,6 +249,50 @@ async fn answered_call(server: &TestServer, tunes: &Tunes, from: &str) -> (Phone
     (customer, desk, agent, id)
 }
 
+/// A desk connects its headset while the call rings, so that Accept is heard at once; until then
+/// it hears nothing and no one hears it. A declined call takes the connection back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ringing_desk_connects_its_headset_and_is_heard_only_once_it_answers() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let (mut customer, _) = dial(&server, "+420 777 000 666").await;
+    let agent = available_member(&server).await;
+    let id = *server.offered(&agent).await.first().expect("the call is offered");
+    let mut desk = join_audio(&server, &agent, id, b'A').await;
+    let heard_music = customer.count(Heard::QueueMusic);
+    until(&mut [&mut customer, &mut desk], &tunes, "the caller goes on hearing the queue's music", |p| {
+        p[0].count(Heard::QueueMusic) >= heard_music + 25
+    });
+    assert_eq!(desk.count(Heard::Party(b'C')), 0, "a ringing desk hears no one");
+    assert_eq!(customer.count(Heard::Party(b'A')), 0, "no one hears a ringing desk");
+
+    let accepted = server
+        .request("POST", "/api/offers/accept", Some(&agent), Some(json!({"conversation_ids": [id]})))
+        .await;
+    assert_eq!(accepted.json["accepted"], json!([id]), "{}", accepted.json);
+    until(
+        &mut [&mut customer, &mut desk],
+        &tunes,
+        "answered, both hear each other on that connection",
+        |p| p[0].count(Heard::Party(b'A')) >= 10 && p[1].count(Heard::Party(b'C')) >= 10,
+    );
+
+    // A second caller rings the desk of a colleague, who connects and declines: the leg is gone, and
+    // so is its audio (connecting again is refused).
+    let (_second, _) = dial(&server, "+420 777 000 667").await;
+    let (colleague, _) = colleagues(&server, 1).await.into_iter().next().expect("a colleague");
+    server.go_available(&colleague).await;
+    let second = *server.offered(&colleague).await.first().expect("the second call is offered");
+    join_audio(&server, &colleague, second, b'B').await;
+    let declined =
+        server.request("POST", &format!("/api/offers/{second}/decline"), Some(&colleague), None).await;
+    assert!(declined.status.is_success(), "{}", declined.json);
+    let (_, offer) = Phone::offering(b'B', None);
+    let path = format!("/api/conversations/{second}/call/audio");
+    let again = server.request("POST", &path, Some(&colleague), Some(json!({"sdp": offer}))).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.json);
+}
+
 async fn join_audio(server: &TestServer, agent: &str, id: i64, letter: u8) -> Phone {
     let (mut desk, offer) = Phone::offering(letter, None);
     let path = format!("/api/conversations/{id}/call/audio");
