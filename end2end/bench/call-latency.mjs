@@ -240,6 +240,9 @@ try {
   line("customer → agent one way, mixed, p95", ms(percentile(mixed, 95)), `<= ${BUDGET.mixedOneWayP95} ms`, percentile(mixed, 95) <= BUDGET.mixedOneWayP95);
   line("the call's popover shown → the headset connected while it rings", ms(ready), "", undefined);
   line("Accept click → the agent hears the customer", ms(acceptHeard), `<= ${BUDGET.acceptHeard} ms`, acceptHeard <= BUDGET.acceptHeard);
+  const [holds_, resumes] = [holdHeard.filter((_, i) => i % 2 === 0), holdHeard.filter((_, i) => i % 2 === 1)];
+  line("Hold click → the customer stops hearing the agent, p50", ms(percentile(holds_, 50)), "", undefined);
+  line("Resume click → the customer hears the agent again, p50", ms(percentile(resumes, 50)), "", undefined);
   line(`Hold / Resume click → heard by the customer, p50 (${holdHeard.length})`, ms(percentile(holdHeard, 50)), "", undefined);
   line("Hold / Resume click → heard by the customer, p95", ms(percentile(holdHeard, 95)), `<= ${BUDGET.holdHeardP95} ms`, percentile(holdHeard, 95) <= BUDGET.holdHeardP95);
 } finally {

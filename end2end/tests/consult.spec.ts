@@ -92,6 +92,9 @@ test("an agent consults a colleague apart from the held customer, brings everyon
   // The colleague's desk rings with who asks; Accept opens the call with its own control pane.
   const request = second.getByTestId("consult-request");
   await expect(request).toContainText("Tereza Malá asks you to join a call");
+  // Who asks, first among the values: her own number and her team.
+  await expect(request.getByTestId("asker-number")).toHaveText("+420 800 100 201");
+  await expect(request.getByTestId("asker-team")).toHaveText("Vltava");
   await expect(request.getByTestId("consult-values")).toContainText("CAS-31415");
   await expect(request.getByTestId("consult-values")).not.toContainText("4242");
   await second.screenshot({ path: "artifacts/screenshots/consult-request-1366x768.png" });

@@ -72,6 +72,13 @@ fn ConsultRequest(view: CallView, requests: RwSignal<Vec<CallView>>) -> impl Int
     let navigate = use_navigate();
     let id = view.conversation_id;
     let from = view.consult_request().and_then(|l| view.name_of(l)).unwrap_or_default().to_owned();
+    // WBX: the initiating agent's number and team come first among the values.
+    let asker = view.consult_request().and_then(|l| view.agent_on(l)).cloned();
+    let (number, team) = asker.map(|a| (a.number, a.team)).unwrap_or_default();
+    let about_asker = view! {
+        {number.map(|n| view! { <dt>{t!(i18n, call.agent_number)}</dt><dd data-testid="asker-number">{n}</dd> })}
+        {team.map(|t| view! { <dt>{t!(i18n, call.agent_team)}</dt><dd data-testid="asker-team">{t}</dd> })}
+    };
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let answer = move |command: CallCommand| {
@@ -112,7 +119,7 @@ fn ConsultRequest(view: CallView, requests: RwSignal<Vec<CallView>>) -> impl Int
             aria-label=move || t_string!(i18n, call.request_title).to_string()>
             <p class=css::title><Icon glyph=Glyph::Phone />{t!(i18n, call.request_title)}</p>
             <p>{t!(i18n, call.request_from, name = from.clone())}</p>
-            <dl class=css::values data-testid="consult-values">{shown_values}</dl>
+            <dl class=css::values data-testid="consult-values">{about_asker}{shown_values}</dl>
             {move || error.get().map(|e| view! { <p class=css::problem role="alert">{e}</p> })}
             <div class=css::actions>
                 <button class="button primary" data-testid="consult-accept" disabled=move || busy.get()

@@ -56,6 +56,8 @@ const QUEUES: [(&str, &[&str], &[&str], &str); 4] = [
     ),
 ];
 
+const TEAMS: [&str; 2] = ["Vltava", "Morava"];
+
 const AGENTS: [&str; 8] = [
     "Tereza Malá",
     "Petr Svoboda",
@@ -151,13 +153,19 @@ pub async fn create(tx: &mut Transaction<'_, Db>) -> anyhow::Result<Org> {
             ("admin".to_owned(), "Hovor Admin", "admin"),
         ]);
     for (i, (username, name, role)) in users.enumerate() {
+        // Each agent and the supervisor has an extension of their own and a team (named after rivers).
+        let number = (role != "admin").then(|| format!("+420 800 100 {}", 201 + i));
+        let team = (role == "agent").then_some(TEAMS[i % TEAMS.len()]);
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO users (username, display_name, role, password_hash, phone_number, team)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(&username)
         .bind(name)
         .bind(role)
         .bind(hash_password(PASSWORD)?)
+        .bind(number)
+        .bind(team)
         .fetch_one(&mut **tx)
         .await?;
         let member = Member { id, name: name.to_owned() };

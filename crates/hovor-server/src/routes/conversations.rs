@@ -110,7 +110,7 @@ pub async fn outbound(
     let agent = (me.id, me.display_name.as_str());
     let started = outbound::start(&mut work, agent, c.id, request.channel).await?;
     let ringing = match request.channel {
-        Channel::Voice => crate::voice::flows::place(&mut work, &state, agent, started).await?,
+        Channel::Voice => crate::voice::flows::place(&mut work, &state, agent.0, started).await?,
         _ => None,
     };
     if let Err(e) = work.finish(&state).await {

@@ -43,8 +43,8 @@ struct Live {
     recorder: Option<(RecorderId, String)>,
     /// How long a pause of the recording lasts at most (the queue's setting).
     pause_ms: Millis,
-    /// The names of the agents who joined, for the desks (who asks for a consult, who talks).
-    names: HashMap<i64, String>,
+    /// The agents who joined, for the desks (who asks for a consult, who talks).
+    names: HashMap<i64, CallAgent>,
 }
 
 impl Live {
@@ -54,11 +54,7 @@ impl Live {
             call: self.call.clone(),
             leg: user_id.and_then(|u| self.call.leg_of_user(u)).map(|l| l.id),
             connected_at: self.connected_at,
-            agents: self
-                .names
-                .iter()
-                .map(|(&user_id, name)| CallAgent { user_id, name: name.clone() })
-                .collect(),
+            agents: self.names.values().cloned().collect(),
         }
     }
 
@@ -339,14 +335,8 @@ impl Calls {
 
     /// An agent calls a customer's `number` (Start call): the agent is on the call at once and the
     /// customer's phone rings.
-    pub fn place(
-        &self,
-        conversation_id: i64,
-        user_id: i64,
-        name: String,
-        number: &str,
-        recording: RecordingSetting,
-    ) {
+    pub fn place(&self, conversation_id: i64, agent: CallAgent, number: &str, recording: RecordingSetting) {
+        let user_id = agent.user_id;
         let live = Live {
             call: Call::outbound(user_id, number, recording.record),
             peers: HashMap::new(),
@@ -354,7 +344,7 @@ impl Calls {
             connected_at: None,
             recorder: None,
             pause_ms: recording.pause_ms,
-            names: HashMap::from([(user_id, name)]),
+            names: HashMap::from([(user_id, agent)]),
         };
         self.lock().insert(conversation_id, live);
     }
@@ -469,17 +459,12 @@ impl Calls {
 
     /// The agent accepted the call's offer: their leg rings and answers at once (the desk connects its
     /// audio right after). `None` when this instance has no such call.
-    pub fn answer(
-        &self,
-        conversation_id: i64,
-        user_id: i64,
-        name: String,
-        now: Millis,
-    ) -> AppResult<Option<Changed>> {
+    pub fn answer(&self, conversation_id: i64, agent: CallAgent, now: Millis) -> AppResult<Option<Changed>> {
+        let user_id = agent.user_id;
         let switch = &self.switch;
         self.change(conversation_id, |live| {
             live.call.apply(Actor::Server, Action::Offer { user_id })?;
-            live.names.insert(user_id, name);
+            live.names.insert(user_id, agent);
             let leg = own_leg(&live.call, user_id)?;
             live.call.apply(Actor::Leg(leg), Action::Answer { leg })?;
             live.connected_at.get_or_insert(now);
@@ -515,7 +500,7 @@ impl Calls {
             };
             live.call.apply(Actor::Leg(own), action)?;
             if let Some(callee) = callee {
-                live.names.insert(callee.user_id, callee.name);
+                live.names.insert(callee.user_id, callee);
             }
             Ok(())
         })?
@@ -552,16 +537,16 @@ impl Calls {
     pub fn monitor(
         &self,
         conversation_id: i64,
-        user_id: i64,
-        name: String,
+        supervisor: CallAgent,
         coach: bool,
     ) -> AppResult<Option<Changed>> {
+        let user_id = supervisor.user_id;
         self.change(conversation_id, |live| {
             match live.call.leg_of_user(user_id).map(|l| l.id) {
                 Some(leg) => live.call.apply(Actor::Leg(leg), Action::Coach { leg, on: coach })?,
                 None => live.call.apply(Actor::Server, Action::Monitor { user_id, coach })?,
             }
-            live.names.insert(user_id, name);
+            live.names.insert(user_id, supervisor);
             Ok(())
         })
     }

@@ -150,7 +150,7 @@ pub async fn carry_chat_trail(work: &mut Work, chat_id: i64, call_id: i64) -> Ap
 pub async fn place(
     work: &mut Work,
     state: &AppState,
-    agent: (i64, &str),
+    agent_id: i64,
     conversation_id: i64,
 ) -> AppResult<Option<(String, IncomingCall)>> {
     let Some(calls) = state.voice.as_ref() else { return Ok(None) };
@@ -169,7 +169,8 @@ pub async fn place(
         .execute(&mut *work.tx)
         .await?;
     let recording = recording_setting(work, queue_id).await?;
-    calls.place(conversation_id, agent.0, agent.1.to_owned(), &number, recording);
+    let agent = call_agent(&mut work.tx, agent_id).await?;
+    calls.place(conversation_id, agent, &number, recording);
     Ok(Some((number, IncomingCall { conversation_id, caller, party: Party::Customer })))
 }
 
@@ -272,14 +273,14 @@ pub async fn answer_accepted(
     if accepted.is_empty() {
         return Ok(Vec::new());
     }
-    let name = display_name(work, agent_id).await?;
+    let agent = call_agent(&mut work.tx, agent_id).await?;
     let mut ringing = Vec::new();
     for &conversation_id in accepted {
-        if let Some(changed) = calls.answer(conversation_id, agent_id, name.clone(), work.now)? {
+        if let Some(changed) = calls.answer(conversation_id, agent.clone(), work.now)? {
             changed.publish(work).await?;
         } else if let Some(number) = crate::callbacks::number_of(work, conversation_id).await? {
             within_call_limit(work, state, conversation_id).await?;
-            ringing.push(dial_callback(work, calls, (agent_id, &name), conversation_id, &number).await?);
+            ringing.push(dial_callback(work, calls, agent.clone(), conversation_id, &number).await?);
         }
     }
     Ok(ringing)
@@ -289,7 +290,7 @@ pub async fn answer_accepted(
 async fn dial_callback(
     work: &mut Work,
     calls: &Calls,
-    agent: (i64, &str),
+    agent: CallAgent,
     conversation_id: i64,
     number: &str,
 ) -> AppResult<(String, IncomingCall)> {
@@ -311,7 +312,7 @@ async fn dial_callback(
     .execute(&mut *work.tx)
     .await?;
     let recording = recording_setting(work, queue_id).await?;
-    calls.place(conversation_id, agent.0, agent.1.to_owned(), number, recording);
+    calls.place(conversation_id, agent, number, recording);
     Ok((number.to_owned(), IncomingCall { conversation_id, caller, party: Party::Customer }))
 }
 
@@ -558,15 +559,18 @@ async fn consult_target(
             .map(|c| (c.id, c.name)),
         ConsultTo::Queue { queue_id } => queue_agent(work, queue_id, me).await?,
     };
-    let (user_id, name) = agent.ok_or(unsupported)?;
-    Ok((ConsultTo::Agent { user_id }, Some(CallAgent { user_id, name })))
+    let (user_id, _) = agent.ok_or(unsupported)?;
+    Ok((ConsultTo::Agent { user_id }, Some(call_agent(&mut work.tx, user_id).await?)))
 }
 
-async fn display_name(work: &mut Work, user_id: i64) -> AppResult<String> {
-    Ok(sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut *work.tx)
-        .await?)
+/// A user as the call shows them to the other agents on it.
+pub async fn call_agent(conn: &mut crate::db::Conn, user_id: i64) -> AppResult<CallAgent> {
+    let (name, number, team): (String, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT display_name, phone_number, team FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(CallAgent { user_id, name, number, team })
 }
 
 /// The conversation follows its call's parties: see [`command`].

@@ -361,8 +361,19 @@ async fn a_consulted_agent_talks_apart_from_the_held_customer_joins_a_conference
     assert_eq!(leg_state(&consult, "customer"), "held");
     let ringing = server.request("GET", &path, Some(&second), None).await;
     assert_eq!(leg_state(&ringing.json, "consulted"), "ringing");
-    let names = ringing.json["agents"].to_string();
-    assert!(names.contains("\"name\""), "the desks see who is on the call: {names}");
+    // The consult request says who asks: the primary agent's name, number and team.
+    let legs = ringing.json["call"]["legs"].as_array().unwrap();
+    let primary = legs.iter().find(|l| l["role"] == "primary").unwrap()["user_id"].as_i64().unwrap();
+    let (number, team): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT phone_number, team FROM users WHERE id = $1")
+            .bind(primary)
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
+    assert!(number.is_some() && team.is_some(), "the demo's agents have a number and a team");
+    let agents = ringing.json["agents"].as_array().unwrap();
+    let asker = agents.iter().find(|a| a["user_id"] == primary).expect("the primary agent");
+    assert_eq!((&asker["number"], &asker["team"]), (&json!(number), &json!(team)), "{asker}");
     assert_eq!(task_of(&server, &second, id).await, None, "a ringing consult is not a task yet");
     // Transfer and Conference wait until the consulted agent answered.
     let early = server.request("POST", &path, Some(&agent), Some(json!({"command": "transfer"}))).await;

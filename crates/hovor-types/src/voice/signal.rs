@@ -262,12 +262,18 @@ impl CallCommand {
     }
 }
 
-/// An agent on the call, by name (the consult request says who asks).
+/// An agent on the call: who they are to a colleague their call consults (WBX: the consult request
+/// shows the initiating agent's name, number and team).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallAgent {
     pub user_id: i64,
     pub name: String,
+    /// Their own telephone number (extension), when they have one.
+    #[serde(default)]
+    pub number: Option<String>,
+    #[serde(default)]
+    pub team: Option<String>,
 }
 
 /// A call as one agent's desk sees it: the whole call, the agent's own leg, and since when the customer
@@ -313,8 +319,13 @@ impl CallView {
         if leg.party == Party::Number {
             return leg.number.as_deref();
         }
+        self.agent_on(leg).map(|a| a.name.as_str())
+    }
+
+    /// The agent on `leg`, if an agent is.
+    pub fn agent_on(&self, leg: &Leg) -> Option<&CallAgent> {
         let user_id = leg.user_id?;
-        self.agents.iter().find(|a| a.user_id == user_id).map(|a| a.name.as_str())
+        self.agents.iter().find(|a| a.user_id == user_id)
     }
 
     /// A consult request rings on the viewer's desk: the agent who asks (the primary).

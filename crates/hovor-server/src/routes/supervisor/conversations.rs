@@ -128,7 +128,8 @@ pub async fn monitor(
     let mut work = Work::begin(&state).await?;
     if c.channel == Channel::Voice {
         let coach = request.mode == MonitorMode::Coach;
-        let changed = flows::calls(&state)?.monitor(c.id, me.id, me.display_name.clone(), coach)?;
+        let supervisor = flows::call_agent(&mut work.tx, me.id).await?;
+        let changed = flows::calls(&state)?.monitor(c.id, supervisor, coach)?;
         flows::supervised(&mut work, changed.ok_or(AppError::Conflict(Reason::NoCall))?).await?;
     }
     monitoring::start(&mut work, (c.id, c.queue_id), agent, me.id, request.mode).await?;
