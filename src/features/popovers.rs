@@ -157,9 +157,11 @@ fn OfferPopover(offer: Offer, now: Clock) -> impl IntoView {
     let id = offer.conversation_id;
     let connecting = RwSignal::new(true);
     set_timeout(move || connecting.set(false), CONNECTING);
-    // A call connects the headset while it rings, when the headset is free (one call at a time).
+    // A call connects the headset while it rings, when the headset is free (one call at a time). A
+    // callback has no call yet: Accept places it.
     let audio = use_live().audio;
-    if offer.channel == Channel::Voice && audio.status.get_untracked().is_none() {
+    let call = offer.channel == Channel::Voice && offer.callback.is_none();
+    if call && audio.status.get_untracked().is_none() {
         spawn_local(async move {
             let _ = ring_headset(id, audio).await;
         });
