@@ -120,7 +120,7 @@ async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result
             ApiError::Validation { field, message, rule }
         }
         Some(ErrorHead { code: ErrorCode::VersionConflict, .. }) => {
-            ApiError::VersionConflict(RecordConflict(text.into()))
+            ApiError::VersionConflict(RecordConflict(Encoded::of(text)))
         }
         Some(ErrorHead { code: ErrorCode::Conflict, reason: Some(reason), .. }) => ApiError::Refused(reason),
         Some(ErrorHead { code: ErrorCode::Conflict, message, .. }) => ApiError::Conflict(message),
@@ -137,12 +137,12 @@ async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result
 /// A `version_conflict` answer as it came. Decoded only by the forms that edit records, so the desk's
 /// start carries none of the record types' decoding.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RecordConflict(Arc<str>);
+pub struct RecordConflict(Encoded<ErrorConflict>);
 
 impl RecordConflict {
     /// The record as it is now and who changed it; `None` for an answer without one.
     pub fn decode(&self) -> Option<VersionConflict> {
-        serde_json::from_str::<ErrorConflict>(&self.0).ok()?.conflict.map(|c| *c)
+        self.0.decode().ok()?.conflict.map(|c| *c)
     }
 }
 
@@ -153,9 +153,27 @@ pub struct Encoded<T> {
     of: PhantomData<fn() -> T>,
 }
 
+impl<T> Encoded<T> {
+    fn of(text: String) -> Self {
+        Encoded { text: text.into(), of: PhantomData }
+    }
+}
+
 impl<T> Clone for Encoded<T> {
     fn clone(&self) -> Self {
         Encoded { text: self.text.clone(), of: PhantomData }
+    }
+}
+
+impl<T> PartialEq for Encoded<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl<T> std::fmt::Debug for Encoded<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Encoded").field(&self.text).finish()
     }
 }
 
@@ -168,7 +186,7 @@ impl<T: DeserializeOwned> Encoded<T> {
 /// A GET whose answer is decoded later (see `Encoded`).
 pub async fn get_encoded<T>(path: &str) -> Result<Encoded<T>, ApiError> {
     let text = send(Request::get(path), None::<&()>).await?.text().await.map_err(|_| ApiError::Network)?;
-    Ok(Encoded { text: text.into(), of: PhantomData })
+    Ok(Encoded::of(text))
 }
 
 async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {

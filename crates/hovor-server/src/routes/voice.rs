@@ -105,7 +105,7 @@ pub async fn audio(
     AppJson(offer): AppJson<SessionDescription>,
 ) -> AppResult<(StatusCode, Json<SessionDescription>)> {
     check_sdp(&offer)?;
-    let offered = crate::routing::offers::rings(&state.pool, me.id, c.id).await?;
+    let offered = crate::routing::offers::rings(&mut *state.pool.acquire().await?, me.id, c.id).await?;
     let answer = flows::calls(&state)?.join(c.id, me.id, offered, &offer.sdp)?;
     Ok((StatusCode::CREATED, Json(SessionDescription { sdp: answer })))
 }

@@ -248,23 +248,18 @@ async fn refuse(work: &mut Work, conversation_id: i64, reason: OfferEnd) -> AppR
 }
 
 /// Whether the conversation is offered to this agent now.
-pub async fn rings(pool: &crate::db::Pool, agent_id: i64, conversation_id: i64) -> AppResult<bool> {
+pub async fn rings(conn: &mut crate::db::Conn, agent_id: i64, conversation_id: i64) -> AppResult<bool> {
     let offered: Option<i64> =
         sqlx::query_scalar("SELECT agent_id FROM offers WHERE conversation_id = $1 AND agent_id = $2")
             .bind(conversation_id)
             .bind(agent_id)
-            .fetch_optional(pool)
+            .fetch_optional(conn)
             .await?;
     Ok(offered.is_some())
 }
 
 pub async fn decline(work: &mut Work, agent_id: i64, conversation_id: i64) -> AppResult<()> {
-    let offered_to: Option<i64> =
-        sqlx::query_scalar("SELECT agent_id FROM offers WHERE conversation_id = $1")
-            .bind(conversation_id)
-            .fetch_optional(&mut *work.tx)
-            .await?;
-    if offered_to != Some(agent_id) {
+    if !rings(&mut work.tx, agent_id, conversation_id).await? {
         return Err(AppError::NotFound);
     }
     refuse(work, conversation_id, OfferEnd::Declined).await?;
