@@ -1,6 +1,7 @@
 import { spawn, ChildProcess } from "node:child_process";
 import { test, expect, signInAt } from "./fixtures";
 import { freePort } from "./own-server";
+import { hears, hearsHoldMusic, Parties } from "./audio";
 
 /**
  * Hovor at scale, as `scripts/at-scale.sh` runs it: PostgreSQL, two Hovor servers and nginx in front.
@@ -38,9 +39,19 @@ class Cluster {
   }
 }
 
-test("through the balancer, a customer's chat reaches the agent and both see each other live", async ({ browser, page }) => {
+let cluster: Cluster;
+
+test.beforeAll(async () => {
   test.setTimeout(240_000);
-  const cluster = await Cluster.start();
+  cluster = await Cluster.start();
+});
+
+test.afterAll(async () => {
+  await cluster?.stop();
+});
+
+test("through the balancer, a customer's chat reaches the agent and both see each other live", async ({ browser, page }) => {
+  test.setTimeout(120_000);
   const customer = await browser.newContext({ locale: "en-GB" });
   const chat = await customer.newPage();
   try {
@@ -75,6 +86,46 @@ test("through the balancer, a customer's chat reaches the agent and both see eac
   } finally {
     await customer.close();
     await page.close();
-    await cluster.stop();
+  }
+});
+
+// A call through the balancer: each request of the phone page and of the desk reaches either server,
+// and whichever holds the call answers those about it (forwarded by the other), while each browser's
+// audio goes to that server's media switch. Tones as in calls.spec.ts: customer 660 Hz, agent 440 Hz.
+test("through the balancer, a call is answered, both sides hear each other, and hold plays music to the customer", async () => {
+  test.setTimeout(120_000);
+  const parties = new Parties();
+  try {
+    const phone = await parties.open(660);
+    const desk = await parties.open(440);
+    await signInAt(desk, cluster.url, "agent1");
+    await desk.getByTestId("agent-status").selectOption("available");
+    await expect(desk.getByTestId("agent-status")).toHaveValue("available");
+
+    await phone.goto(`${cluster.url}/phone?from=%2B420777123999&to=${encodeURIComponent("+420 800 100 102")}&lang=en`);
+    await phone.getByRole("button", { name: "Call" }).click();
+    const phoneState = phone.locator("#state");
+    await expect(phoneState).toHaveAttribute("data-state", "waiting");
+
+    await expect(desk.getByTestId("accept")).toHaveAttribute("data-headset", "connected", { timeout: 15_000 });
+    await desk.getByTestId("accept").click();
+    await expect(desk.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
+    await expect(phoneState).toHaveAttribute("data-state", "connected");
+    await expect.poll(() => hears(desk, 660, 440), { message: "the agent hears the customer", timeout: 15_000 }).toBe(true);
+    await expect.poll(() => hears(phone, 440, 660), { message: "the customer hears the agent", timeout: 15_000 }).toBe(true);
+
+    await desk.getByTestId("call-hold").click();
+    await expect(desk.getByTestId("call-state")).toHaveAttribute("data-state", "on_hold");
+    await expect(phoneState).toHaveAttribute("data-state", "on_hold");
+    await expect.poll(() => hearsHoldMusic(phone, 440), { message: "the held customer hears music", timeout: 15_000 }).toBe(true);
+    await desk.getByTestId("call-hold").click();
+    await expect(phoneState).toHaveAttribute("data-state", "connected");
+    await expect.poll(() => hears(phone, 440, 660), { message: "the customer hears the agent again", timeout: 15_000 }).toBe(true);
+
+    await phone.getByRole("button", { name: "Hang up" }).click();
+    await expect(desk.getByTestId("conversation-ended")).toBeVisible({ timeout: 15_000 });
+    for (const [page, errors] of parties.errors) expect(errors, page.url()).toEqual([]);
+  } finally {
+    await parties.close();
   }
 });

@@ -7,6 +7,7 @@ use std::ops::{Deref, DerefMut};
 use crate::db::{Conn, Db};
 use hovor_types::chat::ConversationStatus;
 use hovor_types::event::ServerEvent;
+use hovor_types::voice::LineNews;
 use sqlx::Transaction;
 
 use crate::AppState;
@@ -32,6 +33,13 @@ impl Change {
     /// Appends an event to the outbox in this change's transaction.
     pub async fn emit(&mut self, audience: Audience, event: ServerEvent) -> AppResult<()> {
         let published = events::append(&mut self.tx, audience, event).await?;
+        self.events.push(published);
+        Ok(())
+    }
+
+    /// Appends a line's news to the outbox in this change's transaction.
+    pub async fn emit_line(&mut self, line_id: i64, news: LineNews) -> AppResult<()> {
+        let published = events::append_line(&mut self.tx, line_id, news).await?;
         self.events.push(published);
         Ok(())
     }

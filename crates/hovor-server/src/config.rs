@@ -73,14 +73,20 @@ pub struct Config {
     /// host's name and the `--listen` port. Set it where host names change on every start (containers).
     #[arg(long, env = "HOVOR_INSTANCE")]
     pub instance: Option<String>,
+    /// Where the other instances sharing the database reach this one (`http://host:port`): a request
+    /// about a call that reaches another instance is forwarded here when this one holds the call.
+    /// Without it: `http://` and the `--listen` address, with the host's name for an unspecified IP.
+    #[arg(long, env = "HOVOR_PEER_ADDRESS")]
+    pub peer_address: Option<String>,
     /// Print the OpenAPI document as JSON and exit.
     #[arg(long)]
     pub print_openapi: bool,
 }
 
 impl Config {
-    /// `--instance`, else the host's name and the port this instance listens on.
-    /// The recordings directory: `--recordings`, else beside the SQLite database file.
+    /// The recordings directory: `--recordings`, else beside the SQLite database file. Instances that
+    /// share a database share it too (a call's recording is written by the instance that holds the
+    /// call and played by any).
     pub fn recordings_dir(&self) -> PathBuf {
         if let Some(dir) = &self.recordings {
             return dir.clone();
@@ -90,11 +96,25 @@ impl Config {
         beside.unwrap_or_default().join("recordings")
     }
 
+    /// `--instance`, else the host's name and the port this instance listens on.
     pub fn instance_name(&self, listening: SocketAddr) -> String {
-        self.instance.clone().unwrap_or_else(|| {
-            let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
-            let host = host.trim();
-            format!("{}:{}", if host.is_empty() { "localhost" } else { host }, listening.port())
+        self.instance.clone().unwrap_or_else(|| format!("{}:{}", host_name(), listening.port()))
+    }
+
+    /// `--peer-address`, else `http://` and the listening address (the host's name for 0.0.0.0).
+    pub fn peer_address(&self, listening: SocketAddr) -> String {
+        self.peer_address.clone().unwrap_or_else(|| match listening.ip() {
+            ip if ip.is_unspecified() => format!("http://{}:{}", host_name(), listening.port()),
+            _ => format!("http://{listening}"),
         })
+    }
+}
+
+/// The machine's host name, or `localhost`.
+fn host_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    match host.trim() {
+        "" => "localhost".to_owned(),
+        host => host.to_owned(),
     }
 }

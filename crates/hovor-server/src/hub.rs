@@ -11,6 +11,7 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::watch;
 
 use hovor_types::event::EventEnvelope;
+use hovor_types::voice::LineEnvelope;
 
 use crate::error::{AppError, AppResult};
 
@@ -26,6 +27,8 @@ pub enum Audience {
         queue: i64,
         conversation: i64,
     },
+    /// The phone pages listening on this line (`phone_lines.id`).
+    Line(i64),
 }
 
 /// A stored event ready to send: its id, who sees it, and its `EventEnvelope` as JSON, serialized once.
@@ -38,8 +41,17 @@ pub struct Published {
 
 impl Published {
     pub(crate) fn new(envelope: &EventEnvelope, audience: Audience) -> AppResult<Published> {
+        Published::serialized(envelope.id, envelope, audience)
+    }
+
+    /// A line's news, which travels as a `LineEnvelope`.
+    pub(crate) fn line(envelope: &LineEnvelope, line_id: i64) -> AppResult<Published> {
+        Published::serialized(envelope.id, envelope, Audience::Line(line_id))
+    }
+
+    fn serialized(id: i64, envelope: &impl serde::Serialize, audience: Audience) -> AppResult<Published> {
         let json = serde_json::to_string(envelope).map_err(|e| AppError::Internal(e.into()))?;
-        Ok(Published { id: envelope.id, audience, json: json.into() })
+        Ok(Published { id, audience, json: json.into() })
     }
 }
 
@@ -72,6 +84,8 @@ pub enum Viewer {
     Agent { user_id: i64, queues: HashSet<i64> },
     /// A web-chat customer: the events of their conversation meant for them.
     Customer { conversation_id: i64 },
+    /// A phone page on its line: the calls ringing it and those it takes part in as a number.
+    Line { line_id: i64 },
 }
 
 impl Viewer {
@@ -86,6 +100,7 @@ impl Viewer {
                 Viewer::Customer { conversation_id },
                 Audience::Customer(conversation) | Audience::QueueAndCustomer { conversation, .. },
             ) => conversation == *conversation_id,
+            (Viewer::Line { line_id }, Audience::Line(line)) => line == *line_id,
             _ => false,
         }
     }

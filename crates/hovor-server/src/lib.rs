@@ -42,8 +42,10 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
     let origins = edge::Origins { public: state.public_url.clone(), chat_hosts: state_origins.clone() };
     let https = state.is_https();
     let first_paint_state = state.clone();
+    let forward_calls = axum::middleware::from_fn_with_state(state.clone(), voice::hosts::forward);
     let api = routes::api_router(state)?
         .route("/api/{*rest}", axum::routing::any(edge::unknown_api_path))
+        .layer(forward_calls)
         .layer(axum::middleware::from_fn_with_state(origins, edge::api_edge));
     let api = api
         .merge(
@@ -106,14 +108,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let media = config.media_listen.unwrap_or(std::net::SocketAddr::new(address.ip(), 0));
     let (switch, peer_events) = voice::switch::Switch::start(media, config.media_public)?;
     tracing::info!(candidate = %switch.candidate(), "call audio goes through the media switch");
+    let instance = config.instance_name(address);
+    let call_hosts = voice::hosts::CallHosts::register(&state, &instance, &config.peer_address(address))
+        .await
+        .map_err(|e| anyhow::anyhow!("recording where the other instances reach this one: {e:?}"))?;
     let state = AppState {
         trust_forwarded_for: config.trust_forwarded_for,
         doors: limits::PublicDoors::new(chat_starts, limits::CALLBACK_REQUESTS),
-        voice: Some(voice::calls::Calls::new(
-            switch,
-            &config.instance_name(address),
-            &config.recordings_dir(),
-        )?),
+        voice: Some(voice::calls::Calls::new(switch, &instance, &config.recordings_dir())?),
+        call_hosts: Some(call_hosts),
         ..state
     };
     let ended = voice::flows::end_calls_left_behind(&state)

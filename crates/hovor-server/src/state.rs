@@ -31,6 +31,8 @@ pub struct AppState {
     /// The calls in progress and the media switch their audio goes through; started by `serve` (and by
     /// the tests that need it).
     pub voice: Option<crate::voice::calls::Calls>,
+    /// The other instances that may hold a call a request is about (started by `serve`).
+    pub call_hosts: Option<crate::voice::hosts::CallHosts>,
     /// What changes are stamped with.
     pub clock: crate::db::Clock,
     /// The token that opens the callbacks API to a website or an IVR (`--callbacks-api-token`).
@@ -59,6 +61,7 @@ impl AppState {
             max_outbound_calls: None,
             public_url: None,
             voice: None,
+            call_hosts: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod calls;
 pub mod flows;
+pub mod hosts;
 pub mod lines;
 mod media_thread;
 pub mod mixer;

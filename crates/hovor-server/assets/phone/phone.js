@@ -164,23 +164,30 @@
       return showError(body ?? { code: "network" });
     }
     line = new EventSource("/api/phone/line", { withCredentials: true });
-    line.addEventListener("ring", (message) => {
-      if (connection || incoming) return; // busy: the caller keeps ringing until they give up
-      incoming = JSON.parse(message.data);
-      showState("ringing");
-      $("answer").focus();
-    });
-    line.addEventListener("state", (message) => {
-      const news = JSON.parse(message.data);
-      if (asNumber !== null && news.conversation_id === asNumber) {
-        if (news.state === "ended") asNumber = null;
-        showState(news.state);
-      } else if (incoming?.conversation_id === news.conversation_id && news.state === "ended") {
-        // The consult or transfer that rang this phone was called off before it answered.
-        incoming = null;
-        showState("idle");
-      }
-    });
+    // Each message is a LineEnvelope: {"ring": IncomingCall} or {"state": LineCallState}.
+    line.onmessage = (message) => {
+      const news = JSON.parse(message.data).event;
+      if (news.ring) ring(news.ring);
+      if (news.state) followLine(news.state);
+    };
+  }
+
+  function ring(call) {
+    if (connection || incoming) return; // busy: the caller keeps ringing until they give up
+    incoming = call;
+    showState("ringing");
+    $("answer").focus();
+  }
+
+  function followLine(news) {
+    if (asNumber !== null && news.conversation_id === asNumber) {
+      if (news.state === "ended") asNumber = null;
+      showState(news.state);
+    } else if (incoming?.conversation_id === news.conversation_id && news.state === "ended") {
+      // The consult or transfer that rang this phone was called off before it answered.
+      incoming = null;
+      showState("idle");
+    }
   }
 
   async function answer() {

@@ -109,18 +109,15 @@ pub async fn outbound(
     let mut work = Work::begin(&state).await?;
     let agent = (me.id, me.display_name.as_str());
     let started = outbound::start(&mut work, agent, c.id, request.channel).await?;
-    let ringing = match request.channel {
+    let placed = match request.channel {
         Channel::Voice => crate::voice::flows::place(&mut work, &state, agent.0, started).await?,
-        _ => None,
+        _ => false,
     };
     if let Err(e) = work.finish(&state).await {
-        if let Some(calls) = state.voice.as_ref().filter(|_| ringing.is_some()) {
+        if let Some(calls) = state.voice.as_ref().filter(|_| placed) {
             calls.drop_call(started);
         }
         return Err(e);
-    }
-    if let Some((number, call)) = ringing {
-        crate::voice::flows::ring(&state, &number, &call);
     }
     let mut conn = state.pool.acquire().await?;
     let task = store::tasks(&mut conn, me.id, None, Some(started)).await?.pop().ok_or(AppError::NotFound)?;

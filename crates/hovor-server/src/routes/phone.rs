@@ -21,13 +21,14 @@ use utoipa_axum::routes;
 use super::events::open;
 use crate::AppState;
 use crate::auth::{LINE_COOKIE, PHONE_COOKIE, cookie, new_token, set_cookie, token_hash};
+use crate::change::Change;
 use crate::error::{AppError, AppResult};
 use crate::extract::{AppJson, LastEventId, ResumeQuery};
 use crate::hub::Viewer;
 use crate::limits::{ClientAddr, knock};
 use crate::store::chat::{self, Customer};
 use crate::voice::flows;
-use crate::voice::lines::LineEvent;
+use crate::voice::lines;
 
 /// A phone call lasts a day at most.
 const PHONE_COOKIE_MAX_AGE_S: i64 = 24 * 60 * 60;
@@ -75,21 +76,23 @@ pub(crate) fn phone_cookie(state: &AppState, name: &str, token: &str) -> AppResu
     HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))
 }
 
-/// The digits of the request's line cookie; 401 without one (or for a line this instance forgot).
-pub struct Line(String);
+/// The line of the request's line cookie (its digits); 401 without one, or for a cookie of a past day.
+pub struct Line(crate::voice::lines::Line);
 
 impl FromRequestParts<AppState> for Line {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
         let token = cookie(&parts.headers, LINE_COOKIE).ok_or(AppError::Unauthenticated)?;
-        let calls = flows::calls(state)?;
-        calls.lines.number(&token_hash(token)).map(Line).ok_or(AppError::Unauthenticated)
+        let mut conn = state.pool.acquire().await?;
+        let line = lines::of_cookie(&mut conn, &token_hash(token), state.clock.now()).await?;
+        line.map(Line).ok_or(AppError::Unauthenticated)
     }
 }
 
-/// The phone page's own number: calls Hovor places to it ring the page (`GET /api/phone/line`). Sets
-/// the `hovor_line` cookie, so the number never travels in a URL. Rate-limited like dialling.
+/// The phone page's own number: calls Hovor places to it ring the page (`GET /api/phone/line`), on
+/// whichever instance the page listens. Sets the `hovor_line` cookie, so the number never travels in a
+/// URL. Rate-limited like dialling.
 #[utoipa::path(post, path = "/api/phone/lines", tag = "phone", security(()), request_body = PhoneLine,
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 429, body = ErrorBody)))]
@@ -99,31 +102,27 @@ pub async fn open_line(
     AppJson(request): AppJson<PhoneLine>,
 ) -> AppResult<(StatusCode, [(axum::http::HeaderName, HeaderValue); 1])> {
     check_line(&request)?;
+    flows::calls(&state)?;
     knock(&state.doors.calls, from)?;
     let token = new_token();
-    flows::calls(&state)?.lines.open(token_hash(&token), &request.number);
+    let mut change = Change::begin(&state).await?;
+    lines::open(&mut change, &token_hash(&token), &request.number).await?;
+    change.commit(&state).await?;
     Ok((StatusCode::NO_CONTENT, set_cookie(phone_cookie(&state, LINE_COOKIE, &token)?)))
 }
 
-/// The line's news as server-sent events: `ring` (data an `IncomingCall`) for each call to its
-/// number, and `state` (data a `LineCallState`) for each change of a call it takes part in as a number.
+/// The line's news as server-sent events of `LineEnvelope`: `ring` for each call to its number, and
+/// `state` for each change of a call it takes part in as a number; resumable with `Last-Event-ID`.
 #[utoipa::path(get, path = "/api/phone/line", tag = "phone", security(("line" = [])),
-    responses((status = 200, description = "text/event-stream of IncomingCall (ring) and LineCallState (state)",
-               content_type = "text/event-stream"),
+    params(ResumeQuery, ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event the client saw")),
+    responses((status = 200, description = "text/event-stream of LineEnvelope", content_type = "text/event-stream"),
               (status = 401, body = ErrorBody)))]
 pub async fn line(
     State(state): State<AppState>,
-    Line(digits): Line,
+    Line(line): Line,
+    LastEventId(resume): LastEventId,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let news = flows::calls(&state)?.lines.listen(&digits);
-    let stream = futures_util::stream::unfold(news, |mut news| async move {
-        let event = match news.recv().await? {
-            LineEvent::Ring(call) => Event::default().event("ring").json_data(&call),
-            LineEvent::State(state) => Event::default().event("state").json_data(&state),
-        };
-        Some((Ok(event.unwrap_or_default()), news))
-    });
-    Ok(Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default()))
+    open(state, Viewer::Line { line_id: line.id }, resume, None).await
 }
 
 /// Answers a call ringing the line: the phone's audio offer in, the server's answer out. As the
@@ -136,13 +135,14 @@ pub async fn line(
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn answer_incoming(
     State(state): State<AppState>,
-    Line(digits): Line,
+    Line(line): Line,
     Path(id): Path<i64>,
     AppJson(offer): AppJson<SessionDescription>,
 ) -> AppResult<(StatusCode, AppendHeaders<Vec<(HeaderName, HeaderValue)>>, Json<SessionDescription>)> {
     check_sdp(&offer)?;
     let token = new_token();
-    let (answer, party) = flows::phone_answers(&state, id, &digits, &offer.sdp, &token_hash(&token)).await?;
+    let (answer, party) =
+        flows::phone_answers(&state, id, &line.digits, &offer.sdp, &token_hash(&token)).await?;
     let cookie = match party {
         Party::Customer => Vec::from(set_cookie(phone_cookie(&state, PHONE_COOKIE, &token)?)),
         _ => Vec::new(),
@@ -157,10 +157,10 @@ pub async fn answer_incoming(
     responses((status = 204), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn hang_up_incoming(
     State(state): State<AppState>,
-    Line(digits): Line,
+    Line(line): Line,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    flows::number_hangs_up(&state, id, &digits).await?;
+    flows::number_hangs_up(&state, id, &line.digits).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -170,10 +170,10 @@ pub async fn hang_up_incoming(
     responses((status = 204), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn decline_incoming(
     State(state): State<AppState>,
-    Line(digits): Line,
+    Line(line): Line,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    flows::phone_declines(&state, id, &digits).await?;
+    flows::phone_declines(&state, id, &line.digits).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -74,11 +74,8 @@ pub async fn accept(
 ) -> AppResult<Json<AcceptedOffers>> {
     let mut work = Work::begin(&state).await?;
     let result = offers::accept(&mut work, me.id, &me.display_name, &request.conversation_ids).await?;
-    let ringing = flows::answer_accepted(&mut work, &state, me.id, &result.accepted).await?;
+    flows::answer_accepted(&mut work, &state, me.id, &result.accepted).await?;
     work.finish(&state).await?;
-    for (number, call) in ringing {
-        flows::ring(&state, &number, &call);
-    }
     Ok(Json(result))
 }
 

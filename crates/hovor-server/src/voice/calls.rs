@@ -14,7 +14,7 @@ use hovor_types::event::ServerEvent;
 use hovor_types::validate::phone_digits;
 use hovor_types::voice::{
     Action, Actor, Call, CallAgent, CallCommand, CallRefusal, CallView, Callee, LegId, LegState,
-    LineCallState, Mode, Party, PhoneState, Recording, Role, Source,
+    LineCallState, LineNews, Mode, Party, PhoneState, Recording, Role, Source,
 };
 
 use crate::db::now_ms;
@@ -225,11 +225,13 @@ pub struct Changed {
     /// No agent is on the call any more, only the customer and a number it was sent to: the
     /// conversation ends for Hovor while they talk on.
     pub left_to_numbers: bool,
+    /// The call's state for each number taking part, for its phone's line.
+    numbers: Vec<(String, LineCallState)>,
 }
 
 impl Changed {
-    /// Stores a recording that began or ended, and tells every agent on the call and the customer's
-    /// phone.
+    /// Stores a recording that began or ended, and tells every agent on the call, the customer's
+    /// phone and the lines of the numbers on it.
     pub async fn publish(self, work: &mut Work) -> AppResult<()> {
         let conversation_id = self.conversation_id;
         match &self.recording {
@@ -253,6 +255,9 @@ impl Changed {
         for user_id in self.agents {
             work.emit(Audience::User(user_id), ServerEvent::CallChanged { conversation_id }).await?;
         }
+        for (number, state) in self.numbers {
+            super::lines::tell(work, &number, LineNews::State(state)).await?;
+        }
         let phone = ServerEvent::PhoneChanged { conversation_id: self.conversation_id, state: self.phone };
         work.emit(Audience::Customer(self.conversation_id), phone).await
     }
@@ -268,21 +273,13 @@ pub struct Calls {
     host: Arc<str>,
     /// Where recordings are written.
     recordings: Arc<std::path::Path>,
-    /// The phone pages' lines, which the calls Hovor places ring.
-    pub lines: super::lines::Lines,
 }
 
 impl Calls {
     /// `recordings`: the directory recordings are written to (created when missing).
     pub fn new(switch: Switch, host: &str, recordings: &std::path::Path) -> std::io::Result<Calls> {
         std::fs::create_dir_all(recordings)?;
-        Ok(Calls {
-            switch,
-            live: Arc::default(),
-            host: host.into(),
-            recordings: recordings.into(),
-            lines: Default::default(),
-        })
+        Ok(Calls { switch, live: Arc::default(), host: host.into(), recordings: recordings.into() })
     }
 
     /// The directory recordings are written to.
@@ -660,10 +657,7 @@ impl Calls {
         let agents = live.agents();
         let (primary, helpers) = live.parties();
         let phone = live.call.phone_state();
-        // Told under the lock, so a number's phone hears the call's changes in their order.
-        for (number, state) in live.numbers(conversation_id) {
-            self.lines.tell(&number, super::lines::LineEvent::State(state));
-        }
+        let numbers = live.numbers(conversation_id);
         let left_to_numbers = live.call.left_to_numbers();
         let ended = live.call.mode == Mode::Ended;
         if ended && let Some(live) = calls.remove(&conversation_id) {
@@ -678,6 +672,7 @@ impl Calls {
             phone,
             ended,
             left_to_numbers,
+            numbers,
         }))
     }
 

@@ -9,12 +9,13 @@ use hovor_types::error::{FieldError, Reason, Rule};
 use hovor_types::routing::mask_phone;
 use hovor_types::validate::phone_digits;
 use hovor_types::voice::{
-    CallAgent, CallCommand, CallView, Callee, ConsultTargets, ConsultTo, Dial, IncomingCall, Party,
+    CallAgent, CallCommand, CallView, Callee, ConsultTargets, ConsultTo, Dial, IncomingCall, LineNews, Party,
     check_number,
 };
 use hovor_types::wrap_up::Target;
 
 use super::calls::{Calls, RecordingSetting};
+use super::lines;
 use crate::AppState;
 use crate::db::Flag;
 use crate::error::{AppError, AppResult};
@@ -152,8 +153,8 @@ pub async fn place(
     state: &AppState,
     agent_id: i64,
     conversation_id: i64,
-) -> AppResult<Option<(String, IncomingCall)>> {
-    let Some(calls) = state.voice.as_ref() else { return Ok(None) };
+) -> AppResult<bool> {
+    let Some(calls) = state.voice.as_ref() else { return Ok(false) };
     within_call_limit(work, state, conversation_id).await?;
     let (number, caller, queue_id): (String, String, i64) = sqlx::query_as(
         "SELECT p.value, q.name, q.id FROM conversations c JOIN queues q ON q.id = c.queue_id
@@ -171,7 +172,8 @@ pub async fn place(
     let recording = recording_setting(work, queue_id).await?;
     let agent = call_agent(&mut work.tx, agent_id).await?;
     calls.place(conversation_id, agent, &number, recording);
-    Ok(Some((number, IncomingCall { conversation_id, caller, party: Party::Customer })))
+    ring(work, &number, IncomingCall { conversation_id, caller, party: Party::Customer }).await?;
+    Ok(true)
 }
 
 /// Refuses one more outbound call once `--max-outbound-calls` go on (409 `call_limit_reached`),
@@ -201,11 +203,9 @@ async fn recording_setting(work: &mut Work, queue_id: i64) -> AppResult<Recordin
     Ok(RecordingSetting { record, pause_ms: pause_s * 1000 })
 }
 
-/// Rings the phone pages on the line of `number` (after the call's conversation is stored).
-pub fn ring(state: &AppState, number: &str, call: &IncomingCall) {
-    if let Some(calls) = state.voice.as_ref() {
-        calls.lines.ring(number, call);
-    }
+/// Rings the phone pages on the line of `number`, once the work that placed the call commits.
+async fn ring(work: &mut Work, number: &str, call: IncomingCall) -> AppResult<()> {
+    lines::tell(work, number, LineNews::Ring(call)).await
 }
 
 /// The phone on the line with `digits` answers a call Hovor placed to it. As the call's customer it
@@ -268,22 +268,21 @@ pub async fn answer_accepted(
     state: &AppState,
     agent_id: i64,
     accepted: &[i64],
-) -> AppResult<Vec<(String, IncomingCall)>> {
-    let Some(calls) = state.voice.as_ref() else { return Ok(Vec::new()) };
+) -> AppResult<()> {
+    let Some(calls) = state.voice.as_ref() else { return Ok(()) };
     if accepted.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let agent = call_agent(&mut work.tx, agent_id).await?;
-    let mut ringing = Vec::new();
     for &conversation_id in accepted {
         if let Some(changed) = calls.answer(conversation_id, agent.clone(), work.now)? {
             changed.publish(work).await?;
         } else if let Some(number) = crate::callbacks::number_of(work, conversation_id).await? {
             within_call_limit(work, state, conversation_id).await?;
-            ringing.push(dial_callback(work, calls, agent.clone(), conversation_id, &number).await?);
+            dial_callback(work, calls, agent.clone(), conversation_id, &number).await?;
         }
     }
-    Ok(ringing)
+    Ok(())
 }
 
 /// Accept on a callback: the agent calls the customer's number, as Start call does.
@@ -293,7 +292,7 @@ async fn dial_callback(
     agent: CallAgent,
     conversation_id: i64,
     number: &str,
-) -> AppResult<(String, IncomingCall)> {
+) -> AppResult<()> {
     let (queue_id, caller): (i64, String) = sqlx::query_as(
         "SELECT q.id, q.name FROM conversations c JOIN queues q ON q.id = c.queue_id WHERE c.id = $1",
     )
@@ -313,7 +312,7 @@ async fn dial_callback(
     .await?;
     let recording = recording_setting(work, queue_id).await?;
     calls.place(conversation_id, agent, number, recording);
-    Ok((number.to_owned(), IncomingCall { conversation_id, caller, party: Party::Customer }))
+    ring(work, number, IncomingCall { conversation_id, caller, party: Party::Customer }).await
 }
 
 /// The agent handling the conversation transfers it: its call (if it is one on this instance) goes
@@ -343,10 +342,11 @@ pub async fn transfer_to_number(
 ) -> AppResult<()> {
     let calls = calls(state)?;
     check_number(number)?;
-    if !calls.lines.listened(number) {
+    let mut work = Work::begin(state).await?;
+    let now = work.now;
+    if !lines::listened(&mut work.tx, number, now).await? {
         return Err(AppError::Conflict(Reason::UnsupportedDestination));
     }
-    let mut work = Work::begin(state).await?;
     let (caller, rona_ms) = queue_of(&mut work, conversation_id).await?;
     let callee = Callee::Number { number: number.to_owned() };
     let changed = calls
@@ -354,8 +354,8 @@ pub async fn transfer_to_number(
         .ok_or(AppError::Conflict(Reason::NoCall))?;
     follow_call(&mut work, &changed).await?;
     publish_and_end(&mut work, changed).await?;
+    ring(&mut work, number, IncomingCall { conversation_id, caller, party: Party::Number }).await?;
     work.finish(state).await?;
-    ring(state, number, &IncomingCall { conversation_id, caller, party: Party::Number });
     stop_ringing_after(state.clone(), conversation_id, rona_ms);
     Ok(())
 }
@@ -427,7 +427,7 @@ pub async fn command(
     let mut work = Work::begin(state).await?;
     let (command, callee) = match command {
         CallCommand::Consult { to } => {
-            let (to, callee) = consult_target(&mut work, calls, conversation_id, user_id, to).await?;
+            let (to, callee) = consult_target(&mut work, conversation_id, user_id, to).await?;
             (CallCommand::Consult { to }, callee)
         }
         command => (command, None),
@@ -439,11 +439,13 @@ pub async fn command(
     let changed = calls.command(conversation_id, user_id, command.clone(), callee)?;
     follow_call(&mut work, &changed).await?;
     publish_and_end(&mut work, changed).await?;
+    if let (Some((caller, _)), CallCommand::Consult { to: ConsultTo::Number { number } }) = (&queue, &command)
+    {
+        let call = IncomingCall { conversation_id, caller: caller.clone(), party: Party::Number };
+        ring(&mut work, number, call).await?;
+    }
     work.finish(state).await?;
-    if let Some((caller, rona_ms)) = queue {
-        if let CallCommand::Consult { to: ConsultTo::Number { number } } = &command {
-            ring(state, number, &IncomingCall { conversation_id, caller, party: Party::Number });
-        }
+    if let Some((_, rona_ms)) = queue {
         stop_ringing_after(state.clone(), conversation_id, rona_ms);
     }
     if command == CallCommand::PauseRecording
@@ -538,7 +540,6 @@ async fn consult_agents(work: &mut Work, conversation_id: i64, me: i64) -> AppRe
 /// Whom a consult calls, checked: a queue becomes its agent; an agent comes with their name.
 async fn consult_target(
     work: &mut Work,
-    calls: &Calls,
     conversation_id: i64,
     me: i64,
     to: ConsultTo,
@@ -547,7 +548,8 @@ async fn consult_target(
     let agent = match to {
         ConsultTo::Number { number } => {
             check_number(&number)?;
-            if !calls.lines.listened(&number) {
+            let now = work.now;
+            if !lines::listened(&mut work.tx, &number, now).await? {
                 return Err(unsupported);
             }
             return Ok((ConsultTo::Number { number }, None));

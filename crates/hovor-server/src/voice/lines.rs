@@ -1,78 +1,84 @@
 //! The phone pages' lines: a phone page says which number it has (`POST /api/phone/lines`, the
 //! number kept out of URLs), listens on its line, and rings when Hovor calls that number.
 //!
-//! Lines live in this instance's memory, like the calls it switches: a phone page listens on the
-//! instance it reached, and a call placed on another instance does not ring it.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+//! Lines are kept in the database and their news travels through the outbox, so a call placed on one
+//! instance rings a page that listens on another, and a page that reconnects misses nothing.
 
 use hovor_types::validate::phone_digits;
-use hovor_types::voice::{IncomingCall, LineCallState};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use hovor_types::voice::LineNews;
 
-/// What a line's phone page hears: a call ringing it, or the state of a call it takes part in as a
-/// number.
-#[derive(Debug, Clone)]
-pub enum LineEvent {
-    Ring(IncomingCall),
-    State(LineCallState),
+use crate::change::Change;
+use crate::db::Conn;
+use crate::error::AppResult;
+
+/// How long a line's cookie lasts: the phone page's day, as its call's cookie.
+pub const LINE_MAX_AGE_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// A line as its cookie names it.
+pub struct Line {
+    pub id: i64,
+    pub digits: String,
 }
 
-#[derive(Default)]
-struct Registry {
-    /// A line's cookie (its SHA-256) → the line's digits.
-    numbers: HashMap<String, String>,
-    /// The digits → the phone pages listening on them.
-    listeners: HashMap<String, Vec<UnboundedSender<LineEvent>>>,
+/// The line of the cookie `token_hash` has `number` (opened now; cookies of a past day are dropped).
+pub async fn open(change: &mut Change, token_hash: &str, number: &str) -> AppResult<()> {
+    let now = change.now;
+    sqlx::query("DELETE FROM phone_line_cookies WHERE opened_at < $1")
+        .bind(now - LINE_MAX_AGE_MS)
+        .execute(&mut *change.tx)
+        .await?;
+    sqlx::query("INSERT INTO phone_lines (digits) VALUES ($1) ON CONFLICT (digits) DO NOTHING")
+        .bind(phone_digits(number))
+        .execute(&mut *change.tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO phone_line_cookies (token_hash, line_id, opened_at)
+         SELECT $1, id, $2 FROM phone_lines WHERE digits = $3",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .bind(phone_digits(number))
+    .execute(&mut *change.tx)
+    .await?;
+    Ok(())
 }
 
-#[derive(Clone, Default)]
-pub struct Lines {
-    registry: Arc<Mutex<Registry>>,
+/// The line of a cookie opened within the last day.
+pub async fn of_cookie(conn: &mut Conn, token_hash: &str, now: i64) -> AppResult<Option<Line>> {
+    let line: Option<(i64, String)> = sqlx::query_as(
+        "SELECT l.id, l.digits FROM phone_line_cookies k JOIN phone_lines l ON l.id = k.line_id
+         WHERE k.token_hash = $1 AND k.opened_at >= $2",
+    )
+    .bind(token_hash)
+    .bind(now - LINE_MAX_AGE_MS)
+    .fetch_optional(conn)
+    .await?;
+    Ok(line.map(|(id, digits)| Line { id, digits }))
 }
 
-impl Lines {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
-        self.registry.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+/// Whether a phone page opened a line for `number` within the last day: only such a number can take a
+/// call Hovor places (anything else is an unsupported destination).
+pub async fn listened(conn: &mut Conn, number: &str, now: i64) -> AppResult<bool> {
+    let open: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM phone_lines l JOIN phone_line_cookies k ON k.line_id = l.id
+         WHERE l.digits = $1 AND k.opened_at >= $2 LIMIT 1",
+    )
+    .bind(phone_digits(number))
+    .bind(now - LINE_MAX_AGE_MS)
+    .fetch_optional(conn)
+    .await?;
+    Ok(open.is_some())
+}
 
-    /// The line of the cookie `token_hash` has `number`.
-    pub fn open(&self, token_hash: String, number: &str) {
-        self.lock().numbers.insert(token_hash, phone_digits(number));
-    }
-
-    /// The digits of the cookie's line.
-    pub fn number(&self, token_hash: &str) -> Option<String> {
-        self.lock().numbers.get(token_hash).cloned()
-    }
-
-    /// A phone page listens on its line: each call to its number arrives on the receiver.
-    pub fn listen(&self, digits: &str) -> UnboundedReceiver<LineEvent> {
-        let (sender, receiver) = unbounded_channel();
-        let mut registry = self.lock();
-        let listeners = registry.listeners.entry(digits.to_owned()).or_default();
-        listeners.retain(|l| !l.is_closed());
-        listeners.push(sender);
-        receiver
-    }
-
-    /// Whether a phone page listens on `number`.
-    pub fn listened(&self, number: &str) -> bool {
-        let registry = self.lock();
-        registry.listeners.get(&phone_digits(number)).is_some_and(|l| l.iter().any(|l| !l.is_closed()))
-    }
-
-    /// Rings every phone page listening on `number`; false when none is.
-    pub fn ring(&self, number: &str, call: &IncomingCall) -> bool {
-        self.tell(number, LineEvent::Ring(call.clone()))
-    }
-
-    /// Sends `event` to every phone page listening on `number`; false when none is.
-    pub fn tell(&self, number: &str, event: LineEvent) -> bool {
-        let mut registry = self.lock();
-        let Some(listeners) = registry.listeners.get_mut(&phone_digits(number)) else { return false };
-        listeners.retain(|l| l.send(event.clone()).is_ok());
-        !listeners.is_empty()
+/// Tells the phone pages on the line of `number`, with the change (a number no page ever opened hears
+/// nothing).
+pub async fn tell(change: &mut Change, number: &str, news: LineNews) -> AppResult<()> {
+    let line: Option<i64> = sqlx::query_scalar("SELECT id FROM phone_lines WHERE digits = $1")
+        .bind(phone_digits(number))
+        .fetch_optional(&mut *change.tx)
+        .await?;
+    match line {
+        Some(line_id) => change.emit_line(line_id, news).await,
+        None => Ok(()),
     }
 }

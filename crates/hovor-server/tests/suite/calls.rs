@@ -698,14 +698,16 @@ async fn a_recorded_call_is_one_ogg_opus_file_silent_while_paused_and_heard_only
     assert!(bytes.starts_with(b"OggS"));
 }
 
-/// Consults or transfers to numbers: the line's news (`ring`, then `state` events) until `state`.
+/// Consults or transfers to numbers: the line's news (a `ring`, then `state`s) until `state` (or the
+/// ring, for "ring"); the news itself.
 async fn line_news_until(news: &mut crate::common::EventStream, id: i64, state: &str) -> Value {
     loop {
         let event = news.next_within(std::time::Duration::from_secs(15)).await.expect("the line's news");
-        let data: Value = serde_json::from_str(&event.data).unwrap();
-        if data["conversation_id"] == id && (event.event.as_deref() == Some(state) || data["state"] == state)
-        {
-            return data;
+        let envelope: Value = serde_json::from_str(&event.data).unwrap();
+        assert_eq!(event.id, envelope["id"].as_i64(), "resumable: {envelope}");
+        let (kind, data) = envelope["event"].as_object().and_then(|e| e.iter().next()).expect("one kind");
+        if data["conversation_id"] == id && ((kind == "ring" && state == "ring") || data["state"] == state) {
+            return data.clone();
         }
     }
 }

@@ -12,6 +12,7 @@ mod call_data;
 mod callbacks;
 mod calls;
 mod chat;
+mod cluster_calls;
 mod collaboration;
 mod conversations;
 mod edge;

@@ -145,6 +145,27 @@ pub struct LineCallState {
     pub state: PhoneState,
 }
 
+/// What a phone page hears on its line (`GET /api/phone/line`, server-sent events of
+/// [`LineEnvelope`]): a call ringing it, or the state of a call it takes part in as a number.
+/// Externally tagged: `{"ring": {...}}`, `{"state": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LineNews {
+    Ring(IncomingCall),
+    State(LineCallState),
+}
+
+/// One piece of a line's news as it travels: `id` is also the SSE `id:` field, strictly increasing,
+/// so a page that reconnects misses nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LineEnvelope {
+    pub id: i64,
+    pub at: Millis,
+    pub event: LineNews,
+}
+
 /// A call's recording: played or downloaded at `/api/recordings/{id}/audio` by those who may see the
 /// conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -54,8 +54,14 @@ pub fn call(
 
 /// Starts the server with the demo on `database` and waits for its health answer.
 pub fn start(port: u16, database: &str) -> Child {
+    start_with(port, database, &[])
+}
+
+/// Starts the server with the demo on `database` and more flags, and waits for its health answer.
+pub fn start_with(port: u16, database: &str, flags: &[&str]) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_hovor-server"))
         .args(["--listen", &format!("127.0.0.1:{port}"), "--database", database, "--demo"])
+        .args(flags)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -144,7 +150,8 @@ impl EventIds {
         self.read_until_text(within, |text| done(&ids_in(text)));
     }
 
-    fn read_until_text(&mut self, within: Duration, done: impl Fn(&str) -> bool) {
+    /// Reads until the text holds `done`, the stream ends, or `within` passes.
+    pub fn read_until_text(&mut self, within: Duration, done: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + within;
         let mut buffer = [0u8; 8192];
         while !self.ended && Instant::now() < deadline && !done(&self.text) {
