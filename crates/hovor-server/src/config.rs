@@ -26,6 +26,11 @@ pub struct Config {
     /// (comma-separated, e.g. `https://shop.example`). Messages from any other opener are ignored.
     #[arg(long, env = "HOVOR_CHAT_HOST_ORIGINS", value_delimiter = ',')]
     pub chat_host_origins: Vec<String>,
+    /// The CRM origins that may show the desk in a frame (comma-separated exact origins, e.g.
+    /// `https://crm.example,https://crm-eu.example:8443`): `/embed?host=<origin>` serves it to them
+    /// alone. Without it no site may frame Hovor.
+    #[arg(long, env = "HOVOR_EMBED_HOST_ORIGINS", value_delimiter = ',')]
+    pub embed_host_origins: Vec<String>,
     /// The SMTP relay agents' emails go to, e.g. `smtp://127.0.0.1:2525`, `smtp://relay:587?tls=required`
     /// or `smtps://user:password@relay:465`. Without it agents cannot send email.
     #[arg(long, env = "HOVOR_SMTP_URL", hide_env_values = true)]
@@ -94,6 +99,18 @@ impl Config {
         let file = self.database.strip_prefix("sqlite://").map(|f| f.split('?').next().unwrap_or(f));
         let beside = file.and_then(|f| std::path::Path::new(f).parent().map(|p| p.to_path_buf()));
         beside.unwrap_or_default().join("recordings")
+    }
+
+    /// `--embed-host-origins`, each checked to be an exact origin (compared byte for byte).
+    pub fn embed_host_origins(&self) -> anyhow::Result<Vec<String>> {
+        let origins: Vec<String> =
+            self.embed_host_origins.iter().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect();
+        match origins.iter().find(|o| !hovor_types::embed::is_exact_origin(o)) {
+            Some(bad) => anyhow::bail!(
+                "--embed-host-origins: `{bad}` is not an exact origin (scheme://host[:port], lower case, no path)"
+            ),
+            None => Ok(origins),
+        }
     }
 
     /// `--instance`, else the host's name and the port this instance listens on.

@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod edge;
 pub mod email;
+mod embed;
 pub mod error;
 mod extract;
 mod first_paint;
@@ -55,6 +56,11 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
         .merge(phone_page::router());
     let router = match dist {
         Some(dist) => api
+            .merge(embed::router(embed::Embedding::new(
+                &first_paint_state.embed_host_origins,
+                static_files::index_page(dist)?,
+                &static_files::policy_but_framing(Some(dist))?,
+            )))
             .merge(first_paint::router(first_paint_state, static_files::index_page(dist)?))
             .nest_service("/app", static_files::app_files(dist))
             .fallback_service(static_files::service(dist)),
@@ -74,7 +80,8 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        // The embedded desk sets its own, which names its host.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
@@ -97,6 +104,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(pool.clone())
         .with_chat_identity_secret(config.chat_identity_secret.as_deref())
         .with_chat_host_origins(config.chat_host_origins.clone())
+        .with_embed_host_origins(config.embed_host_origins()?)
         .with_public_url(config.public_url.as_deref())
         .with_callbacks_token(config.callbacks_api_token.as_deref())
         .with_max_outbound_calls(config.max_outbound_calls)

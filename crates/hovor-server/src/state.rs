@@ -18,6 +18,8 @@ pub struct AppState {
     pub chat_identity_secret: Option<std::sync::Arc<str>>,
     /// Host sites whose pages may pass self-service actions and context to the chat page.
     pub chat_host_origins: Vec<String>,
+    /// The CRM origins that may frame the desk (`/embed`), exact.
+    pub embed_host_origins: Vec<String>,
     /// The SMTP relay, the inbound gateway's token and the outbox's wake-up.
     pub mail: email::outbox::Mail,
     /// Sign-in's throttle and its bound on concurrent password checks.
@@ -52,6 +54,7 @@ impl AppState {
             learned: store::learning::LearnedCache::default(),
             chat_identity_secret: None,
             chat_host_origins: Vec::new(),
+            embed_host_origins: Vec::new(),
             mail: email::outbox::Mail::default(),
             sign_in: limits::SignInGuard::default(),
             doors: limits::PublicDoors::default(),
@@ -73,6 +76,11 @@ impl AppState {
     /// The attributes every cookie Hovor sets carries.
     pub fn cookie_attributes(&self) -> &'static str {
         if self.is_https() { "HttpOnly; SameSite=Lax; Secure" } else { "HttpOnly; SameSite=Lax" }
+    }
+
+    pub fn with_embed_host_origins(mut self, origins: Vec<String>) -> AppState {
+        self.embed_host_origins = origins;
+        self
     }
 
     pub fn with_public_url(mut self, url: Option<&str>) -> AppState {

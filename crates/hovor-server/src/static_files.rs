@@ -40,8 +40,14 @@ pub fn index_page(dist: &Path) -> anyhow::Result<std::sync::Arc<str>> {
 }
 
 /// The Content-Security-Policy for every response: only our own origin, plus exactly the inline
-/// scripts of the built `index.html` (the app's start script), allowed by their SHA-256.
+/// scripts of the built `index.html` (the app's start script), allowed by their SHA-256, and no page
+/// in a frame (the embedded desk names its one host instead: `embed.rs`).
 pub fn content_security_policy(dist: Option<&Path>) -> anyhow::Result<HeaderValue> {
+    Ok(HeaderValue::from_str(&format!("{}; frame-ancestors 'none'", policy_but_framing(dist)?))?)
+}
+
+/// Every directive of the policy but `frame-ancestors`.
+pub fn policy_but_framing(dist: Option<&Path>) -> anyhow::Result<String> {
     let index = match dist {
         Some(dist) => std::fs::read_to_string(dist.join("index.html"))
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dist.join("index.html").display()))?,
@@ -53,12 +59,10 @@ pub fn content_security_policy(dist: Option<&Path>) -> anyhow::Result<HeaderValu
             format!(" 'sha256-{digest}'")
         })
         .collect();
-    // Framing is refused until the embed allow-list exists.
-    let policy = format!(
+    Ok(format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-    );
-    Ok(HeaderValue::from_str(&policy)?)
+         connect-src 'self'; object-src 'none'; base-uri 'none'"
+    ))
 }
 
 /// The bodies of `<script>` elements that have no `src`.

@@ -13,6 +13,7 @@ pub mod conversation;
 pub mod customer;
 pub mod directory;
 pub mod email;
+pub mod embed;
 pub mod error;
 pub mod event;
 pub mod history;

@@ -17,6 +17,7 @@ mod collaboration;
 mod conversations;
 mod edge;
 mod email;
+mod embed;
 mod events;
 mod first_paint;
 mod monitoring;
