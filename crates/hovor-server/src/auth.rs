@@ -3,7 +3,7 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use hovor_types::auth::{Me, Role};
@@ -91,17 +91,7 @@ pub async fn sign_in(
     };
     state.sign_in.succeeded(&username, from);
     let role = Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
-    let token = new_token();
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(token_hash(&token))
-    .bind(id)
-    .bind(now)
-    .bind(now)
-    .execute(&state.pool)
-    .await?;
+    let token = open_session(&state.pool, id, SessionKind::Tab).await?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; Path=/; {}; Max-Age={}",
         state.cookie_attributes(),
@@ -116,9 +106,10 @@ const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$W9vAkAYsHk7rnV1bRwG+Q0sTHmAV1wXjRHqVHXVtqOc";
 
 pub async fn sign_out(state: &AppState, headers: &HeaderMap) -> AppResult<HeaderValue> {
-    if let Some(token) = session_token(headers) {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash(token))
+    if let Some((hash, kind)) = presented(headers) {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND kind = $2")
+            .bind(hash)
+            .bind(kind.as_str())
             .execute(&state.pool)
             .await?;
     }
@@ -147,13 +138,67 @@ pub fn cookie<'h>(headers: &'h HeaderMap, wanted: &str) -> Option<&'h str> {
         .filter(|v| !v.is_empty())
 }
 
-/// The user whose session the request's cookie names, if any (live or not).
+/// The user whose session the request's cookie or bearer token names, if any (live or not).
 pub async fn session_user(pool: &Pool, headers: &HeaderMap) -> AppResult<Option<i64>> {
-    let Some(token) = session_token(headers) else { return Ok(None) };
-    Ok(sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
+    let Some((hash, kind)) = presented(headers) else { return Ok(None) };
+    Ok(sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND kind = $2")
+        .bind(hash)
+        .bind(kind.as_str())
         .fetch_optional(pool)
         .await?)
+}
+
+/// How a session is held: the tab's HttpOnly cookie, or the embedded desk's bearer token (kept in
+/// the frame's memory; `embed.rs`). Each is accepted only the way it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Tab,
+    Embed,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Tab => "tab",
+            SessionKind::Embed => "embed",
+        }
+    }
+}
+
+/// Opens a session for the user; returns its token (only its hash is stored).
+pub async fn open_session(pool: &Pool, user_id: i64, kind: SessionKind) -> AppResult<String> {
+    let token = new_token();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, kind) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .bind(kind.as_str())
+    .execute(pool)
+    .await?;
+    Ok(token)
+}
+
+/// When a session opened now ends at the latest.
+pub fn session_ends_at(opened: i64) -> i64 {
+    opened + ABSOLUTE_TIMEOUT_MS
+}
+
+/// The session a request presents: a bearer token wins over a cookie (as the hash of its token).
+pub fn presented(headers: &HeaderMap) -> Option<(String, SessionKind)> {
+    let bearer = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    match bearer {
+        Some(token) => Some((token_hash(token), SessionKind::Embed)),
+        None => session_token(headers).map(|token| (token_hash(token), SessionKind::Tab)),
+    }
 }
 
 /// The signed-in user of a request; extracting it fails with 401 when there is no live session.
@@ -164,47 +209,48 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        let token = session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
-        let hash = token_hash(token);
-        let row: Option<(i64, String, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT u.id, u.username, u.display_name, u.role, s.created_at, s.last_seen_at
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-        )
-        .bind(&hash)
-        .fetch_optional(&state.pool)
-        .await?;
-        let (id, username, display_name, role, created_at, last_seen_at) =
-            row.ok_or(AppError::Unauthenticated)?;
-        let now = now_ms();
-        if now - last_seen_at > IDLE_TIMEOUT_MS || now - created_at > ABSOLUTE_TIMEOUT_MS {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-                .bind(&hash)
-                .execute(&state.pool)
-                .await?;
-            return Err(AppError::Unauthenticated);
-        }
-        if now - last_seen_at > TOUCH_INTERVAL_MS {
-            // Bookkeeping for the idle timeout: off the request's path, so parallel requests of one
-            // page never queue behind each other's write.
-            let pool = state.pool.clone();
-            tokio::spawn(async move {
-                let touched = sqlx::query(
-                    "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at < $3",
-                )
-                .bind(now)
-                .bind(&hash)
-                .bind(now - TOUCH_INTERVAL_MS)
-                .execute(&pool)
-                .await;
-                if let Err(e) = touched {
-                    tracing::warn!(error = %e, "could not record session activity");
-                }
-            });
-        }
-        let role =
-            Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
-        Ok(CurrentUser(Me { id, username, display_name, role }))
+        let (hash, kind) = presented(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        Ok(CurrentUser(user_of_session(state, hash, kind).await?))
     }
+}
+
+/// The user of a live session, held the way it was given; an idle or too old one ends here (401).
+pub async fn user_of_session(state: &AppState, hash: String, kind: SessionKind) -> AppResult<Me> {
+    let row: Option<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT u.id, u.username, u.display_name, u.role, s.created_at, s.last_seen_at
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.kind = $2",
+    )
+    .bind(&hash)
+    .bind(kind.as_str())
+    .fetch_optional(&state.pool)
+    .await?;
+    let (id, username, display_name, role, created_at, last_seen_at) =
+        row.ok_or(AppError::Unauthenticated)?;
+    let now = now_ms();
+    if now - last_seen_at > IDLE_TIMEOUT_MS || now - created_at > ABSOLUTE_TIMEOUT_MS {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(&state.pool).await?;
+        return Err(AppError::Unauthenticated);
+    }
+    if now - last_seen_at > TOUCH_INTERVAL_MS {
+        // Bookkeeping for the idle timeout: off the request's path, so parallel requests of one
+        // page never queue behind each other's write.
+        let pool = state.pool.clone();
+        tokio::spawn(async move {
+            let touched = sqlx::query(
+                "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at < $3",
+            )
+            .bind(now)
+            .bind(&hash)
+            .bind(now - TOUCH_INTERVAL_MS)
+            .execute(&pool)
+            .await;
+            if let Err(e) = touched {
+                tracing::warn!(error = %e, "could not record session activity");
+            }
+        });
+    }
+    let role = Role::parse(&role).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad role {role}")))?;
+    Ok(Me { id, username, display_name, role })
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod conversations;
 mod details;
 mod directory;
 mod email;
+mod embed;
 mod events;
 mod phone;
 mod response_admin;
@@ -41,6 +42,7 @@ fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(system::router())
         .merge(session::router())
+        .merge(embed::router())
         .merge(conversations::router())
         .merge(responses::router())
         .merge(response_admin::router())

@@ -19,6 +19,7 @@ pub mod details;
 pub mod directory;
 pub mod drafts;
 pub mod emails;
+pub mod embed;
 pub mod events;
 pub mod history;
 pub mod learning;

@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use hovor_types::event::RESYNC;
@@ -16,8 +17,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::error::AppResult;
+use crate::auth::{self, SessionKind};
+use crate::change::Change;
+use crate::error::{AppError, AppResult};
 use crate::hub::Published;
 use crate::hub::{Recent, Viewer};
 use crate::routing::presence::Present;
@@ -30,16 +32,38 @@ const RETRY: Duration = Duration::from_secs(1);
 /// A comment line this often keeps proxies from closing an idle stream.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
+/// A single-use ticket opens the stream of a bearer token's session (`POST /api/events/ticket`).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct TicketQuery {
+    /// A ticket from `POST /api/events/ticket`, instead of the session's cookie.
+    pub ticket: Option<String>,
+}
+
 /// The event stream (text/event-stream). Each event's `data` is a JSON `EventEnvelope`; an event named
-/// `resync` means the missed events cannot be replayed and the client must reload its data.
-#[utoipa::path(get, path = "/api/events", tag = "events", params(ResumeQuery, ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event the client saw")),
+/// `resync` means the missed events cannot be replayed and the client must reload its data. Opened
+/// with the session's cookie, or with a ticket (the embedded desk's bearer session).
+#[utoipa::path(get, path = "/api/events", tag = "events", params(ResumeQuery, TicketQuery, ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event the client saw")),
     responses((status = 200, description = "text/event-stream of EventEnvelope", content_type = "text/event-stream"),
               (status = 401, body = hovor_types::error::ErrorBody)))]
 pub async fn stream(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Query(TicketQuery { ticket }): Query<TicketQuery>,
+    headers: HeaderMap,
     LastEventId(resume): LastEventId,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let me = match ticket {
+        Some(ticket) => {
+            let mut change = Change::begin(&state).await?;
+            let session = crate::store::embed::take_ticket(&mut change, &ticket).await?;
+            change.commit(&state).await?;
+            let session = session.ok_or(AppError::Unauthenticated)?;
+            auth::user_of_session(&state, session, SessionKind::Embed).await?
+        }
+        None => {
+            let (session, kind) = auth::presented(&headers).ok_or(AppError::Unauthenticated)?;
+            auth::user_of_session(&state, session, kind).await?
+        }
+    };
     let queues = events::queues_of(&state.pool, me.id).await?.into_iter().collect();
     open(state, Viewer::Agent { user_id: me.id, queues }, resume, None).await
 }

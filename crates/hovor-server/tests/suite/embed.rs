@@ -4,6 +4,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use serde_json::json;
 use tower::ServiceExt;
 
 use crate::common::TestServer;
@@ -77,4 +78,104 @@ fn the_allow_list_takes_exact_origins_only() {
     let refused = config("https://crm.example/app").embed_host_origins().unwrap_err().to_string();
     assert!(refused.contains("`https://crm.example/app` is not an exact origin"), "{refused}");
     assert!(config("https://*.example").embed_host_origins().is_err());
+}
+
+/// A verifier and its challenge, as the frame makes them.
+fn verifier_and_challenge(seed: char) -> (String, String) {
+    use base64::Engine;
+    use sha2::Digest;
+    let verifier = seed.to_string().repeat(50);
+    let challenge =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+async fn with_bearer(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> crate::common::Answer {
+    let bearer = format!("Bearer {token}");
+    server.request_with(method, path, None, body, &[("authorization", &bearer)]).await
+}
+
+#[tokio::test]
+async fn the_frame_signs_in_with_a_single_use_code_and_its_verifier_and_holds_a_bearer_token_only() {
+    let server = TestServer::new().await;
+    let tab = server.sign_in("agent1").await;
+    let (verifier, challenge) = verifier_and_challenge('v');
+
+    // The popup, signed in on Hovor's own origin, asks for a code bound to the frame's challenge.
+    let malformed =
+        server.request("POST", "/api/embed/codes", Some(&tab), Some(json!({"challenge": "abc"}))).await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(malformed.json["field"], "challenge", "{}", malformed.json);
+    let nobody =
+        server.request("POST", "/api/embed/codes", None, Some(json!({"challenge": challenge}))).await;
+    assert_eq!(nobody.status, StatusCode::UNAUTHORIZED);
+    let issued =
+        server.request("POST", "/api/embed/codes", Some(&tab), Some(json!({"challenge": challenge}))).await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.json);
+    let code = issued.json["code"].as_str().unwrap().to_owned();
+
+    // A wrong verifier spends the code: it is good for one guess only.
+    let (other, _) = verifier_and_challenge('w');
+    let wrong = server
+        .request("POST", "/api/embed/token", None, Some(json!({"code": code, "verifier": other})))
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let spent = server
+        .request("POST", "/api/embed/token", None, Some(json!({"code": code, "verifier": verifier})))
+        .await;
+    assert_eq!(spent.status, StatusCode::UNAUTHORIZED, "a code is used once");
+
+    // An expired code is refused too.
+    let issued =
+        server.request("POST", "/api/embed/codes", Some(&tab), Some(json!({"challenge": challenge}))).await;
+    sqlx::query("UPDATE embed_codes SET expires_at = 0").execute(&server.pool).await.unwrap();
+    let code = issued.json["code"].as_str().unwrap();
+    let expired = server
+        .request("POST", "/api/embed/token", None, Some(json!({"code": code, "verifier": verifier})))
+        .await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+
+    // The right verifier with a fresh code: a bearer token, which works only as a bearer token.
+    let issued =
+        server.request("POST", "/api/embed/codes", Some(&tab), Some(json!({"challenge": challenge}))).await;
+    let code = issued.json["code"].as_str().unwrap();
+    let token = server
+        .request("POST", "/api/embed/token", None, Some(json!({"code": code, "verifier": verifier})))
+        .await;
+    assert_eq!(token.status, StatusCode::CREATED, "{}", token.json);
+    assert!(token.set_cookie.is_none(), "the frame gets no cookie");
+    let token = token.json["token"].as_str().unwrap().to_owned();
+    let me = with_bearer(&server, "GET", "/api/session", &token, None).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json["username"], "agent1");
+    let as_cookie =
+        server.request("GET", "/api/session", Some(&format!("hovor_session={token}")), None).await;
+    assert_eq!(as_cookie.status, StatusCode::UNAUTHORIZED, "a bearer token is no cookie");
+    let cookie_value = tab.split_once('=').unwrap().1.split(';').next().unwrap();
+    let cookie_as_bearer = with_bearer(&server, "GET", "/api/session", cookie_value, None).await;
+    assert_eq!(cookie_as_bearer.status, StatusCode::UNAUTHORIZED, "the tab's cookie is no bearer token");
+
+    // The event stream opens with a single-use ticket.
+    let ticket = with_bearer(&server, "POST", "/api/events/ticket", &token, None).await;
+    assert_eq!(ticket.status, StatusCode::CREATED, "{}", ticket.json);
+    let ticket = ticket.json["ticket"].as_str().unwrap().to_owned();
+    // (`stream` asserts 200 and text/event-stream.)
+    let _stream = server.stream(&format!("/api/events?ticket={ticket}"), "", None).await;
+    let again = server.request("GET", &format!("/api/events?ticket={ticket}"), None, None).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED, "a ticket opens one stream");
+
+    // Signing out in the frame ends its session, not the tab's.
+    let out = with_bearer(&server, "DELETE", "/api/session", &token, None).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.json);
+    assert_eq!(
+        with_bearer(&server, "GET", "/api/session", &token, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(server.request("GET", "/api/session", Some(&tab), None).await.status, StatusCode::OK);
 }
