@@ -3,6 +3,9 @@
 //! Policy names that origin alone in `frame-ancestors`, and the page carries it for the desk's
 //! messages (`hovor-embed` data block). Any other host gets a plain refusal that says what to do,
 //! never a half-working desk. Every other page keeps refusing frames (`static_files`).
+//!
+//! `/embed/signin` is the frame's sign-in popup, on Hovor's own origin: signed in there, it hands the
+//! frame that opened it a single-use code (`routes/embed.rs`), so no third-party cookie is needed.
 
 use std::sync::Arc;
 
@@ -14,7 +17,11 @@ use axum::routing::get;
 use html_escape::encode_text;
 use serde::Deserialize;
 
-use crate::chat_page::choose_language;
+use crate::chat_page::{asset, choose_language};
+
+const SIGN_IN_PAGE: &str = include_str!("../assets/embed/signin.html");
+const SIGN_IN_SCRIPT: &str = include_str!("../assets/embed/signin.js");
+const SIGN_IN_STYLE: &str = include_str!("../assets/embed/signin.css");
 
 /// The refusal's languages and their strings; the first is the fallback.
 const STRINGS: [(&str, &str); 4] = [
@@ -43,8 +50,29 @@ impl Embedding {
     }
 }
 
+/// The embedded desk (`/embed`), which needs the built app.
 pub fn router(embedding: Embedding) -> Router {
     Router::new().route("/embed", get(page)).with_state(embedding)
+}
+
+/// The sign-in popup and its assets.
+pub fn sign_in_router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route("/embed/signin", get(sign_in))
+        .route(
+            "/embed/assets/signin.js",
+            get(|| async { asset("text/javascript; charset=utf-8", SIGN_IN_SCRIPT) }),
+        )
+        .route("/embed/assets/signin.css", get(|| async { asset("text/css; charset=utf-8", SIGN_IN_STYLE) }))
+}
+
+/// The popup in the browser's language; the challenge and the frame's state stay in its URL, read by
+/// its script (neither is a secret: the verifier never leaves the frame).
+async fn sign_in(headers: HeaderMap) -> Response {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let (lang, strings) = choose_language(&STRINGS, None, accept);
+    let html = SIGN_IN_PAGE.replace("{{LANG}}", lang).replace("{{STRINGS}}", &strings.replace("</", "<\\/"));
+    ([(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))], Html(html)).into_response()
 }
 
 #[derive(Deserialize)]
@@ -74,6 +102,9 @@ async fn page(
     response
 }
 
+const REFUSAL_STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;padding:1.5rem;line-height:1.45}\
+    h1{font-size:1.25rem;margin:0 0 .5rem}p{margin:0;max-width:36rem}";
+
 /// A host that is not listed: 403 with a page that says so in the browser's language. It holds no
 /// script, no data and no action, so any page may show it in a frame: the CRM's user sees why.
 fn refusal(host: &str, headers: &HeaderMap) -> Response {
@@ -86,14 +117,15 @@ fn refusal(host: &str, headers: &HeaderMap) -> Response {
     let title = encode_text(&text("refused_title")).into_owned();
     let body = encode_text(&text("refused_text").replace("{host}", &shown)).into_owned();
     let html = format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"color-scheme\" content=\"light dark\"><title>{title}</title><style>{REFUSAL_STYLE}</style></head>\
          <body><main role=\"alert\" data-testid=\"embed-refused\"><h1>{title}</h1><p>{body}</p></main></body></html>"
     );
     let mut response = (StatusCode::FORBIDDEN, Html(html)).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors *"),
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
@@ -114,6 +146,18 @@ mod tests {
         for (code, json) in STRINGS {
             assert_eq!(keys(json), english, "the keys of locales/embed/{code}.json");
             assert!(json.contains("{host}"), "locales/embed/{code}.json names the refused host");
+        }
+        // Every string the sign-in page and its script use.
+        for used in
+            SIGN_IN_PAGE.split("data-i18n=\"").skip(1).chain(SIGN_IN_SCRIPT.split("\"").skip(1).step_by(2))
+        {
+            let key = used.split('"').next().unwrap_or_default();
+            let looks_like_key = key.chars().all(|c| c.is_ascii_lowercase() || c == '_') && key.contains('_');
+            if looks_like_key
+                && (key.starts_with("error_") || key.starts_with("sign") || key.ends_with("_opener"))
+            {
+                assert!(english.contains(&key.to_owned()), "{key} has no text");
+            }
         }
     }
 }

@@ -53,7 +53,8 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
             chat_page::router(&state_origins, calls)
                 .layer(RequestBodyLimitLayer::new(routes::BODY_LIMIT_BYTES)),
         )
-        .merge(phone_page::router());
+        .merge(phone_page::router())
+        .merge(embed::sign_in_router());
     let router = match dist {
         Some(dist) => api
             .merge(embed::router(embed::Embedding::new(
