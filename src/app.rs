@@ -30,6 +30,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path="/desk" /> } />
                     <Route path=path!("/login") view=|| lazy_view(login_page) />
+                    // The desk in a CRM's frame (the server served this page for a listed host).
+                    <Route path=path!("/embed") view=|| view! { <Redirect path="/desk" /> } />
                     <ParentRoute path=path!("/desk") view=DeskPage>
                         <Route path=path!("") view=NoSelection />
                         <Route path=path!("directory") view=|| lazy_view(directory_page) />

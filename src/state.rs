@@ -7,6 +7,7 @@ pub mod clock;
 pub mod configured;
 pub mod conversation;
 pub mod drafts;
+pub mod embed;
 pub mod focus;
 pub mod handling;
 pub mod language;

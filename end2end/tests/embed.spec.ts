@@ -1,6 +1,6 @@
 import { createServer, Server } from "node:http";
 import { chromium, Browser, Page } from "@playwright/test";
-import { expect, PASSWORD, test } from "./fixtures";
+import { expect, PASSWORD, startChat, test } from "./fixtures";
 import { OwnServer } from "./own-server";
 import { chromiumArgs } from "../playwright.config";
 
@@ -157,5 +157,40 @@ test("inside the frame, with third-party cookies blocked, the sign-in popup hand
   expect(result.me.username).toBe("agent1");
   expect(result.cookieOnly, "the frame has no cookie session: third-party cookies are blocked").toBe(401);
   expect(result.again, "a code is exchanged once").toBe(401);
+  await page.context().close();
+});
+
+test("the desk works in a 420 px CRM panel: signed in through the popup, its events arrive with a ticket, and an offered chat is accepted and answered", async () => {
+  const page = await crmPage(crm, `${hovor.url}${embedPath(crm.origin)}`);
+  const frame = page.frameLocator("#hovor");
+
+  // The frame has no session: it offers the popup sign-in, which the agent completes.
+  await expect(frame.getByTestId("embed-sign-in")).toBeVisible();
+  await page.screenshot({ path: "artifacts/screenshots/embed-sign-in-420.png" });
+  const [popup] = await Promise.all([page.waitForEvent("popup"), frame.getByTestId("embed-sign-in").click()]);
+  await popup.getByLabel("User name").fill("agent2");
+  await popup.getByLabel("Password").fill(PASSWORD);
+  await Promise.all([popup.waitForEvent("close"), popup.getByRole("button", { name: "Sign in" }).click()]);
+
+  // The desk, live: its event stream opened with a ticket, since the frame holds no cookie.
+  await expect(frame.getByTestId("agent-status")).toBeVisible();
+  await expect(frame.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  await page.screenshot({ path: "artifacts/screenshots/embed-desk-420.png" });
+  await frame.getByTestId("agent-status").selectOption("available");
+  await expect(frame.getByTestId("agent-status")).toHaveValue("available");
+
+  // A customer's chat is offered in the panel and accepted there; the reply reaches the customer.
+  const chat = await startChat(hovor.url, 3, "Eva Embedded");
+  const offer = frame.getByTestId("offer");
+  await expect(offer).toContainText("Eva Embedded");
+  await offer.getByTestId("accept").click();
+  await expect(frame.getByTestId("composer")).toBeVisible();
+  await page.screenshot({ path: "artifacts/screenshots/embed-conversation-420.png" });
+  await frame.getByTestId("composer").fill("Dobrý den, jak vám mohu pomoci?");
+  await frame.getByTestId("composer").press("Enter");
+  await expect.poll(async () => {
+    const view = await (await chat.customer.get("/api/chat/conversation")).json();
+    return JSON.stringify(view);
+  }).toContain("jak vám mohu pomoci");
   await page.context().close();
 });

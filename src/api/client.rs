@@ -101,6 +101,11 @@ pub async fn delete_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError>
 }
 
 async fn send<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result<Response, ApiError> {
+    // The desk in a CRM's frame has no cookie: its session is a bearer token in memory.
+    let builder = match crate::state::embed::token() {
+        Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+        None => builder,
+    };
     let request = match body {
         Some(body) => builder.json(body).map_err(|_| ApiError::Network)?,
         None => builder.build().map_err(|_| ApiError::Network)?,

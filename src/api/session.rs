@@ -12,6 +12,16 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, ApiError>
     client::post("/api/session", &SignInRequest { username, password }, None).await
 }
 
+/// A single-use ticket that opens the event stream of the embedded desk's bearer session.
+pub async fn stream_ticket() -> Result<hovor_types::auth::StreamTicket, ApiError> {
+    client::post("/api/events/ticket", &(), None).await
+}
+
+/// Exchanges the sign-in popup's code and the frame's verifier for a bearer token.
+pub async fn embed_token(code: String, verifier: String) -> Result<hovor_types::auth::EmbedToken, ApiError> {
+    client::post("/api/embed/token", &hovor_types::auth::EmbedTokenRequest { code, verifier }, None).await
+}
+
 pub async fn sign_out() -> Result<(), ApiError> {
     client::delete("/api/session").await
 }

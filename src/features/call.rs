@@ -411,6 +411,12 @@ fn let_go_on_leaving(id: i64) -> Result<Closure<dyn FnMut()>, JsValue> {
         // web-sys has no setter for it; the field is standard Fetch.
         let _ = js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
         init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+        if let Some(token) = crate::state::embed::token() {
+            let headers = js_sys::Object::new();
+            let _ =
+                js_sys::Reflect::set(&headers, &"authorization".into(), &format!("Bearer {token}").into());
+            init.set_headers(&headers);
+        }
         if let Some(window) = web_sys::window() {
             let _ = window.fetch_with_str_and_init(&url, &init);
         }

@@ -113,6 +113,7 @@ fn Desk(name: String, admin: bool, supervisor: bool) -> impl IntoView {
         spawn_local(async move {
             // Refused while a request rings: the session stays, and so does the desk.
             if session_api::sign_out().await.is_ok() {
+                crate::state::embed::set_token(None);
                 session.0.set(SessionState::SignedOut);
             }
         });

@@ -13,6 +13,8 @@ use crate::state::session::{SessionState, use_session};
 
 stylance::import_crate_style!(css, "src/pages/login.module.css");
 
+mod embedded;
+
 #[derive(Clone, Copy, PartialEq)]
 enum Problem {
     Required,
@@ -120,5 +122,12 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-// Signed-in agents never need the sign-in form, so it is not part of the desk's first download.
-split_view!(login, pub fn login_page() => view! { <LoginPage /> });
+// Signed-in agents never need the sign-in form, so it is not part of the desk's first download. The
+// desk in a CRM's frame signs in through a popup instead.
+split_view!(login, pub fn login_page() => view! {
+    {if crate::state::embed::host().is_some() {
+        view! { <embedded::EmbeddedSignIn /> }.into_any()
+    } else {
+        view! { <LoginPage /> }.into_any()
+    }}
+});

@@ -281,11 +281,44 @@ fn connect(
     current: Rc<RefCell<Option<Stream>>>,
     failures: Rc<Cell<u32>>,
 ) {
-    let url = match last_id.get() {
-        Some(id) => format!("/api/events?after={id}"),
-        None => "/api/events".to_owned(),
-    };
-    let Ok(source) = EventSource::new(&url) else {
+    let after = last_id.get().map(|id| format!("after={id}"));
+    if crate::state::embed::token().is_none() {
+        let url = after.map_or("/api/events".to_owned(), |after| format!("/api/events?{after}"));
+        return open(live, session, last_id, current, failures, &url);
+    }
+    // The embedded desk's stream opens with a single-use ticket: an EventSource sends no bearer token.
+    leptos::task::spawn_local(async move {
+        match session_api::stream_ticket().await {
+            Ok(ticket) => {
+                let query = after.map_or(String::new(), |after| format!("&{after}"));
+                open(
+                    live,
+                    session,
+                    last_id,
+                    current,
+                    failures,
+                    &format!("/api/events?ticket={}{query}", ticket.ticket),
+                );
+            }
+            Err(ApiError::Unauthenticated) => session.0.set(SessionState::SignedOut),
+            Err(_) => {
+                live.connection.set(Connection::Reconnecting);
+                gloo_timers::future::sleep(Duration::from_millis(FIRST_RETRY_MS as u64)).await;
+                connect(live, session, last_id, current, failures);
+            }
+        }
+    });
+}
+
+fn open(
+    live: Live,
+    session: crate::state::session::Session,
+    last_id: Rc<Cell<Option<i64>>>,
+    current: Rc<RefCell<Option<Stream>>>,
+    failures: Rc<Cell<u32>>,
+    url: &str,
+) {
+    let Ok(source) = EventSource::new(url) else {
         live.connection.set(Connection::Reconnecting);
         return;
     };
