@@ -34,6 +34,7 @@ const HEARTBEAT: Duration = Duration::from_secs(15);
 
 /// A single-use ticket opens the stream of a bearer token's session (`POST /api/events/ticket`).
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TicketQuery {
     /// A ticket from `POST /api/events/ticket`, instead of the session's cookie.
     pub ticket: Option<String>,
