@@ -31,6 +31,10 @@ pub struct Config {
     /// alone. Without it no site may frame Hovor.
     #[arg(long, env = "HOVOR_EMBED_HOST_ORIGINS", value_delimiter = ',')]
     pub embed_host_origins: Vec<String>,
+    /// The secret a listed CRM's server signs agents' assertions with (HS256), to sign an agent in to
+    /// the framed desk without the sign-in window. Without it only the window signs in.
+    #[arg(long, env = "HOVOR_EMBED_ASSERTION_SECRET", hide_env_values = true)]
+    pub embed_assertion_secret: Option<String>,
     /// The SMTP relay agents' emails go to, e.g. `smtp://127.0.0.1:2525`, `smtp://relay:587?tls=required`
     /// or `smtps://user:password@relay:465`. Without it agents cannot send email.
     #[arg(long, env = "HOVOR_SMTP_URL", hide_env_values = true)]

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod edge;
 pub mod email;
 mod embed;
+pub mod embed_assertion;
 pub mod error;
 mod extract;
 mod first_paint;
@@ -106,6 +107,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_chat_identity_secret(config.chat_identity_secret.as_deref())
         .with_chat_host_origins(config.chat_host_origins.clone())
         .with_embed_host_origins(config.embed_host_origins()?)
+        .with_embed_assertion_secret(config.embed_assertion_secret.as_deref())
         .with_public_url(config.public_url.as_deref())
         .with_callbacks_token(config.callbacks_api_token.as_deref())
         .with_max_outbound_calls(config.max_outbound_calls)

@@ -20,6 +20,8 @@ pub struct AppState {
     pub chat_host_origins: Vec<String>,
     /// The CRM origins that may frame the desk (`/embed`), exact.
     pub embed_host_origins: Vec<String>,
+    /// The secret CRM servers sign agents' assertions with (`--embed-assertion-secret`).
+    pub embed_assertion_secret: Option<std::sync::Arc<str>>,
     /// The SMTP relay, the inbound gateway's token and the outbox's wake-up.
     pub mail: email::outbox::Mail,
     /// Sign-in's throttle and its bound on concurrent password checks.
@@ -55,6 +57,7 @@ impl AppState {
             chat_identity_secret: None,
             chat_host_origins: Vec::new(),
             embed_host_origins: Vec::new(),
+            embed_assertion_secret: None,
             mail: email::outbox::Mail::default(),
             sign_in: limits::SignInGuard::default(),
             doors: limits::PublicDoors::default(),
@@ -80,6 +83,11 @@ impl AppState {
 
     pub fn with_embed_host_origins(mut self, origins: Vec<String>) -> AppState {
         self.embed_host_origins = origins;
+        self
+    }
+
+    pub fn with_embed_assertion_secret(mut self, secret: Option<&str>) -> AppState {
+        self.embed_assertion_secret = secret.filter(|s| !s.is_empty()).map(Into::into);
         self
     }
 

@@ -70,6 +70,15 @@ pub struct StreamTicket {
     pub expires_at: crate::Millis,
 }
 
+/// A CRM's server signs the agent in to the framed desk: its assertion (a JWT, HS256, a minute at
+/// most) and the nonce the desk asked it to sign.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmbedSessionRequest {
+    pub assertion: String,
+    pub nonce: String,
+}
+
 /// How long a sign-in code and a stream ticket last.
 pub const EMBED_CODE_MS: crate::Millis = 60_000;
 pub const STREAM_TICKET_MS: crate::Millis = 30_000;

@@ -7,6 +7,10 @@ CREATE TABLE embed_codes (
     user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     challenge  TEXT NOT NULL,
     expires_at INTEGER NOT NULL);
+-- The ids of the CRM assertions already used (each signs in once), kept until they expire.
+CREATE TABLE embed_assertions (
+    jti_hash   TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL);
 -- Single-use tickets that open a bearer session's event stream (an EventSource sends no header).
 CREATE TABLE stream_tickets (
     ticket_hash  TEXT PRIMARY KEY,

@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use base64::Engine;
 use hovor_types::auth::{
-    EMBED_CODE_MS, EmbedCode, EmbedCodeRequest, EmbedToken, EmbedTokenRequest, STREAM_TICKET_MS,
-    StreamTicket, check_challenge, check_verifier,
+    EMBED_CODE_MS, EmbedCode, EmbedCodeRequest, EmbedSessionRequest, EmbedToken, EmbedTokenRequest,
+    STREAM_TICKET_MS, StreamTicket, check_challenge, check_verifier,
 };
 use hovor_types::error::ErrorBody;
 use sha2::{Digest, Sha256};
@@ -66,6 +66,38 @@ pub async fn token(
     ))
 }
 
+/// Signs the agent in with an assertion the CRM's server signed (`--embed-assertion-secret`; HS256,
+/// audience `hovor-embed`, issuer a listed CRM origin, a minute at most, the desk's nonce, a
+/// single-use `jti`, the agent's user name as `sub`): the bearer token, with no sign-in window. 401
+/// for anything else, replays included.
+#[utoipa::path(post, path = "/api/embed/session", tag = "embed", security(()), request_body = EmbedSessionRequest,
+    responses((status = 201, body = EmbedToken), (status = 401, body = ErrorBody)))]
+pub async fn assertion(
+    State(state): State<AppState>,
+    AppJson(request): AppJson<EmbedSessionRequest>,
+) -> AppResult<(StatusCode, Json<EmbedToken>)> {
+    let secret = state.embed_assertion_secret.as_deref().ok_or(AppError::Unauthenticated)?;
+    let now = state.clock.now();
+    let claims = crate::embed_assertion::verify(
+        &request.assertion,
+        secret,
+        &state.embed_host_origins,
+        &request.nonce,
+        now,
+    )
+    .map_err(|refusal| {
+        tracing::info!(?refusal, "a CRM assertion was refused");
+        AppError::Unauthenticated
+    })?;
+    let mut change = Change::begin(&state).await?;
+    let first = embed::first_use_of_assertion(&mut change, &claims.jti, claims.exp * 1000).await?;
+    let user = embed::user_named(&mut change, &claims.sub).await?;
+    change.commit(&state).await?;
+    let user_id = user.filter(|_| first).ok_or(AppError::Unauthenticated)?;
+    let token = auth::open_session(&state.pool, user_id, SessionKind::Embed).await?;
+    Ok((StatusCode::CREATED, Json(EmbedToken { token, expires_at: auth::session_ends_at(now) })))
+}
+
 /// A single-use ticket, valid 30 seconds, that opens this session's event stream
 /// (`GET /api/events?ticket=…`).
 #[utoipa::path(post, path = "/api/events/ticket", tag = "events",
@@ -84,5 +116,9 @@ pub async fn ticket(
 
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(code)).routes(routes!(token)).routes(routes!(ticket))
+    OpenApiRouter::new()
+        .routes(routes!(code))
+        .routes(routes!(token))
+        .routes(routes!(assertion))
+        .routes(routes!(ticket))
 }

@@ -43,6 +43,30 @@ pub async fn take_code(change: &mut Change, code: &str) -> AppResult<Option<(i64
     .await?)
 }
 
+/// Records an assertion's id as used; false when it was used before (a replay).
+pub async fn first_use_of_assertion(change: &mut Change, jti: &str, expires_at: Millis) -> AppResult<bool> {
+    sqlx::query("DELETE FROM embed_assertions WHERE expires_at < $1")
+        .bind(change.now)
+        .execute(&mut *change.tx)
+        .await?;
+    let inserted = sqlx::query(
+        "INSERT INTO embed_assertions (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(token_hash(jti))
+    .bind(expires_at)
+    .execute(&mut *change.tx)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// A user by their user name.
+pub async fn user_named(change: &mut Change, username: &str) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut *change.tx)
+        .await?)
+}
+
 /// A new ticket for the session `session_hash`; the ticket and when it expires.
 pub async fn issue_ticket(
     change: &mut Change,

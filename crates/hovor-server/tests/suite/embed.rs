@@ -179,3 +179,64 @@ async fn the_frame_signs_in_with_a_single_use_code_and_its_verifier_and_holds_a_
     );
     assert_eq!(server.request("GET", "/api/session", Some(&tab), None).await.status, StatusCode::OK);
 }
+
+/// An assertion as a CRM's server signs one (HS256).
+fn assertion(claims: &serde_json::Value, secret: &str) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::Mac;
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{header}.{payload}").as_bytes());
+    format!("{header}.{payload}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+#[tokio::test]
+async fn a_crm_server_signs_its_agent_in_once_with_a_fresh_assertion_for_the_desks_nonce() {
+    let mut server = TestServer::new().await;
+    let secret = "crm-shared-secret";
+    server.state = server
+        .state
+        .clone()
+        .with_embed_host_origins(vec![CRM.to_owned()])
+        .with_embed_assertion_secret(Some(secret));
+    server.router = hovor_server::app(server.state.clone(), None).unwrap();
+    let now = hovor_server::db::now_ms() / 1000;
+    let claims = |jti: &str, sub: &str| json!({"iss": CRM, "aud": "hovor-embed", "sub": sub, "iat": now, "exp": now + 60, "jti": jti, "nonce": "hello-7"});
+    let sign_in = |assertion: String, nonce: &str| json!({"assertion": assertion, "nonce": nonce});
+
+    let signed = server
+        .request(
+            "POST",
+            "/api/embed/session",
+            None,
+            Some(sign_in(assertion(&claims("j1", "agent3"), secret), "hello-7")),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::CREATED, "{}", signed.json);
+    let token = signed.json["token"].as_str().unwrap();
+    let me = with_bearer(&server, "GET", "/api/session", token, None).await;
+    assert_eq!(me.json["username"], "agent3");
+
+    // The same assertion again, another nonce, another secret, an unknown agent: refused.
+    for (body, why) in [
+        (sign_in(assertion(&claims("j1", "agent3"), secret), "hello-7"), "a replay"),
+        (sign_in(assertion(&claims("j2", "agent3"), secret), "hello-8"), "another nonce"),
+        (sign_in(assertion(&claims("j3", "agent3"), "guessed"), "hello-7"), "another secret"),
+        (sign_in(assertion(&claims("j4", "nobody"), secret), "hello-7"), "an unknown agent"),
+    ] {
+        let refused = server.request("POST", "/api/embed/session", None, Some(body)).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{why}: {}", refused.json);
+    }
+}
+
+#[tokio::test]
+async fn without_a_configured_secret_no_assertion_signs_in() {
+    let server = TestServer::new().await;
+    let body = json!({"assertion": "a.b.c", "nonce": "n"});
+    assert_eq!(
+        server.request("POST", "/api/embed/session", None, Some(body)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
