@@ -110,6 +110,7 @@ function watchTones(frequencies) {
   window.RTCPeerConnection = class extends Native {
     constructor(configuration) {
       super(configuration);
+      (w.__connections ??= []).push(this);
       this.addEventListener("track", (e) => watch(e.streams[0] ?? new MediaStream([e.track]), "remote"));
     }
   };
@@ -133,6 +134,33 @@ async function heard(page, hz, on, after, timeoutMs = 10_000) {
     if (hit) return hit.t;
   }
   throw new Error(`${hz} Hz never ${on ? "started" : "stopped"}`);
+}
+
+/**
+ * The page's receiving jitter buffer: what it holds on average per sample since the last reading, and
+ * its current target (ms), from WebRTC's own statistics.
+ */
+async function jitterBuffer(page) {
+  return page.evaluate(async () => {
+    const w = window;
+    let delay = 0, emitted = 0, target = 0, targetEmitted = 0;
+    for (const connection of w.__connections ?? []) {
+      for (const stat of (await connection.getStats()).values()) {
+        if (stat.type !== "inbound-rtp" || stat.kind !== "audio") continue;
+        delay += stat.jitterBufferDelay ?? 0;
+        emitted += stat.jitterBufferEmittedCount ?? 0;
+        target += stat.jitterBufferTargetDelay ?? 0;
+        targetEmitted += stat.jitterBufferEmittedCount ?? 0;
+      }
+    }
+    const last = w.__lastJitter ?? { delay: 0, emitted: 0, target: 0 };
+    w.__lastJitter = { delay, emitted, target };
+    const window_ = emitted - last.emitted;
+    return {
+      heldMs: window_ > 0 ? ((delay - last.delay) / window_) * 1000 : 0,
+      targetMs: window_ > 0 ? ((target - last.target) / window_) * 1000 : 0,
+    };
+  });
 }
 
 /** Clicks the button with `testid` from inside the page, returning the moment of the click. */
@@ -213,12 +241,17 @@ try {
   // Hold and Resume on the desk → the customer stops, then starts, hearing the agent.
   const holdHeard = [];
   await heard(phone, AGENT_HZ, true, 0);
+  const jitterBefore = await jitterBuffer(phone);
+  const jitterHeld = [];
+  const jitterResumed = [];
   for (let i = 0; i < holds; i++) {
     const held = await click(desk, "call-hold");
     holdHeard.push((await heard(phone, AGENT_HZ, false, held)) - held);
+    jitterResumed.push(await jitterBuffer(phone));
     await sleep(400);
     const resumed = await click(desk, "call-hold");
     holdHeard.push((await heard(phone, AGENT_HZ, true, resumed)) - resumed);
+    jitterHeld.push(await jitterBuffer(phone));
     await sleep(400);
   }
 
@@ -243,6 +276,10 @@ try {
   const [holds_, resumes] = [holdHeard.filter((_, i) => i % 2 === 0), holdHeard.filter((_, i) => i % 2 === 1)];
   line("Hold click → the customer stops hearing the agent, p50", ms(percentile(holds_, 50)), "", undefined);
   line("Resume click → the customer hears the agent again, p50", ms(percentile(resumes, 50)), "", undefined);
+  const mean = (xs, key) => xs.reduce((sum, x) => sum + x[key], 0) / Math.max(1, xs.length);
+  line("customer's jitter buffer, connected before holds: held / target", `${jitterBefore.heldMs.toFixed(0)} / ${jitterBefore.targetMs.toFixed(0)} ms`, "", undefined);
+  line("  while hearing the agent between holds: held / target", `${mean(jitterResumed, "heldMs").toFixed(0)} / ${mean(jitterResumed, "targetMs").toFixed(0)} ms`, "", undefined);
+  line("  while hearing the hold music: held / target", `${mean(jitterHeld, "heldMs").toFixed(0)} / ${mean(jitterHeld, "targetMs").toFixed(0)} ms`, "", undefined);
   line(`Hold / Resume click → heard by the customer, p50 (${holdHeard.length})`, ms(percentile(holdHeard, 50)), "", undefined);
   line("Hold / Resume click → heard by the customer, p95", ms(percentile(holdHeard, 95)), `<= ${BUDGET.holdHeardP95} ms`, percentile(holdHeard, 95) <= BUDGET.holdHeardP95);
 } finally {
