@@ -358,6 +358,12 @@ fn open(
         let (last_id, current, failures) = (last_id.clone(), current.clone(), failures.clone());
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             live.connection.set(Connection::Reconnecting);
+            let ticketed = crate::state::embed::token().is_some();
+            if ticketed && let Some(stream) = current.borrow().as_ref() {
+                // Its ticket is spent: the browser's own retry would be refused. Close it and retry
+                // here with a new ticket.
+                stream.source.close();
+            }
             let closed =
                 current.borrow().as_ref().is_some_and(|s| s.source.ready_state() == EventSource::CLOSED);
             if !closed {

@@ -123,11 +123,19 @@ impl Config {
     }
 
     /// `--peer-address`, else `http://` and the listening address (the host's name for 0.0.0.0).
-    pub fn peer_address(&self, listening: SocketAddr) -> String {
-        self.peer_address.clone().unwrap_or_else(|| match listening.ip() {
+    /// Instances talk plain HTTP on the private network they share, as a balancer talks to them.
+    pub fn peer_address(&self, listening: SocketAddr) -> anyhow::Result<String> {
+        let address = self.peer_address.clone().unwrap_or_else(|| match listening.ip() {
             ip if ip.is_unspecified() => format!("http://{}:{}", host_name(), listening.port()),
             _ => format!("http://{listening}"),
-        })
+        });
+        let authority = address.strip_prefix("http://").map(|rest| rest.strip_suffix('/').unwrap_or(rest));
+        match authority {
+            Some(authority) if !authority.is_empty() && !authority.contains('/') => Ok(address),
+            _ => anyhow::bail!(
+                "--peer-address: `{address}` is not http://host:port (instances talk plain HTTP)"
+            ),
+        }
     }
 }
 

@@ -120,7 +120,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let (switch, peer_events) = voice::switch::Switch::start(media, config.media_public)?;
     tracing::info!(candidate = %switch.candidate(), "call audio goes through the media switch");
     let instance = config.instance_name(address);
-    let call_hosts = voice::hosts::CallHosts::register(&state, &instance, &config.peer_address(address))
+    let call_hosts = voice::hosts::CallHosts::register(&state, &instance, &config.peer_address(address)?)
         .await
         .map_err(|e| anyhow::anyhow!("recording where the other instances reach this one: {e:?}"))?;
     let state = AppState {

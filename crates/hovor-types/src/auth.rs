@@ -79,6 +79,14 @@ pub struct EmbedSessionRequest {
     pub nonce: String,
 }
 
+/// A nonce Hovor issued (`POST /api/embed/nonces`) for the CRM's server to sign into an assertion.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmbedNonce {
+    pub nonce: String,
+    pub expires_at: crate::Millis,
+}
+
 /// How long a sign-in code and a stream ticket last.
 pub const EMBED_CODE_MS: crate::Millis = 60_000;
 pub const STREAM_TICKET_MS: crate::Millis = 30_000;

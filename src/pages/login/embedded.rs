@@ -41,8 +41,15 @@ pub fn EmbeddedSignIn() -> impl IntoView {
     let start = move |_| {
         busy.set(true);
         problem.set(None);
+        // Opened in the click itself, so no browser takes it for an unasked pop-up; it goes to the
+        // sign-in page once the challenge is made.
+        let popup = web_sys::window().and_then(|w| {
+            w.open_with_url_and_target_and_features("about:blank", "hovor-signin", "width=480,height=640")
+                .ok()
+                .flatten()
+        });
         spawn_local(async move {
-            match sign_in().await {
+            match sign_in(popup).await {
                 Ok(token) => {
                     crate::state::embed::set_token(Some(token));
                     session.check();
@@ -73,18 +80,15 @@ pub fn EmbeddedSignIn() -> impl IntoView {
     }
 }
 
-/// Opens the popup and waits for its code; the bearer token.
-async fn sign_in() -> Result<String, Problem> {
+/// Sends the popup to the sign-in page and waits for its code; the bearer token.
+async fn sign_in(popup: Option<web_sys::Window>) -> Result<String, Problem> {
+    let popup = popup.ok_or(Problem::Blocked)?;
     let window = web_sys::window().ok_or(Problem::Failed)?;
     let verifier = random(&window, 32)?;
     let state = random(&window, 16)?;
     let challenge = sha256(&window, &verifier).await?;
     let url = format!("/embed/signin?challenge={challenge}&state={state}");
-    let popup = window
-        .open_with_url_and_target_and_features(&url, "hovor-signin", "width=480,height=640")
-        .ok()
-        .flatten()
-        .ok_or(Problem::Blocked)?;
+    popup.location().set_href(&url).map_err(|_| Problem::Failed)?;
     let code = code_from(&window, &popup, &state).await?;
     api::embed_token(code, verifier).await.map(|t| t.token).map_err(|_| Problem::Failed)
 }
@@ -139,7 +143,9 @@ async fn code_from(
             break Ok(code);
         }
         if popup.closed().unwrap_or(true) {
-            break Err(Problem::Closed);
+            // Its message may still be on its way: one more turn before giving up.
+            gloo_timers::future::sleep(Duration::from_millis(100)).await;
+            break received.borrow_mut().take().ok_or(Problem::Closed);
         }
         gloo_timers::future::sleep(Duration::from_millis(100)).await;
     };

@@ -12,7 +12,8 @@ CREATE TABLE phone_lines (
 CREATE TABLE phone_line_cookies (
     token_hash TEXT PRIMARY KEY,  -- SHA-256 of the hovor_line cookie
     line_id    BIGINT NOT NULL REFERENCES phone_lines(id) ON DELETE CASCADE,
-    opened_at  BIGINT NOT NULL);
+    opened_at  BIGINT NOT NULL,
+    since_event BIGINT NOT NULL);  -- the newest event when it opened: its page never reads older news
 CREATE INDEX phone_line_cookies_line ON phone_line_cookies(line_id, opened_at);
 ALTER TABLE events ADD COLUMN line_id BIGINT REFERENCES phone_lines(id) ON DELETE CASCADE;
 CREATE INDEX events_line ON events(line_id, id);

@@ -11,6 +11,10 @@ CREATE TABLE embed_codes (
 CREATE TABLE embed_assertions (
     jti_hash   TEXT PRIMARY KEY,
     expires_at BIGINT NOT NULL);
+-- The nonces Hovor issued for CRM assertions, each taken once, a minute long.
+CREATE TABLE embed_nonces (
+    nonce_hash TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL);
 -- Single-use tickets that open a bearer session's event stream (an EventSource sends no header).
 CREATE TABLE stream_tickets (
     ticket_hash  TEXT PRIMARY KEY,

@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use base64::Engine;
 use hovor_types::auth::{
-    EMBED_CODE_MS, EmbedCode, EmbedCodeRequest, EmbedSessionRequest, EmbedToken, EmbedTokenRequest,
-    STREAM_TICKET_MS, StreamTicket, check_challenge, check_verifier,
+    EMBED_CODE_MS, EmbedCode, EmbedCodeRequest, EmbedNonce, EmbedSessionRequest, EmbedToken,
+    EmbedTokenRequest, STREAM_TICKET_MS, StreamTicket, check_challenge, check_verifier,
 };
 use hovor_types::error::ErrorBody;
 use sha2::{Digest, Sha256};
@@ -25,14 +25,20 @@ use crate::store::embed;
 
 /// A single-use sign-in code for the frame whose verifier hashes to `challenge`, valid a minute. The
 /// sign-in popup asks for it once the user is signed in on Hovor's own origin, and hands it to the
-/// frame that opened it.
+/// frame that opened it. Only the tab's session (its cookie) may ask: a frame's bearer token cannot
+/// renew itself past its session's end.
 #[utoipa::path(post, path = "/api/embed/codes", tag = "embed", request_body = EmbedCodeRequest,
     responses((status = 201, body = EmbedCode), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn code(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    headers: HeaderMap,
     AppJson(request): AppJson<EmbedCodeRequest>,
 ) -> AppResult<(StatusCode, Json<EmbedCode>)> {
+    let (session, kind) = auth::presented(&headers).ok_or(AppError::Unauthenticated)?;
+    if kind != SessionKind::Tab {
+        return Err(AppError::Forbidden);
+    }
+    let me = auth::user_of_session(&state, session, kind).await?;
     check_challenge(&request.challenge)?;
     let mut change = Change::begin(&state).await?;
     let (code, expires_at) = embed::issue_code(&mut change, me.id, &request.challenge, EMBED_CODE_MS).await?;
@@ -66,10 +72,21 @@ pub async fn token(
     ))
 }
 
+/// A single-use nonce, valid a minute, for the CRM's server to sign into an assertion
+/// (`POST /api/embed/session` takes it back once).
+#[utoipa::path(post, path = "/api/embed/nonces", tag = "embed", security(()),
+    responses((status = 201, body = EmbedNonce)))]
+pub async fn nonce(State(state): State<AppState>) -> AppResult<(StatusCode, Json<EmbedNonce>)> {
+    let mut change = Change::begin(&state).await?;
+    let (nonce, expires_at) = embed::issue_nonce(&mut change, EMBED_CODE_MS).await?;
+    change.commit(&state).await?;
+    Ok((StatusCode::CREATED, Json(EmbedNonce { nonce, expires_at })))
+}
+
 /// Signs the agent in with an assertion the CRM's server signed (`--embed-assertion-secret`; HS256,
-/// audience `hovor-embed`, issuer a listed CRM origin, a minute at most, the desk's nonce, a
-/// single-use `jti`, the agent's user name as `sub`): the bearer token, with no sign-in window. 401
-/// for anything else, replays included.
+/// audience `hovor-embed`, issuer a listed CRM origin, a minute at most, a nonce Hovor issued and not
+/// yet taken, a single-use `jti`, the user name of an agent or a supervisor as `sub`): the bearer
+/// token, with no sign-in window. 401 for anything else, replays included.
 #[utoipa::path(post, path = "/api/embed/session", tag = "embed", security(()), request_body = EmbedSessionRequest,
     responses((status = 201, body = EmbedToken), (status = 401, body = ErrorBody)))]
 pub async fn assertion(
@@ -91,9 +108,10 @@ pub async fn assertion(
     })?;
     let mut change = Change::begin(&state).await?;
     let first = embed::first_use_of_assertion(&mut change, &claims.jti, claims.exp * 1000).await?;
-    let user = embed::user_named(&mut change, &claims.sub).await?;
+    let issued = embed::take_nonce(&mut change, &request.nonce).await?;
+    let user = embed::desk_user_named(&mut change, &claims.sub).await?;
     change.commit(&state).await?;
-    let user_id = user.filter(|_| first).ok_or(AppError::Unauthenticated)?;
+    let user_id = user.filter(|_| first && issued).ok_or(AppError::Unauthenticated)?;
     let token = auth::open_session(&state.pool, user_id, SessionKind::Embed).await?;
     Ok((StatusCode::CREATED, Json(EmbedToken { token, expires_at: auth::session_ends_at(now) })))
 }
@@ -119,6 +137,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(code))
         .routes(routes!(token))
+        .routes(routes!(nonce))
         .routes(routes!(assertion))
         .routes(routes!(ticket))
 }

@@ -122,6 +122,9 @@ pub async fn line(
     Line(line): Line,
     LastEventId(resume): LastEventId,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    // A new page on a number resumes no earlier than its own line cookie: the number's older calls
+    // are not its to read.
+    let resume = resume.map(|after| after.max(line.since_event));
     open(state, Viewer::Line { line_id: line.id }, resume, None).await
 }
 

@@ -51,8 +51,11 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppR
         agents::set_state(&mut work, user_id, AgentState::Idle, Some(IdleReason::SignedOut)).await?;
         work.finish(&state).await?;
     }
+    let by_bearer = auth::presented(&headers).is_some_and(|(_, kind)| kind == auth::SessionKind::Embed);
     let cookie = auth::sign_out(&state, &headers).await?;
-    Ok((StatusCode::NO_CONTENT, set_cookie(cookie)))
+    // A frame's sign-out ends its own session; the tab's cookie, if any, is not its to clear.
+    let cleared: Vec<_> = if by_bearer { Vec::new() } else { Vec::from(set_cookie(cookie)) };
+    Ok((StatusCode::NO_CONTENT, axum::response::AppendHeaders(cleared)))
 }
 
 /// The signed-in user.

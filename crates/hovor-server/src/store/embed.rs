@@ -59,9 +59,35 @@ pub async fn first_use_of_assertion(change: &mut Change, jti: &str, expires_at: 
     Ok(inserted.rows_affected() == 1)
 }
 
-/// A user by their user name.
-pub async fn user_named(change: &mut Change, username: &str) -> AppResult<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+/// A new single-use nonce for an assertion; the nonce and when it expires.
+pub async fn issue_nonce(change: &mut Change, lasts: Millis) -> AppResult<(String, Millis)> {
+    let (nonce, expires_at) = (new_token(), change.now + lasts);
+    sqlx::query("DELETE FROM embed_nonces WHERE expires_at < $1")
+        .bind(change.now)
+        .execute(&mut *change.tx)
+        .await?;
+    sqlx::query("INSERT INTO embed_nonces (nonce_hash, expires_at) VALUES ($1, $2)")
+        .bind(token_hash(&nonce))
+        .bind(expires_at)
+        .execute(&mut *change.tx)
+        .await?;
+    Ok((nonce, expires_at))
+}
+
+/// Takes a live nonce Hovor issued; false for any other.
+pub async fn take_nonce(change: &mut Change, nonce: &str) -> AppResult<bool> {
+    let taken = sqlx::query("DELETE FROM embed_nonces WHERE nonce_hash = $1 AND expires_at >= $2")
+        .bind(token_hash(nonce))
+        .bind(change.now)
+        .execute(&mut *change.tx)
+        .await?;
+    Ok(taken.rows_affected() == 1)
+}
+
+/// An agent or a supervisor by their user name: the users who work in a CRM's desk (an
+/// administrator signs in only in Hovor's own tab).
+pub async fn desk_user_named(change: &mut Change, username: &str) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1 AND role IN ('agent', 'supervisor')")
         .bind(username)
         .fetch_optional(&mut *change.tx)
         .await?)

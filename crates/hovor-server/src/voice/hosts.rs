@@ -90,8 +90,9 @@ fn about(method: &Method, path: &str) -> Option<About> {
 }
 
 /// Forwards a request about a call another instance holds to that instance; answers every other
-/// request here. A host that cannot be reached leaves the request to this instance, which answers as
-/// for a call that is over.
+/// request here. A host that cannot be connected to (it stopped, and its calls with it) leaves the
+/// request to this instance, which answers as for a call that is over; a host that took the request
+/// and failed later is an error (500), never a second attempt here.
 pub async fn forward(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(hosts) = state.call_hosts.clone() else { return next.run(request).await };
     let Some(about) = about(request.method(), request.uri().path()) else { return next.run(request).await };
@@ -110,7 +111,12 @@ pub async fn forward(State(state): State<AppState>, request: Request, next: Next
     if let Some(address) = host {
         match send(&hosts, &address, &parts, body.clone()).await {
             Ok(answer) => return answer,
-            Err(e) => tracing::warn!(error = %e, "the instance that holds a call did not answer"),
+            Err(Unsent::NotConnected(e)) => {
+                tracing::warn!(error = %e, "the instance that holds a call cannot be reached; answering here")
+            }
+            Err(Unsent::Failed(e)) => {
+                return AppError::Internal(e.context("forwarding to a call's instance")).into_response();
+            }
         }
     }
     next.run(Request::from_parts(parts, Body::from(body))).await
@@ -156,29 +162,62 @@ async fn host_of(
     Ok(None)
 }
 
+/// Why a forward gave no answer: the host could not be connected to (nothing reached it), or it
+/// failed after the request may have reached it.
+enum Unsent {
+    NotConnected(anyhow::Error),
+    Failed(anyhow::Error),
+}
+
 /// The request as it came, to `address`, marked as forwarded; the host's answer as it gave it.
 async fn send(
     hosts: &CallHosts,
     address: &str,
     parts: &axum::http::request::Parts,
     body: Bytes,
-) -> anyhow::Result<Response> {
+) -> Result<Response, Unsent> {
+    let failed = |e: anyhow::Error| Unsent::Failed(e);
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let uri: Uri = format!("{address}{path}").parse()?;
+    let uri: Uri =
+        format!("{address}{path}").parse().map_err(|e: axum::http::uri::InvalidUri| failed(e.into()))?;
     let mut forwarded = Request::builder().method(parts.method.clone()).uri(uri).version(parts.version);
     if let Some(headers) = forwarded.headers_mut() {
+        // The connection's own headers, and those it names, stay on this hop; the body goes whole,
+        // its length set anew.
+        let named: Vec<HeaderName> = parts
+            .headers
+            .get_all(header::CONNECTION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
+            .collect();
         headers.extend(parts.headers.clone());
-        // The body goes whole, its length set anew; the connection to the host is its own.
-        for hop in [header::CONNECTION, header::TRANSFER_ENCODING, header::CONTENT_LENGTH] {
+        for hop in HOP_BY_HOP.iter().chain(&named) {
             headers.remove(hop);
         }
-        headers.insert(FORWARDED_BY, HeaderValue::from_str(&hosts.me)?);
+        headers.insert(FORWARDED_BY, HeaderValue::from_str(&hosts.me).map_err(|e| failed(e.into()))?);
     }
-    let answer =
-        tokio::time::timeout(ANSWER_TIMEOUT, hosts.client.request(forwarded.body(Body::from(body))?))
-            .await??;
-    Ok(answer.map(Body::new))
+    let request = forwarded.body(Body::from(body)).map_err(|e| failed(e.into()))?;
+    match tokio::time::timeout(ANSWER_TIMEOUT, hosts.client.request(request)).await {
+        Ok(Ok(answer)) => Ok(answer.map(Body::new)),
+        Ok(Err(e)) if e.is_connect() => Err(Unsent::NotConnected(e.into())),
+        Ok(Err(e)) => Err(failed(e.into())),
+        Err(elapsed) => Err(failed(elapsed.into())),
+    }
 }
+
+/// Headers of one connection, never forwarded (RFC 9110 §7.6.1), with the body's length.
+const HOP_BY_HOP: [HeaderName; 8] = [
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+    HeaderName::from_static("proxy-connection"),
+    header::CONTENT_LENGTH,
+];
 
 #[cfg(test)]
 mod tests {

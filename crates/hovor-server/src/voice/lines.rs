@@ -18,6 +18,8 @@ pub const LINE_MAX_AGE_MS: i64 = 24 * 60 * 60 * 1000;
 pub struct Line {
     pub id: i64,
     pub digits: String,
+    /// The newest event when the cookie was made: the page reads only the line's news after it.
+    pub since_event: i64,
 }
 
 /// The line of the cookie `token_hash` has `number` (opened now; cookies of a past day are dropped).
@@ -32,8 +34,8 @@ pub async fn open(change: &mut Change, token_hash: &str, number: &str) -> AppRes
         .execute(&mut *change.tx)
         .await?;
     sqlx::query(
-        "INSERT INTO phone_line_cookies (token_hash, line_id, opened_at)
-         SELECT $1, id, $2 FROM phone_lines WHERE digits = $3",
+        "INSERT INTO phone_line_cookies (token_hash, line_id, opened_at, since_event)
+         SELECT $1, id, $2, (SELECT COALESCE(MAX(id), 0) FROM events) FROM phone_lines WHERE digits = $3",
     )
     .bind(token_hash)
     .bind(now)
@@ -45,15 +47,15 @@ pub async fn open(change: &mut Change, token_hash: &str, number: &str) -> AppRes
 
 /// The line of a cookie opened within the last day.
 pub async fn of_cookie(conn: &mut Conn, token_hash: &str, now: i64) -> AppResult<Option<Line>> {
-    let line: Option<(i64, String)> = sqlx::query_as(
-        "SELECT l.id, l.digits FROM phone_line_cookies k JOIN phone_lines l ON l.id = k.line_id
+    let line: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT l.id, l.digits, k.since_event FROM phone_line_cookies k JOIN phone_lines l ON l.id = k.line_id
          WHERE k.token_hash = $1 AND k.opened_at >= $2",
     )
     .bind(token_hash)
     .bind(now - LINE_MAX_AGE_MS)
     .fetch_optional(conn)
     .await?;
-    Ok(line.map(|(id, digits)| Line { id, digits }))
+    Ok(line.map(|(id, digits, since_event)| Line { id, digits, since_event }))
 }
 
 /// Whether a phone page opened a line for `number` within the last day: only such a number can take a

@@ -741,6 +741,11 @@ async fn a_consulted_number_rings_its_phone_talks_apart_from_the_customer_and_ta
     assert_eq!(leg_state(&consult, "customer"), "held");
     let ring = line_news_until(&mut news, id, "ring").await;
     assert_eq!(ring["party"], "number", "{ring}");
+    // A page that opens the same number later cannot read back a ring it was not there for.
+    let late = open_line(&server, "+420 600 555 000").await;
+    let mut replay = server.stream("/api/phone/line", &late, Some(0)).await;
+    let replayed = replay.next_within(std::time::Duration::from_millis(500)).await;
+    assert!(replayed.as_ref().is_none_or(|e| !e.data.contains(r#""ring""#)), "replayed: {replayed:?}");
     let (mut number, offer) = Phone::offering(b'N', None);
     let answer_path = format!("/api/phone/incoming/{id}/answer");
     let answered = server.request("POST", &answer_path, Some(&line), Some(json!({"sdp": offer}))).await;

@@ -170,9 +170,15 @@ async fn the_frame_signs_in_with_a_single_use_code_and_its_verifier_and_holds_a_
     let again = server.request("GET", &format!("/api/events?ticket={ticket}"), None, None).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED, "a ticket opens one stream");
 
-    // Signing out in the frame ends its session, not the tab's.
+    // A frame's token cannot mint itself new codes (and so outlive its session).
+    let renew =
+        with_bearer(&server, "POST", "/api/embed/codes", &token, Some(json!({"challenge": challenge}))).await;
+    assert_eq!(renew.status, StatusCode::FORBIDDEN, "{}", renew.json);
+
+    // Signing out in the frame ends its session, not the tab's, and clears no cookie.
     let out = with_bearer(&server, "DELETE", "/api/session", &token, None).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.json);
+    assert!(out.set_cookie.is_none(), "{:?}", out.set_cookie);
     assert_eq!(
         with_bearer(&server, "GET", "/api/session", &token, None).await.status,
         StatusCode::UNAUTHORIZED
@@ -193,7 +199,7 @@ fn assertion(claims: &serde_json::Value, secret: &str) -> String {
 }
 
 #[tokio::test]
-async fn a_crm_server_signs_its_agent_in_once_with_a_fresh_assertion_for_the_desks_nonce() {
+async fn a_crm_server_signs_its_agent_in_once_with_a_fresh_assertion_on_a_nonce_hovor_issued() {
     let mut server = TestServer::new().await;
     let secret = "crm-shared-secret";
     server.state = server
@@ -203,28 +209,31 @@ async fn a_crm_server_signs_its_agent_in_once_with_a_fresh_assertion_for_the_des
         .with_embed_assertion_secret(Some(secret));
     server.router = hovor_server::app(server.state.clone(), None).unwrap();
     let now = hovor_server::db::now_ms() / 1000;
-    let claims = |jti: &str, sub: &str| json!({"iss": CRM, "aud": "hovor-embed", "sub": sub, "iat": now, "exp": now + 60, "jti": jti, "nonce": "hello-7"});
+    let claims = |jti: &str, sub: &str, nonce: &str| json!({"iss": CRM, "aud": "hovor-embed", "sub": sub, "iat": now, "exp": now + 60, "jti": jti, "nonce": nonce});
     let sign_in = |assertion: String, nonce: &str| json!({"assertion": assertion, "nonce": nonce});
+    let nonce = || async {
+        let issued = server.request("POST", "/api/embed/nonces", None, None).await;
+        assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.json);
+        issued.json["nonce"].as_str().unwrap().to_owned()
+    };
 
-    let signed = server
-        .request(
-            "POST",
-            "/api/embed/session",
-            None,
-            Some(sign_in(assertion(&claims("j1", "agent3"), secret), "hello-7")),
-        )
-        .await;
+    let n1 = nonce().await;
+    let body = sign_in(assertion(&claims("j1", "agent3", &n1), secret), &n1);
+    let signed = server.request("POST", "/api/embed/session", None, Some(body)).await;
     assert_eq!(signed.status, StatusCode::CREATED, "{}", signed.json);
     let token = signed.json["token"].as_str().unwrap();
     let me = with_bearer(&server, "GET", "/api/session", token, None).await;
     assert_eq!(me.json["username"], "agent3");
 
-    // The same assertion again, another nonce, another secret, an unknown agent: refused.
+    // Refused: the same assertion again (its nonce and id are spent), a nonce Hovor never issued,
+    // another secret, an unknown user, an administrator.
+    let (n2, n3, n4) = (nonce().await, nonce().await, nonce().await);
     for (body, why) in [
-        (sign_in(assertion(&claims("j1", "agent3"), secret), "hello-7"), "a replay"),
-        (sign_in(assertion(&claims("j2", "agent3"), secret), "hello-8"), "another nonce"),
-        (sign_in(assertion(&claims("j3", "agent3"), "guessed"), "hello-7"), "another secret"),
-        (sign_in(assertion(&claims("j4", "nobody"), secret), "hello-7"), "an unknown agent"),
+        (sign_in(assertion(&claims("j1", "agent3", &n1), secret), &n1), "a replay"),
+        (sign_in(assertion(&claims("j2", "agent3", "made-up"), secret), "made-up"), "a nonce never issued"),
+        (sign_in(assertion(&claims("j3", "agent3", &n2), "guessed"), &n2), "another secret"),
+        (sign_in(assertion(&claims("j4", "nobody", &n3), secret), &n3), "an unknown user"),
+        (sign_in(assertion(&claims("j5", "admin", &n4), secret), &n4), "an administrator"),
     ] {
         let refused = server.request("POST", "/api/embed/session", None, Some(body)).await;
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{why}: {}", refused.json);
