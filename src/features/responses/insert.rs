@@ -95,13 +95,8 @@ impl Inserter {
                 let filled = placeholder::fill(&body, &values, &BTreeMap::new());
                 self.put(response, &filled.text, range, &draft);
             } else {
+                // The dialog focuses its first field once it is drawn.
                 self.pending.try_set(Some(Pending { response, body, values, fields, range, draft }));
-                request_animation_frame(|| {
-                    let first = document().query_selector("[data-testid=fill-dialog] input").ok().flatten();
-                    if let Some(input) = first.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
-                        let _ = input.focus();
-                    }
-                });
             }
         });
     }
@@ -216,8 +211,18 @@ fn FillForm(inserter: Inserter) -> impl IntoView {
     };
     move || {
         inserter.pending.get().map(|p| {
+            // The agent types the first value at once: focused when the dialog is in the page, however
+            // long drawing it took.
+            let form = NodeRef::<leptos::html::Form>::new();
+            Effect::new(move |_| {
+                let first = form.get().and_then(|f| f.query_selector("input").ok().flatten());
+                if let Some(input) = first.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = input.focus();
+                }
+            });
             view! {
                 <form
+                    node_ref=form
                     class=css::dialog
                     role="dialog"
                     aria-labelledby="fill-title"
