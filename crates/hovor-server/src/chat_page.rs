@@ -85,13 +85,7 @@ async fn page(
     headers: HeaderMap,
     config: std::sync::Arc<str>,
 ) -> impl IntoResponse {
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let (lang, strings) = choose_language(&STRINGS, q.lang.as_deref(), accept);
-    // The strings sit in a JSON data block: `</` must not close the element early.
-    let html = PAGE
-        .replace("{{LANG}}", lang)
-        .replace("{{STRINGS}}", &strings.replace("</", "<\\/"))
-        .replace("{{CONFIG}}", &config);
+    let html = localized(PAGE, &STRINGS, q.lang.as_deref(), &headers).replace("{{CONFIG}}", &config);
     ([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Html(html))
 }
 
@@ -103,6 +97,24 @@ pub(crate) fn asset(content_type: &'static str, body: &'static str) -> impl Into
         ],
         body,
     )
+}
+
+/// A server-rendered page (chat, phone, the embedded desk's sign-in) in the language `choose_language`
+/// picks from `?lang=` and the request's Accept-Language: `{{LANG}}` and its `{{STRINGS}}` filled in.
+pub(crate) fn localized(
+    page: &str,
+    strings: &[(&'static str, &'static str)],
+    asked: Option<&str>,
+    headers: &HeaderMap,
+) -> String {
+    let (lang, strings) = choose_language(strings, asked, accept_language(headers));
+    // The strings sit in a JSON data block: `</` must not close the element early.
+    page.replace("{{LANG}}", lang).replace("{{STRINGS}}", &strings.replace("</", "<\\/"))
+}
+
+/// The request's Accept-Language, or nothing.
+pub(crate) fn accept_language(headers: &HeaderMap) -> &str {
+    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 
 /// `?lang=` when it is one of ours, else the first of Accept-Language's languages we have, else the

@@ -17,7 +17,7 @@ use axum::routing::get;
 use html_escape::encode_text;
 use serde::Deserialize;
 
-use crate::chat_page::{asset, choose_language};
+use crate::chat_page::{accept_language, asset, choose_language, localized};
 
 const SIGN_IN_PAGE: &str = include_str!("../assets/embed/signin.html");
 const SIGN_IN_SCRIPT: &str = include_str!("../assets/embed/signin.js");
@@ -69,9 +69,7 @@ pub fn sign_in_router<S: Clone + Send + Sync + 'static>() -> Router<S> {
 /// The popup in the browser's language; the challenge and the frame's state stay in its URL, read by
 /// its script (neither is a secret: the verifier never leaves the frame).
 async fn sign_in(headers: HeaderMap) -> Response {
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let (lang, strings) = choose_language(&STRINGS, None, accept);
-    let html = SIGN_IN_PAGE.replace("{{LANG}}", lang).replace("{{STRINGS}}", &strings.replace("</", "<\\/"));
+    let html = localized(SIGN_IN_PAGE, &STRINGS, None, &headers);
     ([(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))], Html(html)).into_response()
 }
 
@@ -108,8 +106,7 @@ const REFUSAL_STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;padd
 /// A host that is not listed: 403 with a page that says so in the browser's language. It holds no
 /// script, no data and no action, so any page may show it in a frame: the CRM's user sees why.
 fn refusal(host: &str, headers: &HeaderMap) -> Response {
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let (lang, strings) = choose_language(&STRINGS, None, accept);
+    let (lang, strings) = choose_language(&STRINGS, None, accept_language(headers));
     let strings: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(strings).unwrap_or_default();
     let text = |key: &str| strings.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();

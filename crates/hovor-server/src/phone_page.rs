@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use serde::Deserialize;
 
-use crate::chat_page::{asset, choose_language};
+use crate::chat_page::{asset, localized};
 
 const PAGE: &str = include_str!("../assets/phone/phone.html");
 const SCRIPT: &str = include_str!("../assets/phone/phone.js");
@@ -36,10 +36,7 @@ struct PageQuery {
 }
 
 async fn page(Query(q): Query<PageQuery>, headers: HeaderMap) -> impl IntoResponse {
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let (lang, strings) = choose_language(&STRINGS, q.lang.as_deref(), accept);
-    // The strings sit in a JSON data block: `</` must not close the element early.
-    let html = PAGE.replace("{{LANG}}", lang).replace("{{STRINGS}}", &strings.replace("</", "<\\/"));
+    let html = localized(PAGE, &STRINGS, q.lang.as_deref(), &headers);
     ([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Html(html))
 }
 
