@@ -66,6 +66,7 @@ pub fn reason_words(i18n: I18nContext<Locale>, reason: Reason) -> String {
         Reason::CallbackStarted => t_string!(i18n, conflict.callback_started),
         Reason::CallLimitReached => t_string!(i18n, conflict.call_limit_reached),
         Reason::NotWaiting => t_string!(i18n, conflict.not_waiting),
+        Reason::NoCallingQueue => t_string!(i18n, conflict.no_calling_queue),
     }
     .to_string()
 }

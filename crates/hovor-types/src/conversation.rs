@@ -135,6 +135,23 @@ pub struct StartOutbound {
     pub channel: Channel,
 }
 
+/// `POST /api/calls`: Dial a number (a CRM's click-to-dial): an outbound call of the agent's from the
+/// first of their queues that takes calls, linked to the contact with that phone when there is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DialNumber {
+    /// A phone number, as for a consult to a number.
+    pub number: String,
+}
+
+impl DialNumber {
+    /// The number as dialled, by the rule of a consult to a number (errors on `number`).
+    pub fn checked(&self) -> Result<&str, crate::error::FieldError> {
+        crate::voice::check_number(&self.number)?;
+        Ok(self.number.trim())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyAnswer {

@@ -151,6 +151,8 @@ crate::string_enum! {
         CallLimitReached = "call_limit_reached",
         /// The conversation is no longer waiting in its queue (an agent took it, or it ended).
         NotWaiting = "not_waiting",
+        /// Dial a number: none of the agent's queues takes calls.
+        NoCallingQueue = "no_calling_queue",
     }
 }
 
@@ -192,6 +194,7 @@ impl Reason {
                 "The limit of concurrent outbound calls is reached: try again when a call ends."
             }
             Reason::NotWaiting => "The conversation is no longer waiting in its queue.",
+            Reason::NoCallingQueue => "None of your queues takes calls.",
         }
     }
 }

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
+use hovor_types::conversation::{DialNumber, TaskSummary};
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::voice::{
     CallCommand, CallView, ConsultTargets, RecordingInfo, SOUND_CHECK_SECONDS, SessionDescription, check_sdp,
@@ -16,7 +17,7 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{AppJson, Visible};
 use crate::limits::{ClientAddr, knock};
-use crate::routing::Work;
+use crate::routing::{Work, outbound};
 use crate::store::conversations as conversation_store;
 use crate::voice::flows;
 use crate::voice::switch::Feed;
@@ -48,6 +49,35 @@ pub async fn sound_check(
         let _ = switch.remove(peer);
     });
     Ok((StatusCode::CREATED, Json(SessionDescription { sdp: answer })))
+}
+
+/// Dial a number (a CRM's click-to-dial, on the agent's tap): an outbound call of the agent's from the
+/// first of their queues that takes calls; the phone on that number rings. 422 on `number`; 409
+/// `no_calling_queue`, or `call_limit_reached` at `--max-outbound-calls`.
+#[utoipa::path(post, path = "/api/calls", tag = "voice", request_body = DialNumber,
+    responses((status = 201, body = TaskSummary), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn dial(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppJson(request): AppJson<DialNumber>,
+) -> AppResult<(StatusCode, Json<TaskSummary>)> {
+    let number = request.checked()?;
+    let mut work = Work::begin(&state).await?;
+    let started = outbound::dial(&mut work, (me.id, &me.display_name), number).await?;
+    let placed = flows::place(&mut work, &state, me.id, started).await?;
+    if let Err(e) = work.finish(&state).await {
+        if let Some(calls) = state.voice.as_ref().filter(|_| placed) {
+            calls.drop_call(started);
+        }
+        return Err(e);
+    }
+    let mut conn = state.pool.acquire().await?;
+    let task = conversation_store::tasks(&mut conn, me.id, None, Some(started))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(task)))
 }
 
 /// The conversation's call as the agent's desk sees it: the legs, the agent's own, and since when it
@@ -163,6 +193,7 @@ pub async fn recording_audio(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sound_check))
+        .routes(routes!(dial))
         .routes(routes!(call, command))
         .routes(routes!(consult_targets))
         .routes(routes!(recordings))

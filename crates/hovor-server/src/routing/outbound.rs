@@ -81,3 +81,52 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
     work.conversation_changed(queue_id, id, ConversationStatus::Active, Some(agent.1.to_owned())).await?;
     Ok(id)
 }
+
+/// Dial a number (a CRM's click-to-dial): a new outbound call of the agent's from the first of their
+/// queues that takes calls, linked to the contact whose phone it is when there is one; returns its id.
+/// 409 `no_calling_queue` when none of the agent's queues takes calls.
+pub async fn dial(work: &mut Work, agent: (i64, &str), number: &str) -> AppResult<i64> {
+    let queue_id: Option<i64> = sqlx::query_scalar(
+        "SELECT q.id FROM queues q JOIN queue_members m ON m.queue_id = q.id
+         WHERE m.user_id = $1 AND q.entry_number IS NOT NULL ORDER BY q.id LIMIT 1",
+    )
+    .bind(agent.0)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let queue_id = queue_id.ok_or(AppError::Conflict(Reason::NoCallingQueue))?;
+    let contact: Option<(i64, String)> = sqlx::query_as(
+        "SELECT c.id, c.language FROM contact_points p JOIN contacts c ON c.id = p.contact_id
+         WHERE p.kind = 'phone' AND p.value = $1 AND c.merged_into IS NULL
+         ORDER BY p.is_default DESC, c.id LIMIT 1",
+    )
+    .bind(number)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let (contact_id, language) =
+        contact.map_or((None, "en".to_owned()), |(id, language)| (Some(id), language));
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO conversations (queue_id, channel, contact_id, agent_id, status, language, queued_at,
+                                    started_at, direction, caller_number, dialling)
+         VALUES ($1, 'voice', $2, $3, 'active', $4, $5, $6, 'outbound', $7, 1) RETURNING id",
+    )
+    .bind(queue_id)
+    .bind(contact_id)
+    .bind(agent.0)
+    .bind(language)
+    .bind(work.now)
+    .bind(work.now)
+    .bind(number)
+    .fetch_one(&mut *work.tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(agent.0)
+    .bind(queue_id)
+    .bind(work.now)
+    .execute(&mut *work.tx)
+    .await?;
+    work.conversation_changed(queue_id, id, ConversationStatus::Active, Some(agent.1.to_owned())).await?;
+    Ok(id)
+}

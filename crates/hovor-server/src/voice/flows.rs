@@ -144,10 +144,10 @@ pub async fn carry_chat_trail(work: &mut Work, chat_id: i64, call_id: i64) -> Ap
     Ok(())
 }
 
-/// Start call from the customer card: the new voice conversation `conversation_id` calls the
-/// contact's default phone, with the agent on the call at once. Returns what rings the customer's
-/// phone once the work is stored (see [`ring`]). Without a media switch, the conversation is only a
-/// record of the call, as before.
+/// Start call from the customer card, or Dial a number: the new voice conversation `conversation_id`
+/// calls the number dialled, else the contact's default phone, with the agent on the call at once.
+/// Rings the customer's phone once the work is stored (see [`ring`]). Without a media switch, the
+/// conversation is only a record of the call, as before.
 pub async fn place(
     work: &mut Work,
     state: &AppState,
@@ -157,8 +157,9 @@ pub async fn place(
     let Some(calls) = state.voice.as_ref() else { return Ok(false) };
     within_call_limit(work, state, conversation_id).await?;
     let (number, caller, queue_id): (String, String, i64) = sqlx::query_as(
-        "SELECT p.value, q.name, q.id FROM conversations c JOIN queues q ON q.id = c.queue_id
-         JOIN contact_points p ON p.contact_id = c.contact_id AND p.kind = 'phone' AND p.is_default = 1
+        "SELECT COALESCE(c.caller_number, p.value), q.name, q.id FROM conversations c
+         JOIN queues q ON q.id = c.queue_id
+         LEFT JOIN contact_points p ON p.contact_id = c.contact_id AND p.kind = 'phone' AND p.is_default = 1
          WHERE c.id = $1",
     )
     .bind(conversation_id)

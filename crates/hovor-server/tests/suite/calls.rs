@@ -600,6 +600,81 @@ fn decode_recording(bytes: &[u8]) -> (Vec<[i16; 960]>, bool) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dialling_a_number_rings_its_phone_from_the_agents_calling_queue_and_finds_its_contact() {
+    let server = TestServer::with_voice().await;
+    let tunes = Tunes::load();
+    let agent = server.sign_in("agent1").await;
+
+    let malformed =
+        server.request("POST", "/api/calls", Some(&agent), Some(json!({"number": "call me"}))).await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", malformed.json);
+    assert_eq!(malformed.json["field"], "number", "{}", malformed.json);
+    let admin = server.sign_in("admin").await;
+    sqlx::query("DELETE FROM queue_members WHERE user_id = (SELECT id FROM users WHERE username = 'admin')")
+        .execute(&server.pool)
+        .await
+        .unwrap();
+    let no_queue =
+        server.request("POST", "/api/calls", Some(&admin), Some(json!({"number": "+420 600 000 003"}))).await;
+    assert_eq!(no_queue.status, StatusCode::CONFLICT, "{}", no_queue.json);
+    assert_eq!(no_queue.json["reason"], "no_calling_queue");
+    let anonymous =
+        server.request("POST", "/api/calls", None, Some(json!({"number": "+420 600 000 003"}))).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    // A number no contact has: the call is the agent's, from a queue of theirs that takes calls.
+    let number = "+420 600 000 003";
+    let line = open_line(&server, number).await;
+    let dialled = server.request("POST", "/api/calls", Some(&agent), Some(json!({"number": number}))).await;
+    assert_eq!(dialled.status, StatusCode::CREATED, "{}", dialled.json);
+    assert_eq!(dialled.json["channel"], "voice", "{}", dialled.json);
+    let id = dialled.json["id"].as_i64().unwrap();
+    let (contact, calling_queue): (Option<i64>, Option<String>) = sqlx::query_as(
+        "SELECT c.contact_id, q.entry_number FROM conversations c JOIN queues q ON q.id = c.queue_id
+         JOIN queue_members m ON m.queue_id = q.id JOIN users u ON u.id = m.user_id
+         WHERE c.id = $1 AND u.username = 'agent1' AND c.direction = 'outbound'",
+    )
+    .bind(id)
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    assert_eq!(contact, None);
+    assert!(calling_queue.is_some(), "dialled from a queue that takes calls");
+    let mut desk = join_audio(&server, &agent, id, b'A').await;
+    let (mut phone, offer) = Phone::offering(b'C', None);
+    let answered = server
+        .request(
+            "POST",
+            &format!("/api/phone/incoming/{id}/answer"),
+            Some(&line),
+            Some(json!({"sdp": offer})),
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::CREATED, "{}", answered.json);
+    phone.answered(answered.json["sdp"].as_str().unwrap());
+    until(&mut [&mut phone, &mut desk], &tunes, "the dialled number and the agent hear each other", |p| {
+        p[0].count(Heard::Party(b'A')) >= 10 && p[1].count(Heard::Party(b'C')) >= 10
+    });
+
+    // A contact's phone, written as stored: the call is linked to that contact.
+    let (contact_id, known): (i64, String) = sqlx::query_as(
+        "SELECT p.contact_id, p.value FROM contact_points p JOIN contacts c ON c.id = p.contact_id
+         WHERE p.kind = 'phone' AND c.merged_into IS NULL ORDER BY p.contact_id LIMIT 1",
+    )
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    let dialled = server.request("POST", "/api/calls", Some(&agent), Some(json!({"number": known}))).await;
+    assert_eq!(dialled.status, StatusCode::CREATED, "{}", dialled.json);
+    let linked: Option<i64> = sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = $1")
+        .bind(dialled.json["id"].as_i64().unwrap())
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    assert_eq!(linked, Some(contact_id));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recorded_call_is_one_ogg_opus_file_silent_while_paused_and_heard_only_by_those_who_may_see_it() {
     use hovor_server::voice::tone::share;
     let server = TestServer::with_voice().await;
