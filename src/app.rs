@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::lazy::lazy_view;
+use crate::components::lazy::{lazy_quiet, lazy_view};
 use crate::features::call_settings::CallSettingsRoute;
 use crate::features::callbacks::CallbacksRoute;
 use crate::features::collaboration::invitations_page;
@@ -27,6 +27,8 @@ pub fn App() -> impl IntoView {
         <I18nContextProvider>
             <RememberLanguage />
             <Router>
+                // In a CRM's frame: the link to the host page, signed in or not.
+                {crate::state::embed::host().is_some().then(|| lazy_quiet(crate::features::host_api::host_link))}
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path="/desk" /> } />
                     <Route path=path!("/login") view=|| lazy_view(login_page) />

@@ -11,6 +11,7 @@ pub mod connection_status;
 pub mod conversation;
 pub mod customer_card;
 pub mod email;
+pub mod host_api;
 pub mod keyboard;
 pub mod library;
 pub mod popovers;

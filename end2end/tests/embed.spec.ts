@@ -80,7 +80,7 @@ test("a listed CRM frames the desk; another host is told why; no other page can 
   const page = await crmPage(crm, `${hovor.url}${embedPath(crm.origin)}`);
   const frame = page.frameLocator("#hovor");
   await expect(frame.locator("#hovor-embed")).toHaveCount(1);
-  expect(await frame.locator("#hovor-embed").textContent()).toBe(JSON.stringify({ host: crm.origin }));
+  expect(await frame.locator("#hovor-embed").textContent()).toBe(JSON.stringify({ host: crm.origin, autoDial: false }));
 
   // A CRM that is not listed, asking as itself: a refusal it can show, in the browser's language.
   const refused = await crmPage(stranger, `${hovor.url}${embedPath(stranger.origin)}`);

@@ -22,6 +22,20 @@ pub async fn embed_token(code: String, verifier: String) -> Result<hovor_types::
     client::post("/api/embed/token", &hovor_types::auth::EmbedTokenRequest { code, verifier }, None).await
 }
 
+/// A nonce for the CRM's server to sign into an assertion (the host API's `signInRequired`).
+pub async fn embed_nonce() -> Result<hovor_types::auth::EmbedNonce, ApiError> {
+    client::post("/api/embed/nonces", &(), None).await
+}
+
+/// Signs the embedded desk in with the CRM server's assertion for `nonce`: the session's bearer token.
+pub async fn embed_session(
+    assertion: String,
+    nonce: String,
+) -> Result<hovor_types::auth::EmbedToken, ApiError> {
+    client::post("/api/embed/session", &hovor_types::auth::EmbedSessionRequest { assertion, nonce }, None)
+        .await
+}
+
 pub async fn sign_out() -> Result<(), ApiError> {
     client::delete("/api/session").await
 }

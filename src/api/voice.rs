@@ -7,6 +7,11 @@ use hovor_types::voice::{
 
 use super::client::{self, ApiError};
 
+/// Dial a number: an outbound call of the agent's (a CRM's click-to-dial, on the agent's tap).
+pub async fn dial(number: String) -> Result<hovor_types::conversation::TaskSummary, ApiError> {
+    client::post("/api/calls", &hovor_types::conversation::DialNumber { number }, None).await
+}
+
 pub async fn call(id: i64) -> Result<CallView, ApiError> {
     client::get(&format!("/api/conversations/{id}/call")).await
 }

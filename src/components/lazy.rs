@@ -1,7 +1,7 @@
 //! Code split into chunks: the customer panes and suggestions (`panes`), the composer (`compose`), the
 //! offers' popovers (`offers`), the record forms and the Directory (`records`), wrap-up and transfer
 //! (`handling`), the command palette and shortcut sheet (`keys`), a call's control pane and headset
-//! (`call`), and the sign-in page are fetched
+//! (`call`), the host API of the desk in a CRM's frame (`embed`), and the sign-in page are fetched
 //! after the desk has started (and prefetched), so the desk's first download stays small. `split_view!` declares such a function and `lazy_view`
 //! shows what it returns. The app's build (`scripts/build-app.sh`, with `--cfg hovor_split`) puts every
 //! function of one chunk name into one file; other builds (the browser tests) keep them in the main
@@ -35,12 +35,22 @@ where
     Fut: Future<Output = Chunk> + 'static,
 {
     // Boxed at once: every call site shares one copy of what follows, which keeps the desk's download small.
-    lazy_boxed(Box::new(move || Box::pin(load())))
+    lazy_boxed(Box::new(move || Box::pin(load())), false)
+}
+
+/// As `lazy_view`, for a view with nothing to show until it has something to say (the host API's
+/// link): no "Loading…" meanwhile, and a failed download only logged.
+pub fn lazy_quiet<F, Fut>(load: F) -> AnyView
+where
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = Chunk> + 'static,
+{
+    lazy_boxed(Box::new(move || Box::pin(load())), true)
 }
 
 type Loading = Pin<Box<dyn Future<Output = Chunk>>>;
 
-fn lazy_boxed(load: Box<dyn Fn() -> Loading>) -> AnyView {
+fn lazy_boxed(load: Box<dyn Fn() -> Loading>, quiet: bool) -> AnyView {
     let i18n = use_i18n();
     let arrival = RwSignal::new(Arrival::Loading);
     let loaded = StoredValue::new_local(None::<AnyView>);
@@ -89,6 +99,7 @@ fn lazy_boxed(load: Box<dyn Fn() -> Loading>) -> AnyView {
     };
     fetch();
     (move || match arrival.get() {
+        Arrival::Loading | Arrival::Failed if quiet => ().into_any(),
         // `data-chunk` lets the tests and the benchmark wait for the real content, not this.
         Arrival::Loading => view! {
             <p class=css::note role="status" data-chunk="loading">{t!(i18n, pane.loading)}</p>

@@ -4,7 +4,7 @@ use hovor_types::auth::Role;
 use hovor_types::conversation::Channel;
 use leptos::prelude::*;
 
-use crate::components::lazy::{lazy_view, prefetch_chunks};
+use crate::components::lazy::{lazy_quiet, lazy_view, prefetch_chunks};
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_params_map};
@@ -206,6 +206,8 @@ fn Desk(name: String, admin: bool, supervisor: bool) -> impl IntoView {
             </Show>
             <MissedOfferPrompt />
             <KeyboardDialogs sheet_button />
+            // In a CRM's frame: what the desk tells the host.
+            {crate::state::embed::host().is_some().then(|| lazy_quiet(crate::features::host_api::host_desk_events))}
         </div>
     }
 }

@@ -94,6 +94,7 @@ impl Live {
 
 /// The single place events enter the app; the match is exhaustive on purpose.
 fn dispatch(live: Live, envelope: EventEnvelope) {
+    crate::state::embed::heard(&envelope.event);
     match envelope.event {
         ServerEvent::MessageCreated { message } => {
             live.last_messages.update(|m| {

@@ -35,6 +35,10 @@ pub struct Config {
     /// the framed desk without the sign-in window. Without it only the window signs in.
     #[arg(long, env = "HOVOR_EMBED_ASSERTION_SECRET", hide_env_values = true)]
     pub embed_assertion_secret: Option<String>,
+    /// Lets a listed CRM place a call from the framed desk at once (the host API's `dial` with
+    /// `autoPlace`). Without it the desk asks the agent to tap Call first.
+    #[arg(long, env = "HOVOR_EMBED_AUTO_DIAL")]
+    pub embed_auto_dial: bool,
     /// The SMTP relay agents' emails go to, e.g. `smtp://127.0.0.1:2525`, `smtp://relay:587?tls=required`
     /// or `smtps://user:password@relay:465`. Without it agents cannot send email.
     #[arg(long, env = "HOVOR_SMTP_URL", hide_env_values = true)]

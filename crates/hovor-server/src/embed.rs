@@ -22,6 +22,7 @@ use crate::chat_page::{accept_language, asset, choose_language, localized};
 const SIGN_IN_PAGE: &str = include_str!("../assets/embed/signin.html");
 const SIGN_IN_SCRIPT: &str = include_str!("../assets/embed/signin.js");
 const SIGN_IN_STYLE: &str = include_str!("../assets/embed/signin.css");
+const HOST_SDK: &str = include_str!("../assets/embed/sdk-v1.js");
 
 /// The refusal's languages and their strings; the first is the fallback.
 const STRINGS: [(&str, &str); 4] = [
@@ -35,14 +36,15 @@ const STRINGS: [(&str, &str); 4] = [
 #[derive(Clone)]
 pub struct Embedding {
     hosts: Arc<[String]>,
+    auto_dial: bool,
     page: Arc<str>,
     policy: Arc<str>,
 }
 
 impl Embedding {
     /// `policy`: every directive of the app's Content-Security-Policy but `frame-ancestors`.
-    pub fn new(hosts: &[String], page: Arc<str>, policy: &str) -> Embedding {
-        Embedding { hosts: hosts.into(), page, policy: policy.into() }
+    pub fn new(hosts: &[String], auto_dial: bool, page: Arc<str>, policy: &str) -> Embedding {
+        Embedding { hosts: hosts.into(), auto_dial, page, policy: policy.into() }
     }
 
     fn allows(&self, host: &str) -> bool {
@@ -64,6 +66,8 @@ pub fn sign_in_router<S: Clone + Send + Sync + 'static>() -> Router<S> {
             get(|| async { asset("text/javascript; charset=utf-8", SIGN_IN_SCRIPT) }),
         )
         .route("/embed/assets/signin.css", get(|| async { asset("text/css; charset=utf-8", SIGN_IN_STYLE) }))
+        // The host SDK, for the CRM page: the major version is in the path (docs/EMBEDDING.md).
+        .route("/embed/sdk/v1.js", get(|| async { asset("text/javascript; charset=utf-8", HOST_SDK) }))
 }
 
 /// The popup in the browser's language; the challenge and the frame's state stay in its URL, read by
@@ -88,7 +92,10 @@ async fn page(
         return refusal(&host, &headers);
     }
     // The host is one of the listed exact origins: only letters, digits and `:/.-`.
-    let block = format!(r#"<script type="application/json" id="hovor-embed">{{"host":"{host}"}}</script>"#);
+    let block = format!(
+        r#"<script type="application/json" id="hovor-embed">{{"host":"{host}","autoDial":{}}}</script>"#,
+        embedding.auto_dial
+    );
     let html = embedding.page.replacen("</head>", &format!("{block}</head>"), 1);
     let mut response = Html(html).into_response();
     let policy = format!("{}; frame-ancestors {host}", embedding.policy);

@@ -60,6 +60,7 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
         Some(dist) => api
             .merge(embed::router(embed::Embedding::new(
                 &first_paint_state.embed_host_origins,
+                first_paint_state.embed_auto_dial,
                 static_files::index_page(dist)?,
                 &static_files::policy_but_framing(Some(dist))?,
             )))
@@ -108,6 +109,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_chat_host_origins(config.chat_host_origins.clone())
         .with_embed_host_origins(config.embed_host_origins()?)
         .with_embed_assertion_secret(config.embed_assertion_secret.as_deref())
+        .with_embed_auto_dial(config.embed_auto_dial)
         .with_public_url(config.public_url.as_deref())
         .with_callbacks_token(config.callbacks_api_token.as_deref())
         .with_max_outbound_calls(config.max_outbound_calls)

@@ -22,6 +22,8 @@ pub struct AppState {
     pub embed_host_origins: Vec<String>,
     /// The secret CRM servers sign agents' assertions with (`--embed-assertion-secret`).
     pub embed_assertion_secret: Option<std::sync::Arc<str>>,
+    /// Whether a CRM may place a call without the agent's tap (`--embed-auto-dial`).
+    pub embed_auto_dial: bool,
     /// The SMTP relay, the inbound gateway's token and the outbox's wake-up.
     pub mail: email::outbox::Mail,
     /// Sign-in's throttle and its bound on concurrent password checks.
@@ -58,6 +60,7 @@ impl AppState {
             chat_host_origins: Vec::new(),
             embed_host_origins: Vec::new(),
             embed_assertion_secret: None,
+            embed_auto_dial: false,
             mail: email::outbox::Mail::default(),
             sign_in: limits::SignInGuard::default(),
             doors: limits::PublicDoors::default(),
@@ -88,6 +91,11 @@ impl AppState {
 
     pub fn with_embed_assertion_secret(mut self, secret: Option<&str>) -> AppState {
         self.embed_assertion_secret = secret.filter(|s| !s.is_empty()).map(Into::into);
+        self
+    }
+
+    pub fn with_embed_auto_dial(mut self, auto_dial: bool) -> AppState {
+        self.embed_auto_dial = auto_dial;
         self
     }
 

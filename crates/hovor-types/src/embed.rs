@@ -77,16 +77,9 @@ pub struct InteractionRef {
     pub interaction_id: i64,
     /// `chat`, `email` or `voice`.
     pub channel: String,
-    /// `inbound` or `outbound`.
-    pub direction: String,
-    pub queue: QueueRef,
+    /// The queue's name.
+    pub queue: String,
     pub customer: Customer,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QueueRef {
-    pub id: i64,
-    pub name: String,
 }
 
 /// The customer as events show them: a name and a phone masked to its last four digits; never a
@@ -119,13 +112,11 @@ pub enum Message {
         versions: Vec<u32>,
         capabilities: Vec<String>,
     },
-    /// Host → desk: the version chosen, and optionally a signed assertion that signs the agent in.
+    /// Host → desk: the version chosen.
     Welcome {
         v: u32,
         #[serde(default)]
         capabilities: Vec<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        assertion: Option<String>,
     },
     /// Desk → host: signed in and working.
     Ready {
@@ -133,9 +124,12 @@ pub enum Message {
         state: AgentState,
         interactions: Vec<InteractionRef>,
     },
-    /// Desk → host: the agent must sign in (the desk shows how).
+    /// Desk → host: the agent must sign in: in Hovor's window (`popup`, the desk shows it), or by an
+    /// assertion the host's server signs with this `nonce` and sends in `signIn` (`assertion`).
     SignInRequired {
         methods: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<String>,
     },
 
     // Events, desk → host, not answered.
@@ -244,6 +238,10 @@ pub enum Message {
         level: String,
     },
     SignOut {},
+    /// Signs the agent in with an assertion the host's server signed (see `signInRequired`).
+    SignIn {
+        assertion: String,
+    },
 
     /// The answer to a request or a command (`re` names it).
     Reply(Reply),
@@ -267,6 +265,7 @@ impl Message {
                 | Message::VisibilityChanged { .. }
                 | Message::Notify { .. }
                 | Message::SignOut {}
+                | Message::SignIn { .. }
         )
     }
 }
@@ -409,9 +408,76 @@ pub const KNOWN_TYPES: &[&str] = &[
     "visibilityChanged",
     "notify",
     "signOut",
+    "signIn",
     "reply",
     "bye",
 ];
+
+impl From<&crate::routing::AgentStatus> for AgentState {
+    fn from(status: &crate::routing::AgentStatus) -> AgentState {
+        AgentState {
+            state: status.state.as_str().to_owned(),
+            reason: status.idle_reason.map(|r| r.as_str().to_owned()),
+            since: status.since,
+        }
+    }
+}
+
+impl AgentState {
+    /// What `setAgentState` asks for, as the desk's own state control would set it: Available, or
+    /// Idle with one of the reasons an agent may pick.
+    pub fn wanted(
+        state: &str,
+        reason: Option<&str>,
+    ) -> Option<(crate::routing::AgentState, Option<crate::routing::IdleReason>)> {
+        use crate::routing::{AgentState as Routing, IdleReason};
+        match (state, reason) {
+            ("available", None) => Some((Routing::Available, None)),
+            ("idle", reason) => {
+                let reason = IdleReason::parse(reason.unwrap_or("break"))?;
+                IdleReason::CHOSEN.contains(&reason).then_some((Routing::Idle, Some(reason)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How an offer left the agent's stack, as the host hears it.
+pub fn offer_outcome(end: crate::routing::OfferEnd) -> &'static str {
+    use crate::routing::OfferEnd;
+    match end {
+        OfferEnd::Accepted => "accepted",
+        OfferEnd::Declined => "declined",
+        OfferEnd::NoAnswer => "missed",
+        OfferEnd::Withdrawn => "withdrawn",
+    }
+}
+
+/// The last four digits of a phone number, as events show it.
+pub fn last4(phone: &str) -> Option<String> {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 4).then(|| digits[digits.len() - 4..].iter().collect())
+}
+
+/// The host's commands within [`COMMANDS_PER_SECOND`]: a window of one second from the first command
+/// in it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CommandBudget {
+    window_start: f64,
+    used: u32,
+}
+
+impl CommandBudget {
+    /// Whether one more command at `now_ms` is within the budget (and counts it).
+    pub fn admit(&mut self, now_ms: f64) -> bool {
+        if now_ms - self.window_start >= 1_000.0 {
+            self.window_start = now_ms;
+            self.used = 0;
+        }
+        self.used += 1;
+        self.used <= COMMANDS_PER_SECOND
+    }
+}
 
 /// An origin as the allow-list holds it: `scheme://host[:port]`, http or https, nothing after. Hosts
 /// are compared byte for byte, so the form is checked where the list is read.
@@ -511,6 +577,30 @@ mod tests {
             // An empty payload may be invalid for the type, never unknown.
             assert_ne!(answer(&text), Some(ErrorCode::UnknownType), "{kind}");
         }
+    }
+
+    #[test]
+    fn commands_beyond_the_budget_wait_for_the_next_second() {
+        let mut budget = CommandBudget::default();
+        let admitted = (0..25).filter(|_| budget.admit(10_000.0)).count();
+        assert_eq!(admitted, COMMANDS_PER_SECOND as usize);
+        assert!(!budget.admit(10_999.0));
+        assert!(budget.admit(11_000.0));
+    }
+
+    #[test]
+    fn states_and_outcomes_read_as_the_host_hears_them() {
+        use crate::routing::{AgentState as Routing, IdleReason, OfferEnd};
+        assert_eq!(AgentState::wanted("available", None), Some((Routing::Available, None)));
+        assert_eq!(AgentState::wanted("idle", Some("lunch")), Some((Routing::Idle, Some(IdleReason::Lunch))));
+        assert_eq!(AgentState::wanted("idle", None), Some((Routing::Idle, Some(IdleReason::Break))));
+        // Reasons the server sets are not the host's to pick.
+        assert_eq!(AgentState::wanted("idle", Some("no_answer")), None);
+        assert_eq!(AgentState::wanted("available", Some("lunch")), None);
+        assert_eq!(AgentState::wanted("busy", None), None);
+        assert_eq!(offer_outcome(OfferEnd::NoAnswer), "missed");
+        assert_eq!(last4("+420 777 123 456").as_deref(), Some("3456"));
+        assert_eq!(last4("12"), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use hovor_types::chat::ConversationStatus;
 use hovor_types::conversation::Channel;
 use hovor_types::error::Reason;
 use hovor_types::error::{FieldError, Rule};
+use hovor_types::routing::mask_phone;
 
 use super::Work;
 use crate::db::Flag;
@@ -86,14 +87,14 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
 /// queues that takes calls, linked to the contact whose phone it is when there is one; returns its id.
 /// 409 `no_calling_queue` when none of the agent's queues takes calls.
 pub async fn dial(work: &mut Work, agent: (i64, &str), number: &str) -> AppResult<i64> {
-    let queue_id: Option<i64> = sqlx::query_scalar(
-        "SELECT q.id FROM queues q JOIN queue_members m ON m.queue_id = q.id
+    let queue: Option<(i64, Flag)> = sqlx::query_as(
+        "SELECT q.id, q.mask_sensitive FROM queues q JOIN queue_members m ON m.queue_id = q.id
          WHERE m.user_id = $1 AND q.entry_number IS NOT NULL ORDER BY q.id LIMIT 1",
     )
     .bind(agent.0)
     .fetch_optional(&mut *work.tx)
     .await?;
-    let queue_id = queue_id.ok_or(AppError::Conflict(Reason::NoCallingQueue))?;
+    let (queue_id, Flag(masked)) = queue.ok_or(AppError::Conflict(Reason::NoCallingQueue))?;
     let contact: Option<(i64, String)> = sqlx::query_as(
         "SELECT c.id, c.language FROM contact_points p JOIN contacts c ON c.id = p.contact_id
          WHERE p.kind = 'phone' AND p.value = $1 AND c.merged_into IS NULL
@@ -104,10 +105,12 @@ pub async fn dial(work: &mut Work, agent: (i64, &str), number: &str) -> AppResul
     .await?;
     let (contact_id, language) =
         contact.map_or((None, "en".to_owned()), |(id, language)| (Some(id), language));
+    // A number without a contact is known by itself in the task list, as an unknown caller is.
+    let shown = contact_id.is_none().then(|| if masked { mask_phone(number) } else { number.to_owned() });
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO conversations (queue_id, channel, contact_id, agent_id, status, language, queued_at,
-                                    started_at, direction, caller_number, dialling)
-         VALUES ($1, 'voice', $2, $3, 'active', $4, $5, $6, 'outbound', $7, 1) RETURNING id",
+                                    started_at, direction, caller_number, customer_name, dialling)
+         VALUES ($1, 'voice', $2, $3, 'active', $4, $5, $6, 'outbound', $7, $8, 1) RETURNING id",
     )
     .bind(queue_id)
     .bind(contact_id)
@@ -116,6 +119,7 @@ pub async fn dial(work: &mut Work, agent: (i64, &str), number: &str) -> AppResul
     .bind(work.now)
     .bind(work.now)
     .bind(number)
+    .bind(shown)
     .fetch_one(&mut *work.tx)
     .await?;
     sqlx::query(

@@ -1,7 +1,7 @@
 //! The customer card of a conversation: its contact and account, and what the conversation itself
 //! learned about an unknown customer; setting and unlinking the contact.
 
-use crate::db::Conn;
+use crate::db::{Conn, Flag};
 use hovor_types::audit::AuditedRecord;
 use hovor_types::customer::{CustomerCard, KnownCustomer};
 
@@ -22,7 +22,8 @@ pub async fn card(conn: &mut Conn, c: &ConversationRow) -> AppResult<CustomerCar
     Ok(CustomerCard { contact, account, known: known(conn, c).await? })
 }
 
-/// The name the visitor gave (split at its first space), the email of the chat start, the language.
+/// The name the visitor gave (split at its first space), the email of the chat start, a call's number
+/// (its last 4 digits where the queue protects sensitive data), the language.
 async fn known(conn: &mut Conn, c: &ConversationRow) -> AppResult<KnownCustomer> {
     let name = c.customer_name.as_deref().unwrap_or_default().trim();
     let (first_name, last_name) = name.split_once(' ').unwrap_or((name, ""));
@@ -33,11 +34,19 @@ async fn known(conn: &mut Conn, c: &ConversationRow) -> AppResult<KnownCustomer>
     .bind(c.id)
     .fetch_optional(&mut *conn)
     .await?;
+    let (number, Flag(masked)): (Option<String>, Flag) = sqlx::query_as(
+        "SELECT c.caller_number, q.mask_sensitive FROM conversations c JOIN queues q ON q.id = c.queue_id
+         WHERE c.id = $1",
+    )
+    .bind(c.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let phone = number.map(|n| if masked { hovor_types::routing::mask_phone(&n) } else { n });
     Ok(KnownCustomer {
         first_name: first_name.to_owned(),
         last_name: last_name.trim().to_owned(),
         email,
-        phone: None,
+        phone,
         language: Some(c.language.clone()),
     })
 }

@@ -38,7 +38,7 @@ async fn only_a_listed_host_may_frame_the_desk_and_any_other_is_told_why() {
     assert!(csp.ends_with(&format!("; frame-ancestors {CRM}")), "{csp}");
     assert!(csp.starts_with("default-src 'self'"), "the app's own policy otherwise: {csp}");
     assert_eq!(cache, "no-store");
-    assert!(html.contains(r#"<script type="application/json" id="hovor-embed">{"host":"http://localhost:5173"}</script></head>"#), "{html}");
+    assert!(html.contains(r#"<script type="application/json" id="hovor-embed">{"host":"http://localhost:5173","autoDial":false}</script></head>"#), "{html}");
 
     // Near misses are other hosts: another port, a trailing slash, another scheme, none at all.
     for host in [
@@ -64,6 +64,26 @@ async fn only_a_listed_host_may_frame_the_desk_and_any_other_is_told_why() {
         let (_, csp, _, _) = page(&server, path, "en").await;
         assert!(csp.ends_with("frame-ancestors 'none'"), "{path}: {csp}");
     }
+
+    // The host SDK, for the CRM's page: script, at its version's path.
+    let sdk = server
+        .router
+        .clone()
+        .oneshot(Request::get("/embed/sdk/v1.js").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(sdk.status(), StatusCode::OK);
+    assert_eq!(sdk.headers()[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+    let script = String::from_utf8(sdk.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(script.contains("window.HovorDesk = HovorDesk"));
+    assert_eq!(script.matches("postMessage(").count(), 1, "one place posts");
+    assert!(script.contains("postMessage(message, this.origin)"), "to Hovor's origin only, never '*'");
+
+    // A deployment that lets the CRM place calls at once tells the desk so.
+    server.state = server.state.clone().with_embed_auto_dial(true);
+    server.router = hovor_server::app(server.state.clone(), Some(dist.path())).unwrap();
+    let (_, _, _, html) = page(&server, "/embed?host=http%3A%2F%2Flocalhost%3A5173", "en").await;
+    assert!(html.contains(r#"{"host":"http://localhost:5173","autoDial":true}"#), "{html}");
 }
 
 #[test]

@@ -1,0 +1,254 @@
+import { createHmac } from "node:crypto";
+import { chromium, Browser, Frame, Page } from "@playwright/test";
+import { expect, PASSWORD, startChat, test } from "./fixtures";
+import { OwnServer } from "./own-server";
+import { chromiumArgs } from "../playwright.config";
+// @ts-expect-error: a plain ES module, also run on its own as the demo's example CRM.
+import { startMockCrm } from "../mock-crm/serve.mjs";
+
+/**
+ * The host API, as a CRM uses it through the SDK: the example CRM (`end2end/mock-crm`) on
+ * `http://localhost:<port>`, Hovor on `http://127.0.0.1:<port>`, third-party cookies blocked.
+ */
+type MockCrm = { origin: string; hovor: string; close: () => Promise<void> };
+type Logged = { type: string; payload: Record<string, unknown> };
+
+const SECRET = "example-crm-assertion-secret";
+let hovor: OwnServer;
+let crm: MockCrm;
+let stranger: MockCrm;
+let browser: Browser;
+
+test.beforeAll(async () => {
+  crm = await startMockCrm();
+  stranger = await startMockCrm();
+  hovor = await OwnServer.start("host-api", { HOVOR_EMBED_HOST_ORIGINS: crm.origin, HOVOR_EMBED_ASSERTION_SECRET: SECRET });
+  crm.hovor = hovor.url;
+  stranger.hovor = hovor.url;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [...chromiumArgs, "--test-third-party-cookie-phaseout"],
+  });
+});
+
+test.afterAll(async () => {
+  await browser?.close();
+  await hovor?.down();
+  await crm?.close();
+  await stranger?.close();
+});
+
+async function openCrm(): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  await page.goto(crm.origin);
+  return page;
+}
+
+const log = (page: Page): Promise<Logged[]> => page.evaluate(() => (window as unknown as { crm: { log: Logged[] } }).crm.log);
+const types = async (page: Page) => (await log(page)).map((m) => m.type);
+
+/** Sends a raw message to the desk's frame from the CRM page, as the SDK would; resolves to its reply. */
+async function raw(page: Page, message: unknown): Promise<Record<string, unknown> | null> {
+  return page.evaluate(async (message) => {
+    const desk = (window as unknown as { crm: { desk: { frame: HTMLIFrameElement; origin: string } } }).crm.desk;
+    return new Promise((resolve) => {
+      const id = (message as { id?: string }).id;
+      const timer = setTimeout(() => resolve(null), 3000);
+      window.addEventListener("message", function heard(event) {
+        if (event.source === desk.frame.contentWindow && event.data?.type === "reply" && event.data.re === id) {
+          clearTimeout(timer);
+          window.removeEventListener("message", heard);
+          resolve(event.data.payload);
+        }
+      });
+      desk.frame.contentWindow!.postMessage(message, desk.origin);
+    });
+  }, message);
+}
+
+/** A command through the SDK: `{ result }` or `{ code }`. */
+async function command(page: Page, name: string, ...args: unknown[]): Promise<{ result?: unknown; code?: string }> {
+  return page.evaluate(async ({ name, args }) => {
+    const desk = (window as unknown as { crm: { desk: Record<string, (...a: unknown[]) => Promise<unknown>> } }).crm.desk;
+    try {
+      return { result: await desk[name](...args) };
+    } catch (e) {
+      return { code: (e as { code: string }).code };
+    }
+  }, { name, args });
+}
+
+function deskFrame(page: Page): Frame {
+  const frame = page.frames().find((f) => f.url().startsWith(hovor.url));
+  if (!frame) throw new Error("no desk frame");
+  return frame;
+}
+
+async function signInByPopup(page: Page, username: string) {
+  const frame = page.frameLocator("iframe[title=Hovor]");
+  const [popup] = await Promise.all([page.waitForEvent("popup"), frame.getByTestId("embed-sign-in").click()]);
+  await popup.getByLabel("User name").fill(username);
+  await popup.getByLabel("Password").fill(PASSWORD);
+  await Promise.all([popup.waitForEvent("close"), popup.getByRole("button", { name: "Sign in" }).click()]);
+}
+
+test("a CRM talks to the framed desk: handshake, sign-in, state, resize, forged and malformed messages, click-to-dial, an offer to its wrap-up, reload and an assertion sign-in", async () => {
+  test.setTimeout(120_000);
+  const page = await openCrm();
+  const frame = page.frameLocator("iframe[title=Hovor]");
+
+  // The handshake: the desk greets, the SDK welcomes it, and the desk says it needs a sign-in, with a
+  // nonce for the CRM's server.
+  await expect(page.locator("#desk-state")).toHaveAttribute("data-state", "signInRequired");
+  await expect(frame.getByTestId("host-link")).toHaveAttribute("data-handshake", "connected");
+  const required = (await log(page)).find((m) => m.type === "signInRequired")!;
+  expect(required.payload.methods).toEqual(["popup", "assertion"]);
+  expect(String(required.payload.nonce)).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+  expect(await command(page, "setAgentState", "available")).toEqual({ code: "not_signed_in" });
+
+  // Signed in through Hovor's window: signedIn, then ready with the agent and their state.
+  await signInByPopup(page, "agent1");
+  await expect(page.locator("#desk-state")).toHaveAttribute("data-state", "ready");
+  const ready = (await log(page)).find((m) => m.type === "ready")!;
+  expect(ready.payload.agent).toMatchObject({ name: expect.any(String), id: expect.any(Number) });
+  expect(await types(page)).toContain("signedIn");
+
+  // The desk asks the CRM for the height its controls need; the SDK gives it to the frame.
+  await expect(page.locator("iframe[title=Hovor]")).toHaveCSS("height", "720px");
+  // What the agent already had is in `ready`, not announced again as started.
+  expect(await types(page)).not.toContain("interactionStarted");
+
+  // Set state from the host: the desk's own control follows, and the host hears the change.
+  await page.locator("#agent-state").selectOption("available");
+  await page.locator("#set-state").click();
+  await expect(frame.getByTestId("agent-status")).toHaveValue("available");
+  await expect.poll(async () => (await log(page)).filter((m) => m.type === "agentStateChanged").map((m) => (m.payload.state as { state: string }).state)).toContain("available");
+  const badState = await command(page, "setAgentState", "idle", "no_answer");
+  expect(badState.code, "a reason the server sets is not the host's to pick").toBe("invalid_payload");
+
+  // A forged sender (a frame of the CRM's own origin that is not the desk's parent) and a wrong
+  // origin (another site's frame inside the CRM page): both ignored, counted, never obeyed.
+  await command(page, "setAgentState", "idle", "break");
+  await expect(frame.getByTestId("agent-status")).toHaveValue("idle:break");
+  // Each forger is a frame inside the CRM page that posts a command to the desk's frame.
+  for (const origin of [crm.origin, stranger.origin]) {
+    await page.evaluate((origin) => {
+      const other = document.createElement("iframe");
+      other.src = `${origin}/forger`;
+      other.className = "forger";
+      document.body.appendChild(other);
+    }, origin);
+  }
+  for (const forger of page.frames().filter((f) => f.url().endsWith("/forger"))) {
+    await expect(forger.locator("body")).toHaveAttribute("data-posted", "true");
+  }
+  await expect(frame.getByTestId("host-link")).toHaveAttribute("data-ignored", "2");
+  await expect(frame.getByTestId("agent-status")).toHaveValue("idle:break");
+
+  // Malformed and oversized messages get their typed errors; the desk goes on.
+  const base = { hovor: "desk", v: 1, type: "getState", payload: {} };
+  expect(await raw(page, { ...base, id: "m1", v: 7 })).toMatchObject({ ok: false, error: { code: "unsupported_version" } });
+  expect(await raw(page, { ...base, id: "m2", type: "launch" })).toMatchObject({ ok: false, error: { code: "unknown_type" } });
+  expect(await raw(page, { ...base, id: "m3", type: "focusInteraction", payload: { interactionId: "seven" } })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+  expect(await raw(page, { ...base, id: "m4", type: "notify", payload: { message: "x".repeat(20_000), level: "info" } })).toMatchObject({ ok: false, error: { code: "too_large" } });
+  expect(await raw(page, { ...base, id: "m5", type: "hello", payload: { versions: [1], capabilities: [] } })).toMatchObject({ ok: false, error: { code: "unknown_type" } });
+  expect(await raw(page, { type: "getState" }), "not a Hovor message: no answer").toBeNull();
+  const state = await command(page, "getState");
+  expect(state.result).toMatchObject({ signedIn: true, state: { state: "idle", reason: "break" } });
+  expect(await command(page, "focusInteraction", 999_999)).toEqual({ code: "not_found" });
+  await command(page, "notify", "Contact record saved in the CRM.", "info");
+  await expect(frame.getByTestId("host-notice")).toContainText("Contact record saved in the CRM.");
+  await frame.getByTestId("host-notice").getByRole("button").click();
+
+  // Click-to-dial: the desk asks the agent first (dialling without the tap is off here), then the
+  // number's phone rings and the call is the agent's.
+  const phone = await (await browser.newContext()).newPage();
+  await phone.goto(`${hovor.url}/phone?from=${encodeURIComponent("+420 777 000 102")}&lang=en`);
+  await expect(phone.locator("#state")).toHaveAttribute("data-state", "idle");
+  await page.getByRole("button", { name: "Call Petr Svoboda" }).click();
+  const prompt = frame.getByTestId("host-dial");
+  await expect(prompt).toContainText("+420 777 000 102");
+  await page.screenshot({ path: "artifacts/screenshots/host-dial-prompt.png" });
+  await prompt.getByTestId("host-dial-call").click();
+  await expect(phone.locator("#state")).toHaveAttribute("data-state", "ringing", { timeout: 15_000 });
+  await expect(frame.getByTestId("call-state")).toHaveAttribute("data-state", "ringing");
+  await expect.poll(() => types(page)).toContain("interactionStarted");
+  // The screen pop found the contact by the number and opened it in the CRM.
+  await expect(page.getByTestId("crm-record")).toContainText("Petr Svoboda");
+  await phone.getByRole("button", { name: "Decline" }).click();
+  await expect(frame.getByTestId("wrap-up")).toBeVisible();
+  await frame.getByTestId("wrap-up").getByRole("radio").first().check();
+  await frame.getByTestId("submit-wrap-up").click();
+  await expect.poll(() => types(page)).toContain("wrapUpCompleted");
+
+  // An offered chat through to its wrap-up: the host hears each step, in order.
+  await command(page, "setAgentState", "available");
+  const before = (await log(page)).length;
+  const chat = await startChat(hovor.url, 1, "Eva Hostová");
+  const secret = "Moje heslo je Sova-4321";
+  expect((await chat.customer.post("/api/chat/messages", { data: { body: secret } })).status()).toBe(201);
+  await expect(frame.getByTestId("offer")).toContainText("Eva Hostová");
+  await frame.getByTestId("offer").getByTestId("accept").click();
+  await expect(frame.getByTestId("composer")).toBeVisible();
+  await frame.getByTestId("end-conversation").click();
+  await frame.getByTestId("end-confirm").click();
+  await frame.getByTestId("wrap-up").getByRole("radio").first().check();
+  await frame.getByTestId("submit-wrap-up").click();
+  await expect.poll(async () => (await types(page)).slice(before)).toContain("wrapUpCompleted");
+  const steps = (await log(page)).slice(before);
+  const chatId = chat.id;
+  const about = steps.filter((m) => m.payload.interactionId === chatId || (m.payload.interaction as { interactionId?: number })?.interactionId === chatId);
+  const order = about.map((m) => m.type).filter((t) => t !== "attentionRequested");
+  expect(order).toEqual(["offerCreated", "offerEnded", "interactionStarted", "screenPop", "interactionFocused", "interactionEnded", "wrapUpCompleted"]);
+  expect(about.find((m) => m.type === "offerEnded")!.payload.outcome).toBe("accepted");
+  const wrapUp = about.find((m) => m.type === "wrapUpCompleted")!.payload;
+  expect(wrapUp.handledMs as number).toBeGreaterThan(0);
+  expect(wrapUp.focusMs as number).toBeGreaterThanOrEqual(0);
+  // Events carry ids and names, never what the customer wrote.
+  expect(JSON.stringify(steps)).not.toContain("Sova-4321");
+
+  // The CRM page reloads: a new frame, a new handshake, and a sign-in again (the token lived in the
+  // old frame's memory only). The CRM's server signs the agent in with an assertion for the nonce.
+  await page.reload();
+  await expect(page.locator("#desk-state")).toHaveAttribute("data-state", "signInRequired");
+  const nonce = String((await log(page)).find((m) => m.type === "signInRequired")!.payload.nonce);
+  expect(await command(page, "signIn", assertion("agent1", nonce, SECRET + "x"))).toEqual({ code: "forbidden" });
+  await page.reload();
+  await expect(page.locator("#desk-state")).toHaveAttribute("data-state", "signInRequired");
+  const fresh = String((await log(page)).find((m) => m.type === "signInRequired")!.payload.nonce);
+  expect(await command(page, "signIn", assertion("agent1", fresh, SECRET))).toEqual({ result: null });
+  await expect(page.locator("#desk-state")).toHaveAttribute("data-state", "ready");
+  await expect(frame.getByTestId("agent-status")).toBeVisible();
+  await page.screenshot({ path: "artifacts/screenshots/host-crm-ready.png" });
+
+  // Sign out from the host: the desk asks for a sign-in again, and tells why.
+  expect(await command(page, "signOut")).toEqual({ result: null });
+  await expect(page.locator("#desk-state")).toHaveAttribute("data-state", "signInRequired");
+  expect((await log(page)).find((m) => m.type === "signedOut")!.payload.reason).toBe("user");
+  await expect(frame.getByTestId("embed-sign-in")).toBeVisible();
+  expect(deskFrame(page).url()).toContain("/login");
+  await chat.customer.dispose();
+  for (const p of [page, phone]) await p.context().close().catch(() => {});
+});
+
+test("a host that never answers: the desk says so after its greetings and works on its own", async () => {
+  const page = await (await browser.newContext({ viewport: { width: 420, height: 720 } })).newPage();
+  // A CRM page that frames the desk without the SDK: nobody answers `hello`.
+  await page.goto(`${crm.origin}/plain`);
+  const frame = page.frameLocator("iframe[title=Hovor]");
+  await expect(frame.getByTestId("host-link")).toHaveAttribute("data-handshake", "greeting");
+  await expect(frame.getByTestId("host-no-answer")).toBeVisible({ timeout: 15_000 });
+  await expect(frame.getByTestId("embed-sign-in")).toBeVisible();
+  await page.screenshot({ path: "artifacts/screenshots/host-no-answer.png" });
+  await page.context().close();
+});
+
+/** What the CRM's server signs: an HS256 assertion for `username`, bound to the desk's nonce. */
+function assertion(username: string, nonce: string, secret: string): string {
+  const b64 = (data: string | Buffer) => Buffer.from(data).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const head = b64(JSON.stringify({ alg: "HS256", typ: "JWT" }));
+  const body = b64(JSON.stringify({ iss: crm.origin, aud: "hovor-embed", sub: username, iat: now, exp: now + 60, jti: `j-${nonce}`, nonce }));
+  const signature = createHmac("sha256", secret).update(`${head}.${body}`).digest("base64url");
+  return `${head}.${body}.${signature}`;
+}
