@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { chromium, Browser, Frame, Page } from "@playwright/test";
-import { expect, PASSWORD, startChat, test } from "./fixtures";
+import { api, expect, PASSWORD, startChat, test } from "./fixtures";
 import { OwnServer } from "./own-server";
 import { chromiumArgs } from "../playwright.config";
 // @ts-expect-error: a plain ES module, also run on its own as the demo's example CRM.
@@ -153,6 +153,15 @@ test("a CRM talks to the framed desk: handshake, sign-in, state, resize, forged 
   expect(await raw(page, { ...base, id: "m4", type: "notify", payload: { message: "x".repeat(20_000), level: "info" } })).toMatchObject({ ok: false, error: { code: "too_large" } });
   expect(await raw(page, { ...base, id: "m5", type: "hello", payload: { versions: [1], capabilities: [] } })).toMatchObject({ ok: false, error: { code: "unknown_type" } });
   expect(await raw(page, { type: "getState" }), "not a Hovor message: no answer").toBeNull();
+  // More than 20 commands in a second: the rest are refused until the next second.
+  const burst = await page.evaluate(async () => {
+    const desk = (window as unknown as { crm: { desk: { getState: () => Promise<unknown> } } }).crm.desk;
+    const all = Array.from({ length: 30 }, () => desk.getState().then(() => "ok", (e) => e.code));
+    return Promise.all(all);
+  });
+  expect(burst.filter((r) => r === "rate_limited").length).toBeGreaterThanOrEqual(10);
+  expect(burst.filter((r) => r === "ok").length).toBeLessThanOrEqual(20);
+  await expect.poll(async () => (await command(page, "getState")).code ?? "ok", { message: "the next second takes commands again" }).toBe("ok");
   const state = await command(page, "getState");
   expect(state.result).toMatchObject({ signedIn: true, state: { state: "idle", reason: "break" } });
   expect(await command(page, "focusInteraction", 999_999)).toEqual({ code: "not_found" });
@@ -180,6 +189,22 @@ test("a CRM talks to the framed desk: handshake, sign-in, state, resize, forged 
   await frame.getByTestId("wrap-up").getByRole("radio").first().check();
   await frame.getByTestId("submit-wrap-up").click();
   await expect.poll(() => types(page)).toContain("wrapUpCompleted");
+
+  // Compose from the host: an email of the agent's opens with the address and the subject filled in;
+  // the host links its record to it, shown in the interaction's session data.
+  const composed = await command(page, "compose", "petr.svoboda@example.cz", "Vaše objednávka");
+  const emailId = (composed.result as { interactionId: number }).interactionId;
+  await expect(frame.getByTestId("email-to")).toHaveValue("petr.svoboda@example.cz");
+  await expect(frame.getByTestId("email-subject")).toHaveValue("Vaše objednávka");
+  expect(await command(page, "compose", "not an address")).toEqual({ code: "invalid_payload" });
+  const linked = await command(page, "linkRecord", emailId, { system: "example-crm", type: "Contact", id: "C-1002" });
+  expect(linked).toEqual({ result: null });
+  expect(await command(page, "linkRecord", 999_999, { system: "example-crm", type: "Contact", id: "C-1" })).toEqual({ code: "not_found" });
+  const agentApi = await api(hovor.url, "agent1");
+  const session = await (await agentApi.get(`/api/conversations/${emailId}/session`)).json();
+  expect(session.parameters).toContainEqual(expect.objectContaining({ key: "crm.example-crm.Contact", value: "C-1002" }));
+  await agentApi.dispose();
+  expect(await command(page, "setData", emailId, { "no such key": "x" })).toEqual({ code: "invalid_payload" });
 
   // An offered chat through to its wrap-up: the host hears each step, in order.
   await command(page, "setAgentState", "available");

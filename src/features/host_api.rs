@@ -32,7 +32,7 @@ fn HostLinkView() -> impl IntoView {
                 <p id="host-dial-text">{t!(i18n, host.dial_prompt, number = pending.number.clone())}</p>
                 <div class=css::actions>
                     <button class="button primary" data-testid="host-dial-call" autofocus
-                        on:click=move |_| link.place_dial()>
+                        disabled=move || link.placing.get() on:click=move |_| link.place_dial()>
                         {t!(i18n, host.call)}
                     </button>
                     <button class="button" data-testid="host-dial-cancel" on:click=move |_| link.dial.set(None)>

@@ -9,7 +9,6 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_params_map};
 
-use crate::api::session as session_api;
 use crate::components::first_paint::reveal;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::language_select::LanguageSelect;
@@ -112,10 +111,7 @@ fn Desk(name: String, admin: bool, supervisor: bool) -> impl IntoView {
     let sign_out = move |_| {
         spawn_local(async move {
             // Refused while a request rings: the session stays, and so does the desk.
-            if session_api::sign_out().await.is_ok() {
-                crate::state::embed::set_token(None);
-                session.0.set(SessionState::SignedOut);
-            }
+            let _ = session.sign_out().await;
         });
     };
     view! {

@@ -31,6 +31,17 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Signs out: the server ends the session (it refuses while a request rings or a call goes on),
+    /// a frame forgets its token, and every page shows the sign-in.
+    pub async fn sign_out(self) -> Result<(), ApiError> {
+        api::sign_out().await?;
+        crate::state::embed::set_token(None);
+        self.0.set(SessionState::SignedOut);
+        Ok(())
+    }
+}
+
 pub fn provide_session() {
     let session = Session(RwSignal::new(SessionState::Checking));
     session.check();

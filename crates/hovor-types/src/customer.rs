@@ -131,7 +131,11 @@ pub struct KnownCustomer {
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
+    /// A call's number, to keep on a new contact; none where the queue protects sensitive data.
     pub phone: Option<String>,
+    /// A call's number as the desk may show it: its last 4 digits where the queue protects
+    /// sensitive data (a CRM's screen pop looks the customer up by it).
+    pub shown_phone: Option<String>,
     pub language: Option<String>,
 }
 

@@ -81,6 +81,47 @@ pub struct Email {
 pub struct EmailThread {
     pub mailbox: Option<String>,
     pub emails: Vec<Email>,
+    /// Where a New email goes: the address the conversation was composed to, else the contact's
+    /// default email.
+    #[serde(default)]
+    pub recipient: Option<String>,
+    /// The conversation's subject, for a New email.
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+/// `POST /api/emails`: compose a new email (a CRM's compose): an outbound email conversation of the
+/// agent's from the first of their queues with a mailbox, to the contact with that address when there
+/// is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComposeEmail {
+    pub to: String,
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+impl ComposeEmail {
+    /// The address and the subject (empty when none), by the send form's rules.
+    pub fn checked(&self) -> Result<(&str, &str), FieldError> {
+        let to = self.to.trim();
+        if to.is_empty() {
+            return Err(FieldError::new("to", Rule::Required));
+        }
+        if !can_send_to(to) {
+            return Err(FieldError::new("to", Rule::Malformed));
+        }
+        let subject = crate::validate::text(
+            "subject",
+            self.subject.as_deref().unwrap_or(""),
+            false,
+            SUBJECT_MAX_CHARS,
+        )?;
+        if subject.contains(['\r', '\n']) {
+            return Err(FieldError::new("subject", Rule::Malformed));
+        }
+        Ok((to, subject))
+    }
 }
 
 /// Reply, reply all, forward or the first email of a New email: `POST /api/conversations/{id}/emails`.
@@ -233,6 +274,23 @@ mod tests {
             attempts: 0,
             at: 0,
         }
+    }
+
+    #[test]
+    fn a_composed_email_needs_an_address_it_can_send_to_and_a_one_line_subject() {
+        let compose = |to: &str, subject: Option<&str>| ComposeEmail {
+            to: to.into(),
+            subject: subject.map(Into::into),
+        };
+        assert_eq!(compose(" jana@example.cz ", None).checked(), Ok(("jana@example.cz", "")));
+        assert_eq!(compose("jana@example.cz", Some("Faktura")).checked(), Ok(("jana@example.cz", "Faktura")));
+        assert_eq!(compose("", None).checked().unwrap_err().rule, Rule::Required);
+        assert_eq!(compose("Jana <jana@example.cz>", None).checked().unwrap_err().field, "to");
+        assert_eq!(compose("jana@example.cz", Some("a\nBcc: x")).checked().unwrap_err().field, "subject");
+        assert_eq!(
+            compose("jana@example.cz", Some(&"x".repeat(251))).checked().unwrap_err().rule,
+            Rule::TooLong { max: SUBJECT_MAX_CHARS }
+        );
     }
 
     #[test]

@@ -82,8 +82,8 @@ pub struct InteractionRef {
     pub customer: Customer,
 }
 
-/// The customer as events show them: a name and a phone masked to its last four digits; never a
-/// transcript or an address.
+/// The customer as events show them: a name and a phone's last four digits; never a transcript or an
+/// address (the screen pop's [`Lookup`] carries the keys the desk shows).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {

@@ -41,11 +41,17 @@ fn EmailThread(draft: EmailDraft) -> impl IntoView {
         spawn_local(async move {
             match api::thread(draft.conversation).await {
                 Ok(thread) => {
+                    let first = thread.emails.is_empty();
                     let _ = draft.mailbox.try_set(thread.mailbox);
                     let _ = draft.emails.try_set(thread.emails);
                     let _ = failed.try_set(false);
                     if draft.chosen.try_get_untracked() == Some(false) {
                         prefill(draft, EmailKind::Reply, None);
+                        if first {
+                            // A New email: to whom the conversation was started for, about what.
+                            let _ = draft.to.try_set(thread.recipient.unwrap_or_default());
+                            let _ = draft.subject.try_set(thread.subject.unwrap_or_default());
+                        }
                     }
                 }
                 Err(_) => {

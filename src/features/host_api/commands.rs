@@ -44,15 +44,15 @@ pub async fn run(link: HostLink, command: Message) -> Result<Option<Value>, Refu
             link.go(&format!("/desk/{interaction_id}"));
             Ok(None)
         }
-        Message::Dial { number, auto_place, .. } => {
+        Message::Dial { number, record, auto_place } => {
             hovor_types::voice::check_number(&number).map_err(|_| invalid("number: not a phone number"))?;
             if auto_place && page::auto_dial() {
-                let id = place_call(link, number).await?;
+                let id = place_call(link, number, record).await?;
                 return Ok(Some(json!({ "placed": true, "interactionId": id })));
             }
             // Dialling without the agent's tap is off unless the deployment enables it.
             link.dial_error.set(None);
-            link.dial.set(Some(PendingDial { number: number.trim().to_owned() }));
+            link.dial.set(Some(PendingDial { number: number.trim().to_owned(), record }));
             Ok(Some(json!({ "placed": false, "awaitingAgent": true })))
         }
         Message::ContextChanged { record } => {
@@ -74,27 +74,35 @@ pub async fn run(link: HostLink, command: Message) -> Result<Option<Value>, Refu
             Ok(None)
         }
         Message::SignOut {} => {
-            session_api::sign_out().await.map_err(refused)?;
-            page::set_token(None);
-            link.session.0.set(SessionState::SignedOut);
+            link.session.sign_out().await.map_err(refused)?;
             Ok(None)
         }
-        Message::Compose { .. } => Err((
-            ErrorCode::Forbidden,
-            "compose is not offered by this desk yet: open the contact in Hovor".into(),
-        )),
+        Message::Compose { to, subject } => {
+            let task = crate::api::email::compose(to, subject).await.map_err(refused)?;
+            opened(link, task.id);
+            Ok(Some(json!({ "interactionId": task.id })))
+        }
         _ => Err((ErrorCode::UnknownType, "not a command".into())),
     }
 }
 
-/// Places an outbound call to `number` as the agent's, and opens it.
-pub async fn place_call(link: HostLink, number: String) -> Result<i64, Refusal> {
+/// Places an outbound call to `number` as the agent's, opens it, and links the host's record to it.
+pub async fn place_call(link: HostLink, number: String, record: Option<RecordRef>) -> Result<i64, Refusal> {
     let task = crate::api::voice::dial(number).await.map_err(refused)?;
+    opened(link, task.id);
+    if let Some(record) = record {
+        // The call is placed either way; a record the server refuses only goes unlinked.
+        let _ = link_record(task.id, record).await;
+    }
+    Ok(task.id)
+}
+
+/// A new interaction of the agent's: the task list reads it, and the desk opens it.
+fn opened(link: HostLink, id: i64) {
     if let Some(live) = link::desk() {
         live.work_changed();
     }
-    link.go(&format!("/desk/{}", task.id));
-    Ok(task.id)
+    link.go(&format!("/desk/{id}"));
 }
 
 /// `ready`: the agent, their state and their interactions.
@@ -143,11 +151,18 @@ async fn sign_in(link: HostLink, assertion: String) -> Result<Option<Value>, Ref
         .nonce
         .get_untracked()
         .ok_or_else(|| (ErrorCode::NotReady, "wait for signInRequired and its nonce".into()))?;
-    let token = session_api::embed_session(assertion, nonce).await.map_err(|e| match e {
-        ApiError::Unauthenticated => (ErrorCode::Forbidden, "the assertion was refused".into()),
-        other => refused(other),
-    })?;
     link.nonce.set(None);
+    let token = match session_api::embed_session(assertion, nonce).await {
+        Ok(token) => token,
+        Err(e) => {
+            // The nonce is spent either way: the host gets a new one to sign.
+            link.ask_sign_in();
+            return Err(match e {
+                ApiError::Unauthenticated => (ErrorCode::Forbidden, "the assertion was refused".into()),
+                other => refused(other),
+            });
+        }
+    };
     page::set_token(Some(token.token));
     link.session.check();
     Ok(None)
@@ -219,6 +234,9 @@ fn refused(e: ApiError) -> Refusal {
         }
         ApiError::RateLimited { .. } => (ErrorCode::RateLimited, "the server asks to slow down".into()),
         ApiError::Network => (ErrorCode::Timeout, "the server did not answer".into()),
-        other => (ErrorCode::Forbidden, format!("{other:?}")),
+        ApiError::InvalidCredentials | ApiError::Conflict(_) | ApiError::VersionConflict(_) => {
+            (ErrorCode::Forbidden, "the server refused it in the record's current state".into())
+        }
+        ApiError::Server(_) => (ErrorCode::Forbidden, "the server could not do it".into()),
     }
 }

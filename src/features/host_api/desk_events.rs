@@ -28,14 +28,16 @@ thread_local! {
     /// An interaction on screen before its start was told (an accepted offer opens at once; the task
     /// list that lists it comes a moment later): its focus is told right after its start.
     static FOCUS_WAITING: Cell<Option<i64>> = const { Cell::new(None) };
+    /// Interactions that ended while their start was still being told: their end follows it.
+    static END_WAITING: RefCell<BTreeSet<i64>> = const { RefCell::new(BTreeSet::new()) };
 }
 
 /// How long a focus waits for its interaction's start before it is told anyway.
 const FOCUS_WAITS_MS: u32 = 3_000;
 
-/// Posts an event when the host is listening.
+/// Posts an event when the host is listening and has had `ready`.
 fn tell(message: Message) {
-    if link::current().is_some_and(HostLink::connected) {
+    if link::current().is_some_and(|l| l.connected() && l.ready_told.get_untracked()) {
         post(message, None);
     }
 }
@@ -74,7 +76,11 @@ pub fn DeskEvents() -> impl IntoView {
                     started(interaction_of(task));
                 }
                 for &id in was_handling.difference(&handling) {
-                    tell(Message::InteractionEnded { interaction_id: id });
+                    if STARTED.with(|s| s.borrow().contains(&id)) {
+                        tell(Message::InteractionEnded { interaction_id: id });
+                    } else {
+                        END_WAITING.with(|e| e.borrow_mut().insert(id));
+                    }
                 }
             }
             // What the desk opened with, `ready` listed.
@@ -131,13 +137,16 @@ fn started(interaction: InteractionRef) {
             });
         }
         focus_told(id);
+        if END_WAITING.with(|e| e.borrow_mut().remove(&id)) {
+            tell(Message::InteractionEnded { interaction_id: id });
+        }
     });
 }
 
 /// The customer's keys as the desk shows them (a protected caller's number is masked already).
 async fn lookup(id: i64) -> Lookup {
     let card = conversations_api::customer(id).await.and_then(|c| c.decode()).ok();
-    card.map(|c| Lookup { phone: c.known.phone, email: c.known.email }).unwrap_or_default()
+    card.map(|c| Lookup { phone: c.known.shown_phone, email: c.known.email }).unwrap_or_default()
 }
 
 fn on_event(live: crate::state::live::Live, event: &ServerEvent) {
@@ -210,7 +219,7 @@ fn wrapped_up(id: i64) {
 /// whenever that changes.
 pub fn watch_height(link: HostLink) {
     let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
-    let asked = std::cell::Cell::new(0u32);
+    let asked = Rc::new(Cell::new(0u32));
     let measure = move || {
         if !link.connected() {
             return;
@@ -218,9 +227,14 @@ pub fn watch_height(link: HostLink) {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
         let content = document.document_element().map_or(0, |e| e.scroll_height()).max(0) as u32;
         let height = content.max(PREFERRED_HEIGHT).clamp(MIN_HEIGHT, MAX_HEIGHT);
-        if asked.replace(height) != height {
+        if asked.get() != height {
+            asked.set(height);
+            let asked = asked.clone();
             spawn_local(async move {
-                let _ = link::ask(Message::Resize { height }).await;
+                // A host that refused or did not answer is asked again at the next change.
+                if link::ask(Message::Resize { height }).await.is_err() {
+                    asked.set(0);
+                }
             });
         }
     };

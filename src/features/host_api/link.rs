@@ -41,10 +41,11 @@ impl Handshake {
     }
 }
 
-/// A number the host asked to call, waiting for the agent's tap.
+/// A number the host asked to call, waiting for the agent's tap, and the host's record to link it to.
 #[derive(Clone, PartialEq, Debug)]
 pub struct PendingDial {
     pub number: String,
+    pub record: Option<RecordRef>,
 }
 
 #[derive(Clone, Copy)]
@@ -63,11 +64,20 @@ pub struct HostLink {
     pub context: RwSignal<Option<RecordRef>>,
     /// The nonce the last `signInRequired` carried, for the host's `signIn`.
     pub nonce: RwSignal<Option<String>>,
+    /// Counts the rounds of `signInRequired`: a new round ends the one before.
+    sign_in_round: RwSignal<u32>,
+    /// `ready` went out for the agent signed in: the desk's events may follow.
+    pub ready_told: RwSignal<bool>,
+    /// The host's number is being called: Call is not pressed twice.
+    pub placing: RwSignal<bool>,
     pub session: Session,
     navigate: StoredValue<Navigate, LocalStorage>,
 }
 
 type Navigate = Rc<dyn Fn(&str)>;
+
+/// A nonce lives a minute: the desk offers a new one well before.
+const NONCE_RENEWED_MS: u64 = 50_000;
 
 thread_local! {
     static CURRENT: Cell<Option<HostLink>> = const { Cell::new(None) };
@@ -105,6 +115,9 @@ impl HostLink {
             visible: RwSignal::new(true),
             context: RwSignal::new(None),
             nonce: RwSignal::new(None),
+            sign_in_round: RwSignal::new(0),
+            ready_told: RwSignal::new(false),
+            placing: RwSignal::new(false),
             session: use_session(),
             navigate: StoredValue::new_local(Rc::new(move |path: &str| navigate(path, Default::default()))),
         };
@@ -127,12 +140,17 @@ impl HostLink {
     /// The agent tapped Call on the host's number.
     pub fn place_dial(self) {
         let Some(pending) = self.dial.get_untracked() else { return };
+        if self.placing.get_untracked() {
+            return;
+        }
+        self.placing.set(true);
         self.dial_error.set(None);
         spawn_local(async move {
-            match commands::place_call(self, pending.number).await {
+            match commands::place_call(self, pending.number, pending.record).await {
                 Ok(_) => self.dial.set(None),
                 Err((_, message)) => self.dial_error.set(Some(message)),
             }
+            self.placing.set(false);
         });
     }
 
@@ -172,13 +190,20 @@ impl HostLink {
             match self.session.0.get() {
                 SessionState::SignedIn(me) if told != Told::In(me.id) => {
                     let agent = embed::Agent { id: me.id, name: me.display_name.clone() };
+                    self.ready_told.set(false);
                     if told == Told::Out {
                         post(Message::SignedIn { agent: agent.clone() }, None);
                     }
-                    spawn_local(async move { post(commands::ready(agent).await, None) });
+                    spawn_local(async move {
+                        post(commands::ready(agent).await, None);
+                        // The desk's events follow `ready`, never precede it.
+                        let _ = self.ready_told.try_set(true);
+                    });
                     Told::In(me.id)
                 }
                 SessionState::SignedOut if told != Told::Out => {
+                    self.ready_told.set(false);
+                    self.dial.set(None);
                     if matches!(told, Told::In(_)) {
                         // The desk's Sign out clears the token first; a session that ended by itself
                         // (timeout, revoked) leaves it.
@@ -186,15 +211,28 @@ impl HostLink {
                         page::set_token(None);
                         post(Message::SignedOut { reason: reason.into() }, None);
                     }
-                    spawn_local(async move {
-                        let nonce = crate::api::session::embed_nonce().await.ok().map(|n| n.nonce);
-                        self.nonce.set(nonce.clone());
-                        let methods = vec!["popup".to_owned(), "assertion".to_owned()];
-                        post(Message::SignInRequired { methods, nonce }, None);
-                    });
+                    self.ask_sign_in();
                     Told::Out
                 }
                 _ => told,
+            }
+        });
+    }
+
+    /// `signInRequired` with a fresh nonce, and again before it expires (a minute) while the agent is
+    /// still signed out, so the host's server always has one to sign.
+    pub fn ask_sign_in(self) {
+        let round = self.sign_in_round.get_untracked() + 1;
+        self.sign_in_round.set(round);
+        spawn_local(async move {
+            while self.sign_in_round.try_get_untracked() == Some(round)
+                && matches!(self.session.0.get_untracked(), SessionState::SignedOut)
+            {
+                let nonce = crate::api::session::embed_nonce().await.ok().map(|n| n.nonce);
+                self.nonce.set(nonce.clone());
+                let methods = vec!["popup".to_owned(), "assertion".to_owned()];
+                post(Message::SignInRequired { methods, nonce }, None);
+                gloo_timers::future::sleep(Duration::from_millis(NONCE_RENEWED_MS)).await;
             }
         });
     }
@@ -219,6 +257,8 @@ impl HostLink {
                     .unwrap_or_default();
                 match embed::read(&text) {
                     Err(Refused::NotOurs) => {}
+                    // A reply is never answered, even a faulty one: two sides would answer forever.
+                    Err(Refused::Answer { .. }) if is_reply(&event) => {}
                     Err(Refused::Answer { re, code }) => post(error_reply(code, refusal_text(code)), re),
                     Ok(envelope) => self.receive(envelope),
                 }
@@ -232,6 +272,12 @@ impl HostLink {
         let Envelope { id, re, message, .. } = envelope;
         match message {
             Message::Welcome { .. } => self.handshake.set(Handshake::Connected),
+            // The host page is leaving: nothing more is told until a host greets the desk again.
+            Message::Bye {} => {
+                self.handshake.set(Handshake::Greeting);
+                post(Message::Reply(Reply::Ok { ok: True, result: None }), Some(id));
+                self.greet();
+            }
             Message::Reply(reply) => {
                 if let Some(re) = re {
                     WAITING.with(|w| {
@@ -266,6 +312,11 @@ impl HostLink {
     }
 }
 
+fn is_reply(event: &web_sys::MessageEvent) -> bool {
+    js_sys::Reflect::get(&event.data(), &JsValue::from_str("type")).ok().and_then(|v| v.as_string())
+        == Some("reply".into())
+}
+
 /// The sign-in window posts its code to this page: not the host's, and not an intruder.
 fn looks_like_signin(event: &web_sys::MessageEvent) -> bool {
     let own = web_sys::window().and_then(|w| w.location().origin().ok());
@@ -276,8 +327,16 @@ fn looks_like_signin(event: &web_sys::MessageEvent) -> bool {
 
 /// What this desk can do for a host, as `hello` lists it.
 fn capabilities() -> Vec<String> {
-    let mut all =
-        vec!["dial", "setAgentState", "focusInteraction", "screenPop", "resize", "setData", "linkRecord"];
+    let mut all = vec![
+        "dial",
+        "compose",
+        "setAgentState",
+        "focusInteraction",
+        "screenPop",
+        "resize",
+        "setData",
+        "linkRecord",
+    ];
     if page::auto_dial() {
         all.push("autoPlace");
     }

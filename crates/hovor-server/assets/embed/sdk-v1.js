@@ -16,6 +16,9 @@
   var MAX_MESSAGE_BYTES = 16 * 1024;
   var MIN_HEIGHT = 240;
   var MAX_HEIGHT = 2560;
+  // The error codes of version 1: a handler's other codes are answered as not_found.
+  var CODES = ["unsupported_version", "unknown_type", "invalid_payload", "too_large", "not_ready", "not_signed_in",
+    "forbidden", "not_found", "rate_limited", "timeout"];
 
   function HovorError(code, message) {
     var error = new Error(message || code);
@@ -209,7 +212,7 @@
           reply(result === undefined || result === null ? { ok: true } : { ok: true, result: result });
         },
         function (error) {
-          var code = (error && error.code) || "not_found";
+          var code = error && CODES.indexOf(error.code) >= 0 ? error.code : "not_found";
           reply({ ok: false, error: { code: code, message: String((error && error.message) || error) } });
         },
       );

@@ -120,7 +120,7 @@ pub async fn outbound(
         return Err(e);
     }
     let mut conn = state.pool.acquire().await?;
-    let task = store::tasks(&mut conn, me.id, None, Some(started)).await?.pop().ok_or(AppError::NotFound)?;
+    let task = store::task(&mut conn, me.id, started).await?;
     Ok((StatusCode::CREATED, Json(task)))
 }
 

@@ -6,8 +6,8 @@ use axum::body::Bytes;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use hovor_types::conversation::Channel;
-use hovor_types::email::{Email, EmailThread, SendEmail, validate_send};
+use hovor_types::conversation::{Channel, TaskSummary};
+use hovor_types::email::{ComposeEmail, Email, EmailThread, SendEmail, validate_send};
 use hovor_types::error::Reason;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::change::Change;
 use crate::email::incoming::{self, Unreadable};
 use crate::error::{AppError, AppResult};
@@ -114,6 +115,27 @@ pub async fn thread(
     Ok(Json(emails::thread(&state.pool, c.id).await?))
 }
 
+/// Compose a new email (a CRM's compose): an outbound email conversation of the agent's from the
+/// first of their queues with a mailbox, its New email to `to`. 422 on `to` or `subject`; 409
+/// `no_mailbox`.
+#[utoipa::path(post, path = "/api/emails", tag = "email", request_body = ComposeEmail,
+    responses((status = 201, body = TaskSummary), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn compose(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppJson(request): AppJson<ComposeEmail>,
+) -> AppResult<(StatusCode, Json<TaskSummary>)> {
+    let (to, subject) = request.checked()?;
+    let mut work = Work::begin(&state).await?;
+    let started =
+        crate::routing::outbound::compose(&mut work, (me.id, &me.display_name), to, subject).await?;
+    work.finish(&state).await?;
+    let mut conn = state.pool.acquire().await?;
+    let task = crate::store::conversations::task(&mut conn, me.id, started).await?;
+    Ok((StatusCode::CREATED, Json(task)))
+}
+
 /// Reply, reply all, forward or a New email's first email, from the conversation's mailbox. It is
 /// Waiting until the relay takes it. A repeated `Idempotency-Key` returns the first email.
 #[utoipa::path(post, path = "/api/conversations/{id}/emails", tag = "email",
@@ -150,7 +172,7 @@ pub async fn send(
 
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(thread, send))
+    OpenApiRouter::new().routes(routes!(thread, send)).routes(routes!(compose))
 }
 
 /// The mail gateway's door: raw email is larger than any JSON request, so it has its own body limit.

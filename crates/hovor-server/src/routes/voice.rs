@@ -73,10 +73,7 @@ pub async fn dial(
         return Err(e);
     }
     let mut conn = state.pool.acquire().await?;
-    let task = conversation_store::tasks(&mut conn, me.id, None, Some(started))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
+    let task = conversation_store::task(&mut conn, me.id, started).await?;
     Ok((StatusCode::CREATED, Json(task)))
 }
 

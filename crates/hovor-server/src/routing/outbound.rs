@@ -1,5 +1,6 @@
-//! Start call and New email from the customer card: an outbound interaction to the contact's default
-//! phone or email, a child of the conversation it was started from, already the agent's own.
+//! Start call and New email from the customer card (an outbound interaction to the contact's default
+//! phone or email, a child of the conversation it was started from), and a CRM's Dial a number and
+//! Compose: each already the agent's own.
 
 use hovor_types::chat::ConversationStatus;
 use hovor_types::conversation::Channel;
@@ -70,16 +71,7 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
     .bind(parent_id)
     .execute(&mut *work.tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(id)
-    .bind(agent.0)
-    .bind(queue_id)
-    .bind(work.now)
-    .execute(&mut *work.tx)
-    .await?;
-    work.conversation_changed(queue_id, id, ConversationStatus::Active, Some(agent.1.to_owned())).await?;
+    taken_on(work, agent, queue_id, id).await?;
     Ok(id)
 }
 
@@ -95,14 +87,7 @@ pub async fn dial(work: &mut Work, agent: (i64, &str), number: &str) -> AppResul
     .fetch_optional(&mut *work.tx)
     .await?;
     let (queue_id, Flag(masked)) = queue.ok_or(AppError::Conflict(Reason::NoCallingQueue))?;
-    let contact: Option<(i64, String)> = sqlx::query_as(
-        "SELECT c.id, c.language FROM contact_points p JOIN contacts c ON c.id = p.contact_id
-         WHERE p.kind = 'phone' AND p.value = $1 AND c.merged_into IS NULL
-         ORDER BY p.is_default DESC, c.id LIMIT 1",
-    )
-    .bind(number)
-    .fetch_optional(&mut *work.tx)
-    .await?;
+    let contact = crate::store::contacts::by_phone(&mut work.tx, number).await?;
     let (contact_id, language) =
         contact.map_or((None, "en".to_owned()), |(id, language)| (Some(id), language));
     // A number without a contact is known by itself in the task list, as an unknown caller is.
@@ -122,6 +107,48 @@ pub async fn dial(work: &mut Work, agent: (i64, &str), number: &str) -> AppResul
     .bind(shown)
     .fetch_one(&mut *work.tx)
     .await?;
+    taken_on(work, agent, queue_id, id).await?;
+    Ok(id)
+}
+
+/// Compose a new email (a CRM's compose): a new outbound email conversation of the agent's from the
+/// first of their queues with a mailbox, to `to` (the contact with that address when there is one);
+/// its New email goes there. Returns its id. 409 `no_mailbox` when none of the agent's queues has one.
+pub async fn compose(work: &mut Work, agent: (i64, &str), to: &str, subject: &str) -> AppResult<i64> {
+    let queue_id: Option<i64> = sqlx::query_scalar(
+        "SELECT q.id FROM queues q JOIN queue_members m ON m.queue_id = q.id
+         WHERE m.user_id = $1 AND EXISTS (SELECT 1 FROM mailboxes b WHERE b.queue_id = q.id)
+         ORDER BY q.id LIMIT 1",
+    )
+    .bind(agent.0)
+    .fetch_optional(&mut *work.tx)
+    .await?;
+    let queue_id = queue_id.ok_or(AppError::Conflict(Reason::NoMailbox))?;
+    let contact = crate::store::contacts::by_address(&mut work.tx, to).await?;
+    let (contact_id, language) =
+        contact.map_or((None, "en".to_owned()), |(id, language)| (Some(id), language));
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO conversations (queue_id, channel, contact_id, agent_id, status, subject, language, queued_at,
+                                    started_at, direction, recipient, customer_name)
+         VALUES ($1, 'email', $2, $3, 'active', $4, $5, $6, $7, 'outbound', $8, $9) RETURNING id",
+    )
+    .bind(queue_id)
+    .bind(contact_id)
+    .bind(agent.0)
+    .bind((!subject.is_empty()).then_some(subject))
+    .bind(language)
+    .bind(work.now)
+    .bind(work.now)
+    .bind(to)
+    .bind(contact_id.is_none().then_some(to))
+    .fetch_one(&mut *work.tx)
+    .await?;
+    taken_on(work, agent, queue_id, id).await?;
+    Ok(id)
+}
+
+/// The new outbound interaction `id` is the agent's from now: its accepted activity, and the news.
+async fn taken_on(work: &mut Work, agent: (i64, &str), queue_id: i64, id: i64) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at) VALUES ($1, $2, $3, $4)",
     )
@@ -131,6 +158,5 @@ pub async fn dial(work: &mut Work, agent: (i64, &str), number: &str) -> AppResul
     .bind(work.now)
     .execute(&mut *work.tx)
     .await?;
-    work.conversation_changed(queue_id, id, ConversationStatus::Active, Some(agent.1.to_owned())).await?;
-    Ok(id)
+    work.conversation_changed(queue_id, id, ConversationStatus::Active, Some(agent.1.to_owned())).await
 }

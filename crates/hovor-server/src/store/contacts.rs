@@ -25,6 +25,33 @@ struct ContactRow {
     account_id: Option<i64>,
 }
 
+/// The contact whose phone has the digits of `number` (spaces, dashes, dots, brackets and `+`
+/// dropped on both sides; the same SQL on SQLite and PostgreSQL), its default phone first: its id and
+/// language.
+pub async fn by_phone(conn: &mut Conn, number: &str) -> AppResult<Option<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.language FROM contact_points p JOIN contacts c ON c.id = p.contact_id
+         WHERE p.kind = 'phone' AND c.merged_into IS NULL
+           AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(p.value, ' ', ''), '-', ''), '.', ''),
+                                       '(', ''), ')', ''), '+', '') = $1
+         ORDER BY p.is_default DESC, c.id LIMIT 1",
+    )
+    .bind(hovor_types::validate::phone_digits(number))
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The contact with the email `address` (letters' case aside): its id and language.
+pub async fn by_address(conn: &mut Conn, address: &str) -> AppResult<Option<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.language FROM contact_points p JOIN contacts c ON c.id = p.contact_id AND c.merged_into IS NULL
+         WHERE p.kind = 'email' AND lower(p.value) = lower($1) ORDER BY p.is_default DESC, p.id LIMIT 1",
+    )
+    .bind(address.trim())
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
 /// The contact with its details; `None` if absent or merged into another.
 pub async fn load(conn: &mut Conn, id: i64) -> AppResult<Option<Contact>> {
     let row: Option<ContactRow> = sqlx::query_as(

@@ -76,6 +76,11 @@ pub async fn visible(pool: &Pool, user_id: i64, id: i64) -> AppResult<Conversati
 /// The user's work: every conversation they accepted and have not wrapped up yet, and every chat they
 /// collaborate in while it goes on, in the order they took it. One that ended or was transferred stays until the wrap-up is submitted. `tag` keeps only
 /// the conversations with that tag; `only` only that conversation.
+/// Conversation `id` as the user's task list shows it (a new one of theirs, just started).
+pub async fn task(conn: &mut Conn, user_id: i64, id: i64) -> AppResult<TaskSummary> {
+    tasks(conn, user_id, None, Some(id)).await?.pop().ok_or(crate::error::AppError::NotFound)
+}
+
 pub async fn tasks(
     conn: &mut Conn,
     user_id: i64,

@@ -23,7 +23,8 @@ pub async fn card(conn: &mut Conn, c: &ConversationRow) -> AppResult<CustomerCar
 }
 
 /// The name the visitor gave (split at its first space), the email of the chat start, a call's number
-/// (its last 4 digits where the queue protects sensitive data), the language.
+/// (for a form, none where the queue protects sensitive data; as shown, its last 4 digits there), the
+/// language.
 async fn known(conn: &mut Conn, c: &ConversationRow) -> AppResult<KnownCustomer> {
     let name = c.customer_name.as_deref().unwrap_or_default().trim();
     let (first_name, last_name) = name.split_once(' ').unwrap_or((name, ""));
@@ -41,12 +42,15 @@ async fn known(conn: &mut Conn, c: &ConversationRow) -> AppResult<KnownCustomer>
     .bind(c.id)
     .fetch_one(&mut *conn)
     .await?;
-    let phone = number.map(|n| if masked { hovor_types::routing::mask_phone(&n) } else { n });
+    let shown_phone =
+        number.as_deref().map(|n| if masked { hovor_types::routing::mask_phone(n) } else { n.to_owned() });
+    let phone = number.filter(|_| !masked);
     Ok(KnownCustomer {
         first_name: first_name.to_owned(),
         last_name: last_name.trim().to_owned(),
         email,
         phone,
+        shown_phone,
         language: Some(c.language.clone()),
     })
 }

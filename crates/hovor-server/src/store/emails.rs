@@ -183,19 +183,24 @@ async fn start(
 
 /// The directory contact with this email (never one merged away), its default email first.
 pub async fn contact_by_address(conn: &mut Conn, address: &str) -> AppResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT p.contact_id FROM contact_points p JOIN contacts c ON c.id = p.contact_id AND c.merged_into IS NULL
-         WHERE p.kind = 'email' AND lower(p.value) = lower($1) ORDER BY p.is_default DESC, p.id LIMIT 1",
-    )
-    .bind(address.trim())
-    .fetch_optional(&mut *conn)
-    .await?)
+    Ok(super::contacts::by_address(conn, address).await?.map(|(id, _)| id))
 }
 
 /// The conversation's emails, oldest first, and its mailbox.
 pub async fn thread(pool: &Pool, conversation_id: i64) -> AppResult<EmailThread> {
-    let mailbox = mailbox_of(&mut *pool.acquire().await?, conversation_id).await?;
-    Ok(EmailThread { mailbox, emails: emails(pool, conversation_id).await? })
+    let mut conn = pool.acquire().await?;
+    let mailbox = mailbox_of(&mut conn, conversation_id).await?;
+    let (recipient, subject): (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT COALESCE(c.recipient, (SELECT p.value FROM contact_points p
+                                       WHERE p.contact_id = c.contact_id AND p.kind = 'email' AND p.is_default = 1)),
+                c.subject
+         FROM conversations c WHERE c.id = $1",
+    )
+    .bind(conversation_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    drop(conn);
+    Ok(EmailThread { mailbox, emails: emails(pool, conversation_id).await?, recipient, subject })
 }
 
 /// The mailbox the conversation is with: its own, else its queue's first.

@@ -39,18 +39,7 @@ pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<
     let (queue_id, Flag(mask_sensitive)) = queue.ok_or(FieldError::new("to", Rule::NotAnOption))?;
     let recording = recording_setting(&mut work, queue_id).await?;
     let caller = phone_digits(&dial.from);
-    // A stored number's digits (spaces, dashes, dots, brackets and `+` dropped), as phone_digits
-    // gives them; the same SQL on SQLite and PostgreSQL.
-    let contact: Option<(i64, String)> = sqlx::query_as(
-        "SELECT c.id, c.language FROM contact_points p JOIN contacts c ON c.id = p.contact_id
-         WHERE p.kind = 'phone' AND c.merged_into IS NULL
-           AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(p.value, ' ', ''), '-', ''), '.', ''),
-                                       '(', ''), ')', ''), '+', '') = $1
-         ORDER BY p.is_default DESC, c.id LIMIT 1",
-    )
-    .bind(&caller)
-    .fetch_optional(&mut *work.tx)
-    .await?;
+    let contact = crate::store::contacts::by_phone(&mut work.tx, &dial.from).await?;
     let (contact_id, language) = contact.map_or((None, "en".to_owned()), |(id, l)| (Some(id), l));
     // An unknown caller is known by their number in the task list, masked where the queue says so.
     // The number as the desks may see it: its last 4 digits where the queue protects sensitive data.

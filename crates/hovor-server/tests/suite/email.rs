@@ -366,3 +366,73 @@ async fn two_instances_outboxes_send_each_email_once() {
     unique.dedup();
     assert_eq!((mail.len(), unique.len()), (20, 20), "each reply relayed once: {bodies:?}");
 }
+
+#[tokio::test]
+async fn a_composed_email_is_the_agents_own_from_a_queue_with_a_mailbox_to_the_address_given() {
+    let relay = sink(Default::default());
+    let server = TestServer::with_mail(&relay.url, TOKEN).await;
+    let agent = server.sign_in("agent1").await;
+
+    let bad =
+        server.request("POST", "/api/emails", Some(&agent), Some(json!({"to": "Jana <jana@x.cz>"}))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.json);
+    assert_eq!(bad.json["field"], "to");
+    let anonymous = server.request("POST", "/api/emails", None, Some(json!({"to": "jana@example.cz"}))).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    // An address no contact has: the New email goes there, with the subject given.
+    let composed = server
+        .request(
+            "POST",
+            "/api/emails",
+            Some(&agent),
+            Some(json!({"to": "nobody.yet@example.cz", "subject": "Nabídka"})),
+        )
+        .await;
+    assert_eq!(composed.status, StatusCode::CREATED, "{}", composed.json);
+    assert_eq!(composed.json["channel"], "email");
+    let id = composed.json["id"].as_i64().unwrap();
+    let whole = server.request("GET", &format!("/api/conversations/{id}/emails"), Some(&agent), None).await;
+    assert_eq!(whole.json["recipient"], "nobody.yet@example.cz", "{}", whole.json);
+    assert_eq!(whole.json["subject"], "Nabídka");
+    assert!(whole.json["mailbox"].as_str().is_some_and(|m| m.contains('@')), "from a queue with a mailbox");
+    let sent = send(
+        &server,
+        &agent,
+        id,
+        json!({"kind": "new", "replying_to": null, "to": ["nobody.yet@example.cz"],
+        "subject": "Nabídka", "body": "Dobrý den, posíláme nabídku."}),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "the agent's own: {}", sent.json);
+
+    // A contact's address, in other letters: linked to that contact.
+    let (contact_id, address): (i64, String) = sqlx::query_as(
+        "SELECT p.contact_id, p.value FROM contact_points p JOIN contacts c ON c.id = p.contact_id
+         WHERE p.kind = 'email' AND c.merged_into IS NULL ORDER BY p.contact_id LIMIT 1",
+    )
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    let composed = server
+        .request("POST", "/api/emails", Some(&agent), Some(json!({"to": address.to_uppercase()})))
+        .await;
+    assert_eq!(composed.status, StatusCode::CREATED, "{}", composed.json);
+    let linked: Option<i64> = sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = $1")
+        .bind(composed.json["id"].as_i64().unwrap())
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    assert_eq!(linked, Some(contact_id));
+
+    // Someone whose queues have no mailbox cannot compose.
+    let admin = server.sign_in("admin").await;
+    sqlx::query("DELETE FROM queue_members WHERE user_id = (SELECT id FROM users WHERE username = 'admin')")
+        .execute(&server.pool)
+        .await
+        .unwrap();
+    let refused =
+        server.request("POST", "/api/emails", Some(&admin), Some(json!({"to": "jana@example.cz"}))).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.json);
+    assert_eq!(refused.json["reason"], "no_mailbox");
+}
