@@ -1,8 +1,7 @@
 import { createServer, Server } from "node:http";
-import { chromium, Browser, Page } from "@playwright/test";
+import { Browser, Page } from "@playwright/test";
 import { expect, PASSWORD, startChat, test } from "./fixtures";
-import { OwnServer } from "./own-server";
-import { chromiumArgs } from "../playwright.config";
+import { chromiumWithoutThirdPartyCookies, OwnServer } from "./own-server";
 
 /**
  * Hovor inside a CRM page: the CRM on one loopback origin (`http://localhost:<port>`), Hovor on
@@ -40,10 +39,7 @@ test.beforeAll(async () => {
   crm = await Crm.start();
   stranger = await Crm.start();
   hovor = await OwnServer.start("embed", { HOVOR_EMBED_HOST_ORIGINS: crm.origin });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [...chromiumArgs, "--test-third-party-cookie-phaseout"],
-  });
+  browser = await chromiumWithoutThirdPartyCookies();
 });
 
 test.afterAll(async () => {

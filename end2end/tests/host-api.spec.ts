@@ -1,8 +1,7 @@
 import { createHmac } from "node:crypto";
-import { chromium, Browser, Frame, Page } from "@playwright/test";
+import { Browser, Frame, Page } from "@playwright/test";
 import { api, expect, PASSWORD, startChat, test } from "./fixtures";
-import { OwnServer } from "./own-server";
-import { chromiumArgs } from "../playwright.config";
+import { chromiumWithoutThirdPartyCookies, OwnServer } from "./own-server";
 // @ts-expect-error: a plain ES module, also run on its own as the demo's example CRM.
 import { startMockCrm } from "../mock-crm/serve.mjs";
 
@@ -25,10 +24,7 @@ test.beforeAll(async () => {
   hovor = await OwnServer.start("host-api", { HOVOR_EMBED_HOST_ORIGINS: crm.origin, HOVOR_EMBED_ASSERTION_SECRET: SECRET });
   crm.hovor = hovor.url;
   stranger.hovor = hovor.url;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [...chromiumArgs, "--test-third-party-cookie-phaseout"],
-  });
+  browser = await chromiumWithoutThirdPartyCookies();
 });
 
 test.afterAll(async () => {

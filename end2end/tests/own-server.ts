@@ -1,5 +1,6 @@
 import { spawn, ChildProcess } from "node:child_process";
-import type { Page } from "@playwright/test";
+import { chromium, type Browser, type Page } from "@playwright/test";
+import { chromiumArgs } from "../playwright.config";
 import { createServer } from "node:net";
 import { mkdirSync, rmSync } from "node:fs";
 
@@ -75,4 +76,9 @@ export class OwnServer {
     child.kill("SIGTERM");
     await exited;
   }
+}
+
+/** Chromium as browsers now are for a third-party frame: its cookies blocked (the CRM journeys). */
+export function chromiumWithoutThirdPartyCookies(): Promise<Browser> {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: [...chromiumArgs, "--test-third-party-cookie-phaseout"] });
 }
