@@ -230,7 +230,7 @@ fn refused(e: ApiError) -> Refusal {
             (ErrorCode::InvalidPayload, format!("{}: {message}", field.unwrap_or_default()))
         }
         ApiError::Refused(reason) => {
-            (ErrorCode::Forbidden, format!("{} ({})", reason.sentence(), reason.as_str()))
+            (ErrorCode::Forbidden, format!("refused: {} (see the API's reason codes)", reason.as_str()))
         }
         ApiError::RateLimited { .. } => (ErrorCode::RateLimited, "the server asks to slow down".into()),
         ApiError::Network => (ErrorCode::Timeout, "the server did not answer".into()),
