@@ -3,7 +3,19 @@ import { APIRequestContext, test as base, expect, Page, request as playwrightReq
 export const PASSWORD = "hovor-demo";
 
 /** Every page fails its test on an uncaught error: a broken wasm module shows only as a blank page. */
-export const test = base.extend<{ page: Page }>({
+export const test = base.extend<{ page: Page; closeOwnContexts: void }>({
+  // Contexts a test opened from the worker's browser close with the test: otherwise their pages
+  // keep calling the test's stopped server through every later test of the worker.
+  closeOwnContexts: [
+    async ({ browser, context }, use) => {
+      const before = new Set(browser.contexts());
+      await use();
+      for (const opened of browser.contexts()) {
+        if (!before.has(opened) && opened !== context) await opened.close().catch(() => {});
+      }
+    },
+    { auto: true },
+  ],
   page: async ({ page }, use) => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));

@@ -96,6 +96,22 @@ impl OpenConversation {
         });
     }
 
+    /// Shows a freshly loaded newest page. Messages of this conversation the stream brought while the
+    /// page was on its way (newer than any of its messages here) stay below it instead of vanishing.
+    /// Returns the number of entries now loaded.
+    pub fn load_newest(self, page: Vec<TimelineEntry>) -> usize {
+        let mine = |e: &TimelineEntry| e.kind == EntryKind::Message && e.conversation_id == self.id;
+        let newest = page.iter().filter(|e| mine(e)).map(|e| e.id).max().unwrap_or(i64::MIN);
+        let arrived: Vec<TimelineEntry> = self
+            .entries
+            .with_untracked(|entries| entries.iter().filter(|e| mine(e) && e.id > newest).cloned().collect());
+        let mut entries = page;
+        entries.extend(arrived);
+        let len = entries.len();
+        self.entries.set(entries);
+        len
+    }
+
     /// The linked records changed: the case, timeline and session panes load again.
     pub fn records_changed(self) {
         self.records.update(|n| *n += 1);

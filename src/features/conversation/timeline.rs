@@ -81,8 +81,7 @@ pub fn Timeline() -> impl IntoView {
 #[component]
 fn TimelineRows(open: OpenConversation, page: TimelinePage, record: Option<RelatedRecord>) -> impl IntoView {
     let i18n = use_i18n();
-    let len = page.entries.len();
-    open.entries.set(page.entries);
+    let len = open.load_newest(page.entries);
     open.older.set(page.older);
     let window = RwSignal::new(Window::at_bottom(len, WINDOW_ROWS, WINDOW_STEP));
     let loading_older = RwSignal::new(false);
