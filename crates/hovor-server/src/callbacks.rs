@@ -38,6 +38,15 @@ impl TimeZones for BundledZones {
     }
 }
 
+impl BundledZones {
+    /// The date on the calendar in `zone` at `now`; `None` when `zone` is not an IANA zone name.
+    pub fn today(&self, zone: &str, now: Millis) -> Option<Date> {
+        let zone = TimeZone::get(zone).ok()?;
+        let date = jiff::Timestamp::from_millisecond(now).ok()?.to_zoned(zone).date();
+        Some(Date { year: i32::from(date.year()), month: date.month() as u8, day: date.day() as u8 })
+    }
+}
+
 /// Opens every callback whose window has started: each becomes a queued voice conversation in its
 /// queue, once only (the state moves from `scheduled` in the statement that claims it, so two instances,
 /// or a restart, never place one twice). Returns how many opened.

@@ -16,7 +16,8 @@ use utoipa::openapi::{Content, OpenApi, Ref, RefOr};
                        routes the chat cookie set when the chat starts; the mail gateway a bearer token. \
                        Every error answers an `ErrorBody`."
     ),
-    components(schemas(hovor_types::error::ErrorBody)),
+    // Enums that only query parameters name (a body's types are collected from the routes).
+    components(schemas(hovor_types::error::ErrorBody, hovor_types::listing::TimePreset, hovor_types::listing::SortColumn)),
     security(("session" = []))
 )]
 pub struct ApiDoc;

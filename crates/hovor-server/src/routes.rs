@@ -15,6 +15,7 @@ mod directory;
 mod email;
 mod embed;
 mod events;
+mod listings;
 mod phone;
 mod response_admin;
 mod responses;
@@ -63,6 +64,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(call_data::router())
         .merge(callbacks::router())
         .merge(supervisor::router())
+        .merge(listings::router())
         .merge(phone::router())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .merge(email::gateway_router())

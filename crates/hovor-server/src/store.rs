@@ -23,6 +23,7 @@ pub mod embed;
 pub mod events;
 pub mod history;
 pub mod learning;
+pub mod listings;
 pub mod merges;
 pub mod messages;
 pub mod monitoring;

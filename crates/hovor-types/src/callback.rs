@@ -249,6 +249,35 @@ impl Date {
         }
     }
 
+    /// Days since 1970-01-01.
+    pub fn epoch_days(self) -> i64 {
+        local_millis(self, 0).div_euclid(86_400_000)
+    }
+
+    /// The day `days` since 1970-01-01 (the civil calendar extended backwards).
+    pub fn from_epoch_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    pub fn plus_days(self, days: i64) -> Date {
+        Date::from_epoch_days(self.epoch_days() + days)
+    }
+
+    /// Monday 0 … Sunday 6.
+    pub fn weekday(self) -> u8 {
+        // 1970-01-01 was a Thursday.
+        (self.epoch_days() + 3).rem_euclid(7) as u8
+    }
+
     pub fn next_day(self) -> Date {
         if self.day < self.days_in_month() {
             Date { day: self.day + 1, ..self }

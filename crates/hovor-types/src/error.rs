@@ -350,7 +350,10 @@ mod tests {
             let json = serde_json::to_string(&rule).unwrap();
             assert_eq!(serde_json::from_str::<Rule>(&json).unwrap(), rule, "{json}");
         }
-        assert_eq!(serde_json::to_string(&Rule::TooLong { max: 3 }).unwrap(), r#"{"kind":"too_long","max":3}"#);
+        assert_eq!(
+            serde_json::to_string(&Rule::TooLong { max: 3 }).unwrap(),
+            r#"{"kind":"too_long","max":3}"#
+        );
         assert!(serde_json::from_str::<Rule>(r#"{"kind":"too_long"}"#).is_err());
         assert!(serde_json::from_str::<Rule>(r#"{"kind":"too_wide"}"#).is_err());
     }

@@ -17,6 +17,7 @@ pub mod embed;
 pub mod error;
 pub mod event;
 pub mod history;
+pub mod listing;
 pub mod message;
 pub mod placeholder;
 pub mod rank;

@@ -20,6 +20,7 @@ mod email;
 mod embed;
 mod events;
 mod first_paint;
+mod listings;
 mod monitoring;
 mod process;
 mod records;

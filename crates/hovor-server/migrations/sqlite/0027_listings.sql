@@ -1,0 +1,13 @@
+-- Listings → Interactions: whose interactions a user may list besides their own (granted by an
+-- administrator, per user and per queue), and the index the list reads by channel and time.
+CREATE TABLE listing_user_rights (
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    seen_user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, seen_user_id)
+);
+CREATE TABLE listing_queue_rights (
+    user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, queue_id)
+);
+CREATE INDEX conversations_listing ON conversations(channel, queued_at, id);

@@ -1,0 +1,100 @@
+//! Listings → Interactions: pages and counts of one channel's interactions, only those the caller
+//! may see, and the administrator's grants of whose interactions a user may list.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use hovor_types::error::{ErrorBody, FieldError, Rule};
+use hovor_types::listing::{
+    InteractionCount, InteractionFilter, InteractionPage, InteractionQuery, ListingRights,
+};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::admin::Admin;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::callbacks::BundledZones;
+use crate::error::{AppError, AppResult};
+use crate::extract::{AppJson, AppPath, AppQuery};
+use crate::store::listings::{self, Scope};
+
+/// The query checked, its time filter read on today's date in the caller's zone.
+fn checked(state: &AppState, query: &InteractionQuery) -> AppResult<InteractionFilter> {
+    let zone = query.zone.as_deref().unwrap_or("UTC");
+    let today = BundledZones
+        .today(zone, state.clock.now())
+        .ok_or(AppError::Validation(FieldError::new("zone", Rule::NotAnOption)))?;
+    Ok(query.check(today, &BundledZones)?)
+}
+
+/// One page of the channel's interactions the caller may see (their own, and those of the users
+/// and queues granted them; all for an administrator), filtered and sorted as asked.
+#[utoipa::path(get, path = "/api/interactions", tag = "listings", params(InteractionQuery),
+    responses((status = 200, body = InteractionPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn page(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppQuery(query): AppQuery<InteractionQuery>,
+) -> AppResult<Json<InteractionPage>> {
+    let filter = checked(&state, &query)?;
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(listings::page(&mut conn, Scope::of(&me), &filter).await?))
+}
+
+/// How many interactions the same query matches (asked apart: a count over a long range is slower).
+#[utoipa::path(get, path = "/api/interactions/count", tag = "listings", params(InteractionQuery),
+    responses((status = 200, body = InteractionCount), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn count(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppQuery(query): AppQuery<InteractionQuery>,
+) -> AppResult<Json<InteractionCount>> {
+    let filter = checked(&state, &query)?;
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(InteractionCount { total: listings::count(&mut conn, Scope::of(&me), &filter).await? }))
+}
+
+/// The users and queues whose interactions the user may list besides their own.
+#[utoipa::path(get, path = "/api/admin/users/{id}/listing-rights", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 200, body = ListingRights), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn rights(
+    State(state): State<AppState>,
+    _: Admin,
+    AppPath(user_id): AppPath<i64>,
+) -> AppResult<Json<ListingRights>> {
+    let mut conn = state.pool.acquire().await?;
+    user_exists(&mut conn, user_id).await?;
+    Ok(Json(listings::rights(&mut conn, user_id).await?))
+}
+
+/// Replaces the users and queues whose interactions the user may list (the Users and Queues tabs).
+#[utoipa::path(put, path = "/api/admin/users/{id}/listing-rights", tag = "admin", params(("id" = i64, Path)),
+    request_body = ListingRights,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_rights(
+    State(state): State<AppState>,
+    _: Admin,
+    AppPath(user_id): AppPath<i64>,
+    AppJson(request): AppJson<ListingRights>,
+) -> AppResult<StatusCode> {
+    let rights = request.checked()?;
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    user_exists(&mut tx, user_id).await?;
+    listings::set_rights(&mut tx, user_id, &rights).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn user_exists(conn: &mut crate::db::Conn, user_id: i64) -> AppResult<()> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    found.map(|_| ()).ok_or(AppError::NotFound)
+}
+
+/// This module's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(page)).routes(routes!(count)).routes(routes!(rights, set_rights))
+}

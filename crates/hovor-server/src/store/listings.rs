@@ -1,0 +1,234 @@
+//! Listings → Interactions: the filtered, sorted pages of one channel's interactions, their count,
+//! and the rights that decide whose interactions a user may list. Every read takes a [`Scope`],
+//! which only [`Scope::of`] makes from the signed-in user: a query cannot forget the rights.
+
+use hovor_types::auth::{Me, Role};
+use hovor_types::error::{FieldError, Rule};
+use hovor_types::listing::{
+    EmailState, InteractionFilter, InteractionPage, InteractionRow, InteractionStatus, LISTING_PAGE,
+    ListingRights, Named, SortColumn, TEXT_EXCERPT_CHARS,
+};
+use hovor_types::message::Direction;
+
+use super::conversations::bad_value;
+use crate::db::Conn;
+use crate::error::{AppError, AppResult};
+
+/// Whose interactions a user may list: everything for an administrator; otherwise their own and
+/// those of the users and queues an administrator granted them.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope {
+    user_id: i64,
+    everything: bool,
+}
+
+impl Scope {
+    pub fn of(me: &Me) -> Scope {
+        Scope { user_id: me.id, everything: me.role == Role::Admin }
+    }
+}
+
+/// The conditions every listing read shares: `$1` the user, `$2` 1 for everything, `$3` channel,
+/// `$4`/`$5` the time range, `$6` users and `$7` queues (JSON arrays), `$8` contact, `$9` text,
+/// `$10` status, `$11` direction.
+const MATCHING: &str = "
+    FROM conversations c
+    WHERE c.channel = $3 AND c.queued_at >= $4 AND c.queued_at < $5
+      AND ($2 = 1 OR c.agent_id = $1
+           OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = $1)
+           OR c.queue_id IN (SELECT queue_id FROM listing_queue_rights WHERE user_id = $1)
+           OR c.agent_id IN (SELECT seen_user_id FROM listing_user_rights WHERE user_id = $1))
+      AND ($6 = '[]' OR c.agent_id IN (SELECT CAST(value AS BIGINT) FROM json_each($6)))
+      AND ($7 = '[]' OR c.queue_id IN (SELECT CAST(value AS BIGINT) FROM json_each($7)))
+      AND ($8 IS NULL OR c.contact_id = $8)
+      AND ($9 IS NULL
+           OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND instr(lower(m.body), $9) > 0)
+           OR EXISTS (SELECT 1 FROM emails e WHERE e.conversation_id = c.id AND instr(lower(e.text), $9) > 0))
+      AND ($10 IS NULL OR c.status = $10)
+      AND ($11 IS NULL OR c.direction = $11)";
+
+/// Binds [`MATCHING`]'s parameters, in its order.
+macro_rules! bind_matching {
+    ($query:expr, $scope:expr, $filter:expr) => {{
+        let ids = |ids: &[i64]| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        $query
+            .bind($scope.user_id)
+            .bind(i64::from($scope.everything))
+            .bind($filter.channel.as_str())
+            .bind($filter.from)
+            .bind($filter.to)
+            .bind(ids(&$filter.user_ids))
+            .bind(ids(&$filter.queue_ids))
+            .bind($filter.contact_id)
+            .bind($filter.text.clone())
+            .bind($filter.status.map(InteractionStatus::as_str))
+            .bind($filter.direction.map(Direction::as_str))
+    }};
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    queued_at: i64,
+    queue_id: i64,
+    queue_name: String,
+    agent_id: Option<i64>,
+    agent_name: Option<String>,
+    contact_id: Option<i64>,
+    contact_name: Option<String>,
+    subject: Option<String>,
+    customer_name: Option<String>,
+    attachments: i64,
+    first_text: Option<String>,
+    status: String,
+    direction: String,
+    email_status: Option<String>,
+}
+
+/// The columns a row shows, computed per interaction of the page only.
+const COLUMNS: &str = "
+    SELECT c.id, c.queued_at, c.queue_id, q.name AS queue_name, c.agent_id, u.display_name AS agent_name,
+           c.contact_id, CASE WHEN k.id IS NULL THEN NULL ELSE k.first_name || ' ' || k.last_name END AS contact_name,
+           c.subject, c.customer_name, c.status, c.direction,
+           (SELECT CAST(COALESCE(SUM(json_array_length(e.attachments)), 0) AS BIGINT) FROM emails e
+             WHERE e.conversation_id = c.id) AS attachments,
+           (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.at, m.id LIMIT 1) AS first_text,
+           (SELECT e.status FROM emails e WHERE e.conversation_id = c.id AND e.kind <> 'received'
+             ORDER BY e.message_id DESC LIMIT 1) AS email_status
+    FROM conversations c
+    JOIN queues q ON q.id = c.queue_id
+    LEFT JOIN users u ON u.id = c.agent_id
+    LEFT JOIN contacts k ON k.id = c.contact_id";
+
+/// What a column sorts by; fixed text, never the caller's.
+fn order_by(sort: SortColumn) -> &'static str {
+    match sort {
+        SortColumn::Time => "c.queued_at",
+        SortColumn::Queue => "q.name",
+        SortColumn::User => "COALESCE(u.display_name, '')",
+        SortColumn::Contact => "COALESCE(k.last_name || ' ' || k.first_name, '')",
+        SortColumn::Title => "COALESCE(c.subject, c.customer_name, '')",
+        SortColumn::Attachments => "attachments",
+        SortColumn::Status => "c.status",
+    }
+}
+
+/// One page of the interactions `scope` may see that match `filter`.
+pub async fn page(conn: &mut Conn, scope: Scope, filter: &InteractionFilter) -> AppResult<InteractionPage> {
+    let direction = if filter.desc { "DESC" } else { "ASC" };
+    let sql = format!(
+        "{COLUMNS} WHERE c.id IN (SELECT c.id {MATCHING})
+         ORDER BY {} {direction}, c.queued_at {direction}, c.id {direction}
+         LIMIT $12 OFFSET $13",
+        order_by(filter.sort),
+    );
+    // Fixed fragments only: the sort column and direction come from `order_by` and the flag.
+    let rows: Vec<Row> = bind_matching!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope, filter)
+        .bind(i64::from(LISTING_PAGE) + 1)
+        .bind(i64::from(filter.page) * i64::from(LISTING_PAGE))
+        .fetch_all(&mut *conn)
+        .await?;
+    let more = rows.len() > LISTING_PAGE as usize;
+    let rows = rows
+        .into_iter()
+        .take(LISTING_PAGE as usize)
+        .map(|row| interaction(row, filter))
+        .collect::<AppResult<_>>()?;
+    Ok(InteractionPage { rows, page: filter.page, more, from: filter.from, to: filter.to })
+}
+
+/// How many interactions `scope` may see match `filter`.
+pub async fn count(conn: &mut Conn, scope: Scope, filter: &InteractionFilter) -> AppResult<u64> {
+    let sql = format!("SELECT COUNT(*) {MATCHING}");
+    let total: i64 = bind_matching!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), scope, filter)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(u64::try_from(total).unwrap_or(0))
+}
+
+fn interaction(row: Row, filter: &InteractionFilter) -> AppResult<InteractionRow> {
+    let status = InteractionStatus::parse(&row.status).ok_or_else(|| bad_value("status", &row.status))?;
+    let direction = Direction::parse(&row.direction).ok_or_else(|| bad_value("direction", &row.direction))?;
+    let email_state = match (direction, row.email_status.as_deref()) {
+        (Direction::Outbound, Some(state)) => EmailState::parse(state),
+        _ => None,
+    };
+    let text: String = row.first_text.unwrap_or_default().chars().take(TEXT_EXCERPT_CHARS).collect();
+    Ok(InteractionRow {
+        id: row.id,
+        unique_name: format!("{}-{}", filter.channel.as_str(), row.id),
+        channel: filter.channel,
+        at: row.queued_at,
+        queue: Named { id: row.queue_id, name: row.queue_name },
+        user: row.agent_id.zip(row.agent_name).map(|(id, name)| Named { id, name }),
+        contact: row.contact_id.zip(row.contact_name).map(|(id, name)| Named { id, name }),
+        title: row.subject.or(row.customer_name).unwrap_or_default(),
+        attachments: u32::try_from(row.attachments).unwrap_or(0),
+        text,
+        status,
+        direction,
+        email_state,
+    })
+}
+
+/// The users and queues whose interactions `user_id` may list besides their own.
+pub async fn rights(conn: &mut Conn, user_id: i64) -> AppResult<ListingRights> {
+    let user_ids = sqlx::query_scalar(
+        "SELECT seen_user_id FROM listing_user_rights WHERE user_id = $1 ORDER BY seen_user_id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let queue_ids =
+        sqlx::query_scalar("SELECT queue_id FROM listing_queue_rights WHERE user_id = $1 ORDER BY queue_id")
+            .bind(user_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(ListingRights { user_ids, queue_ids })
+}
+
+/// Replaces what `user_id` may list; an id of no user or queue is refused, naming its field.
+pub async fn set_rights(conn: &mut Conn, user_id: i64, rights: &ListingRights) -> AppResult<()> {
+    let known = [
+        (
+            "SELECT COUNT(*) FROM users WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each($1))",
+            &rights.user_ids,
+            "user_ids",
+        ),
+        (
+            "SELECT COUNT(*) FROM queues WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each($1))",
+            &rights.queue_ids,
+            "queue_ids",
+        ),
+    ];
+    for (sql, ids, field) in known {
+        let list = serde_json::to_string(ids).map_err(|e| AppError::Internal(e.into()))?;
+        let found: i64 = sqlx::query_scalar(sql).bind(list).fetch_one(&mut *conn).await?;
+        if usize::try_from(found).unwrap_or(0) != ids.len() {
+            return Err(AppError::Validation(FieldError::new(field, Rule::NotAnOption)));
+        }
+    }
+    sqlx::query("DELETE FROM listing_user_rights WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM listing_queue_rights WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    for seen in &rights.user_ids {
+        sqlx::query("INSERT INTO listing_user_rights (user_id, seen_user_id) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(seen)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for queue in &rights.queue_ids {
+        sqlx::query("INSERT INTO listing_queue_rights (user_id, queue_id) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(queue)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

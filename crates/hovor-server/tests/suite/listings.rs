@@ -1,0 +1,302 @@
+//! Listings → Interactions on a scripted clock: presets read in the user's zone across midnight, the
+//! filters, sorting and paging, and the rights: a user lists their own interactions and those of the
+//! users and queues an administrator granted them, nothing else.
+
+use crate::common::TestServer;
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+/// 2030-01-15 23:30 UTC: already 00:30 on the 16th in Prague.
+const NOW: i64 = 1_894_750_200_000;
+const MINUTE: i64 = 60_000;
+
+struct Listing {
+    server: TestServer,
+}
+
+/// An interaction as the test stores it.
+struct Stored<'a> {
+    queue: i64,
+    channel: &'a str,
+    agent: Option<i64>,
+    at: i64,
+    subject: &'a str,
+    body: &'a str,
+    status: &'a str,
+    direction: &'a str,
+    contact: Option<i64>,
+}
+
+impl Listing {
+    async fn store(&self, i: Stored<'_>) -> i64 {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO conversations (queue_id, channel, contact_id, agent_id, status, subject, language,
+                                        queued_at, started_at, direction, customer_name)
+             VALUES ($1, $2, $3, $4, $5, $6, 'cs', $7, $7, $8, 'Zákazník') RETURNING id",
+        )
+        .bind(i.queue)
+        .bind(i.channel)
+        .bind(i.contact)
+        .bind(i.agent)
+        .bind(i.status)
+        .bind(i.subject)
+        .bind(i.at)
+        .bind(i.direction)
+        .fetch_one(&self.server.pool)
+        .await
+        .unwrap();
+        let message: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (conversation_id, contact_id, direction, author, body, at)
+             VALUES ($1, $2, $3, 'Zákazník', $4, $5) RETURNING id",
+        )
+        .bind(id)
+        .bind(i.contact)
+        .bind(i.direction)
+        .bind(i.body)
+        .bind(i.at)
+        .fetch_one(&self.server.pool)
+        .await
+        .unwrap();
+        if i.channel == "email" {
+            let (kind, status) =
+                if i.direction == "outbound" { ("new", "failed") } else { ("received", "received") };
+            sqlx::query(
+                "INSERT INTO emails (message_id, conversation_id, header_id, kind, from_name, from_address,
+                                     subject, text, attachments, status)
+                 VALUES ($1, $2, $3, $4, 'Jana', 'jana@example.cz', $5, $6, $7, $8)",
+            )
+            .bind(message)
+            .bind(id)
+            .bind(format!("listing-{id}@example.cz"))
+            .bind(kind)
+            .bind(i.subject)
+            .bind(format!("{}\n\nThe whole body says more: číslo smlouvy 4471.", i.body))
+            .bind(r#"[{"name":"a.pdf"},{"name":"b.png"}]"#)
+            .bind(status)
+            .execute(&self.server.pool)
+            .await
+            .unwrap();
+        }
+        id
+    }
+
+    async fn list(&self, cookie: &str, query: &str) -> Value {
+        let answer =
+            self.server.request("GET", &format!("/api/interactions?{query}"), Some(cookie), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{query}: {}", answer.json);
+        let count =
+            self.server.request("GET", &format!("/api/interactions/count?{query}"), Some(cookie), None).await;
+        assert_eq!(count.status, StatusCode::OK, "{}", count.json);
+        let rows = answer.json["rows"].as_array().unwrap().len() as u64;
+        if answer.json["page"] == 0 && answer.json["more"] == false {
+            assert_eq!(count.json["total"], json!(rows), "{query}: the count and the page agree");
+        }
+        answer.json
+    }
+
+    async fn ids(&self, cookie: &str, query: &str) -> Vec<i64> {
+        let page = self.list(cookie, query).await;
+        page["rows"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect()
+    }
+
+    async fn grant(&self, admin: &str, user: i64, rights: Value) -> crate::common::Answer {
+        let path = format!("/api/admin/users/{user}/listing-rights");
+        self.server.request("PUT", &path, Some(admin), Some(rights)).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_lists_their_own_and_granted_interactions_by_time_in_their_zone_filtered_and_sorted() {
+    let (server, _clock) = TestServer::new().await.with_scripted_clock(NOW);
+    let listing = Listing { server };
+    let server = &listing.server;
+    let (q1, q2) = (server.queue_id(0).await, server.queue_id(1).await);
+    let (eva, olga, ivan) = ("agent1", "agent2", "agent3");
+    let (eva_id, olga_id, ivan_id) =
+        (server.user_id(eva).await, server.user_id(olga).await, server.user_id(ivan).await);
+    let contact: i64 = sqlx::query_scalar(
+        "INSERT INTO contacts (first_name, last_name, language) VALUES ('Jana', 'Nováková', 'cs') RETURNING id",
+    )
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    let email = |queue, agent, at, subject, body| Stored {
+        queue,
+        channel: "email",
+        agent: Some(agent),
+        at,
+        subject,
+        body,
+        status: "ended",
+        direction: "inbound",
+        contact: None,
+    };
+    // Ten minutes after Prague's midnight (still the 15th in UTC), and ten minutes before it.
+    let after_midnight =
+        listing.store(email(q1, eva_id, NOW - 20 * MINUTE, "Faktura 12", "Dobrý den, faktura")).await;
+    let before_midnight =
+        listing.store(email(q2, olga_id, NOW - 40 * MINUTE, "Adresa", "Změna adresy prosím")).await;
+    let outbound = listing
+        .store(Stored {
+            direction: "outbound",
+            status: "active",
+            contact: Some(contact),
+            ..email(q1, eva_id, NOW - 10 * MINUTE, "Nabídka", "Posíláme nabídku")
+        })
+        .await;
+    let chat = listing
+        .store(Stored { channel: "chat", ..email(q1, eva_id, NOW - 5 * MINUTE, "", "Chat today") })
+        .await;
+
+    let admin = server.sign_in("admin").await;
+    let eva_cookie = server.sign_in(eva).await;
+    let ivan_cookie = server.sign_in(ivan).await;
+    let prague = "channel=email&zone=Europe/Prague";
+
+    // Today in Prague began at 23:00 UTC; in UTC it is still the 15th.
+    assert_eq!(listing.ids(&admin, prague).await, vec![outbound, after_midnight], "newest first");
+    assert_eq!(listing.ids(&admin, &format!("{prague}&time=yesterday")).await, vec![before_midnight]);
+    assert_eq!(
+        listing.ids(&admin, "channel=email&zone=UTC").await,
+        vec![outbound, after_midnight, before_midnight]
+    );
+    assert_eq!(listing.ids(&admin, "channel=chat&zone=Europe/Prague").await, vec![chat]);
+    let custom = format!("{prague}&time=custom&from=2030-01-15&to=2030-01-16");
+    assert_eq!(listing.ids(&admin, &custom).await.len(), 3);
+
+    // The row's columns.
+    let page = listing.list(&admin, &format!("{prague}&time=last_7_days")).await;
+    let row = &page["rows"][0];
+    assert_eq!(row["id"], json!(outbound));
+    assert_eq!(row["unique_name"], json!(format!("email-{outbound}")));
+    assert_eq!((row["queue"]["id"].clone(), row["user"]["name"].is_string()), (json!(q1), true));
+    assert_eq!(row["contact"], json!({"id": contact, "name": "Jana Nováková"}));
+    assert_eq!((row["title"].clone(), row["attachments"].clone()), (json!("Nabídka"), json!(2)));
+    assert_eq!(
+        (row["text"].clone(), row["email_state"].clone()),
+        (json!("Posíláme nabídku"), json!("failed"))
+    );
+    assert_eq!((row["status"].clone(), row["direction"].clone()), (json!("active"), json!("outbound")));
+    assert_eq!(page["rows"][1]["email_state"], Value::Null, "inbound email has no delivery state");
+    assert_eq!(page["rows"][1]["contact"], Value::Null, "not paired: the list's +");
+
+    // Filters: text in a message or only in the email's whole body, contact, status, direction, user, queue.
+    let week = format!("{prague}&time=this_week");
+    assert_eq!(listing.ids(&admin, &format!("{week}&text=FAKTURA")).await, vec![after_midnight]);
+    assert_eq!(listing.ids(&admin, &format!("{week}&text=smlouvy%204471")).await.len(), 3);
+    assert_eq!(listing.ids(&admin, &format!("{week}&contact={contact}")).await, vec![outbound]);
+    assert_eq!(
+        listing.ids(&admin, &format!("{week}&status=ended")).await,
+        vec![after_midnight, before_midnight]
+    );
+    assert_eq!(listing.ids(&admin, &format!("{week}&direction=outbound")).await, vec![outbound]);
+    assert_eq!(listing.ids(&admin, &format!("{week}&users={olga_id}")).await, vec![before_midnight]);
+    assert_eq!(
+        listing.ids(&admin, &format!("{week}&queues={q1},{q2}&users={eva_id}")).await,
+        vec![outbound, after_midnight]
+    );
+
+    // Sorting by a column, and the second click reverses it.
+    assert_eq!(
+        listing.ids(&admin, &format!("{week}&sort=title&desc=false")).await,
+        vec![before_midnight, after_midnight, outbound]
+    );
+    assert_eq!(
+        listing.ids(&admin, &format!("{week}&sort=title&desc=true")).await,
+        vec![outbound, after_midnight, before_midnight]
+    );
+    assert_eq!(
+        listing.ids(&admin, &format!("{week}&sort=time&desc=false")).await,
+        vec![before_midnight, after_midnight, outbound]
+    );
+
+    // Rights: Eva sees what she handled; Ivan, who handled none, sees nothing until granted.
+    assert_eq!(listing.ids(&eva_cookie, &week).await, vec![outbound, after_midnight]);
+    assert_eq!(listing.ids(&ivan_cookie, &week).await, Vec::<i64>::new());
+    assert_eq!(
+        listing.grant(&eva_cookie, ivan_id, json!({"user_ids": [], "queue_ids": [q2]})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        listing.grant(&admin, ivan_id, json!({"user_ids": [], "queue_ids": [q2]})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(listing.ids(&ivan_cookie, &week).await, vec![before_midnight]);
+    assert_eq!(
+        listing.grant(&admin, ivan_id, json!({"user_ids": [eva_id], "queue_ids": []})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(listing.ids(&ivan_cookie, &week).await, vec![outbound, after_midnight]);
+    // A filter never widens them: asking for Olga's finds nothing.
+    assert_eq!(listing.ids(&ivan_cookie, &format!("{week}&users={olga_id}")).await, Vec::<i64>::new());
+    let read = server
+        .request("GET", &format!("/api/admin/users/{ivan_id}/listing-rights"), Some(&admin), None)
+        .await;
+    assert_eq!(read.json, json!({"user_ids": [eva_id], "queue_ids": []}));
+    let unknown = listing.grant(&admin, ivan_id, json!({"user_ids": [], "queue_ids": [q1, 987_654]})).await;
+    assert_eq!(
+        (unknown.status, unknown.json["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("queue_ids"))
+    );
+    assert_eq!(listing.ids(&ivan_cookie, &week).await.len(), 2, "a refused grant changed nothing");
+    assert_eq!(
+        listing.grant(&admin, 987_654, json!({"user_ids": [], "queue_ids": []})).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Bad queries are named; no session, no list.
+    for (query, field) in [
+        ("zone=UTC", "channel"),
+        ("channel=email&zone=Mars/Base", "zone"),
+        ("channel=email&users=1,x", "users"),
+        ("channel=email&text=a", "text"),
+        ("channel=email&time=custom&from=2030-01-20&to=2030-01-10", "to"),
+    ] {
+        let answer = server.request("GET", &format!("/api/interactions?{query}"), Some(&admin), None).await;
+        assert_eq!(
+            (answer.status, answer.json["field"].clone()),
+            (StatusCode::UNPROCESSABLE_ENTITY, json!(field)),
+            "{query}"
+        );
+    }
+    let answer = server.request("GET", "/api/interactions?channel=fax", Some(&admin), None).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let answer = server.request("GET", "/api/interactions?channel=email", None, None).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_list_comes_in_pages_and_its_count_is_the_whole() {
+    let (server, _clock) = TestServer::new().await.with_scripted_clock(NOW);
+    let listing = Listing { server };
+    let server = &listing.server;
+    let queue = server.queue_id(0).await;
+    let agent = server.user_id("agent1").await;
+    for n in 0..(hovor_types::listing::LISTING_PAGE as i64 + 5) {
+        let at = NOW - (n + 1) * MINUTE;
+        let subject = format!("Dotaz {n:03}");
+        let stored = Stored {
+            queue,
+            channel: "chat",
+            agent: Some(agent),
+            at,
+            subject: &subject,
+            body: "Dobrý den",
+            status: "ended",
+            direction: "inbound",
+            contact: None,
+        };
+        listing.store(stored).await;
+    }
+    let admin = server.sign_in("admin").await;
+    let first = listing.list(&admin, "channel=chat&zone=UTC").await;
+    assert_eq!((first["rows"].as_array().unwrap().len(), first["more"].clone()), (50, json!(true)));
+    assert_eq!(first["rows"][0]["title"], json!("Dotaz 000"));
+    let second = listing.list(&admin, "channel=chat&zone=UTC&page=1").await;
+    assert_eq!((second["rows"].as_array().unwrap().len(), second["more"].clone()), (5, json!(false)));
+    assert_eq!(second["rows"][4]["title"], json!("Dotaz 054"));
+    let count =
+        server.request("GET", "/api/interactions/count?channel=chat&zone=UTC", Some(&admin), None).await;
+    assert_eq!(count.json["total"], json!(55));
+}

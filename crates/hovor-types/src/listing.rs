@@ -1,0 +1,282 @@
+//! Listings → Interactions (DAK): the emails, chats and calls a user may see, filtered by time (a
+//! preset or a range of days in the user's time zone), user, queue, contact, text, status and
+//! direction, sorted by a column and paged. The server checks a query with these rules; the app
+//! builds it with them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+use crate::callback::{Date, TimeZones};
+use crate::conversation::Channel;
+use crate::error::{FieldError, Rule};
+use crate::message::Direction;
+
+/// Rows on one page.
+pub const LISTING_PAGE: u32 = 50;
+/// The longest text searched for in messages and email bodies.
+pub const TEXT_FILTER_MAX: usize = 200;
+/// The shortest: a single letter would match nearly everything.
+pub const TEXT_FILTER_MIN: usize = 2;
+/// The longest custom range, in days.
+pub const RANGE_MAX_DAYS: i64 = 400;
+/// Users or queues named in one filter at most.
+pub const IDS_MAX: usize = 200;
+/// The characters of an interaction's text shown in its row.
+pub const TEXT_EXCERPT_CHARS: usize = 160;
+
+crate::string_enum! {
+    /// The Time filter: Today unless the user picks another preset or a range of days (`Custom`).
+    pub enum TimePreset {
+        Today = "today",
+        Yesterday = "yesterday",
+        /// Monday of this week until now.
+        ThisWeek = "this_week",
+        /// Today and the six days before it.
+        Last7Days = "last_7_days",
+        ThisMonth = "this_month",
+        LastMonth = "last_month",
+        /// `from` and `to`, both days included.
+        Custom = "custom",
+    }
+}
+
+crate::string_enum! {
+    /// The columns a listing sorts by.
+    pub enum SortColumn {
+        Time = "time",
+        Queue = "queue",
+        User = "user",
+        Contact = "contact",
+        Title = "title",
+        Attachments = "attachments",
+        Status = "status",
+    }
+}
+
+crate::string_enum! {
+    /// Whether an interaction is still being worked on.
+    pub enum InteractionStatus {
+        Active = "active",
+        Ended = "ended",
+    }
+}
+
+crate::string_enum! {
+    /// An outbound email's delivery, as the listing's Email status column shows it.
+    pub enum EmailState {
+        Sent = "sent",
+        Waiting = "waiting",
+        Failed = "failed",
+    }
+}
+
+/// A listing request as it travels in the query string (`/api/interactions?channel=email&…`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct InteractionQuery {
+    /// `email`, `chat` or `voice`.
+    pub channel: Option<Channel>,
+    /// Today when absent.
+    pub time: Option<TimePreset>,
+    /// The first day of a `custom` range, `YYYY-MM-DD` in `zone`.
+    pub from: Option<String>,
+    /// The last day of a `custom` range (included).
+    pub to: Option<String>,
+    /// The user's IANA time zone (`Europe/Prague`); UTC when absent.
+    pub zone: Option<String>,
+    /// Users who handled it, ids separated by commas.
+    pub users: Option<String>,
+    /// Queues it came through, ids separated by commas.
+    pub queues: Option<String>,
+    /// The contact it is paired with.
+    pub contact: Option<i64>,
+    /// Words in its messages or email bodies.
+    pub text: Option<String>,
+    pub status: Option<InteractionStatus>,
+    pub direction: Option<Direction>,
+    /// Time by default.
+    pub sort: Option<SortColumn>,
+    /// Descending (newest first for Time) unless `false`.
+    pub desc: Option<bool>,
+    /// Zero-based page.
+    pub page: Option<u32>,
+}
+
+/// A query that passed [`InteractionQuery::check`]: the time range as instants, `[from, to)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InteractionFilter {
+    pub channel: Channel,
+    pub from: Millis,
+    pub to: Millis,
+    pub user_ids: Vec<i64>,
+    pub queue_ids: Vec<i64>,
+    pub contact_id: Option<i64>,
+    /// Trimmed, lower-cased for a case-insensitive match.
+    pub text: Option<String>,
+    pub status: Option<InteractionStatus>,
+    pub direction: Option<Direction>,
+    pub sort: SortColumn,
+    pub desc: bool,
+    pub page: u32,
+}
+
+impl InteractionQuery {
+    /// Checks every field and resolves the time filter on `today`, the user's local date in `zone`.
+    pub fn check(&self, today: Date, zones: &impl TimeZones) -> Result<InteractionFilter, FieldError> {
+        let channel = self.channel.ok_or(FieldError::new("channel", Rule::Required))?;
+        let zone = self.zone.as_deref().unwrap_or("UTC");
+        let (first, last) = self.days(today)?;
+        let start = |day: Date| zones.instant(zone, day, 0).ok_or(FieldError::new("zone", Rule::NotAnOption));
+        let (from, to) = (start(first)?, start(last.plus_days(1))?);
+        let text = match self.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(t) if t.chars().count() < TEXT_FILTER_MIN => {
+                return Err(FieldError::new("text", Rule::TooShort { min: TEXT_FILTER_MIN }));
+            }
+            Some(t) if t.chars().count() > TEXT_FILTER_MAX => {
+                return Err(FieldError::new("text", Rule::TooLong { max: TEXT_FILTER_MAX }));
+            }
+            Some(t) => Some(t.to_lowercase()),
+        };
+        Ok(InteractionFilter {
+            channel,
+            from,
+            to,
+            user_ids: ids(self.users.as_deref(), "users")?,
+            queue_ids: ids(self.queues.as_deref(), "queues")?,
+            contact_id: self.contact,
+            text,
+            status: self.status,
+            direction: self.direction,
+            sort: self.sort.unwrap_or(SortColumn::Time),
+            desc: self.desc.unwrap_or(true),
+            page: self.page.unwrap_or(0),
+        })
+    }
+
+    /// The first and last day the time filter covers, both included.
+    fn days(&self, today: Date) -> Result<(Date, Date), FieldError> {
+        let month_start = Date { day: 1, ..today };
+        Ok(match self.time.unwrap_or(TimePreset::Today) {
+            TimePreset::Today => (today, today),
+            TimePreset::Yesterday => (today.plus_days(-1), today.plus_days(-1)),
+            TimePreset::ThisWeek => (today.plus_days(-i64::from(today.weekday())), today),
+            TimePreset::Last7Days => (today.plus_days(-6), today),
+            TimePreset::ThisMonth => (month_start, today),
+            TimePreset::LastMonth => {
+                let last = month_start.plus_days(-1);
+                (Date { day: 1, ..last }, last)
+            }
+            TimePreset::Custom => {
+                let day = |value: Option<&str>, field| {
+                    let value = value.ok_or(FieldError::new(field, Rule::Required))?;
+                    Date::parse(value).ok_or(FieldError::new(field, Rule::Malformed))
+                };
+                let (from, to) = (day(self.from.as_deref(), "from")?, day(self.to.as_deref(), "to")?);
+                if to.epoch_days() < from.epoch_days() {
+                    return Err(FieldError::new("to", Rule::EndsBeforeStart));
+                }
+                if to.epoch_days() - from.epoch_days() >= RANGE_MAX_DAYS {
+                    return Err(FieldError::new("to", Rule::TooLate { days: RANGE_MAX_DAYS as u32 }));
+                }
+                (from, to)
+            }
+        })
+    }
+}
+
+/// `"3,7, 12"` → `[3, 7, 12]`; empty or absent → no filter.
+fn ids(list: Option<&str>, field: &'static str) -> Result<Vec<i64>, FieldError> {
+    let ids: Vec<i64> = list
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| FieldError::new(field, Rule::Malformed)))
+        .collect::<Result<_, _>>()?;
+    if ids.len() > IDS_MAX {
+        return Err(FieldError::new(field, Rule::TooLarge { max: IDS_MAX }));
+    }
+    Ok(ids)
+}
+
+/// A name and the id it stands for (a queue, a user, a contact).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One interaction in the list, with DAK's columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InteractionRow {
+    pub id: i64,
+    /// What the detail's deep link names it by (`?activityDetail=<unique_name>`).
+    pub unique_name: String,
+    pub channel: Channel,
+    /// When it entered its queue (or was placed, for outbound).
+    pub at: Millis,
+    pub queue: Named,
+    /// Who handled it last; none while it waits.
+    pub user: Option<Named>,
+    /// None: not paired yet (the list's "+").
+    pub contact: Option<Named>,
+    /// An email's subject; a chat's or call's customer name.
+    pub title: String,
+    pub attachments: u32,
+    /// The start of its first message or email body.
+    pub text: String,
+    pub status: InteractionStatus,
+    pub direction: Direction,
+    /// Outbound email only: its last email's delivery.
+    pub email_state: Option<EmailState>,
+}
+
+/// One page of the list, as asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InteractionPage {
+    pub rows: Vec<InteractionRow>,
+    pub page: u32,
+    /// Whether a next page has rows.
+    pub more: bool,
+    /// The range the time filter covered, `[from, to)`.
+    pub from: Millis,
+    pub to: Millis,
+}
+
+/// How many interactions match, asked apart from the page: a count over a large range takes longer.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InteractionCount {
+    pub total: u64,
+}
+
+/// The users and queues whose interactions a user may list, granted by an administrator. A user
+/// always sees the interactions they handled themselves; an administrator sees all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListingRights {
+    pub user_ids: Vec<i64>,
+    pub queue_ids: Vec<i64>,
+}
+
+impl ListingRights {
+    /// Sorted, without repeats, at most [`IDS_MAX`] of each.
+    pub fn checked(mut self) -> Result<ListingRights, FieldError> {
+        for (list, field) in [(&mut self.user_ids, "user_ids"), (&mut self.queue_ids, "queue_ids")] {
+            list.sort_unstable();
+            list.dedup();
+            if list.len() > IDS_MAX {
+                return Err(FieldError::new(field, Rule::TooLarge { max: IDS_MAX }));
+            }
+        }
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,166 @@
+use super::*;
+use crate::callback::{instant_of_local, local_millis};
+
+const HOUR: Millis = 3_600_000;
+
+/// UTC, and Prague in 2026: +1, and +2 from 29 March 01:00 UTC until 25 October 01:00 UTC.
+struct Zones;
+
+impl TimeZones for Zones {
+    fn instant(&self, zone: &str, date: Date, minute: u16) -> Option<Millis> {
+        let local = local_millis(date, minute);
+        let summer = local_millis(day("2026-03-29"), 60)..local_millis(day("2026-10-25"), 60);
+        match zone {
+            "UTC" => Some(local),
+            "Europe/Prague" => {
+                instant_of_local(local, |at| Some(if summer.contains(&at) { 2 * HOUR } else { HOUR }))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn day(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+fn at(s: &str, hour: i64) -> Millis {
+    local_millis(day(s), 0) + hour * HOUR
+}
+
+fn email(time: TimePreset) -> InteractionQuery {
+    InteractionQuery {
+        channel: Some(Channel::Email),
+        time: Some(time),
+        zone: Some("Europe/Prague".into()),
+        ..InteractionQuery::default()
+    }
+}
+
+fn range(query: &InteractionQuery, today: &str) -> (Millis, Millis) {
+    let filter = query.check(day(today), &Zones).unwrap();
+    (filter.from, filter.to)
+}
+
+#[test]
+fn the_calendar_counts_days_across_months_years_and_leap_days() {
+    assert_eq!(day("1970-01-01").epoch_days(), 0);
+    assert_eq!(day("2026-12-06").weekday(), 6, "a Sunday");
+    assert_eq!(day("2026-12-07").weekday(), 0, "a Monday");
+    assert_eq!(day("2024-02-28").plus_days(1), day("2024-02-29"));
+    assert_eq!(day("2026-03-01").plus_days(-1), day("2026-02-28"));
+    assert_eq!(day("2026-12-31").plus_days(1), day("2027-01-01"));
+    for n in [-800_000, -1, 0, 1, 20_000, 3_000_000] {
+        assert_eq!(Date::from_epoch_days(n).epoch_days(), n);
+    }
+}
+
+#[test]
+fn each_preset_covers_whole_days_in_the_users_zone() {
+    // Prague is an hour ahead in winter: its day starts at 23:00 UTC the day before.
+    let today = range(&email(TimePreset::Today), "2026-12-06");
+    assert_eq!(today, (at("2026-12-05", 23), at("2026-12-06", 23)));
+    assert_eq!(
+        range(&email(TimePreset::Yesterday), "2026-12-06"),
+        (at("2026-12-04", 23), at("2026-12-05", 23))
+    );
+    // Sunday 6 December: the week began on Monday 30 November.
+    assert_eq!(
+        range(&email(TimePreset::ThisWeek), "2026-12-06"),
+        (at("2026-11-29", 23), at("2026-12-06", 23))
+    );
+    assert_eq!(
+        range(&email(TimePreset::ThisWeek), "2026-12-07"),
+        (at("2026-12-06", 23), at("2026-12-07", 23))
+    );
+    assert_eq!(
+        range(&email(TimePreset::Last7Days), "2026-12-06"),
+        (at("2026-11-29", 23), at("2026-12-06", 23))
+    );
+    assert_eq!(
+        range(&email(TimePreset::ThisMonth), "2026-12-06"),
+        (at("2026-11-30", 23), at("2026-12-06", 23))
+    );
+    assert_eq!(
+        range(&email(TimePreset::LastMonth), "2026-12-06"),
+        (at("2026-10-31", 23), at("2026-11-30", 23))
+    );
+    assert_eq!(
+        range(&email(TimePreset::LastMonth), "2026-01-15"),
+        (at("2025-11-30", 23), at("2025-12-31", 23))
+    );
+    // A day the clocks go forward has 23 hours.
+    let spring = range(&email(TimePreset::Today), "2026-03-29");
+    assert_eq!(spring.1 - spring.0, 23 * HOUR);
+    // In UTC the same preset is the UTC day.
+    let utc = InteractionQuery { zone: None, ..email(TimePreset::Today) };
+    assert_eq!(range(&utc, "2026-12-06"), (at("2026-12-06", 0), at("2026-12-07", 0)));
+}
+
+#[test]
+fn a_custom_range_includes_both_days_and_is_checked() {
+    let custom = |from: &str, to: &str| InteractionQuery {
+        from: Some(from.into()),
+        to: Some(to.into()),
+        ..email(TimePreset::Custom)
+    };
+    assert_eq!(
+        range(&custom("2026-11-01", "2026-11-02"), "2026-12-06"),
+        (at("2026-10-31", 23), at("2026-11-02", 23))
+    );
+    let refused = |q: InteractionQuery| q.check(day("2026-12-06"), &Zones).unwrap_err();
+    assert_eq!(refused(custom("2026-11-03", "2026-11-02")), FieldError::new("to", Rule::EndsBeforeStart));
+    assert_eq!(refused(custom("2026-11-31", "2026-12-02")), FieldError::new("from", Rule::Malformed));
+    assert_eq!(
+        refused(custom("2024-01-01", "2026-12-02")).rule,
+        Rule::TooLate { days: RANGE_MAX_DAYS as u32 }
+    );
+    assert_eq!(
+        refused(InteractionQuery { to: None, ..custom("2026-11-01", "") }),
+        FieldError::new("to", Rule::Required)
+    );
+}
+
+#[test]
+fn filters_are_read_and_bad_ones_named() {
+    let query = InteractionQuery {
+        users: Some("3, 7,".into()),
+        queues: Some("2".into()),
+        text: Some("  Faktura ".into()),
+        ..email(TimePreset::Today)
+    };
+    let filter = query.check(day("2026-12-06"), &Zones).unwrap();
+    assert_eq!((filter.user_ids, filter.queue_ids), (vec![3, 7], vec![2]));
+    assert_eq!(filter.text.as_deref(), Some("faktura"));
+    assert_eq!((filter.sort, filter.desc, filter.page), (SortColumn::Time, true, 0));
+    let refused = |q: InteractionQuery| q.check(day("2026-12-06"), &Zones).unwrap_err();
+    assert_eq!(
+        refused(InteractionQuery { channel: None, ..query.clone() }),
+        FieldError::new("channel", Rule::Required)
+    );
+    assert_eq!(
+        refused(InteractionQuery { users: Some("3,x".into()), ..query.clone() }),
+        FieldError::new("users", Rule::Malformed)
+    );
+    assert_eq!(
+        refused(InteractionQuery { text: Some("a".into()), ..query.clone() }).rule,
+        Rule::TooShort { min: 2 }
+    );
+    assert_eq!(
+        refused(InteractionQuery { zone: Some("Mars/Base".into()), ..query.clone() }),
+        FieldError::new("zone", Rule::NotAnOption)
+    );
+    let many = (0..=IDS_MAX).map(|n| n.to_string()).collect::<Vec<_>>().join(",");
+    assert_eq!(
+        refused(InteractionQuery { queues: Some(many), ..query }).rule,
+        Rule::TooLarge { max: IDS_MAX }
+    );
+}
+
+#[test]
+fn granted_rights_are_kept_once_and_in_order() {
+    let rights = ListingRights { user_ids: vec![5, 2, 5], queue_ids: vec![] }.checked().unwrap();
+    assert_eq!(rights.user_ids, vec![2, 5]);
+    let many = ListingRights { user_ids: vec![], queue_ids: (0..=IDS_MAX as i64).collect() };
+    assert_eq!(many.checked().unwrap_err(), FieldError::new("queue_ids", Rule::TooLarge { max: IDS_MAX }));
+}
