@@ -12,6 +12,7 @@ pub mod email;
 mod embed;
 pub mod embed_assertion;
 pub mod error;
+mod export;
 mod extract;
 mod first_paint;
 pub mod hub;

@@ -17,7 +17,7 @@ use utoipa::openapi::{Content, OpenApi, Ref, RefOr};
                        Every error answers an `ErrorBody`."
     ),
     // Enums that only query parameters name (a body's types are collected from the routes).
-    components(schemas(hovor_types::error::ErrorBody, hovor_types::listing::TimePreset, hovor_types::listing::SortColumn)),
+    components(schemas(hovor_types::error::ErrorBody, hovor_types::listing::TimePreset, hovor_types::listing::SortColumn, hovor_types::listing::ExportFormat)),
     security(("session" = []))
 )]
 pub struct ApiDoc;

@@ -23,6 +23,8 @@ pub const RANGE_MAX_DAYS: i64 = 400;
 pub const IDS_MAX: usize = 200;
 /// The characters of an interaction's text shown in its row.
 pub const TEXT_EXCERPT_CHARS: usize = 160;
+/// Rows of one export at most (a spreadsheet holds 1,048,576).
+pub const EXPORT_MAX_ROWS: u32 = 1_000_000;
 
 crate::string_enum! {
     /// The Time filter: Today unless the user picks another preset or a range of days (`Custom`).
@@ -68,6 +70,24 @@ crate::string_enum! {
         Waiting = "waiting",
         Failed = "failed",
     }
+}
+
+crate::string_enum! {
+    /// The file an export is written as.
+    pub enum ExportFormat {
+        Csv = "csv",
+        Xlsx = "xlsx",
+    }
+}
+
+/// An export's own parameters, beside the listing's (`/api/interactions/export?format=xlsx&lang=cs&…`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ExportQuery {
+    pub format: Option<ExportFormat>,
+    /// The language of the column names and values (`en`, `cs`, `bg`, `uk`); else Accept-Language.
+    pub lang: Option<String>,
 }
 
 /// A listing request as it travels in the query string (`/api/interactions?channel=email&…`).

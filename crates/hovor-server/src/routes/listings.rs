@@ -3,11 +3,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::listing::{
-    InteractionCount, InteractionFilter, InteractionPage, InteractionQuery, ListingRights,
+    ExportFormat, ExportQuery, InteractionCount, InteractionFilter, InteractionPage, InteractionQuery,
+    ListingRights,
 };
+use jiff::tz::TimeZone;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -15,7 +18,9 @@ use super::admin::Admin;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::callbacks::BundledZones;
+use crate::chat_page::accept_language;
 use crate::error::{AppError, AppResult};
+use crate::export::{Export, Labels};
 use crate::extract::{AppJson, AppPath, AppQuery};
 use crate::store::listings::{self, Scope};
 
@@ -53,6 +58,53 @@ pub async fn count(
     let filter = checked(&state, &query)?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(InteractionCount { total: listings::count(&mut conn, Scope::of(&me), &filter).await? }))
+}
+
+/// The same list as a file (every matching row, in the list's order, at most `EXPORT_MAX_ROWS`), its
+/// columns named in the user's language and its times in their zone; streamed as it is read.
+#[utoipa::path(get, path = "/api/interactions/export", tag = "listings", params(InteractionQuery, ExportQuery),
+    responses(
+        (status = 200, description = "The file: `text/csv` (UTF-8 with a byte-order mark) or XLSX.",
+            content(
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    headers: HeaderMap,
+    AppQuery(query): AppQuery<InteractionQuery>,
+    AppQuery(asked): AppQuery<ExportQuery>,
+) -> AppResult<Response> {
+    let filter = checked(&state, &query)?;
+    let format = asked.format.ok_or(AppError::Validation(FieldError::new("format", Rule::Required)))?;
+    let zone = TimeZone::get(query.zone.as_deref().unwrap_or("UTC"))
+        .map_err(|_| AppError::Validation(FieldError::new("zone", Rule::NotAnOption)))?;
+    let labels = Labels::choose(asked.lang.as_deref(), accept_language(&headers));
+    let day = jiff::Timestamp::from_millisecond(filter.from)
+        .map(|t| t.to_zoned(zone.clone()).strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let name = format!("interactions-{}-{day}.{}", filter.channel.as_str(), format.as_str());
+    let mut conn = state.pool.acquire().await?;
+    let (mut export, body) = Export::start(format, labels, zone);
+    let scope = Scope::of(&me);
+    tokio::spawn(async move {
+        let read = listings::each(&mut conn, scope, &filter, &mut export).await;
+        if let Err(error) = read {
+            tracing::warn!(?error, "export reading failed");
+            export.fail().await;
+        }
+    });
+    let content_type = match format {
+        ExportFormat::Csv => "text/csv; charset=utf-8",
+        ExportFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
+    let headers = [
+        (header::CONTENT_TYPE, content_type.to_owned()),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        (header::CACHE_CONTROL, "no-store".to_owned()),
+    ];
+    Ok((headers, body).into_response())
 }
 
 /// The users and queues whose interactions the user may list besides their own.
@@ -96,5 +148,9 @@ async fn user_exists(conn: &mut crate::db::Conn, user_id: i64) -> AppResult<()> 
 
 /// This module's routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(page)).routes(routes!(count)).routes(routes!(rights, set_rights))
+    OpenApiRouter::new()
+        .routes(routes!(page))
+        .routes(routes!(count))
+        .routes(routes!(export))
+        .routes(routes!(rights, set_rights))
 }

@@ -5,10 +5,12 @@
 use hovor_types::auth::{Me, Role};
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::listing::{
-    EmailState, InteractionFilter, InteractionPage, InteractionRow, InteractionStatus, LISTING_PAGE,
-    ListingRights, Named, SortColumn, TEXT_EXCERPT_CHARS,
+    EXPORT_MAX_ROWS, EmailState, InteractionFilter, InteractionPage, InteractionRow, InteractionStatus,
+    LISTING_PAGE, ListingRights, Named, SortColumn, TEXT_EXCERPT_CHARS,
 };
 use hovor_types::message::Direction;
+
+use futures_util::TryStreamExt;
 
 use super::conversations::bad_value;
 use crate::db::Conn;
@@ -113,17 +115,21 @@ fn order_by(sort: SortColumn) -> &'static str {
     }
 }
 
-/// One page of the interactions `scope` may see that match `filter`.
-pub async fn page(conn: &mut Conn, scope: Scope, filter: &InteractionFilter) -> AppResult<InteractionPage> {
+/// The statement reading the matching interactions in the filter's order, `$12` rows from `$13`.
+fn ordered(filter: &InteractionFilter) -> String {
     let direction = if filter.desc { "DESC" } else { "ASC" };
-    let sql = format!(
+    format!(
         "{COLUMNS} WHERE c.id IN (SELECT c.id {MATCHING})
          ORDER BY {} {direction}, c.queued_at {direction}, c.id {direction}
          LIMIT $12 OFFSET $13",
         order_by(filter.sort),
-    );
+    )
+}
+
+/// One page of the interactions `scope` may see that match `filter`.
+pub async fn page(conn: &mut Conn, scope: Scope, filter: &InteractionFilter) -> AppResult<InteractionPage> {
     // Fixed fragments only: the sort column and direction come from `order_by` and the flag.
-    let rows: Vec<Row> = bind_matching!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope, filter)
+    let rows: Vec<Row> = bind_matching!(sqlx::query_as(sqlx::AssertSqlSafe(ordered(filter))), scope, filter)
         .bind(i64::from(LISTING_PAGE) + 1)
         .bind(i64::from(filter.page) * i64::from(LISTING_PAGE))
         .fetch_all(&mut *conn)
@@ -135,6 +141,32 @@ pub async fn page(conn: &mut Conn, scope: Scope, filter: &InteractionFilter) -> 
         .map(|row| interaction(row, filter))
         .collect::<AppResult<_>>()?;
     Ok(InteractionPage { rows, page: filter.page, more, from: filter.from, to: filter.to })
+}
+
+/// Where [`each`] hands the rows it reads.
+pub trait RowSink {
+    /// Takes one row; `false` when no more are wanted.
+    fn take(&mut self, row: InteractionRow) -> impl Future<Output = bool> + Send;
+}
+
+/// Hands every matching interaction, in order and at most [`EXPORT_MAX_ROWS`], to `sink` as the
+/// database yields it (none is held); stops early when the sink wants no more (the reader went away).
+pub async fn each(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &InteractionFilter,
+    sink: &mut impl RowSink,
+) -> AppResult<()> {
+    let query = bind_matching!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(ordered(filter))), scope, filter)
+        .bind(i64::from(EXPORT_MAX_ROWS))
+        .bind(0_i64);
+    let mut rows = query.fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        if !sink.take(interaction(row, filter)?).await {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// How many interactions `scope` may see match `filter`.

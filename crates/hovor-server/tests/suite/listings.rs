@@ -300,3 +300,86 @@ async fn a_long_list_comes_in_pages_and_its_count_is_the_whole() {
         server.request("GET", "/api/interactions/count?channel=chat&zone=UTC", Some(&admin), None).await;
     assert_eq!(count.json["total"], json!(55));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_has_the_lists_rows_in_the_users_language_and_zone_and_runs_no_formula() {
+    let (server, _clock) = TestServer::new().await.with_scripted_clock(NOW);
+    let listing = Listing { server };
+    let server = &listing.server;
+    let queue = server.queue_id(0).await;
+    let eva = server.user_id("agent1").await;
+    let stored = |at, subject, body| Stored {
+        queue,
+        channel: "email",
+        agent: Some(eva),
+        at,
+        subject,
+        body,
+        status: "ended",
+        direction: "inbound",
+        contact: None,
+    };
+    listing
+        .store(stored(NOW - 20 * MINUTE, "=HYPERLINK(\"http://evil.example\",\"Klik\")", "@SUM(A1:A9)"))
+        .await;
+    listing.store(stored(NOW - 25 * MINUTE, "Faktura č. 12", "Dobrý den, \"faktura\", řádek 2")).await;
+    let admin = server.sign_in("admin").await;
+    let ivan = server.sign_in("agent3").await;
+    let query = "channel=email&zone=Europe/Prague&sort=time&desc=true";
+
+    // CSV, in Czech: a byte-order mark, the columns named as on screen, Prague's times.
+    let (status, csv) = server
+        .request_bytes("GET", &format!("/api/interactions/export?{query}&format=csv&lang=cs"), Some(&admin))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a byte-order mark");
+    let mut reader = csv::Reader::from_reader(&csv[3..]);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(header[..5], ["Čas", "Fronta", "Uživatel", "Kontakt", "Název"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][0], "2030-01-16 00:10", "Prague's time, ten minutes after its midnight");
+    assert_eq!(&rows[0][4], "'=HYPERLINK(\"http://evil.example\",\"Klik\")", "a formula is text");
+    assert_eq!(&rows[0][6], "'@SUM(A1:A9)");
+    assert_eq!(
+        (&rows[1][4], &rows[1][5], &rows[1][6]),
+        ("Faktura č. 12", "2", "Dobrý den, \"faktura\", řádek 2")
+    );
+    assert_eq!((&rows[1][7], &rows[1][8]), ("Ukončeno", "Příchozí"));
+
+    // XLSX, in Bulgarian, read back as a spreadsheet program would: text cells, no formula.
+    let (status, xlsx) = server
+        .request_bytes("GET", &format!("/api/interactions/export?{query}&format=xlsx&lang=bg"), Some(&admin))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    assert_eq!(book.sheet_names(), vec!["Взаимодействия".to_owned()]);
+    let sheet = book.worksheet_range("Взаимодействия").unwrap();
+    assert_eq!(sheet.height(), 3);
+    assert_eq!(sheet.get((0, 1)), Some(&Data::String("Опашка".into())));
+    assert_eq!(
+        sheet.get((1, 4)),
+        Some(&Data::String("'=HYPERLINK(\"http://evil.example\",\"Klik\")".into()))
+    );
+    assert_eq!(sheet.get((2, 5)), Some(&Data::Float(2.0)), "attachments are a number");
+    let formulas = book.worksheet_formula("Взаимодействия").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no cell is a formula");
+
+    // Rights hold in the export too: an agent without any gets the header alone.
+    let (status, csv) = server
+        .request_bytes("GET", &format!("/api/interactions/export?{query}&format=csv"), Some(&ivan))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(csv::Reader::from_reader(&csv[3..]).records().count(), 0);
+
+    let missing =
+        server.request("GET", &format!("/api/interactions/export?{query}"), Some(&admin), None).await;
+    assert_eq!(
+        (missing.status, missing.json["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("format"))
+    );
+    let signed_out =
+        server.request("GET", &format!("/api/interactions/export?{query}&format=csv"), None, None).await;
+    assert_eq!(signed_out.status, StatusCode::UNAUTHORIZED);
+}
