@@ -34,8 +34,7 @@ impl Scope {
 /// `$4`/`$5` the time range, `$6` users and `$7` queues (JSON arrays), `$8` contact, `$9` text,
 /// `$10` status, `$11` direction.
 const MATCHING: &str = "
-    FROM conversations c
-    WHERE c.channel = $3 AND c.queued_at >= $4 AND c.queued_at < $5
+    c.channel = $3 AND c.queued_at >= $4 AND c.queued_at < $5
       AND ($2 = 1 OR c.agent_id = $1
            OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = $1)
            OR c.queue_id IN (SELECT queue_id FROM listing_queue_rights WHERE user_id = $1)
@@ -87,42 +86,58 @@ struct Row {
     email_status: Option<String>,
 }
 
-/// The columns a row shows, computed per interaction of the page only.
+/// The columns a row shows, computed for the page's interactions only (`p`, picked by [`ordered`]).
 const COLUMNS: &str = "
     SELECT c.id, c.queued_at, c.queue_id, q.name AS queue_name, c.agent_id, u.display_name AS agent_name,
            c.contact_id, CASE WHEN k.id IS NULL THEN NULL ELSE k.first_name || ' ' || k.last_name END AS contact_name,
            c.subject, c.customer_name, c.status, c.direction,
-           (SELECT CAST(COALESCE(SUM(json_array_length(e.attachments)), 0) AS BIGINT) FROM emails e
-             WHERE e.conversation_id = c.id) AS attachments,
+           {ATTACHMENTS} AS attachments,
            (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.at, m.id LIMIT 1) AS first_text,
            (SELECT e.status FROM emails e WHERE e.conversation_id = c.id AND e.kind <> 'received'
              ORDER BY e.message_id DESC LIMIT 1) AS email_status
-    FROM conversations c
+    FROM picked p
+    JOIN conversations c ON c.id = p.id
     JOIN queues q ON q.id = c.queue_id
     LEFT JOIN users u ON u.id = c.agent_id
     LEFT JOIN contacts k ON k.id = c.contact_id";
 
-/// What a column sorts by; fixed text, never the caller's.
-fn order_by(sort: SortColumn) -> &'static str {
+/// An interaction's attachments, over its emails.
+const ATTACHMENTS: &str = "(SELECT CAST(COALESCE(SUM(json_array_length(e.attachments)), 0) AS BIGINT)
+    FROM emails e WHERE e.conversation_id = c.id)";
+
+/// What a column sorts by, and the tables that needs besides the interaction; fixed text, never the
+/// caller's.
+fn sort_key(sort: SortColumn) -> (&'static str, &'static str) {
     match sort {
-        SortColumn::Time => "c.queued_at",
-        SortColumn::Queue => "q.name",
-        SortColumn::User => "COALESCE(u.display_name, '')",
-        SortColumn::Contact => "COALESCE(k.last_name || ' ' || k.first_name, '')",
-        SortColumn::Title => "COALESCE(c.subject, c.customer_name, '')",
-        SortColumn::Attachments => "attachments",
-        SortColumn::Status => "c.status",
+        SortColumn::Time => ("c.queued_at", ""),
+        SortColumn::Queue => ("q.name", "JOIN queues q ON q.id = c.queue_id"),
+        SortColumn::User => ("COALESCE(u.display_name, '')", "LEFT JOIN users u ON u.id = c.agent_id"),
+        SortColumn::Contact => (
+            "COALESCE(k.last_name || ' ' || k.first_name, '')",
+            "LEFT JOIN contacts k ON k.id = c.contact_id",
+        ),
+        SortColumn::Title => ("COALESCE(c.subject, c.customer_name, '')", ""),
+        SortColumn::Attachments => (ATTACHMENTS, ""),
+        SortColumn::Status => ("c.status", ""),
     }
 }
 
-/// The statement reading the matching interactions in the filter's order, `$12` rows from `$13`.
+/// The statement reading the matching interactions in the filter's order, `$12` rows from `$13`:
+/// the rows are picked and ordered on their sort key first, and only the picked ones read in full.
 fn ordered(filter: &InteractionFilter) -> String {
     let direction = if filter.desc { "DESC" } else { "ASC" };
+    let (key, joins) = sort_key(filter.sort);
+    // Qualified: the picked rows' `id` beside a joined table's would be ambiguous.
+    let order =
+        |of: &str, key: &str| format!("{key} {direction}, {of}.queued_at {direction}, {of}.id {direction}");
     format!(
-        "{COLUMNS} WHERE c.id IN (SELECT c.id {MATCHING})
-         ORDER BY {} {direction}, c.queued_at {direction}, c.id {direction}
-         LIMIT $12 OFFSET $13",
-        order_by(filter.sort),
+        "WITH picked AS (
+             SELECT c.id, c.queued_at, {key} AS sort_key FROM conversations c {joins}
+             WHERE {MATCHING} ORDER BY {} LIMIT $12 OFFSET $13)
+         {} ORDER BY {}",
+        order("c", "sort_key"),
+        COLUMNS.replace("{ATTACHMENTS}", ATTACHMENTS),
+        order("p", "p.sort_key"),
     )
 }
 
@@ -171,7 +186,7 @@ pub async fn each(
 
 /// How many interactions `scope` may see match `filter`.
 pub async fn count(conn: &mut Conn, scope: Scope, filter: &InteractionFilter) -> AppResult<u64> {
-    let sql = format!("SELECT COUNT(*) {MATCHING}");
+    let sql = format!("SELECT COUNT(*) FROM conversations c WHERE {MATCHING}");
     let total: i64 = bind_matching!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), scope, filter)
         .fetch_one(&mut *conn)
         .await?;

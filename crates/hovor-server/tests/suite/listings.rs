@@ -211,6 +211,16 @@ async fn a_user_lists_their_own_and_granted_interactions_by_time_in_their_zone_f
         vec![before_midnight, after_midnight, outbound]
     );
 
+    for sort in ["queue", "user", "contact", "attachments", "status"] {
+        for desc in [false, true] {
+            let ids = listing.ids(&admin, &format!("{week}&sort={sort}&desc={desc}")).await;
+            assert_eq!(ids.len(), 3, "sorted by {sort}");
+        }
+    }
+    let by_queue = listing.ids(&admin, &format!("{week}&sort=queue&desc=false")).await;
+    let by_queue_reversed = listing.ids(&admin, &format!("{week}&sort=queue&desc=true")).await;
+    assert_eq!(by_queue.iter().rev().collect::<Vec<_>>(), by_queue_reversed.iter().collect::<Vec<_>>());
+
     // Rights: Eva sees what she handled; Ivan, who handled none, sees nothing until granted.
     assert_eq!(listing.ids(&eva_cookie, &week).await, vec![outbound, after_midnight]);
     assert_eq!(listing.ids(&ivan_cookie, &week).await, Vec::<i64>::new());
