@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/PERFORMANCE.md: builds what is missing, then prints the desk's sizes, open
 # times and DOM size, Lighthouse on a cold start, the customer-to-agent paint latency, the supervisor page at scale, the event stream's fan-out figures, the
-# API under 16 connections (each also on PostgreSQL with two servers), the SQLite log's size under 200 messages a second, the ranking of 10,000 responses, the reading of arriving email, the calls
+# API under 16 connections and the interaction listings at 1,000,000 rows (each also on PostgreSQL with two servers), the SQLite log's size under 200 messages a second, the ranking of 10,000 responses, the reading of arriving email, the calls
 # the media switch carries and a call's delays as its parties hear them, each against its budget.
 # Exits non-zero when a budget is missed.
 set -euo pipefail
@@ -26,6 +26,7 @@ server_bench() {
 }
 server_bench event_fanout "the event stream: 1,000 subscribers, 200 messages"
 server_bench api_load "the API under load: 16 connections reading task lists and conversations"
+server_bench listing_scale "listings at size: 1,000,000 interactions, pages, counts and an export of 100,000 rows"
 server_bench wal_bound "the SQLite log: 200 messages a second for a minute, with readers"
 server_bench voice_calls "call audio: 250 forwarded 1:1 calls through the media switch"
 echo "==> a call as the parties hear it: one-way delay, Accept and Hold heard (two headless Chromiums)"
@@ -36,6 +37,7 @@ HOVOR_BENCH_POSTGRES=$(scripts/postgres.sh start bench)
 export HOVOR_BENCH_POSTGRES
 server_bench event_fanout "the event stream on PostgreSQL: 1,000 subscribers over two servers, 200 messages"
 server_bench api_load "the API on PostgreSQL: 16 connections over two servers"
+server_bench listing_scale "listings at size on PostgreSQL: 1,000,000 interactions over two servers"
 unset HOVOR_BENCH_POSTGRES
 scripts/postgres.sh stop bench
 echo "==> live chat at scale: through nginx to two servers on PostgreSQL (scripts/at-scale.sh)"

@@ -25,6 +25,14 @@ impl Server {
     /// One process fills the demo and stops; fresh ones are measured, so the memory the fill used and
     /// freed (and the log it wrote) does not hide what the benchmark costs.
     pub async fn start_with_demo() -> anyhow::Result<Server> {
+        Server::start_with_demo_and(async |_: &str| Ok(())).await
+    }
+
+    /// As [`Server::start_with_demo`], with `fill` adding to the database (given its URL) between the
+    /// demo's fill and the measured start.
+    pub async fn start_with_demo_and(
+        fill: impl AsyncFnOnce(&str) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Server> {
         let dir = tempfile::tempdir()?;
         let binary =
             std::env::current_exe()?.parent().and_then(|p| p.parent()).map(|p| p.join("hovor-server"));
@@ -54,6 +62,7 @@ impl Server {
         wait_for_health(port).await?;
         Command::new("kill").args(["-TERM", &filler.id().to_string()]).status()?;
         filler.wait()?;
+        fill(&database).await?;
         let mut ports = vec![port];
         while ports.len() < instances {
             ports.push(free_port()?);
