@@ -17,6 +17,7 @@ mod embed;
 mod events;
 mod listings;
 mod phone;
+mod quality;
 mod response_admin;
 mod responses;
 mod routing;
@@ -65,6 +66,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(callbacks::router())
         .merge(supervisor::router())
         .merge(listings::router())
+        .merge(quality::router())
         .merge(phone::router())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .merge(email::gateway_router())

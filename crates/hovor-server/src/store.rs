@@ -28,6 +28,7 @@ pub mod merges;
 pub mod messages;
 pub mod monitoring;
 pub mod placeholders;
+pub mod quality;
 pub mod reads;
 pub mod recordings;
 pub mod response_admin;

@@ -20,6 +20,7 @@ pub mod history;
 pub mod listing;
 pub mod message;
 pub mod placeholder;
+pub mod quality;
 pub mod rank;
 pub mod response;
 pub mod routing;

@@ -30,15 +30,35 @@ impl Scope {
     }
 }
 
+/// Whether the user `$1` (`$2` 1 when they may see everything) may see the interaction `c`.
+macro_rules! may_see {
+    () => {
+        "($2 = 1 OR c.agent_id = $1
+          OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = $1)
+          OR c.queue_id IN (SELECT queue_id FROM listing_queue_rights WHERE user_id = $1)
+          OR c.agent_id IN (SELECT seen_user_id FROM listing_user_rights WHERE user_id = $1))"
+    };
+}
+
+/// Whether `scope` may see the interaction `id` (false too when there is none).
+pub async fn visible(conn: &mut Conn, scope: Scope, id: i64) -> AppResult<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar(concat!("SELECT c.id FROM conversations c WHERE c.id = $3 AND ", may_see!()))
+            .bind(scope.user_id)
+            .bind(i64::from(scope.everything))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// The conditions every listing read shares: `$1` the user, `$2` 1 for everything, `$3` channel,
 /// `$4`/`$5` the time range, `$6` users and `$7` queues (JSON arrays), `$8` contact, `$9` text,
 /// `$10` status, `$11` direction.
-const MATCHING: &str = "
-    c.channel = $3 AND c.queued_at >= $4 AND c.queued_at < $5
-      AND ($2 = 1 OR c.agent_id = $1
-           OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.agent_id = $1)
-           OR c.queue_id IN (SELECT queue_id FROM listing_queue_rights WHERE user_id = $1)
-           OR c.agent_id IN (SELECT seen_user_id FROM listing_user_rights WHERE user_id = $1))
+const MATCHING: &str = concat!(
+    "c.channel = $3 AND c.queued_at >= $4 AND c.queued_at < $5 AND ",
+    may_see!(),
+    "
       AND ($6 = '[]' OR c.agent_id IN (SELECT CAST(value AS BIGINT) FROM json_each($6)))
       AND ($7 = '[]' OR c.queue_id IN (SELECT CAST(value AS BIGINT) FROM json_each($7)))
       AND ($8 IS NULL OR c.contact_id = $8)
@@ -46,7 +66,8 @@ const MATCHING: &str = "
            OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND instr(lower(m.body), $9) > 0)
            OR EXISTS (SELECT 1 FROM emails e WHERE e.conversation_id = c.id AND instr(lower(e.text), $9) > 0))
       AND ($10 IS NULL OR c.status = $10)
-      AND ($11 IS NULL OR c.direction = $11)";
+      AND ($11 IS NULL OR c.direction = $11)"
+);
 
 /// Binds [`MATCHING`]'s parameters, in its order.
 macro_rules! bind_matching {

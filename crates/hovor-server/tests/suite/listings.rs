@@ -393,3 +393,86 @@ async fn an_export_has_the_lists_rows_in_the_users_language_and_zone_and_runs_no
         server.request("GET", &format!("/api/interactions/export?{query}&format=csv"), None, None).await;
     assert_eq!(signed_out.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_who_may_see_an_interaction_reviews_it_against_the_administrators_scorecard() {
+    let (server, _clock) = TestServer::new().await.with_scripted_clock(NOW);
+    let listing = Listing { server };
+    let server = &listing.server;
+    let queue = server.queue_id(0).await;
+    let eva = server.user_id("agent1").await;
+    let chat = listing
+        .store(Stored {
+            queue,
+            channel: "chat",
+            agent: Some(eva),
+            at: NOW - 30 * MINUTE,
+            subject: "",
+            body: "Dobrý den",
+            status: "ended",
+            direction: "inbound",
+            contact: None,
+        })
+        .await;
+    let admin = server.sign_in("admin").await;
+    let supervisor = server.sign_in("supervisor").await;
+    let eva_cookie = server.sign_in("agent1").await;
+    let ivan_cookie = server.sign_in("agent3").await;
+
+    // The administrator's scorecard; a criterion worth nothing is refused beside it.
+    let path = "/api/admin/qa/scorecards";
+    let bad = json!({"name": "Chat", "criteria": [{"label": "Greeting", "max_points": 5}, {"label": "Solution", "max_points": 0}]});
+    let refused = server.request("POST", path, Some(&admin), Some(bad)).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("criteria.1.max_points"))
+    );
+    let card = json!({"name": " Chat quality ", "criteria": [{"label": "Greeting", "max_points": 5}, {"label": "Solution", "max_points": 10}]});
+    assert_eq!(
+        server.request("POST", path, Some(&supervisor), Some(card.clone())).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let created = server.request("POST", path, Some(&admin), Some(card)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    let card_id = created.json["id"].as_i64().unwrap();
+    let listed = server.request("GET", "/api/qa/scorecards", Some(&eva_cookie), None).await;
+    assert!(
+        listed.json.as_array().unwrap().iter().any(|c| c["id"] == card_id && c["name"] == "Chat quality")
+    );
+
+    // The supervisor may review only what they may see: granted the queue, they can.
+    let reviews = format!("/api/interactions/{chat}/reviews");
+    let review = json!({"scorecard_id": card_id, "scores": [4, 9], "comment": "Kind and quick."});
+    assert_eq!(
+        server.request("POST", &reviews, Some(&supervisor), Some(review.clone())).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let supervisor_id = server.user_id("supervisor").await;
+    assert_eq!(
+        listing.grant(&admin, supervisor_id, json!({"user_ids": [], "queue_ids": [queue]})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let over = json!({"scorecard_id": card_id, "scores": [4, 11]});
+    let refused = server.request("POST", &reviews, Some(&supervisor), Some(over)).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("scores.1"))
+    );
+    let unknown = json!({"scorecard_id": 987_654, "scores": [1, 1]});
+    let refused = server.request("POST", &reviews, Some(&supervisor), Some(unknown)).await;
+    assert_eq!(refused.json["field"], json!("scorecard_id"));
+    assert_eq!(
+        server.request("POST", &reviews, Some(&eva_cookie), Some(review.clone())).await.status,
+        StatusCode::FORBIDDEN,
+        "agents do not review"
+    );
+    let added = server.request("POST", &reviews, Some(&supervisor), Some(review)).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.json);
+    assert_eq!((added.json["total"].clone(), added.json["max_total"].clone()), (json!(13), json!(15)));
+    assert_eq!(added.json["scorecard"]["name"], json!("Chat quality"));
+
+    // The agent who handled it reads it; an agent without rights gets nothing.
+    let read = server.request("GET", &reviews, Some(&eva_cookie), None).await;
+    assert_eq!((read.status, read.json[0]["comment"].clone()), (StatusCode::OK, json!("Kind and quick.")));
+    assert_eq!(server.request("GET", &reviews, Some(&ivan_cookie), None).await.status, StatusCode::NOT_FOUND);
+}
