@@ -298,5 +298,94 @@ impl ListingRights {
     }
 }
 
+/// What a deep link (`?activityDetail=<unique name>`) names: an interaction (`email-12`, `chat-7`,
+/// `voice-3`) or one agent's activity on one (`activity-40`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueName {
+    Interaction(Channel, i64),
+    Activity(i64),
+}
+
+impl UniqueName {
+    pub fn parse(name: &str) -> Option<UniqueName> {
+        let (kind, id) = name.trim().split_once('-')?;
+        let id: i64 = id.parse().ok().filter(|id| *id > 0)?;
+        match kind {
+            "activity" => Some(UniqueName::Activity(id)),
+            channel => Channel::parse(channel).map(|channel| UniqueName::Interaction(channel, id)),
+        }
+    }
+}
+
+impl std::fmt::Display for UniqueName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UniqueName::Interaction(channel, id) => write!(f, "{}-{id}", channel.as_str()),
+            UniqueName::Activity(id) => write!(f, "activity-{id}"),
+        }
+    }
+}
+
+/// One agent's work on an interaction (DAK's activity): from Accept until the wrap-up is saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActivityDetail {
+    pub id: i64,
+    /// What a deep link names it by (`activity-<id>`).
+    pub unique_name: String,
+    pub user: Named,
+    pub queue: Named,
+    pub accepted_at: Millis,
+    pub ended_at: Option<Millis>,
+    pub wrapped_up_at: Option<Millis>,
+    pub wrap_up_reason: Option<String>,
+    /// Time worked on it with its tab in focus.
+    pub focus_ms: i64,
+    /// How often another activity or module took the focus from it.
+    pub interruptions: u32,
+    /// The focus time may be wrong (an unexpected shutdown, a lost connection): DAK's yellow triangle.
+    pub time_anomaly: bool,
+    pub transfer_note: Option<String>,
+}
+
+crate::string_enum! {
+    /// A step of an interaction's way through the contact center.
+    pub enum StepKind {
+        /// It entered a queue.
+        Queued = "queued",
+        /// An agent accepted it there.
+        Answered = "answered",
+        /// It left the queue for another queue or agent.
+        Transferred = "transferred",
+        /// The customer left before an agent answered.
+        Abandoned = "abandoned",
+        /// The agent's handling ended.
+        Ended = "ended",
+        /// The agent saved the wrap-up.
+        WrappedUp = "wrapped_up",
+    }
+}
+
+/// One timed step of the processing path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProcessingStep {
+    pub at: Millis,
+    pub kind: StepKind,
+    pub queue: Option<String>,
+    pub user: Option<String>,
+    /// On a queue's last step: its offers that went unanswered (RONA) while it waited there.
+    pub ronas: u32,
+}
+
+/// An interaction's detail: its row, its activities and the path it took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InteractionDetail {
+    pub interaction: InteractionRow,
+    pub activities: Vec<ActivityDetail>,
+    pub path: Vec<ProcessingStep>,
+}
+
 #[cfg(test)]
 mod tests;

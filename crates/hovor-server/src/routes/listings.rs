@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::listing::{
-    ExportFormat, ExportQuery, InteractionCount, InteractionFilter, InteractionPage, InteractionQuery,
-    ListingRights,
+    ExportFormat, ExportQuery, InteractionCount, InteractionDetail, InteractionFilter, InteractionPage,
+    InteractionQuery, ListingRights, UniqueName,
 };
 use jiff::tz::TimeZone;
 use utoipa_axum::router::OpenApiRouter;
@@ -107,6 +107,32 @@ pub async fn export(
     Ok((headers, body).into_response())
 }
 
+/// One interaction's detail: its row, the activities (focus time, interruptions, the time-anomaly
+/// flag) and its processing path (404 for one the caller may not see).
+#[utoipa::path(get, path = "/api/interactions/{id}", tag = "listings", params(("id" = i64, Path)),
+    responses((status = 200, body = InteractionDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppPath(id): AppPath<i64>,
+) -> AppResult<Json<InteractionDetail>> {
+    let mut conn = state.pool.acquire().await?;
+    listings::detail(&mut conn, Scope::of(&me), id).await?.map(Json).ok_or(AppError::NotFound)
+}
+
+/// The detail a deep link names (`?activityDetail=<unique name>`: `email-12`, `activity-40`).
+#[utoipa::path(get, path = "/api/interactions/named/{name}", tag = "listings", params(("name" = String, Path)),
+    responses((status = 200, body = InteractionDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn named(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppPath(name): AppPath<String>,
+) -> AppResult<Json<InteractionDetail>> {
+    let name = UniqueName::parse(&name).ok_or(AppError::NotFound)?;
+    let mut conn = state.pool.acquire().await?;
+    listings::named(&mut conn, Scope::of(&me), name).await?.map(Json).ok_or(AppError::NotFound)
+}
+
 /// The users and queues whose interactions the user may list besides their own.
 #[utoipa::path(get, path = "/api/admin/users/{id}/listing-rights", tag = "admin", params(("id" = i64, Path)),
     responses((status = 200, body = ListingRights), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -152,5 +178,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(page))
         .routes(routes!(count))
         .routes(routes!(export))
+        .routes(routes!(detail))
+        .routes(routes!(named))
         .routes(routes!(rights, set_rights))
 }

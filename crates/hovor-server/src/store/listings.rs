@@ -3,13 +3,17 @@
 //! which only [`Scope::of`] makes from the signed-in user: a query cannot forget the rights.
 
 use hovor_types::auth::{Me, Role};
+use hovor_types::conversation::Channel;
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::listing::{
     EXPORT_MAX_ROWS, EmailState, InteractionFilter, InteractionPage, InteractionRow, InteractionStatus,
-    LISTING_PAGE, ListingRights, Named, SortColumn, TEXT_EXCERPT_CHARS,
+    LISTING_PAGE, ListingRights, Named, SortColumn, TEXT_EXCERPT_CHARS, UniqueName,
 };
 use hovor_types::message::Direction;
 
+mod detail;
+
+pub use detail::{detail, named};
 use futures_util::TryStreamExt;
 
 use super::conversations::bad_value;
@@ -91,6 +95,7 @@ macro_rules! bind_matching {
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
+    channel: String,
     queued_at: i64,
     queue_id: i64,
     queue_name: String,
@@ -109,7 +114,7 @@ struct Row {
 
 /// The columns a row shows, computed for the page's interactions only (`p`, picked by [`ordered`]).
 const COLUMNS: &str = "
-    SELECT c.id, c.queued_at, c.queue_id, q.name AS queue_name, c.agent_id, u.display_name AS agent_name,
+    SELECT c.id, c.channel, c.queued_at, c.queue_id, q.name AS queue_name, c.agent_id, u.display_name AS agent_name,
            c.contact_id, CASE WHEN k.id IS NULL THEN NULL ELSE k.first_name || ' ' || k.last_name END AS contact_name,
            c.subject, c.customer_name, c.status, c.direction,
            {ATTACHMENTS} AS attachments,
@@ -153,7 +158,7 @@ fn ordered(filter: &InteractionFilter) -> String {
         |of: &str, key: &str| format!("{key} {direction}, {of}.queued_at {direction}, {of}.id {direction}");
     format!(
         "WITH picked AS (
-             SELECT c.id, c.queued_at, {key} AS sort_key FROM conversations c {joins}
+             SELECT c.id, c.channel, c.queued_at, {key} AS sort_key FROM conversations c {joins}
              WHERE {MATCHING} ORDER BY {} LIMIT $12 OFFSET $13)
          {} ORDER BY {}",
         order("c", "sort_key"),
@@ -171,11 +176,7 @@ pub async fn page(conn: &mut Conn, scope: Scope, filter: &InteractionFilter) -> 
         .fetch_all(&mut *conn)
         .await?;
     let more = rows.len() > LISTING_PAGE as usize;
-    let rows = rows
-        .into_iter()
-        .take(LISTING_PAGE as usize)
-        .map(|row| interaction(row, filter))
-        .collect::<AppResult<_>>()?;
+    let rows = rows.into_iter().take(LISTING_PAGE as usize).map(interaction).collect::<AppResult<_>>()?;
     Ok(InteractionPage { rows, page: filter.page, more, from: filter.from, to: filter.to })
 }
 
@@ -198,7 +199,7 @@ pub async fn each(
         .bind(0_i64);
     let mut rows = query.fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
-        if !sink.take(interaction(row, filter)?).await {
+        if !sink.take(interaction(row)?).await {
             break;
         }
     }
@@ -214,7 +215,25 @@ pub async fn count(conn: &mut Conn, scope: Scope, filter: &InteractionFilter) ->
     Ok(u64::try_from(total).unwrap_or(0))
 }
 
-fn interaction(row: Row, filter: &InteractionFilter) -> AppResult<InteractionRow> {
+/// The interaction `id` as a row of the list, when `scope` may see it.
+pub async fn one(conn: &mut Conn, scope: Scope, id: i64) -> AppResult<Option<InteractionRow>> {
+    let sql = format!(
+        "WITH picked AS (SELECT c.id FROM conversations c WHERE c.id = $3 AND {}) {}",
+        may_see!(),
+        COLUMNS.replace("{ATTACHMENTS}", ATTACHMENTS),
+    );
+    // Fixed fragments only.
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(scope.user_id)
+        .bind(i64::from(scope.everything))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(interaction).transpose()
+}
+
+fn interaction(row: Row) -> AppResult<InteractionRow> {
+    let channel = Channel::parse(&row.channel).ok_or_else(|| bad_value("channel", &row.channel))?;
     let status = InteractionStatus::parse(&row.status).ok_or_else(|| bad_value("status", &row.status))?;
     let direction = Direction::parse(&row.direction).ok_or_else(|| bad_value("direction", &row.direction))?;
     let email_state = match (direction, row.email_status.as_deref()) {
@@ -224,8 +243,8 @@ fn interaction(row: Row, filter: &InteractionFilter) -> AppResult<InteractionRow
     let text: String = row.first_text.unwrap_or_default().chars().take(TEXT_EXCERPT_CHARS).collect();
     Ok(InteractionRow {
         id: row.id,
-        unique_name: format!("{}-{}", filter.channel.as_str(), row.id),
-        channel: filter.channel,
+        unique_name: UniqueName::Interaction(channel, row.id).to_string(),
+        channel,
         at: row.queued_at,
         queue: Named { id: row.queue_id, name: row.queue_name },
         user: row.agent_id.zip(row.agent_name).map(|(id, name)| Named { id, name }),

@@ -476,3 +476,92 @@ async fn a_supervisor_who_may_see_an_interaction_reviews_it_against_the_administ
     assert_eq!((read.status, read.json[0]["comment"].clone()), (StatusCode::OK, json!("Kind and quick.")));
     assert_eq!(server.request("GET", &reviews, Some(&ivan_cookie), None).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_detail_shows_the_activities_focus_and_the_path_also_through_a_deep_link_and_only_to_those_who_may_see_it()
+ {
+    let (server, _clock) = TestServer::new().await.with_scripted_clock(NOW);
+    let listing = Listing { server };
+    let server = &listing.server;
+    let queue = server.queue_id(0).await;
+    let eva = server.user_id("agent1").await;
+    let chat = listing
+        .store(Stored {
+            queue,
+            channel: "chat",
+            agent: Some(eva),
+            at: NOW - 30 * MINUTE,
+            subject: "",
+            body: "Dobrý den",
+            status: "ended",
+            direction: "inbound",
+            contact: None,
+        })
+        .await;
+    sqlx::query(
+        "INSERT INTO queue_segments (conversation_id, queue_id, entered_at, answered_at, left_at, outcome, ronas)
+         VALUES ($1, $2, $3, $4, $4, 'answered', 1)",
+    )
+    .bind(chat)
+    .bind(queue)
+    .bind(NOW - 30 * MINUTE)
+    .bind(NOW - 29 * MINUTE)
+    .execute(&server.pool)
+    .await
+    .unwrap();
+    let activity: i64 = sqlx::query_scalar(
+        "INSERT INTO activities (conversation_id, agent_id, queue_id, accepted_at, ended_at, wrapped_up_at,
+                                 focused_ms, interruptions, focus_anomaly)
+         VALUES ($1, $2, $3, $4, $5, $6, 420000, 2, 1) RETURNING id",
+    )
+    .bind(chat)
+    .bind(eva)
+    .bind(queue)
+    .bind(NOW - 29 * MINUTE)
+    .bind(NOW - 20 * MINUTE)
+    .bind(NOW - 19 * MINUTE)
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    let admin = server.sign_in("admin").await;
+    let ivan = server.sign_in("agent3").await;
+
+    let detail = server.request("GET", &format!("/api/interactions/{chat}"), Some(&admin), None).await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.json);
+    assert_eq!(detail.json["interaction"]["unique_name"], json!(format!("chat-{chat}")));
+    let a = &detail.json["activities"][0];
+    assert_eq!(a["unique_name"], json!(format!("activity-{activity}")));
+    assert_eq!(
+        (a["focus_ms"].clone(), a["interruptions"].clone(), a["time_anomaly"].clone()),
+        (json!(420000), json!(2), json!(true))
+    );
+    let kinds: Vec<&str> =
+        detail.json["path"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["queued", "answered", "ended", "wrapped_up"]);
+    let answered = &detail.json["path"][1];
+    assert_eq!((answered["ronas"].clone(), answered["at"].clone()), (json!(1), json!(NOW - 29 * MINUTE)));
+    assert_eq!(answered["user"], a["user"]["name"]);
+
+    // Deep links by the interaction's or the activity's unique name; a wrong channel or name finds nothing.
+    for name in [format!("chat-{chat}"), format!("activity-{activity}")] {
+        let found =
+            server.request("GET", &format!("/api/interactions/named/{name}"), Some(&admin), None).await;
+        assert_eq!(
+            (found.status, found.json["interaction"]["id"].clone()),
+            (StatusCode::OK, json!(chat)),
+            "{name}"
+        );
+    }
+    for name in [format!("email-{chat}"), "nonsense".to_owned(), "activity-0".to_owned()] {
+        let found =
+            server.request("GET", &format!("/api/interactions/named/{name}"), Some(&admin), None).await;
+        assert_eq!(found.status, StatusCode::NOT_FOUND, "{name}");
+    }
+    // Without rights, neither the detail nor its deep link.
+    assert_eq!(
+        server.request("GET", &format!("/api/interactions/{chat}"), Some(&ivan), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let path = format!("/api/interactions/named/activity-{activity}");
+    assert_eq!(server.request("GET", &path, Some(&ivan), None).await.status, StatusCode::NOT_FOUND);
+}

@@ -164,3 +164,18 @@ fn granted_rights_are_kept_once_and_in_order() {
     let many = ListingRights { user_ids: vec![], queue_ids: (0..=IDS_MAX as i64).collect() };
     assert_eq!(many.checked().unwrap_err(), FieldError::new("queue_ids", Rule::TooLarge { max: IDS_MAX }));
 }
+
+#[test]
+fn a_unique_name_reads_back_as_written() {
+    for name in [
+        UniqueName::Interaction(Channel::Email, 12),
+        UniqueName::Interaction(Channel::Voice, 3),
+        UniqueName::Activity(40),
+    ] {
+        assert_eq!(UniqueName::parse(&name.to_string()), Some(name));
+    }
+    assert_eq!(UniqueName::Activity(40).to_string(), "activity-40");
+    for bad in ["", "email", "email-", "email-x", "fax-3", "activity--1", "activity-0"] {
+        assert_eq!(UniqueName::parse(bad), None, "{bad}");
+    }
+}
