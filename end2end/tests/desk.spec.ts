@@ -111,6 +111,7 @@ test("a blank reply is refused next to the composer and nothing typed is lost", 
 test("another agent's conversation answers not found and shows nothing of it", async ({ page, request }) => {
   await signIn(page, "agent1");
   await page.getByTestId("task").first().click();
+  await expect(page).toHaveURL(/\/desk\/\d+$/);
   const id = page.url().split("/").pop();
   await page.getByTestId("sign-out").click();
   await expect(page).toHaveURL(/\/login$/);

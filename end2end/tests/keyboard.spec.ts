@@ -99,8 +99,9 @@ test("an agent signs in, accepts, answers with a suggestion, ends, wraps up and 
     await page.keyboard.press("Enter");
 
     // On to the next conversation, ready to type; the wrapped one has left the list.
+    // Wait for the move itself: the URL still names the wrapped conversation until it happens.
+    await expect(page).not.toHaveURL(new RegExp(`/desk/${id}$`));
     await expect(page).toHaveURL(/\/desk\/\d+$/);
-    expect(page.url()).not.toContain(`/desk/${id}`);
     await expect(composer).toBeFocused();
     await expect(page.getByTestId("task")).toHaveCount(tasksBefore);
     const here = page.url();
