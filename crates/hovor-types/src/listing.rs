@@ -298,6 +298,15 @@ impl ListingRights {
     }
 }
 
+/// What the listing's User and Queue filters offer: the users and queues whose interactions the user
+/// may see (everyone's for an administrator), by name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListingChoices {
+    pub users: Vec<Named>,
+    pub queues: Vec<Named>,
+}
+
 /// What a deep link (`?activityDetail=<unique name>`) names: an interaction (`email-12`, `chat-7`,
 /// `voice-3`) or one agent's activity on one (`activity-40`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::listing::{
     ExportFormat, ExportQuery, InteractionCount, InteractionDetail, InteractionFilter, InteractionPage,
-    InteractionQuery, ListingRights, UniqueName,
+    InteractionQuery, ListingChoices, ListingRights, UniqueName,
 };
 use jiff::tz::TimeZone;
 use utoipa_axum::router::OpenApiRouter;
@@ -107,6 +107,18 @@ pub async fn export(
     Ok((headers, body).into_response())
 }
 
+/// What the User and Queue filters offer the caller: the users and queues whose interactions they may
+/// see.
+#[utoipa::path(get, path = "/api/interactions/choices", tag = "listings",
+    responses((status = 200, body = ListingChoices), (status = 401, body = ErrorBody)))]
+pub async fn choices(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> AppResult<Json<ListingChoices>> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(listings::choices(&mut conn, Scope::of(&me)).await?))
+}
+
 /// One interaction's detail: its row, the activities (focus time, interruptions, the time-anomaly
 /// flag) and its processing path (404 for one the caller may not see).
 #[utoipa::path(get, path = "/api/interactions/{id}", tag = "listings", params(("id" = i64, Path)),
@@ -178,6 +190,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(page))
         .routes(routes!(count))
         .routes(routes!(export))
+        .routes(routes!(choices))
         .routes(routes!(detail))
         .routes(routes!(named))
         .routes(routes!(rights, set_rights))

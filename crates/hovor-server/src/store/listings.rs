@@ -7,7 +7,7 @@ use hovor_types::conversation::Channel;
 use hovor_types::error::{FieldError, Rule};
 use hovor_types::listing::{
     EXPORT_MAX_ROWS, EmailState, InteractionFilter, InteractionPage, InteractionRow, InteractionStatus,
-    LISTING_PAGE, ListingRights, Named, SortColumn, TEXT_EXCERPT_CHARS, UniqueName,
+    LISTING_PAGE, ListingChoices, ListingRights, Named, SortColumn, TEXT_EXCERPT_CHARS, UniqueName,
 };
 use hovor_types::message::Direction;
 
@@ -259,6 +259,35 @@ fn interaction(row: Row) -> AppResult<InteractionRow> {
 }
 
 /// The users and queues whose interactions `user_id` may list besides their own.
+/// The users and queues `scope` may filter by: itself and the users granted, the queues granted and
+/// those it is a member of; everyone and every queue for an administrator.
+pub async fn choices(conn: &mut Conn, scope: Scope) -> AppResult<ListingChoices> {
+    let named = |(id, name): (i64, String)| Named { id, name };
+    let users: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, display_name FROM users
+         WHERE $2 = 1 OR id = $1 OR id IN (SELECT seen_user_id FROM listing_user_rights WHERE user_id = $1)
+         ORDER BY display_name, id",
+    )
+    .bind(scope.user_id)
+    .bind(i64::from(scope.everything))
+    .fetch_all(&mut *conn)
+    .await?;
+    let queues: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM queues
+         WHERE $2 = 1 OR id IN (SELECT queue_id FROM listing_queue_rights WHERE user_id = $1)
+            OR id IN (SELECT queue_id FROM queue_members WHERE user_id = $1)
+         ORDER BY name, id",
+    )
+    .bind(scope.user_id)
+    .bind(i64::from(scope.everything))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ListingChoices {
+        users: users.into_iter().map(named).collect(),
+        queues: queues.into_iter().map(named).collect(),
+    })
+}
+
 pub async fn rights(conn: &mut Conn, user_id: i64) -> AppResult<ListingRights> {
     let user_ids = sqlx::query_scalar(
         "SELECT seen_user_id FROM listing_user_rights WHERE user_id = $1 ORDER BY seen_user_id",

@@ -100,6 +100,19 @@ impl Listing {
         page["rows"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect()
     }
 
+    /// The ids of the users and of the queues the filters offer `cookie`, each sorted.
+    async fn choices(&self, cookie: &str) -> (Vec<i64>, Vec<i64>) {
+        let answer = self.server.request("GET", "/api/interactions/choices", Some(cookie), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+        let ids = |list: &Value| {
+            let mut ids: Vec<i64> =
+                list.as_array().unwrap().iter().map(|n| n["id"].as_i64().unwrap()).collect();
+            ids.sort_unstable();
+            ids
+        };
+        (ids(&answer.json["users"]), ids(&answer.json["queues"]))
+    }
+
     async fn grant(&self, admin: &str, user: i64, rights: Value) -> crate::common::Answer {
         let path = format!("/api/admin/users/{user}/listing-rights");
         self.server.request("PUT", &path, Some(admin), Some(rights)).await
@@ -224,6 +237,21 @@ async fn a_user_lists_their_own_and_granted_interactions_by_time_in_their_zone_f
     // Rights: Eva sees what she handled; Ivan, who handled none, sees nothing until granted.
     assert_eq!(listing.ids(&eva_cookie, &week).await, vec![outbound, after_midnight]);
     assert_eq!(listing.ids(&ivan_cookie, &week).await, Vec::<i64>::new());
+    // His filters offer himself and his own queues; an administrator's, everyone and every queue.
+    let ivan_queues: Vec<i64> =
+        sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE user_id = $1 ORDER BY queue_id")
+            .bind(ivan_id)
+            .fetch_all(&server.pool)
+            .await
+            .unwrap();
+    assert_eq!(listing.choices(&ivan_cookie).await, (vec![ivan_id], ivan_queues.clone()));
+    let (all_users, all_queues) = listing.choices(&admin).await;
+    let count = |table: &str| format!("SELECT COUNT(*) FROM {table}");
+    let users_count: i64 =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(count("users"))).fetch_one(&server.pool).await.unwrap();
+    let queues_count: i64 =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(count("queues"))).fetch_one(&server.pool).await.unwrap();
+    assert_eq!((all_users.len() as i64, all_queues.len() as i64), (users_count, queues_count));
     assert_eq!(
         listing.grant(&eva_cookie, ivan_id, json!({"user_ids": [], "queue_ids": [q2]})).await.status,
         StatusCode::FORBIDDEN
@@ -233,11 +261,19 @@ async fn a_user_lists_their_own_and_granted_interactions_by_time_in_their_zone_f
         StatusCode::NO_CONTENT
     );
     assert_eq!(listing.ids(&ivan_cookie, &week).await, vec![before_midnight]);
+    let mut with_q2 = ivan_queues.clone();
+    with_q2.push(q2);
+    with_q2.sort_unstable();
+    with_q2.dedup();
+    assert_eq!(listing.choices(&ivan_cookie).await, (vec![ivan_id], with_q2));
     assert_eq!(
         listing.grant(&admin, ivan_id, json!({"user_ids": [eva_id], "queue_ids": []})).await.status,
         StatusCode::NO_CONTENT
     );
     assert_eq!(listing.ids(&ivan_cookie, &week).await, vec![outbound, after_midnight]);
+    let mut eva_and_ivan = vec![eva_id, ivan_id];
+    eva_and_ivan.sort_unstable();
+    assert_eq!(listing.choices(&ivan_cookie).await, (eva_and_ivan, ivan_queues));
     // A filter never widens them: asking for Olga's finds nothing.
     assert_eq!(listing.ids(&ivan_cookie, &format!("{week}&users={olga_id}")).await, Vec::<i64>::new());
     let read = server
