@@ -1,6 +1,7 @@
-// Builds everything in dist/ but the wasm: one stylesheet (the design tokens, the page basics and the
-// CSS modules that stylance bundled, in that order), the icon and the offer sound, and index.html
-// pointing at them. Stylesheet and icon carry their content hash in their names, so the server can
+// Builds everything in dist/ but the wasm: the start's stylesheet (the design tokens, the page basics and
+// the desk's CSS modules as stylance scoped them, in that order), the pages' stylesheet (the modules of
+// pages the desk opens later, fetched beside the start without holding it up and applied when the app
+// mounts), the icon and the offer sound, and index.html pointing at them. Stylesheet and icon carry their content hash in their names, so the server can
 // let browsers keep them for a year; index.html itself is always revalidated. scripts/build-app.sh
 // then adds the app's start to index.html.
 import { createHash } from "node:crypto";
@@ -8,7 +9,16 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { extname, join } from "node:path";
 
 const dist = process.argv[2] ?? "dist";
-const stylesheets = ["style/tokens.css", "style/base.css", "style/stylance.css"];
+// The CSS modules of pages, panes and dialogs that come in their own chunk or open on demand: never
+// part of what the desk draws when it starts.
+const PAGE_MODULES = ["supervisor", "library", "listings", "call_settings", "callbacks", "host_api", "keyboard", "transfer", "collaboration"];
+const modules = [...readFileSync("style/stylance/_index.scss", "utf8").matchAll(/@use "([^"]+)";/g)].map((m) => m[1]);
+const isPage = (file) => PAGE_MODULES.includes(file.replace(/\.module-[0-9a-f]+\.css$/, ""));
+for (const stem of PAGE_MODULES) {
+  if (!modules.some((file) => isPage(file) && file.startsWith(`${stem}.`))) throw new Error(`no CSS module ${stem}`);
+}
+const stylesheets = ["style/tokens.css", "style/base.css", ...modules.filter((f) => !isPage(f)).map((f) => `style/stylance/${f}`)];
+const pageSheets = modules.filter(isPage).map((f) => `style/stylance/${f}`);
 
 const digest = (bytes) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 const integrity = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
@@ -38,7 +48,9 @@ const minify = (css) =>
     .replace(/\s*([{};,])\s*/g, "$1")
     .replace(/;}/g, "}")
     .replace(/([{;])(-{0,2}[a-zA-Z][\w-]*):\s+/g, "$1$2:");
-const css = hashed("hovor", ".css", Buffer.from(minify(stylesheets.map((path) => readFileSync(path, "utf8")).join("\n"))));
+const bundle = (paths) => Buffer.from(minify(paths.map((path) => readFileSync(path, "utf8")).join("\n")));
+const css = hashed("hovor", ".css", bundle(stylesheets));
+const pagesCss = hashed("hovor-pages", ".css", bundle(pageSheets));
 const icon = hashed("favicon", extname("public/favicon.svg"), readFileSync("public/favicon.svg"));
 copyFileSync("public/offer.wav", join(dist, "offer.wav"));
 
@@ -54,10 +66,13 @@ for (const pack of readdirSync("locales/packs")) {
   }
 }
 
+// media="print" makes the pages' stylesheet a low-priority fetch that blocks nothing; the app sets it to
+// "all" when it mounts (src/lib.rs).
 const links =
   `<link rel="stylesheet" href="${css.href}" integrity="${css.integrity}">` +
+  `<link rel="stylesheet" href="${pagesCss.href}" integrity="${pagesCss.integrity}" media="print" id="page-styles">` +
   `<link rel="icon" href="${icon.href}" integrity="${icon.integrity}">`;
 const page = readFileSync("index.html", "utf8");
 if (!page.includes("</head>")) throw new Error("index.html has no </head>");
 writeFileSync(join(dist, "index.html"), page.replace("</head>", `${links}\n  </head>`));
-console.log(`==> ${css.href} ${icon.href} index.html`);
+console.log(`==> ${css.href} ${pagesCss.href} ${icon.href} index.html`);

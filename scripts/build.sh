@@ -16,7 +16,7 @@ if [ -f dist/.build-stamp ] && [ "$(cat dist/.build-stamp)" = "$stamp" ]; then
   echo "==> app unchanged, reusing dist/"
 else
   echo "==> building the app (release)"
-  stylance . # bundles the CSS modules into style/stylance.css
+  stylance . # writes each CSS module, scoped, into style/stylance/
   node scripts/build-shell.mjs dist
   scripts/build-app.sh dist
   node scripts/precompress.mjs dist

@@ -8,6 +8,7 @@ pub mod collaboration;
 pub mod conversations;
 pub mod email;
 pub mod library;
+pub mod listings;
 pub mod records;
 pub mod responses;
 pub mod routing;

@@ -5,14 +5,8 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::lazy::{lazy_quiet, lazy_view};
-use crate::features::call_settings::CallSettingsRoute;
-use crate::features::callbacks::CallbacksRoute;
-use crate::features::collaboration::invitations_page;
-use crate::features::library::LibraryRoute;
-use crate::features::supervisor::SupervisorRoute;
 use crate::i18n::I18nContextProvider;
-use crate::pages::desk::{ConversationRoute, DeskPage, NoSelection};
-use crate::pages::directory::directory_page;
+use crate::pages::desk::{DeskPage, DeskSection, NoSelection};
 use crate::pages::login::login_page;
 use crate::pages::not_found::NotFoundPage;
 use crate::state::clock::provide_clock;
@@ -36,13 +30,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/embed") view=|| view! { <Redirect path="/desk" /> } />
                     <ParentRoute path=path!("/desk") view=DeskPage>
                         <Route path=path!("") view=NoSelection />
-                        <Route path=path!("directory") view=|| lazy_view(directory_page) />
-                        <Route path=path!("invitations") view=|| lazy_view(invitations_page) />
-                        <Route path=path!("library") view=LibraryRoute />
-                        <Route path=path!("calls") view=CallSettingsRoute />
-                        <Route path=path!("callbacks") view=CallbacksRoute />
-                        <Route path=path!("supervisor") view=SupervisorRoute />
-                        <Route path=path!(":id") view=ConversationRoute />
+                        // Every page of the desk and every conversation: `DeskSection` tells them apart.
+                        <Route path=path!(":id") view=DeskSection />
                     </ParentRoute>
                 </Routes>
             </Router>

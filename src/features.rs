@@ -14,6 +14,7 @@ pub mod email;
 pub mod host_api;
 pub mod keyboard;
 pub mod library;
+pub mod listings;
 pub mod popovers;
 pub mod records;
 pub mod responses;

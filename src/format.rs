@@ -2,6 +2,8 @@
 //! (it knows every locale's conventions and plural rules, and costs the app no bytes).
 //! Formatters are expensive to create and cheap to use, so each is made once and kept.
 
+pub mod zones;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -166,4 +168,13 @@ pub fn duration(locale: Locale, seconds: i64) -> String {
         .map(|(value, unit)| apply(locale, Style::Unit(unit), JsValue::from_f64(value as f64)))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A file's size: "640 kB", "12.5 MB".
+pub fn size(locale: Locale, bytes: u64) -> String {
+    let (value, unit) = match bytes {
+        0..1_000_000 => ((bytes / 1000) as f64, "kilobyte"),
+        _ => ((bytes / 100_000) as f64 / 10.0, "megabyte"),
+    };
+    apply(locale, Style::Unit(unit), JsValue::from_f64(value))
 }

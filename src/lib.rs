@@ -15,5 +15,9 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub fn mount() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    // The pages' stylesheet came beside the start without holding it up (scripts/build-shell.mjs).
+    if let Some(sheet) = leptos::prelude::document().get_element_by_id("page-styles") {
+        let _ = sheet.set_attribute("media", "all");
+    }
     components::first_paint::reveal_at_the_latest();
 }

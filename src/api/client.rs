@@ -188,6 +188,11 @@ impl<T: DeserializeOwned> Encoded<T> {
     }
 }
 
+/// A GET whose body the caller reads as it arrives (a download), abandoned through `signal`.
+pub async fn get_response(path: &str, signal: &web_sys::AbortSignal) -> Result<Response, ApiError> {
+    send(Request::get(path).abort_signal(Some(signal)), None::<&()>).await
+}
+
 /// A GET whose answer is decoded later (see `Encoded`).
 pub async fn get_encoded<T>(path: &str) -> Result<Encoded<T>, ApiError> {
     let text = send(Request::get(path), None::<&()>).await?.text().await.map_err(|_| ApiError::Network)?;

@@ -23,6 +23,8 @@ pub enum Glyph {
     Record,
     /// A callback: a handset with an arrow back.
     Callback,
+    /// Show the detail.
+    Eye,
 }
 
 impl Glyph {
@@ -46,6 +48,7 @@ impl Glyph {
             Glyph::More => "M5 12h1 M11.5 12h1 M18 12h1",
             Glyph::Lock => "M6 11h12v9H6z M8 11V8a4 4 0 0 1 8 0v3",
             Glyph::Record => "M12 4a8 8 0 1 0 0.01 0z M12 10a2 2 0 1 0 0.01 0z",
+            Glyph::Eye => "M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12z M12 9a3 3 0 1 0 0.01 0z",
         }
     }
 }

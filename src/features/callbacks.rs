@@ -6,7 +6,6 @@
 mod form;
 mod manage;
 mod strings;
-mod zones;
 
 use std::sync::Arc;
 

@@ -14,12 +14,19 @@ use crate::components::icon::{Glyph, Icon};
 use crate::components::language_select::LanguageSelect;
 use crate::features::agent_status::{AgentStatusSelect, MissedOfferPrompt};
 use crate::features::call::call_watch;
+use crate::features::call_settings::CallSettingsRoute;
+use crate::features::callbacks::CallbacksRoute;
+use crate::features::collaboration::invitations_page;
 use crate::features::connection_status::ConnectionStatus;
 use crate::features::conversation::ActiveConversation;
 use crate::features::keyboard::KeyboardDialogs;
+use crate::features::library::LibraryRoute;
+use crate::features::listings::ListingsRoute;
 use crate::features::popovers::Popovers;
+use crate::features::supervisor::SupervisorRoute;
 use crate::features::task_list::TaskList;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::pages::directory::directory_page;
 use crate::state::alerts::provide_alerts;
 use crate::state::configured::provide_configured;
 use crate::state::drafts::provide_drafts;
@@ -41,7 +48,17 @@ pub fn DeskPage() -> impl IntoView {
         }
         SessionState::SignedOut => {
             reveal();
-            view! { <Redirect path="/login" /> }.into_any()
+            // A link with parameters (a listing's `?activityDetail=`) is opened again after sign-in.
+            let location = use_location();
+            let search = location.search.get_untracked();
+            let path = match search.is_empty() {
+                true => "/login".to_owned(),
+                false => {
+                    let next = format!("{}?{search}", location.pathname.get_untracked());
+                    format!("/login?next={}", js_sys::encode_uri_component(&next))
+                }
+            };
+            view! { <Redirect path /> }.into_any()
         }
         SessionState::Unreachable => {
             reveal();
@@ -94,6 +111,7 @@ fn Desk(name: String, admin: bool, supervisor: bool) -> impl IntoView {
     let in_library = move || location.pathname.with(|p| p.starts_with("/desk/library"));
     let in_call_settings = move || location.pathname.with(|p| p.starts_with("/desk/calls"));
     let in_supervisor = move || location.pathname.with(|p| p.starts_with("/desk/supervisor"));
+    let in_listings = move || location.pathname.with(|p| p.starts_with("/desk/listings"));
     // The first paint showed the page the desk opened on; anywhere else (a redirect, a click) is the app's.
     Effect::new(move |opened_on: Option<String>| {
         let now = location.pathname.get();
@@ -165,7 +183,7 @@ fn Desk(name: String, admin: bool, supervisor: bool) -> impl IntoView {
                     on:click=move |_| tasks_open.set(false)
                 >
                     <nav class=css::sections aria-label=move || t_string!(i18n, nav.sections).to_string()>
-                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory() && !in_invitations() && !in_library() && !in_call_settings() && !in_supervisor()).then_some("page")>
+                        <a href="/desk" data-testid="nav-conversations" aria-current=move || (!in_directory() && !in_invitations() && !in_library() && !in_call_settings() && !in_supervisor() && !in_listings()).then_some("page")>
                             {t!(i18n, nav.conversations)}
                         </a>
                         <a href="/desk/directory" data-testid="nav-directory" aria-current=move || in_directory().then_some("page")>
@@ -173,6 +191,9 @@ fn Desk(name: String, admin: bool, supervisor: bool) -> impl IntoView {
                         </a>
                         <a href="/desk/invitations" data-testid="nav-invitations" aria-current=move || in_invitations().then_some("page")>
                             {t!(i18n, nav.invitations)}
+                        </a>
+                        <a href="/desk/listings" data-testid="nav-listings" aria-current=move || in_listings().then_some("page")>
+                            {t!(i18n, nav.listings)}
                         </a>
                         // Supervisors' and administrators' live view: the server refuses it to agents too.
                         {supervisor.then(|| view! {
@@ -215,15 +236,26 @@ pub fn NoSelection() -> impl IntoView {
     view! { <p class=css::empty>{t!(i18n, desk.choose)}</p> }
 }
 
-/// `/desk/:id`: a fresh Active Conversation for each id, so no state leaks between conversations.
+/// `/desk/<page>`: one of the desk's pages by its name, else a fresh Active Conversation for each id,
+/// so no state leaks between conversations. One route for all of them: the router's code is generic
+/// over every route it has, and it is in the desk's start.
 #[component]
-pub fn ConversationRoute() -> impl IntoView {
+pub fn DeskSection() -> impl IntoView {
     let params = use_params_map();
     let live = use_live();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
-    // A resync (events lost) remounts the conversation, so every pane reloads.
-    move || match (id.get(), live.generation.get()) {
-        (Some(id), _) => view! { <ActiveConversation id /> }.into_any(),
-        (None, _) => view! { <Redirect path="/desk" /> }.into_any(),
+    let section = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    move || match section.get().as_str() {
+        "directory" => lazy_view(directory_page),
+        "invitations" => lazy_view(invitations_page),
+        "library" => view! { <LibraryRoute /> }.into_any(),
+        "calls" => view! { <CallSettingsRoute /> }.into_any(),
+        "callbacks" => view! { <CallbacksRoute /> }.into_any(),
+        "supervisor" => view! { <SupervisorRoute /> }.into_any(),
+        "listings" => view! { <ListingsRoute /> }.into_any(),
+        // A resync (events lost) remounts the conversation, so every pane reloads.
+        id => match (id.parse::<i64>().ok(), live.generation.get()) {
+            (Some(id), _) => view! { <ActiveConversation id /> }.into_any(),
+            (None, _) => view! { <Redirect path="/desk" /> }.into_any(),
+        },
     }
 }

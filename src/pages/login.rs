@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::lazy::split_view;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{ApiError, session as api};
 use crate::components::language_select::LanguageSelect;
@@ -34,10 +34,12 @@ pub fn LoginPage() -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
 
+    // A deep link opened signed out (`/login?next=/desk/listings?activityDetail=…`) opens after sign-in.
+    let next = use_query_map().get_untracked().get("next").filter(|n| is_desk_path(n));
     let nav = navigate.clone();
     Effect::new(move |_| {
         if matches!(session.0.get(), SessionState::SignedIn(_)) {
-            nav("/desk", Default::default());
+            nav(next.as_deref().unwrap_or("/desk"), Default::default());
         }
     });
 
@@ -120,6 +122,13 @@ pub fn LoginPage() -> impl IntoView {
             </form>
         </main>
     }
+}
+
+/// A path of this desk, never another site's (`//host`) or an odd form of one.
+fn is_desk_path(path: &str) -> bool {
+    (path == "/desk" || path.starts_with("/desk/") || path.starts_with("/desk?"))
+        && !path.contains("//")
+        && !path.contains('\\')
 }
 
 // Signed-in agents never need the sign-in form, so it is not part of the desk's first download. The

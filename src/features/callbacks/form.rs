@@ -10,12 +10,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::strings::CallbackStrings;
-use super::zones::{IntlZones, all_zones, own_zone, window};
 use super::{Shared, css};
 use crate::api::ApiError;
 use crate::api::callbacks as api;
 use crate::components::form::{FieldMessage, FormErrors, api_text, css as form_css};
 use crate::components::strings::fill;
+use crate::format::zones::{IntlZones, all_zones, own_zone, window};
 use crate::i18n::use_i18n;
 use crate::state::configured::use_configured;
 use crate::widgets::record::css as record;

@@ -10,11 +10,11 @@ use leptos::task::spawn_local;
 
 use super::form::failure;
 use super::strings::CallbackStrings;
-use super::zones::{IntlZones, own_zone, window};
 use super::{Shared, css};
 use crate::api::callbacks as api;
 use crate::components::form::css as form_css;
 use crate::components::strings::fill;
+use crate::format::zones::{IntlZones, own_zone, window};
 use crate::i18n::use_i18n;
 use crate::state::clock::use_clock;
 use crate::state::configured::ConfiguredText;

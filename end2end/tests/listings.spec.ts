@@ -1,0 +1,124 @@
+import { readFileSync } from "node:fs";
+import { test, expect, api, signInAt, startChat, PASSWORD } from "./fixtures";
+import { OwnServer } from "./own-server";
+
+// Listings → Interactions: an agent finds today's chat by its text, sorts, opens its detail, exports
+// the list (and cancels another export); a deep link opens the detail after sign-in, and an agent
+// without rights to it gets nothing.
+
+test("an agent finds a chat in the listing, opens its detail, exports the list, and a deep link works after sign-in", async ({ page, browser }) => {
+  const server = await OwnServer.start("listings");
+  try {
+    const { customer, id } = await startChat(server.url, 3, "Lístek Zákazník");
+    expect((await customer.post("/api/chat/messages", { data: { body: "=SUM(1+1) reklamace faktury 4711" } })).status()).toBe(201);
+    const agent = await api(server.url, "agent2");
+    expect((await agent.put("/api/me/status", { data: { state: "available" } })).ok()).toBe(true);
+    await expect
+      .poll(async () => (await (await agent.post("/api/offers/accept", { data: { conversation_ids: [id] } })).json()).accepted)
+      .toEqual([id]);
+
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await signInAt(page, server.url, "agent2");
+    await page.getByTestId("nav-listings").click();
+    await expect(page).toHaveURL(/\/desk\/listings$/);
+    const list = page.getByTestId("listing");
+    await expect(list).toHaveAttribute("data-state", "ready");
+
+    // Chats, text too short: said beside the field, nothing sent.
+    await page.locator('[data-testid="listing-channel"][data-channel="chat"]').click();
+    await expect(page.locator('[data-testid="listing-channel"][data-channel="chat"]')).toHaveAttribute("aria-pressed", "true");
+    await page.getByTestId("listing-text").fill("4");
+    await page.getByTestId("listing-search").click();
+    await expect(page.locator('[data-field="text"]')).toHaveText("At least 2 characters.");
+    await page.getByTestId("listing-text").fill("4711");
+    await page.getByTestId("listing-text").press("Enter");
+    await expect(page.locator('[data-field="text"]')).toHaveCount(0);
+    const row = page.locator(`[data-testid="listing-row"][data-name="chat-${id}"]`);
+    await expect(row).toBeVisible();
+    await expect(page.getByTestId("listing-row")).toHaveCount(1);
+    await expect(page.getByTestId("listing-found")).toHaveText("Found: 1");
+    await expect(row).toContainText("Lístek Zákazník");
+    await expect(row.getByTestId("listing-status")).toHaveText("Active");
+
+    // Users offers whose interactions the agent may see: only their own, without grants.
+    const users = page.getByTestId("listing-users");
+    await users.locator("summary").click();
+    await expect(users.getByRole("checkbox")).toHaveCount(1);
+    await users.getByLabel("Petr Svoboda").check();
+    await expect(users.locator("summary")).toHaveText("Users: 1 chosen");
+    await page.getByTestId("listing-search").click();
+    await expect(page.getByTestId("listing-found")).toHaveText("Found: 1");
+    await users.locator("summary").click();
+
+    // A header sorts; the second click reverses.
+    const queue = page.locator('th:has([data-column="queue"])');
+    await page.locator('[data-testid="listing-sort"][data-column="queue"]').click();
+    await expect(queue).toHaveAttribute("aria-sort", "ascending");
+    await page.locator('[data-testid="listing-sort"][data-column="queue"]').click();
+    await expect(queue).toHaveAttribute("aria-sort", "descending");
+    await expect(row).toBeVisible();
+
+    // The eye: the detail with the agent's activity and the timed path; Escape returns to the list.
+    await row.getByTestId("listing-detail").click();
+    await expect(page).toHaveURL(new RegExp(`activityDetail=chat-${id}$`));
+    const detail = page.getByTestId("listing-detail-panel");
+    await expect(detail).toHaveAttribute("data-name", `chat-${id}`);
+    await expect(detail.getByTestId("detail-activity")).toHaveCount(1);
+    await expect(detail.getByTestId("detail-activity")).toContainText("Petr");
+    await expect(detail.locator('[data-testid="detail-step"][data-kind="queued"]')).toHaveCount(1);
+    await expect(detail.locator('[data-testid="detail-step"][data-kind="answered"]')).toHaveCount(1);
+    await expect(page.locator("#listing-detail-title")).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(detail).toHaveCount(0);
+    await expect(page).toHaveURL(/\/desk\/listings$/);
+    await expect(row).toBeVisible();
+
+    // Export: the file as filtered, in the user's language, the formula neutralised.
+    const downloading = page.waitForEvent("download");
+    await page.getByTestId("export-csv").click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^interactions-chat-\d{4}-\d\d-\d\d\.csv$/);
+    const csv = readFileSync((await download.path())!, "utf8");
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const lines = csv.slice(1).trim().split(/\r?\n/);
+    expect(lines[0]).toContain("Queue");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain("Lístek Zákazník");
+    expect(lines[1]).toContain("'=SUM(1+1) reklamace faktury 4711");
+    await expect(page.getByTestId("export-said")).toHaveText(`Saved ${download.suggestedFilename()}.`);
+
+    // An export that has not answered yet is cancelled: nothing saved, the buttons back.
+    await page.route("**/api/interactions/export**", () => {});
+    await page.getByTestId("export-xlsx").click();
+    await expect(page.getByTestId("export-progress-text")).toHaveText("Preparing the file…");
+    await expect(page.getByTestId("export-csv")).toBeDisabled();
+    await page.getByTestId("export-cancel").click();
+    await expect(page.getByTestId("export-said")).toHaveText("Export cancelled; nothing was saved.");
+    await expect(page.getByTestId("export-progress")).toHaveCount(0);
+    await expect(page.getByTestId("export-csv")).toBeEnabled();
+    await page.unroute("**/api/interactions/export**");
+
+    // A deep link opened signed out: sign-in, then the detail.
+    const fresh = await browser.newContext();
+    const linked = await fresh.newPage();
+    await linked.goto(`${server.url}/desk/listings?activityDetail=chat-${id}`);
+    await expect(linked).toHaveURL(/\/login\?next=/);
+    await linked.getByLabel(/user name/i).fill("agent2");
+    await linked.getByLabel(/password/i).fill(PASSWORD);
+    await linked.getByRole("button", { name: "Sign in" }).click();
+    await expect(linked).toHaveURL(new RegExp(`/desk/listings\\?activityDetail=chat-${id}$`));
+    await expect(linked.getByTestId("listing-detail-panel").getByTestId("detail-activity")).toHaveCount(1);
+
+    // Another agent, without rights to it: the link finds nothing, and neither does the list.
+    const other = await (await browser.newContext()).newPage();
+    await signInAt(other, server.url, "agent1");
+    await other.goto(`${server.url}/desk/listings?activityDetail=chat-${id}`);
+    await expect(other.getByTestId("detail-not-found")).toBeVisible();
+    await other.getByTestId("detail-close").click();
+    await other.locator('[data-testid="listing-channel"][data-channel="chat"]').click();
+    await expect(other.getByTestId("listing")).toHaveAttribute("data-state", "ready");
+    await expect(other.locator(`[data-testid="listing-row"][data-name="chat-${id}"]`)).toHaveCount(0);
+  } finally {
+    await server.finish(page);
+  }
+});

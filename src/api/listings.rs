@@ -1,0 +1,70 @@
+//! Listings → Interactions: a page of the list, its count, an interaction's detail and the export's
+//! download, all read with the signed-in user's rights on the server.
+
+use gloo_net::http::Response;
+use hovor_types::listing::{
+    ExportFormat, InteractionCount, InteractionDetail, InteractionPage, InteractionQuery, ListingChoices,
+};
+use web_sys::AbortSignal;
+
+use super::client::{self, ApiError};
+
+/// The query as the server reads it (`channel=email&time=today&…`); unset fields are left out.
+pub fn query_string(query: &InteractionQuery) -> String {
+    let fields = [
+        ("channel", query.channel.map(|c| c.as_str().to_owned())),
+        ("time", query.time.map(|t| t.as_str().to_owned())),
+        ("from", query.from.clone()),
+        ("to", query.to.clone()),
+        ("zone", query.zone.clone()),
+        ("users", query.users.clone()),
+        ("queues", query.queues.clone()),
+        ("contact", query.contact.map(|c| c.to_string())),
+        ("text", query.text.clone()),
+        ("status", query.status.map(|s| s.as_str().to_owned())),
+        ("direction", query.direction.map(|d| d.as_str().to_owned())),
+        ("sort", query.sort.map(|s| s.as_str().to_owned())),
+        ("desc", query.desc.map(|d| d.to_string())),
+        ("page", query.page.map(|p| p.to_string())),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(name, value)| value.filter(|v| !v.is_empty()).map(|v| (name, v)))
+        .map(|(name, value)| format!("{name}={}", String::from(js_sys::encode_uri_component(&value))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+pub async fn page(query: &InteractionQuery) -> Result<InteractionPage, ApiError> {
+    client::get(&format!("/api/interactions?{}", query_string(query))).await
+}
+
+pub async fn count(query: &InteractionQuery) -> Result<InteractionCount, ApiError> {
+    client::get(&format!("/api/interactions/count?{}", query_string(query))).await
+}
+
+/// The users and queues the filters offer (those whose interactions the user may see).
+pub async fn choices() -> Result<ListingChoices, ApiError> {
+    client::get("/api/interactions/choices").await
+}
+
+/// The detail a unique name (`email-12`, `activity-40`) names.
+pub async fn detail(name: &str) -> Result<InteractionDetail, ApiError> {
+    let name = String::from(js_sys::encode_uri_component(name));
+    client::get(&format!("/api/interactions/named/{name}")).await
+}
+
+/// The export's answer, its body still to be read (and abandoned through `signal`).
+pub async fn export(
+    query: &InteractionQuery,
+    format: ExportFormat,
+    language: &str,
+    signal: &AbortSignal,
+) -> Result<Response, ApiError> {
+    let path = format!(
+        "/api/interactions/export?format={}&lang={language}&{}",
+        format.as_str(),
+        query_string(query)
+    );
+    client::get_response(&path, signal).await
+}

@@ -1,0 +1,142 @@
+//! The listings page's words, fetched with it (`locales/packs/listings/`).
+
+use hovor_types::conversation::Channel;
+use hovor_types::listing::{EmailState, InteractionStatus, StepKind, TimePreset};
+use hovor_types::message::Direction;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct ListingWords {
+    pub title: String,
+    pub emails: String,
+    pub chats: String,
+    pub calls: String,
+    pub time: String,
+    pub today: String,
+    pub yesterday: String,
+    pub this_week: String,
+    pub last_7_days: String,
+    pub this_month: String,
+    pub last_month: String,
+    pub custom: String,
+    pub from: String,
+    pub to: String,
+    pub users: String,
+    pub queues: String,
+    pub all: String,
+    pub chosen: String,
+    pub text: String,
+    pub status: String,
+    pub any: String,
+    pub active: String,
+    pub ended: String,
+    pub direction: String,
+    pub inbound: String,
+    pub outbound: String,
+    pub search: String,
+    pub col_time: String,
+    pub col_queue: String,
+    pub col_user: String,
+    pub col_contact: String,
+    pub col_title: String,
+    pub col_attachments: String,
+    pub col_text: String,
+    pub col_status: String,
+    pub sent: String,
+    pub waiting: String,
+    pub failed: String,
+    pub not_paired: String,
+    pub found: String,
+    pub empty: String,
+    pub previous: String,
+    pub next: String,
+    pub page: String,
+    pub paging: String,
+    pub show_detail: String,
+    pub detail_column: String,
+    pub detail: String,
+    pub close: String,
+    pub not_found: String,
+    pub activities: String,
+    pub path: String,
+    pub agent: String,
+    pub accepted: String,
+    pub wrapped_up: String,
+    pub focus: String,
+    pub interruptions: String,
+    pub anomaly: String,
+    pub no_activities: String,
+    pub no_path: String,
+    pub step_queued: String,
+    pub step_answered: String,
+    pub step_transferred: String,
+    pub step_abandoned: String,
+    pub step_ended: String,
+    pub step_wrapped_up: String,
+    pub ronas: String,
+    pub transfer_note: String,
+    pub export_csv: String,
+    pub export_xlsx: String,
+    pub exporting_rows: String,
+    pub preparing: String,
+    pub received: String,
+    pub cancel: String,
+    pub exported: String,
+    pub export_cancelled: String,
+    pub export_failed: String,
+}
+
+impl ListingWords {
+    pub fn channel(&self, channel: Channel) -> &str {
+        match channel {
+            Channel::Email => &self.emails,
+            Channel::Chat => &self.chats,
+            Channel::Voice => &self.calls,
+        }
+    }
+
+    pub fn preset(&self, preset: TimePreset) -> &str {
+        match preset {
+            TimePreset::Today => &self.today,
+            TimePreset::Yesterday => &self.yesterday,
+            TimePreset::ThisWeek => &self.this_week,
+            TimePreset::Last7Days => &self.last_7_days,
+            TimePreset::ThisMonth => &self.this_month,
+            TimePreset::LastMonth => &self.last_month,
+            TimePreset::Custom => &self.custom,
+        }
+    }
+
+    pub fn status(&self, status: InteractionStatus) -> &str {
+        match status {
+            InteractionStatus::Active => &self.active,
+            InteractionStatus::Ended => &self.ended,
+        }
+    }
+
+    pub fn direction(&self, direction: Direction) -> &str {
+        match direction {
+            Direction::Inbound => &self.inbound,
+            Direction::Outbound => &self.outbound,
+        }
+    }
+
+    pub fn email_state(&self, state: EmailState) -> &str {
+        match state {
+            EmailState::Sent => &self.sent,
+            EmailState::Waiting => &self.waiting,
+            EmailState::Failed => &self.failed,
+        }
+    }
+
+    pub fn step(&self, kind: StepKind) -> &str {
+        match kind {
+            StepKind::Queued => &self.step_queued,
+            StepKind::Answered => &self.step_answered,
+            StepKind::Transferred => &self.step_transferred,
+            StepKind::Abandoned => &self.step_abandoned,
+            StepKind::Ended => &self.step_ended,
+            StepKind::WrappedUp => &self.step_wrapped_up,
+        }
+    }
+}
