@@ -108,6 +108,32 @@ test("an agent finds a chat in the listing, opens its detail, exports the list, 
     await linked.getByRole("button", { name: "Sign in" }).click();
     await expect(linked).toHaveURL(new RegExp(`/desk/listings\\?activityDetail=chat-${id}$`));
     await expect(linked.getByTestId("listing-detail-panel").getByTestId("detail-activity")).toHaveCount(1);
+    // An agent reads reviews but does not write them.
+    await expect(linked.getByTestId("detail-reviews")).toBeAttached();
+    await expect(linked.getByTestId("review-form")).toHaveCount(0);
+
+    // An administrator reviews the chat against a scorecard: a score above its criterion's worth is
+    // refused beside it, then the review is saved and listed with its total.
+    const admin = await api(server.url, "admin");
+    const card = await admin.post("/api/admin/qa/scorecards", {
+      data: { name: "Chat quality", criteria: [{ label: "Greeting", max_points: 10 }, { label: "Solution", max_points: 50 }] },
+    });
+    expect(card.status()).toBe(201);
+    const reviewer = await (await browser.newContext()).newPage();
+    await signInAt(reviewer, server.url, "admin");
+    await reviewer.goto(`${server.url}/desk/listings?activityDetail=chat-${id}`);
+    const form = reviewer.getByTestId("review-form");
+    await expect(form.getByTestId("review-score")).toHaveCount(2);
+    await form.getByTestId("review-score").nth(0).fill("8");
+    await form.getByTestId("review-score").nth(1).fill("70");
+    await form.getByTestId("review-save").click();
+    await expect(form.locator('[data-field="scores.1"]')).toHaveText("At most 50.");
+    await form.getByTestId("review-score").nth(1).fill("45");
+    await form.locator('textarea[name="comment"]').fill("Clear and friendly.");
+    await form.getByTestId("review-save").click();
+    await expect(reviewer.getByTestId("review-said")).toHaveText("Review saved.");
+    await expect(reviewer.getByTestId("detail-review")).toHaveCount(1);
+    await expect(reviewer.getByTestId("review-total")).toHaveText("53 of 60 points");
 
     // Another agent, without rights to it: the link finds nothing, and neither does the list.
     const other = await (await browser.newContext()).newPage();

@@ -5,6 +5,7 @@ use gloo_net::http::Response;
 use hovor_types::listing::{
     ExportFormat, InteractionCount, InteractionDetail, InteractionPage, InteractionQuery, ListingChoices,
 };
+use hovor_types::quality::{NewReview, Review, Scorecard};
 use web_sys::AbortSignal;
 
 use super::client::{self, ApiError};
@@ -52,6 +53,20 @@ pub async fn choices() -> Result<ListingChoices, ApiError> {
 pub async fn detail(name: &str) -> Result<InteractionDetail, ApiError> {
     let name = String::from(js_sys::encode_uri_component(name));
     client::get(&format!("/api/interactions/named/{name}")).await
+}
+
+/// The interaction's quality reviews.
+pub async fn reviews(interaction_id: i64) -> Result<Vec<Review>, ApiError> {
+    client::get(&format!("/api/interactions/{interaction_id}/reviews")).await
+}
+
+/// The scorecards a review is made against.
+pub async fn scorecards() -> Result<Vec<Scorecard>, ApiError> {
+    client::get("/api/qa/scorecards").await
+}
+
+pub async fn add_review(interaction_id: i64, review: &NewReview) -> Result<Review, ApiError> {
+    client::post(&format!("/api/interactions/{interaction_id}/reviews"), review, None).await
 }
 
 /// The export's answer, its body still to be read (and abandoned through `signal`).

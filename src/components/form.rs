@@ -139,10 +139,10 @@ impl FormErrors {
         let _ = self.0.try_set(Some((field.to_owned(), message)));
     }
 
-    pub fn message(self, field: &'static str) -> Signal<Option<String>> {
-        let errors = self.0;
+    pub fn message(self, field: impl Into<String>) -> Signal<Option<String>> {
+        let (errors, field) = (self.0, field.into());
         Signal::derive(move || {
-            errors.with(|e| e.as_ref().filter(|(f, _)| f == field).map(|(_, m)| m.clone()))
+            errors.with(|e| e.as_ref().filter(|(f, _)| *f == field).map(|(_, m)| m.clone()))
         })
     }
 

@@ -8,6 +8,7 @@
 mod detail;
 mod export;
 mod filters;
+mod reviews;
 mod strings;
 mod table;
 

@@ -61,7 +61,14 @@ pub fn Detail(name: String, words: Arc<ListingWords>) -> impl IntoView {
                 <button type="button" class="button" on:click=move |_| detail.refetch()>{t!(i18n, pane.retry)}</button>
             }
             .into_any(),
-            Some(Ok(found)) => drawn(i18n.get_locale_untracked(), &words, found).into_any(),
+            Some(Ok(found)) => {
+                let interaction_id = found.interaction.id;
+                view! {
+                    {drawn(i18n.get_locale_untracked(), &words, found)}
+                    <super::reviews::Reviews interaction_id words=words.clone() />
+                }
+                .into_any()
+            }
         }
         }
     };
