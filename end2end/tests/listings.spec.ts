@@ -66,6 +66,7 @@ test("an agent finds a chat in the listing, opens its detail, exports the list, 
     await expect(detail.getByTestId("detail-activity")).toHaveCount(1);
     await expect(detail.getByTestId("detail-activity")).toContainText("Petr");
     await expect(detail.locator('[data-testid="detail-step"][data-kind="queued"]')).toHaveCount(1);
+    await expect(detail.locator('[data-testid="detail-step"][data-kind="offered"]')).toContainText("Petr Svoboda");
     await expect(detail.locator('[data-testid="detail-step"][data-kind="answered"]')).toHaveCount(1);
     await expect(page.locator("#listing-detail-title")).toBeFocused();
     await page.keyboard.press("Escape");

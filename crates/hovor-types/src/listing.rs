@@ -362,6 +362,12 @@ crate::string_enum! {
     pub enum StepKind {
         /// It entered a queue.
         Queued = "queued",
+        /// It was offered to an agent.
+        Offered = "offered",
+        /// The agent declined the offer.
+        Declined = "declined",
+        /// The agent let the offer ring out (RONA).
+        Missed = "missed",
         /// An agent accepted it there.
         Answered = "answered",
         /// It left the queue for another queue or agent.

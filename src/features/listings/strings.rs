@@ -68,6 +68,9 @@ pub struct ListingWords {
     pub no_activities: String,
     pub no_path: String,
     pub step_queued: String,
+    pub step_offered: String,
+    pub step_declined: String,
+    pub step_missed: String,
     pub step_answered: String,
     pub step_transferred: String,
     pub step_abandoned: String,
@@ -142,6 +145,9 @@ impl ListingWords {
     pub fn step(&self, kind: StepKind) -> &str {
         match kind {
             StepKind::Queued => &self.step_queued,
+            StepKind::Offered => &self.step_offered,
+            StepKind::Declined => &self.step_declined,
+            StepKind::Missed => &self.step_missed,
             StepKind::Answered => &self.step_answered,
             StepKind::Transferred => &self.step_transferred,
             StepKind::Abandoned => &self.step_abandoned,

@@ -46,6 +46,7 @@ pub async fn pass(work: &mut Work) -> AppResult<()> {
         .bind(expires_at)
         .execute(&mut *work.tx)
         .await?;
+        offers::log_offered(work, w.id, agent_id, w.queue_id).await?;
         let offer = offers::describe(work, w.id).await?;
         work.emit(Audience::User(agent_id), ServerEvent::OfferCreated { offer }).await?;
         work.conversation_changed(w.queue_id, w.id, ConversationStatus::Offered, None).await?;

@@ -157,6 +157,7 @@ pub async fn accept(
             result.gone.push(id);
             continue;
         };
+        log_ended(work, id, agent_id, OfferEnd::Accepted).await?;
         // The note a transfer brought, read before the conversation's copy is cleared below.
         let transfer_note: Option<String> =
             sqlx::query_scalar("SELECT transfer_note FROM conversations WHERE id = $1")
@@ -216,9 +217,44 @@ async fn take_offer(
     .fetch_optional(&mut *work.tx)
     .await?;
     if let Some((agent_id, _)) = row {
+        log_ended(work, conversation_id, agent_id, reason).await?;
         work.emit(Audience::User(agent_id), ServerEvent::OfferEnded { conversation_id, reason }).await?;
     }
     Ok(row)
+}
+
+/// Keeps the offer for the interaction's processing path (`offer_log`).
+pub async fn log_offered(
+    work: &mut Work,
+    conversation_id: i64,
+    agent_id: i64,
+    queue_id: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO offer_log (conversation_id, agent_id, queue_id, offered_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(conversation_id)
+    .bind(agent_id)
+    .bind(queue_id)
+    .bind(work.now)
+    .execute(&mut *work.tx)
+    .await?;
+    Ok(())
+}
+
+/// Notes how and when the agent's open offer of the conversation ended.
+async fn log_ended(work: &mut Work, conversation_id: i64, agent_id: i64, outcome: OfferEnd) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE offer_log SET ended_at = $3, outcome = $4
+         WHERE conversation_id = $1 AND agent_id = $2 AND ended_at IS NULL",
+    )
+    .bind(conversation_id)
+    .bind(agent_id)
+    .bind(work.now)
+    .bind(outcome.as_str())
+    .execute(&mut *work.tx)
+    .await?;
+    Ok(())
 }
 
 /// The agent declined or missed the offer: the conversation goes back to its queue, at the place its

@@ -601,3 +601,43 @@ async fn the_detail_shows_the_activities_focus_and_the_path_also_through_a_deep_
     let path = format!("/api/interactions/named/activity-{activity}");
     assert_eq!(server.request("GET", &path, Some(&ivan), None).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_path_times_each_offer_with_the_decline_before_the_next_agents_answer() {
+    let server = TestServer::new().await;
+    let queue = server.queue_id(0).await;
+    let agent1 = server.sign_in("agent1").await;
+    let agent4 = server.sign_in("agent4").await;
+    let since = server.go_available(&agent1).await;
+    crate::common::clock_past(since).await;
+    server.go_available(&agent4).await;
+    let chat = server.start_chat(queue, "Jana Nováková").await.conversation_id;
+    assert_eq!(server.offered(&agent1).await, vec![chat]);
+    let declined = server.request("POST", &format!("/api/offers/{chat}/decline"), Some(&agent1), None).await;
+    assert_eq!(declined.status, StatusCode::NO_CONTENT);
+    assert_eq!(server.offered(&agent4).await, vec![chat]);
+    let accepted = server
+        .request("POST", "/api/offers/accept", Some(&agent4), Some(json!({"conversation_ids": [chat]})))
+        .await;
+    assert_eq!(accepted.json["accepted"], json!([chat]));
+
+    let admin = server.sign_in("admin").await;
+    let detail = server.request("GET", &format!("/api/interactions/{chat}"), Some(&admin), None).await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.json);
+    let (first, second) = (server.display_name("agent1").await, server.display_name("agent4").await);
+    let path = detail.json["path"].as_array().unwrap();
+    let steps: Vec<(&str, Option<&str>)> =
+        path.iter().map(|s| (s["kind"].as_str().unwrap(), s["user"].as_str())).collect();
+    assert_eq!(
+        steps,
+        [
+            ("queued", None),
+            ("offered", Some(first.as_str())),
+            ("declined", Some(first.as_str())),
+            ("offered", Some(second.as_str())),
+            ("answered", Some(second.as_str())),
+        ]
+    );
+    let times: Vec<i64> = path.iter().map(|s| s["at"].as_i64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order: {times:?}");
+}

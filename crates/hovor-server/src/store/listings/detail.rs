@@ -93,8 +93,18 @@ struct SegmentRow {
     ronas: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct OfferRow {
+    queue_name: String,
+    agent_name: String,
+    offered_at: i64,
+    ended_at: Option<i64>,
+    outcome: Option<String>,
+}
+
 /// The queues it waited in (entered, answered, transferred or abandoned, with the offers that went
-/// unanswered there) and each activity's end and wrap-up, in time order.
+/// unanswered there), each offer to an agent (declined or missed ones with when), and each activity's
+/// end and wrap-up, in time order.
 async fn path(conn: &mut Conn, id: i64, activities: &[ActivityDetail]) -> AppResult<Vec<ProcessingStep>> {
     let segments: Vec<SegmentRow> = sqlx::query_as(
         "SELECT q.name AS queue_name, s.entered_at, s.answered_at, s.left_at, s.outcome, s.ronas
@@ -131,11 +141,46 @@ async fn path(conn: &mut Conn, id: i64, activities: &[ActivityDetail]) -> AppRes
         path.push(step(s.entered_at, StepKind::Queued, queue, None, waiting_ronas));
         path.extend(closing);
     }
+    let offers: Vec<OfferRow> = sqlx::query_as(
+        "SELECT q.name AS queue_name, u.display_name AS agent_name, o.offered_at, o.ended_at, o.outcome
+         FROM offer_log o JOIN queues q ON q.id = o.queue_id JOIN users u ON u.id = o.agent_id
+         WHERE o.conversation_id = $1 ORDER BY o.offered_at, o.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for o in &offers {
+        let (queue, user) = (Some(o.queue_name.as_str()), Some(o.agent_name.as_str()));
+        path.push(step(o.offered_at, StepKind::Offered, queue, user, 0));
+        // An accepted offer is the queue's Answered step; a withdrawn one ended with the customer.
+        let refused = match o.outcome.as_deref() {
+            Some("declined") => Some(StepKind::Declined),
+            Some("no_answer") => Some(StepKind::Missed),
+            _ => None,
+        };
+        if let (Some(kind), Some(at)) = (refused, o.ended_at) {
+            path.push(step(at, kind, queue, user, 0));
+        }
+    }
     for a in activities {
         let (queue, user) = (Some(a.queue.name.as_str()), Some(a.user.name.as_str()));
         path.extend(a.ended_at.map(|at| step(at, StepKind::Ended, queue, user, 0)));
         path.extend(a.wrapped_up_at.map(|at| step(at, StepKind::WrappedUp, queue, user, 0)));
     }
-    path.sort_by_key(|s| s.at);
+    path.sort_by_key(|s| (s.at, same_instant_order(s.kind)));
     Ok(path)
+}
+
+/// Steps of one instant in the order they happen: a transfer leaves before the next queue is entered,
+/// a refused offer ends before the next is made, an offer comes before its answer.
+fn same_instant_order(kind: StepKind) -> u8 {
+    match kind {
+        StepKind::Transferred => 0,
+        StepKind::Queued => 1,
+        StepKind::Declined | StepKind::Missed => 2,
+        StepKind::Offered => 3,
+        StepKind::Answered | StepKind::Abandoned => 4,
+        StepKind::Ended => 5,
+        StepKind::WrappedUp => 6,
+    }
 }

@@ -221,6 +221,14 @@ impl TestServer {
             .await
             .expect("user")
     }
+
+    pub async fn display_name(&self, username: &str) -> String {
+        sqlx::query_scalar("SELECT display_name FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_one(&self.pool)
+            .await
+            .expect("user")
+    }
 }
 
 /// One server-sent event as a test reads it.
