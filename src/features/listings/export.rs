@@ -71,13 +71,12 @@ pub fn Export(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
             });
         }
     };
-    let cancel = move |_| {
-        controller.with_value(|c| {
-            if let Some(c) = c {
-                c.abort();
-            }
-        })
+    let abort = move || {
+        controller.try_with_value(|c| c.as_ref().map(AbortController::abort));
     };
+    let cancel = move |_| abort();
+    // Leaving the page abandons a running export rather than saving a file the agent left behind.
+    on_cleanup(abort);
     let running = move || progress.with(Option::is_some);
     let bar = {
         let words = words.clone();
