@@ -35,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
     let busy = RwSignal::new(false);
 
     // A deep link opened signed out (`/login?next=/desk/listings?activityDetail=…`) opens after sign-in.
-    let next = use_query_map().get_untracked().get("next").filter(|n| is_desk_path(n));
+    let next = use_query_map().get_untracked().get("next").filter(|n| hovor_types::auth::is_desk_path(n));
     let nav = navigate.clone();
     Effect::new(move |_| {
         if matches!(session.0.get(), SessionState::SignedIn(_)) {
@@ -122,13 +122,6 @@ pub fn LoginPage() -> impl IntoView {
             </form>
         </main>
     }
-}
-
-/// A path of this desk, never another site's (`//host`) or an odd form of one.
-fn is_desk_path(path: &str) -> bool {
-    (path == "/desk" || path.starts_with("/desk/") || path.starts_with("/desk?"))
-        && !path.contains("//")
-        && !path.contains('\\')
 }
 
 // Signed-in agents never need the sign-in form, so it is not part of the desk's first download. The

@@ -105,9 +105,37 @@ pub fn check_challenge(challenge: &str) -> Result<(), crate::error::FieldError> 
     if fits { Ok(()) } else { Err(crate::error::FieldError::new("challenge", crate::error::Rule::Malformed)) }
 }
 
+/// Whether sign-in may return to `path` (`/login?next=…`, which anyone can write into a link): a page
+/// of the desk on this origin, never another site (`//host`, `/\host`) or a scheme.
+pub fn is_desk_path(path: &str) -> bool {
+    let desk = path == "/desk" || path.starts_with("/desk/") || path.starts_with("/desk?");
+    desk && !path.contains("//") && !path.contains('\\') && !path.chars().any(char::is_control)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_in_returns_only_to_the_desks_own_pages() {
+        for ok in ["/desk", "/desk/12", "/desk/listings?activityDetail=chat-12", "/desk?x=1"] {
+            assert!(is_desk_path(ok), "{ok}");
+        }
+        for refused in [
+            "",
+            "/",
+            "/deskx",
+            "/login",
+            "//evil.example/desk",
+            "https://evil.example/desk",
+            "/desk//evil.example",
+            "/desk/\\evil.example",
+            "/desk/\nSet-Cookie",
+            "desk/12",
+        ] {
+            assert!(!is_desk_path(refused), "{refused:?}");
+        }
+    }
 
     #[test]
     fn verifiers_and_challenges_have_their_forms() {
