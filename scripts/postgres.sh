@@ -48,7 +48,9 @@ start)
         # Tests create and drop a database each: no fsync wait is worth it for throwaway data, but the
         # benchmarks and at-scale cluster keep PostgreSQL's durable defaults.
         # TCP on loopback only; no Unix socket (a deep checkout's path would pass the socket path's limit).
-        options="-p $port -h 127.0.0.1 -c unix_socket_directories= -c max_connections=400"
+        # wal_recycle off: write-ahead segments no longer needed are deleted, not renamed for reuse with
+        # their old contents, so anonymised data leaves the log (docs/ARCHITECTURE.md, Retention).
+        options="-p $port -h 127.0.0.1 -c unix_socket_directories= -c max_connections=400 -c wal_recycle=off"
         [ "${HOVOR_PG_THROWAWAY:-}" = 1 ] && options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         as_owner "$BIN/pg_ctl" -D "$dir" -o "$options" -l "$dir/log" -w -t 60 start >/dev/null
     fi

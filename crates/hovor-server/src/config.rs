@@ -56,6 +56,11 @@ pub struct Config {
     /// `call_limit_reached` until one ends. Without it there is no limit.
     #[arg(long, env = "HOVOR_MAX_OUTBOUND_CALLS")]
     pub max_outbound_calls: Option<u32>,
+    /// How often retention runs (hours): the administrator's rules applied, old events removed and,
+    /// on PostgreSQL, the tables rows were removed from compacted. Instances sharing a database take
+    /// turns; one runs each round.
+    #[arg(long, env = "HOVOR_RETENTION_EVERY_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub retention_every_hours: u32,
     /// The address agents and customers reach Hovor at, e.g. `https://desk.example`. With `https://`,
     /// cookies are marked Secure and HSTS is sent (Hovor behind a TLS-terminating proxy); browsers'
     /// state-changing requests must come from this origin.

@@ -88,6 +88,8 @@ pub async fn connect(url: &str) -> anyhow::Result<Pool> {
 /// Each SQLite connection: write-ahead log with full sync, foreign keys, and a wait for the writer lock.
 const SQLITE_SETTINGS: &str = concat!(
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+    // Removed rows are overwritten with zeros in the file: anonymised data is gone, not just unlinked.
+    "PRAGMA secure_delete = ON;",
     // Checkpoints run in the background (`checkpoint_regularly`), not inside whichever commit crosses the
     // threshold: that commit would wait for the database file's fsync.
     // When the log restarts, it is cut back to WAL_LIMIT_BYTES (added per connection) rather than kept
@@ -157,6 +159,58 @@ pub async fn checkpoint(pool: &Pool) -> Result<(), sqlx::Error> {
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// How thoroughly [`erase_removed`] works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erase {
+    /// Right after a removal: SQLite cuts its write-ahead log, which still holds the rows as they were.
+    Now,
+    /// A retention run: PostgreSQL also rewrites the tables rows were removed from (`VACUUM FULL`;
+    /// a plain vacuum leaves the old bytes in the pages) and moves to a new write-ahead segment, so the
+    /// old ones can go (they are deleted rather than reused where `wal_recycle` is off).
+    Compact,
+}
+
+/// The tables an anonymisation or deletion removes rows from, which PostgreSQL compacts.
+const ERASED_TABLES: &str = "messages, emails, conversations, survey_answers, self_service_actions, drafts, notes, \
+     conversation_parameters, call_values, recordings, whispers, invitations, callbacks, events, audit_log, \
+     activities, translations, response_uses, contacts, contact_points, addresses, merges";
+
+/// Makes removed rows unreadable in the database's files, not only in its tables. SQLite's pages are
+/// overwritten as rows go (`secure_delete`); what is left is the write-ahead log, cut here once its
+/// readers let go (tried a few times; a checkpoint later cuts it otherwise).
+pub async fn erase_removed(pool: &Pool, how: Erase) -> Result<(), sqlx::Error> {
+    match Backend::of(pool) {
+        Backend::Sqlite => {
+            let mut conn = pool.acquire().await?;
+            for _ in 0..20 {
+                let (busy, _, _): (i64, i64, i64) =
+                    sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *conn).await?;
+                if busy == 0 {
+                    return Ok(());
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            tracing::warn!("the write-ahead log was busy: removed rows stay in it until the next checkpoint");
+            Ok(())
+        }
+        Backend::Postgres if how == Erase::Compact => {
+            let mut conn = pool.acquire().await?;
+            let vacuum = format!("VACUUM FULL {ERASED_TABLES}");
+            conn.execute(sqlx::AssertSqlSafe(vacuum)).await?;
+            // Needs the server's pg_checkpoint role and EXECUTE on pg_switch_wal; without them the
+            // segments age out at PostgreSQL's own pace.
+            for step in ["CHECKPOINT", "SELECT CAST(pg_switch_wal() AS TEXT)", "CHECKPOINT"] {
+                if let Err(e) = conn.execute(step).await {
+                    tracing::warn!(error = %e, "removed rows stay in the write-ahead log until it is recycled");
+                    break;
+                }
+            }
+            Ok(())
+        }
+        Backend::Postgres => Ok(()),
+    }
 }
 
 /// The moment a change is stamped with: the system's clock, or a scripted one (tests of rules that

@@ -21,6 +21,7 @@ pub mod limits;
 mod openapi;
 mod phone_page;
 pub mod relay;
+pub mod retention;
 mod routes;
 pub mod routing;
 pub mod state;
@@ -90,7 +91,13 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> anyhow::Result<Ro
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(TraceLayer::new_for_http()))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span)))
+}
+
+/// A request's log span: its method and path. Never the query, which carries what users search for
+/// (a customer's name, a phone number) and tickets.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
 }
 
 /// Opens the database, fills the demo when asked, and serves until SIGTERM or Ctrl-C.
@@ -147,6 +154,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     state.start_routing();
     state.start_outbox();
     tokio::spawn(db::checkpoint_regularly(pool.clone(), state.hub.shutting_down()));
+    tokio::spawn(retention::every(state.clone(), config.retention_every_hours));
     let hub = state.hub.clone();
     let router = app(state, config.dist.as_deref())?;
     println!("Hovor is running at http://{address}/");

@@ -20,6 +20,7 @@ mod phone;
 mod quality;
 mod response_admin;
 mod responses;
+mod retention;
 mod routing;
 mod session;
 mod session_data;
@@ -67,6 +68,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(supervisor::router())
         .merge(listings::router())
         .merge(quality::router())
+        .merge(retention::router())
         .merge(phone::router())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .merge(email::gateway_router())

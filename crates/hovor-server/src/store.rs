@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod admin;
+pub mod anonymise;
 pub mod audit;
 pub mod call_data;
 pub mod callbacks;
@@ -33,6 +34,7 @@ pub mod reads;
 pub mod recordings;
 pub mod response_admin;
 pub mod responses;
+pub mod retention;
 pub mod segments;
 pub mod session_data;
 pub mod supervisor;

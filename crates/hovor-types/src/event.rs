@@ -66,6 +66,30 @@ pub enum ServerEvent {
     MonitoringChanged { conversation_id: i64 },
 }
 
+impl ServerEvent {
+    /// The conversation the event is about, if any: its events go when it is anonymised or deleted.
+    pub fn conversation_id(&self) -> Option<i64> {
+        use ServerEvent::*;
+        match self {
+            MessageCreated { message } => Some(message.conversation_id),
+            OfferCreated { offer } => Some(offer.conversation_id),
+            Typing { conversation_id, .. }
+            | ConversationChanged { conversation_id, .. }
+            | OfferEnded { conversation_id, .. }
+            | WrappedUp { conversation_id }
+            | TagsChanged { conversation_id, .. }
+            | EmailStatusChanged { conversation_id, .. }
+            | InvitationChanged { conversation_id, .. }
+            | CollaboratorsChanged { conversation_id }
+            | CallChanged { conversation_id }
+            | PhoneChanged { conversation_id, .. }
+            | WhisperCreated { conversation_id }
+            | MonitoringChanged { conversation_id } => Some(*conversation_id),
+            StatusChanged { .. } | AgentStateChanged { .. } | WorkloadChanged { .. } => None,
+        }
+    }
+}
+
 crate::string_enum! {
     pub enum Party {
         Customer = "customer",

@@ -23,6 +23,7 @@ pub mod placeholder;
 pub mod quality;
 pub mod rank;
 pub mod response;
+pub mod retention;
 pub mod routing;
 pub mod session_data;
 pub mod string_enum;

@@ -253,6 +253,8 @@ pub struct InteractionRow {
     pub direction: Direction,
     /// Outbound email only: its last email's delivery.
     pub email_state: Option<EmailState>,
+    /// Its personal data was removed: the row is a tombstone (times, queue, user).
+    pub anonymised: bool,
 }
 
 /// One page of the list, as asked for.

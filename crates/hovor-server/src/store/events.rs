@@ -19,30 +19,38 @@ pub async fn append(tx: &mut Conn, audience: Audience, event: ServerEvent) -> Ap
         Audience::QueueAndCustomer { queue, conversation } => (Some(queue), None, Some(conversation), None),
         Audience::Line(l) => (None, None, None, Some(l)),
     };
-    let (id, at) = insert(tx, [queue_id, user_id, customer, line], payload).await?;
+    let about = event.conversation_id();
+    let (id, at) = insert(tx, [queue_id, user_id, customer, line], about, payload).await?;
     Published::new(&EventEnvelope { id, at, event }, audience)
 }
 
 /// Appends a line's news inside the caller's transaction, for the phone pages on `line_id`.
 pub async fn append_line(tx: &mut Conn, line_id: i64, news: LineNews) -> AppResult<Published> {
     let payload = serde_json::to_string(&news).map_err(|e| AppError::Internal(e.into()))?;
-    let (id, at) = insert(tx, [None, None, None, Some(line_id)], payload).await?;
+    let (id, at) = insert(tx, [None, None, None, Some(line_id)], None, payload).await?;
     Published::line(&LineEnvelope { id, at, event: news }, line_id)
 }
 
-/// Stores one event for its audience (queue, user, customer's conversation, line); its id and time.
-async fn insert(tx: &mut Conn, audience: [Option<i64>; 4], payload: String) -> AppResult<(i64, i64)> {
+/// Stores one event for its audience (queue, user, customer's conversation, line) with the
+/// conversation it is about; its id and time.
+async fn insert(
+    tx: &mut Conn,
+    audience: [Option<i64>; 4],
+    about: Option<i64>,
+    payload: String,
+) -> AppResult<(i64, i64)> {
     let at = now_ms();
     let [queue_id, user_id, customer, line] = audience;
     let id = sqlx::query_scalar(
-        "INSERT INTO events (at, queue_id, user_id, customer_conversation_id, line_id, payload)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO events (at, queue_id, user_id, customer_conversation_id, line_id, conversation_id, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(at)
     .bind(queue_id)
     .bind(user_id)
     .bind(customer)
     .bind(line)
+    .bind(about)
     .bind(payload)
     .fetch_one(&mut *tx)
     .await?;

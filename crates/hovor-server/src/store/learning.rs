@@ -169,8 +169,8 @@ pub async fn record(
 }
 
 struct Held {
-    /// The newest use it has read.
-    latest: i64,
+    /// The newest use it has read, and the removals counted then.
+    latest: (i64, i64),
     at: Instant,
     learned: Arc<Learned>,
     rebuilding: bool,
@@ -183,8 +183,12 @@ pub struct LearnedCache(Arc<std::sync::Mutex<Option<Held>>>);
 
 impl LearnedCache {
     pub async fn current(&self, pool: &Pool) -> AppResult<Arc<Learned>> {
-        let latest: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM response_uses").fetch_one(pool).await?;
+        // The newest use, and the count of removals: an anonymised message is forgotten too.
+        let latest: (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM response_uses), (SELECT removals FROM retention_schedule)",
+        )
+        .fetch_one(pool)
+        .await?;
         {
             let mut held = self.0.lock().expect("learned cache");
             if let Some(held) = held.as_mut() {
@@ -203,7 +207,7 @@ impl LearnedCache {
         Ok(learned)
     }
 
-    async fn rebuild(&self, pool: &Pool, latest: i64) {
+    async fn rebuild(&self, pool: &Pool, latest: (i64, i64)) {
         let built = build(pool).await;
         let mut held = self.0.lock().expect("learned cache");
         match built {

@@ -110,13 +110,14 @@ struct Row {
     status: String,
     direction: String,
     email_status: Option<String>,
+    anonymised_at: Option<i64>,
 }
 
 /// The columns a row shows, computed for the page's interactions only (`p`, picked by [`ordered`]).
 const COLUMNS: &str = "
     SELECT c.id, c.channel, c.queued_at, c.queue_id, q.name AS queue_name, c.agent_id, u.display_name AS agent_name,
            c.contact_id, CASE WHEN k.id IS NULL THEN NULL ELSE k.first_name || ' ' || k.last_name END AS contact_name,
-           c.subject, c.customer_name, c.status, c.direction,
+           c.subject, c.customer_name, c.status, c.direction, c.anonymised_at,
            {ATTACHMENTS} AS attachments,
            (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.at, m.id LIMIT 1) AS first_text,
            (SELECT e.status FROM emails e WHERE e.conversation_id = c.id AND e.kind <> 'received'
@@ -255,6 +256,7 @@ fn interaction(row: Row) -> AppResult<InteractionRow> {
         status,
         direction,
         email_state,
+        anonymised: row.anonymised_at.is_some(),
     })
 }
 

@@ -27,6 +27,7 @@ mod records;
 mod reliability;
 mod responses;
 mod restart;
+mod retention;
 mod routing;
 mod scale;
 mod suggestions;
