@@ -3,8 +3,8 @@ import { test, expect, api, signInAt, startChat, PASSWORD } from "./fixtures";
 import { OwnServer } from "./own-server";
 
 // Listings → Interactions: an agent finds today's chat by its text, sorts, opens its detail, exports
-// the list (and cancels another export); a deep link opens the detail after sign-in, and an agent
-// without rights to it gets nothing.
+// the list (and cancels another export); a deep link opens the detail after sign-in; an administrator
+// reviews it and anonymises it; an agent without rights to it gets nothing.
 
 test("an agent finds a chat in the listing, opens its detail, exports the list, and a deep link works after sign-in", async ({ page, browser }) => {
   const server = await OwnServer.start("listings");
@@ -135,6 +135,31 @@ test("an agent finds a chat in the listing, opens its detail, exports the list, 
     await expect(reviewer.getByTestId("review-said")).toHaveText("Review saved.");
     await expect(reviewer.getByTestId("detail-review")).toHaveCount(1);
     await expect(reviewer.getByTestId("review-total")).toHaveText("53 of 60 points");
+
+    // The administrator anonymises it: refused while the chat goes on (said beside the button), asked
+    // first (Escape leaves the question, not the detail), then done: the detail says so and the row is
+    // a tombstone.
+    const ask = reviewer.getByTestId("anonymise-ask");
+    await ask.click();
+    await expect(reviewer.getByTestId("anonymise-cancel")).toBeFocused();
+    await expect(reviewer.getByRole("alertdialog")).toContainText("This cannot be undone.");
+    await reviewer.keyboard.press("Escape");
+    await expect(ask).toBeVisible();
+    await expect(reviewer.getByTestId("listing-detail-panel")).toBeVisible();
+    await ask.click();
+    await reviewer.getByTestId("anonymise-confirm").click();
+    await expect(reviewer.getByTestId("anonymise-problem")).toHaveText("It is still going on: anonymise it once it has ended.");
+    expect((await agent.post(`/api/conversations/${id}/end`)).ok()).toBe(true);
+    await reviewer.getByTestId("anonymise-confirm").click();
+    await expect(reviewer.getByTestId("detail-anonymised")).toHaveText("Anonymised: its personal data is gone.");
+    await expect(reviewer.getByTestId("anonymise-ask")).toHaveCount(0);
+    await expect(reviewer.getByTestId("detail-activity")).toHaveCount(1);
+    await reviewer.getByTestId("detail-close").click();
+    await reviewer.locator('[data-testid="listing-channel"][data-channel="chat"]').click();
+    const tombstone = reviewer.locator(`[data-testid="listing-row"][data-name="chat-${id}"]`);
+    await expect(tombstone.getByTestId("listing-anonymised")).toHaveText("Anonymised");
+    await expect(tombstone).not.toContainText("Lístek Zákazník");
+    await expect(tombstone).not.toContainText("4711");
 
     // Another agent, without rights to it: the link finds nothing, and neither does the list.
     const other = await (await browser.newContext()).newPage();

@@ -3,7 +3,8 @@
 
 use gloo_net::http::Response;
 use hovor_types::listing::{
-    ExportFormat, InteractionCount, InteractionDetail, InteractionPage, InteractionQuery, ListingChoices,
+    ExportFormat, InteractionCount, InteractionDetail, InteractionPage, InteractionQuery, InteractionRow,
+    ListingChoices,
 };
 use hovor_types::quality::{NewReview, Review, Scorecard};
 use web_sys::AbortSignal;
@@ -53,6 +54,11 @@ pub async fn choices() -> Result<ListingChoices, ApiError> {
 pub async fn detail(name: &str) -> Result<InteractionDetail, ApiError> {
     let name = String::from(js_sys::encode_uri_component(name));
     client::get(&format!("/api/interactions/named/{name}")).await
+}
+
+/// Removes the interaction's personal data for good; its tombstone's row.
+pub async fn anonymise(interaction_id: i64) -> Result<InteractionRow, ApiError> {
+    client::post(&format!("/api/interactions/{interaction_id}/anonymise"), &(), None).await
 }
 
 /// The interaction's quality reviews.

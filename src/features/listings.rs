@@ -5,6 +5,7 @@
 //! a query by the same rules before sending it. Code and words come with the `listings` chunk and
 //! string pack, not in the desk's start.
 
+mod anonymise;
 mod detail;
 mod export;
 mod filters;

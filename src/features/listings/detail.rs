@@ -5,9 +5,11 @@
 use std::sync::Arc;
 
 use hovor_types::listing::{ActivityDetail, InteractionDetail, ProcessingStep};
+use hovor_types::retention::may_anonymise;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use super::anonymise::Anonymise;
 use super::css;
 use super::strings::ListingWords;
 use crate::api::ApiError;
@@ -15,6 +17,7 @@ use crate::api::listings as api;
 use crate::components::strings::fill;
 use crate::format::{date_time, duration};
 use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::state::session::{SessionState, use_session};
 
 const LIST: &str = "/desk/listings";
 
@@ -48,8 +51,10 @@ pub fn Detail(name: String, words: Arc<ListingWords>) -> impl IntoView {
             }
         }
     };
+    let anonymiser =
+        matches!(use_session().0.get_untracked(), SessionState::SignedIn(me) if may_anonymise(me.role));
     let body = {
-        let words = words.clone();
+        let (words, name) = (words.clone(), name.clone());
         move || {
             match detail.get() {
             None => view! { <p class=css::note role="status">{t!(i18n, pane.loading)}</p> }.into_any(),
@@ -63,9 +68,18 @@ pub fn Detail(name: String, words: Arc<ListingWords>) -> impl IntoView {
             .into_any(),
             Some(Ok(found)) => {
                 let interaction_id = found.interaction.id;
+                let anonymised = found.interaction.anonymised;
+                let anonymise = (anonymiser && !anonymised).then(|| view! {
+                    <Anonymise interaction_id name=name.clone() words=words.clone()
+                        on_done=Callback::new(move |_| detail.refetch()) />
+                });
                 view! {
+                    {anonymised.then(|| view! {
+                        <p class=css::note role="status" data-testid="detail-anonymised">{words.anonymise_done.clone()}</p>
+                    })}
                     {drawn(i18n.get_locale_untracked(), &words, found)}
                     <super::reviews::Reviews interaction_id words=words.clone() />
+                    {anonymise}
                 }
                 .into_any()
             }

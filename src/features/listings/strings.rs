@@ -97,6 +97,12 @@ pub struct ListingWords {
     pub exported: String,
     pub export_cancelled: String,
     pub export_failed: String,
+    pub anonymise: String,
+    pub anonymise_explain: String,
+    pub anonymise_confirm: String,
+    pub anonymised: String,
+    pub anonymise_active: String,
+    pub anonymise_done: String,
 }
 
 impl ListingWords {

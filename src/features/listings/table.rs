@@ -159,7 +159,11 @@ fn row_view(
                 Some(contact) => contact.name.into_any(),
                 None => view! { <span class=css::muted>{words.not_paired.clone()}</span> }.into_any(),
             }}</td>
-            <td><span class=css::clip>{row.title}</span></td>
+            <td>{if row.anonymised {
+                view! { <span class=css::muted data-testid="listing-anonymised">{words.anonymised.clone()}</span> }.into_any()
+            } else {
+                view! { <span class=css::clip>{row.title}</span> }.into_any()
+            }}</td>
             <td class=css::number>{row.attachments}</td>
             <td><span class=css::clip>{row.text}</span></td>
             <td data-testid="listing-status">{status}</td>
