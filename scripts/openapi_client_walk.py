@@ -32,6 +32,8 @@ import sys
 import time
 import urllib.request
 
+import httpx
+
 INBOUND_TOKEN = "openapi-walk-token"
 PASSWORD = "hovor-demo"
 RAW_EMAIL = (
@@ -163,13 +165,20 @@ class Walk:
         self.statuses: dict[str, int] = {}
         self.called = 0
         self.succeeded = 0
-        make = client_package.Client
+        # A connection per call: a refusal answered before its body arrived ends the connection
+        # (the body is not read), and a pooled connection reused at that moment would fail the walk
+        # for no fault of the answer.
+        fresh = {"limits": httpx.Limits(max_keepalive_connections=0)}
+
+        def make(**kwargs):
+            return client_package.Client(httpx_args=fresh, **kwargs)
+
         self.agent = make(base_url=base, raise_on_unexpected_status=True, timeout=30.0)
         self.admin = make(base_url=base, raise_on_unexpected_status=True, timeout=30.0)
         self.customer = make(base_url=base, raise_on_unexpected_status=True, timeout=30.0)
         self.public = make(base_url=base, raise_on_unexpected_status=True, timeout=30.0)
         self.gateway = client_package.AuthenticatedClient(
-            base_url=base, token=INBOUND_TOKEN, raise_on_unexpected_status=True, timeout=30.0
+            base_url=base, token=INBOUND_TOKEN, raise_on_unexpected_status=True, timeout=30.0, httpx_args=fresh
         )
         self.ids: dict[str, object] = {}
 
