@@ -7,6 +7,7 @@ use hovor_types::listing::{
     ListingChoices,
 };
 use hovor_types::quality::{NewReview, Review, Scorecard};
+use hovor_types::retention::{RetentionRules, RetentionRun, RunRequest};
 use web_sys::AbortSignal;
 
 use super::client::{self, ApiError};
@@ -59,6 +60,25 @@ pub async fn detail(name: &str) -> Result<InteractionDetail, ApiError> {
 /// Removes the interaction's personal data for good; its tombstone's row.
 pub async fn anonymise(interaction_id: i64) -> Result<InteractionRow, ApiError> {
     client::post(&format!("/api/interactions/{interaction_id}/anonymise"), &(), None).await
+}
+
+/// The retention rules (administrators).
+pub async fn retention_rules() -> Result<RetentionRules, ApiError> {
+    client::get("/api/admin/retention/rules").await
+}
+
+pub async fn set_retention_rules(rules: &RetentionRules) -> Result<RetentionRules, ApiError> {
+    client::put("/api/admin/retention/rules", rules).await
+}
+
+/// Runs retention now: dry (counts only) or real.
+pub async fn run_retention(dry_run: bool) -> Result<RetentionRun, ApiError> {
+    client::post("/api/admin/retention/runs", &RunRequest { dry_run }, None).await
+}
+
+/// The latest retention runs, newest first.
+pub async fn retention_runs() -> Result<Vec<RetentionRun>, ApiError> {
+    client::get("/api/admin/retention/runs").await
 }
 
 /// The interaction's quality reviews.

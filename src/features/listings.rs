@@ -9,12 +9,14 @@ mod anonymise;
 mod detail;
 mod export;
 mod filters;
+mod retention;
 mod reviews;
 mod strings;
 mod table;
 
 use std::sync::Arc;
 
+use hovor_types::auth::Role;
 use hovor_types::conversation::Channel;
 use hovor_types::listing::{
     InteractionCount, InteractionPage, InteractionQuery, ListingChoices, SortColumn, TimePreset,
@@ -28,6 +30,7 @@ use crate::components::lazy::{lazy_view, split_view};
 use crate::components::strings::load;
 use crate::format::zones::own_zone;
 use crate::i18n::{t, use_i18n};
+use crate::state::session::{SessionState, use_session};
 use strings::ListingWords;
 
 stylance::import_crate_style!(css, "src/features/listings.module.css");
@@ -122,14 +125,22 @@ fn Listings() -> impl IntoView {
 fn Drawn(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
     let query = use_query_map();
     let detail_name = Memo::new(move |_| query.read().get("activityDetail"));
+    let retention = Memo::new(move |_| query.read().get("retention").is_some());
+    let administrator =
+        matches!(use_session().0.get_untracked(), SessionState::SignedIn(me) if me.role == Role::Admin);
+    let retention_words = words.clone();
     view! {
         <h1 class=css::title>{words.title.clone()}</h1>
         <filters::Filters listing words=words.clone() />
         <div class=css::toolbar>
             <table::Found listing words=words.clone() />
             <export::Export listing words=words.clone() />
+            {administrator.then(|| view! {
+                <a class="button" href="?retention" data-testid="retention-open">{words.retention.clone()}</a>
+            })}
         </div>
         <table::Table listing words=words.clone() />
         {move || detail_name.get().map(|name| view! { <detail::Detail name words=words.clone() /> })}
+        {move || (administrator && retention.get()).then(|| view! { <retention::Retention listing words=retention_words.clone() /> })}
     }
 }

@@ -3,6 +3,7 @@
 use hovor_types::conversation::Channel;
 use hovor_types::listing::{EmailState, InteractionStatus, StepKind, TimePreset};
 use hovor_types::message::Direction;
+use hovor_types::retention::RetentionAction;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -103,6 +104,31 @@ pub struct ListingWords {
     pub anonymised: String,
     pub anonymise_active: String,
     pub anonymise_done: String,
+    pub retention: String,
+    pub retention_note: String,
+    pub rule_channel: String,
+    pub rule_action: String,
+    pub rule_days: String,
+    pub action_anonymise: String,
+    pub action_delete: String,
+    pub add_rule: String,
+    pub remove_rule: String,
+    pub save_rules: String,
+    pub rules_saved: String,
+    pub no_rules: String,
+    pub dry_run: String,
+    pub real_run: String,
+    pub run_now: String,
+    pub run_confirm: String,
+    pub dry_said: String,
+    pub run_said: String,
+    pub runs: String,
+    pub run_started: String,
+    pub run_kind: String,
+    pub run_by: String,
+    pub schedule: String,
+    pub deleted: String,
+    pub old_events: String,
 }
 
 impl ListingWords {
@@ -145,6 +171,13 @@ impl ListingWords {
             EmailState::Sent => &self.sent,
             EmailState::Waiting => &self.waiting,
             EmailState::Failed => &self.failed,
+        }
+    }
+
+    pub fn action(&self, action: RetentionAction) -> &str {
+        match action {
+            RetentionAction::Anonymise => &self.action_anonymise,
+            RetentionAction::Delete => &self.action_delete,
         }
     }
 
