@@ -206,8 +206,13 @@ impl InteractionQuery {
     }
 }
 
+/// `[3, 7]` → `"3,7"` (a query's user or queue list); none → no filter.
+pub fn id_list(ids: &[i64]) -> Option<String> {
+    (!ids.is_empty()).then(|| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+}
+
 /// `"3,7, 12"` → `[3, 7, 12]`; empty or absent → no filter.
-fn ids(list: Option<&str>, field: &'static str) -> Result<Vec<i64>, FieldError> {
+pub fn ids(list: Option<&str>, field: &'static str) -> Result<Vec<i64>, FieldError> {
     let ids: Vec<i64> = list
         .unwrap_or("")
         .split(',')

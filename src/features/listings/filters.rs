@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use hovor_types::conversation::Channel;
-use hovor_types::listing::{InteractionQuery, InteractionStatus, Named, TimePreset};
+use hovor_types::listing::{InteractionQuery, InteractionStatus, Named, TimePreset, id_list, ids};
 use hovor_types::message::Direction;
 use leptos::prelude::*;
 
@@ -37,8 +37,8 @@ impl Form {
             text: RwSignal::new(query.text.clone().unwrap_or_default()),
             status: RwSignal::new(query.status),
             direction: RwSignal::new(query.direction),
-            users: RwSignal::new(ids(query.users.as_deref())),
-            queues: RwSignal::new(ids(query.queues.as_deref())),
+            users: RwSignal::new(ids(query.users.as_deref(), "users").unwrap_or_default()),
+            queues: RwSignal::new(ids(query.queues.as_deref(), "queues").unwrap_or_default()),
             errors: FormErrors::default(),
         }
     }
@@ -55,22 +55,12 @@ impl Form {
             text: (!text.is_empty()).then_some(text),
             status: self.status.get_untracked(),
             direction: self.direction.get_untracked(),
-            users: listed(&self.users.get_untracked()),
-            queues: listed(&self.queues.get_untracked()),
+            users: id_list(&self.users.get_untracked()),
+            queues: id_list(&self.queues.get_untracked()),
             page: None,
             ..applied.clone()
         }
     }
-}
-
-/// `"3,7"` → `[3, 7]`.
-fn ids(list: Option<&str>) -> Vec<i64> {
-    list.unwrap_or("").split(',').filter_map(|id| id.trim().parse().ok()).collect()
-}
-
-/// `[3, 7]` → `"3,7"`; none → no filter.
-fn listed(ids: &[i64]) -> Option<String> {
-    (!ids.is_empty()).then(|| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
 }
 
 /// A filter by several users or queues: a disclosure with a checkbox for each, saying how many are

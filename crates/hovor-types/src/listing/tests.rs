@@ -179,3 +179,13 @@ fn a_unique_name_reads_back_as_written() {
         assert_eq!(UniqueName::parse(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn an_id_list_reads_back_as_written_and_a_bad_one_is_named() {
+    assert_eq!(id_list(&[3, 7, 12]).as_deref(), Some("3,7,12"));
+    assert_eq!(id_list(&[]), None, "no ids: no filter");
+    assert_eq!(ids(id_list(&[3, 7, 12]).as_deref(), "users"), Ok(vec![3, 7, 12]));
+    assert_eq!(ids(Some(" 4 , 9,"), "users"), Ok(vec![4, 9]));
+    assert_eq!(ids(None, "users"), Ok(vec![]));
+    assert_eq!(ids(Some("4,x"), "queues"), Err(FieldError::new("queues", Rule::Malformed)));
+}

@@ -121,16 +121,30 @@ async fn path(conn: &mut Conn, id: i64, activities: &[ActivityDetail]) -> AppRes
         user: user.map(str::to_owned),
         ronas: u32::try_from(ronas).unwrap_or(0),
     };
+    let offers: Vec<OfferRow> = sqlx::query_as(
+        "SELECT q.name AS queue_name, u.display_name AS agent_name, o.offered_at, o.ended_at, o.outcome
+         FROM offer_log o JOIN queues q ON q.id = o.queue_id JOIN users u ON u.id = o.agent_id
+         WHERE o.conversation_id = $1 ORDER BY o.offered_at, o.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut path = Vec::new();
     for s in &segments {
         let queue = Some(s.queue_name.as_str());
         let closing = match (s.outcome.as_deref(), s.answered_at.or(s.left_at)) {
             (Some("answered"), Some(at)) => {
-                // The agent whose activity began when it was answered.
-                let user = activities
+                // The agent whose offer in this queue was accepted then; for interactions from
+                // before offers were kept, the agent whose activity began nearest to it.
+                let accepted = offers
                     .iter()
-                    .min_by_key(|a| (a.accepted_at - at).abs())
-                    .map(|a| a.user.name.as_str());
+                    .filter(|o| o.outcome.as_deref() == Some("accepted") && o.queue_name == s.queue_name)
+                    .filter_map(|o| o.ended_at.map(|ended| ((ended - at).abs(), o.agent_name.as_str())))
+                    .min_by_key(|(distance, _)| *distance)
+                    .map(|(_, name)| name);
+                let user = accepted.or_else(|| {
+                    activities.iter().min_by_key(|a| (a.accepted_at - at).abs()).map(|a| a.user.name.as_str())
+                });
                 Some(step(at, StepKind::Answered, queue, user, s.ronas))
             }
             (Some("transferred"), Some(at)) => Some(step(at, StepKind::Transferred, queue, None, s.ronas)),
@@ -141,14 +155,6 @@ async fn path(conn: &mut Conn, id: i64, activities: &[ActivityDetail]) -> AppRes
         path.push(step(s.entered_at, StepKind::Queued, queue, None, waiting_ronas));
         path.extend(closing);
     }
-    let offers: Vec<OfferRow> = sqlx::query_as(
-        "SELECT q.name AS queue_name, u.display_name AS agent_name, o.offered_at, o.ended_at, o.outcome
-         FROM offer_log o JOIN queues q ON q.id = o.queue_id JOIN users u ON u.id = o.agent_id
-         WHERE o.conversation_id = $1 ORDER BY o.offered_at, o.id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
     for o in &offers {
         let (queue, user) = (Some(o.queue_name.as_str()), Some(o.agent_name.as_str()));
         path.push(step(o.offered_at, StepKind::Offered, queue, user, 0));
