@@ -197,6 +197,7 @@ pub async fn erase_removed(pool: &Pool, how: Erase) -> Result<(), sqlx::Error> {
         }
         Backend::Postgres if how == Erase::Compact => {
             let mut conn = pool.acquire().await?;
+            older_snapshots_gone(&mut conn).await?;
             let vacuum = format!("VACUUM FULL {ERASED_TABLES}");
             conn.execute(sqlx::AssertSqlSafe(vacuum)).await?;
             // Needs the server's pg_checkpoint role and EXECUTE on pg_switch_wal; without them the
@@ -210,6 +211,43 @@ pub async fn erase_removed(pool: &Pool, how: Erase) -> Result<(), sqlx::Error> {
             Ok(())
         }
         Backend::Postgres => Ok(()),
+    }
+}
+
+/// The longest a compaction waits for older snapshots.
+const SNAPSHOTS_WAIT: Duration = Duration::from_secs(60);
+
+/// Waits (at most [`SNAPSHOTS_WAIT`]) until no other session holds a snapshot taken before now, or a
+/// transaction begun before now (between its statements it holds no snapshot but still counts):
+/// `VACUUM FULL` copies a removed row that such a snapshot could still see (an autovacuum's ANALYZE,
+/// a long report, another database's rewrite), and the copy would keep the removed data in the file.
+/// Sessions of every database count: some hold back the horizon of all of them.
+async fn older_snapshots_gone(conn: &mut sqlx::pool::PoolConnection<Db>) -> Result<(), sqlx::Error> {
+    let now: String =
+        sqlx::query_scalar("SELECT CAST(pg_current_xact_id() AS TEXT)").fetch_one(&mut **conn).await?;
+    // xid8 to the 32-bit xid sessions report.
+    let now = (now.parse::<u64>().unwrap_or(0) % (1 << 32)).to_string();
+    let waiting = std::time::Instant::now();
+    loop {
+        let Flag(older) = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+                            WHERE pid <> pg_backend_pid()
+                              AND (age(backend_xmin) >= age(CAST($1 AS xid))
+                                   OR age(backend_xid) >= age(CAST($1 AS xid))))",
+        )
+        .bind(&now)
+        .fetch_one(&mut **conn)
+        .await?;
+        if !older {
+            return Ok(());
+        }
+        if waiting.elapsed() > SNAPSHOTS_WAIT {
+            tracing::warn!(
+                "an older snapshot stayed open: rows it could see stay in the files until the next run"
+            );
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
