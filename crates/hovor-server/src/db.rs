@@ -179,8 +179,9 @@ const ERASED_TABLES: &str = "messages, emails, conversations, survey_answers, se
 
 /// Makes removed rows unreadable in the database's files, not only in its tables. SQLite's pages are
 /// overwritten as rows go (`secure_delete`); what is left is the write-ahead log, cut here once its
-/// readers let go (tried a few times; a checkpoint later cuts it otherwise).
-pub async fn erase_removed(pool: &Pool, how: Erase) -> Result<(), sqlx::Error> {
+/// readers let go (tried a few times). False when something kept it from finishing: the caller tries
+/// again later.
+pub async fn erase_removed(pool: &Pool, how: Erase) -> Result<bool, sqlx::Error> {
     match Backend::of(pool) {
         Backend::Sqlite => {
             let mut conn = pool.acquire().await?;
@@ -188,16 +189,16 @@ pub async fn erase_removed(pool: &Pool, how: Erase) -> Result<(), sqlx::Error> {
                 let (busy, _, _): (i64, i64, i64) =
                     sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *conn).await?;
                 if busy == 0 {
-                    return Ok(());
+                    return Ok(true);
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            tracing::warn!("the write-ahead log was busy: removed rows stay in it until the next checkpoint");
-            Ok(())
+            tracing::warn!("the write-ahead log was busy: removed rows stay in it until the next try");
+            Ok(false)
         }
         Backend::Postgres if how == Erase::Compact => {
             let mut conn = pool.acquire().await?;
-            older_snapshots_gone(&mut conn).await?;
+            let complete = older_snapshots_gone(&mut conn).await?;
             let vacuum = format!("VACUUM FULL {ERASED_TABLES}");
             conn.execute(sqlx::AssertSqlSafe(vacuum)).await?;
             // Needs the server's pg_checkpoint role and EXECUTE on pg_switch_wal; without them the
@@ -208,9 +209,9 @@ pub async fn erase_removed(pool: &Pool, how: Erase) -> Result<(), sqlx::Error> {
                     break;
                 }
             }
-            Ok(())
+            Ok(complete)
         }
-        Backend::Postgres => Ok(()),
+        Backend::Postgres => Ok(true),
     }
 }
 
@@ -222,7 +223,7 @@ const SNAPSHOTS_WAIT: Duration = Duration::from_secs(60);
 /// `VACUUM FULL` copies a removed row that such a snapshot could still see (an autovacuum's ANALYZE,
 /// a long report, another database's rewrite), and the copy would keep the removed data in the file.
 /// Sessions of every database count: some hold back the horizon of all of them.
-async fn older_snapshots_gone(conn: &mut sqlx::pool::PoolConnection<Db>) -> Result<(), sqlx::Error> {
+async fn older_snapshots_gone(conn: &mut sqlx::pool::PoolConnection<Db>) -> Result<bool, sqlx::Error> {
     let now: String =
         sqlx::query_scalar("SELECT CAST(pg_current_xact_id() AS TEXT)").fetch_one(&mut **conn).await?;
     // xid8 to the 32-bit xid sessions report.
@@ -239,13 +240,13 @@ async fn older_snapshots_gone(conn: &mut sqlx::pool::PoolConnection<Db>) -> Resu
         .fetch_one(&mut **conn)
         .await?;
         if !older {
-            return Ok(());
+            return Ok(true);
         }
         if waiting.elapsed() > SNAPSHOTS_WAIT {
             tracing::warn!(
                 "an older snapshot stayed open: rows it could see stay in the files until the next run"
             );
-            return Ok(());
+            return Ok(false);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -55,6 +55,7 @@ pub async fn anonymise(
         anonymise::anonymise(&mut tx, id, Edit { user: Some(me.id), at: state.clock.now() }).await?;
     tx.commit().await?;
     removed.delete_files(state.voice.as_ref().map(|v| v.recordings()));
+    // When the log could not be cut now, the next retention run cuts it (the removal left it pending).
     db::erase_removed(&state.pool, Erase::Now).await?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(listings::one(&mut conn, Scope::of(&me), id).await?.ok_or(AppError::NotFound)?))

@@ -195,8 +195,11 @@ async fn erase_if_pending(pool: &Pool) -> AppResult<()> {
         .await?;
     sqlx::query("UPDATE retention_schedule SET erase_pending = 0 WHERE id = 1").execute(&mut *tx).await?;
     tx.commit().await?;
-    if pending {
-        db::erase_removed(pool, db::Erase::Compact).await?;
+    if pending && !db::erase_removed(pool, db::Erase::Compact).await? {
+        // Not finished (an older transaction, a busy log): the next run tries again.
+        let mut tx = db::begin_write(pool).await?;
+        anonymise::erase_pending(&mut tx).await?;
+        tx.commit().await?;
     }
     Ok(())
 }
