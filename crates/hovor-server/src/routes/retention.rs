@@ -9,9 +9,7 @@ use axum::http::request::Parts;
 use hovor_types::auth::Me;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::listing::InteractionRow;
-use hovor_types::retention::{
-    RetentionRule, RetentionRules, RetentionRun, RunRequest, check_rules, may_anonymise,
-};
+use hovor_types::retention::{RetentionRules, RetentionRun, RunRequest, check_rules, may_anonymise};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -79,26 +77,14 @@ pub async fn set_rules(
 ) -> AppResult<Json<RetentionRules>> {
     check_rules(&request.rules)?;
     let mut tx = db::begin_write(&state.pool).await?;
-    for (n, rule) in request.rules.iter().enumerate() {
-        known_queue(&mut tx, n, rule).await?;
+    if let Some(n) = retention::first_unknown_queue(&mut tx, &request.rules).await? {
+        let field = format!("rules.{n}.queue_id").into();
+        return Err(FieldError { field, rule: Rule::NotAnOption }.into());
     }
     retention::set_rules(&mut tx, &request.rules).await?;
     let rules = retention::rules(&mut tx).await?;
     tx.commit().await?;
     Ok(Json(RetentionRules { rules }))
-}
-
-async fn known_queue(conn: &mut crate::db::Conn, n: usize, rule: &RetentionRule) -> AppResult<()> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM queues WHERE id = $1")
-        .bind(rule.queue_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match found {
-        Some(_) => Ok(()),
-        None => {
-            Err(FieldError { field: format!("rules.{n}.queue_id").into(), rule: Rule::NotAnOption }.into())
-        }
-    }
 }
 
 /// Runs retention now: dry, it only counts what the rules would anonymise and delete; real, it does it.

@@ -34,6 +34,19 @@ pub async fn rules(conn: &mut Conn) -> AppResult<Vec<RetentionRule>> {
         .collect()
 }
 
+/// The position of the first rule whose queue does not exist, read in one query.
+pub async fn first_unknown_queue(conn: &mut Conn, rules: &[RetentionRule]) -> AppResult<Option<usize>> {
+    let ids: Vec<i64> = rules.iter().map(|r| r.queue_id).collect();
+    let ids = serde_json::to_string(&ids).map_err(|e| crate::error::AppError::Internal(e.into()))?;
+    let known: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM queues WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each($1))",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rules.iter().position(|r| !known.contains(&r.queue_id)))
+}
+
 /// Replaces every rule with `rules` (checked by the caller) inside the caller's transaction.
 pub async fn set_rules(conn: &mut Conn, rules: &[RetentionRule]) -> AppResult<()> {
     sqlx::query("DELETE FROM retention_rules").execute(&mut *conn).await?;
