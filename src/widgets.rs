@@ -5,9 +5,11 @@
 //! - `versioned`: saving a record under its version, and the conflict notice when someone saved first;
 //! - `audit`: a record's changes;
 //! - `chips`: the channel badge and tag chips;
+//! - `feedback`: a customer's answers to the post-chat survey;
 //! - `record`: the record and form stylesheet (forms, actions, compare tables, result lists).
 
 pub mod audit;
 pub mod chips;
+pub mod feedback;
 pub mod record;
 pub mod versioned;

@@ -1,7 +1,8 @@
-//! A queue's call settings as an administrator edits them: recording, call-associated variables,
-//! callbacks and whether its agents are told they are monitored.
+//! A queue's settings as an administrator edits them: recording, call-associated variables,
+//! callbacks, whether its agents are told they are monitored, and its post-chat survey.
 
 use hovor_types::callback::QueueCallbacks;
+use hovor_types::feedback::{FeedbackQuestion, QueueFeedback};
 use hovor_types::supervisor::QueueMonitoring;
 use hovor_types::voice::{AdminQueue, CallVariable, QueueCallVariables, QueueRecording};
 
@@ -51,4 +52,18 @@ pub async fn save_monitoring(
     monitoring: &QueueMonitoring,
 ) -> Result<QueueMonitoring, ApiError> {
     client::put(&format!("/api/admin/queues/{queue_id}/monitoring"), monitoring).await
+}
+
+pub async fn feedback(queue_id: i64) -> Result<Vec<FeedbackQuestion>, ApiError> {
+    let set: QueueFeedback = client::get(&format!("/api/admin/queues/{queue_id}/feedback")).await?;
+    Ok(set.questions)
+}
+
+pub async fn save_feedback(
+    queue_id: i64,
+    questions: Vec<FeedbackQuestion>,
+) -> Result<Vec<FeedbackQuestion>, ApiError> {
+    let path = format!("/api/admin/queues/{queue_id}/feedback");
+    let saved: QueueFeedback = client::put(&path, &QueueFeedback { questions }).await?;
+    Ok(saved.questions)
 }

@@ -1,6 +1,7 @@
-//! The call settings page (`/desk/calls`, administrators only): per queue, whether its calls are
+//! The queue settings page (`/desk/calls`, administrators only): per queue, whether its calls are
 //! recorded and how long an agent's Pause recording lasts, the call-associated variables its agents
-//! read and edit (WBX CAD), its callbacks, and whether its agents are told a supervisor monitors them. Rules are `hovor_types::voice`'s, checked here beside each field
+//! read and edit (WBX CAD), its callbacks, whether its agents are told a supervisor monitors them, and
+//! its post-chat survey. Rules are `hovor_types`' (voice, callback, feedback), checked here beside each field
 //! and again by the server. Drawn from the `admin` chunk, which an agent fetches only by opening the
 //! page's address (to be told it is for administrators).
 
@@ -26,8 +27,10 @@ use leptos_i18n::I18nContext;
 stylance::import_crate_style!(css, "src/features/call_settings.module.css");
 
 mod callbacks;
+mod feedback;
 mod monitoring;
 use callbacks::CallbacksForm;
+use feedback::FeedbackForm;
 use monitoring::MonitoringForm;
 
 /// `/desk/calls`: the page for an administrator; anyone else is told why (the server refuses them too).
@@ -85,6 +88,7 @@ fn CallSettingsPage() -> impl IntoView {
                     <VariablesForm queue />
                     <CallbacksForm queue />
                     <MonitoringForm queue />
+                    <FeedbackForm queue />
                 </div>
             })}
         </main>

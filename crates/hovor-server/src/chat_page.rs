@@ -15,6 +15,7 @@ const STYLE: &str = include_str!("../assets/chat/chat.css");
 const SDK: &str = include_str!("../assets/chat/sdk.js");
 const CALL: &str = include_str!("../assets/chat/call.js");
 const CALLBACK: &str = include_str!("../assets/chat/callback.js");
+const FEEDBACK: &str = include_str!("../assets/chat/feedback.js");
 
 /// The page's languages and their strings; the first is the fallback.
 const STRINGS: [(&str, &str); 4] = [
@@ -24,7 +25,8 @@ const STRINGS: [(&str, &str); 4] = [
     ("uk", include_str!("../../../locales/chat/uk.json")),
 ];
 
-/// The page's settings: the shared limits of `hovor-types`, the allowed host origins, and whether the
+/// The page's settings: the shared limits of `hovor-types` (messages, the surveys before and after the
+/// chat), the allowed host origins, and whether the
 /// customer may call ("Call us": the server switches calls), as JSON.
 fn page_config(host_origins: &[String], calls: bool) -> String {
     use hovor_types::chat::{
@@ -44,6 +46,8 @@ fn page_config(host_origins: &[String], calls: bool) -> String {
         "typing_stale_ms": TYPING_STALE_MS,
         "host_origins": host_origins,
         "calls": calls,
+        "rating_max": hovor_types::feedback::RATING_MAX,
+        "comment_max": hovor_types::feedback::COMMENT_MAX_CHARS,
         "callback_phone_chars": [
             hovor_types::callback::PHONE_CHARS.start(),
             hovor_types::callback::PHONE_CHARS.end()
@@ -70,6 +74,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(host_origins: &[String], calls: 
         .route(
             "/chat/assets/callback.js",
             get(|| async { asset("text/javascript; charset=utf-8", CALLBACK) }),
+        )
+        .route(
+            "/chat/assets/feedback.js",
+            get(|| async { asset("text/javascript; charset=utf-8", FEEDBACK) }),
         )
         .route("/chat/sdk.js", get(move || async move { asset("text/javascript; charset=utf-8", sdk) }))
 }

@@ -173,7 +173,7 @@ pub enum Erase {
 }
 
 /// The tables an anonymisation or deletion removes rows from, which PostgreSQL compacts.
-const ERASED_TABLES: &str = "messages, emails, conversations, survey_answers, self_service_actions, drafts, notes, \
+const ERASED_TABLES: &str = "messages, emails, conversations, survey_answers, feedback_answers, self_service_actions, drafts, notes, \
      conversation_parameters, call_values, recordings, whispers, invitations, callbacks, events, audit_log, \
      activities, translations, response_uses, contacts, contact_points, addresses, merges";
 

@@ -24,7 +24,7 @@ const STRINGS: [(&str, &str); 4] = [
 ];
 
 /// The columns, in the list's order, by their string keys.
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 12] = [
     "time",
     "queue",
     "user",
@@ -35,6 +35,8 @@ const COLUMNS: [&str; 10] = [
     "status",
     "direction",
     "email_state",
+    "rating",
+    "comment",
 ];
 
 /// Rows on their way from the database to the writer at most.
@@ -74,7 +76,7 @@ fn local_time(at: Millis, zone: &TimeZone) -> String {
 }
 
 /// A row's cells, in [`COLUMNS`]' order.
-fn cells(row: &InteractionRow, labels: &Labels, zone: &TimeZone) -> [String; 10] {
+fn cells(row: &InteractionRow, labels: &Labels, zone: &TimeZone) -> [String; 12] {
     let name = |named: &Option<hovor_types::listing::Named>| {
         named.as_ref().map(|n| n.name.clone()).unwrap_or_default()
     };
@@ -89,6 +91,8 @@ fn cells(row: &InteractionRow, labels: &Labels, zone: &TimeZone) -> [String; 10]
         labels.word(row.status.as_str()).to_owned(),
         labels.word(row.direction.as_str()).to_owned(),
         row.email_state.map(|s| labels.word(s.as_str()).to_owned()).unwrap_or_default(),
+        row.rating.map(|r| r.to_string()).unwrap_or_default(),
+        row.comment.clone().unwrap_or_default(),
     ]
 }
 
@@ -230,8 +234,15 @@ fn write_xlsx(
             return Err(Gone.into());
         }
         for (col, cell) in (0u16..).zip(cells(&row, labels, zone)) {
-            if COLUMNS[usize::from(col)] == "attachments" {
-                sheet.write_number(at_row, col, f64::from(row.attachments))?;
+            let number = match COLUMNS[usize::from(col)] {
+                "attachments" => Some(row.attachments),
+                "rating" => row.rating.map(u32::from),
+                _ => None,
+            };
+            if let Some(number) = number {
+                sheet.write_number(at_row, col, f64::from(number))?;
+            } else if COLUMNS[usize::from(col)] == "rating" {
+                // Not rated: an empty cell, not an empty text.
             } else {
                 sheet.write_string(at_row, col, neutralised(&cell))?;
             }

@@ -15,6 +15,7 @@ mod directory;
 mod email;
 mod embed;
 mod events;
+mod feedback;
 mod listings;
 mod phone;
 mod quality;
@@ -58,6 +59,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(events::router())
         .merge(routing::router())
         .merge(chat::router())
+        .merge(feedback::router())
         .merge(admin::router())
         .merge(translations::router())
         .merge(email::router())

@@ -22,6 +22,7 @@ pub mod drafts;
 pub mod emails;
 pub mod embed;
 pub mod events;
+pub mod feedback;
 pub mod history;
 pub mod learning;
 pub mod listings;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Millis;
 use crate::conversation::{Channel, KeyValue, SurveyAnswer};
+use crate::feedback::FeedbackAnswer;
 use crate::message::{Direction, Message};
 use crate::response::SuggestedResponse;
 use crate::session_data::Tag;
@@ -26,6 +27,9 @@ pub struct HistoryItem {
     /// The first customer message, shortened.
     pub preview: Option<String>,
     pub survey: Vec<SurveyAnswer>,
+    /// What the customer said in the post-chat survey.
+    #[serde(default)]
+    pub feedback: Vec<FeedbackAnswer>,
     pub tags: Vec<Tag>,
     /// Callbacks agreed with the customer in this interaction.
     #[serde(default)]

@@ -16,6 +16,7 @@ pub mod email;
 pub mod embed;
 pub mod error;
 pub mod event;
+pub mod feedback;
 pub mod history;
 pub mod listing;
 pub mod message;

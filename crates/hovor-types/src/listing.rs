@@ -52,6 +52,8 @@ crate::string_enum! {
         Title = "title",
         Attachments = "attachments",
         Status = "status",
+        /// The post-chat survey's first rating; a chat not rated sorts below 1.
+        Rating = "rating",
     }
 }
 
@@ -260,6 +262,12 @@ pub struct InteractionRow {
     pub email_state: Option<EmailState>,
     /// Its personal data was removed: the row is a tombstone (times, queue, user).
     pub anonymised: bool,
+    /// The post-chat survey's first rating (1–5), when the customer gave one.
+    #[serde(default)]
+    pub rating: Option<u8>,
+    /// The start of the post-chat survey's first comment.
+    #[serde(default)]
+    pub comment: Option<String>,
 }
 
 /// One page of the list, as asked for.
@@ -407,6 +415,9 @@ pub struct InteractionDetail {
     pub interaction: InteractionRow,
     pub activities: Vec<ActivityDetail>,
     pub path: Vec<ProcessingStep>,
+    /// The customer's answers to the post-chat survey.
+    #[serde(default)]
+    pub feedback: Vec<crate::feedback::FeedbackAnswer>,
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use crate::components::strings::fill;
 use crate::format::{date_time, duration};
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::state::session::{SessionState, use_session};
+use crate::widgets::feedback::FeedbackAnswers;
 
 const LIST: &str = "/desk/listings";
 
@@ -142,8 +143,15 @@ fn drawn(locale: Locale, words: &ListingWords, found: InteractionDetail) -> impl
         let steps = found.path.into_iter().map(|step| step_item(locale, words, step)).collect_view();
         view! { <ol class=css::path data-testid="detail-path">{steps}</ol> }.into_any()
     };
+    let feedback = (!found.feedback.is_empty()).then(|| {
+        view! {
+            <h3>{words.feedback.clone()}</h3>
+            <FeedbackAnswers answers=found.feedback />
+        }
+    });
     view! {
         <dl class=css::fields data-testid="detail-fields">{fields}</dl>
+        {feedback}
         <h3>{words.activities.clone()}</h3>
         {activities}
         <h3>{words.path.clone()}</h3>

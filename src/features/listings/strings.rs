@@ -43,6 +43,8 @@ pub struct ListingWords {
     pub col_attachments: String,
     pub col_text: String,
     pub col_status: String,
+    pub col_rating: String,
+    pub feedback: String,
     pub sent: String,
     pub waiting: String,
     pub failed: String,

@@ -1,5 +1,6 @@
 //! The list itself: the found count, column headers that sort (again reverses), one row per
-//! interaction with DAK's columns and its eye to the detail, and paging.
+//! interaction with DAK's columns (and for chats the post-chat survey's rating) and its eye to the
+//! detail, and paging.
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use crate::components::icon::{Glyph, Icon};
 use crate::components::strings::fill;
 use crate::format::date_time;
 use crate::i18n::{t_string, use_i18n};
+use crate::widgets::feedback::rating_view;
 
 /// "Found: 68", for the filters applied (paging and sorting keep it).
 #[component]
@@ -44,6 +46,13 @@ pub fn Table(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
     .map(|(column, label)| sort_header(listing, column, label.clone()))
     .collect_view();
     let status_head = sort_header(listing, SortColumn::Status, words.col_status.clone());
+    // Only a chat has a post-chat survey.
+    let rated = move || listing.applied.with(|q| q.channel == Some(Channel::Chat));
+    let rating_head = {
+        let label = words.col_rating.clone();
+        move || rated().then(|| sort_header(listing, SortColumn::Rating, label.clone()))
+    };
+    let columns = move || if rated() { "10" } else { "9" };
     let body = {
         let words = words.clone();
         move || {
@@ -51,17 +60,20 @@ pub fn Table(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
             None => None,
             Some(Err(e)) => Some(
                 view! {
-                    <tr><td colspan="9" class=css::problem role="alert">
+                    <tr><td colspan=columns() class=css::problem role="alert">
                         {api_text(i18n, &e, t_string!(i18n, pane.error).to_string())}
                     </td></tr>
                 }
                 .into_any(),
             ),
             Some(Ok(page)) if page.rows.is_empty() => Some(
-                view! { <tr><td colspan="9" class=css::note data-testid="listing-empty">{words.empty.clone()}</td></tr> }
+                view! { <tr><td colspan=columns() class=css::note data-testid="listing-empty">{words.empty.clone()}</td></tr> }
                     .into_any(),
             ),
-            Some(Ok(page)) => Some(page.rows.into_iter().map(|row| row_view(i18n, &words, row)).collect_view().into_any()),
+            Some(Ok(page)) => {
+                let rated = rated();
+                Some(page.rows.into_iter().map(|row| row_view(i18n, &words, row, rated)).collect_view().into_any())
+            }
         }
         }
     };
@@ -85,6 +97,7 @@ pub fn Table(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
                         {head}
                         <th scope="col">{words.col_text.clone()}</th>
                         {status_head}
+                        {rating_head}
                     </tr>
                 </thead>
                 <tbody>{body}</tbody>
@@ -128,6 +141,7 @@ fn row_view(
     i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
     words: &ListingWords,
     row: InteractionRow,
+    rated: bool,
 ) -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     let detail = fill(&words.show_detail, &[("name", &row.unique_name)]);
@@ -167,6 +181,12 @@ fn row_view(
             <td class=css::number>{row.attachments}</td>
             <td><span class=css::clip>{row.text}</span></td>
             <td data-testid="listing-status">{status}</td>
+            {rated.then(|| view! {
+                <td data-testid="listing-rating">
+                    {row.rating.map(rating_view)}
+                    {row.comment.map(|c| view! { " " <span class=css::clip>{c}</span> })}
+                </td>
+            })}
         </tr>
     }
 }

@@ -13,6 +13,7 @@ use crate::features::activities::Recordings;
 use crate::format;
 use crate::i18n::{t, use_i18n};
 use crate::widgets::chips::{ChannelBadge, TagChip};
+use crate::widgets::feedback::FeedbackAnswers;
 
 use crate::state::configured::ConfiguredText;
 use crate::widgets::record::css;
@@ -78,6 +79,7 @@ fn HistoryRow(item: HistoryItem, opened: RwSignal<Option<i64>>) -> impl IntoView
                     {item.survey.iter().map(|a| view! { <dt><ConfiguredText text=a.question.clone() /></dt><dd><ConfiguredText text=a.answer.clone() /></dd> }).collect_view()}
                 </dl>
             })}
+            <FeedbackAnswers answers=item.feedback />
             <span class=css::tags>{item.tags.into_iter().map(|tag| view! { <TagChip tag /> }).collect_view()}</span>
         </li>
     }

@@ -42,7 +42,7 @@ use hovor_types::voice::{SessionDescription, check_sdp};
 const CHAT_COOKIE_MAX_AGE_S: i64 = 24 * 60 * 60;
 
 /// The customer of the request's chat cookie; 401 without one.
-pub struct ChatCustomer(Customer);
+pub struct ChatCustomer(pub Customer);
 
 impl FromRequestParts<AppState> for ChatCustomer {
     type Rejection = AppError;
@@ -57,7 +57,7 @@ impl FromRequestParts<AppState> for ChatCustomer {
 #[into_params(parameter_in = Query)]
 pub struct SetupQuery {
     /// The customer's language (`en`, `cs`, `bg`, `uk`); another or none shows the texts as configured.
-    lang: Option<String>,
+    pub lang: Option<String>,
 }
 
 /// The queue's name and pre-chat survey, in the customer's language where the administrator

@@ -1,6 +1,6 @@
 //! Anonymising an interaction: every piece of personal data tied to it goes (messages, email bodies
-//! with their attachments' names, call data and recordings, survey answers, the visitor's details,
-//! notes, drafts, the events that carried any of it, the audit trail's old values, and the contact when
+//! with their attachments' names, call data and recordings, survey answers before and after the chat,
+//! the visitor's details, notes, drafts, the events that carried any of it, the audit trail's old values, and the contact when
 //! no other interaction needs it). A tombstone stays for statistics: the queue, channel, agent, status,
 //! times, activities, queue segments and offers. On SQLite every connection runs with `secure_delete`,
 //! so the removed rows are overwritten in the file, and the write-ahead log is cut right after
@@ -38,6 +38,7 @@ impl Removed {
 const OWN_ROWS: &[&str] = &[
     "DELETE FROM messages WHERE conversation_id = $1",
     "DELETE FROM survey_answers WHERE conversation_id = $1",
+    "DELETE FROM feedback_answers WHERE conversation_id = $1",
     "DELETE FROM self_service_actions WHERE conversation_id = $1",
     "DELETE FROM drafts WHERE conversation_id = $1",
     "DELETE FROM notes WHERE conversation_id = $1",

@@ -78,6 +78,7 @@ pub async fn page(
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut tags = tags::of_conversations(conn, &ids).await?;
     let mut surveys = surveys(conn, &ids).await?;
+    let mut feedback = super::feedback::answers(conn, &ids).await?;
     let items = rows
         .into_iter()
         .map(|r| {
@@ -93,6 +94,7 @@ pub async fn page(
                 subject: r.subject,
                 preview: r.preview.as_deref().map(preview),
                 survey: surveys.remove(&r.id).unwrap_or_default(),
+                feedback: feedback.remove(&r.id).unwrap_or_default(),
                 tags: tags.remove(&r.id).unwrap_or_default(),
                 callbacks_agreed: u32::try_from(r.callbacks_agreed).unwrap_or(0),
                 callback_call: r.callback_call > 0,

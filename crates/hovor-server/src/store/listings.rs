@@ -111,17 +111,21 @@ struct Row {
     direction: String,
     email_status: Option<String>,
     anonymised_at: Option<i64>,
+    rating: Option<i64>,
+    comment: Option<String>,
 }
 
 /// The columns a row shows, computed for the page's interactions only (`p`, picked by [`ordered`]).
 const COLUMNS: &str = "
     SELECT c.id, c.channel, c.queued_at, c.queue_id, q.name AS queue_name, c.agent_id, u.display_name AS agent_name,
            c.contact_id, CASE WHEN k.id IS NULL THEN NULL ELSE k.first_name || ' ' || k.last_name END AS contact_name,
-           c.subject, c.customer_name, c.status, c.direction, c.anonymised_at,
+           c.subject, c.customer_name, c.status, c.direction, c.anonymised_at, c.rating,
            {ATTACHMENTS} AS attachments,
            (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.at, m.id LIMIT 1) AS first_text,
            (SELECT e.status FROM emails e WHERE e.conversation_id = c.id AND e.kind <> 'received'
-             ORDER BY e.message_id DESC LIMIT 1) AS email_status
+             ORDER BY e.message_id DESC LIMIT 1) AS email_status,
+           (SELECT f.comment FROM feedback_answers f WHERE f.conversation_id = c.id AND f.comment IS NOT NULL
+             ORDER BY f.id LIMIT 1) AS comment
     FROM picked p
     JOIN conversations c ON c.id = p.id
     JOIN queues q ON q.id = c.queue_id
@@ -146,6 +150,7 @@ fn sort_key(sort: SortColumn) -> (&'static str, &'static str) {
         SortColumn::Title => ("COALESCE(c.subject, c.customer_name, '')", ""),
         SortColumn::Attachments => (ATTACHMENTS, ""),
         SortColumn::Status => ("c.status", ""),
+        SortColumn::Rating => ("COALESCE(c.rating, 0)", ""),
     }
 }
 
@@ -257,6 +262,8 @@ fn interaction(row: Row) -> AppResult<InteractionRow> {
         direction,
         email_state,
         anonymised: row.anonymised_at.is_some(),
+        rating: row.rating.and_then(|r| u8::try_from(r).ok()),
+        comment: row.comment.map(|c| c.chars().take(TEXT_EXCERPT_CHARS).collect()),
     })
 }
 

@@ -19,6 +19,7 @@ mod edge;
 mod email;
 mod embed;
 mod events;
+mod feedback;
 mod first_paint;
 mod listings;
 mod monitoring;

@@ -20,6 +20,7 @@ const SECRETS: &[&str] = &[
     "Zanzibar invoice",
     "+420 777 918 273",
     "Vltavska 1187",
+    "Gooseberry compliment",
 ];
 
 /// Everything the server logs while the test runs.
@@ -172,6 +173,15 @@ async fn personal_chat(server: &TestServer) -> i64 {
     assert_eq!(linked.status, StatusCode::OK, "{}", linked.json);
     let ended = server.request("POST", &format!("/api/conversations/{id}/end"), Some(&agent), None).await;
     assert!(ended.status.is_success(), "{}", ended.json);
+    // Her comment in the post-chat survey.
+    let admin = server.sign_in("admin").await;
+    let questions = json!({"questions": [{"kind": "comment", "label": "Anything else?", "required": true}]});
+    let path = format!("/api/admin/queues/{queue}/feedback");
+    let asked = server.request("PUT", &path, Some(&admin), Some(questions)).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.json);
+    let replies = json!({"replies": [{"question_id": asked.json["questions"][0]["id"], "comment": "Gooseberry compliment"}]});
+    let said = server.request("POST", "/api/chat/feedback", Some(&customer.cookie), Some(replies)).await;
+    assert_eq!(said.status, StatusCode::NO_CONTENT, "{}", said.json);
     let reason: i64 = sqlx::query_scalar("SELECT id FROM wrap_up_reasons WHERE queue_id = $1 LIMIT 1")
         .bind(queue)
         .fetch_one(&server.pool)

@@ -32,7 +32,8 @@ pub async fn detail(conn: &mut Conn, scope: Scope, id: i64) -> AppResult<Option<
     let Some(interaction) = super::one(conn, scope, id).await? else { return Ok(None) };
     let activities = activities(conn, id).await?;
     let path = path(conn, id, &activities).await?;
-    Ok(Some(InteractionDetail { interaction, activities, path }))
+    let feedback = crate::store::feedback::answers(conn, &[id]).await?.remove(&id).unwrap_or_default();
+    Ok(Some(InteractionDetail { interaction, activities, path, feedback }))
 }
 
 #[derive(sqlx::FromRow)]
