@@ -74,6 +74,43 @@ test("an agent finds a chat in the listing, opens its detail, exports the list, 
     await expect(page).toHaveURL(/\/desk\/listings$/);
     await expect(row).toBeVisible();
 
+    // DAK's "+": the detail opens with the contact search; a new contact (its rule beside the field)
+    // is created and paired, the chat merged into a case; both show in the list and the detail, and
+    // the contact opens in the directory.
+    await row.getByTestId("listing-pair").click();
+    await expect(detail.getByTestId("links-query")).toBeFocused();
+    await detail.getByTestId("links-query").fill("zzzz-nobody");
+    await detail.getByTestId("links-query").press("Enter");
+    await expect(detail.getByTestId("links-none")).toHaveText("Nothing found.");
+    await detail.getByTestId("links-new-contact").click();
+    const newContact = detail.getByTestId("links-new-contact-form");
+    await newContact.getByLabel("Last name").fill("Zákazník");
+    await newContact.getByTestId("links-create").click();
+    await expect(newContact.locator('[data-field="first_name"]')).toHaveText("This field is required.");
+    await newContact.getByLabel("First name").fill("Lístek");
+    await newContact.getByTestId("links-create").click();
+    await expect(detail.getByTestId("links-said")).toHaveText("Paired with Lístek Zákazník.");
+    await expect(detail.getByTestId("links-contact")).toHaveText("Lístek Zákazník");
+    await expect(row.getByTestId("listing-pair")).toHaveCount(0);
+    await expect(row).toContainText("Lístek Zákazník");
+    await detail.getByTestId("links-merge-case").click();
+    await detail.getByTestId("links-find").click();
+    const firstCase = detail.getByTestId("links-result").first();
+    const caseName = (await firstCase.textContent())!.trim();
+    await firstCase.click();
+    await expect(detail.getByTestId("links-said")).toHaveText(`Now in case ${caseName}.`);
+    await expect(detail.getByTestId("links-case")).toHaveText(caseName);
+    await page.screenshot({ path: "artifacts/screenshots/listing-links-1366x768.png" });
+    const contactLink = await detail.getByTestId("links-open-contact").getAttribute("href");
+    expect(contactLink).toMatch(/^\/desk\/directory\?contact=\d+$/);
+    const directory = await page.context().newPage();
+    await directory.goto(`${server.url}${contactLink}`);
+    await expect(directory.getByTestId("directory-detail")).toContainText("Zákazník");
+    await directory.close();
+    await detail.getByTestId("detail-close").click();
+    await expect(detail).toHaveCount(0);
+    await expect(row).toBeVisible();
+
     // Export: the file as filtered, in the user's language, the formula neutralised.
     const downloading = page.waitForEvent("download");
     await page.getByTestId("export-csv").click();
@@ -153,6 +190,8 @@ test("an agent finds a chat in the listing, opens its detail, exports the list, 
     await reviewer.getByTestId("anonymise-confirm").click();
     await expect(reviewer.getByTestId("detail-anonymised")).toHaveText("Anonymised: its personal data is gone.");
     await expect(reviewer.getByTestId("anonymise-ask")).toHaveCount(0);
+    await expect(reviewer.getByTestId("links-pair")).toHaveCount(0);
+    await expect(reviewer.getByTestId("links-contact")).toHaveText("Not paired");
     await expect(reviewer.getByTestId("detail-activity")).toHaveCount(1);
     await reviewer.getByTestId("detail-close").click();
     await reviewer.locator('[data-testid="listing-channel"][data-channel="chat"]').click();

@@ -1,10 +1,13 @@
-//! Listings → Interactions: a page of the list, its count, an interaction's detail and the export's
-//! download, all read with the signed-in user's rights on the server.
+//! Listings → Interactions: a page of the list, its count, an interaction's detail with its pairing to
+//! a contact or a case, and the export's download, all with the signed-in user's rights on the server.
 
 use gloo_net::http::Response;
+use hovor_types::case::LinkCase;
+use hovor_types::conversation::SetContact;
+use hovor_types::customer::NewContact;
 use hovor_types::listing::{
     ExportFormat, InteractionCount, InteractionDetail, InteractionPage, InteractionQuery, InteractionRow,
-    ListingChoices,
+    ListingChoices, Named,
 };
 use hovor_types::quality::{NewReview, Review, Scorecard};
 use hovor_types::retention::{RetentionRules, RetentionRun, RunRequest};
@@ -108,4 +111,63 @@ pub async fn export(
         query_string(query)
     );
     client::get_response(&path, signal).await
+}
+
+/// Pairs the interaction with a contact (or none); its row as it now is.
+pub async fn pair(interaction_id: i64, contact_id: Option<i64>) -> Result<InteractionRow, ApiError> {
+    let body = SetContact { contact_id };
+    client::put(&format!("/api/interactions/{interaction_id}/contact"), &body).await
+}
+
+/// Puts the interaction into a case (or none); its row as it now is.
+pub async fn merge_into_case(interaction_id: i64, case_id: Option<i64>) -> Result<InteractionRow, ApiError> {
+    client::put(&format!("/api/interactions/{interaction_id}/case"), &LinkCase { case_id }).await
+}
+
+/// A directory entry or a case, read for its id and name only (the rest of it is not needed here).
+#[derive(serde::Deserialize)]
+struct Found {
+    id: i64,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    detail: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    title: String,
+}
+
+/// Contacts the directory finds for `query`: their ids and names with a detail to tell namesakes apart.
+pub async fn find_contacts(query: &str) -> Result<Vec<Named>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        entries: Vec<Found>,
+    }
+    let query = String::from(js_sys::encode_uri_component(query));
+    let page: Page = client::get(&format!("/api/directory?q={query}&page=0")).await?;
+    Ok(page
+        .entries
+        .into_iter()
+        .filter(|e| e.kind.as_deref() == Some("contact"))
+        .map(|e| {
+            let name = if e.detail.is_empty() { e.name } else { format!("{} · {}", e.name, e.detail) };
+            Named { id: e.id, name }
+        })
+        .collect())
+}
+
+/// Cases whose number or title has `query`: their ids, numbers and titles.
+pub async fn find_cases(query: &str) -> Result<Vec<Named>, ApiError> {
+    let query = String::from(js_sys::encode_uri_component(query));
+    let found: Vec<Found> = client::get(&format!("/api/cases?q={query}")).await?;
+    Ok(found.into_iter().map(|c| Named { id: c.id, name: format!("{} · {}", c.number, c.title) }).collect())
+}
+
+/// Adds a contact; its id.
+pub async fn create_contact(new: &NewContact) -> Result<i64, ApiError> {
+    let created: Found = client::post("/api/contacts", new, None).await?;
+    Ok(created.id)
 }

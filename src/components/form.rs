@@ -45,6 +45,7 @@ pub fn reason_words(i18n: I18nContext<Locale>, reason: Reason) -> String {
         Reason::AlreadyWrappedUp => t_string!(i18n, conflict.already_wrapped_up),
         Reason::NotEnded => t_string!(i18n, conflict.not_ended),
         Reason::AlreadyAnswered => t_string!(i18n, conflict.already_answered),
+        Reason::Anonymised => t_string!(i18n, conflict.anonymised),
         Reason::CategoryNotEmpty => t_string!(i18n, conflict.category_not_empty),
         Reason::NoMailbox => t_string!(i18n, conflict.no_mailbox),
         Reason::NotEmail => t_string!(i18n, conflict.not_email),

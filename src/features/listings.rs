@@ -9,6 +9,7 @@ mod anonymise;
 mod detail;
 mod export;
 mod filters;
+mod links;
 mod retention;
 mod reviews;
 mod strings;
@@ -126,6 +127,9 @@ fn Drawn(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
     let query = use_query_map();
     let detail_name = Memo::new(move |_| query.read().get("activityDetail"));
     let retention = Memo::new(move |_| query.read().get("retention").is_some());
+    // The row's "+": the detail opens with the contact search.
+    let pairing = move || query.read_untracked().get("pair").is_some();
+    let refresh = Callback::new(move |()| listing.page.refetch());
     let administrator =
         matches!(use_session().0.get_untracked(), SessionState::SignedIn(me) if me.role == Role::Admin);
     let retention_words = words.clone();
@@ -140,7 +144,7 @@ fn Drawn(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
             })}
         </div>
         <table::Table listing words=words.clone() />
-        {move || detail_name.get().map(|name| view! { <detail::Detail name words=words.clone() /> })}
+        {move || detail_name.get().map(|name| view! { <detail::Detail name words=words.clone() pairing=pairing() on_changed=refresh /> })}
         {move || (administrator && retention.get()).then(|| view! { <retention::Retention listing words=retention_words.clone() /> })}
     }
 }

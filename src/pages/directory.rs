@@ -1,10 +1,12 @@
 //! `/desk/directory`: the contact directory beside the task list. Search, page, open, create, edit,
 //! merge and delete contacts and accounts without leaving the desk (offers still ring).
+//! `?contact=<id>` (or `?account=<id>`) opens that record, as a listing's detail links to it.
 
 use hovor_types::customer::{Account, Contact, KnownCustomer};
 use hovor_types::directory::{DirectoryEntry, RecordKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::records as api;
 use crate::components::form::{FieldMessage, FormErrors};
@@ -30,7 +32,13 @@ enum Selection {
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
     let i18n = use_i18n();
-    let selection = RwSignal::new(Selection::None);
+    let query = use_query_map();
+    let linked = |name: &str| query.read_untracked().get(name).and_then(|id| id.parse::<i64>().ok());
+    let selection = RwSignal::new(match (linked("contact"), linked("account")) {
+        (Some(id), _) => Selection::Open(RecordKind::Contact, id),
+        (None, Some(id)) => Selection::Open(RecordKind::Account, id),
+        (None, None) => Selection::None,
+    });
     let refresh = RwSignal::new(0u32);
     let changed = move || refresh.update(|n| *n += 1);
     let open =

@@ -1,5 +1,5 @@
 //! Listings at size (docs/PERFORMANCE.md): the demo plus 1,000,000 generated interactions over the
-//! last year (a third each email, chat and call, one message each), then, one request after another,
+//! last year (a third each email, chat and call, one message each, a quarter of the chats rated), then, one request after another,
 //! filtered and sorted pages as an administrator and as an agent granted two queues, the count over
 //! the whole year, a CSV export of 100,000 rows with the server's memory watched while it streams,
 //! anonymising single interactions, and retention runs (dry and real) over the whole set.
@@ -72,6 +72,11 @@ async fn main() -> anyhow::Result<()> {
             "calls of the last 7 days by user, page 3, administrator",
             &admin,
             "channel=voice&time=last_7_days&zone=Europe/Prague&sort=user&page=3",
+        ),
+        (
+            "chats this month by rating, administrator",
+            &admin,
+            "channel=chat&time=this_month&zone=Europe/Prague&sort=rating",
         ),
         (
             "chats last month with text, administrator",
@@ -317,11 +322,12 @@ async fn fill(url: &str, count: i64, now: i64) -> anyhow::Result<Known> {
     let select = format!(
         "SELECT {queue}, CASE i % 3 WHEN 0 THEN 'email' WHEN 1 THEN 'chat' ELSE 'voice' END, {agent}, 'ended',
                 'Dotaz ' || i, 'cs', {now} - i * {step}, {now} - i * {step},
-                CASE WHEN i % 10 = 0 THEN 'outbound' ELSE 'inbound' END, 'Zákazník ' || i",
+                CASE WHEN i % 10 = 0 THEN 'outbound' ELSE 'inbound' END, 'Zákazník ' || i,
+                CASE WHEN i % 3 = 1 AND i % 4 = 0 THEN 1 + (i / 4) % 5 END",
         queue = pick(&queues, "i / 3"),
         agent = pick(&agents, "i / 7"),
     );
-    let columns = "conversations (queue_id, channel, agent_id, status, subject, language, queued_at, started_at, direction, customer_name)";
+    let columns = "conversations (queue_id, channel, agent_id, status, subject, language, queued_at, started_at, direction, customer_name, rating)";
     let statement = if url.starts_with("postgres") {
         format!(
             "INSERT INTO {columns} {select} FROM generate_series(CAST(0 AS BIGINT), {}) AS n(i)",
@@ -337,6 +343,14 @@ async fn fill(url: &str, count: i64, now: i64) -> anyhow::Result<Known> {
     sqlx::query(
         "INSERT INTO messages (conversation_id, direction, author, body, at)
          SELECT id, 'inbound', customer_name, 'Dobrý den, zpráva ' || id, queued_at FROM conversations WHERE id > $1",
+    )
+    .bind(before)
+    .execute(&pool)
+    .await?;
+    // A quarter of the chats were rated after the chat, with a comment.
+    sqlx::query(
+        "INSERT INTO feedback_answers (conversation_id, question, kind, comment)
+         SELECT id, 'Comment', 'comment', 'Díky, ' || id FROM conversations WHERE id > $1 AND rating IS NOT NULL",
     )
     .bind(before)
     .execute(&pool)

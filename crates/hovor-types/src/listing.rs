@@ -251,6 +251,9 @@ pub struct InteractionRow {
     pub user: Option<Named>,
     /// None: not paired yet (the list's "+").
     pub contact: Option<Named>,
+    /// The case it belongs to: its number and title.
+    #[serde(default)]
+    pub case: Option<Named>,
     /// An email's subject; a chat's or call's customer name.
     pub title: String,
     pub attachments: u32,

@@ -1,5 +1,5 @@
-//! An interaction's detail (the row's eye, or `?activityDetail=<unique name>`): its fields, the agents'
-//! activities with focus time, interruptions and DAK's time-anomaly triangle, and the processing path,
+//! An interaction's detail (the row's eye, or `?activityDetail=<unique name>`): its contact and case
+//! with their actions, its fields, the agents' activities with focus time, interruptions and DAK's time-anomaly triangle, and the processing path,
 //! each step timed. Escape or Close returns to the list as it was.
 
 use std::sync::Arc;
@@ -23,7 +23,14 @@ use crate::widgets::feedback::FeedbackAnswers;
 const LIST: &str = "/desk/listings";
 
 #[component]
-pub fn Detail(name: String, words: Arc<ListingWords>) -> impl IntoView {
+pub fn Detail(
+    name: String,
+    words: Arc<ListingWords>,
+    /// Opened from the row's "+": the contact search is open at once.
+    pairing: bool,
+    /// A link changed: the list shows it too.
+    on_changed: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let detail = LocalResource::new({
@@ -52,6 +59,8 @@ pub fn Detail(name: String, words: Arc<ListingWords>) -> impl IntoView {
             }
         }
     };
+    // What a link's change said, kept while the detail reloads with it.
+    let said = RwSignal::new(None::<String>);
     let anonymiser =
         matches!(use_session().0.get_untracked(), SessionState::SignedIn(me) if may_anonymise(me.role));
     let body = {
@@ -74,10 +83,15 @@ pub fn Detail(name: String, words: Arc<ListingWords>) -> impl IntoView {
                     <Anonymise interaction_id name=name.clone() words=words.clone()
                         on_done=Callback::new(move |_| detail.refetch()) />
                 });
+                let relinked = Callback::new(move |()| {
+                    detail.refetch();
+                    on_changed.run(());
+                });
                 view! {
                     {anonymised.then(|| view! {
                         <p class=css::note role="status" data-testid="detail-anonymised">{words.anonymise_done.clone()}</p>
                     })}
+                    <super::links::Links row=found.interaction.clone() words=words.clone() pairing said on_changed=relinked />
                     {drawn(i18n.get_locale_untracked(), &words, found)}
                     <super::reviews::Reviews interaction_id words=words.clone() />
                     {anonymise}
@@ -107,7 +121,6 @@ fn drawn(locale: Locale, words: &ListingWords, found: InteractionDetail) -> impl
         (words.col_time.clone(), date_time(locale, row.at)),
         (words.col_queue.clone(), row.queue.name),
         (words.col_user.clone(), row.user.map(|u| u.name).unwrap_or_default()),
-        (words.col_contact.clone(), row.contact.map_or_else(|| words.not_paired.clone(), |c| c.name)),
         (words.col_title.clone(), row.title),
         (words.direction.clone(), words.direction(row.direction).to_owned()),
         (words.col_status.clone(), words.status(row.status).to_owned()),

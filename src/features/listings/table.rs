@@ -171,6 +171,12 @@ fn row_view(
             <td>{row.user.map(|u| u.name).unwrap_or_default()}</td>
             <td>{match row.contact {
                 Some(contact) => contact.name.into_any(),
+                // DAK's "+": the detail opens with the contact search.
+                None if !row.anonymised => view! {
+                    <a class=format!("button {}", css::pair) href=format!("?activityDetail={}&pair", row.unique_name)
+                        aria-label=words.pair_contact.clone() title=words.pair_contact.clone() data-testid="listing-pair">"+"</a>
+                }
+                .into_any(),
                 None => view! { <span class=css::muted>{words.not_paired.clone()}</span> }.into_any(),
             }}</td>
             <td>{if row.anonymised {

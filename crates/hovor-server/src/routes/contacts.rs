@@ -43,7 +43,7 @@ pub async fn create(
     let mut change = Change::begin(&state).await?;
     let id = contacts::create(&mut change, &new, by).await?;
     if let Some(c) = conversation {
-        customers::set_contact(&mut change, &c, Some(id), by).await?;
+        customers::set_contact(&mut change, c.id, Some(id), by).await?;
     }
     let contact = contacts::get(&mut change, id).await?;
     change.commit(&state).await?;

@@ -88,7 +88,7 @@ pub async fn set_contact(
     AppJson(request): AppJson<SetContact>,
 ) -> AppResult<Json<CustomerCard>> {
     let mut change = Change::begin(&state).await?;
-    customers::set_contact(&mut change, &c, request.contact_id, Edit::by(me.id)).await?;
+    customers::set_contact(&mut change, c.id, request.contact_id, Edit::by(me.id)).await?;
     let c = ConversationRow { contact_id: request.contact_id, ..c };
     let card = customers::card(&mut change, &c).await?;
     change.commit(&state).await?;

@@ -1,14 +1,18 @@
 //! Listings → Interactions: pages and counts of one channel's interactions, only those the caller
-//! may see, and the administrator's grants of whose interactions a user may list.
+//! may see, their detail, pairing one with a contact or a case, and the administrator's grants of whose
+//! interactions a user may list.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use hovor_types::auth::Me;
+use hovor_types::case::LinkCase;
+use hovor_types::conversation::SetContact;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::listing::{
     ExportFormat, ExportQuery, InteractionCount, InteractionDetail, InteractionFilter, InteractionPage,
-    InteractionQuery, ListingChoices, ListingRights, UniqueName,
+    InteractionQuery, InteractionRow, ListingChoices, ListingRights, UniqueName,
 };
 use jiff::tz::TimeZone;
 use utoipa_axum::router::OpenApiRouter;
@@ -18,11 +22,13 @@ use super::admin::Admin;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::callbacks::BundledZones;
+use crate::change::Change;
 use crate::chat_page::accept_language;
 use crate::error::{AppError, AppResult};
 use crate::export::{Export, Labels};
 use crate::extract::{AppJson, AppPath, AppQuery};
-use crate::store::listings::{self, Scope};
+use crate::store::audit::Edit;
+use crate::store::listings::{self, Relink, Scope};
 
 /// The query checked, its time filter read on today's date in the caller's zone.
 fn checked(state: &AppState, query: &InteractionQuery) -> AppResult<InteractionFilter> {
@@ -145,6 +151,45 @@ pub async fn named(
     listings::named(&mut conn, Scope::of(&me), name).await?.map(Json).ok_or(AppError::NotFound)
 }
 
+/// Pairs the interaction with a contact (`null`: unpairs it), with the interactions started from it;
+/// 404 for one the caller may not see, 409 `anonymised` for a tombstone, 422 for no such contact.
+#[utoipa::path(put, path = "/api/interactions/{id}/contact", tag = "listings", params(("id" = i64, Path)),
+    request_body = SetContact,
+    responses((status = 200, body = InteractionRow), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn pair(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppPath(id): AppPath<i64>,
+    AppJson(request): AppJson<SetContact>,
+) -> AppResult<Json<InteractionRow>> {
+    relinked(&state, &me, id, Relink::Contact(request.contact_id)).await
+}
+
+/// Puts the interaction into a case (`null`: takes it out); 404 for one the caller may not see, 409
+/// `anonymised` for a tombstone, 422 for no such case.
+#[utoipa::path(put, path = "/api/interactions/{id}/case", tag = "listings", params(("id" = i64, Path)),
+    request_body = LinkCase,
+    responses((status = 200, body = InteractionRow), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn merge_into_case(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppPath(id): AppPath<i64>,
+    AppJson(request): AppJson<LinkCase>,
+) -> AppResult<Json<InteractionRow>> {
+    relinked(&state, &me, id, Relink::Case(request.case_id)).await
+}
+
+async fn relinked(state: &AppState, me: &Me, id: i64, link: Relink) -> AppResult<Json<InteractionRow>> {
+    let scope = Scope::of(me);
+    let mut change = Change::begin(state).await?;
+    listings::relink(&mut change, scope, id, link, Edit::by(me.id)).await?;
+    let row = listings::one(&mut change, scope, id).await?.ok_or(AppError::NotFound)?;
+    change.commit(state).await?;
+    Ok(Json(row))
+}
+
 /// The users and queues whose interactions the user may list besides their own.
 #[utoipa::path(get, path = "/api/admin/users/{id}/listing-rights", tag = "admin", params(("id" = i64, Path)),
     responses((status = 200, body = ListingRights), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -193,5 +238,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(choices))
         .routes(routes!(detail))
         .routes(routes!(named))
+        .routes(routes!(pair))
+        .routes(routes!(merge_into_case))
         .routes(routes!(rights, set_rights))
 }

@@ -59,7 +59,7 @@ async fn known(conn: &mut Conn, c: &ConversationRow) -> AppResult<KnownCustomer>
 /// their messages: the timeline reads messages by contact.
 pub async fn set_contact(
     conn: &mut Conn,
-    c: &ConversationRow,
+    conversation_id: i64,
     contact_id: Option<i64>,
     by: Edit,
 ) -> AppResult<()> {
@@ -68,7 +68,7 @@ pub async fn set_contact(
     }
     // Read in the transaction: the caller's copy may be older.
     let old_id: Option<i64> = sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id = $1")
-        .bind(c.id)
+        .bind(conversation_id)
         .fetch_one(&mut *conn)
         .await?;
     sqlx::query(
@@ -76,7 +76,7 @@ pub async fn set_contact(
              SELECT $1 UNION SELECT c.id FROM conversations c JOIN family f ON c.parent_id = f.id)
          UPDATE conversations SET contact_id = $2 WHERE id IN (SELECT id FROM family)",
     )
-    .bind(c.id)
+    .bind(conversation_id)
     .bind(contact_id)
     .execute(&mut *conn)
     .await?;
@@ -85,7 +85,7 @@ pub async fn set_contact(
              SELECT $1 UNION SELECT c.id FROM conversations c JOIN family f ON c.parent_id = f.id)
          UPDATE messages SET contact_id = $2 WHERE conversation_id IN (SELECT id FROM family)",
     )
-    .bind(c.id)
+    .bind(conversation_id)
     .bind(contact_id)
     .execute(&mut *conn)
     .await?;
@@ -98,8 +98,16 @@ pub async fn set_contact(
             Some(id) => contacts::name(conn, id).await?,
             None => None,
         };
-        audit::record(conn, AuditedRecord::Conversation, c.id, "contact", old.as_deref(), new.as_deref(), by)
-            .await?;
+        audit::record(
+            conn,
+            AuditedRecord::Conversation,
+            conversation_id,
+            "contact",
+            old.as_deref(),
+            new.as_deref(),
+            by,
+        )
+        .await?;
     }
     Ok(())
 }

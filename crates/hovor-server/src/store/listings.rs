@@ -4,7 +4,7 @@
 
 use hovor_types::auth::{Me, Role};
 use hovor_types::conversation::Channel;
-use hovor_types::error::{FieldError, Rule};
+use hovor_types::error::{FieldError, Reason, Rule};
 use hovor_types::listing::{
     EXPORT_MAX_ROWS, EmailState, InteractionFilter, InteractionPage, InteractionRow, InteractionStatus,
     LISTING_PAGE, ListingChoices, ListingRights, Named, SortColumn, TEXT_EXCERPT_CHARS, UniqueName,
@@ -19,6 +19,7 @@ use futures_util::TryStreamExt;
 use super::conversations::bad_value;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
+use crate::store::audit::Edit;
 
 /// Whose interactions a user may list: everything for an administrator; otherwise their own and
 /// those of the users and queues an administrator granted them.
@@ -103,6 +104,8 @@ struct Row {
     agent_name: Option<String>,
     contact_id: Option<i64>,
     contact_name: Option<String>,
+    case_id: Option<i64>,
+    case_name: Option<String>,
     subject: Option<String>,
     customer_name: Option<String>,
     attachments: i64,
@@ -119,6 +122,7 @@ struct Row {
 const COLUMNS: &str = "
     SELECT c.id, c.channel, c.queued_at, c.queue_id, q.name AS queue_name, c.agent_id, u.display_name AS agent_name,
            c.contact_id, CASE WHEN k.id IS NULL THEN NULL ELSE k.first_name || ' ' || k.last_name END AS contact_name,
+           c.case_id, s.number || ' · ' || s.title AS case_name,
            c.subject, c.customer_name, c.status, c.direction, c.anonymised_at, c.rating,
            {ATTACHMENTS} AS attachments,
            (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.at, m.id LIMIT 1) AS first_text,
@@ -130,7 +134,8 @@ const COLUMNS: &str = "
     JOIN conversations c ON c.id = p.id
     JOIN queues q ON q.id = c.queue_id
     LEFT JOIN users u ON u.id = c.agent_id
-    LEFT JOIN contacts k ON k.id = c.contact_id";
+    LEFT JOIN contacts k ON k.id = c.contact_id
+    LEFT JOIN cases s ON s.id = c.case_id";
 
 /// An interaction's attachments, over its emails.
 const ATTACHMENTS: &str = "(SELECT CAST(COALESCE(SUM(json_array_length(e.attachments)), 0) AS BIGINT)
@@ -255,6 +260,7 @@ fn interaction(row: Row) -> AppResult<InteractionRow> {
         queue: Named { id: row.queue_id, name: row.queue_name },
         user: row.agent_id.zip(row.agent_name).map(|(id, name)| Named { id, name }),
         contact: row.contact_id.zip(row.contact_name).map(|(id, name)| Named { id, name }),
+        case: row.case_id.zip(row.case_name).map(|(id, name)| Named { id, name }),
         title: row.subject.or(row.customer_name).unwrap_or_default(),
         attachments: u32::try_from(row.attachments).unwrap_or(0),
         text,
@@ -267,7 +273,33 @@ fn interaction(row: Row) -> AppResult<InteractionRow> {
     })
 }
 
-/// The users and queues whose interactions `user_id` may list besides their own.
+/// Pairs the interaction `id` with a contact (or none), or puts it into a case (or none), inside the
+/// caller's transaction, when `scope` may see it (`NotFound` otherwise); an anonymised one has nothing
+/// to pair (`Conflict(Anonymised)`). Audited as the desk's own pairing is.
+pub async fn relink(conn: &mut Conn, scope: Scope, id: i64, link: Relink, by: Edit) -> AppResult<()> {
+    if !visible(conn, scope, id).await? {
+        return Err(AppError::NotFound);
+    }
+    let anonymised: Option<i64> = sqlx::query_scalar("SELECT anonymised_at FROM conversations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if anonymised.is_some() {
+        return Err(AppError::Conflict(Reason::Anonymised));
+    }
+    match link {
+        Relink::Contact(contact_id) => super::customers::set_contact(conn, id, contact_id, by).await,
+        Relink::Case(case_id) => super::cases::link(conn, id, case_id, by).await,
+    }
+}
+
+/// What [`relink`] changes.
+#[derive(Debug, Clone, Copy)]
+pub enum Relink {
+    Contact(Option<i64>),
+    Case(Option<i64>),
+}
+
 /// The users and queues `scope` may filter by: itself and the users granted, the queues granted and
 /// those it is a member of; everyone and every queue for an administrator.
 pub async fn choices(conn: &mut Conn, scope: Scope) -> AppResult<ListingChoices> {

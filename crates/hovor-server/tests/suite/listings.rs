@@ -641,3 +641,89 @@ async fn the_path_times_each_offer_with_the_decline_before_the_next_agents_answe
     let times: Vec<i64> = path.iter().map(|s| s["at"].as_i64().unwrap()).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order: {times:?}");
 }
+
+#[tokio::test]
+async fn from_the_detail_a_user_who_may_see_it_pairs_a_contact_and_puts_it_into_a_case_audited() {
+    let (server, _clock) = TestServer::new().await.with_scripted_clock(NOW);
+    let listing = Listing { server };
+    let server = &listing.server;
+    let queue = server.queue_id(0).await;
+    let eva = server.user_id("agent1").await;
+    let stored = |body| Stored {
+        queue,
+        channel: "email",
+        agent: Some(eva),
+        at: NOW - 30 * MINUTE,
+        subject: "Reklamace",
+        body,
+        status: "ended",
+        direction: "inbound",
+        contact: None,
+    };
+    let email = listing.store(stored("Dobrý den")).await;
+    let agent = server.sign_in("agent1").await;
+    let stranger = server.sign_in("agent3").await;
+    let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts ORDER BY id LIMIT 1")
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    let case: i64 =
+        sqlx::query_scalar("SELECT id FROM cases ORDER BY id LIMIT 1").fetch_one(&server.pool).await.unwrap();
+    let pair = |cookie: String, id: i64, body: Value| async move {
+        server.request("PUT", &format!("/api/interactions/{id}/contact"), Some(&cookie), Some(body)).await
+    };
+
+    // Someone who may not see it cannot touch it; an unknown contact is named.
+    let refused = pair(stranger.clone(), email, json!({"contact_id": contact})).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let unknown = pair(agent.clone(), email, json!({"contact_id": 999_999})).await;
+    assert_eq!(
+        (unknown.status, unknown.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("contact_id"))
+    );
+
+    let paired = pair(agent.clone(), email, json!({"contact_id": contact})).await;
+    assert_eq!(paired.status, StatusCode::OK, "{}", paired.json);
+    assert_eq!(paired.json["contact"]["id"], contact);
+    let messages: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND contact_id = $2")
+            .bind(email)
+            .bind(contact)
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
+    assert_eq!(messages, 1, "its messages follow, so the contact's timeline has them");
+
+    let path = format!("/api/interactions/{email}/case");
+    let merged = server.request("PUT", &path, Some(&agent), Some(json!({"case_id": case}))).await;
+    assert_eq!(merged.status, StatusCode::OK, "{}", merged.json);
+    assert_eq!(merged.json["case"]["id"], case);
+    assert!(merged.json["case"]["name"].as_str().is_some_and(|n| n.contains(" · ")), "{}", merged.json);
+    let detail = server.request("GET", &format!("/api/interactions/{email}"), Some(&agent), None).await;
+    assert_eq!(
+        (
+            detail.json["interaction"]["case"]["id"].as_i64(),
+            detail.json["interaction"]["contact"]["id"].as_i64()
+        ),
+        (Some(case), Some(contact))
+    );
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT field FROM audit_log WHERE record = 'conversation' AND record_id = $1 ORDER BY id",
+    )
+    .bind(email)
+    .fetch_all(&server.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, vec!["contact", "case"]);
+    let unknown_case = server.request("PUT", &path, Some(&agent), Some(json!({"case_id": 999_999}))).await;
+    assert_eq!(unknown_case.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A tombstone has nothing to pair.
+    let admin = server.sign_in("admin").await;
+    let other = listing.store(stored("Jiný")).await;
+    let anonymised =
+        server.request("POST", &format!("/api/interactions/{other}/anonymise"), Some(&admin), None).await;
+    assert_eq!(anonymised.status, StatusCode::OK, "{}", anonymised.json);
+    let refused = pair(admin.clone(), other, json!({"contact_id": contact})).await;
+    assert_eq!((refused.status, refused.json["reason"].as_str()), (StatusCode::CONFLICT, Some("anonymised")));
+}
