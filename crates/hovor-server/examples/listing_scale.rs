@@ -79,6 +79,11 @@ async fn main() -> anyhow::Result<()> {
             "channel=chat&time=this_month&zone=Europe/Prague&sort=rating",
         ),
         (
+            "a year of chats by rating, lowest first, page 5, administrator",
+            &admin,
+            "channel=chat&{year}&sort=rating&desc=false&page=5",
+        ),
+        (
             "chats last month with text, administrator",
             &admin,
             "channel=chat&time=last_month&zone=Europe/Prague&text=zpr%C3%A1va%2012",

@@ -317,12 +317,23 @@ impl ListingRights {
 }
 
 /// What the listing's User and Queue filters offer: the users and queues whose interactions the user
-/// may see (everyone's for an administrator), by name.
+/// may see (everyone's for an administrator), by name, and the teams those users are in.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListingChoices {
     pub users: Vec<Named>,
     pub queues: Vec<Named>,
+    /// Groups of the users offered (their teams): choosing one chooses its users.
+    #[serde(default)]
+    pub teams: Vec<Group>,
+}
+
+/// A named group of users or queues, by their ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Group {
+    pub name: String,
+    pub ids: Vec<i64>,
 }
 
 /// What a deep link (`?activityDetail=<unique name>`) names: an interaction (`email-12`, `chat-7`,

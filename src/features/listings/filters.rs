@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use hovor_types::conversation::Channel;
-use hovor_types::listing::{InteractionQuery, InteractionStatus, Named, TimePreset, id_list, ids};
+use hovor_types::listing::{Group, InteractionQuery, InteractionStatus, Named, TimePreset, id_list, ids};
 use hovor_types::message::Direction;
 use leptos::prelude::*;
 
@@ -63,13 +63,14 @@ impl Form {
     }
 }
 
-/// A filter by several users or queues: a disclosure with a checkbox for each, saying how many are
-/// chosen (none: all of them).
+/// A filter by several users or queues: a disclosure with a checkbox for each group (choosing all of
+/// its members) and for each one, saying how many are chosen (none: all of them).
 fn picker(
     name: &'static str,
     label: String,
     words: &ListingWords,
     options: Signal<Vec<Named>>,
+    groups: Signal<Vec<Group>>,
     chosen: RwSignal<Vec<i64>>,
 ) -> impl IntoView + use<> {
     let (all, count) = (words.all.clone(), words.chosen.clone());
@@ -101,10 +102,36 @@ fn picker(
             })
             .collect_view()
     };
+    let group_boxes = move || {
+        groups
+            .get()
+            .into_iter()
+            .map(|group| {
+                let ids = StoredValue::new(group.ids);
+                let all_chosen =
+                    move || ids.with_value(|ids| chosen.with(|c| ids.iter().all(|id| c.contains(id))));
+                view! {
+                    <label class=css::choice data-testid="listing-group">
+                        <input type="checkbox" prop:checked=all_chosen
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                ids.with_value(|ids| chosen.update(|c| {
+                                    c.retain(|x| !ids.contains(x));
+                                    if on {
+                                        c.extend(ids.iter().copied());
+                                    }
+                                }));
+                            } />
+                        <strong>{group.name}</strong>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <details class=css::picker data-testid=format!("listing-{name}")>
             <summary>{summary}</summary>
-            <div class=css::choices>{boxes}</div>
+            <div class=css::choices>{group_boxes}{boxes}</div>
         </details>
     }
 }
@@ -159,8 +186,11 @@ pub fn Filters(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
         Signal::derive(move || choices.get().and_then(Result::ok).map(|c| c.users).unwrap_or_default());
     let queues =
         Signal::derive(move || choices.get().and_then(Result::ok).map(|c| c.queues).unwrap_or_default());
-    let user_picker = picker("users", words.users.clone(), &words, users, form.users);
-    let queue_picker = picker("queues", words.queues.clone(), &words, queues, form.queues);
+    let teams =
+        Signal::derive(move || choices.get().and_then(Result::ok).map(|c| c.teams).unwrap_or_default());
+    let user_picker = picker("users", words.users.clone(), &words, users, teams, form.users);
+    let queue_picker =
+        picker("queues", words.queues.clone(), &words, queues, Signal::stored(Vec::new()), form.queues);
     let (from_label, to_label) = (words.from.clone(), words.to.clone());
     view! {
         <div class=css::channels role="group" aria-label=words.title.clone()>{channels}</div>

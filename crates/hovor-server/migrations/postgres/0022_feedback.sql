@@ -22,3 +22,5 @@ CREATE INDEX feedback_answers_conversation ON feedback_answers(conversation_id);
 
 -- The first rating the customer gave: the listing's Rating column shows and sorts by it.
 ALTER TABLE conversations ADD COLUMN rating BIGINT;
+-- Sorted by rating, a page walks this index in order instead of sorting every chat of the range.
+CREATE INDEX conversations_listing_rating ON conversations(channel, (COALESCE(rating, 0)), queued_at, id);

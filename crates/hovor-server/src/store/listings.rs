@@ -6,8 +6,9 @@ use hovor_types::auth::{Me, Role};
 use hovor_types::conversation::Channel;
 use hovor_types::error::{FieldError, Reason, Rule};
 use hovor_types::listing::{
-    EXPORT_MAX_ROWS, EmailState, InteractionFilter, InteractionPage, InteractionRow, InteractionStatus,
-    LISTING_PAGE, ListingChoices, ListingRights, Named, SortColumn, TEXT_EXCERPT_CHARS, UniqueName,
+    EXPORT_MAX_ROWS, EmailState, Group, InteractionFilter, InteractionPage, InteractionRow,
+    InteractionStatus, LISTING_PAGE, ListingChoices, ListingRights, Named, SortColumn, TEXT_EXCERPT_CHARS,
+    UniqueName,
 };
 use hovor_types::message::Direction;
 
@@ -304,8 +305,8 @@ pub enum Relink {
 /// those it is a member of; everyone and every queue for an administrator.
 pub async fn choices(conn: &mut Conn, scope: Scope) -> AppResult<ListingChoices> {
     let named = |(id, name): (i64, String)| Named { id, name };
-    let users: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, display_name FROM users
+    let users: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, display_name, team FROM users
          WHERE $2 = 1 OR id = $1 OR id IN (SELECT seen_user_id FROM listing_user_rights WHERE user_id = $1)
          ORDER BY display_name, id",
     )
@@ -323,9 +324,19 @@ pub async fn choices(conn: &mut Conn, scope: Scope) -> AppResult<ListingChoices>
     .bind(i64::from(scope.everything))
     .fetch_all(&mut *conn)
     .await?;
+    let mut teams: Vec<Group> = Vec::new();
+    for (id, _, team) in &users {
+        let Some(team) = team.as_deref().map(str::trim).filter(|t| !t.is_empty()) else { continue };
+        match teams.iter_mut().find(|g| g.name == team) {
+            Some(group) => group.ids.push(*id),
+            None => teams.push(Group { name: team.to_owned(), ids: vec![*id] }),
+        }
+    }
+    teams.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(ListingChoices {
-        users: users.into_iter().map(named).collect(),
+        users: users.into_iter().map(|(id, name, _)| Named { id, name }).collect(),
         queues: queues.into_iter().map(named).collect(),
+        teams,
     })
 }
 

@@ -252,6 +252,24 @@ async fn a_user_lists_their_own_and_granted_interactions_by_time_in_their_zone_f
     let queues_count: i64 =
         sqlx::query_scalar(sqlx::AssertSqlSafe(count("queues"))).fetch_one(&server.pool).await.unwrap();
     assert_eq!((all_users.len() as i64, all_queues.len() as i64), (users_count, queues_count));
+    // The teams group the users offered: an administrator's are every agent's teams, Ivan's only his own.
+    let teams = |cookie: String| async move {
+        let answer = server.request("GET", "/api/interactions/choices", Some(&cookie), None).await;
+        answer.json["teams"].as_array().unwrap().clone()
+    };
+    let all_teams = teams(admin.clone()).await;
+    let agents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE team IS NOT NULL")
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    let grouped: usize = all_teams.iter().map(|t| t["ids"].as_array().unwrap().len()).sum();
+    assert_eq!((all_teams.len(), grouped as i64), (2, agents), "{all_teams:?}");
+    let ivan_team: String = sqlx::query_scalar("SELECT team FROM users WHERE id = $1")
+        .bind(ivan_id)
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    assert_eq!(teams(ivan_cookie.clone()).await, vec![json!({"name": ivan_team, "ids": [ivan_id]})]);
     assert_eq!(
         listing.grant(&eva_cookie, ivan_id, json!({"user_ids": [], "queue_ids": [q2]})).await.status,
         StatusCode::FORBIDDEN
