@@ -43,8 +43,11 @@ test("an agent finds a chat in the listing, opens its detail, exports the list, 
     // Users offers whose interactions the agent may see: only their own, without grants.
     const users = page.getByTestId("listing-users");
     await users.locator("summary").click();
-    await expect(users.getByRole("checkbox")).toHaveCount(1);
-    await users.getByLabel("Petr Svoboda").check();
+    // Their team first (a group: choosing it chooses its members), then themselves.
+    await expect(users.getByTestId("listing-group")).toHaveCount(1);
+    await expect(users.getByRole("checkbox")).toHaveCount(2);
+    await users.getByTestId("listing-group").getByRole("checkbox").check();
+    await expect(users.getByLabel("Petr Svoboda")).toBeChecked();
     await expect(users.locator("summary")).toHaveText("Users: 1 chosen");
     await page.getByTestId("listing-search").click();
     await expect(page.getByTestId("listing-found")).toHaveText("Found: 1");
