@@ -77,6 +77,16 @@ pub struct FeedbackForm {
     pub answered: bool,
 }
 
+impl FeedbackForm {
+    /// The questions in the language of `translations` (as the pre-chat survey's, `ChatSetup::translated`).
+    pub fn translated(mut self, translations: &crate::translation::Translations) -> FeedbackForm {
+        for q in &mut self.questions {
+            q.label = crate::translation::translate(translations, &q.label).to_owned();
+        }
+        self
+    }
+}
+
 /// The customer's answer to one question: `rating` for a rating, `comment` for a comment; a question
 /// left out is skipped (refused when required).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

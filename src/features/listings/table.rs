@@ -190,7 +190,7 @@ fn row_view(
             {rated.then(|| view! {
                 <td data-testid="listing-rating">
                     {row.rating.map(rating_view)}
-                    {row.comment.map(|c| view! { " " <span class=css::clip>{c}</span> })}
+                    {row.comment.map(|c| view! { " " <span class=format!("{} {}", css::clip, css::narrow)>{c}</span> })}
                 </td>
             })}
         </tr>

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use hovor_types::customer::LANGUAGES;
 use hovor_types::error::ErrorBody;
 use hovor_types::feedback::{FeedbackForm, QueueFeedback, SubmitFeedback, check_questions};
-use hovor_types::translation::translate;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -60,14 +59,11 @@ pub async fn form(
     AppQuery(q): AppQuery<SetupQuery>,
 ) -> AppResult<Json<FeedbackForm>> {
     let mut conn = state.pool.acquire().await?;
-    let mut form = feedback::form(&mut conn, c.conversation_id, c.queue_id).await?;
-    if let Some(language) = q.lang.filter(|l| LANGUAGES.contains(&l.as_str())) {
-        let translations = translations::for_language(&mut conn, &language).await?;
-        for question in &mut form.questions {
-            question.label = translate(&translations, &question.label).to_owned();
-        }
-    }
-    Ok(Json(form))
+    let form = feedback::form(&mut conn, c.conversation_id, c.queue_id).await?;
+    Ok(Json(match q.lang.filter(|l| LANGUAGES.contains(&l.as_str())) {
+        Some(language) => form.translated(&translations::for_language(&mut conn, &language).await?),
+        None => form,
+    }))
 }
 
 /// The customer's answers: once the chat has ended (409 `not_ended` before), once (409
