@@ -76,7 +76,9 @@ pub async fn sign_in(
 ) -> AppResult<(Me, HeaderValue)> {
     state.sign_in.admit(username, from)?;
     let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, username, display_name, role, password_hash FROM users WHERE username = $1",
+        // A deactivated user is refused as a wrong password is: the answer says nothing of the account.
+        "SELECT id, username, display_name, role, password_hash FROM users
+         WHERE username = $1 AND deactivated_at IS NULL",
     )
     .bind(username)
     .fetch_optional(&state.pool)
@@ -218,7 +220,8 @@ impl FromRequestParts<AppState> for CurrentUser {
 pub async fn user_of_session(state: &AppState, hash: String, kind: SessionKind) -> AppResult<Me> {
     let row: Option<(i64, String, String, String, i64, i64)> = sqlx::query_as(
         "SELECT u.id, u.username, u.display_name, u.role, s.created_at, s.last_seen_at
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.kind = $2",
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND s.kind = $2 AND u.deactivated_at IS NULL",
     )
     .bind(&hash)
     .bind(kind.as_str())

@@ -11,6 +11,8 @@ use crate::conversation::Channel;
 use crate::error::{FieldError, Rule};
 use crate::message::Direction;
 
+pub mod advanced;
+
 /// Rows on one page.
 pub const LISTING_PAGE: u32 = 50;
 /// The longest text searched for in messages and email bodies.
@@ -123,6 +125,8 @@ pub struct InteractionQuery {
     pub desc: Option<bool>,
     /// Zero-based page.
     pub page: Option<u32>,
+    /// The Advanced filter's conditions, a JSON array (see [`advanced`]).
+    pub advanced: Option<String>,
 }
 
 /// A query that passed [`InteractionQuery::check`]: the time range as instants, `[from, to)`.
@@ -141,6 +145,8 @@ pub struct InteractionFilter {
     pub sort: SortColumn,
     pub desc: bool,
     pub page: u32,
+    /// The Advanced filter's conditions, all of which must hold.
+    pub advanced: Vec<advanced::Checked>,
 }
 
 impl InteractionQuery {
@@ -174,6 +180,7 @@ impl InteractionQuery {
             sort: self.sort.unwrap_or(SortColumn::Time),
             desc: self.desc.unwrap_or(true),
             page: self.page.unwrap_or(0),
+            advanced: advanced::conditions(self.advanced.as_deref())?,
         })
     }
 
@@ -317,7 +324,9 @@ impl ListingRights {
 }
 
 /// What the listing's User and Queue filters offer: the users and queues whose interactions the user
-/// may see (everyone's for an administrator), by name, and the teams those users are in.
+/// may see (everyone's for an administrator), by name, the teams those users are in and the groups
+/// of those queues. Deactivated ones are offered too, named apart: the filters show them only when
+/// asked (DAK's crossed-out eye).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListingChoices {
@@ -326,6 +335,46 @@ pub struct ListingChoices {
     /// Groups of the users offered (their teams): choosing one chooses its users.
     #[serde(default)]
     pub teams: Vec<Group>,
+    /// Groups of the queues offered: choosing one chooses its queues.
+    #[serde(default)]
+    pub queue_groups: Vec<Group>,
+    /// Which of the users offered are deactivated.
+    #[serde(default)]
+    pub inactive_users: Vec<i64>,
+    /// Which of the queues offered are deactivated.
+    #[serde(default)]
+    pub inactive_queues: Vec<i64>,
+}
+
+/// The longest name of a group of queues.
+pub const GROUP_NAME_MAX: usize = 60;
+
+/// Whether a user or a queue is active: a deactivated user cannot sign in and is offered no work; a
+/// deactivated queue takes no new chats or calls. Their interactions stay listed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetActive {
+    pub active: bool,
+}
+
+/// The group a queue is listed under (none: ungrouped).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueGroup {
+    pub group: Option<String>,
+}
+
+impl QueueGroup {
+    /// Trimmed, blank meaning none, at most [`GROUP_NAME_MAX`] characters (field `group`).
+    pub fn checked(self) -> Result<QueueGroup, FieldError> {
+        let group = self.group.as_deref().map(str::trim).filter(|g| !g.is_empty());
+        match group {
+            Some(g) if g.chars().count() > GROUP_NAME_MAX => {
+                Err(FieldError::new("group", Rule::TooLong { max: GROUP_NAME_MAX }))
+            }
+            _ => Ok(QueueGroup { group: group.map(str::to_owned) }),
+        }
+    }
 }
 
 /// A named group of users or queues, by their ids.
@@ -334,6 +383,23 @@ pub struct ListingChoices {
 pub struct Group {
     pub name: String,
     pub ids: Vec<i64>,
+}
+
+impl Group {
+    /// The groups that `members` (an id and its group's name, if any) fall into, by name; a blank
+    /// name is no group.
+    pub fn gather<'a>(members: impl IntoIterator<Item = (i64, Option<&'a str>)>) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        for (id, name) in members {
+            let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else { continue };
+            match groups.iter_mut().find(|g| g.name == name) {
+                Some(group) => group.ids.push(id),
+                None => groups.push(Group { name: name.to_owned(), ids: vec![id] }),
+            }
+        }
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+        groups
+    }
 }
 
 /// What a deep link (`?activityDetail=<unique name>`) names: an interaction (`email-12`, `chat-7`,

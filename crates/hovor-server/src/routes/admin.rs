@@ -1,12 +1,14 @@
-//! Configuration (admin only): agents' capacity per channel, queues' offer settings, keyword tagging
-//! rules and tag colours.
+//! Configuration (admin only): agents' capacity per channel, queues' offer settings, users and queues
+//! deactivated or active, queues' groups, keyword tagging rules and tag colours.
 
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use hovor_types::auth::Role;
-use hovor_types::error::ErrorBody;
+use hovor_types::error::{ErrorBody, Reason};
+use hovor_types::listing::{QueueGroup, SetActive};
+use hovor_types::routing::{AgentState, IdleReason};
 use hovor_types::routing::{QueueRouting, SetCapacity, validate_capacity, validate_queue_routing};
 use hovor_types::session_data::{
     NewTagRule, Tag, TagColours, TagRule, validate_tag_colours, validate_tag_rule,
@@ -19,8 +21,9 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::change::Change;
+use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
-use crate::routing::Work;
+use crate::routing::{Work, agents};
 use crate::store::{admin, tags};
 
 /// An administrator's request; anyone else is refused (403) before the body is read.
@@ -67,6 +70,70 @@ pub async fn set_queue_routing(
     validate_queue_routing(&request)?;
     let mut change = Change::begin(&state).await?;
     admin::set_queue_routing(&mut change, queue_id, &request).await?;
+    change.commit(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deactivates a user: they are signed out of every desk (their offers go back to the queue), can no
+/// longer sign in and are offered no work; their interactions stay listed. Or activates them again.
+/// An administrator cannot deactivate themselves (403); 409 `on_a_call` during a call.
+#[utoipa::path(put, path = "/api/admin/users/{id}/active", tag = "admin", params(("id" = i64, Path)),
+    request_body = SetActive,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn set_user_active(
+    State(state): State<AppState>,
+    Admin(me): Admin,
+    AppPath(user_id): AppPath<i64>,
+    AppJson(request): AppJson<SetActive>,
+) -> AppResult<StatusCode> {
+    if user_id == me.id && !request.active {
+        return Err(AppError::Forbidden);
+    }
+    let mut work = Work::begin(&state).await?;
+    if !request.active && agents::on_a_call(&mut work, user_id).await? {
+        return Err(AppError::Conflict(Reason::OnACall));
+    }
+    admin::set_user_active(&mut work, user_id, request.active, now_ms()).await?;
+    if !request.active {
+        agents::set_state(&mut work, user_id, AgentState::Idle, Some(IdleReason::SignedOut)).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *work.tx).await?;
+    }
+    work.finish(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deactivates a queue: it takes no new chats or calls (the chat page and its number say it is
+/// closed), while what already waits there is still offered and finished; its interactions stay
+/// listed. Or activates it again.
+#[utoipa::path(put, path = "/api/admin/queues/{id}/active", tag = "admin", params(("id" = i64, Path)),
+    request_body = SetActive,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn set_queue_active(
+    State(state): State<AppState>,
+    _: Admin,
+    AppPath(queue_id): AppPath<i64>,
+    AppJson(request): AppJson<SetActive>,
+) -> AppResult<StatusCode> {
+    let mut change = Change::begin(&state).await?;
+    admin::set_queue_active(&mut change, queue_id, request.active, now_ms()).await?;
+    change.commit(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The group a queue is listed under in the listing's Queue filter (choosing the group chooses its
+/// queues); none or blank: ungrouped.
+#[utoipa::path(put, path = "/api/admin/queues/{id}/group", tag = "admin", params(("id" = i64, Path)),
+    request_body = QueueGroup,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_queue_group(
+    State(state): State<AppState>,
+    _: Admin,
+    AppPath(queue_id): AppPath<i64>,
+    AppJson(request): AppJson<QueueGroup>,
+) -> AppResult<StatusCode> {
+    let request = request.checked()?;
+    let mut change = Change::begin(&state).await?;
+    admin::set_queue_group(&mut change, queue_id, request.group.as_deref()).await?;
     change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -128,6 +195,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(set_capacity))
         .routes(routes!(set_queue_routing))
+        .routes(routes!(set_user_active))
+        .routes(routes!(set_queue_active))
+        .routes(routes!(set_queue_group))
         .routes(routes!(tag_rules, add_tag_rule))
         .routes(routes!(remove_tag_rule))
         .routes(routes!(tag_colours))

@@ -81,7 +81,7 @@ pub async fn start(work: &mut Work, agent: (i64, &str), parent_id: i64, channel:
 pub async fn dial(work: &mut Work, agent: (i64, &str), number: &str) -> AppResult<i64> {
     let queue: Option<(i64, Flag)> = sqlx::query_as(
         "SELECT q.id, q.mask_sensitive FROM queues q JOIN queue_members m ON m.queue_id = q.id
-         WHERE m.user_id = $1 AND q.entry_number IS NOT NULL ORDER BY q.id LIMIT 1",
+         WHERE m.user_id = $1 AND q.entry_number IS NOT NULL AND q.deactivated_at IS NULL ORDER BY q.id LIMIT 1",
     )
     .bind(agent.0)
     .fetch_optional(&mut *work.tx)
@@ -117,7 +117,8 @@ pub async fn dial(work: &mut Work, agent: (i64, &str), number: &str) -> AppResul
 pub async fn compose(work: &mut Work, agent: (i64, &str), to: &str, subject: &str) -> AppResult<i64> {
     let queue_id: Option<i64> = sqlx::query_scalar(
         "SELECT q.id FROM queues q JOIN queue_members m ON m.queue_id = q.id
-         WHERE m.user_id = $1 AND EXISTS (SELECT 1 FROM mailboxes b WHERE b.queue_id = q.id)
+         WHERE m.user_id = $1 AND q.deactivated_at IS NULL
+           AND EXISTS (SELECT 1 FROM mailboxes b WHERE b.queue_id = q.id)
          ORDER BY q.id LIMIT 1",
     )
     .bind(agent.0)

@@ -49,3 +49,62 @@ pub async fn set_queue_routing(conn: &mut Conn, queue_id: i64, routing: &QueueRo
     }
     Ok(())
 }
+
+/// Deactivates the queue `queue_id` (from now: no new chats or calls) or activates it again; 404 for
+/// no such queue.
+pub async fn set_queue_active(conn: &mut Conn, queue_id: i64, active: bool, now: i64) -> AppResult<()> {
+    let updated = sqlx::query(
+        "UPDATE queues SET deactivated_at = CASE WHEN $1 = 1 THEN NULL ELSE COALESCE(deactivated_at, $2) END
+         WHERE id = $3",
+    )
+    .bind(i64::from(active))
+    .bind(now)
+    .bind(queue_id)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// The group the queue is listed under (checked already); 404 for no such queue.
+pub async fn set_queue_group(conn: &mut Conn, queue_id: i64, group: Option<&str>) -> AppResult<()> {
+    let updated = sqlx::query("UPDATE queues SET queue_group = $1 WHERE id = $2")
+        .bind(group)
+        .bind(queue_id)
+        .execute(&mut *conn)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Whether the queue takes new chats and calls (false too for no such queue).
+pub async fn queue_active(conn: &mut Conn, queue_id: i64) -> AppResult<bool> {
+    let Flag(active) =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM queues WHERE id = $1 AND deactivated_at IS NULL)")
+            .bind(queue_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(active)
+}
+
+/// Marks the user `user_id` deactivated (they can sign in no more) or active again; 404 for no such
+/// user. Their open sessions are for the caller to end.
+pub async fn set_user_active(conn: &mut Conn, user_id: i64, active: bool, now: i64) -> AppResult<()> {
+    let updated = sqlx::query(
+        "UPDATE users SET deactivated_at = CASE WHEN $1 = 1 THEN NULL ELSE COALESCE(deactivated_at, $2) END
+         WHERE id = $3",
+    )
+    .bind(i64::from(active))
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}

@@ -21,11 +21,13 @@ use crate::error::{AppError, AppResult};
 const IDENTITY_VALID_MS: i64 = 24 * 60 * 60 * 1000;
 
 pub async fn setup(conn: &mut Conn, queue_id: i64) -> AppResult<ChatSetup> {
-    let queue_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = $1")
-        .bind(queue_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // A deactivated queue takes no new chats: its page finds no chat to start.
+    let queue_name: String =
+        sqlx::query_scalar("SELECT name FROM queues WHERE id = $1 AND deactivated_at IS NULL")
+            .bind(queue_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(AppError::NotFound)?;
     Ok(ChatSetup { queue_id, queue_name, survey: survey(conn, queue_id).await? })
 }
 

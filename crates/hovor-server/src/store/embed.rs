@@ -87,7 +87,7 @@ pub async fn take_nonce(change: &mut Change, nonce: &str) -> AppResult<bool> {
 /// An agent or a supervisor by their user name: the users who work in a CRM's desk (an
 /// administrator signs in only in Hovor's own tab).
 pub async fn desk_user_named(change: &mut Change, username: &str) -> AppResult<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1 AND role IN ('agent', 'supervisor')")
+    Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1 AND role IN ('agent', 'supervisor') AND deactivated_at IS NULL")
         .bind(username)
         .fetch_optional(&mut *change.tx)
         .await?)

@@ -12,6 +12,7 @@ use hovor_types::listing::{
 };
 use hovor_types::message::Direction;
 
+mod advanced;
 mod detail;
 
 pub use detail::{detail, named};
@@ -160,8 +161,9 @@ fn sort_key(sort: SortColumn) -> (&'static str, &'static str) {
     }
 }
 
-/// The statement reading the matching interactions in the filter's order, `$12` rows from `$13`:
-/// the rows are picked and ordered on their sort key first, and only the picked ones read in full.
+/// The statement reading the matching interactions in the filter's order, `$12` rows from `$13`,
+/// the Advanced filter's values from `$14`: the rows are picked and ordered on their sort key first,
+/// and only the picked ones read in full.
 fn ordered(filter: &InteractionFilter) -> String {
     let direction = if filter.desc { "DESC" } else { "ASC" };
     let (key, joins) = sort_key(filter.sort);
@@ -171,8 +173,9 @@ fn ordered(filter: &InteractionFilter) -> String {
     format!(
         "WITH picked AS (
              SELECT c.id, c.channel, c.queued_at, {key} AS sort_key FROM conversations c {joins}
-             WHERE {MATCHING} ORDER BY {} LIMIT $12 OFFSET $13)
+             WHERE {MATCHING}{} ORDER BY {} LIMIT $12 OFFSET $13)
          {} ORDER BY {}",
+        advanced::sql(&filter.advanced, 14),
         order("c", "sort_key"),
         COLUMNS.replace("{ATTACHMENTS}", ATTACHMENTS),
         order("p", "p.sort_key"),
@@ -182,11 +185,10 @@ fn ordered(filter: &InteractionFilter) -> String {
 /// One page of the interactions `scope` may see that match `filter`.
 pub async fn page(conn: &mut Conn, scope: Scope, filter: &InteractionFilter) -> AppResult<InteractionPage> {
     // Fixed fragments only: the sort column and direction come from `order_by` and the flag.
-    let rows: Vec<Row> = bind_matching!(sqlx::query_as(sqlx::AssertSqlSafe(ordered(filter))), scope, filter)
+    let query = bind_matching!(sqlx::query_as(sqlx::AssertSqlSafe(ordered(filter))), scope, filter)
         .bind(i64::from(LISTING_PAGE) + 1)
-        .bind(i64::from(filter.page) * i64::from(LISTING_PAGE))
-        .fetch_all(&mut *conn)
-        .await?;
+        .bind(i64::from(filter.page) * i64::from(LISTING_PAGE));
+    let rows: Vec<Row> = advanced::bind_advanced!(query, filter).fetch_all(&mut *conn).await?;
     let more = rows.len() > LISTING_PAGE as usize;
     let rows = rows.into_iter().take(LISTING_PAGE as usize).map(interaction).collect::<AppResult<_>>()?;
     Ok(InteractionPage { rows, page: filter.page, more, from: filter.from, to: filter.to })
@@ -209,6 +211,7 @@ pub async fn each(
     let query = bind_matching!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(ordered(filter))), scope, filter)
         .bind(i64::from(EXPORT_MAX_ROWS))
         .bind(0_i64);
+    let query = advanced::bind_advanced!(query, filter);
     let mut rows = query.fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
         if !sink.take(interaction(row)?).await {
@@ -220,10 +223,12 @@ pub async fn each(
 
 /// How many interactions `scope` may see match `filter`.
 pub async fn count(conn: &mut Conn, scope: Scope, filter: &InteractionFilter) -> AppResult<u64> {
-    let sql = format!("SELECT COUNT(*) FROM conversations c WHERE {MATCHING}");
-    let total: i64 = bind_matching!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), scope, filter)
-        .fetch_one(&mut *conn)
-        .await?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM conversations c WHERE {MATCHING}{}",
+        advanced::sql(&filter.advanced, 12)
+    );
+    let query = bind_matching!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), scope, filter);
+    let total: i64 = advanced::bind_advanced!(query, filter).fetch_one(&mut *conn).await?;
     Ok(u64::try_from(total).unwrap_or(0))
 }
 
@@ -302,11 +307,11 @@ pub enum Relink {
 }
 
 /// The users and queues `scope` may filter by: itself and the users granted, the queues granted and
-/// those it is a member of; everyone and every queue for an administrator.
+/// those it is a member of; everyone and every queue for an administrator. Deactivated ones included,
+/// named apart.
 pub async fn choices(conn: &mut Conn, scope: Scope) -> AppResult<ListingChoices> {
-    let named = |(id, name): (i64, String)| Named { id, name };
-    let users: Vec<(i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, display_name, team FROM users
+    let users: Vec<(i64, String, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, display_name, team, deactivated_at FROM users
          WHERE $2 = 1 OR id = $1 OR id IN (SELECT seen_user_id FROM listing_user_rights WHERE user_id = $1)
          ORDER BY display_name, id",
     )
@@ -314,8 +319,8 @@ pub async fn choices(conn: &mut Conn, scope: Scope) -> AppResult<ListingChoices>
     .bind(i64::from(scope.everything))
     .fetch_all(&mut *conn)
     .await?;
-    let queues: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, name FROM queues
+    let queues: Vec<(i64, String, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, name, queue_group, deactivated_at FROM queues
          WHERE $2 = 1 OR id IN (SELECT queue_id FROM listing_queue_rights WHERE user_id = $1)
             OR id IN (SELECT queue_id FROM queue_members WHERE user_id = $1)
          ORDER BY name, id",
@@ -324,19 +329,22 @@ pub async fn choices(conn: &mut Conn, scope: Scope) -> AppResult<ListingChoices>
     .bind(i64::from(scope.everything))
     .fetch_all(&mut *conn)
     .await?;
-    let mut teams: Vec<Group> = Vec::new();
-    for (id, _, team) in &users {
-        let Some(team) = team.as_deref().map(str::trim).filter(|t| !t.is_empty()) else { continue };
-        match teams.iter_mut().find(|g| g.name == team) {
-            Some(group) => group.ids.push(*id),
-            None => teams.push(Group { name: team.to_owned(), ids: vec![*id] }),
-        }
-    }
-    teams.sort_by(|a, b| a.name.cmp(&b.name));
+    let inactive = |list: &[(i64, String, Option<String>, Option<i64>)]| {
+        list.iter().filter(|(.., deactivated)| deactivated.is_some()).map(|(id, ..)| *id).collect()
+    };
+    let groups = |list: &[(i64, String, Option<String>, Option<i64>)]| {
+        Group::gather(list.iter().map(|(id, _, group, _)| (*id, group.as_deref())))
+    };
+    let named = |list: Vec<(i64, String, Option<String>, Option<i64>)>| {
+        list.into_iter().map(|(id, name, ..)| Named { id, name }).collect()
+    };
     Ok(ListingChoices {
-        users: users.into_iter().map(|(id, name, _)| Named { id, name }).collect(),
-        queues: queues.into_iter().map(named).collect(),
-        teams,
+        teams: groups(&users),
+        queue_groups: groups(&queues),
+        inactive_users: inactive(&users),
+        inactive_queues: inactive(&queues),
+        users: named(users),
+        queues: named(queues),
     })
 }
 

@@ -32,7 +32,8 @@ pub async fn dial(state: &AppState, dial: &Dial, token_hash: &str) -> AppResult<
     let calls = calls(state)?;
     let mut work = Work::begin(state).await?;
     let queue: Option<(i64, Flag)> =
-        sqlx::query_as("SELECT id, mask_sensitive FROM queues WHERE entry_number = $1")
+        // A deactivated queue's number is not in service.
+        sqlx::query_as("SELECT id, mask_sensitive FROM queues WHERE entry_number = $1 AND deactivated_at IS NULL")
             .bind(phone_digits(&dial.to))
             .fetch_optional(&mut *work.tx)
             .await?;

@@ -745,3 +745,239 @@ async fn from_the_detail_a_user_who_may_see_it_pairs_a_contact_and_puts_it_into_
     let refused = pair(admin.clone(), other, json!({"contact_id": contact})).await;
     assert_eq!((refused.status, refused.json["reason"].as_str()), (StatusCode::CONFLICT, Some("anonymised")));
 }
+
+/// A query parameter's value, percent-encoded.
+fn encoded(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_advanced_filter_tests_any_column_as_the_row_shows_it_in_the_list_its_count_and_export() {
+    let (server, _clock) = TestServer::new().await.with_scripted_clock(NOW);
+    let listing = Listing { server };
+    let server = &listing.server;
+    let (q1, q2) = (server.queue_id(0).await, server.queue_id(1).await);
+    let (eva_id, olga_id) = (server.user_id("agent1").await, server.user_id("agent2").await);
+    let contact: i64 = sqlx::query_scalar(
+        "INSERT INTO contacts (first_name, last_name, language) VALUES ('Jana', 'Nováková', 'cs') RETURNING id",
+    )
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    let stored = |queue, agent, subject, body, direction| Stored {
+        queue,
+        channel: "email",
+        agent: Some(agent),
+        at: NOW - 20 * MINUTE,
+        subject,
+        body,
+        status: "ended",
+        direction,
+        contact: None,
+    };
+    let invoice = listing.store(stored(q1, eva_id, "Faktura 12", "Dobrý den, faktura", "inbound")).await;
+    let offer = listing
+        .store(Stored {
+            contact: Some(contact),
+            status: "active",
+            ..stored(q1, eva_id, "Nabídka", "Posíláme", "outbound")
+        })
+        .await;
+    let address = listing.store(stored(q2, olga_id, "Adresa", "Změna adresy", "inbound")).await;
+    let rated =
+        listing.store(Stored { channel: "chat", ..stored(q1, eva_id, "", "Chat one", "inbound") }).await;
+    let unrated =
+        listing.store(Stored { channel: "chat", ..stored(q2, olga_id, "", "Chat two", "inbound") }).await;
+    sqlx::query("UPDATE conversations SET rating = 4 WHERE id = $1")
+        .bind(rated)
+        .execute(&server.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO feedback_answers (conversation_id, question, kind, comment) VALUES ($1, 'Jak?', 'comment', 'Rychlé a milé')",
+    )
+    .bind(rated)
+    .execute(&server.pool)
+    .await
+    .unwrap();
+    let admin = server.sign_in("admin").await;
+    let olga_name = server.display_name("agent2").await;
+    let q2_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = $1")
+        .bind(q2)
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    let query = |channel: &str, conditions: Value| {
+        format!(
+            "channel={channel}&zone=Europe/Prague&sort=time&desc=false&advanced={}",
+            encoded(&conditions.to_string())
+        )
+    };
+    let c = |column: &str, op: &str, value: &str| json!({"column": column, "op": op, "value": value});
+    let emails = [
+        (vec![c("title", "contains", "FAKTURA")], vec![invoice]),
+        (vec![c("title", "not_contains", "faktura")], vec![offer, address]),
+        (vec![c("text", "contains", "změna")], vec![address]),
+        (vec![c("contact", "empty", "")], vec![invoice, address]),
+        (vec![c("contact", "contains", "nováková")], vec![offer]),
+        (vec![c("email_state", "is", "failed")], vec![offer]),
+        (vec![c("email_state", "empty", "")], vec![invoice, address]),
+        (vec![c("attachments", "is", "2")], vec![invoice, offer, address]),
+        (vec![c("attachments", "below", "2")], vec![]),
+        (vec![c("status", "is_not", "ended")], vec![offer]),
+        (vec![c("direction", "is", "inbound"), c("user", "is", &olga_name)], vec![address]),
+        (vec![c("queue", "is", &q2_name.to_uppercase())], vec![address]),
+        (vec![c("user", "is_not", &olga_name), c("direction", "is", "inbound")], vec![invoice]),
+    ];
+    for (conditions, expected) in emails {
+        let q = query("email", json!(conditions));
+        assert_eq!(listing.ids(&admin, &q).await, expected, "{conditions:?}");
+    }
+    let chats = [
+        (vec![c("rating", "above", "3")], vec![rated]),
+        (vec![c("rating", "empty", "")], vec![unrated]),
+        (vec![c("rating", "is_not", "4")], vec![unrated]),
+        (vec![c("comment", "contains", "milé")], vec![rated]),
+        (vec![c("comment", "not_empty", "")], vec![rated]),
+    ];
+    for (conditions, expected) in chats {
+        let q = query("chat", json!(conditions));
+        assert_eq!(listing.ids(&admin, &q).await, expected, "{conditions:?}");
+    }
+
+    // Sorted and exported as listed.
+    let q = query("email", json!([c("direction", "is", "inbound")])).replace("sort=time", "sort=title");
+    assert_eq!(listing.ids(&admin, &q).await, vec![address, invoice]);
+    let (status, csv) = server
+        .request_bytes("GET", &format!("/api/interactions/export?{q}&format=csv&lang=en"), Some(&admin))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8_lossy(&csv);
+    assert!(text.contains("Faktura 12") && text.contains("Adresa") && !text.contains("Nabídka"), "{text}");
+
+    // A fault is named by its condition's place.
+    for (conditions, field) in [
+        (json!([c("title", "is", "x"), c("attachments", "contains", "1")]), "advanced[1].op"),
+        (json!([c("rating", "above", "many")]), "advanced[0].value"),
+        (json!([c("status", "is", "closed")]), "advanced[0].value"),
+        (json!({"column": "title"}), "advanced"),
+    ] {
+        let answer = server
+            .request("GET", &format!("/api/interactions?{}", query("email", conditions)), Some(&admin), None)
+            .await;
+        assert_eq!(
+            (answer.status, answer.json["field"].clone()),
+            (StatusCode::UNPROCESSABLE_ENTITY, json!(field))
+        );
+    }
+    // It never widens the rights: Ivan, granted nothing, finds nothing by it.
+    let ivan = server.sign_in("agent3").await;
+    assert_eq!(
+        listing.ids(&ivan, &query("email", json!([c("title", "not_contains", "zzz")]))).await,
+        Vec::<i64>::new()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deactivated_users_and_queues_keep_their_interactions_listed_apart_and_queues_gather_in_groups() {
+    let (server, _clock) = TestServer::new().await.with_scripted_clock(NOW);
+    let listing = Listing { server };
+    let server = &listing.server;
+    let (q1, q2) = (server.queue_id(0).await, server.queue_id(1).await);
+    let olga_id = server.user_id("agent2").await;
+    let handled = listing
+        .store(Stored {
+            queue: q2,
+            channel: "email",
+            agent: Some(olga_id),
+            at: NOW - 20 * MINUTE,
+            subject: "Adresa",
+            body: "Změna adresy",
+            status: "ended",
+            direction: "inbound",
+            contact: None,
+        })
+        .await;
+    let admin = server.sign_in("admin").await;
+    let olga = server.sign_in("agent2").await;
+    let eva = server.sign_in("agent1").await;
+    let active = |path: String, cookie: String, on: bool| async move {
+        server.request("PUT", &path, Some(&cookie), Some(json!({"active": on}))).await.status
+    };
+    let user_path = |id: i64| format!("/api/admin/users/{id}/active");
+    let queue_path = |id: i64| format!("/api/admin/queues/{id}/active");
+    let choices = || async {
+        let answer = server.request("GET", "/api/interactions/choices", Some(&admin), None).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        answer.json
+    };
+    assert_eq!(choices().await["inactive_users"], json!([]));
+
+    // Only an administrator deactivates, never themselves; nobody unknown.
+    assert_eq!(active(user_path(olga_id), eva.clone(), false).await, StatusCode::FORBIDDEN);
+    let admin_id = server.user_id("admin").await;
+    assert_eq!(active(user_path(admin_id), admin.clone(), false).await, StatusCode::FORBIDDEN);
+    assert_eq!(active(user_path(987_654), admin.clone(), false).await, StatusCode::NOT_FOUND);
+
+    // Olga deactivated: her session ends, she cannot sign in, her interactions stay listed.
+    assert_eq!(active(user_path(olga_id), admin.clone(), false).await, StatusCode::NO_CONTENT);
+    let refused = server.request("GET", "/api/interactions/choices", Some(&olga), None).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    let sign_in = json!({"username": "agent2", "password": hovor_server::demo::PASSWORD});
+    let again = server.request("POST", "/api/session", None, Some(sign_in.clone())).await;
+    assert_eq!(
+        (again.status, again.json["code"].clone()),
+        (StatusCode::UNAUTHORIZED, json!("invalid_credentials"))
+    );
+    let state: String = sqlx::query_scalar("SELECT idle_reason FROM agent_states WHERE user_id = $1")
+        .bind(olga_id)
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "signed_out");
+    let all = choices().await;
+    assert_eq!(all["inactive_users"], json!([olga_id]));
+    assert!(
+        all["users"].as_array().unwrap().iter().any(|u| u["id"] == json!(olga_id)),
+        "still offered, apart"
+    );
+    let week = "channel=email&zone=Europe/Prague&time=this_week";
+    assert_eq!(listing.ids(&admin, &format!("{week}&users={olga_id}")).await, vec![handled]);
+    // Active again: she signs in.
+    assert_eq!(active(user_path(olga_id), admin.clone(), true).await, StatusCode::NO_CONTENT);
+    assert_eq!(server.request("POST", "/api/session", None, Some(sign_in)).await.status, StatusCode::OK);
+    assert_eq!(choices().await["inactive_users"], json!([]));
+
+    // A deactivated queue takes no new chat; what it handled stays listed.
+    assert_eq!(active(queue_path(q2), admin.clone(), false).await, StatusCode::NO_CONTENT);
+    let setup = format!("/api/chat/queues/{q2}");
+    assert_eq!(server.request("GET", &setup, None, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(server.start_chat_with(q2, json!({"name": "Jana"})).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(choices().await["inactive_queues"], json!([q2]));
+    assert_eq!(listing.ids(&admin, &format!("{week}&queues={q2}")).await, vec![handled]);
+    assert_eq!(active(queue_path(q2), admin.clone(), true).await, StatusCode::NO_CONTENT);
+    assert_eq!(server.request("GET", &setup, None, None).await.status, StatusCode::OK);
+    assert_eq!(active(queue_path(987_654), admin.clone(), false).await, StatusCode::NOT_FOUND);
+
+    // Groups of queues: set by an administrator, offered with their queues.
+    let group = |id: i64, cookie: String, body: Value| async move {
+        server.request("PUT", &format!("/api/admin/queues/{id}/group"), Some(&cookie), Some(body)).await
+    };
+    assert_eq!(group(q1, eva.clone(), json!({"group": "Care"})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(group(q1, admin.clone(), json!({"group": " Care "})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(group(q2, admin.clone(), json!({"group": "Care"})).await.status, StatusCode::NO_CONTENT);
+    let long = group(q2, admin.clone(), json!({"group": "x".repeat(61)})).await;
+    assert_eq!((long.status, long.json["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("group")));
+    let groups = choices().await["queue_groups"].clone();
+    let mut ids: Vec<i64> =
+        groups[0]["ids"].as_array().unwrap().iter().map(|id| id.as_i64().unwrap()).collect();
+    ids.sort_unstable();
+    let mut both = vec![q1, q2];
+    both.sort_unstable();
+    assert_eq!((groups.as_array().unwrap().len(), groups[0]["name"].clone(), ids), (1, json!("Care"), both));
+    assert_eq!(group(q2, admin.clone(), json!({"group": null})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(choices().await["queue_groups"], json!([{"name": "Care", "ids": [q1]}]));
+}

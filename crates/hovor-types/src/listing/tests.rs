@@ -189,3 +189,94 @@ fn an_id_list_reads_back_as_written_and_a_bad_one_is_named() {
     assert_eq!(ids(None, "users"), Ok(vec![]));
     assert_eq!(ids(Some("4,x"), "queues"), Err(FieldError::new("queues", Rule::Malformed)));
 }
+
+#[test]
+fn advanced_conditions_are_checked_by_their_column_and_named_by_their_place() {
+    use advanced::{AdvancedColumn as Col, Checked, Condition, Operator as Op, Value, check, conditions};
+    let c = |column, op, value: &str| Condition { column, op, value: value.into() };
+    let fault = |list: &[Condition]| check(list).unwrap_err();
+    assert_eq!(
+        check(&[
+            c(Col::Title, Op::Contains, "  Refund "),
+            c(Col::Rating, Op::Below, "3"),
+            c(Col::Contact, Op::Empty, "x")
+        ]),
+        Ok(vec![
+            Checked { column: Col::Title, op: Op::Contains, value: Value::Text("refund".into()) },
+            Checked { column: Col::Rating, op: Op::Below, value: Value::Number(3) },
+            Checked { column: Col::Contact, op: Op::Empty, value: Value::None },
+        ])
+    );
+    assert_eq!(
+        fault(&[c(Col::Title, Op::Is, "a"), c(Col::Attachments, Op::Contains, "1")]),
+        FieldError { field: "advanced[1].op".into(), rule: Rule::NotAnOption }
+    );
+    assert_eq!(fault(&[c(Col::Text, Op::Contains, " ")]).field, "advanced[0].value");
+    assert_eq!(fault(&[c(Col::Attachments, Op::Above, "two")]).rule, Rule::Malformed);
+    assert_eq!(fault(&[c(Col::Status, Op::Is, "closed")]).rule, Rule::NotAnOption);
+    assert_eq!(check(&[c(Col::Status, Op::Is, "ended")]).unwrap()[0].value, Value::Text("ended".into()));
+    assert_eq!(
+        fault(&[c(Col::Comment, Op::Contains, &"x".repeat(advanced::VALUE_MAX + 1))]).rule,
+        Rule::TooLong { max: advanced::VALUE_MAX }
+    );
+    let six = vec![c(Col::Queue, Op::Contains, "a"); advanced::CONDITIONS_MAX + 1];
+    assert_eq!(fault(&six), FieldError::new("advanced", Rule::TooLarge { max: advanced::CONDITIONS_MAX }));
+    // As the query carries them.
+    let list = [c(Col::User, Op::NotContains, "Nov")];
+    assert_eq!(
+        conditions(advanced::advanced_param(&list).as_deref()).unwrap()[0].value,
+        Value::Text("nov".into())
+    );
+    assert_eq!(conditions(None), Ok(vec![]));
+    assert_eq!(conditions(Some("[{\"column\":\"fax\"}]")), Err(FieldError::new("advanced", Rule::Malformed)));
+    assert!(advanced::choice_lists_match_enums());
+    // Every column offers operators, and each of those passes with a fitting value.
+    for column in Col::ALL {
+        assert!(!column.operators().is_empty());
+        for op in column.operators() {
+            let value = match column.kind() {
+                advanced::ColumnKind::Number => "2",
+                advanced::ColumnKind::Choice(choices) => choices[0],
+                advanced::ColumnKind::Text => "ab",
+            };
+            assert!(check(&[c(*column, *op, value)]).is_ok(), "{column:?} {op:?}");
+        }
+    }
+}
+
+#[test]
+fn a_query_carries_its_advanced_filter_and_its_fault() {
+    let query = InteractionQuery {
+        channel: Some(Channel::Chat),
+        advanced: Some(r#"[{"column":"rating","op":"above","value":"x"}]"#.into()),
+        ..InteractionQuery::default()
+    };
+    let today = Date { year: 2026, month: 3, day: 10 };
+    assert_eq!(query.check(today, &Zones).unwrap_err().field, "advanced[0].value");
+}
+
+#[test]
+fn members_gather_into_their_named_groups() {
+    let groups = Group::gather([
+        (1, Some("Sales ")),
+        (2, None),
+        (3, Some("Care")),
+        (4, Some("Sales")),
+        (5, Some(" ")),
+    ]);
+    assert_eq!(
+        groups,
+        vec![Group { name: "Care".into(), ids: vec![3] }, Group { name: "Sales".into(), ids: vec![1, 4] }]
+    );
+}
+
+#[test]
+fn a_queue_group_is_trimmed_and_limited() {
+    assert_eq!(
+        QueueGroup { group: Some(" Care ".into()) }.checked(),
+        Ok(QueueGroup { group: Some("Care".into()) })
+    );
+    assert_eq!(QueueGroup { group: Some("  ".into()) }.checked(), Ok(QueueGroup { group: None }));
+    let long = QueueGroup { group: Some("x".repeat(GROUP_NAME_MAX + 1)) };
+    assert_eq!(long.checked().unwrap_err(), FieldError::new("group", Rule::TooLong { max: GROUP_NAME_MAX }));
+}
