@@ -284,3 +284,144 @@ test("an administrator sets a retention rule, checked beside its field, counts i
     await server.finish(page);
   }
 });
+
+test("an administrator deactivates a user and a queue, groups queues and grants rights; the filters keep deactivated ones behind the eye; the Advanced filter narrows the list", async ({ page }) => {
+  const server = await OwnServer.start("access");
+  try {
+    // Two chats in queue 3: Petr Svoboda takes the first, the second waits.
+    const chats: number[] = [];
+    for (const text of ["reklamace faktury 4711", "dotaz na cenu"]) {
+      const { customer, id } = await startChat(server.url, 3, "Adam Zákazník");
+      expect((await customer.post("/api/chat/messages", { data: { body: text } })).status()).toBe(201);
+      chats.push(id);
+    }
+    const agent = await api(server.url, "agent2");
+    expect((await agent.put("/api/me/status", { data: { state: "available" } })).ok()).toBe(true);
+    await expect
+      .poll(async () => (await (await agent.post("/api/offers/accept", { data: { conversation_ids: [chats[0]] } })).json()).accepted)
+      .toEqual([chats[0]]);
+    expect((await agent.put("/api/me/status", { data: { state: "idle", idle_reason: "break" } })).ok()).toBe(true);
+
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await signInAt(page, server.url, "admin");
+    await page.goto(`${server.url}/desk/listings`);
+    await page.locator('[data-testid="listing-channel"][data-channel="chat"]').click();
+    await expect(page.getByTestId("listing-found")).toHaveText(/^Found: \d+$/);
+
+    // The Advanced filter: a condition without its value is named beside it; then they narrow the list.
+    await page.getByTestId("listing-advanced").click();
+    await expect(page.getByTestId("listing-advanced")).toHaveAttribute("aria-expanded", "true");
+    const advanced = page.getByTestId("listing-conditions");
+    await advanced.getByTestId("advanced-add").click();
+    const conditions = advanced.getByTestId("advanced-condition");
+    await expect(conditions.first().getByTestId("advanced-column")).toHaveValue("title");
+    await page.getByTestId("listing-search").click();
+    await expect(page.locator('[data-field="advanced[0].value"]')).toHaveText("This field is required.");
+    await conditions.first().getByTestId("advanced-op").selectOption("is");
+    await conditions.first().getByTestId("advanced-value").fill("adam zákazník");
+    await page.getByTestId("listing-search").click();
+    await expect(page.getByTestId("listing-found")).toHaveText("Found: 2");
+    await advanced.getByTestId("advanced-add").click();
+    const second = conditions.nth(1);
+    await second.getByTestId("advanced-column").selectOption("text");
+    await expect(second.getByTestId("advanced-op")).toHaveValue("contains");
+    await second.getByTestId("advanced-value").fill("REKLAMACE");
+    await page.getByTestId("listing-search").click();
+    await expect(page.getByTestId("listing-found")).toHaveText("Found: 1");
+    await expect(page.getByTestId("listing-row")).toContainText("Adam Zákazník");
+    await expect(page.getByTestId("listing-advanced")).toHaveText("Advanced filter (2)");
+    // A choice column offers its values; "status is not ended" keeps both active chats.
+    await second.getByTestId("advanced-column").selectOption("status");
+    await expect(second.getByTestId("advanced-op").locator("option")).toHaveCount(2);
+    await second.getByTestId("advanced-op").selectOption("is_not");
+    await second.getByTestId("advanced-value").selectOption("ended");
+    await page.getByTestId("listing-search").click();
+    await expect(page.getByTestId("listing-found")).toHaveText("Found: 2");
+    await second.getByTestId("advanced-remove").click();
+    await expect(page.getByTestId("listing-advanced")).toHaveText("Advanced filter (1)");
+    await page.getByTestId("listing-advanced").click();
+    await expect(advanced).toBeHidden();
+
+    // Users and queues: Petr Svoboda deactivated; he can no longer sign in.
+    await page.getByTestId("access-open").click();
+    await expect(page).toHaveURL(/\/desk\/listings\?access$/);
+    const panel = page.getByTestId("access-panel");
+    await expect(page.locator("#access-title")).toBeFocused();
+    const petr = panel.getByTestId("access-user").filter({ hasText: "Petr Svoboda" });
+    await expect(panel.getByTestId("access-user").filter({ hasText: "(you)" }).getByTestId("access-user-toggle")).toHaveCount(0);
+    await petr.getByTestId("access-user-toggle").click();
+    await expect(panel.getByTestId("access-said")).toHaveText("Deactivated: Petr Svoboda.");
+    await expect(petr).toHaveAttribute("data-active", "false");
+    const again = await page.request.post(`${server.url}/api/session`, { data: { username: "agent2", password: PASSWORD } });
+    expect(again.status()).toBe(401);
+    expect((await agent.get("/api/session")).status()).toBe(401);
+
+    // Rights of another agent: the Queues tab by the arrow key, one queue ticked and saved.
+    const other = panel.getByTestId("access-user").filter({ hasNotText: "Petr Svoboda" }).filter({ hasNotText: "(you)" }).first();
+    const otherName = (await other.locator("td").first().innerText()).trim();
+    await other.getByTestId("access-rights").click();
+    await expect(panel.getByRole("heading", { level: 3 })).toHaveText(`What ${otherName} may list`);
+    await panel.getByTestId("rights-users").focus();
+    await page.keyboard.press("ArrowRight");
+    await expect(panel.getByTestId("rights-queues")).toBeFocused();
+    await expect(panel.getByTestId("rights-queues")).toHaveAttribute("aria-selected", "true");
+    await panel.getByTestId("rights-choice").first().check();
+    await panel.getByTestId("rights-save").click();
+    await expect(panel.getByTestId("access-said")).toHaveText("Rights saved.");
+    const otherId = (await (await page.request.get(`${server.url}/api/interactions/choices`)).json()).users.find((u: any) => u.name === otherName).id;
+    const granted = await (await page.request.get(`${server.url}/api/admin/users/${otherId}/listing-rights`)).json();
+    expect(granted.queue_ids).toHaveLength(1);
+    await panel.getByTestId("rights-back").click();
+
+    // Queues: two grouped as Support, queue 3 deactivated.
+    await panel.getByTestId("access-queues").click();
+    const queueRows = panel.getByTestId("access-queue");
+    await expect(queueRows.first()).toBeVisible();
+    for (const n of [0, 1]) {
+      await queueRows.nth(n).getByTestId("access-group").fill("Support");
+      await queueRows.nth(n).getByTestId("access-group-save").click();
+      await expect(panel.getByTestId("access-said")).toHaveText(/^Group saved: .+\.$/);
+    }
+    await queueRows.nth(0).getByTestId("access-group").fill("x".repeat(60) + "y");
+    await expect(queueRows.nth(0).getByTestId("access-group")).toHaveValue("x".repeat(60));
+    const choices = await (await page.request.get(`${server.url}/api/interactions/choices`)).json();
+    const third = choices.queues.find((q: any) => q.id === 3).name;
+    const thirdRow = queueRows.filter({ hasText: third });
+    await thirdRow.getByTestId("access-queue-toggle").click();
+    await expect(thirdRow).toHaveAttribute("data-active", "false");
+    expect((await fetch(`${server.url}/api/chat/queues/3`)).status).toBe(404);
+    await page.keyboard.press("Escape");
+    await expect(page).toHaveURL(/\/desk\/listings$/);
+
+    // The filters: deactivated ones only behind the crossed-out eye, marked; the group chooses its queues.
+    const users = page.getByTestId("listing-users");
+    const queues = page.getByTestId("listing-queues");
+    await users.locator("summary").click();
+    await expect(users.getByText("Petr Svoboda")).toHaveCount(0);
+    await users.locator("summary").click();
+    await queues.locator("summary").click();
+    await expect(queues.getByText(third)).toHaveCount(0);
+    await queues.locator("summary").click();
+    const eye = page.getByTestId("listing-show-inactive");
+    await eye.click();
+    await expect(eye).toHaveAttribute("aria-pressed", "true");
+    await users.locator("summary").click();
+    await expect(users.getByText("Petr Svoboda")).toBeVisible();
+    await expect(users.getByText("· deactivated")).toHaveCount(1);
+    await users.getByLabel(/Petr Svoboda/).check();
+    await users.locator("summary").click();
+    await queues.locator("summary").click();
+    await expect(queues.getByTestId("listing-group")).toHaveText("Support");
+    await queues.getByTestId("listing-group").getByRole("checkbox").check();
+    await expect(queues.locator("summary")).toHaveText("Queues: 2 chosen");
+    await queues.getByTestId("listing-group").getByRole("checkbox").uncheck();
+    await queues.getByLabel(new RegExp(third)).check();
+    await queues.locator("summary").click();
+    await page.getByTestId("listing-search").click();
+    // His chat in that queue stays listed, though he and the queue are deactivated.
+    await expect(page.getByTestId("listing-found")).toHaveText("Found: 1");
+    await expect(page.getByTestId("listing-row")).toContainText("reklamace faktury");
+  } finally {
+    await server.finish(page);
+  }
+});

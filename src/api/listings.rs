@@ -7,7 +7,7 @@ use hovor_types::conversation::SetContact;
 use hovor_types::customer::NewContact;
 use hovor_types::listing::{
     ExportFormat, InteractionCount, InteractionDetail, InteractionPage, InteractionQuery, InteractionRow,
-    ListingChoices, Named,
+    ListingChoices, ListingRights, Named, QueueGroup, SetActive,
 };
 use hovor_types::quality::{NewReview, Review, Scorecard};
 use hovor_types::retention::{RetentionRules, RetentionRun, RunRequest};
@@ -32,6 +32,7 @@ pub fn query_string(query: &InteractionQuery) -> String {
         ("sort", query.sort.map(|s| s.as_str().to_owned())),
         ("desc", query.desc.map(|d| d.to_string())),
         ("page", query.page.map(|p| p.to_string())),
+        ("advanced", query.advanced.clone()),
     ];
     fields
         .into_iter()
@@ -170,4 +171,28 @@ pub async fn find_cases(query: &str) -> Result<Vec<Named>, ApiError> {
 pub async fn create_contact(new: &NewContact) -> Result<i64, ApiError> {
     let created: Found = client::post("/api/contacts", new, None).await?;
     Ok(created.id)
+}
+
+/// Deactivates a user or activates them again (administrators).
+pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), ApiError> {
+    client::put_empty(&format!("/api/admin/users/{user_id}/active"), &SetActive { active }).await
+}
+
+/// Deactivates a queue or activates it again (administrators).
+pub async fn set_queue_active(queue_id: i64, active: bool) -> Result<(), ApiError> {
+    client::put_empty(&format!("/api/admin/queues/{queue_id}/active"), &SetActive { active }).await
+}
+
+/// The group a queue is listed under (administrators).
+pub async fn set_queue_group(queue_id: i64, group: &QueueGroup) -> Result<(), ApiError> {
+    client::put_empty(&format!("/api/admin/queues/{queue_id}/group"), group).await
+}
+
+/// Whose interactions a user may list besides their own (administrators).
+pub async fn rights(user_id: i64) -> Result<ListingRights, ApiError> {
+    client::get(&format!("/api/admin/users/{user_id}/listing-rights")).await
+}
+
+pub async fn set_rights(user_id: i64, rights: &ListingRights) -> Result<(), ApiError> {
+    client::put_empty(&format!("/api/admin/users/{user_id}/listing-rights"), rights).await
 }

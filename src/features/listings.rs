@@ -5,6 +5,8 @@
 //! a query by the same rules before sending it. Code and words come with the `listings` chunk and
 //! string pack, not in the desk's start.
 
+mod access;
+mod advanced;
 mod anonymise;
 mod detail;
 mod export;
@@ -127,12 +129,14 @@ fn Drawn(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
     let query = use_query_map();
     let detail_name = Memo::new(move |_| query.read().get("activityDetail"));
     let retention = Memo::new(move |_| query.read().get("retention").is_some());
+    let access = Memo::new(move |_| query.read().get("access").is_some());
     // The row's "+": the detail opens with the contact search.
     let pairing = move || query.read_untracked().get("pair").is_some();
     let refresh = Callback::new(move |()| listing.page.refetch());
     let administrator =
         matches!(use_session().0.get_untracked(), SessionState::SignedIn(me) if me.role == Role::Admin);
     let retention_words = words.clone();
+    let access_words = words.clone();
     view! {
         <h1 class=css::title>{words.title.clone()}</h1>
         <filters::Filters listing words=words.clone() />
@@ -140,11 +144,15 @@ fn Drawn(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
             <table::Found listing words=words.clone() />
             <export::Export listing words=words.clone() />
             {administrator.then(|| view! {
-                <a class="button" href="?retention" data-testid="retention-open">{words.retention.clone()}</a>
+                <span>
+                    <a class="button" href="?access" data-testid="access-open">{words.access.clone()}</a>" "
+                    <a class="button" href="?retention" data-testid="retention-open">{words.retention.clone()}</a>
+                </span>
             })}
         </div>
         <table::Table listing words=words.clone() />
         {move || detail_name.get().map(|name| view! { <detail::Detail name words=words.clone() pairing=pairing() on_changed=refresh /> })}
         {move || (administrator && retention.get()).then(|| view! { <retention::Retention listing words=retention_words.clone() /> })}
+        {move || (administrator && access.get()).then(|| view! { <access::Access listing words=access_words.clone() /> })}
     }
 }

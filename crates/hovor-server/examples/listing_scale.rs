@@ -89,6 +89,16 @@ async fn main() -> anyhow::Result<()> {
             "channel=chat&time=last_month&zone=Europe/Prague&text=zpr%C3%A1va%2012",
         ),
         (
+            "emails this month, Advanced: text contains, contact set, administrator",
+            &admin,
+            "channel=email&time=this_month&zone=Europe/Prague&advanced=%5B%7B%22column%22%3A%22text%22%2C%22op%22%3A%22contains%22%2C%22value%22%3A%22zpr%C3%A1va%201%22%7D%2C%7B%22column%22%3A%22contact%22%2C%22op%22%3A%22not_empty%22%7D%5D",
+        ),
+        (
+            "a year of chats, Advanced: rating below 3, commented, agent",
+            &agent,
+            "channel=chat&{year}&sort=rating&advanced=%5B%7B%22column%22%3A%22rating%22%2C%22op%22%3A%22below%22%2C%22value%22%3A%223%22%7D%2C%7B%22column%22%3A%22comment%22%2C%22op%22%3A%22not_empty%22%7D%5D",
+        ),
+        (
             "emails this month, agent granted two queues",
             &agent,
             "channel=email&time=this_month&zone=Europe/Prague",

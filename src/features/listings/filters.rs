@@ -1,13 +1,18 @@
 //! The filters above the list: the channel (applied at once), then Time (a preset or a range of days),
-//! users, queues, text, status and direction, applied by Search after the same checks the server makes.
+//! users and queues (with their groups; deactivated ones behind the crossed-out eye), text, status,
+//! direction and the Advanced filter, applied by Search after the same checks the server makes.
 
 use std::sync::Arc;
 
 use hovor_types::conversation::Channel;
-use hovor_types::listing::{Group, InteractionQuery, InteractionStatus, Named, TimePreset, id_list, ids};
+use hovor_types::listing::advanced::advanced_param;
+use hovor_types::listing::{
+    Group, InteractionQuery, InteractionStatus, ListingChoices, Named, TimePreset, id_list, ids,
+};
 use hovor_types::message::Direction;
 use leptos::prelude::*;
 
+use super::advanced::{AdvancedFilter, Conditions};
 use super::strings::ListingWords;
 use super::{Listing, css};
 use crate::components::form::{FieldMessage, FormErrors};
@@ -25,6 +30,9 @@ pub struct Form {
     direction: RwSignal<Option<Direction>>,
     users: RwSignal<Vec<i64>>,
     queues: RwSignal<Vec<i64>>,
+    advanced: Conditions,
+    /// Whether the user and queue filters offer deactivated ones too (DAK's crossed-out eye).
+    show_inactive: RwSignal<bool>,
     errors: FormErrors,
 }
 
@@ -39,6 +47,8 @@ impl Form {
             direction: RwSignal::new(query.direction),
             users: RwSignal::new(ids(query.users.as_deref(), "users").unwrap_or_default()),
             queues: RwSignal::new(ids(query.queues.as_deref(), "queues").unwrap_or_default()),
+            advanced: Conditions::of(query.advanced.as_deref()),
+            show_inactive: RwSignal::new(false),
             errors: FormErrors::default(),
         }
     }
@@ -57,10 +67,19 @@ impl Form {
             direction: self.direction.get_untracked(),
             users: id_list(&self.users.get_untracked()),
             queues: id_list(&self.queues.get_untracked()),
+            advanced: advanced_param(&self.advanced.list()),
             page: None,
             ..applied.clone()
         }
     }
+}
+
+/// What one user or queue filter offers.
+struct Offered {
+    options: Signal<Vec<Named>>,
+    groups: Signal<Vec<Group>>,
+    /// Which options are deactivated: offered only when `show_inactive` (or already chosen).
+    inactive: Signal<Vec<i64>>,
 }
 
 /// A filter by several users or queues: a disclosure with a checkbox for each group (choosing all of
@@ -69,21 +88,28 @@ fn picker(
     name: &'static str,
     label: String,
     words: &ListingWords,
-    options: Signal<Vec<Named>>,
-    groups: Signal<Vec<Group>>,
+    offered: Offered,
+    show_inactive: RwSignal<bool>,
     chosen: RwSignal<Vec<i64>>,
 ) -> impl IntoView + use<> {
+    let Offered { options, groups, inactive } = offered;
+    let inactive_word = words.inactive.clone();
     let (all, count) = (words.all.clone(), words.chosen.clone());
     let summary = move || match chosen.with(Vec::len) {
         0 => format!("{label}: {all}"),
         n => format!("{label}: {}", fill(&count, &[("count", &n.to_string())])),
     };
     let boxes = move || {
+        let (show, inactive) = (show_inactive.get(), inactive.get());
         options
             .get()
             .into_iter()
+            .filter(|o| show || !inactive.contains(&o.id) || chosen.with_untracked(|c| c.contains(&o.id)))
             .map(|option| {
                 let id = option.id;
+                let deactivated = inactive.contains(&id).then(|| {
+                    view! { <span class=css::muted>" · "{inactive_word.clone()}</span> }
+                });
                 view! {
                     <label class=css::choice>
                         <input type="checkbox" value=id prop:checked=move || chosen.with(|c| c.contains(&id))
@@ -96,7 +122,7 @@ fn picker(
                                     }
                                 });
                             } />
-                        {option.name}
+                        {option.name}{deactivated}
                     </label>
                 }
             })
@@ -148,7 +174,12 @@ pub fn Filters(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
                 errors.clear();
                 listing.applied.set(query);
             }
-            Err(e) => errors.field(&e),
+            Err(e) => {
+                if e.field.starts_with("advanced") {
+                    form.advanced.open.set(true);
+                }
+                errors.field(&e)
+            }
         }
     };
     // DAK's order: Emails, Chats, Calls.
@@ -186,11 +217,37 @@ pub fn Filters(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
         Signal::derive(move || choices.get().and_then(Result::ok).map(|c| c.users).unwrap_or_default());
     let queues =
         Signal::derive(move || choices.get().and_then(Result::ok).map(|c| c.queues).unwrap_or_default());
-    let teams =
-        Signal::derive(move || choices.get().and_then(Result::ok).map(|c| c.teams).unwrap_or_default());
-    let user_picker = picker("users", words.users.clone(), &words, users, teams, form.users);
-    let queue_picker =
-        picker("queues", words.queues.clone(), &words, queues, Signal::stored(Vec::new()), form.queues);
+    let groups_of = move |part: fn(ListingChoices) -> Vec<Group>| {
+        Signal::derive(move || choices.get().and_then(Result::ok).map(part).unwrap_or_default())
+    };
+    let inactive_of = move |part: fn(ListingChoices) -> Vec<i64>| {
+        Signal::derive(move || choices.get().and_then(Result::ok).map(part).unwrap_or_default())
+    };
+    let user_picker = picker(
+        "users",
+        words.users.clone(),
+        &words,
+        Offered {
+            options: users,
+            groups: groups_of(|c| c.teams),
+            inactive: inactive_of(|c| c.inactive_users),
+        },
+        form.show_inactive,
+        form.users,
+    );
+    let queue_picker = picker(
+        "queues",
+        words.queues.clone(),
+        &words,
+        Offered {
+            options: queues,
+            groups: groups_of(|c| c.queue_groups),
+            inactive: inactive_of(|c| c.inactive_queues),
+        },
+        form.show_inactive,
+        form.queues,
+    );
+    let show_inactive = form.show_inactive;
     let (from_label, to_label) = (words.from.clone(), words.to.clone());
     view! {
         <div class=css::channels role="group" aria-label=words.title.clone()>{channels}</div>
@@ -221,6 +278,15 @@ pub fn Filters(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
             </Show>
             {user_picker}
             {queue_picker}
+            <button type="button" class=format!("button {}", css::eye) data-testid="listing-show-inactive"
+                aria-pressed=move || show_inactive.get().to_string() title=words.show_inactive.clone()
+                aria-label=words.show_inactive.clone() on:click=move |_| show_inactive.update(|s| *s = !*s)>
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2">
+                    <path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z" />
+                    <circle cx="12" cy="12" r="3" />
+                    <line x1="3" y1="3" x2="21" y2="21" />
+                </svg>
+            </button>
             <label class=css::field>
                 <span>{words.text.clone()}</span>
                 <input type="search" name="text" data-testid="listing-text" prop:value=move || form.text.get()
@@ -242,6 +308,7 @@ pub fn Filters(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
                     {directions}
                 </select>
             </label>
+            <AdvancedFilter conditions=form.advanced errors words=words.clone() />
             <button type="submit" class="button" data-testid="listing-search">{words.search.clone()}</button>
             <FieldMessage errors field="" />
         </form>

@@ -1,6 +1,7 @@
 //! The listings page's words, fetched with it (`locales/packs/listings/`).
 
 use hovor_types::conversation::Channel;
+use hovor_types::listing::advanced::{AdvancedColumn, Operator};
 use hovor_types::listing::{EmailState, InteractionStatus, StepKind, TimePreset};
 use hovor_types::message::Direction;
 use hovor_types::retention::RetentionAction;
@@ -147,6 +148,44 @@ pub struct ListingWords {
     pub schedule: String,
     pub deleted: String,
     pub old_events: String,
+    pub advanced: String,
+    pub advanced_count: String,
+    pub add_condition: String,
+    pub remove_condition: String,
+    pub column: String,
+    pub operator: String,
+    pub value: String,
+    pub col_email_state: String,
+    pub col_comment: String,
+    pub op_contains: String,
+    pub op_not_contains: String,
+    pub op_is: String,
+    pub op_is_not: String,
+    pub op_above: String,
+    pub op_below: String,
+    pub op_empty: String,
+    pub op_not_empty: String,
+    pub show_inactive: String,
+    pub inactive: String,
+    pub access: String,
+    pub access_note: String,
+    pub col_state: String,
+    pub state_active: String,
+    pub state_inactive: String,
+    pub deactivate: String,
+    pub activate: String,
+    pub rights: String,
+    pub rights_title: String,
+    pub rights_note: String,
+    pub save_rights: String,
+    pub rights_saved: String,
+    pub back: String,
+    pub group: String,
+    pub save_group: String,
+    pub group_saved: String,
+    pub now_inactive: String,
+    pub now_active: String,
+    pub you: String,
 }
 
 impl ListingWords {
@@ -210,6 +249,50 @@ impl ListingWords {
             StepKind::Abandoned => &self.step_abandoned,
             StepKind::Ended => &self.step_ended,
             StepKind::WrappedUp => &self.step_wrapped_up,
+        }
+    }
+
+    /// A column as the Advanced filter names it: as its header does.
+    pub fn column(&self, column: AdvancedColumn) -> &str {
+        match column {
+            AdvancedColumn::Queue => &self.col_queue,
+            AdvancedColumn::User => &self.col_user,
+            AdvancedColumn::Contact => &self.col_contact,
+            AdvancedColumn::Case => &self.case,
+            AdvancedColumn::Title => &self.col_title,
+            AdvancedColumn::Attachments => &self.col_attachments,
+            AdvancedColumn::Text => &self.col_text,
+            AdvancedColumn::Status => &self.col_status,
+            AdvancedColumn::Direction => &self.direction,
+            AdvancedColumn::EmailState => &self.col_email_state,
+            AdvancedColumn::Rating => &self.col_rating,
+            AdvancedColumn::Comment => &self.col_comment,
+        }
+    }
+
+    pub fn operator(&self, op: Operator) -> &str {
+        match op {
+            Operator::Contains => &self.op_contains,
+            Operator::NotContains => &self.op_not_contains,
+            Operator::Is => &self.op_is,
+            Operator::IsNot => &self.op_is_not,
+            Operator::Above => &self.op_above,
+            Operator::Below => &self.op_below,
+            Operator::Empty => &self.op_empty,
+            Operator::NotEmpty => &self.op_not_empty,
+        }
+    }
+
+    /// One of a choice column's values (`ended`, `outbound`, `failed`) in words.
+    pub fn choice<'a>(&'a self, value: &'a str) -> &'a str {
+        if let Some(status) = InteractionStatus::parse(value) {
+            self.status(status)
+        } else if let Some(direction) = Direction::parse(value) {
+            self.direction(direction)
+        } else if let Some(state) = EmailState::parse(value) {
+            self.email_state(state)
+        } else {
+            value
         }
     }
 }
