@@ -103,6 +103,15 @@ test("an agent finds a chat in the listing, opens its detail, exports the list, 
     await firstCase.click();
     await expect(detail.getByTestId("links-said")).toHaveText(`Now in case ${caseName}.`);
     await expect(detail.getByTestId("links-case")).toHaveText(caseName);
+    await expect(detail.getByTestId("links-account")).toHaveText("No account");
+    // The case opens in the detail with its interactions the agent may see; one opens its own detail.
+    await detail.getByTestId("links-open-case").click();
+    await expect(detail.getByTestId("links-open-case")).toHaveAttribute("aria-expanded", "true");
+    const caseView = detail.getByTestId("case-view");
+    await expect(caseView.getByRole("heading", { level: 3 })).toHaveText(caseName);
+    await expect(caseView.getByTestId("case-status")).not.toBeEmpty();
+    const ownLink = caseView.locator(`[data-testid="case-interaction"][href="?activityDetail=chat-${id}"]`);
+    await expect(ownLink).toContainText("Lístek Zákazník");
     await page.screenshot({ path: "artifacts/screenshots/listing-links-1366x768.png" });
     const contactLink = await detail.getByTestId("links-open-contact").getAttribute("href");
     expect(contactLink).toMatch(/^\/desk\/directory\?contact=\d+$/);

@@ -7,7 +7,7 @@ use hovor_types::conversation::SetContact;
 use hovor_types::customer::NewContact;
 use hovor_types::listing::{
     ExportFormat, InteractionCount, InteractionDetail, InteractionPage, InteractionQuery, InteractionRow,
-    ListingChoices, ListingRights, Named, QueueGroup, SetActive,
+    LinkedCase, ListingChoices, ListingRights, Named, QueueGroup, SetActive,
 };
 use hovor_types::quality::{NewReview, Review, Scorecard};
 use hovor_types::retention::{RetentionRules, RetentionRun, RunRequest};
@@ -121,6 +121,11 @@ pub async fn pair(interaction_id: i64, contact_id: Option<i64>) -> Result<Intera
 }
 
 /// Puts the interaction into a case (or none); its row as it now is.
+/// The case the interaction belongs to, with its interactions the user may see.
+pub async fn linked_case(interaction_id: i64) -> Result<LinkedCase, ApiError> {
+    client::get(&format!("/api/interactions/{interaction_id}/case")).await
+}
+
 pub async fn merge_into_case(interaction_id: i64, case_id: Option<i64>) -> Result<InteractionRow, ApiError> {
     client::put(&format!("/api/interactions/{interaction_id}/case"), &LinkCase { case_id }).await
 }

@@ -8,6 +8,7 @@
 mod access;
 mod advanced;
 mod anonymise;
+mod case;
 mod detail;
 mod export;
 mod filters;

@@ -258,6 +258,9 @@ pub struct InteractionRow {
     pub user: Option<Named>,
     /// None: not paired yet (the list's "+").
     pub contact: Option<Named>,
+    /// The account of its contact.
+    #[serde(default)]
+    pub account: Option<Named>,
     /// The case it belongs to: its number and title.
     #[serde(default)]
     pub case: Option<Named>,
@@ -278,6 +281,15 @@ pub struct InteractionRow {
     /// The start of the post-chat survey's first comment.
     #[serde(default)]
     pub comment: Option<String>,
+}
+
+/// The case an interaction belongs to, opened from its detail: the case and its interactions the
+/// user may see (at most [`LISTING_PAGE`], newest first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedCase {
+    pub case: crate::case::CaseInfo,
+    pub interactions: Vec<InteractionRow>,
 }
 
 /// One page of the list, as asked for.

@@ -1,6 +1,7 @@
 //! The detail's links (DAK's activity list actions): the contact the interaction is paired with (open
-//! it in the directory, pair it with another found by name, email or phone, or with a new contact)
-//! and the case it belongs to (merge it into a case found by number or title). The server checks that
+//! it or its account in the directory, pair it with another found by name, email or phone, or with a
+//! new contact) and the case it belongs to (open it, or merge it into a case found by number or
+//! title). The server checks that
 //! the user may see the interaction; the new contact's rules are `hovor_types::customer`'s.
 
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use hovor_types::listing::{InteractionRow, Named};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::case::CaseView;
 use super::css;
 use super::strings::ListingWords;
 use crate::api::listings as api;
@@ -24,6 +26,7 @@ enum Open {
     FindContact,
     NewContact,
     FindCase,
+    Case,
 }
 
 #[component]
@@ -54,8 +57,26 @@ pub fn Links(
         .into_any(),
         None => view! { <span class=css::muted data-testid="links-contact">{words.not_paired.clone()}</span> }.into_any(),
     };
+    let account = row.contact.is_some().then(|| match row.account.clone() {
+        Some(a) => view! {
+            <span data-testid="links-account">{a.name}</span>" "
+            <a class="button" href=format!("/desk/directory?account={}", a.id) data-testid="links-open-account">
+                {words.open_account.clone()}
+            </a>
+        }
+        .into_any(),
+        None => view! { <span class=css::muted data-testid="links-account">{words.no_account.clone()}</span> }.into_any(),
+    });
+    let account_label = words.account.clone();
     let case = match row.case.clone() {
-        Some(c) => view! { <span data-testid="links-case">{c.name}</span> }.into_any(),
+        Some(c) => view! {
+            <span data-testid="links-case">{c.name}</span>" "
+            <button type="button" class="button" data-testid="links-open-case" aria-expanded=move || (open.get() == Open::Case).to_string()
+                on:click=move |_| open.update(|o| *o = if *o == Open::Case { Open::Nothing } else { Open::Case })>
+                {words.open_case.clone()}
+            </button>
+        }
+        .into_any(),
         None => view! { <span class=css::muted data-testid="links-case">{words.no_case.clone()}</span> }
             .into_any(),
     };
@@ -75,12 +96,14 @@ pub fn Links(
             }
             Open::FindCase => view! { <Finder id words=words.clone() find=Find::Cases done /> }.into_any(),
             Open::NewContact => view! { <NewContactForm id words=words.clone() done /> }.into_any(),
+            Open::Case => view! { <CaseView interaction_id=id words=words.clone() /> }.into_any(),
         }
     };
     view! {
         <dl class=css::fields data-testid="detail-links">
             <dt>{words.col_contact.clone()}</dt>
             <dd>{contact}</dd>
+            {account.map(|account| view! { <dt>{account_label}</dt><dd>{account}</dd> })}
             <dt>{words.case.clone()}</dt>
             <dd>{case}</dd>
         </dl>

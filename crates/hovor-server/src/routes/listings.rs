@@ -12,7 +12,7 @@ use hovor_types::conversation::SetContact;
 use hovor_types::error::{ErrorBody, FieldError, Rule};
 use hovor_types::listing::{
     ExportFormat, ExportQuery, InteractionCount, InteractionDetail, InteractionFilter, InteractionPage,
-    InteractionQuery, InteractionRow, ListingChoices, ListingRights, UniqueName,
+    InteractionQuery, InteractionRow, LinkedCase, ListingChoices, ListingRights, UniqueName,
 };
 use jiff::tz::TimeZone;
 use utoipa_axum::router::OpenApiRouter;
@@ -166,6 +166,24 @@ pub async fn pair(
     relinked(&state, &me, id, Relink::Contact(request.contact_id)).await
 }
 
+/// The case the interaction belongs to, with its interactions the caller may see (404 for an
+/// interaction the caller may not see, or one in no case).
+#[utoipa::path(get, path = "/api/interactions/{id}/case", tag = "listings", params(("id" = i64, Path)),
+    responses((status = 200, body = LinkedCase), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn linked_case(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    AppPath(id): AppPath<i64>,
+) -> AppResult<Json<LinkedCase>> {
+    let scope = Scope::of(&me);
+    let mut conn = state.pool.acquire().await?;
+    let row = listings::one(&mut conn, scope, id).await?.ok_or(AppError::NotFound)?;
+    let case_id = row.case.ok_or(AppError::NotFound)?.id;
+    let case = crate::store::cases::get(&mut conn, case_id).await?;
+    let interactions = listings::of_case(&mut conn, scope, case_id).await?;
+    Ok(Json(LinkedCase { case, interactions }))
+}
+
 /// Puts the interaction into a case (`null`: takes it out); 404 for one the caller may not see, 409
 /// `anonymised` for a tombstone, 422 for no such case.
 #[utoipa::path(put, path = "/api/interactions/{id}/case", tag = "listings", params(("id" = i64, Path)),
@@ -239,6 +257,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(detail))
         .routes(routes!(named))
         .routes(routes!(pair))
-        .routes(routes!(merge_into_case))
+        .routes(routes!(linked_case, merge_into_case))
         .routes(routes!(rights, set_rights))
 }

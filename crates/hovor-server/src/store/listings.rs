@@ -106,6 +106,8 @@ struct Row {
     agent_name: Option<String>,
     contact_id: Option<i64>,
     contact_name: Option<String>,
+    account_id: Option<i64>,
+    account_name: Option<String>,
     case_id: Option<i64>,
     case_name: Option<String>,
     subject: Option<String>,
@@ -124,6 +126,7 @@ struct Row {
 const COLUMNS: &str = "
     SELECT c.id, c.channel, c.queued_at, c.queue_id, q.name AS queue_name, c.agent_id, u.display_name AS agent_name,
            c.contact_id, CASE WHEN k.id IS NULL THEN NULL ELSE k.first_name || ' ' || k.last_name END AS contact_name,
+           k.account_id, (SELECT a.name FROM accounts a WHERE a.id = k.account_id) AS account_name,
            c.case_id, s.number || ' · ' || s.title AS case_name,
            c.subject, c.customer_name, c.status, c.direction, c.anonymised_at, c.rating,
            {ATTACHMENTS} AS attachments,
@@ -249,6 +252,26 @@ pub async fn one(conn: &mut Conn, scope: Scope, id: i64) -> AppResult<Option<Int
     row.map(interaction).transpose()
 }
 
+/// The interactions of the case `case_id` that `scope` may see, newest first, at most a page.
+pub async fn of_case(conn: &mut Conn, scope: Scope, case_id: i64) -> AppResult<Vec<InteractionRow>> {
+    let sql = format!(
+        "WITH picked AS (SELECT c.id, c.queued_at FROM conversations c WHERE c.case_id = $3 AND {}
+                         ORDER BY c.queued_at DESC, c.id DESC LIMIT $4)
+         {} ORDER BY p.queued_at DESC, p.id DESC",
+        may_see!(),
+        COLUMNS.replace("{ATTACHMENTS}", ATTACHMENTS),
+    );
+    // Fixed fragments only.
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(scope.user_id)
+        .bind(i64::from(scope.everything))
+        .bind(case_id)
+        .bind(i64::from(LISTING_PAGE))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.into_iter().map(interaction).collect()
+}
+
 fn interaction(row: Row) -> AppResult<InteractionRow> {
     let channel = Channel::parse(&row.channel).ok_or_else(|| bad_value("channel", &row.channel))?;
     let status = InteractionStatus::parse(&row.status).ok_or_else(|| bad_value("status", &row.status))?;
@@ -266,6 +289,7 @@ fn interaction(row: Row) -> AppResult<InteractionRow> {
         queue: Named { id: row.queue_id, name: row.queue_name },
         user: row.agent_id.zip(row.agent_name).map(|(id, name)| Named { id, name }),
         contact: row.contact_id.zip(row.contact_name).map(|(id, name)| Named { id, name }),
+        account: row.account_id.zip(row.account_name).map(|(id, name)| Named { id, name }),
         case: row.case_id.zip(row.case_name).map(|(id, name)| Named { id, name }),
         title: row.subject.or(row.customer_name).unwrap_or_default(),
         attachments: u32::try_from(row.attachments).unwrap_or(0),

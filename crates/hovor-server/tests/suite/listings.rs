@@ -681,10 +681,11 @@ async fn from_the_detail_a_user_who_may_see_it_pairs_a_contact_and_puts_it_into_
     let email = listing.store(stored("Dobrý den")).await;
     let agent = server.sign_in("agent1").await;
     let stranger = server.sign_in("agent3").await;
-    let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts ORDER BY id LIMIT 1")
-        .fetch_one(&server.pool)
-        .await
-        .unwrap();
+    let contact: i64 =
+        sqlx::query_scalar("SELECT id FROM contacts WHERE account_id IS NOT NULL ORDER BY id LIMIT 1")
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
     let case: i64 =
         sqlx::query_scalar("SELECT id FROM cases ORDER BY id LIMIT 1").fetch_one(&server.pool).await.unwrap();
     let pair = |cookie: String, id: i64, body: Value| async move {
@@ -725,6 +726,29 @@ async fn from_the_detail_a_user_who_may_see_it_pairs_a_contact_and_puts_it_into_
         ),
         (Some(case), Some(contact))
     );
+    // The contact's account comes with it.
+    let account: Option<i64> = sqlx::query_scalar("SELECT account_id FROM contacts WHERE id = $1")
+        .bind(contact)
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    assert!(account.is_some());
+    assert_eq!(detail.json["interaction"]["account"]["id"].as_i64(), account, "{}", detail.json);
+    // The case opened from the detail: the case and its interactions the user may see, none else.
+    let opened = server.request("GET", &path, Some(&agent), None).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.json);
+    assert_eq!(opened.json["case"]["id"], case);
+    let ids = |answer: &Value| -> Vec<i64> {
+        answer["interactions"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect()
+    };
+    assert!(ids(&opened.json).contains(&email));
+    for id in ids(&opened.json) {
+        let one = server.request("GET", &format!("/api/interactions/{id}"), Some(&agent), None).await;
+        assert_eq!(one.status, StatusCode::OK, "only interactions the agent may see");
+    }
+    let everyone = server.request("GET", &path, Some(&server.sign_in("admin").await), None).await;
+    assert!(ids(&everyone.json).len() >= ids(&opened.json).len());
+    assert_eq!(server.request("GET", &path, Some(&stranger), None).await.status, StatusCode::NOT_FOUND);
     let audited: Vec<String> = sqlx::query_scalar(
         "SELECT field FROM audit_log WHERE record = 'conversation' AND record_id = $1 ORDER BY id",
     )
@@ -744,6 +768,9 @@ async fn from_the_detail_a_user_who_may_see_it_pairs_a_contact_and_puts_it_into_
     assert_eq!(anonymised.status, StatusCode::OK, "{}", anonymised.json);
     let refused = pair(admin.clone(), other, json!({"contact_id": contact})).await;
     assert_eq!((refused.status, refused.json["reason"].as_str()), (StatusCode::CONFLICT, Some("anonymised")));
+    // An interaction in no case has no case to open.
+    let no_case = server.request("GET", &format!("/api/interactions/{other}/case"), Some(&admin), None).await;
+    assert_eq!(no_case.status, StatusCode::NOT_FOUND);
 }
 
 /// A query parameter's value, percent-encoded.
