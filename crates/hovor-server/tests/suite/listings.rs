@@ -866,6 +866,8 @@ async fn the_advanced_filter_tests_any_column_as_the_row_shows_it_in_the_list_it
     let chats = [
         (vec![c("rating", "above", "3")], vec![rated]),
         (vec![c("rating", "empty", "")], vec![unrated]),
+        (vec![c("rating", "below", "5")], vec![rated]),
+        (vec![c("rating", "is", "4")], vec![rated]),
         (vec![c("rating", "is_not", "4")], vec![unrated]),
         (vec![c("comment", "contains", "milé")], vec![rated]),
         (vec![c("comment", "not_empty", "")], vec![rated]),

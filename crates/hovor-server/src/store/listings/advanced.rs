@@ -54,6 +54,11 @@ pub fn sql(conditions: &[Checked], first: usize) -> String {
 
 /// One condition's test of its column against `param`.
 fn test(column: AdvancedColumn, op: Operator, param: &str) -> String {
+    if column == AdvancedColumn::Rating
+        && let Some(test) = rating_test(op, param)
+    {
+        return test;
+    }
     let expr = expression(column);
     // Text compares lower-cased (the value is already), with no value as the empty text.
     let text = format!("lower(COALESCE({expr}, ''))");
@@ -72,6 +77,22 @@ fn test(column: AdvancedColumn, op: Operator, param: &str) -> String {
         Operator::Empty => format!("COALESCE({expr}, '') = ''"),
         Operator::NotEmpty => format!("COALESCE({expr}, '') <> ''"),
     }
+}
+
+/// A rating's test, on the key the Rating column sorts by (`COALESCE(rating, 0)`, 0 for none; a
+/// rating is 1–5), so a page sorted by rating walks only the ratings asked for in its index.
+fn rating_test(op: Operator, param: &str) -> Option<String> {
+    const KEY: &str = "COALESCE(c.rating, 0)";
+    Some(match op {
+        Operator::Is => format!("{KEY} = {param}"),
+        Operator::IsNot => format!("{KEY} <> {param}"),
+        Operator::Above => format!("{KEY} > {param}"),
+        Operator::Below => format!("{KEY} < {param} AND {KEY} > 0"),
+        Operator::Empty => format!("{KEY} = 0"),
+        Operator::NotEmpty => format!("{KEY} > 0"),
+        // Not offered for a number (`AdvancedColumn::operators`).
+        Operator::Contains | Operator::NotContains => return None,
+    })
 }
 
 /// Binds the conditions' values after a statement's other parameters, in [`sql`]'s order.
