@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+use super::filters::choice_box;
 use super::strings::ListingWords;
 use super::{Listing, css};
 use crate::api::listings as api;
@@ -116,6 +117,28 @@ pub fn Access(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
     }
 }
 
+/// What Deactivate / Activate says on its button, and once done.
+fn toggle_words(words: &ListingWords, active: bool, name: &str) -> (String, String) {
+    if active {
+        (words.deactivate.clone(), fill(&words.now_inactive, &[("name", name)]))
+    } else {
+        (words.activate.clone(), fill(&words.now_active, &[("name", name)]))
+    }
+}
+
+/// A tab's table: its column heads and its rows.
+fn tab_table(testid: &'static str, heads: Vec<String>, rows: impl IntoView + 'static) -> impl IntoView {
+    let heads = heads.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view();
+    view! {
+        <div class=css::scroll role="tabpanel">
+            <table class=css::table data-testid=testid>
+                <thead><tr>{heads}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
 fn choices_of(listing: Listing) -> ListingChoices {
     listing.choices.get().and_then(Result::ok).unwrap_or_default()
 }
@@ -163,11 +186,7 @@ fn users_table(
                 let active = !choices.inactive_users.contains(&user.id);
                 let (id, name) = (user.id, user.name.clone());
                 let toggle = (id != me).then(|| {
-                    let (label, done) = if active {
-                        (words.deactivate.clone(), fill(&words.now_inactive, &[("name", &name)]))
-                    } else {
-                        (words.activate.clone(), fill(&words.now_active, &[("name", &name)]))
-                    };
+                    let (label, done) = toggle_words(&words, active, &name);
                     view! {
                         <button type="button" class="button" data-testid="access-user-toggle"
                             on:click=move |_| set_active((listing, errors, said), i18n, done.clone(), api::set_user_active(id, !active))>{label}</button>
@@ -188,18 +207,7 @@ fn users_table(
             })
             .collect_view()
     };
-    view! {
-        <div class=css::scroll role="tabpanel">
-            <table class=css::table data-testid="access-users">
-                <thead><tr>
-                    <th scope="col">{head.col_user.clone()}</th>
-                    <th scope="col">{head.col_state.clone()}</th>
-                    <th scope="col"></th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
+    tab_table("access-users", vec![head.col_user.clone(), head.col_state.clone(), String::new()], rows)
 }
 
 fn queues_table(
@@ -223,11 +231,7 @@ fn queues_table(
                 let (id, name) = (queue.id, queue.name.clone());
                 let group = choices.queue_groups.iter().find(|g| g.ids.contains(&id)).map(|g| g.name.clone());
                 let typed = RwSignal::new(group.unwrap_or_default());
-                let (label, done) = if active {
-                    (words.deactivate.clone(), fill(&words.now_inactive, &[("name", &name)]))
-                } else {
-                    (words.activate.clone(), fill(&words.now_active, &[("name", &name)]))
-                };
+                let (label, done) = toggle_words(&words, active, &name);
                 let saved = fill(&words.group_saved, &[("name", &name)]);
                 let save_group = move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
@@ -277,19 +281,8 @@ fn queues_table(
             })
             .collect_view()
     };
-    view! {
-        <div class=css::scroll role="tabpanel">
-            <table class=css::table data-testid="access-queues">
-                <thead><tr>
-                    <th scope="col">{head.col_queue.clone()}</th>
-                    <th scope="col">{head.group.clone()}</th>
-                    <th scope="col">{head.col_state.clone()}</th>
-                    <th scope="col"></th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
+    let heads = vec![head.col_queue.clone(), head.group.clone(), head.col_state.clone(), String::new()];
+    tab_table("access-queues", heads, rows)
 }
 
 /// What one user may list besides their own: the users and the queues ticked, in two tabs.
@@ -347,25 +340,8 @@ fn Rights(
             .into_iter()
             .filter(|o| o.id != user_id || tab.get() == Tab::Queues)
             .map(|o| {
-                let id = o.id;
-                let deactivated = inactive.contains(&id).then(|| {
-                    view! { <span class=css::muted>" · "{inactive_word.clone()}</span> }
-                });
-                view! {
-                    <label class=css::choice>
-                        <input type="checkbox" data-testid="rights-choice" prop:checked=move || chosen.with(|c| c.contains(&id))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                chosen.update(|c| {
-                                    c.retain(|x| *x != id);
-                                    if on {
-                                        c.push(id);
-                                    }
-                                });
-                            } />
-                        {o.name}{deactivated}
-                    </label>
-                }
+                let marker = inactive.contains(&o.id).then(|| inactive_word.clone());
+                choice_box(o, marker, chosen, "rights-choice")
             })
             .collect_view()
     };

@@ -1,9 +1,10 @@
 //! The case an interaction belongs to, opened from its detail: number and title, status, priority and
-//! description, and its interactions the user may see, each opening its own detail.
+//! description, and its interactions the user may see, each opening its own detail. Its words come
+//! with the listings' pack (the desk's case pane has its own chunk; sharing its words' code would put
+//! that code in the desk's start).
 
 use std::sync::Arc;
 
-use hovor_types::case::{CaseStatus, Priority};
 use hovor_types::listing::LinkedCase;
 use leptos::prelude::*;
 
@@ -27,22 +28,7 @@ pub fn CaseView(interaction_id: i64, words: Arc<ListingWords>) -> impl IntoView 
 }
 
 fn drawn(words: &ListingWords, locale: Locale, linked: LinkedCase) -> impl IntoView + use<> {
-    let i18n = use_i18n();
     let case = linked.case;
-    // The words are the desk case pane's own (the main locale); its code stays in its own chunk.
-    let status = match case.status {
-        CaseStatus::New => t_string!(i18n, case.status_new),
-        CaseStatus::Open => t_string!(i18n, case.status_open),
-        CaseStatus::Pending => t_string!(i18n, case.status_pending),
-        CaseStatus::Resolved => t_string!(i18n, case.status_resolved),
-        CaseStatus::Closed => t_string!(i18n, case.status_closed),
-    };
-    let priority = match case.priority {
-        Priority::Low => t_string!(i18n, case.priority_low),
-        Priority::Normal => t_string!(i18n, case.priority_normal),
-        Priority::High => t_string!(i18n, case.priority_high),
-        Priority::Urgent => t_string!(i18n, case.priority_urgent),
-    };
     let interactions = linked
         .interactions
         .into_iter()
@@ -60,10 +46,10 @@ fn drawn(words: &ListingWords, locale: Locale, linked: LinkedCase) -> impl IntoV
         <section class=css::linked_case data-testid="case-view">
             <h3>{format!("{} · {}", case.number, case.title)}</h3>
             <dl class=css::fields>
-                <dt>{t_string!(i18n, case.status)}</dt>
-                <dd data-testid="case-status">{status}</dd>
-                <dt>{t_string!(i18n, case.priority)}</dt>
-                <dd>{priority}</dd>
+                <dt>{words.status.clone()}</dt>
+                <dd data-testid="case-status">{words.case_status(case.status).to_owned()}</dd>
+                <dt>{words.priority.clone()}</dt>
+                <dd>{words.priority(case.priority).to_owned()}</dd>
             </dl>
             {(!case.description.is_empty()).then(|| view! { <p>{case.description.clone()}</p> })}
             <h4>{words.case_interactions.clone()}</h4>

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use super::advanced::{AdvancedFilter, Conditions};
 use super::strings::ListingWords;
 use super::{Listing, css};
+use crate::api::ApiError;
 use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::strings::fill;
 use crate::format::zones::{IntlZones, own_zone, today};
@@ -74,6 +75,14 @@ impl Form {
     }
 }
 
+/// One part of the choices, empty until they arrive.
+fn part<T: Clone + Send + Sync + 'static>(
+    choices: LocalResource<Result<ListingChoices, ApiError>>,
+    of: fn(ListingChoices) -> Vec<T>,
+) -> Signal<Vec<T>> {
+    Signal::derive(move || choices.get().and_then(Result::ok).map(of).unwrap_or_default())
+}
+
 /// What one user or queue filter offers.
 struct Offered {
     options: Signal<Vec<Named>>,
@@ -106,25 +115,8 @@ fn picker(
             .into_iter()
             .filter(|o| show || !inactive.contains(&o.id) || chosen.with_untracked(|c| c.contains(&o.id)))
             .map(|option| {
-                let id = option.id;
-                let deactivated = inactive.contains(&id).then(|| {
-                    view! { <span class=css::muted>" · "{inactive_word.clone()}</span> }
-                });
-                view! {
-                    <label class=css::choice>
-                        <input type="checkbox" value=id prop:checked=move || chosen.with(|c| c.contains(&id))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                chosen.update(|c| {
-                                    c.retain(|x| *x != id);
-                                    if on {
-                                        c.push(id);
-                                    }
-                                });
-                            } />
-                        {option.name}{deactivated}
-                    </label>
-                }
+                let marker = inactive.contains(&option.id).then(|| inactive_word.clone());
+                choice_box(option, marker, chosen, "listing-choice")
             })
             .collect_view()
     };
@@ -159,6 +151,33 @@ fn picker(
             <summary>{summary}</summary>
             <div class=css::choices>{group_boxes}{boxes}</div>
         </details>
+    }
+}
+
+/// One user's or queue's checkbox, chosen while its id is in `chosen`; `marker` says it is
+/// deactivated.
+pub fn choice_box(
+    option: Named,
+    marker: Option<String>,
+    chosen: RwSignal<Vec<i64>>,
+    testid: &'static str,
+) -> impl IntoView + use<> {
+    let id = option.id;
+    let marker = marker.map(|word| view! { <span class=css::muted>" · "{word}</span> });
+    view! {
+        <label class=css::choice>
+            <input type="checkbox" value=id data-testid=testid prop:checked=move || chosen.with(|c| c.contains(&id))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    chosen.update(|c| {
+                        c.retain(|x| *x != id);
+                        if on {
+                            c.push(id);
+                        }
+                    });
+                } />
+            {option.name}{marker}
+        </label>
     }
 }
 
@@ -213,24 +232,14 @@ pub fn Filters(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
         .collect_view();
     let custom = move || form.time.get() == TimePreset::Custom;
     let choices = listing.choices;
-    let users =
-        Signal::derive(move || choices.get().and_then(Result::ok).map(|c| c.users).unwrap_or_default());
-    let queues =
-        Signal::derive(move || choices.get().and_then(Result::ok).map(|c| c.queues).unwrap_or_default());
-    let groups_of = move |part: fn(ListingChoices) -> Vec<Group>| {
-        Signal::derive(move || choices.get().and_then(Result::ok).map(part).unwrap_or_default())
-    };
-    let inactive_of = move |part: fn(ListingChoices) -> Vec<i64>| {
-        Signal::derive(move || choices.get().and_then(Result::ok).map(part).unwrap_or_default())
-    };
     let user_picker = picker(
         "users",
         words.users.clone(),
         &words,
         Offered {
-            options: users,
-            groups: groups_of(|c| c.teams),
-            inactive: inactive_of(|c| c.inactive_users),
+            options: part(choices, |c| c.users),
+            groups: part(choices, |c| c.teams),
+            inactive: part(choices, |c| c.inactive_users),
         },
         form.show_inactive,
         form.users,
@@ -240,9 +249,9 @@ pub fn Filters(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
         words.queues.clone(),
         &words,
         Offered {
-            options: queues,
-            groups: groups_of(|c| c.queue_groups),
-            inactive: inactive_of(|c| c.inactive_queues),
+            options: part(choices, |c| c.queues),
+            groups: part(choices, |c| c.queue_groups),
+            inactive: part(choices, |c| c.inactive_queues),
         },
         form.show_inactive,
         form.queues,

@@ -1,5 +1,6 @@
 //! The listings page's words, fetched with it (`locales/packs/listings/`).
 
+use hovor_types::case::{CaseStatus, Priority};
 use hovor_types::conversation::Channel;
 use hovor_types::listing::advanced::{AdvancedColumn, Operator};
 use hovor_types::listing::{EmailState, InteractionStatus, StepKind, TimePreset};
@@ -172,6 +173,16 @@ pub struct ListingWords {
     pub col_state: String,
     pub state_active: String,
     pub state_inactive: String,
+    pub priority: String,
+    pub priority_low: String,
+    pub priority_normal: String,
+    pub priority_high: String,
+    pub priority_urgent: String,
+    pub case_status_new: String,
+    pub case_status_open: String,
+    pub case_status_pending: String,
+    pub case_status_resolved: String,
+    pub case_status_closed: String,
     pub account: String,
     pub no_account: String,
     pub open_account: String,
@@ -298,6 +309,25 @@ impl ListingWords {
             self.email_state(state)
         } else {
             value
+        }
+    }
+
+    pub fn case_status(&self, status: CaseStatus) -> &str {
+        match status {
+            CaseStatus::New => &self.case_status_new,
+            CaseStatus::Open => &self.case_status_open,
+            CaseStatus::Pending => &self.case_status_pending,
+            CaseStatus::Resolved => &self.case_status_resolved,
+            CaseStatus::Closed => &self.case_status_closed,
+        }
+    }
+
+    pub fn priority(&self, priority: Priority) -> &str {
+        match priority {
+            Priority::Low => &self.priority_low,
+            Priority::Normal => &self.priority_normal,
+            Priority::High => &self.priority_high,
+            Priority::Urgent => &self.priority_urgent,
         }
     }
 }

@@ -24,6 +24,7 @@ use crate::change::Change;
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
 use crate::routing::{Work, agents};
+use crate::store::admin::Deactivatable;
 use crate::store::{admin, tags};
 
 /// An administrator's request; anyone else is refused (403) before the body is read.
@@ -93,7 +94,7 @@ pub async fn set_user_active(
     if !request.active && agents::on_a_call(&mut work, user_id).await? {
         return Err(AppError::Conflict(Reason::OnACall));
     }
-    admin::set_user_active(&mut work, user_id, request.active, now_ms()).await?;
+    admin::set_active(&mut work, Deactivatable::User, user_id, request.active, now_ms()).await?;
     if !request.active {
         agents::set_state(&mut work, user_id, AgentState::Idle, Some(IdleReason::SignedOut)).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *work.tx).await?;
@@ -115,7 +116,7 @@ pub async fn set_queue_active(
     AppJson(request): AppJson<SetActive>,
 ) -> AppResult<StatusCode> {
     let mut change = Change::begin(&state).await?;
-    admin::set_queue_active(&mut change, queue_id, request.active, now_ms()).await?;
+    admin::set_active(&mut change, Deactivatable::Queue, queue_id, request.active, now_ms()).await?;
     change.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

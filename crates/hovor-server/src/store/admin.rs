@@ -50,24 +50,6 @@ pub async fn set_queue_routing(conn: &mut Conn, queue_id: i64, routing: &QueueRo
     Ok(())
 }
 
-/// Deactivates the queue `queue_id` (from now: no new chats or calls) or activates it again; 404 for
-/// no such queue.
-pub async fn set_queue_active(conn: &mut Conn, queue_id: i64, active: bool, now: i64) -> AppResult<()> {
-    let updated = sqlx::query(
-        "UPDATE queues SET deactivated_at = CASE WHEN $1 = 1 THEN NULL ELSE COALESCE(deactivated_at, $2) END
-         WHERE id = $3",
-    )
-    .bind(i64::from(active))
-    .bind(now)
-    .bind(queue_id)
-    .execute(&mut *conn)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
-}
-
 /// The group the queue is listed under (checked already); 404 for no such queue.
 pub async fn set_queue_group(conn: &mut Conn, queue_id: i64, group: Option<&str>) -> AppResult<()> {
     let updated = sqlx::query("UPDATE queues SET queue_group = $1 WHERE id = $2")
@@ -81,28 +63,39 @@ pub async fn set_queue_group(conn: &mut Conn, queue_id: i64, group: Option<&str>
     Ok(())
 }
 
-/// Whether the queue takes new chats and calls (false too for no such queue).
-pub async fn queue_active(conn: &mut Conn, queue_id: i64) -> AppResult<bool> {
-    let Flag(active) =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM queues WHERE id = $1 AND deactivated_at IS NULL)")
-            .bind(queue_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    Ok(active)
+/// What an administrator deactivates.
+#[derive(Debug, Clone, Copy)]
+pub enum Deactivatable {
+    /// Can sign in no more; their open sessions are for the caller to end.
+    User,
+    /// Takes no new chats or calls.
+    Queue,
 }
 
-/// Marks the user `user_id` deactivated (they can sign in no more) or active again; 404 for no such
-/// user. Their open sessions are for the caller to end.
-pub async fn set_user_active(conn: &mut Conn, user_id: i64, active: bool, now: i64) -> AppResult<()> {
-    let updated = sqlx::query(
-        "UPDATE users SET deactivated_at = CASE WHEN $1 = 1 THEN NULL ELSE COALESCE(deactivated_at, $2) END
-         WHERE id = $3",
-    )
-    .bind(i64::from(active))
-    .bind(now)
-    .bind(user_id)
-    .execute(&mut *conn)
-    .await?;
+/// Marks the user or queue `id` deactivated (since `now`, kept if it already was) or active again;
+/// 404 when there is none.
+pub async fn set_active(
+    conn: &mut Conn,
+    what: Deactivatable,
+    id: i64,
+    active: bool,
+    now: i64,
+) -> AppResult<()> {
+    // Fixed text per kind: the table is never the caller's.
+    let table = match what {
+        Deactivatable::User => "users",
+        Deactivatable::Queue => "queues",
+    };
+    let sql = format!(
+        "UPDATE {table} SET deactivated_at = CASE WHEN $1 = 1 THEN NULL ELSE COALESCE(deactivated_at, $2) END
+         WHERE id = $3"
+    );
+    let updated = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(i64::from(active))
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
