@@ -178,6 +178,10 @@ test("a CRM talks to the framed desk: handshake, sign-in, state, resize, forged 
   await expect(phone.locator("#state")).toHaveAttribute("data-state", "ringing", { timeout: 15_000 });
   await expect(frame.getByTestId("call-state")).toHaveAttribute("data-state", "ringing");
   await expect.poll(() => types(page)).toContain("interactionStarted");
+  // The event names the phone by its last 4 digits only; the number goes to the screen pop alone.
+  const started = (await log(page)).filter((m) => m.type === "interactionStarted").pop()!;
+  expect((started.payload.interaction as { customer: { phoneLast4?: string } }).customer.phoneLast4).toBe("0102");
+  expect(JSON.stringify(started.payload)).not.toContain("777");
   // The screen pop found the contact by the number and opened it in the CRM.
   await expect(page.getByTestId("crm-record")).toContainText("Petr Svoboda");
   await phone.getByRole("button", { name: "Decline" }).click();

@@ -154,9 +154,10 @@ pub enum Message {
         interaction_id: i64,
         outcome: String,
     },
+    /// Its customer's phone masked to its last 4 digits; the keys to find the customer by travel
+    /// only in the [`Message::ScreenPop`] request that follows.
     InteractionStarted {
         interaction: InteractionRef,
-        lookup: Lookup,
     },
     #[serde(rename_all = "camelCase")]
     InteractionFocused {

@@ -121,12 +121,15 @@ fn focus_told(id: i64) {
     }
 }
 
-/// `interactionStarted`, then asks the host to pop the customer's record.
-fn started(interaction: InteractionRef) {
+/// `interactionStarted` (the phone masked), then asks the host to pop the customer's record by its keys.
+fn started(mut interaction: InteractionRef) {
     let id = interaction.interaction_id;
     spawn_local(async move {
         let lookup = lookup(id).await;
-        tell(Message::InteractionStarted { interaction, lookup: lookup.clone() });
+        if interaction.customer.phone_last4.is_none() {
+            interaction.customer.phone_last4 = lookup.phone.as_deref().and_then(embed::last4);
+        }
+        tell(Message::InteractionStarted { interaction });
         STARTED.with(|s| s.borrow_mut().insert(id));
         if link::current().is_some_and(HostLink::connected) {
             // The host answers with its record, or an error if it has none: either way the desk goes
