@@ -2,6 +2,9 @@ import { createHmac } from "node:crypto";
 import { Browser, Frame, Page } from "@playwright/test";
 import { api, expect, PASSWORD, startChat, test } from "./fixtures";
 import { chromiumWithoutThirdPartyCookies, OwnServer } from "./own-server";
+import { launchWithMicrophone } from "./audio";
+import { chromium } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 // @ts-expect-error: a plain ES module, also run on its own as the demo's example CRM.
 import { startMockCrm } from "../mock-crm/serve.mjs";
 
@@ -171,6 +174,8 @@ test("a CRM talks to the framed desk: handshake, sign-in, state, resize, forged 
   await phone.goto(`${hovor.url}/phone?from=${encodeURIComponent("+420 777 000 102")}&lang=en`);
   await expect(phone.locator("#state")).toHaveAttribute("data-state", "idle");
   await page.getByRole("button", { name: "Call Petr Svoboda" }).click();
+  // Asking to place it without the tap changes nothing where the deployment does not allow it.
+  expect(await command(page, "dial", "+420 777 000 102", { autoPlace: true })).toEqual({ result: { placed: false, awaitingAgent: true } });
   const prompt = frame.getByTestId("host-dial");
   await expect(prompt).toContainText("+420 777 000 102");
   await page.screenshot({ path: "artifacts/screenshots/host-dial-prompt.png" });
@@ -182,8 +187,14 @@ test("a CRM talks to the framed desk: handshake, sign-in, state, resize, forged 
   const started = (await log(page)).filter((m) => m.type === "interactionStarted").pop()!;
   expect((started.payload.interaction as { customer: { phoneLast4?: string } }).customer.phoneLast4).toBe("0102");
   expect(JSON.stringify(started.payload)).not.toContain("777");
-  // The screen pop found the contact by the number and opened it in the CRM.
+  // The screen pop found the contact by the number and opened it in the CRM; the record it answered
+  // with is linked to the call, in its session data.
   await expect(page.getByTestId("crm-record")).toContainText("Petr Svoboda");
+  const callId = (started.payload.interaction as { interactionId: number }).interactionId;
+  const callerApi = await api(hovor.url, "agent1");
+  await expect.poll(async () => (await (await callerApi.get(`/api/conversations/${callId}/session`)).json()).parameters)
+    .toContainEqual(expect.objectContaining({ key: "crm.example-crm.Contact", value: "C-1002" }));
+  await callerApi.dispose();
   await phone.getByRole("button", { name: "Decline" }).click();
   await expect(frame.getByTestId("wrap-up")).toBeVisible();
   await frame.getByTestId("wrap-up").getByRole("radio").first().check();
@@ -269,11 +280,175 @@ test("a host that never answers: the desk says so after its greetings and works 
 });
 
 /** What the CRM's server signs: an HS256 assertion for `username`, bound to the desk's nonce. */
-function assertion(username: string, nonce: string, secret: string): string {
+function assertion(username: string, nonce: string, secret: string, issuer = crm.origin): string {
   const b64 = (data: string | Buffer) => Buffer.from(data).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
   const head = b64(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const body = b64(JSON.stringify({ iss: crm.origin, aud: "hovor-embed", sub: username, iat: now, exp: now + 60, jti: `j-${nonce}`, nonce }));
+  const body = b64(JSON.stringify({ iss: issuer, aud: "hovor-embed", sub: username, iat: now, exp: now + 60, jti: `j-${nonce}`, nonce }));
   const signature = createHmac("sha256", secret).update(`${head}.${body}`).digest("base64url");
   return `${head}.${body}.${signature}`;
 }
+
+test("the desk in a 360 and a 500 px CRM panel: an offer to its wrap-up, a call the host places, and the rest of the commands and events", async () => {
+  test.setTimeout(180_000);
+  // A deployment that lets its host place calls without the agent's tap.
+  const panelCrm: MockCrm = await startMockCrm();
+  const server = await OwnServer.start("host-api-panel", {
+    HOVOR_EMBED_HOST_ORIGINS: panelCrm.origin,
+    HOVOR_EMBED_ASSERTION_SECRET: SECRET,
+    HOVOR_EMBED_AUTO_DIAL: "true",
+  });
+  panelCrm.hovor = server.url;
+  const launch = launchWithMicrophone(1200);
+  const withMicrophone = await chromium.launch({ ...launch, args: [...launch.args, "--test-third-party-cookie-phaseout"] });
+  try {
+    const page = await (await withMicrophone.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    const frame = page.frameLocator("iframe[title=Hovor]");
+    const desk = () => {
+      const found = page.frames().find((f) => f.url().startsWith(server.url));
+      if (!found) throw new Error("no desk frame");
+      return found;
+    };
+    const sideways = () => desk().evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const signInByAssertion = async () => {
+      await expect(page.locator("#desk-state")).toHaveAttribute("data-state", "signInRequired");
+      const nonce = String((await log(page)).filter((m) => m.type === "signInRequired").pop()!.payload.nonce);
+      expect(await command(page, "signIn", assertion("agent1", nonce, SECRET, panelCrm.origin))).toEqual({ result: null });
+      await expect(page.locator("#desk-state")).toHaveAttribute("data-state", "ready");
+    };
+
+    await page.goto(`${panelCrm.origin}/?panel=360`);
+    // Before the desk's handshake the SDK refuses a command at once instead of losing it.
+    const early = await page.evaluate(async () => {
+      const HovorDesk = (window as unknown as { HovorDesk: new (o: object) => { getState: () => Promise<unknown>; destroy: () => void } }).HovorDesk;
+      const hovor = (window as unknown as { crm: { desk: { origin: string } } }).crm.desk.origin;
+      const second = new HovorDesk({ hovorOrigin: hovor, container: document.body });
+      const code = await second.getState().then(() => "ok", (e: { code: string }) => e.code);
+      second.destroy();
+      return code;
+    });
+    expect(early).toBe("not_ready");
+    await signInByAssertion();
+    expect(await page.locator("iframe[title=Hovor]").evaluate((f) => f.getBoundingClientRect().width)).toBe(360);
+    expect(await sideways(), "no sideways scroll at 360 px").toBeLessThanOrEqual(0);
+
+    // Custom data from the host, on one of the agent's conversations (their custom data has a Plan).
+    const ready = (await log(page)).filter((m) => m.type === "ready").pop()!;
+    const agentId = (ready.payload.agent as { id: number }).id;
+    const own = (ready.payload.interactions as { interactionId: number; channel: string }[]).find((i) => i.channel !== "voice")!;
+    // The task list opens over the conversation in the narrow panel.
+    const tasksToggle = frame.locator('button[aria-controls="task-list"]');
+    await tasksToggle.click();
+    await expect(frame.getByTestId("task-list")).toBeInViewport();
+    await expect(frame.locator(`#task-list a[href="/desk/${own.interactionId}"]`).first()).toBeInViewport();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "artifacts/screenshots/host-panel-360-tasks.png" });
+    await tasksToggle.click();
+    expect(await command(page, "setData", own.interactionId, { Plan: "Premium" })).toEqual({ result: null });
+    const agentApi = await api(server.url, "agent1");
+    const data = await (await agentApi.get(`/api/conversations/${own.interactionId}/session`)).json();
+    expect(data.custom_data).toContainEqual({ key: "Plan", value: "Premium" });
+    // Focus from the host opens it, and the host hears the focus.
+    expect(await command(page, "focusInteraction", own.interactionId)).toEqual({ result: null });
+    await expect.poll(() => desk().url()).toContain(`/desk/${own.interactionId}`);
+    await expect.poll(async () => (await log(page)).filter((m) => m.type === "interactionFocused").map((m) => m.payload.interactionId)).toContain(own.interactionId);
+    // The record the host has open: a hint the desk keeps and reports, nothing more.
+    const contact = { system: "example-crm", type: "Contact", id: "C-1001", displayName: "Jana Nováková" };
+    expect(await command(page, "contextChanged", contact)).toEqual({ result: null });
+    expect((await command(page, "getState")).result).toMatchObject({ context: contact, focusedInteractionId: own.interactionId });
+
+    // An offer in the 360 px panel: its popover fits, and the host hears who it is.
+    await command(page, "setAgentState", "available");
+    const before = (await log(page)).length;
+    const chat = await startChat(server.url, 1, "Eva Hostová");
+    await expect(frame.getByTestId("offer")).toContainText("Eva Hostová");
+    await expect(frame.getByTestId("offer").getByTestId("accept")).toBeInViewport();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "artifacts/screenshots/host-panel-360-offer.png" });
+    const offered = (await log(page)).slice(before).find((m) => m.type === "offerCreated")!;
+    expect((offered.payload.interaction as { customer: { name?: string } }).customer.name).toBe("Eva Hostová");
+    expect((await log(page)).slice(before)).toContainEqual({ type: "attentionRequested", payload: { interactionId: chat.id, kind: "offer" } });
+    await frame.getByTestId("offer").getByTestId("accept").click();
+    await expect(frame.getByTestId("composer")).toBeInViewport();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    // Hidden by the host, a customer's message asks for attention.
+    expect(await command(page, "visibilityChanged", false)).toEqual({ result: null });
+    expect((await chat.customer.post("/api/chat/messages", { data: { body: "Jste tam?" } })).status()).toBe(201);
+    await expect.poll(async () => (await log(page)).slice(before)).toContainEqual({ type: "attentionRequested", payload: { interactionId: chat.id, kind: "message" } });
+    expect(await command(page, "visibilityChanged", true)).toEqual({ result: null });
+    await frame.getByTestId("end-conversation").click();
+    await frame.getByTestId("end-confirm").click();
+    await expect(frame.getByTestId("submit-wrap-up")).toBeVisible();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "artifacts/screenshots/host-panel-360-wrap-up.png" });
+    await frame.getByTestId("wrap-up").getByRole("radio").first().check();
+    await frame.getByTestId("submit-wrap-up").click();
+    await expect.poll(async () => (await types(page)).slice(before)).toContain("wrapUpCompleted");
+    await chat.customer.dispose();
+
+    // 500 px, after the CRM page reloaded: the host places a call itself; the call's controls fit.
+    await page.goto(`${panelCrm.origin}/?panel=500`);
+    await signInByAssertion();
+    // In Czech, whose words run longer.
+    await frame.getByTestId("language").selectOption("cs");
+    const phone = await (await withMicrophone.newContext()).newPage();
+    await phone.goto(`${server.url}/phone?from=${encodeURIComponent("+420 777 000 102")}&lang=en`);
+    await expect(phone.locator("#state")).toHaveAttribute("data-state", "idle");
+    const placed = await command(page, "dial", "+420 777 000 102", { autoPlace: true });
+    expect(placed.result).toMatchObject({ placed: true, interactionId: expect.any(Number) });
+    await expect(phone.locator("#state")).toHaveAttribute("data-state", "ringing", { timeout: 15_000 });
+    await phone.getByRole("button", { name: "Answer" }).click();
+    await expect(frame.getByTestId("call-state")).toHaveAttribute("data-state", "connected");
+    await expect(frame.getByTestId("call-audio")).toHaveAttribute("data-audio", "connected", { timeout: 15_000 });
+    for (const control of ["call-hold", "call-mute", "call-consult"]) await expect(frame.getByTestId(control)).toBeInViewport();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "artifacts/screenshots/host-panel-500-call.png" });
+    await phone.getByRole("button", { name: "Hang up" }).click();
+    await frame.getByTestId("wrap-up").getByRole("radio").first().check();
+    await frame.getByTestId("submit-wrap-up").click();
+    await expect.poll(async () => (await types(page)).filter((t) => t === "wrapUpCompleted").length).toBeGreaterThan(0);
+
+    // A supervisor signs the agent out: the host hears it was revoked.
+    const supervisor = await api(server.url, "supervisor");
+    expect((await supervisor.post(`/api/supervisor/agents/${agentId}/sign-out`)).ok()).toBe(true);
+    await expect.poll(async () => (await log(page)).filter((m) => m.type === "signedOut").map((m) => m.payload.reason)).toEqual(["revoked"]);
+    await supervisor.dispose();
+
+    // The session expires (its last use five hours back): the next command finds it, the desk asks
+    // for a sign-in, and the host hears it expired.
+    await signInByAssertion();
+    const hoursBack = 5 * 60 * 60 * 1000;
+    execFileSync("python3", ["-c", `import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=10)
+db.execute("UPDATE sessions SET last_seen_at = last_seen_at - ?, created_at = created_at - ? WHERE user_id = ?", (${hoursBack}, ${hoursBack}, ${agentId}))
+db.commit()`, server.database]);
+    expect(await command(page, "setAgentState", "available")).toEqual({ code: "not_signed_in" });
+    await expect(page.locator("#desk-state")).toHaveAttribute("data-state", "signInRequired");
+    expect((await log(page)).filter((m) => m.type === "signedOut").map((m) => m.payload.reason)).toEqual(["revoked", "expired"]);
+
+    // The desk's page reloads: it says bye, the SDK holds commands until the new handshake.
+    const heardBye = await page.evaluate(async () => {
+      const crm = (window as unknown as { crm: { desk: { frame: HTMLIFrameElement; getState: () => Promise<unknown> }; log: { type: string }[] } }).crm;
+      crm.desk.frame.src = crm.desk.frame.src;
+      for (let i = 0; i < 200 && !crm.log.some((m) => m.type === "bye"); i++) await new Promise((r) => setTimeout(r, 25));
+      const code = await crm.desk.getState().then(() => "ok", (e: { code: string }) => e.code);
+      return { code, types: crm.log.map((m) => m.type).slice(-6) };
+    });
+    expect(heardBye).toEqual({ code: "not_ready", types: expect.arrayContaining(["bye"]) });
+    await expect(page.locator("#desk-state")).toHaveAttribute("data-state", "signInRequired");
+    expect((await command(page, "getState")).result).toMatchObject({ signedIn: false, handshake: "connected" });
+    // A desk that never answers (its frame gone): the command times out.
+    const silent = await page.evaluate(async () => {
+      const desk = (window as unknown as { crm: { desk: { frame: HTMLIFrameElement; replyTimeoutMs: number; getState: () => Promise<unknown> } } }).crm.desk;
+      desk.replyTimeoutMs = 500;
+      desk.frame.remove();
+      return desk.getState().then(() => "ok", (e: { code: string }) => e.code);
+    });
+    expect(silent).toBe("timeout");
+    await agentApi.dispose();
+  } finally {
+    await withMicrophone.close();
+    await server.down();
+    await panelCrm.close();
+  }
+});

@@ -20,7 +20,18 @@ pub type Refusal = (ErrorCode, String);
 const NOTICE_MAX_CHARS: usize = 500;
 
 pub async fn run(link: HostLink, command: Message) -> Result<Option<Value>, Refusal> {
-    let signed_in = matches!(link.session.0.get_untracked(), SessionState::SignedIn(_));
+    let result = carry_out(link, command).await;
+    if matches!(&result, Err((ErrorCode::NotSignedIn, _)))
+        && matches!(link.session.0.get_untracked(), SessionState::SignedIn(_))
+    {
+        // The server no longer knows the session (it expired): the desk asks for a sign-in, as a tab's does.
+        link.session.check();
+    }
+    result
+}
+
+async fn carry_out(link: HostLink, command: Message) -> Result<Option<Value>, Refusal> {
+    let session = link.session.0.get_untracked();
     match command {
         Message::GetState {} => return get_state(link).await.map(Some),
         Message::VisibilityChanged { visible } => {
@@ -28,7 +39,12 @@ pub async fn run(link: HostLink, command: Message) -> Result<Option<Value>, Refu
             return Ok(None);
         }
         Message::SignIn { assertion } => return sign_in(link, assertion).await,
-        _ if !signed_in => return Err((ErrorCode::NotSignedIn, "the agent is not signed in".into())),
+        _ if matches!(session, SessionState::Checking) => {
+            return Err((ErrorCode::NotReady, "the desk is still checking who is signed in".into()));
+        }
+        _ if !matches!(session, SessionState::SignedIn(_)) => {
+            return Err((ErrorCode::NotSignedIn, "the agent is not signed in".into()));
+        }
         _ => {}
     }
     match command {
@@ -116,9 +132,12 @@ pub async fn ready(agent: embed::Agent) -> Message {
             reason: None,
             since: 0,
         }),
-        interactions: interactions.iter().map(interaction_of).collect(),
+        interactions: interactions.iter().take(READY_INTERACTIONS_MAX).map(interaction_of).collect(),
     }
 }
+
+/// `ready` and `getState` list this many interactions at most, so they stay well under 16 KiB.
+const READY_INTERACTIONS_MAX: usize = 50;
 
 pub fn interaction_of(task: &TaskSummary) -> InteractionRef {
     InteractionRef {
@@ -140,7 +159,7 @@ async fn get_state(link: HostLink) -> Result<Value, Refusal> {
     };
     let focused = link::desk().and_then(|live| live.open.get_untracked()).map(|open| open.id);
     Ok(json!({ "signedIn": true, "agent": agent, "state": state, "interactions": interactions,
-               "focusedInteractionId": focused }))
+               "focusedInteractionId": focused, "context": link.context.get_untracked() }))
 }
 
 async fn sign_in(link: HostLink, assertion: String) -> Result<Option<Value>, Refusal> {
@@ -170,7 +189,7 @@ async fn sign_in(link: HostLink, assertion: String) -> Result<Option<Value>, Ref
 
 /// Stores the host's record on the interaction as a parameter `crm.<system>.<type>` = its id, where
 /// the agent's session pane shows it.
-async fn link_record(interaction_id: i64, record: RecordRef) -> Result<Option<Value>, Refusal> {
+pub async fn link_record(interaction_id: i64, record: RecordRef) -> Result<Option<Value>, Refusal> {
     mine(interaction_id).await?;
     let key = format!("crm.{}.{}", record.system, record.kind);
     let data = session_of(interaction_id).await?;

@@ -6,10 +6,12 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use hovor_types::embed::{self, AgentState, InteractionRef, Lookup, MAX_HEIGHT, MIN_HEIGHT, Message};
+use hovor_types::embed::{
+    self, AgentState, InteractionRef, Lookup, MAX_HEIGHT, MIN_HEIGHT, Message, RecordRef,
+};
 use hovor_types::event::ServerEvent;
 use hovor_types::message::Direction;
-use hovor_types::routing::{Offer, OfferEnd};
+use hovor_types::routing::{IdleReason, Offer, OfferEnd, PopoverField};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -19,7 +21,7 @@ use crate::api::{conversations as conversations_api, routing as routing_api};
 use crate::state::embed as page;
 use crate::state::live::use_live;
 
-use super::commands::interaction_of;
+use super::commands::{interaction_of, link_record};
 use super::link::{self, HostLink, post};
 
 thread_local! {
@@ -132,11 +134,14 @@ fn started(mut interaction: InteractionRef) {
         tell(Message::InteractionStarted { interaction });
         STARTED.with(|s| s.borrow_mut().insert(id));
         if link::current().is_some_and(HostLink::connected) {
-            // The host answers with its record, or an error if it has none: either way the desk goes
-            // on. Asked at once (the request is posted before the first await), so it precedes the focus.
+            // The host answers with its record, linked to the interaction as `linkRecord` would, or an
+            // error if it has none: either way the desk goes on. Asked at once (the request is posted
+            // before the first await), so it precedes the focus.
             let pop = link::ask(Message::ScreenPop { interaction_id: id, lookup });
             spawn_local(async move {
-                let _ = pop.await;
+                if let Some(record) = pop.await.ok().flatten().and_then(popped_record) {
+                    let _ = link_record(id, record).await;
+                }
             });
         }
         focus_told(id);
@@ -144,6 +149,11 @@ fn started(mut interaction: InteractionRef) {
             tell(Message::InteractionEnded { interaction_id: id });
         }
     });
+}
+
+/// The record in a screen pop's answer, `{record: {system, type, id, displayName?}}`.
+fn popped_record(mut answer: serde_json::Value) -> Option<RecordRef> {
+    serde_json::from_value(answer.get_mut("record")?.take()).ok()
 }
 
 /// The customer's keys as the desk shows them (a protected caller's number is masked already).
@@ -185,18 +195,27 @@ fn on_event(live: crate::state::live::Live, event: &ServerEvent) {
             }
         }
         ServerEvent::WrappedUp { conversation_id } => wrapped_up(*conversation_id),
+        // Signed out by someone else (a supervisor, an administrator): the host hears `revoked`.
+        ServerEvent::StatusChanged { status } if status.idle_reason == Some(IdleReason::SignedOut) => {
+            link::signed_out_elsewhere();
+        }
         _ => {}
     }
 }
 
+/// The offer as its popover shows it: the customer's name and phone where the queue's popover lists
+/// them (never a variable the administrator made secure), the phone by its last 4 digits only.
 fn offered(offer: &Offer) -> InteractionRef {
+    let shown =
+        |field: PopoverField| offer.variables.iter().find(|v| v.field == field).map(|v| v.value.as_str());
+    let phone = offer.callback.as_ref().map(|c| c.number.as_str()).or(shown(PopoverField::Phone));
     InteractionRef {
         interaction_id: offer.conversation_id,
         channel: offer.channel.as_str().to_owned(),
         queue: offer.queue_name.clone(),
         customer: embed::Customer {
-            name: None,
-            phone_last4: offer.callback.as_ref().and_then(|c| embed::last4(&c.number)),
+            name: shown(PopoverField::CustomerName).map(str::to_owned),
+            phone_last4: phone.and_then(embed::last4),
         },
     }
 }

@@ -87,6 +87,12 @@ thread_local! {
     static WAITING: RefCell<HashMap<String, Option<Reply>>> = RefCell::new(HashMap::new());
     static BUDGET: Cell<CommandBudget> = Cell::new(CommandBudget::default());
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
+    /// The server said the agent was signed out by someone else: the sign-out that follows is `revoked`.
+    static SIGNED_OUT_ELSEWHERE: Cell<bool> = const { Cell::new(false) };
+}
+
+pub fn signed_out_elsewhere() {
+    SIGNED_OUT_ELSEWHERE.with(|s| s.set(true));
 }
 
 /// The link, once the embedded page has started it.
@@ -123,6 +129,7 @@ impl HostLink {
         };
         CURRENT.with(|c| c.set(Some(link)));
         link.listen();
+        say_bye_when_leaving();
         link.greet();
         link.announce();
         super::desk_events::watch_height(link);
@@ -189,6 +196,7 @@ impl HostLink {
             }
             match self.session.0.get() {
                 SessionState::SignedIn(me) if told != Told::In(me.id) => {
+                    SIGNED_OUT_ELSEWHERE.with(|s| s.set(false));
                     let agent = embed::Agent { id: me.id, name: me.display_name.clone() };
                     self.ready_told.set(false);
                     if told == Told::Out {
@@ -205,9 +213,14 @@ impl HostLink {
                     self.ready_told.set(false);
                     self.dial.set(None);
                     if matches!(told, Told::In(_)) {
-                        // The desk's Sign out clears the token first; a session that ended by itself
-                        // (timeout, revoked) leaves it.
-                        let reason = if page::token().is_some() { "expired" } else { "user" };
+                        // The desk's Sign out clears the token first; a session ended by someone else
+                        // (the server said so) or by itself (it expired) leaves it.
+                        let elsewhere = SIGNED_OUT_ELSEWHERE.with(|s| s.replace(false));
+                        let reason = match (page::token().is_some(), elsewhere) {
+                            (false, _) => "user",
+                            (true, true) => "revoked",
+                            (true, false) => "expired",
+                        };
                         page::set_token(None);
                         post(Message::SignedOut { reason: reason.into() }, None);
                     }
@@ -312,6 +325,24 @@ impl HostLink {
     }
 }
 
+/// The desk's page is leaving (reload, navigation, the frame removed): `bye`, so the host knows the
+/// next `hello` is a new desk and nothing it sent meanwhile was heard.
+fn say_bye_when_leaving() {
+    let Some(window) = web_sys::window() else { return };
+    let said = Cell::new(false);
+    let leaving = Closure::<dyn FnMut()>::new(move || {
+        if !said.replace(true) {
+            post(Message::Bye {}, None);
+        }
+    });
+    // `beforeunload` while the page is still whole (a message posted in `pagehide` of a frame that
+    // navigates may never arrive); `pagehide` when the frame is removed, which has no `beforeunload`.
+    for event in ["beforeunload", "pagehide"] {
+        let _ = window.add_event_listener_with_callback(event, leaving.as_ref().unchecked_ref());
+    }
+    leaving.forget();
+}
+
 fn is_reply(event: &web_sys::MessageEvent) -> bool {
     js_sys::Reflect::get(&event.data(), &JsValue::from_str("type")).ok().and_then(|v| v.as_string())
         == Some("reply".into())
@@ -370,8 +401,17 @@ fn post_with_id(message: Message, re: Option<String>) -> Option<String> {
         n.set(id + 1);
         format!("d{id}")
     });
+    let answers = matches!(message, Message::Reply(_));
     let envelope = Envelope { hovor: MARKER.into(), v: 1, id: id.clone(), re, message };
-    let text = serde_json::to_string(&envelope).ok()?;
+    let mut text = serde_json::to_string(&envelope).ok()?;
+    if text.len() > embed::MAX_MESSAGE_BYTES {
+        // The host would refuse it: a reply says why instead; anything else is not sent.
+        if !answers {
+            return None;
+        }
+        let too_large = error_reply(ErrorCode::TooLarge, "the answer is larger than 16 KiB");
+        text = serde_json::to_string(&Envelope { message: too_large, ..envelope }).ok()?;
+    }
     let value = js_sys::JSON::parse(&text).ok()?;
     parent.post_message(&value, &host).ok()?;
     Some(id)

@@ -33,6 +33,9 @@
     }
     this.origin = new URL(options.hovorOrigin).origin;
     this.state = "connecting";
+    // Whether the desk has been welcomed since it last said hello or bye: commands wait for it.
+    this.connected = false;
+    this.replyTimeoutMs = options.replyTimeoutMs || REPLY_TIMEOUT_MS;
     this.ignored = 0;
     this.agent = null;
     this.listeners = {};
@@ -59,7 +62,11 @@
     this.onMessage = function (event) {
       desk.receive(event);
     };
+    this.onLeave = function () {
+      desk.bye();
+    };
     window.addEventListener("message", this.onMessage);
+    window.addEventListener("pagehide", this.onLeave);
     options.container.appendChild(frame);
   }
 
@@ -76,22 +83,34 @@
     return this;
   };
 
+  // Posts a message to the desk; its id, or null when it is larger than the desk accepts.
   HovorDesk.prototype.send = function (type, payload, re) {
     var message = { hovor: MARKER, v: VERSION, id: "h" + ++this.sequence, type: type, payload: payload || {} };
     if (re) message.re = re;
+    if (JSON.stringify(message).length > MAX_MESSAGE_BYTES) return null;
     if (this.frame.contentWindow) this.frame.contentWindow.postMessage(message, this.origin);
     return message.id;
   };
 
-  // Sends a command; resolves with its result, rejects with a HovorError (its `code` as documented).
+  // Sends a command; resolves with its result, rejects with a HovorError (its `code` as documented):
+  // `not_ready` before the desk's handshake, `too_large` for a payload over 16 KiB, `timeout` when the
+  // desk does not answer (it was reloading, say) within `replyTimeoutMs`.
   HovorDesk.prototype.command = function (type, payload) {
     var desk = this;
     return new Promise(function (resolve, reject) {
+      if (!desk.connected) {
+        reject(HovorError("not_ready", "the desk has not finished its handshake"));
+        return;
+      }
       var id = desk.send(type, payload);
+      if (id === null) {
+        reject(HovorError("too_large", "the message is larger than " + MAX_MESSAGE_BYTES + " bytes"));
+        return;
+      }
       var timer = setTimeout(function () {
         delete desk.waiting[id];
-        reject(HovorError("timeout", "no reply within " + REPLY_TIMEOUT_MS + " ms"));
-      }, REPLY_TIMEOUT_MS);
+        reject(HovorError("timeout", "no reply within " + desk.replyTimeoutMs + " ms"));
+      }, desk.replyTimeoutMs);
       desk.waiting[id] = function (reply) {
         clearTimeout(timer);
         if (reply.ok) resolve(reply.result === undefined ? null : reply.result);
@@ -139,8 +158,16 @@
     return this.command("signIn", { assertion: assertion });
   };
 
+  // Tells the desk this host is leaving (the SDK does it itself when the page goes or on `destroy`).
+  HovorDesk.prototype.bye = function () {
+    if (this.connected) this.send("bye", {});
+    this.connected = false;
+  };
+
   HovorDesk.prototype.destroy = function () {
+    this.bye();
     window.removeEventListener("message", this.onMessage);
+    window.removeEventListener("pagehide", this.onLeave);
     if (this.frame.parentNode) this.frame.parentNode.removeChild(this.frame);
   };
 
@@ -162,13 +189,29 @@
     }
     var message = event.data;
     if (!message || typeof message !== "object" || message.hovor !== MARKER) return;
-    if (JSON.stringify(message).length > MAX_MESSAGE_BYTES) return;
+    if (JSON.stringify(message).length > MAX_MESSAGE_BYTES) {
+      // Never acted on; a request waiting for it hears why.
+      var owed = message.type === "reply" && this.waiting[message.re];
+      if (owed) {
+        delete this.waiting[message.re];
+        owed({ ok: false, error: { code: "too_large", message: "the reply is larger than " + MAX_MESSAGE_BYTES + " bytes" } });
+      }
+      this.emit("error", { code: "too_large", type: String(message.type) }, message);
+      return;
+    }
     var payload = message.payload || {};
     switch (message.type) {
       case "hello":
         // Also after the desk reloaded: greet it again.
         this.state = "connecting";
+        this.connected = true;
         this.send("welcome", { v: VERSION, capabilities: Object.keys(this.handlers) });
+        break;
+      case "bye":
+        // The desk's page is leaving: it greets again when it is back.
+        this.state = "connecting";
+        this.connected = false;
+        this.agent = null;
         break;
       case "ready":
         this.state = "ready";
