@@ -2,7 +2,8 @@
 // to the agent (forwarded 1:1, then mixed with a supervisor coaching), Accept → the agent hears the
 // customer, and Hold / Resume → the customer hears it. Two Chromiums on loopback, each with a microphone of its own (a WAV Chromium
 // loops): the customer's phone page plays 660 Hz all the time and a 2 kHz burst every 500 ms, the
-// agent's desk 1.2 kHz (clear of the hold tune's notes). In each page every audio stream, the
+// agent's desk 1.2 kHz (clear of the hold tune's notes) and a 2.5 kHz burst every 500 ms, so the
+// agent → customer delay is measured too, before and after the holds. In each page every audio stream, the
 // microphone's and what arrives, is watched every 2 ms for each tone starting and stopping; both
 // clocks are `performance.timeOrigin + performance.now()` on the same machine.
 //
@@ -19,6 +20,8 @@ const BUDGET = { oneWayP95: 150, mixedOneWayP95: 200, acceptHeard: 300, holdHear
 const CUSTOMER_HZ = 660;
 const BURST_HZ = 2000;
 const AGENT_HZ = 1200;
+// The agent's own bursts, a quarter second after the customer's: the other way's delay.
+const AGENT_BURST_HZ = 2500;
 const COACH_HZ = 3000;
 // The demo's Technical support entry point; agent1 works that queue.
 const TECHNICAL_SUPPORT = "+420 800 100 102";
@@ -47,7 +50,7 @@ function wav(sample) {
 const sine = (hz, t) => Math.sin(2 * Math.PI * hz * t);
 const microphones = {
   customer: wav((t) => 0.5 * sine(CUSTOMER_HZ, t) + (t % 0.5 < 0.1 ? 0.5 * sine(BURST_HZ, t) : 0)),
-  agent: wav((t) => sine(AGENT_HZ, t)),
+  agent: wav((t) => 0.5 * sine(AGENT_HZ, t) + (t % 0.5 >= 0.25 && t % 0.5 < 0.35 ? 0.5 * sine(AGENT_BURST_HZ, t) : 0)),
   coach: wav((t) => sine(COACH_HZ, t)),
 };
 
@@ -171,12 +174,12 @@ const click = (page, testid) =>
     return t;
   }, testid);
 
-/** The customer's bursts that `desk` heard during the next `seconds`: each one's delay, microphone → ear. */
-async function oneWay(desk, phone) {
-  const listening = await now(desk);
+/** The `speaker`'s bursts (`hz`) that `listener` heard during the next `seconds`: each one's delay, microphone → ear. */
+async function oneWay(listener, speaker, hz = BURST_HZ) {
+  const listening = await now(listener);
   await sleep(seconds * 1000);
-  const sent = (await tones(phone)).filter((e) => e.source === "local" && e.hz === BURST_HZ && e.on && e.t > listening);
-  const arrived = (await tones(desk)).filter((e) => e.source === "remote" && e.hz === BURST_HZ && e.on && e.t > listening);
+  const sent = (await tones(speaker)).filter((e) => e.source === "local" && e.hz === hz && e.on && e.t > listening);
+  const arrived = (await tones(listener)).filter((e) => e.source === "remote" && e.hz === hz && e.on && e.t > listening);
   const delays = arrived
     .map((a) => a.t - Math.max(...sent.filter((s) => s.t <= a.t).map((s) => s.t)))
     .filter((d) => d >= 0 && d < 450);
@@ -215,7 +218,7 @@ const { base, stop } = await startServer();
 const browsers = [await launch("agent"), await launch("customer"), await launch("coach")];
 let failed = false;
 try {
-  const frequencies = [CUSTOMER_HZ, BURST_HZ, AGENT_HZ, COACH_HZ];
+  const frequencies = [CUSTOMER_HZ, BURST_HZ, AGENT_HZ, AGENT_BURST_HZ, COACH_HZ];
   const { page: desk } = await signedInDesk(browsers[0], base, "agent1");
   await desk.addInitScript(watchTones, frequencies);
   await desk.reload();
@@ -237,6 +240,8 @@ try {
 
   // One way, customer → agent: each 2 kHz burst's start on the phone's microphone and at the desk.
   const delays = await oneWay(desk, phone);
+  // And the other way, agent → customer: the way a hold is heard.
+  const back = await oneWay(phone, desk, AGENT_BURST_HZ);
 
   // Hold and Resume on the desk → the customer stops, then starts, hearing the agent.
   const holdHeard = [];
@@ -255,6 +260,10 @@ try {
     await sleep(400);
   }
 
+  // The agent → customer way again, after the holds: every switch of source may leave the customer's
+  // jitter buffer holding more.
+  const backAfter = await oneWay(phone, desk, AGENT_BURST_HZ);
+
   // Mixed: with a coach on the call the agent hears two parties, mixed by the switch.
   const id = Number(new URL(desk.url()).pathname.split("/").pop());
   await coach(browsers[2], id);
@@ -269,6 +278,10 @@ try {
   console.log(`${"figure (a call on loopback)".padEnd(58)} ${"value".padStart(10)}     budget`);
   line(`customer → agent one way, p50 (${delays.length} bursts)`, ms(percentile(delays, 50)), "", undefined);
   line("customer → agent one way, p95", ms(percentile(delays, 95)), `<= ${BUDGET.oneWayP95} ms`, percentile(delays, 95) <= BUDGET.oneWayP95);
+  line(`agent → customer one way, p50 (${back.length} bursts)`, ms(percentile(back, 50)), "", undefined);
+  line("agent → customer one way, p95", ms(percentile(back, 95)), "", undefined);
+  line(`agent → customer one way after the holds, p50 (${backAfter.length} bursts)`, ms(percentile(backAfter, 50)), "", undefined);
+  line("agent → customer one way after the holds, p95", ms(percentile(backAfter, 95)), "", undefined);
   line(`customer → agent one way, mixed with a coach, p50 (${mixed.length} bursts)`, ms(percentile(mixed, 50)), "", undefined);
   line("customer → agent one way, mixed, p95", ms(percentile(mixed, 95)), `<= ${BUDGET.mixedOneWayP95} ms`, percentile(mixed, 95) <= BUDGET.mixedOneWayP95);
   line("the call's popover shown → the headset connected while it rings", ms(ready), "", undefined);
