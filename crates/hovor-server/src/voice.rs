@@ -9,5 +9,6 @@ mod media_thread;
 pub mod mixer;
 pub mod music;
 pub mod recorder;
+mod splice;
 pub mod switch;
 pub mod tone;

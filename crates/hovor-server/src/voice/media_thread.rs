@@ -19,6 +19,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::mixer::{FRAME, MixEncoder, Sources};
 use super::music::{HOLD_MUSIC, Music, OPUS_RATE, Player, QUEUE_MUSIC, packet_samples};
+use super::splice::{self, Recent, Splice};
 use super::switch::{Command, Counters, Feed, PeerEvent, PeerId};
 
 /// The longest the thread sleeps in the socket: commands are picked up at least this often.
@@ -76,6 +77,9 @@ struct Peer {
     /// With two feeds or more: the encoder of its mix.
     mix: Option<MixEncoder>,
     downlink: Downlink,
+    /// The last packets it was sent, and its first ones from a new source.
+    heard: Recent,
+    splice: Option<Splice>,
     connected: bool,
     counters: Arc<Counters>,
     /// When its timers next need it.
@@ -85,11 +89,36 @@ struct Peer {
 }
 
 impl Peer {
-    fn send(&mut self, origin: Origin, time: u64, samples: u32, data: &Arc<[u8]>, now: Instant) {
+    /// Sends a packet of `origin`; `recent` are the origin's packets before it, for a switch of source.
+    fn send(
+        &mut self,
+        origin: Origin,
+        time: u64,
+        samples: u32,
+        data: &Arc<[u8]>,
+        recent: Option<&Recent>,
+        now: Instant,
+    ) {
         let (Some(mid), Some(pt), true) = (self.mid, self.opus, self.connected) else { return };
+        if self.downlink.origin != Some(origin) {
+            self.splice = match (origin, recent) {
+                (Origin::Feed(_), Some(recent)) => Splice::start(&self.heard, recent, data)
+                    .inspect_err(|e| tracing::debug!(error = %e, "a switch of source forwarded as it is"))
+                    .ok(),
+                _ => None,
+            };
+        }
+        let data = match self.splice.as_mut().and_then(|splice| splice.next(data)) {
+            Some(reencoded) => Arc::from(reencoded),
+            None => {
+                self.splice = None;
+                data.clone()
+            }
+        };
+        self.heard.push(&data);
         let out = self.downlink.place(origin, time, samples, now);
         let Some(writer) = self.rtc.writer(mid) else { return };
-        if writer.write(pt, now, MediaTime::new(out, Frequency::FORTY_EIGHT_KHZ), data.clone()).is_ok() {
+        if writer.write(pt, now, MediaTime::new(out, Frequency::FORTY_EIGHT_KHZ), data).is_ok() {
             self.counters.packets_out.fetch_add(1, Ordering::Relaxed);
             self.dirty = true;
         }
@@ -122,6 +151,8 @@ pub(super) struct MediaThread {
     mixing: Vec<PeerId>,
     /// The peer that last accepted datagrams from each address, tried first.
     by_address: HashMap<SocketAddr, PeerId>,
+    /// The last packets of every feed, for listeners switched to it.
+    recent: HashMap<Feed, Recent>,
     /// The queue's and the hold music, on air whether or not anyone listens.
     players: [(Feed, Player); 2],
     /// The decoded sources of every mix.
@@ -149,6 +180,7 @@ impl MediaThread {
             forwards: HashMap::new(),
             mixing: Vec::new(),
             by_address: HashMap::new(),
+            recent: HashMap::new(),
             players: [
                 (Feed::QueueMusic, Player::new(Music::from_ogg(QUEUE_MUSIC)?, now)),
                 (Feed::HoldMusic, Player::new(Music::from_ogg(HOLD_MUSIC)?, now)),
@@ -215,6 +247,8 @@ impl MediaThread {
                         feeds: Vec::new(),
                         mix: None,
                         downlink: Downlink::default(),
+                        heard: Recent::default(),
+                        splice: None,
                         connected: false,
                         counters,
                         due: Instant::now(),
@@ -227,7 +261,7 @@ impl MediaThread {
                         if feeds.len() < 2 {
                             peer.mix = None;
                         } else if peer.mix.is_none() {
-                            match MixEncoder::new() {
+                            match splice::following(&peer.heard) {
                                 Ok(encoder) => peer.mix = Some(encoder),
                                 Err(e) => tracing::warn!(error = %e, "no mix for a listener"),
                             }
@@ -301,13 +335,15 @@ impl MediaThread {
     /// Forwards a packet of `feed` to every peer that hears it alone, and keeps it for the mixes
     /// that hear it with others.
     fn deliver(&mut self, feed: Feed, time: u64, samples: u32, data: &Arc<[u8]>, now: Instant) {
+        let recent = self.recent.entry(feed).or_default();
         if let Some(listeners) = self.forwards.get(&feed) {
             for id in listeners {
                 if let Some(peer) = self.peers.get_mut(id) {
-                    peer.send(Origin::Feed(feed), time, samples, data, now);
+                    peer.send(Origin::Feed(feed), time, samples, data, Some(recent), now);
                 }
             }
         }
+        recent.push(data);
         if self.sources.has(feed)
             && let Err(e) = self.sources.push(feed, data)
         {
@@ -332,7 +368,7 @@ impl MediaThread {
                 continue;
             }
             match encoder.encode(&frame) {
-                Ok(packet) => peer.send(Origin::Mix, time, FRAME as u32, &packet.into(), now),
+                Ok(packet) => peer.send(Origin::Mix, time, FRAME as u32, &packet.into(), None, now),
                 Err(e) => tracing::warn!(error = %e, "a mix could not be encoded"),
             }
         }
@@ -422,6 +458,7 @@ impl MediaThread {
             let _ = self.events.send(PeerEvent::Gone(*id));
         }
         self.by_address.retain(|_, id| !dead.contains(id));
+        self.recent.retain(|feed, _| !matches!(feed, Feed::Peer(id) if dead.contains(id)));
         self.rebuild_routes();
     }
 }

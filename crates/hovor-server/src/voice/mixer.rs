@@ -115,6 +115,29 @@ impl MixEncoder {
         Ok(MixEncoder { encoder, buffer: vec![0; 1500] })
     }
 
+    /// An encoder that codes as the stream `packet` came from does (the same mode and bandwidth, as
+    /// far as Opus lets them be asked for), so that stream can follow on from what it encodes.
+    pub fn matching(packet: &[u8]) -> anyhow::Result<MixEncoder> {
+        use opus::{Bandwidth, Signal};
+        let mut mix = MixEncoder::new()?;
+        let Some(toc) = packet.first() else { return Ok(mix) };
+        let config = toc >> 3;
+        let (signal, bandwidth) = match config {
+            0..=3 => (Signal::Voice, Bandwidth::Narrowband),
+            4..=7 => (Signal::Voice, Bandwidth::Mediumband),
+            8..=11 => (Signal::Voice, Bandwidth::Wideband),
+            12..=13 => (Signal::Voice, Bandwidth::Superwideband),
+            14..=15 => (Signal::Voice, Bandwidth::Fullband),
+            16..=19 => (Signal::Music, Bandwidth::Narrowband),
+            20..=23 => (Signal::Music, Bandwidth::Wideband),
+            24..=27 => (Signal::Music, Bandwidth::Superwideband),
+            _ => (Signal::Music, Bandwidth::Fullband),
+        };
+        mix.encoder.set_signal(signal).map_err(|e| anyhow!("an encoder's signal: {e}"))?;
+        mix.encoder.set_bandwidth(bandwidth).map_err(|e| anyhow!("an encoder's bandwidth: {e}"))?;
+        Ok(mix)
+    }
+
     pub fn encode(&mut self, frame: &[i16; FRAME]) -> anyhow::Result<Vec<u8>> {
         let n = self.encoder.encode(frame, &mut self.buffer).map_err(|e| anyhow!("encoding a mix: {e}"))?;
         Ok(self.buffer[..n].to_vec())

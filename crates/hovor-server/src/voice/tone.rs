@@ -28,6 +28,19 @@ pub fn share(samples: &[i16], hz: f64) -> f64 {
     power / (total * samples.len() as f64 / 2.0).max(1.0)
 }
 
+/// The amplitude of the tone at `hz` in the samples (Goertzel): 8,000 for [`sine`]'s, near 0 without it.
+pub fn amplitude(samples: &[i16], hz: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * hz / f64::from(OPUS_RATE);
+    let (mut s1, mut s2) = (0.0, 0.0);
+    for &x in samples {
+        let s = f64::from(x) + 2.0 * w.cos() * s1 - s2;
+        s2 = s1;
+        s1 = s;
+    }
+    let power = s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2;
+    2.0 * power.max(0.0).sqrt() / samples.len().max(1) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,5 +51,7 @@ mod tests {
         assert!(share(&second, 440.0) > 0.9);
         assert!(share(&second, 660.0) < 0.01);
         assert_eq!(share(&[0; FRAME], 440.0), 0.0);
+        assert!((amplitude(&second, 440.0) - 8_000.0).abs() < 100.0);
+        assert!(amplitude(&second, 660.0) < 100.0);
     }
 }

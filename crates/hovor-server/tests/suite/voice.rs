@@ -17,12 +17,17 @@ use str0m::media::{Direction, Frequency, MediaKind, MediaTime, Mid, Pt};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, Input, Output, Rtc};
 
+/// A marked packet's length: the TOC byte, the party's letter, the counter.
+const MARKED: usize = 10;
+
 /// What a party heard, in arrival order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Heard {
     Party(u8),
     QueueMusic,
     HoldMusic,
+    /// One of the first packets after a switch of source, which the switch encodes again.
+    Reencoded,
 }
 
 /// A browser's audio connection: every 20 ms it sends a packet marked with its own letter, or with
@@ -60,9 +65,10 @@ impl Tunes {
             Heard::QueueMusic
         } else if self.hold.contains(data) {
             Heard::HoldMusic
-        } else {
-            assert_eq!(data[0], 0xf8, "a party's packet: {data:?}");
+        } else if data.len() == MARKED && data[0] == 0xf8 {
             Heard::Party(data[1])
+        } else {
+            Heard::Reencoded
         }
     }
 }
@@ -244,6 +250,16 @@ fn each_party_hears_exactly_its_feed_as_one_continuous_stream() {
     );
     let last_held = customer.heard.iter().rposition(|(h, _)| *h != Heard::HoldMusic).unwrap();
     assert!(customer.heard[last_held + 1..].iter().all(|(h, _)| *h == Heard::HoldMusic));
+
+    // Each switch of source re-encodes only its first few packets, then forwards the source's own.
+    let runs: Vec<usize> = customer
+        .heard
+        .chunk_by(|a, b| (a.0 == Heard::Reencoded) == (b.0 == Heard::Reencoded))
+        .filter(|run| run[0].0 == Heard::Reencoded)
+        .map(<[_]>::len)
+        .collect();
+    assert_eq!(runs.len(), 3, "the customer's switches to queue music, the agent, hold music: {runs:?}");
+    assert!(runs.iter().all(|&n| n <= 5), "{runs:?}");
 
     // One stream: the customer's timestamps only move forward across queue music, agent and hold music.
     let times: Vec<u64> = customer.heard.iter().map(|(_, t)| *t).collect();

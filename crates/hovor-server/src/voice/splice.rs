@@ -1,0 +1,172 @@
+//! Switching a listener from one source to another (a hold, a resume, a transfer) so that its browser
+//! plays the new source at once. Opus predicts each frame's band energies from the previous frame, so
+//! a browser handed another encoder's packets mid-stream decodes them from the wrong starting point:
+//! the new voice comes up muffled and quiet over 60–100 ms. Instead, a listener's first few packets
+//! from the new source are decoded and encoded again by an encoder that has followed what the
+//! listener heard so far; by the time the original packets are forwarded again, both encoders have
+//! been coding the same voice and the browser's decoder follows either.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use anyhow::anyhow;
+
+use super::mixer::{FRAME, MixEncoder};
+use super::music::OPUS_RATE;
+
+/// Packets kept per stream: enough for a fresh decoder's energies to settle (they halve their error
+/// every 20 ms frame).
+const RECENT: usize = 8;
+
+/// Packets re-encoded after a switch before the new source's own are forwarded.
+const REENCODED: u8 = 5;
+
+/// Opus's largest packet is 120 ms.
+const MAX_PACKET_SAMPLES: usize = 5_760;
+
+/// The last packets of a stream, oldest first.
+#[derive(Default)]
+pub struct Recent(VecDeque<Arc<[u8]>>);
+
+impl Recent {
+    pub fn push(&mut self, packet: &Arc<[u8]>) {
+        if self.0.len() == RECENT {
+            self.0.pop_front();
+        }
+        self.0.push_back(packet.clone());
+    }
+}
+
+/// A listener's first packets from a new source.
+pub struct Splice {
+    decoder: opus::Decoder,
+    encoder: MixEncoder,
+    left: u8,
+    pcm: Vec<i16>,
+}
+
+impl Splice {
+    /// Starts from what the listener `heard` last and the new source's `recent` packets, before its
+    /// `next` one.
+    pub fn start(heard: &Recent, recent: &Recent, next: &[u8]) -> anyhow::Result<Splice> {
+        let mut pcm = vec![0i16; MAX_PACKET_SAMPLES];
+        let mut encoder = MixEncoder::matching(next)?;
+        follow(&mut encoder, heard, &mut pcm)?;
+        let mut decoder = decoder()?;
+        for packet in &recent.0 {
+            decoder.decode(packet, &mut pcm, false).map_err(|e| anyhow!("{e}"))?;
+        }
+        Ok(Splice { decoder, encoder, left: REENCODED, pcm })
+    }
+
+    /// What to send instead of the new source's `packet`; `None` once its own packets can go as they
+    /// are (or one could not be re-encoded: a 20 ms frame is all a browser sends).
+    pub fn next(&mut self, packet: &[u8]) -> Option<Vec<u8>> {
+        self.left = self.left.checked_sub(1)?;
+        let samples = self.decoder.decode(packet, &mut self.pcm, false).ok()?;
+        let frame: &[i16; FRAME] = self.pcm.get(..samples)?.try_into().ok()?;
+        self.encoder.encode(frame).ok()
+    }
+}
+
+/// A listener's mix encoder, starting where what it `heard` left its browser's decoder (a coach or a
+/// conference begins), so the mix is heard at once too.
+pub fn following(heard: &Recent) -> anyhow::Result<MixEncoder> {
+    let mut encoder = MixEncoder::new()?;
+    follow(&mut encoder, heard, &mut vec![0i16; MAX_PACKET_SAMPLES])?;
+    Ok(encoder)
+}
+
+/// Brings `encoder` to the state a decoder of the `heard` packets is in: it encodes what they decode to.
+fn follow(encoder: &mut MixEncoder, heard: &Recent, pcm: &mut [i16]) -> anyhow::Result<()> {
+    let mut listener = decoder()?;
+    for packet in &heard.0 {
+        let samples = listener.decode(packet, pcm, false).map_err(|e| anyhow!("{e}"))?;
+        for frame in pcm[..samples].chunks_exact(FRAME) {
+            encoder.encode(frame.try_into()?)?;
+        }
+    }
+    Ok(())
+}
+
+fn decoder() -> anyhow::Result<opus::Decoder> {
+    opus::Decoder::new(OPUS_RATE, opus::Channels::Mono).map_err(|e| anyhow!("an Opus decoder: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::voice::tone::{amplitude, sine};
+
+    /// Two parties' encoders, 1.2 kHz and 440 Hz; a listener hears the first for 30 packets, then the
+    /// second (with or without a splice). Returns the 440 Hz amplitude of each of the first frames
+    /// after the switch (their second halves, clear of the decoder's own delay).
+    fn after_switch(splice: bool) -> Vec<f64> {
+        let (mut first, mut second) = (MixEncoder::new().unwrap(), MixEncoder::new().unwrap());
+        let (mut heard, mut recent) = (Recent::default(), Recent::default());
+        let mut listener = decoder().unwrap();
+        let mut out = vec![0i16; MAX_PACKET_SAMPLES];
+        for i in 0..30 {
+            let packet: Arc<[u8]> = first.encode(&sine(1_200.0, i)).unwrap().into();
+            listener.decode(&packet, &mut out, false).unwrap();
+            heard.push(&packet);
+            recent.push(&second.encode(&sine(440.0, i)).unwrap().into());
+        }
+        let next = second.encode(&sine(440.0, 30)).unwrap();
+        let mut switch = splice.then(|| Splice::start(&heard, &recent, &next).unwrap());
+        let mut next = Some(next);
+        (30..40)
+            .map(|i| {
+                let packet = next.take().unwrap_or_else(|| second.encode(&sine(440.0, i)).unwrap());
+                let sent = switch.as_mut().and_then(|s| s.next(&packet)).unwrap_or(packet.clone());
+                let n = listener.decode(&sent, &mut out, false).unwrap();
+                amplitude(&out[n / 2..n], 440.0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_spliced_source_is_heard_at_full_level_from_its_first_frame() {
+        let spliced = after_switch(true);
+        assert!(spliced.iter().all(|&a| a > 8_000.0 * 0.7), "spliced: {spliced:?}");
+    }
+
+    #[test]
+    fn without_a_splice_the_new_source_comes_up_slowly() {
+        // What the splice is for: the browser's decoder, primed by another encoder, starts low.
+        let forwarded = after_switch(false);
+        assert!(forwarded[0] < 8_000.0 * 0.5, "forwarded: {forwarded:?}");
+    }
+
+    #[test]
+    fn a_mix_that_follows_what_was_heard_is_heard_at_once() {
+        let mut first = MixEncoder::new().unwrap();
+        let mut heard = Recent::default();
+        let mut listener = decoder().unwrap();
+        let mut out = vec![0i16; MAX_PACKET_SAMPLES];
+        for i in 0..30 {
+            let packet: Arc<[u8]> = first.encode(&sine(1_200.0, i)).unwrap().into();
+            listener.decode(&packet, &mut out, false).unwrap();
+            heard.push(&packet);
+        }
+        let mut mix = following(&heard).unwrap();
+        let packet = mix.encode(&sine(440.0, 30)).unwrap();
+        let n = listener.decode(&packet, &mut out, false).unwrap();
+        let level = amplitude(&out[n / 2..n], 440.0);
+        assert!(level > 8_000.0 * 0.7, "first mixed frame: {level}");
+    }
+
+    #[test]
+    fn a_splice_hands_back_to_the_source_after_a_few_packets() {
+        let mut encoder = MixEncoder::new().unwrap();
+        let mut recent = Recent::default();
+        for i in 0..20 {
+            recent.push(&encoder.encode(&sine(440.0, i)).unwrap().into());
+        }
+        let packet = encoder.encode(&sine(440.0, 20)).unwrap();
+        let mut splice = Splice::start(&recent, &recent, &packet).unwrap();
+        let reencoded = (0..10).filter(|_| splice.next(&packet).is_some()).count();
+        assert_eq!(reencoded, usize::from(REENCODED));
+        assert_eq!(recent.0.len(), RECENT);
+    }
+}
