@@ -46,6 +46,25 @@ struct Downlink {
 }
 
 impl Downlink {
+    /// How much sooner than its `samples` after the last packet sent a first packet of a new
+    /// `origin` would arrive: placed right after that last one, it would wait that much longer in
+    /// the browser's buffer.
+    fn early(&self, origin: Origin, samples: u32, now: Instant) -> u32 {
+        match self.last {
+            Some((_, when)) if self.origin != Some(origin) => {
+                let since =
+                    now.saturating_duration_since(when).as_micros() as u64 * u64::from(OPUS_RATE) / 1_000_000;
+                u64::from(samples).saturating_sub(since) as u32
+            }
+            _ => 0,
+        }
+    }
+
+    /// The current origin's packets go `samples` sooner from now on (its first one was shortened).
+    fn advance(&mut self, samples: u32) {
+        self.offset = self.offset.wrapping_sub(u64::from(samples));
+    }
+
     fn place(&mut self, origin: Origin, time: u64, samples: u32, now: Instant) -> u64 {
         if self.origin != Some(origin) {
             let next = match self.last {
@@ -101,26 +120,34 @@ impl Peer {
     ) {
         let (Some(mid), Some(pt), true) = (self.mid, self.opus, self.connected) else { return };
         if self.downlink.origin != Some(origin) {
+            let early = self.downlink.early(origin, samples, now);
             self.splice = match (origin, recent) {
-                (Origin::Feed(_), Some(recent)) => Splice::start(&self.heard, recent, data)
+                (Origin::Feed(_), Some(recent)) => Splice::start(&self.heard, recent, data, early)
                     .inspect_err(|e| tracing::debug!(error = %e, "a switch of source forwarded as it is"))
                     .ok(),
                 _ => None,
             };
         }
-        let data = match self.splice.as_mut().and_then(|splice| splice.next(data)) {
-            Some(reencoded) => Arc::from(reencoded),
+        let (packets, trimmed) = match self.splice.as_mut().and_then(|splice| splice.next(data)) {
+            Some(reencoded) => {
+                let packets = reencoded.packets.into_iter().map(|(n, p)| (n, Arc::from(p))).collect();
+                (packets, reencoded.trimmed)
+            }
             None => {
                 self.splice = None;
-                data.clone()
+                (vec![(samples, data.clone())], 0)
             }
         };
-        self.heard.push(&data);
-        let out = self.downlink.place(origin, time, samples, now);
-        let Some(writer) = self.rtc.writer(mid) else { return };
-        if writer.write(pt, now, MediaTime::new(out, Frequency::FORTY_EIGHT_KHZ), data).is_ok() {
-            self.counters.packets_out.fetch_add(1, Ordering::Relaxed);
-            self.dirty = true;
+        let mut out = self.downlink.place(origin, time, samples, now);
+        self.downlink.advance(trimmed);
+        for (length, packet) in packets {
+            self.heard.push(&packet);
+            let Some(writer) = self.rtc.writer(mid) else { return };
+            if writer.write(pt, now, MediaTime::new(out, Frequency::FORTY_EIGHT_KHZ), packet).is_ok() {
+                self.counters.packets_out.fetch_add(1, Ordering::Relaxed);
+                self.dirty = true;
+            }
+            out = out.wrapping_add(u64::from(length));
         }
     }
 }
@@ -508,5 +535,32 @@ fn poll(
             }
             Output::Event(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_source_follows_on_and_one_that_would_come_early_is_shortened_to_its_time() {
+        let start = Instant::now();
+        let (a, b) = (Origin::Feed(Feed::HoldMusic), Origin::Feed(Feed::Peer(1)));
+        let mut downlink = Downlink::default();
+        assert_eq!(downlink.early(a, 960, start), 0, "nothing heard yet");
+        assert_eq!(downlink.place(a, 5_000, 960, start), 0);
+        assert_eq!(downlink.place(a, 5_960, 960, start + Duration::from_millis(20)), 960);
+        // The other source's packet 5 ms after the last: 15 ms too soon for its place right after it.
+        let soon = start + Duration::from_millis(25);
+        assert_eq!(downlink.early(b, 960, soon), 720);
+        assert_eq!(downlink.early(a, 960, soon), 0, "the same source keeps its own time");
+        assert_eq!(downlink.place(b, 70_000, 960, soon), 1_920);
+        downlink.advance(720);
+        // Its next packet, 20 ms on, follows the 240 samples sent of the first.
+        assert_eq!(downlink.place(b, 70_960, 960, soon + Duration::from_millis(20)), 1_920 + 240);
+        // Back to the first source 50 ms after: the silence is kept in the stream's time.
+        let later = soon + Duration::from_millis(70);
+        assert_eq!(downlink.early(a, 960, later), 0);
+        assert_eq!(downlink.place(a, 9_000, 960, later), 2_160 + 2_400);
     }
 }

@@ -139,7 +139,12 @@ impl MixEncoder {
     }
 
     pub fn encode(&mut self, frame: &[i16; FRAME]) -> anyhow::Result<Vec<u8>> {
-        let n = self.encoder.encode(frame, &mut self.buffer).map_err(|e| anyhow!("encoding a mix: {e}"))?;
+        self.encode_short(frame)
+    }
+
+    /// Encodes 2.5, 5, 10 or 20 ms (the frame lengths Opus has).
+    pub fn encode_short(&mut self, samples: &[i16]) -> anyhow::Result<Vec<u8>> {
+        let n = self.encoder.encode(samples, &mut self.buffer).map_err(|e| anyhow!("encoding a mix: {e}"))?;
         Ok(self.buffer[..n].to_vec())
     }
 }

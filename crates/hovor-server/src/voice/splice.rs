@@ -37,18 +37,32 @@ impl Recent {
     }
 }
 
+/// Opus's shortest frame, 2.5 ms: the step a first packet can be shortened by.
+pub const SHORTEST: u32 = 120;
+
 /// A listener's first packets from a new source.
 pub struct Splice {
     decoder: opus::Decoder,
     encoder: MixEncoder,
     left: u8,
     pcm: Vec<i16>,
+    /// Samples to leave out of the start of the first packet.
+    trim: u32,
+}
+
+/// Re-encoded packets standing for one of the source's, each with its length in samples.
+pub struct Reencoded {
+    pub packets: Vec<(u32, Vec<u8>)>,
+    /// Samples of the source's packet left out at its start.
+    pub trimmed: u32,
 }
 
 impl Splice {
     /// Starts from what the listener `heard` last and the new source's `recent` packets, before its
-    /// `next` one.
-    pub fn start(heard: &Recent, recent: &Recent, next: &[u8]) -> anyhow::Result<Splice> {
+    /// `next` one. The first packet loses `trim` samples (rounded down to 2.5 ms) at its start: one
+    /// that arrives that much sooner after the old source's last than its length would otherwise
+    /// stay that much longer in the browser's jitter buffer, and so would everything after it.
+    pub fn start(heard: &Recent, recent: &Recent, next: &[u8], trim: u32) -> anyhow::Result<Splice> {
         let mut pcm = vec![0i16; MAX_PACKET_SAMPLES];
         let mut encoder = MixEncoder::matching(next)?;
         follow(&mut encoder, heard, &mut pcm)?;
@@ -56,16 +70,28 @@ impl Splice {
         for packet in &recent.0 {
             decoder.decode(packet, &mut pcm, false).map_err(|e| anyhow!("{e}"))?;
         }
-        Ok(Splice { decoder, encoder, left: REENCODED, pcm })
+        Ok(Splice { decoder, encoder, left: REENCODED, pcm, trim: trim / SHORTEST * SHORTEST })
     }
 
     /// What to send instead of the new source's `packet`; `None` once its own packets can go as they
     /// are (or one could not be re-encoded: a 20 ms frame is all a browser sends).
-    pub fn next(&mut self, packet: &[u8]) -> Option<Vec<u8>> {
+    pub fn next(&mut self, packet: &[u8]) -> Option<Reencoded> {
         self.left = self.left.checked_sub(1)?;
         let samples = self.decoder.decode(packet, &mut self.pcm, false).ok()?;
-        let frame: &[i16; FRAME] = self.pcm.get(..samples)?.try_into().ok()?;
-        self.encoder.encode(frame).ok()
+        if samples != FRAME {
+            return None;
+        }
+        let trimmed = std::mem::take(&mut self.trim).min(FRAME as u32 - SHORTEST);
+        let mut rest = &self.pcm[trimmed as usize..FRAME];
+        let mut packets = Vec::new();
+        while !rest.is_empty() {
+            // The longest Opus frame that fits what is left: 20 ms untrimmed, else 10, 5, 2.5.
+            let length = [FRAME, 480, 240, 120].into_iter().find(|&n| n <= rest.len())?;
+            let (frame, after) = rest.split_at(length);
+            packets.push((length as u32, self.encoder.encode_short(frame).ok()?));
+            rest = after;
+        }
+        Some(Reencoded { packets, trimmed })
     }
 }
 
@@ -113,12 +139,15 @@ mod tests {
             recent.push(&second.encode(&sine(440.0, i)).unwrap().into());
         }
         let next = second.encode(&sine(440.0, 30)).unwrap();
-        let mut switch = splice.then(|| Splice::start(&heard, &recent, &next).unwrap());
+        let mut switch = splice.then(|| Splice::start(&heard, &recent, &next, 0).unwrap());
         let mut next = Some(next);
         (30..40)
             .map(|i| {
                 let packet = next.take().unwrap_or_else(|| second.encode(&sine(440.0, i)).unwrap());
-                let sent = switch.as_mut().and_then(|s| s.next(&packet)).unwrap_or(packet.clone());
+                let sent = match switch.as_mut().and_then(|s| s.next(&packet)) {
+                    Some(mut reencoded) => reencoded.packets.remove(0).1,
+                    None => packet,
+                };
                 let n = listener.decode(&sent, &mut out, false).unwrap();
                 amplitude(&out[n / 2..n], 440.0)
             })
@@ -164,9 +193,32 @@ mod tests {
             recent.push(&encoder.encode(&sine(440.0, i)).unwrap().into());
         }
         let packet = encoder.encode(&sine(440.0, 20)).unwrap();
-        let mut splice = Splice::start(&recent, &recent, &packet).unwrap();
+        let mut splice = Splice::start(&recent, &recent, &packet, 0).unwrap();
         let reencoded = (0..10).filter(|_| splice.next(&packet).is_some()).count();
         assert_eq!(reencoded, usize::from(REENCODED));
         assert_eq!(recent.0.len(), RECENT);
+    }
+
+    #[test]
+    fn a_first_packet_that_would_come_early_is_shortened_by_as_much() {
+        let mut encoder = MixEncoder::new().unwrap();
+        let mut recent = Recent::default();
+        for i in 0..20 {
+            recent.push(&encoder.encode(&sine(440.0, i)).unwrap().into());
+        }
+        let packet = encoder.encode(&sine(440.0, 20)).unwrap();
+        // 8.3 ms early: 7.5 ms (three of Opus's shortest frames) are left out, 12.5 ms go as 10 + 2.5.
+        let mut splice = Splice::start(&recent, &recent, &packet, 400).unwrap();
+        let first = splice.next(&packet).unwrap();
+        assert_eq!(first.trimmed, 360);
+        let lengths: Vec<u32> = first.packets.iter().map(|(n, _)| *n).collect();
+        assert_eq!(lengths, [480, 120]);
+        let mut listener = decoder().unwrap();
+        let mut out = vec![0i16; MAX_PACKET_SAMPLES];
+        for (length, packet) in &first.packets {
+            assert_eq!(listener.decode(packet, &mut out, false).unwrap(), *length as usize);
+        }
+        let second = splice.next(&packet).unwrap();
+        assert_eq!((second.trimmed, second.packets.len(), second.packets[0].0), (0, 1, FRAME as u32));
     }
 }

@@ -259,7 +259,8 @@ fn each_party_hears_exactly_its_feed_as_one_continuous_stream() {
         .map(<[_]>::len)
         .collect();
     assert_eq!(runs.len(), 3, "the customer's switches to queue music, the agent, hold music: {runs:?}");
-    assert!(runs.iter().all(|&n| n <= 5), "{runs:?}");
+    // Five packets; the first may go as up to three shorter ones when it would come too soon.
+    assert!(runs.iter().all(|&n| n <= 7), "{runs:?}");
 
     // One stream: the customer's timestamps only move forward across queue music, agent and hold music.
     let times: Vec<u64> = customer.heard.iter().map(|(_, t)| *t).collect();
