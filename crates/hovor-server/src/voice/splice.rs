@@ -124,20 +124,31 @@ mod tests {
     use super::*;
     use crate::voice::tone::{amplitude, sine};
 
+    /// What a listener heard of 30 packets of a 1.2 kHz tone, and its decoder that played them.
+    fn a_listener_of_1200_hz() -> (Recent, opus::Decoder) {
+        let mut encoder = MixEncoder::new().unwrap();
+        let mut heard = Recent::default();
+        let mut listener = decoder().unwrap();
+        let mut out = vec![0i16; MAX_PACKET_SAMPLES];
+        for i in 0..30 {
+            let packet: Arc<[u8]> = encoder.encode(&sine(1_200.0, i)).unwrap().into();
+            listener.decode(&packet, &mut out, false).unwrap();
+            heard.push(&packet);
+        }
+        (heard, listener)
+    }
+
     /// Two parties' encoders, 1.2 kHz and 440 Hz; a listener hears the first for 30 packets, then the
     /// second (with or without a splice). Returns the 440 Hz amplitude of each of the first frames
     /// after the switch (their second halves, clear of the decoder's own delay).
     fn after_switch(splice: bool) -> Vec<f64> {
-        let (mut first, mut second) = (MixEncoder::new().unwrap(), MixEncoder::new().unwrap());
-        let (mut heard, mut recent) = (Recent::default(), Recent::default());
-        let mut listener = decoder().unwrap();
-        let mut out = vec![0i16; MAX_PACKET_SAMPLES];
+        let (heard, mut listener) = a_listener_of_1200_hz();
+        let mut second = MixEncoder::new().unwrap();
+        let mut recent = Recent::default();
         for i in 0..30 {
-            let packet: Arc<[u8]> = first.encode(&sine(1_200.0, i)).unwrap().into();
-            listener.decode(&packet, &mut out, false).unwrap();
-            heard.push(&packet);
             recent.push(&second.encode(&sine(440.0, i)).unwrap().into());
         }
+        let mut out = vec![0i16; MAX_PACKET_SAMPLES];
         let next = second.encode(&sine(440.0, 30)).unwrap();
         let mut switch = splice.then(|| Splice::start(&heard, &recent, &next, 0).unwrap());
         let mut next = Some(next);
@@ -169,15 +180,8 @@ mod tests {
 
     #[test]
     fn a_mix_that_follows_what_was_heard_is_heard_at_once() {
-        let mut first = MixEncoder::new().unwrap();
-        let mut heard = Recent::default();
-        let mut listener = decoder().unwrap();
+        let (heard, mut listener) = a_listener_of_1200_hz();
         let mut out = vec![0i16; MAX_PACKET_SAMPLES];
-        for i in 0..30 {
-            let packet: Arc<[u8]> = first.encode(&sine(1_200.0, i)).unwrap().into();
-            listener.decode(&packet, &mut out, false).unwrap();
-            heard.push(&packet);
-        }
         let mut mix = following(&heard).unwrap();
         let packet = mix.encode(&sine(440.0, 30)).unwrap();
         let n = listener.decode(&packet, &mut out, false).unwrap();
@@ -185,14 +189,19 @@ mod tests {
         assert!(level > 8_000.0 * 0.7, "first mixed frame: {level}");
     }
 
-    #[test]
-    fn a_splice_hands_back_to_the_source_after_a_few_packets() {
+    /// A source's last packets of a 440 Hz tone, and its next one.
+    fn a_440_hz_source() -> (Recent, Vec<u8>) {
         let mut encoder = MixEncoder::new().unwrap();
         let mut recent = Recent::default();
         for i in 0..20 {
             recent.push(&encoder.encode(&sine(440.0, i)).unwrap().into());
         }
-        let packet = encoder.encode(&sine(440.0, 20)).unwrap();
+        (recent, encoder.encode(&sine(440.0, 20)).unwrap())
+    }
+
+    #[test]
+    fn a_splice_hands_back_to_the_source_after_a_few_packets() {
+        let (recent, packet) = a_440_hz_source();
         let mut splice = Splice::start(&recent, &recent, &packet, 0).unwrap();
         let reencoded = (0..10).filter(|_| splice.next(&packet).is_some()).count();
         assert_eq!(reencoded, usize::from(REENCODED));
@@ -201,12 +210,7 @@ mod tests {
 
     #[test]
     fn a_first_packet_that_would_come_early_is_shortened_by_as_much() {
-        let mut encoder = MixEncoder::new().unwrap();
-        let mut recent = Recent::default();
-        for i in 0..20 {
-            recent.push(&encoder.encode(&sine(440.0, i)).unwrap().into());
-        }
-        let packet = encoder.encode(&sine(440.0, 20)).unwrap();
+        let (recent, packet) = a_440_hz_source();
         // 8.3 ms early: 7.5 ms (three of Opus's shortest frames) are left out, 12.5 ms go as 10 + 2.5.
         let mut splice = Splice::start(&recent, &recent, &packet, 400).unwrap();
         let first = splice.next(&packet).unwrap();

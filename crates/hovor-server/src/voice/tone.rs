@@ -16,20 +16,18 @@ pub fn sine(hz: f64, index: u64) -> [i16; FRAME] {
 
 /// The share of the samples' energy at `hz` (Goertzel): near 1 for that pure tone, near 0 without it.
 pub fn share(samples: &[i16], hz: f64) -> f64 {
-    let w = 2.0 * std::f64::consts::PI * hz / f64::from(OPUS_RATE);
-    let (mut s1, mut s2) = (0.0, 0.0);
-    for &x in samples {
-        let s = f64::from(x) + 2.0 * w.cos() * s1 - s2;
-        s2 = s1;
-        s1 = s;
-    }
-    let power = s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2;
+    let power = power_at(samples, hz);
     let total: f64 = samples.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
     power / (total * samples.len() as f64 / 2.0).max(1.0)
 }
 
 /// The amplitude of the tone at `hz` in the samples (Goertzel): 8,000 for [`sine`]'s, near 0 without it.
 pub fn amplitude(samples: &[i16], hz: f64) -> f64 {
+    2.0 * power_at(samples, hz).max(0.0).sqrt() / samples.len().max(1) as f64
+}
+
+/// Goertzel's filter: the samples' power at `hz`.
+fn power_at(samples: &[i16], hz: f64) -> f64 {
     let w = 2.0 * std::f64::consts::PI * hz / f64::from(OPUS_RATE);
     let (mut s1, mut s2) = (0.0, 0.0);
     for &x in samples {
@@ -37,8 +35,7 @@ pub fn amplitude(samples: &[i16], hz: f64) -> f64 {
         s2 = s1;
         s1 = s;
     }
-    let power = s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2;
-    2.0 * power.max(0.0).sqrt() / samples.len().max(1) as f64
+    s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2
 }
 
 #[cfg(test)]
