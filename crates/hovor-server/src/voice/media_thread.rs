@@ -52,9 +52,7 @@ impl Downlink {
     fn early(&self, origin: Origin, samples: u32, now: Instant) -> u32 {
         match self.last {
             Some((_, when)) if self.origin != Some(origin) => {
-                let since =
-                    now.saturating_duration_since(when).as_micros() as u64 * u64::from(OPUS_RATE) / 1_000_000;
-                u64::from(samples).saturating_sub(since) as u32
+                u64::from(samples).saturating_sub(samples_between(when, now)) as u32
             }
             _ => 0,
         }
@@ -69,12 +67,7 @@ impl Downlink {
         if self.origin != Some(origin) {
             let next = match self.last {
                 None => 0,
-                Some((at, when)) => {
-                    let silence = now.saturating_duration_since(when).as_micros() as u64
-                        * u64::from(OPUS_RATE)
-                        / 1_000_000;
-                    at.wrapping_add(silence.max(u64::from(samples)))
-                }
+                Some((at, when)) => at.wrapping_add(samples_between(when, now).max(u64::from(samples))),
             };
             self.origin = Some(origin);
             self.offset = next.wrapping_sub(time);
@@ -83,6 +76,11 @@ impl Downlink {
         self.last = Some((out, now));
         out
     }
+}
+
+/// The samples of a stream's time from `then` to `now`.
+fn samples_between(then: Instant, now: Instant) -> u64 {
+    now.saturating_duration_since(then).as_micros() as u64 * u64::from(OPUS_RATE) / 1_000_000
 }
 
 struct Peer {
@@ -128,26 +126,29 @@ impl Peer {
                 _ => None,
             };
         }
-        let (packets, trimmed) = match self.splice.as_mut().and_then(|splice| splice.next(data)) {
+        let out = self.downlink.place(origin, time, samples, now);
+        match self.splice.as_mut().and_then(|splice| splice.next(data)) {
             Some(reencoded) => {
-                let packets = reencoded.packets.into_iter().map(|(n, p)| (n, Arc::from(p))).collect();
-                (packets, reencoded.trimmed)
+                self.downlink.advance(reencoded.trimmed);
+                let mut out = out;
+                for (length, packet) in reencoded.packets {
+                    self.write(mid, pt, out, packet.into(), now);
+                    out = out.wrapping_add(u64::from(length));
+                }
             }
             None => {
                 self.splice = None;
-                (vec![(samples, data.clone())], 0)
+                self.write(mid, pt, out, data.clone(), now);
             }
-        };
-        let mut out = self.downlink.place(origin, time, samples, now);
-        self.downlink.advance(trimmed);
-        for (length, packet) in packets {
-            self.heard.push(&packet);
-            let Some(writer) = self.rtc.writer(mid) else { return };
-            if writer.write(pt, now, MediaTime::new(out, Frequency::FORTY_EIGHT_KHZ), packet).is_ok() {
-                self.counters.packets_out.fetch_add(1, Ordering::Relaxed);
-                self.dirty = true;
-            }
-            out = out.wrapping_add(u64::from(length));
+        }
+    }
+
+    fn write(&mut self, mid: Mid, pt: Pt, time: u64, packet: Arc<[u8]>, now: Instant) {
+        self.heard.push(&packet);
+        let Some(writer) = self.rtc.writer(mid) else { return };
+        if writer.write(pt, now, MediaTime::new(time, Frequency::FORTY_EIGHT_KHZ), packet).is_ok() {
+            self.counters.packets_out.fetch_add(1, Ordering::Relaxed);
+            self.dirty = true;
         }
     }
 }

@@ -18,7 +18,7 @@ pub const FRAME: usize = 960;
 const MAX_QUEUED: usize = 3;
 
 /// Opus's largest packet is 120 ms.
-const MAX_PACKET_SAMPLES: usize = 5_760;
+pub const MAX_PACKET_SAMPLES: usize = 5_760;
 
 /// Encoded voice for a mix: what a browser sends by default.
 const MIX_BITRATE: i32 = 32_000;
@@ -88,8 +88,7 @@ impl Sources {
     /// Starts decoding `feed` at its next packet.
     pub fn want(&mut self, feed: Feed) -> anyhow::Result<()> {
         if let std::collections::hash_map::Entry::Vacant(entry) = self.sources.entry(feed) {
-            let decoder = opus::Decoder::new(OPUS_RATE, opus::Channels::Mono)
-                .map_err(|e| anyhow!("an Opus decoder: {e}"))?;
+            let decoder = decoder()?;
             entry.insert(Source { decoder, queued: VecDeque::new(), current: None });
         }
         Ok(())
@@ -99,6 +98,11 @@ impl Sources {
     pub fn keep_only(&mut self, needed: impl Fn(Feed) -> bool) {
         self.sources.retain(|feed, _| needed(*feed));
     }
+}
+
+/// A decoder of one party's (mono, 48 kHz) Opus stream.
+pub fn decoder() -> anyhow::Result<opus::Decoder> {
+    opus::Decoder::new(OPUS_RATE, opus::Channels::Mono).map_err(|e| anyhow!("an Opus decoder: {e}"))
 }
 
 /// A listener's encoder: its mix as one Opus stream.

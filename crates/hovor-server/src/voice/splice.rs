@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 use anyhow::anyhow;
 
-use super::mixer::{FRAME, MixEncoder};
-use super::music::OPUS_RATE;
+use super::mixer::{FRAME, MAX_PACKET_SAMPLES, MixEncoder, decoder};
 
 /// Packets kept per stream: enough for a fresh decoder's energies to settle (they halve their error
 /// every 20 ms frame).
@@ -20,9 +19,6 @@ const RECENT: usize = 8;
 
 /// Packets re-encoded after a switch before the new source's own are forwarded.
 const REENCODED: u8 = 5;
-
-/// Opus's largest packet is 120 ms.
-const MAX_PACKET_SAMPLES: usize = 5_760;
 
 /// The last packets of a stream, oldest first.
 #[derive(Default)]
@@ -113,10 +109,6 @@ fn follow(encoder: &mut MixEncoder, heard: &Recent, pcm: &mut [i16]) -> anyhow::
         }
     }
     Ok(())
-}
-
-fn decoder() -> anyhow::Result<opus::Decoder> {
-    opus::Decoder::new(OPUS_RATE, opus::Channels::Mono).map_err(|e| anyhow!("an Opus decoder: {e}"))
 }
 
 #[cfg(test)]
