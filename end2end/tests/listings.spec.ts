@@ -157,7 +157,23 @@ test("an agent finds a chat in the listing, opens its detail, exports the list, 
     await linked.getByLabel(/password/i).fill(PASSWORD);
     await linked.getByRole("button", { name: "Sign in" }).click();
     await expect(linked).toHaveURL(new RegExp(`/desk/listings\\?activityDetail=chat-${id}$`));
-    await expect(linked.getByTestId("listing-detail-panel").getByTestId("detail-activity")).toHaveCount(1);
+    const activity = linked.getByTestId("listing-detail-panel").getByTestId("detail-activity");
+    await expect(activity).toHaveCount(1);
+    // In Czech the queue shows by its Czech name, as in the task list: in the detail and the filter.
+    const czech: Record<string, string> = {
+      "Billing and payments": "Vyúčtování a platby",
+      "Technical support": "Technická podpora",
+      "Orders and delivery": "Objednávky a doručení",
+      "Sales and contracts": "Prodej a smlouvy",
+    };
+    const shown = await activity.textContent();
+    const queueName = Object.keys(czech).find((name) => shown?.includes(name));
+    expect(queueName, `a demo queue in "${shown}"`).toBeDefined();
+    await linked.getByTestId("language").selectOption("cs");
+    await expect(activity).toContainText(czech[queueName!]);
+    await expect(activity).not.toContainText(queueName!);
+    await expect(linked.getByTestId("listing-queues")).toContainText(czech[queueName!]);
+    await linked.getByTestId("language").selectOption("en");
     // An agent reads reviews but does not write them.
     await expect(linked.getByTestId("detail-reviews")).toBeAttached();
     await expect(linked.getByTestId("review-form")).toHaveCount(0);

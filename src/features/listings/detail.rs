@@ -17,6 +17,7 @@ use crate::api::listings as api;
 use crate::components::strings::fill;
 use crate::format::{date_time, duration};
 use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::state::configured::{ConfiguredText, use_configured};
 use crate::state::session::{SessionState, use_session};
 use crate::widgets::feedback::FeedbackAnswers;
 
@@ -117,9 +118,10 @@ pub fn Detail(
 
 fn drawn(locale: Locale, words: &ListingWords, found: InteractionDetail) -> impl IntoView {
     let row = found.interaction;
+    let configured = use_configured();
     let fields = [
         (words.col_time.clone(), date_time(locale, row.at)),
-        (words.col_queue.clone(), row.queue.name),
+        (words.col_queue.clone(), configured.text(&row.queue.name)),
         (words.col_user.clone(), row.user.map(|u| u.name).unwrap_or_default()),
         (words.col_title.clone(), row.title),
         (words.direction.clone(), words.direction(row.direction).to_owned()),
@@ -189,7 +191,7 @@ fn activity_row(locale: Locale, words: &ListingWords, activity: ActivityDetail) 
     view! {
         <tr data-testid="detail-activity" data-name=activity.unique_name>
             <td>{activity.user.name}</td>
-            <td>{activity.queue.name}</td>
+            <td><ConfiguredText text=activity.queue.name /></td>
             <td class=css::nowrap>{date_time(locale, activity.accepted_at)}</td>
             <td>{wrap_up}</td>
             <td class=css::nowrap data-testid="focus-time">{duration(locale, activity.focus_ms / 1000)}" "{anomaly}</td>
@@ -199,7 +201,8 @@ fn activity_row(locale: Locale, words: &ListingWords, activity: ActivityDetail) 
 }
 
 fn step_item(locale: Locale, words: &ListingWords, step: ProcessingStep) -> impl IntoView {
-    let who = [step.queue, step.user].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let queue = step.queue.map(|queue| use_configured().text(&queue));
+    let who = [queue, step.user].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     let ronas = (step.ronas > 0).then(|| fill(&words.ronas, &[("count", &step.ronas.to_string())]));
     view! {
         <li data-testid="detail-step" data-kind=step.kind.as_str()>

@@ -19,6 +19,7 @@ use crate::api::ApiError;
 use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::strings::fill;
 use crate::format::zones::{IntlZones, own_zone, today};
+use crate::state::configured::use_configured;
 
 /// The filters as typed, before Search applies them.
 #[derive(Clone, Copy)]
@@ -244,12 +245,18 @@ pub fn Filters(listing: Listing, words: Arc<ListingWords>) -> impl IntoView {
         form.show_inactive,
         form.users,
     );
+    // Queues by the names the desk shows them under, in the user's language.
+    let configured = use_configured();
+    let queues = part(choices, |c| c.queues);
+    let queues = Signal::derive(move || {
+        queues.get().into_iter().map(|q| Named { name: configured.text(&q.name), ..q }).collect()
+    });
     let queue_picker = picker(
         "queues",
         words.queues.clone(),
         &words,
         Offered {
-            options: part(choices, |c| c.queues),
+            options: queues,
             groups: part(choices, |c| c.queue_groups),
             inactive: part(choices, |c| c.inactive_queues),
         },

@@ -16,6 +16,7 @@ use crate::components::icon::{Glyph, Icon};
 use crate::components::strings::fill;
 use crate::format::date_time;
 use crate::i18n::{t_string, use_i18n};
+use crate::state::configured::ConfiguredText;
 use crate::widgets::feedback::rating_view;
 
 /// "Found: 68", for the filters applied (paging and sorting keep it).
@@ -167,7 +168,7 @@ fn row_view(
                 <span aria-label=direction.clone() title=direction>{direction_mark}</span>" "
                 {date_time(locale, row.at)}
             </td>
-            <td>{row.queue.name}</td>
+            <td><ConfiguredText text=row.queue.name /></td>
             <td>{row.user.map(|u| u.name).unwrap_or_default()}</td>
             <td>{match row.contact {
                 Some(contact) => contact.name.into_any(),
