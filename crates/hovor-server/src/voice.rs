@@ -1,6 +1,7 @@
 //! Voice: the calls in progress and how they meet conversations, the media switch every call's audio
 //! goes through, its mixer, and the music it plays.
 
+pub mod backlog;
 pub mod calls;
 pub mod flows;
 pub mod hosts;

@@ -3,19 +3,20 @@
 //! listener gets the sum of its sources' frames (never its own voice) encoded again. One source alone
 //! is forwarded untouched by the switch and never reaches this module.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use anyhow::anyhow;
 
+use super::backlog::Backlog;
 use super::music::OPUS_RATE;
 use super::switch::Feed;
 
 /// Samples in one 20 ms frame at 48 kHz, mono.
 pub const FRAME: usize = 960;
 
-/// A source's frames waiting to be mixed; older ones are dropped beyond this, so a source that
-/// sends in bursts adds at most 60 ms of delay.
-const MAX_QUEUED: usize = 3;
+/// Ticks in a row a source that sent nothing in time is concealed (Opus's loss concealment) before
+/// it counts as silent.
+const MAX_CONCEALED: u32 = 2;
 
 /// Opus's largest packet is 120 ms.
 pub const MAX_PACKET_SAMPLES: usize = 5_760;
@@ -25,9 +26,29 @@ const MIX_BITRATE: i32 = 32_000;
 
 struct Source {
     decoder: opus::Decoder,
-    queued: VecDeque<Box<[i16]>>,
+    backlog: Backlog,
     /// The frame of the current tick, if the source had one.
     current: Option<Box<[i16]>>,
+    /// Ticks in a row its frame was concealed.
+    concealed: u32,
+}
+
+impl Source {
+    /// The next frame: the source's own, else (for a short while after its last) what Opus makes up
+    /// for a packet that is late or lost, rather than a hole in the mix.
+    fn next_frame(&mut self, scratch: &mut [i16]) -> Option<Box<[i16]>> {
+        if let Some(frame) = self.backlog.take() {
+            self.concealed = 0;
+            return Some(frame);
+        }
+        if self.concealed >= MAX_CONCEALED {
+            return None;
+        }
+        self.concealed += 1;
+        let frame = &mut scratch[..FRAME];
+        let samples = self.decoder.decode(&[], frame, false).ok()?;
+        (samples == FRAME).then(|| frame.to_vec().into_boxed_slice())
+    }
 }
 
 /// The decoded sources of every mix.
@@ -49,18 +70,17 @@ impl Sources {
         for frame in self.scratch[..samples].chunks(FRAME) {
             let mut full = vec![0i16; FRAME];
             full[..frame.len()].copy_from_slice(frame);
-            source.queued.push_back(full.into_boxed_slice());
-        }
-        while source.queued.len() > MAX_QUEUED {
-            source.queued.pop_front();
+            source.backlog.push(full.into_boxed_slice());
         }
         Ok(())
     }
 
-    /// Moves every source on by one frame (silence for a source that sent nothing in time).
+    /// Moves every source on by one frame (concealed for a source whose packet is late, then
+    /// silence).
     pub fn tick(&mut self) {
+        self.scratch.resize(MAX_PACKET_SAMPLES, 0);
         for source in self.sources.values_mut() {
-            source.current = source.queued.pop_front();
+            source.current = source.next_frame(&mut self.scratch);
         }
     }
 
@@ -89,7 +109,8 @@ impl Sources {
     pub fn want(&mut self, feed: Feed) -> anyhow::Result<()> {
         if let std::collections::hash_map::Entry::Vacant(entry) = self.sources.entry(feed) {
             let decoder = decoder()?;
-            entry.insert(Source { decoder, queued: VecDeque::new(), current: None });
+            let backlog = Backlog::default();
+            entry.insert(Source { decoder, backlog, current: None, concealed: MAX_CONCEALED });
         }
         Ok(())
     }
@@ -199,8 +220,30 @@ mod tests {
         for i in 0..10 {
             sources.push(Feed::Peer(1), &encoder.encode(&tone(440.0, i as u64)).unwrap()).unwrap();
         }
-        assert_eq!(sources.sources[&Feed::Peer(1)].queued.len(), MAX_QUEUED);
+        assert_eq!(sources.sources[&Feed::Peer(1)].backlog.waiting(), crate::voice::backlog::MAX_QUEUED);
         sources.keep_only(|_| false);
         assert!(!sources.has(Feed::Peer(1)));
+    }
+
+    #[test]
+    fn a_late_packet_is_concealed_for_a_moment_then_the_source_is_silent() {
+        let feed = Feed::Peer(1);
+        let mut sources = Sources::default();
+        let mut encoder = MixEncoder::new().unwrap();
+        sources.want(feed).unwrap();
+        sources.tick();
+        let mut out = [0i16; FRAME];
+        assert!(!sources.mix(&[feed], &mut out), "nothing is made up before the source's first packet");
+        for i in 0..5 {
+            sources.push(feed, &encoder.encode(&tone(440.0, i)).unwrap()).unwrap();
+            sources.tick();
+        }
+        for late in 0..MAX_CONCEALED {
+            sources.tick();
+            assert!(sources.mix(&[feed], &mut out), "tick {late} after the last packet is concealed");
+            assert!(share(&out, 440.0) > 0.2, "with the source's voice: {}", share(&out, 440.0));
+        }
+        sources.tick();
+        assert!(!sources.mix(&[feed], &mut out), "then the source is silent");
     }
 }
