@@ -7,7 +7,7 @@
 // microphone's and what arrives, is watched every 2 ms for each tone starting and stopping; both
 // clocks are `performance.timeOrigin + performance.now()` on the same machine.
 //
-//   node bench/call-latency.mjs [--seconds 12] [--holds 8]
+//   node bench/call-latency.mjs [--seconds 12] [--holds 8] [--series] (every figure measured, in order)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -166,6 +166,27 @@ async function jitterBuffer(page) {
   });
 }
 
+/**
+ * What the page's receiving side lost and made up so far, from WebRTC's own statistics: packets lost
+ * on the way, discarded as too late for the jitter buffer, and the share of audio concealed.
+ */
+async function losses(page) {
+  return page.evaluate(async () => {
+    let lost = 0, discarded = 0, received = 0, concealed = 0, samples = 0;
+    for (const connection of window.__connections ?? []) {
+      for (const stat of (await connection.getStats()).values()) {
+        if (stat.type !== "inbound-rtp" || stat.kind !== "audio") continue;
+        lost += stat.packetsLost ?? 0;
+        discarded += stat.packetsDiscarded ?? 0;
+        received += stat.packetsReceived ?? 0;
+        concealed += stat.concealedSamples ?? 0;
+        samples += stat.totalSamplesReceived ?? 0;
+      }
+    }
+    return { lost, discarded, received, concealedShare: samples > 0 ? concealed / samples : 0 };
+  });
+}
+
 /** Clicks the button with `testid` from inside the page, returning the moment of the click. */
 const click = (page, testid) =>
   page.evaluate((testid) => {
@@ -191,11 +212,15 @@ async function oneWay(listener, speaker, hz = BURST_HZ) {
  * A supervisor coaching the call from a browser of their own (a 3 kHz microphone): the agent in
  * control then hears the customer and the coach mixed by the switch.
  */
-async function coach(browser, id) {
+async function supervisor(browser) {
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${base}/login`);
   const session = await page.request.post(`${base}/api/session`, { data: { username: "supervisor", password: "hovor-demo" } });
   if (!session.ok()) throw new Error(`the supervisor's sign-in: ${session.status()}`);
+  return page;
+}
+
+async function coach(page, id) {
   const monitor = await page.request.post(`${base}/api/supervisor/conversations/${id}/monitor`, { data: { mode: "coach" } });
   if (!monitor.ok()) throw new Error(`coaching refused: ${monitor.status()} ${await monitor.text()}`);
   await page.evaluate(async (id) => {
@@ -219,6 +244,9 @@ const browsers = [await launch("agent"), await launch("customer"), await launch(
 let failed = false;
 try {
   const frequencies = [CUSTOMER_HZ, BURST_HZ, AGENT_HZ, AGENT_BURST_HZ, COACH_HZ];
+  // The supervisor's browser is open and signed in before the call, as it would be on their own
+  // machine: only the Coach request and its audio connection happen during the call.
+  const coachPage = await supervisor(browsers[2]);
   const { page: desk } = await signedInDesk(browsers[0], base, "agent1");
   await desk.addInitScript(watchTones, frequencies);
   await desk.reload();
@@ -266,9 +294,17 @@ try {
 
   // Mixed: with a coach on the call the agent hears two parties, mixed by the switch.
   const id = Number(new URL(desk.url()).pathname.split("/").pop());
-  await coach(browsers[2], id);
+  await coach(coachPage, id);
   await heard(desk, COACH_HZ, true, 0);
   const mixed = await oneWay(desk, phone);
+  if (process.argv.includes("--series")) {
+    const series = (name, xs) => console.log(`${name}: ${xs.map((x) => x.toFixed(0)).join(" ")}`);
+    series("customer → agent, forwarded", delays);
+    series("agent → customer", back);
+    series("Hold / Resume heard", holdHeard);
+    series("agent → customer after the holds", backAfter);
+    series("customer → agent, mixed", mixed);
+  }
 
   const line = (name, value, budget, ok) => {
     failed ||= ok === false;
@@ -293,6 +329,11 @@ try {
   line("customer's jitter buffer, connected before holds: held / target", `${jitterBefore.heldMs.toFixed(0)} / ${jitterBefore.targetMs.toFixed(0)} ms`, "", undefined);
   line("  while hearing the agent between holds: held / target", `${mean(jitterResumed, "heldMs").toFixed(0)} / ${mean(jitterResumed, "targetMs").toFixed(0)} ms`, "", undefined);
   line("  while hearing the hold music: held / target", `${mean(jitterHeld, "heldMs").toFixed(0)} / ${mean(jitterHeld, "targetMs").toFixed(0)} ms`, "", undefined);
+  for (const [who, page] of [["customer", phone], ["agent", desk]]) {
+    const { lost, discarded, received, concealedShare } = await losses(page);
+    line(`${who}'s receiving side: packets received / lost / too late`, `${received} / ${lost} / ${discarded}`, "", undefined);
+    line(`${who}'s receiving side: audio concealed`, `${(concealedShare * 100).toFixed(2)} %`, "", undefined);
+  }
   line(`Hold / Resume click → heard by the customer, p50 (${holdHeard.length})`, ms(percentile(holdHeard, 50)), "", undefined);
   line("Hold / Resume click → heard by the customer, p95", ms(percentile(holdHeard, 95)), `<= ${BUDGET.holdHeardP95} ms`, percentile(holdHeard, 95) <= BUDGET.holdHeardP95);
 } finally {

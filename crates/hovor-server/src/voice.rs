@@ -3,6 +3,7 @@
 
 pub mod backlog;
 pub mod calls;
+mod downlink;
 pub mod flows;
 pub mod hosts;
 pub mod lines;

@@ -11,12 +11,14 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
+use rustix::event::{PollFd, PollFlags, Timespec};
 use str0m::format::Codec;
 use str0m::media::{Frequency, MediaKind, MediaTime, Mid, Pt};
 use str0m::net::{Protocol, Receive};
 use str0m::{Event, IceConnectionState, Input, Output, Rtc};
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::downlink::{Downlink, Origin, Schedule, Timing};
 use super::mixer::{FRAME, MixEncoder, Sources};
 use super::music::{HOLD_MUSIC, Music, OPUS_RATE, Player, QUEUE_MUSIC, packet_samples};
 use super::splice::{self, Recent, Splice};
@@ -24,64 +26,10 @@ use super::switch::{Command, Counters, Feed, PeerEvent, PeerId};
 
 /// The longest the thread sleeps in the socket: commands are picked up at least this often.
 const IDLE_WAIT: Duration = Duration::from_millis(20);
+/// The shortest: a connection whose timer does not move on cannot make the thread spin.
+const MIN_WAIT: Duration = Duration::from_micros(500);
 /// Datagrams read in one go before the connections are polled again.
 const BATCH: usize = 256;
-
-/// Where a listener's packets come from: one feed as it is, or the listener's mix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Origin {
-    Feed(Feed),
-    Mix,
-}
-
-/// A listener's outgoing clock: each new origin is placed right after what the listener heard last,
-/// advanced by the silence in between, so the browser sees one continuous stream.
-#[derive(Default)]
-struct Downlink {
-    origin: Option<Origin>,
-    /// Added (wrapping) to the origin's own time.
-    offset: u64,
-    /// The last time sent, and when.
-    last: Option<(u64, Instant)>,
-}
-
-impl Downlink {
-    /// How much sooner than its `samples` after the last packet sent a first packet of a new
-    /// `origin` would arrive: placed right after that last one, it would wait that much longer in
-    /// the browser's buffer.
-    fn early(&self, origin: Origin, samples: u32, now: Instant) -> u32 {
-        match self.last {
-            Some((_, when)) if self.origin != Some(origin) => {
-                u64::from(samples).saturating_sub(samples_between(when, now)) as u32
-            }
-            _ => 0,
-        }
-    }
-
-    /// The current origin's packets go `samples` sooner from now on (its first one was shortened).
-    fn advance(&mut self, samples: u32) {
-        self.offset = self.offset.wrapping_sub(u64::from(samples));
-    }
-
-    fn place(&mut self, origin: Origin, time: u64, samples: u32, now: Instant) -> u64 {
-        if self.origin != Some(origin) {
-            let next = match self.last {
-                None => 0,
-                Some((at, when)) => at.wrapping_add(samples_between(when, now).max(u64::from(samples))),
-            };
-            self.origin = Some(origin);
-            self.offset = next.wrapping_sub(time);
-        }
-        let out = time.wrapping_add(self.offset);
-        self.last = Some((out, now));
-        out
-    }
-}
-
-/// The samples of a stream's time from `then` to `now`.
-fn samples_between(then: Instant, now: Instant) -> u64 {
-    now.saturating_duration_since(then).as_micros() as u64 * u64::from(OPUS_RATE) / 1_000_000
-}
 
 struct Peer {
     rtc: Rtc,
@@ -97,6 +45,10 @@ struct Peer {
     /// The last packets it was sent, and its first ones from a new source.
     heard: Recent,
     splice: Option<Splice>,
+    /// A new source's first packet that would come early for its time, and when it is due: a
+    /// browser measures every later packet against the earliest, so one early packet would add its
+    /// earliness to the listener's buffer.
+    held: Option<Held>,
     connected: bool,
     counters: Arc<Counters>,
     /// When its timers next need it.
@@ -105,42 +57,74 @@ struct Peer {
     dirty: bool,
 }
 
+/// Packets held back until they are due, each with its time in the listener's stream.
+struct Held {
+    due: Instant,
+    packets: Vec<(u64, Arc<[u8]>)>,
+}
+
 impl Peer {
     /// Sends a packet of `origin`; `recent` are the origin's packets before it, for a switch of source.
-    fn send(
-        &mut self,
-        origin: Origin,
-        time: u64,
-        samples: u32,
-        data: &Arc<[u8]>,
-        recent: Option<&Recent>,
-        now: Instant,
-    ) {
+    fn send(&mut self, origin: Origin, packet: &Packet, recent: Option<&Recent>, now: Instant) {
         let (Some(mid), Some(pt), true) = (self.mid, self.opus, self.connected) else { return };
-        if self.downlink.origin != Some(origin) {
-            let early = self.downlink.early(origin, samples, now);
+        // What was held back goes before anything after it.
+        self.release_held(now);
+        let switched = self.downlink.origin() != Some(origin);
+        // Only a switch to a feed can shorten its first packet (see `Splice`).
+        let max_early = if recent.is_some() { splice::MAX_TRIM } else { 0 };
+        let Some(placed) = self.downlink.place(origin, &packet.timing, max_early, now) else { return };
+        let data = packet.data;
+        if switched {
             self.splice = match (origin, recent) {
-                (Origin::Feed(_), Some(recent)) => Splice::start(&self.heard, recent, data, early)
+                (Origin::Feed(_), Some(recent)) => Splice::start(&self.heard, recent, data, placed.early)
                     .inspect_err(|e| tracing::debug!(error = %e, "a switch of source forwarded as it is"))
                     .ok(),
                 _ => None,
             };
         }
-        let out = self.downlink.place(origin, time, samples, now);
         match self.splice.as_mut().and_then(|splice| splice.next(data)) {
             Some(reencoded) => {
                 self.downlink.advance(reencoded.trimmed);
-                let mut out = out;
+                let mut out = placed.time;
+                let mut packets = Vec::with_capacity(reencoded.packets.len());
                 for (length, packet) in reencoded.packets {
-                    self.write(mid, pt, out, packet.into(), now);
+                    packets.push((out, Arc::from(packet)));
                     out = out.wrapping_add(u64::from(length));
                 }
+                self.held = Some(Held { due: now + samples_to_duration(placed.early), packets });
+                self.release_due(now);
+            }
+            None if placed.early > 0 => {
+                self.splice = None;
+                let packets = vec![(placed.time, data.clone())];
+                self.held = Some(Held { due: now + samples_to_duration(placed.early), packets });
             }
             None => {
                 self.splice = None;
-                self.write(mid, pt, out, data.clone(), now);
+                self.write(mid, pt, placed.time, data.clone(), now);
             }
         }
+    }
+
+    /// Writes the packets held back if they are due.
+    fn release_due(&mut self, now: Instant) {
+        if self.held.as_ref().is_some_and(|held| held.due <= now) {
+            self.release_held(now);
+        }
+    }
+
+    /// Writes the packets held back, due or not.
+    fn release_held(&mut self, now: Instant) {
+        let Some(Held { packets, .. }) = self.held.take() else { return };
+        let (Some(mid), Some(pt)) = (self.mid, self.opus) else { return };
+        for (time, packet) in packets {
+            self.write(mid, pt, time, packet, now);
+        }
+    }
+
+    /// When the thread must next attend to it.
+    fn wake(&self) -> Instant {
+        self.held.as_ref().map_or(self.due, |held| self.due.min(held.due))
     }
 
     fn write(&mut self, mid: Mid, pt: Pt, time: u64, packet: Arc<[u8]>, now: Instant) {
@@ -151,6 +135,16 @@ impl Peer {
             self.dirty = true;
         }
     }
+}
+
+fn samples_to_duration(samples: u32) -> Duration {
+    Duration::from_micros(u64::from(samples) * 1_000_000 / u64::from(OPUS_RATE))
+}
+
+/// A packet on its way to a listener, and where it stands on its source's schedule.
+struct Packet<'a> {
+    timing: Timing,
+    data: &'a Arc<[u8]>,
 }
 
 /// An Opus packet heard on one peer's microphone.
@@ -179,16 +173,26 @@ pub(super) struct MediaThread {
     mixing: Vec<PeerId>,
     /// The peer that last accepted datagrams from each address, tried first.
     by_address: HashMap<SocketAddr, PeerId>,
-    /// The last packets of every feed, for listeners switched to it.
-    recent: HashMap<Feed, Recent>,
+    /// Every feed's last packets and schedule, for listeners switched to it.
+    history: HashMap<Feed, History>,
+    /// When the switch started: its clock counts samples from here.
+    epoch: Instant,
     /// The queue's and the hold music, on air whether or not anyone listens.
     players: [(Feed, Player); 2],
     /// The decoded sources of every mix.
     sources: Sources,
     recorders: HashMap<super::switch::RecorderId, Recorder>,
-    /// When the next 20 ms of the mixes are due, and their clock in samples.
+    /// When the next 20 ms of the mixes are due, their clock in samples, and their schedule.
     mix_due: Instant,
     mix_time: u64,
+    mix_schedule: Schedule,
+}
+
+/// What a feed sent lately.
+#[derive(Default)]
+struct History {
+    recent: Recent,
+    schedule: Schedule,
 }
 
 impl MediaThread {
@@ -198,6 +202,8 @@ impl MediaThread {
         inbox: Receiver<Command>,
         events: UnboundedSender<PeerEvent>,
     ) -> anyhow::Result<MediaThread> {
+        // Reads never wait: `receive` waits in poll(2).
+        socket.set_nonblocking(true)?;
         let now = Instant::now();
         Ok(MediaThread {
             socket,
@@ -208,7 +214,8 @@ impl MediaThread {
             forwards: HashMap::new(),
             mixing: Vec::new(),
             by_address: HashMap::new(),
-            recent: HashMap::new(),
+            history: HashMap::new(),
+            epoch: now,
             players: [
                 (Feed::QueueMusic, Player::new(Music::from_ogg(QUEUE_MUSIC)?, now)),
                 (Feed::HoldMusic, Player::new(Music::from_ogg(HOLD_MUSIC)?, now)),
@@ -217,6 +224,7 @@ impl MediaThread {
             recorders: HashMap::new(),
             mix_due: now,
             mix_time: 0,
+            mix_schedule: Schedule::default(),
         })
     }
 
@@ -233,6 +241,7 @@ impl MediaThread {
                 self.mix(now);
             }
             for (id, peer) in &mut self.peers {
+                peer.release_due(now);
                 if peer.due <= now {
                     if peer.rtc.is_alive() && peer.rtc.handle_input(Input::Timeout(now)).is_err() {
                         peer.rtc.disconnect();
@@ -256,7 +265,7 @@ impl MediaThread {
             }
             self.drop_dead();
             let music = self.players.iter().map(|(_, p)| p.due()).min().unwrap_or(now);
-            let timers = self.peers.values().map(|p| p.due).min().unwrap_or(now + IDLE_WAIT);
+            let timers = self.peers.values().map(Peer::wake).min().unwrap_or(now + IDLE_WAIT);
             let wake = music.min(self.mix_due).min(timers).min(now + IDLE_WAIT);
             self.receive(&mut buf, wake);
         }
@@ -277,6 +286,7 @@ impl MediaThread {
                         downlink: Downlink::default(),
                         heard: Recent::default(),
                         splice: None,
+                        held: None,
                         connected: false,
                         counters,
                         due: Instant::now(),
@@ -363,15 +373,19 @@ impl MediaThread {
     /// Forwards a packet of `feed` to every peer that hears it alone, and keeps it for the mixes
     /// that hear it with others.
     fn deliver(&mut self, feed: Feed, time: u64, samples: u32, data: &Arc<[u8]>, now: Instant) {
-        let recent = self.recent.entry(feed).or_default();
+        let clock = self.clock(now);
+        let history = self.history.entry(feed).or_default();
+        history.schedule.note(clock.wrapping_sub(time as i64), now);
+        let source_earliest = history.schedule.earliest().unwrap_or_default();
+        let packet = Packet { timing: Timing { time, samples, clock, source_earliest }, data };
         if let Some(listeners) = self.forwards.get(&feed) {
             for id in listeners {
                 if let Some(peer) = self.peers.get_mut(id) {
-                    peer.send(Origin::Feed(feed), time, samples, data, Some(recent), now);
+                    peer.send(Origin::Feed(feed), &packet, Some(&history.recent), now);
                 }
             }
         }
-        recent.push(data);
+        history.recent.push(data);
         if self.sources.has(feed)
             && let Err(e) = self.sources.push(feed, data)
         {
@@ -388,6 +402,9 @@ impl MediaThread {
         if now.saturating_duration_since(self.mix_due) > Duration::from_millis(200) {
             self.mix_due = now;
         }
+        let clock = self.clock(now);
+        self.mix_schedule.note(clock.wrapping_sub(time as i64), now);
+        let source_earliest = self.mix_schedule.earliest().unwrap_or_default();
         let mut frame = [0i16; FRAME];
         for id in &self.mixing {
             let Some(peer) = self.peers.get_mut(id) else { continue };
@@ -396,7 +413,11 @@ impl MediaThread {
                 continue;
             }
             match encoder.encode(&frame) {
-                Ok(packet) => peer.send(Origin::Mix, time, FRAME as u32, &packet.into(), None, now),
+                Ok(data) => {
+                    let timing = Timing { time, samples: FRAME as u32, clock, source_earliest };
+                    let packet = Packet { timing, data: &data.into() };
+                    peer.send(Origin::Mix, &packet, None, now);
+                }
                 Err(e) => tracing::warn!(error = %e, "a mix could not be encoded"),
             }
         }
@@ -419,30 +440,38 @@ impl MediaThread {
         }
     }
 
-    /// Waits until `wake` for a datagram, then takes whatever else has arrived without waiting.
+    /// Waits until `wake` for a datagram, then takes whatever has arrived. The socket never blocks:
+    /// poll(2) does the waiting, with a timer precise to the microsecond.
     fn receive(&mut self, buf: &mut [u8], wake: Instant) {
-        let wait = wake.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
-        if self.socket.set_read_timeout(Some(wait)).is_err() {
-            return;
-        }
-        match self.socket.recv_from(buf) {
-            Ok((n, source)) => self.input(&buf[..n], source),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => return,
+        let wait = wake.saturating_duration_since(Instant::now()).max(MIN_WAIT);
+        let timeout = Timespec { tv_sec: wait.as_secs() as _, tv_nsec: wait.subsec_nanos() as _ };
+        let mut socket = [PollFd::new(&self.socket, PollFlags::IN)];
+        match rustix::event::poll(&mut socket, Some(&timeout)) {
+            Ok(0) => return,
+            Ok(_) => {}
             Err(e) => {
-                tracing::warn!(error = %e, "media socket read failed");
+                if e != rustix::io::Errno::INTR {
+                    tracing::warn!(error = %e, "waiting on the media socket failed");
+                }
                 return;
             }
-        }
-        if self.socket.set_nonblocking(true).is_err() {
-            return;
         }
         for _ in 0..BATCH {
             match self.socket.recv_from(buf) {
                 Ok((n, source)) => self.input(&buf[..n], source),
-                Err(_) => break,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "media socket read failed");
+                    break;
+                }
             }
         }
-        let _ = self.socket.set_nonblocking(false);
+    }
+
+    /// The switch's clock: samples at 48 kHz since it started.
+    fn clock(&self, now: Instant) -> i64 {
+        let micros = now.saturating_duration_since(self.epoch).as_micros() as u64;
+        (micros * u64::from(OPUS_RATE) / 1_000_000) as i64
     }
 
     /// Hands a datagram to the connection it belongs to.
@@ -486,7 +515,7 @@ impl MediaThread {
             let _ = self.events.send(PeerEvent::Gone(*id));
         }
         self.by_address.retain(|_, id| !dead.contains(id));
-        self.recent.retain(|feed, _| !matches!(feed, Feed::Peer(id) if dead.contains(id)));
+        self.history.retain(|feed, _| !matches!(feed, Feed::Peer(id) if dead.contains(id)));
         self.rebuild_routes();
     }
 }
@@ -536,32 +565,5 @@ fn poll(
             }
             Output::Event(_) => {}
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_new_source_follows_on_and_one_that_would_come_early_is_shortened_to_its_time() {
-        let start = Instant::now();
-        let (a, b) = (Origin::Feed(Feed::HoldMusic), Origin::Feed(Feed::Peer(1)));
-        let mut downlink = Downlink::default();
-        assert_eq!(downlink.early(a, 960, start), 0, "nothing heard yet");
-        assert_eq!(downlink.place(a, 5_000, 960, start), 0);
-        assert_eq!(downlink.place(a, 5_960, 960, start + Duration::from_millis(20)), 960);
-        // The other source's packet 5 ms after the last: 15 ms too soon for its place right after it.
-        let soon = start + Duration::from_millis(25);
-        assert_eq!(downlink.early(b, 960, soon), 720);
-        assert_eq!(downlink.early(a, 960, soon), 0, "the same source keeps its own time");
-        assert_eq!(downlink.place(b, 70_000, 960, soon), 1_920);
-        downlink.advance(720);
-        // Its next packet, 20 ms on, follows the 240 samples sent of the first.
-        assert_eq!(downlink.place(b, 70_960, 960, soon + Duration::from_millis(20)), 1_920 + 240);
-        // Back to the first source 50 ms after: the silence is kept in the stream's time.
-        let later = soon + Duration::from_millis(70);
-        assert_eq!(downlink.early(a, 960, later), 0);
-        assert_eq!(downlink.place(a, 9_000, 960, later), 2_160 + 2_400);
     }
 }

@@ -36,6 +36,9 @@ impl Recent {
 /// Opus's shortest frame, 2.5 ms: the step a first packet can be shortened by.
 pub const SHORTEST: u32 = 120;
 
+/// The most a first packet can be shortened by: one shortest frame of it is left.
+pub const MAX_TRIM: u32 = FRAME as u32 - SHORTEST;
+
 /// A listener's first packets from a new source.
 pub struct Splice {
     decoder: opus::Decoder,
@@ -55,9 +58,10 @@ pub struct Reencoded {
 
 impl Splice {
     /// Starts from what the listener `heard` last and the new source's `recent` packets, before its
-    /// `next` one. The first packet loses `trim` samples (rounded down to 2.5 ms) at its start: one
-    /// that arrives that much sooner after the old source's last than its length would otherwise
-    /// stay that much longer in the browser's jitter buffer, and so would everything after it.
+    /// `next` one. The first packet loses `trim` samples at its start, rounded up to Opus's 2.5 ms
+    /// steps (at most `MAX_TRIM`): a source that would come that much too soon for the listener's
+    /// schedule then runs on it, never ahead of it (which the browser would answer by buffering
+    /// more for the rest of the call).
     pub fn start(heard: &Recent, recent: &Recent, next: &[u8], trim: u32) -> anyhow::Result<Splice> {
         let mut pcm = vec![0i16; MAX_PACKET_SAMPLES];
         let mut encoder = MixEncoder::matching(next)?;
@@ -66,7 +70,7 @@ impl Splice {
         for packet in &recent.0 {
             decoder.decode(packet, &mut pcm, false).map_err(|e| anyhow!("{e}"))?;
         }
-        Ok(Splice { decoder, encoder, left: REENCODED, pcm, trim: trim / SHORTEST * SHORTEST })
+        Ok(Splice { decoder, encoder, left: REENCODED, pcm, trim: trim.div_ceil(SHORTEST) * SHORTEST })
     }
 
     /// What to send instead of the new source's `packet`; `None` once its own packets can go as they
@@ -77,7 +81,7 @@ impl Splice {
         if samples != FRAME {
             return None;
         }
-        let trimmed = std::mem::take(&mut self.trim).min(FRAME as u32 - SHORTEST);
+        let trimmed = std::mem::take(&mut self.trim).min(MAX_TRIM);
         let mut rest = &self.pcm[trimmed as usize..FRAME];
         let mut packets = Vec::new();
         while !rest.is_empty() {
@@ -203,8 +207,8 @@ mod tests {
     #[test]
     fn a_first_packet_that_would_come_early_is_shortened_by_as_much() {
         let (recent, packet) = a_440_hz_source();
-        // 8.3 ms early: 7.5 ms (three of Opus's shortest frames) are left out, 12.5 ms go as 10 + 2.5.
-        let mut splice = Splice::start(&recent, &recent, &packet, 400).unwrap();
+        // 6.3 ms early: 7.5 ms (three of Opus's shortest frames) are left out, 12.5 ms go as 10 + 2.5.
+        let mut splice = Splice::start(&recent, &recent, &packet, 300).unwrap();
         let first = splice.next(&packet).unwrap();
         assert_eq!(first.trimmed, 360);
         let lengths: Vec<u32> = first.packets.iter().map(|(n, _)| *n).collect();
