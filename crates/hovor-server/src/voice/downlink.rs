@@ -105,6 +105,12 @@ impl Downlink {
                 (Some(end), Some(earliest)) => {
                     let on_schedule = clock.saturating_sub(earliest).saturating_sub(packet.behind());
                     let soon = (end as i64).saturating_sub(on_schedule);
+                    tracing::debug!(
+                        ?origin,
+                        behind = packet.behind(),
+                        soon,
+                        "a new source on the listener's schedule"
+                    );
                     if soon > i64::from(max_early) {
                         return None;
                     }
