@@ -139,52 +139,47 @@ async function heard(page, hz, on, after, timeoutMs = 10_000) {
   throw new Error(`${hz} Hz never ${on ? "started" : "stopped"}`);
 }
 
-/**
- * The page's receiving jitter buffer: what it holds on average per sample since the last reading, and
- * its current target (ms), from WebRTC's own statistics.
- */
-async function jitterBuffer(page) {
-  return page.evaluate(async () => {
-    const w = window;
-    let delay = 0, emitted = 0, target = 0, targetEmitted = 0;
-    for (const connection of w.__connections ?? []) {
-      for (const stat of (await connection.getStats()).values()) {
-        if (stat.type !== "inbound-rtp" || stat.kind !== "audio") continue;
-        delay += stat.jitterBufferDelay ?? 0;
-        emitted += stat.jitterBufferEmittedCount ?? 0;
-        target += stat.jitterBufferTargetDelay ?? 0;
-        targetEmitted += stat.jitterBufferEmittedCount ?? 0;
-      }
-    }
-    const last = w.__lastJitter ?? { delay: 0, emitted: 0, target: 0 };
-    w.__lastJitter = { delay, emitted, target };
-    const window_ = emitted - last.emitted;
-    return {
-      heldMs: window_ > 0 ? ((delay - last.delay) / window_) * 1000 : 0,
-      targetMs: window_ > 0 ? ((target - last.target) / window_) * 1000 : 0,
-    };
-  });
-}
-
-/**
- * What the page's receiving side lost and made up so far, from WebRTC's own statistics: packets lost
- * on the way, discarded as too late for the jitter buffer, and the share of audio concealed.
- */
-async function losses(page) {
-  return page.evaluate(async () => {
-    let lost = 0, discarded = 0, received = 0, concealed = 0, samples = 0;
+/** The page's receiving audio statistics from WebRTC, summed over its connections. */
+const FIELDS = ["jitterBufferDelay", "jitterBufferEmittedCount", "jitterBufferTargetDelay", "packetsLost",
+  "packetsDiscarded", "packetsReceived", "concealedSamples", "totalSamplesReceived"];
+const inbound = (page) =>
+  page.evaluate(async (fields) => {
+    const sums = Object.fromEntries(fields.map((f) => [f, 0]));
     for (const connection of window.__connections ?? []) {
       for (const stat of (await connection.getStats()).values()) {
         if (stat.type !== "inbound-rtp" || stat.kind !== "audio") continue;
-        lost += stat.packetsLost ?? 0;
-        discarded += stat.packetsDiscarded ?? 0;
-        received += stat.packetsReceived ?? 0;
-        concealed += stat.concealedSamples ?? 0;
-        samples += stat.totalSamplesReceived ?? 0;
+        for (const f of fields) sums[f] += stat[f] ?? 0;
       }
     }
-    return { lost, discarded, received, concealedShare: samples > 0 ? concealed / samples : 0 };
-  });
+    return sums;
+  }, FIELDS);
+
+const lastJitter = new Map();
+/**
+ * The page's receiving jitter buffer: what it held on average per sample since the last reading, and
+ * its target (ms).
+ */
+async function jitterBuffer(page) {
+  const now_ = await inbound(page);
+  const last = lastJitter.get(page) ?? Object.fromEntries(FIELDS.map((f) => [f, 0]));
+  lastJitter.set(page, now_);
+  const emitted = now_.jitterBufferEmittedCount - last.jitterBufferEmittedCount;
+  const per = (field) => (emitted > 0 ? ((now_[field] - last[field]) / emitted) * 1000 : 0);
+  return { heldMs: per("jitterBufferDelay"), targetMs: per("jitterBufferTargetDelay") };
+}
+
+/**
+ * What the page's receiving side lost and made up so far: packets lost on the way, discarded as too
+ * late for the jitter buffer, and the share of audio concealed.
+ */
+async function losses(page) {
+  const s = await inbound(page);
+  return {
+    lost: s.packetsLost,
+    discarded: s.packetsDiscarded,
+    received: s.packetsReceived,
+    concealedShare: s.totalSamplesReceived > 0 ? s.concealedSamples / s.totalSamplesReceived : 0,
+  };
 }
 
 /** Clicks the button with `testid` from inside the page, returning the moment of the click. */
