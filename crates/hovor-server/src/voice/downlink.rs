@@ -103,14 +103,10 @@ impl Downlink {
         if self.origin != Some(origin) {
             let next = match (self.end, self.schedule.earliest()) {
                 (Some(end), Some(earliest)) => {
-                    let on_schedule = clock.saturating_sub(earliest).saturating_sub(packet.behind());
+                    let behind = packet.behind();
+                    let on_schedule = clock.saturating_sub(earliest).saturating_sub(behind);
                     let soon = (end as i64).saturating_sub(on_schedule);
-                    tracing::debug!(
-                        ?origin,
-                        behind = packet.behind(),
-                        soon,
-                        "a new source on the listener's schedule"
-                    );
+                    tracing::debug!(?origin, behind, soon, "a new source on the listener's schedule");
                     if soon > i64::from(max_early) {
                         return None;
                     }

@@ -20,7 +20,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::downlink::{Downlink, Origin, Schedule, Timing};
 use super::mixer::{FRAME, MixEncoder, Sources};
-use super::music::{HOLD_MUSIC, Music, OPUS_RATE, Player, QUEUE_MUSIC, packet_samples};
+use super::music::{HOLD_MUSIC, Music, OPUS_RATE, Player, QUEUE_MUSIC, packet_samples, samples_duration};
 use super::splice::{self, Recent, Splice};
 use super::switch::{Command, Counters, Feed, PeerEvent, PeerId};
 
@@ -91,13 +91,13 @@ impl Peer {
                     packets.push((out, Arc::from(packet)));
                     out = out.wrapping_add(u64::from(length));
                 }
-                self.held = Some(Held { due: now + samples_to_duration(placed.early), packets });
+                self.held = Some(Held { due: now + samples_duration(u64::from(placed.early)), packets });
                 self.release_due(now);
             }
             None if placed.early > 0 => {
                 self.splice = None;
                 let packets = vec![(placed.time, data.clone())];
-                self.held = Some(Held { due: now + samples_to_duration(placed.early), packets });
+                self.held = Some(Held { due: now + samples_duration(u64::from(placed.early)), packets });
             }
             None => {
                 self.splice = None;
@@ -135,10 +135,6 @@ impl Peer {
             self.dirty = true;
         }
     }
-}
-
-fn samples_to_duration(samples: u32) -> Duration {
-    Duration::from_micros(u64::from(samples) * 1_000_000 / u64::from(OPUS_RATE))
 }
 
 /// A packet on its way to a listener, and where it stands on its source's schedule.

@@ -15,6 +15,11 @@ pub const HOLD_MUSIC: &[u8] = include_bytes!("../../assets/voice/hold.opus");
 /// Opus counts time in 48 kHz samples whatever the audio's own rate (RFC 7587).
 pub const OPUS_RATE: u32 = 48_000;
 
+/// How long `samples` at Opus's rate last.
+pub fn samples_duration(samples: u64) -> Duration {
+    Duration::from_micros(samples * 1_000_000 / u64::from(OPUS_RATE))
+}
+
 /// One Opus packet and how long it plays.
 #[derive(Clone)]
 pub struct Frame {
@@ -56,8 +61,7 @@ impl Music {
     }
 
     pub fn duration(&self) -> Duration {
-        let samples: u64 = self.frames.iter().map(|f| u64::from(f.samples)).sum();
-        Duration::from_micros(samples * 1_000_000 / u64::from(OPUS_RATE))
+        samples_duration(self.frames.iter().map(|f| u64::from(f.samples)).sum())
     }
 }
 
@@ -107,7 +111,7 @@ impl Player {
         let at = self.time;
         self.next = (self.next + 1) % self.music.frames.len();
         self.time += u64::from(frame.samples);
-        self.due += Duration::from_micros(u64::from(frame.samples) * 1_000_000 / u64::from(OPUS_RATE));
+        self.due += samples_duration(u64::from(frame.samples));
         // After a stall (a busy machine) skip ahead instead of bursting a backlog at the listeners.
         if now.saturating_duration_since(self.due) > Duration::from_millis(200) {
             self.due = now;
