@@ -2,6 +2,7 @@
 //! deactivated and what they may list besides their own (DAK: per user, a Users and a Queues tab);
 //! each queue active or deactivated and the group the Queue filter lists it under.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use hovor_types::listing::{ListingChoices, ListingRights, Named, QueueGroup};
@@ -219,6 +220,9 @@ fn queues_table(
     let i18n = use_i18n();
     // The queue whose group was saved last: its row shows the answer's error.
     let grouping = RwSignal::new(None::<i64>);
+    // Group names typed and not yet saved, by queue: they outlive the rows, which are drawn
+    // again whenever the choices are read again (after any row's save).
+    let drafts = RwSignal::new(HashMap::<i64, String>::new());
     let head = words.clone();
     let words = words.clone();
     let rows = move || {
@@ -230,13 +234,16 @@ fn queues_table(
                 let active = !choices.inactive_queues.contains(&queue.id);
                 let (id, name) = (queue.id, queue.name.clone());
                 let group = choices.queue_groups.iter().find(|g| g.ids.contains(&id)).map(|g| g.name.clone());
-                let typed = RwSignal::new(group.unwrap_or_default());
+                let group = group.unwrap_or_default();
+                let typed = move || drafts.with(|d| d.get(&id).cloned()).unwrap_or_else(|| group.clone());
+                let typed_now = typed.clone();
                 let (label, done) = toggle_words(&words, active, &name);
                 let saved = fill(&words.group_saved, &[("name", &name)]);
                 let save_group = move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
                     grouping.set(Some(id));
-                    let request = match (QueueGroup { group: Some(typed.get_untracked()) }).checked() {
+                    let name = untrack(&typed_now);
+                    let request = match (QueueGroup { group: Some(name.clone()) }).checked() {
                         Ok(request) => request,
                         Err(e) => return errors.show(&e.field, rule_words(i18n, e.rule)),
                     };
@@ -247,6 +254,12 @@ fn queues_table(
                         match api::set_queue_group(id, &request).await {
                             Ok(()) => {
                                 let _ = said.try_set(Some(saved));
+                                // A name typed again meanwhile stays a draft.
+                                let _ = drafts.try_update(|d| {
+                                    if d.get(&id) == Some(&name) {
+                                        d.remove(&id);
+                                    }
+                                });
                                 listing.choices.refetch();
                             }
                             Err(e) => errors.answer(i18n, &e, failed),
@@ -266,7 +279,7 @@ fn queues_table(
                             <form class=css::group_form on:submit=save_group novalidate>
                                 <input type="text" aria-label=words.group.clone() data-testid="access-group"
                                     maxlength=hovor_types::listing::GROUP_NAME_MAX
-                                    prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
+                                    prop:value=typed on:input=move |ev| drafts.update(|d| { d.insert(id, event_target_value(&ev)); }) />
                                 <button type="submit" class="button" data-testid="access-group-save">{words.save_group.clone()}</button>
                             </form>
                             {error}
