@@ -11,4 +11,5 @@ pub mod menu;
 pub mod pane;
 pub mod strings;
 pub mod tabs;
+pub mod typed;
 pub mod window;

@@ -66,6 +66,43 @@ test("a returning customer is found by phone in any spacing, linked, and their h
     const current = page.getByTestId("timeline").locator('[data-testid="timeline-separator"][data-current="true"]');
     await expect(current).toHaveCount(1);
 
+    // Typed and not yet saved: a quick note on the contact, the operator note, a parameter's new value.
+    // Nothing of it is lost when another parameter is added or the linked contact changes.
+    const note = page.getByTestId("quick-note-input");
+    await note.fill("Volala kvůli faktuře");
+    await page.getByTestId("side-session").click();
+    const session = page.getByTestId("session-data");
+    const operatorNote = session.getByTestId("operator-note").locator("textarea");
+    await operatorNote.fill("Předat účtárně");
+    const addParameter = async (key: string, value: string) => {
+      const form = session.getByTestId("add-parameter");
+      await form.getByLabel("New parameter").fill(key);
+      await form.getByLabel("Value").fill(value);
+      await form.getByRole("button", { name: "Add" }).click();
+      await expect(session.locator(`[data-testid="parameter"][data-key="${key}"] input`)).toHaveValue(value);
+    };
+    await addParameter("objednavka", "123");
+    const order = session.locator('[data-testid="parameter"][data-key="objednavka"] input');
+    await order.fill("456");
+    await addParameter("faktura", "9");
+    await expect(order).toHaveValue("456");
+    await page.getByTestId("side-customer").click();
+    await card.getByTestId("card-options").click();
+    await card.getByTestId("unlink-contact").click();
+    await expect(card).toContainText("No customer is linked");
+    await card.getByTestId("set-contact").click();
+    await card.getByTestId("directory-query").fill(typed);
+    // The list shows recent contacts until the debounced search answers: wait for the one match.
+    await expect(results).toHaveCount(1);
+    await expect(results.first()).toContainText(contact.last_name);
+    await results.first().getByTestId("directory-choose").click();
+    await expect(card.getByTestId("card-name")).toHaveText(`${contact.first_name} ${contact.last_name}`);
+    await expect(note).toHaveValue("Volala kvůli faktuře");
+    await page.getByTestId("side-session").click();
+    await expect(operatorNote).toHaveValue("Předat účtárně");
+    await expect(order).toHaveValue("456");
+    await page.getByTestId("side-customer").click();
+
     // History (in the Customer sub-pane): every interaction, this chat included; one opens in place and
     // Hide returns to the list.
     await page.getByTestId("side-customer").click();

@@ -18,7 +18,6 @@ use crate::components::form::{FieldMessage, FormErrors, TextField, rule_text};
 use crate::components::pane::{decoded, resource_pane};
 use crate::features::records::history::key_values;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::state::conversation::use_open_conversation;
 use crate::state::live::use_live;
 use crate::widgets::audit::AuditLog;
 use crate::widgets::chips::TagChip;
@@ -31,11 +30,9 @@ use crate::widgets::record::css;
 #[component]
 pub fn SessionPanel(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let open = use_open_conversation();
-    let data = LocalResource::new(move || {
-        open.records.track();
-        api::session(id)
-    });
+    // Nothing here depends on the linked records: a change of contact or case leaves what is being
+    // typed in the pane alone.
+    let data = LocalResource::new(move || api::session(id));
     let render = move |d: Encoded<SessionData>| lazy_view(move || session_view(id, d.clone()));
     resource_pane(ViewFn::from(move || t!(i18n, session.title)), "session-data", data, render)
 }
@@ -242,8 +239,11 @@ fn Parameters(id: i64, parameters: Vec<Parameter>) -> impl IntoView {
     };
     view! {
         <h3 class=css::subhead>{t!(i18n, session.parameters)}</h3>
+        // Keyed: adding a parameter leaves the other rows, and what is typed in them, as they are.
         <ul class=css::points data-testid="parameters">
-            {move || list.get().into_iter().map(|p| view! { <ParameterRow id parameter=p /> }).collect_view()}
+            <For each=move || list.get() key=|p| p.key.clone() let:p>
+                <ParameterRow id parameter=p />
+            </For>
         </ul>
         <form class=css::inline_form data-testid="add-parameter" on:submit=add>
             <TextField label=ViewFn::from(move || t!(i18n, session.parameter_key)) value=key errors field="key" />

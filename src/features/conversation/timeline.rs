@@ -17,6 +17,7 @@ use crate::components::first_paint::reveal;
 use crate::components::form::{FieldMessage, FormErrors};
 use crate::components::lazy::lazy_view;
 use crate::components::pane::resource_pane;
+use crate::components::typed::Typed;
 use crate::components::window::Window;
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
@@ -41,6 +42,8 @@ pub fn Timeline() -> impl IntoView {
     let open = use_open_conversation();
     // The related record the agent chose; `None` until then: the server's default.
     let record = RwSignal::new(None::<RelatedRecord>);
+    // A quick note typed and not yet added, per record: the timeline reloads when the records change.
+    let notes = Typed::<RelatedRecord>::default();
     let first_page = LocalResource::new(move || {
         open.records.track();
         api::timeline(open.id, record.get(), None)
@@ -72,7 +75,7 @@ pub fn Timeline() -> impl IntoView {
         view! {
             <RecordSelector related=page.related.clone() shown record />
             <TimelineRows open page record=shown />
-            {shown.map(|shown| view! { <QuickNote open record=shown /> })}
+            {shown.map(|shown| view! { <QuickNote open record=shown notes /> })}
         }
     };
     resource_pane(ViewFn::from(move || t!(i18n, timeline.title)), "timeline", first_page, render)
@@ -404,21 +407,22 @@ fn RecordSelector(
 
 /// A quick note on the record the timeline shows; it joins the timeline at once.
 #[component]
-fn QuickNote(open: OpenConversation, record: RelatedRecord) -> impl IntoView {
+fn QuickNote(open: OpenConversation, record: RelatedRecord, notes: Typed<RelatedRecord>) -> impl IntoView {
     let i18n = use_i18n();
-    let body = RwSignal::new(String::new());
+    let body = move || notes.or(&record, "");
     let errors = FormErrors::default();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let text = body.get_untracked();
+        let text = untrack(body);
         if let Err(e) = validate_note("body", &text, true) {
             return errors.field(&e);
         }
+        let entry_text = text.clone();
         spawn_local(async move {
             match records_api::add_note(open.id, &NewNote { record, body: text }).await {
                 Ok(entry) => {
                     errors.clear();
-                    body.set(String::new());
+                    notes.saved(&record, &entry_text);
                     open.entries.update(|e| e.push(entry));
                 }
                 Err(e) => errors.api(&e),
@@ -430,7 +434,7 @@ fn QuickNote(open: OpenConversation, record: RelatedRecord) -> impl IntoView {
             <input type="text" name="body" data-testid="quick-note-input"
                 placeholder=move || t_string!(i18n, timeline.note_placeholder).to_string()
                 aria-label=move || t_string!(i18n, timeline.note_placeholder).to_string()
-                prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev)) />
+                prop:value=body on:input=move |ev| notes.set(record, event_target_value(&ev)) />
             <button type="submit" class="button" data-testid="quick-note-save">{t!(i18n, timeline.add_note)}</button>
             <FieldMessage errors field="body" />
             <FieldMessage errors field="" />

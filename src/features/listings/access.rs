@@ -2,7 +2,6 @@
 //! deactivated and what they may list besides their own (DAK: per user, a Users and a Queues tab);
 //! each queue active or deactivated and the group the Queue filter lists it under.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use hovor_types::listing::{ListingChoices, ListingRights, Named, QueueGroup};
@@ -16,6 +15,7 @@ use super::{Listing, css};
 use crate::api::listings as api;
 use crate::components::form::{FieldMessage, FormErrors, rule_words};
 use crate::components::strings::fill;
+use crate::components::typed::Typed;
 use crate::i18n::{t_string, use_i18n};
 use crate::state::session::{SessionState, use_session};
 
@@ -220,9 +220,9 @@ fn queues_table(
     let i18n = use_i18n();
     // The queue whose group was saved last: its row shows the answer's error.
     let grouping = RwSignal::new(None::<i64>);
-    // Group names typed and not yet saved, by queue: they outlive the rows, which are drawn
-    // again whenever the choices are read again (after any row's save).
-    let drafts = RwSignal::new(HashMap::<i64, String>::new());
+    // Group names typed and not yet saved, by queue: the rows are drawn again whenever the choices
+    // are read again (after any row's save or toggle).
+    let typed = Typed::<i64>::default();
     let head = words.clone();
     let words = words.clone();
     let rows = move || {
@@ -235,14 +235,14 @@ fn queues_table(
                 let (id, name) = (queue.id, queue.name.clone());
                 let group = choices.queue_groups.iter().find(|g| g.ids.contains(&id)).map(|g| g.name.clone());
                 let group = group.unwrap_or_default();
-                let typed = move || drafts.with(|d| d.get(&id).cloned()).unwrap_or_else(|| group.clone());
-                let typed_now = typed.clone();
+                let value = move || typed.or(&id, &group);
+                let value_now = value.clone();
                 let (label, done) = toggle_words(&words, active, &name);
                 let saved = fill(&words.group_saved, &[("name", &name)]);
                 let save_group = move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
                     grouping.set(Some(id));
-                    let name = untrack(&typed_now);
+                    let name = untrack(&value_now);
                     let request = match (QueueGroup { group: Some(name.clone()) }).checked() {
                         Ok(request) => request,
                         Err(e) => return errors.show(&e.field, rule_words(i18n, e.rule)),
@@ -254,12 +254,7 @@ fn queues_table(
                         match api::set_queue_group(id, &request).await {
                             Ok(()) => {
                                 let _ = said.try_set(Some(saved));
-                                // A name typed again meanwhile stays a draft.
-                                let _ = drafts.try_update(|d| {
-                                    if d.get(&id) == Some(&name) {
-                                        d.remove(&id);
-                                    }
-                                });
+                                typed.saved(&id, &name);
                                 listing.choices.refetch();
                             }
                             Err(e) => errors.answer(i18n, &e, failed),
@@ -279,7 +274,7 @@ fn queues_table(
                             <form class=css::group_form on:submit=save_group novalidate>
                                 <input type="text" aria-label=words.group.clone() data-testid="access-group"
                                     maxlength=hovor_types::listing::GROUP_NAME_MAX
-                                    prop:value=typed on:input=move |ev| drafts.update(|d| { d.insert(id, event_target_value(&ev)); }) />
+                                    prop:value=value on:input=move |ev| typed.set(id, event_target_value(&ev)) />
                                 <button type="submit" class="button" data-testid="access-group-save">{words.save_group.clone()}</button>
                             </form>
                             {error}
