@@ -196,6 +196,17 @@ test("an agent finds a chat in the listing, opens its detail, exports the list, 
     await expect(form.locator('[data-field="scores.1"]')).toHaveText("At most 50.");
     await form.getByTestId("review-score").nth(1).fill("45");
     await form.locator('textarea[name="comment"]').fill("Clear and friendly.");
+    // Moved to another case while the review is half written: the detail reloads, the review stays.
+    const links = reviewer.getByTestId("listing-detail-panel");
+    const before = (await links.getByTestId("links-case").textContent())!.trim();
+    await links.getByTestId("links-merge-case").click();
+    await links.getByTestId("links-find").click();
+    const otherCase = links.getByTestId("links-result").filter({ hasNotText: before }).first();
+    const otherName = (await otherCase.textContent())!.trim();
+    await otherCase.click();
+    await expect(links.getByTestId("links-case")).toHaveText(otherName);
+    await expect(form.getByTestId("review-score").nth(1)).toHaveValue("45");
+    await expect(form.locator('textarea[name="comment"]')).toHaveValue("Clear and friendly.");
     await form.getByTestId("review-save").click();
     await expect(reviewer.getByTestId("review-said")).toHaveText("Review saved.");
     await expect(reviewer.getByTestId("detail-review")).toHaveCount(1);

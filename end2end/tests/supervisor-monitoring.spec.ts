@@ -1,5 +1,5 @@
 import { Page } from "@playwright/test";
-import { test, expect, signInAt, waitInChatPage } from "./fixtures";
+import { test, expect, signInAt, waitInChatPage, api } from "./fixtures";
 import { hears, Parties, silentAt } from "./audio";
 import { OwnServer } from "./own-server";
 
@@ -47,6 +47,18 @@ test("a supervisor reads a chat live, whispers to its agent only, and barges in"
     await customer.getByLabel("Your message").fill("Now the light is red.");
     await customer.getByLabel("Your message").press("Enter");
     await expect(panel.getByTestId("monitor-transcript")).toContainText("Now the light is red.");
+
+    // A reassign target chosen stays chosen while the list is drawn again: Emily Carter (agent5, of
+    // the same queue) becoming Available adds her to it.
+    const target = panel.getByTestId("reassign-target");
+    await target.selectOption({ index: 1 });
+    const chosenQueue = await target.inputValue();
+    expect(chosenQueue).toMatch(/^q:\d+$/);
+    const emily = await api(server.url, "agent5");
+    expect((await emily.put("/api/me/status", { data: { state: "available" } })).ok()).toBe(true);
+    await expect(target.locator('option[value^="a:"]')).toHaveText(["Emily Carter"]);
+    await expect(target).toHaveValue(chosenQueue);
+    await expect(panel.getByTestId("reassign")).toBeEnabled();
 
     // A whisper: the agent's desk shows it, the customer's page never does.
     await panel.getByTestId("whisper-input").fill("Offer a replacement router");

@@ -52,6 +52,19 @@ for (const [orientation, viewport] of [["landscape", { width: 1024, height: 768 
       await page.getByTestId("agent-status").selectOption("available");
       await expect(row).toHaveAttribute("data-state", "available", { timeout: 5_000 });
 
+      // A reason chosen on the board stays chosen while her row is drawn again for changes of her own,
+      // and is the one sent.
+      await row.getByTestId("idle-reason").selectOption("meeting");
+      await page.getByTestId("agent-status").selectOption("idle:break");
+      await expect(row).toHaveAttribute("data-state", "idle", { timeout: 5_000 });
+      await page.getByTestId("agent-status").selectOption("available");
+      await expect(row).toHaveAttribute("data-state", "available", { timeout: 5_000 });
+      await expect(row.getByTestId("idle-reason")).toHaveValue("meeting");
+      await row.getByTestId("set-idle").tap();
+      await expect(page.getByTestId("agent-status")).toHaveValue("idle:meeting", { timeout: 5_000 });
+      await page.getByTestId("agent-status").selectOption("available");
+      await expect(row).toHaveAttribute("data-state", "available", { timeout: 5_000 });
+
       // Targets a finger can hit.
       for (const target of await root.locator("button, select").all()) {
         const box = await target.boundingBox();

@@ -65,7 +65,7 @@ pub fn Detail(
     let anonymiser =
         matches!(use_session().0.get_untracked(), SessionState::SignedIn(me) if may_anonymise(me.role));
     let body = {
-        let (words, name) = (words.clone(), name.clone());
+        let words = words.clone();
         move || {
             match detail.get() {
             None => view! { <p class=css::note role="status">{t!(i18n, pane.loading)}</p> }.into_any(),
@@ -78,12 +78,7 @@ pub fn Detail(
             }
             .into_any(),
             Some(Ok(found)) => {
-                let interaction_id = found.interaction.id;
                 let anonymised = found.interaction.anonymised;
-                let anonymise = (anonymiser && !anonymised).then(|| view! {
-                    <Anonymise interaction_id name=name.clone() words=words.clone()
-                        on_done=Callback::new(move |_| detail.refetch()) />
-                });
                 let relinked = Callback::new(move |()| {
                     detail.refetch();
                     on_changed.run(());
@@ -94,12 +89,34 @@ pub fn Detail(
                     })}
                     <super::links::Links row=found.interaction.clone() words=words.clone() pairing said on_changed=relinked />
                     {drawn(i18n.get_locale_untracked(), &words, found)}
-                    <super::reviews::Reviews interaction_id words=words.clone() />
-                    {anonymise}
                 }
                 .into_any()
             }
         }
+        }
+    };
+    // Drawn apart from the body, which is drawn again when a link changes: a review being written
+    // stays while the detail reloads.
+    let reviewed = Memo::new(move |was: Option<&Option<(i64, bool)>>| match detail.get() {
+        Some(Ok(found)) => Some((found.interaction.id, found.interaction.anonymised)),
+        Some(Err(_)) => None,
+        None => was.copied().flatten(),
+    });
+    let interaction_id = Memo::new(move |_| reviewed.get().map(|(id, _)| id));
+    let reviews = {
+        let words = words.clone();
+        move || {
+            interaction_id.get().map(
+                |interaction_id| view! { <super::reviews::Reviews interaction_id words=words.clone() /> },
+            )
+        }
+    };
+    let anonymise = {
+        let (words, name) = (words.clone(), name.clone());
+        move || {
+            reviewed.get().filter(|(_, anonymised)| anonymiser && !anonymised).map(|(interaction_id, _)| view! {
+            <Anonymise interaction_id name=name.clone() words=words.clone() on_done=Callback::new(move |_| detail.refetch()) />
+        })
         }
     };
     let close_outside = close.clone();
@@ -112,6 +129,8 @@ pub fn Detail(
                 <button type="button" class="button" data-testid="detail-close" on:click=move |_| close()>{words.close.clone()}</button>
             </header>
             {body}
+            {reviews}
+            {anonymise}
         </section>
     }
 }

@@ -11,6 +11,7 @@ use super::{Board, css};
 use crate::api::supervisor as api;
 use crate::components::form::api_text;
 use crate::components::strings::fill;
+use crate::components::typed::Typed;
 use crate::features::agent_status::reason_label;
 use crate::format;
 use crate::i18n::{t, use_i18n};
@@ -22,14 +23,16 @@ pub fn AgentList(shared: Board) -> impl IntoView {
     let said = shared.said;
     let label = shared.words.agents.clone();
     let list_label = label.clone();
-    // A row is drawn again only when its agent changed (state, load, conversations).
+    // A row is drawn again only when its agent changed (state, load, conversations); the idle reason
+    // chosen in it stays.
+    let reasons = Typed::<i64, IdleReason>::default();
     view! {
         <section class=css::agents aria-label=list_label data-testid="supervisor-agents">
             <h3>{label.clone()}</h3>
             <p class=css::note role="status" data-testid="supervisor-said">{move || said.get()}</p>
             <ul class=css::agent_list>
                 <For each=move || shared.agents.get() key=|a| a.clone() let:a>
-                    <AgentRow a skew=shared.skew.get_untracked() shared=shared.clone() said />
+                    <AgentRow a skew=shared.skew.get_untracked() shared=shared.clone() said reasons />
                 </For>
             </ul>
         </section>
@@ -37,19 +40,25 @@ pub fn AgentList(shared: Board) -> impl IntoView {
 }
 
 #[component]
-fn AgentRow(a: AgentBoard, skew: i64, shared: Board, said: RwSignal<Option<String>>) -> impl IntoView {
+fn AgentRow(
+    a: AgentBoard,
+    skew: i64,
+    shared: Board,
+    said: RwSignal<Option<String>>,
+    reasons: Typed<i64, IdleReason>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let clock = use_clock();
     let w = shared.words.clone();
     let since = a.since;
     let in_state = move || since.map(|since| format::stopwatch(((clock.get() + skew - since) / 1000).max(0)));
-    let reason = RwSignal::new(IdleReason::Break);
     let busy = RwSignal::new(false);
     let (id, name) = (a.user_id, a.name.clone());
+    let reason = move || reasons.get(&id).unwrap_or(IdleReason::Break);
     let set = {
         let (w, name) = (w.clone(), name.clone());
         move |state: AgentState| {
-            let idle_reason = (state == AgentState::Idle).then(|| reason.get_untracked());
+            let idle_reason = (state == AgentState::Idle).then(|| untrack(reason));
             let (w, name) = (w.clone(), name.clone());
             busy.set(true);
             spawn_local(async move {
@@ -137,9 +146,11 @@ fn AgentRow(a: AgentBoard, skew: i64, shared: Board, said: RwSignal<Option<Strin
                 <button type="button" class="button" data-testid="set-available" disabled=move || busy.get() || a.state == AgentState::Available
                     on:click={ let set = set.clone(); move |_| set(AgentState::Available) }>{w.set_available.clone()}</button>
                 <select class=css::reason data-testid="idle-reason" aria-label=w.reason.clone() on:change=move |ev| {
-                    if let Some(r) = IdleReason::parse(&event_target_value(&ev)) { reason.set(r) }
+                    if let Some(r) = IdleReason::parse(&event_target_value(&ev)) { reasons.set(id, r) }
                 }>
-                    {IdleReason::CHOSEN.into_iter().map(|r| view! { <option value=r.as_str()>{reason_label(r)}</option> }).collect_view()}
+                    {IdleReason::CHOSEN.into_iter().map(|r| view! {
+                        <option value=r.as_str() selected=move || reason() == r>{reason_label(r)}</option>
+                    }).collect_view()}
                 </select>
                 <button type="button" class="button" data-testid="set-idle" disabled=move || busy.get()
                     on:click=move |_| set_idle(AgentState::Idle)>{w.set_idle.clone()}</button>

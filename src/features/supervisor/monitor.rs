@@ -211,6 +211,9 @@ fn Transcript(id: i64) -> impl IntoView {
     view! { <ol class=css::transcript data-testid="monitor-transcript" aria-live="polite">{entries}</ol> }
 }
 
+/// A reassign target as the select's value (`q:<id>` or `a:<id>`) and its name.
+type Choice = (String, String);
+
 /// Reassign to a queue of the supervisor's or to an Available agent of the conversation's queue.
 #[component]
 fn Reassign(id: i64, queue: i64, agent: i64, shared: Board, act: Act) -> impl IntoView {
@@ -218,31 +221,44 @@ fn Reassign(id: i64, queue: i64, agent: i64, shared: Board, act: Act) -> impl In
     let w = shared.words.clone();
     let target = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let options = move || {
-        shared.board.get().and_then(Result::ok).map(|b| {
-            let queues = b
-                .queues
-                .iter()
-                .map(|q| view! { <option value=format!("q:{}", q.queue_id)>{q.name.clone()}</option> });
-            let agents = b
-                .agents
-                .iter()
+    // The queues and the agents it may go to, as (value, name); the agents as the stream announces
+    // their states.
+    let (queues, agents) = (shared.queues, shared.agents);
+    let targets = Memo::new(move |_| -> [Vec<Choice>; 2] {
+        let queues =
+            queues.with(|q| q.iter().map(|q| (format!("q:{}", q.queue_id), q.name.clone())).collect());
+        let agents = agents.with(|a| {
+            a.iter()
                 .filter(|a| {
                     a.user_id != agent && a.state == AgentState::Available && a.queue_ids.contains(&queue)
                 })
-                .map(|a| view! { <option value=format!("a:{}", a.user_id)>{a.name.clone()}</option> });
-            view! {
-                <option value="">{w.reassign_to.clone()}</option>
-                <optgroup label=w.queues.clone()>{queues.collect_view()}</optgroup>
-                <optgroup label=w.agents.clone()>{agents.collect_view()}</optgroup>
-            }
-        })
+                .map(|a| (format!("a:{}", a.user_id), a.name.clone()))
+                .collect()
+        });
+        [queues, agents]
+    });
+    // The chosen target while it is still one: a redrawn list keeps it selected.
+    let chosen_target = move || {
+        let chosen = target.get();
+        targets.with(|[q, a]| q.iter().chain(a).any(|(value, _)| *value == chosen)).then_some(chosen)
+    };
+    let options = move || {
+        let option = move |(value, name): Choice| {
+            let selected = value.clone();
+            view! { <option value=value selected=move || target.with(|t| *t == selected)>{name}</option> }
+        };
+        let [queues, agents] = targets.get();
+        view! {
+            <option value="">{w.reassign_to.clone()}</option>
+            <optgroup label=w.queues.clone()>{queues.into_iter().map(option).collect_view()}</optgroup>
+            <optgroup label=w.agents.clone()>{agents.into_iter().map(option).collect_view()}</optgroup>
+        }
     };
     let reassign = {
         let reassigned = shared.words.reassigned.clone();
         let (open, shared_said) = (shared.monitoring, shared.said);
         move |_| {
-            let chosen = target.get_untracked();
+            let Some(chosen) = untrack(chosen_target) else { return };
             let Some((kind, to)) = chosen.split_once(':') else { return };
             let Ok(to) = to.parse::<i64>() else { return };
             let request = TransferRequest {
@@ -266,7 +282,7 @@ fn Reassign(id: i64, queue: i64, agent: i64, shared: Board, act: Act) -> impl In
             on:change=move |ev| target.set(event_target_value(&ev))>{options}</select>
         <input class=css::whisper_input data-testid="reassign-note" placeholder=shared.words.note.clone() aria-label=shared.words.note.clone()
             prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
-        <button type="button" class="button" data-testid="reassign" disabled=move || busy.get() || target.with(String::is_empty)
+        <button type="button" class="button" data-testid="reassign" disabled=move || busy.get() || chosen_target().is_none()
             on:click=reassign>{shared.words.reassign.clone()}</button>
     }
 }

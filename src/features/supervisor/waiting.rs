@@ -70,10 +70,13 @@ fn WaitingRow(c: WaitingConversation, shared: Board) -> impl IntoView {
     });
     let chosen = RwSignal::new(None::<i64>);
     let busy = RwSignal::new(false);
+    // The chosen agent while they can still take it: the options follow the agents' states.
+    let chosen_agent =
+        move || chosen.get().filter(|agent| candidates.with(|c| c.iter().any(|(id, _)| id == agent)));
     let offer = {
         let w = w.clone();
         move |_| {
-            let Some(agent) = chosen.get_untracked() else { return };
+            let Some(agent) = untrack(chosen_agent) else { return };
             let name =
                 candidates.with_untracked(|c| c.iter().find(|(id, _)| *id == agent).map(|(_, n)| n.clone()));
             let (said, failed) = (shared.said, w.failed.clone());
@@ -101,9 +104,11 @@ fn WaitingRow(c: WaitingConversation, shared: Board) -> impl IntoView {
                 <select class=css::reason data-testid="offer-agent" aria-label=w.offer_to.clone()
                     on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
                     <option value="">{w.offer_to.clone()}</option>
-                    {move || candidates.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    {move || candidates.get().into_iter().map(|(id, name)| view! {
+                        <option value=id selected=move || chosen.get() == Some(id)>{name}</option>
+                    }).collect_view()}
                 </select>
-                <button type="button" class="button" data-testid="offer" disabled=move || busy.get() || chosen.get().is_none()
+                <button type="button" class="button" data-testid="offer" disabled=move || busy.get() || chosen_agent().is_none()
                     on:click=offer>{w.offer.clone()}</button>
             </div>
         </li>
